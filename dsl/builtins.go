@@ -1,0 +1,185 @@
+package dsl
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr/builtin"
+)
+
+// The date built-ins measure against the evaluation time passed to Eval,
+// never the wall clock. Days and months are calendar units in the time zone
+// of that evaluation time, so "two weeks from now" is 14 whatever the hour.
+// A zero time.Time is treated as missing data: the built-in fails with an
+// evaluation error rather than answering for the year 1.
+var builtinFuncs = map[string]*hostFunc{
+	"daysUntil":    dateFunc("daysUntil", func(t, now time.Time) int { return civilDays(now, t, now.Location()) }),
+	"daysSince":    dateFunc("daysSince", func(t, now time.Time) int { return civilDays(t, now, now.Location()) }),
+	"monthsSince":  dateFunc("monthsSince", func(t, now time.Time) int { return wholeMonths(t, now) }),
+	"age":          dateFunc("age", func(t, now time.Time) int { return wholeMonths(t, now) / 12 }),
+	"yearsBetween": {name: "yearsBetween", arities: []int{2}, types: []any{new(func(time.Time, time.Time) int)}, fn: yearsBetween},
+	"clamp":        {name: "clamp", arities: []int{3}, types: []any{new(func(float64, float64, float64) float64)}, fn: clamp},
+	"ratio":        {name: "ratio", arities: []int{2}, types: []any{new(func(float64, float64) float64)}, fn: ratio},
+	"between":      {name: "between", arities: []int{3}, types: []any{new(func(float64, float64, float64) bool)}, fn: between},
+	"pct":          {name: "pct", arities: []int{1, 2}, types: []any{new(func(float64) string), new(func(float64, int) string)}, fn: pct},
+}
+
+// disabledExprBuiltins are expr built-ins a rule may not call: now reads the
+// wall clock, and date and timezone can load time-zone files.
+var disabledExprBuiltins = []string{"now", "date", "timezone"}
+
+// exprBuiltins is the set of expr's own built-in names that stay enabled.
+var exprBuiltins = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range builtin.Builtins {
+		m[f.Name] = true
+	}
+	for _, name := range disabledExprBuiltins {
+		delete(m, name)
+	}
+	return m
+}()
+
+var errZeroTime = errors.New("time is zero (missing)")
+
+func dateFunc(name string, f func(t, now time.Time) int) *hostFunc {
+	return &hostFunc{name: name, withNow: true, arities: []int{1},
+		types: []any{new(func(time.Time, time.Time) int)},
+		fn: func(args ...any) (any, error) {
+			t, _ := args[0].(time.Time)
+			now, _ := args[1].(time.Time)
+			if t.IsZero() {
+				return nil, fmt.Errorf("%s: %w", name, errZeroTime)
+			}
+			return f(t, now), nil
+		}}
+}
+
+// civilDays counts calendar days from one time to another, both read as
+// dates in loc (the evaluation time's zone), so the count does not depend on
+// the hour of either.
+func civilDays(from, to time.Time, loc *time.Location) int {
+	return int(dayNumber(to, loc) - dayNumber(from, loc))
+}
+
+// dayNumber is the number of the calendar day of t in loc, counted from the
+// Unix epoch. It works on seconds rather than through time.Date because the
+// date built-ins sit on the hot path of many rules.
+func dayNumber(t time.Time, loc *time.Location) int64 {
+	sec := t.Unix()
+	if loc != time.UTC {
+		_, offset := t.In(loc).Zone()
+		sec += int64(offset)
+	}
+	day := sec / 86400
+	if sec%86400 < 0 {
+		day--
+	}
+	return day
+}
+
+// wholeMonths counts the whole calendar months from a to b: a month is
+// complete on the same day of the month (or the month's last day).
+func wholeMonths(a, b time.Time) int {
+	if b.Before(a) {
+		return -wholeMonths(b, a)
+	}
+	b = b.In(a.Location())
+	y1, m1, d1 := a.Date()
+	y2, m2, d2 := b.Date()
+	months := (y2-y1)*12 + int(m2-m1)
+	if d2 < d1 && d2 < daysIn(y2, m2) {
+		months--
+	}
+	return months
+}
+
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+func yearsBetween(args ...any) (any, error) {
+	a, _ := args[0].(time.Time)
+	b, _ := args[1].(time.Time)
+	if a.IsZero() || b.IsZero() {
+		return nil, fmt.Errorf("yearsBetween: %w", errZeroTime)
+	}
+	return wholeMonths(a, b) / 12, nil
+}
+
+func floats(name string, args []any) ([]float64, error) {
+	out := make([]float64, len(args))
+	for i, a := range args {
+		f, ok := toFloat(a)
+		if !ok {
+			return nil, fmt.Errorf("%s: argument %d is %T, want a number", name, i+1, a)
+		}
+		out[i] = f
+	}
+	return out, nil
+}
+
+// clamp(x, lo, hi) limits x to [lo, hi]. A NaN x stays NaN, so that it is
+// caught as NaN rather than turned into a plausible bound.
+func clamp(args ...any) (any, error) {
+	f, err := floats("clamp", args)
+	if err != nil {
+		return nil, err
+	}
+	if f[1] > f[2] {
+		return nil, fmt.Errorf("clamp: lower bound %v above upper bound %v", f[1], f[2])
+	}
+	if math.IsNaN(f[0]) {
+		return f[0], nil
+	}
+	return min(max(f[0], f[1]), f[2]), nil
+}
+
+// ratio(a, b) is a / b, and 0 when b is 0: a rule asking "what share of the
+// target is covered" should read "none" for a zero target, not fail or
+// produce ±Inf.
+func ratio(args ...any) (any, error) {
+	f, err := floats("ratio", args)
+	if err != nil {
+		return nil, err
+	}
+	if f[1] == 0 {
+		return 0.0, nil
+	}
+	return f[0] / f[1], nil
+}
+
+// between(x, lo, hi) reports lo <= x <= hi; false for NaN.
+func between(args ...any) (any, error) {
+	f, err := floats("between", args)
+	if err != nil {
+		return nil, err
+	}
+	return f[1] <= f[0] && f[0] <= f[2], nil
+}
+
+// pct(x) formats a ratio as a percentage with at most one decimal
+// ("42.5%", "50%"); pct(x, d) with at most d decimals.
+func pct(args ...any) (any, error) {
+	x, ok := toFloat(args[0])
+	if !ok {
+		return nil, fmt.Errorf("pct: argument 1 is %T, want a number", args[0])
+	}
+	decimals := 1
+	if len(args) == 2 {
+		d, ok := toFloat(args[1])
+		if !ok || d < 0 || d > 10 {
+			return nil, fmt.Errorf("pct: decimals must be between 0 and 10")
+		}
+		decimals = int(d)
+	}
+	s := strconv.FormatFloat(x*100, 'f', decimals, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s + "%", nil
+}

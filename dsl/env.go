@@ -1,0 +1,161 @@
+package dsl
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// frame is what the compiled program really runs against: the host's
+// environment beside the evaluation time. Identifiers of the host's
+// environment are rewritten to __env.name at compile time, and the date
+// built-ins receive __now as a hidden last argument, so one compiled
+// program serves every evaluation time. The expr tags put both fields out of
+// reach of rule authors: the rewrite rejects names that are not the host's.
+type frame[Env any] struct {
+	E Env       `expr:"__env"`
+	// N is the evaluation time, a time.Time kept boxed so that a runner
+	// evaluating many environments at one time boxes it only once.
+	N any `expr:"__now"`
+}
+
+const (
+	envName = "__env"
+	nowName = "__now"
+)
+
+// deref strips pointer types.
+func deref(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// exprName is the name a rule uses for a struct field: its `expr` tag, or
+// its Go name.
+func exprName(f reflect.StructField) string {
+	if tag, ok := f.Tag.Lookup("expr"); ok {
+		if name, _, _ := strings.Cut(tag, ","); name != "" {
+			return name
+		}
+	}
+	return f.Name
+}
+
+// lookupField finds the field a rule calls name in struct type t (or a
+// pointer to it), following embedded structs as expr does. It returns the
+// field with its full index path.
+func lookupField(t reflect.Type, name string) (reflect.StructField, bool) {
+	t = deref(t)
+	if t == nil || t.Kind() != reflect.Struct {
+		return reflect.StructField{}, false
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.IsExported() && exprName(f) == name && exprName(f) != "-" {
+			f.Index = []int{i}
+			return f, true
+		}
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.Anonymous {
+			continue
+		}
+		if inner, ok := lookupField(f.Type, name); ok {
+			inner.Index = append([]int{i}, inner.Index...)
+			return inner, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// hasMethod reports whether a value of type t has an exported method name.
+func hasMethod(t reflect.Type, name string) bool {
+	if t == nil {
+		return false
+	}
+	if _, ok := t.MethodByName(name); ok {
+		return true
+	}
+	if t.Kind() != reflect.Pointer {
+		_, ok := reflect.PointerTo(t).MethodByName(name)
+		return ok
+	}
+	return false
+}
+
+// memberNames lists the names a rule may use on struct type t: fields
+// (with embedded ones promoted) and methods, sorted.
+func memberNames(t reflect.Type) []string {
+	seen := map[string]bool{}
+	var walk func(reflect.Type)
+	walk = func(t reflect.Type) {
+		t = deref(t)
+		if t == nil || t.Kind() != reflect.Struct {
+			return
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Anonymous {
+				walk(f.Type)
+			}
+			if f.IsExported() && exprName(f) != "-" {
+				seen[exprName(f)] = true
+			}
+		}
+	}
+	walk(t)
+	if t != nil {
+		for _, mt := range []reflect.Type{t, reflect.PointerTo(deref(t))} {
+			for i := range mt.NumMethod() {
+				seen[mt.Method(i).Name] = true
+			}
+		}
+	}
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// nearest returns the candidate closest to name by edit distance, if it is
+// close enough to be a plausible typo; case differences count little.
+func nearest(name string, candidates []string) string {
+	best, bestDist := "", 1<<30
+	for _, c := range candidates {
+		d := editDistance(strings.ToLower(name), strings.ToLower(c))
+		if d < bestDist || (d == bestDist && c < best) {
+			best, bestDist = c, d
+		}
+	}
+	limit := max(1, len(name)/3)
+	if bestDist > limit {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,320 @@
+package dsl
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/compiler"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Explanation is an evaluation written out: the tree of the expression's
+// logical and comparison sub-expressions with the value of each, so an alert
+// can say why it fired and a near miss why not. It is plain data owned by
+// the caller.
+type Explanation struct {
+	// Value is the expression's result, as Eval would return it.
+	Value any `json:"value"`
+	// Root is the top of the tree.
+	Root *Step `json:"root"`
+}
+
+// Step is one sub-expression of an [Explanation].
+type Step struct {
+	// Expr is the sub-expression's source text.
+	Expr string `json:"expr"`
+	// Op is the operator at the top of the sub-expression ("&&", "||",
+	// "!", ">=", "?:", …), empty for a leaf.
+	Op string `json:"op,omitempty"`
+	// Value is the sub-expression's value; nil when it was skipped or failed.
+	Value any `json:"value"`
+	// Skipped is true when the sub-expression was not evaluated because
+	// its operator short-circuited.
+	Skipped bool `json:"skipped,omitempty"`
+	// Err is the failure of the sub-expression, if any.
+	Err string `json:"error,omitempty"`
+	// Children are the operands: two for a logical operator or a
+	// comparison, one for a negation, the condition and the branch taken for
+	// a conditional.
+	Children []*Step `json:"children,omitempty"`
+}
+
+// String renders the explanation as an indented tree, one sub-expression a
+// line: comparisons show their operand values, as in
+// "client.Age (31) >= 30 → true". The format is meant for people and may
+// change between versions.
+func (x *Explanation) String() string {
+	var b strings.Builder
+	x.Root.write(&b, "", "")
+	return b.String()
+}
+
+func (s *Step) write(b *strings.Builder, first, rest string) {
+	b.WriteString(first)
+	b.WriteString(s.label())
+	b.WriteByte('\n')
+	children := s.Children
+	if isComparison(s.Op) && s.leafOperands() {
+		children = nil // their values are already in the label
+	}
+	for i, c := range children {
+		if i == len(children)-1 {
+			c.write(b, rest+"└─ ", rest+"   ")
+		} else {
+			c.write(b, rest+"├─ ", rest+"│  ")
+		}
+	}
+}
+
+func (s *Step) label() string {
+	text := s.Expr
+	if isComparison(s.Op) && len(s.Children) == 2 {
+		text = s.Children[0].operand() + " " + s.Op + " " + s.Children[1].operand()
+	}
+	switch {
+	case s.Skipped:
+		return text + " → not evaluated"
+	case s.Err != "":
+		return text + " → error: " + s.Err
+	}
+	return text + " → " + formatValue(s.Value)
+}
+
+func (s *Step) leafOperands() bool {
+	for _, c := range s.Children {
+		if len(c.Children) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// operand shows a comparison operand with its value, unless the operand is
+// a literal whose text already is its value.
+func (s *Step) operand() string {
+	v := formatValue(s.Value)
+	if s.Skipped || s.Err != "" || v == s.Expr || `"`+s.Expr[min(1, len(s.Expr)):] == v {
+		return s.Expr
+	}
+	return s.Expr + " (" + v + ")"
+}
+
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "nil"
+	case string:
+		return fmt.Sprintf("%q", x)
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format(time.DateOnly)
+		}
+		return x.Format(time.RFC3339)
+	case float64:
+		return fmt.Sprintf("%g", x)
+	}
+	return fmt.Sprint(v)
+}
+
+func isComparison(op string) bool {
+	switch op {
+	case "==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains", "startsWith", "endsWith", "matches":
+		return true
+	}
+	return false
+}
+
+func isLogical(op string) bool {
+	return op == "&&" || op == "||" || op == "and" || op == "or"
+}
+
+// explainCache holds the programs of an expression's sub-expressions,
+// compiled on the first Explain so that Eval never pays for them.
+type explainCache struct {
+	cfg  *config
+	once sync.Once
+	root *xnode
+	err  error
+	// exprCfg is expr's configuration for the sub-programs: any result.
+	exprCfg *conf.Config
+}
+
+// xnode is a sub-expression with its own compiled program.
+type xnode struct {
+	text     string
+	op       string
+	program  *vm.Program
+	children []*xnode
+}
+
+func (c *explainCache) build(src string, envType, frameType reflect.Type) (*xnode, error) {
+	c.once.Do(func() {
+		pristine, err := parser.Parse(src)
+		if err != nil {
+			c.err = err
+			return
+		}
+		comp, err := compileTree(src, envType, frameType, c.cfg, reflect.Invalid)
+		if err != nil {
+			c.err = err
+			return
+		}
+		// The optimizer folded constants in comp's tree; check a fresh
+		// rewritten tree instead, so that it mirrors the pristine one.
+		tree, err := parser.ParseWithConfig(src, comp.exprCfg)
+		if err != nil {
+			c.err = err
+			return
+		}
+		rw := newRewriter(envType, c.cfg, src)
+		rw.walk(&tree.Node)
+		if _, err := checker.Check(tree, comp.exprCfg); err != nil {
+			c.err = err
+			return
+		}
+		c.exprCfg = comp.exprCfg
+		c.root, c.err = c.node(pristine.Node, tree, tree.Node)
+	})
+	return c.root, c.err
+}
+
+// node builds the xnode for sub-expression n of the rewritten tree, whose
+// text comes from the same place p of the pristine tree.
+func (c *explainCache) node(p ast.Node, tree *parser.Tree, n ast.Node) (*xnode, error) {
+	x := &xnode{text: p.String()}
+	program, err := compiler.Compile(&parser.Tree{Node: n, Source: tree.Source}, c.exprCfg)
+	if err != nil {
+		return nil, err
+	}
+	x.program = program
+	var pairs [][2]ast.Node
+	switch pn := p.(type) {
+	case *ast.BinaryNode:
+		if rn, ok := n.(*ast.BinaryNode); ok && (isLogical(pn.Operator) || isComparison(pn.Operator)) {
+			x.op = pn.Operator
+			pairs = [][2]ast.Node{{pn.Left, rn.Left}, {pn.Right, rn.Right}}
+		}
+	case *ast.UnaryNode:
+		if rn, ok := n.(*ast.UnaryNode); ok && (pn.Operator == "!" || pn.Operator == "not") {
+			x.op = "!"
+			pairs = [][2]ast.Node{{pn.Node, rn.Node}}
+		}
+	case *ast.ConditionalNode:
+		if rn, ok := n.(*ast.ConditionalNode); ok {
+			x.op = "?:"
+			pairs = [][2]ast.Node{{pn.Cond, rn.Cond}, {pn.Exp1, rn.Exp1}, {pn.Exp2, rn.Exp2}}
+		}
+	}
+	for _, pr := range pairs {
+		child, err := c.node(pr[0], tree, pr[1])
+		if err != nil {
+			return nil, err
+		}
+		x.children = append(x.children, child)
+	}
+	return x, nil
+}
+
+// Explain evaluates the expression like [Expr.Eval] and returns the
+// explanation of the evaluation. The error is the one Eval would return; the
+// explanation is returned beside it, so a failure can be seen in context.
+// The first call compiles the sub-expressions (once per Expr); Explain is
+// much slower than Eval and meant for showing a result to a person.
+func (e *Expr[Env, R]) Explain(env Env, now time.Time) (*Explanation, error) {
+	root, err := e.explain.build(e.src, reflect.TypeFor[Env](), reflect.TypeFor[frame[Env]]())
+	if err != nil {
+		return nil, e.wrapExplainErr(err)
+	}
+	fr := &frame[Env]{E: env, N: any(now)}
+	run := &explainRun{vm: vm.VM{MemoryBudget: e.budget}, env: fr}
+	step := run.eval(root)
+	x := &Explanation{Root: step}
+	if step.Err != "" {
+		_, runErr := e.Eval(env, now)
+		x.Value = nil
+		return x, runErr
+	}
+	res, err := e.result(step.Value, env)
+	x.Value = res
+	return x, err
+}
+
+func (e *Expr[Env, R]) wrapExplainErr(err error) error {
+	var de *Error
+	if errors.As(err, &de) {
+		return err
+	}
+	return &Error{RuleID: e.id, Kind: KindEval, Msg: err.Error(), Err: err}
+}
+
+type explainRun struct {
+	vm  vm.VM
+	env any
+}
+
+func (r *explainRun) value(x *xnode) (any, string) {
+	out, err := r.vm.Run(x.program, r.env)
+	if err != nil {
+		return nil, firstLine(err.Error())
+	}
+	return out, ""
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// eval evaluates x as expr would, short-circuits included, recording every
+// sub-expression's value.
+func (r *explainRun) eval(x *xnode) *Step {
+	s := &Step{Expr: x.text, Op: x.op}
+	switch {
+	case isLogical(x.op):
+		left := r.eval(x.children[0])
+		s.Children = []*Step{left, nil}
+		lv, ok := left.Value.(bool)
+		short := ok && (lv == (x.op == "||" || x.op == "or"))
+		if left.Err != "" || short {
+			s.Children[1] = skipped(x.children[1])
+			s.Value, s.Err = left.Value, left.Err
+			return s
+		}
+		right := r.eval(x.children[1])
+		s.Children[1] = right
+		s.Value, s.Err = right.Value, right.Err
+	case x.op == "!":
+		child := r.eval(x.children[0])
+		s.Children = []*Step{child}
+		s.Value, s.Err = r.value(x)
+	case x.op == "?:":
+		cond := r.eval(x.children[0])
+		s.Children = []*Step{cond}
+		if cond.Err == "" {
+			branch := x.children[2]
+			if b, _ := cond.Value.(bool); b {
+				branch = x.children[1]
+			}
+			s.Children = append(s.Children, r.eval(branch))
+		}
+		s.Value, s.Err = r.value(x)
+	case isComparison(x.op):
+		for _, c := range x.children {
+			s.Children = append(s.Children, r.eval(c))
+		}
+		s.Value, s.Err = r.value(x)
+	default:
+		s.Value, s.Err = r.value(x)
+	}
+	return s
+}
+
+func skipped(x *xnode) *Step { return &Step{Expr: x.text, Op: x.op, Skipped: true} }

@@ -1,0 +1,179 @@
+package dsl
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Expr is a compiled expression over environment type Env with result type
+// R. It is immutable and safe for concurrent use by multiple goroutines;
+// evaluating it compiles nothing and, for results that fit in an interface
+// without boxing (bool, small ints), allocates nothing.
+type Expr[Env, R any] struct {
+	src     string
+	id      string
+	c       *compiled
+	budget  uint
+	runners sync.Pool
+	explain explainCache
+}
+
+// runner is one goroutine's reusable evaluation state: expr's VM, and the
+// frame that holds the environment and the evaluation time.
+type runner[Env any] struct {
+	vm  vm.VM
+	fr  frame[Env]
+	now time.Time
+}
+
+// setNow stores the evaluation time in the frame, boxing it only when it
+// changed since the runner's last evaluation.
+func (r *runner[Env]) setNow(now time.Time) {
+	if r.fr.N == nil || r.now != now {
+		r.now, r.fr.N = now, now
+	}
+}
+
+// Compile compiles src, an expression in the expr language, against the
+// environment type Env (a struct, or a pointer to one: rules name its fields
+// by Go name or `expr:"name"` tag) with result type R. R may be bool,
+// float64, int, string, or any other type; the expression's type must fit R
+// or Compile fails with a [KindType] error.
+//
+// Compile reports every unknown name at once, each with its position and
+// the nearest known name. All errors are *[Error] values, joined with
+// errors.Join when there are several.
+func Compile[Env, R any](src string, opts ...Option) (*Expr[Env, R], error) {
+	cfg := newConfig(opts)
+	if len(cfg.errs) > 0 {
+		return nil, withRuleID(cfg.id, errors.Join(cfg.errs...))
+	}
+	envType := reflect.TypeFor[Env]()
+	if st := deref(envType); st == nil || st.Kind() != reflect.Struct {
+		return nil, &Error{RuleID: cfg.id, Kind: KindType, Msg: fmt.Sprintf("environment type %v is not a struct", envType)}
+	}
+	resultType := reflect.TypeFor[R]()
+	c, err := compileTree(src, envType, reflect.TypeFor[frame[Env]](), cfg, expectKind(resultType))
+	if err != nil {
+		return nil, err
+	}
+	if t := c.tree.Node.Type(); t != nil && expectKind(resultType) == reflect.Invalid && !fits(t, resultType) {
+		return nil, &Error{RuleID: cfg.id, Kind: KindType, Line: 1, Column: 1,
+			Msg: fmt.Sprintf("expression is %v, want %v", t, resultType)}
+	}
+	e := &Expr[Env, R]{src: src, id: cfg.id, c: c, budget: uint(cfg.limits.MemoryBudget)}
+	e.runners.New = func() any { return &runner[Env]{vm: vm.VM{MemoryBudget: e.budget}} }
+	e.explain.cfg = cfg
+	return e, nil
+}
+
+// fits reports whether a value of static type t can be returned as R.
+func fits(t, r reflect.Type) bool {
+	return t.Kind() == reflect.Interface || t.AssignableTo(r) || r.Kind() == reflect.Interface && t.Implements(r)
+}
+
+func withRuleID(id string, err error) error {
+	if id == "" {
+		return err
+	}
+	var all []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		all = j.Unwrap()
+	} else {
+		all = []error{err}
+	}
+	for _, e := range all {
+		if de, ok := e.(*Error); ok && de.RuleID == "" {
+			de.RuleID = id
+		}
+	}
+	return err
+}
+
+// Source returns the expression's source text.
+func (e *Expr[Env, R]) Source() string { return e.src }
+
+// ID returns the rule id given with [WithID].
+func (e *Expr[Env, R]) ID() string { return e.id }
+
+// Reads returns the field paths of the environment the expression reads,
+// sorted, as a rule names them ("client.Age"). Only the longest chain of a
+// member access is listed. The caller owns the returned slice.
+func (e *Expr[Env, R]) Reads() []string { return append([]string(nil), e.c.reads...) }
+
+// Calls returns the functions the expression calls, sorted: built-ins,
+// host functions and methods of the environment. The caller owns the slice.
+func (e *Expr[Env, R]) Calls() []string { return append([]string(nil), e.c.calls...) }
+
+// Eval evaluates the expression over env at time now, which the date
+// built-ins use as "today".
+//
+// A failure is an *[Error] of kind [KindEval]: a nil pointer on the way to a
+// field, a panic or error in a host function, or a NaN. NaN never makes a
+// condition silently true: when a bool expression is true and a float field
+// it reads is NaN, Eval fails instead, and a float64 result that is NaN is an
+// error. (NaN reached through maps, slices or method calls is not seen by
+// this guard.) ±Inf are ordinary numbers.
+func (e *Expr[Env, R]) Eval(env Env, now time.Time) (R, error) {
+	r := e.runners.Get().(*runner[Env])
+	r.fr.E = env
+	r.setNow(now)
+	out, err := r.vm.Run(e.c.program, &r.fr)
+	var zero Env
+	r.fr.E = zero
+	e.runners.Put(r)
+	if err != nil {
+		var res R
+		return res, e.evalError(err)
+	}
+	return e.result(out, env)
+}
+
+func (e *Expr[Env, R]) result(out any, env Env) (R, error) {
+	res, ok := out.(R)
+	if !ok && out != nil {
+		return res, &Error{RuleID: e.id, Kind: KindEval, Msg: fmt.Sprintf("result is %T, want %v", out, reflect.TypeFor[R]())}
+	}
+	switch v := out.(type) {
+	case bool:
+		if v && len(e.c.floats) > 0 {
+			if name, bad := nanField(unsafe.Pointer(&env), e.c.floats); bad {
+				return res, &Error{RuleID: e.id, Kind: KindEval, Err: ErrNaN,
+					Msg: fmt.Sprintf("%s is NaN, so the condition cannot be decided", name)}
+			}
+		}
+	case float64:
+		if math.IsNaN(v) {
+			return res, &Error{RuleID: e.id, Kind: KindEval, Err: ErrNaN, Msg: "result is NaN"}
+		}
+	}
+	return res, nil
+}
+
+// ErrNaN is the cause (errors.Is) of an evaluation error raised because a
+// value was NaN.
+var ErrNaN = errors.New("dsl: NaN")
+
+// evalError converts a run-time failure of expr into an *Error.
+func (e *Expr[Env, R]) evalError(err error) error {
+	var fe *file.Error
+	if !errors.As(err, &fe) {
+		return &Error{RuleID: e.id, Kind: KindEval, Msg: err.Error(), Err: err}
+	}
+	kind := KindEval
+	if fe.Message == "memory budget exceeded" {
+		kind = KindLimit
+	}
+	out := e.explain.cfg.errorAt(e.src, fe.From, kind, fe.Message, "")
+	out.Err = fe.Unwrap()
+	return out
+}
+

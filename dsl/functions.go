@@ -1,0 +1,214 @@
+package dsl
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"time"
+)
+
+// hostFunc is a function callable from rules: a built-in or one the host
+// registered. Types are the signatures expr checks calls against; withNow
+// marks the date built-ins, which receive the evaluation time as a hidden
+// last argument.
+type hostFunc struct {
+	name    string
+	fn      func(args ...any) (any, error)
+	types   []any
+	withNow bool
+	// arities lists the argument counts a rule may write (before the hidden
+	// time argument).
+	arities []int
+}
+
+// WithFunction registers a host function under name. fn must be a func
+// value returning one result, or a result and an error; calls are
+// type-checked at compile time against its signature. Numbers are converted
+// to the parameter's numeric type. A panic or an error inside fn becomes an
+// evaluation error of the rule. fn must be safe for concurrent use.
+//
+// WithFunction calls fn through reflection; [WithFunc1], [WithFunc2] and
+// [WithFunc3] are faster for functions of one to three arguments.
+func WithFunction(name string, fn any) Option {
+	return optionFunc(func(c *config) {
+		f, err := reflectFunc(name, fn)
+		if err != nil {
+			c.errs = append(c.errs, err)
+			return
+		}
+		c.addFunc(f)
+	})
+}
+
+// WithFunc1 registers a typed host function of one argument.
+func WithFunc1[A, R any](name string, fn func(A) R) Option {
+	return optionFunc(func(c *config) {
+		c.addFunc(&hostFunc{name: name, types: []any{new(func(A) R)}, arities: []int{1},
+			fn: func(args ...any) (any, error) {
+				a, err := coerce[A](name, 1, args[0])
+				if err != nil {
+					return nil, err
+				}
+				return fn(a), nil
+			}})
+	})
+}
+
+// WithFunc2 registers a typed host function of two arguments.
+func WithFunc2[A, B, R any](name string, fn func(A, B) R) Option {
+	return optionFunc(func(c *config) {
+		c.addFunc(&hostFunc{name: name, types: []any{new(func(A, B) R)}, arities: []int{2},
+			fn: func(args ...any) (any, error) {
+				a, err := coerce[A](name, 1, args[0])
+				if err != nil {
+					return nil, err
+				}
+				b, err := coerce[B](name, 2, args[1])
+				if err != nil {
+					return nil, err
+				}
+				return fn(a, b), nil
+			}})
+	})
+}
+
+// WithFunc3 registers a typed host function of three arguments.
+func WithFunc3[A, B, C, R any](name string, fn func(A, B, C) R) Option {
+	return optionFunc(func(c *config) {
+		c.addFunc(&hostFunc{name: name, types: []any{new(func(A, B, C) R)}, arities: []int{3},
+			fn: func(args ...any) (any, error) {
+				a, err := coerce[A](name, 1, args[0])
+				if err != nil {
+					return nil, err
+				}
+				b, err := coerce[B](name, 2, args[1])
+				if err != nil {
+					return nil, err
+				}
+				cc, err := coerce[C](name, 3, args[2])
+				if err != nil {
+					return nil, err
+				}
+				return fn(a, b, cc), nil
+			}})
+	})
+}
+
+func (c *config) addFunc(f *hostFunc) {
+	if err := checkName("function", f.name); err != nil {
+		c.errs = append(c.errs, err)
+		return
+	}
+	if builtinFuncs[f.name] != nil || exprBuiltins[f.name] {
+		c.errs = append(c.errs, &Error{Kind: KindType, Msg: fmt.Sprintf("function %s would hide a built-in", f.name)})
+		return
+	}
+	if c.funcs == nil {
+		c.funcs = map[string]*hostFunc{}
+	}
+	c.funcs[f.name] = f
+}
+
+var errorType = reflect.TypeFor[error]()
+
+// reflectFunc wraps an arbitrary Go func for [WithFunction].
+func reflectFunc(name string, fn any) (*hostFunc, error) {
+	v := reflect.ValueOf(fn)
+	if !v.IsValid() || v.Kind() != reflect.Func || v.IsNil() {
+		return nil, &Error{Kind: KindType, Msg: fmt.Sprintf("function %s: %T is not a func", name, fn)}
+	}
+	t := v.Type()
+	if t.IsVariadic() || t.NumOut() == 0 || t.NumOut() > 2 || (t.NumOut() == 2 && t.Out(1) != errorType) {
+		return nil, &Error{Kind: KindType, Msg: fmt.Sprintf("function %s: signature %s must return a value, or a value and an error", name, t)}
+	}
+	exprType := t
+	if t.NumOut() == 2 {
+		in := make([]reflect.Type, t.NumIn())
+		for i := range in {
+			in[i] = t.In(i)
+		}
+		exprType = reflect.FuncOf(in, []reflect.Type{t.Out(0)}, false)
+	}
+	call := func(args ...any) (any, error) {
+		in := make([]reflect.Value, len(args))
+		for i, a := range args {
+			arg, err := convertValue(name, i+1, a, t.In(i))
+			if err != nil {
+				return nil, err
+			}
+			in[i] = arg
+		}
+		out := v.Call(in)
+		if len(out) == 2 && !out[1].IsNil() {
+			return nil, out[1].Interface().(error)
+		}
+		return out[0].Interface(), nil
+	}
+	return &hostFunc{name: name, fn: call, types: []any{reflect.New(exprType).Interface()}, arities: []int{t.NumIn()}}, nil
+}
+
+// coerce converts an argument as expr passes it (ints for integer
+// literals, for example) to the parameter type A.
+func coerce[A any](name string, pos int, v any) (A, error) {
+	if a, ok := v.(A); ok {
+		return a, nil
+	}
+	var zero A
+	rv, err := convertValue(name, pos, v, reflect.TypeFor[A]())
+	if err != nil {
+		return zero, err
+	}
+	return rv.Interface().(A), nil
+}
+
+func convertValue(name string, pos int, v any, t reflect.Type) (reflect.Value, error) {
+	if v == nil {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice, reflect.Func:
+			return reflect.Zero(t), nil
+		}
+		return reflect.Value{}, fmt.Errorf("%s: argument %d is nil, want %s", name, pos, t)
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Type().AssignableTo(t) {
+		return rv, nil
+	}
+	if isNumberKind(rv.Kind()) && isNumberKind(t.Kind()) {
+		return rv.Convert(t), nil
+	}
+	return reflect.Value{}, fmt.Errorf("%s: argument %d is %T, want %s", name, pos, v, t)
+}
+
+func isNumberKind(k reflect.Kind) bool {
+	return (k >= reflect.Int && k <= reflect.Uint64) || k == reflect.Float32 || k == reflect.Float64
+}
+
+// toFloat converts any Go number to float64.
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case float32:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	}
+	rv := reflect.ValueOf(v)
+	if !rv.IsValid() || !isNumberKind(rv.Kind()) {
+		return math.NaN(), false
+	}
+	return rv.Convert(reflect.TypeFor[float64]()).Float(), true
+}
+
+func constKind(v any) bool {
+	switch v.(type) {
+	case bool, string, time.Time, time.Duration:
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.IsValid() && isNumberKind(rv.Kind())
+}

@@ -1,0 +1,130 @@
+package dsl
+
+import "fmt"
+
+// Option configures [Compile]. Options are made only by this package's
+// constructors ([WithID], [WithConsts], [WithFunction], [WithFunc1], …);
+// they never panic, and a bad option is reported by Compile as an error.
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// config is what the options set. Its zero value means defaults.
+type config struct {
+	id     string
+	consts map[string]any
+	funcs  map[string]*hostFunc
+	limits Limits
+	// line and col shift error positions, for expressions embedded in a
+	// larger source such as a rule file.
+	line, col int
+	errs []error
+}
+
+func newConfig(opts []Option) *config {
+	c := &config{}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(c)
+		}
+	}
+	c.limits = c.limits.withDefaults()
+	return c
+}
+
+// WithID names the rule the expression belongs to; every [Error] about it
+// carries the id.
+func WithID(id string) Option {
+	return optionFunc(func(c *config) { c.id = id })
+}
+
+// WithConsts makes named constants available to the expression. Values must
+// be booleans, numbers, strings, time.Time or time.Duration; constants are
+// folded into the compiled program, so they cost nothing at evaluation.
+// Later calls add to and override earlier ones.
+func WithConsts(consts map[string]any) Option {
+	return optionFunc(func(c *config) {
+		if c.consts == nil {
+			c.consts = make(map[string]any, len(consts))
+		}
+		for name, v := range consts {
+			if err := checkName("constant", name); err != nil {
+				c.errs = append(c.errs, err)
+				continue
+			}
+			if !constKind(v) {
+				c.errs = append(c.errs, &Error{Kind: KindType, Msg: fmt.Sprintf("constant %s has unsupported type %T", name, v)})
+				continue
+			}
+			c.consts[name] = v
+		}
+	})
+}
+
+// WithPosition says where the expression starts in a larger source (1-based
+// line and column), so error positions point into that source.
+func WithPosition(line, col int) Option {
+	return optionFunc(func(c *config) { c.line, c.col = line, col })
+}
+
+// Limits bound what an untrusted rule may cost. A zero field means the
+// default.
+type Limits struct {
+	// MaxSourceBytes bounds the length of the source text. Default 16 KiB.
+	MaxSourceBytes int `json:"max_source_bytes,omitempty"`
+	// MaxNodes bounds the size of the syntax tree. Default 2000.
+	MaxNodes int `json:"max_nodes,omitempty"`
+	// MemoryBudget bounds what one evaluation may allocate for arrays, maps
+	// and strings it builds, in expr's units (roughly elements). Default
+	// 1,000,000.
+	MemoryBudget int `json:"memory_budget,omitempty"`
+}
+
+// The default limits.
+const (
+	DefaultMaxSourceBytes = 16 << 10
+	DefaultMaxNodes       = 2000
+	DefaultMemoryBudget   = 1_000_000
+)
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxSourceBytes <= 0 {
+		l.MaxSourceBytes = DefaultMaxSourceBytes
+	}
+	if l.MaxNodes <= 0 {
+		l.MaxNodes = DefaultMaxNodes
+	}
+	if l.MemoryBudget <= 0 {
+		l.MemoryBudget = DefaultMemoryBudget
+	}
+	return l
+}
+
+// WithLimits sets the limits for untrusted rules.
+func WithLimits(l Limits) Option {
+	return optionFunc(func(c *config) { c.limits = l })
+}
+
+func checkName(what, name string) error {
+	if !isIdent(name) {
+		return &Error{Kind: KindSyntax, Msg: fmt.Sprintf("%s name %q is not an identifier", what, name)}
+	}
+	return nil
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		letter := r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		if !letter && (i == 0 || r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,331 @@
+package dsl
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+)
+
+// rewriter is the pass between parsing and type checking. It resolves every
+// name a rule uses, so an unknown one is reported with the nearest known
+// name, and it rewrites the tree so the compiled program runs against a
+// frame: host fields become __env.name, constants become literals, and the
+// date built-ins receive __now. It also records the static facts of the
+// expression: the field paths it reads and the functions it calls.
+type rewriter struct {
+	env    reflect.Type
+	cfg    *config
+	src    string
+	errs   []error
+	scopes []string
+	reads  map[string]bool
+	calls  map[string]bool
+	floats []fieldPath
+}
+
+func newRewriter(env reflect.Type, cfg *config, src string) *rewriter {
+	return &rewriter{env: env, cfg: cfg, src: src, reads: map[string]bool{}, calls: map[string]bool{}}
+}
+
+func (r *rewriter) errorf(node ast.Node, kind Kind, suggestion, format string, args ...any) {
+	r.errs = append(r.errs, r.cfg.errorAt(r.src, node.Location().From, kind, fmt.Sprintf(format, args...), suggestion))
+}
+
+func (r *rewriter) inScope(name string) bool {
+	for i := len(r.scopes) - 1; i >= 0; i-- {
+		if r.scopes[i] == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *rewriter) walk(slot *ast.Node) {
+	switch n := (*slot).(type) {
+	case *ast.IdentifierNode:
+		r.identifier(slot, n)
+	case *ast.MemberNode:
+		r.member(n)
+	case *ast.CallNode:
+		r.call(n)
+	case *ast.BuiltinNode:
+		r.calls[n.Name] = true
+		r.walkAll(n.Arguments)
+	case *ast.VariableDeclaratorNode:
+		r.walk(&n.Value)
+		r.scopes = append(r.scopes, n.Name)
+		r.walk(&n.Expr)
+		r.scopes = r.scopes[:len(r.scopes)-1]
+	case *ast.UnaryNode:
+		r.walk(&n.Node)
+	case *ast.BinaryNode:
+		r.walk(&n.Left)
+		r.walk(&n.Right)
+	case *ast.ChainNode:
+		r.walk(&n.Node)
+	case *ast.PredicateNode:
+		r.walk(&n.Node)
+	case *ast.SliceNode:
+		r.walkOptional(&n.Node, &n.From, &n.To)
+	case *ast.ConditionalNode:
+		r.walkOptional(&n.Cond, &n.Exp1, &n.Exp2)
+	case *ast.SequenceNode:
+		r.walkAll(n.Nodes)
+	case *ast.ArrayNode:
+		r.walkAll(n.Nodes)
+	case *ast.MapNode:
+		r.walkAll(n.Pairs)
+	case *ast.PairNode:
+		r.walk(&n.Key)
+		r.walk(&n.Value)
+	}
+}
+
+func (r *rewriter) walkAll(nodes []ast.Node) {
+	for i := range nodes {
+		r.walk(&nodes[i])
+	}
+}
+
+func (r *rewriter) walkOptional(slots ...*ast.Node) {
+	for _, s := range slots {
+		if *s != nil {
+			r.walk(s)
+		}
+	}
+}
+
+// identifier resolves a bare name: a variable in scope, a constant, or a
+// field or method of the host environment.
+func (r *rewriter) identifier(slot *ast.Node, n *ast.IdentifierNode) {
+	name := n.Value
+	switch {
+	case r.inScope(name):
+	case name == envName || name == nowName || strings.HasPrefix(name, "$"):
+		r.errorf(n, KindUnknownName, "", "name %s is reserved", name)
+	case r.isConst(name):
+		c := &ast.ConstantNode{Value: r.cfg.consts[name]}
+		c.SetLocation(n.Location())
+		*slot = c
+	case r.isEnvMember(name):
+		r.reads[name] = true
+		*slot = envMember(name, n.Location())
+	default:
+		r.errorf(n, KindUnknownName, nearest(name, r.names()), "unknown name %s", name)
+	}
+}
+
+func (r *rewriter) isConst(name string) bool {
+	_, ok := r.cfg.consts[name]
+	return ok
+}
+
+func (r *rewriter) isEnvMember(name string) bool {
+	_, ok := lookupField(r.env, name)
+	return ok || hasMethod(r.env, name)
+}
+
+func envMember(name string, loc file.Location) ast.Node {
+	root := &ast.IdentifierNode{Value: envName}
+	root.SetLocation(loc)
+	m := &ast.MemberNode{Node: root, Property: &ast.StringNode{Value: name}}
+	m.Property.SetLocation(loc)
+	m.SetLocation(loc)
+	return m
+}
+
+// names lists every name a rule may use at the top level, for suggestions.
+func (r *rewriter) names() []string {
+	names := append([]string{}, memberNames(r.env)...)
+	for name := range r.cfg.consts {
+		names = append(names, name)
+	}
+	names = append(names, r.scopes...)
+	sort.Strings(names)
+	return names
+}
+
+// member handles a.b.c chains. A chain rooted at the host environment is
+// checked field by field, so a typo names the struct that lacks the field,
+// and recorded as a read.
+func (r *rewriter) member(n *ast.MemberNode) {
+	segs, root := chain(n)
+	if root != nil && !r.inScope(root.Value) && r.isEnvMember(root.Value) {
+		path := append([]string{root.Value}, segs...)
+		if r.checkPath(n, path) {
+			r.reads[strings.Join(path, ".")] = true
+		}
+		r.rewriteRoot(n)
+		return
+	}
+	r.walk(&n.Node)
+	if _, ok := n.Property.(*ast.StringNode); !ok {
+		r.walk(&n.Property)
+	}
+}
+
+// rewriteRoot rewrites the identifier at the bottom of a member chain
+// without recording it as a read of its own.
+func (r *rewriter) rewriteRoot(n *ast.MemberNode) {
+	slot := &n.Node
+	for {
+		switch inner := (*slot).(type) {
+		case *ast.MemberNode:
+			slot = &inner.Node
+			continue
+		case *ast.IdentifierNode:
+			*slot = envMember(inner.Value, inner.Location())
+		}
+		return
+	}
+}
+
+// chain returns the property names of a chain of member accesses with
+// constant names, outermost last, and the identifier it starts from.
+func chain(n *ast.MemberNode) ([]string, *ast.IdentifierNode) {
+	var segs []string
+	var node ast.Node = n
+	for {
+		switch m := node.(type) {
+		case *ast.MemberNode:
+			s, ok := m.Property.(*ast.StringNode)
+			if !ok || m.Method {
+				return nil, nil
+			}
+			segs = append([]string{s.Value}, segs...)
+			node = m.Node
+		case *ast.IdentifierNode:
+			return segs, m
+		default:
+			return nil, nil
+		}
+	}
+}
+
+// checkPath walks the static types along path. It reports a field that a
+// struct lacks, and records float fields for the NaN guard. It reports
+// false when the path is wrong.
+func (r *rewriter) checkPath(n ast.Node, path []string) bool {
+	t := r.env
+	var steps [][]int
+	for i, seg := range path {
+		st := deref(t)
+		if st == nil || st.Kind() != reflect.Struct {
+			return true // maps, interfaces and slices are checked by expr
+		}
+		f, ok := lookupField(st, seg)
+		if !ok {
+			if hasMethod(t, seg) {
+				return true
+			}
+			owner := strings.Join(path[:i], ".")
+			if owner == "" {
+				owner = "the environment"
+			}
+			suggestion := nearest(seg, memberNames(st))
+			if suggestion != "" {
+				suggestion = strings.Join(append(path[:i:i], suggestion), ".")
+			}
+			r.errorf(n, KindUnknownName, suggestion, "%s has no field %s", owner, seg)
+			return false
+		}
+		steps = append(steps, f.Index)
+		t = f.Type
+	}
+	if fp, ok := newFieldPath(strings.Join(path, "."), r.env, steps); ok {
+		r.floats = append(r.floats, fp)
+	}
+	return true
+}
+
+// call resolves the function of a call: a built-in, a host function or a
+// method of the environment. Date built-ins get the evaluation time as a
+// hidden last argument.
+func (r *rewriter) call(n *ast.CallNode) {
+	r.walkAll(n.Arguments)
+	id, ok := n.Callee.(*ast.IdentifierNode)
+	if !ok {
+		r.walk(&n.Callee)
+		return
+	}
+	name := id.Value
+	if f := r.function(name); f != nil {
+		r.calls[name] = true
+		if !containsInt(f.arities, len(n.Arguments)) {
+			r.errorf(n, KindType, "", "%s takes %s, got %d", name, arityText(f.arities), len(n.Arguments))
+			return
+		}
+		if f.withNow {
+			now := &ast.IdentifierNode{Value: nowName}
+			now.SetLocation(n.Location())
+			n.Arguments = append(n.Arguments, now)
+		}
+		return
+	}
+	if r.inScope(name) {
+		return
+	}
+	if r.isEnvMember(name) {
+		r.calls[name] = true
+		n.Callee = envMember(name, id.Location())
+		return
+	}
+	r.errorf(id, KindUnknownName, nearest(name, r.functionNames()), "unknown function %s", name)
+}
+
+func (r *rewriter) function(name string) *hostFunc {
+	if f := r.cfg.funcs[name]; f != nil {
+		return f
+	}
+	return builtinFuncs[name]
+}
+
+func (r *rewriter) functionNames() []string {
+	var names []string
+	for name := range builtinFuncs {
+		names = append(names, name)
+	}
+	for name := range r.cfg.funcs {
+		names = append(names, name)
+	}
+	for name := range exprBuiltins {
+		names = append(names, name)
+	}
+	names = append(names, memberNames(r.env)...)
+	sort.Strings(names)
+	return names
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func arityText(arities []int) string {
+	parts := make([]string, len(arities))
+	for i, a := range arities {
+		parts[i] = fmt.Sprint(a)
+	}
+	s := strings.Join(parts, " or ")
+	if len(arities) == 1 && arities[0] == 1 {
+		return s + " argument"
+	}
+	return s + " arguments"
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
