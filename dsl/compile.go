@@ -66,7 +66,7 @@ type compiled struct {
 // compileTree runs parse, rewrite, check, optimize and compile for an
 // expression over the frame of env type envType, expecting result kind
 // expect (reflect.Invalid for any).
-func compileTree(src string, envType, frameType reflect.Type, cfg *config, expect reflect.Kind) (*compiled, error) {
+func compileTree(src string, envType reflect.Type, layout frameLayout, cfg *config, expect reflect.Kind) (*compiled, error) {
 	if len(src) > cfg.limits.MaxSourceBytes {
 		return nil, &Error{RuleID: cfg.id, Kind: KindLimit,
 			Msg: fmt.Sprintf("source is %d bytes, over the limit of %d", len(src), cfg.limits.MaxSourceBytes)}
@@ -74,7 +74,7 @@ func compileTree(src string, envType, frameType reflect.Type, cfg *config, expec
 	if strings.TrimSpace(src) == "" {
 		return nil, &Error{RuleID: cfg.id, Kind: KindSyntax, Msg: "empty expression"}
 	}
-	ec := exprConfig(frameType, cfg, expect)
+	ec := exprConfig(layout.typ, cfg, expect)
 	tree, err := parser.ParseWithConfig(src, ec)
 	if err != nil {
 		return nil, cfg.fromExprError(src, err, KindSyntax)
@@ -83,7 +83,7 @@ func compileTree(src string, envType, frameType reflect.Type, cfg *config, expec
 		return nil, &Error{RuleID: cfg.id, Kind: KindLimit,
 			Msg: fmt.Sprintf("expression has %d nodes, over the limit of %d", n, cfg.limits.MaxNodes)}
 	}
-	rw := newRewriter(envType, cfg, src)
+	rw := newRewriter(envType, !layout.flat, cfg, src)
 	rw.walk(&tree.Node)
 	if len(rw.errs) > 0 {
 		return nil, errors.Join(rw.errs...)

@@ -6,24 +6,6 @@ import (
 	"strings"
 )
 
-// frame is what the compiled program really runs against: the host's
-// environment beside the evaluation time. Identifiers of the host's
-// environment are rewritten to __env.name at compile time, and the date
-// built-ins receive __now as a hidden last argument, so one compiled
-// program serves every evaluation time. The expr tags put both fields out of
-// reach of rule authors: the rewrite rejects names that are not the host's.
-type frame[Env any] struct {
-	E Env       `expr:"__env"`
-	// N is the evaluation time, a time.Time kept boxed so that a runner
-	// evaluating many environments at one time boxes it only once.
-	N any `expr:"__now"`
-}
-
-const (
-	envName = "__env"
-	nowName = "__now"
-)
-
 // deref strips pointer types.
 func deref(t reflect.Type) reflect.Type {
 	for t != nil && t.Kind() == reflect.Pointer {

@@ -155,14 +155,14 @@ type xnode struct {
 	children []*xnode
 }
 
-func (c *explainCache) build(src string, envType, frameType reflect.Type) (*xnode, error) {
+func (c *explainCache) build(src string, envType reflect.Type, layout frameLayout) (*xnode, error) {
 	c.once.Do(func() {
 		pristine, err := parser.Parse(src)
 		if err != nil {
 			c.err = err
 			return
 		}
-		comp, err := compileTree(src, envType, frameType, c.cfg, reflect.Invalid)
+		comp, err := compileTree(src, envType, layout, c.cfg, reflect.Invalid)
 		if err != nil {
 			c.err = err
 			return
@@ -174,7 +174,7 @@ func (c *explainCache) build(src string, envType, frameType reflect.Type) (*xnod
 			c.err = err
 			return
 		}
-		rw := newRewriter(envType, c.cfg, src)
+		rw := newRewriter(envType, !layout.flat, c.cfg, src)
 		rw.walk(&tree.Node)
 		if _, err := checker.Check(tree, comp.exprCfg); err != nil {
 			c.err = err
@@ -229,12 +229,11 @@ func (c *explainCache) node(p ast.Node, tree *parser.Tree, n ast.Node) (*xnode, 
 // The first call compiles the sub-expressions (once per Expr); Explain is
 // much slower than Eval and meant for showing a result to a person.
 func (e *Expr[Env, R]) Explain(env Env, now time.Time) (*Explanation, error) {
-	root, err := e.explain.build(e.src, reflect.TypeFor[Env](), reflect.TypeFor[frame[Env]]())
+	root, err := e.explain.build(e.src, reflect.TypeFor[Env](), e.layout)
 	if err != nil {
 		return nil, e.wrapExplainErr(err)
 	}
-	fr := &frame[Env]{E: env, N: any(now)}
-	run := &explainRun{vm: vm.VM{MemoryBudget: e.budget}, env: fr}
+	run := &explainRun{vm: vm.VM{MemoryBudget: e.budget}, env: newRunner[Env](e.layout, e.budget).bind(env, now)}
 	step := run.eval(root)
 	x := &Explanation{Root: step}
 	if step.Err != "" {

@@ -10,7 +10,6 @@ import (
 	"unsafe"
 
 	"github.com/expr-lang/expr/file"
-	"github.com/expr-lang/expr/vm"
 )
 
 // Expr is a compiled expression over environment type Env with result type
@@ -22,24 +21,9 @@ type Expr[Env, R any] struct {
 	id      string
 	c       *compiled
 	budget  uint
+	layout  frameLayout
 	runners sync.Pool
 	explain explainCache
-}
-
-// runner is one goroutine's reusable evaluation state: expr's VM, and the
-// frame that holds the environment and the evaluation time.
-type runner[Env any] struct {
-	vm  vm.VM
-	fr  frame[Env]
-	now time.Time
-}
-
-// setNow stores the evaluation time in the frame, boxing it only when it
-// changed since the runner's last evaluation.
-func (r *runner[Env]) setNow(now time.Time) {
-	if r.fr.N == nil || r.now != now {
-		r.now, r.fr.N = now, now
-	}
 }
 
 // Compile compiles src, an expression in the expr language, against the
@@ -61,7 +45,8 @@ func Compile[Env, R any](src string, opts ...Option) (*Expr[Env, R], error) {
 		return nil, &Error{RuleID: cfg.id, Kind: KindType, Msg: fmt.Sprintf("environment type %v is not a struct", envType)}
 	}
 	resultType := reflect.TypeFor[R]()
-	c, err := compileTree(src, envType, reflect.TypeFor[frame[Env]](), cfg, expectKind(resultType))
+	layout := layoutFor[Env]()
+	c, err := compileTree(src, envType, layout, cfg, expectKind(resultType))
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +54,8 @@ func Compile[Env, R any](src string, opts ...Option) (*Expr[Env, R], error) {
 		return nil, &Error{RuleID: cfg.id, Kind: KindType, Line: 1, Column: 1,
 			Msg: fmt.Sprintf("expression is %v, want %v", t, resultType)}
 	}
-	e := &Expr[Env, R]{src: src, id: cfg.id, c: c, budget: uint(cfg.limits.MemoryBudget)}
-	e.runners.New = func() any { return &runner[Env]{vm: vm.VM{MemoryBudget: e.budget}} }
+	e := &Expr[Env, R]{src: src, id: cfg.id, c: c, budget: uint(cfg.limits.MemoryBudget), layout: layout}
+	e.runners.New = func() any { return newRunner[Env](layout, e.budget) }
 	e.explain.cfg = cfg
 	return e, nil
 }
@@ -124,11 +109,8 @@ func (e *Expr[Env, R]) Calls() []string { return append([]string(nil), e.c.calls
 // this guard.) ±Inf are ordinary numbers.
 func (e *Expr[Env, R]) Eval(env Env, now time.Time) (R, error) {
 	r := e.runners.Get().(*runner[Env])
-	r.fr.E = env
-	r.setNow(now)
-	out, err := r.vm.Run(e.c.program, &r.fr)
-	var zero Env
-	r.fr.E = zero
+	out, err := r.vm.Run(e.c.program, r.bind(env, now))
+	r.release()
 	e.runners.Put(r)
 	if err != nil {
 		var res R
@@ -176,4 +158,3 @@ func (e *Expr[Env, R]) evalError(err error) error {
 	out.Err = fe.Unwrap()
 	return out
 }
-

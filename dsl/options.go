@@ -22,7 +22,7 @@ type config struct {
 	// line and col shift error positions, for expressions embedded in a
 	// larger source such as a rule file.
 	line, col int
-	errs []error
+	errs      []error
 }
 
 func newConfig(opts []Option) *config {

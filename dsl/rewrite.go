@@ -18,6 +18,7 @@ import (
 // expression: the field paths it reads and the functions it calls.
 type rewriter struct {
 	env    reflect.Type
+	nested bool // host names become __env.name (see frameLayout)
 	cfg    *config
 	src    string
 	errs   []error
@@ -27,8 +28,8 @@ type rewriter struct {
 	floats []fieldPath
 }
 
-func newRewriter(env reflect.Type, cfg *config, src string) *rewriter {
-	return &rewriter{env: env, cfg: cfg, src: src, reads: map[string]bool{}, calls: map[string]bool{}}
+func newRewriter(env reflect.Type, nested bool, cfg *config, src string) *rewriter {
+	return &rewriter{env: env, nested: nested, cfg: cfg, src: src, reads: map[string]bool{}, calls: map[string]bool{}}
 }
 
 func (r *rewriter) errorf(node ast.Node, kind Kind, suggestion, format string, args ...any) {
@@ -113,7 +114,9 @@ func (r *rewriter) identifier(slot *ast.Node, n *ast.IdentifierNode) {
 		*slot = c
 	case r.isEnvMember(name):
 		r.reads[name] = true
-		*slot = envMember(name, n.Location())
+		if r.nested {
+			*slot = envMember(name, n.Location())
+		}
 	default:
 		r.errorf(n, KindUnknownName, nearest(name, r.names()), "unknown name %s", name)
 	}
@@ -159,7 +162,9 @@ func (r *rewriter) member(n *ast.MemberNode) {
 		if r.checkPath(n, path) {
 			r.reads[strings.Join(path, ".")] = true
 		}
-		r.rewriteRoot(n)
+		if r.nested {
+			r.rewriteRoot(n)
+		}
 		return
 	}
 	r.walk(&n.Node)
@@ -271,7 +276,9 @@ func (r *rewriter) call(n *ast.CallNode) {
 	}
 	if r.isEnvMember(name) {
 		r.calls[name] = true
-		n.Callee = envMember(name, id.Location())
+		if r.nested {
+			n.Callee = envMember(name, id.Location())
+		}
 		return
 	}
 	r.errorf(id, KindUnknownName, nearest(name, r.functionNames()), "unknown function %s", name)
