@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -62,8 +63,15 @@ func (s *Step) write(b *strings.Builder, first, rest string) {
 	b.WriteString(s.label())
 	b.WriteByte('\n')
 	children := s.Children
-	if isComparison(s.Op) && s.leafOperands() {
-		children = nil // their values are already in the label
+	if isComparison(s.Op) || s.Op == "call" {
+		// Operands' values are in the label already; only operands with
+		// structure of their own get a line.
+		children = nil
+		for _, c := range s.Children {
+			if len(c.Children) > 0 {
+				children = append(children, c)
+			}
+		}
 	}
 	for i, c := range children {
 		if i == len(children)-1 {
@@ -76,8 +84,16 @@ func (s *Step) write(b *strings.Builder, first, rest string) {
 
 func (s *Step) label() string {
 	text := s.Expr
-	if isComparison(s.Op) && len(s.Children) == 2 {
+	switch {
+	case isComparison(s.Op) && len(s.Children) == 2:
 		text = s.Children[0].operand() + " " + s.Op + " " + s.Children[1].operand()
+	case s.Op == "call":
+		args := make([]string, len(s.Children))
+		for i, c := range s.Children {
+			args[i] = c.operand()
+		}
+		name, _, _ := strings.Cut(s.Expr, "(")
+		text = name + "(" + strings.Join(args, ", ") + ")"
 	}
 	switch {
 	case s.Skipped:
@@ -86,15 +102,6 @@ func (s *Step) label() string {
 		return text + " → error: " + s.Err
 	}
 	return text + " → " + formatValue(s.Value)
-}
-
-func (s *Step) leafOperands() bool {
-	for _, c := range s.Children {
-		if len(c.Children) > 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // operand shows a comparison operand with its value, unless the operand is
@@ -119,7 +126,26 @@ func formatValue(v any) string {
 		}
 		return x.Format(time.RFC3339)
 	case float64:
-		return fmt.Sprintf("%g", x)
+		return strconv.FormatFloat(x, 'g', 6, 64)
+	case bool, int, int64, int32, uint, uint64, float32, time.Duration:
+		return fmt.Sprint(x)
+	}
+	// Composite values would flood a line a person reads: say what they
+	// are, not what they hold.
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return "nil"
+		}
+		return "set"
+	case reflect.Slice, reflect.Array, reflect.Map:
+		if rv.Kind() != reflect.Array && rv.IsNil() {
+			return "nil"
+		}
+		return fmt.Sprintf("%d items", rv.Len())
+	case reflect.Struct:
+		return rv.Type().Name() + "{…}"
 	}
 	return fmt.Sprint(v)
 }
@@ -151,6 +177,7 @@ type explainCache struct {
 type xnode struct {
 	text     string
 	op       string
+	callee   string // for calls: the function's name
 	program  *vm.Program
 	children []*xnode
 }
@@ -206,6 +233,16 @@ func (c *explainCache) node(p ast.Node, tree *parser.Tree, n ast.Node) (*xnode, 
 		if rn, ok := n.(*ast.UnaryNode); ok && (pn.Operator == "!" || pn.Operator == "not") {
 			x.op = "!"
 			pairs = [][2]ast.Node{{pn.Node, rn.Node}}
+		}
+	case *ast.CallNode:
+		// The rewritten call may carry the hidden evaluation time as an
+		// extra last argument; only the author's arguments are shown.
+		if rn, ok := n.(*ast.CallNode); ok && len(rn.Arguments) >= len(pn.Arguments) {
+			x.op = "call"
+			x.callee = pn.Callee.String()
+			for i := range pn.Arguments {
+				pairs = append(pairs, [2]ast.Node{pn.Arguments[i], rn.Arguments[i]})
+			}
 		}
 	case *ast.ConditionalNode:
 		if rn, ok := n.(*ast.ConditionalNode); ok {
@@ -305,7 +342,7 @@ func (r *explainRun) eval(x *xnode) *Step {
 			s.Children = append(s.Children, r.eval(branch))
 		}
 		s.Value, s.Err = r.value(x)
-	case isComparison(x.op):
+	case isComparison(x.op) || x.op == "call":
 		for _, c := range x.children {
 			s.Children = append(s.Children, r.eval(c))
 		}
