@@ -1,6 +1,6 @@
 module github.com/engagekit/engagekit
 
-go 1.26.8
+go 1.24
 
 require github.com/expr-lang/expr v1.17.8
 
