@@ -83,6 +83,9 @@ func compileTree(src string, envType reflect.Type, layout frameLayout, cfg *conf
 		return nil, &Error{RuleID: cfg.id, Kind: KindLimit,
 			Msg: fmt.Sprintf("expression has %d nodes, over the limit of %d", n, cfg.limits.MaxNodes)}
 	}
+	if err := inlineLets(&tree.Node, cfg.lets); err != nil {
+		return nil, cfg.fromExprError(src, err, KindSyntax)
+	}
 	rw := newRewriter(envType, !layout.flat, cfg, src)
 	rw.walk(&tree.Node)
 	if len(rw.errs) > 0 {

@@ -1,7 +1,6 @@
 package dsl
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -201,6 +200,10 @@ func (c *explainCache) build(src string, envType reflect.Type, layout frameLayou
 			c.err = err
 			return
 		}
+		if err := inlineLets(&tree.Node, c.cfg.lets); err != nil {
+			c.err = err
+			return
+		}
 		rw := newRewriter(envType, !layout.flat, c.cfg, src)
 		rw.walk(&tree.Node)
 		if _, err := checker.Check(tree, comp.exprCfg); err != nil {
@@ -266,29 +269,17 @@ func (c *explainCache) node(p ast.Node, tree *parser.Tree, n ast.Node) (*xnode, 
 // The first call compiles the sub-expressions (once per Expr); Explain is
 // much slower than Eval and meant for showing a result to a person.
 func (e *Expr[Env, R]) Explain(env Env, now time.Time) (*Explanation, error) {
-	root, err := e.explain.build(e.src, reflect.TypeFor[Env](), e.layout)
-	if err != nil {
-		return nil, e.wrapExplainErr(err)
-	}
-	run := &explainRun{vm: vm.VM{MemoryBudget: e.budget}, env: newRunner[Env](e.layout, e.budget).bind(env, now)}
-	step := run.eval(root)
+	r := newRunner[Env](e.layout, e.budget)
+	s := &session[Env]{r: r, env: env, fr: r.bind(env, now)}
+	step := explainStep(s, e.p, e.layout)
+	// The verdict is the fast path's own, checks and conversions included,
+	// so an explanation never disagrees with Eval.
+	res, err := e.Eval(env, now)
 	x := &Explanation{Root: step}
-	if step.Err != "" {
-		_, runErr := e.Eval(env, now)
-		x.Value = nil
-		return x, runErr
+	if err == nil {
+		x.Value = res
 	}
-	res, err := e.result(step.Value, env)
-	x.Value = res
 	return x, err
-}
-
-func (e *Expr[Env, R]) wrapExplainErr(err error) error {
-	var de *Error
-	if errors.As(err, &de) {
-		return err
-	}
-	return &Error{RuleID: e.id, Kind: KindEval, Msg: err.Error(), Err: err}
 }
 
 type explainRun struct {

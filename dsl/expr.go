@@ -3,13 +3,10 @@ package dsl
 import (
 	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"sync"
 	"time"
-	"unsafe"
 
-	"github.com/expr-lang/expr/file"
 )
 
 // Expr is a compiled expression over environment type Env with result type
@@ -19,11 +16,10 @@ import (
 type Expr[Env, R any] struct {
 	src     string
 	id      string
-	c       *compiled
+	p       *program
 	budget  uint
 	layout  frameLayout
 	runners sync.Pool
-	explain explainCache
 }
 
 // Compile compiles src, an expression in the expr language, against the
@@ -54,9 +50,9 @@ func Compile[Env, R any](src string, opts ...Option) (*Expr[Env, R], error) {
 		return nil, &Error{RuleID: cfg.id, Kind: KindType, Line: 1, Column: 1,
 			Msg: fmt.Sprintf("expression is %v, want %v", t, resultType)}
 	}
-	e := &Expr[Env, R]{src: src, id: cfg.id, c: c, budget: uint(cfg.limits.MemoryBudget), layout: layout}
+	p := &program{src: src, cfg: cfg, c: c, kind: expectKind(resultType), explain: &explainCache{cfg: cfg}}
+	e := &Expr[Env, R]{src: src, id: cfg.id, p: p, budget: uint(cfg.limits.MemoryBudget), layout: layout}
 	e.runners.New = func() any { return newRunner[Env](layout, e.budget) }
-	e.explain.cfg = cfg
 	return e, nil
 }
 
@@ -92,11 +88,11 @@ func (e *Expr[Env, R]) ID() string { return e.id }
 // Reads returns the field paths of the environment the expression reads,
 // sorted, as a rule names them ("client.Age"). Only the longest chain of a
 // member access is listed. The caller owns the returned slice.
-func (e *Expr[Env, R]) Reads() []string { return append([]string(nil), e.c.reads...) }
+func (e *Expr[Env, R]) Reads() []string { return append([]string(nil), e.p.c.reads...) }
 
 // Calls returns the functions the expression calls, sorted: built-ins,
 // host functions and methods of the environment. The caller owns the slice.
-func (e *Expr[Env, R]) Calls() []string { return append([]string(nil), e.c.calls...) }
+func (e *Expr[Env, R]) Calls() []string { return append([]string(nil), e.p.c.calls...) }
 
 // Eval evaluates the expression over env at time now, which the date
 // built-ins use as "today".
@@ -109,33 +105,21 @@ func (e *Expr[Env, R]) Calls() []string { return append([]string(nil), e.c.calls
 // this guard.) ±Inf are ordinary numbers.
 func (e *Expr[Env, R]) Eval(env Env, now time.Time) (R, error) {
 	r := e.runners.Get().(*runner[Env])
-	out, err := r.vm.Run(e.c.program, r.bind(env, now))
+	s := session[Env]{r: r, env: env, fr: r.bind(env, now)}
+	out, err := s.run(e.p)
 	r.release()
 	e.runners.Put(r)
-	if err != nil {
-		var res R
-		return res, e.evalError(err)
-	}
-	return e.result(out, env)
+	return e.result(out, err)
 }
 
-func (e *Expr[Env, R]) result(out any, env Env) (R, error) {
+// result converts a program's value to R.
+func (e *Expr[Env, R]) result(out any, err error) (R, error) {
 	res, ok := out.(R)
-	if !ok && out != nil {
-		return res, &Error{RuleID: e.id, Kind: KindEval, Msg: fmt.Sprintf("result is %T, want %v", out, reflect.TypeFor[R]())}
+	if err != nil {
+		return res, err
 	}
-	switch v := out.(type) {
-	case bool:
-		if v && len(e.c.floats) > 0 {
-			if name, bad := nanField(unsafe.Pointer(&env), e.c.floats); bad {
-				return res, &Error{RuleID: e.id, Kind: KindEval, Err: ErrNaN,
-					Msg: fmt.Sprintf("%s is NaN, so the condition cannot be decided", name)}
-			}
-		}
-	case float64:
-		if math.IsNaN(v) {
-			return res, &Error{RuleID: e.id, Kind: KindEval, Err: ErrNaN, Msg: "result is NaN"}
-		}
+	if !ok && out != nil {
+		return res, e.p.errorf(nil, "result is %T, want %v", out, reflect.TypeFor[R]())
 	}
 	return res, nil
 }
@@ -144,17 +128,3 @@ func (e *Expr[Env, R]) result(out any, env Env) (R, error) {
 // value was NaN.
 var ErrNaN = errors.New("dsl: NaN")
 
-// evalError converts a run-time failure of expr into an *Error.
-func (e *Expr[Env, R]) evalError(err error) error {
-	var fe *file.Error
-	if !errors.As(err, &fe) {
-		return &Error{RuleID: e.id, Kind: KindEval, Msg: err.Error(), Err: err}
-	}
-	kind := KindEval
-	if fe.Message == "memory budget exceeded" {
-		kind = KindLimit
-	}
-	out := e.explain.cfg.errorAt(e.src, fe.From, kind, fe.Message, "")
-	out.Err = fe.Unwrap()
-	return out
-}

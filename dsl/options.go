@@ -22,7 +22,9 @@ type config struct {
 	// line and col shift error positions, for expressions embedded in a
 	// larger source such as a rule file.
 	line, col int
-	errs      []error
+	// lets are the rule-file lets visible to the expression.
+	lets map[string]*letDef
+	errs []error
 }
 
 func newConfig(opts []Option) *config {

@@ -1,0 +1,187 @@
+package dsl
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"time"
+)
+
+// cellTest is a compiled table cell: a DMN unary test on one input value.
+// Tests run in Go, not through expr: a table is its inputs computed once
+// and then plain comparisons per row.
+type cellTest struct {
+	kind   cellKind
+	op     string     // cellCompare: < <= > >= == !=
+	value  any        // cellCompare: the operand
+	lo, hi any        // cellInterval: the bounds
+	loOpen bool       // cellInterval: lo excluded
+	hiOpen bool       // cellInterval: hi excluded
+	list   []cellTest // cellAny: any of; cellNot: the negated tests
+}
+
+type cellKind uint8
+
+const (
+	cellAnything cellKind = iota // "-"
+	cellCompare
+	cellInterval
+	cellOneOf
+	cellNot
+)
+
+// match reports whether v passes the test. A value of a type the test
+// cannot compare with is an error, never a silent false, and a NaN input is
+// an error: NaN passes no comparison, and "not(< 3)" would pass it.
+func (c *cellTest) match(v any) (bool, error) {
+	switch c.kind {
+	case cellAnything:
+		return true, nil
+	case cellCompare:
+		return compareOp(c.op, v, c.value)
+	case cellInterval:
+		return c.inInterval(v)
+	case cellOneOf, cellNot:
+		hit := false
+		for i := range c.list {
+			ok, err := c.list[i].match(v)
+			if err != nil {
+				return false, err
+			}
+			if ok {
+				hit = true
+				break
+			}
+		}
+		return hit != (c.kind == cellNot), nil
+	}
+	return false, fmt.Errorf("unknown cell test")
+}
+
+func (c *cellTest) inInterval(v any) (bool, error) {
+	lo, err := compareValues(v, c.lo)
+	if err != nil {
+		return false, err
+	}
+	hi, err := compareValues(v, c.hi)
+	if err != nil {
+		return false, err
+	}
+	okLo := lo > 0 || (lo == 0 && !c.loOpen)
+	okHi := hi < 0 || (hi == 0 && !c.hiOpen)
+	return okLo && okHi, nil
+}
+
+func compareOp(op string, v, operand any) (bool, error) {
+	if op == "==" || op == "!=" {
+		eq, err := equalValues(v, operand)
+		return eq == (op == "=="), err
+	}
+	c, err := compareValues(v, operand)
+	if err != nil {
+		return false, err
+	}
+	switch op {
+	case "<":
+		return c < 0, nil
+	case "<=":
+		return c <= 0, nil
+	case ">":
+		return c > 0, nil
+	case ">=":
+		return c >= 0, nil
+	}
+	return false, fmt.Errorf("unknown operator %s", op)
+}
+
+// equalValues is equality for cells: numbers by value whatever their Go
+// type, nil equal only to nil.
+func equalValues(a, b any) (bool, error) {
+	if a == nil || b == nil {
+		return isNil(a) && isNil(b), nil
+	}
+	if fa, ok := number(a); ok {
+		fb, ok := number(b)
+		if !ok {
+			return false, fmt.Errorf("cannot compare %T with %T", a, b)
+		}
+		if math.IsNaN(fa) {
+			return false, ErrNaN
+		}
+		return fa == fb, nil
+	}
+	if ta, ok := a.(time.Time); ok {
+		tb, ok := b.(time.Time)
+		return ok && ta.Equal(tb), nil
+	}
+	if reflect.TypeOf(a) != reflect.TypeOf(b) {
+		return false, fmt.Errorf("cannot compare %T with %T", a, b)
+	}
+	return a == b, nil
+}
+
+// compareValues orders numbers, strings and times; anything else, or a
+// NaN, is an error.
+func compareValues(a, b any) (int, error) {
+	if fa, ok := number(a); ok {
+		fb, ok := number(b)
+		if !ok {
+			return 0, fmt.Errorf("cannot compare %T with %T", a, b)
+		}
+		if math.IsNaN(fa) || math.IsNaN(fb) {
+			return 0, ErrNaN
+		}
+		switch {
+		case fa < fb:
+			return -1, nil
+		case fa > fb:
+			return 1, nil
+		}
+		return 0, nil
+	}
+	switch x := a.(type) {
+	case string:
+		y, ok := b.(string)
+		if !ok {
+			return 0, fmt.Errorf("cannot compare string with %T", b)
+		}
+		return cmpOrdered(x, y), nil
+	case time.Time:
+		y, ok := b.(time.Time)
+		if !ok {
+			return 0, fmt.Errorf("cannot compare time with %T", b)
+		}
+		return x.Compare(y), nil
+	}
+	return 0, fmt.Errorf("cannot order %T", a)
+}
+
+func cmpOrdered[T int | float64 | string](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func number(v any) (float64, bool) {
+	switch v.(type) {
+	case bool, string, nil, time.Time:
+		return 0, false
+	}
+	return toFloat(v)
+}
+
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Func:
+		return rv.IsNil()
+	}
+	return false
+}

@@ -1,0 +1,78 @@
+package dsl
+
+import "fmt"
+
+// Hit is one rule of a [RuleSet] that fired for one environment: what it
+// says, the branch or row that decided it, and the evidence. Hits are plain
+// data owned by the caller.
+type Hit struct {
+	// Rule is the id of the rule or table.
+	Rule string `json:"rule"`
+	// Type is the alert type the rule raises.
+	Type string `json:"type"`
+	// Path names the decision taken: "branch 2/1" (the first nested
+	// branch of the second), "else", "row 3"; empty for a plain rule.
+	Path string `json:"path,omitempty"`
+	// Title and Message are the rule's templates with values interpolated.
+	Title   string `json:"title,omitempty"`
+	Message string `json:"message,omitempty"`
+	// Urgency and Sensitivity are the rule's outputs, in [0,1].
+	Urgency     float64 `json:"urgency"`
+	Sensitivity float64 `json:"sensitivity"`
+	// Outputs holds the further named outputs, by name.
+	Outputs map[string]any `json:"outputs,omitempty"`
+	// Evidence lists the rule's lets with their values, then the fields its
+	// condition reads, in that order.
+	Evidence []Binding `json:"evidence,omitempty"`
+	// Tags and Owner come from the rule.
+	Tags  []string `json:"tags,omitempty"`
+	Owner string   `json:"owner,omitempty"`
+}
+
+// Binding is a named value: a let or a field, as evidence of a [Hit].
+type Binding struct {
+	Name  string `json:"name"`
+	Value any    `json:"value"`
+}
+
+// HitPolicy says how a decision table turns matching rows into hits, as in
+// DMN. The zero value is [HitFirst].
+type HitPolicy uint8
+
+// The hit policies.
+const (
+	// HitFirst takes the first matching row, in row order.
+	HitFirst HitPolicy = iota
+	// HitUnique expects at most one matching row; two is an evaluation
+	// error naming both (and a finding of the analysis).
+	HitUnique
+	// HitPriority takes the matching row with the highest priority output,
+	// the earliest row among equals.
+	HitPriority
+	// HitCollect takes every matching row, one hit each, in row order.
+	HitCollect
+)
+
+var hitPolicyNames = [...]string{"first", "unique", "priority", "collect"}
+
+// String returns the policy's name as written in a rule file.
+func (h HitPolicy) String() string {
+	if int(h) < len(hitPolicyNames) {
+		return hitPolicyNames[h]
+	}
+	return fmt.Sprintf("HitPolicy(%d)", uint8(h))
+}
+
+// MarshalText encodes the policy as its name.
+func (h HitPolicy) MarshalText() ([]byte, error) { return []byte(h.String()), nil }
+
+// UnmarshalText decodes a policy from its name.
+func (h *HitPolicy) UnmarshalText(b []byte) error {
+	for i, name := range hitPolicyNames {
+		if name == string(b) {
+			*h = HitPolicy(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("dsl: unknown hit policy %q", b)
+}

@@ -1,0 +1,159 @@
+package dsl
+
+import (
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+)
+
+// A let of a rule file is a named expression that later parts of the rule
+// use. Lets are inlined where they are used, not evaluated ahead of the
+// rule, so that a guard protects them as a reader expects: in
+//
+//	let days = daysUntil(mortgage.FixedTermEnd)
+//	when mortgage != nil && days <= 14
+//
+// days is computed only once mortgage is known to be there. The value a let
+// had is reported as evidence when its rule fires.
+type letDef struct {
+	src string
+	// deps are the lets visible to this let's own source (those declared
+	// before it).
+	deps map[string]*letDef
+}
+
+// inlineLets replaces every identifier naming a let with the let's
+// expression, itself with its own lets inlined. Names bound by an expr
+// `let` or predicate inside the expression shadow rule lets. Inlined nodes
+// take the position of the identifier they replace, so an error inside
+// points at the use.
+func inlineLets(slot *ast.Node, lets map[string]*letDef) error {
+	if len(lets) == 0 {
+		return nil
+	}
+	var firstErr error
+	var scopes []string
+	var walk func(*ast.Node)
+	walk = func(slot *ast.Node) {
+		switch n := (*slot).(type) {
+		case *ast.IdentifierNode:
+			def, ok := lets[n.Value]
+			if !ok || contains(scopes, n.Value) {
+				return
+			}
+			inlined, err := def.parse()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+				}
+				return
+			}
+			relocate(inlined, n.Location())
+			*slot = inlined
+		case *ast.VariableDeclaratorNode:
+			walk(&n.Value)
+			scopes = append(scopes, n.Name)
+			walk(&n.Expr)
+			scopes = scopes[:len(scopes)-1]
+		case *ast.MemberNode:
+			walk(&n.Node)
+			if _, ok := n.Property.(*ast.StringNode); !ok {
+				walk(&n.Property)
+			}
+		default:
+			for _, child := range children(*slot) {
+				walk(child)
+			}
+		}
+	}
+	walk(slot)
+	return firstErr
+}
+
+// parse returns a fresh tree of the let's expression with its own lets
+// inlined. Every use gets its own copy, since expr's checker annotates
+// nodes in place.
+func (d *letDef) parse() (ast.Node, error) {
+	tree, err := parser.Parse(d.src)
+	if err != nil {
+		return nil, err
+	}
+	if err := inlineLets(&tree.Node, d.deps); err != nil {
+		return nil, err
+	}
+	return tree.Node, nil
+}
+
+func relocate(n ast.Node, loc file.Location) {
+	var walk func(*ast.Node)
+	walk = func(slot *ast.Node) {
+		(*slot).SetLocation(loc)
+		for _, c := range children(*slot) {
+			walk(c)
+		}
+	}
+	walk(&n)
+}
+
+// children lists the child slots of a node, for the walks that need to
+// replace nodes.
+func children(n ast.Node) []*ast.Node {
+	switch n := n.(type) {
+	case *ast.UnaryNode:
+		return []*ast.Node{&n.Node}
+	case *ast.BinaryNode:
+		return []*ast.Node{&n.Left, &n.Right}
+	case *ast.ChainNode:
+		return []*ast.Node{&n.Node}
+	case *ast.MemberNode:
+		return []*ast.Node{&n.Node, &n.Property}
+	case *ast.SliceNode:
+		return nonNil(&n.Node, &n.From, &n.To)
+	case *ast.CallNode:
+		return append([]*ast.Node{&n.Callee}, slots(n.Arguments)...)
+	case *ast.BuiltinNode:
+		return slots(n.Arguments)
+	case *ast.PredicateNode:
+		return []*ast.Node{&n.Node}
+	case *ast.ConditionalNode:
+		return []*ast.Node{&n.Cond, &n.Exp1, &n.Exp2}
+	case *ast.VariableDeclaratorNode:
+		return []*ast.Node{&n.Value, &n.Expr}
+	case *ast.SequenceNode:
+		return slots(n.Nodes)
+	case *ast.ArrayNode:
+		return slots(n.Nodes)
+	case *ast.MapNode:
+		return slots(n.Pairs)
+	case *ast.PairNode:
+		return []*ast.Node{&n.Key, &n.Value}
+	}
+	return nil
+}
+
+func slots(nodes []ast.Node) []*ast.Node {
+	out := make([]*ast.Node, len(nodes))
+	for i := range nodes {
+		out[i] = &nodes[i]
+	}
+	return out
+}
+
+func nonNil(ss ...*ast.Node) []*ast.Node {
+	out := ss[:0]
+	for _, s := range ss {
+		if *s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
