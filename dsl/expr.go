@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"sync"
 	"time"
-
 )
 
 // Expr is a compiled expression over environment type Env with result type
@@ -127,4 +126,3 @@ func (e *Expr[Env, R]) result(out any, err error) (R, error) {
 // ErrNaN is the cause (errors.Is) of an evaluation error raised because a
 // value was NaN.
 var ErrNaN = errors.New("dsl: NaN")
-

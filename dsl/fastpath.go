@@ -93,4 +93,3 @@ func runWhens[Env any](s *session[Env], b *whenBatch) ([]bool, error) {
 	}
 	return fired, nil
 }
-

@@ -19,7 +19,7 @@ type RuleExplanation struct {
 	// Branches explains the branches tried, in order.
 	Branches []BranchExplanation `json:"branches,omitempty"`
 	// Inputs are a table's input values; Rows how each row matched.
-	Inputs []Binding         `json:"inputs,omitempty"`
+	Inputs []Binding        `json:"inputs,omitempty"`
 	Rows   []RowExplanation `json:"rows,omitempty"`
 	// Lets are the rule's lets with their values (nil where they cannot
 	// be computed).
