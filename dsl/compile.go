@@ -67,29 +67,10 @@ type compiled struct {
 // expression over the frame of env type envType, expecting result kind
 // expect (reflect.Invalid for any).
 func compileTree(src string, envType reflect.Type, layout frameLayout, cfg *config, expect reflect.Kind) (*compiled, error) {
-	if len(src) > cfg.limits.MaxSourceBytes {
-		return nil, &Error{RuleID: cfg.id, Kind: KindLimit,
-			Msg: fmt.Sprintf("source is %d bytes, over the limit of %d", len(src), cfg.limits.MaxSourceBytes)}
-	}
-	if strings.TrimSpace(src) == "" {
-		return nil, &Error{RuleID: cfg.id, Kind: KindSyntax, Msg: "empty expression"}
-	}
 	ec := exprConfig(layout.typ, cfg, expect)
-	tree, err := parser.ParseWithConfig(src, ec)
+	tree, rw, err := prepare(src, envType, layout, cfg, ec)
 	if err != nil {
-		return nil, cfg.fromExprError(src, err, KindSyntax)
-	}
-	if n := countNodes(tree.Node); n > cfg.limits.MaxNodes {
-		return nil, &Error{RuleID: cfg.id, Kind: KindLimit,
-			Msg: fmt.Sprintf("expression has %d nodes, over the limit of %d", n, cfg.limits.MaxNodes)}
-	}
-	if err := inlineLets(&tree.Node, cfg.lets); err != nil {
-		return nil, cfg.fromExprError(src, err, KindSyntax)
-	}
-	rw := newRewriter(envType, !layout.flat, cfg, src)
-	rw.walk(&tree.Node)
-	if len(rw.errs) > 0 {
-		return nil, errors.Join(rw.errs...)
+		return nil, err
 	}
 	if _, err := checker.Check(tree, ec); err != nil {
 		return nil, cfg.fromExprError(src, err, KindType)
@@ -103,6 +84,35 @@ func compileTree(src string, envType reflect.Type, layout frameLayout, cfg *conf
 	}
 	return &compiled{program: program, tree: tree, reads: sortedKeys(rw.reads), calls: sortedKeys(rw.calls),
 		floats: rw.floats, exprCfg: ec}, nil
+}
+
+// prepare parses src and readies its tree for expr's checker: limits
+// enforced, lets inlined, names resolved and rewritten for the frame.
+func prepare(src string, envType reflect.Type, layout frameLayout, cfg *config, ec *conf.Config) (*parser.Tree, *rewriter, error) {
+	if len(src) > cfg.limits.MaxSourceBytes {
+		return nil, nil, &Error{RuleID: cfg.id, Kind: KindLimit,
+			Msg: fmt.Sprintf("source is %d bytes, over the limit of %d", len(src), cfg.limits.MaxSourceBytes)}
+	}
+	if strings.TrimSpace(src) == "" {
+		return nil, nil, &Error{RuleID: cfg.id, Kind: KindSyntax, Msg: "empty expression"}
+	}
+	tree, err := parser.ParseWithConfig(src, ec)
+	if err != nil {
+		return nil, nil, cfg.fromExprError(src, err, KindSyntax)
+	}
+	if n := countNodes(tree.Node); n > cfg.limits.MaxNodes {
+		return nil, nil, &Error{RuleID: cfg.id, Kind: KindLimit,
+			Msg: fmt.Sprintf("expression has %d nodes, over the limit of %d", n, cfg.limits.MaxNodes)}
+	}
+	if err := inlineLets(&tree.Node, cfg.lets); err != nil {
+		return nil, nil, cfg.fromExprError(src, err, KindSyntax)
+	}
+	rw := newRewriter(envType, !layout.flat, cfg, src)
+	rw.walk(&tree.Node)
+	if len(rw.errs) > 0 {
+		return nil, nil, errors.Join(rw.errs...)
+	}
+	return tree, rw, nil
 }
 
 // exprConfig builds expr's configuration: the frame as environment, our

@@ -195,17 +195,11 @@ func (c *explainCache) build(src string, envType reflect.Type, layout frameLayou
 		}
 		// The optimizer folded constants in comp's tree; check a fresh
 		// rewritten tree instead, so that it mirrors the pristine one.
-		tree, err := parser.ParseWithConfig(src, comp.exprCfg)
+		tree, _, err := prepare(src, envType, layout, c.cfg, comp.exprCfg)
 		if err != nil {
 			c.err = err
 			return
 		}
-		if err := inlineLets(&tree.Node, c.cfg.lets); err != nil {
-			c.err = err
-			return
-		}
-		rw := newRewriter(envType, !layout.flat, c.cfg, src)
-		rw.walk(&tree.Node)
 		if _, err := checker.Check(tree, comp.exprCfg); err != nil {
 			c.err = err
 			return

@@ -3,6 +3,7 @@ package dsl
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -21,9 +22,9 @@ type RuleSet[Env any] struct {
 	budget  uint
 	clamp   bool
 	runners sync.Pool
-	// whens evaluates every enabled rule's condition in one program run;
-	// see fastpath.go.
-	whens *whenBatch
+	// whens decides the conditions of the enabled rules that have one, in
+	// rule order, in one program run; see fastpath.go.
+	whens *batch
 }
 
 // cRule is a compiled rule or decision table.
@@ -39,6 +40,7 @@ type cRule struct {
 	base     outputs
 	branches []*cBranch
 	tbl      *cTable
+	leaf     *leaf // the decision of a plain rule
 }
 
 type cBinding struct {
@@ -62,6 +64,7 @@ type cBranch struct {
 	cond     *program // nil: else
 	out      outputs
 	children []*cBranch
+	leaf     *leaf
 }
 
 type cTable struct {
@@ -75,6 +78,7 @@ type cRow struct {
 	cells    []cellTest
 	out      outputs
 	priority float64
+	leaf     *leaf
 }
 
 // template is a title or message: literal text and interpolated
@@ -115,9 +119,10 @@ func (rs *RuleSet[Env]) AppendEval(dst []Hit, env Env, now time.Time) ([]Hit, er
 	s := &session[Env]{r: r, env: env, fr: r.bind(env, now)}
 	// One program decides every condition; if any condition fails, each is
 	// decided on its own so the failure is charged to its rule alone.
-	fired, batchErr := runWhens(s, rs.whens)
+	fired, batchErr := runBatch(s, rs.whens)
 	var errs []error
-	for i, rule := range rs.rules {
+	next := 0 // position of the next batched condition
+	for _, rule := range rs.rules {
 		if !rule.enabled {
 			continue
 		}
@@ -126,7 +131,9 @@ func (rs *RuleSet[Env]) AppendEval(dst []Hit, env Env, now time.Time) ([]Hit, er
 		case rule.when == nil:
 			on = true
 		case batchErr == nil:
-			on, err = fired[i], guardNaN(s, rule.when, fired[i])
+			on, _ = fired[next].(bool)
+			err = guardNaN(s, rule.when, on)
+			next++
 		default:
 			on, err = decideWhen(s, rule)
 		}
@@ -164,40 +171,40 @@ func fire[Env any](s *session[Env], rule *cRule, dst []Hit, clamp bool) ([]Hit, 
 	if rule.tbl != nil {
 		return fireTable(s, rule, dst, clamp)
 	}
-	chain := []*outputs{&rule.base}
-	path := ""
-	if len(rule.branches) > 0 {
-		labels, outs, ok, err := selectBranch(s, rule.branches)
-		if err != nil || !ok {
-			return dst, err
-		}
-		path = strings.Join(labels, "/")
-		chain = append(chain, outs...)
+	if len(rule.branches) == 0 {
+		return appendHit(s, rule, dst, rule.leaf, clamp)
 	}
-	return appendHit(s, rule, dst, path, chain, clamp)
+	b, err := selectBranch(s, rule.branches)
+	if err != nil || b == nil {
+		return dst, err
+	}
+	return appendHit(s, rule, dst, b.leaf, clamp)
 }
 
 // selectBranch takes the first branch whose condition holds (an else
 // always holds), then descends into its nested branches the same way. A
 // branch none of whose nested branches holds is itself the decision.
-func selectBranch[Env any](s *session[Env], branches []*cBranch) ([]string, []*outputs, bool, error) {
+func selectBranch[Env any](s *session[Env], branches []*cBranch) (*cBranch, error) {
 	for _, b := range branches {
 		if b.cond != nil {
 			on, err := s.bool(b.cond)
 			if err != nil {
-				return nil, nil, false, err
+				return nil, err
 			}
 			if !on {
 				continue
 			}
 		}
-		labels, outs, _, err := selectBranch(s, b.children)
+		inner, err := selectBranch(s, b.children)
 		if err != nil {
-			return nil, nil, false, err
+			return nil, err
 		}
-		return append([]string{b.label}, labels...), append([]*outputs{&b.out}, outs...), true, nil
+		if inner != nil {
+			return inner, nil
+		}
+		return b, nil
 	}
-	return nil, nil, false, nil
+	return nil, nil
 }
 
 func fireTable[Env any](s *session[Env], rule *cRule, dst []Hit, clamp bool) ([]Hit, error) {
@@ -222,9 +229,9 @@ func fireTable[Env any](s *session[Env], rule *cRule, dst []Hit, clamp bool) ([]
 		}
 		switch t.policy {
 		case HitFirst:
-			return appendHit(s, rule, dst, row.label, []*outputs{&rule.base, &row.out}, clamp)
+			return appendHit(s, rule, dst, row.leaf, clamp)
 		case HitCollect:
-			if dst, err = appendHit(s, rule, dst, row.label, []*outputs{&rule.base, &row.out}, clamp); err != nil {
+			if dst, err = appendHit(s, rule, dst, row.leaf, clamp); err != nil {
 				return dst, err
 			}
 		case HitUnique:
@@ -240,8 +247,7 @@ func fireTable[Env any](s *session[Env], rule *cRule, dst []Hit, clamp bool) ([]
 		}
 	}
 	if chosen >= 0 {
-		row := &t.rows[chosen]
-		return appendHit(s, rule, dst, row.label, []*outputs{&rule.base, &row.out}, clamp)
+		return appendHit(s, rule, dst, t.rows[chosen].leaf, clamp)
 	}
 	return dst, nil
 }
@@ -260,37 +266,120 @@ func (row *cRow) matches(ruleID string, vals []any) (bool, error) {
 	return true, nil
 }
 
-// appendHit evaluates the outputs of the decision (the innermost level that
-// sets each output wins) and appends the hit with its evidence.
-func appendHit[Env any](s *session[Env], rule *cRule, dst []Hit, path string, chain []*outputs, clamp bool) ([]Hit, error) {
-	h := Hit{Rule: rule.id, Path: path, Owner: rule.owner}
+// leaf is a decision a rule can take (the rule itself, a branch, a row)
+// with its outputs resolved at compile time: the innermost level that sets
+// an output wins. parts lists every program the hit needs, in the order
+// urgency, sensitivity, title parts, message parts, named outputs, lets,
+// reads; batch computes them all in one run.
+type leaf struct {
+	path        string
+	typ         string
+	title       *template
+	message     *template
+	urgency     *program
+	sensitivity *program
+	named       []cBinding
+	parts       []*program
+	batch       *batch
+}
+
+// newLeaf resolves the outputs of a decision from its chain of levels,
+// outermost first.
+func newLeaf(path string, rule *cRule, chain ...*outputs) *leaf {
+	l := &leaf{path: path}
+	index := map[string]int{}
+	for _, o := range chain {
+		l.typ = cmpOr(o.typ, l.typ)
+		l.title, l.message = tmplOr(o.title, l.title), tmplOr(o.message, l.message)
+		l.urgency, l.sensitivity = progOr(o.urgency, l.urgency), progOr(o.sensitivity, l.sensitivity)
+		for _, n := range o.named {
+			if i, ok := index[n.name]; ok {
+				l.named[i] = n
+				continue
+			}
+			index[n.name] = len(l.named)
+			l.named = append(l.named, n)
+		}
+	}
+	l.eachPart(rule, func(p *program) { l.parts = append(l.parts, p) })
+	return l
+}
+
+// eachPart calls f for the leaf's programs in parts order.
+func (l *leaf) eachPart(rule *cRule, f func(*program)) {
+	for _, p := range []*program{l.urgency, l.sensitivity} {
+		if p != nil {
+			f(p)
+		}
+	}
+	for _, t := range []*template{l.title, l.message} {
+		if t == nil {
+			continue
+		}
+		for _, part := range t.parts {
+			if part.p != nil {
+				f(part.p)
+			}
+		}
+	}
+	for _, group := range [][]cBinding{l.named, rule.lets, rule.reads} {
+		for _, b := range group {
+			f(b.p)
+		}
+	}
+}
+
+// values gives the leaf's part values in parts order: from one batch run
+// when it succeeds, else part by part. A failing evidence part does not
+// fail the hit (its value is nil); any other failing part does.
+type values[Env any] struct {
+	s    *session[Env]
+	vals []any
+	next int
+}
+
+func (v *values[Env]) get(p *program) (any, error) {
+	i := v.next
+	v.next++
+	if v.vals != nil {
+		return v.s.check(p, v.vals[i])
+	}
+	return v.s.run(p)
+}
+
+// appendHit evaluates the outputs and evidence of a decision and appends
+// the hit.
+func appendHit[Env any](s *session[Env], rule *cRule, dst []Hit, l *leaf, clamp bool) ([]Hit, error) {
+	vals, _ := runBatch(s, l.batch)
+	v := &values[Env]{s: s, vals: vals}
+	h := Hit{Rule: rule.id, Type: l.typ, Path: l.path, Owner: rule.owner}
 	if len(rule.tags) > 0 {
 		h.Tags = append([]string(nil), rule.tags...)
 	}
-	var title, message *template
-	var urgency, sensitivity *program
-	for _, o := range chain {
-		h.Type = cmpOr(o.typ, h.Type)
-		title, message = tmplOr(o.title, title), tmplOr(o.message, message)
-		urgency, sensitivity = progOr(o.urgency, urgency), progOr(o.sensitivity, sensitivity)
-	}
 	var err error
-	if h.Urgency, err = unitOutput(s, rule.id, "urgency", urgency, clamp); err != nil {
+	if h.Urgency, err = unitOutput(v, "urgency", l.urgency, clamp); err != nil {
 		return dst, err
 	}
-	if h.Sensitivity, err = unitOutput(s, rule.id, "sensitivity", sensitivity, clamp); err != nil {
+	if h.Sensitivity, err = unitOutput(v, "sensitivity", l.sensitivity, clamp); err != nil {
 		return dst, err
 	}
-	if h.Title, err = render(s, title); err != nil {
+	if h.Title, err = render(v, l.title); err != nil {
 		return dst, err
 	}
-	if h.Message, err = render(s, message); err != nil {
+	if h.Message, err = render(v, l.message); err != nil {
 		return dst, err
 	}
-	if h.Outputs, err = namedOutputs(s, chain); err != nil {
-		return dst, err
+	for _, n := range l.named {
+		out, err := v.get(n.p)
+		if err != nil {
+			return dst, err
+		}
+		if h.Outputs == nil {
+			h.Outputs = make(map[string]any, len(l.named))
+		}
+		h.Outputs[n.name] = out
 	}
-	h.Evidence = evidence(s, rule)
+	h.Evidence = evidence(v, rule)
 	return append(dst, h), nil
 }
 
@@ -318,24 +407,28 @@ func progOr(a, b *program) *program {
 // unitOutput evaluates urgency or sensitivity, which must lie in [0,1]:
 // outside it is an error, or clamped when the rule set was compiled with
 // [WithClampedOutputs]. A rule that does not say is 0.
-func unitOutput[Env any](s *session[Env], ruleID, name string, p *program, clamp bool) (float64, error) {
+func unitOutput[Env any](v *values[Env], name string, p *program, clamp bool) (float64, error) {
 	if p == nil {
 		return 0, nil
 	}
-	v, err := s.float(p)
+	out, err := v.get(p)
 	if err != nil {
 		return 0, err
 	}
-	if v >= 0 && v <= 1 {
-		return v, nil
+	f, ok := toFloat(out)
+	if !ok {
+		return 0, p.errorf(nil, "%s is %T, want a number", name, out)
 	}
-	if clamp {
-		return min(max(v, 0), 1), nil
+	if f >= 0 && f <= 1 {
+		return f, nil
 	}
-	return 0, p.errorf(nil, "%s is %v, outside [0,1]", name, v)
+	if clamp && !math.IsNaN(f) {
+		return min(max(f, 0), 1), nil
+	}
+	return 0, p.errorf(nil, "%s is %v, outside [0,1]", name, f)
 }
 
-func render[Env any](s *session[Env], t *template) (string, error) {
+func render[Env any](v *values[Env], t *template) (string, error) {
 	if t == nil {
 		return "", nil
 	}
@@ -345,47 +438,30 @@ func render[Env any](s *session[Env], t *template) (string, error) {
 			b.WriteString(part.text)
 			continue
 		}
-		v, err := s.run(part.p)
+		out, err := v.get(part.p)
 		if err != nil {
 			return "", err
 		}
-		b.WriteString(formatTemplateValue(v))
+		b.WriteString(formatTemplateValue(out))
 	}
 	return b.String(), nil
 }
 
-func namedOutputs[Env any](s *session[Env], chain []*outputs) (map[string]any, error) {
-	var out map[string]any
-	for _, o := range chain {
-		for _, n := range o.named {
-			v, err := s.run(n.p)
-			if err != nil {
-				return nil, err
-			}
-			if out == nil {
-				out = map[string]any{}
-			}
-			out[n.name] = v
-		}
-	}
-	return out, nil
-}
-
-// evidence evaluates the rule's lets and the fields its condition reads. A
-// value that cannot be computed (a let behind a guard that did not need it)
-// is reported as nil rather than failing the hit.
-func evidence[Env any](s *session[Env], rule *cRule) []Binding {
+// evidence reads the rule's lets and the fields its condition reads. A
+// value that cannot be computed (a let behind a guard the decision did not
+// need) is reported as nil rather than failing the hit.
+func evidence[Env any](v *values[Env], rule *cRule) []Binding {
 	if len(rule.lets)+len(rule.reads) == 0 {
 		return nil
 	}
 	out := make([]Binding, 0, len(rule.lets)+len(rule.reads))
 	for _, group := range [][]cBinding{rule.lets, rule.reads} {
 		for _, b := range group {
-			v, err := s.run(b.p)
+			val, err := v.get(b.p)
 			if err != nil {
-				v = nil
+				val = nil
 			}
-			out = append(out, Binding{Name: b.name, Value: v})
+			out = append(out, Binding{Name: b.name, Value: val})
 		}
 	}
 	return out
