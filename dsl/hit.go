@@ -21,8 +21,8 @@ type Hit struct {
 	Sensitivity float64 `json:"sensitivity"`
 	// Outputs holds the further named outputs, by name.
 	Outputs map[string]any `json:"outputs,omitempty"`
-	// Evidence lists the rule's lets with their values, then the fields its
-	// condition reads, in that order.
+	// Evidence lists the rule's lets with their values, in rule order,
+	// then (with [WithReadEvidence]) the fields its condition reads, sorted.
 	Evidence []Binding `json:"evidence,omitempty"`
 	// Tags and Owner come from the rule.
 	Tags  []string `json:"tags,omitempty"`

@@ -24,6 +24,12 @@ type config struct {
 	line, col int
 	// lets are the rule-file lets visible to the expression.
 	lets map[string]*letDef
+	// clamp makes a rule set clamp urgency and sensitivity into [0,1]
+	// instead of failing the hit.
+	clamp bool
+	// readEvidence makes a rule set add the fields a fired rule's
+	// condition read to its evidence.
+	readEvidence bool
 	errs []error
 }
 
@@ -129,4 +135,19 @@ func isIdent(s string) bool {
 		}
 	}
 	return true
+}
+
+// WithClampedOutputs makes a rule set clamp urgency and sensitivity into
+// [0,1]. By default a value outside that range is an evaluation error of the
+// rule, since it usually means the rule is wrong.
+func WithClampedOutputs() Option {
+	return optionFunc(func(c *config) { c.clamp = true })
+}
+
+// WithReadEvidence makes a rule set add, to the evidence of every hit, the
+// fields its rule's condition reads, with their values. By default evidence
+// is the rule's lets, which is cheaper; hosts that show reviewers every input
+// of a decision (an advisory framework) want this.
+func WithReadEvidence() Option {
+	return optionFunc(func(c *config) { c.readEvidence = true })
 }
