@@ -1,0 +1,287 @@
+package rulefile
+
+import (
+	"strconv"
+	"strings"
+)
+
+// block parses statements up to the closing brace. rule is the enclosing
+// rule or table; top says whether this is its own body (where in, row and
+// the rule-level statements are allowed).
+func (p *parser) block(b *Block, rule *Rule, top bool) {
+	for {
+		doc := p.s.skipBlank()
+		if p.s.eof() {
+			p.errorf(p.s.pos(), "unexpected end of file; expected }")
+			return
+		}
+		if p.s.peek() == '}' {
+			p.s.advance()
+			p.endLine()
+			return
+		}
+		if p.s.atDeclStart() {
+			p.errorf(p.s.pos(), "missing } before this declaration")
+			return
+		}
+		pos := p.s.pos()
+		kw := p.s.ident()
+		p.statement(b, rule, top, kw, pos, doc)
+	}
+}
+
+func (p *parser) statement(b *Block, rule *Rule, top bool, kw string, pos Pos, doc []string) {
+	switch kw {
+	case "in", "row":
+		if !top || !rule.Table {
+			p.errorf(pos, "%s is only allowed in a table", kw)
+			p.recover()
+			return
+		}
+		if kw == "in" {
+			p.inputs(rule, pos)
+		} else {
+			p.row(rule, pos, doc)
+		}
+	case "branch", "else":
+		if rule.Table {
+			p.errorf(pos, "a table has rows, not branches")
+			p.recover()
+			return
+		}
+		p.branch(b, rule, kw == "else", pos, doc)
+	default:
+		if !p.simple(b, kw, pos, doc, false) {
+			p.errorf(pos, "unknown statement %q; expected type, title, message, let, when, urgency, sensitivity, output, tags, owner, enabled, branch or else", kw+p.peekToken())
+			p.recover()
+			return
+		}
+		p.endLine()
+	}
+}
+
+// simple parses a statement that may appear in any block; inRow is true on
+// a table row, where expressions end before the next output keyword. It
+// reports false for an unknown keyword.
+func (p *parser) simple(b *Block, kw string, pos Pos, doc []string, inRow bool) bool {
+	stop := exprStop{keywords: inRow}
+	dup := func(set bool) bool {
+		if set {
+			p.errorf(pos, "%s is said twice", kw)
+		}
+		return set
+	}
+	switch kw {
+	case "type", "owner":
+		v, ok := p.stringLit()
+		if !ok {
+			return true
+		}
+		s := &Str{Pos: pos, Doc: doc, Value: v}
+		if kw == "type" && !dup(b.Type != nil) {
+			b.Type = s
+		} else if kw == "owner" && !dup(b.Owner != nil) {
+			b.Owner = s
+		}
+	case "tags":
+		if vs, ok := p.stringList(); ok && !dup(b.Tags != nil) {
+			b.Tags = &Strs{Pos: pos, Doc: doc, Values: vs}
+		}
+	case "enabled":
+		p.s.skipInline()
+		w := p.s.ident()
+		if w != "true" && w != "false" {
+			p.errorf(pos, "expected enabled true or enabled false")
+			p.recover()
+			return true
+		}
+		if !dup(b.Enabled != nil) {
+			b.Enabled = &Flag{Pos: pos, Doc: doc, Value: w == "true"}
+		}
+	case "let":
+		p.s.skipInline()
+		name := p.s.ident()
+		p.s.skipInline()
+		if name == "" || p.s.peek() != '=' {
+			p.errorf(pos, "expected let NAME = expression")
+			p.recover()
+			return true
+		}
+		p.s.advance()
+		if e, ok := p.exprAt(stop); ok {
+			b.Lets = append(b.Lets, &Let{Pos: pos, Doc: doc, Name: name, Value: e})
+		}
+	case "when", "urgency", "sensitivity", "priority":
+		e, ok := p.exprAt(stop)
+		if !ok {
+			return true
+		}
+		st := &Stmt{Pos: pos, Doc: doc, Expr: e}
+		slot := map[string]**Stmt{"when": &b.When, "urgency": &b.Urgency, "sensitivity": &b.Sensitivity, "priority": &b.Priority}[kw]
+		if !dup(*slot != nil) {
+			*slot = st
+		}
+	case "title", "message":
+		t, ok := p.template(pos, doc)
+		if !ok {
+			return true
+		}
+		if kw == "title" && !dup(b.Title != nil) {
+			b.Title = t
+		} else if kw == "message" && !dup(b.Message != nil) {
+			b.Message = t
+		}
+	case "output":
+		p.s.skipInline()
+		name := p.s.ident()
+		if name == "" {
+			p.errorf(pos, "expected output NAME expression")
+			p.recover()
+			return true
+		}
+		if e, ok := p.exprAt(stop); ok {
+			b.Outputs = append(b.Outputs, &Output{Pos: pos, Doc: doc, Name: name, Value: e})
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+func (p *parser) stringLit() (string, bool) {
+	p.s.skipInline()
+	pos := p.s.pos()
+	if p.s.peek() != '"' && p.s.peek() != '`' {
+		p.errorf(pos, "expected a quoted string")
+		p.recover()
+		return "", false
+	}
+	raw, ok := p.s.quoted()
+	v, err := strconv.Unquote(raw)
+	if !ok || err != nil {
+		p.errorf(pos, "malformed string %s", raw)
+		p.recover()
+		return "", false
+	}
+	return v, true
+}
+
+func (p *parser) stringList() ([]string, bool) {
+	var out []string
+	for {
+		v, ok := p.stringLit()
+		if !ok {
+			return nil, false
+		}
+		out = append(out, v)
+		p.s.skipInline()
+		if p.s.peek() != ',' {
+			return out, true
+		}
+		p.s.advance()
+	}
+}
+
+func (p *parser) branch(b *Block, rule *Rule, isElse bool, pos Pos, doc []string) {
+	if n := len(b.Branches); n > 0 && b.Branches[n-1].Cond == nil {
+		p.errorf(pos, "no branch may follow else")
+	}
+	br := &Branch{Pos: pos, Doc: doc}
+	p.s.skipInline()
+	if !isElse {
+		e, ok := p.exprAt(exprStop{brace: true})
+		if !ok {
+			return
+		}
+		br.Cond = &e
+	}
+	p.s.skipInline()
+	if p.s.peek() != '{' {
+		p.errorf(p.s.pos(), "expected { to open the %s", map[bool]string{true: "else", false: "branch"}[isElse])
+		p.recover()
+		return
+	}
+	p.s.advance()
+	p.endLine()
+	p.block(&br.Body, rule, false)
+	b.Branches = append(b.Branches, br)
+}
+
+func (p *parser) inputs(rule *Rule, pos Pos) {
+	if len(rule.Inputs) > 0 {
+		p.errorf(pos, "in is said twice")
+	}
+	for {
+		e, ok := p.exprAt(exprStop{comma: true})
+		if !ok {
+			return
+		}
+		rule.Inputs = append(rule.Inputs, e)
+		p.s.skipInline()
+		if p.s.peek() != ',' {
+			break
+		}
+		p.s.advance()
+	}
+	p.endLine()
+}
+
+func (p *parser) row(rule *Rule, pos Pos, doc []string) {
+	r := &Row{Pos: pos, Doc: doc}
+	for {
+		p.s.skipInline()
+		cpos := p.s.pos()
+		text := p.s.expr(exprStop{comma: true, arrow: true})
+		t, err := parseTest(text)
+		if err != nil {
+			p.errorf(cpos, "cell %q: %v", text, err)
+			p.recover()
+			return
+		}
+		r.Cells = append(r.Cells, Cell{Pos: cpos, Test: t})
+		p.s.skipInline()
+		if p.s.peek() == ',' {
+			p.s.advance()
+			continue
+		}
+		break
+	}
+	if !strings.HasPrefix(p.s.src[p.s.off:], "=>") {
+		p.errorf(p.s.pos(), "expected => after the row's cells")
+		p.recover()
+		return
+	}
+	p.s.advance()
+	p.s.advance()
+	for {
+		p.s.skipInline()
+		if p.s.eof() || p.s.peek() == '\n' || strings.HasPrefix(p.s.src[p.s.off:], "//") {
+			break
+		}
+		opos := p.s.pos()
+		kw := p.s.ident()
+		if kw == "" || !p.simple(&r.Out, kw, opos, nil, true) {
+			p.errorf(opos, "unexpected %q in a row's outputs; expected type, title, message, urgency, sensitivity, priority or output", kw+p.peekToken())
+			p.recover()
+			return
+		}
+	}
+	p.endLine()
+	rule.Rows = append(rule.Rows, r)
+}
+
+// template parses a quoted title or message into text and {expr} parts.
+func (p *parser) template(pos Pos, doc []string) (*Template, bool) {
+	p.s.skipInline()
+	spos := p.s.pos()
+	v, ok := p.stringLit()
+	if !ok {
+		return nil, false
+	}
+	parts, err := splitTemplate(v, spos)
+	if err != nil {
+		p.errorf(spos, "%v", err)
+		return nil, false
+	}
+	return &Template{Pos: pos, Doc: doc, Parts: parts}, true
+}

@@ -1,0 +1,190 @@
+package rulefile
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// parseTest parses a table cell: `-`, `< 30`, `[30..50)`, `"gold"`,
+// `"gold" | "platinum"`, `not(< 10 | > 90)`.
+func parseTest(text string) (UnaryTest, error) {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return UnaryTest{}, errors.New("empty cell (write - for any value)")
+	case text == "-":
+		return UnaryTest{Kind: TestAny}, nil
+	case strings.HasPrefix(text, "not(") && strings.HasSuffix(text, ")"):
+		list, err := parseOneOf(text[4 : len(text)-1])
+		if err != nil {
+			return UnaryTest{}, err
+		}
+		return UnaryTest{Kind: TestNot, List: list}, nil
+	}
+	list, err := parseOneOf(text)
+	if err != nil {
+		return UnaryTest{}, err
+	}
+	if len(list) == 1 {
+		return list[0], nil
+	}
+	return UnaryTest{Kind: TestOneOf, List: list}, nil
+}
+
+func parseOneOf(text string) ([]UnaryTest, error) {
+	var out []UnaryTest
+	for _, part := range splitTop(text, '|') {
+		t, err := parseSimple(strings.TrimSpace(part))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// splitTop splits text at sep outside strings.
+func splitTop(text string, sep byte) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '"', '\'', '`':
+			q := text[i]
+			for i++; i < len(text) && text[i] != q; i++ {
+				if text[i] == '\\' {
+					i++
+				}
+			}
+		case sep:
+			parts = append(parts, text[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, text[start:])
+}
+
+func parseSimple(text string) (UnaryTest, error) {
+	if text == "" {
+		return UnaryTest{}, errors.New("empty test")
+	}
+	for _, op := range []string{"<=", ">=", "==", "!=", "<", ">"} {
+		if strings.HasPrefix(text, op) {
+			v, err := parseValue(strings.TrimSpace(text[len(op):]))
+			if err != nil {
+				return UnaryTest{}, err
+			}
+			return UnaryTest{Kind: TestCompare, Op: op, Value: v}, nil
+		}
+	}
+	if (text[0] == '[' || text[0] == '(') && strings.Contains(text, "..") {
+		return parseInterval(text)
+	}
+	v, err := parseValue(text)
+	if err != nil {
+		return UnaryTest{}, err
+	}
+	return UnaryTest{Kind: TestCompare, Op: "==", Value: v}, nil
+}
+
+func parseInterval(text string) (UnaryTest, error) {
+	last := text[len(text)-1]
+	if last != ']' && last != ')' {
+		return UnaryTest{}, fmt.Errorf("interval %s must end with ] or )", text)
+	}
+	lo, hi, ok := strings.Cut(text[1:len(text)-1], "..")
+	if !ok {
+		return UnaryTest{}, fmt.Errorf("interval %s needs ..", text)
+	}
+	lv, err := parseValue(strings.TrimSpace(lo))
+	if err != nil {
+		return UnaryTest{}, err
+	}
+	hv, err := parseValue(strings.TrimSpace(hi))
+	if err != nil {
+		return UnaryTest{}, err
+	}
+	return UnaryTest{Kind: TestInterval, Lo: lv, Hi: hv, LoOpen: text[0] == '(', HiOpen: last == ')'}, nil
+}
+
+func parseValue(text string) (*Value, error) {
+	switch {
+	case text == "":
+		return nil, errors.New("missing value")
+	case text == "true" || text == "false":
+		return &Value{Kind: ValueBool, Bool: text == "true"}, nil
+	case text == "nil":
+		return &Value{Kind: ValueNil}, nil
+	case text[0] == '"' || text[0] == '`':
+		s, err := strconv.Unquote(text)
+		if err != nil {
+			return nil, fmt.Errorf("malformed string %s", text)
+		}
+		return &Value{Kind: ValueString, Str: s}, nil
+	case isLetter(text[0]):
+		for i := 1; i < len(text); i++ {
+			if !isLetter(text[i]) && !isDigit(text[i]) {
+				return nil, fmt.Errorf("%q is not a literal or a constant's name", text)
+			}
+		}
+		return &Value{Kind: ValueName, Name: text}, nil
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a literal or a constant's name", text)
+	}
+	return &Value{Kind: ValueNumber, Number: f}, nil
+}
+
+// String writes the test back in canonical form.
+func (t UnaryTest) String() string {
+	switch t.Kind {
+	case TestAny:
+		return "-"
+	case TestCompare:
+		if t.Op == "==" {
+			return t.Value.String()
+		}
+		return t.Op + " " + t.Value.String()
+	case TestInterval:
+		open, closing := "[", "]"
+		if t.LoOpen {
+			open = "("
+		}
+		if t.HiOpen {
+			closing = ")"
+		}
+		return open + t.Lo.String() + ".." + t.Hi.String() + closing
+	case TestOneOf, TestNot:
+		parts := make([]string, len(t.List))
+		for i, sub := range t.List {
+			parts[i] = sub.String()
+		}
+		s := strings.Join(parts, " | ")
+		if t.Kind == TestNot {
+			return "not(" + s + ")"
+		}
+		return s
+	}
+	return "?"
+}
+
+// String writes the value as a literal.
+func (v *Value) String() string {
+	if v == nil {
+		return "nil"
+	}
+	switch v.Kind {
+	case ValueNumber:
+		return strconv.FormatFloat(v.Number, 'f', -1, 64)
+	case ValueString:
+		return strconv.Quote(v.Str)
+	case ValueBool:
+		return strconv.FormatBool(v.Bool)
+	case ValueName:
+		return v.Name
+	}
+	return "nil"
+}

@@ -1,0 +1,121 @@
+package rulefile
+
+import "strings"
+
+// An expression in a rule file runs to the end of its line. It continues
+// onto the next line while a bracket is open, when the line ends with a
+// binary operator, or when the next line starts with one (&&, ||, ?, :, and,
+// or). A `//` outside strings and brackets ends it with a comment; `#` does
+// not, since expr uses it in predicates.
+
+// exprStop says where an expression may also end: before a comma or "=>"
+// at the top level (table cells), or before an output keyword (row
+// outputs).
+type exprStop struct {
+	comma    bool
+	arrow    bool
+	keywords bool
+	brace    bool // before a trailing "{" (branch conditions)
+}
+
+var rowKeywords = []string{"type", "title", "message", "urgency", "sensitivity", "output", "priority"}
+
+// expr reads an expression at the cursor and returns its text, trimmed.
+func (s *scanner) expr(stop exprStop) string {
+	start := s.off
+	depth := 0
+	for !s.eof() {
+		c := s.peek()
+		switch {
+		case c == '"' || c == '\'' || c == '`':
+			s.quoted()
+			continue
+		case c == '(' || c == '[' || c == '{':
+			if c == '{' && stop.brace && depth == 0 && s.braceEndsLine() {
+				return strings.TrimSpace(s.src[start:s.off])
+			}
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			if depth == 0 {
+				return strings.TrimSpace(s.src[start:s.off])
+			}
+			depth--
+		case depth == 0 && c == '\n':
+			text := s.src[start:s.off]
+			if !continues(text) && !s.nextLineContinues() {
+				return strings.TrimSpace(text)
+			}
+		case depth == 0 && strings.HasPrefix(s.src[s.off:], "//"):
+			return strings.TrimSpace(s.src[start:s.off])
+		case depth == 0 && stop.comma && c == ',':
+			return strings.TrimSpace(s.src[start:s.off])
+		case depth == 0 && stop.arrow && strings.HasPrefix(s.src[s.off:], "=>"):
+			return strings.TrimSpace(s.src[start:s.off])
+		case depth == 0 && stop.keywords && s.atRowKeyword(start):
+			return strings.TrimSpace(s.src[start:s.off])
+		}
+		s.advance()
+	}
+	return strings.TrimSpace(s.src[start:s.off])
+}
+
+// braceEndsLine reports whether the "{" at the cursor is the last thing
+// on its line.
+func (s *scanner) braceEndsLine() bool {
+	rest := s.src[s.off+1:]
+	if i := strings.IndexByte(rest, '\n'); i >= 0 {
+		rest = rest[:i]
+	}
+	rest = strings.TrimSpace(rest)
+	return rest == "" || strings.HasPrefix(rest, "//") || strings.HasPrefix(rest, "#")
+}
+
+// atRowKeyword reports whether an output keyword starts at the cursor as a
+// word of its own, after white space, inside an expression begun at start.
+func (s *scanner) atRowKeyword(start int) bool {
+	if s.off == start || (s.src[s.off-1] != ' ' && s.src[s.off-1] != '\t') {
+		return false
+	}
+	rest := s.src[s.off:]
+	for _, kw := range rowKeywords {
+		if strings.HasPrefix(rest, kw) && (len(rest) == len(kw) || rest[len(kw)] == ' ' || rest[len(kw)] == '\t') {
+			return true
+		}
+	}
+	return false
+}
+
+var trailingOps = []string{"&&", "||", "+", "-", "*", "/", "%", "?", ":", "==", "!=", "<", ">", "<=", ">=", ",", "??", "|", " and", " or", " not", " in"}
+
+// continues reports whether an expression's text so far ends with a binary
+// operator, so it must go on.
+func continues(text string) bool {
+	line := text
+	if i := strings.LastIndexByte(text, '\n'); i >= 0 {
+		line = text[i+1:]
+	}
+	line = strings.TrimRight(line, " \t\r")
+	if line == "" {
+		return false
+	}
+	for _, op := range trailingOps {
+		if strings.HasSuffix(line, op) {
+			return true
+		}
+	}
+	return false
+}
+
+var leadingOps = []string{"&&", "||", "?", ":", "and ", "or "}
+
+// nextLineContinues reports whether the line after the newline at the
+// cursor starts with a binary operator that continues the expression.
+func (s *scanner) nextLineContinues() bool {
+	rest := strings.TrimLeft(s.src[s.off+1:], " \t\r")
+	for _, op := range leadingOps {
+		if strings.HasPrefix(rest, op) {
+			return true
+		}
+	}
+	return false
+}

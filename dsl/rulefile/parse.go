@@ -1,0 +1,239 @@
+package rulefile
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// MaxFileBytes bounds the size of a rule file Parse accepts.
+const MaxFileBytes = 4 << 20
+
+// Parse parses a rule file. It reports every syntax error of the file at
+// once, as an [ErrorList], recovering at the next line; it never panics.
+// The statements of each block are put in canonical order, so
+// Parse(Format(f)) equals f for any f that Parse returned.
+func Parse(src []byte) (*File, error) {
+	if len(src) > MaxFileBytes {
+		return nil, ErrorList{{Pos: Pos{1, 1}, Msg: fmt.Sprintf("file is %d bytes, over the limit of %d", len(src), MaxFileBytes)}}
+	}
+	p := &parser{s: scanner{src: string(src), line: 1, col: 1}}
+	f := p.file()
+	if len(p.errs) > 0 {
+		return f, p.errs
+	}
+	return f, nil
+}
+
+type parser struct {
+	s    scanner
+	errs ErrorList
+}
+
+func (p *parser) errorf(pos Pos, format string, args ...any) {
+	if len(p.errs) < 100 {
+		p.errs = append(p.errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	}
+}
+
+// recover skips the rest of the line after an error.
+func (p *parser) recover() { p.s.restOfLine() }
+
+// endLine expects nothing but a comment up to the end of the line.
+func (p *parser) endLine() {
+	p.s.skipInline()
+	if p.s.eof() || p.s.peek() == '\n' {
+		return
+	}
+	if strings.HasPrefix(p.s.src[p.s.off:], "//") {
+		p.s.restOfLine()
+		return
+	}
+	p.errorf(p.s.pos(), "unexpected %q; expected the end of the line", p.peekToken())
+	p.recover()
+}
+
+func (p *parser) peekToken() string {
+	rest := p.s.src[p.s.off:]
+	if i := strings.IndexAny(rest, " \t\r\n"); i >= 0 {
+		rest = rest[:i]
+	}
+	if len(rest) > 20 {
+		rest = rest[:20] + "…"
+	}
+	return rest
+}
+
+func (p *parser) file() *File {
+	f := &File{}
+	f.Doc = p.s.skipBlank()
+	f.Pos = p.s.pos()
+	if p.s.ident() != "ruleset" {
+		p.errorf(f.Pos, "a rule file starts with `ruleset NAME version N`")
+		p.recover()
+	} else {
+		p.header(f)
+	}
+	for {
+		doc := p.s.skipBlank()
+		if p.s.eof() {
+			f.Trailing = doc
+			return f
+		}
+		pos := p.s.pos()
+		switch kw := p.s.ident(); kw {
+		case "const":
+			if c := p.constDecl(pos, doc); c != nil {
+				f.Consts = append(f.Consts, c)
+			}
+		case "rule", "table":
+			if r := p.rule(pos, doc, kw == "table"); r != nil {
+				f.Rules = append(f.Rules, r)
+			}
+		default:
+			p.errorf(pos, "unexpected %q; expected const, rule or table", kw+p.peekToken())
+			p.recover()
+		}
+	}
+}
+
+func (p *parser) header(f *File) {
+	p.s.skipInline()
+	f.Name = p.s.ident()
+	if f.Name == "" {
+		p.errorf(p.s.pos(), "expected the rule set's name after ruleset")
+		p.recover()
+		return
+	}
+	p.s.skipInline()
+	if p.s.ident() != "version" {
+		p.errorf(p.s.pos(), "expected `version N` after the rule set's name")
+		p.recover()
+		return
+	}
+	p.s.skipInline()
+	pos := p.s.pos()
+	n, err := strconv.Atoi(p.number())
+	if err != nil || n < 0 {
+		p.errorf(pos, "expected a version number")
+		p.recover()
+		return
+	}
+	f.Version = n
+	p.endLine()
+}
+
+func (p *parser) number() string {
+	start := p.s.off
+	for !p.s.eof() && (isDigit(p.s.peek()) || p.s.peek() == '.' || p.s.peek() == '-') {
+		p.s.advance()
+	}
+	return p.s.src[start:p.s.off]
+}
+
+func (p *parser) constDecl(pos Pos, doc []string) *Const {
+	p.s.skipInline()
+	name := p.s.ident()
+	p.s.skipInline()
+	if name == "" || p.s.peek() != '=' {
+		p.errorf(p.s.pos(), "expected `const NAME = value`")
+		p.recover()
+		return nil
+	}
+	p.s.advance()
+	e, ok := p.exprAt(exprStop{})
+	if !ok {
+		return nil
+	}
+	p.endLine()
+	return &Const{Pos: pos, Doc: doc, Name: name, Value: e}
+}
+
+// exprAt reads an expression after optional spaces; an empty one is an
+// error.
+func (p *parser) exprAt(stop exprStop) (Expr, bool) {
+	p.s.skipInline()
+	pos := p.s.pos()
+	src := p.s.expr(stop)
+	if src == "" {
+		p.errorf(pos, "expected an expression")
+		p.recover()
+		return Expr{}, false
+	}
+	return Expr{Pos: pos, Src: src}, true
+}
+
+func (p *parser) rule(pos Pos, doc []string, table bool) *Rule {
+	r := &Rule{Pos: pos, Doc: doc, Table: table}
+	p.s.skipInline()
+	r.ID = p.s.ident()
+	if r.ID == "" {
+		p.errorf(p.s.pos(), "expected an id after %s", kindWord(table))
+		p.recover()
+		p.skipBlock()
+		return nil
+	}
+	p.s.skipInline()
+	if table {
+		if p.s.ident() != "hit" {
+			p.errorf(p.s.pos(), "expected `hit first|unique|priority|collect` after the table's id")
+			p.recover()
+			p.skipBlock()
+			return nil
+		}
+		p.s.skipInline()
+		hpos := p.s.pos()
+		r.Hit = p.s.ident()
+		if !validHit(r.Hit) {
+			p.errorf(hpos, "unknown hit policy %q; expected first, unique, priority or collect", r.Hit)
+		}
+		p.s.skipInline()
+	}
+	if p.s.peek() != '{' {
+		p.errorf(p.s.pos(), "expected { after the %s's id", kindWord(table))
+		p.recover()
+		p.skipBlock()
+		return nil
+	}
+	p.s.advance()
+	p.endLine()
+	p.block(&r.Body, r, true)
+	return r
+}
+
+func kindWord(table bool) string {
+	if table {
+		return "table"
+	}
+	return "rule"
+}
+
+func validHit(h string) bool {
+	return h == "first" || h == "unique" || h == "priority" || h == "collect"
+}
+
+// skipBlock skips lines up to a closing brace on a line of its own, to
+// recover from a broken declaration head.
+func (p *parser) skipBlock() {
+	for !p.s.eof() {
+		p.s.skipBlank()
+		if p.s.peek() == '}' {
+			p.s.advance()
+			return
+		}
+		if p.s.atDeclStart() {
+			return
+		}
+		p.s.restOfLine()
+	}
+}
+
+func (s *scanner) atDeclStart() bool {
+	rest := s.src[s.off:]
+	for _, kw := range []string{"rule ", "table ", "const "} {
+		if strings.HasPrefix(rest, kw) && s.col == 1 {
+			return true
+		}
+	}
+	return false
+}

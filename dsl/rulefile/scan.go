@@ -1,0 +1,130 @@
+package rulefile
+
+import (
+	"strings"
+)
+
+// scanner walks the source by bytes, keeping line and column.
+type scanner struct {
+	src  string
+	off  int
+	line int
+	col  int
+}
+
+func (s *scanner) pos() Pos { return Pos{Line: s.line, Col: s.col} }
+
+func (s *scanner) eof() bool { return s.off >= len(s.src) }
+
+func (s *scanner) peek() byte {
+	if s.eof() {
+		return 0
+	}
+	return s.src[s.off]
+}
+
+func (s *scanner) advance() {
+	if s.eof() {
+		return
+	}
+	if s.src[s.off] == '\n' {
+		s.line++
+		s.col = 1
+	} else {
+		s.col++
+	}
+	s.off++
+}
+
+func (s *scanner) skipInline() {
+	for !s.eof() && (s.peek() == ' ' || s.peek() == '\t' || s.peek() == '\r') {
+		s.advance()
+	}
+}
+
+// atComment reports whether a comment starts at the cursor.
+func (s *scanner) atComment() bool {
+	return s.peek() == '#' || strings.HasPrefix(s.src[s.off:], "//")
+}
+
+// restOfLine consumes up to (not including) the newline.
+func (s *scanner) restOfLine() string {
+	start := s.off
+	for !s.eof() && s.peek() != '\n' {
+		s.advance()
+	}
+	return s.src[start:s.off]
+}
+
+// skipBlank skips blank lines and comment lines, returning the comments'
+// text (marker and one following space removed). A blank line between
+// comments and what follows detaches them, as in Go.
+func (s *scanner) skipBlank() []string {
+	var doc []string
+	for !s.eof() {
+		s.skipInline()
+		switch {
+		case s.peek() == '\n':
+			if strings.TrimSpace(s.lineBefore()) == "" {
+				doc = nil // a blank line detaches comments above it
+			}
+			s.advance()
+		case s.atComment():
+			doc = append(doc, commentText(s.restOfLine()))
+		default:
+			return doc
+		}
+	}
+	return doc
+}
+
+// lineBefore is the text of the current line before the cursor.
+func (s *scanner) lineBefore() string {
+	start := strings.LastIndexByte(s.src[:s.off], '\n') + 1
+	return s.src[start:s.off]
+}
+
+func commentText(c string) string {
+	c = strings.TrimPrefix(c, "//")
+	c = strings.TrimPrefix(c, "#")
+	c = strings.TrimPrefix(c, " ")
+	return strings.TrimRight(c, " \t\r")
+}
+
+func isLetter(b byte) bool {
+	return b == '_' || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// ident reads an identifier (letters, digits, underscores, and dots inside
+// rule ids such as "pension.gap").
+func (s *scanner) ident() string {
+	start := s.off
+	for !s.eof() && (isLetter(s.peek()) || (s.off > start && (isDigit(s.peek()) || s.peek() == '.'))) {
+		s.advance()
+	}
+	return s.src[start:s.off]
+}
+
+// quoted reads a Go-style quoted string literal token, returning its raw
+// text including quotes; ok is false when it is not terminated on its line.
+func (s *scanner) quoted() (string, bool) {
+	start := s.off
+	q := s.peek()
+	s.advance()
+	for !s.eof() && s.peek() != '\n' {
+		c := s.peek()
+		s.advance()
+		if c == '\\' && q != '`' {
+			if !s.eof() && s.peek() != '\n' {
+				s.advance()
+			}
+			continue
+		}
+		if c == q {
+			return s.src[start:s.off], true
+		}
+	}
+	return s.src[start:s.off], false
+}
