@@ -30,7 +30,7 @@ type config struct {
 	// readEvidence makes a rule set add the fields a fired rule's
 	// condition read to its evidence.
 	readEvidence bool
-	errs []error
+	errs         []error
 }
 
 func newConfig(opts []Option) *config {

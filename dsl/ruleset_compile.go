@@ -1,0 +1,411 @@
+package dsl
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"strconv"
+	"time"
+
+	"github.com/engagekit/engagekit/dsl/rulefile"
+)
+
+// CompileRules parses a rule file and compiles it against environment type
+// Env; see [CompileFile]. Syntax errors come back as *[Error] values of kind
+// [KindSyntax], all of them at once.
+func CompileRules[Env any](src []byte, opts ...Option) (*RuleSet[Env], error) {
+	f, err := rulefile.Parse(src)
+	if err != nil {
+		var list rulefile.ErrorList
+		if !errors.As(err, &list) {
+			return nil, err
+		}
+		errs := make([]error, len(list))
+		for i, e := range list {
+			errs[i] = &Error{Kind: KindSyntax, Line: e.Pos.Line, Column: e.Pos.Col, Msg: e.Msg,
+				Snippet: snippet(string(src), e.Pos.Line, e.Pos.Col)}
+		}
+		return nil, errors.Join(errs...)
+	}
+	rs, err := CompileFile[Env](f, opts...)
+	return rs, withFileSnippets(err, string(src))
+}
+
+// CompileFile compiles a parsed rule file against environment type Env.
+// Every expression is type-checked: conditions must be bool, urgency,
+// sensitivity and priority numbers; constants are computed once; table
+// cells are checked against their input's type. Every error of the file is
+// reported at once, each an *[Error] naming its rule and position.
+func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], error) {
+	base := newConfig(opts)
+	if len(base.errs) > 0 {
+		return nil, errors.Join(base.errs...)
+	}
+	if st := deref(reflect.TypeFor[Env]()); st == nil || st.Kind() != reflect.Struct {
+		return nil, &Error{Kind: KindType, Msg: fmt.Sprintf("environment type %v is not a struct", reflect.TypeFor[Env]())}
+	}
+	b := &builder[Env]{base: base, layout: layoutFor[Env](), env: reflect.TypeFor[Env]()}
+	b.compileConsts(f.Consts)
+	rs := &RuleSet[Env]{name: f.Name, version: f.Version, byID: map[string]*cRule{},
+		layout: b.layout, budget: uint(base.limits.MemoryBudget), clamp: base.clamp}
+	for _, r := range f.Rules {
+		if rs.byID[r.ID] != nil {
+			b.errorf(r.ID, r.Pos, KindType, "duplicate rule id %s", r.ID)
+			continue
+		}
+		if rule := b.rule(r); rule != nil {
+			rs.rules = append(rs.rules, rule)
+			rs.byID[rule.id] = rule
+		}
+	}
+	if len(b.errs) > 0 {
+		return nil, errors.Join(b.errs...)
+	}
+	var whens []*program
+	for _, rule := range rs.rules {
+		if rule.enabled && rule.when != nil {
+			whens = append(whens, rule.when)
+		}
+	}
+	rs.whens = compileBatch(b.env, b.layout, whens)
+	rs.runners.New = func() any { return newRunner[Env](rs.layout, rs.budget) }
+	return rs, nil
+}
+
+// builder compiles the declarations of one file.
+type builder[Env any] struct {
+	base   *config
+	layout frameLayout
+	env    reflect.Type
+	consts map[string]any
+	errs   []error
+}
+
+func (b *builder[Env]) errorf(ruleID string, pos rulefile.Pos, kind Kind, format string, args ...any) {
+	b.errs = append(b.errs, &Error{RuleID: ruleID, Line: pos.Line, Column: pos.Col, Kind: kind, Msg: fmt.Sprintf(format, args...)})
+}
+
+// consts computes the file's constants in order; each may use the ones
+// before it.
+func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
+	b.consts = maps.Clone(b.base.consts)
+	if b.consts == nil {
+		b.consts = map[string]any{}
+	}
+	for _, c := range cs {
+		if _, dup := b.consts[c.Name]; dup {
+			b.errorf("", c.Pos, KindType, "constant %s is declared twice", c.Name)
+			continue
+		}
+		e, err := Compile[struct{}, any](c.Value.Src, WithConsts(b.consts), WithPosition(c.Value.Pos.Line, c.Value.Pos.Col))
+		if err != nil {
+			b.errs = append(b.errs, err)
+			continue
+		}
+		v, err := e.Eval(struct{}{}, time.Time{})
+		if err == nil && !constKind(v) {
+			err = &Error{Line: c.Pos.Line, Column: c.Pos.Col, Kind: KindType, Msg: fmt.Sprintf("constant %s is %T; want a number, string or bool", c.Name, v)}
+		}
+		if err != nil {
+			b.errs = append(b.errs, err)
+			continue
+		}
+		b.consts[c.Name] = v
+	}
+}
+
+// scope is what the expressions of one rule see: its id and lets.
+type scope struct {
+	id   string
+	lets map[string]*letDef
+}
+
+// program compiles one expression of a rule.
+func (b *builder[Env]) program(sc scope, e rulefile.Expr, kind reflect.Kind) *program {
+	cfg := *b.base
+	cfg.id, cfg.consts, cfg.lets = sc.id, b.consts, sc.lets
+	cfg.line, cfg.col = e.Pos.Line, e.Pos.Col
+	p, err := compileProgram[Env](e.Src, b.layout, &cfg, kind)
+	if err != nil {
+		b.errs = append(b.errs, err)
+		return nil
+	}
+	return p
+}
+
+func (b *builder[Env]) rule(r *rulefile.Rule) *cRule {
+	rule := &cRule{id: r.ID, table: r.Table, enabled: true}
+	body := &r.Body
+	if body.Enabled != nil {
+		rule.enabled = body.Enabled.Value
+	}
+	if body.Owner != nil {
+		rule.owner = body.Owner.Value
+	}
+	if body.Tags != nil {
+		rule.tags = append([]string(nil), body.Tags.Values...)
+	}
+	sc, lets := b.lets(scope{id: r.ID}, body.Lets)
+	rule.lets = lets
+	if body.When != nil {
+		rule.when = b.program(sc, body.When.Expr, reflect.Bool)
+	}
+	rule.base = b.outputs(sc, body)
+	if b.base.readEvidence && rule.when != nil {
+		for _, path := range rule.when.c.reads {
+			if p := b.program(sc, rulefile.Expr{Pos: body.When.Pos, Src: path}, reflect.Invalid); p != nil {
+				rule.reads = append(rule.reads, cBinding{name: path, p: p})
+			}
+		}
+	}
+	switch {
+	case r.Table:
+		rule.tbl = b.table(sc, r, rule)
+	default:
+		rule.branches = b.branches(sc, rule, body.Branches, "", []*outputs{&rule.base})
+		rule.leaf = b.leaf("", rule, r.Pos, &rule.base)
+	}
+	return rule
+}
+
+func kindName(table bool) string {
+	if table {
+		return "table"
+	}
+	return "rule"
+}
+
+// lets compiles lets in order, each seeing the ones before it, and returns
+// the scope that later parts see.
+func (b *builder[Env]) lets(sc scope, ls []*rulefile.Let) (scope, []cBinding) {
+	var out []cBinding
+	for _, l := range ls {
+		if _, ok := lookupField(b.env, l.Name); ok || b.consts[l.Name] != nil {
+			b.errorf(sc.id, l.Pos, KindType, "let %s hides a field or constant of the same name", l.Name)
+			continue
+		}
+		if p := b.program(sc, l.Value, reflect.Invalid); p != nil {
+			out = append(out, cBinding{name: l.Name, p: p})
+		}
+		next := maps.Clone(sc.lets)
+		if next == nil {
+			next = map[string]*letDef{}
+		}
+		next[l.Name] = &letDef{src: l.Value.Src, deps: sc.lets}
+		sc.lets = next
+	}
+	return sc, out
+}
+
+func (b *builder[Env]) outputs(sc scope, blk *rulefile.Block) outputs {
+	var o outputs
+	if blk.Type != nil {
+		o.typ = blk.Type.Value
+	}
+	o.title = b.template(sc, blk.Title)
+	o.message = b.template(sc, blk.Message)
+	if blk.Urgency != nil {
+		o.urgency = b.program(sc, blk.Urgency.Expr, reflect.Float64)
+	}
+	if blk.Sensitivity != nil {
+		o.sensitivity = b.program(sc, blk.Sensitivity.Expr, reflect.Float64)
+	}
+	for _, out := range blk.Outputs {
+		if p := b.program(sc, out.Value, reflect.Invalid); p != nil {
+			o.named = append(o.named, cBinding{name: out.Name, p: p})
+		}
+	}
+	return o
+}
+
+func (b *builder[Env]) template(sc scope, t *rulefile.Template) *template {
+	if t == nil {
+		return nil
+	}
+	out := &template{}
+	for _, part := range t.Parts {
+		if part.Expr == nil {
+			out.parts = append(out.parts, templatePart{text: part.Text})
+			continue
+		}
+		if p := b.program(sc, *part.Expr, reflect.Invalid); p != nil {
+			out.parts = append(out.parts, templatePart{p: p})
+		}
+	}
+	return out
+}
+
+func (b *builder[Env]) branches(sc scope, rule *cRule, bs []*rulefile.Branch, prefix string, chain []*outputs) []*cBranch {
+	var out []*cBranch
+	for i, br := range bs {
+		label := "else"
+		if br.Cond != nil {
+			label = "branch " + strconv.Itoa(i+1)
+		}
+		c := &cBranch{label: prefix + label}
+		if br.Cond != nil {
+			c.cond = b.program(sc, *br.Cond, reflect.Bool)
+		}
+		inner, _ := b.lets(sc, br.Body.Lets)
+		c.out = b.outputs(inner, &br.Body)
+		here := append(append([]*outputs(nil), chain...), &c.out)
+		c.children = b.branches(inner, rule, br.Body.Branches, c.label+"/", here)
+		c.leaf = b.leaf(c.label, rule, br.Pos, here...)
+		out = append(out, c)
+	}
+	return out
+}
+
+// leaf resolves a decision and compiles the batch of its parts. Every
+// decision must have an alert type, from itself or an enclosing level.
+func (b *builder[Env]) leaf(path string, rule *cRule, pos rulefile.Pos, chain ...*outputs) *leaf {
+	l := newLeaf(path, rule, chain...)
+	if l.typ == "" {
+		what := kindName(rule.table) + " " + rule.id
+		if path != "" {
+			what += ", " + path + ","
+		}
+		b.errorf(rule.id, pos, KindType, "%s has no type", what)
+	}
+	l.batch = compileBatch(b.env, b.layout, l.parts)
+	return l
+}
+
+func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
+	t := &cTable{}
+	if err := t.policy.UnmarshalText([]byte(r.Hit)); err != nil {
+		b.errorf(r.ID, r.Pos, KindSyntax, "unknown hit policy %q", r.Hit)
+	}
+	if len(r.Inputs) == 0 {
+		b.errorf(r.ID, r.Pos, KindSyntax, "table %s has no inputs (in …)", r.ID)
+	}
+	for _, in := range r.Inputs {
+		t.inputs = append(t.inputs, b.program(sc, in, reflect.Invalid))
+	}
+	t.rows = make([]cRow, len(r.Rows))
+	for i, row := range r.Rows {
+		cr := &t.rows[i]
+		cr.label = "row " + strconv.Itoa(i+1)
+		if len(row.Cells) != len(r.Inputs) {
+			b.errorf(r.ID, row.Pos, KindSyntax, "%s has %d cells; the table has %d inputs", cr.label, len(row.Cells), len(r.Inputs))
+			continue
+		}
+		for ci, c := range row.Cells {
+			ct, err := b.cell(c.Test, inputType(t.inputs[ci]))
+			if err != nil {
+				b.errorf(r.ID, c.Pos, KindType, "%s, column %d: %v", cr.label, ci+1, err)
+			}
+			cr.cells = append(cr.cells, ct)
+		}
+		cr.out = b.outputs(sc, &row.Out)
+		if row.Out.Priority != nil {
+			v, err := strconv.ParseFloat(row.Out.Priority.Expr.Src, 64)
+			if err != nil {
+				b.errorf(r.ID, row.Out.Priority.Pos, KindType, "priority must be a number literal")
+			}
+			cr.priority = v
+		}
+		cr.leaf = b.leaf(cr.label, rule, row.Pos, &rule.base, &cr.out)
+	}
+	return t
+}
+
+func inputType(p *program) reflect.Type {
+	if p == nil {
+		return nil
+	}
+	return p.c.tree.Node.Type()
+}
+
+// cell compiles a unary test, resolving constants and checking each value
+// against the input's static type where that type is known.
+func (b *builder[Env]) cell(t rulefile.UnaryTest, in reflect.Type) (cellTest, error) {
+	var ct cellTest
+	var err error
+	switch t.Kind {
+	case rulefile.TestAny:
+		ct.kind = cellAnything
+	case rulefile.TestCompare:
+		ct.kind, ct.op = cellCompare, t.Op
+		ct.value, err = b.cellValue(t.Value, in)
+	case rulefile.TestInterval:
+		ct.kind, ct.loOpen, ct.hiOpen = cellInterval, t.LoOpen, t.HiOpen
+		if ct.lo, err = b.cellValue(t.Lo, in); err == nil {
+			ct.hi, err = b.cellValue(t.Hi, in)
+		}
+	case rulefile.TestOneOf, rulefile.TestNot:
+		ct.kind = cellOneOf
+		if t.Kind == rulefile.TestNot {
+			ct.kind = cellNot
+		}
+		for _, sub := range t.List {
+			st, serr := b.cell(sub, in)
+			if serr != nil {
+				return ct, serr
+			}
+			ct.list = append(ct.list, st)
+		}
+	default:
+		err = fmt.Errorf("unknown test %q", t.Kind)
+	}
+	return ct, err
+}
+
+func (b *builder[Env]) cellValue(v *rulefile.Value, in reflect.Type) (any, error) {
+	if v == nil {
+		return nil, errors.New("missing value")
+	}
+	var val any
+	switch v.Kind {
+	case rulefile.ValueNumber:
+		val = v.Number
+	case rulefile.ValueString:
+		val = v.Str
+	case rulefile.ValueBool:
+		val = v.Bool
+	case rulefile.ValueNil:
+		return nil, nil
+	case rulefile.ValueName:
+		c, ok := b.consts[v.Name]
+		if !ok {
+			names := make([]string, 0, len(b.consts))
+			for n := range b.consts {
+				names = append(names, n)
+			}
+			if near := nearest(v.Name, names); near != "" {
+				return nil, fmt.Errorf("unknown constant %s (did you mean %s?)", v.Name, near)
+			}
+			return nil, fmt.Errorf("unknown constant %s", v.Name)
+		}
+		val = c
+	}
+	if in != nil && in.Kind() != reflect.Interface {
+		_, isNum := number(val)
+		inNum := isNumberKind(in.Kind())
+		_, isStr := val.(string)
+		if (inNum && !isNum) || (in.Kind() == reflect.String && !isStr) {
+			return nil, fmt.Errorf("cannot compare input of type %v with %v", in, v)
+		}
+	}
+	return val, nil
+}
+
+// withFileSnippets replaces each error's snippet with the line of the rule
+// file it points at, so a reader sees the rule as written.
+func withFileSnippets(err error, src string) error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			withFileSnippets(e, src)
+		}
+		return err
+	}
+	var de *Error
+	if errors.As(err, &de) && de.Line > 0 {
+		de.Snippet = snippet(src, de.Line, de.Column)
+	}
+	return err
+}
