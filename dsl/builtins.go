@@ -111,55 +111,67 @@ func yearsBetween(args ...any) (any, error) {
 	return wholeMonths(a, b) / 12, nil
 }
 
-func floats(name string, args []any) ([]float64, error) {
-	out := make([]float64, len(args))
-	for i, a := range args {
-		f, ok := toFloat(a)
-		if !ok {
-			return nil, fmt.Errorf("%s: argument %d is %T, want a number", name, i+1, a)
-		}
-		out[i] = f
+// float2 and float3 read a built-in's numeric arguments without
+// allocating: they sit on the hot path of many rules.
+func float2(name string, args []any) (a, b float64, err error) {
+	var ok bool
+	if a, ok = toFloat(args[0]); !ok {
+		return 0, 0, fmt.Errorf("%s: argument 1 is %T, want a number", name, args[0])
 	}
-	return out, nil
+	if b, ok = toFloat(args[1]); !ok {
+		return 0, 0, fmt.Errorf("%s: argument 2 is %T, want a number", name, args[1])
+	}
+	return a, b, nil
+}
+
+func float3(name string, args []any) (a, b, c float64, err error) {
+	if a, b, err = float2(name, args); err != nil {
+		return 0, 0, 0, err
+	}
+	var ok bool
+	if c, ok = toFloat(args[2]); !ok {
+		return 0, 0, 0, fmt.Errorf("%s: argument 3 is %T, want a number", name, args[2])
+	}
+	return a, b, c, nil
 }
 
 // clamp(x, lo, hi) limits x to [lo, hi]. A NaN x stays NaN, so that it is
 // caught as NaN rather than turned into a plausible bound.
 func clamp(args ...any) (any, error) {
-	f, err := floats("clamp", args)
+	x, lo, hi, err := float3("clamp", args)
 	if err != nil {
 		return nil, err
 	}
-	if f[1] > f[2] {
-		return nil, fmt.Errorf("clamp: lower bound %v above upper bound %v", f[1], f[2])
+	if lo > hi {
+		return nil, fmt.Errorf("clamp: lower bound %v above upper bound %v", lo, hi)
 	}
-	if math.IsNaN(f[0]) {
-		return f[0], nil
+	if math.IsNaN(x) {
+		return x, nil
 	}
-	return min(max(f[0], f[1]), f[2]), nil
+	return min(max(x, lo), hi), nil
 }
 
 // ratio(a, b) is a / b, and 0 when b is 0: a rule asking "what share of the
 // target is covered" should read "none" for a zero target, not fail or
 // produce ±Inf.
 func ratio(args ...any) (any, error) {
-	f, err := floats("ratio", args)
+	a, b, err := float2("ratio", args)
 	if err != nil {
 		return nil, err
 	}
-	if f[1] == 0 {
+	if b == 0 {
 		return 0.0, nil
 	}
-	return f[0] / f[1], nil
+	return a / b, nil
 }
 
 // between(x, lo, hi) reports lo <= x <= hi; false for NaN.
 func between(args ...any) (any, error) {
-	f, err := floats("between", args)
+	x, lo, hi, err := float3("between", args)
 	if err != nil {
 		return nil, err
 	}
-	return f[1] <= f[0] && f[0] <= f[2], nil
+	return lo <= x && x <= hi, nil
 }
 
 // pct(x) formats a ratio as a percentage with at most one decimal

@@ -126,7 +126,9 @@ func formatValue(v any) string {
 		return x.Format(time.RFC3339)
 	case float64:
 		return strconv.FormatFloat(x, 'g', 6, 64)
-	case bool, int, int64, int32, uint, uint64, float32, time.Duration:
+	case int:
+		return strconv.Itoa(x)
+	case bool, int64, int32, uint, uint64, float32, time.Duration:
 		return fmt.Sprint(x)
 	}
 	// Composite values would flood a line a person reads: say what they

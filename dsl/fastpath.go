@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -45,34 +46,84 @@ var errNoBatch = errors.New("dsl: no batch")
 // values. It returns nil when that is not possible, and the caller then
 // always evaluates the parts one by one, which is slower but the same.
 func compileBatch(envType reflect.Type, layout frameLayout, parts []*program) *batch {
-	if len(parts) == 0 {
+	items := make([]batchItem, len(parts))
+	for i, p := range parts {
+		items[i] = batchItem{value: p}
+	}
+	return compileItems(envType, layout, items)
+}
+
+// batchItem is one element of a batch: a value, or a condition with the
+// parts to compute when it holds (the element is then false, or the array of
+// the parts' values).
+type batchItem struct {
+	value *program
+	cond  *program
+	parts []*program
+}
+
+func compileItems(envType reflect.Type, layout frameLayout, items []batchItem) *batch {
+	if len(items) == 0 {
 		return nil
 	}
-	ec := exprConfig(layout.typ, &config{limits: parts[0].cfg.limits, funcs: parts[0].cfg.funcs}, reflect.Invalid)
-	nodes := make([]ast.Node, len(parts))
-	for i, p := range parts {
-		tree, _, err := prepare(p.src, envType, layout, p.cfg, ec)
+	var first *program
+	for _, it := range items {
+		first = cmp.Or(first, it.value, it.cond)
+	}
+	ec := exprConfig(layout.typ, &config{limits: first.cfg.limits, funcs: first.cfg.funcs}, reflect.Invalid)
+	tree := func(p *program) ast.Node {
+		t, _, err := prepare(p.src, envType, layout, p.cfg, ec)
 		if err != nil {
 			return nil
 		}
-		nodes[i] = tree.Node
+		return t.Node
+	}
+	var all []ast.Node // every expression, for sharing field loads
+	nodes := make([]ast.Node, len(items))
+	for i, it := range items {
+		if it.value != nil {
+			nodes[i] = tree(it.value)
+			if nodes[i] == nil {
+				return nil
+			}
+			all = append(all, nodes[i])
+			continue
+		}
+		cond := tree(it.cond)
+		if cond == nil {
+			return nil
+		}
+		all = append(all, cond)
+		nodes[i] = cond
+		if len(it.parts) > 0 {
+			arr := &ast.ArrayNode{}
+			for _, p := range it.parts {
+				n := tree(p)
+				if n == nil {
+					return nil
+				}
+				arr.Nodes = append(arr.Nodes, n)
+			}
+			all = append(all, arr)
+			nodes[i] = &ast.ConditionalNode{Cond: cond, Exp1: arr, Exp2: &ast.BoolNode{Value: false}}
+		}
 	}
 	var root ast.Node = &ast.ArrayNode{Nodes: nodes}
 	if layout.flat {
-		root = hoist(envType, root, nodes)
+		root = hoist(envType, root, all)
 	}
-	tree := &parser.Tree{Node: root}
-	if _, err := checker.Check(tree, ec); err != nil {
+	t := &parser.Tree{Node: root}
+	if _, err := checker.Check(t, ec); err != nil {
 		return nil
 	}
-	if err := optimizer.Optimize(&tree.Node, ec); err != nil {
+	if err := optimizer.Optimize(&t.Node, ec); err != nil {
 		return nil
 	}
-	prog, err := compiler.Compile(tree, ec)
+	prog, err := compiler.Compile(t, ec)
 	if err != nil {
 		return nil
 	}
-	return &batch{program: prog, size: len(parts)}
+	return &batch{program: prog, size: len(items)}
 }
 
 // run evaluates the batch on the session's frame.
@@ -91,8 +142,9 @@ func runBatch[Env any](s *session[Env], b *batch) ([]any, error) {
 	return vals, nil
 }
 
-// hoist rewrites root so that every safe field chain read more than once
-// across nodes is loaded once into a let at the top.
+// hoist rewrites the expressions in nodes, all parts of root, so that every
+// safe field chain read more than once is loaded once into a let wrapped
+// around root.
 func hoist(envType reflect.Type, root ast.Node, nodes []ast.Node) ast.Node {
 	counts := map[string]int{}
 	for i := range nodes {
@@ -121,7 +173,6 @@ func hoist(envType reflect.Type, root ast.Node, nodes []ast.Node) ast.Node {
 			}
 		})
 	}
-	root = &ast.ArrayNode{Nodes: nodes}
 	for i := len(shared) - 1; i >= 0; i-- {
 		root = &ast.VariableDeclaratorNode{Name: names[shared[i]], Value: chainNode(shared[i]), Expr: root}
 	}
@@ -141,7 +192,17 @@ func visitChains(envType reflect.Type, slot *ast.Node, f func(*ast.Node, string)
 		// such scopes alone.
 		return
 	case *ast.MemberNode:
-		visitChains(envType, &n.Node, f)
+		// The base of a longer chain stays in the chain: expr loads a
+		// whole chain of fields in one step, which a shared base would
+		// break into two.
+		switch n.Node.(type) {
+		case *ast.IdentifierNode, *ast.MemberNode:
+		default:
+			visitChains(envType, &n.Node, f)
+		}
+		if _, ok := n.Property.(*ast.StringNode); !ok {
+			visitChains(envType, &n.Property, f)
+		}
 		return
 	}
 	for _, c := range children(*slot) {

@@ -131,14 +131,26 @@ func (rs *RuleSet[Env]) AppendEval(dst []Hit, env Env, now time.Time) ([]Hit, er
 		case rule.when == nil:
 			on = true
 		case batchErr == nil:
-			on, _ = fired[next].(bool)
-			err = guardNaN(s, rule.when, on)
+			var pre []any
+			switch v := fired[next].(type) {
+			case bool:
+				on = v
+			case []any:
+				on, pre = true, v
+			}
 			next++
+			if err = guardNaN(s, rule.when, on); err == nil && on {
+				dst, err = fire(s, rule, dst, rs.clamp, pre)
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
+			continue
 		default:
 			on, err = decideWhen(s, rule)
 		}
 		if err == nil && on {
-			dst, err = fire(s, rule, dst, rs.clamp)
+			dst, err = fire(s, rule, dst, rs.clamp, nil)
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -167,18 +179,20 @@ func guardNaN[Env any](s *session[Env], p *program, on bool) error {
 
 // fire decides which branch or row of a rule whose condition holds is
 // taken, and appends its hits.
-func fire[Env any](s *session[Env], rule *cRule, dst []Hit, clamp bool) ([]Hit, error) {
+// pre holds the plain rule's part values when the conditions batch
+// computed them.
+func fire[Env any](s *session[Env], rule *cRule, dst []Hit, clamp bool, pre []any) ([]Hit, error) {
 	if rule.tbl != nil {
 		return fireTable(s, rule, dst, clamp)
 	}
 	if len(rule.branches) == 0 {
-		return appendHit(s, rule, dst, rule.leaf, clamp)
+		return appendHit(s, rule, dst, rule.leaf, clamp, pre)
 	}
 	b, err := selectBranch(s, rule.branches)
 	if err != nil || b == nil {
 		return dst, err
 	}
-	return appendHit(s, rule, dst, b.leaf, clamp)
+	return appendHit(s, rule, dst, b.leaf, clamp, nil)
 }
 
 // selectBranch takes the first branch whose condition holds (an else
@@ -229,9 +243,9 @@ func fireTable[Env any](s *session[Env], rule *cRule, dst []Hit, clamp bool) ([]
 		}
 		switch t.policy {
 		case HitFirst:
-			return appendHit(s, rule, dst, row.leaf, clamp)
+			return appendHit(s, rule, dst, row.leaf, clamp, nil)
 		case HitCollect:
-			if dst, err = appendHit(s, rule, dst, row.leaf, clamp); err != nil {
+			if dst, err = appendHit(s, rule, dst, row.leaf, clamp, nil); err != nil {
 				return dst, err
 			}
 		case HitUnique:
@@ -247,7 +261,7 @@ func fireTable[Env any](s *session[Env], rule *cRule, dst []Hit, clamp bool) ([]
 		}
 	}
 	if chosen >= 0 {
-		return appendHit(s, rule, dst, t.rows[chosen].leaf, clamp)
+		return appendHit(s, rule, dst, t.rows[chosen].leaf, clamp, nil)
 	}
 	return dst, nil
 }
@@ -349,8 +363,10 @@ func (v *values[Env]) get(p *program) (any, error) {
 
 // appendHit evaluates the outputs and evidence of a decision and appends
 // the hit.
-func appendHit[Env any](s *session[Env], rule *cRule, dst []Hit, l *leaf, clamp bool) ([]Hit, error) {
-	vals, _ := runBatch(s, l.batch)
+func appendHit[Env any](s *session[Env], rule *cRule, dst []Hit, l *leaf, clamp bool, vals []any) ([]Hit, error) {
+	if len(vals) != len(l.parts) {
+		vals, _ = runBatch(s, l.batch)
+	}
 	v := &values[Env]{s: s, vals: vals}
 	h := Hit{Rule: rule.id, Type: l.typ, Path: l.path, Owner: rule.owner}
 	if len(rule.tags) > 0 {
@@ -431,6 +447,9 @@ func unitOutput[Env any](v *values[Env], name string, p *program, clamp bool) (f
 func render[Env any](v *values[Env], t *template) (string, error) {
 	if t == nil {
 		return "", nil
+	}
+	if len(t.parts) == 1 && t.parts[0].p == nil {
+		return t.parts[0].text, nil
 	}
 	var b strings.Builder
 	for _, part := range t.parts {

@@ -62,13 +62,19 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 	if len(b.errs) > 0 {
 		return nil, errors.Join(b.errs...)
 	}
-	var whens []*program
+	// The conditions batch also computes the outputs of each plain rule
+	// that fires, so such a rule costs no run of its own.
+	var items []batchItem
 	for _, rule := range rs.rules {
 		if rule.enabled && rule.when != nil {
-			whens = append(whens, rule.when)
+			it := batchItem{cond: rule.when}
+			if rule.leaf != nil && len(rule.branches) == 0 {
+				it.parts = rule.leaf.parts
+			}
+			items = append(items, it)
 		}
 	}
-	rs.whens = compileBatch(b.env, b.layout, whens)
+	rs.whens = compileItems(b.env, b.layout, items)
 	rs.runners.New = func() any { return newRunner[Env](rs.layout, rs.budget) }
 	return rs, nil
 }

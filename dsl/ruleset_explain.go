@@ -77,7 +77,7 @@ func (rs *RuleSet[Env]) Explain(ruleID string, env Env, now time.Time) (*RuleExp
 		x.Branches, _ = explainBranches(s, rule.branches, rs.layout)
 	}
 	if on && rule.enabled {
-		hits, err := fire(s, rule, nil, rs.clamp)
+		hits, err := fire(s, rule, nil, rs.clamp, nil)
 		x.Hits, x.Fired = hits, len(hits) > 0
 		if err != nil {
 			x.Err = err.Error()
