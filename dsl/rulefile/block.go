@@ -8,7 +8,7 @@ import (
 // block parses statements up to the closing brace. rule is the enclosing
 // rule or table; top says whether this is its own body (where in, row and
 // the rule-level statements are allowed).
-func (p *parser) block(b *Block, rule *Rule, top bool) {
+func (p *fileParser) block(b *Block, rule *Rule, top bool) {
 	for {
 		doc := p.s.skipBlank()
 		if p.s.eof() {
@@ -30,7 +30,7 @@ func (p *parser) block(b *Block, rule *Rule, top bool) {
 	}
 }
 
-func (p *parser) statement(b *Block, rule *Rule, top bool, kw string, pos Pos, doc []string) {
+func (p *fileParser) statement(b *Block, rule *Rule, top bool, kw string, pos Pos, doc []string) {
 	switch kw {
 	case "in", "row":
 		if !top || !rule.Table {
@@ -63,7 +63,7 @@ func (p *parser) statement(b *Block, rule *Rule, top bool, kw string, pos Pos, d
 // simple parses a statement that may appear in any block; inRow is true on
 // a table row, where expressions end before the next output keyword. It
 // reports false for an unknown keyword.
-func (p *parser) simple(b *Block, kw string, pos Pos, doc []string, inRow bool) bool {
+func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bool) bool {
 	stop := exprStop{keywords: inRow}
 	dup := func(set bool) bool {
 		if set {
@@ -148,7 +148,7 @@ func (p *parser) simple(b *Block, kw string, pos Pos, doc []string, inRow bool) 
 	return true
 }
 
-func (p *parser) stringLit() (string, bool) {
+func (p *fileParser) stringLit() (string, bool) {
 	p.s.skipInline()
 	pos := p.s.pos()
 	if p.s.peek() != '"' && p.s.peek() != '`' {
@@ -166,7 +166,7 @@ func (p *parser) stringLit() (string, bool) {
 	return v, true
 }
 
-func (p *parser) stringList() ([]string, bool) {
+func (p *fileParser) stringList() ([]string, bool) {
 	var out []string
 	for {
 		v, ok := p.stringLit()
@@ -182,7 +182,7 @@ func (p *parser) stringList() ([]string, bool) {
 	}
 }
 
-func (p *parser) branch(b *Block, rule *Rule, isElse bool, pos Pos, doc []string) {
+func (p *fileParser) branch(b *Block, rule *Rule, isElse bool, pos Pos, doc []string) {
 	if n := len(b.Branches); n > 0 && b.Branches[n-1].Cond == nil {
 		p.errorf(pos, "no branch may follow else")
 	}
@@ -207,7 +207,7 @@ func (p *parser) branch(b *Block, rule *Rule, isElse bool, pos Pos, doc []string
 	b.Branches = append(b.Branches, br)
 }
 
-func (p *parser) inputs(rule *Rule, pos Pos) {
+func (p *fileParser) inputs(rule *Rule, pos Pos) {
 	if len(rule.Inputs) > 0 {
 		p.errorf(pos, "in is said twice")
 	}
@@ -226,7 +226,7 @@ func (p *parser) inputs(rule *Rule, pos Pos) {
 	p.endLine()
 }
 
-func (p *parser) row(rule *Rule, pos Pos, doc []string) {
+func (p *fileParser) row(rule *Rule, pos Pos, doc []string) {
 	r := &Row{Pos: pos, Doc: doc}
 	for {
 		p.s.skipInline()
@@ -271,7 +271,7 @@ func (p *parser) row(rule *Rule, pos Pos, doc []string) {
 }
 
 // template parses a quoted title or message into text and {expr} parts.
-func (p *parser) template(pos Pos, doc []string) (*Template, bool) {
+func (p *fileParser) template(pos Pos, doc []string) (*Template, bool) {
 	p.s.skipInline()
 	spos := p.s.pos()
 	v, ok := p.stringLit()

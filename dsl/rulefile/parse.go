@@ -17,7 +17,7 @@ func Parse(src []byte) (*File, error) {
 	if len(src) > MaxFileBytes {
 		return nil, ErrorList{{Pos: Pos{1, 1}, Msg: fmt.Sprintf("file is %d bytes, over the limit of %d", len(src), MaxFileBytes)}}
 	}
-	p := &parser{s: scanner{src: string(src), line: 1, col: 1}}
+	p := &fileParser{s: scanner{src: string(src), line: 1, col: 1}}
 	f := p.file()
 	if len(p.errs) > 0 {
 		return f, p.errs
@@ -25,22 +25,22 @@ func Parse(src []byte) (*File, error) {
 	return f, nil
 }
 
-type parser struct {
+type fileParser struct {
 	s    scanner
 	errs ErrorList
 }
 
-func (p *parser) errorf(pos Pos, format string, args ...any) {
+func (p *fileParser) errorf(pos Pos, format string, args ...any) {
 	if len(p.errs) < 100 {
 		p.errs = append(p.errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 	}
 }
 
 // recover skips the rest of the line after an error.
-func (p *parser) recover() { p.s.restOfLine() }
+func (p *fileParser) recover() { p.s.restOfLine() }
 
 // endLine expects nothing but a comment up to the end of the line.
-func (p *parser) endLine() {
+func (p *fileParser) endLine() {
 	p.s.skipInline()
 	if p.s.eof() || p.s.peek() == '\n' {
 		return
@@ -53,7 +53,7 @@ func (p *parser) endLine() {
 	p.recover()
 }
 
-func (p *parser) peekToken() string {
+func (p *fileParser) peekToken() string {
 	rest := p.s.src[p.s.off:]
 	if i := strings.IndexAny(rest, " \t\r\n"); i >= 0 {
 		rest = rest[:i]
@@ -64,13 +64,14 @@ func (p *parser) peekToken() string {
 	return rest
 }
 
-func (p *parser) file() *File {
+func (p *fileParser) file() *File {
 	f := &File{}
 	f.Doc = p.s.skipBlank()
 	f.Pos = p.s.pos()
+	start := p.s
 	if p.s.ident() != "ruleset" {
 		p.errorf(f.Pos, "a rule file starts with `ruleset NAME version N`")
-		p.recover()
+		p.s = start // parse what follows as declarations
 	} else {
 		p.header(f)
 	}
@@ -97,7 +98,7 @@ func (p *parser) file() *File {
 	}
 }
 
-func (p *parser) header(f *File) {
+func (p *fileParser) header(f *File) {
 	p.s.skipInline()
 	f.Name = p.s.ident()
 	if f.Name == "" {
@@ -123,7 +124,7 @@ func (p *parser) header(f *File) {
 	p.endLine()
 }
 
-func (p *parser) number() string {
+func (p *fileParser) number() string {
 	start := p.s.off
 	for !p.s.eof() && (isDigit(p.s.peek()) || p.s.peek() == '.' || p.s.peek() == '-') {
 		p.s.advance()
@@ -131,7 +132,7 @@ func (p *parser) number() string {
 	return p.s.src[start:p.s.off]
 }
 
-func (p *parser) constDecl(pos Pos, doc []string) *Const {
+func (p *fileParser) constDecl(pos Pos, doc []string) *Const {
 	p.s.skipInline()
 	name := p.s.ident()
 	p.s.skipInline()
@@ -151,7 +152,7 @@ func (p *parser) constDecl(pos Pos, doc []string) *Const {
 
 // exprAt reads an expression after optional spaces; an empty one is an
 // error.
-func (p *parser) exprAt(stop exprStop) (Expr, bool) {
+func (p *fileParser) exprAt(stop exprStop) (Expr, bool) {
 	p.s.skipInline()
 	pos := p.s.pos()
 	src := p.s.expr(stop)
@@ -163,7 +164,7 @@ func (p *parser) exprAt(stop exprStop) (Expr, bool) {
 	return Expr{Pos: pos, Src: src}, true
 }
 
-func (p *parser) rule(pos Pos, doc []string, table bool) *Rule {
+func (p *fileParser) rule(pos Pos, doc []string, table bool) *Rule {
 	r := &Rule{Pos: pos, Doc: doc, Table: table}
 	p.s.skipInline()
 	r.ID = p.s.ident()
@@ -214,7 +215,7 @@ func validHit(h string) bool {
 
 // skipBlock skips lines up to a closing brace on a line of its own, to
 // recover from a broken declaration head.
-func (p *parser) skipBlock() {
+func (p *fileParser) skipBlock() {
 	for !p.s.eof() {
 		p.s.skipBlank()
 		if p.s.peek() == '}' {

@@ -1,0 +1,56 @@
+// Package rulefile is the syntax of engagekit's rule files: the syntax
+// tree, the parser, the canonical formatter, and a static analysis. Package
+// dsl compiles a parsed file against a host's environment type; this
+// package knows nothing of types and is what an editor or a review tool
+// needs.
+//
+// # The language
+//
+// A rule file names its rule set and version, then declares constants,
+// rules and decision tables. Expressions are in the expr language
+// (https://expr-lang.org) and run to the end of their line, continuing while
+// a bracket is open or around a binary operator. Comments start with # or
+// // on a line of their own; a trailing comment starts with //.
+//
+//	ruleset retail version 3
+//	const UrgentDays = 14
+//
+//	rule fixed_term_ending {
+//	  type "mortgage.term_end"
+//	  let days = daysUntil(mortgage.FixedTermEnd)
+//	  when mortgage != nil && days >= 0 && days <= 180
+//	  title "Fixed-rate term ends in {days} days"
+//	  urgency days <= UrgentDays ? 0.9 : 0.3
+//	  sensitivity 0.3
+//	}
+//
+// A rule says its alert type, owner, tags, whether it is enabled, its lets
+// (named calculations later parts use), its condition (when), its title and
+// message templates ({expr} interpolates, {{ and }} are literal braces), its
+// urgency and advice sensitivity, and any named outputs. Branches make a
+// decision tree: `branch cond { ... }` blocks, nested as deep as needed,
+// the first that holds wins, an `else { ... }` catches the rest, and each
+// branch's statements override the rule's.
+//
+// A decision table has a hit policy (first, unique, priority, collect),
+// inputs (`in expr, expr`) and rows of DMN unary tests, one per input:
+// `-` (any), `< 30`, `>= Limit`, `"gold" | "platinum"`, `[30..50)`,
+// `not(< 10 | > 90)`; after `=>` come the row's outputs on the same line
+// (type, title, message, urgency, sensitivity, priority, output).
+//
+// # Formatting
+//
+// [Parse] puts each block's statements in canonical order and [Format]
+// prints them so, with aligned table cells and comments kept: formatting is
+// idempotent and Parse(Format(f)) equals f up to positions. A [File]
+// marshals to and from JSON losslessly, for hosts that keep rules in a
+// database.
+//
+// # Analysis
+//
+// [Analyze] reports duplicate ids and constants, unused lets and constants,
+// rules with equivalent conditions, branches and rows that can never be
+// taken, gaps in tables (with an example input), and overlaps in unique
+// tables. It reasons exactly over comparisons with constants and leaves
+// alone what it cannot read.
+package rulefile

@@ -1,0 +1,33 @@
+package rulefile
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// FuzzParse feeds arbitrary bytes to Parse: it must return a file or
+// errors, never panic, and a file it returns must survive formatting.
+func FuzzParse(f *testing.F) {
+	for _, src := range fixtures(f) {
+		f.Add(src)
+	}
+	f.Add([]byte("ruleset x version 1\nrule r {\n  type \"t\"\n  when (((\n}\n"))
+	f.Add([]byte("ruleset x version 1\ntable t hit first {\n  in a, b\n  row [1..2), not(\"x\" | 3) => type \"t\" output o {a: 1}\n}\n"))
+	f.Add([]byte("ruleset \x00 version -1\n}}}{{{"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		file, err := Parse(src)
+		if err != nil {
+			return
+		}
+		out := Format(file)
+		again, err := Parse(out)
+		if err != nil {
+			t.Fatalf("formatted file does not parse: %v\n%s", err, out)
+		}
+		if d := cmp.Diff(file, again, ignorePos); d != "" {
+			t.Fatalf("Parse(Format(f)) != f:\n%s\n%s", d, out)
+		}
+		_ = Analyze(file)
+	})
+}

@@ -1,0 +1,219 @@
+package rulefile
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+var ignorePos = cmp.Options{cmpopts.IgnoreTypes(Pos{}), cmpopts.EquateEmpty()}
+
+func fixtures(t testing.TB) map[string][]byte {
+	t.Helper()
+	paths, err := filepath.Glob("testdata/*.rules")
+	if err != nil || len(paths) == 0 {
+		t.Fatal("no fixtures", err)
+	}
+	out := map[string][]byte{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[filepath.Base(p)] = b
+	}
+	return out
+}
+
+func TestFixturesRoundTrip(t *testing.T) {
+	for name, src := range fixtures(t) {
+		t.Run(name, func(t *testing.T) {
+			f, err := Parse(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := Format(f)
+			g, err := Parse(out)
+			if err != nil {
+				t.Fatalf("formatted file does not parse: %v\n%s", err, out)
+			}
+			if d := cmp.Diff(f, g, ignorePos); d != "" {
+				t.Errorf("Parse(Format(f)) differs (-f +g):\n%s", d)
+			}
+			if again := Format(g); string(again) != string(out) {
+				t.Errorf("Format is not idempotent:\n%s\n---\n%s", out, again)
+			}
+		})
+	}
+}
+
+func TestFixturesJSONRoundTrip(t *testing.T) {
+	for name, src := range fixtures(t) {
+		f, err := Parse(src)
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		b, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g File
+		if err := json.Unmarshal(b, &g); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(f, &g, cmpopts.EquateEmpty()); d != "" {
+			t.Errorf("%s: JSON round trip differs:\n%s", name, d)
+		}
+	}
+}
+
+func TestParseShapes(t *testing.T) {
+	f, err := Parse(fixtures(t)["retail.rules"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Name != "retail" || f.Version != 3 || len(f.Consts) != 2 || len(f.Rules) != 5 {
+		t.Fatalf("header or counts wrong: %s v%d, %d consts, %d rules", f.Name, f.Version, len(f.Consts), len(f.Rules))
+	}
+	ft := f.Rules[0]
+	want := []TemplatePart{{Text: "Fixed-rate term ends in "}, {Expr: &Expr{Src: "days"}}, {Text: " days"}}
+	if d := cmp.Diff(want, ft.Body.Title.Parts, ignorePos); d != "" {
+		t.Errorf("title parts:\n%s", d)
+	}
+	if got := ft.Body.When.Expr.Src; got != "mortgage != nil && days >= 0 && days <= 180" {
+		t.Errorf("when = %q", got)
+	}
+	if ft.Body.When.Pos != (Pos{Line: 13, Col: 3}) {
+		t.Errorf("when at %v, want 13:3", ft.Body.When.Pos)
+	}
+	pg := f.Rules[2]
+	if len(pg.Body.Branches) != 2 || pg.Body.Branches[1].Cond != nil || pg.Doc[0] != "Pension advice differs under and over 30." {
+		t.Errorf("pension_gap branches or doc wrong: %+v", pg)
+	}
+	tbl := f.Rules[4]
+	if !tbl.Table || tbl.Hit != "first" || len(tbl.Rows) != 3 || tbl.Body.Enabled == nil || tbl.Body.Enabled.Value {
+		t.Fatalf("table wrong: %+v", tbl)
+	}
+	iv := tbl.Rows[1].Cells[1].Test
+	wantIv := UnaryTest{Kind: TestInterval, Lo: &Value{Kind: ValueNumber, Number: 0.5}, Hi: &Value{Kind: ValueNumber, Number: 0.6}, HiOpen: true}
+	if d := cmp.Diff(wantIv, iv); d != "" {
+		t.Errorf("interval cell:\n%s", d)
+	}
+}
+
+func TestExpressionExtent(t *testing.T) {
+	cases := []struct {
+		name, body, want string
+	}{
+		{"trailing operator continues", "when a > 1 &&\n    b < 2", "a > 1 &&\n    b < 2"},
+		{"leading operator continues", "when a > 1\n    || b < 2", "a > 1\n    || b < 2"},
+		{"open bracket continues", "when all(xs, {\n  # > 1\n})", "all(xs, {\n  # > 1\n})"},
+		{"string with brace and hash", `when name == "}#//" && x`, `name == "}#//" && x`},
+		{"trailing comment ends it", "when a > 1 // why", "a > 1"},
+		{"hash is expr syntax", "when any(xs, # > 1)", "any(xs, # > 1)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := "ruleset x version 1\nrule r {\n  type \"t\"\n  " + c.body + "\n}\n"
+			f, err := Parse([]byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.Rules[0].Body.When.Expr.Src; got != c.want {
+				t.Errorf("when = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestCells(t *testing.T) {
+	cases := []struct{ in, canonical string }{
+		{"-", "-"},
+		{"<  30", "< 30"},
+		{">= UrgentDays", ">= UrgentDays"},
+		{`"gold" | "platinum"`, `"gold" | "platinum"`},
+		{"[30..50)", "[30..50)"},
+		{"(0.1..0.2]", "(0.1..0.2]"},
+		{"not(< 10 | > 90)", "not(< 10 | > 90)"},
+		{"42", "42"},
+		{"true", "true"},
+		{"nil", "nil"},
+		{"!= 3", "!= 3"},
+	}
+	for _, c := range cases {
+		got, err := parseTest(c.in)
+		if err != nil {
+			t.Errorf("%q: %v", c.in, err)
+			continue
+		}
+		if got.String() != c.canonical {
+			t.Errorf("%q formats as %q, want %q", c.in, got.String(), c.canonical)
+		}
+	}
+	for _, bad := range []string{"", "< ", "[1..2", "<= x.y", `"unterminated`, "1..2"} {
+		if _, err := parseTest(bad); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+}
+
+func TestSyntaxErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		src  string
+		want []Pos // every error, in order
+		msg  string
+	}{
+		{"missing header", "rule r {\n}\n", []Pos{{1, 1}}, "starts with"},
+		{"unknown statement", "ruleset x version 1\nrule r {\n  typo 1\n  type \"t\"\n}\n", []Pos{{3, 3}}, "unknown statement"},
+		{"two errors at once", "ruleset x version 1\nrule r {\n  when\n  urgency\n}\n", []Pos{{3, 7}, {4, 10}}, "expected an expression"},
+		{"unterminated block", "ruleset x version 1\nrule r {\n  type \"t\"\n", []Pos{{4, 1}}, "expected }"},
+		{"bad hit policy", "ruleset x version 1\ntable t hit some {\n}\n", []Pos{{2, 13}}, "unknown hit policy"},
+		{"row without arrow", "ruleset x version 1\ntable t hit first {\n  in a\n  row < 3 type \"x\"\n}\n", []Pos{{4, 7}}, "cell"},
+		{"branch after else", "ruleset x version 1\nrule r {\n  type \"t\"\n  else {\n  }\n  branch a {\n  }\n}\n", []Pos{{6, 3}}, "follow else"},
+		{"said twice", "ruleset x version 1\nrule r {\n  type \"a\"\n  type \"b\"\n}\n", []Pos{{4, 3}}, "twice"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse([]byte(c.src))
+			var list ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("want an ErrorList, got %v", err)
+			}
+			var got []Pos
+			for _, e := range list {
+				got = append(got, e.Pos)
+			}
+			if d := cmp.Diff(c.want, got); d != "" {
+				t.Errorf("positions (-want +got):\n%s\n%v", d, err)
+			}
+			if !strings.Contains(err.Error(), c.msg) {
+				t.Errorf("message %q lacks %q", err, c.msg)
+			}
+			var one *Error
+			if !errors.As(err, &one) {
+				t.Errorf("errors.As cannot find *Error in %v", err)
+			}
+		})
+	}
+}
+
+func TestCommentsSurviveFormatting(t *testing.T) {
+	src := "# file doc\n\nruleset x version 1\n\n// about the rule\nrule r {\n  # about the type\n  type \"t\"\n}\n\n# the end\n"
+	f, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(Format(f))
+	for _, want := range []string{"# about the rule", "# about the type", "# the end"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("formatted file lost %q:\n%s", want, out)
+		}
+	}
+}
