@@ -188,16 +188,22 @@ func fire[Env any](s *session[Env], rule *cRule, dst []Hit, clamp bool, pre []an
 	if len(rule.branches) == 0 {
 		return appendHit(s, rule, dst, rule.leaf, clamp, pre)
 	}
+	// When no branch holds, the rule itself is the decision, as a branch
+	// none of whose nested branches holds is: branches refine a rule.
 	b, err := selectBranch(s, rule.branches)
-	if err != nil || b == nil {
+	if err != nil {
 		return dst, err
+	}
+	if b == nil {
+		return appendHit(s, rule, dst, rule.leaf, clamp, nil)
 	}
 	return appendHit(s, rule, dst, b.leaf, clamp, nil)
 }
 
 // selectBranch takes the first branch whose condition holds (an else
 // always holds), then descends into its nested branches the same way. A
-// branch none of whose nested branches holds is itself the decision.
+// branch none of whose nested branches holds is itself the decision; nil
+// means no branch holds.
 func selectBranch[Env any](s *session[Env], branches []*cBranch) (*cBranch, error) {
 	for _, b := range branches {
 		if b.cond != nil {

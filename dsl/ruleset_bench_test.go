@@ -216,3 +216,15 @@ func toF(v any) float64 {
 	}
 	return 0
 }
+
+// BenchmarkCompile200 parses and compiles a 200-rule file.
+func BenchmarkCompile200(b *testing.B) {
+	src := []byte(benchRuleFile(benchRules(200)))
+	b.ReportAllocs()
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := dsl.CompileRules[rsEnv](src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -16,7 +16,7 @@ import (
 // coverage, gaps and overlaps exact questions over finitely many points.
 
 // maxGrid bounds the witnesses the analysis enumerates for one question.
-const maxGrid = 50000
+const maxGrid = 20000
 
 // box is a conjunction of tests on fields: every test must pass.
 type box map[string][]UnaryTest

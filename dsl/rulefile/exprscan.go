@@ -41,9 +41,8 @@ func (s *scanner) expr(stop exprStop) string {
 			}
 			depth--
 		case depth == 0 && c == '\n':
-			text := s.src[start:s.off]
-			if !continues(text) && !s.nextLineContinues() {
-				return strings.TrimSpace(text)
+			if !continues(s.src[max(start, s.lineStart):s.off]) && !s.nextLineContinues() {
+				return strings.TrimSpace(s.src[start:s.off])
 			}
 		case depth == 0 && strings.HasPrefix(s.src[s.off:], "//"):
 			return strings.TrimSpace(s.src[start:s.off])
@@ -87,13 +86,9 @@ func (s *scanner) atRowKeyword(start int) bool {
 
 var trailingOps = []string{"&&", "||", "+", "-", "*", "/", "%", "?", ":", "==", "!=", "<", ">", "<=", ">=", ",", "??", "|", " and", " or", " not", " in"}
 
-// continues reports whether an expression's text so far ends with a binary
-// operator, so it must go on.
-func continues(text string) bool {
-	line := text
-	if i := strings.LastIndexByte(text, '\n'); i >= 0 {
-		line = text[i+1:]
-	}
+// continues reports whether the last line of an expression so far ends
+// with a binary operator, so it must go on.
+func continues(line string) bool {
 	line = strings.TrimRight(line, " \t\r")
 	if line == "" {
 		return false

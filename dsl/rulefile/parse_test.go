@@ -217,3 +217,16 @@ func TestCommentsSurviveFormatting(t *testing.T) {
 		}
 	}
 }
+
+// TestLargeHostileFilesAreLinear parses files that would be quadratic for
+// a scanner that searched backwards for line starts.
+func TestLargeHostileFilesAreLinear(t *testing.T) {
+	blank := []byte("ruleset x version 1\n" + strings.Repeat("\n", 2<<20))
+	if _, err := Parse(blank); err != nil {
+		t.Fatal(err)
+	}
+	long := "ruleset x version 1\nrule r {\n  type \"t\"\n  when a > 1" + strings.Repeat(" &&\n a > 1", 200000) + "\n}\n"
+	if _, err := Parse([]byte(long)); err != nil {
+		t.Fatal(err)
+	}
+}

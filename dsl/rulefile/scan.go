@@ -10,6 +10,10 @@ type scanner struct {
 	off  int
 	line int
 	col  int
+	// lineStart is the offset where the current line starts, kept so no
+	// question about the current line has to search backwards (which
+	// would make a long file quadratic).
+	lineStart int
 }
 
 func (s *scanner) pos() Pos { return Pos{Line: s.line, Col: s.col} }
@@ -30,6 +34,7 @@ func (s *scanner) advance() {
 	if s.src[s.off] == '\n' {
 		s.line++
 		s.col = 1
+		s.lineStart = s.off + 1
 	} else {
 		s.col++
 	}
@@ -79,10 +84,7 @@ func (s *scanner) skipBlank() []string {
 }
 
 // lineBefore is the text of the current line before the cursor.
-func (s *scanner) lineBefore() string {
-	start := strings.LastIndexByte(s.src[:s.off], '\n') + 1
-	return s.src[start:s.off]
-}
+func (s *scanner) lineBefore() string { return s.src[s.lineStart:s.off] }
 
 func commentText(c string) string {
 	c = strings.TrimPrefix(c, "//")
