@@ -114,6 +114,7 @@ func (r *rewriter) identifier(slot *ast.Node, n *ast.IdentifierNode) {
 		*slot = c
 	case r.isEnvMember(name):
 		r.reads[name] = true
+		r.checkPath(n, []string{name}) // records a float field for the NaN guard
 		if r.nested {
 			*slot = envMember(name, n.Location())
 		}
