@@ -81,20 +81,6 @@ func (s *session[Env]) bool(p *program) (bool, error) {
 	return b, nil
 }
 
-func (s *session[Env]) float(p *program) (float64, error) {
-	out, err := s.run(p)
-	if err != nil {
-		return 0, err
-	}
-	f, ok := toFloat(out)
-	if !ok {
-		return 0, p.errorf(nil, "value is %T, want a number", out)
-	}
-	if math.IsNaN(f) {
-		return 0, p.errorf(ErrNaN, "result is NaN")
-	}
-	return f, nil
-}
 
 func (p *program) errorf(cause error, format string, args ...any) *Error {
 	line, col := p.cfg.shift(1, 1)

@@ -3,7 +3,6 @@ package rulefile
 import (
 	"fmt"
 	"sort"
-	"strings"
 )
 
 // Severity ranks a [Finding]. The zero value is [Info].
@@ -272,5 +271,3 @@ func (t UnaryTest) eachValue(f func(*Value)) {
 		sub.eachValue(f)
 	}
 }
-
-func joinRows(rows []string) string { return strings.Join(rows, ", ") }

@@ -96,7 +96,7 @@ func parseInterval(text string) (UnaryTest, error) {
 	}
 	lo, hi, ok := strings.Cut(text[1:len(text)-1], "..")
 	if !ok {
-		return UnaryTest{}, fmt.Errorf("interval %s needs ..", text)
+		return UnaryTest{}, fmt.Errorf("interval %s needs \"..\" between its bounds", text)
 	}
 	lv, err := parseValue(strings.TrimSpace(lo))
 	if err != nil {
