@@ -81,7 +81,6 @@ func (s *session[Env]) bool(p *program) (bool, error) {
 	return b, nil
 }
 
-
 func (p *program) errorf(cause error, format string, args ...any) *Error {
 	line, col := p.cfg.shift(1, 1)
 	return &Error{RuleID: p.cfg.id, Kind: KindEval, Line: line, Column: col, Err: cause,
