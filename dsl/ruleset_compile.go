@@ -6,6 +6,7 @@ import (
 	"maps"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/dsl/rulefile"
@@ -159,7 +160,7 @@ func (b *builder[Env]) rule(r *rulefile.Rule) *cRule {
 	}
 	rule.base = b.outputs(sc, body)
 	if b.base.readEvidence && rule.when != nil {
-		for _, path := range rule.when.c.reads {
+		for _, path := range leafReads(rule.when.c.reads) {
 			if p := b.program(sc, rulefile.Expr{Pos: body.When.Pos, Src: path}, reflect.Invalid); p != nil {
 				rule.reads = append(rule.reads, cBinding{name: path, p: p})
 			}
@@ -414,4 +415,18 @@ func withFileSnippets(err error, src string) error {
 		de.Snippet = snippet(src, de.Line, de.Column)
 	}
 	return err
+}
+
+// leafReads drops the reads that only lead to longer ones ("mortgage" in
+// "mortgage != nil && mortgage.rate > 0.03"): evidence is the values, not
+// the structs that hold them.
+func leafReads(reads []string) []string {
+	var out []string
+	for i, r := range reads {
+		if i+1 < len(reads) && strings.HasPrefix(reads[i+1], r+".") {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }

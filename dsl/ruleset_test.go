@@ -186,7 +186,7 @@ func TestReadEvidence(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := hitOf(hits, "pension_gap")
-	want := []dsl.Binding{{Name: "pension", Value: &filePension{Coverage: 0.5}}, {Name: "pension.coverage", Value: 0.5}}
+	want := []dsl.Binding{{Name: "pension.coverage", Value: 0.5}}
 	if d := cmp.Diff(want, h.Evidence); d != "" {
 		t.Errorf("evidence (-want +got):\n%s", d)
 	}

@@ -1,0 +1,130 @@
+package advisory
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Consolidated is one client's record merged from its sources, with where
+// every value came from and where the sources disagreed. It is plain data
+// owned by the caller.
+type Consolidated struct {
+	ClientID string `json:"client_id"`
+	// Fields holds the chosen value of every field some source knows.
+	Fields map[string]any `json:"fields"`
+	// Provenance says which source, as of when, gave each field.
+	Provenance map[string]Provenance `json:"provenance"`
+	// Conflicts lists the fields whose sources disagree, sorted by field.
+	Conflicts []Conflict `json:"conflicts,omitempty"`
+}
+
+// Provenance is where a consolidated value came from.
+type Provenance struct {
+	Source string    `json:"source"`
+	AsOf   time.Time `json:"as_of"`
+}
+
+// Conflict is a field on which sources hold different values; Values lists
+// every source's value, sorted by source name.
+type Conflict struct {
+	Field  string        `json:"field"`
+	Chosen string        `json:"chosen"`
+	Values []SourceValue `json:"values"`
+}
+
+// SourceValue is one source's value of a field.
+type SourceValue struct {
+	Source string    `json:"source"`
+	AsOf   time.Time `json:"as_of"`
+	Value  any       `json:"value"`
+}
+
+// RecordError is a record that consolidation could not use.
+type RecordError struct {
+	ClientID string
+	Source   string
+	Field    string
+	Err      error
+}
+
+// Error says which client, source and field.
+func (e *RecordError) Error() string {
+	return fmt.Sprintf("advisory: client %s, source %s, field %s: %v", e.ClientID, e.Source, e.Field, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *RecordError) Unwrap() error { return e.Err }
+
+// Consolidate merges a client's records by the policy. It is a pure
+// function of its inputs: the records' order does not matter, and two
+// records of one source are taken as versions, the latest as-of winning.
+// A record with a value of an unsupported type is an error naming it.
+func Consolidate(clientID string, records []Record, p Policy) (Consolidated, error) {
+	c := Consolidated{ClientID: clientID, Fields: map[string]any{}, Provenance: map[string]Provenance{}}
+	byField := map[string][]SourceValue{}
+	for _, r := range records {
+		for field, v := range r.Fields {
+			if err := checkValue(v); err != nil {
+				return c, &RecordError{ClientID: clientID, Source: r.Source, Field: field, Err: err}
+			}
+			if !empty(v) {
+				byField[field] = append(byField[field], SourceValue{Source: r.Source, AsOf: r.AsOf, Value: v})
+			}
+		}
+	}
+	for field, vals := range byField {
+		vals = latestPerSource(vals)
+		fp := p.For(field)
+		chosen := choose(vals, fp)
+		c.Fields[field] = chosen.Value
+		c.Provenance[field] = Provenance{Source: chosen.Source, AsOf: chosen.AsOf}
+		if fp.Strategy != FirstNonEmpty && disagree(vals) {
+			c.Conflicts = append(c.Conflicts, Conflict{Field: field, Chosen: chosen.Source, Values: vals})
+		}
+	}
+	slices.SortFunc(c.Conflicts, func(a, b Conflict) int { return cmp.Compare(a.Field, b.Field) })
+	return c, nil
+}
+
+// latestPerSource keeps each source's latest value, sorted by source name.
+func latestPerSource(vals []SourceValue) []SourceValue {
+	slices.SortFunc(vals, func(a, b SourceValue) int {
+		return cmp.Or(cmp.Compare(a.Source, b.Source), b.AsOf.Compare(a.AsOf), cmp.Compare(fmt.Sprint(a.Value), fmt.Sprint(b.Value)))
+	})
+	return slices.CompactFunc(vals, func(a, b SourceValue) bool { return a.Source == b.Source })
+}
+
+// choose applies the field's strategy to its values (one per source).
+func choose(vals []SourceValue, fp FieldPolicy) SourceValue {
+	rank := func(source string) int {
+		if i := slices.Index(fp.Sources, source); i >= 0 {
+			return i
+		}
+		return len(fp.Sources)
+	}
+	ordered := slices.Clone(vals)
+	slices.SortStableFunc(ordered, func(a, b SourceValue) int {
+		if fp.Strategy == MostRecent {
+			if c := b.AsOf.Compare(a.AsOf); c != 0 {
+				return c
+			}
+			return cmp.Compare(rank(a.Source), rank(b.Source))
+		}
+		if c := cmp.Compare(rank(a.Source), rank(b.Source)); c != 0 {
+			return c
+		}
+		return b.AsOf.Compare(a.AsOf) // unnamed sources: most recent first
+	})
+	return ordered[0]
+}
+
+func disagree(vals []SourceValue) bool {
+	for _, v := range vals[1:] {
+		if !same(v.Value, vals[0].Value) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,37 @@
+// Package advisory is active client management's first three steps: it
+// consolidates a client's data from several source systems, surfaces stale
+// and missing data, and applies an advisory framework of rules to each
+// client file, raising typed alerts with their evidence.
+//
+// # Consolidate
+//
+// The same client lives in several systems (CRM, advisory tool,
+// custodian), each a [Record] of fields with an as-of time. A [Policy] names,
+// per field, how to choose: the source of truth and its fallbacks
+// ([SourceOfTruth]), the latest value ([MostRecent]), or the first that
+// knows ([FirstNonEmpty]). [Consolidate] returns the merged record with the
+// provenance of every field and the fields on which sources disagree; it is
+// a pure function, independent of the order of the records. [Decode] writes
+// the result into the host's own struct, and [NewFile] into the ready
+// [File] type.
+//
+// # Enrich
+//
+// A field policy's MaxAge says how old a value may be. [Staleness] turns
+// every older value, and every required field no source knows, into an
+// alert of type "data.stale" or "data.missing" with the field, the source
+// and the age as evidence.
+//
+// # The advisory framework
+//
+// A [Framework] is a rule file (see package
+// github.com/engagekit/engagekit/dsl/rulefile) compiled against a client-file
+// type. [Framework.Evaluate] applies it to one file and returns [Alert]
+// values: the alert type, the rule and the branch or row that fired, the
+// title and message, urgency and advice sensitivity granulated by the
+// client's context, and the evidence (the rule's calculations and the
+// fields its condition read). [Framework.EvaluateAll] does a whole book on
+// all cores, in input order, never dropping a file: In = OK + Failed +
+// Cancelled. [Compare] and [CompareVersions] show what a new version of a
+// framework changes.
+package advisory

@@ -1,0 +1,126 @@
+package advisory
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"slices"
+	"time"
+
+	"github.com/engagekit/engagekit/dsl"
+	"github.com/engagekit/engagekit/internal/batch"
+)
+
+// Framework is a compiled advisory framework: a rule file of rules,
+// decision trees and tables over a client-file type Env (the host's own, or
+// [File]). It is immutable and safe for concurrent use.
+type Framework[Env any] struct {
+	rules *dsl.RuleSet[Env]
+}
+
+// Compile compiles a rule file into a framework over Env. Every hit carries
+// as evidence the rule's lets and the fields its condition read. Errors are
+// *dsl.Error values, all of them at once.
+func Compile[Env any](src []byte, opts ...dsl.Option) (*Framework[Env], error) {
+	rs, err := dsl.CompileRules[Env](src, append([]dsl.Option{dsl.WithReadEvidence()}, opts...)...)
+	if err != nil {
+		return nil, err
+	}
+	return &Framework[Env]{rules: rs}, nil
+}
+
+// Name and Version identify the framework, from its rule file.
+func (f *Framework[Env]) Name() string { return f.rules.Name() }
+
+// Version is the framework's version number.
+func (f *Framework[Env]) Version() int { return f.rules.Version() }
+
+// Rules describes the framework's rules.
+func (f *Framework[Env]) Rules() []dsl.RuleInfo { return f.rules.Rules() }
+
+// Evaluate applies the framework to one client file at time now and
+// returns its alerts in rule order. A rule that fails does not stop the
+// others; the error joins one *dsl.Error per failed rule.
+func (f *Framework[Env]) Evaluate(clientID string, file Env, now time.Time) ([]Alert, error) {
+	hits, err := f.rules.Eval(file, now)
+	alerts := make([]Alert, len(hits))
+	for i, h := range hits {
+		alerts[i] = f.alert(clientID, h)
+	}
+	return alerts, err
+}
+
+// Explain tells why one rule fired or did not for a client file.
+func (f *Framework[Env]) Explain(ruleID string, file Env, now time.Time) (*dsl.RuleExplanation, error) {
+	return f.rules.Explain(ruleID, file, now)
+}
+
+func (f *Framework[Env]) alert(clientID string, h dsl.Hit) Alert {
+	a := Alert{ClientID: clientID, Type: h.Type, RuleSet: f.rules.Name(), Version: f.rules.Version(), RuleID: h.Rule,
+		Path: h.Path, Title: h.Title, Message: h.Message, Urgency: h.Urgency, Sensitivity: h.Sensitivity, Outputs: h.Outputs}
+	for _, e := range h.Evidence {
+		a.Evidence = append(a.Evidence, Evidence{Name: e.Name, Value: e.Value})
+	}
+	if len(h.Tags) > 0 {
+		a.Tags = slices.Sorted(slices.Values(h.Tags))
+	}
+	return a
+}
+
+// Item is one client file of a batch.
+type Item[Env any] struct {
+	ClientID string
+	File     Env
+}
+
+// FileError is a client file the batch could not (fully) evaluate: the
+// alerts of its other rules are still in the result.
+type FileError struct {
+	Index    int    `json:"index"`
+	ClientID string `json:"client_id"`
+	Err      error  `json:"-"`
+	Message  string `json:"error"`
+}
+
+// BatchResult is the outcome of a batch: the alerts of every file in input
+// order (each file's alerts in rule order), the files that failed, and the
+// counts, in which In = OK + Failed + Cancelled always holds.
+type BatchResult struct {
+	Alerts []Alert      `json:"alerts"`
+	Failed []FileError  `json:"failed,omitempty"`
+	Counts batch.Counts `json:"counts"`
+}
+
+// BatchOptions tune [Framework.EvaluateAll]. The zero value uses every
+// core.
+type BatchOptions struct {
+	// Workers is how many goroutines evaluate; 0 means GOMAXPROCS.
+	Workers int
+	// Progress, if set, is called now and then with the counts so far,
+	// never concurrently.
+	Progress func(batch.Counts)
+}
+
+// EvaluateAll applies the framework to every file of files on all cores.
+// The result is the same as evaluating the files one by one, in order. A
+// file whose rules fail is listed in Failed (with its other rules' alerts
+// kept) and never aborts the batch; when ctx is done, the files not yet
+// evaluated are counted as cancelled.
+func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[Env]], now time.Time, opts BatchOptions) BatchResult {
+	var res BatchResult
+	type out struct {
+		id     string
+		alerts []Alert
+	}
+	eval := func(it Item[Env]) (out, error) {
+		alerts, err := f.Evaluate(it.ClientID, it.File, now)
+		return out{it.ClientID, alerts}, err
+	}
+	res.Counts = batch.Run(ctx, files, eval, func(i int, o out, err error) {
+		res.Alerts = append(res.Alerts, o.alerts...)
+		if err != nil && !errors.Is(err, ctx.Err()) {
+			res.Failed = append(res.Failed, FileError{Index: i, ClientID: o.id, Err: err, Message: err.Error()})
+		}
+	}, batch.Options{Workers: opts.Workers, Progress: opts.Progress})
+	return res
+}

@@ -1,0 +1,77 @@
+package advisory
+
+import (
+	"fmt"
+	"time"
+)
+
+// Strategy says how consolidation picks a field's value among sources.
+// The zero value is [SourceOfTruth].
+type Strategy uint8
+
+// The strategies.
+const (
+	// SourceOfTruth takes the value of the first source in the policy's
+	// order that has one: the source of truth, then its fallbacks. Sources
+	// not named come after, most recent first.
+	SourceOfTruth Strategy = iota
+	// MostRecent takes the value with the latest as-of time; equal times go
+	// to the source named earlier in the policy's order, then by name.
+	MostRecent
+	// FirstNonEmpty takes the first value in the policy's order, as
+	// SourceOfTruth does, but does not report the sources that disagree
+	// with it as conflicts: for fields where sources legitimately differ.
+	FirstNonEmpty
+)
+
+var strategyNames = [...]string{"source_of_truth", "most_recent", "first_non_empty"}
+
+// String returns the strategy's name.
+func (s Strategy) String() string {
+	if int(s) < len(strategyNames) {
+		return strategyNames[s]
+	}
+	return fmt.Sprintf("Strategy(%d)", uint8(s))
+}
+
+// MarshalText encodes the strategy as its name.
+func (s Strategy) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText decodes a strategy from its name.
+func (s *Strategy) UnmarshalText(b []byte) error {
+	for i, n := range strategyNames {
+		if n == string(b) {
+			*s = Strategy(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("advisory: unknown strategy %q", b)
+}
+
+// FieldPolicy is how one field is consolidated and when it goes stale.
+type FieldPolicy struct {
+	Strategy Strategy `json:"strategy"`
+	// Sources is the order of preference, the source of truth first.
+	Sources []string `json:"sources,omitempty"`
+	// MaxAge is how old the chosen value may be before it is stale; zero
+	// means it never goes stale.
+	MaxAge time.Duration `json:"max_age,omitempty"`
+	// Required makes a missing value a finding of its own.
+	Required bool `json:"required,omitempty"`
+}
+
+// Policy is the consolidation policy of a book: a default, and overrides
+// by field path. The zero Policy takes, for every field, the most preferred
+// source in name order, never stale.
+type Policy struct {
+	Default FieldPolicy            `json:"default"`
+	Fields  map[string]FieldPolicy `json:"fields,omitempty"`
+}
+
+// For returns the policy of a field.
+func (p Policy) For(field string) FieldPolicy {
+	if fp, ok := p.Fields[field]; ok {
+		return fp
+	}
+	return p.Default
+}

@@ -1,0 +1,57 @@
+package advisory
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// The data-quality alert types.
+const (
+	// TypeStale is a field older than its policy's MaxAge.
+	TypeStale = "data.stale"
+	// TypeMissing is a required field no source knows.
+	TypeMissing = "data.missing"
+)
+
+// Staleness reports the fields of a consolidated record that are too old
+// by the policy at time now, and the required fields it lacks, as alerts in
+// field order: stale data is surfaced, never silently used as if fresh.
+// required lists the fields the host requires beyond those the policy marks.
+func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Alert {
+	var out []Alert
+	fields := make([]string, 0, len(c.Fields))
+	for f := range c.Fields {
+		fields = append(fields, f)
+	}
+	for f, fp := range p.Fields {
+		if fp.Required {
+			required = append(required, f)
+		}
+	}
+	for _, f := range required {
+		if _, ok := c.Fields[f]; !ok && !slices.Contains(fields, f) {
+			fields = append(fields, f)
+		}
+	}
+	slices.Sort(fields)
+	fields = slices.Compact(fields)
+	for _, f := range fields {
+		fp := p.For(f)
+		prov, ok := c.Provenance[f]
+		switch {
+		case !ok && (fp.Required || slices.Contains(required, f)):
+			out = append(out, Alert{ClientID: c.ClientID, Type: TypeMissing, RuleID: "staleness", Title: "Missing " + f,
+				Message: fmt.Sprintf("No source knows %s for this client.", f), Urgency: 0.3, Sensitivity: 0,
+				Evidence: []Evidence{{Name: "field", Value: f}}})
+		case ok && fp.MaxAge > 0 && now.Sub(prov.AsOf) > fp.MaxAge:
+			age := int(now.Sub(prov.AsOf).Hours() / 24)
+			out = append(out, Alert{ClientID: c.ClientID, Type: TypeStale, RuleID: "staleness", Title: "Stale " + f,
+				Message: fmt.Sprintf("%s comes from %s as of %s, %d days ago.", f, prov.Source, prov.AsOf.Format(time.DateOnly), age),
+				Urgency: 0.2, Sensitivity: 0,
+				Evidence: []Evidence{{Name: "field", Value: f}, {Name: "source", Value: prov.Source},
+					{Name: "as_of", Value: prov.AsOf}, {Name: "age_days", Value: age}}})
+		}
+	}
+	return out
+}

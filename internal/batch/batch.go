@@ -1,0 +1,122 @@
+// Package batch runs a function over a sequence on all cores, with results
+// in input order and every input accounted for. Packages that evaluate a
+// whole book of clients share it.
+package batch
+
+import (
+	"context"
+	"iter"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Options tune [Run]. The zero value uses every core and reports no
+// progress.
+type Options struct {
+	// Workers is how many goroutines evaluate; 0 means GOMAXPROCS.
+	Workers int
+	// Chunk is how many inputs are read ahead and evaluated together;
+	// 0 means 256 per worker. Memory grows with it, not with the input.
+	Chunk int
+	// Progress, if set, is called after each chunk from the goroutine that
+	// called Run, never concurrently.
+	Progress func(Counts)
+}
+
+// Counts accounts for every input: In = OK + Failed + Cancelled, always.
+type Counts struct {
+	In        int `json:"in"`
+	OK        int `json:"ok"`
+	Failed    int `json:"failed"`
+	Cancelled int `json:"cancelled"`
+}
+
+// Run calls fn for every input of seq on the configured workers, and emit
+// for every input in input order, with fn's result and error, from the
+// goroutine that called Run. When ctx is done, the inputs not yet evaluated
+// are not passed to fn: those read already are emitted with ctx's error, and
+// the rest of seq is drained and counted as cancelled without being emitted.
+// fn must be safe for concurrent use.
+func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, error), emit func(i int, out Out, err error), opts Options) Counts {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	chunk := opts.Chunk
+	if chunk <= 0 {
+		chunk = 256 * workers
+	}
+	var c Counts
+	ins := make([]In, 0, chunk)
+	outs := make([]Out, chunk)
+	errs := make([]error, chunk)
+	flush := func() {
+		evaluate(ctx, ins, outs, errs, fn, workers)
+		for i := range ins {
+			emit(c.In, outs[i], errs[i])
+			c.In++
+			switch {
+			case errs[i] == nil:
+				c.OK++
+			case ctx.Err() != nil && errs[i] == ctx.Err():
+				c.Cancelled++
+			default:
+				c.Failed++
+			}
+			var zero Out
+			outs[i], errs[i] = zero, nil
+		}
+		ins = ins[:0]
+		if opts.Progress != nil {
+			opts.Progress(c)
+		}
+	}
+	for in := range seq {
+		if ctx.Err() != nil && len(ins) == 0 {
+			c.In++
+			c.Cancelled++
+			continue
+		}
+		ins = append(ins, in)
+		if len(ins) == chunk {
+			flush()
+		}
+	}
+	if len(ins) > 0 {
+		flush()
+	}
+	return c
+}
+
+// evaluate runs fn over ins on workers goroutines, each taking the next
+// index, writing results at the input's position.
+func evaluate[In, Out any](ctx context.Context, ins []In, outs []Out, errs []error, fn func(In) (Out, error), workers int) {
+	var next atomic.Int64
+	work := func() {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= len(ins) {
+				return
+			}
+			if err := ctx.Err(); err != nil {
+				errs[i] = err
+				continue
+			}
+			outs[i], errs[i] = fn(ins[i])
+		}
+	}
+	if workers == 1 || len(ins) < 2 {
+		work()
+		return
+	}
+	var wg sync.WaitGroup
+	for range min(workers, len(ins)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	wg.Wait()
+}

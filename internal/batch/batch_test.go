@@ -1,0 +1,74 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+func TestRunMatchesSequentialAndAccounts(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		in := rapid.SliceOf(rapid.IntRange(-50, 50)).Draw(t, "in")
+		workers := rapid.IntRange(1, 8).Draw(t, "workers")
+		chunk := rapid.IntRange(0, 10).Draw(t, "chunk")
+		fn := func(x int) (int, error) {
+			if x < 0 {
+				return 0, errors.New("negative")
+			}
+			return x * x, nil
+		}
+		var got []int
+		c := Run(context.Background(), slices.Values(in), fn, func(i, out int, err error) {
+			if i != len(got) {
+				t.Fatalf("emitted index %d out of order", i)
+			}
+			if err != nil {
+				out = -1
+			}
+			got = append(got, out)
+		}, Options{Workers: workers, Chunk: chunk})
+		var want []int
+		failed := 0
+		for _, x := range in {
+			if out, err := fn(x); err != nil {
+				want = append(want, -1)
+				failed++
+			} else {
+				want = append(want, out)
+			}
+		}
+		if !slices.Equal(want, got) {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+		if c.In != len(in) || c.OK+c.Failed+c.Cancelled != c.In || c.Failed != failed {
+			t.Fatalf("counts %+v for %d inputs, %d failing", c, len(in), failed)
+		}
+	})
+}
+
+func TestRunCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	seq := func(yield func(int) bool) {
+		for i := range 10000 {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+	emitted := 0
+	c := Run(ctx, seq, func(x int) (int, error) {
+		if x == 100 {
+			cancel()
+		}
+		return x, nil
+	}, func(int, int, error) { emitted++ }, Options{Workers: 2, Chunk: 50})
+	if c.In != 10000 || c.OK+c.Failed+c.Cancelled != c.In || c.Cancelled == 0 {
+		t.Fatalf("counts %+v", c)
+	}
+	if emitted >= 10000 {
+		t.Errorf("drained inputs should not be emitted, got %d", emitted)
+	}
+}
