@@ -49,7 +49,8 @@ type Finding struct {
 	Code     string   `json:"code"`
 	Rule     string   `json:"rule,omitempty"`
 	Message  string   `json:"message"`
-	// Related names the other rules or rows involved.
+	// Related names the other rules, rows or branches involved; for an
+	// unreachable branch, its own label ("branch 2", "branch 1/else").
 	Related []string `json:"related,omitempty"`
 }
 
@@ -198,7 +199,7 @@ func (a *analysis) branches(r *Rule, bs []*Branch, prefix string) {
 		}
 		if ok && len(earlier) > 0 && coveredBy(mine, earlier, b.Cond == nil) {
 			a.add(Finding{Pos: b.Pos, Severity: Warning, Code: "unreachable-branch", Rule: r.ID,
-				Message: fmt.Sprintf("%s of %s can never be taken: earlier branches catch every case", label, r.ID)})
+				Message: fmt.Sprintf("%s of %s can never be taken: earlier branches catch every case", label, r.ID), Related: []string{label}})
 		}
 		if ok && b.Cond != nil {
 			earlier = append(earlier, mine)

@@ -1,0 +1,58 @@
+package segment
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Client is what segmentation needs to know about a client. Profitability
+// is revenue minus cost to serve over the host's period; engagement is a
+// score of whether the client "gets" what the firm does (an engagement
+// package score, or the host's own). Assets are context only: they never
+// move a client between segments.
+//
+// An unknown number is NaN (math.NaN()): a client with an unknown
+// revenue, cost or engagement gets an error, never a segment by default.
+type Client struct {
+	ID          string  `json:"id"`
+	Revenue     float64 `json:"revenue"`
+	CostToServe float64 `json:"cost_to_serve"`
+	Engagement  float64 `json:"engagement"`
+	Assets      float64 `json:"assets,omitempty"`
+}
+
+// Profit is revenue minus cost to serve.
+func (c Client) Profit() float64 { return c.Revenue - c.CostToServe }
+
+// ErrUnknown is the cause of a [ClientError] about a NaN or infinite
+// number.
+var ErrUnknown = errors.New("segment: value unknown (NaN or infinite)")
+
+// ClientError is a client that could not be segmented.
+type ClientError struct {
+	ClientID string `json:"client_id"`
+	Field    string `json:"field"`
+	Err      error  `json:"-"`
+}
+
+// Error names the client and field.
+func (e *ClientError) Error() string {
+	return fmt.Sprintf("segment: client %s: %s: %v", e.ClientID, e.Field, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ClientError) Unwrap() error { return e.Err }
+
+// check rejects a client whose axes cannot be known.
+func (c Client) check() error {
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"revenue", c.Revenue}, {"cost_to_serve", c.CostToServe}, {"engagement", c.Engagement}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return &ClientError{ClientID: c.ID, Field: f.name, Err: ErrUnknown}
+		}
+	}
+	return nil
+}

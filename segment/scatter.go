@@ -1,0 +1,85 @@
+package segment
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/engagekit/engagekit/internal/svg"
+)
+
+var segmentColors = map[Segment]string{A: "#1b7837", B: "#2166ac", C: "#e08214", D: "#b2182b"}
+
+// Scatter draws a book as an SVG picture a person can open: profitability
+// across, engagement up, one dot per client coloured by segment, the two
+// thresholds as dashed lines and each quadrant labelled with its segment.
+// The output is deterministic: the same assignments give the same bytes.
+func Scatter(book Book) []byte {
+	const w, h, left, right, top, bottom = 720.0, 520.0, 70.0, 20.0, 40.0, 50.0
+	minP, maxP := book.Cut.Profit, book.Cut.Profit
+	minE, maxE := book.Cut.Engagement, book.Cut.Engagement
+	for _, a := range book.Assignments {
+		minP, maxP = math.Min(minP, a.Profit), math.Max(maxP, a.Profit)
+		minE, maxE = math.Min(minE, a.Engagement), math.Max(maxE, a.Engagement)
+	}
+	pad := func(lo, hi float64) (float64, float64) {
+		d := (hi - lo) * 0.05
+		if d == 0 {
+			d = 1
+		}
+		return lo - d, hi + d
+	}
+	minP, maxP = pad(minP, maxP)
+	minE, maxE = pad(minE, maxE)
+	x := svg.Scale{D0: minP, D1: maxP, R0: left, R1: w - right}
+	y := svg.Scale{D0: minE, D1: maxE, R0: h - bottom, R1: top}
+	d := svg.New(w, h)
+	d.Text(w/2, 24, fmt.Sprintf("Book by profitability and engagement (%d clients)", len(book.Assignments)), svg.Anchor("middle"), svg.FontSize(16))
+	axes(d, x, y, minP, maxP, minE, maxE)
+	cx, cy := x.At(book.Cut.Profit), y.At(book.Cut.Engagement)
+	d.Line(cx, top, cx, h-bottom, svg.Stroke("#555"), svg.Dash("6 4"))
+	d.Line(left, cy, w-right, cy, svg.Stroke("#555"), svg.Dash("6 4"))
+	for _, a := range book.Assignments {
+		d.Circle(x.At(a.Profit), y.At(a.Engagement), 3, fmt.Sprintf("%s: %s (%s)", a.ClientID, a.Segment, a.Reason),
+			svg.Fill(colorOf(a.Segment)), svg.Opacity(0.7))
+	}
+	labels := []struct {
+		s      Segment
+		lx, ly float64
+		text   string
+	}{
+		{A, w - right - 8, top + 20, "A: profitable, engaged"},
+		{B, w - right - 8, h - bottom - 10, "B: profitable, not yet engaged"},
+		{C, left + 8, top + 20, "C: engaged, not profitable"},
+		{D, left + 8, h - bottom - 10, "D: neither"},
+	}
+	for _, l := range labels {
+		anchor := "end"
+		if l.lx < w/2 {
+			anchor = "start"
+		}
+		d.Text(l.lx, l.ly, l.text, svg.Anchor(anchor), svg.FontSize(13), svg.Fill(colorOf(l.s)))
+	}
+	return d.Bytes()
+}
+
+func colorOf(s Segment) string {
+	if c, ok := segmentColors[s]; ok {
+		return c
+	}
+	return "#666"
+}
+
+func axes(d *svg.Doc, x, y svg.Scale, minP, maxP, minE, maxE float64) {
+	d.Line(x.R0, y.R0, x.R1, y.R0, svg.Stroke("#222"))
+	d.Line(x.R0, y.R0, x.R0, y.R1, svg.Stroke("#222"))
+	for _, t := range svg.Ticks(minP, maxP, 6) {
+		d.Line(x.At(t), y.R0, x.At(t), y.R0+5, svg.Stroke("#222"))
+		d.Text(x.At(t), y.R0+18, fmt.Sprintf("%g", t), svg.Anchor("middle"), svg.FontSize(11))
+	}
+	for _, t := range svg.Ticks(minE, maxE, 5) {
+		d.Line(x.R0-5, y.At(t), x.R0, y.At(t), svg.Stroke("#222"))
+		d.Text(x.R0-8, y.At(t)+4, fmt.Sprintf("%g", t), svg.Anchor("end"), svg.FontSize(11))
+	}
+	d.Text((x.R0+x.R1)/2, y.R0+38, "profit (revenue − cost to serve)", svg.Anchor("middle"), svg.FontSize(12))
+	d.Text(18, (y.R0+y.R1)/2, "engagement", svg.Anchor("middle"), svg.FontSize(12), svg.Attr{Name: "transform", Value: fmt.Sprintf("rotate(-90 18 %g)", (y.R0+y.R1)/2)})
+}

@@ -1,0 +1,57 @@
+package segment
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Summary is a book per segment: how many clients, what they bring and
+// cost, and each segment's share of the profit. Segments are sorted by name.
+type Summary struct {
+	Segments []SegmentSummary `json:"segments"`
+	Profit   float64          `json:"profit"`
+}
+
+// SegmentSummary is one segment's line of a [Summary].
+type SegmentSummary struct {
+	Segment     Segment `json:"segment"`
+	Clients     int     `json:"clients"`
+	Revenue     float64 `json:"revenue"`
+	CostToServe float64 `json:"cost_to_serve"`
+	Profit      float64 `json:"profit"`
+	// ProfitShare is the segment's profit over the book's; 0 when the
+	// book's profit is 0.
+	ProfitShare float64 `json:"profit_share"`
+}
+
+// Summarize totals a book's assignments. clients gives revenue and cost by
+// client id; assignments of unknown clients count with zero money.
+func Summarize(assignments []Assignment, clients []Client) Summary {
+	byID := make(map[string]Client, len(clients))
+	for _, c := range clients {
+		byID[c.ID] = c
+	}
+	lines := map[Segment]*SegmentSummary{}
+	var total Summary
+	for _, a := range assignments {
+		l := lines[a.Segment]
+		if l == nil {
+			l = &SegmentSummary{Segment: a.Segment}
+			lines[a.Segment] = l
+		}
+		c := byID[a.ClientID]
+		l.Clients++
+		l.Revenue += c.Revenue
+		l.CostToServe += c.CostToServe
+		l.Profit += c.Profit()
+		total.Profit += c.Profit()
+	}
+	for _, l := range lines {
+		if total.Profit != 0 {
+			l.ProfitShare = l.Profit / total.Profit
+		}
+		total.Segments = append(total.Segments, *l)
+	}
+	slices.SortFunc(total.Segments, func(a, b SegmentSummary) int { return cmp.Compare(a.Segment, b.Segment) })
+	return total
+}
