@@ -2,8 +2,8 @@ package segment
 
 import (
 	"context"
-	"strconv"
 	"slices"
+	"strconv"
 
 	"github.com/engagekit/engagekit/internal/batch"
 )

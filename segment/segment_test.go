@@ -60,7 +60,7 @@ func genBook(t *rapid.T) []segment.Client {
 	n := rapid.IntRange(0, 60).Draw(t, "n")
 	book := make([]segment.Client, n)
 	for i := range book {
-		book[i] = segment.Client{ID: string(rune('a' + i%26)) + string(rune('a'+i/26)),
+		book[i] = segment.Client{ID: string(rune('a'+i%26)) + string(rune('a'+i/26)),
 			Revenue:     float64(rapid.IntRange(0, 20).Draw(t, "rev") * 100),
 			CostToServe: float64(rapid.IntRange(0, 20).Draw(t, "cost") * 100),
 			Engagement:  float64(rapid.IntRange(0, 10).Draw(t, "eng")) / 10,
