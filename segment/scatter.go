@@ -3,6 +3,7 @@ package segment
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/engagekit/engagekit/internal/svg"
 )
@@ -74,11 +75,11 @@ func axes(d *svg.Doc, x, y svg.Scale, minP, maxP, minE, maxE float64) {
 	d.Line(x.R0, y.R0, x.R0, y.R1, svg.Stroke("#222"))
 	for _, t := range svg.Ticks(minP, maxP, 6) {
 		d.Line(x.At(t), y.R0, x.At(t), y.R0+5, svg.Stroke("#222"))
-		d.Text(x.At(t), y.R0+18, fmt.Sprintf("%g", t), svg.Anchor("middle"), svg.FontSize(11))
+		d.Text(x.At(t), y.R0+18, strconv.FormatFloat(t, 'g', 6, 64), svg.Anchor("middle"), svg.FontSize(11))
 	}
 	for _, t := range svg.Ticks(minE, maxE, 5) {
 		d.Line(x.R0-5, y.At(t), x.R0, y.At(t), svg.Stroke("#222"))
-		d.Text(x.R0-8, y.At(t)+4, fmt.Sprintf("%g", t), svg.Anchor("end"), svg.FontSize(11))
+		d.Text(x.R0-8, y.At(t)+4, strconv.FormatFloat(t, 'g', 6, 64), svg.Anchor("end"), svg.FontSize(11))
 	}
 	d.Text((x.R0+x.R1)/2, y.R0+38, "profit (revenue − cost to serve)", svg.Anchor("middle"), svg.FontSize(12))
 	d.Text(18, (y.R0+y.R1)/2, "engagement", svg.Anchor("middle"), svg.FontSize(12), svg.Attr{Name: "transform", Value: fmt.Sprintf("rotate(-90 18 %g)", (y.R0+y.R1)/2)})

@@ -6,6 +6,7 @@ package svg
 import (
 	"fmt"
 	"html"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -113,36 +114,34 @@ func (s Scale) At(v float64) float64 {
 	return s.R0 + (v-s.D0)/(s.D1-s.D0)*(s.R1-s.R0)
 }
 
-// Ticks returns about n round values covering [lo, hi].
+// Ticks returns about n round values inside [lo, hi], each a whole
+// multiple of a round step (1, 2 or 5 times a power of ten), computed by
+// multiplication so no rounding error accumulates.
 func Ticks(lo, hi float64, n int) []float64 {
 	if hi <= lo || n < 1 {
 		return []float64{lo}
 	}
 	step := niceStep((hi - lo) / float64(n))
 	var out []float64
-	for v := step * float64(int64(lo/step)); v <= hi+step/2; v += step {
-		if v >= lo-step/2 {
-			out = append(out, v)
-		}
-		if len(out) > 100 {
-			break
-		}
+	for i := math.Ceil(lo / step); i*step <= hi && len(out) <= 100; i++ {
+		// Round away the binary noise of i·step (0.6000000000000001).
+		v, _ := strconv.ParseFloat(strconv.FormatFloat(i*step, 'g', 12, 64), 64)
+		out = append(out, v+0) // +0 turns -0 into 0
 	}
 	return out
 }
 
+// niceStep rounds a raw step to 1, 2, 5 or 10 times a power of ten,
+// whichever is nearest in ratio.
 func niceStep(raw float64) float64 {
-	p := 1.0
-	for p*10 <= raw {
-		p *= 10
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	switch r := raw / p; {
+	case r < 1.5:
+		return p
+	case r < 3:
+		return 2 * p
+	case r < 7:
+		return 5 * p
 	}
-	for p > raw {
-		p /= 10
-	}
-	for _, m := range []float64{1, 2, 5, 10} {
-		if p*m >= raw {
-			return p * m
-		}
-	}
-	return p * 10
+	return 10 * p
 }
