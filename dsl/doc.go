@@ -91,6 +91,7 @@
 // [RuleSet.Explain] tells why one rule fired or did not.
 //
 // A rule set evaluates in few runs: all conditions, and the outputs of the
-// plain rules that fire, are one program, and fields several rules read are
-// loaded once.
+// plain rules that fire, are one program; fields and built-in calls several
+// rules use are computed once, behind nil guards, in a way that can change
+// the cost of an evaluation but never its result.
 package dsl

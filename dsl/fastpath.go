@@ -110,7 +110,12 @@ func compileItems(envType reflect.Type, layout frameLayout, items []batchItem) *
 	}
 	var root ast.Node = &ast.ArrayNode{Nodes: nodes}
 	if layout.flat {
+		guarded := hoistGuarded(envType, all)
 		root = hoist(envType, root, all)
+		for i := len(guarded) - 1; i >= 0; i-- {
+			guarded[i].Expr = root
+			root = guarded[i]
+		}
 	}
 	t := &parser.Tree{Node: root}
 	if _, err := checker.Check(t, ec); err != nil {

@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,7 +40,7 @@ rule b {
 }
 rule c {
   type "c"
-  when !(client.score > 0.2) || product.value > 10
+  when !(client.score > 0.2) || product.value > 10 || product.value == 5
   branch client.age < 40 {
     urgency 0.5
   }
@@ -95,6 +96,9 @@ func TestPropertyFastPathEqualsSlowPath(t *testing.T) {
 	}
 	if fast.whens == nil {
 		t.Fatal("the conditions batch was not built")
+	}
+	if !strings.Contains(fast.whens.program.Disassemble(), "__g") {
+		t.Fatal("no guarded expression was shared, so this test does not cover sharing")
 	}
 	ref := slow(fast)
 	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
