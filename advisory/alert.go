@@ -1,5 +1,7 @@
 package advisory
 
+import "github.com/engagekit/engagekit/dsl"
+
 // Alert is one finding about one client file: a rule of the advisory framework
 // (or the staleness check) found the file out of line. Alerts are plain data:
 // the caller owns every slice and map in them.
@@ -34,8 +36,6 @@ type Alert struct {
 }
 
 // Evidence is one named value behind an alert: a calculation (let) of the
-// rule, a field it read, or a fact of the staleness check.
-type Evidence struct {
-	Name  string `json:"name"`
-	Value any    `json:"value"`
-}
+// rule, a field it read, or a fact of the staleness check. It is the dsl's
+// binding, so a hit's evidence becomes an alert's without a copy.
+type Evidence = dsl.Binding

@@ -57,10 +57,8 @@ func (f *Framework[Env]) Explain(ruleID string, file Env, now time.Time) (*dsl.R
 
 func (f *Framework[Env]) alert(clientID string, h dsl.Hit) Alert {
 	a := Alert{ClientID: clientID, Type: h.Type, RuleSet: f.rules.Name(), Version: f.rules.Version(), RuleID: h.Rule,
-		Path: h.Path, Title: h.Title, Message: h.Message, Urgency: h.Urgency, Sensitivity: h.Sensitivity, Outputs: h.Outputs}
-	for _, e := range h.Evidence {
-		a.Evidence = append(a.Evidence, Evidence{Name: e.Name, Value: e.Value})
-	}
+		Path: h.Path, Title: h.Title, Message: h.Message, Urgency: h.Urgency, Sensitivity: h.Sensitivity, Outputs: h.Outputs,
+		Evidence: h.Evidence}
 	if len(h.Tags) > 0 {
 		a.Tags = slices.Sorted(slices.Values(h.Tags))
 	}
