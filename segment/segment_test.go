@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -271,4 +272,37 @@ func BenchmarkAssign1M(b *testing.B) {
 	}
 	sec := time.Since(start).Seconds() / float64(b.N)
 	b.ReportMetric(float64(len(book))/sec, "clients/s")
+}
+
+type engEnv struct {
+	Meetings int     `expr:"meetings"`
+	Opened   float64 `expr:"opened"`
+	Portal   bool    `expr:"portal"`
+}
+
+func TestEngagementRule(t *testing.T) {
+	now := time.Now()
+	num, err := segment.NewEngagementRule[engEnv]("clamp(meetings * 0.2 + opened * 0.5, 0, 1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := num.Score(engEnv{Meetings: 2, Opened: 0.6}, now); err != nil || math.Abs(s-0.7) > 1e-9 {
+		t.Errorf("score %v, %v", s, err)
+	}
+	cond, err := segment.NewEngagementRule[engEnv]("portal || meetings >= 3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := cond.Score(engEnv{Meetings: 3}, now); s != 1 {
+		t.Errorf("condition that holds scores %v", s)
+	}
+	if s, _ := cond.Score(engEnv{}, now); s != 0 {
+		t.Errorf("condition that fails scores %v", s)
+	}
+	if _, err := segment.NewEngagementRule[engEnv](`"high"`); err == nil {
+		t.Error("a string is neither a score nor a condition")
+	}
+	if _, err := segment.NewEngagementRule[engEnv]("meetngs > 1"); err == nil || !strings.Contains(err.Error(), "did you mean meetings") {
+		t.Errorf("want an unknown-name error with a suggestion, got %v", err)
+	}
 }

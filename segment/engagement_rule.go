@@ -1,0 +1,48 @@
+package segment
+
+import (
+	"errors"
+	"time"
+
+	"github.com/engagekit/engagekit/dsl"
+)
+
+// EngagementRule is the engagement axis written by the host as a dsl
+// expression over its own client type: a number (a score), or a condition
+// (1 when it holds, 0 when it does not, so with a threshold of At(0.5) it
+// splits engaged from not engaged). It is immutable and safe for concurrent
+// use.
+type EngagementRule[Env any] struct {
+	score *dsl.Expr[Env, float64]
+	cond  *dsl.Expr[Env, bool]
+}
+
+// NewEngagementRule compiles src as a number, or failing that as a
+// condition. Errors are *dsl.Error values; when src is neither, the error
+// is the one of reading it as a number.
+func NewEngagementRule[Env any](src string, opts ...dsl.Option) (*EngagementRule[Env], error) {
+	score, err := dsl.Compile[Env, float64](src, opts...)
+	if err == nil {
+		return &EngagementRule[Env]{score: score}, nil
+	}
+	if !errors.Is(err, dsl.ErrType) {
+		return nil, err
+	}
+	cond, condErr := dsl.Compile[Env, bool](src, opts...)
+	if condErr != nil {
+		return nil, err
+	}
+	return &EngagementRule[Env]{cond: cond}, nil
+}
+
+// Score evaluates the rule for one client at time now.
+func (r *EngagementRule[Env]) Score(env Env, now time.Time) (float64, error) {
+	if r.score != nil {
+		return r.score.Eval(env, now)
+	}
+	ok, err := r.cond.Eval(env, now)
+	if ok {
+		return 1, err
+	}
+	return 0, err
+}
