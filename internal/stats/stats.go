@@ -1,0 +1,132 @@
+// Package stats holds the statistics engagekit's packages share:
+// proportions and their intervals and tests, a Bayesian comparison,
+// quantiles and ranks. Everything is deterministic: no sampling.
+package stats
+
+import (
+	"math"
+	"slices"
+)
+
+// NormalCDF is the standard normal distribution function.
+func NormalCDF(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
+
+// Wilson returns the Wilson score interval of x successes in n trials at
+// confidence z (1.96 for 95%). With n = 0 the interval is [0, 1].
+func Wilson(x, n int, z float64) (lo, hi float64) {
+	if n <= 0 {
+		return 0, 1
+	}
+	p, nf := float64(x)/float64(n), float64(n)
+	den := 1 + z*z/nf
+	center := (p + z*z/(2*nf)) / den
+	half := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / den
+	return math.Max(0, center-half), math.Min(1, center+half)
+}
+
+// TwoProportion tests whether two proportions x1/n1 and x2/n2 differ, with
+// the pooled z-test. It returns z (positive when the second is higher), the
+// two-sided p-value, and Cohen's h as the effect size. Empty groups give
+// z = 0 and p = 1.
+func TwoProportion(x1, n1, x2, n2 int) (z, p, h float64) {
+	if n1 <= 0 || n2 <= 0 {
+		return 0, 1, 0
+	}
+	p1, p2 := float64(x1)/float64(n1), float64(x2)/float64(n2)
+	h = 2*math.Asin(math.Sqrt(p2)) - 2*math.Asin(math.Sqrt(p1))
+	pool := float64(x1+x2) / float64(n1+n2)
+	se := math.Sqrt(pool * (1 - pool) * (1/float64(n1) + 1/float64(n2)))
+	if se == 0 {
+		return 0, 1, h
+	}
+	z = (p2 - p1) / se
+	return z, 2 * (1 - NormalCDF(math.Abs(z))), h
+}
+
+// ProbBBeatsA is the posterior probability that B's rate exceeds A's, with
+// uniform Beta(1,1) priors: P(pB > pA) for pA ~ Beta(1+xA, 1+nA-xA) and
+// pB ~ Beta(1+xB, 1+nB-xB). It uses the exact sum for integer parameters
+// (Evan Miller's formula), in logarithms, so it is deterministic and
+// accurate even for rates near 0 or 1; it costs O(xB).
+func ProbBBeatsA(xA, nA, xB, nB int) float64 {
+	aA, bA := float64(1+xA), float64(1+nA-xA)
+	aB, bB := 1+xB, float64(1+nB-xB)
+	base := logBeta(aA, bA)
+	total := 0.0
+	for i := range aB {
+		fi := float64(i)
+		total += math.Exp(logBeta(aA+fi, bA+bB) - math.Log(bB+fi) - logBeta(1+fi, bB) - base)
+	}
+	return math.Min(1, math.Max(0, total))
+}
+
+func logBeta(a, b float64) float64 {
+	la, _ := math.Lgamma(a)
+	lb, _ := math.Lgamma(b)
+	lab, _ := math.Lgamma(a + b)
+	return la + lb - lab
+}
+
+// SampleSize is the clients per group a two-proportion test needs to detect
+// a change from rate p1 to p2 at two-sided significance alpha with the given
+// power (normal approximation).
+func SampleSize(p1, p2, alpha, power float64) int {
+	if p1 == p2 || alpha <= 0 || alpha >= 1 || power <= 0 || power >= 1 {
+		return 0
+	}
+	za, zb := quantile(1-alpha/2), quantile(power)
+	pbar := (p1 + p2) / 2
+	num := za*math.Sqrt(2*pbar*(1-pbar)) + zb*math.Sqrt(p1*(1-p1)+p2*(1-p2))
+	return int(math.Ceil(num * num / ((p1 - p2) * (p1 - p2))))
+}
+
+// quantile inverts NormalCDF by bisection.
+func quantile(p float64) float64 {
+	lo, hi := -10.0, 10.0
+	for range 100 {
+		mid := (lo + hi) / 2
+		if NormalCDF(mid) < p {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return (lo + hi) / 2
+}
+
+// Median of xs (the mean of the two middle values for an even count); NaN
+// for none. It does not modify xs.
+func Median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// PercentileRank is the share of peers below v plus half the share equal to
+// it (the mid-rank convention for ties), in [0, 1]; 0.5 with no peers.
+func PercentileRank(v float64, peers []float64) float64 {
+	if len(peers) == 0 {
+		return 0.5
+	}
+	below, equal := 0, 0
+	for _, p := range peers {
+		switch {
+		case p < v:
+			below++
+		case p == v:
+			equal++
+		}
+	}
+	return (float64(below) + float64(equal)/2) / float64(len(peers))
+}
+
+// Quartile is 1 to 4 for a percentile rank: 4 is the top quarter.
+func Quartile(rank float64) int {
+	return min(4, 1+int(rank*4))
+}
