@@ -1,0 +1,87 @@
+package engagement_test
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/engagekit/engagekit/engagement"
+)
+
+// benchJourney has 5 settings and 200 stimuli.
+func benchJourney(b *testing.B) *engagement.Journey {
+	settings := []engagement.Setting{{ID: "linkedin", Depth: 1}, {ID: "website", Depth: 2}, {ID: "podcast", Depth: 3},
+		{ID: "event", Depth: 4}, {ID: "meeting", Depth: 5, Stage: engagement.PostSale}}
+	var stimuli []engagement.Stimulus
+	for i := range 200 {
+		stimuli = append(stimuli, engagement.Stimulus{ID: fmt.Sprint("s", i), Setting: settings[i%5].ID,
+			Kind: []string{"post", "video", "article", "episode"}[i%4], Campaign: fmt.Sprint("c", i%10), Topic: fmt.Sprint("t", i%7),
+			Time: asOf.AddDate(-2, 0, 0)})
+	}
+	j, err := engagement.NewJourney(settings, stimuli)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return j
+}
+
+// benchResponses yields n deterministic responses from clients clients.
+func benchResponses(n, clients int) iter.Seq[engagement.Response] {
+	ids := make([]string, clients)
+	for i := range ids {
+		ids[i] = fmt.Sprint("client-", i)
+	}
+	stims := make([]string, 200)
+	for i := range stims {
+		stims[i] = fmt.Sprint("s", i)
+	}
+	kinds := []string{"like", "share", "click", "read", "unfollow"}
+	return func(yield func(engagement.Response) bool) {
+		r := rand.New(rand.NewPCG(7, 9))
+		for range n {
+			k := kinds[r.IntN(len(kinds))]
+			resp := engagement.Response{Client: ids[r.IntN(clients)], Stimulus: stims[r.IntN(200)], Kind: k,
+				Time: asOf.Add(-time.Duration(r.IntN(700*24)) * time.Hour)}
+			if k == "click" {
+				resp.Setting = "meeting"
+			}
+			if !yield(resp) {
+				return
+			}
+		}
+	}
+}
+
+// BenchmarkScore measures scoring throughput on one goroutine: responses
+// per second, over a million pre-generated responses from 100k clients.
+func BenchmarkScore(b *testing.B) {
+	j := benchJourney(b)
+	rs := slices.Collect(benchResponses(1_000_000, 100_000))
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		book := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+		if book.Report.Used == 0 {
+			b.Fatal("nothing used")
+		}
+	}
+	b.ReportMetric(float64(len(rs))*float64(b.N)/time.Since(start).Seconds(), "responses/s")
+	b.ReportMetric(float64(engagement.ProfileBytes()), "profile_bytes")
+}
+
+// BenchmarkChanges10M streams ten million generated responses (generation
+// included) and detects the content groups whose escalation rate changed.
+func BenchmarkChanges10M(b *testing.B) {
+	j := benchJourney(b)
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		book := engagement.Analyze(context.Background(), j, benchResponses(10_000_000, 200_000), engagement.Options{AsOf: asOf})
+		_ = book.Changes(0.01, 100)
+	}
+	b.ReportMetric(10e6*float64(b.N)/time.Since(start).Seconds(), "responses/s")
+}

@@ -1,0 +1,149 @@
+package engagement
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/engagekit/engagekit/dsl"
+)
+
+// Class is what a response does to engagement. The zero value is
+// [ClassUnknown].
+type Class uint8
+
+// The classes.
+const (
+	ClassUnknown Class = iota
+	// Maintain keeps the client in the setting: like, comment, share, read.
+	Maintain
+	// Escalate moves the client into a deeper setting: click through to the
+	// website, register for an event, book a meeting.
+	Escalate
+	// Disengage is unfollow, unsubscribe, complaint.
+	Disengage
+)
+
+var classNames = [...]string{"unknown", "maintain", "escalate", "disengage"}
+
+// String returns the class's name.
+func (c Class) String() string {
+	if int(c) < len(classNames) {
+		return classNames[c]
+	}
+	return fmt.Sprintf("Class(%d)", uint8(c))
+}
+
+// MarshalText encodes the class as its name.
+func (c Class) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText decodes a class from its name.
+func (c *Class) UnmarshalText(b []byte) error {
+	for i, n := range classNames {
+		if n == string(b) {
+			*c = Class(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("engagement: unknown class %q", b)
+}
+
+// ClassifyEnv is what a classification rule sees.
+type ClassifyEnv struct {
+	Response Response `expr:"response"`
+	Stimulus Stimulus `expr:"stimulus"`
+	// From is the stimulus's setting, To the setting the response happened
+	// in or led to.
+	From Setting `expr:"from"`
+	To   Setting `expr:"to"`
+}
+
+// Classifier turns responses into classes. The zero Classifier is the
+// default: disengagement for unfollow, unsubscribe and complaint; escalation
+// when the response lands in a deeper setting than its stimulus's; the rest
+// maintains. Overrides apply in order: a rule, then a setting pair, then a
+// response kind. It is immutable once built and safe for concurrent use.
+type Classifier struct {
+	byKind map[string]Class
+	byPair map[[2]string]Class
+	rule   *dsl.Expr[ClassifyEnv, string]
+}
+
+// WithKind returns a classifier that classifies every response of kind as c.
+func (c Classifier) WithKind(kind string, cl Class) Classifier {
+	c.byKind = cloneSet(c.byKind)
+	c.byKind[kind] = cl
+	return c
+}
+
+// WithPair returns a classifier that classifies every response from
+// setting from to setting to as cl.
+func (c Classifier) WithPair(from, to string, cl Class) Classifier {
+	m := make(map[[2]string]Class, len(c.byPair)+1)
+	for k, v := range c.byPair {
+		m[k] = v
+	}
+	m[[2]string{from, to}] = cl
+	c.byPair = m
+	return c
+}
+
+// WithRule returns a classifier that asks a dsl rule first: an expression
+// over [ClassifyEnv] giving "maintain", "escalate", "disengage", or "" to
+// fall through to the other overrides and the default. A rule's error or an
+// unknown class name makes the response rejected, never guessed.
+func (c Classifier) WithRule(src string, opts ...dsl.Option) (Classifier, error) {
+	e, err := dsl.Compile[ClassifyEnv, string](src, opts...)
+	if err != nil {
+		return c, err
+	}
+	c.rule = e
+	return c, nil
+}
+
+func cloneSet(m map[string]Class) map[string]Class {
+	out := make(map[string]Class, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Classify classifies one response, given its stimulus and the two
+// settings.
+func (c *Classifier) Classify(r Response, st Stimulus, from, to Setting, now time.Time) (Class, error) {
+	return c.classify(&r, &st, &from, &to, now)
+}
+
+// classify is Classify without copies, for the streaming hot path.
+func (c *Classifier) classify(r *Response, st *Stimulus, from, to *Setting, now time.Time) (Class, error) {
+	if c.rule != nil {
+		name, err := c.rule.Eval(ClassifyEnv{Response: *r, Stimulus: *st, From: *from, To: *to}, now)
+		if err != nil {
+			return ClassUnknown, err
+		}
+		if name != "" {
+			var cl Class
+			if err := cl.UnmarshalText([]byte(name)); err != nil || cl == ClassUnknown {
+				return ClassUnknown, fmt.Errorf("engagement: classification rule gave %q", name)
+			}
+			return cl, nil
+		}
+	}
+	if len(c.byPair) > 0 {
+		if cl, ok := c.byPair[[2]string{from.ID, to.ID}]; ok {
+			return cl, nil
+		}
+	}
+	if len(c.byKind) > 0 {
+		if cl, ok := c.byKind[r.Kind]; ok {
+			return cl, nil
+		}
+	}
+	switch {
+	case r.Kind == "unfollow" || r.Kind == "unsubscribe" || r.Kind == "complaint":
+		return Disengage, nil
+	case to.Depth > from.Depth:
+		return Escalate, nil
+	}
+	return Maintain, nil
+}

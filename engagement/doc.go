@@ -1,0 +1,27 @@
+// Package engagement models client behaviour as responses to stimuli
+// inside settings, and derives what a firm wants to know from a stream of
+// them.
+//
+// # The model
+//
+// A [Setting] is where behaviour happens (a social feed, the website, an
+// event, a meeting), with a depth in the host's journey. A [Stimulus] is
+// something the firm does there, with a call to action, a campaign, a
+// variant and a topic. A [Response] is what a client does about it. Each
+// response is classified ([Classifier]) as [Maintain] (stays in the
+// setting), [Escalate] (moves to a deeper setting: the most valuable) or
+// [Disengage]; hosts override by kind, by setting pair or with a dsl rule.
+//
+// # Analysis
+//
+// [Analyze] streams responses in any order against a [Journey] into a
+// [Book]: one small fixed-size profile per client, so memory grows with
+// clients, not responses; bad responses are rejected and counted by
+// reason. From the book: decayed, mergeable [Score] values
+// ([Book.Scores], [Merge]), patterns (one-off, intermittent, habit),
+// superfans, lifecycle stages, clients at risk, cross-sell signals, and
+// content groups whose escalation rate changed with a two-proportion test
+// ([Book.Changes]). [Funnel] follows clients through ordered settings,
+// [Compare] measures A/B variants with Wilson intervals, a test and a
+// Bayesian probability, and [Benchmark] ranks a firm against its peers.
+package engagement

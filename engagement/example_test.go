@@ -1,0 +1,45 @@
+package engagement_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/engagekit/engagekit/engagement"
+)
+
+// A LinkedIn post: likes and shares maintain engagement in the feed, a
+// click through to the website escalates it, an unfollow disengages.
+func Example() {
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 9, 0, 0, 0, time.UTC) }
+	j, err := engagement.NewJourney(
+		[]engagement.Setting{
+			{ID: "linkedin", Kind: "social", Stage: engagement.PreSale, Depth: 1},
+			{ID: "website", Kind: "owned", Stage: engagement.PreSale, Depth: 2},
+		},
+		[]engagement.Stimulus{{ID: "post-42", Setting: "linkedin", Kind: "post", Topic: "pensions", Time: day(1)}},
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	responses := []engagement.Response{
+		{Client: "ada", Stimulus: "post-42", Kind: "like", Time: day(2)},
+		{Client: "ada", Stimulus: "post-42", Kind: "click", Setting: "website", Time: day(2)},
+		{Client: "bram", Stimulus: "post-42", Kind: "share", Time: day(3)},
+		{Client: "chen", Stimulus: "post-42", Kind: "unfollow", Time: day(4)},
+		{Client: "dirk", Stimulus: "post-41", Kind: "like", Time: day(4)},
+	}
+	book := engagement.Analyze(context.Background(), j, slices.Values(responses), engagement.Options{AsOf: day(10)})
+	for _, s := range book.Scores() {
+		fmt.Printf("%-4s escalation %.2f maintenance %.2f disengagement %.2f total %+.2f\n",
+			s.Client, s.Escalation, s.Maintenance, s.Disengagement, s.Total())
+	}
+	fmt.Println("used", book.Report.Used, "rejected", book.Report.Rejected)
+	// Output:
+	// ada  escalation 2.82 maintenance 0.94 disengagement 0.00 total +3.76
+	// bram escalation 0.00 maintenance 0.95 disengagement 0.00 total +0.95
+	// chen escalation 0.00 maintenance 0.00 disengagement 1.91 total -1.91
+	// used 4 rejected map[unknown_stimulus:1]
+}

@@ -1,0 +1,93 @@
+package engagement
+
+import (
+	"cmp"
+	"context"
+	"iter"
+	"slices"
+
+	"github.com/engagekit/engagekit/internal/stats"
+)
+
+// Variant is one arm of an A/B test: the clients who responded to its
+// stimuli (exposed) and those of them who escalated.
+type Variant struct {
+	Name      string  `json:"name"`
+	Exposed   int     `json:"exposed"`
+	Escalated int     `json:"escalated"`
+	Rate      float64 `json:"rate"`
+	// Low and High are the 95% Wilson interval of the rate.
+	Low  float64 `json:"low"`
+	High float64 `json:"high"`
+	// Against the control: the two-proportion test's z and p, Cohen's h,
+	// and the Bayesian probability that this variant beats the control.
+	Z         float64 `json:"z"`
+	P         float64 `json:"p"`
+	Effect    float64 `json:"effect"`
+	ProbBeats float64 `json:"prob_beats_control"`
+	SmallWarn bool    `json:"small_sample"`
+}
+
+// Experiment compares a campaign's variants on escalation rate.
+type Experiment struct {
+	Campaign string    `json:"campaign"`
+	Control  string    `json:"control"`
+	Variants []Variant `json:"variants"`
+}
+
+// Compare measures the variants of a campaign: a client counts once per
+// variant, exposed when they responded to one of its stimuli and escalated
+// when one of those responses escalated (by the classifier). control names
+// the control variant; every variant is tested against it. A variant with
+// fewer than minSample exposed clients is flagged. The statistics do not
+// depend on the variants' names: relabelling two variants swaps their
+// results.
+func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], campaign, control string, minSample int, c Classifier) Experiment {
+	type key struct{ variant, client string }
+	exposed := map[key]bool{}
+	for r := range responses {
+		if ctx.Err() != nil {
+			break
+		}
+		st, ok := j.stimuli[r.Stimulus]
+		if !ok || st.Campaign != campaign || r.Time.Before(st.Time) {
+			continue
+		}
+		from := j.settings[st.Setting]
+		to := from
+		if r.Setting != "" {
+			if to, ok = j.settings[r.Setting]; !ok {
+				continue
+			}
+		}
+		cl, err := c.Classify(r, st, from, to, r.Time)
+		if err != nil {
+			continue
+		}
+		k := key{st.Variant, r.Client}
+		exposed[k] = exposed[k] || cl == Escalate
+	}
+	counts := map[string][2]int{}
+	for k, esc := range exposed {
+		v := counts[k.variant]
+		v[0]++
+		if esc {
+			v[1]++
+		}
+		counts[k.variant] = v
+	}
+	ctl := counts[control]
+	e := Experiment{Campaign: campaign, Control: control}
+	for name, v := range counts {
+		lo, hi := stats.Wilson(v[1], v[0], 1.96)
+		z, p, h := stats.TwoProportion(ctl[1], ctl[0], v[1], v[0])
+		e.Variants = append(e.Variants, Variant{Name: name, Exposed: v[0], Escalated: v[1], Rate: float64(v[1]) / float64(v[0]),
+			Low: lo, High: hi, Z: z, P: p, Effect: h, ProbBeats: stats.ProbBBeatsA(ctl[1], ctl[0], v[1], v[0]), SmallWarn: v[0] < minSample})
+	}
+	slices.SortFunc(e.Variants, func(a, b Variant) int { return cmp.Compare(a.Name, b.Name) })
+	return e
+}
+
+// SampleSize is how many clients each variant needs to detect a change of
+// escalation rate from base to target at 5% significance with 80% power.
+func SampleSize(base, target float64) int { return stats.SampleSize(base, target, 0.05, 0.8) }

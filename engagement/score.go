@@ -1,0 +1,89 @@
+package engagement
+
+import (
+	"math"
+	"time"
+)
+
+// Weights value each class of response and set how fast old responses
+// fade. The zero Weights are replaced by [DefaultWeights].
+type Weights struct {
+	Escalate  float64       `json:"escalate"`
+	Maintain  float64       `json:"maintain"`
+	Disengage float64       `json:"disengage"`
+	HalfLife  time.Duration `json:"half_life"`
+}
+
+// DefaultWeights value escalation most (it shows follow-through),
+// maintenance a little, and count disengagement against the client, with a
+// 90-day half-life.
+func DefaultWeights() Weights {
+	return Weights{Escalate: 3, Maintain: 1, Disengage: 2, HalfLife: 90 * 24 * time.Hour}
+}
+
+func (w Weights) orDefault() Weights {
+	if w == (Weights{}) {
+		return DefaultWeights()
+	}
+	return w
+}
+
+// Score is a client's engagement as of a time: each class's weighted
+// responses, each decayed by its age with the half-life. Scores are
+// mergeable: scores of disjoint sets of responses, computed on different
+// shards or days, merge into the score of all of them (up to float
+// rounding), and the zero Score is the identity.
+type Score struct {
+	Client        string        `json:"client"`
+	AsOf          time.Time     `json:"as_of"`
+	HalfLife      time.Duration `json:"half_life"`
+	Escalation    float64       `json:"escalation"`
+	Maintenance   float64       `json:"maintenance"`
+	Disengagement float64       `json:"disengagement"`
+	Responses     int           `json:"responses"`
+}
+
+// Total is escalation plus maintenance minus disengagement.
+func (s Score) Total() float64 { return s.Escalation + s.Maintenance - s.Disengagement }
+
+// decay is the factor a value loses over d.
+func decay(d, halfLife time.Duration) float64 {
+	if halfLife <= 0 {
+		return 1
+	}
+	return math.Exp2(-float64(d) / float64(halfLife))
+}
+
+// At moves the score to a later time: every component decays by the time
+// between. An earlier time returns the score unchanged (scores never grow
+// without new responses).
+func (s Score) At(t time.Time) Score {
+	if !t.After(s.AsOf) || s.AsOf.IsZero() {
+		return s
+	}
+	f := decay(t.Sub(s.AsOf), s.HalfLife)
+	s.Escalation *= f
+	s.Maintenance *= f
+	s.Disengagement *= f
+	s.AsOf = t
+	return s
+}
+
+// Merge combines two scores of the same client and half-life into the
+// score of both sets of responses, as of the later of their times.
+func Merge(a, b Score) Score {
+	if a.AsOf.IsZero() && a.Responses == 0 {
+		return b
+	}
+	if b.AsOf.IsZero() && b.Responses == 0 {
+		return a
+	}
+	t := a.AsOf
+	if b.AsOf.After(t) {
+		t = b.AsOf
+	}
+	a, b = a.At(t), b.At(t)
+	return Score{Client: a.Client, AsOf: t, HalfLife: a.HalfLife, Escalation: a.Escalation + b.Escalation,
+		Maintenance: a.Maintenance + b.Maintenance, Disengagement: a.Disengagement + b.Disengagement,
+		Responses: a.Responses + b.Responses}
+}
