@@ -218,9 +218,12 @@ func (b *Book) add(s *stream, r Response) (Reason, bool) {
 
 // record folds one classified response into a profile and its groups.
 func (b *Book) record(p *profile, r Response, sl *stimSlot, to Setting, class Class, asOf int64) {
-	w := b.opts.Weights
+	w := &b.opts.Weights
 	age := b.opts.AsOf.Sub(r.Time)
 	f := decay(age, w.HalfLife)
+	if len(w.ByKind)+len(w.BySetting) > 0 {
+		f *= w.factor(r.Kind, to.ID)
+	}
 	t := r.Time.Unix()
 	esc := 0
 	switch class {

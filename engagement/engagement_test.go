@@ -303,3 +303,14 @@ func TestPropertyFunnelAndExperiment(t *testing.T) {
 		}
 	})
 }
+
+func TestWeightsByKindAndSetting(t *testing.T) {
+	j := journey(t)
+	rs := []engagement.Response{{Client: "a", Stimulus: "linkedin-1", Kind: "click", Setting: "meeting", Time: asOf}}
+	plain := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf}).Scores()[0]
+	w := engagement.Weights{ByKind: map[string]float64{"click": 2}, BySetting: map[string]float64{"meeting": 1.5}}
+	weighted := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf, Weights: w}).Scores()[0]
+	if plain.Escalation != 3 || weighted.Escalation != 9 {
+		t.Errorf("escalation %v plain, %v weighted; want 3 and 9", plain.Escalation, weighted.Escalation)
+	}
+}

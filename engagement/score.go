@@ -12,6 +12,11 @@ type Weights struct {
 	Maintain  float64       `json:"maintain"`
 	Disengage float64       `json:"disengage"`
 	HalfLife  time.Duration `json:"half_life"`
+	// ByKind and BySetting multiply a response's class weight by its kind
+	// ("register": 2) or by the setting it lands in ("meeting": 3); a
+	// kind or setting not listed counts once.
+	ByKind    map[string]float64 `json:"by_kind,omitempty"`
+	BySetting map[string]float64 `json:"by_setting,omitempty"`
 }
 
 // DefaultWeights value escalation most (it shows follow-through),
@@ -22,10 +27,24 @@ func DefaultWeights() Weights {
 }
 
 func (w Weights) orDefault() Weights {
-	if w == (Weights{}) {
-		return DefaultWeights()
+	if w.Escalate == 0 && w.Maintain == 0 && w.Disengage == 0 && w.HalfLife == 0 {
+		d := DefaultWeights()
+		d.ByKind, d.BySetting = w.ByKind, w.BySetting
+		return d
 	}
 	return w
+}
+
+// factor is the multiplier of a response's kind and setting.
+func (w *Weights) factor(kind, setting string) float64 {
+	f := 1.0
+	if m, ok := w.ByKind[kind]; ok {
+		f *= m
+	}
+	if m, ok := w.BySetting[setting]; ok {
+		f *= m
+	}
+	return f
 }
 
 // Score is a client's engagement as of a time: each class's weighted

@@ -14,8 +14,8 @@
 // its numbers are unknown (NaN), an error: never a segment by default.
 // [Grid.AssignAll] does a whole book on all cores.
 //
-// The engagement axis is a number per client: an engagement score, or the
-// host's own rule compiled with [NewEngagementRule] (a score, or a
+// The engagement axis is a number per client: an engagement package score
+// ([WithScores] fills it in), or the host's own rule compiled with [NewEngagementRule] (a score, or a
 // condition counting as 1 or 0).
 //
 // # Policies

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/engagekit/engagekit/engagement"
 	"github.com/engagekit/engagekit/segment"
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
@@ -304,5 +305,13 @@ func TestEngagementRule(t *testing.T) {
 	}
 	if _, err := segment.NewEngagementRule[engEnv]("meetngs > 1"); err == nil || !strings.Contains(err.Error(), "did you mean meetings") {
 		t.Errorf("want an unknown-name error with a suggestion, got %v", err)
+	}
+}
+
+func TestWithScores(t *testing.T) {
+	clients := []segment.Client{{ID: "a", Engagement: 9}, {ID: "b"}}
+	got := segment.WithScores(clients, []engagement.Score{{Client: "a", Escalation: 2, Maintenance: 1, Disengagement: 0.5}})
+	if got[0].Engagement != 2.5 || got[1].Engagement != 0 || clients[0].Engagement != 9 {
+		t.Errorf("got %+v, input %+v", got, clients)
 	}
 }
