@@ -1,0 +1,84 @@
+package canvas
+
+import "fmt"
+
+// Channel is a way to follow up with a client. The zero value is
+// [ChannelUnknown]; the text forms are the names segment policies use.
+type Channel uint8
+
+// The channels.
+const (
+	ChannelUnknown Channel = iota
+	Email
+	AppPush
+	Letter
+	SMS
+	WhatsApp
+	PhoneBackOffice
+	PhoneAdviser
+	ReviewMeeting
+	PortalNudge
+	Mailing
+	Newsletter
+	AdviserMeeting
+)
+
+var channelNames = [...]string{"unknown", "email", "app_push", "letter", "sms", "whatsapp", "phone_back_office",
+	"phone_adviser", "review_meeting", "portal_nudge", "mailing", "newsletter", "adviser_meeting"}
+
+// String returns the channel's name, e.g. "app_push".
+func (c Channel) String() string {
+	if int(c) < len(channelNames) {
+		return channelNames[c]
+	}
+	return fmt.Sprintf("Channel(%d)", uint8(c))
+}
+
+// MarshalText encodes the channel as its name.
+func (c Channel) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText decodes a channel from its name.
+func (c *Channel) UnmarshalText(b []byte) error {
+	for i, n := range channelNames {
+		if n == string(b) && i > 0 {
+			*c = Channel(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("canvas: unknown channel %q", b)
+}
+
+// ParseChannel returns the channel of a name.
+func ParseChannel(name string) (Channel, error) {
+	var c Channel
+	err := c.UnmarshalText([]byte(name))
+	return c, err
+}
+
+// Push reports whether the channel pushes to the client (email, app push,
+// letter, SMS, WhatsApp, calls) rather than waiting for them (the review
+// meeting, the portal, mailings, the newsletter). Pushes count against the
+// contact-pressure cap.
+func (c Channel) Push() bool {
+	switch c {
+	case Email, AppPush, Letter, SMS, WhatsApp, PhoneBackOffice, PhoneAdviser:
+		return true
+	}
+	return false
+}
+
+// Adviser reports whether the channel takes an adviser's time, and so
+// counts against adviser capacity.
+func (c Channel) Adviser() bool {
+	return c == PhoneAdviser || c == AdviserMeeting || c == ReviewMeeting
+}
+
+// Bundles reports whether several alerts can share one contact on the
+// channel (an agenda of items), as meetings and mailings can.
+func (c Channel) Bundles() bool {
+	switch c {
+	case AdviserMeeting, ReviewMeeting, PhoneAdviser, Email, Letter, Mailing:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,75 @@
+package canvas
+
+import (
+	"fmt"
+	"time"
+)
+
+// Action is the call to action of a follow-up. The zero value is
+// [ActionUnknown].
+type Action uint8
+
+// The actions.
+const (
+	ActionUnknown Action = iota
+	// SelfService asks the client to act on their own.
+	SelfService
+	// GuidedFlow walks the client through a decision.
+	GuidedFlow
+	// BookAdviser asks the client to book a meeting with an adviser.
+	BookAdviser
+)
+
+var actionNames = [...]string{"unknown", "self_service", "guided_flow", "book_adviser"}
+
+// String returns the action's name.
+func (a Action) String() string {
+	if int(a) < len(actionNames) {
+		return actionNames[a]
+	}
+	return fmt.Sprintf("Action(%d)", uint8(a))
+}
+
+// MarshalText encodes the action as its name.
+func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
+// Play is how to follow up: channels in order of preference, the call to
+// action, and how soon.
+type Play struct {
+	Channels []Channel    `json:"channels"`
+	Action   Action        `json:"action"`
+	Within   time.Duration `json:"within"`
+}
+
+// Playbook maps quadrants, and if the host wishes alert types, to plays.
+type Playbook struct {
+	Quadrants map[Quadrant]Play `json:"quadrants"`
+	Types     map[string]Play   `json:"types,omitempty"`
+}
+
+// DefaultPlaybook follows the canvas: urgent alerts go out on push
+// channels, the rest wait for passive ones; advice-sensitive alerts ask the
+// client to book an adviser, the rest offer self-service.
+//
+//	urgent & sensitive   adviser call, adviser meeting, email       book an adviser   within 3 days
+//	urgent & routine     app push, email, SMS, letter               self-service      within 3 days
+//	planned & sensitive  review meeting, portal nudge, mailing      book an adviser   within 90 days
+//	planned & routine    portal nudge, newsletter, mailing          self-service      within 90 days
+func DefaultPlaybook() Playbook {
+	day := 24 * time.Hour
+	return Playbook{Quadrants: map[Quadrant]Play{
+		UrgentSensitive:  {Channels: []Channel{PhoneAdviser, AdviserMeeting, Email}, Action: BookAdviser, Within: 3 * day},
+		UrgentRoutine:    {Channels: []Channel{AppPush, Email, SMS, Letter}, Action: SelfService, Within: 3 * day},
+		PlannedSensitive: {Channels: []Channel{ReviewMeeting, PortalNudge, Mailing}, Action: BookAdviser, Within: 90 * day},
+		PlannedRoutine:   {Channels: []Channel{PortalNudge, Newsletter, Mailing}, Action: SelfService, Within: 90 * day},
+	}}
+}
+
+// For returns the play of an alert type in a quadrant: the type's own, or
+// the quadrant's.
+func (pb Playbook) For(q Quadrant, typ string) Play {
+	if p, ok := pb.Types[typ]; ok {
+		return p
+	}
+	return pb.Quadrants[q]
+}
