@@ -72,6 +72,8 @@ func Loop(plan Plan, outcomes []Outcome) []Rate {
 		r.Escalation = float64(r.Escalated) / float64(r.Sent)
 		out = append(out, *r)
 	}
-	slices.SortFunc(out, func(a, b Rate) int { return cmp.Or(cmp.Compare(a.Dimension, b.Dimension), cmp.Compare(a.Value, b.Value)) })
+	slices.SortFunc(out, func(a, b Rate) int {
+		return cmp.Or(cmp.Compare(a.Dimension, b.Dimension), cmp.Compare(a.Value, b.Value))
+	})
 	return out
 }

@@ -2,8 +2,8 @@ package canvas
 
 import (
 	"cmp"
-	"strconv"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -63,8 +63,8 @@ func (o Options) withDefaults() Options {
 // must not change that slice while using the plan.
 type Item struct {
 	Alert    *advisory.Alert `json:"alert"`
-	Position Position       `json:"position"`
-	Quadrant Quadrant       `json:"quadrant"`
+	Position Position        `json:"position"`
+	Quadrant Quadrant        `json:"quadrant"`
 }
 
 // FollowUp is one planned contact with a client: several alerts bundled

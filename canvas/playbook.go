@@ -36,7 +36,7 @@ func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 // Play is how to follow up: channels in order of preference, the call to
 // action, and how soon.
 type Play struct {
-	Channels []Channel    `json:"channels"`
+	Channels []Channel     `json:"channels"`
 	Action   Action        `json:"action"`
 	Within   time.Duration `json:"within"`
 }
