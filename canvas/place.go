@@ -130,12 +130,17 @@ func NewPlacement[Ctx any](rules []TypeRule, opts ...dsl.Option) (*Placement[Ctx
 // [0,1]. A granulation rule that fails, or gives NaN, is an error naming the
 // alert type: an alert is never placed by a guess.
 func (p *Placement[Ctx]) Place(a advisory.Alert, client Ctx, now time.Time) (Position, error) {
+	return p.position(&a, client, now)
+}
+
+// position is Place without copying the alert, for planning.
+func (p *Placement[Ctx]) position(a *advisory.Alert, client Ctx, now time.Time) (Position, error) {
 	r, ok := p.rules[a.Type]
 	if !ok {
 		return clampPos(Position{a.Urgency, a.Sensitivity}), nil
 	}
 	pos := r.base
-	env := PlaceEnv[Ctx]{Client: client, Alert: a}
+	env := PlaceEnv[Ctx]{Client: client, Alert: *a}
 	for _, g := range []struct {
 		e   *dsl.Expr[PlaceEnv[Ctx], float64]
 		dst *float64

@@ -153,6 +153,11 @@ func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[C
 	st := &planState[Ctx]{clients: clients, index: map[string]int32{}, horizon: p.opts.Horizon}
 	contacts := map[uint64]*contact{}
 	var ordered []*contact
+	// Contacts and their first items come from two slabs sized for the
+	// alerts: one allocation each instead of one per alert. The slabs never
+	// grow past their capacity, so pointers into them stay valid.
+	slab := make([]contact, 0, len(alerts))
+	items := make([]Item, len(alerts))
 	for i := range alerts {
 		a := &alerts[i]
 		ci, ok := st.client(a.ClientID)
@@ -161,7 +166,7 @@ func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[C
 			continue
 		}
 		c := st.states[ci].c
-		pos, err := p.place.Place(*a, c.Context, p.opts.Now)
+		pos, err := p.place.position(a, c.Context, p.opts.Now)
 		if err != nil {
 			plan.defer_(Item{Alert: a}, PlacementFailed, time.Time{}, err.Error())
 			continue
@@ -177,8 +182,10 @@ func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[C
 		key := uint64(ci)<<8 | uint64(ch)
 		ct := contacts[key]
 		if ct == nil || !ch.Bundles() {
-			ct = &contact{FollowUp: FollowUp{ClientID: a.ClientID, Channel: ch, Action: play.Action, Quadrant: it.Quadrant,
-				Due: p.opts.Now.Add(play.Within)}, play: play, client: ci}
+			n := len(slab)
+			slab = append(slab, contact{FollowUp: FollowUp{ClientID: a.ClientID, Channel: ch, Action: play.Action, Quadrant: it.Quadrant,
+				Due: p.opts.Now.Add(play.Within), Items: items[n:n:n+1]}, play: play, client: ci})
+			ct = &slab[n]
 			contacts[key] = ct
 			ordered = append(ordered, ct)
 		}
