@@ -184,7 +184,7 @@ func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[C
 		if ct == nil || !ch.Bundles() {
 			n := len(slab)
 			slab = append(slab, contact{FollowUp: FollowUp{ClientID: a.ClientID, Channel: ch, Action: play.Action, Quadrant: it.Quadrant,
-				Due: p.opts.Now.Add(play.Within), Items: items[n:n:n+1]}, play: play, client: ci})
+				Due: p.opts.Now.Add(play.Within), Items: items[n : n : n+1]}, play: play, client: ci})
 			ct = &slab[n]
 			contacts[key] = ct
 			ordered = append(ordered, ct)
