@@ -2,7 +2,6 @@ package engagement
 
 import (
 	"math/bits"
-	"time"
 	"unsafe"
 )
 
@@ -44,8 +43,6 @@ func periodsIn(mask uint64, from, n int) int {
 	}
 	return bits.OnesCount64(m)
 }
-
-func unix(t time.Time) int64 { return t.Unix() }
 
 // ProfileBytes is the size of the state Analyze keeps per client, for
 // capacity planning: memory grows by this much per client, plus the
