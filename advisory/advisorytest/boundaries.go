@@ -1,0 +1,101 @@
+package advisorytest
+
+import (
+	"slices"
+
+	"github.com/engagekit/engagekit/dsl/rulefile"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
+)
+
+// Boundaries are the values a rule file compares with: its numeric
+// constants and literals, and its string literals. Generated files cluster
+// around them (29, 30 and 31 around `age >= 30`), so a property test meets
+// the edges of every rule by construction.
+type Boundaries struct {
+	Numbers []float64
+	Strings []string
+}
+
+// ParseBoundaries collects the boundaries of a rule file. A file that does
+// not parse gives its parse error.
+func ParseBoundaries(rules []byte) (Boundaries, error) {
+	f, err := rulefile.Parse(rules)
+	if err != nil {
+		return Boundaries{}, err
+	}
+	var b Boundaries
+	visit := func(src string) {
+		tree, err := parser.Parse(src)
+		if err != nil {
+			return
+		}
+		ast.Walk(&tree.Node, walker(func(n ast.Node) {
+			switch m := n.(type) {
+			case *ast.IntegerNode:
+				b.Numbers = append(b.Numbers, float64(m.Value))
+			case *ast.FloatNode:
+				b.Numbers = append(b.Numbers, m.Value)
+			case *ast.StringNode:
+				b.Strings = append(b.Strings, m.Value)
+			}
+		}))
+	}
+	for _, c := range f.Consts {
+		visit(c.Value.Src)
+	}
+	for _, r := range f.Rules {
+		eachExpr(&r.Body, visit)
+		for _, in := range r.Inputs {
+			visit(in.Src)
+		}
+		for _, row := range r.Rows {
+			for _, c := range row.Cells {
+				cellValues(c.Test, &b)
+			}
+		}
+	}
+	slices.Sort(b.Numbers)
+	b.Numbers = slices.Compact(b.Numbers)
+	slices.Sort(b.Strings)
+	b.Strings = slices.Compact(b.Strings)
+	return b, nil
+}
+
+type walker func(ast.Node)
+
+func (w walker) Visit(n *ast.Node) { w(*n) }
+
+func eachExpr(b *rulefile.Block, f func(string)) {
+	for _, l := range b.Lets {
+		f(l.Value.Src)
+	}
+	for _, s := range []*rulefile.Stmt{b.When, b.Urgency, b.Sensitivity} {
+		if s != nil {
+			f(s.Expr.Src)
+		}
+	}
+	for _, br := range b.Branches {
+		if br.Cond != nil {
+			f(br.Cond.Src)
+		}
+		eachExpr(&br.Body, f)
+	}
+}
+
+func cellValues(t rulefile.UnaryTest, b *Boundaries) {
+	for _, v := range []*rulefile.Value{t.Value, t.Lo, t.Hi} {
+		if v == nil {
+			continue
+		}
+		switch v.Kind {
+		case rulefile.ValueNumber:
+			b.Numbers = append(b.Numbers, v.Number)
+		case rulefile.ValueString:
+			b.Strings = append(b.Strings, v.Str)
+		}
+	}
+	for _, sub := range t.List {
+		cellValues(sub, b)
+	}
+}

@@ -1,0 +1,153 @@
+package advisorytest
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/engagekit/engagekit/advisory"
+	"pgregory.net/rapid"
+)
+
+// Check runs the properties every framework should have over generated
+// files, failing t with a reproducible seed when one breaks: evaluation
+// never fails, it is deterministic, urgency and sensitivity are in [0,1],
+// and every alert of a rule with a condition carries evidence.
+func Check[Env any](t *testing.T, fw *advisory.Framework[Env], files *rapid.Generator[Env], now time.Time) {
+	t.Helper()
+	rapid.Check(t, func(t *rapid.T) {
+		if err := CheckFile(fw, files.Draw(t, "file"), now); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// CheckFile checks one file as [Check] does and returns what is wrong.
+func CheckFile[Env any](fw *advisory.Framework[Env], file Env, now time.Time) error {
+	a, err := fw.Evaluate("client", file, now)
+	if err != nil {
+		return fmt.Errorf("the framework failed on a generated file: %w", err)
+	}
+	b, _ := fw.Evaluate("client", file, now)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		return fmt.Errorf("two evaluations of the same file differ")
+	}
+	for _, al := range a {
+		if al.Urgency < 0 || al.Urgency > 1 || al.Sensitivity < 0 || al.Sensitivity > 1 {
+			return fmt.Errorf("%s: urgency %v, sensitivity %v outside [0,1]", al.RuleID, al.Urgency, al.Sensitivity)
+		}
+		if len(al.Evidence) == 0 && hasCondition(fw, al.RuleID) {
+			return fmt.Errorf("%s fired without evidence", al.RuleID)
+		}
+	}
+	return nil
+}
+
+func hasCondition[Env any](fw *advisory.Framework[Env], rule string) bool {
+	for _, r := range fw.Rules() {
+		if r.ID == rule {
+			return len(r.Reads) > 0
+		}
+	}
+	return false
+}
+
+// Coverage counts, over a generated population, how often each rule and
+// each of its branches or rows fired.
+type Coverage struct {
+	Files int
+	Rules []RuleCoverage
+}
+
+// RuleCoverage is one rule's line of a [Coverage].
+type RuleCoverage struct {
+	Rule  string
+	Fired int
+	Paths map[string]int
+	// Errors counts the files on which the rule failed.
+	Errors int
+}
+
+// Cover evaluates the framework over n files drawn from files (with a
+// fixed seed, so the table is reproducible) and counts what fired.
+func Cover[Env any](fw *advisory.Framework[Env], files *rapid.Generator[Env], n int, now time.Time) Coverage {
+	cov := Coverage{Files: n}
+	index := map[string]int{}
+	for _, r := range fw.Rules() {
+		index[r.ID] = len(cov.Rules)
+		rc := RuleCoverage{Rule: r.ID, Paths: map[string]int{}}
+		for _, p := range r.Paths {
+			rc.Paths[p] = 0
+		}
+		cov.Rules = append(cov.Rules, rc)
+	}
+	for i := range n {
+		file := files.Example(i)
+		alerts, _ := fw.Evaluate("client", file, now)
+		seen := map[string]bool{}
+		for _, a := range alerts {
+			rc := &cov.Rules[index[a.RuleID]]
+			if !seen[a.RuleID] {
+				rc.Fired++
+				seen[a.RuleID] = true
+			}
+			if a.Path != "" {
+				rc.Paths[a.Path]++
+			}
+		}
+	}
+	return cov
+}
+
+// Unfired lists the rules, and branches or rows as "rule/path", that never
+// fired.
+func (c Coverage) Unfired() []string {
+	var out []string
+	for _, r := range c.Rules {
+		if r.Fired == 0 {
+			out = append(out, r.Rule)
+		}
+		for p, n := range r.Paths {
+			if n == 0 {
+				out = append(out, r.Rule+"/"+p)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// String renders the coverage as a table a person reads.
+func (c Coverage) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-28s %8s %7s\n", "rule (path)", "fired", "share")
+	for _, r := range c.Rules {
+		fmt.Fprintf(&b, "%-28s %8d %6.1f%%\n", r.Rule, r.Fired, 100*float64(r.Fired)/float64(max(1, c.Files)))
+		paths := make([]string, 0, len(r.Paths))
+		for p := range r.Paths {
+			paths = append(paths, p)
+		}
+		slices.SortFunc(paths, func(a, b string) int { return cmp.Compare(a, b) })
+		for _, p := range paths {
+			fmt.Fprintf(&b, "  %-26s %8d\n", p, r.Paths[p])
+		}
+	}
+	return b.String()
+}
+
+// Differential evaluates two versions of a framework over the same n
+// generated files and diffs their alerts.
+func Differential[Env any](old, new *advisory.Framework[Env], files *rapid.Generator[Env], n int, now time.Time) advisory.Diff {
+	var a, b []advisory.Alert
+	for i := range n {
+		file := files.Example(i)
+		id := fmt.Sprint("file-", i)
+		x, _ := old.Evaluate(id, file, now)
+		y, _ := new.Evaluate(id, file, now)
+		a, b = append(a, x...), append(b, y...)
+	}
+	return advisory.Compare(a, b)
+}
