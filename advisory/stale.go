@@ -20,19 +20,21 @@ const (
 // required lists the fields the host requires beyond those the policy marks.
 func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Alert {
 	var out []Alert
-	fields := make([]string, 0, len(c.Fields))
-	for f := range c.Fields {
-		fields = append(fields, f)
+	need := map[string]bool{}
+	for _, f := range required {
+		need[f] = true
 	}
 	for f, fp := range p.Fields {
 		if fp.Required {
-			required = append(required, f)
+			need[f] = true
 		}
 	}
-	for _, f := range required {
-		if _, ok := c.Fields[f]; !ok && !slices.Contains(fields, f) {
-			fields = append(fields, f)
-		}
+	fields := make([]string, 0, len(c.Fields)+len(need))
+	for f := range c.Fields {
+		fields = append(fields, f)
+	}
+	for f := range need {
+		fields = append(fields, f)
 	}
 	slices.Sort(fields)
 	fields = slices.Compact(fields)
@@ -40,7 +42,7 @@ func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Al
 		fp := p.For(f)
 		prov, ok := c.Provenance[f]
 		switch {
-		case !ok && (fp.Required || slices.Contains(required, f)):
+		case !ok && need[f]:
 			out = append(out, Alert{ClientID: c.ClientID, Type: TypeMissing, RuleID: "staleness", Title: "Missing " + f,
 				Message: fmt.Sprintf("No source knows %s for this client.", f), Urgency: 0.3, Sensitivity: 0,
 				Evidence: []Evidence{{Name: "field", Value: f}}})
