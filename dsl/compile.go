@@ -158,6 +158,7 @@ func countNodes(root ast.Node) int {
 
 type counter struct{ n *int }
 
+// Visit counts a node, for ast.Walk.
 func (c counter) Visit(*ast.Node) { *c.n++ }
 
 // expectKind maps a result type to the kind expr checks at compile time.

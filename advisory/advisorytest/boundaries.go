@@ -30,7 +30,18 @@ func ParseBoundaries(rules []byte) (Boundaries, error) {
 		if err != nil {
 			return
 		}
+		// Field names are string nodes too (client.birthDate); they are
+		// not values a rule compares with.
+		names := map[ast.Node]bool{}
 		ast.Walk(&tree.Node, walker(func(n ast.Node) {
+			if m, ok := n.(*ast.MemberNode); ok {
+				names[m.Property] = true
+			}
+		}))
+		ast.Walk(&tree.Node, walker(func(n ast.Node) {
+			if names[n] {
+				return
+			}
 			switch m := n.(type) {
 			case *ast.IntegerNode:
 				b.Numbers = append(b.Numbers, float64(m.Value))
@@ -64,6 +75,7 @@ func ParseBoundaries(rules []byte) (Boundaries, error) {
 
 type walker func(ast.Node)
 
+// Visit calls the walker on each node, for ast.Walk.
 func (w walker) Visit(n *ast.Node) { w(*n) }
 
 func eachExpr(b *rulefile.Block, f func(string)) {

@@ -47,6 +47,7 @@ func identifiers(src string) []string {
 
 type visitor func(ast.Node)
 
+// Visit calls the visitor on each node, for ast.Walk.
 func (v visitor) Visit(n *ast.Node) { v(*n) }
 
 // conjunction reads src as comparisons of fields with constants joined by
