@@ -129,6 +129,12 @@ type stream struct {
 	seen     map[string]bool
 	slots    map[string]*stimSlot
 	asOf     int64
+	// The last client and stimulus seen: a stream sorted by client (or by
+	// stimulus) skips most map lookups.
+	lastClient string
+	lastIx     int
+	lastStim   string
+	lastSlot   *stimSlot
 }
 
 // stimSlot is a stimulus resolved once per run: its setting, its topic's
@@ -141,7 +147,11 @@ type stimSlot struct {
 }
 
 func (b *Book) slot(s *stream, id string) *stimSlot {
+	if s.lastSlot != nil && id == s.lastStim {
+		return s.lastSlot
+	}
 	if sl, ok := s.slots[id]; ok {
+		s.lastStim, s.lastSlot = id, sl
 		return sl
 	}
 	st, ok := s.j.stimuli[id]
@@ -205,12 +215,15 @@ func (b *Book) add(s *stream, r Response) (Reason, bool) {
 	if err != nil || class == ClassUnknown {
 		return Unclassified, false
 	}
-	i, ok := s.clientIx[r.Client]
+	i, ok := s.lastIx, s.lastClient != "" && r.Client == s.lastClient
 	if !ok {
-		i = len(b.clients)
-		s.clientIx[r.Client] = i
-		b.clients = append(b.clients, r.Client)
-		b.profiles = append(b.profiles, profile{})
+		if i, ok = s.clientIx[r.Client]; !ok {
+			i = len(b.clients)
+			s.clientIx[r.Client] = i
+			b.clients = append(b.clients, r.Client)
+			b.profiles = append(b.profiles, profile{})
+		}
+		s.lastClient, s.lastIx = r.Client, i
 	}
 	b.record(&b.profiles[i], r, sl, to, class, s.asOf)
 	return "", true

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,4 +85,18 @@ func BenchmarkChanges10M(b *testing.B) {
 		_ = book.Changes(0.01, 100)
 	}
 	b.ReportMetric(10e6*float64(b.N)/time.Since(start).Seconds(), "responses/s")
+}
+
+// BenchmarkScoreSorted is BenchmarkScore with the responses sorted by
+// client, as an export from a CRM often is.
+func BenchmarkScoreSorted(b *testing.B) {
+	j := benchJourney(b)
+	rs := slices.Collect(benchResponses(1_000_000, 100_000))
+	slices.SortStableFunc(rs, func(x, y engagement.Response) int { return strings.Compare(x.Client, y.Client) })
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+	}
+	b.ReportMetric(float64(len(rs))*float64(b.N)/time.Since(start).Seconds(), "responses/s")
 }
