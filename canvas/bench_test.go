@@ -3,6 +3,8 @@ package canvas_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,8 +14,19 @@ import (
 )
 
 // BenchmarkPlan1M plans a million alerts for 200,000 clients with adviser
-// capacity, pressure caps and touch budgets, on one goroutine.
+// capacity, pressure caps and touch budgets, on one goroutine: grouped by
+// client, as the advisory batch produces them, and in random order.
 func BenchmarkPlan1M(b *testing.B) {
+	for _, grouped := range []bool{true, false} {
+		name := "order=random"
+		if grouped {
+			name = "order=by_client"
+		}
+		b.Run(name, func(b *testing.B) { benchPlan(b, grouped) })
+	}
+}
+
+func benchPlan(b *testing.B, grouped bool) {
 	r := rand.New(rand.NewPCG(3, 4))
 	clients := map[string]canvas.Client[ctx]{}
 	ids := make([]string, 200_000)
@@ -28,6 +41,9 @@ func BenchmarkPlan1M(b *testing.B) {
 	for i := range alerts {
 		alerts[i] = advisory.Alert{ClientID: ids[r.IntN(len(ids))], Type: types[r.IntN(len(types))], RuleID: fmt.Sprint("r", i%100),
 			Urgency: r.Float64(), Sensitivity: r.Float64()}
+	}
+	if grouped {
+		slices.SortStableFunc(alerts, func(x, y advisory.Alert) int { return strings.Compare(x.ClientID, y.ClientID) })
 	}
 	planner := canvas.NewPlanner[ctx](nil, canvas.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), AdviserCapacity: 20_000})
 	b.ReportAllocs()

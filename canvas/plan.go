@@ -151,7 +151,6 @@ func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[C
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
 	st := &planState[Ctx]{clients: clients, index: map[string]int32{}, horizon: p.opts.Horizon}
-	contacts := map[uint64]*contact{}
 	var ordered []*contact
 	// Contacts and their first items come from two slabs sized for the
 	// alerts: one allocation each instead of one per alert. The slabs never
@@ -165,28 +164,29 @@ func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[C
 			plan.defer_(Item{Alert: a}, UnknownClient, time.Time{}, "")
 			continue
 		}
-		c := st.states[ci].c
-		pos, err := p.place.position(a, c.Context, p.opts.Now)
+		cs := &st.states[ci]
+		pos, err := p.place.position(a, cs.context, p.opts.Now)
 		if err != nil {
 			plan.defer_(Item{Alert: a}, PlacementFailed, time.Time{}, err.Error())
 			continue
 		}
 		it := Item{Alert: a, Position: pos, Quadrant: p.opts.Thresholds.Quadrant(pos)}
 		play := p.opts.Playbook.For(it.Quadrant, a.Type)
-		ch, ok := channelFor(play, c)
+		ch, ok := channelFor(play, cs.consent, cs.policy)
 		if !ok {
 			plan.defer_(it, NoConsentedChannel, time.Time{}, "")
 			continue
 		}
 		// Alerts of one client on a channel that bundles share a contact.
-		key := uint64(ci)<<8 | uint64(ch)
-		ct := contacts[key]
-		if ct == nil || !ch.Bundles() {
+		var ct *contact
+		if k := cs.contact[ch]; k > 0 && ch.Bundles() {
+			ct = &slab[k-1]
+		} else {
 			n := len(slab)
 			slab = append(slab, contact{FollowUp: FollowUp{ClientID: a.ClientID, Channel: ch, Action: play.Action, Quadrant: it.Quadrant,
 				Due: p.opts.Now.Add(play.Within), Items: items[n : n : n+1]}, play: play, client: ci})
 			ct = &slab[n]
-			contacts[key] = ct
+			cs.contact[ch] = int32(n + 1)
 			ordered = append(ordered, ct)
 		}
 		ct.add(it, play, p.opts)
@@ -210,16 +210,34 @@ type planState[Ctx any] struct {
 	index   map[string]int32
 	states  []clientState[Ctx]
 	horizon int
+	// pushArena hands out the per-client push counters in blocks.
+	pushArena []int32
+	// The last client looked up: alerts come grouped by client from the
+	// advisory batch, so most lookups are this one.
+	lastID string
+	lastIx int32
+	lastOK bool
 }
 
 type clientState[Ctx any] struct {
-	c       *Client[Ctx]
-	pushes  []int // per period
-	touches int
+	id      string
+	context Ctx
+	consent []Channel
+	policy  *segment.Policy
+	budget  int // touches per year; 0 means no budget
+	used    int // touches used before this plan
+	touches int // touches planned
+	pushes  []int32
+	// contact is the index+1 of the client's bundled contact per channel.
+	contact [len(channelNames)]int32
 }
 
 func (st *planState[Ctx]) client(id string) (int32, bool) {
+	if st.lastOK && id == st.lastID {
+		return st.lastIx, true
+	}
 	if i, ok := st.index[id]; ok {
+		st.lastID, st.lastIx, st.lastOK = id, i, true
 		return i, true
 	}
 	c, ok := st.clients[id]
@@ -227,8 +245,15 @@ func (st *planState[Ctx]) client(id string) (int32, bool) {
 		return 0, false
 	}
 	i := int32(len(st.states))
-	st.states = append(st.states, clientState[Ctx]{c: &c, pushes: make([]int, st.horizon)})
+	if len(st.pushArena) < st.horizon {
+		st.pushArena = make([]int32, 4096*st.horizon)
+	}
+	pushes := st.pushArena[:st.horizon:st.horizon]
+	st.pushArena = st.pushArena[st.horizon:]
+	st.states = append(st.states, clientState[Ctx]{id: id, context: c.Context, consent: c.Consent, policy: &c.Policy,
+		budget: c.Policy.TouchesPerYear, used: c.TouchesUsed, pushes: pushes})
 	st.index[id] = i
+	st.lastID, st.lastIx, st.lastOK = id, i, true
 	return i, true
 }
 
@@ -246,14 +271,14 @@ func (ct *contact) add(it Item, play Play, o Options) {
 
 // channelFor picks the first channel of the play the client consented to,
 // then the first of their segment's preferred channels they consented to.
-func channelFor[Ctx any](play Play, c *Client[Ctx]) (Channel, bool) {
+func channelFor(play Play, consent []Channel, policy *segment.Policy) (Channel, bool) {
 	for _, ch := range play.Channels {
-		if slices.Contains(c.Consent, ch) {
+		if slices.Contains(consent, ch) {
 			return ch, true
 		}
 	}
-	for _, name := range c.Policy.Channels {
-		if ch, err := ParseChannel(name); err == nil && slices.Contains(c.Consent, ch) {
+	for _, name := range policy.Channels {
+		if ch, err := ParseChannel(name); err == nil && slices.Contains(consent, ch) {
 			return ch, true
 		}
 	}
@@ -309,13 +334,13 @@ func (p *Planner[Ctx]) schedule(ordered []*contact, st *planState[Ctx], plan *Pl
 	after := o.Now.Add(time.Duration(o.Horizon) * o.Period)
 	for _, ct := range ordered {
 		cs := &st.states[ct.client]
-		if budget := cs.c.Policy.TouchesPerYear; budget > 0 && cs.c.TouchesUsed+cs.touches >= budget {
+		if cs.budget > 0 && cs.used+cs.touches >= cs.budget {
 			plan.deferAll(ct, TouchBudget, time.Time{})
 			continue
 		}
 		period, reason := -1, DeferReason("")
 		for k := range o.Horizon {
-			if ct.Channel.Push() && cs.pushes[k] >= o.PressureCap {
+			if ct.Channel.Push() && int(cs.pushes[k]) >= o.PressureCap {
 				reason = PressureCap
 				continue
 			}
