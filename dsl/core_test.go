@@ -342,3 +342,24 @@ func TestExprConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// An environment ending in a zero-size field is padded; the evaluation
+// time must survive copying it into the frame.
+type paddedEnv struct {
+	T    time.Time `expr:"t"`
+	Mark struct{}  `expr:"mark"`
+}
+
+func TestPaddedEnvironment(t *testing.T) {
+	e, err := dsl.Compile[paddedEnv, int]("daysUntil(t)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		got, err := e.Eval(paddedEnv{T: now.AddDate(0, 0, 5+i)}, now)
+		if err != nil || got != 5+i {
+			t.Fatalf("evaluation %d: %v, %v", i, got, err)
+		}
+	}
+}

@@ -77,6 +77,12 @@ func flatFrameType(env reflect.Type) (t reflect.Type, ok bool) {
 			return nil, false
 		}
 	}
+	// Copying an Env writes env.Size() bytes, padding included (a struct
+	// ending in a zero-size field is padded), so the evaluation time must
+	// start after all of them.
+	if t.Field(env.NumField()).Offset < env.Size() {
+		return nil, false
+	}
 	return t, true
 }
 
