@@ -26,6 +26,10 @@ type Options struct {
 	// detection compares: [AsOf-Recent, AsOf) against the Baseline span
 	// before it. Defaults 90 and 180 days.
 	Recent, Baseline time.Duration
+	// ExpectedKind and DeliveredKind name the survey responses whose
+	// Value scores what a client expected and what they felt was delivered
+	// ("survey_expected", "survey_delivered"); see [Book.ExpectationGap].
+	ExpectedKind, DeliveredKind string
 	// Progress, if set, is called every 1<<20 responses with the counts so
 	// far, from the goroutine that called Analyze.
 	Progress func(Report)
@@ -265,6 +269,15 @@ func (b *Book) record(p *profile, r Response, sl *stimSlot, to Setting, class Cl
 	}
 	if esc == 1 && sl.topic >= 0 {
 		p.addTopic(uint16(sl.topic))
+	}
+	switch {
+	case r.Kind == "":
+	case r.Kind == b.opts.ExpectedKind && p.nExpected < math.MaxUint16:
+		p.expected += float32(r.Value)
+		p.nExpected++
+	case r.Kind == b.opts.DeliveredKind && p.nDelivered < math.MaxUint16:
+		p.delivered += float32(r.Value)
+		p.nDelivered++
 	}
 	recent := age < b.opts.Recent
 	if !recent && age >= b.opts.Recent+b.opts.Baseline {

@@ -292,3 +292,34 @@ func abs(f float64) float64 {
 	}
 	return f
 }
+
+// Gap is a client's expectation gap: the mean score of what they expected
+// minus the mean score of what they felt was delivered. Positive means the
+// firm fell short.
+type Gap struct {
+	Client    string  `json:"client"`
+	Expected  float64 `json:"expected"`
+	Delivered float64 `json:"delivered"`
+	Gap       float64 `json:"gap"`
+}
+
+// ExpectationGap returns the gap of every client who answered both
+// surveys (see Options.ExpectedKind), sorted by client id, and the mean gap
+// over them (0 when none did).
+func (b *Book) ExpectationGap() ([]Gap, float64) {
+	var out []Gap
+	sum := 0.0
+	for _, i := range b.order() {
+		p := &b.profiles[i]
+		if p.nExpected == 0 || p.nDelivered == 0 {
+			continue
+		}
+		e, d := float64(p.expected)/float64(p.nExpected), float64(p.delivered)/float64(p.nDelivered)
+		out = append(out, Gap{Client: b.clients[i], Expected: e, Delivered: d, Gap: e - d})
+		sum += e - d
+	}
+	if len(out) == 0 {
+		return nil, 0
+	}
+	return out, sum / float64(len(out))
+}

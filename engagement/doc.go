@@ -19,9 +19,9 @@
 // clients, not responses; bad responses are rejected and counted by
 // reason. From the book: decayed, mergeable [Score] values
 // ([Book.Scores], [Merge]), patterns (one-off, intermittent, habit),
-// superfans, lifecycle stages, clients at risk, cross-sell signals, and
-// content groups whose escalation rate changed with a two-proportion test
-// ([Book.Changes]). [Funnel] follows clients through ordered settings,
+// superfans, lifecycle stages, clients at risk, cross-sell signals, the
+// expectation gap from surveys ([Book.ExpectationGap]), and content groups
+// whose escalation rate changed with a two-proportion test ([Book.Changes]). [Funnel] follows clients through ordered settings,
 // [Compare] measures A/B variants with Wilson intervals, a test and a
 // Bayesian probability, and [Benchmark] ranks a firm against its peers.
 package engagement

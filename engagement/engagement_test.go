@@ -314,3 +314,21 @@ func TestWeightsByKindAndSetting(t *testing.T) {
 		t.Errorf("escalation %v plain, %v weighted; want 3 and 9", plain.Escalation, weighted.Escalation)
 	}
 }
+
+func TestExpectationGap(t *testing.T) {
+	j := journey(t)
+	rs := []engagement.Response{
+		{Client: "a", Stimulus: "meeting-1", Kind: "survey_expected", Value: 9, Time: daysAgo(10)},
+		{Client: "a", Stimulus: "meeting-1", Kind: "survey_delivered", Value: 6, Time: daysAgo(5)},
+		{Client: "a", Stimulus: "meeting-1", Kind: "survey_delivered", Value: 7, Time: daysAgo(4)},
+		{Client: "b", Stimulus: "meeting-1", Kind: "survey_expected", Value: 7, Time: daysAgo(10)},
+		{Client: "c", Stimulus: "meeting-1", Kind: "survey_expected", Value: 6, Time: daysAgo(10)},
+		{Client: "c", Stimulus: "meeting-1", Kind: "survey_delivered", Value: 8, Time: daysAgo(5)},
+	}
+	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf, ExpectedKind: "survey_expected", DeliveredKind: "survey_delivered"})
+	gaps, mean := b.ExpectationGap()
+	want := []engagement.Gap{{Client: "a", Expected: 9, Delivered: 6.5, Gap: 2.5}, {Client: "c", Expected: 6, Delivered: 8, Gap: -2}}
+	if d := cmp.Diff(want, gaps); d != "" || mean != 0.25 {
+		t.Errorf("gaps (-want +got):\n%s mean %v", d, mean)
+	}
+}

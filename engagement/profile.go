@@ -17,6 +17,10 @@ type profile struct {
 	escalated       uint64 // bit k: an escalation in period k before as-of
 	topics          [8]uint16
 	nTopics         uint8
+	// Survey scores of what the client expected and what they felt was
+	// delivered, summed, with their counts.
+	expected, delivered   float32
+	nExpected, nDelivered uint16
 }
 
 // addTopic records a topic the client escalated on (up to eight).
