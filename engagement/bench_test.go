@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"os"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -99,4 +102,67 @@ func BenchmarkScoreSorted(b *testing.B) {
 		engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
 	}
 	b.ReportMetric(float64(len(rs))*float64(b.N)/time.Since(start).Seconds(), "responses/s")
+}
+
+// benchEvents numbers benchResponses for the numbered path.
+func benchEvents(b *testing.B, n, clients int) (*engagement.Index, []string, []engagement.Event) {
+	j := benchJourney(b)
+	x, err := engagement.NewIndex(j, "like", "share", "click", "read", "unfollow")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]string, clients)
+	ix := make(map[string]uint32, clients)
+	for i := range ids {
+		ids[i] = fmt.Sprint("client-", i)
+		ix[ids[i]] = uint32(i)
+	}
+	events := make([]engagement.Event, 0, n)
+	for r := range benchResponses(n, clients) {
+		events = append(events, x.Event(ix[r.Client], r))
+	}
+	return x, ids, events
+}
+
+// BenchmarkScoreEvents measures the numbered path on one goroutine:
+// responses per second per core over a million events from 100k clients,
+// in random order and sorted by client.
+func BenchmarkScoreEvents(b *testing.B) {
+	n := 100_000
+	if s := os.Getenv("ENGAGEKIT_BENCH_CLIENTS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	x, clients, events := benchEvents(b, 1_000_000, n)
+	sorted := slices.Clone(events)
+	slices.SortStableFunc(sorted, func(p, q engagement.Event) int { return int(p.Client) - int(q.Client) })
+	for _, c := range []struct {
+		name   string
+		events []engagement.Event
+	}{{"order=random", events}, {"order=by_client", sorted}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				book := engagement.AnalyzeEvents(context.Background(), x, clients, slices.Values(c.events), engagement.Options{AsOf: asOf})
+				if book.Report.Used == 0 {
+					b.Fatal("nothing used")
+				}
+			}
+			b.ReportMetric(float64(len(c.events))*float64(b.N)/b.Elapsed().Seconds(), "responses/s")
+		})
+	}
+}
+
+// BenchmarkScoreParallel splits the events into one shard per core.
+func BenchmarkScoreParallel(b *testing.B) {
+	x, clients, events := benchEvents(b, 1_000_000, 100_000)
+	n := runtime.GOMAXPROCS(0)
+	shards := make([]iter.Seq[engagement.Event], n)
+	for i := range shards {
+		shards[i] = slices.Values(events[i*len(events)/n : (i+1)*len(events)/n])
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		engagement.AnalyzeParallel(context.Background(), x, clients, shards, engagement.Options{AsOf: asOf})
+	}
+	b.ReportMetric(float64(len(events))*float64(b.N)/b.Elapsed().Seconds(), "responses/s")
 }

@@ -111,7 +111,7 @@ func (b *Book) Superfans(rule SuperfanRule) []Superfan {
 	for i, c := range b.clients {
 		if n := periodsIn(b.profiles[i].escalated, 0, rule.Window); n >= rule.Min {
 			p := &b.profiles[i]
-			out = append(out, Superfan{Client: c, EscalatedPeriods: n, Score: p.esc + p.maint - p.dis})
+			out = append(out, Superfan{Client: c, EscalatedPeriods: n, Score: p.esc() + p.maint() - p.dis()})
 		}
 	}
 	slices.SortFunc(out, func(a, b Superfan) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Client, b.Client)) })
@@ -178,7 +178,7 @@ func (b *Book) CrossSells(holds func(client, topic string) bool) []CrossSell {
 		p := &b.profiles[i]
 		var topics []string
 		for k := range p.nTopics {
-			topics = append(topics, b.topics[p.topics[k]])
+			topics = append(topics, b.j.content.topics[p.topics[k]])
 		}
 		slices.Sort(topics)
 		for _, t := range topics {
@@ -268,7 +268,8 @@ type Change struct {
 // largest effect first (then by dimension and value).
 func (b *Book) Changes(alpha float64, minN int) []Change {
 	var out []Change
-	for k, g := range b.groups {
+	for i, g := range b.groups {
+		k := b.j.content.groups[i]
 		if g.baseN < minN || g.recentN < minN || g.baseN == 0 || g.recentN == 0 {
 			continue
 		}

@@ -21,7 +21,21 @@
 // ([Book.Scores], [Merge]), patterns (one-off, intermittent, habit),
 // superfans, lifecycle stages, clients at risk, cross-sell signals, the
 // expectation gap from surveys ([Book.ExpectationGap]), and content groups
-// whose escalation rate changed with a two-proportion test ([Book.Changes]). [Funnel] follows clients through ordered settings,
+// whose escalation rate changed with a two-proportion test
+// ([Book.Changes]). [Funnel] follows clients through ordered settings,
 // [Compare] measures A/B variants with Wilson intervals, a test and a
 // Bayesian probability, and [Benchmark] ranks a firm against its peers.
+//
+// # Scale
+//
+// Analyze resolves names per response. A host scoring millions numbers its
+// stimuli, settings and response kinds once with an [Index] and its
+// clients by position, and streams compact [Event] values to
+// [AnalyzeEvents]: no map lookup, no time.Time arithmetic and no exp per
+// response (decay comes from tables), and events out of client order are
+// buffered and radix-sorted by client in fixed-size chunks so the
+// profiles are walked forwards through the cache. The book is the same as
+// Analyze would give. Books merge exactly ([MergeBooks]): shards of a
+// stream, days or machines analyze apart and combine, and
+// [AnalyzeParallel] does that on one goroutine per shard.
 package engagement

@@ -3,6 +3,7 @@ package engagement_test
 import (
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 	"time"
 
@@ -42,4 +43,42 @@ func Example() {
 	// bram escalation 0.00 maintenance 0.95 disengagement 0.00 total +0.95
 	// chen escalation 0.00 maintenance 0.00 disengagement 1.91 total -1.91
 	// used 4 rejected map[unknown_stimulus:1]
+}
+
+// At scale a host numbers its clients, stimuli and response kinds once and
+// streams compact events; shards of them analyze in parallel and merge.
+func ExampleAnalyzeParallel() {
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 9, 0, 0, 0, time.UTC) }
+	j, _ := engagement.NewJourney(
+		[]engagement.Setting{{ID: "linkedin", Depth: 1}, {ID: "website", Depth: 2}},
+		[]engagement.Stimulus{{ID: "post-42", Setting: "linkedin", Kind: "post", Time: day(1)}},
+	)
+	x, err := engagement.NewIndex(j, "like", "click")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	post, _ := x.Stimulus("post-42")
+	like, _ := x.Kind("like")
+	click, _ := x.Kind("click")
+	website, _ := x.Setting("website")
+	clients := []string{"ada", "bram"}
+	monday := []engagement.Event{
+		{Client: 0, Stimulus: post, Kind: like, Time: day(2).Unix()},
+		{Client: 1, Stimulus: post, Kind: like, Time: day(2).Unix()},
+	}
+	tuesday := []engagement.Event{
+		{Client: 0, Stimulus: post, Kind: click, Setting: website, Time: day(3).Unix()},
+		{Client: 7, Stimulus: post, Kind: like, Time: day(3).Unix()}, // no such client: rejected, counted
+	}
+	book := engagement.AnalyzeParallel(context.Background(), x, clients,
+		[]iter.Seq[engagement.Event]{slices.Values(monday), slices.Values(tuesday)}, engagement.Options{AsOf: day(10)})
+	for _, s := range book.Scores() {
+		fmt.Printf("%-4s escalation %.2f maintenance %.2f responses %d\n", s.Client, s.Escalation, s.Maintenance, s.Responses)
+	}
+	fmt.Println("in", book.Report.In, "used", book.Report.Used, "rejected", book.Report.Rejected)
+	// Output:
+	// ada  escalation 2.84 maintenance 0.94 responses 2
+	// bram escalation 0.00 maintenance 0.94 responses 1
+	// in 4 used 3 rejected map[unknown_client:1]
 }

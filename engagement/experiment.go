@@ -45,18 +45,22 @@ type Experiment struct {
 func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], campaign, control string, minSample int, c Classifier) Experiment {
 	type key struct{ variant, client string }
 	exposed := map[key]bool{}
+	if j == nil || responses == nil {
+		responses = func(func(Response) bool) {}
+		j = &Journey{}
+	}
 	for r := range responses {
 		if ctx.Err() != nil {
 			break
 		}
-		st, ok := j.stimuli[r.Stimulus]
+		st, ok := j.Stimulus(r.Stimulus)
 		if !ok || st.Campaign != campaign || r.Time.Before(st.Time) {
 			continue
 		}
-		from := j.settings[st.Setting]
+		from, _ := j.Setting(st.Setting)
 		to := from
 		if r.Setting != "" {
-			if to, ok = j.settings[r.Setting]; !ok {
+			if to, ok = j.Setting(r.Setting); !ok {
 				continue
 			}
 		}

@@ -29,11 +29,15 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 		index[s] = i
 	}
 	first := map[string][]int64{}
+	if j == nil || responses == nil {
+		responses = func(func(Response) bool) {}
+		j = &Journey{}
+	}
 	for r := range responses {
 		if ctx.Err() != nil {
 			break
 		}
-		st, ok := j.stimuli[r.Stimulus]
+		st, ok := j.Stimulus(r.Stimulus)
 		if !ok || r.Time.IsZero() {
 			continue
 		}

@@ -2,6 +2,7 @@ package engagement
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -80,9 +81,14 @@ type Response struct {
 // resolved against. Build one with [NewJourney]; it is immutable and safe
 // for concurrent use.
 type Journey struct {
-	settings  map[string]Setting
-	stimuli   map[string]Stimulus
-	orderedIx []string
+	// Settings and stimuli are numbered in the order they were declared;
+	// the numbers index the tables an analysis builds and [Index] hands
+	// out.
+	settings  []Setting
+	settingIx map[string]int
+	stimuli   []Stimulus
+	stimIx    map[string]int
+	content   content
 }
 
 // JourneyError is a problem with a journey's definition.
@@ -101,46 +107,67 @@ func (e *JourneyError) Error() string {
 // unique and not empty, depths not negative, every stimulus must name a
 // known setting and carry a time. Every problem is reported, joined.
 func NewJourney(settings []Setting, stimuli []Stimulus) (*Journey, error) {
-	j := &Journey{settings: map[string]Setting{}, stimuli: map[string]Stimulus{}}
+	j := &Journey{settingIx: make(map[string]int, len(settings)), stimIx: make(map[string]int, len(stimuli))}
 	var errs []error
 	for _, s := range settings {
+		_, dup := j.settingIx[s.ID]
 		switch {
 		case s.ID == "":
 			errs = append(errs, &JourneyError{"setting", s.ID, "empty id"})
-		case j.settings[s.ID].ID != "":
+		case dup:
 			errs = append(errs, &JourneyError{"setting", s.ID, "declared twice"})
 		case s.Depth < 0:
 			errs = append(errs, &JourneyError{"setting", s.ID, "negative depth"})
+		case len(j.settings) == maxSettings:
+			errs = append(errs, &JourneyError{"setting", s.ID, fmt.Sprintf("more than %d settings", maxSettings)})
 		default:
-			j.settings[s.ID] = s
-			j.orderedIx = append(j.orderedIx, s.ID)
+			j.settingIx[s.ID] = len(j.settings)
+			j.settings = append(j.settings, s)
 		}
 	}
 	for _, st := range stimuli {
+		_, dup := j.stimIx[st.ID]
+		_, known := j.settingIx[st.Setting]
 		switch {
 		case st.ID == "":
 			errs = append(errs, &JourneyError{"stimulus", st.ID, "empty id"})
-		case j.stimuli[st.ID].ID != "":
+		case dup:
 			errs = append(errs, &JourneyError{"stimulus", st.ID, "declared twice"})
-		case j.settings[st.Setting].ID == "":
+		case !known:
 			errs = append(errs, &JourneyError{"stimulus", st.ID, fmt.Sprintf("unknown setting %q", st.Setting)})
 		case st.Time.IsZero():
 			errs = append(errs, &JourneyError{"stimulus", st.ID, "no time"})
 		default:
-			j.stimuli[st.ID] = st
+			j.stimIx[st.ID] = len(j.stimuli)
+			j.stimuli = append(j.stimuli, st)
 		}
 	}
+	j.content = newContent(j.stimuli)
 	return j, joinErrs(errs)
 }
 
+// maxSettings bounds a journey's settings so an [Event] can name one in 16
+// bits and the classification tables stay small.
+const maxSettings = 1 << 12
+
 // Setting returns a setting by id.
 func (j *Journey) Setting(id string) (Setting, bool) {
-	s, ok := j.settings[id]
-	return s, ok
+	if i, ok := j.settingIx[id]; ok {
+		return j.settings[i], true
+	}
+	return Setting{}, false
 }
 
 // Stimulus returns a stimulus by id.
 func (j *Journey) Stimulus(id string) (Stimulus, bool) {
-	s, ok := j.stimuli[id]
-	return s, ok
+	if i, ok := j.stimIx[id]; ok {
+		return j.stimuli[i], true
+	}
+	return Stimulus{}, false
 }
+
+// Settings returns the settings in the order they were declared.
+func (j *Journey) Settings() []Setting { return slices.Clone(j.settings) }
+
+// Stimuli returns the stimuli in the order they were declared.
+func (j *Journey) Stimuli() []Stimulus { return slices.Clone(j.stimuli) }

@@ -1,0 +1,104 @@
+package engagement
+
+import (
+	"errors"
+	"maps"
+	"slices"
+)
+
+// ErrIncompatible is returned by [MergeBooks] for books analyzed against
+// different journeys or with different options.
+var ErrIncompatible = errors.New("engagement: books of different journeys or options cannot merge")
+
+// MergeBooks combines books of disjoint sets of responses (shards, days,
+// source systems, machines) into the book of all of them: scores add
+// exactly (up to float rounding), activity periods, first and last
+// responses, topics, surveys, content groups and reports combine as if one
+// analysis had seen every response. The books must come from the same
+// journey and equal options (as of, weights, windows, survey kinds) and
+// the same classifier, which cannot be compared and is the caller's to
+// keep. Duplicate response ids are detected within a book, not across
+// books. The inputs are not modified.
+func MergeBooks(books ...*Book) (*Book, error) {
+	if len(books) == 0 {
+		return nil, errors.New("engagement: no books to merge")
+	}
+	for _, b := range books {
+		if b == nil {
+			return nil, errors.New("engagement: nil book")
+		}
+		if b.j != books[0].j || !sameOptions(b.opts, books[0].opts) {
+			return nil, ErrIncompatible
+		}
+	}
+	first := books[0]
+	out := &Book{opts: first.opts, j: first.j, clients: first.clients, profiles: slices.Clone(first.profiles),
+		groups: slices.Clone(first.groups), Report: first.Report}
+	out.Report.Rejected = maps.Clone(first.Report.Rejected)
+	if out.Report.Rejected == nil {
+		out.Report.Rejected = map[Reason]int{}
+	}
+	for _, b := range books[1:] {
+		out.mergeAligned(b)
+	}
+	return out, nil
+}
+
+// mergeAligned adds o into b: profile by profile when both were analyzed
+// over the same clients slice (shards of AnalyzeParallel), by client id
+// otherwise.
+func (b *Book) mergeAligned(o *Book) {
+	if len(b.clients) == len(o.clients) && (len(b.clients) == 0 || &b.clients[0] == &o.clients[0]) {
+		for i := range o.profiles {
+			b.profiles[i].merge(&o.profiles[i])
+		}
+	} else {
+		ix := make(map[string]int, len(b.clients))
+		for i, c := range b.clients {
+			ix[c] = i
+		}
+		shared := true
+		for i, c := range o.clients {
+			p := &o.profiles[i]
+			if p.responses == 0 {
+				continue
+			}
+			j, ok := ix[c]
+			if !ok {
+				if shared {
+					// b's clients may be a caller's or another book's
+					// slice; grow a copy.
+					b.clients, shared = slices.Clip(b.clients), false
+				}
+				j = len(b.clients)
+				ix[c] = j
+				b.clients = append(b.clients, c)
+				b.profiles = append(b.profiles, profile{})
+			}
+			b.profiles[j].merge(p)
+		}
+	}
+	for i := range o.groups {
+		g, h := &b.groups[i], &o.groups[i]
+		g.baseN += h.baseN
+		g.baseEsc += h.baseEsc
+		g.recentN += h.recentN
+		g.recentEsc += h.recentEsc
+	}
+	b.Report.In += o.Report.In
+	b.Report.Used += o.Report.Used
+	b.Report.Cancelled = b.Report.Cancelled || o.Report.Cancelled
+	for k, n := range o.Report.Rejected {
+		b.Report.Rejected[k] += n
+	}
+}
+
+// sameOptions reports whether two analyses' options (after defaults) agree
+// on everything that shapes a book, except the classifier.
+func sameOptions(a, b Options) bool {
+	return a.AsOf.Equal(b.AsOf) && a.Period == b.Period && a.Recent == b.Recent && a.Baseline == b.Baseline &&
+		a.ExpectedKind == b.ExpectedKind && a.DeliveredKind == b.DeliveredKind &&
+		a.Weights.Escalate == b.Weights.Escalate && a.Weights.Maintain == b.Weights.Maintain &&
+		a.Weights.Disengage == b.Weights.Disengage && a.Weights.HalfLife == b.Weights.HalfLife &&
+		maps.Equal(a.Weights.ByKind, b.Weights.ByKind) && maps.Equal(a.Weights.BySetting, b.Weights.BySetting)
+}
