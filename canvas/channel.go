@@ -39,13 +39,21 @@ func (c Channel) MarshalText() ([]byte, error) { return []byte(c.String()), nil 
 
 // UnmarshalText decodes a channel from its name.
 func (c *Channel) UnmarshalText(b []byte) error {
-	for i, n := range channelNames {
-		if n == string(b) && i > 0 {
-			*c = Channel(i)
-			return nil
+	ch, ok := channelNamed(string(b))
+	if !ok {
+		return fmt.Errorf("canvas: unknown channel %q", b)
+	}
+	*c = ch
+	return nil
+}
+
+func channelNamed(name string) (Channel, bool) {
+	for i, n := range channelNames[1:] {
+		if n == name {
+			return Channel(i + 1), true
 		}
 	}
-	return fmt.Errorf("canvas: unknown channel %q", b)
+	return ChannelUnknown, false
 }
 
 // ParseChannel returns the channel of a name.

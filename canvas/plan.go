@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -135,30 +136,47 @@ func NewPlanner[Ctx any](placement *Placement[Ctx], opts Options) *Planner[Ctx] 
 	return &Planner[Ctx]{place: placement, opts: opts.withDefaults()}
 }
 
-// contact is a follow-up being planned.
+// contact is a follow-up being planned: small and flat, so a million of
+// them are cheap to build and to walk. Its items are laid out later in one
+// array shared by every contact.
 type contact struct {
-	FollowUp
-	play   Play
-	client int32
+	urgency, sensitivity float64
+	within               time.Duration // the soonest due of its items, from Now
+	client               int32
+	n, first             int32 // its items: count, then offset in the shared array
+	channel              Channel
+	action               Action
+	quadrant             Quadrant
+}
+
+// rank is a contact's sort key, held by value so the sort runs over
+// contiguous memory; ties past the numbers go to contactTie.
+type rank struct {
+	urgency, sensitivity float64
+	within               time.Duration
+	contact              int32
+	quadrant             Quadrant
 }
 
 // Plan places the alerts, bundles them per client and channel, orders the
 // contacts and schedules each in the earliest period its channel, the
 // client's touch budget and pressure cap, and adviser capacity allow. The
 // order is total: quadrant, urgency (higher first), sensitivity (higher
-// first), due, client id, alert type, rule id.
+// first), due, client id, channel, the first item (urgency, sensitivity,
+// alert type, rule id, path), and finally the order of the alerts.
 func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[Ctx]) Plan {
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
-	st := &planState[Ctx]{clients: clients, index: map[string]int32{}, horizon: p.opts.Horizon}
-	var ordered []*contact
-	// Contacts and their first items come from two slabs sized for the
-	// alerts: one allocation each instead of one per alert. The slabs never
-	// grow past their capacity, so pointers into them stay valid.
-	slab := make([]contact, 0, len(alerts))
-	items := make([]Item, len(alerts))
+	n := min(len(clients), len(alerts))
+	st := &planState[Ctx]{clients: clients, index: make(map[string]int32, n), states: make([]clientState[Ctx], 0, n), horizon: p.opts.Horizon}
+	// Pass 1: place every alert and give it a contact, bundling a client's
+	// alerts on a channel that bundles.
+	placed := make([]Item, len(alerts))
+	of := make([]int32, len(alerts)) // the alert's contact, -1 when deferred
+	contacts := make([]contact, 0, len(alerts)/2+1)
 	for i := range alerts {
 		a := &alerts[i]
+		of[i] = -1
 		ci, ok := st.client(a.ClientID)
 		if !ok {
 			plan.defer_(Item{Alert: a}, UnknownClient, time.Time{}, "")
@@ -172,34 +190,63 @@ func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[C
 		}
 		it := Item{Alert: a, Position: pos, Quadrant: p.opts.Thresholds.Quadrant(pos)}
 		play := p.opts.Playbook.For(it.Quadrant, a.Type)
-		ch, ok := channelFor(play, cs.consent, cs.policy)
+		ch, ok := channelFor(play, cs)
 		if !ok {
 			plan.defer_(it, NoConsentedChannel, time.Time{}, "")
 			continue
 		}
-		// Alerts of one client on a channel that bundles share a contact.
-		var ct *contact
-		if k := cs.contact[ch]; k > 0 && ch.Bundles() {
-			ct = &slab[k-1]
-		} else {
-			n := len(slab)
-			slab = append(slab, contact{FollowUp: FollowUp{ClientID: a.ClientID, Channel: ch, Action: play.Action, Quadrant: it.Quadrant,
-				Due: p.opts.Now.Add(play.Within), Items: items[n : n : n+1]}, play: play, client: ci})
-			ct = &slab[n]
-			cs.contact[ch] = int32(n + 1)
-			ordered = append(ordered, ct)
+		k := cs.contact[ch] - 1
+		if k < 0 || !ch.Bundles() {
+			k = int32(len(contacts))
+			contacts = append(contacts, contact{client: ci, channel: ch, action: play.Action, quadrant: it.Quadrant, within: play.Within})
+			cs.contact[ch] = k + 1
 		}
-		ct.add(it, play, p.opts)
+		contacts[k].add(it, play)
+		placed[i], of[i] = it, k
 	}
-	for _, ct := range ordered {
-		ct.Sensitivity = min(1, ct.Sensitivity+p.opts.BundleBoost*float64(len(ct.Items)-1))
-		if len(ct.Items) > 1 {
-			slices.SortFunc(ct.Items, itemOrder)
+	// Pass 2: lay the items out contact by contact, in alert order, then
+	// order each contact's agenda.
+	items := make([]Item, len(alerts)-plan.Totals.Deferred)
+	next := int32(0)
+	for k := range contacts {
+		c := &contacts[k]
+		c.first, next = next, next+c.n
+		c.sensitivity = min(1, c.sensitivity+p.opts.BundleBoost*float64(c.n-1))
+		c.n = 0
+	}
+	for i, k := range of {
+		if k >= 0 {
+			c := &contacts[k]
+			items[c.first+c.n] = placed[i]
+			c.n++
 		}
 	}
-	slices.SortFunc(ordered, contactOrder)
-	plan.FollowUps = make([]FollowUp, 0, len(ordered))
-	p.schedule(ordered, st, &plan)
+	placed, of = nil, nil
+	ranks := make([]rank, len(contacts))
+	for k := range contacts {
+		c := &contacts[k]
+		if c.n > 1 {
+			slices.SortFunc(items[c.first:c.first+c.n], itemOrder)
+		}
+		ranks[k] = rank{urgency: c.urgency, sensitivity: c.sensitivity, within: c.within, contact: int32(k), quadrant: c.quadrant}
+	}
+	tie := func(a, b *rank) int { return contactTie(contacts, items, st, a.contact, b.contact) }
+	slices.SortFunc(ranks, func(a, b rank) int {
+		if a.quadrant != b.quadrant {
+			return cmp.Compare(a.quadrant, b.quadrant)
+		}
+		if a.urgency != b.urgency {
+			return cmp.Compare(b.urgency, a.urgency)
+		}
+		if a.sensitivity != b.sensitivity {
+			return cmp.Compare(b.sensitivity, a.sensitivity)
+		}
+		if a.within != b.within {
+			return cmp.Compare(a.within, b.within)
+		}
+		return tie(&a, &b)
+	})
+	p.schedule(ranks, contacts, items, st, &plan)
 	return plan
 }
 
@@ -222,8 +269,11 @@ type planState[Ctx any] struct {
 type clientState[Ctx any] struct {
 	id      string
 	context Ctx
-	consent []Channel
-	policy  *segment.Policy
+	// consent is a bit per consented channel; fallback the segment
+	// policy's channels, parsed once, in its order of preference.
+	consent   uint32
+	fallback  [len(channelNames)]Channel
+	nFallback uint8
 	budget  int // touches per year; 0 means no budget
 	used    int // touches used before this plan
 	touches int // touches planned
@@ -250,42 +300,51 @@ func (st *planState[Ctx]) client(id string) (int32, bool) {
 	}
 	pushes := st.pushArena[:st.horizon:st.horizon]
 	st.pushArena = st.pushArena[st.horizon:]
-	st.states = append(st.states, clientState[Ctx]{id: id, context: c.Context, consent: c.Consent, policy: &c.Policy,
-		budget: c.Policy.TouchesPerYear, used: c.TouchesUsed, pushes: pushes})
+	cs := clientState[Ctx]{id: id, context: c.Context, budget: c.Policy.TouchesPerYear, used: c.TouchesUsed, pushes: pushes}
+	for _, ch := range c.Consent {
+		if ch > ChannelUnknown && int(ch) < len(channelNames) {
+			cs.consent |= 1 << ch
+		}
+	}
+	for _, name := range c.Policy.Channels {
+		if ch, ok := channelNamed(name); ok && int(cs.nFallback) < len(cs.fallback) {
+			cs.fallback[cs.nFallback] = ch
+			cs.nFallback++
+		}
+	}
+	st.states = append(st.states, cs)
 	st.index[id] = i
 	st.lastID, st.lastIx, st.lastOK = id, i, true
 	return i, true
 }
 
-func (ct *contact) add(it Item, play Play, o Options) {
-	ct.Items = append(ct.Items, it)
-	ct.Urgency = max(ct.Urgency, it.Position.Urgency)
-	ct.Sensitivity = max(ct.Sensitivity, it.Position.Sensitivity)
-	if it.Quadrant < ct.Quadrant {
-		ct.Quadrant, ct.Action = it.Quadrant, play.Action
+func (c *contact) add(it Item, play Play) {
+	c.n++
+	c.urgency = max(c.urgency, it.Position.Urgency)
+	c.sensitivity = max(c.sensitivity, it.Position.Sensitivity)
+	if it.Quadrant < c.quadrant {
+		c.quadrant, c.action = it.Quadrant, play.Action
 	}
-	if due := o.Now.Add(play.Within); due.Before(ct.Due) {
-		ct.Due = due
-	}
+	c.within = min(c.within, play.Within)
 }
 
 // channelFor picks the first channel of the play the client consented to,
 // then the first of their segment's preferred channels they consented to.
-func channelFor(play Play, consent []Channel, policy *segment.Policy) (Channel, bool) {
+func channelFor[Ctx any](play Play, cs *clientState[Ctx]) (Channel, bool) {
 	for _, ch := range play.Channels {
-		if slices.Contains(consent, ch) {
+		if cs.consent&(1<<ch) != 0 {
 			return ch, true
 		}
 	}
-	for _, name := range policy.Channels {
-		if ch, err := ParseChannel(name); err == nil && slices.Contains(consent, ch) {
+	for _, ch := range cs.fallback[:cs.nFallback] {
+		if cs.consent&(1<<ch) != 0 {
 			return ch, true
 		}
 	}
 	return ChannelUnknown, false
 }
 
-// itemOrder and contactOrder compare field by field and return at the
+// itemOrder and the contact order compare field by field and return at the
 // first difference: they run millions of times in a large plan, and
 // cmp.Or would evaluate every comparison before choosing.
 func itemOrder(a, b Item) int {
@@ -304,47 +363,48 @@ func itemOrder(a, b Item) int {
 	return cmp.Compare(a.Alert.Path, b.Alert.Path)
 }
 
-func contactOrder(a, b *contact) int {
-	if a.Quadrant != b.Quadrant {
-		return cmp.Compare(a.Quadrant, b.Quadrant)
-	}
-	if a.Urgency != b.Urgency {
-		return cmp.Compare(b.Urgency, a.Urgency)
-	}
-	if a.Sensitivity != b.Sensitivity {
-		return cmp.Compare(b.Sensitivity, a.Sensitivity)
-	}
-	if c := a.Due.Compare(b.Due); c != 0 {
+// contactTie orders two contacts whose quadrant, urgency, sensitivity and
+// due are equal: by client id, channel, first item, then creation order,
+// which follows the alerts'.
+func contactTie[Ctx any](contacts []contact, items []Item, st *planState[Ctx], i, j int32) int {
+	a, b := &contacts[i], &contacts[j]
+	if c := cmp.Compare(st.states[a.client].id, st.states[b.client].id); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(a.ClientID, b.ClientID); c != 0 {
+	if a.channel != b.channel {
+		return cmp.Compare(a.channel, b.channel)
+	}
+	if c := itemOrder(items[a.first], items[b.first]); c != 0 {
 		return c
 	}
-	if a.Channel != b.Channel {
-		return cmp.Compare(a.Channel, b.Channel)
-	}
-	return itemOrder(a.Items[0], b.Items[0])
+	return cmp.Compare(i, j)
 }
 
 // schedule places contacts in order, each in the earliest period that
 // fits, or defers it.
-func (p *Planner[Ctx]) schedule(ordered []*contact, st *planState[Ctx], plan *Plan) {
+func (p *Planner[Ctx]) schedule(ranks []rank, contacts []contact, items []Item, st *planState[Ctx], plan *Plan) {
 	o := p.opts
 	capacity := make([]int, o.Horizon)
 	after := o.Now.Add(time.Duration(o.Horizon) * o.Period)
-	for _, ct := range ordered {
-		cs := &st.states[ct.client]
+	plan.FollowUps = make([]FollowUp, 0, len(ranks))
+	touch := make([]int32, 0, len(ranks)) // each follow-up's touch number, for its id
+	idBytes := 0
+	for _, r := range ranks {
+		c := &contacts[r.contact]
+		cs := &st.states[c.client]
+		agenda := items[c.first : c.first+c.n : c.first+c.n]
 		if cs.budget > 0 && cs.used+cs.touches >= cs.budget {
-			plan.deferAll(ct, TouchBudget, time.Time{})
+			plan.deferAll(agenda, TouchBudget, time.Time{})
 			continue
 		}
+		push, adviser := c.channel.Push(), c.channel.Adviser()
 		period, reason := -1, DeferReason("")
 		for k := range o.Horizon {
-			if ct.Channel.Push() && int(cs.pushes[k]) >= o.PressureCap {
+			if push && int(cs.pushes[k]) >= o.PressureCap {
 				reason = PressureCap
 				continue
 			}
-			if ct.Channel.Adviser() && capacity[k] >= o.AdviserCapacity {
+			if adviser && capacity[k] >= o.AdviserCapacity {
 				reason = AdviserCapacity
 				continue
 			}
@@ -352,21 +412,50 @@ func (p *Planner[Ctx]) schedule(ordered []*contact, st *planState[Ctx], plan *Pl
 			break
 		}
 		if period < 0 {
-			plan.deferAll(ct, reason, after)
+			plan.deferAll(agenda, reason, after)
 			continue
 		}
-		if ct.Channel.Push() {
+		if push {
 			cs.pushes[period]++
 		}
-		if ct.Channel.Adviser() {
+		if adviser {
 			capacity[period]++
 		}
 		cs.touches++
-		ct.When = o.Now.Add(time.Duration(period) * o.Period)
-		ct.ID = ct.ClientID + "-" + strconv.Itoa(cs.touches)
-		plan.FollowUps = append(plan.FollowUps, ct.FollowUp)
-		plan.Totals.Planned += len(ct.Items)
+		touch = append(touch, int32(cs.touches))
+		idBytes += len(cs.id) + 1 + digits(cs.touches)
+		plan.FollowUps = append(plan.FollowUps, FollowUp{ClientID: cs.id, Channel: c.channel, Action: c.action,
+			Quadrant: c.quadrant, Urgency: c.urgency, Sensitivity: c.sensitivity,
+			When: o.Now.Add(time.Duration(period) * o.Period), Due: o.Now.Add(c.within), Items: agenda})
+		plan.Totals.Planned += len(agenda)
 	}
+	// The ids ("client-3": the client's third touch in this plan) are
+	// substrings of one string: one allocation instead of one per
+	// follow-up.
+	var b strings.Builder
+	b.Grow(idBytes)
+	ends := make([]int, len(touch))
+	for i, n := range touch {
+		b.WriteString(plan.FollowUps[i].ClientID)
+		b.WriteByte('-')
+		var d [10]byte
+		b.Write(strconv.AppendInt(d[:0], int64(n), 10))
+		ends[i] = b.Len()
+	}
+	ids, start := b.String(), 0
+	for i, end := range ends {
+		plan.FollowUps[i].ID = ids[start:end]
+		start = end
+	}
+}
+
+// digits is the length of n in decimal.
+func digits(n int) int {
+	d := 1
+	for ; n >= 10; n /= 10 {
+		d++
+	}
+	return d
 }
 
 func (pl *Plan) defer_(it Item, r DeferReason, next time.Time, detail string) {
@@ -374,8 +463,8 @@ func (pl *Plan) defer_(it Item, r DeferReason, next time.Time, detail string) {
 	pl.Totals.Deferred++
 }
 
-func (pl *Plan) deferAll(ct *contact, r DeferReason, next time.Time) {
-	for _, it := range ct.Items {
+func (pl *Plan) deferAll(items []Item, r DeferReason, next time.Time) {
+	for _, it := range items {
 		pl.defer_(it, r, next, "")
 	}
 }
