@@ -274,10 +274,10 @@ type clientState[Ctx any] struct {
 	consent   uint32
 	fallback  [len(channelNames)]Channel
 	nFallback uint8
-	budget  int // touches per year; 0 means no budget
-	used    int // touches used before this plan
-	touches int // touches planned
-	pushes  []int32
+	budget    int // touches per year; 0 means no budget
+	used      int // touches used before this plan
+	touches   int // touches planned
+	pushes    []int32
 	// contact is the index+1 of the client's bundled contact per channel.
 	contact [len(channelNames)]int32
 }

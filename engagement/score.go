@@ -35,18 +35,6 @@ func (w Weights) orDefault() Weights {
 	return w
 }
 
-// factor is the multiplier of a response's kind and setting.
-func (w *Weights) factor(kind, setting string) float64 {
-	f := 1.0
-	if m, ok := w.ByKind[kind]; ok {
-		f *= m
-	}
-	if m, ok := w.BySetting[setting]; ok {
-		f *= m
-	}
-	return f
-}
-
 // Score is a client's engagement as of a time: each class's weighted
 // responses, each decayed by its age with the half-life. Scores are
 // mergeable: scores of disjoint sets of responses, computed on different
