@@ -68,23 +68,38 @@ func set(v reflect.Value, path string, value any) error {
 	return assign(v, path, value)
 }
 
+// fieldNamed finds the field a path segment names: by its expr tag, else
+// its json tag, else its name in any case. One pass over the fields: it
+// runs for every field of every record.
 func fieldNamed(t reflect.Type, name string) (reflect.StructField, bool) {
-	tagged := func(f reflect.StructField, key string) bool {
-		tag, _, _ := strings.Cut(f.Tag.Get(key), ",")
-		return tag == name
-	}
-	for _, match := range []func(reflect.StructField) bool{
-		func(f reflect.StructField) bool { return tagged(f, "expr") },
-		func(f reflect.StructField) bool { return tagged(f, "json") },
-		func(f reflect.StructField) bool { return strings.EqualFold(f.Name, name) },
-	} {
-		for i := range t.NumField() {
-			if f := t.Field(i); f.IsExported() && match(f) {
-				return f, true
-			}
+	byJSON, byName := -1, -1
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		if tagName(f.Tag, "expr") == name {
+			return f, true
+		}
+		if byJSON < 0 && tagName(f.Tag, "json") == name {
+			byJSON = i
+		}
+		if byName < 0 && strings.EqualFold(f.Name, name) {
+			byName = i
 		}
 	}
+	switch {
+	case byJSON >= 0:
+		return t.Field(byJSON), true
+	case byName >= 0:
+		return t.Field(byName), true
+	}
 	return reflect.StructField{}, false
+}
+
+func tagName(tag reflect.StructTag, key string) string {
+	name, _, _ := strings.Cut(tag.Get(key), ",")
+	return name
 }
 
 var timeType = reflect.TypeFor[time.Time]()

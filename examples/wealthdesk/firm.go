@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"time"
 
@@ -10,37 +11,47 @@ import (
 )
 
 // firm is the generated sample: clients in two source systems, their money,
-// and a year of stimuli and responses. Everything comes from one seed, so
-// the same flags give the same firm.
+// and a year of stimuli and responses. Everything comes from one seed, and
+// each client's records and responses from a generator of their own, so a
+// client's data can be produced on demand, in any order, on any core, and
+// nothing the size of all responses is ever held: memory follows clients.
 type firm struct {
+	seed      uint64
+	now       time.Time
 	ids       []string
-	records   map[string][]advisory.Record
-	revenue   map[string]float64
-	cost      map[string]float64
+	revenue   []float64
+	cost      []float64
 	settings  []engagement.Setting
 	stimuli   []engagement.Stimulus
-	responses []engagement.Response
+	stimTimes []int64 // unix seconds, by stimulus number
 }
 
 var names = []string{"Ada", "Bram", "Chen", "Dirk", "Eva", "Femke", "Gijs", "Hana", "Ivo", "Jasmijn", "Koen", "Lotte", "Mees", "Noor", "Omar", "Pien"}
 var surnames = []string{"Jansen", "de Vries", "Li", "Bakker", "Smit", "Visser", "Mulder", "de Boer", "Bos", "Peters"}
 
-func generate(seed uint64, n int, now time.Time) *firm {
+// generate makes a firm of n clients with about perClient responses each
+// over the year (the journey gets enough weekly stimuli for that).
+func generate(seed uint64, n, perClient int, now time.Time) *firm {
 	r := rand.New(rand.NewPCG(seed, 42))
-	f := &firm{records: map[string][]advisory.Record{}, revenue: map[string]float64{}, cost: map[string]float64{}}
-	f.journey(r, now)
+	f := &firm{seed: seed, now: now, ids: make([]string, n), revenue: make([]float64, n), cost: make([]float64, n)}
+	f.journey(max(2, (perClient*2+29)/30))
 	for i := range n {
-		id := fmt.Sprintf("c-%05d", i)
-		f.ids = append(f.ids, id)
-		f.client(r, id, now)
-		f.behaviour(r, id, now)
+		f.ids[i] = fmt.Sprintf("c-%05d", i)
+		f.revenue[i] = float64(200 + r.IntN(15000))
+		f.cost[i] = float64(300 + r.IntN(6000))
 	}
 	return f
 }
 
+// rng is client i's own generator of their records.
+func (f *firm) rng(i int) *rand.Rand {
+	return rand.New(rand.NewPCG(f.seed, uint64(i)<<4|1))
+}
+
 // journey is the firm's settings, from a social feed to an adviser
-// meeting, and a year of weekly stimuli.
-func (f *firm) journey(r *rand.Rand, now time.Time) {
+// meeting, and a year of weekly stimuli: perWeek of them, alternating
+// LinkedIn content and newsletters.
+func (f *firm) journey(perWeek int) {
 	f.settings = []engagement.Setting{
 		{ID: "linkedin", Kind: "social", Stage: engagement.PreSale, Depth: 1},
 		{ID: "newsletter", Kind: "inbox", Stage: engagement.PostSale, Depth: 2},
@@ -50,24 +61,33 @@ func (f *firm) journey(r *rand.Rand, now time.Time) {
 		{ID: "meeting", Kind: "meeting", Stage: engagement.PostSale, Depth: 5},
 	}
 	for w := range 52 {
-		at := now.AddDate(0, 0, -7*(52-w))
-		kind := []string{"post", "video", "article"}[w%3]
-		f.stimuli = append(f.stimuli,
-			engagement.Stimulus{ID: fmt.Sprint("li-", w), Setting: "linkedin", Kind: kind, Topic: []string{"pensions", "mortgages", "investing"}[w%3],
-				Campaign: "spring", Variant: []string{"a", "b"}[w%2], Time: at},
-			engagement.Stimulus{ID: fmt.Sprint("nl-", w), Setting: "newsletter", Kind: "newsletter", Topic: "investing", Time: at})
+		at := f.now.AddDate(0, 0, -7*(52-w))
+		for k := 0; k < perWeek; k += 2 {
+			kind := []string{"post", "video", "article"}[(w+k/2)%3]
+			f.stimuli = append(f.stimuli,
+				engagement.Stimulus{ID: fmt.Sprint("li-", w, "-", k/2), Setting: "linkedin", Kind: kind, Topic: []string{"pensions", "mortgages", "investing"}[(w+k/2)%3],
+					Campaign: "spring", Variant: []string{"a", "b"}[w%2], Time: at},
+				engagement.Stimulus{ID: fmt.Sprint("nl-", w, "-", k/2), Setting: "newsletter", Kind: "newsletter", Topic: "investing", Time: at})
+		}
+	}
+	for _, st := range f.stimuli {
+		f.stimTimes = append(f.stimTimes, st.Time.Unix())
 	}
 }
 
-func (f *firm) client(r *rand.Rand, id string, now time.Time) {
+// records is client i's file in the CRM and in the advice tool, which
+// disagree on some fields.
+func (f *firm) records(i int) []advisory.Record {
+	r, id, now := f.rng(i), f.ids[i], f.now
 	age := 22 + r.IntN(60)
 	birth := now.AddDate(-age, -r.IntN(12), -r.IntN(28))
 	name := names[r.IntN(len(names))] + " " + surnames[r.IntN(len(surnames))]
+	income := float64(25000 + r.IntN(160000))
 	crm := map[string]any{"client.id": id, "client.name": name, "client.birthDate": birth,
-		"client.income": float64(25000 + r.IntN(160000)), "client.riskProfile": []string{"defensive", "neutral", "offensive"}[r.IntN(3)]}
-	tool := map[string]any{"client.name": name, "client.birthDate": birth, "client.income": crm["client.income"]}
+		"client.income": income, "client.riskProfile": []string{"defensive", "neutral", "offensive"}[r.IntN(3)]}
+	tool := map[string]any{"client.name": name, "client.birthDate": birth, "client.income": income}
 	if r.IntN(5) == 0 { // the advice tool disagrees on some fields
-		tool["client.income"] = crm["client.income"].(float64) * (0.8 + r.Float64()*0.4)
+		tool["client.income"] = income * (0.8 + r.Float64()*0.4)
 		if r.IntN(2) == 0 {
 			tool["client.name"] = name[:1] + ". " + surnames[r.IntN(len(surnames))]
 		}
@@ -90,41 +110,105 @@ func (f *firm) client(r *rand.Rand, id string, now time.Time) {
 		tool["portfolio.drift"] = r.Float64() * 0.15
 	}
 	toolAsOf := now.AddDate(0, -r.IntN(30), 0)
-	f.records[id] = []advisory.Record{{Source: "crm", AsOf: now.AddDate(0, 0, -r.IntN(60)), Fields: crm}, {Source: "advice", AsOf: toolAsOf, Fields: tool}}
-	f.revenue[id] = float64(200 + r.IntN(15000))
-	f.cost[id] = float64(300 + r.IntN(6000))
+	return []advisory.Record{{Source: "crm", AsOf: now.AddDate(0, 0, -r.IntN(60)), Fields: crm}, {Source: "advice", AsOf: toolAsOf, Fields: tool}}
 }
 
-// behaviour gives each client a propensity and a year of responses. Videos
-// lose their pull in the last quarter, so change detection has a story.
-func (f *firm) behaviour(r *rand.Rand, id string, now time.Time) {
-	propensity := r.Float64()
-	fades := propensity > 0.7 && r.IntN(4) == 0 // a fan who stops
-	for _, st := range f.stimuli {
-		if r.Float64() > propensity*0.6 {
+// The response kinds and the settings a click lands in.
+var (
+	kinds        = []string{"like", "read", "click", "unsubscribe"}
+	clickTargets = []string{"website", "webinar", "meeting", "portal"}
+)
+
+// act is one generated response: stimulus number, kind and landing
+// setting (indexes into kinds and clickTargets; -1: the stimulus's own),
+// and unix time.
+type act struct {
+	stimulus, kind, target int
+	at                     int64
+}
+
+// behaviour yields client i's year of responses in time order. A client
+// has a propensity; some fans stop in the last two months; videos lose
+// their pull in the last quarter, so change detection has a story.
+func (f *firm) behaviour(i int, yield func(act) bool) bool {
+	// A year of responses per client is most of the generation work: draw
+	// from the PCG directly rather than through rand.Rand's interface.
+	r := rand.NewPCG(f.seed, uint64(i)<<4|2)
+	float := func() float64 { return float64(r.Uint64()>>11) * 0x1p-53 }
+	intN := func(n int) int { return int((r.Uint64() >> 32) * uint64(n) >> 32) }
+	now := f.now.Unix()
+	const day = 24 * 3600
+	propensity := float()
+	fades := propensity > 0.7 && intN(4) == 0 // a fan who stops
+	for s, st := range f.stimuli {
+		if float() > propensity*0.6 {
 			continue
 		}
-		recent := now.Sub(st.Time) < 90*24*time.Hour
-		if fades && now.Sub(st.Time) < 60*24*time.Hour {
+		age := now - f.stimTimes[s]
+		if fades && age < 60*day {
 			continue
 		}
-		at := st.Time.Add(time.Duration(r.IntN(72)) * time.Hour)
-		resp := engagement.Response{Client: id, Stimulus: st.ID, Kind: "like", Time: at}
+		a := act{stimulus: s, kind: 0, target: -1, at: f.stimTimes[s] + int64(intN(72))*3600}
 		escalate := propensity * 0.5
-		if st.Kind == "video" && recent {
+		if st.Kind == "video" && age < 90*day {
 			escalate *= 0.2
 		}
-		switch x := r.Float64(); {
+		switch x := float(); {
 		case x < escalate:
-			resp.Kind, resp.Setting = "click", []string{"website", "webinar", "meeting", "portal"}[r.IntN(4)]
+			a.kind, a.target = 2, intN(len(clickTargets))
 		case x > 0.985:
-			resp.Kind = "unsubscribe"
+			a.kind = 3
 		case st.Setting == "newsletter":
-			resp.Kind = "read"
+			a.kind = 1
 		}
-		if at.After(now) {
+		if a.at > now {
 			continue
 		}
-		f.responses = append(f.responses, resp)
+		if !yield(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// responses yields the responses of clients [from, to) by name.
+func (f *firm) responses(from, to int) iter.Seq[engagement.Response] {
+	return func(yield func(engagement.Response) bool) {
+		for i := from; i < to; i++ {
+			ok := f.behaviour(i, func(a act) bool {
+				resp := engagement.Response{Client: f.ids[i], Stimulus: f.stimuli[a.stimulus].ID, Kind: kinds[a.kind],
+					Time: time.Unix(a.at, 0).UTC()}
+				if a.target >= 0 {
+					resp.Setting = clickTargets[a.target]
+				}
+				return yield(resp)
+			})
+			if !ok {
+				return
+			}
+		}
+	}
+}
+
+// events yields the responses of clients [from, to) numbered for x, which
+// must index the firm's journey with kinds in the order of kinds.
+func (f *firm) events(x *engagement.Index, from, to int) iter.Seq[engagement.Event] {
+	var targets [4]uint16
+	for k, s := range clickTargets {
+		targets[k], _ = x.Setting(s)
+	}
+	return func(yield func(engagement.Event) bool) {
+		for i := from; i < to; i++ {
+			ok := f.behaviour(i, func(a act) bool {
+				e := engagement.Event{Client: uint32(i), Stimulus: uint32(a.stimulus), Kind: uint16(a.kind), Time: a.at}
+				if a.target >= 0 {
+					e.Setting = targets[a.target]
+				}
+				return yield(e)
+			})
+			if !ok {
+				return
+			}
+		}
 	}
 }

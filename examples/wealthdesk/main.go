@@ -13,13 +13,17 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -33,12 +37,15 @@ var frameworkRules []byte
 
 func main() {
 	clients := flag.Int("clients", 300, "how many clients the generated firm has")
+	perClient := flag.Int("responses", 30, "about how many responses each client gives in the year")
 	seed := flag.Uint64("seed", 1, "seed of the generated firm")
 	out := flag.String("out", filepath.Join(os.TempDir(), "wealthdesk"), "directory for the SVG pictures")
 	asJSON := flag.Bool("json", false, "print the whole result as JSON instead of the report")
 	flag.Parse()
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	res, err := run(generate(*seed, *clients, now), now)
+	start := time.Now()
+	f := generate(*seed, *clients, *perClient, now)
+	res, err := run(f, now)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -51,6 +58,7 @@ func main() {
 		return
 	}
 	report(os.Stdout, res)
+	fmt.Printf("\nRan %d clients and %d responses in %.1fs.\n", len(f.ids), res.Engagement.In, time.Since(start).Seconds())
 	if err := pictures(*out, res); err != nil {
 		log.Fatal(err)
 	}
@@ -85,29 +93,38 @@ var placementRules = []canvas.TypeRule{
 	{Type: "data.discrepancies", Base: canvas.Position{Urgency: 0.2}, Sensitivity: "clamp(0.2 + client.discrepancies * 0.08, 0, 1)"},
 }
 
+// run is the host's whole job. Each stage streams: engagement reads the
+// generated responses as numbered events, a shard per core; the client
+// files are consolidated and evaluated a shard per core; only what the
+// stages produce (one profile, file summary and the alerts per client) is
+// held.
 func run(f *firm, now time.Time) (*result, error) {
 	ctx := context.Background()
 	res := &result{}
-	policy := advisory.Policy{
-		Default: advisory.FieldPolicy{Sources: []string{"crm", "advice"}},
-		Fields: map[string]advisory.FieldPolicy{
-			"pension.coverage": {Sources: []string{"advice"}, MaxAge: 365 * 24 * time.Hour},
-			"client.income":    {Strategy: advisory.MostRecent},
-		},
-	}
+	n, shards := len(f.ids), runtime.GOMAXPROCS(0)
 	// Engagement: a year of responses, scored and searched for changes.
 	journey, err := engagement.NewJourney(f.settings, f.stimuli)
 	if err != nil {
 		return nil, err
 	}
-	book := engagement.Analyze(ctx, journey, slices.Values(f.responses), engagement.Options{AsOf: now})
+	x, err := engagement.NewIndex(journey, kinds...)
+	if err != nil {
+		return nil, err
+	}
+	parts := make([]iter.Seq[engagement.Event], shards)
+	for s := range parts {
+		parts[s] = f.events(x, s*n/shards, (s+1)*n/shards)
+	}
+	book := engagement.AnalyzeParallel(ctx, x, f.ids, parts, engagement.Options{AsOf: now})
 	res.Engagement = book.Report
 	res.Superfans = book.Superfans(engagement.SuperfanRule{})
 	res.AtRisk = book.AtRisk(engagement.AtRiskRule{})
 	res.Changes = book.Changes(0.01, 50)
-	res.Experiment = engagement.Compare(ctx, journey, slices.Values(f.responses), "spring", "a", 100, engagement.Classifier{})
-	scores := map[string]engagement.Score{}
-	for _, s := range book.Scores() {
+	// The A/B test of the spring campaign ran on a cohort of the book.
+	res.Experiment = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
+	scoreList := book.Scores()
+	scores := make(map[string]engagement.Score, len(scoreList))
+	for _, s := range scoreList {
 		scores[s.Client] = s
 	}
 	atRisk := map[string]bool{}
@@ -115,17 +132,16 @@ func run(f *firm, now time.Time) (*result, error) {
 		atRisk[a.Client] = true
 	}
 	// Segments: profitability × engagement, top 40% and top 50%.
-	var money []segment.Client
-	for _, id := range f.ids {
-		money = append(money, segment.Client{ID: id, Revenue: f.revenue[id], CostToServe: f.cost[id]})
+	money := make([]segment.Client, n)
+	for i, id := range f.ids {
+		money[i] = segment.Client{ID: id, Revenue: f.revenue[i], CostToServe: f.cost[i]}
 	}
-	scoreList := book.Scores()
 	seg, err := segment.Grid{Profit: segment.Top(0.4), Engagement: segment.Top(0.5)}.AssignAll(ctx, segment.WithScores(money, scoreList))
 	if err != nil {
 		return nil, err
 	}
 	res.Book, res.Summary = seg, segment.Summarize(seg.Assignments, money)
-	segOf := map[string]segment.Assignment{}
+	segOf := make(map[string]segment.Assignment, n)
 	for _, a := range seg.Assignments {
 		segOf[a.ClientID] = a
 	}
@@ -135,46 +151,100 @@ func run(f *firm, now time.Time) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var items []advisory.Item[advisory.File]
-	ctxs := map[string]placeCtx{}
-	for _, id := range f.ids {
-		c, err := advisory.Consolidate(id, f.records[id], policy)
-		if err != nil {
-			return nil, err
-		}
-		res.Stale = append(res.Stale, advisory.Staleness(c, policy, now)...)
-		file, err := advisory.NewFile(c)
-		if err != nil {
-			return nil, err
-		}
-		s := scores[id]
-		file.Engagement = &advisory.Engagement{Score: s.Total(), AtRisk: atRisk[id]}
-		file.Segment = &advisory.Segment{Name: string(segOf[id].Segment), Profit: segOf[id].Profit}
-		items = append(items, advisory.Item[advisory.File]{ClientID: id, File: file})
-		pc := placeCtx{Age: now.Year() - file.Client.BirthDate.Year(), Discrepancies: file.Discrepancies}
-		if file.Mortgage != nil {
-			pc.TermEnd = file.Mortgage.FixedTermEnd
-		}
-		ctxs[id] = pc
+	ctxs := make([]placeCtx, n)
+	stale := make([][]advisory.Alert, shards)
+	batches := make([]advisory.BatchResult, shards)
+	errs := make([]error, shards)
+	var wg sync.WaitGroup
+	for s := range shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			from, to := s*n/shards, (s+1)*n/shards
+			files := func(yield func(advisory.Item[advisory.File]) bool) {
+				for i := from; i < to; i++ {
+					id := f.ids[i]
+					c, err := advisory.Consolidate(id, f.records(i), policy)
+					if err != nil {
+						errs[s] = err
+						return
+					}
+					stale[s] = append(stale[s], advisory.Staleness(c, policy, now)...)
+					file, err := advisory.NewFile(c)
+					if err != nil {
+						errs[s] = err
+						return
+					}
+					file.Engagement = &advisory.Engagement{Score: scores[id].Total(), AtRisk: atRisk[id]}
+					file.Segment = &advisory.Segment{Name: string(segOf[id].Segment), Profit: segOf[id].Profit}
+					ctxs[i] = placeCtx{Age: now.Year() - file.Client.BirthDate.Year(), Discrepancies: file.Discrepancies}
+					if file.Mortgage != nil {
+						ctxs[i].TermEnd = file.Mortgage.FixedTermEnd
+					}
+					if !yield(advisory.Item[advisory.File]{ClientID: id, File: file}) {
+						return
+					}
+				}
+			}
+			batches[s] = fw.EvaluateAll(ctx, files, now, advisory.BatchOptions{Workers: 1})
+		}()
 	}
-	res.Alerts = fw.EvaluateAll(ctx, slices.Values(items), now, advisory.BatchOptions{})
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	res.Alerts = mergeBatches(batches, n, shards)
+	res.Stale = slices.Concat(stale...)
 	// The canvas: place, bundle and plan what the firm can deliver.
 	placement, err := canvas.NewPlacement[placeCtx](placementRules)
 	if err != nil {
 		return nil, err
 	}
 	policies := segment.DefaultPolicies()
-	planClients := map[string]canvas.Client[placeCtx]{}
+	planClients := make(map[string]canvas.Client[placeCtx], n)
 	for i, id := range f.ids {
-		consent := []canvas.Channel{canvas.Email, canvas.PortalNudge, canvas.ReviewMeeting, canvas.AdviserMeeting, canvas.PhoneAdviser, canvas.Newsletter}
-		if i%3 == 0 {
-			consent = append(consent, canvas.AppPush)
+		consent := consentAll
+		if i%3 != 0 {
+			consent = consentAll[:len(consentAll)-1]
 		}
-		planClients[id] = canvas.Client[placeCtx]{ID: id, Context: ctxs[id], Consent: consent, Policy: policies[segOf[id].Segment], TouchesUsed: i % 15}
+		planClients[id] = canvas.Client[placeCtx]{ID: id, Context: ctxs[i], Consent: consent, Policy: policies[segOf[id].Segment], TouchesUsed: i % 15}
 	}
 	alerts := append(slices.Clone(res.Alerts.Alerts), res.Stale...)
-	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, len(f.ids)/8)}).Plan(alerts, planClients)
+	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).Plan(alerts, planClients)
 	return res, nil
+}
+
+// policy is the firm's source of truth per field.
+var policy = advisory.Policy{
+	Default: advisory.FieldPolicy{Sources: []string{"crm", "advice"}},
+	Fields: map[string]advisory.FieldPolicy{
+		"pension.coverage": {Sources: []string{"advice"}, MaxAge: 365 * 24 * time.Hour},
+		"client.income":    {Strategy: advisory.MostRecent},
+	},
+}
+
+// consentAll is the channels clients consent to; one in three also allows
+// app pushes (the last). Clients share the slice, which planning only
+// reads.
+var consentAll = []canvas.Channel{canvas.Email, canvas.PortalNudge, canvas.ReviewMeeting, canvas.AdviserMeeting,
+	canvas.PhoneAdviser, canvas.Newsletter, canvas.AppPush}
+
+// mergeBatches joins the shards' results in shard order, which is client
+// order: the same result one batch over all files would give.
+func mergeBatches(batches []advisory.BatchResult, n, shards int) advisory.BatchResult {
+	var out advisory.BatchResult
+	for s, b := range batches {
+		out.Alerts = append(out.Alerts, b.Alerts...)
+		for _, fe := range b.Failed {
+			fe.Index += s * n / shards
+			out.Failed = append(out.Failed, fe)
+		}
+		out.Counts.In += b.Counts.In
+		out.Counts.OK += b.Counts.OK
+		out.Counts.Failed += b.Counts.Failed
+		out.Counts.Cancelled += b.Counts.Cancelled
+	}
+	return out
 }
 
 func report(w io.Writer, r *result) {

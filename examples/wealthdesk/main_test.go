@@ -11,11 +11,11 @@ import (
 // The sample run is deterministic and accounts for everything it was given.
 func TestRunDeterministicAndAccounted(t *testing.T) {
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	a, err := run(generate(7, 120, now), now)
+	a, err := run(generate(7, 120, 30, now), now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := run(generate(7, 120, now), now)
+	b, err := run(generate(7, 120, 30, now), now)
 	if err != nil {
 		t.Fatal(err)
 	}
