@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -316,5 +318,44 @@ func TestFrameworkErrorsNameTheRule(t *testing.T) {
 	var de *dsl.Error
 	if !errors.As(err, &de) || de.RuleID != "r" || de.Line != 4 || de.Suggestion != "mortgage.rate" {
 		t.Errorf("got %v", err)
+	}
+}
+
+// A Decoder decodes exactly as Decode does, errors included, and is safe to
+// share between goroutines.
+func TestDecoderMatchesDecode(t *testing.T) {
+	d, err := advisory.NewDecoder[hostFile]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := []map[string]any{
+		{"client.name": "Ada", "client.age": 31.0, "client.cash": 12, "loan.end": "2027-01-31"},
+		{"client.nope": 1, "client.age": 1.5, "client.name": 3},
+		{"Client.Name": "by Go name", "loan.end.year": 2027, "loan": 1},
+		{},
+	}
+	var wg sync.WaitGroup
+	for _, fields := range records {
+		c := advisory.Consolidated{Fields: fields}
+		var want hostFile
+		wantErr := advisory.Decode(c, &want)
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var got hostFile
+				gotErr := d.Decode(c, &got)
+				if diff := cmp.Diff(want, got); diff != "" || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+					t.Errorf("%v: Decoder gave %v, Decode %v\n%s", fields, gotErr, wantErr, diff)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	if _, err := advisory.NewDecoder[int](); err == nil {
+		t.Error("NewDecoder[int]: want an error")
+	}
+	if err := d.Decode(advisory.Consolidated{}, nil); err == nil {
+		t.Error("Decode into nil: want an error")
 	}
 }

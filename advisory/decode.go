@@ -30,6 +30,41 @@ func Decode(c Consolidated, dst any) error {
 	if root.Kind() != reflect.Pointer || root.IsNil() || root.Elem().Kind() != reflect.Struct {
 		return &DecodeError{Field: "", Msg: fmt.Sprintf("destination %T is not a pointer to a struct", dst)}
 	}
+	return decode(c, root.Elem(), &fieldIndex{types: map[reflect.Type]*structFields{}})
+}
+
+// Decoder is [Decode] for one destination type, with the type's fields
+// indexed once: a host decoding a million records builds one with
+// [NewDecoder]. It is immutable and safe for concurrent use.
+type Decoder[T any] struct{ index *fieldIndex }
+
+// NewDecoder indexes T, which must be a struct type, and the struct types
+// its fields reach.
+func NewDecoder[T any]() (*Decoder[T], error) {
+	t := reflect.TypeFor[T]()
+	if t.Kind() != reflect.Struct {
+		return nil, &DecodeError{Field: "", Msg: fmt.Sprintf("destination %s is not a struct", t)}
+	}
+	return &Decoder[T]{index: indexOf(t)}, nil
+}
+
+// indexOf indexes a struct type and all it reaches, frozen.
+func indexOf(t reflect.Type) *fieldIndex {
+	index := &fieldIndex{types: map[reflect.Type]*structFields{}}
+	index.addAll(t)
+	index.frozen = true
+	return index
+}
+
+// Decode writes a consolidated record into dst, as [Decode] does.
+func (d *Decoder[T]) Decode(c Consolidated, dst *T) error {
+	if dst == nil {
+		return &DecodeError{Field: "", Msg: "nil destination"}
+	}
+	return decode(c, reflect.ValueOf(dst).Elem(), d.index)
+}
+
+func decode(c Consolidated, root reflect.Value, index *fieldIndex) error {
 	fields := make([]string, 0, len(c.Fields))
 	for f := range c.Fields {
 		fields = append(fields, f)
@@ -37,22 +72,23 @@ func Decode(c Consolidated, dst any) error {
 	slices.Sort(fields)
 	var errs []error
 	for _, f := range fields {
-		if err := set(root.Elem(), f, c.Fields[f]); err != nil {
+		if err := set(root, f, c.Fields[f], index); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return joinErrors(errs)
 }
 
-func set(v reflect.Value, path string, value any) error {
-	segs := strings.Split(path, ".")
-	for i, seg := range segs {
-		f, ok := fieldNamed(v.Type(), seg)
+func set(v reflect.Value, path string, value any, index *fieldIndex) error {
+	rest := path
+	for i := 0; ; i++ {
+		seg, tail, more := strings.Cut(rest, ".")
+		f, ok := index.field(v.Type(), seg)
 		if !ok {
 			return &DecodeError{Field: path, Msg: fmt.Sprintf("%s has no field %s", v.Type(), seg)}
 		}
-		v = v.FieldByIndex(f.Index)
-		if i == len(segs)-1 {
+		v = v.Field(f)
+		if !more {
 			break
 		}
 		if v.Kind() == reflect.Pointer {
@@ -62,39 +98,81 @@ func set(v reflect.Value, path string, value any) error {
 			v = v.Elem()
 		}
 		if v.Kind() != reflect.Struct {
-			return &DecodeError{Field: path, Msg: fmt.Sprintf("%s is not a struct", strings.Join(segs[:i+1], "."))}
+			return &DecodeError{Field: path, Msg: fmt.Sprintf("%s is not a struct", path[:len(path)-len(rest)+len(seg)])}
 		}
+		rest = tail
 	}
 	return assign(v, path, value)
 }
 
-// fieldNamed finds the field a path segment names: by its expr tag, else
-// its json tag, else its name in any case. One pass over the fields: it
-// runs for every field of every record.
-func fieldNamed(t reflect.Type, name string) (reflect.StructField, bool) {
-	byJSON, byName := -1, -1
+// fieldIndex maps each struct type to the names a path segment may use
+// for its fields. Decode grows one per call; a Decoder's is built whole by
+// NewDecoder and frozen: it is only read after, so it is safe to share.
+type fieldIndex struct {
+	types  map[reflect.Type]*structFields
+	frozen bool
+}
+
+// structFields is one struct's exported fields by expr tag, json tag and
+// lower-cased Go name: the order in which a segment is matched.
+type structFields struct{ byExpr, byJSON, byName map[string]int }
+
+func (x *fieldIndex) field(t reflect.Type, seg string) (int, bool) {
+	sf := x.types[t]
+	if sf == nil {
+		if x.frozen {
+			// Unreachable from the decoder's type: set walks only
+			// through struct fields and pointers, which addAll follows.
+			return 0, false
+		}
+		sf = x.add(t)
+	}
+	if i, ok := sf.byExpr[seg]; ok {
+		return i, true
+	}
+	if i, ok := sf.byJSON[seg]; ok {
+		return i, true
+	}
+	i, ok := sf.byName[strings.ToLower(seg)]
+	return i, ok
+}
+
+func (x *fieldIndex) add(t reflect.Type) *structFields {
+	sf := &structFields{byExpr: map[string]int{}, byJSON: map[string]int{}, byName: map[string]int{}}
+	first := func(m map[string]int, name string, i int) {
+		if _, taken := m[name]; name != "" && !taken {
+			m[name] = i
+		}
+	}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if !f.IsExported() {
 			continue
 		}
-		if tagName(f.Tag, "expr") == name {
-			return f, true
+		first(sf.byExpr, tagName(f.Tag, "expr"), i)
+		first(sf.byJSON, tagName(f.Tag, "json"), i)
+		first(sf.byName, strings.ToLower(f.Name), i)
+	}
+	x.types[t] = sf
+	return sf
+}
+
+// addAll indexes t and every struct type its fields reach, through
+// pointers, so that lookups never add.
+func (x *fieldIndex) addAll(t reflect.Type) {
+	if x.types[t] != nil {
+		return
+	}
+	x.add(t)
+	for i := range t.NumField() {
+		ft := t.Field(i).Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
 		}
-		if byJSON < 0 && tagName(f.Tag, "json") == name {
-			byJSON = i
-		}
-		if byName < 0 && strings.EqualFold(f.Name, name) {
-			byName = i
+		if ft.Kind() == reflect.Struct {
+			x.addAll(ft)
 		}
 	}
-	switch {
-	case byJSON >= 0:
-		return t.Field(byJSON), true
-	case byName >= 0:
-		return t.Field(byName), true
-	}
-	return reflect.StructField{}, false
 }
 
 func tagName(tag reflect.StructTag, key string) string {

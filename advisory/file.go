@@ -1,6 +1,9 @@
 package advisory
 
-import "time"
+import (
+	"reflect"
+	"time"
+)
 
 // File is a ready client file for hosts without a type of their own: the
 // client, household, products, and summaries from the engagement and segment
@@ -85,11 +88,14 @@ type Segment struct {
 	Profit float64 `json:"profit" expr:"profit"`
 }
 
+// fileDecoder has File's fields indexed once; it is only read after.
+var fileDecoder = &Decoder[File]{index: indexOf(reflect.TypeFor[File]())}
+
 // NewFile decodes a consolidated record into a [File], with Discrepancies
 // set from its conflicts.
 func NewFile(c Consolidated) (File, error) {
 	var f File
-	err := Decode(c, &f)
+	err := fileDecoder.Decode(c, &f)
 	f.Discrepancies = len(c.Conflicts)
 	if f.Client.ID == "" {
 		f.Client.ID = c.ClientID

@@ -41,6 +41,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed of the generated firm")
 	out := flag.String("out", filepath.Join(os.TempDir(), "wealthdesk"), "directory for the SVG pictures")
 	asJSON := flag.Bool("json", false, "print the whole result as JSON instead of the report")
+	verbose := flag.Bool("v", false, "print how long each stage took")
 	flag.Parse()
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	start := time.Now()
@@ -59,6 +60,11 @@ func main() {
 	}
 	report(os.Stdout, res)
 	fmt.Printf("\nRan %d clients and %d responses in %.1fs.\n", len(f.ids), res.Engagement.In, time.Since(start).Seconds())
+	if *verbose {
+		for _, s := range res.Stages {
+			fmt.Printf("  %-55s %6.2fs\n", s.Name, s.Took.Seconds())
+		}
+	}
 	if err := pictures(*out, res); err != nil {
 		log.Fatal(err)
 	}
@@ -77,6 +83,22 @@ type result struct {
 	Alerts     advisory.BatchResult  `json:"alerts"`
 	Stale      []advisory.Alert      `json:"stale"`
 	Plan       canvas.Plan           `json:"plan"`
+	// Stages is how long each stage took, for -v; not part of the
+	// (deterministic) result.
+	Stages []stage `json:"-"`
+}
+
+// stage is one timed stage of the run.
+type stage struct {
+	Name string
+	Took time.Duration
+}
+
+// lap records the time since the previous lap as the named stage.
+func (r *result) lap(name string, since *time.Time) {
+	now := time.Now()
+	r.Stages = append(r.Stages, stage{name, now.Sub(*since)})
+	*since = now
 }
 
 // placeCtx is what the canvas's granulation rules read about a client.
@@ -102,6 +124,7 @@ func run(f *firm, now time.Time) (*result, error) {
 	ctx := context.Background()
 	res := &result{}
 	n, shards := len(f.ids), runtime.GOMAXPROCS(0)
+	clock := time.Now()
 	// Engagement: a year of responses, scored and searched for changes.
 	journey, err := engagement.NewJourney(f.settings, f.stimuli)
 	if err != nil {
@@ -116,12 +139,14 @@ func run(f *firm, now time.Time) (*result, error) {
 		parts[s] = f.events(x, s*n/shards, (s+1)*n/shards)
 	}
 	book := engagement.AnalyzeParallel(ctx, x, f.ids, parts, engagement.Options{AsOf: now})
+	res.lap("engagement: generate and score responses", &clock)
 	res.Engagement = book.Report
 	res.Superfans = book.Superfans(engagement.SuperfanRule{})
 	res.AtRisk = book.AtRisk(engagement.AtRiskRule{})
 	res.Changes = book.Changes(0.01, 50)
 	// The A/B test of the spring campaign ran on a cohort of the book.
 	res.Experiment = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
+	res.lap("engagement: superfans, at risk, changes, experiment", &clock)
 	scoreList := book.Scores()
 	scores := make(map[string]engagement.Score, len(scoreList))
 	for _, s := range scoreList {
@@ -145,6 +170,7 @@ func run(f *firm, now time.Time) (*result, error) {
 	for _, a := range seg.Assignments {
 		segOf[a.ClientID] = a
 	}
+	res.lap("segments", &clock)
 	// Client files: consolidated, enriched with the engagement and segment
 	// summaries, then the advisory framework over the book.
 	fw, err := advisory.Compile[advisory.File](frameworkRules)
@@ -195,6 +221,7 @@ func run(f *firm, now time.Time) (*result, error) {
 	}
 	res.Alerts = mergeBatches(batches, n, shards)
 	res.Stale = slices.Concat(stale...)
+	res.lap("files: generate, consolidate, evaluate the framework", &clock)
 	// The canvas: place, bundle and plan what the firm can deliver.
 	placement, err := canvas.NewPlacement[placeCtx](placementRules)
 	if err != nil {
@@ -210,7 +237,9 @@ func run(f *firm, now time.Time) (*result, error) {
 		planClients[id] = canvas.Client[placeCtx]{ID: id, Context: ctxs[i], Consent: consent, Policy: policies[segOf[id].Segment], TouchesUsed: i % 15}
 	}
 	alerts := append(slices.Clone(res.Alerts.Alerts), res.Stale...)
+	res.lap("canvas: clients", &clock)
 	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).Plan(alerts, planClients)
+	res.lap("canvas: plan", &clock)
 	return res, nil
 }
 
