@@ -62,8 +62,12 @@ func (e *RecordError) Unwrap() error { return e.Err }
 // records of one source are taken as versions, the latest as-of winning.
 // A record with a value of an unsupported type is an error naming it.
 func Consolidate(clientID string, records []Record, p Policy) (Consolidated, error) {
-	c := Consolidated{ClientID: clientID, Fields: map[string]any{}, Provenance: map[string]Provenance{}}
-	byField := map[string][]SourceValue{}
+	n := 0
+	for _, r := range records {
+		n = max(n, len(r.Fields))
+	}
+	c := Consolidated{ClientID: clientID, Fields: make(map[string]any, n), Provenance: make(map[string]Provenance, n)}
+	byField := make(map[string][]SourceValue, n)
 	for _, r := range records {
 		for field, v := range r.Fields {
 			if err := checkValue(v); err != nil {
@@ -90,14 +94,28 @@ func Consolidate(clientID string, records []Record, p Policy) (Consolidated, err
 
 // latestPerSource keeps each source's latest value, sorted by source name.
 func latestPerSource(vals []SourceValue) []SourceValue {
+	if len(vals) < 2 {
+		return vals
+	}
 	slices.SortFunc(vals, func(a, b SourceValue) int {
-		return cmp.Or(cmp.Compare(a.Source, b.Source), b.AsOf.Compare(a.AsOf), cmp.Compare(fmt.Sprint(a.Value), fmt.Sprint(b.Value)))
+		if c := cmp.Compare(a.Source, b.Source); c != 0 {
+			return c
+		}
+		if c := b.AsOf.Compare(a.AsOf); c != 0 {
+			return c
+		}
+		// One source, two values as of the same time: any order is as
+		// good, but it must not depend on the records' order.
+		return cmp.Compare(fmt.Sprint(a.Value), fmt.Sprint(b.Value))
 	})
 	return slices.CompactFunc(vals, func(a, b SourceValue) bool { return a.Source == b.Source })
 }
 
 // choose applies the field's strategy to its values (one per source).
 func choose(vals []SourceValue, fp FieldPolicy) SourceValue {
+	if len(vals) == 1 {
+		return vals[0]
+	}
 	rank := func(source string) int {
 		if i := slices.Index(fp.Sources, source); i >= 0 {
 			return i
