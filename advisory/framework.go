@@ -114,11 +114,25 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 		alerts, err := f.Evaluate(it.ClientID, it.File, now)
 		return out{it.ClientID, alerts}, err
 	}
+	// Each file's alerts are kept as they come and copied into one slice
+	// of the final size at the end: appending them one file at a time
+	// would copy a million alerts over and over as the slice grows.
+	var parts [][]Alert
+	total := 0
 	res.Counts = batch.Run(ctx, files, eval, func(i int, o out, err error) {
-		res.Alerts = append(res.Alerts, o.alerts...)
+		if len(o.alerts) > 0 {
+			parts = append(parts, o.alerts)
+			total += len(o.alerts)
+		}
 		if err != nil && !errors.Is(err, ctx.Err()) {
 			res.Failed = append(res.Failed, FileError{Index: i, ClientID: o.id, Err: err, Message: err.Error()})
 		}
 	}, batch.Options{Workers: opts.Workers, Progress: opts.Progress})
+	if total > 0 {
+		res.Alerts = make([]Alert, 0, total)
+		for _, p := range parts {
+			res.Alerts = append(res.Alerts, p...)
+		}
+	}
 	return res
 }

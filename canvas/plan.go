@@ -154,8 +154,10 @@ type contact struct {
 type rank struct {
 	urgency, sensitivity float64
 	within               time.Duration
+	client               int32 // the client's state; in a large tie, its place in id order
 	contact              int32
 	quadrant             Quadrant
+	channel              Channel
 }
 
 // Plan places the alerts, bundles them per client and channel, orders the
@@ -228,24 +230,10 @@ func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[C
 		if c.n > 1 {
 			slices.SortFunc(items[c.first:c.first+c.n], itemOrder)
 		}
-		ranks[k] = rank{urgency: c.urgency, sensitivity: c.sensitivity, within: c.within, contact: int32(k), quadrant: c.quadrant}
+		ranks[k] = rank{urgency: c.urgency, sensitivity: c.sensitivity, within: c.within, client: c.client,
+			contact: int32(k), quadrant: c.quadrant, channel: c.channel}
 	}
-	tie := func(a, b *rank) int { return contactTie(contacts, items, st, a.contact, b.contact) }
-	slices.SortFunc(ranks, func(a, b rank) int {
-		if a.quadrant != b.quadrant {
-			return cmp.Compare(a.quadrant, b.quadrant)
-		}
-		if a.urgency != b.urgency {
-			return cmp.Compare(b.urgency, a.urgency)
-		}
-		if a.sensitivity != b.sensitivity {
-			return cmp.Compare(b.sensitivity, a.sensitivity)
-		}
-		if a.within != b.within {
-			return cmp.Compare(a.within, b.within)
-		}
-		return tie(&a, &b)
-	})
+	sortRanks(ranks, contacts, items, st)
 	p.schedule(ranks, contacts, items, st, &plan)
 	return plan
 }
@@ -280,6 +268,29 @@ type clientState[Ctx any] struct {
 	pushes    []int32
 	// contact is the index+1 of the client's bundled contact per channel.
 	contact [len(channelNames)]int32
+}
+
+// idOrder gives each client state its place in client id order, so the
+// contact order compares integers, not strings. Clients usually arrive in
+// id order already (the advisory batch keeps its files' order), which is
+// checked first.
+func (st *planState[Ctx]) idOrder() []int32 {
+	order := make([]int32, len(st.states))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sorted := true
+	for i := 1; i < len(st.states) && sorted; i++ {
+		sorted = st.states[i-1].id <= st.states[i].id
+	}
+	if !sorted {
+		slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(st.states[a].id, st.states[b].id) })
+	}
+	place := make([]int32, len(order))
+	for p, i := range order {
+		place[i] = int32(p)
+	}
+	return place
 }
 
 func (st *planState[Ctx]) client(id string) (int32, bool) {
@@ -363,21 +374,71 @@ func itemOrder(a, b Item) int {
 	return cmp.Compare(a.Alert.Path, b.Alert.Path)
 }
 
-// contactTie orders two contacts whose quadrant, urgency, sensitivity and
-// due are equal: by client id, channel, first item, then creation order,
-// which follows the alerts'.
-func contactTie[Ctx any](contacts []contact, items []Item, st *planState[Ctx], i, j int32) int {
-	a, b := &contacts[i], &contacts[j]
-	if c := cmp.Compare(st.states[a.client].id, st.states[b.client].id); c != 0 {
-		return c
+// sortRanks puts the contacts in plan order. The numbers (quadrant,
+// urgency, sensitivity, due) decide most pairs; contacts equal on all of
+// them are ordered by client id, channel, first item and creation order.
+// Rule outputs are often a few round values, so ties can be most of a
+// plan: then every client gets its place in id order once, and ties
+// compare integers; when ties are few, they compare the ids.
+func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *planState[Ctx]) {
+	same := func(a, b *rank) bool {
+		return a.quadrant == b.quadrant && a.urgency == b.urgency && a.sensitivity == b.sensitivity && a.within == b.within
 	}
-	if a.channel != b.channel {
-		return cmp.Compare(a.channel, b.channel)
+	slices.SortFunc(ranks, func(a, b rank) int {
+		if a.quadrant != b.quadrant {
+			return cmp.Compare(a.quadrant, b.quadrant)
+		}
+		if a.urgency != b.urgency {
+			return cmp.Compare(b.urgency, a.urgency)
+		}
+		if a.sensitivity != b.sensitivity {
+			return cmp.Compare(b.sensitivity, a.sensitivity)
+		}
+		if a.within != b.within {
+			return cmp.Compare(a.within, b.within)
+		}
+		return cmp.Compare(a.contact, b.contact)
+	})
+	var runs [][2]int
+	tied := 0
+	for i := 0; i < len(ranks); {
+		j := i + 1
+		for j < len(ranks) && same(&ranks[i], &ranks[j]) {
+			j++
+		}
+		if j-i > 1 {
+			runs = append(runs, [2]int{i, j})
+			tied += j - i
+		}
+		i = j
 	}
-	if c := itemOrder(items[a.first], items[b.first]); c != 0 {
-		return c
+	if tied == 0 {
+		return
 	}
-	return cmp.Compare(i, j)
+	clientOrder := func(a, b *rank) int { return cmp.Compare(st.states[a.client].id, st.states[b.client].id) }
+	if tied*8 > len(ranks) {
+		place := st.idOrder()
+		for _, r := range runs {
+			for i := r[0]; i < r[1]; i++ {
+				ranks[i].client = place[ranks[i].client]
+			}
+		}
+		clientOrder = func(a, b *rank) int { return cmp.Compare(a.client, b.client) }
+	}
+	for _, r := range runs {
+		slices.SortFunc(ranks[r[0]:r[1]], func(a, b rank) int {
+			if c := clientOrder(&a, &b); c != 0 {
+				return c
+			}
+			if a.channel != b.channel {
+				return cmp.Compare(a.channel, b.channel)
+			}
+			if c := itemOrder(items[contacts[a.contact].first], items[contacts[b.contact].first]); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.contact, b.contact)
+		})
+	}
 }
 
 // schedule places contacts in order, each in the earliest period that

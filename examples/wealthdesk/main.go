@@ -236,7 +236,7 @@ func run(f *firm, now time.Time) (*result, error) {
 		}
 		planClients[id] = canvas.Client[placeCtx]{ID: id, Context: ctxs[i], Consent: consent, Policy: policies[segOf[id].Segment], TouchesUsed: i % 15}
 	}
-	alerts := append(slices.Clone(res.Alerts.Alerts), res.Stale...)
+	alerts := slices.Concat(res.Alerts.Alerts, res.Stale)
 	res.lap("canvas: clients", &clock)
 	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).Plan(alerts, planClients)
 	res.lap("canvas: plan", &clock)
@@ -262,6 +262,11 @@ var consentAll = []canvas.Channel{canvas.Email, canvas.PortalNudge, canvas.Revie
 // order: the same result one batch over all files would give.
 func mergeBatches(batches []advisory.BatchResult, n, shards int) advisory.BatchResult {
 	var out advisory.BatchResult
+	total := 0
+	for _, b := range batches {
+		total += len(b.Alerts)
+	}
+	out.Alerts = make([]advisory.Alert, 0, total)
 	for s, b := range batches {
 		out.Alerts = append(out.Alerts, b.Alerts...)
 		for _, fe := range b.Failed {
