@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -253,6 +254,15 @@ func TestPropertyPlan(t *testing.T) {
 		if d := cmp.Diff(plan.FollowUps, again.FollowUps); d != "" {
 			t.Fatalf("input order changed the plan:\n%s", d)
 		}
+		// The documented order: quadrant, urgency and sensitivity (higher
+		// first), due, client id, channel.
+		for k := 1; k < len(plan.FollowUps); k++ {
+			a, b := plan.FollowUps[k-1], plan.FollowUps[k]
+			if c := cmpOr(cmpInt(int(a.Quadrant), int(b.Quadrant)), cmpFloat(b.Urgency, a.Urgency), cmpFloat(b.Sensitivity, a.Sensitivity),
+				a.Due.Compare(b.Due), strings.Compare(a.ClientID, b.ClientID), cmpInt(int(a.Channel), int(b.Channel))); c > 0 {
+				t.Fatalf("follow-ups %d and %d out of order:\n%+v\n%+v", k-1, k, a, b)
+			}
+		}
 		pushes := map[[2]any]int{}
 		touches := map[string]int{}
 		for _, f := range plan.FollowUps {
@@ -300,4 +310,25 @@ func slotOf(plan canvas.Plan, a advisory.Alert) (canvas.FollowUp, bool) {
 		}
 	}
 	return canvas.FollowUp{}, false
+}
+
+func cmpOr(cs ...int) int {
+	for _, c := range cs {
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+func cmpInt(a, b int) int { return a - b }
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }

@@ -415,20 +415,24 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 	if tied == 0 {
 		return
 	}
-	clientOrder := func(a, b *rank) int { return cmp.Compare(st.states[a.client].id, st.states[b.client].id) }
-	if tied*8 > len(ranks) {
+	byPlace := tied*8 > len(ranks)
+	if byPlace {
 		place := st.idOrder()
 		for _, r := range runs {
 			for i := r[0]; i < r[1]; i++ {
 				ranks[i].client = place[ranks[i].client]
 			}
 		}
-		clientOrder = func(a, b *rank) int { return cmp.Compare(a.client, b.client) }
 	}
 	for _, r := range runs {
 		slices.SortFunc(ranks[r[0]:r[1]], func(a, b rank) int {
-			if c := clientOrder(&a, &b); c != 0 {
-				return c
+			if a.client != b.client {
+				if byPlace {
+					return cmp.Compare(a.client, b.client)
+				}
+				if c := cmp.Compare(st.states[a.client].id, st.states[b.client].id); c != 0 {
+					return c
+				}
 			}
 			if a.channel != b.channel {
 				return cmp.Compare(a.channel, b.channel)
