@@ -166,3 +166,40 @@ func BenchmarkScoreParallel(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(events))*float64(b.N)/b.Elapsed().Seconds(), "responses/s")
 }
+
+// BenchmarkChanges10MEvents is BenchmarkChanges10M on the numbered path:
+// ten million events generated as they stream (generation included) from
+// 200k clients, then the changed content groups.
+func BenchmarkChanges10MEvents(b *testing.B) {
+	j := benchJourney(b)
+	x, err := engagement.NewIndex(j, "like", "share", "click", "read", "unfollow")
+	if err != nil {
+		b.Fatal(err)
+	}
+	const clients = 200_000
+	names := make([]string, clients)
+	for i := range names {
+		names[i] = fmt.Sprint("client-", i)
+	}
+	meeting, _ := x.Setting("meeting")
+	events := func(yield func(engagement.Event) bool) {
+		r := rand.NewPCG(7, 9)
+		for range 10_000_000 {
+			v := r.Uint64()
+			e := engagement.Event{Client: uint32(v % clients), Stimulus: uint32(v >> 20 % 200), Kind: uint16(v >> 30 % 5),
+				Time: asOf.Unix() - int64(v>>40%(700*24))*3600}
+			if e.Kind == 2 {
+				e.Setting = meeting
+			}
+			if !yield(e) {
+				return
+			}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		book := engagement.AnalyzeEvents(context.Background(), x, names, events, engagement.Options{AsOf: asOf})
+		_ = book.Changes(0.01, 100)
+	}
+	b.ReportMetric(10e6*float64(b.N)/b.Elapsed().Seconds(), "responses/s")
+}
