@@ -97,3 +97,30 @@ func BenchmarkFramework100x100k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkConsolidateFile merges a client's CRM and advice-tool records
+// (20 fields, five in conflict) and decodes the result into a File: the
+// per-client cost of preparing files before a framework runs.
+func BenchmarkConsolidateFile(b *testing.B) {
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	crm := advisory.Record{Source: "crm", AsOf: at, Fields: map[string]any{"client.id": "c-1", "client.name": "Ada Jansen",
+		"client.birthDate": at.AddDate(-40, 0, 0), "client.income": 85000.0, "client.riskProfile": "neutral",
+		"household.members": 4, "household.income": 120000.0, "home.propertyValue": 450000.0, "home.cover": 400000.0}}
+	tool := advisory.Record{Source: "advice", AsOf: at.AddDate(0, -3, 0), Fields: map[string]any{"client.name": "A. Jansen",
+		"client.birthDate": at.AddDate(-40, 0, 0), "client.income": 80000.0, "mortgage.fixedTermEnd": at.AddDate(1, 0, 0),
+		"mortgage.rate": 0.031, "mortgage.balance": 310000.0, "pension.coverage": 0.62, "home.propertyValue": 460000.0,
+		"home.cover": 400000.0, "portfolio.value": 120000.0, "portfolio.drift": 0.04}}
+	records := []advisory.Record{crm, tool}
+	policy := advisory.Policy{Default: advisory.FieldPolicy{Sources: []string{"crm", "advice"}},
+		Fields: map[string]advisory.FieldPolicy{"client.income": {Strategy: advisory.MostRecent}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := advisory.Consolidate("c-1", records, policy)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := advisory.NewFile(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -62,30 +62,44 @@ func (e *RecordError) Unwrap() error { return e.Err }
 // records of one source are taken as versions, the latest as-of winning.
 // A record with a value of an unsupported type is an error naming it.
 func Consolidate(clientID string, records []Record, p Policy) (Consolidated, error) {
+	// Sized for every field of every record, so the maps never grow.
 	n := 0
 	for _, r := range records {
-		n = max(n, len(r.Fields))
+		n += len(r.Fields)
 	}
 	c := Consolidated{ClientID: clientID, Fields: make(map[string]any, n), Provenance: make(map[string]Provenance, n)}
-	byField := make(map[string][]SourceValue, n)
-	for _, r := range records {
+	// Each field is settled when first met: its values are looked up in
+	// this and the later records directly, so no per-field lists are
+	// built; an earlier record having the field means it is settled.
+	vals := make([]SourceValue, 0, len(records))
+	for ri, r := range records {
+	fields:
 		for field, v := range r.Fields {
 			if err := checkValue(v); err != nil {
 				return c, &RecordError{ClientID: clientID, Source: r.Source, Field: field, Err: err}
 			}
-			if !empty(v) {
-				byField[field] = append(byField[field], SourceValue{Source: r.Source, AsOf: r.AsOf, Value: v})
+			for _, earlier := range records[:ri] {
+				if _, ok := earlier.Fields[field]; ok {
+					continue fields
+				}
 			}
-		}
-	}
-	for field, vals := range byField {
-		vals = latestPerSource(vals)
-		fp := p.For(field)
-		chosen := choose(vals, fp)
-		c.Fields[field] = chosen.Value
-		c.Provenance[field] = Provenance{Source: chosen.Source, AsOf: chosen.AsOf}
-		if fp.Strategy != FirstNonEmpty && disagree(vals) {
-			c.Conflicts = append(c.Conflicts, Conflict{Field: field, Chosen: chosen.Source, Values: vals})
+			vals = vals[:0]
+			for _, later := range records[ri:] {
+				if v, ok := later.Fields[field]; ok && !empty(v) {
+					vals = append(vals, SourceValue{Source: later.Source, AsOf: later.AsOf, Value: v})
+				}
+			}
+			if len(vals) == 0 {
+				continue
+			}
+			vals = latestPerSource(vals)
+			fp := p.For(field)
+			chosen := choose(vals, fp)
+			c.Fields[field] = chosen.Value
+			c.Provenance[field] = Provenance{Source: chosen.Source, AsOf: chosen.AsOf}
+			if fp.Strategy != FirstNonEmpty && disagree(vals) {
+				c.Conflicts = append(c.Conflicts, Conflict{Field: field, Chosen: chosen.Source, Values: slices.Clone(vals)})
+			}
 		}
 	}
 	slices.SortFunc(c.Conflicts, func(a, b Conflict) int { return cmp.Compare(a.Field, b.Field) })
@@ -111,31 +125,34 @@ func latestPerSource(vals []SourceValue) []SourceValue {
 	return slices.CompactFunc(vals, func(a, b SourceValue) bool { return a.Source == b.Source })
 }
 
-// choose applies the field's strategy to its values (one per source).
+// choose applies the field's strategy to its values (one per source): the
+// first of the best, in their order.
 func choose(vals []SourceValue, fp FieldPolicy) SourceValue {
-	if len(vals) == 1 {
-		return vals[0]
-	}
 	rank := func(source string) int {
 		if i := slices.Index(fp.Sources, source); i >= 0 {
 			return i
 		}
 		return len(fp.Sources)
 	}
-	ordered := slices.Clone(vals)
-	slices.SortStableFunc(ordered, func(a, b SourceValue) int {
+	better := func(a, b *SourceValue) bool {
 		if fp.Strategy == MostRecent {
-			if c := b.AsOf.Compare(a.AsOf); c != 0 {
-				return c
+			if c := a.AsOf.Compare(b.AsOf); c != 0 {
+				return c > 0
 			}
-			return cmp.Compare(rank(a.Source), rank(b.Source))
+			return rank(a.Source) < rank(b.Source)
 		}
-		if c := cmp.Compare(rank(a.Source), rank(b.Source)); c != 0 {
-			return c
+		if ra, rb := rank(a.Source), rank(b.Source); ra != rb {
+			return ra < rb
 		}
-		return b.AsOf.Compare(a.AsOf) // unnamed sources: most recent first
-	})
-	return ordered[0]
+		return a.AsOf.After(b.AsOf) // unnamed sources: most recent first
+	}
+	best := 0
+	for i := 1; i < len(vals); i++ {
+		if better(&vals[i], &vals[best]) {
+			best = i
+		}
+	}
+	return vals[best]
 }
 
 func disagree(vals []SourceValue) bool {

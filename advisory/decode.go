@@ -113,9 +113,10 @@ type fieldIndex struct {
 	frozen bool
 }
 
-// structFields is one struct's exported fields by expr tag, json tag and
-// lower-cased Go name: the order in which a segment is matched.
-type structFields struct{ byExpr, byJSON, byName map[string]int }
+// structFields is one struct's exported fields by tag (an expr tag taking
+// precedence over a json tag) and by lower-cased Go name: the order in
+// which a segment is matched.
+type structFields struct{ byTag, byName map[string]int }
 
 func (x *fieldIndex) field(t reflect.Type, seg string) (int, bool) {
 	sf := x.types[t]
@@ -127,10 +128,7 @@ func (x *fieldIndex) field(t reflect.Type, seg string) (int, bool) {
 		}
 		sf = x.add(t)
 	}
-	if i, ok := sf.byExpr[seg]; ok {
-		return i, true
-	}
-	if i, ok := sf.byJSON[seg]; ok {
+	if i, ok := sf.byTag[seg]; ok {
 		return i, true
 	}
 	i, ok := sf.byName[strings.ToLower(seg)]
@@ -138,20 +136,23 @@ func (x *fieldIndex) field(t reflect.Type, seg string) (int, bool) {
 }
 
 func (x *fieldIndex) add(t reflect.Type) *structFields {
-	sf := &structFields{byExpr: map[string]int{}, byJSON: map[string]int{}, byName: map[string]int{}}
+	sf := &structFields{byTag: map[string]int{}, byName: map[string]int{}}
 	first := func(m map[string]int, name string, i int) {
 		if _, taken := m[name]; name != "" && !taken {
 			m[name] = i
 		}
 	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
+	for _, key := range []string{"expr", "json"} {
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() {
+				first(sf.byTag, tagName(f.Tag, key), i)
+			}
 		}
-		first(sf.byExpr, tagName(f.Tag, "expr"), i)
-		first(sf.byJSON, tagName(f.Tag, "json"), i)
-		first(sf.byName, strings.ToLower(f.Name), i)
+	}
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() {
+			first(sf.byName, strings.ToLower(f.Name), i)
+		}
 	}
 	x.types[t] = sf
 	return sf

@@ -41,7 +41,7 @@ func empty(v any) bool {
 // checkValue rejects values of kinds a record may not hold.
 func checkValue(v any) error {
 	switch v.(type) {
-	case nil, string, bool, time.Time:
+	case nil, string, bool, time.Time, float64, int, int64:
 		return nil
 	}
 	if k := reflect.ValueOf(v).Kind(); (k >= reflect.Int && k <= reflect.Uint64) || k == reflect.Float32 || k == reflect.Float64 {
