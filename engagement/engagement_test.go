@@ -332,3 +332,23 @@ func TestExpectationGap(t *testing.T) {
 		t.Errorf("gaps (-want +got):\n%s mean %v", d, mean)
 	}
 }
+
+func TestJourneyResolve(t *testing.T) {
+	j := journey(t)
+	cases := []struct {
+		r        engagement.Response
+		from, to string
+		ok       bool
+	}{
+		{engagement.Response{Stimulus: "linkedin-1"}, "linkedin", "linkedin", true},
+		{engagement.Response{Stimulus: "linkedin-1", Setting: "meeting"}, "linkedin", "meeting", true},
+		{engagement.Response{Stimulus: "linkedin-1", Setting: "moon"}, "linkedin", "", false},
+		{engagement.Response{Stimulus: "nope"}, "", "", false},
+	}
+	for _, c := range cases {
+		st, from, to, ok := j.Resolve(c.r)
+		if ok != c.ok || from.ID != c.from || to.ID != c.to || (ok && st.ID != c.r.Stimulus) {
+			t.Errorf("Resolve(%+v) = %s, %s, %s, %v; want %s, %s, %v", c.r, st.ID, from.ID, to.ID, ok, c.from, c.to, c.ok)
+		}
+	}
+}

@@ -53,16 +53,9 @@ func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], camp
 		if ctx.Err() != nil {
 			break
 		}
-		st, ok := j.Stimulus(r.Stimulus)
+		st, from, to, ok := j.Resolve(r)
 		if !ok || st.Campaign != campaign || r.Time.Before(st.Time) {
 			continue
-		}
-		from, _ := j.Setting(st.Setting)
-		to := from
-		if r.Setting != "" {
-			if to, ok = j.Setting(r.Setting); !ok {
-				continue
-			}
 		}
 		cl, err := c.Classify(r, st, from, to, r.Time)
 		if err != nil {

@@ -166,6 +166,22 @@ func (j *Journey) Stimulus(id string) (Stimulus, bool) {
 	return Stimulus{}, false
 }
 
+// Resolve finds what a response refers to: its stimulus, the stimulus's
+// setting, and the setting the response happened in or led to (the
+// stimulus's own when the response names none). ok is false when the
+// journey does not know the stimulus or the named setting.
+func (j *Journey) Resolve(r Response) (st Stimulus, from, to Setting, ok bool) {
+	if st, ok = j.Stimulus(r.Stimulus); !ok {
+		return st, from, to, false
+	}
+	from, _ = j.Setting(st.Setting)
+	to = from
+	if r.Setting != "" {
+		to, ok = j.Setting(r.Setting)
+	}
+	return st, from, to, ok
+}
+
 // Settings returns the settings in the order they were declared.
 func (j *Journey) Settings() []Setting { return slices.Clone(j.settings) }
 
