@@ -242,7 +242,7 @@ func genAlerts(t *rapid.T) ([]advisory.Alert, map[string]canvas.Client[ctx]) {
 func TestPropertyPlan(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		alerts, clients := genAlerts(t)
-		opts := canvas.Options{Now: now, PressureCap: rapid.IntRange(1, 3).Draw(t, "cap"), AdviserCapacity: rapid.IntRange(1, 4).Draw(t, "capacity"), Horizon: rapid.IntRange(1, 4).Draw(t, "horizon")}
+		opts := canvas.Options{Now: now, PressureCap: rapid.IntRange(1, 3).Draw(t, "cap"), AdviserCapacity: rapid.IntRange(1, 4).Draw(t, "capacity"), Horizon: rapid.IntRange(1, 10).Draw(t, "horizon")}
 		planner := canvas.NewPlanner[ctx](nil, opts)
 		plan := planner.Plan(alerts, clients)
 		// Accounting.

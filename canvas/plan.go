@@ -245,7 +245,8 @@ type planState[Ctx any] struct {
 	index   map[string]int32
 	states  []clientState[Ctx]
 	horizon int
-	// pushArena hands out the per-client push counters in blocks.
+	// pushArena hands out the push counters of horizons over eight
+	// periods in blocks.
 	pushArena []int32
 	// The last client looked up: alerts come grouped by client from the
 	// advisory batch, so most lookups are this one.
@@ -265,9 +266,20 @@ type clientState[Ctx any] struct {
 	budget    int // touches per year; 0 means no budget
 	used      int // touches used before this plan
 	touches   int // touches planned
-	pushes    []int32
+	// pushes per period of the horizon: inline for horizons up to eight
+	// periods (one cache line less to fetch per contact), else in pushes.
+	inline [8]int32
+	pushes []int32
 	// contact is the index+1 of the client's bundled contact per channel.
 	contact [len(channelNames)]int32
+}
+
+// push is the client's push counter for period k.
+func (cs *clientState[Ctx]) push(k int) *int32 {
+	if cs.pushes != nil {
+		return &cs.pushes[k]
+	}
+	return &cs.inline[k]
 }
 
 // idOrder gives each client state its place in client id order, so the
@@ -306,11 +318,14 @@ func (st *planState[Ctx]) client(id string) (int32, bool) {
 		return 0, false
 	}
 	i := int32(len(st.states))
-	if len(st.pushArena) < st.horizon {
-		st.pushArena = make([]int32, 4096*st.horizon)
+	var pushes []int32
+	if st.horizon > 8 {
+		if len(st.pushArena) < st.horizon {
+			st.pushArena = make([]int32, 4096*st.horizon)
+		}
+		pushes = st.pushArena[:st.horizon:st.horizon]
+		st.pushArena = st.pushArena[st.horizon:]
 	}
-	pushes := st.pushArena[:st.horizon:st.horizon]
-	st.pushArena = st.pushArena[st.horizon:]
 	cs := clientState[Ctx]{id: id, context: c.Context, budget: c.Policy.TouchesPerYear, used: c.TouchesUsed, pushes: pushes}
 	for _, ch := range c.Consent {
 		if ch > ChannelUnknown && int(ch) < len(channelNames) {
@@ -465,7 +480,7 @@ func (p *Planner[Ctx]) schedule(ranks []rank, contacts []contact, items []Item, 
 		push, adviser := c.channel.Push(), c.channel.Adviser()
 		period, reason := -1, DeferReason("")
 		for k := range o.Horizon {
-			if push && int(cs.pushes[k]) >= o.PressureCap {
+			if push && int(*cs.push(k)) >= o.PressureCap {
 				reason = PressureCap
 				continue
 			}
@@ -481,7 +496,7 @@ func (p *Planner[Ctx]) schedule(ranks []rank, contacts []contact, items []Item, 
 			continue
 		}
 		if push {
-			cs.pushes[period]++
+			*cs.push(period)++
 		}
 		if adviser {
 			capacity[period]++
