@@ -155,9 +155,12 @@ type rank struct {
 	urgency, sensitivity float64
 	within               time.Duration
 	client               int32 // the client's state; in a large tie, its place in id order
+	state                int32 // the client's state
 	contact              int32
+	first, n             int32 // the contact's items
 	quadrant             Quadrant
 	channel              Channel
+	action               Action
 }
 
 // Plan places the alerts, bundles them per client and channel, orders the
@@ -230,11 +233,13 @@ func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[C
 		if c.n > 1 {
 			slices.SortFunc(items[c.first:c.first+c.n], itemOrder)
 		}
-		ranks[k] = rank{urgency: c.urgency, sensitivity: c.sensitivity, within: c.within, client: c.client,
-			contact: int32(k), quadrant: c.quadrant, channel: c.channel}
+		// A rank carries all that scheduling reads, so the schedule walks
+		// the ranks without going back to the contacts.
+		ranks[k] = rank{urgency: c.urgency, sensitivity: c.sensitivity, within: c.within, client: c.client, state: c.client,
+			contact: int32(k), first: c.first, n: c.n, quadrant: c.quadrant, channel: c.channel, action: c.action}
 	}
 	sortRanks(ranks, contacts, items, st)
-	p.schedule(ranks, contacts, items, st, &plan)
+	p.schedule(ranks, items, st, &plan)
 	return plan
 }
 
@@ -462,16 +467,16 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 
 // schedule places contacts in order, each in the earliest period that
 // fits, or defers it.
-func (p *Planner[Ctx]) schedule(ranks []rank, contacts []contact, items []Item, st *planState[Ctx], plan *Plan) {
+func (p *Planner[Ctx]) schedule(ranks []rank, items []Item, st *planState[Ctx], plan *Plan) {
 	o := p.opts
 	capacity := make([]int, o.Horizon)
 	after := o.Now.Add(time.Duration(o.Horizon) * o.Period)
 	plan.FollowUps = make([]FollowUp, 0, len(ranks))
 	touch := make([]int32, 0, len(ranks)) // each follow-up's touch number, for its id
 	idBytes := 0
-	for _, r := range ranks {
-		c := &contacts[r.contact]
-		cs := &st.states[c.client]
+	for i := range ranks {
+		c := &ranks[i]
+		cs := &st.states[c.state]
 		agenda := items[c.first : c.first+c.n : c.first+c.n]
 		if cs.budget > 0 && cs.used+cs.touches >= cs.budget {
 			plan.deferAll(agenda, TouchBudget, time.Time{})
