@@ -224,15 +224,34 @@ func (r *run) response(b *Book, s *stream, resp *Response) reason {
 // Scores returns every client's score as of the analysis time, sorted by
 // client id.
 func (b *Book) Scores() []Score {
-	out := make([]Score, len(b.clients))
-	for i, c := range b.clients {
-		p := &b.profiles[i]
-		out[i] = Score{Client: c, AsOf: b.opts.AsOf, HalfLife: b.opts.Weights.HalfLife, Escalation: p.esc(),
-			Maintenance: p.maint(), Disengagement: p.dis(), Responses: int(p.responses)}
+	out := make([]Score, 0, len(b.clients))
+	for i := range b.clients {
+		if s, ok := b.ScoreAt(i); ok {
+			out = append(out, s)
+		}
 	}
-	out = slices.DeleteFunc(out, func(s Score) bool { return s.Responses == 0 })
 	slices.SortFunc(out, func(a, b Score) int { return cmp.Compare(a.Client, b.Client) })
 	return out
+}
+
+// Clients returns the book's clients in its own order: for a book from
+// [AnalyzeEvents] or [AnalyzeParallel], the clients given, as the events
+// number them; for a book from [Analyze], in the order they were first
+// seen. It is the order of [Book.ScoreAt]; the derivations are sorted by
+// client id instead.
+func (b *Book) Clients() []string { return slices.Clone(b.clients) }
+
+// ScoreAt returns the score of the client at position i of
+// [Book.Clients]: a host that numbers its clients joins scores by number,
+// without a map from id to score. ok is false when i is out of range or
+// none of the client's responses was used.
+func (b *Book) ScoreAt(i int) (Score, bool) {
+	if i < 0 || i >= len(b.clients) || b.profiles[i].responses == 0 {
+		return Score{}, false
+	}
+	p := &b.profiles[i]
+	return Score{Client: b.clients[i], AsOf: b.opts.AsOf, HalfLife: b.opts.Weights.HalfLife, Escalation: p.esc(),
+		Maintenance: p.maint(), Disengagement: p.dis(), Responses: int(p.responses)}, true
 }
 
 // order returns the indexes of the clients with responses, sorted by

@@ -256,3 +256,29 @@ func TestChunkedEventsMatchResponsesExactly(t *testing.T) {
 		t.Fatalf("chunked events differ (-responses +events):\n%s", d)
 	}
 }
+
+// ScoreAt joins scores by the host's numbers.
+func TestScoreAt(t *testing.T) {
+	j := journey(t)
+	x, _ := engagement.NewIndex(j, "like")
+	post, _ := x.Stimulus("linkedin-1")
+	like, _ := x.Kind("like")
+	clients := []string{"zoe", "ann", "bob"}
+	events := []engagement.Event{{Client: 0, Stimulus: post, Kind: like, Time: daysAgo(1).Unix()}, {Client: 2, Stimulus: post, Kind: like, Time: daysAgo(2).Unix()}}
+	b := engagement.AnalyzeEvents(context.Background(), x, clients, slices.Values(events), engagement.Options{AsOf: asOf})
+	if got := b.Clients(); !slices.Equal(got, clients) {
+		t.Errorf("Clients() = %v, want the numbering %v", got, clients)
+	}
+	for i, want := range []bool{true, false, true} {
+		s, ok := b.ScoreAt(i)
+		if ok != want || (ok && (s.Client != clients[i] || s.Responses != 1)) {
+			t.Errorf("ScoreAt(%d) = %+v, %v", i, s, ok)
+		}
+	}
+	if _, ok := b.ScoreAt(3); ok {
+		t.Error("ScoreAt past the end: want false")
+	}
+	if _, ok := b.ScoreAt(-1); ok {
+		t.Error("ScoreAt(-1): want false")
+	}
+}

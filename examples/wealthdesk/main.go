@@ -147,29 +147,28 @@ func run(f *firm, now time.Time) (*result, error) {
 	// The A/B test of the spring campaign ran on a cohort of the book.
 	res.Experiment = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
 	res.lap("engagement: superfans, at risk, changes, experiment", &clock)
-	scoreList := book.Scores()
-	scores := make(map[string]engagement.Score, len(scoreList))
-	for _, s := range scoreList {
-		scores[s.Client] = s
+	// The book numbers clients as f.ids does: join by number, not by id.
+	engaged := make([]float64, n)
+	for i := range n {
+		if s, ok := book.ScoreAt(i); ok {
+			engaged[i] = s.Total()
+		}
 	}
-	atRisk := map[string]bool{}
+	atRisk := make(map[string]bool, len(res.AtRisk))
 	for _, a := range res.AtRisk {
 		atRisk[a.Client] = true
 	}
 	// Segments: profitability × engagement, top 40% and top 50%.
 	money := make([]segment.Client, n)
 	for i, id := range f.ids {
-		money[i] = segment.Client{ID: id, Revenue: f.revenue[i], CostToServe: f.cost[i]}
+		money[i] = segment.Client{ID: id, Revenue: f.revenue[i], CostToServe: f.cost[i], Engagement: engaged[i]}
 	}
-	seg, err := segment.Grid{Profit: segment.Top(0.4), Engagement: segment.Top(0.5)}.AssignAll(ctx, segment.WithScores(money, scoreList))
+	seg, err := segment.Grid{Profit: segment.Top(0.4), Engagement: segment.Top(0.5)}.AssignAll(ctx, money)
 	if err != nil {
 		return nil, err
 	}
 	res.Book, res.Summary = seg, segment.Summarize(seg.Assignments, money)
-	segOf := make(map[string]segment.Assignment, n)
-	for _, a := range seg.Assignments {
-		segOf[a.ClientID] = a
-	}
+	segOf := byNumber(f.ids, seg.Assignments)
 	res.lap("segments", &clock)
 	// Client files: consolidated, enriched with the engagement and segment
 	// summaries, then the advisory framework over the book.
@@ -201,8 +200,8 @@ func run(f *firm, now time.Time) (*result, error) {
 						errs[s] = err
 						return
 					}
-					file.Engagement = &advisory.Engagement{Score: scores[id].Total(), AtRisk: atRisk[id]}
-					file.Segment = &advisory.Segment{Name: string(segOf[id].Segment), Profit: segOf[id].Profit}
+					file.Engagement = &advisory.Engagement{Score: engaged[i], AtRisk: atRisk[id]}
+					file.Segment = &advisory.Segment{Name: string(segOf[i].Segment), Profit: segOf[i].Profit}
 					ctxs[i] = placeCtx{Age: now.Year() - file.Client.BirthDate.Year(), Discrepancies: file.Discrepancies}
 					if file.Mortgage != nil {
 						ctxs[i].TermEnd = file.Mortgage.FixedTermEnd
@@ -234,7 +233,7 @@ func run(f *firm, now time.Time) (*result, error) {
 		if i%3 != 0 {
 			consent = consentAll[:len(consentAll)-1]
 		}
-		planClients[id] = canvas.Client[placeCtx]{ID: id, Context: ctxs[i], Consent: consent, Policy: policies[segOf[id].Segment], TouchesUsed: i % 15}
+		planClients[id] = canvas.Client[placeCtx]{ID: id, Context: ctxs[i], Consent: consent, Policy: policies[segOf[i].Segment], TouchesUsed: i % 15}
 	}
 	alerts := slices.Concat(res.Alerts.Alerts, res.Stale)
 	res.lap("canvas: clients", &clock)
@@ -257,6 +256,33 @@ var policy = advisory.Policy{
 // reads.
 var consentAll = []canvas.Channel{canvas.Email, canvas.PortalNudge, canvas.ReviewMeeting, canvas.AdviserMeeting,
 	canvas.PhoneAdviser, canvas.Newsletter, canvas.AppPush}
+
+// byNumber lines assignments up with the clients' numbers. AssignAll keeps
+// its input's order, so they line up unless a client was rejected; then
+// they are matched by id.
+func byNumber(ids []string, as []segment.Assignment) []segment.Assignment {
+	if len(as) == len(ids) {
+		aligned := true
+		for i := range as {
+			if as[i].ClientID != ids[i] {
+				aligned = false
+				break
+			}
+		}
+		if aligned {
+			return as
+		}
+	}
+	byID := make(map[string]segment.Assignment, len(as))
+	for _, a := range as {
+		byID[a.ClientID] = a
+	}
+	out := make([]segment.Assignment, len(ids))
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out
+}
 
 // mergeBatches joins the shards' results in shard order, which is client
 // order: the same result one batch over all files would give.
