@@ -131,31 +131,28 @@ type act struct {
 // has a propensity; some fans stop in the last two months; videos lose
 // their pull in the last quarter, so change detection has a story.
 func (f *firm) behaviour(i int, yield func(act) bool) bool {
-	// A year of responses per client is most of the generation work: draw
-	// from the PCG directly rather than through rand.Rand's interface.
-	r := rand.NewPCG(f.seed, uint64(i)<<4|2)
-	float := func() float64 { return float64(r.Uint64()>>11) * 0x1p-53 }
-	intN := func(n int) int { return int((r.Uint64() >> 32) * uint64(n) >> 32) }
+	r := sampler{state: f.seed*0x9E3779B97F4A7C15 ^ uint64(i)<<4 | 2}
 	now := f.now.Unix()
 	const day = 24 * 3600
-	propensity := float()
-	fades := propensity > 0.7 && intN(4) == 0 // a fan who stops
+	propensity := r.float()
+	fades := propensity > 0.7 && r.intN(4) == 0 // a fan who stops
+	answers := uint16(propensity * 0.6 * (1 << 16))
 	for s, st := range f.stimuli {
-		if float() > propensity*0.6 {
+		if r.u16() >= answers {
 			continue
 		}
 		age := now - f.stimTimes[s]
 		if fades && age < 60*day {
 			continue
 		}
-		a := act{stimulus: s, kind: 0, target: -1, at: f.stimTimes[s] + int64(intN(72))*3600}
+		a := act{stimulus: s, kind: 0, target: -1, at: f.stimTimes[s] + int64(r.intN(72))*3600}
 		escalate := propensity * 0.5
 		if st.Kind == "video" && age < 90*day {
 			escalate *= 0.2
 		}
-		switch x := float(); {
+		switch x := r.float(); {
 		case x < escalate:
-			a.kind, a.target = 2, intN(len(clickTargets))
+			a.kind, a.target = 2, r.intN(len(clickTargets))
 		case x > 0.985:
 			a.kind = 3
 		case st.Setting == "newsletter":
@@ -170,6 +167,36 @@ func (f *firm) behaviour(i int, yield func(act) bool) bool {
 	}
 	return true
 }
+
+// sampler is a splitmix64 generator: a client's year of behaviour is a
+// draw per stimulus, most of the generation work, and this costs a
+// fraction of a PCG draw. u16 serves four 16-bit draws from one.
+type sampler struct {
+	state, bits uint64
+	left        int
+}
+
+func (g *sampler) next() uint64 {
+	g.state += 0x9E3779B97F4A7C15
+	z := g.state
+	z = (z ^ z>>30) * 0xBF58476D1CE4E5B9
+	z = (z ^ z>>27) * 0x94D049BB133111EB
+	return z ^ z>>31
+}
+
+func (g *sampler) u16() uint16 {
+	if g.left == 0 {
+		g.bits, g.left = g.next(), 4
+	}
+	v := uint16(g.bits)
+	g.bits >>= 16
+	g.left--
+	return v
+}
+
+func (g *sampler) float() float64 { return float64(g.next()>>11) * 0x1p-53 }
+
+func (g *sampler) intN(n int) int { return int((g.next() >> 32) * uint64(n) >> 32) }
 
 // responses yields the responses of clients [from, to) by name.
 func (f *firm) responses(from, to int) iter.Seq[engagement.Response] {
