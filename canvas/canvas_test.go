@@ -332,3 +332,30 @@ func cmpFloat(a, b float64) int {
 	}
 	return 0
 }
+
+// PlanLookup gives the plan Plan gives when the lookup finds what the map
+// holds, asks once per client, and defers everything without a lookup.
+func TestPlanLookup(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		alerts, clients := genAlerts(t)
+		planner := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})
+		asked := map[string]int{}
+		got := planner.PlanLookup(alerts, func(id string) (canvas.Client[ctx], bool) {
+			asked[id]++
+			c, ok := clients[id]
+			return c, ok
+		})
+		if d := cmp.Diff(planner.Plan(alerts, clients), got); d != "" {
+			t.Fatalf("PlanLookup differs from Plan:\n%s", d)
+		}
+		for id, n := range asked {
+			if n != 1 {
+				t.Fatalf("asked for %s %d times", id, n)
+			}
+		}
+		none := planner.PlanLookup(alerts, nil)
+		if none.Totals.Deferred != len(alerts) || len(none.FollowUps) != 0 {
+			t.Fatalf("without a lookup: %+v", none.Totals)
+		}
+	})
+}

@@ -170,10 +170,31 @@ type rank struct {
 // first), due, client id, channel, the first item (urgency, sensitivity,
 // alert type, rule id, path), and finally the order of the alerts.
 func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[Ctx]) Plan {
+	return p.plan(alerts, func(id string) (Client[Ctx], bool) {
+		c, ok := clients[id]
+		return c, ok
+	}, len(clients))
+}
+
+// PlanLookup is [Planner.Plan] for a host that finds its clients its own
+// way (a slice by client number, a cache) rather than in a map built for
+// the plan: lookup is called once for each distinct client id among the
+// alerts, from the calling goroutine. The alerts of a client it does not
+// find are deferred as [UnknownClient], as are all alerts when lookup is
+// nil.
+func (p *Planner[Ctx]) PlanLookup(alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool)) Plan {
+	if lookup == nil {
+		lookup = func(string) (Client[Ctx], bool) { return Client[Ctx]{}, false }
+	}
+	return p.plan(alerts, lookup, len(alerts)/4)
+}
+
+// plan is Plan with clients from lookup; clients hints how many there are.
+func (p *Planner[Ctx]) plan(alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int) Plan {
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
-	n := min(len(clients), len(alerts))
-	st := &planState[Ctx]{clients: clients, index: make(map[string]int32, n), states: make([]clientState[Ctx], 0, n), horizon: p.opts.Horizon}
+	n := min(clients, len(alerts))
+	st := &planState[Ctx]{lookup: lookup, index: make(map[string]int32, n), states: make([]clientState[Ctx], 0, n), horizon: p.opts.Horizon}
 	// Pass 1: place every alert and give it a contact, bundling a client's
 	// alerts on a channel that bundles.
 	placed := make([]Item, len(alerts))
@@ -246,7 +267,7 @@ func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[C
 // planState is the per-client state of one Plan call, indexed once so the
 // rest of planning works on small integers rather than string keys.
 type planState[Ctx any] struct {
-	clients map[string]Client[Ctx]
+	lookup  func(id string) (Client[Ctx], bool)
 	index   map[string]int32
 	states  []clientState[Ctx]
 	horizon int
@@ -315,11 +336,15 @@ func (st *planState[Ctx]) client(id string) (int32, bool) {
 		return st.lastIx, true
 	}
 	if i, ok := st.index[id]; ok {
+		if i < 0 {
+			return 0, false // looked up before, and not found
+		}
 		st.lastID, st.lastIx, st.lastOK = id, i, true
 		return i, true
 	}
-	c, ok := st.clients[id]
+	c, ok := st.lookup(id)
 	if !ok {
+		st.index[id] = -1
 		return 0, false
 	}
 	i := int32(len(st.states))

@@ -23,6 +23,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -141,12 +143,18 @@ func run(f *firm, now time.Time) (*result, error) {
 	book := engagement.AnalyzeParallel(ctx, x, f.ids, parts, engagement.Options{AsOf: now})
 	res.lap("engagement: generate and score responses", &clock)
 	res.Engagement = book.Report
-	res.Superfans = book.Superfans(engagement.SuperfanRule{})
 	res.AtRisk = book.AtRisk(engagement.AtRiskRule{})
-	res.Changes = book.Changes(0.01, 50)
-	// The A/B test of the spring campaign ran on a cohort of the book.
-	res.Experiment = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
-	res.lap("engagement: superfans, at risk, changes, experiment", &clock)
+	// What only the report needs is worked out beside the stages that
+	// follow; the book is safe for concurrent use.
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		res.Superfans = book.Superfans(engagement.SuperfanRule{})
+		res.Changes = book.Changes(0.01, 50)
+		// The A/B test of the spring campaign ran on a cohort of the book.
+		res.Experiment = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
+	}()
+	res.lap("engagement: clients at risk", &clock)
 	// The book numbers clients as f.ids does: join by number, not by id.
 	engaged := make([]float64, n)
 	for i := range n {
@@ -227,18 +235,25 @@ func run(f *firm, now time.Time) (*result, error) {
 		return nil, err
 	}
 	policies := segment.DefaultPolicies()
-	planClients := make(map[string]canvas.Client[placeCtx], n)
-	for i, id := range f.ids {
+	// The firm finds a client by the number in its id, as a CRM finds a
+	// row by key: no table of a million clients is built for the plan.
+	lookup := func(id string) (canvas.Client[placeCtx], bool) {
+		i, err := strconv.Atoi(strings.TrimPrefix(id, "c-"))
+		if err != nil || i < 0 || i >= n || f.ids[i] != id {
+			return canvas.Client[placeCtx]{}, false
+		}
 		consent := consentAll
 		if i%3 != 0 {
 			consent = consentAll[:len(consentAll)-1]
 		}
-		planClients[id] = canvas.Client[placeCtx]{ID: id, Context: ctxs[i], Consent: consent, Policy: policies[segOf[i].Segment], TouchesUsed: i % 15}
+		return canvas.Client[placeCtx]{ID: id, Context: ctxs[i], Consent: consent, Policy: policies[segOf[i].Segment], TouchesUsed: i % 15}, true
 	}
 	alerts := slices.Concat(res.Alerts.Alerts, res.Stale)
-	res.lap("canvas: clients", &clock)
-	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).Plan(alerts, planClients)
+	res.lap("canvas: alerts", &clock)
+	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).PlanLookup(alerts, lookup)
 	res.lap("canvas: plan", &clock)
+	<-reported
+	res.lap("engagement: superfans, changes, experiment (waited)", &clock)
 	return res, nil
 }
 
