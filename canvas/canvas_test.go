@@ -223,7 +223,13 @@ func TestLoop(t *testing.T) {
 }
 
 func genAlerts(t *rapid.T) ([]advisory.Alert, map[string]canvas.Client[ctx]) {
-	nClients := rapid.IntRange(1, 6).Draw(t, "clients")
+	return genAlertsN(t, 6, 25)
+}
+
+// genAlertsN draws up to maxAlerts alerts of up to maxClients clients (one
+// more client id than there are clients: its alerts have no client).
+func genAlertsN(t *rapid.T, maxClients, maxAlerts int) ([]advisory.Alert, map[string]canvas.Client[ctx]) {
+	nClients := rapid.IntRange(1, maxClients).Draw(t, "clients")
 	clients := map[string]canvas.Client[ctx]{}
 	for i := range nClients {
 		id := fmt.Sprint("c", i)
@@ -232,7 +238,7 @@ func genAlerts(t *rapid.T) ([]advisory.Alert, map[string]canvas.Client[ctx]) {
 		clients[id] = c
 	}
 	var alerts []advisory.Alert
-	for i := range rapid.IntRange(0, 25).Draw(t, "alerts") {
+	for i := range rapid.IntRange(0, maxAlerts).Draw(t, "alerts") {
 		alerts = append(alerts, advisory.Alert{ClientID: fmt.Sprint("c", rapid.IntRange(0, nClients).Draw(t, "client")), Type: fmt.Sprint("t", i%4), RuleID: fmt.Sprint("r", i),
 			Urgency: float64(rapid.IntRange(0, 10).Draw(t, "u")) / 10, Sensitivity: float64(rapid.IntRange(0, 10).Draw(t, "s")) / 10})
 	}
@@ -254,15 +260,7 @@ func TestPropertyPlan(t *testing.T) {
 		if d := cmp.Diff(plan.FollowUps, again.FollowUps); d != "" {
 			t.Fatalf("input order changed the plan:\n%s", d)
 		}
-		// The documented order: quadrant, urgency and sensitivity (higher
-		// first), due, client id, channel.
-		for k := 1; k < len(plan.FollowUps); k++ {
-			a, b := plan.FollowUps[k-1], plan.FollowUps[k]
-			if c := cmpOr(cmpInt(int(a.Quadrant), int(b.Quadrant)), cmpFloat(b.Urgency, a.Urgency), cmpFloat(b.Sensitivity, a.Sensitivity),
-				a.Due.Compare(b.Due), strings.Compare(a.ClientID, b.ClientID), cmpInt(int(a.Channel), int(b.Channel))); c > 0 {
-				t.Fatalf("follow-ups %d and %d out of order:\n%+v\n%+v", k-1, k, a, b)
-			}
-		}
+		checkOrder(t, plan)
 		pushes := map[[2]any]int{}
 		touches := map[string]int{}
 		for _, f := range plan.FollowUps {
@@ -356,6 +354,37 @@ func TestPlanLookup(t *testing.T) {
 		none := planner.PlanLookup(alerts, nil)
 		if none.Totals.Deferred != len(alerts) || len(none.FollowUps) != 0 {
 			t.Fatalf("without a lookup: %+v", none.Totals)
+		}
+	})
+}
+
+// checkOrder checks the documented order: quadrant, urgency and
+// sensitivity (higher first), due, client id, channel.
+func checkOrder(t *rapid.T, plan canvas.Plan) {
+	for k := 1; k < len(plan.FollowUps); k++ {
+		a, b := plan.FollowUps[k-1], plan.FollowUps[k]
+		if c := cmpOr(cmpInt(int(a.Quadrant), int(b.Quadrant)), cmpFloat(b.Urgency, a.Urgency), cmpFloat(b.Sensitivity, a.Sensitivity),
+			a.Due.Compare(b.Due), strings.Compare(a.ClientID, b.ClientID), cmpInt(int(a.Channel), int(b.Channel))); c > 0 {
+			t.Fatalf("follow-ups %d and %d out of order:\n%+v\n%+v", k-1, k, a, b)
+		}
+	}
+}
+
+// Large plans whose positions are a few round values (most contacts tied
+// on their numbers) keep the documented order, whatever the alerts' order.
+func TestPropertyPlanTies(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		alerts, clients := genAlertsN(t, 40, 400)
+		for i := range alerts {
+			alerts[i].Urgency = float64(rapid.IntRange(0, 1).Draw(t, "u2")) * 0.9
+			alerts[i].Sensitivity = float64(rapid.IntRange(0, 1).Draw(t, "s2")) * 0.9
+		}
+		planner := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, AdviserCapacity: 1000, PressureCap: 100})
+		plan := planner.Plan(alerts, clients)
+		checkOrder(t, plan)
+		again := planner.Plan(rapid.Permutation(alerts).Draw(t, "shuffled"), clients)
+		if d := cmp.Diff(plan.FollowUps, again.FollowUps); d != "" {
+			t.Fatalf("input order changed the plan:\n%s", d)
 		}
 	})
 }

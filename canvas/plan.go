@@ -429,6 +429,29 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 	same := func(a, b *rank) bool {
 		return a.quadrant == b.quadrant && a.urgency == b.urgency && a.sensitivity == b.sensitivity && a.within == b.within
 	}
+	if mostlyTied(ranks) {
+		// One sort with every tie-breaker, on integers.
+		place := st.idOrder()
+		for i := range ranks {
+			ranks[i].client = place[ranks[i].state]
+		}
+		slices.SortFunc(ranks, func(a, b rank) int {
+			if a.quadrant != b.quadrant {
+				return cmp.Compare(a.quadrant, b.quadrant)
+			}
+			if a.urgency != b.urgency {
+				return cmp.Compare(b.urgency, a.urgency)
+			}
+			if a.sensitivity != b.sensitivity {
+				return cmp.Compare(b.sensitivity, a.sensitivity)
+			}
+			if a.within != b.within {
+				return cmp.Compare(a.within, b.within)
+			}
+			return tieOrder(&a, &b, contacts, items)
+		})
+		return
+	}
 	slices.SortFunc(ranks, func(a, b rank) int {
 		if a.quadrant != b.quadrant {
 			return cmp.Compare(a.quadrant, b.quadrant)
@@ -479,15 +502,46 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 					return c
 				}
 			}
-			if a.channel != b.channel {
-				return cmp.Compare(a.channel, b.channel)
-			}
-			if c := itemOrder(items[contacts[a.contact].first], items[contacts[b.contact].first]); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.contact, b.contact)
+			return tieOrder(&a, &b, contacts, items)
 		})
 	}
+}
+
+// tieOrder breaks a tie between contacts of one client (or, in client id
+// order, of two clients already compared): channel, first item, creation.
+func tieOrder(a, b *rank, contacts []contact, items []Item) int {
+	if a.client != b.client {
+		return cmp.Compare(a.client, b.client)
+	}
+	if a.channel != b.channel {
+		return cmp.Compare(a.channel, b.channel)
+	}
+	if c := itemOrder(items[contacts[a.contact].first], items[contacts[b.contact].first]); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.contact, b.contact)
+}
+
+// mostlyTied guesses from a sample whether most contacts share their
+// numbers with others, as when rules give a few round positions.
+func mostlyTied(ranks []rank) bool {
+	if len(ranks) < 64 {
+		return false
+	}
+	type key struct {
+		u, s float64
+		w    time.Duration
+		q    Quadrant
+	}
+	step := max(1, len(ranks)/1024)
+	seen := map[key]bool{}
+	n := 0
+	for i := 0; i < len(ranks); i += step {
+		r := &ranks[i]
+		seen[key{r.urgency, r.sensitivity, r.within, r.quadrant}] = true
+		n++
+	}
+	return len(seen)*4 < n
 }
 
 // schedule places contacts in order, each in the earliest period that

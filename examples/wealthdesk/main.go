@@ -226,8 +226,8 @@ func run(f *firm, now time.Time) (*result, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	res.Alerts = mergeBatches(batches, n, shards)
 	res.Stale = slices.Concat(stale...)
+	res.Alerts = mergeBatches(batches, n, shards, len(res.Stale))
 	res.lap("files: generate, consolidate, evaluate the framework", &clock)
 	// The canvas: place, bundle and plan what the firm can deliver.
 	placement, err := canvas.NewPlacement[placeCtx](placementRules)
@@ -248,7 +248,9 @@ func run(f *firm, now time.Time) (*result, error) {
 		}
 		return canvas.Client[placeCtx]{ID: id, Context: ctxs[i], Consent: consent, Policy: policies[segOf[i].Segment], TouchesUsed: i % 15}, true
 	}
-	alerts := slices.Concat(res.Alerts.Alerts, res.Stale)
+	// The plan takes the framework's alerts and the data alerts as one
+	// slice; mergeBatches left room for the latter after the former.
+	alerts := append(res.Alerts.Alerts, res.Stale...)
 	res.lap("canvas: alerts", &clock)
 	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).PlanLookup(alerts, lookup)
 	res.lap("canvas: plan", &clock)
@@ -300,14 +302,15 @@ func byNumber(ids []string, as []segment.Assignment) []segment.Assignment {
 }
 
 // mergeBatches joins the shards' results in shard order, which is client
-// order: the same result one batch over all files would give.
-func mergeBatches(batches []advisory.BatchResult, n, shards int) advisory.BatchResult {
+// order: the same result one batch over all files would give. The alerts
+// have room for room more after them.
+func mergeBatches(batches []advisory.BatchResult, n, shards, room int) advisory.BatchResult {
 	var out advisory.BatchResult
 	total := 0
 	for _, b := range batches {
 		total += len(b.Alerts)
 	}
-	out.Alerts = make([]advisory.Alert, 0, total)
+	out.Alerts = make([]advisory.Alert, 0, total+room)
 	for s, b := range batches {
 		out.Alerts = append(out.Alerts, b.Alerts...)
 		for _, fe := range b.Failed {
