@@ -28,6 +28,6 @@
 // and its next slot: alerts in = planned + deferred. Clients come from a
 // map, or through [Planner.PlanLookup] from wherever the host keeps them.
 // A million alerts grouped by client, as a batch gives them, plan in about
-// two thirds of a second on one core. [Loop] closes
-// the loop with the clients' responses, and [Picture] draws the canvas.
+// two thirds of a second on one core. [Loop] closes the loop with the
+// clients' responses, and [Picture] draws the canvas.
 package canvas
