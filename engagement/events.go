@@ -131,8 +131,10 @@ func AnalyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 
 // AnalyzeParallel analyzes shards of events on one goroutine each and
 // merges their books: shards may split the events any way (by client, by
-// day, by source), since books merge exactly. Progress, if set, is called
-// with a shard's counts, one call at a time.
+// day, by source), since books merge exactly. Each shard holds a profile
+// for every client until the merge, so memory is shards × clients ×
+// [ProfileBytes]. Progress, if set, is called with a shard's counts, one
+// call at a time.
 func AnalyzeParallel(ctx context.Context, x *Index, clients []string, shards []iter.Seq[Event], o Options) *Book {
 	clients = slices.Clone(clients)
 	books := make([]*Book, len(shards))
