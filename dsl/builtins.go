@@ -47,7 +47,7 @@ var exprBuiltins = func() map[string]bool {
 var errZeroTime = errors.New("time is zero (missing)")
 
 func dateFunc(name string, f func(t, now time.Time) int) *hostFunc {
-	return &hostFunc{name: name, withNow: true, arities: []int{1},
+	return &hostFunc{name: name, withNow: true, arities: []int{1}, date: f,
 		types: []any{new(func(time.Time, time.Time) int)},
 		fn: func(args ...any) (any, error) {
 			t, _ := args[0].(time.Time)
@@ -142,8 +142,16 @@ func clamp(args ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	v, err := clampOf(x, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func clampOf(x, lo, hi float64) (float64, error) {
 	if lo > hi {
-		return nil, fmt.Errorf("clamp: lower bound %v above upper bound %v", lo, hi)
+		return 0, fmt.Errorf("clamp: lower bound %v above upper bound %v", lo, hi)
 	}
 	if math.IsNaN(x) {
 		return x, nil
@@ -159,10 +167,14 @@ func ratio(args ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ratioOf(a, b), nil
+}
+
+func ratioOf(a, b float64) float64 {
 	if b == 0 {
-		return 0.0, nil
+		return 0
 	}
-	return a / b, nil
+	return a / b
 }
 
 // between(x, lo, hi) reports lo <= x <= hi; false for NaN.

@@ -19,6 +19,9 @@ type hostFunc struct {
 	// arities lists the argument counts a rule may write (before the hidden
 	// time argument).
 	arities []int
+	// date is a date built-in's own function, which the native closures
+	// call without boxing.
+	date func(t, now time.Time) int
 }
 
 // WithFunction registers a host function under name. fn must be a func

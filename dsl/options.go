@@ -30,7 +30,10 @@ type config struct {
 	// readEvidence makes a rule set add the fields a fired rule's
 	// condition read to its evidence.
 	readEvidence bool
-	errs         []error
+	// exprOnly leaves every condition to expr, without native closures:
+	// the reference the closures are tested against.
+	exprOnly bool
+	errs     []error
 }
 
 func newConfig(opts []Option) *config {

@@ -34,7 +34,8 @@ type cRule struct {
 	enabled  bool
 	tags     []string
 	owner    string
-	when     *program // nil: always
+	when     *program   // nil: always
+	native   nativeCond // when as closures, if it can be; see native.go
 	lets     []cBinding
 	reads    []cBinding // fields the condition reads, for evidence
 	base     outputs
@@ -117,8 +118,10 @@ func (rs *RuleSet[Env]) AppendEval(dst []Hit, env Env, now time.Time) ([]Hit, er
 		rs.runners.Put(r)
 	}()
 	s := &session[Env]{r: r, env: env, fr: r.bind(env, now)}
-	// One program decides every condition; if any condition fails, each is
-	// decided on its own so the failure is charged to its rule alone.
+	nc := nctx{env: unsafe.Pointer(&s.env), now: now}
+	// One program decides every condition the closures do not; if any
+	// condition fails, each is decided on its own so the failure is charged
+	// to its rule alone.
 	fired, batchErr := runBatch(s, rs.whens)
 	var errs []error
 	next := 0 // position of the next batched condition
@@ -130,6 +133,13 @@ func (rs *RuleSet[Env]) AppendEval(dst []Hit, env Env, now time.Time) ([]Hit, er
 		switch {
 		case rule.when == nil:
 			on = true
+		case rule.native != nil:
+			var decided bool
+			if on, decided = rule.native(&nc); !decided {
+				on, err = decideWhen(s, rule) // expr gives the value or the error
+			} else {
+				err = guardNaN(s, rule.when, on)
+			}
 		case batchErr == nil:
 			var pre []any
 			switch v := fired[next].(type) {

@@ -63,11 +63,19 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 	if len(b.errs) > 0 {
 		return nil, errors.Join(b.errs...)
 	}
-	// The conditions batch also computes the outputs of each plain rule
-	// that fires, so such a rule costs no run of its own.
+	// Conditions the closures can decide are decided by them. The
+	// conditions batch decides the others, and also computes the outputs of
+	// each plain rule among them that fires, so such a rule costs no run of
+	// its own.
 	var items []batchItem
 	for _, rule := range rs.rules {
 		if rule.enabled && rule.when != nil {
+			if !base.exprOnly {
+				rule.native = compileNative(b.env, b.layout, rule.when)
+			}
+			if rule.native != nil {
+				continue
+			}
 			it := batchItem{cond: rule.when}
 			if rule.leaf != nil && len(rule.branches) == 0 {
 				it.parts = rule.leaf.parts

@@ -14,7 +14,7 @@ import (
 // N -responses M` runs any size.
 func BenchmarkPipeline(b *testing.B) {
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	f := generate(1, 20_000, 100, now)
+	f := generate(1, benchClients, 100, now)
 	b.ReportAllocs()
 	var res *result
 	for b.Loop() {
@@ -30,3 +30,5 @@ func BenchmarkPipeline(b *testing.B) {
 	b.ReportMetric(float64(res.Engagement.In)/sec, "responses/s")
 	b.ReportMetric(float64(m.HeapInuse)/(1<<20), "heap_MB")
 }
+
+const benchClients = 100_000

@@ -84,7 +84,8 @@ func (f *firm) records(i int) []advisory.Record {
 	name := names[r.IntN(len(names))] + " " + surnames[r.IntN(len(surnames))]
 	income := float64(25000 + r.IntN(160000))
 	crm := map[string]any{"client.id": id, "client.name": name, "client.birthDate": birth,
-		"client.income": income, "client.riskProfile": []string{"defensive", "neutral", "offensive"}[r.IntN(3)]}
+		"client.income": income, "client.riskProfile": []string{"defensive", "neutral", "offensive"}[r.IntN(3)],
+		"client.dependants": r.IntN(4)}
 	tool := map[string]any{"client.name": name, "client.birthDate": birth, "client.income": income}
 	if r.IntN(5) == 0 { // the advice tool disagrees on some fields
 		tool["client.income"] = income * (0.8 + r.Float64()*0.4)
@@ -98,16 +99,19 @@ func (f *firm) records(i int) []advisory.Record {
 		tool["mortgage.balance"] = float64(100000 + r.IntN(500000))
 	}
 	if r.IntN(4) > 0 {
-		tool["pension.coverage"] = r.Float64()
+		tool["pension.coverage"] = 0.3 + 0.9*r.Float64()
+		tool["pension.contribution"] = income * (0.03 + 0.09*r.Float64())
+		tool["pension.targetIncome"] = income * (0.55 + 0.4*r.Float64())
 	}
 	if r.IntN(2) == 0 {
 		v := float64(200000 + r.IntN(700000))
 		tool["home.propertyValue"] = v
-		tool["home.cover"] = v * (0.7 + r.Float64()*0.5)
+		tool["home.cover"] = v * (0.8 + r.Float64()*0.35)
 	}
 	if r.IntN(3) == 0 {
 		tool["portfolio.value"] = float64(10000 + r.IntN(2000000))
-		tool["portfolio.drift"] = r.Float64() * 0.15
+		d := r.Float64()
+		tool["portfolio.drift"] = d * d * 0.15
 	}
 	toolAsOf := now.AddDate(0, -r.IntN(30), 0)
 	return []advisory.Record{{Source: "crm", AsOf: now.AddDate(0, 0, -r.IntN(60)), Fields: crm}, {Source: "advice", AsOf: toolAsOf, Fields: tool}}

@@ -202,12 +202,14 @@ func run(f *firm, now time.Time) (*result, error) {
 						errs[s] = err
 						return
 					}
-					stale[s] = append(stale[s], advisory.Staleness(c, policy, now)...)
+					old := advisory.Staleness(c, policy, now)
+					stale[s] = append(stale[s], old...)
 					file, err := advisory.NewFile(c)
 					if err != nil {
 						errs[s] = err
 						return
 					}
+					file.StaleFields = len(old)
 					file.Engagement = &advisory.Engagement{Score: engaged[i], AtRisk: atRisk[id]}
 					file.Segment = &advisory.Segment{Name: string(segOf[i].Segment), Profit: segOf[i].Profit}
 					ctxs[i] = placeCtx{Age: now.Year() - file.Client.BirthDate.Year(), Discrepancies: file.Discrepancies}

@@ -1,0 +1,243 @@
+package dsl
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+)
+
+type nativeInner struct {
+	Value float64   `expr:"value"`
+	Count int       `expr:"count"`
+	End   time.Time `expr:"end"`
+	Label string    `expr:"label"`
+}
+
+type nativeClient struct {
+	Age   int       `expr:"age"`
+	Score float64   `expr:"score"`
+	Name  string    `expr:"name"`
+	Flag  bool      `expr:"flag"`
+	Birth time.Time `expr:"birth"`
+	Inner nativeInner
+}
+
+type nativeEnv struct {
+	Client  nativeClient `expr:"client"`
+	Product *nativeInner `expr:"product"`
+	N       int          `expr:"n"`
+	X       float64      `expr:"x"`
+	// Small is of a type the closures leave to expr.
+	Small int32 `expr:"small"`
+}
+
+var nativeNow = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+
+// genNumber draws a numeric expression; genBool a condition.
+func genNumber(t *rapid.T, depth int) string {
+	atoms := []string{"client.age", "client.score", "n", "x", "product.value", "product.count", "client.Inner.count",
+		"daysUntil(product.end)", "age(client.birth)", "daysSince(client.birth)", "monthsSince(product.end)",
+		"yearsBetween(client.birth, product.end)", "0", "1", "30", "-2", "0.5", "1e300", "small"}
+	if depth <= 0 || rapid.IntRange(0, 2).Draw(t, "leaf") == 0 {
+		return rapid.SampledFrom(atoms).Draw(t, "atom")
+	}
+	a, b := genNumber(t, depth-1), genNumber(t, depth-1)
+	switch rapid.IntRange(0, 7).Draw(t, "numop") {
+	case 0:
+		return fmt.Sprintf("(%s %s %s)", a, rapid.SampledFrom([]string{"+", "-", "*", "/", "**"}).Draw(t, "arith"), b)
+	case 1:
+		return fmt.Sprintf("(%s %% %s)", rapid.SampledFrom([]string{"client.age", "n", "7"}).Draw(t, "ma"),
+			rapid.SampledFrom([]string{"n", "3", "client.age"}).Draw(t, "mb"))
+	case 2:
+		return fmt.Sprintf("ratio(%s, %s)", a, b)
+	case 3:
+		return fmt.Sprintf("clamp(%s, %s, %s)", a, genNumber(t, 0), genNumber(t, 0))
+	case 4:
+		return "-" + a
+	case 5:
+		return fmt.Sprintf("(%s ? %s : %s)", genBool(t, depth-1), a, a)
+	default:
+		return a
+	}
+}
+
+func genBool(t *rapid.T, depth int) string {
+	if depth <= 0 || rapid.IntRange(0, 3).Draw(t, "bleaf") == 0 {
+		return "(" + genBoolAtom(t, depth) + ")"
+	}
+	a, b := genBool(t, depth-1), genBool(t, depth-1)
+	switch rapid.IntRange(0, 5).Draw(t, "bop") {
+	case 0:
+		return fmt.Sprintf("(%s && %s)", a, b)
+	case 1:
+		return fmt.Sprintf("(%s || %s)", a, b)
+	case 2:
+		return fmt.Sprintf("!(%s)", a)
+	case 3:
+		return fmt.Sprintf("between(%s, %s, %s)", genNumber(t, depth-1), genNumber(t, 0), genNumber(t, 0))
+	case 4:
+		return fmt.Sprintf("(%s ? %s : %s)", a, b, genBool(t, depth-1))
+	default:
+		return fmt.Sprintf("(%s %s %s)", a, rapid.SampledFrom([]string{"==", "!="}).Draw(t, "beq"), b)
+	}
+}
+
+// genBoolAtom draws a comparison or another condition without operators
+// of its own.
+func genBoolAtom(t *rapid.T, depth int) string {
+	switch rapid.IntRange(0, 9).Draw(t, "batom") {
+	case 0:
+		return "product != nil"
+	case 1:
+		return "nil == product"
+	case 2:
+		return "client.flag"
+	case 3:
+		return fmt.Sprintf("client.name %s %q", rapid.SampledFrom([]string{"==", "!=", "<", ">="}).Draw(t, "sop"),
+			rapid.SampledFrom([]string{"ada", "m", ""}).Draw(t, "str"))
+	case 4:
+		return "client.birth.IsZero()"
+	case 5:
+		return fmt.Sprintf("client.birth %s product.end", rapid.SampledFrom([]string{"<", "<=", ">", ">=", "==", "!="}).Draw(t, "top"))
+	case 6:
+		return "product.label == client.name"
+	default:
+		return fmt.Sprintf("%s %s %s", genNumber(t, depth), rapid.SampledFrom([]string{"<", "<=", ">", ">=", "==", "!="}).Draw(t, "cmp"), genNumber(t, depth))
+	}
+}
+
+func genNativeEnv(t *rapid.T) nativeEnv {
+	floats := []float64{0, 0.5, 1, 30, -3, math.NaN(), math.Inf(1), math.Inf(-1)}
+	times := []time.Time{{}, nativeNow, nativeNow.AddDate(0, 0, 10), nativeNow.AddDate(-31, -2, 0), nativeNow.AddDate(0, 0, -40)}
+	env := nativeEnv{
+		Client: nativeClient{
+			Age:   rapid.IntRange(-1, 90).Draw(t, "age"),
+			Score: rapid.SampledFrom(floats).Draw(t, "score"),
+			Name:  rapid.SampledFrom([]string{"", "ada", "zed"}).Draw(t, "name"),
+			Flag:  rapid.Bool().Draw(t, "flag"),
+			Birth: rapid.SampledFrom(times).Draw(t, "birth"),
+		},
+		N:     rapid.IntRange(-2, 3).Draw(t, "n"),
+		X:     rapid.SampledFrom(floats).Draw(t, "x"),
+		Small: int32(rapid.IntRange(0, 3).Draw(t, "small")),
+	}
+	env.Client.Inner.Count = rapid.IntRange(0, 3).Draw(t, "inner")
+	if rapid.Bool().Draw(t, "product") {
+		env.Product = &nativeInner{
+			Value: rapid.SampledFrom(floats).Draw(t, "value"),
+			Count: rapid.IntRange(0, 3).Draw(t, "count"),
+			End:   rapid.SampledFrom(times).Draw(t, "end"),
+			Label: rapid.SampledFrom([]string{"", "ada"}).Draw(t, "label"),
+		}
+	}
+	return env
+}
+
+// The closures agree with expr on every condition they decide, and a rule
+// set that uses them gives the same hits and the same errors as one that
+// leaves every condition to expr.
+func TestPropertyNativeAgreesWithExpr(t *testing.T) {
+	decided := 0
+	rapid.Check(t, func(t *rapid.T) {
+		conds := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) string { return genBool(t, 3) }), 1, 4).Draw(t, "conds")
+		var src strings.Builder
+		src.WriteString("ruleset n version 1\n")
+		for i, c := range conds {
+			fmt.Fprintf(&src, "rule r%d {\n  type \"t\"\n  when %s\n}\n", i, c)
+		}
+		native, err := CompileRules[nativeEnv]([]byte(src.String()))
+		if err != nil {
+			t.Skip("not a valid rule set:", err) // the generator can write type errors (x % 0.5)
+		}
+		ref, err := CompileRules[nativeEnv]([]byte(src.String()), exprOnly)
+		if err != nil {
+			t.Fatalf("compiles with closures but not without: %v", err)
+		}
+		env := genNativeEnv(t)
+		for _, r := range native.rules {
+			if r.native == nil {
+				continue
+			}
+			nc := nctx{env: unsafe.Pointer(&env), now: nativeNow}
+			v, ok := r.native(&nc)
+			if !ok {
+				continue
+			}
+			decided++
+			want, err := CompileRules[nativeEnv]([]byte("ruleset one version 1\nrule x {\n  type \"t\"\n  when "+conditionOf(src.String(), r.id)+"\n}\n"), exprOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hits, err := want.Eval(env, nativeNow)
+			if err == nil && v != (len(hits) == 1) {
+				t.Fatalf("rule %s: closures say %v, expr says %v", r.id, v, len(hits) == 1)
+			}
+		}
+		got, gotErr := native.Eval(env, nativeNow)
+		want, wantErr := ref.Eval(env, nativeNow)
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("hits differ (-expr +closures):\n%s", d)
+		}
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Fatalf("errors differ: closures %v, expr %v", gotErr, wantErr)
+		}
+	})
+	if decided == 0 {
+		t.Fatal("the closures decided no condition, so this test tests nothing")
+	}
+}
+
+// conditionOf finds the when line of rule id in a generated source.
+func conditionOf(src, id string) string {
+	block := src[strings.Index(src, "rule "+id+" {"):]
+	when := block[strings.Index(block, "when ")+len("when "):]
+	return when[:strings.Index(when, "\n")]
+}
+
+// The closures take the conditions they can and leave the rest to expr
+// whole.
+func TestNativeCoverage(t *testing.T) {
+	for _, tc := range []struct {
+		when   string
+		native bool
+	}{
+		{"product != nil && product.value < 0.5", true},
+		{"between(age(client.birth), 30, 34) && client.score >= 1", true},
+		{"client.birth.IsZero() || daysUntil(product.end) <= 14", true},
+		{"client.name == \"ada\" ? n > 1 : x < 2.5", true},
+		{"ratio(product.value, client.score) < 0.9 && clamp(x, 0, 1) == 1", true},
+		{"small > 1", false},                         // int32 is left to expr
+		{"client.name in [\"ada\", \"zed\"]", false}, // so is in
+		{"len(client.name) > 2", false},              // and expr's own built-ins
+	} {
+		rs, err := CompileRules[nativeEnv]([]byte("ruleset c version 1\nrule r {\n  type \"t\"\n  when " + tc.when + "\n}\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.when, err)
+		}
+		if got := rs.rules[0].native != nil; got != tc.native {
+			t.Errorf("%s: native = %v, want %v", tc.when, got, tc.native)
+		}
+	}
+}
+
+// A call of a host function stays with expr, and still decides.
+func TestNativeLeavesHostFunctionsToExpr(t *testing.T) {
+	rs, err := CompileRules[nativeEnv]([]byte("ruleset c version 1\nrule r {\n  type \"t\"\n  when double(x) > 1\n}\n"),
+		WithFunc1("double", func(a float64) float64 { return 2 * a }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.rules[0].native != nil {
+		t.Fatal("a host function was compiled to closures")
+	}
+	hits, err := rs.Eval(nativeEnv{X: 1}, nativeNow)
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("double(1) = 2 > 1 should fire: %v %v", hits, err)
+	}
+}
