@@ -20,29 +20,12 @@ const (
 // required lists the fields the host requires beyond those the policy marks.
 func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Alert {
 	var out []Alert
-	need := map[string]bool{}
-	for _, f := range required {
-		need[f] = true
-	}
-	for f, fp := range p.Fields {
-		if fp.Required {
-			need[f] = true
-		}
-	}
-	fields := make([]string, 0, len(c.Fields)+len(need))
-	for f := range c.Fields {
-		fields = append(fields, f)
-	}
-	for f := range need {
-		fields = append(fields, f)
-	}
-	slices.Sort(fields)
-	fields = slices.Compact(fields)
-	for _, f := range fields {
+	need := func(f string) bool { return p.For(f).Required || slices.Contains(required, f) }
+	for _, f := range staleCandidates(c, p, required) {
 		fp := p.For(f)
 		prov, ok := c.Provenance[f]
 		switch {
-		case !ok && need[f]:
+		case !ok && need(f):
 			out = append(out, Alert{ClientID: c.ClientID, Type: TypeMissing, RuleID: "staleness", Title: "Missing " + f,
 				Message: fmt.Sprintf("No source knows %s for this client.", f), Urgency: 0.3, Sensitivity: 0,
 				Evidence: []Evidence{{Name: "field", Value: f}}})
@@ -56,4 +39,24 @@ func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Al
 		}
 	}
 	return out
+}
+
+// staleCandidates lists, sorted, the fields that can give an alert. With a
+// default age limit that is every field of c; without one, only the fields
+// whose own policy limits their age or requires them, and those the caller
+// requires, which keeps staleness cheap for a record of many fields.
+func staleCandidates(c Consolidated, p Policy, required []string) []string {
+	fields := slices.Clone(required)
+	for f, fp := range p.Fields {
+		if fp.Required || fp.MaxAge > 0 {
+			fields = append(fields, f)
+		}
+	}
+	if p.Default.MaxAge > 0 {
+		for f := range c.Fields {
+			fields = append(fields, f)
+		}
+	}
+	slices.Sort(fields)
+	return slices.Compact(fields)
 }

@@ -1,0 +1,56 @@
+package advisory_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+
+	"github.com/engagekit/engagekit/advisory"
+)
+
+// Staleness looks at every field a record or a policy names, whichever
+// fields the policy limits: the alerts are those of checking each one in
+// name order.
+func TestPropertyStalenessChecksEveryField(t *testing.T) {
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	names := []string{"a.x", "a.y", "b.z", "c"}
+	ages := []time.Duration{0, 24 * time.Hour, 400 * 24 * time.Hour}
+	rapid.Check(t, func(t *rapid.T) {
+		c := advisory.Consolidated{ClientID: "c-1", Fields: map[string]any{}, Provenance: map[string]advisory.Provenance{}}
+		for _, f := range names {
+			if rapid.Bool().Draw(t, "has "+f) {
+				c.Fields[f] = 1.0
+				c.Provenance[f] = advisory.Provenance{Source: "crm", AsOf: now.AddDate(0, 0, -rapid.IntRange(0, 800).Draw(t, "age "+f))}
+			}
+		}
+		p := advisory.Policy{Default: advisory.FieldPolicy{MaxAge: rapid.SampledFrom(ages).Draw(t, "default"), Required: rapid.Bool().Draw(t, "default required")}, Fields: map[string]advisory.FieldPolicy{}}
+		for _, f := range names {
+			if rapid.Bool().Draw(t, "policy "+f) {
+				p.Fields[f] = advisory.FieldPolicy{MaxAge: rapid.SampledFrom(ages).Draw(t, "max "+f), Required: rapid.Bool().Draw(t, "req "+f)}
+			}
+		}
+		required := rapid.SliceOfDistinct(rapid.SampledFrom(names), func(s string) string { return s }).Draw(t, "required")
+		var want []advisory.Alert
+		for _, f := range names { // names are sorted
+			fp := p.For(f)
+			prov, ok := c.Provenance[f]
+			_, inPolicy := p.Fields[f]
+			switch {
+			case !ok && (inPolicy && fp.Required || slices.Contains(required, f)):
+				want = append(want, advisory.Alert{Type: advisory.TypeMissing, Title: "Missing " + f})
+			case ok && fp.MaxAge > 0 && now.Sub(prov.AsOf) > fp.MaxAge:
+				want = append(want, advisory.Alert{Type: advisory.TypeStale, Title: "Stale " + f})
+			}
+		}
+		var got []advisory.Alert
+		for _, a := range advisory.Staleness(c, p, now, required...) {
+			got = append(got, advisory.Alert{Type: a.Type, Title: a.Title})
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("staleness (-want +got):\n%s", d)
+		}
+	})
+}
