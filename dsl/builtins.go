@@ -201,9 +201,13 @@ func pct(args ...any) (any, error) {
 		}
 		decimals = int(d)
 	}
+	return formatPct(x, decimals), nil
+}
+
+func formatPct(x float64, decimals int) string {
 	s := strconv.FormatFloat(x*100, 'f', decimals, 64)
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
-	return s + "%", nil
+	return s + "%"
 }

@@ -21,7 +21,8 @@ import (
 // through struct values and pointers, literals and constants, the
 // comparison, logical and arithmetic operators, the conditional, the
 // built-ins daysUntil, daysSince, monthsSince, age, yearsBetween, clamp,
-// ratio and between, and time's IsZero. A condition using anything else is
+// ratio, between and pct, expr's abs, round, floor and ceil, and time's
+// IsZero. A condition using anything else is
 // left to expr whole.
 //
 // The closures never produce an error of their own. Where expr would fail
@@ -130,6 +131,8 @@ func (nc *nativeCompiler) node(n ast.Node) *nnode {
 		return nc.conditional(n)
 	case *ast.CallNode:
 		return nc.call(n)
+	case *ast.BuiltinNode:
+		return nc.builtin(n)
 	}
 	return nil
 }
@@ -573,6 +576,8 @@ func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
 	case (f.name == "between" || f.name == "clamp") && len(args) == 3 &&
 		isNumber(args[0].kind) && isNumber(args[1].kind) && isNumber(args[2].kind):
 		return nc.ternaryNumber(f.name, asFloat(args[0]), asFloat(args[1]), asFloat(args[2]))
+	case f.name == "pct":
+		return pctNode(args)
 	}
 	return nil
 }

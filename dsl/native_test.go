@@ -143,24 +143,29 @@ func genNativeEnv(t *rapid.T) nativeEnv {
 // set that uses them gives the same hits and the same errors as one that
 // leaves every condition to expr.
 func TestPropertyNativeAgreesWithExpr(t *testing.T) {
-	decided := 0
+	decided, nativeLeaves := 0, 0
 	rapid.Check(t, func(t *rapid.T) {
 		conds := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) string { return genBool(t, 3) }), 1, 4).Draw(t, "conds")
 		var src strings.Builder
 		src.WriteString("ruleset n version 1\n")
 		for i, c := range conds {
-			fmt.Fprintf(&src, "rule r%d {\n  type \"t\"\n  when %s\n}\n", i, c)
+			fmt.Fprintf(&src, "rule r%d {\n  type \"t\"\n  let v = %s\n  when %s\n", i, genNumber(t, 2), c)
+			fmt.Fprintf(&src, "  title \"n={%s} p={pct(%s)} r={round(%s)} v={v}\"\n", genNumber(t, 2), genNumber(t, 1), genNumber(t, 1))
+			fmt.Fprintf(&src, "  urgency clamp(%s, 0, 1)\n}\n", genNumber(t, 2))
 		}
-		native, err := CompileRules[nativeEnv]([]byte(src.String()))
+		native, err := CompileRules[nativeEnv]([]byte(src.String()), WithReadEvidence())
 		if err != nil {
 			t.Skip("not a valid rule set:", err) // the generator can write type errors (x % 0.5)
 		}
-		ref, err := CompileRules[nativeEnv]([]byte(src.String()), exprOnly)
+		ref, err := CompileRules[nativeEnv]([]byte(src.String()), WithReadEvidence(), exprOnly)
 		if err != nil {
 			t.Fatalf("compiles with closures but not without: %v", err)
 		}
 		env := genNativeEnv(t)
 		for _, r := range native.rules {
+			if r.leaf.native != nil {
+				nativeLeaves++
+			}
 			if r.native == nil {
 				continue
 			}
@@ -181,15 +186,15 @@ func TestPropertyNativeAgreesWithExpr(t *testing.T) {
 		}
 		got, gotErr := native.Eval(env, nativeNow)
 		want, wantErr := ref.Eval(env, nativeNow)
-		if d := cmp.Diff(want, got); d != "" {
+		if d := cmp.Diff(want, got, cmp.Comparer(func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) })); d != "" {
 			t.Fatalf("hits differ (-expr +closures):\n%s", d)
 		}
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 			t.Fatalf("errors differ: closures %v, expr %v", gotErr, wantErr)
 		}
 	})
-	if decided == 0 {
-		t.Fatal("the closures decided no condition, so this test tests nothing")
+	if decided == 0 || nativeLeaves == 0 {
+		t.Fatalf("the closures decided %d conditions and computed %d decisions: this test tests too little", decided, nativeLeaves)
 	}
 }
 

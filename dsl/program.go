@@ -41,6 +41,15 @@ type session[Env any] struct {
 	r   *runner[Env]
 	env Env
 	fr  any
+	nc  *nctx
+}
+
+// native is what the closures read: the session's environment and time.
+func (s *session[Env]) native() *nctx {
+	if s.nc == nil {
+		s.nc = &nctx{env: unsafe.Pointer(&s.env), now: s.r.now}
+	}
+	return s.nc
 }
 
 func (s *session[Env]) run(p *program) (any, error) {

@@ -118,7 +118,7 @@ func (rs *RuleSet[Env]) AppendEval(dst []Hit, env Env, now time.Time) ([]Hit, er
 		rs.runners.Put(r)
 	}()
 	s := &session[Env]{r: r, env: env, fr: r.bind(env, now)}
-	nc := nctx{env: unsafe.Pointer(&s.env), now: now}
+	nc := s.native()
 	// One program decides every condition the closures do not; if any
 	// condition fails, each is decided on its own so the failure is charged
 	// to its rule alone.
@@ -135,7 +135,7 @@ func (rs *RuleSet[Env]) AppendEval(dst []Hit, env Env, now time.Time) ([]Hit, er
 			on = true
 		case rule.native != nil:
 			var decided bool
-			if on, decided = rule.native(&nc); !decided {
+			if on, decided = rule.native(nc); !decided {
 				on, err = decideWhen(s, rule) // expr gives the value or the error
 			} else {
 				err = guardNaN(s, rule.when, on)
@@ -311,6 +311,7 @@ type leaf struct {
 	named       []cBinding
 	parts       []*program
 	batch       *batch
+	native      []nativeValue // parts as closures, if all can be; see native_values.go
 }
 
 // newLeaf resolves the outputs of a decision from its chain of levels,
@@ -381,7 +382,9 @@ func (v *values[Env]) get(p *program) (any, error) {
 // the hit.
 func appendHit[Env any](s *session[Env], rule *cRule, dst []Hit, l *leaf, clamp bool, vals []any) ([]Hit, error) {
 	if len(vals) != len(l.parts) {
-		vals, _ = runBatch(s, l.batch)
+		if vals = nativeValues(s.native(), l.native); vals == nil {
+			vals, _ = runBatch(s, l.batch)
+		}
 	}
 	v := &values[Env]{s: s, vals: vals}
 	h := Hit{Rule: rule.id, Type: l.typ, Path: l.path, Owner: rule.owner}

@@ -284,6 +284,9 @@ func (b *builder[Env]) leaf(path string, rule *cRule, pos rulefile.Pos, chain ..
 		b.errorf(rule.id, pos, KindType, "%s has no type", what)
 	}
 	l.batch = compileBatch(b.env, b.layout, l.parts)
+	if !b.base.exprOnly {
+		l.native = compileNativeParts(b.env, b.layout, l.parts)
+	}
 	return l
 }
 

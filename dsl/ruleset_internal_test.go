@@ -86,7 +86,7 @@ func noBatch(l *leaf) *leaf {
 		return nil
 	}
 	c := *l
-	c.batch = nil
+	c.batch, c.native = nil, nil
 	return &c
 }
 

@@ -1,0 +1,156 @@
+package dsl
+
+import (
+	"math"
+	"reflect"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// The outputs and evidence of a decision that fires (urgency, sensitivity,
+// the parts of its title and message, its named outputs, lets and reads)
+// are also compiled to closures when every one of them can be, so a rule
+// that fires costs no VM run either. Each value is boxed as expr boxes it:
+// an int as int, a float as float64, a pointer as the host's own pointer
+// type, so hits are the same whichever computed them. When a closure cannot
+// decide, the decision's expr batch computes all its values instead.
+
+// nativeValue computes one part's value.
+type nativeValue func(*nctx) (any, bool)
+
+// compileNativeParts compiles every part of a decision, or returns nil when
+// any of them is outside the subset.
+func compileNativeParts(envType reflect.Type, layout frameLayout, parts []*program) []nativeValue {
+	if !layout.flat || len(parts) == 0 || envType.Kind() != reflect.Struct {
+		return nil
+	}
+	out := make([]nativeValue, len(parts))
+	for i, p := range parts {
+		if p == nil || p.c == nil || p.c.tree == nil {
+			return nil
+		}
+		nc := &nativeCompiler{env: envType, funcs: p.cfg.funcs}
+		n := nc.node(p.c.tree.Node)
+		if n == nil {
+			return nil
+		}
+		if out[i] = boxed(n); out[i] == nil {
+			return nil
+		}
+	}
+	return out
+}
+
+// boxed turns a node into a closure yielding its value as any.
+func boxed(n *nnode) nativeValue {
+	switch n.kind {
+	case nBool:
+		return box(n.b)
+	case nInt:
+		return box(n.i)
+	case nFloat:
+		return box(n.f)
+	case nString:
+		return box(n.s)
+	case nTime:
+		return box(n.t)
+	case nPtr:
+		ptr, elem, typ := n.p, n.typ.Elem(), n.typ
+		null := reflect.Zero(typ).Interface()
+		return func(c *nctx) (any, bool) {
+			p, ok := ptr(c)
+			if !ok {
+				return nil, false
+			}
+			if p == nil {
+				return null, true
+			}
+			return reflect.NewAt(elem, p).Interface(), true
+		}
+	}
+	return nil
+}
+
+func box[T any](f func(*nctx) (T, bool)) nativeValue {
+	return func(c *nctx) (any, bool) {
+		v, ok := f(c)
+		return v, ok
+	}
+}
+
+// nativeValues computes a decision's part values with its closures; nil
+// when it has none or one could not decide.
+func nativeValues(c *nctx, fs []nativeValue) []any {
+	if fs == nil {
+		return nil
+	}
+	vals := make([]any, len(fs))
+	for i, f := range fs {
+		v, ok := f(c)
+		if !ok {
+			return nil
+		}
+		vals[i] = v
+	}
+	return vals
+}
+
+// builtin compiles expr's own abs, round, floor and ceil, which the titles
+// of rules use to show numbers.
+func (nc *nativeCompiler) builtin(n *ast.BuiltinNode) *nnode {
+	if len(n.Arguments) != 1 {
+		return nil
+	}
+	x := nc.node(n.Arguments[0])
+	if x == nil || !isNumber(x.kind) {
+		return nil
+	}
+	var f func(float64) float64
+	switch n.Name {
+	case "abs":
+		if x.kind == nInt {
+			xi := x.i
+			return &nnode{kind: nInt, i: func(c *nctx) (int, bool) {
+				v, ok := xi(c)
+				return max(v, -v), ok
+			}}
+		}
+		f = math.Abs
+	case "round":
+		f = math.Round
+	case "floor":
+		f = math.Floor
+	case "ceil":
+		f = math.Ceil
+	default:
+		return nil
+	}
+	xf := asFloat(x)
+	return &nnode{kind: nFloat, f: func(c *nctx) (float64, bool) {
+		v, ok := xf(c)
+		return f(v), ok
+	}}
+}
+
+// pctNode compiles pct(x) and pct(x, d).
+func pctNode(args []*nnode) *nnode {
+	if len(args) < 1 || len(args) > 2 || !isNumber(args[0].kind) || len(args) == 2 && !isNumber(args[1].kind) {
+		return nil
+	}
+	x := asFloat(args[0])
+	d := func(*nctx) (float64, bool) { return 1, true }
+	if len(args) == 2 {
+		d = asFloat(args[1])
+	}
+	return &nnode{kind: nString, s: func(c *nctx) (string, bool) {
+		v, ok := x(c)
+		if !ok {
+			return "", false
+		}
+		decimals, ok := d(c)
+		if !ok || decimals < 0 || decimals > 10 {
+			return "", false // expr reports the bad decimals
+		}
+		return formatPct(v, int(decimals)), true
+	}}
+}
