@@ -169,13 +169,13 @@ func framework(t testing.TB) *advisory.Framework[advisory.File] {
 func seedFiles() []advisory.Item[advisory.File] {
 	born := func(age int) time.Time { return time.Date(2026-age, 6, 1, 0, 0, 0, 0, time.UTC) }
 	return []advisory.Item[advisory.File]{
-		{"term-2w", advisory.File{Client: advisory.Client{BirthDate: born(45)}, Mortgage: &advisory.Mortgage{FixedTermEnd: days(14)}}},
-		{"term-6m", advisory.File{Client: advisory.Client{BirthDate: born(45)}, Mortgage: &advisory.Mortgage{FixedTermEnd: days(180)}}},
-		{"home-under", advisory.File{Client: advisory.Client{BirthDate: born(50)}, Home: &advisory.Home{Cover: 300000, PropertyValue: 400000}}},
-		{"pension-30", advisory.File{Client: advisory.Client{BirthDate: born(30).AddDate(0, -7, 0)}, Pension: &advisory.Pension{Coverage: 0.4}}},
-		{"pension-29", advisory.File{Client: advisory.Client{BirthDate: born(29)}, Pension: &advisory.Pension{Coverage: 0.4}}},
-		{"discrepancies-1", advisory.File{Client: advisory.Client{BirthDate: born(40)}, Discrepancies: 1}},
-		{"discrepancies-8", advisory.File{Client: advisory.Client{BirthDate: born(40)}, Discrepancies: 8}},
+		{ClientID: "term-2w", File: advisory.File{Client: advisory.Client{BirthDate: born(45)}, Mortgage: &advisory.Mortgage{FixedTermEnd: days(14)}}},
+		{ClientID: "term-6m", File: advisory.File{Client: advisory.Client{BirthDate: born(45)}, Mortgage: &advisory.Mortgage{FixedTermEnd: days(180)}}},
+		{ClientID: "home-under", File: advisory.File{Client: advisory.Client{BirthDate: born(50)}, Home: &advisory.Home{Cover: 300000, PropertyValue: 400000}}},
+		{ClientID: "pension-30", File: advisory.File{Client: advisory.Client{BirthDate: born(30).AddDate(0, -7, 0)}, Pension: &advisory.Pension{Coverage: 0.4}}},
+		{ClientID: "pension-29", File: advisory.File{Client: advisory.Client{BirthDate: born(29)}, Pension: &advisory.Pension{Coverage: 0.4}}},
+		{ClientID: "discrepancies-1", File: advisory.File{Client: advisory.Client{BirthDate: born(40)}, Discrepancies: 1}},
+		{ClientID: "discrepancies-8", File: advisory.File{Client: advisory.Client{BirthDate: born(40)}, Discrepancies: 8}},
 	}
 }
 
@@ -260,13 +260,39 @@ func TestPropertyBatch(t *testing.T) {
 	}
 	rapid.Check(t, func(t *rapid.T) {
 		items := make([]advisory.Item[advisory.File], rapid.IntRange(0, 40).Draw(t, "n"))
+		loadFails := map[int]bool{}
 		for i := range items {
 			items[i] = advisory.Item[advisory.File]{ClientID: "c" + string(rune('a'+i%26)), File: genFile(t)}
+			// Some files are loaded on the workers; some loads fail or panic.
+			switch file := items[i].File; rapid.IntRange(0, 5).Draw(t, "load") {
+			case 0:
+				items[i].Load = func() (advisory.File, error) { return file, nil }
+				items[i].File = advisory.File{}
+			case 1:
+				items[i].Load = func() (advisory.File, error) { return file, errors.New("no such client") }
+				loadFails[i] = true
+			case 2:
+				items[i].Load = func() (advisory.File, error) { panic("host bug") }
+				loadFails[i] = true
+			}
 		}
 		res := fw.EvaluateAll(context.Background(), slices.Values(items), now, advisory.BatchOptions{Workers: rapid.IntRange(1, 4).Draw(t, "workers")})
+		for _, fe := range res.Failed {
+			var le *advisory.LoadError
+			if errors.As(fe.Err, &le) != loadFails[fe.Index] || loadFails[fe.Index] && le.ClientID != items[fe.Index].ClientID {
+				t.Fatalf("file %d failed with %v; a load failure: %v", fe.Index, fe.Err, loadFails[fe.Index])
+			}
+		}
 		var want []advisory.Alert
 		failed := 0
-		for _, it := range items {
+		for i, it := range items {
+			if loadFails[i] {
+				failed++
+				continue
+			}
+			if it.Load != nil {
+				it.File, _ = it.Load()
+			}
 			alerts, err := fw.Evaluate(it.ClientID, it.File, now)
 			want = append(want, alerts...)
 			if err != nil {

@@ -3,8 +3,10 @@ package advisory
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/engagekit/engagekit/dsl"
@@ -16,6 +18,9 @@ import (
 // [File]). It is immutable and safe for concurrent use.
 type Framework[Env any] struct {
 	rules *dsl.RuleSet[Env]
+	// hits pools the scratch slices evaluations collect hits in, so a
+	// batch allocates only the alerts it returns.
+	hits sync.Pool
 }
 
 // Compile compiles a rule file into a framework over Env. Every hit carries
@@ -42,11 +47,18 @@ func (f *Framework[Env]) Rules() []dsl.RuleInfo { return f.rules.Rules() }
 // returns its alerts in rule order. A rule that fails does not stop the
 // others; the error joins one *dsl.Error per failed rule.
 func (f *Framework[Env]) Evaluate(clientID string, file Env, now time.Time) ([]Alert, error) {
-	hits, err := f.rules.Eval(file, now)
+	scratch, _ := f.hits.Get().(*[]dsl.Hit)
+	if scratch == nil {
+		scratch = new([]dsl.Hit)
+	}
+	hits, err := f.rules.AppendEval((*scratch)[:0], file, now)
 	alerts := make([]Alert, len(hits))
 	for i, h := range hits {
 		alerts[i] = f.alert(clientID, h)
 	}
+	clear(hits) // the pooled slice must not keep a file's values alive
+	*scratch = hits[:0]
+	f.hits.Put(scratch)
 	return alerts, err
 }
 
@@ -65,14 +77,37 @@ func (f *Framework[Env]) alert(clientID string, h dsl.Hit) Alert {
 	return a
 }
 
-// Item is one client file of a batch.
+// Item is one client file of a batch: the file itself, or a way to load
+// it. Load lets a host prepare its files (consolidate, decode, enrich) on
+// the batch's workers rather than in the iterator, which runs on one
+// goroutine: when Load is set it is called once, on a worker, and File is
+// ignored. A Load that fails fails its file, which the result lists in
+// Failed like any other. Load may be called concurrently with other items'
+// Loads.
 type Item[Env any] struct {
 	ClientID string
 	File     Env
+	Load     func() (Env, error)
 }
 
+// LoadError is a client file whose [Item.Load] failed: none of its rules
+// was evaluated.
+type LoadError struct {
+	ClientID string
+	Err      error
+}
+
+// Error says which client's file could not be loaded, and why.
+func (e *LoadError) Error() string {
+	return "advisory: loading the file of client " + e.ClientID + ": " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *LoadError) Unwrap() error { return e.Err }
+
 // FileError is a client file the batch could not (fully) evaluate: the
-// alerts of its other rules are still in the result.
+// alerts of its other rules are still in the result. A file that could not
+// be loaded has an Err that is a *[LoadError].
 type FileError struct {
 	Index    int    `json:"index"`
 	ClientID string `json:"client_id"`
@@ -111,7 +146,14 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 		alerts []Alert
 	}
 	eval := func(it Item[Env]) (out, error) {
-		alerts, err := f.Evaluate(it.ClientID, it.File, now)
+		file := it.File
+		if it.Load != nil {
+			var err error
+			if file, err = load(it.Load); err != nil {
+				return out{it.ClientID, nil}, &LoadError{ClientID: it.ClientID, Err: err}
+			}
+		}
+		alerts, err := f.Evaluate(it.ClientID, file, now)
 		return out{it.ClientID, alerts}, err
 	}
 	// Each file's alerts are kept as they come and copied into one slice
@@ -135,4 +177,15 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 		}
 	}
 	return res
+}
+
+// load calls a host's Load, turning a panic into an error: it runs on a
+// batch worker, where a panic could not be recovered by the host.
+func load[Env any](fn func() (Env, error)) (file Env, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return fn()
 }

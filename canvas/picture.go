@@ -82,7 +82,7 @@ func Picture(items []Item, t Thresholds) []byte {
 // Items lists every item of the plan: planned ones in follow-up order,
 // then deferred ones.
 func (pl Plan) Items() []Item {
-	var out []Item
+	out := make([]Item, 0, pl.Totals.Planned+len(pl.Deferred))
 	for _, f := range pl.FollowUps {
 		out = append(out, f.Items...)
 	}

@@ -186,7 +186,21 @@ func (p *Planner[Ctx]) PlanLookup(alerts []advisory.Alert, lookup func(id string
 	if lookup == nil {
 		lookup = func(string) (Client[Ctx], bool) { return Client[Ctx]{}, false }
 	}
-	return p.plan(alerts, lookup, len(alerts)/4)
+	return p.plan(alerts, lookup, clientRuns(alerts))
+}
+
+// clientRuns counts the runs of alerts of one client: the number of
+// clients when alerts come grouped by client, as a batch emits them, and
+// never fewer. Past half the alerts it says half: alerts in no order would
+// overstate it.
+func clientRuns(alerts []advisory.Alert) int {
+	runs := 0
+	for i := range alerts {
+		if i == 0 || alerts[i].ClientID != alerts[i-1].ClientID {
+			runs++
+		}
+	}
+	return min(runs, len(alerts)/2+1)
 }
 
 // plan is Plan with clients from lookup; clients hints how many there are.

@@ -10,10 +10,17 @@ import (
 
 var segmentColors = map[Segment]string{A: "#1b7837", B: "#2166ac", C: "#e08214", D: "#b2182b"}
 
+// ScatterDots is the most clients [Scatter] draws: a larger book is drawn
+// as an even sample of it, every k-th client in the book's order, so that
+// the picture of a million clients stays a picture a browser opens.
+const ScatterDots = 5000
+
 // Scatter draws a book as an SVG picture a person can open: profitability
-// across, engagement up, one dot per client coloured by segment, the two
+// across, engagement up, one dot per client coloured by segment (up to
+// [ScatterDots] of them; the title says when a sample is drawn), the two
 // thresholds as dashed lines and each quadrant labelled with its segment.
-// The output is deterministic: the same assignments give the same bytes.
+// The axes span every client, sampled or not. The output is deterministic:
+// the same assignments give the same bytes.
 func Scatter(book Book) []byte {
 	const w, h, left, right, top, bottom = 720.0, 520.0, 70.0, 20.0, 40.0, 50.0
 	minP, maxP := book.Cut.Profit, book.Cut.Profit
@@ -34,12 +41,18 @@ func Scatter(book Book) []byte {
 	x := svg.Scale{D0: minP, D1: maxP, R0: left, R1: w - right}
 	y := svg.Scale{D0: minE, D1: maxE, R0: h - bottom, R1: top}
 	d := svg.New(w, h)
-	d.Text(w/2, 24, fmt.Sprintf("Book by profitability and engagement (%d clients)", len(book.Assignments)), svg.Anchor("middle"), svg.FontSize(16))
+	stride := (len(book.Assignments) + ScatterDots - 1) / ScatterDots
+	title := fmt.Sprintf("Book by profitability and engagement (%d clients)", len(book.Assignments))
+	if stride > 1 {
+		title = fmt.Sprintf("Book by profitability and engagement (%d clients, every %d%s drawn)", len(book.Assignments), stride, ordinal(stride))
+	}
+	d.Text(w/2, 24, title, svg.Anchor("middle"), svg.FontSize(16))
 	axes(d, x, y, minP, maxP, minE, maxE)
 	cx, cy := x.At(book.Cut.Profit), y.At(book.Cut.Engagement)
 	d.Line(cx, top, cx, h-bottom, svg.Stroke("#555"), svg.Dash("6 4"))
 	d.Line(left, cy, w-right, cy, svg.Stroke("#555"), svg.Dash("6 4"))
-	for _, a := range book.Assignments {
+	for i := 0; i < len(book.Assignments); i += max(stride, 1) {
+		a := book.Assignments[i]
 		d.Circle(x.At(a.Profit), y.At(a.Engagement), 3, fmt.Sprintf("%s: %s (%s)", a.ClientID, a.Segment, a.Reason),
 			svg.Fill(colorOf(a.Segment)), svg.Opacity(0.7))
 	}
@@ -61,6 +74,22 @@ func Scatter(book Book) []byte {
 		d.Text(l.lx, l.ly, l.text, svg.Anchor(anchor), svg.FontSize(13), svg.Fill(colorOf(l.s)))
 	}
 	return d.Bytes()
+}
+
+// ordinal is the English suffix of n: "st" for 1 and 21, "th" for 11.
+func ordinal(n int) string {
+	if n%100 >= 11 && n%100 <= 13 {
+		return "th"
+	}
+	switch n % 10 {
+	case 1:
+		return "st"
+	case 2:
+		return "nd"
+	case 3:
+		return "rd"
+	}
+	return "th"
 }
 
 func colorOf(s Segment) string {

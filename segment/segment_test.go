@@ -3,6 +3,7 @@ package segment_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"flag"
 	"math"
 	"os"
@@ -254,6 +255,32 @@ func TestScatterGolden(t *testing.T) {
 	}
 	if string(want) != string(got) {
 		t.Errorf("scatter differs from %s; run go test -update and look at it", golden)
+	}
+}
+
+// A large book is drawn as a sample of at most ScatterDots clients, and
+// the title says so; the axes still span the whole book.
+func TestScatterSamplesLargeBooks(t *testing.T) {
+	for _, n := range []int{segment.ScatterDots, segment.ScatterDots + 1, 3*segment.ScatterDots + 7} {
+		book := make([]segment.Client, n)
+		for i := range book {
+			book[i] = segment.Client{ID: fmt.Sprint("c", i), Revenue: float64(i), CostToServe: 1, Engagement: float64(i % 7)}
+		}
+		res, err := segment.Grid{Profit: segment.Top(0.4), Engagement: segment.Top(0.5)}.AssignAll(context.Background(), book)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svg := string(segment.Scatter(res))
+		dots := strings.Count(svg, "<circle")
+		if dots > segment.ScatterDots || dots < segment.ScatterDots/3 {
+			t.Errorf("%d clients: %d dots drawn", n, dots)
+		}
+		if sampled := strings.Contains(svg, "drawn)"); sampled != (n > segment.ScatterDots) {
+			t.Errorf("%d clients: title says sampled = %v", n, sampled)
+		}
+		if want := fmt.Sprintf("c%d:", n-1); n <= segment.ScatterDots && !strings.Contains(svg, want) {
+			t.Errorf("%d clients: the last client is not drawn", n)
+		}
 	}
 }
 

@@ -13,7 +13,6 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,10 +21,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -44,7 +43,15 @@ func main() {
 	out := flag.String("out", filepath.Join(os.TempDir(), "wealthdesk"), "directory for the SVG pictures")
 	asJSON := flag.Bool("json", false, "print the whole result as JSON instead of the report")
 	verbose := flag.Bool("v", false, "print how long each stage took")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		stop, err := profileCPU(*cpuProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer stop()
+	}
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	start := time.Now()
 	f := generate(*seed, *clients, *perClient, now)
@@ -119,9 +126,9 @@ var placementRules = []canvas.TypeRule{
 
 // run is the host's whole job. Each stage streams: engagement reads the
 // generated responses as numbered events, a shard per core; the client
-// files are consolidated and evaluated a shard per core; only what the
-// stages produce (one profile, file summary and the alerts per client) is
-// held.
+// files are generated, consolidated and evaluated on the framework's
+// batch workers, one file at a time; only what the stages produce (one
+// profile, file summary and the alerts per client) is held.
 func run(f *firm, now time.Time) (*result, error) {
 	ctx := context.Background()
 	res := &result{}
@@ -185,51 +192,40 @@ func run(f *firm, now time.Time) (*result, error) {
 		return nil, err
 	}
 	ctxs := make([]placeCtx, n)
-	stale := make([][]advisory.Alert, shards)
-	batches := make([]advisory.BatchResult, shards)
-	errs := make([]error, shards)
-	var wg sync.WaitGroup
-	for s := range shards {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			from, to := s*n/shards, (s+1)*n/shards
-			files := func(yield func(advisory.Item[advisory.File]) bool) {
-				for i := from; i < to; i++ {
-					id := f.ids[i]
-					c, err := advisory.Consolidate(id, f.records(i), policy)
-					if err != nil {
-						errs[s] = err
-						return
-					}
-					old := advisory.Staleness(c, policy, now)
-					stale[s] = append(stale[s], old...)
-					file, err := advisory.NewFile(c)
-					if err != nil {
-						errs[s] = err
-						return
-					}
-					file.StaleFields = len(old)
-					file.Engagement = &advisory.Engagement{Score: engaged[i], AtRisk: atRisk[id]}
-					file.Segment = &advisory.Segment{Name: string(segOf[i].Segment), Profit: segOf[i].Profit}
-					ctxs[i] = placeCtx{Age: now.Year() - file.Client.BirthDate.Year(), Discrepancies: file.Discrepancies}
-					if file.Mortgage != nil {
-						ctxs[i].TermEnd = file.Mortgage.FixedTermEnd
-					}
-					if !yield(advisory.Item[advisory.File]{ClientID: id, File: file}) {
-						return
-					}
-				}
+	stale := make([][]advisory.Alert, n)
+	// Each file is consolidated, checked for staleness and enriched on
+	// the batch's workers, as it is evaluated: the iterator only names
+	// the clients.
+	prepare := func(i int) (advisory.File, error) {
+		c, err := advisory.Consolidate(f.ids[i], f.records(i), policy)
+		if err != nil {
+			return advisory.File{}, err
+		}
+		stale[i] = advisory.Staleness(c, policy, now)
+		file, err := advisory.NewFile(c)
+		if err != nil {
+			return advisory.File{}, err
+		}
+		file.StaleFields = len(stale[i])
+		file.Engagement = &advisory.Engagement{Score: engaged[i], AtRisk: atRisk[f.ids[i]]}
+		file.Segment = &advisory.Segment{Name: string(segOf[i].Segment), Profit: segOf[i].Profit}
+		ctxs[i] = placeCtx{Age: now.Year() - file.Client.BirthDate.Year(), Discrepancies: file.Discrepancies}
+		if file.Mortgage != nil {
+			ctxs[i].TermEnd = file.Mortgage.FixedTermEnd
+		}
+		return file, nil
+	}
+	files := func(yield func(advisory.Item[advisory.File]) bool) {
+		for i, id := range f.ids {
+			if !yield(advisory.Item[advisory.File]{ClientID: id, Load: func() (advisory.File, error) { return prepare(i) }}) {
+				return
 			}
-			batches[s] = fw.EvaluateAll(ctx, files, now, advisory.BatchOptions{Workers: 1})
-		}()
+		}
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	res.Alerts = fw.EvaluateAll(ctx, files, now, advisory.BatchOptions{})
+	for _, a := range stale {
+		res.Stale = append(res.Stale, a...)
 	}
-	res.Stale = slices.Concat(stale...)
-	res.Alerts = mergeBatches(batches, n, shards, len(res.Stale))
 	res.lap("files: generate, consolidate, evaluate the framework", &clock)
 	// The canvas: place, bundle and plan what the firm can deliver.
 	placement, err := canvas.NewPlacement[placeCtx](placementRules)
@@ -251,8 +247,8 @@ func run(f *firm, now time.Time) (*result, error) {
 		return canvas.Client[placeCtx]{ID: id, Context: ctxs[i], Consent: consent, Policy: policies[segOf[i].Segment], TouchesUsed: i % 15}, true
 	}
 	// The plan takes the framework's alerts and the data alerts as one
-	// slice; mergeBatches left room for the latter after the former.
-	alerts := append(res.Alerts.Alerts, res.Stale...)
+	// slice.
+	alerts := slices.Concat(res.Alerts.Alerts, res.Stale)
 	res.lap("canvas: alerts", &clock)
 	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).PlanLookup(alerts, lookup)
 	res.lap("canvas: plan", &clock)
@@ -299,30 +295,6 @@ func byNumber(ids []string, as []segment.Assignment) []segment.Assignment {
 	out := make([]segment.Assignment, len(ids))
 	for i, id := range ids {
 		out[i] = byID[id]
-	}
-	return out
-}
-
-// mergeBatches joins the shards' results in shard order, which is client
-// order: the same result one batch over all files would give. The alerts
-// have room for room more after them.
-func mergeBatches(batches []advisory.BatchResult, n, shards, room int) advisory.BatchResult {
-	var out advisory.BatchResult
-	total := 0
-	for _, b := range batches {
-		total += len(b.Alerts)
-	}
-	out.Alerts = make([]advisory.Alert, 0, total+room)
-	for s, b := range batches {
-		out.Alerts = append(out.Alerts, b.Alerts...)
-		for _, fe := range b.Failed {
-			fe.Index += s * n / shards
-			out.Failed = append(out.Failed, fe)
-		}
-		out.Counts.In += b.Counts.In
-		out.Counts.OK += b.Counts.OK
-		out.Counts.Failed += b.Counts.Failed
-		out.Counts.Cancelled += b.Counts.Cancelled
 	}
 	return out
 }
@@ -387,6 +359,23 @@ func report(w io.Writer, r *result) {
 		reasons[d.Reason]++
 	}
 	fmt.Fprintf(w, "  deferred by reason: %v\n", reasons)
+}
+
+// profileCPU starts a CPU profile into path; the returned function stops
+// it.
+func profileCPU(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func pictures(dir string, r *result) error {
