@@ -3,8 +3,8 @@ package segment_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"slices"
