@@ -113,7 +113,7 @@ func (f *firm) records(i int) []advisory.Record {
 		d := r.Float64()
 		tool["portfolio.drift"] = d * d * 0.15
 	}
-	toolAsOf := now.AddDate(0, -r.IntN(30), 0)
+	toolAsOf := now.AddDate(0, -r.IntN(18), 0)
 	return []advisory.Record{{Source: "crm", AsOf: now.AddDate(0, 0, -r.IntN(60)), Fields: crm}, {Source: "advice", AsOf: toolAsOf, Fields: tool}}
 }
 
