@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // DecodeError is a field of a consolidated record that does not fit the
@@ -36,7 +37,10 @@ func Decode(c Consolidated, dst any) error {
 // Decoder is [Decode] for one destination type, with the type's fields
 // indexed once: a host decoding a million records builds one with
 // [NewDecoder]. It is immutable and safe for concurrent use.
-type Decoder[T any] struct{ index *fieldIndex }
+type Decoder[T any] struct {
+	index *fieldIndex
+	paths map[string]*leafPath // see decode_fast.go
+}
 
 // NewDecoder indexes T, which must be a struct type, and the struct types
 // its fields reach.
@@ -45,7 +49,14 @@ func NewDecoder[T any]() (*Decoder[T], error) {
 	if t.Kind() != reflect.Struct {
 		return nil, &DecodeError{Field: "", Msg: fmt.Sprintf("destination %s is not a struct", t)}
 	}
-	return &Decoder[T]{index: indexOf(t)}, nil
+	return newDecoder[T](), nil
+}
+
+// newDecoder indexes T, a struct type.
+func newDecoder[T any]() *Decoder[T] {
+	t := reflect.TypeFor[T]()
+	index := indexOf(t)
+	return &Decoder[T]{index: index, paths: fastPaths(t, index)}
 }
 
 // indexOf indexes a struct type and all it reaches, frozen.
@@ -60,6 +71,9 @@ func indexOf(t reflect.Type) *fieldIndex {
 func (d *Decoder[T]) Decode(c Consolidated, dst *T) error {
 	if dst == nil {
 		return &DecodeError{Field: "", Msg: "nil destination"}
+	}
+	if decodeFast(c, unsafe.Pointer(dst), d.paths) {
+		return nil
 	}
 	return decode(c, reflect.ValueOf(dst).Elem(), d.index)
 }

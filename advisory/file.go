@@ -1,7 +1,6 @@
 package advisory
 
 import (
-	"reflect"
 	"time"
 )
 
@@ -89,7 +88,7 @@ type Segment struct {
 }
 
 // fileDecoder has File's fields indexed once; it is only read after.
-var fileDecoder = &Decoder[File]{index: indexOf(reflect.TypeFor[File]())}
+var fileDecoder = newDecoder[File]()
 
 // NewFile decodes a consolidated record into a [File], with Discrepancies
 // set from its conflicts.

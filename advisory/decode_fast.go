@@ -1,0 +1,168 @@
+package advisory
+
+import (
+	"reflect"
+	"time"
+	"unsafe"
+)
+
+// A Decoder also knows, for every dotted path its type's tags and
+// lower-cased names spell (up to a depth, never through a type twice), the
+// offsets that lead to the field, so a record whose every value already
+// has its field's type (a float for a float64, a time for a time.Time, an
+// int for an int) is written with one map lookup and a store per field,
+// without reflection. Any other record, one with a value to convert, to
+// reject or to write whole into a struct or pointer, or one that names a
+// field twice, is decoded the general way, so the result is the same.
+
+// fastDepth bounds the paths a Decoder spells out.
+const fastDepth = 4
+
+// leafPath is how to reach one basic field from the root.
+type leafPath struct {
+	id    int // the field reached; paths that alias one field share it
+	steps []pathStep
+	off   uintptr
+	kind  reflect.Kind // Bool, Int, Float64, String, or Struct for time.Time
+}
+
+// pathStep is one struct field on the way: at off, and a pointer to elem
+// (allocated when nil) when elem is set.
+type pathStep struct {
+	off  uintptr
+	elem reflect.Type
+}
+
+// fastPaths spells out the paths of t.
+func fastPaths(t reflect.Type, index *fieldIndex) map[string]*leafPath {
+	paths := map[string]*leafPath{}
+	ids := map[string]int{} // by the field's place (steps and offset)
+	var walk func(t reflect.Type, prefix string, steps []pathStep, place string, seen map[reflect.Type]bool)
+	walk = func(t reflect.Type, prefix string, steps []pathStep, place string, seen map[reflect.Type]bool) {
+		if len(steps) >= fastDepth || seen[t] {
+			return
+		}
+		seen[t] = true
+		defer delete(seen, t)
+		sf := index.types[t]
+		for name, i := range segmentNames(sf) {
+			f := t.Field(i)
+			path, here := prefix+name, place+"/"+f.Name
+			if kind, ok := leafKind(f.Type); ok {
+				id, known := ids[here]
+				if !known {
+					id = len(ids)
+					ids[here] = id
+				}
+				paths[path] = &leafPath{id: id, steps: steps, off: f.Offset, kind: kind}
+				continue
+			}
+			next := pathStep{off: f.Offset}
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				next.elem, ft = ft.Elem(), ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct && ft != timeType {
+				walk(ft, path+".", append(steps[:len(steps):len(steps)], next), here, seen)
+			}
+		}
+	}
+	walk(t, "", nil, "", map[reflect.Type]bool{})
+	return paths
+}
+
+// segmentNames lists the names a path segment may use for each field, as
+// fieldIndex.field matches them: tags first, then lower-cased Go names a
+// tag does not already claim.
+func segmentNames(sf *structFields) map[string]int {
+	out := make(map[string]int, len(sf.byTag)+len(sf.byName))
+	for name, i := range sf.byName {
+		out[name] = i
+	}
+	for name, i := range sf.byTag {
+		out[name] = i
+	}
+	return out
+}
+
+func leafKind(t reflect.Type) (reflect.Kind, bool) {
+	switch t {
+	case reflect.TypeFor[bool](), reflect.TypeFor[int](), reflect.TypeFor[float64](), reflect.TypeFor[string]():
+		return t.Kind(), true
+	case timeType:
+		return reflect.Struct, true
+	}
+	return reflect.Invalid, false
+}
+
+// fits reports whether v can be stored in the field without conversion.
+func (p *leafPath) fits(v any) bool {
+	switch v.(type) {
+	case bool:
+		return p.kind == reflect.Bool
+	case int:
+		return p.kind == reflect.Int
+	case float64:
+		return p.kind == reflect.Float64
+	case string:
+		return p.kind == reflect.String
+	case time.Time:
+		return p.kind == reflect.Struct
+	}
+	return false
+}
+
+// store writes v, which fits, into the field under root.
+func (p *leafPath) store(root unsafe.Pointer, v any) {
+	at := root
+	for _, s := range p.steps {
+		at = unsafe.Add(at, s.off)
+		if s.elem != nil {
+			ptr := (*unsafe.Pointer)(at)
+			if *ptr == nil {
+				*ptr = reflect.New(s.elem).UnsafePointer()
+			}
+			at = *ptr
+		}
+	}
+	at = unsafe.Add(at, p.off)
+	switch v := v.(type) {
+	case bool:
+		*(*bool)(at) = v
+	case int:
+		*(*int)(at) = v
+	case float64:
+		*(*float64)(at) = v
+	case string:
+		*(*string)(at) = v
+	case time.Time:
+		*(*time.Time)(at) = v
+	}
+}
+
+// decodeFast writes c into root when every field has a path, fits it, and
+// no two fields reach the same one; it reports whether it did.
+func decodeFast(c Consolidated, root unsafe.Pointer, paths map[string]*leafPath) bool {
+	if paths == nil {
+		return false
+	}
+	type pending struct {
+		p *leafPath
+		v any
+	}
+	var buf [32]pending
+	todo := buf[:0]
+	var seen [8]uint64
+	for f, v := range c.Fields {
+		p := paths[f]
+		if p == nil || !p.fits(v) || p.id >= 64*len(seen) || seen[p.id/64]&(1<<(p.id%64)) != 0 {
+			return false
+		}
+		seen[p.id/64] |= 1 << (p.id % 64)
+		todo = append(todo, pending{p, v})
+	}
+	for _, t := range todo {
+		t.p.store(root, t.v)
+	}
+	return true
+}
