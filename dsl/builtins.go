@@ -209,5 +209,8 @@ func formatPct(x float64, decimals int) string {
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
+	if s == "-0" {
+		s = "0" // a share that rounds to nothing has no sign
+	}
 	return s + "%"
 }

@@ -125,6 +125,9 @@ func formatValue(v any) string {
 		}
 		return x.Format(time.RFC3339)
 	case float64:
+		if x == 0 {
+			x = 0 // a person reads -0 as a typo; and expr folds -0 into 0 where a program also has 0
+		}
 		return strconv.FormatFloat(x, 'g', 6, 64)
 	case int:
 		return strconv.Itoa(x)

@@ -187,7 +187,7 @@ func TestPropertyNativeAgreesWithExpr(t *testing.T) {
 		got, gotErr := native.Eval(env, nativeNow)
 		want, wantErr := ref.Eval(env, nativeNow)
 		if d := cmp.Diff(want, got, cmp.Comparer(func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) })); d != "" {
-			t.Fatalf("hits differ (-expr +closures):\n%s", d)
+			t.Fatalf("hits differ (-expr +closures):\n%s\n%s", d, src.String())
 		}
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 			t.Fatalf("errors differ: closures %v, expr %v", gotErr, wantErr)
@@ -244,5 +244,67 @@ func TestNativeLeavesHostFunctionsToExpr(t *testing.T) {
 	hits, err := rs.Eval(nativeEnv{X: 1}, nativeNow)
 	if err != nil || len(hits) != 1 {
 		t.Fatalf("double(1) = 2 > 1 should fire: %v %v", hits, err)
+	}
+}
+
+// Rules that begin with the same guard share it: it is decided once, and
+// when it is false none of them runs. The hits are those expr gives.
+func TestSharedGuards(t *testing.T) {
+	src := `ruleset g version 1
+rule a {
+  type "a"
+  when product != nil && product.value > 1
+}
+rule b {
+  type "b"
+  when product != nil && product.count > 1 && client.age > 30
+}
+rule c {
+  type "c"
+  when product != nil
+}
+rule d {
+  type "d"
+  when client.age > 30 && product.value > 1
+}
+`
+	rs, err := CompileRules[nativeEnv]([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs.guards) != 1 || rs.rules[0].guard != 0 || rs.rules[1].guard != 0 || rs.rules[2].guard != -1 || rs.rules[3].guard != -1 {
+		t.Fatalf("guards: %d shared, rules' guards %d %d %d %d", len(rs.guards), rs.rules[0].guard, rs.rules[1].guard, rs.rules[2].guard, rs.rules[3].guard)
+	}
+	ref, err := CompileRules[nativeEnv]([]byte(src), exprOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range []nativeEnv{
+		{Client: nativeClient{Age: 40}},
+		{Client: nativeClient{Age: 40}, Product: &nativeInner{Value: 2, Count: 2}},
+		{Client: nativeClient{Age: 20}, Product: &nativeInner{Value: math.NaN()}},
+	} {
+		got, gotErr := rs.Eval(env, nativeNow)
+		want, wantErr := ref.Eval(env, nativeNow)
+		if d := cmp.Diff(want, got); d != "" || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("%+v: hits differ (-expr +closures):\n%s\nerrors %v, %v", env, d, gotErr, wantErr)
+		}
+	}
+}
+
+// A value that rounds to zero is written without a sign, however it was
+// computed: expr folds -0 into 0 in a program that also has 0, and a
+// reader takes "-0" for a typo.
+func TestNegativeZeroRendersAsZero(t *testing.T) {
+	src := "ruleset z version 1\nrule z {\n  type \"z\"\n  title \"{round(x / -2)} {pct(x / -2)} {0 / -2}\"\n}\n"
+	for _, opts := range [][]Option{nil, {exprOnly}} {
+		rs, err := CompileRules[nativeEnv]([]byte(src), opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits, err := rs.Eval(nativeEnv{X: 0.0001}, nativeNow)
+		if err != nil || len(hits) != 1 || hits[0].Title != "0 0% 0" {
+			t.Errorf("%v: %v %v", opts, hits, err)
+		}
 	}
 }

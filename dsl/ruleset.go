@@ -25,6 +25,8 @@ type RuleSet[Env any] struct {
 	// whens decides the conditions of the enabled rules that have one, in
 	// rule order, in one program run; see fastpath.go.
 	whens *batch
+	// guards are the leading conjuncts several native conditions share.
+	guards []nativeCond
 }
 
 // cRule is a compiled rule or decision table.
@@ -36,6 +38,7 @@ type cRule struct {
 	owner    string
 	when     *program   // nil: always
 	native   nativeCond // when as closures, if it can be; see native.go
+	guard    int        // index of its shared leading guard, or -1; see native_guard.go
 	lets     []cBinding
 	reads    []cBinding // fields the condition reads, for evidence
 	base     outputs
@@ -119,6 +122,13 @@ func (rs *RuleSet[Env]) AppendEval(dst []Hit, env Env, now time.Time) ([]Hit, er
 	}()
 	s := &session[Env]{r: r, env: env, fr: r.bind(env, now)}
 	nc := s.native()
+	var stateBuf [32]guardState
+	states := stateBuf[:0]
+	if len(rs.guards) > len(stateBuf) {
+		states = make([]guardState, len(rs.guards))
+	} else {
+		states = stateBuf[:len(rs.guards)]
+	}
 	// One program decides every condition the closures do not; if any
 	// condition fails, each is decided on its own so the failure is charged
 	// to its rule alone.
@@ -133,6 +143,8 @@ func (rs *RuleSet[Env]) AppendEval(dst []Hit, env Env, now time.Time) ([]Hit, er
 		switch {
 		case rule.when == nil:
 			on = true
+		case rule.native != nil && guardFails(nc, rs.guards, states, rule.guard):
+			on = false
 		case rule.native != nil:
 			var decided bool
 			if on, decided = rule.native(nc); !decided {

@@ -84,6 +84,7 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 		}
 	}
 	rs.whens = compileItems(b.env, b.layout, items)
+	rs.guards = sharedGuards(b.env, rs.rules)
 	rs.runners.New = func() any { return newRunner[Env](rs.layout, rs.budget) }
 	return rs, nil
 }

@@ -16,14 +16,22 @@ import (
 // client's data can be produced on demand, in any order, on any core, and
 // nothing the size of all responses is ever held: memory follows clients.
 type firm struct {
-	seed      uint64
-	now       time.Time
-	ids       []string
-	revenue   []float64
-	cost      []float64
-	settings  []engagement.Setting
-	stimuli   []engagement.Stimulus
-	stimTimes []int64 // unix seconds, by stimulus number
+	seed     uint64
+	now      time.Time
+	ids      []string
+	revenue  []float64
+	cost     []float64
+	settings []engagement.Setting
+	stimuli  []engagement.Stimulus
+	// stimTimes, stimVideo and stimNewsletter are what behaviour reads of
+	// each stimulus, by number: a year of a million clients' behaviour is
+	// hundreds of millions of draws, and copying a Stimulus for each would
+	// dominate it.
+	stimTimes      []int64 // unix seconds
+	stimVideo      []bool
+	stimNewsletter []bool
+	// answerScale scales the share of stimuli a client answers.
+	answerScale float64
 }
 
 var names = []string{"Ada", "Bram", "Chen", "Dirk", "Eva", "Femke", "Gijs", "Hana", "Ivo", "Jasmijn", "Koen", "Lotte", "Mees", "Noor", "Omar", "Pien"}
@@ -35,6 +43,10 @@ func generate(seed uint64, n, perClient int, now time.Time) *firm {
 	r := rand.New(rand.NewPCG(seed, 42))
 	f := &firm{seed: seed, now: now, ids: make([]string, n), revenue: make([]float64, n), cost: make([]float64, n)}
 	f.journey(max(2, (perClient*2+29)/30))
+	// A client answers a share of the stimuli that grows with their
+	// propensity (0.3 of them on average); scaled so that clients give
+	// perClient responses on average.
+	f.answerScale = float64(perClient) / (0.3 * float64(len(f.stimuli)))
 	for i := range n {
 		f.ids[i] = fmt.Sprintf("c-%05d", i)
 		f.revenue[i] = float64(200 + r.IntN(15000))
@@ -72,6 +84,8 @@ func (f *firm) journey(perWeek int) {
 	}
 	for _, st := range f.stimuli {
 		f.stimTimes = append(f.stimTimes, st.Time.Unix())
+		f.stimVideo = append(f.stimVideo, st.Kind == "video")
+		f.stimNewsletter = append(f.stimNewsletter, st.Setting == "newsletter")
 	}
 }
 
@@ -140,18 +154,18 @@ func (f *firm) behaviour(i int, yield func(act) bool) bool {
 	const day = 24 * 3600
 	propensity := r.float()
 	fades := propensity > 0.7 && r.intN(4) == 0 // a fan who stops
-	answers := uint16(propensity * 0.6 * (1 << 16))
-	for s, st := range f.stimuli {
+	answers := uint16(min(propensity*0.6*f.answerScale, 1-0x1p-16) * (1 << 16))
+	for s, at := range f.stimTimes {
 		if r.u16() >= answers {
 			continue
 		}
-		age := now - f.stimTimes[s]
+		age := now - at
 		if fades && age < 60*day {
 			continue
 		}
-		a := act{stimulus: s, kind: 0, target: -1, at: f.stimTimes[s] + int64(r.intN(72))*3600}
+		a := act{stimulus: s, kind: 0, target: -1, at: at + int64(r.intN(72))*3600}
 		escalate := propensity * 0.5
-		if st.Kind == "video" && age < 90*day {
+		if f.stimVideo[s] && age < 90*day {
 			escalate *= 0.2
 		}
 		switch x := r.float(); {
@@ -159,7 +173,7 @@ func (f *firm) behaviour(i int, yield func(act) bool) bool {
 			a.kind, a.target = 2, r.intN(len(clickTargets))
 		case x > 0.985:
 			a.kind = 3
-		case st.Setting == "newsletter":
+		case f.stimNewsletter[s]:
 			a.kind = 1
 		}
 		if a.at > now {
