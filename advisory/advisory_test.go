@@ -67,6 +67,7 @@ func TestConsolidationPolicies(t *testing.T) {
 }
 
 func TestPropertyConsolidationIgnoresOrder(t *testing.T) {
+	var reused advisory.Consolidated // ConsolidateInto, across all the cases
 	rapid.Check(t, func(t *rapid.T) {
 		sources := []string{"crm", "custodian", "advice"}
 		var records []advisory.Record
@@ -93,6 +94,12 @@ func TestPropertyConsolidationIgnoresOrder(t *testing.T) {
 		}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Fatalf("order changed the result:\n%s", d)
+		}
+		if err := advisory.ConsolidateInto(&reused, "c", shuffled, policy); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(want, reused); d != "" {
+			t.Fatalf("ConsolidateInto into a used record differs:\n%s", d)
 		}
 	})
 }

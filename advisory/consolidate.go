@@ -62,12 +62,36 @@ func (e *RecordError) Unwrap() error { return e.Err }
 // records of one source are taken as versions, the latest as-of winning.
 // A record with a value of an unsupported type is an error naming it.
 func Consolidate(clientID string, records []Record, p Policy) (Consolidated, error) {
+	var c Consolidated
+	err := ConsolidateInto(&c, clientID, records, p)
+	return c, err
+}
+
+// ConsolidateInto is [Consolidate] writing into dst, whose maps and
+// conflict list it clears and reuses: a host consolidating a million
+// clients keeps one Consolidated per goroutine and allocates its maps once,
+// not per client. What dst held before is gone, so nothing the caller keeps
+// may still refer to dst's maps or conflicts.
+func ConsolidateInto(dst *Consolidated, clientID string, records []Record, p Policy) error {
 	// Sized for every field of every record, so the maps never grow.
 	n := 0
 	for _, r := range records {
 		n += len(r.Fields)
 	}
-	c := Consolidated{ClientID: clientID, Fields: make(map[string]any, n), Provenance: make(map[string]Provenance, n)}
+	c := dst
+	c.ClientID = clientID
+	if c.Fields == nil {
+		c.Fields = make(map[string]any, n)
+	} else {
+		clear(c.Fields)
+	}
+	if c.Provenance == nil {
+		c.Provenance = make(map[string]Provenance, n)
+	} else {
+		clear(c.Provenance)
+	}
+	clear(c.Conflicts)
+	c.Conflicts = c.Conflicts[:0]
 	// Each field is settled when first met: its values are looked up in
 	// this and the later records directly, so no per-field lists are
 	// built; an earlier record having the field means it is settled.
@@ -76,7 +100,7 @@ func Consolidate(clientID string, records []Record, p Policy) (Consolidated, err
 	fields:
 		for field, v := range r.Fields {
 			if err := checkValue(v); err != nil {
-				return c, &RecordError{ClientID: clientID, Source: r.Source, Field: field, Err: err}
+				return &RecordError{ClientID: clientID, Source: r.Source, Field: field, Err: err}
 			}
 			for _, earlier := range records[:ri] {
 				if _, ok := earlier.Fields[field]; ok {
@@ -103,7 +127,10 @@ func Consolidate(clientID string, records []Record, p Policy) (Consolidated, err
 		}
 	}
 	slices.SortFunc(c.Conflicts, func(a, b Conflict) int { return cmp.Compare(a.Field, b.Field) })
-	return c, nil
+	if len(c.Conflicts) == 0 {
+		c.Conflicts = nil // as Consolidate has always said "no conflicts"
+	}
+	return nil
 }
 
 // latestPerSource keeps each source's latest value, sorted by source name.

@@ -90,17 +90,24 @@ func (f *firm) journey(perWeek int) {
 }
 
 // records is client i's file in the CRM and in the advice tool, which
-// disagree on some fields.
-func (f *firm) records(i int) []advisory.Record {
+// disagree on some fields. The records are written into into's maps when
+// it has two records (a host reusing its buffers), else into new ones.
+func (f *firm) records(i int, into []advisory.Record) []advisory.Record {
+	if len(into) != 2 {
+		into = []advisory.Record{{Fields: map[string]any{}}, {Fields: map[string]any{}}}
+	}
+	crm, tool := into[0].Fields, into[1].Fields
+	clear(crm)
+	clear(tool)
 	r, id, now := f.rng(i), f.ids[i], f.now
 	age := 22 + r.IntN(60)
 	birth := now.AddDate(-age, -r.IntN(12), -r.IntN(28))
 	name := names[r.IntN(len(names))] + " " + surnames[r.IntN(len(surnames))]
 	income := float64(25000 + r.IntN(160000))
-	crm := map[string]any{"client.id": id, "client.name": name, "client.birthDate": birth,
-		"client.income": income, "client.riskProfile": []string{"defensive", "neutral", "offensive"}[r.IntN(3)],
-		"client.dependants": r.IntN(4)}
-	tool := map[string]any{"client.name": name, "client.birthDate": birth, "client.income": income}
+	crm["client.id"], crm["client.name"], crm["client.birthDate"], crm["client.income"] = id, name, birth, income
+	crm["client.riskProfile"] = []string{"defensive", "neutral", "offensive"}[r.IntN(3)]
+	crm["client.dependants"] = r.IntN(4)
+	tool["client.name"], tool["client.birthDate"], tool["client.income"] = name, birth, income
 	if r.IntN(5) == 0 { // the advice tool disagrees on some fields
 		tool["client.income"] = income * (0.8 + r.Float64()*0.4)
 		if r.IntN(2) == 0 {
@@ -128,7 +135,9 @@ func (f *firm) records(i int) []advisory.Record {
 		tool["portfolio.drift"] = d * d * 0.15
 	}
 	toolAsOf := now.AddDate(0, -r.IntN(18), 0)
-	return []advisory.Record{{Source: "crm", AsOf: now.AddDate(0, 0, -r.IntN(60)), Fields: crm}, {Source: "advice", AsOf: toolAsOf, Fields: tool}}
+	into[0].Source, into[0].AsOf = "crm", now.AddDate(0, 0, -r.IntN(60))
+	into[1].Source, into[1].AsOf = "advice", toolAsOf
+	return into
 }
 
 // The response kinds and the settings a click lands in.

@@ -25,6 +25,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -196,13 +197,20 @@ func run(f *firm, now time.Time) (*result, error) {
 	// Each file is consolidated, checked for staleness and enriched on
 	// the batch's workers, as it is evaluated: the iterator only names
 	// the clients.
+	// Like a CRM reading rows into buffers it reuses, each worker keeps its
+	// records and consolidated record from one client to the next: the
+	// file and the alerts take nothing from them.
+	buffers := sync.Pool{New: func() any { return &prepBuffers{} }}
 	prepare := func(i int) (advisory.File, error) {
-		c, err := advisory.Consolidate(f.ids[i], f.records(i), policy)
-		if err != nil {
+		buf := buffers.Get().(*prepBuffers)
+		defer buffers.Put(buf)
+		buf.records = f.records(i, buf.records)
+		c := &buf.consolidated
+		if err := advisory.ConsolidateInto(c, f.ids[i], buf.records, policy); err != nil {
 			return advisory.File{}, err
 		}
-		stale[i] = advisory.Staleness(c, policy, now)
-		file, err := advisory.NewFile(c)
+		stale[i] = advisory.Staleness(*c, policy, now)
+		file, err := advisory.NewFile(*c)
 		if err != nil {
 			return advisory.File{}, err
 		}
@@ -255,6 +263,12 @@ func run(f *firm, now time.Time) (*result, error) {
 	<-reported
 	res.lap("engagement: superfans, changes, experiment (waited)", &clock)
 	return res, nil
+}
+
+// prepBuffers is what one worker reuses to prepare client files.
+type prepBuffers struct {
+	records      []advisory.Record
+	consolidated advisory.Consolidated
 }
 
 // policy is the firm's source of truth per field.
