@@ -123,7 +123,7 @@ func (rs *RuleSet[Env]) AppendEval(dst []Hit, env Env, now time.Time) ([]Hit, er
 	s := &session[Env]{r: r, env: env, fr: r.bind(env, now)}
 	nc := s.native()
 	var stateBuf [32]guardState
-	states := stateBuf[:0]
+	var states []guardState
 	if len(rs.guards) > len(stateBuf) {
 		states = make([]guardState, len(rs.guards))
 	} else {
