@@ -55,8 +55,10 @@ func main() {
 	}
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	start := time.Now()
+	stopWatch := watchPeak()
 	f := generate(*seed, *clients, *perClient, now)
 	res, err := run(f, now)
+	peak := stopWatch()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -71,6 +73,9 @@ func main() {
 	report(os.Stdout, res)
 	fmt.Printf("\nRan %d clients and %d responses in %.1fs.\n", len(f.ids), res.Engagement.In, time.Since(start).Seconds())
 	if *verbose {
+		took := time.Since(start).Seconds()
+		fmt.Printf("  %.0f clients/s, %.0f responses/s, Go heap at most %d MB\n",
+			float64(len(f.ids))/took, float64(res.Engagement.In)/took, peak>>20)
 		for _, s := range res.Stages {
 			fmt.Printf("  %-55s %6.2fs\n", s.Name, s.Took.Seconds())
 		}
