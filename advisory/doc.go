@@ -11,9 +11,11 @@
 // ([SourceOfTruth]), the latest value ([MostRecent]), or the first that
 // knows ([FirstNonEmpty]). [Consolidate] returns the merged record with the
 // provenance of every field and the fields on which sources disagree; it is
-// a pure function, independent of the order of the records. [Decode] writes
-// the result into the host's own struct, and [NewFile] into the ready
-// [File] type.
+// a pure function, independent of the order of the records.
+// [ConsolidateInto] does the same into a record whose maps it reuses, for
+// hosts that consolidate a book on a few goroutines. [Decode] writes the
+// result into the host's own struct, [Decoder] does so for one type with
+// its fields indexed once, and [NewFile] writes into the ready [File] type.
 //
 // # Enrich
 //
@@ -32,6 +34,9 @@
 // client's context, and the evidence (the rule's calculations and the
 // fields its condition read). [Framework.EvaluateAll] does a whole book on
 // all cores, in input order, never dropping a file: In = OK + Failed +
-// Cancelled. [Compare] and [CompareVersions] show what a new version of a
+// Cancelled. A host that consolidates or decodes files as it goes gives
+// each [Item] a Load function instead of a file, and the files are
+// prepared on the same workers; a file that cannot be loaded is a failed
+// file with a [LoadError]. [Compare] and [CompareVersions] show what a new version of a
 // framework changes.
 package advisory

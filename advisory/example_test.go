@@ -1,6 +1,7 @@
 package advisory_test
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -45,4 +46,55 @@ rule fixed_term_ending {
 	// c-101 mortgage.term_end: Fixed-rate term ends in 12 days (urgency 0.9)
 	// c-101 data.stale: Stale pension.coverage (urgency 0.2)
 	// conflicts: client.name chosen from crm
+}
+
+// A host that keeps its clients' records in its own store consolidates and
+// decodes each file on the batch's workers: the iterator only names the
+// clients, and a client whose file cannot be prepared is a failed file of
+// the batch, not a crash or a silent gap.
+func ExampleFramework_EvaluateAll_load() {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	store := map[string][]advisory.Record{ // the host's own source systems
+		"c-1": {{Source: "crm", AsOf: now, Fields: map[string]any{"home.cover": 150000.0, "home.propertyValue": 400000.0}}},
+		"c-2": {{Source: "crm", AsOf: now, Fields: map[string]any{"home.cover": 390000.0, "home.propertyValue": 400000.0}}},
+		"c-3": {{Source: "crm", AsOf: now, Fields: map[string]any{"home.cover": "unknown"}}},
+	}
+	fw, err := advisory.Compile[advisory.File]([]byte(`ruleset home version 1
+rule underinsured {
+  type "insurance.home_under_value"
+  when home != nil && ratio(home.cover, home.propertyValue) < 0.9
+  title "Home cover is {pct(ratio(home.cover, home.propertyValue))} of the value"
+}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	policy := advisory.Policy{Default: advisory.FieldPolicy{Sources: []string{"crm"}}}
+	files := func(yield func(advisory.Item[advisory.File]) bool) {
+		for _, id := range []string{"c-1", "c-2", "c-3"} {
+			load := func() (advisory.File, error) {
+				c, err := advisory.Consolidate(id, store[id], policy)
+				if err != nil {
+					return advisory.File{}, err
+				}
+				return advisory.NewFile(c)
+			}
+			if !yield(advisory.Item[advisory.File]{ClientID: id, Load: load}) {
+				return
+			}
+		}
+	}
+	res := fw.EvaluateAll(context.Background(), files, now, advisory.BatchOptions{})
+	for _, a := range res.Alerts {
+		fmt.Println(a.ClientID, a.Title)
+	}
+	for _, f := range res.Failed {
+		fmt.Println(f.ClientID, "failed:", f.Message)
+	}
+	fmt.Printf("%+v\n", res.Counts)
+	// Output:
+	// c-1 Home cover is 37.5% of the value
+	// c-3 failed: advisory: loading the file of client c-3: advisory: field home.cover: cannot put string into float64
+	// {In:3 OK:2 Failed:1 Cancelled:0}
 }

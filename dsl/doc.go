@@ -37,6 +37,9 @@
 //	between(x, lo, hi)           lo <= x <= hi
 //	pct(x), pct(x, d)            "42.3%", with at most one (or d) decimals
 //
+// A number interpolated in a title or message that is zero is written "0",
+// never "-0".
+//
 // expr's own built-ins (len, all, any, filter, map, sum, round, upper, …)
 // are available too. A host adds typed functions with [WithFunc1],
 // [WithFunc2], [WithFunc3] or [WithFunction]; calls are type-checked at
@@ -90,8 +93,19 @@
 // outputs and evidence; a failing rule does not stop the others.
 // [RuleSet.Explain] tells why one rule fired or did not.
 //
-// A rule set evaluates in few runs: all conditions, and the outputs of the
-// plain rules that fire, are one program; fields and built-in calls several
-// rules use are computed once, behind nil guards, in a way that can change
-// the cost of an evaluation but never its result.
+// # Speed
+//
+// A rule set is built to decide a hundred rules over a client file in a few
+// microseconds. Most rules are guards, comparisons with constants and calls
+// of the built-ins; for those, the conditions, and the outputs and evidence
+// of a decision that fires, are also compiled to Go closures that read the
+// host's fields at their offsets, without a VM or boxing, and a leading
+// guard several rules share (`mortgage != nil && …`) is decided once, its
+// rules skipped when it is false. Whatever the closures cannot decide (a
+// nil pointer read, a zero time, an expression outside their subset, a
+// host function) goes to expr, where all the rest of the rules run as one
+// program in which fields and built-in calls several rules use are
+// computed once, behind nil guards. None of this can change a result,
+// only what it costs: the closures answer only where they agree with expr,
+// and property tests hold them to it.
 package dsl

@@ -19,6 +19,8 @@ type Expr[Env, R any] struct {
 	budget  uint
 	layout  frameLayout
 	runners sync.Pool
+	// native is the expression as closures, if it can be; see native.go.
+	native nativeValue
 }
 
 // Compile compiles src, an expression in the expr language, against the
@@ -51,6 +53,9 @@ func Compile[Env, R any](src string, opts ...Option) (*Expr[Env, R], error) {
 	}
 	p := &program{src: src, cfg: cfg, c: c, kind: expectKind(resultType), explain: &explainCache{cfg: cfg}}
 	e := &Expr[Env, R]{src: src, id: cfg.id, p: p, budget: uint(cfg.limits.MemoryBudget), layout: layout}
+	if !cfg.exprOnly {
+		e.native = compileNativeExpr(envType, layout, p)
+	}
 	e.runners.New = func() any { return newRunner[Env](layout, e.budget) }
 	return e, nil
 }
@@ -104,7 +109,17 @@ func (e *Expr[Env, R]) Calls() []string { return append([]string(nil), e.p.c.cal
 // this guard.) ±Inf are ordinary numbers.
 func (e *Expr[Env, R]) Eval(env Env, now time.Time) (R, error) {
 	r := e.runners.Get().(*runner[Env])
-	s := session[Env]{r: r, env: env, fr: r.bind(env, now)}
+	fr := r.bind(env, now)
+	if e.native != nil {
+		nc := r.native()
+		if v, ok := e.native(nc); ok {
+			out, err := checkNaN(e.p, nc.env, v)
+			r.release()
+			e.runners.Put(r)
+			return e.result(out, err)
+		}
+	}
+	s := session[Env]{r: r, env: env, fr: fr}
 	out, err := s.run(e.p)
 	r.release()
 	e.runners.Put(r)

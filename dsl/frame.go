@@ -96,6 +96,13 @@ type runner[Env any] struct {
 	boxed  any            // the frame as expr receives it
 	now    time.Time
 	hasNow bool
+	nc     nctx // what native closures read, over mem
+}
+
+// native readies what native closures read for the bound environment.
+func (r *runner[Env]) native() *nctx {
+	r.nc = nctx{env: r.mem, now: r.now}
+	return &r.nc
 }
 
 func newRunner[Env any](layout frameLayout, budget uint) *runner[Env] {

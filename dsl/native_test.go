@@ -308,3 +308,54 @@ func TestNegativeZeroRendersAsZero(t *testing.T) {
 		}
 	}
 }
+
+// A standalone expression gives the same value and the same error with its
+// closures as with expr alone, for every result type.
+func TestPropertyNativeExprAgreesWithExpr(t *testing.T) {
+	check := func(t *rapid.T, src string, env nativeEnv, eval func(opts ...Option) (any, bool, error)) {
+		got, compiled, gotErr := eval()
+		want, _, wantErr := eval(exprOnly)
+		if !compiled {
+			return
+		}
+		if d := cmp.Diff(want, got, cmp.Comparer(func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) })); d != "" || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Fatalf("%s: closures %v (%v), expr %v (%v)", src, got, gotErr, want, wantErr)
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		env := genNativeEnv(t)
+		cond, num := genBool(t, 2), genNumber(t, 2)
+		check(t, cond, env, func(opts ...Option) (any, bool, error) {
+			e, err := Compile[nativeEnv, bool](cond, opts...)
+			if err != nil {
+				return nil, false, nil
+			}
+			v, err := e.Eval(env, nativeNow)
+			return v, true, err
+		})
+		check(t, num, env, func(opts ...Option) (any, bool, error) {
+			e, err := Compile[nativeEnv, float64](num, opts...)
+			if err != nil {
+				return nil, false, nil
+			}
+			v, err := e.Eval(env, nativeNow)
+			return v, true, err
+		})
+		check(t, num, env, func(opts ...Option) (any, bool, error) {
+			e, err := Compile[nativeEnv, int](num, opts...)
+			if err != nil {
+				return nil, false, nil
+			}
+			v, err := e.Eval(env, nativeNow)
+			return v, true, err
+		})
+		check(t, num, env, func(opts ...Option) (any, bool, error) {
+			e, err := Compile[nativeEnv, any](num, opts...)
+			if err != nil {
+				return nil, false, nil
+			}
+			v, err := e.Eval(env, nativeNow)
+			return v, true, err
+		})
+	})
+}

@@ -41,6 +41,29 @@ func compileNativeParts(envType reflect.Type, layout frameLayout, parts []*progr
 	return out
 }
 
+// compileNativeExpr compiles a standalone expression whose value expr
+// would give as the closures do: of the kind it is expected to have (an int
+// where a float is expected is made a float, as expr does), or of any kind
+// when any result will do.
+func compileNativeExpr(envType reflect.Type, layout frameLayout, p *program) nativeValue {
+	fs := compileNativeParts(envType, layout, []*program{p})
+	if fs == nil {
+		return nil
+	}
+	nc := &nativeCompiler{env: envType, funcs: p.cfg.funcs}
+	n := nc.node(p.c.tree.Node)
+	switch {
+	case p.kind == reflect.Invalid:
+	case p.kind == reflect.Float64 && n.kind == nInt:
+		return box(asFloat(n))
+	case p.kind == reflect.Bool && n.kind == nBool, p.kind == reflect.Float64 && n.kind == nFloat,
+		p.kind == reflect.Int && n.kind == nInt, p.kind == reflect.String && n.kind == nString:
+	default:
+		return nil
+	}
+	return fs[0]
+}
+
 // boxed turns a node into a closure yielding its value as any.
 func boxed(n *nnode) nativeValue {
 	switch n.kind {

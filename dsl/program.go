@@ -44,10 +44,12 @@ type session[Env any] struct {
 	nc  *nctx
 }
 
-// native is what the closures read: the session's environment and time.
+// native is what the closures read: the environment as copied into the
+// runner's flat frame (closures exist only for flat frames, whose prefix
+// is laid out as Env is) and the time.
 func (s *session[Env]) native() *nctx {
 	if s.nc == nil {
-		s.nc = &nctx{env: unsafe.Pointer(&s.env), now: s.r.now}
+		s.nc = s.r.native()
 	}
 	return s.nc
 }
@@ -63,10 +65,15 @@ func (s *session[Env]) run(p *program) (any, error) {
 // check applies the NaN guard to a program's value: a true condition that
 // read a NaN field, or a NaN number, is an error.
 func (s *session[Env]) check(p *program, out any) (any, error) {
+	return checkNaN(p, unsafe.Pointer(&s.env), out)
+}
+
+// checkNaN is check over the environment at env.
+func checkNaN(p *program, env unsafe.Pointer, out any) (any, error) {
 	switch v := out.(type) {
 	case bool:
 		if v && len(p.c.floats) > 0 {
-			if name, bad := nanField(unsafe.Pointer(&s.env), p.c.floats); bad {
+			if name, bad := nanField(env, p.c.floats); bad {
 				return nil, p.errorf(ErrNaN, "%s is NaN, so the condition cannot be decided", name)
 			}
 		}
