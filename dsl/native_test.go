@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -357,5 +358,42 @@ func TestPropertyNativeExprAgreesWithExpr(t *testing.T) {
 			v, err := e.Eval(env, nativeNow)
 			return v, true, err
 		})
+	})
+}
+
+// FuzzNativeAgreesWithExpr compiles arbitrary source with and without the
+// closures and evaluates it: the two must give the same value and the same
+// error, and neither may panic.
+func FuzzNativeAgreesWithExpr(f *testing.F) {
+	for _, seed := range []string{
+		"product != nil && between(age(client.birth), 30, 34) && product.value < 0.35",
+		"ratio(product.value, client.score) < 0.9 ? pct(x) : client.name",
+		"clamp(x * 2 - n / 3, 0, 1) ** 2 + round(-x) + abs(n % 3)",
+		"client.birth.IsZero() || daysUntil(product.end) <= 14 && yearsBetween(client.birth, product.end) > 3",
+		"client.Inner.count + product.count > 2 == !(client.flag)",
+	} {
+		f.Add(seed)
+	}
+	envs := []nativeEnv{{}, {Client: nativeClient{Age: 31, Score: math.NaN(), Name: "ada", Birth: nativeNow.AddDate(-31, 0, 0)},
+		Product: &nativeInner{Value: 0.2, Count: 2, End: nativeNow.AddDate(0, 0, 10)}, N: -2, X: math.Inf(1)}}
+	f.Fuzz(func(t *testing.T, src string) {
+		native, err := Compile[nativeEnv, any](src)
+		if err != nil {
+			return
+		}
+		ref, err := Compile[nativeEnv, any](src, exprOnly)
+		if err != nil {
+			t.Fatalf("compiles with closures but not without: %v", err)
+		}
+		for _, env := range envs {
+			got, gotErr := native.Eval(env, nativeNow)
+			want, wantErr := ref.Eval(env, nativeNow)
+			if reflect.ValueOf(want).Kind() == reflect.Func {
+				continue // a method value: two funcs never compare equal
+			}
+			if d := cmp.Diff(want, got, cmp.Comparer(func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) })); d != "" || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+				t.Fatalf("%s: closures %v (%v), expr %v (%v)", src, got, gotErr, want, wantErr)
+			}
+		}
 	})
 }
