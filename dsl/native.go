@@ -483,15 +483,8 @@ func arithmetic(op string, l, r *nnode) *nnode {
 		return nil
 	}
 	if l.kind == nInt && r.kind == nInt && op != "/" && op != "**" && op != "^" {
-		var f func(a, b int) (int, bool)
-		switch op {
-		case "+":
-			f = func(a, b int) (int, bool) { return a + b, true }
-		case "-":
-			f = func(a, b int) (int, bool) { return a - b, true }
-		case "*":
-			f = func(a, b int) (int, bool) { return a * b, true }
-		default: // %: expr fails on a zero divisor
+		f := ringOp[int](op)
+		if op == "%" { // expr fails on a zero divisor
 			f = func(a, b int) (int, bool) {
 				if b == 0 {
 					return 0, false
@@ -503,12 +496,8 @@ func arithmetic(op string, l, r *nnode) *nnode {
 	}
 	var f func(a, b float64) (float64, bool)
 	switch op {
-	case "+":
-		f = func(a, b float64) (float64, bool) { return a + b, true }
-	case "-":
-		f = func(a, b float64) (float64, bool) { return a - b, true }
-	case "*":
-		f = func(a, b float64) (float64, bool) { return a * b, true }
+	case "+", "-", "*":
+		f = ringOp[float64](op)
 	case "/":
 		f = func(a, b float64) (float64, bool) { return a / b, true }
 	case "**", "^":
@@ -517,6 +506,19 @@ func arithmetic(op string, l, r *nnode) *nnode {
 		return nil // % of floats fails in expr
 	}
 	return &nnode{kind: nFloat, f: combine(asFloat(l), asFloat(r), f)}
+}
+
+// ringOp is +, - or * on T; nil for any other operator.
+func ringOp[T int | float64](op string) func(a, b T) (T, bool) {
+	switch op {
+	case "+":
+		return func(a, b T) (T, bool) { return a + b, true }
+	case "-":
+		return func(a, b T) (T, bool) { return a - b, true }
+	case "*":
+		return func(a, b T) (T, bool) { return a * b, true }
+	}
+	return nil
 }
 
 func combine[T, R any](l, r func(*nctx) (T, bool), f func(a, b T) (R, bool)) func(*nctx) (R, bool) {

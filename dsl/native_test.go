@@ -326,39 +326,24 @@ func TestPropertyNativeExprAgreesWithExpr(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		env := genNativeEnv(t)
 		cond, num := genBool(t, 2), genNumber(t, 2)
-		check(t, cond, env, func(opts ...Option) (any, bool, error) {
-			e, err := Compile[nativeEnv, bool](cond, opts...)
-			if err != nil {
-				return nil, false, nil
-			}
-			v, err := e.Eval(env, nativeNow)
-			return v, true, err
-		})
-		check(t, num, env, func(opts ...Option) (any, bool, error) {
-			e, err := Compile[nativeEnv, float64](num, opts...)
-			if err != nil {
-				return nil, false, nil
-			}
-			v, err := e.Eval(env, nativeNow)
-			return v, true, err
-		})
-		check(t, num, env, func(opts ...Option) (any, bool, error) {
-			e, err := Compile[nativeEnv, int](num, opts...)
-			if err != nil {
-				return nil, false, nil
-			}
-			v, err := e.Eval(env, nativeNow)
-			return v, true, err
-		})
-		check(t, num, env, func(opts ...Option) (any, bool, error) {
-			e, err := Compile[nativeEnv, any](num, opts...)
-			if err != nil {
-				return nil, false, nil
-			}
-			v, err := e.Eval(env, nativeNow)
-			return v, true, err
-		})
+		check(t, cond, env, evalAs[bool](cond, env))
+		check(t, num, env, evalAs[float64](num, env))
+		check(t, num, env, evalAs[int](num, env))
+		check(t, num, env, evalAs[any](num, env))
 	})
+}
+
+// evalAs compiles src for result type R, with the options it is given, and
+// evaluates it over env.
+func evalAs[R any](src string, env nativeEnv) func(opts ...Option) (any, bool, error) {
+	return func(opts ...Option) (any, bool, error) {
+		e, err := Compile[nativeEnv, R](src, opts...)
+		if err != nil {
+			return nil, false, nil
+		}
+		v, err := e.Eval(env, nativeNow)
+		return v, true, err
+	}
 }
 
 // FuzzNativeAgreesWithExpr compiles arbitrary source with and without the
