@@ -1,10 +1,7 @@
 package dsl
 
 import (
-	"math"
 	"reflect"
-
-	"github.com/expr-lang/expr/ast"
 )
 
 // The outputs and evidence of a decision that fires (urgency, sensitivity,
@@ -116,64 +113,4 @@ func nativeValues(c *nctx, fs []nativeValue) []any {
 		vals[i] = v
 	}
 	return vals
-}
-
-// builtin compiles expr's own abs, round, floor and ceil, which the titles
-// of rules use to show numbers.
-func (nc *nativeCompiler) builtin(n *ast.BuiltinNode) *nnode {
-	if len(n.Arguments) != 1 {
-		return nil
-	}
-	x := nc.node(n.Arguments[0])
-	if x == nil || !isNumber(x.kind) {
-		return nil
-	}
-	var f func(float64) float64
-	switch n.Name {
-	case "abs":
-		if x.kind == nInt {
-			xi := x.i
-			return &nnode{kind: nInt, i: func(c *nctx) (int, bool) {
-				v, ok := xi(c)
-				return max(v, -v), ok
-			}}
-		}
-		f = math.Abs
-	case "round":
-		f = math.Round
-	case "floor":
-		f = math.Floor
-	case "ceil":
-		f = math.Ceil
-	default:
-		return nil
-	}
-	xf := asFloat(x)
-	return &nnode{kind: nFloat, f: func(c *nctx) (float64, bool) {
-		v, ok := xf(c)
-		return f(v), ok
-	}}
-}
-
-// pctNode compiles pct(x) and pct(x, d).
-func pctNode(args []*nnode) *nnode {
-	if len(args) < 1 || len(args) > 2 || !isNumber(args[0].kind) || len(args) == 2 && !isNumber(args[1].kind) {
-		return nil
-	}
-	x := asFloat(args[0])
-	d := func(*nctx) (float64, bool) { return 1, true }
-	if len(args) == 2 {
-		d = asFloat(args[1])
-	}
-	return &nnode{kind: nString, s: func(c *nctx) (string, bool) {
-		v, ok := x(c)
-		if !ok {
-			return "", false
-		}
-		decimals, ok := d(c)
-		if !ok || decimals < 0 || decimals > 10 {
-			return "", false // expr reports the bad decimals
-		}
-		return formatPct(v, int(decimals)), true
-	}}
 }

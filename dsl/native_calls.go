@@ -1,0 +1,164 @@
+package dsl
+
+import (
+	"math"
+	"time"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// The calls the closures make: the date built-ins, ratio, between, clamp
+// and pct, expr's own abs, round, floor and ceil, and time's IsZero, each
+// computed as the function expr would call computes it.
+
+// call compiles the built-ins the closures know, and time's IsZero. A host
+// function of the same name shadows a built-in and stays with expr.
+func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
+	if m, ok := n.Callee.(*ast.MemberNode); ok {
+		return nc.method(m, n.Arguments)
+	}
+	id, ok := n.Callee.(*ast.IdentifierNode)
+	if !ok || nc.funcs[id.Value] != nil {
+		return nil
+	}
+	f := builtinFuncs[id.Value]
+	if f == nil {
+		return nil
+	}
+	args := make([]*nnode, len(n.Arguments))
+	for i, a := range n.Arguments {
+		if args[i] = nc.node(a); args[i] == nil {
+			return nil
+		}
+	}
+	switch {
+	case f.date != nil && len(args) == 2 && args[0].kind == nTime && args[1].kind == nTime:
+		return &nnode{kind: nInt, i: combine(args[0].t, args[1].t, func(t, now time.Time) (int, bool) {
+			if t.IsZero() {
+				return 0, false // expr reports the missing time
+			}
+			return f.date(t, now), true
+		})}
+	case f.name == "yearsBetween" && len(args) == 2 && args[0].kind == nTime && args[1].kind == nTime:
+		return &nnode{kind: nInt, i: combine(args[0].t, args[1].t, func(a, b time.Time) (int, bool) {
+			if a.IsZero() || b.IsZero() {
+				return 0, false
+			}
+			return wholeMonths(a, b) / 12, true
+		})}
+	case f.name == "ratio" && len(args) == 2 && isNumber(args[0].kind) && isNumber(args[1].kind):
+		return &nnode{kind: nFloat, f: combine(asFloat(args[0]), asFloat(args[1]), func(a, b float64) (float64, bool) {
+			return ratioOf(a, b), true
+		})}
+	case (f.name == "between" || f.name == "clamp") && len(args) == 3 &&
+		isNumber(args[0].kind) && isNumber(args[1].kind) && isNumber(args[2].kind):
+		return nc.ternaryNumber(f.name, asFloat(args[0]), asFloat(args[1]), asFloat(args[2]))
+	case f.name == "pct":
+		return pctNode(args)
+	}
+	return nil
+}
+
+func (nc *nativeCompiler) ternaryNumber(name string, x, lo, hi func(*nctx) (float64, bool)) *nnode {
+	args := func(c *nctx) (v, l, h float64, ok bool) {
+		if v, ok = x(c); !ok {
+			return
+		}
+		if l, ok = lo(c); !ok {
+			return
+		}
+		h, ok = hi(c)
+		return
+	}
+	if name == "between" {
+		return &nnode{kind: nBool, b: func(c *nctx) (bool, bool) {
+			v, l, h, ok := args(c)
+			return ok && l <= v && v <= h, ok
+		}}
+	}
+	return &nnode{kind: nFloat, f: func(c *nctx) (float64, bool) {
+		v, l, h, ok := args(c)
+		if !ok {
+			return 0, false
+		}
+		out, err := clampOf(v, l, h)
+		return out, err == nil
+	}}
+}
+
+// method compiles t.IsZero() on a time.
+func (nc *nativeCompiler) method(m *ast.MemberNode, args []ast.Node) *nnode {
+	prop, ok := m.Property.(*ast.StringNode)
+	if !ok || m.Optional || len(args) != 0 || prop.Value != "IsZero" {
+		return nil
+	}
+	recv := nc.node(m.Node)
+	if recv == nil || recv.kind != nTime {
+		return nil
+	}
+	rt := recv.t
+	return &nnode{kind: nBool, b: func(c *nctx) (bool, bool) {
+		t, ok := rt(c)
+		return t.IsZero(), ok
+	}}
+}
+
+// builtin compiles expr's own abs, round, floor and ceil, which the titles
+// of rules use to show numbers.
+func (nc *nativeCompiler) builtin(n *ast.BuiltinNode) *nnode {
+	if len(n.Arguments) != 1 {
+		return nil
+	}
+	x := nc.node(n.Arguments[0])
+	if x == nil || !isNumber(x.kind) {
+		return nil
+	}
+	var f func(float64) float64
+	switch n.Name {
+	case "abs":
+		if x.kind == nInt {
+			xi := x.i
+			return &nnode{kind: nInt, i: func(c *nctx) (int, bool) {
+				v, ok := xi(c)
+				return max(v, -v), ok
+			}}
+		}
+		f = math.Abs
+	case "round":
+		f = math.Round
+	case "floor":
+		f = math.Floor
+	case "ceil":
+		f = math.Ceil
+	default:
+		return nil
+	}
+	xf := asFloat(x)
+	return &nnode{kind: nFloat, f: func(c *nctx) (float64, bool) {
+		v, ok := xf(c)
+		return f(v), ok
+	}}
+}
+
+// pctNode compiles pct(x) and pct(x, d).
+func pctNode(args []*nnode) *nnode {
+	if len(args) < 1 || len(args) > 2 || !isNumber(args[0].kind) || len(args) == 2 && !isNumber(args[1].kind) {
+		return nil
+	}
+	x := asFloat(args[0])
+	d := func(*nctx) (float64, bool) { return 1, true }
+	if len(args) == 2 {
+		d = asFloat(args[1])
+	}
+	return &nnode{kind: nString, s: func(c *nctx) (string, bool) {
+		v, ok := x(c)
+		if !ok {
+			return "", false
+		}
+		decimals, ok := d(c)
+		if !ok || decimals < 0 || decimals > 10 {
+			return "", false // expr reports the bad decimals
+		}
+		return formatPct(v, int(decimals)), true
+	}}
+}
