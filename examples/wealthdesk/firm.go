@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -104,15 +105,30 @@ func (f *firm) records(i int, into []advisory.Record) []advisory.Record {
 	birth := now.AddDate(-age, -r.IntN(12), -r.IntN(28))
 	name := names[r.IntN(len(names))] + " " + surnames[r.IntN(len(surnames))]
 	income := float64(25000 + r.IntN(160000))
-	crm["client.id"], crm["client.name"], crm["client.birthDate"], crm["client.income"] = id, name, birth, income
-	crm["client.riskProfile"] = []string{"defensive", "neutral", "offensive"}[r.IntN(3)]
-	crm["client.dependants"] = r.IntN(4)
-	tool["client.name"], tool["client.birthDate"], tool["client.income"] = name, birth, income
-	if r.IntN(5) == 0 { // the advice tool disagrees on some fields
+	profile, dependants := []string{"defensive", "neutral", "offensive"}[r.IntN(3)], r.IntN(4)
+	crm["client.id"], crm["client.name"], crm["client.birthDate"] = id, name, birth
+	crm["client.riskProfile"], crm["client.dependants"] = profile, dependants
+	tool["client.name"], tool["client.birthDate"], tool["client.riskProfile"] = name, birth, profile
+	if r.IntN(100) > 0 { // one client in a hundred has no income on file
+		crm["client.income"], tool["client.income"] = income, income
+	}
+	// The advice tool disagrees on some fields: an income it was told
+	// later, a name written short, a profile from an older interview, a
+	// child the CRM does not know of, a birth date typed a year off.
+	if r.IntN(8) == 0 && income > 0 {
 		tool["client.income"] = income * (0.8 + r.Float64()*0.4)
-		if r.IntN(2) == 0 {
-			tool["client.name"] = name[:1] + ". " + surnames[r.IntN(len(surnames))]
-		}
+	}
+	if r.IntN(20) == 0 {
+		tool["client.name"] = name[:1] + ". " + surnames[r.IntN(len(surnames))]
+	}
+	if r.IntN(20) == 0 {
+		tool["client.riskProfile"] = []string{"defensive", "neutral", "offensive"}[(r.IntN(2)+1+slices.Index([]string{"defensive", "neutral", "offensive"}, profile))%3]
+	}
+	if r.IntN(20) == 0 {
+		tool["client.dependants"] = dependants + 1
+	}
+	if r.IntN(50) == 0 {
+		tool["client.birthDate"] = birth.AddDate(1, 0, 0)
 	}
 	if r.IntN(2) == 0 {
 		tool["mortgage.fixedTermEnd"] = now.AddDate(0, 0, r.IntN(900)-30)
@@ -122,12 +138,14 @@ func (f *firm) records(i int, into []advisory.Record) []advisory.Record {
 	if r.IntN(4) > 0 {
 		tool["pension.coverage"] = 0.3 + 0.9*r.Float64()
 		tool["pension.contribution"] = income * (0.03 + 0.09*r.Float64())
-		tool["pension.targetIncome"] = income * (0.55 + 0.4*r.Float64())
+		if r.IntN(25) > 0 { // some advice files lack a target
+			tool["pension.targetIncome"] = income * (0.48 + 0.5*r.Float64())
+		}
 	}
 	if r.IntN(2) == 0 {
-		v := float64(200000 + r.IntN(700000))
+		v := float64(200000 + r.IntN(900000))
 		tool["home.propertyValue"] = v
-		tool["home.cover"] = v * (0.8 + r.Float64()*0.35)
+		tool["home.cover"] = v * (0.76 + r.Float64()*0.39)
 	}
 	if r.IntN(3) == 0 {
 		tool["portfolio.value"] = float64(10000 + r.IntN(2000000))

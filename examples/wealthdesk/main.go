@@ -10,6 +10,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -175,6 +176,9 @@ func run(f *firm, now time.Time) (*result, error) {
 			engaged[i] = s.Total()
 		}
 	}
+	// The files carry each client's percentile of engagement in the book,
+	// so the framework's thresholds read the same for any book.
+	percentile := percentiles(engaged)
 	atRisk := make(map[string]bool, len(res.AtRisk))
 	for _, a := range res.AtRisk {
 		atRisk[a.Client] = true
@@ -220,7 +224,7 @@ func run(f *firm, now time.Time) (*result, error) {
 			return advisory.File{}, err
 		}
 		file.StaleFields = len(stale[i])
-		file.Engagement = &advisory.Engagement{Score: engaged[i], AtRisk: atRisk[f.ids[i]]}
+		file.Engagement = &advisory.Engagement{Score: percentile[i], AtRisk: atRisk[f.ids[i]]}
 		file.Segment = &advisory.Segment{Name: string(segOf[i].Segment), Profit: segOf[i].Profit}
 		ctxs[i] = placeCtx{Age: now.Year() - file.Client.BirthDate.Year(), Discrepancies: file.Discrepancies}
 		if file.Mortgage != nil {
@@ -270,6 +274,28 @@ func run(f *firm, now time.Time) (*result, error) {
 	return res, nil
 }
 
+// percentiles gives each value its share of the values below it, in [0,1):
+// ties share the lowest rank of their run.
+func percentiles(vs []float64) []float64 {
+	order := make([]int32, len(vs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(vs[a], vs[b]) })
+	out := make([]float64, len(vs))
+	for k := 0; k < len(order); {
+		run := k
+		for run < len(order) && vs[order[run]] == vs[order[k]] {
+			run++
+		}
+		for _, i := range order[k:run] {
+			out[i] = float64(k) / float64(len(vs))
+		}
+		k = run
+	}
+	return out
+}
+
 // prepBuffers is what one worker reuses to prepare client files.
 type prepBuffers struct {
 	records      []advisory.Record
@@ -280,8 +306,10 @@ type prepBuffers struct {
 var policy = advisory.Policy{
 	Default: advisory.FieldPolicy{Sources: []string{"crm", "advice"}},
 	Fields: map[string]advisory.FieldPolicy{
-		"pension.coverage": {Sources: []string{"advice"}, MaxAge: 365 * 24 * time.Hour},
-		"client.income":    {Strategy: advisory.MostRecent},
+		"pension.coverage":   {Sources: []string{"advice"}, MaxAge: 365 * 24 * time.Hour},
+		"portfolio.value":    {Sources: []string{"advice"}, MaxAge: 365 * 24 * time.Hour},
+		"home.propertyValue": {MaxAge: 455 * 24 * time.Hour},
+		"client.income":      {Strategy: advisory.MostRecent},
 	},
 }
 
