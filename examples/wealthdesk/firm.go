@@ -115,16 +115,16 @@ func (f *firm) records(i int, into []advisory.Record) []advisory.Record {
 	// The advice tool disagrees on some fields: an income it was told
 	// later, a name written short, a profile from an older interview, a
 	// child the CRM does not know of, a birth date typed a year off.
-	if r.IntN(8) == 0 && income > 0 {
+	if r.IntN(10) == 0 && income > 0 {
 		tool["client.income"] = income * (0.8 + r.Float64()*0.4)
 	}
-	if r.IntN(20) == 0 {
+	if r.IntN(25) == 0 {
 		tool["client.name"] = name[:1] + ". " + surnames[r.IntN(len(surnames))]
 	}
-	if r.IntN(20) == 0 {
+	if r.IntN(25) == 0 {
 		tool["client.riskProfile"] = []string{"defensive", "neutral", "offensive"}[(r.IntN(2)+1+slices.Index([]string{"defensive", "neutral", "offensive"}, profile))%3]
 	}
-	if r.IntN(20) == 0 {
+	if r.IntN(25) == 0 {
 		tool["client.dependants"] = dependants + 1
 	}
 	if r.IntN(50) == 0 {
@@ -145,7 +145,7 @@ func (f *firm) records(i int, into []advisory.Record) []advisory.Record {
 	if r.IntN(2) == 0 {
 		v := float64(200000 + r.IntN(900000))
 		tool["home.propertyValue"] = v
-		tool["home.cover"] = v * (0.76 + r.Float64()*0.39)
+		tool["home.cover"] = v * (0.78 + r.Float64()*0.37)
 	}
 	if r.IntN(3) == 0 {
 		tool["portfolio.value"] = float64(10000 + r.IntN(2000000))

@@ -306,8 +306,8 @@ type prepBuffers struct {
 var policy = advisory.Policy{
 	Default: advisory.FieldPolicy{Sources: []string{"crm", "advice"}},
 	Fields: map[string]advisory.FieldPolicy{
-		"pension.coverage":   {Sources: []string{"advice"}, MaxAge: 365 * 24 * time.Hour},
-		"portfolio.value":    {Sources: []string{"advice"}, MaxAge: 365 * 24 * time.Hour},
+		"pension.coverage":   {Sources: []string{"advice"}, MaxAge: 455 * 24 * time.Hour},
+		"portfolio.value":    {Sources: []string{"advice"}, MaxAge: 455 * 24 * time.Hour},
 		"home.propertyValue": {MaxAge: 455 * 24 * time.Hour},
 		"client.income":      {Strategy: advisory.MostRecent},
 	},
