@@ -96,12 +96,15 @@ type runner[Env any] struct {
 	boxed  any            // the frame as expr receives it
 	now    time.Time
 	hasNow bool
-	nc     nctx // what native closures read, over mem
+	nc     nctx       // what native closures read, over mem
+	memo   []memoSlot // a rule set's memoized calls, one evaluation's
 }
 
-// native readies what native closures read for the bound environment.
+// native readies what native closures read for the bound environment,
+// with no call memoized yet.
 func (r *runner[Env]) native() *nctx {
-	r.nc = nctx{env: r.mem, now: r.now}
+	clear(r.memo)
+	r.nc = nctx{env: r.mem, now: r.now, memo: r.memo}
 	return &r.nc
 }
 

@@ -35,8 +35,9 @@ import (
 // nctx is what the closures read: the host's environment and the
 // evaluation time.
 type nctx struct {
-	env unsafe.Pointer
-	now time.Time
+	env  unsafe.Pointer
+	now  time.Time
+	memo []memoSlot // see native_memo.go
 }
 
 // nativeCond is a compiled condition: its value, and whether it could be
@@ -88,16 +89,17 @@ var (
 type nativeCompiler struct {
 	env   reflect.Type
 	funcs map[string]*hostFunc // the host's functions, which shadow built-ins
+	memo  *memoPlan            // the rule set's memoized calls, or nil
 }
 
 // compileNative compiles a rule's checked condition, or returns nil when
 // any part of it is outside the subset. Only flat frames qualify: their
 // trees name the environment's fields directly.
-func compileNative(envType reflect.Type, layout frameLayout, p *program) nativeCond {
+func compileNative(envType reflect.Type, layout frameLayout, p *program, memo *memoPlan) nativeCond {
 	if !layout.flat || p == nil || p.c == nil || p.c.tree == nil || envType.Kind() != reflect.Struct {
 		return nil
 	}
-	nc := &nativeCompiler{env: envType, funcs: p.cfg.funcs}
+	nc := &nativeCompiler{env: envType, funcs: p.cfg.funcs, memo: memo}
 	n := nc.node(p.c.tree.Node)
 	if n == nil || n.kind != nBool {
 		return nil

@@ -33,19 +33,19 @@ func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
 	}
 	switch {
 	case f.date != nil && len(args) == 2 && args[0].kind == nTime && args[1].kind == nTime:
-		return &nnode{kind: nInt, i: combine(args[0].t, args[1].t, func(t, now time.Time) (int, bool) {
+		return nc.memoInt(n, &nnode{kind: nInt, i: combine(args[0].t, args[1].t, func(t, now time.Time) (int, bool) {
 			if t.IsZero() {
 				return 0, false // expr reports the missing time
 			}
 			return f.date(t, now), true
-		})}
+		})})
 	case f.name == "yearsBetween" && len(args) == 2 && args[0].kind == nTime && args[1].kind == nTime:
-		return &nnode{kind: nInt, i: combine(args[0].t, args[1].t, func(a, b time.Time) (int, bool) {
+		return nc.memoInt(n, &nnode{kind: nInt, i: combine(args[0].t, args[1].t, func(a, b time.Time) (int, bool) {
 			if a.IsZero() || b.IsZero() {
 				return 0, false
 			}
 			return wholeMonths(a, b) / 12, true
-		})}
+		})})
 	case f.name == "ratio" && len(args) == 2 && isNumber(args[0].kind) && isNumber(args[1].kind):
 		return &nnode{kind: nFloat, f: combine(asFloat(args[0]), asFloat(args[1]), func(a, b float64) (float64, bool) {
 			return ratioOf(a, b), true

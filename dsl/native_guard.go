@@ -25,7 +25,7 @@ const (
 
 // sharedGuards finds the leading conjuncts shared by two or more of the
 // native rules and sets each such rule's guard to its index in the result.
-func sharedGuards(envType reflect.Type, rules []*cRule) []nativeCond {
+func sharedGuards(envType reflect.Type, rules []*cRule, memo *memoPlan) []nativeCond {
 	type group struct {
 		cond  nativeCond
 		rules []*cRule
@@ -44,7 +44,7 @@ func sharedGuards(envType reflect.Type, rules []*cRule) []nativeCond {
 		key := lead.String()
 		g := byKey[key]
 		if g == nil {
-			nc := &nativeCompiler{env: envType, funcs: r.when.cfg.funcs}
+			nc := &nativeCompiler{env: envType, funcs: r.when.cfg.funcs, memo: memo}
 			n := nc.node(lead)
 			if n == nil || n.kind != nBool {
 				continue

@@ -170,7 +170,7 @@ func TestPropertyNativeAgreesWithExpr(t *testing.T) {
 			if r.native == nil {
 				continue
 			}
-			nc := nctx{env: unsafe.Pointer(&env), now: nativeNow}
+			nc := nctx{env: unsafe.Pointer(&env), now: nativeNow, memo: make([]memoSlot, native.memoSlots)}
 			v, ok := r.native(&nc)
 			if !ok {
 				continue
@@ -381,4 +381,49 @@ func FuzzNativeAgreesWithExpr(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A date call the rules of a set repeat has one slot, so it is computed
+// once an evaluation; hits and errors are those expr gives, a zero time
+// included.
+func TestDateCallsMemoized(t *testing.T) {
+	src := `ruleset m version 1
+rule a {
+  type "a"
+  when age(client.birth) >= 30 && daysUntil(product.end) < 20
+  title "{age(client.birth)} years, {daysUntil(product.end)} days"
+}
+rule b {
+  type "b"
+  when between(age(client.birth), 20, 40)
+}
+rule c {
+  type "c"
+  when product != nil && daysUntil(product.end) > 5
+}
+`
+	rs, err := CompileRules[nativeEnv]([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.memoSlots != 2 {
+		t.Fatalf("%d memo slots, want 2 (age and daysUntil)", rs.memoSlots)
+	}
+	ref, err := CompileRules[nativeEnv]([]byte(src), exprOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range []nativeEnv{
+		{Client: nativeClient{Birth: nativeNow.AddDate(-31, 0, 0)}, Product: &nativeInner{End: nativeNow.AddDate(0, 0, 10)}},
+		{Client: nativeClient{Birth: nativeNow.AddDate(-25, 0, 0)}},
+		{Product: &nativeInner{End: nativeNow.AddDate(0, 0, 10)}}, // no birth date: age fails, in every rule
+	} {
+		for range 2 { // a second evaluation on the same runner starts with no answers kept
+			got, gotErr := rs.Eval(env, nativeNow)
+			want, wantErr := ref.Eval(env, nativeNow)
+			if d := cmp.Diff(want, got); d != "" || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+				t.Errorf("%+v: hits differ (-expr +closures):\n%s\nerrors %v, %v", env, d, gotErr, wantErr)
+			}
+		}
+	}
 }

@@ -17,7 +17,7 @@ type nativeValue func(*nctx) (any, bool)
 
 // compileNativeParts compiles every part of a decision, or returns nil when
 // any of them is outside the subset.
-func compileNativeParts(envType reflect.Type, layout frameLayout, parts []*program) []nativeValue {
+func compileNativeParts(envType reflect.Type, layout frameLayout, parts []*program, memo *memoPlan) []nativeValue {
 	if !layout.flat || len(parts) == 0 || envType.Kind() != reflect.Struct {
 		return nil
 	}
@@ -26,7 +26,7 @@ func compileNativeParts(envType reflect.Type, layout frameLayout, parts []*progr
 		if p == nil || p.c == nil || p.c.tree == nil {
 			return nil
 		}
-		nc := &nativeCompiler{env: envType, funcs: p.cfg.funcs}
+		nc := &nativeCompiler{env: envType, funcs: p.cfg.funcs, memo: memo}
 		n := nc.node(p.c.tree.Node)
 		if n == nil {
 			return nil
@@ -43,7 +43,7 @@ func compileNativeParts(envType reflect.Type, layout frameLayout, parts []*progr
 // where a float is expected is made a float, as expr does), or of any kind
 // when any result will do.
 func compileNativeExpr(envType reflect.Type, layout frameLayout, p *program) nativeValue {
-	fs := compileNativeParts(envType, layout, []*program{p})
+	fs := compileNativeParts(envType, layout, []*program{p}, nil)
 	if fs == nil {
 		return nil
 	}

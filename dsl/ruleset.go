@@ -27,6 +27,8 @@ type RuleSet[Env any] struct {
 	whens *batch
 	// guards are the leading conjuncts several native conditions share.
 	guards []nativeCond
+	// memoSlots is how many date calls its closures memoize.
+	memoSlots int
 }
 
 // cRule is a compiled rule or decision table.

@@ -46,7 +46,7 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 	if st := deref(reflect.TypeFor[Env]()); st == nil || st.Kind() != reflect.Struct {
 		return nil, &Error{Kind: KindType, Msg: fmt.Sprintf("environment type %v is not a struct", reflect.TypeFor[Env]())}
 	}
-	b := &builder[Env]{base: base, layout: layoutFor[Env](), env: reflect.TypeFor[Env]()}
+	b := &builder[Env]{base: base, layout: layoutFor[Env](), env: reflect.TypeFor[Env](), memo: newMemoPlan()}
 	b.compileConsts(f.Consts)
 	rs := &RuleSet[Env]{name: f.Name, version: f.Version, byID: map[string]*cRule{},
 		layout: b.layout, budget: uint(base.limits.MemoryBudget), clamp: base.clamp}
@@ -71,7 +71,7 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 	for _, rule := range rs.rules {
 		if rule.enabled && rule.when != nil {
 			if !base.exprOnly {
-				rule.native = compileNative(b.env, b.layout, rule.when)
+				rule.native = compileNative(b.env, b.layout, rule.when, b.memo)
 			}
 			if rule.native != nil {
 				continue
@@ -84,13 +84,19 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 		}
 	}
 	rs.whens = compileItems(b.env, b.layout, items)
-	rs.guards = sharedGuards(b.env, rs.rules)
-	rs.runners.New = func() any { return newRunner[Env](rs.layout, rs.budget) }
+	rs.guards = sharedGuards(b.env, rs.rules, b.memo)
+	rs.memoSlots = b.memo.size()
+	rs.runners.New = func() any {
+		r := newRunner[Env](rs.layout, rs.budget)
+		r.memo = make([]memoSlot, rs.memoSlots)
+		return r
+	}
 	return rs, nil
 }
 
 // builder compiles the declarations of one file.
 type builder[Env any] struct {
+	memo   *memoPlan
 	base   *config
 	layout frameLayout
 	env    reflect.Type
@@ -286,7 +292,7 @@ func (b *builder[Env]) leaf(path string, rule *cRule, pos rulefile.Pos, chain ..
 	}
 	l.batch = compileBatch(b.env, b.layout, l.parts)
 	if !b.base.exprOnly {
-		l.native = compileNativeParts(b.env, b.layout, l.parts)
+		l.native = compileNativeParts(b.env, b.layout, l.parts, b.memo)
 	}
 	return l
 }
