@@ -177,8 +177,10 @@ func run(f *firm, now time.Time) (*result, error) {
 		}
 	}
 	// The files carry each client's percentile of engagement in the book,
-	// so the framework's thresholds read the same for any book.
-	percentile := percentiles(engaged)
+	// so the framework's thresholds read the same for any book; it is
+	// worked out beside the segments.
+	ranked := make(chan []float64, 1)
+	go func() { ranked <- percentiles(engaged) }()
 	atRisk := make(map[string]bool, len(res.AtRisk))
 	for _, a := range res.AtRisk {
 		atRisk[a.Client] = true
@@ -192,8 +194,14 @@ func run(f *firm, now time.Time) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Book, res.Summary = seg, segment.Summarize(seg.Assignments, money)
+	res.Book = seg
+	summarized := make(chan struct{}) // the summary is for the report only
+	go func() {
+		defer close(summarized)
+		res.Summary = segment.Summarize(seg.Assignments, money)
+	}()
 	segOf := byNumber(f.ids, seg.Assignments)
+	percentile := <-ranked
 	res.lap("segments", &clock)
 	// Client files: consolidated, enriched with the engagement and segment
 	// summaries, then the advisory framework over the book.
@@ -240,10 +248,22 @@ func run(f *firm, now time.Time) (*result, error) {
 		}
 	}
 	res.Alerts = fw.EvaluateAll(ctx, files, now, advisory.BatchOptions{})
-	for _, a := range stale {
-		res.Stale = append(res.Stale, a...)
-	}
 	res.lap("files: generate, consolidate, evaluate the framework", &clock)
+	// The plan takes the framework's alerts and the data alerts as one
+	// slice. The result keeps both as parts of it, so the alerts are held
+	// once, not twice.
+	nStale := 0
+	for _, a := range stale {
+		nStale += len(a)
+	}
+	alerts := append(make([]advisory.Alert, 0, len(res.Alerts.Alerts)+nStale), res.Alerts.Alerts...)
+	for i, a := range stale {
+		alerts = append(alerts, a...)
+		stale[i] = nil
+	}
+	k := len(res.Alerts.Alerts)
+	res.Alerts.Alerts, res.Stale = alerts[:k:k], alerts[k:]
+	res.lap("canvas: alerts", &clock)
 	// The canvas: place, bundle and plan what the firm can deliver.
 	placement, err := canvas.NewPlacement[placeCtx](placementRules)
 	if err != nil {
@@ -263,14 +283,11 @@ func run(f *firm, now time.Time) (*result, error) {
 		}
 		return canvas.Client[placeCtx]{ID: id, Context: ctxs[i], Consent: consent, Policy: policies[segOf[i].Segment], TouchesUsed: i % 15}, true
 	}
-	// The plan takes the framework's alerts and the data alerts as one
-	// slice.
-	alerts := slices.Concat(res.Alerts.Alerts, res.Stale)
-	res.lap("canvas: alerts", &clock)
 	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).PlanLookup(alerts, lookup)
 	res.lap("canvas: plan", &clock)
 	<-reported
-	res.lap("engagement: superfans, changes, experiment (waited)", &clock)
+	<-summarized
+	res.lap("report: superfans, changes, experiment, segment summary (waited)", &clock)
 	return res, nil
 }
 
