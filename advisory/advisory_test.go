@@ -273,14 +273,19 @@ func TestPropertyBatch(t *testing.T) {
 			// Some files are loaded on the workers; some loads fail or panic.
 			switch file := items[i].File; rapid.IntRange(0, 5).Draw(t, "load") {
 			case 0:
-				items[i].Load = func() (advisory.File, error) { return file, nil }
+				items[i].Load = func() (advisory.File, []advisory.Alert, error) { return file, nil, nil }
 				items[i].File = advisory.File{}
 			case 1:
-				items[i].Load = func() (advisory.File, error) { return file, errors.New("no such client") }
+				items[i].Load = func() (advisory.File, []advisory.Alert, error) { return file, nil, errors.New("no such client") }
 				loadFails[i] = true
 			case 2:
-				items[i].Load = func() (advisory.File, error) { panic("host bug") }
+				items[i].Load = func() (advisory.File, []advisory.Alert, error) { panic("host bug") }
 				loadFails[i] = true
+			case 3: // the load finds alerts of its own, which come first
+				id := items[i].ClientID
+				items[i].Load = func() (advisory.File, []advisory.Alert, error) {
+					return file, []advisory.Alert{{ClientID: id, Type: advisory.TypeStale, RuleID: advisory.StalenessRule}}, nil
+				}
 			}
 		}
 		res := fw.EvaluateAll(context.Background(), slices.Values(items), now, advisory.BatchOptions{Workers: rapid.IntRange(1, 4).Draw(t, "workers")})
@@ -298,7 +303,9 @@ func TestPropertyBatch(t *testing.T) {
 				continue
 			}
 			if it.Load != nil {
-				it.File, _ = it.Load()
+				var found []advisory.Alert
+				it.File, found, _ = it.Load()
+				want = append(want, found...)
 			}
 			alerts, err := fw.Evaluate(it.ClientID, it.File, now)
 			want = append(want, alerts...)

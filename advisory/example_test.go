@@ -49,14 +49,15 @@ rule fixed_term_ending {
 }
 
 // A host that keeps its clients' records in its own store consolidates and
-// decodes each file on the batch's workers: the iterator only names the
-// clients, and a client whose file cannot be prepared is a failed file of
-// the batch, not a crash or a silent gap.
+// decodes each file on the batch's workers, where it also checks the data
+// for staleness: the iterator only names the clients, the data alerts join
+// the framework's, and a client whose file cannot be prepared is a failed
+// file of the batch, not a crash or a silent gap.
 func ExampleFramework_EvaluateAll_load() {
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	store := map[string][]advisory.Record{ // the host's own source systems
 		"c-1": {{Source: "crm", AsOf: now, Fields: map[string]any{"home.cover": 150000.0, "home.propertyValue": 400000.0}}},
-		"c-2": {{Source: "crm", AsOf: now, Fields: map[string]any{"home.cover": 390000.0, "home.propertyValue": 400000.0}}},
+		"c-2": {{Source: "crm", AsOf: now.AddDate(-1, 0, 0), Fields: map[string]any{"home.cover": 390000.0, "home.propertyValue": 400000.0}}},
 		"c-3": {{Source: "crm", AsOf: now, Fields: map[string]any{"home.cover": "unknown"}}},
 	}
 	fw, err := advisory.Compile[advisory.File]([]byte(`ruleset home version 1
@@ -70,15 +71,16 @@ rule underinsured {
 		fmt.Println(err)
 		return
 	}
-	policy := advisory.Policy{Default: advisory.FieldPolicy{Sources: []string{"crm"}}}
+	policy := advisory.Policy{Default: advisory.FieldPolicy{Sources: []string{"crm"}, MaxAge: 180 * 24 * time.Hour}}
 	files := func(yield func(advisory.Item[advisory.File]) bool) {
 		for _, id := range []string{"c-1", "c-2", "c-3"} {
-			load := func() (advisory.File, error) {
+			load := func() (advisory.File, []advisory.Alert, error) {
 				c, err := advisory.Consolidate(id, store[id], policy)
 				if err != nil {
-					return advisory.File{}, err
+					return advisory.File{}, nil, err
 				}
-				return advisory.NewFile(c)
+				file, err := advisory.NewFile(c)
+				return file, advisory.Staleness(c, policy, now), err
 			}
 			if !yield(advisory.Item[advisory.File]{ClientID: id, Load: load}) {
 				return
@@ -95,6 +97,8 @@ rule underinsured {
 	fmt.Printf("%+v\n", res.Counts)
 	// Output:
 	// c-1 Home cover is 37.5% of the value
+	// c-2 Stale home.cover
+	// c-2 Stale home.propertyValue
 	// c-3 failed: advisory: loading the file of client c-3: advisory: field home.cover: cannot put string into float64
 	// {In:3 OK:2 Failed:1 Cancelled:0}
 }

@@ -81,13 +81,16 @@ func (f *Framework[Env]) alert(clientID string, h dsl.Hit) Alert {
 // it. Load lets a host prepare its files (consolidate, decode, enrich) on
 // the batch's workers rather than in the iterator, which runs on one
 // goroutine: when Load is set it is called once, on a worker, and File is
-// ignored. A Load that fails fails its file, which the result lists in
+// ignored. Load may also return alerts it found while preparing the file,
+// such as [Staleness] findings: they come first among the file's alerts in
+// the result, so a client's alerts stay together, and the batch owns them.
+// A Load that fails, or panics, fails its file, which the result lists in
 // Failed like any other. Load may be called concurrently with other items'
 // Loads.
 type Item[Env any] struct {
 	ClientID string
 	File     Env
-	Load     func() (Env, error)
+	Load     func() (Env, []Alert, error)
 }
 
 // LoadError is a client file whose [Item.Load] failed: none of its rules
@@ -146,14 +149,17 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 		alerts []Alert
 	}
 	eval := func(it Item[Env]) (out, error) {
-		file := it.File
+		file, found := it.File, []Alert(nil)
 		if it.Load != nil {
 			var err error
-			if file, err = load(it.Load); err != nil {
+			if file, found, err = load(it.Load); err != nil {
 				return out{it.ClientID, nil}, &LoadError{ClientID: it.ClientID, Err: err}
 			}
 		}
 		alerts, err := f.Evaluate(it.ClientID, file, now)
+		if len(found) > 0 {
+			alerts = append(found, alerts...)
+		}
 		return out{it.ClientID, alerts}, err
 	}
 	// Each file's alerts are kept as they come and copied into one slice
@@ -181,7 +187,7 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 
 // load calls a host's Load, turning a panic into an error: it runs on a
 // batch worker, where a panic could not be recovered by the host.
-func load[Env any](fn func() (Env, error)) (file Env, err error) {
+func load[Env any](fn func() (Env, []Alert, error)) (file Env, found []Alert, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)

@@ -12,6 +12,10 @@ const (
 	TypeStale = "data.stale"
 	// TypeMissing is a required field no source knows.
 	TypeMissing = "data.missing"
+	// StalenessRule is the RuleID of the alerts [Staleness] raises. Their
+	// RuleSet is empty, which tells them from the alerts of a framework
+	// rule that happens to have the same id.
+	StalenessRule = "staleness"
 )
 
 // Staleness reports the fields of a consolidated record that are too old
@@ -26,12 +30,12 @@ func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Al
 		prov, ok := c.Provenance[f]
 		switch {
 		case !ok && need(f):
-			out = append(out, Alert{ClientID: c.ClientID, Type: TypeMissing, RuleID: "staleness", Title: "Missing " + f,
+			out = append(out, Alert{ClientID: c.ClientID, Type: TypeMissing, RuleID: StalenessRule, Title: "Missing " + f,
 				Message: fmt.Sprintf("No source knows %s for this client.", f), Urgency: 0.3, Sensitivity: 0,
 				Evidence: []Evidence{{Name: "field", Value: f}}})
 		case ok && fp.MaxAge > 0 && now.Sub(prov.AsOf) > fp.MaxAge:
 			age := int(now.Sub(prov.AsOf).Hours() / 24)
-			out = append(out, Alert{ClientID: c.ClientID, Type: TypeStale, RuleID: "staleness", Title: "Stale " + f,
+			out = append(out, Alert{ClientID: c.ClientID, Type: TypeStale, RuleID: StalenessRule, Title: "Stale " + f,
 				Message: fmt.Sprintf("%s comes from %s as of %s, %d days ago.", f, prov.Source, prov.AsOf.Format(time.DateOnly), age),
 				Urgency: 0.2, Sensitivity: 0,
 				Evidence: []Evidence{{Name: "field", Value: f}, {Name: "source", Value: prov.Source},

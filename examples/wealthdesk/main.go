@@ -97,7 +97,6 @@ type result struct {
 	Changes    []engagement.Change   `json:"changes"`
 	Experiment engagement.Experiment `json:"experiment"`
 	Alerts     advisory.BatchResult  `json:"alerts"`
-	Stale      []advisory.Alert      `json:"stale"`
 	Plan       canvas.Plan           `json:"plan"`
 	// Stages is how long each stage took, for -v; not part of the
 	// (deterministic) result.
@@ -210,60 +209,45 @@ func run(f *firm, now time.Time) (*result, error) {
 		return nil, err
 	}
 	ctxs := make([]placeCtx, n)
-	stale := make([][]advisory.Alert, n)
 	// Each file is consolidated, checked for staleness and enriched on
 	// the batch's workers, as it is evaluated: the iterator only names
-	// the clients.
-	// Like a CRM reading rows into buffers it reuses, each worker keeps its
+	// the clients, and the data alerts join each client's alerts. Like a
+	// CRM reading rows into buffers it reuses, each worker keeps its
 	// records and consolidated record from one client to the next: the
 	// file and the alerts take nothing from them.
 	buffers := sync.Pool{New: func() any { return &prepBuffers{} }}
-	prepare := func(i int) (advisory.File, error) {
+	prepare := func(i int) (advisory.File, []advisory.Alert, error) {
 		buf := buffers.Get().(*prepBuffers)
 		defer buffers.Put(buf)
 		buf.records = f.records(i, buf.records)
 		c := &buf.consolidated
 		if err := advisory.ConsolidateInto(c, f.ids[i], buf.records, policy); err != nil {
-			return advisory.File{}, err
+			return advisory.File{}, nil, err
 		}
-		stale[i] = advisory.Staleness(*c, policy, now)
+		stale := advisory.Staleness(*c, policy, now)
 		file, err := advisory.NewFile(*c)
 		if err != nil {
-			return advisory.File{}, err
+			return advisory.File{}, nil, err
 		}
-		file.StaleFields = len(stale[i])
+		file.StaleFields = len(stale)
 		file.Engagement = &advisory.Engagement{Score: percentile[i], AtRisk: atRisk[f.ids[i]]}
 		file.Segment = &advisory.Segment{Name: string(segOf[i].Segment), Profit: segOf[i].Profit}
 		ctxs[i] = placeCtx{Age: now.Year() - file.Client.BirthDate.Year(), Discrepancies: file.Discrepancies}
 		if file.Mortgage != nil {
 			ctxs[i].TermEnd = file.Mortgage.FixedTermEnd
 		}
-		return file, nil
+		return file, stale, nil
 	}
 	files := func(yield func(advisory.Item[advisory.File]) bool) {
 		for i, id := range f.ids {
-			if !yield(advisory.Item[advisory.File]{ClientID: id, Load: func() (advisory.File, error) { return prepare(i) }}) {
+			load := func() (advisory.File, []advisory.Alert, error) { return prepare(i) }
+			if !yield(advisory.Item[advisory.File]{ClientID: id, Load: load}) {
 				return
 			}
 		}
 	}
 	res.Alerts = fw.EvaluateAll(ctx, files, now, advisory.BatchOptions{})
 	res.lap("files: generate, consolidate, evaluate the framework", &clock)
-	// The plan takes the framework's alerts and the data alerts as one
-	// slice. The result keeps both as parts of it, so the alerts are held
-	// once, not twice.
-	nStale := 0
-	for _, a := range stale {
-		nStale += len(a)
-	}
-	alerts := append(make([]advisory.Alert, 0, len(res.Alerts.Alerts)+nStale), res.Alerts.Alerts...)
-	for i, a := range stale {
-		alerts = append(alerts, a...)
-		stale[i] = nil
-	}
-	k := len(res.Alerts.Alerts)
-	res.Alerts.Alerts, res.Stale = alerts[:k:k], alerts[k:]
-	res.lap("canvas: alerts", &clock)
 	// The canvas: place, bundle and plan what the firm can deliver.
 	placement, err := canvas.NewPlacement[placeCtx](placementRules)
 	if err != nil {
@@ -283,7 +267,7 @@ func run(f *firm, now time.Time) (*result, error) {
 		}
 		return canvas.Client[placeCtx]{ID: id, Context: ctxs[i], Consent: consent, Policy: policies[segOf[i].Segment], TouchesUsed: i % 15}, true
 	}
-	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).PlanLookup(alerts, lookup)
+	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).PlanLookup(res.Alerts.Alerts, lookup)
 	res.lap("canvas: plan", &clock)
 	<-reported
 	<-summarized
@@ -393,11 +377,15 @@ func report(w io.Writer, r *result) {
 		}
 		fmt.Fprintln(w)
 	}
-	byType := map[string]int{}
+	byType, data := map[string]int{}, 0
 	for _, a := range r.Alerts.Alerts {
+		if a.RuleSet == "" && a.RuleID == advisory.StalenessRule {
+			data++
+			continue
+		}
 		byType[a.Type]++
 	}
-	fmt.Fprintf(w, "\nAdvisory framework: %d alerts over %d files (%d failed), plus %d data alerts\n", len(r.Alerts.Alerts), r.Alerts.Counts.In, r.Alerts.Counts.Failed, len(r.Stale))
+	fmt.Fprintf(w, "\nAdvisory framework: %d alerts over %d files (%d failed), plus %d data alerts\n", len(r.Alerts.Alerts)-data, r.Alerts.Counts.In, r.Alerts.Counts.Failed, data)
 	types := make([]string, 0, len(byType))
 	for t := range byType {
 		types = append(types, t)
