@@ -36,7 +36,8 @@
 // all cores, in input order, never dropping a file: In = OK + Failed +
 // Cancelled. A host that consolidates or decodes files as it goes gives
 // each [Item] a Load function instead of a file, and the files are
-// prepared on the same workers; a file that cannot be loaded is a failed
-// file with a [LoadError]. [Compare] and [CompareVersions] show what a new version of a
+// prepared on the same workers; the alerts Load finds on the way (say, of
+// [Staleness]) lead the file's alerts, and a file that cannot be loaded is
+// a failed file with a [LoadError]. [Compare] and [CompareVersions] show what a new version of a
 // framework changes.
 package advisory
