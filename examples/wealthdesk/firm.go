@@ -190,14 +190,17 @@ func (f *firm) behaviour(i int, yield func(act) bool) bool {
 		if fades && age < 60*day {
 			continue
 		}
-		a := act{stimulus: s, kind: 0, target: -1, at: at + int64(r.intN(72))*3600}
+		// One draw gives the response's hour (its low 16 bits), its
+		// landing setting (the next 16) and what it is (the high 32).
+		d := r.next()
+		a := act{stimulus: s, kind: 0, target: -1, at: at + int64(uint16(d)%72)*3600}
 		escalate := propensity * 0.5
 		if f.stimVideo[s] && age < 90*day {
 			escalate *= 0.2
 		}
-		switch x := r.float(); {
+		switch x := float64(d>>32) * 0x1p-32; {
 		case x < escalate:
-			a.kind, a.target = 2, r.intN(len(clickTargets))
+			a.kind, a.target = 2, int(uint16(d>>16))%len(clickTargets)
 		case x > 0.985:
 			a.kind = 3
 		case f.stimNewsletter[s]:
