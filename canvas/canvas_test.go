@@ -388,3 +388,23 @@ func TestPropertyPlanTies(t *testing.T) {
 		}
 	})
 }
+
+// A canvas of many alert types draws and names the most common ones,
+// largest count first, and counts the rest.
+func TestPictureNamesTheCommonTypes(t *testing.T) {
+	var items []canvas.Item
+	for k := range canvas.PictureTypes + 4 {
+		for range k + 1 {
+			a := &advisory.Alert{Type: fmt.Sprintf("type.%02d", k)}
+			items = append(items, canvas.Item{Alert: a, Position: canvas.Position{Urgency: 0.5, Sensitivity: 0.5}})
+		}
+	}
+	svg := string(canvas.Picture(items, canvas.Thresholds{}))
+	if n := strings.Count(svg, "<circle"); n != canvas.PictureTypes {
+		t.Errorf("%d circles, want %d", n, canvas.PictureTypes)
+	}
+	first := fmt.Sprintf(" 1  type.%02d  %d", canvas.PictureTypes+3, canvas.PictureTypes+4)
+	if !strings.Contains(svg, first) || !strings.Contains(svg, "and 4 more types, 10 alerts") {
+		t.Errorf("legend lacks the most common type first or the count of the rest:\n%s", svg)
+	}
+}

@@ -12,36 +12,74 @@ import (
 
 // Picture draws the canvas as SVG: advice sensitivity across, urgency up,
 // the quadrants labelled with their follow-up, and each alert type as a
-// circle at its mean placement, sized by how many alerts it has. The output
-// is deterministic. items are typically every planned and deferred item of
-// a plan ([Plan.Items]).
+// numbered circle at its mean placement, its area in proportion to how many
+// alerts it has; a legend beside the canvas names the types by number,
+// most alerts first (up to [PictureTypes] of them; the rest are counted).
+// The output is deterministic. items are typically every planned and
+// deferred item of a plan ([Plan.Items]).
 func Picture(items []Item, t Thresholds) []byte {
-	const w, h, left, right, top, bottom = 760.0, 560.0, 70.0, 30.0, 50.0, 60.0
-	type agg struct {
-		typ    string
-		n      int
-		su, ss float64
+	const plotW, h, left, right, top, bottom, legendW = 760.0, 560.0, 70.0, 30.0, 50.0, 60.0, 300.0
+	types := aggregateTypes(items)
+	x := svg.Scale{D0: 0, D1: 1, R0: left, R1: plotW - right}
+	y := svg.Scale{D0: 0, D1: 1, R0: h - bottom, R1: top}
+	d := svg.New(plotW+legendW, h)
+	d.Text(plotW/2, 28, fmt.Sprintf("Active client management canvas (%d alerts, %d types)", len(items), len(types)), svg.Anchor("middle"), svg.FontSize(16))
+	quadrants(d, x, y, t)
+	maxN := 1
+	for _, a := range types {
+		maxN = max(maxN, a.n)
 	}
-	byType := map[string]*agg{}
+	// Drawn largest first, so a small type is never hidden under a large
+	// one; numbered by the same order, which the legend follows.
+	for i, a := range types[:min(len(types), PictureTypes)] {
+		mu, ms := a.su/float64(a.n), a.ss/float64(a.n)
+		r := max(4, 30*math.Sqrt(float64(a.n)/float64(maxN)))
+		label := strconv.Itoa(i + 1)
+		d.Circle(x.At(ms), y.At(mu), r, fmt.Sprintf("%s: %d alerts", a.typ, a.n), svg.Fill("#3b6ea8"), svg.Opacity(0.5), svg.Stroke("#1d3f66"))
+		d.Text(x.At(ms), y.At(mu)+4, label, svg.Anchor("middle"), svg.FontSize(11), svg.Fill("#10243d"))
+	}
+	legend(d, plotW+10, top, types)
+	return d.Bytes()
+}
+
+// PictureTypes is the most alert types [Picture] draws and names.
+const PictureTypes = 36
+
+// typeCount is one alert type's count and summed placement.
+type typeCount struct {
+	typ    string
+	n      int
+	su, ss float64
+}
+
+// aggregateTypes counts items by alert type, most first, ties by name.
+func aggregateTypes(items []Item) []*typeCount {
+	byType := map[string]*typeCount{}
 	for _, it := range items {
 		a := byType[it.Alert.Type]
 		if a == nil {
-			a = &agg{typ: it.Alert.Type}
+			a = &typeCount{typ: it.Alert.Type}
 			byType[it.Alert.Type] = a
 		}
 		a.n++
 		a.su += it.Position.Urgency
 		a.ss += it.Position.Sensitivity
 	}
-	types := make([]*agg, 0, len(byType))
+	types := make([]*typeCount, 0, len(byType))
 	for _, a := range byType {
 		types = append(types, a)
 	}
-	slices.SortFunc(types, func(a, b *agg) int { return cmp.Compare(a.typ, b.typ) })
-	x := svg.Scale{D0: 0, D1: 1, R0: left, R1: w - right}
-	y := svg.Scale{D0: 0, D1: 1, R0: h - bottom, R1: top}
-	d := svg.New(w, h)
-	d.Text(w/2, 28, fmt.Sprintf("Active client management canvas (%d alerts, %d types)", len(items), len(types)), svg.Anchor("middle"), svg.FontSize(16))
+	slices.SortFunc(types, func(a, b *typeCount) int {
+		if c := cmp.Compare(b.n, a.n); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.typ, b.typ)
+	})
+	return types
+}
+
+// quadrants draws the four quadrants, their follow-up and the axes.
+func quadrants(d *svg.Doc, x, y svg.Scale, t Thresholds) {
 	ut, st := cmp.Or(t.Urgent, 0.5), cmp.Or(t.Sensitive, 0.5)
 	d.Rect(x.At(0), y.At(1), x.At(st)-x.At(0), y.At(ut)-y.At(1), svg.Fill("#fdf0e6"))
 	d.Rect(x.At(st), y.At(1), x.At(1)-x.At(st), y.At(ut)-y.At(1), svg.Fill("#fbe3e3"))
@@ -67,16 +105,26 @@ func Picture(items []Item, t Thresholds) []byte {
 		d.Text(x.At(v), y.R0+18, label, svg.Anchor("middle"), svg.FontSize(11))
 		d.Text(x.R0-8, y.At(v)+4, label, svg.Anchor("end"), svg.FontSize(11))
 	}
-	d.Text((x.R0+x.R1)/2, h-18, "advice sensitivity", svg.Anchor("middle"), svg.FontSize(13))
+	d.Text((x.R0+x.R1)/2, y.R0+42, "advice sensitivity", svg.Anchor("middle"), svg.FontSize(13))
 	d.Text(20, (y.R0+y.R1)/2, "urgency", svg.Anchor("middle"), svg.FontSize(13),
 		svg.Attr{Name: "transform", Value: fmt.Sprintf("rotate(-90 20 %g)", (y.R0+y.R1)/2)})
-	for _, a := range types {
-		mu, ms := a.su/float64(a.n), a.ss/float64(a.n)
-		r := 5 + 4*math.Sqrt(float64(a.n))
-		d.Circle(x.At(ms), y.At(mu), math.Min(r, 40), fmt.Sprintf("%s: %d alerts", a.typ, a.n), svg.Fill("#3b6ea8"), svg.Opacity(0.55), svg.Stroke("#1d3f66"))
-		d.Text(x.At(ms), y.At(mu)-math.Min(r, 40)-4, fmt.Sprintf("%s (%d)", a.typ, a.n), svg.Anchor("middle"), svg.FontSize(11))
+}
+
+// legend names the drawn types by number, and counts the rest.
+func legend(d *svg.Doc, x, top float64, types []*typeCount) {
+	const line = 13.0
+	d.Text(x, top+4, "alert types, most alerts first", svg.FontSize(12), svg.Fill("#444"))
+	shown := types[:min(len(types), PictureTypes)]
+	for i, a := range shown {
+		d.Text(x, top+4+line*float64(i+1), fmt.Sprintf("%2d  %s  %d", i+1, a.typ, a.n), svg.FontSize(11))
 	}
-	return d.Bytes()
+	if rest := len(types) - len(shown); rest > 0 {
+		n := 0
+		for _, a := range types[len(shown):] {
+			n += a.n
+		}
+		d.Text(x, top+4+line*float64(len(shown)+1), fmt.Sprintf("    and %d more types, %d alerts", rest, n), svg.FontSize(11), svg.Fill("#444"))
+	}
 }
 
 // Items lists every item of the plan: planned ones in follow-up order,
