@@ -449,7 +449,7 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 		for i := range ranks {
 			ranks[i].client = place[ranks[i].state]
 		}
-		slices.SortFunc(ranks, func(a, b rank) int {
+		sortStrict(ranks, func(a, b rank) int {
 			if a.quadrant != b.quadrant {
 				return cmp.Compare(a.quadrant, b.quadrant)
 			}
@@ -463,10 +463,10 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 				return cmp.Compare(a.within, b.within)
 			}
 			return tieOrder(&a, &b, contacts, items)
-		})
+		}, parallelSortMin, nil)
 		return
 	}
-	slices.SortFunc(ranks, func(a, b rank) int {
+	sortStrict(ranks, func(a, b rank) int {
 		if a.quadrant != b.quadrant {
 			return cmp.Compare(a.quadrant, b.quadrant)
 		}
@@ -480,7 +480,7 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 			return cmp.Compare(a.within, b.within)
 		}
 		return cmp.Compare(a.contact, b.contact)
-	})
+	}, parallelSortMin, nil)
 	var runs [][2]int
 	tied := 0
 	for i := 0; i < len(ranks); {
