@@ -108,7 +108,10 @@ func ConsolidateInto(dst *Consolidated, clientID string, records []Record, p Pol
 				}
 			}
 			vals = vals[:0]
-			for _, later := range records[ri:] {
+			if !empty(v) {
+				vals = append(vals, SourceValue{Source: r.Source, AsOf: r.AsOf, Value: v})
+			}
+			for _, later := range records[ri+1:] {
 				if v, ok := later.Fields[field]; ok && !empty(v) {
 					vals = append(vals, SourceValue{Source: later.Source, AsOf: later.AsOf, Value: v})
 				}
