@@ -157,16 +157,6 @@ func run(f *firm, now time.Time) (*result, error) {
 	res.lap("engagement: generate and score responses", &clock)
 	res.Engagement = book.Report
 	res.AtRisk = book.AtRisk(engagement.AtRiskRule{})
-	// What only the report needs is worked out beside the stages that
-	// follow; the book is safe for concurrent use.
-	reported := make(chan struct{})
-	go func() {
-		defer close(reported)
-		res.Superfans = book.Superfans(engagement.SuperfanRule{})
-		res.Changes = book.Changes(0.01, 50)
-		// The A/B test of the spring campaign ran on a cohort of the book.
-		res.Experiment = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
-	}()
 	res.lap("engagement: clients at risk", &clock)
 	// The book numbers clients as f.ids does: join by number, not by id.
 	engaged := make([]float64, n)
@@ -194,11 +184,6 @@ func run(f *firm, now time.Time) (*result, error) {
 		return nil, err
 	}
 	res.Book = seg
-	summarized := make(chan struct{}) // the summary is for the report only
-	go func() {
-		defer close(summarized)
-		res.Summary = segment.Summarize(seg.Assignments, money)
-	}()
 	segOf := byNumber(f.ids, seg.Assignments)
 	percentile := <-ranked
 	res.lap("segments", &clock)
@@ -267,11 +252,22 @@ func run(f *firm, now time.Time) (*result, error) {
 		}
 		return canvas.Client[placeCtx]{ID: id, Context: ctxs[i], Consent: consent, Policy: policies[segOf[i].Segment], TouchesUsed: i % 15}, true
 	}
+	// What only the report needs is worked out beside the plan, which
+	// runs on one goroutine (adviser capacity is shared): the book and
+	// the segments are safe for concurrent use.
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		res.Summary = segment.Summarize(seg.Assignments, money)
+		res.Superfans = book.Superfans(engagement.SuperfanRule{})
+		res.Changes = book.Changes(0.01, 50)
+		// The A/B test of the spring campaign ran on a cohort of the book.
+		res.Experiment = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
+	}()
 	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).PlanLookup(res.Alerts.Alerts, lookup)
 	res.lap("canvas: plan", &clock)
 	<-reported
-	<-summarized
-	res.lap("report: superfans, changes, experiment, segment summary (waited)", &clock)
+	res.lap("report: segment summary, superfans, changes, experiment (waited)", &clock)
 	return res, nil
 }
 
