@@ -72,7 +72,8 @@ func (f *Framework[Env]) alert(clientID string, h dsl.Hit) Alert {
 		Path: h.Path, Title: h.Title, Message: h.Message, Urgency: h.Urgency, Sensitivity: h.Sensitivity, Outputs: h.Outputs,
 		Evidence: h.Evidence}
 	if len(h.Tags) > 0 {
-		a.Tags = slices.Sorted(slices.Values(h.Tags))
+		a.Tags = h.Tags // the hit's own copy of the rule's tags
+		slices.Sort(a.Tags)
 	}
 	return a
 }

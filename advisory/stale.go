@@ -1,8 +1,8 @@
 package advisory
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -31,12 +31,12 @@ func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Al
 		switch {
 		case !ok && need(f):
 			out = append(out, Alert{ClientID: c.ClientID, Type: TypeMissing, RuleID: StalenessRule, Title: "Missing " + f,
-				Message: fmt.Sprintf("No source knows %s for this client.", f), Urgency: 0.3, Sensitivity: 0,
+				Message: "No source knows " + f + " for this client.", Urgency: 0.3, Sensitivity: 0,
 				Evidence: []Evidence{{Name: "field", Value: f}}})
 		case ok && fp.MaxAge > 0 && now.Sub(prov.AsOf) > fp.MaxAge:
 			age := int(now.Sub(prov.AsOf).Hours() / 24)
 			out = append(out, Alert{ClientID: c.ClientID, Type: TypeStale, RuleID: StalenessRule, Title: "Stale " + f,
-				Message: fmt.Sprintf("%s comes from %s as of %s, %d days ago.", f, prov.Source, prov.AsOf.Format(time.DateOnly), age),
+				Message: f + " comes from " + prov.Source + " as of " + prov.AsOf.Format(time.DateOnly) + ", " + strconv.Itoa(age) + " days ago.",
 				Urgency: 0.2, Sensitivity: 0,
 				Evidence: []Evidence{{Name: "field", Value: f}, {Name: "source", Value: prov.Source},
 					{Name: "as_of", Value: prov.AsOf}, {Name: "age_days", Value: age}}})

@@ -98,6 +98,7 @@ type runner[Env any] struct {
 	hasNow bool
 	nc     nctx       // what native closures read, over mem
 	memo   []memoSlot // a rule set's memoized calls, one evaluation's
+	values []any      // a firing decision's part values, while its hit is built
 }
 
 // native readies what native closures read for the bound environment,
@@ -146,6 +147,7 @@ func (r *runner[Env]) setNow(now time.Time) {
 // release drops the runner's reference to the environment, so a pooled
 // runner does not keep a client file alive.
 func (r *runner[Env]) release() {
+	clear(r.values)
 	var zero Env
 	if r.layout.flat {
 		*(*Env)(r.mem) = zero

@@ -98,16 +98,22 @@ func box[T any](f func(*nctx) (T, bool)) nativeValue {
 	}
 }
 
-// nativeValues computes a decision's part values with its closures; nil
-// when it has none or one could not decide.
-func nativeValues(c *nctx, fs []nativeValue) []any {
+// nativeValues computes a decision's part values with its closures into
+// buf's memory; nil when it has none or one could not decide. The values
+// are read while the hit is built and not kept, so one buffer serves every
+// decision of an evaluation.
+func nativeValues(c *nctx, fs []nativeValue, buf *[]any) []any {
 	if fs == nil {
 		return nil
 	}
-	vals := make([]any, len(fs))
+	if cap(*buf) < len(fs) {
+		*buf = make([]any, len(fs))
+	}
+	vals := (*buf)[:len(fs)]
 	for i, f := range fs {
 		v, ok := f(c)
 		if !ok {
+			clear(vals)
 			return nil
 		}
 		vals[i] = v

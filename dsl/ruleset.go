@@ -396,7 +396,7 @@ func (v *values[Env]) get(p *program) (any, error) {
 // the hit.
 func appendHit[Env any](s *session[Env], rule *cRule, dst []Hit, l *leaf, clamp bool, vals []any) ([]Hit, error) {
 	if len(vals) != len(l.parts) {
-		if vals = nativeValues(s.native(), l.native); vals == nil {
+		if vals = nativeValues(s.native(), l.native, &s.r.values); vals == nil {
 			vals, _ = runBatch(s, l.batch)
 		}
 	}
