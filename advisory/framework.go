@@ -47,19 +47,24 @@ func (f *Framework[Env]) Rules() []dsl.RuleInfo { return f.rules.Rules() }
 // returns its alerts in rule order. A rule that fails does not stop the
 // others; the error joins one *dsl.Error per failed rule.
 func (f *Framework[Env]) Evaluate(clientID string, file Env, now time.Time) ([]Alert, error) {
+	return f.appendEvaluate(nil, clientID, file, now)
+}
+
+// appendEvaluate is Evaluate appending the alerts to dst.
+func (f *Framework[Env]) appendEvaluate(dst []Alert, clientID string, file Env, now time.Time) ([]Alert, error) {
 	scratch, _ := f.hits.Get().(*[]dsl.Hit)
 	if scratch == nil {
 		scratch = new([]dsl.Hit)
 	}
 	hits, err := f.rules.AppendEval((*scratch)[:0], file, now)
-	alerts := make([]Alert, len(hits))
-	for i, h := range hits {
-		alerts[i] = f.alert(clientID, h)
+	dst = slices.Grow(dst, len(hits))
+	for _, h := range hits {
+		dst = append(dst, f.alert(clientID, h))
 	}
 	clear(hits) // the pooled slice must not keep a file's values alive
 	*scratch = hits[:0]
 	f.hits.Put(scratch)
-	return alerts, err
+	return dst, err
 }
 
 // Explain tells why one rule fired or did not for a client file.
@@ -157,10 +162,7 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 				return out{it.ClientID, nil}, &LoadError{ClientID: it.ClientID, Err: err}
 			}
 		}
-		alerts, err := f.Evaluate(it.ClientID, file, now)
-		if len(found) > 0 {
-			alerts = append(found, alerts...)
-		}
+		alerts, err := f.appendEvaluate(found, it.ClientID, file, now)
 		return out{it.ClientID, alerts}, err
 	}
 	// Each file's alerts are kept as they come and copied into one slice

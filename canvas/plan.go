@@ -463,7 +463,7 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 				return cmp.Compare(a.within, b.within)
 			}
 			return tieOrder(&a, &b, contacts, items)
-		}, parallelSortMin, nil)
+		}, parallelSortMin)
 		return
 	}
 	sortStrict(ranks, func(a, b rank) int {
@@ -480,7 +480,7 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 			return cmp.Compare(a.within, b.within)
 		}
 		return cmp.Compare(a.contact, b.contact)
-	}, parallelSortMin, nil)
+	}, parallelSortMin)
 	var runs [][2]int
 	tied := 0
 	for i := 0; i < len(ranks); {

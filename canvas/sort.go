@@ -10,8 +10,8 @@ const parallelSortMin = 1 << 15
 // distinct elements compare equal), sorting two halves on two goroutines
 // and merging them when s has at least min elements. With a strict order
 // the result is the one slices.SortFunc gives, so the plan does not depend
-// on how it was sorted; scratch, if long enough, is used for the merge.
-func sortStrict[T any](s []T, cmp func(a, b T) int, min int, scratch []T) {
+// on how it was sorted.
+func sortStrict[T any](s []T, cmp func(a, b T) int, min int) {
 	if len(s) < max(min, 2) {
 		slices.SortFunc(s, cmp)
 		return
@@ -24,10 +24,7 @@ func sortStrict[T any](s []T, cmp func(a, b T) int, min int, scratch []T) {
 	}()
 	slices.SortFunc(s[mid:], cmp)
 	<-done
-	if cap(scratch) < len(s) {
-		scratch = make([]T, len(s))
-	}
-	merged := scratch[:len(s)]
+	merged := make([]T, len(s))
 	i, j, k := 0, mid, 0
 	for i < mid && j < len(s) {
 		if cmp(s[j], s[i]) < 0 {

@@ -26,7 +26,7 @@ func TestPropertySortStrictEqualsSort(t *testing.T) {
 		}
 		want := slices.Clone(s)
 		slices.SortFunc(want, order)
-		sortStrict(s, order, rapid.IntRange(0, 8).Draw(t, "min"), nil)
+		sortStrict(s, order, rapid.IntRange(0, 8).Draw(t, "min"))
 		if !slices.Equal(want, s) {
 			t.Fatalf("got %v, want %v", s, want)
 		}

@@ -60,9 +60,9 @@ const (
 )
 
 // nnode is a compiled sub-expression: one closure of its kind. Nodes that
-// are places in the environment also have their address, so that a field
-// chain costs one addition per step, and rooted ones (reached through
-// struct values only) their constant offset from the environment.
+// are places in the environment reached through struct values only are
+// rooted, at a constant offset from the environment, so a field chain
+// folds into one load; other places have a closure giving their address.
 type nnode struct {
 	kind   nkind
 	typ    reflect.Type
@@ -85,22 +85,26 @@ var (
 	timeType   = reflect.TypeFor[time.Time]()
 )
 
-// nativeCompiler compiles the checked tree of one condition.
+// nativeCompiler compiles checked trees over one environment type.
 type nativeCompiler struct {
-	env   reflect.Type
-	funcs map[string]*hostFunc // the host's functions, which shadow built-ins
-	memo  *memoPlan            // the rule set's memoized calls, or nil
+	env  reflect.Type
+	memo *memoPlan // the rule set's memoized calls, or nil
 }
 
-// compileNative compiles a rule's checked condition, or returns nil when
-// any part of it is outside the subset. Only flat frames qualify: their
-// trees name the environment's fields directly.
-func compileNative(envType reflect.Type, layout frameLayout, p *program, memo *memoPlan) nativeCond {
+// compileNode compiles a program's checked tree, or returns nil when any
+// part of it is outside the subset. Only flat frames qualify: their trees
+// name the environment's fields directly.
+func compileNode(envType reflect.Type, layout frameLayout, p *program, memo *memoPlan) *nnode {
 	if !layout.flat || p == nil || p.c == nil || p.c.tree == nil || envType.Kind() != reflect.Struct {
 		return nil
 	}
-	nc := &nativeCompiler{env: envType, funcs: p.cfg.funcs, memo: memo}
-	n := nc.node(p.c.tree.Node)
+	nc := &nativeCompiler{env: envType, memo: memo}
+	return nc.node(p.c.tree.Node)
+}
+
+// compileNative compiles a rule's condition, or returns nil.
+func compileNative(envType reflect.Type, layout frameLayout, p *program, memo *memoPlan) nativeCond {
+	n := compileNode(envType, layout, p, memo)
 	if n == nil || n.kind != nBool {
 		return nil
 	}
@@ -234,9 +238,6 @@ func (nc *nativeCompiler) member(m *ast.MemberNode) *nnode {
 // place is a node for a value of type t in the environment: at a constant
 // offset when rooted, else at the address addr gives.
 func place(t reflect.Type, rooted bool, off uintptr, addr func(*nctx) (unsafe.Pointer, bool)) *nnode {
-	if rooted {
-		addr = func(c *nctx) (unsafe.Pointer, bool) { return unsafe.Add(c.env, off), true }
-	}
 	n := &nnode{typ: t, rooted: rooted, off: off, addr: addr}
 	switch {
 	case t == boolType:
@@ -307,7 +308,7 @@ func (nc *nativeCompiler) conditional(n *ast.ConditionalNode) *nnode {
 	if cond == nil || a == nil || b == nil || cond.kind != nBool || a.kind != b.kind {
 		return nil
 	}
-	pick := func(c *nctx) (bool, bool) { return cond.b(c) }
+	pick := cond.b
 	switch a.kind {
 	case nBool:
 		return &nnode{kind: nBool, b: choose(pick, a.b, b.b)}
@@ -422,6 +423,9 @@ func nilPtr(p func(*nctx) (unsafe.Pointer, bool)) func(*nctx) (bool, bool) {
 	}
 }
 
+// compare is combine for a test that always decides. It stays apart
+// because comparisons are the closures' hottest path, and combine would
+// wrap f in one more call.
 func compare[T any](l, r func(*nctx) (T, bool), f func(a, b T) bool) func(*nctx) (bool, bool) {
 	return func(c *nctx) (bool, bool) {
 		a, ok := l(c)

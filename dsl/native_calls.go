@@ -11,14 +11,15 @@ import (
 // and pct, expr's own abs, round, floor and ceil, and time's IsZero, each
 // computed as the function expr would call computes it.
 
-// call compiles the built-ins the closures know, and time's IsZero. A host
-// function of the same name shadows a built-in and stays with expr.
+// call compiles the built-ins the closures know, and time's IsZero. Every
+// other call, a host function's among them, stays with expr (a host
+// function may not take a built-in's name).
 func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
 	if m, ok := n.Callee.(*ast.MemberNode); ok {
 		return nc.method(m, n.Arguments)
 	}
 	id, ok := n.Callee.(*ast.IdentifierNode)
-	if !ok || nc.funcs[id.Value] != nil {
+	if !ok {
 		return nil
 	}
 	f := builtinFuncs[id.Value]
@@ -52,14 +53,15 @@ func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
 		})}
 	case (f.name == "between" || f.name == "clamp") && len(args) == 3 &&
 		isNumber(args[0].kind) && isNumber(args[1].kind) && isNumber(args[2].kind):
-		return nc.ternaryNumber(f.name, asFloat(args[0]), asFloat(args[1]), asFloat(args[2]))
+		return ternaryNumber(f.name, asFloat(args[0]), asFloat(args[1]), asFloat(args[2]))
 	case f.name == "pct":
 		return pctNode(args)
 	}
 	return nil
 }
 
-func (nc *nativeCompiler) ternaryNumber(name string, x, lo, hi func(*nctx) (float64, bool)) *nnode {
+// ternaryNumber compiles between(x, lo, hi) and clamp(x, lo, hi).
+func ternaryNumber(name string, x, lo, hi func(*nctx) (float64, bool)) *nnode {
 	args := func(c *nctx) (v, l, h float64, ok bool) {
 		if v, ok = x(c); !ok {
 			return

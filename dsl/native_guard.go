@@ -44,7 +44,7 @@ func sharedGuards(envType reflect.Type, rules []*cRule, memo *memoPlan) []native
 		key := lead.String()
 		g := byKey[key]
 		if g == nil {
-			nc := &nativeCompiler{env: envType, funcs: r.when.cfg.funcs, memo: memo}
+			nc := &nativeCompiler{env: envType, memo: memo}
 			n := nc.node(lead)
 			if n == nil || n.kind != nBool {
 				continue

@@ -18,16 +18,12 @@ type nativeValue func(*nctx) (any, bool)
 // compileNativeParts compiles every part of a decision, or returns nil when
 // any of them is outside the subset.
 func compileNativeParts(envType reflect.Type, layout frameLayout, parts []*program, memo *memoPlan) []nativeValue {
-	if !layout.flat || len(parts) == 0 || envType.Kind() != reflect.Struct {
+	if len(parts) == 0 {
 		return nil
 	}
 	out := make([]nativeValue, len(parts))
 	for i, p := range parts {
-		if p == nil || p.c == nil || p.c.tree == nil {
-			return nil
-		}
-		nc := &nativeCompiler{env: envType, funcs: p.cfg.funcs, memo: memo}
-		n := nc.node(p.c.tree.Node)
+		n := compileNode(envType, layout, p, memo)
 		if n == nil {
 			return nil
 		}
@@ -43,13 +39,10 @@ func compileNativeParts(envType reflect.Type, layout frameLayout, parts []*progr
 // where a float is expected is made a float, as expr does), or of any kind
 // when any result will do.
 func compileNativeExpr(envType reflect.Type, layout frameLayout, p *program) nativeValue {
-	fs := compileNativeParts(envType, layout, []*program{p}, nil)
-	if fs == nil {
-		return nil
-	}
-	nc := &nativeCompiler{env: envType, funcs: p.cfg.funcs}
-	n := nc.node(p.c.tree.Node)
+	n := compileNode(envType, layout, p, nil)
 	switch {
+	case n == nil:
+		return nil
 	case p.kind == reflect.Invalid:
 	case p.kind == reflect.Float64 && n.kind == nInt:
 		return box(asFloat(n))
@@ -58,7 +51,7 @@ func compileNativeExpr(envType reflect.Type, layout frameLayout, p *program) nat
 	default:
 		return nil
 	}
-	return fs[0]
+	return boxed(n)
 }
 
 // boxed turns a node into a closure yielding its value as any.

@@ -46,7 +46,8 @@ type session[Env any] struct {
 
 // native is what the closures read: the environment as copied into the
 // runner's flat frame (closures exist only for flat frames, whose prefix
-// is laid out as Env is) and the time.
+// is laid out as Env is) and the time. It is readied once a session:
+// readying it again would forget the calls memoized so far.
 func (s *session[Env]) native() *nctx {
 	if s.nc == nil {
 		s.nc = s.r.native()

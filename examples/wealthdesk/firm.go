@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -36,6 +35,7 @@ type firm struct {
 }
 
 var names = []string{"Ada", "Bram", "Chen", "Dirk", "Eva", "Femke", "Gijs", "Hana", "Ivo", "Jasmijn", "Koen", "Lotte", "Mees", "Noor", "Omar", "Pien"}
+var riskProfiles = []string{"defensive", "neutral", "offensive"}
 var surnames = []string{"Jansen", "de Vries", "Li", "Bakker", "Smit", "Visser", "Mulder", "de Boer", "Bos", "Peters"}
 
 // generate makes a firm of n clients with about perClient responses each
@@ -105,7 +105,8 @@ func (f *firm) records(i int, into []advisory.Record) []advisory.Record {
 	birth := now.AddDate(-age, -r.IntN(12), -r.IntN(28))
 	name := names[r.IntN(len(names))] + " " + surnames[r.IntN(len(surnames))]
 	income := float64(25000 + r.IntN(160000))
-	profile, dependants := []string{"defensive", "neutral", "offensive"}[r.IntN(3)], r.IntN(4)
+	pi, dependants := r.IntN(len(riskProfiles)), r.IntN(4)
+	profile := riskProfiles[pi]
 	crm["client.id"], crm["client.name"], crm["client.birthDate"] = id, name, birth
 	crm["client.riskProfile"], crm["client.dependants"] = profile, dependants
 	tool["client.name"], tool["client.birthDate"], tool["client.riskProfile"] = name, birth, profile
@@ -122,7 +123,7 @@ func (f *firm) records(i int, into []advisory.Record) []advisory.Record {
 		tool["client.name"] = name[:1] + ". " + surnames[r.IntN(len(surnames))]
 	}
 	if r.IntN(25) == 0 {
-		tool["client.riskProfile"] = []string{"defensive", "neutral", "offensive"}[(r.IntN(2)+1+slices.Index([]string{"defensive", "neutral", "offensive"}, profile))%3]
+		tool["client.riskProfile"] = riskProfiles[(pi+1+r.IntN(2))%len(riskProfiles)] // one of the others
 	}
 	if r.IntN(25) == 0 {
 		tool["client.dependants"] = dependants + 1
