@@ -29,8 +29,10 @@ var builtinFuncs = map[string]*hostFunc{
 }
 
 // disabledExprBuiltins are expr built-ins a rule may not call: now reads the
-// wall clock, and date and timezone can load time-zone files.
-var disabledExprBuiltins = []string{"now", "date", "timezone"}
+// wall clock, date and timezone can load time-zone files, and the
+// serialisers would write out fields the environment hides (toJSON uses
+// encoding/json's names, not the rules').
+var disabledExprBuiltins = []string{"now", "date", "timezone", "toJSON", "fromJSON", "toBase64", "fromBase64"}
 
 // exprBuiltins is the set of expr's own built-in names that stay enabled.
 var exprBuiltins = func() map[string]bool {
@@ -177,11 +179,15 @@ func ratioOf(a, b float64) float64 {
 	return a / b
 }
 
-// between(x, lo, hi) reports lo <= x <= hi; false for NaN.
+// between(x, lo, hi) reports lo <= x <= hi. A NaN argument fails with
+// ErrNaN, as a comparison with NaN does.
 func between(args ...any) (any, error) {
 	x, lo, hi, err := float3("between", args)
 	if err != nil {
 		return nil, err
+	}
+	if math.IsNaN(x) || math.IsNaN(lo) || math.IsNaN(hi) {
+		return nil, fmt.Errorf("between: %w", errNaNValue)
 	}
 	return lo <= x && x <= hi, nil
 }
@@ -192,6 +198,9 @@ func pct(args ...any) (any, error) {
 	x, ok := toFloat(args[0])
 	if !ok {
 		return nil, fmt.Errorf("pct: argument 1 is %T, want a number", args[0])
+	}
+	if math.IsNaN(x) {
+		return nil, fmt.Errorf("pct: %w", errNaNValue)
 	}
 	decimals := 1
 	if len(args) == 2 {

@@ -2,17 +2,14 @@ package dsl
 
 import (
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
-	"github.com/expr-lang/expr/checker"
 	"github.com/expr-lang/expr/compiler"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
-	"github.com/expr-lang/expr/optimizer"
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 )
@@ -21,7 +18,7 @@ import (
 // configured start position of the expression.
 func (c *config) errorAt(src string, offset int, kind Kind, msg, suggestion string) *Error {
 	line, col := lineCol(src, offset)
-	e := &Error{RuleID: c.id, Kind: kind, Msg: msg, Suggestion: suggestion, Snippet: snippet(src, line, col)}
+	e := &Error{RuleID: c.id, Statement: c.stmt, Kind: kind, Msg: msg, Suggestion: suggestion, Snippet: snippet(src, line, col)}
 	e.Line, e.Column = c.shift(line, col)
 	return e
 }
@@ -41,7 +38,7 @@ func (c *config) shift(line, col int) (int, int) {
 func (c *config) fromExprError(src string, err error, kind Kind) error {
 	var fe *file.Error
 	if !errors.As(err, &fe) {
-		return &Error{RuleID: c.id, Kind: kind, Msg: err.Error(), Err: err}
+		return &Error{RuleID: c.id, Statement: c.stmt, Kind: kind, Msg: err.Error(), Err: err}
 	}
 	msg := fe.Message
 	if kind == KindType && strings.HasPrefix(msg, "unknown name") {
@@ -52,67 +49,33 @@ func (c *config) fromExprError(src string, err error, kind Kind) error {
 	return e
 }
 
-// compiled is the result of the compile pipeline that does not depend on
-// the result type: the program and the static facts of the expression.
+// compiled is an expression through the front end and the expr backend:
+// the checked tree every backend consumes, its expr program, and its
+// static facts.
 type compiled struct {
 	program *vm.Program
 	tree    *parser.Tree
 	reads   []string
 	calls   []string
-	floats  []fieldPath
-	exprCfg *conf.Config
 }
 
-// compileTree runs parse, rewrite, check, optimize and compile for an
-// expression over the frame of env type envType, expecting result kind
-// expect (reflect.Invalid for any).
+// compileTree runs the front end for an expression over the frame of env
+// type envType, expecting result kind expect (reflect.Invalid for any),
+// then compiles its checked tree to an expr program. expr's optimizer is
+// not run: it would fold constants at compile time (a doubling string
+// constant is a compile-time allocation no budget sees) and rewrite the
+// tree the other backends read.
 func compileTree(src string, envType reflect.Type, layout frameLayout, cfg *config, expect reflect.Kind) (*compiled, error) {
-	ec := exprConfig(layout.typ, cfg, expect)
-	tree, rw, err := prepare(src, envType, layout, cfg, ec)
+	ec := cfg.exprConfigFor(layout.typ, expect)
+	chk, err := frontEnd(src, envType, layout, cfg, ec)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := checker.Check(tree, ec); err != nil {
-		return nil, cfg.fromExprError(src, err, KindType)
-	}
-	if err := optimizer.Optimize(&tree.Node, ec); err != nil {
-		return nil, cfg.fromExprError(src, err, KindType)
-	}
-	program, err := compiler.Compile(tree, ec)
+	program, err := compiler.Compile(chk.tree, ec)
 	if err != nil {
 		return nil, cfg.fromExprError(src, err, KindType)
 	}
-	return &compiled{program: program, tree: tree, reads: sortedKeys(rw.reads), calls: sortedKeys(rw.calls),
-		floats: rw.floats, exprCfg: ec}, nil
-}
-
-// prepare parses src and readies its tree for expr's checker: limits
-// enforced, lets inlined, names resolved and rewritten for the frame.
-func prepare(src string, envType reflect.Type, layout frameLayout, cfg *config, ec *conf.Config) (*parser.Tree, *rewriter, error) {
-	if len(src) > cfg.limits.MaxSourceBytes {
-		return nil, nil, &Error{RuleID: cfg.id, Kind: KindLimit,
-			Msg: fmt.Sprintf("source is %d bytes, over the limit of %d", len(src), cfg.limits.MaxSourceBytes)}
-	}
-	if strings.TrimSpace(src) == "" {
-		return nil, nil, &Error{RuleID: cfg.id, Kind: KindSyntax, Msg: "empty expression"}
-	}
-	tree, err := parser.ParseWithConfig(src, ec)
-	if err != nil {
-		return nil, nil, cfg.fromExprError(src, err, KindSyntax)
-	}
-	if n := countNodes(tree.Node); n > cfg.limits.MaxNodes {
-		return nil, nil, &Error{RuleID: cfg.id, Kind: KindLimit,
-			Msg: fmt.Sprintf("expression has %d nodes, over the limit of %d", n, cfg.limits.MaxNodes)}
-	}
-	if err := inlineLets(&tree.Node, cfg.lets); err != nil {
-		return nil, nil, cfg.fromExprError(src, err, KindSyntax)
-	}
-	rw := newRewriter(envType, !layout.flat, cfg, src)
-	rw.walk(&tree.Node)
-	if len(rw.errs) > 0 {
-		return nil, nil, errors.Join(rw.errs...)
-	}
-	return tree, rw, nil
+	return &compiled{program: program, tree: chk.tree, reads: chk.reads, calls: chk.calls}, nil
 }
 
 // exprConfig builds expr's configuration: the frame as environment, our
@@ -126,8 +89,10 @@ func exprConfig(frameType reflect.Type, cfg *config, expect reflect.Kind) *conf.
 		delete(ec.Builtins, name)
 		ec.Disabled[name] = true
 	}
-	for _, f := range builtinFuncs {
-		ec.Functions[f.name] = f.exprFunc()
+	for _, fs := range []map[string]*hostFunc{builtinFuncs, governedFuncs, internalFuncs} {
+		for _, f := range fs {
+			ec.Functions[f.name] = f.exprFunc()
+		}
 	}
 	for _, f := range cfg.funcs {
 		ec.Functions[f.name] = f.exprFunc()
@@ -146,7 +111,32 @@ func (f *hostFunc) exprFunc() *builtin.Function {
 	for i, t := range f.types {
 		types[i] = reflect.TypeOf(t).Elem()
 	}
-	return &builtin.Function{Name: f.name, Func: f.fn, Types: types}
+	return &builtin.Function{Name: f.name, Func: f.fn, Types: types, Validate: f.validate}
+}
+
+// exprConfigFor returns expr's configuration for the frame type and
+// expected kind, built once per compile and shared by its expressions:
+// building one copies every built-in, which would otherwise be most of
+// the memory a compiled rule keeps.
+func (c *config) exprConfigFor(frameType reflect.Type, expect reflect.Kind) *conf.Config {
+	if c.exprCfgs == nil {
+		c.exprCfgs = &exprConfigs{}
+	}
+	if c.exprCfgs.frame != frameType {
+		*c.exprCfgs = exprConfigs{frame: frameType, byKind: map[reflect.Kind]*conf.Config{}}
+	}
+	ec := c.exprCfgs.byKind[expect]
+	if ec == nil {
+		ec = exprConfig(frameType, c, expect)
+		c.exprCfgs.byKind[expect] = ec
+	}
+	return ec
+}
+
+// exprConfigs caches expr configurations for one frame type.
+type exprConfigs struct {
+	frame  reflect.Type
+	byKind map[reflect.Kind]*conf.Config
 }
 
 // countNodes counts the nodes of a tree.

@@ -61,7 +61,7 @@ func TestBuiltins(t *testing.T) {
 		{"ratio", "ratio(3, 4)", dateEnv{}, now, 0.75},
 		{"ratio by zero is 0", "ratio(x, 0)", dateEnv{X: 5}, now, 0.0},
 		{"between inclusive", "between(n, 1, 3) && between(3, 1, 3)", dateEnv{N: 1}, now, true},
-		{"between NaN is false", "between(x, 0, 1)", dateEnv{X: math.NaN()}, now, false},
+		{"between NaN fails", "between(x, 0, 1)", dateEnv{X: math.NaN()}, now, dsl.ErrNaN},
 		{"pct one decimal", "pct(0.4231)", dateEnv{}, now, "42.3%"},
 		{"pct trims zeros", "pct(0.5)", dateEnv{}, now, "50%"},
 		{"pct with decimals", "pct(1/3, 2)", dateEnv{}, now, "33.33%"},
@@ -70,6 +70,12 @@ func TestBuiltins(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := evalAny(t, c.src, c.env, c.now)
+			if want, ok := c.want.(error); ok {
+				if !errors.Is(err, want) {
+					t.Fatalf("%s: want %v, got %v, %v", c.src, want, got, err)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,7 +177,9 @@ func TestEvaluationSemantics(t *testing.T) {
 		{"missing map key reads as the zero value", `extra["k"] == 0`, dateEnv{Extra: map[string]int{}}, true, nil},
 		{"presence is tested with in", `"k" in extra`, dateEnv{Extra: map[string]int{}}, false, nil},
 		{"NaN never makes a condition true", "!(x > 0.5)", dateEnv{X: math.NaN()}, false, dsl.ErrNaN},
-		{"NaN that makes a condition false is false", "x > 0.5", dateEnv{X: math.NaN()}, false, nil},
+		{"NaN in a comparison fails even where it would make the condition false", "x > 0.5", dateEnv{X: math.NaN()}, false, dsl.ErrNaN},
+		{"NaN from arithmetic", "x - x == 0", dateEnv{X: math.Inf(1)}, false, dsl.ErrNaN},
+		{"NaN behind a short circuit is not seen", "1 > 0 || x > 0.5", dateEnv{X: math.NaN()}, true, nil},
 		{"NaN in a nested field", "ptr != nil && !(ptr.x > 0)", dateEnv{Ptr: &dateEnv{X: math.NaN()}}, false, dsl.ErrNaN},
 		{"+Inf is a number", "x > 1e300", dateEnv{X: math.Inf(1)}, true, nil},
 		{"memory budget", "len(1..100000000) > 0", dateEnv{}, false, dsl.ErrLimit},
@@ -262,7 +270,7 @@ func TestFrameShapesAgree(t *testing.T) {
 	src := "age >= 30 && age < 65"
 	flat, _ := dsl.Compile[flatEnv, bool](src)
 	nested, _ := dsl.Compile[nestedEnv, bool](src)
-	method, err := dsl.Compile[methodEnv, bool](src + " && Double() > 0")
+	method, err := dsl.Compile[methodEnv, bool](src+" && Double() > 0", dsl.WithMethods[methodEnv]("Double"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,8 @@ const (
 	KindEval
 	// KindLimit is a rule over one of the configured [Limits].
 	KindLimit
+	// KindCancelled is an evaluation stopped because its context ended.
+	KindCancelled
 )
 
 // Sentinel errors, one per [Kind]. An *[Error] matches the sentinel of its
@@ -39,7 +41,7 @@ var (
 	ErrLimit       = errors.New("dsl: limit exceeded")
 )
 
-var kindNames = [...]string{"unknown", "syntax", "type", "unknown_name", "eval", "limit"}
+var kindNames = [...]string{"unknown", "syntax", "type", "unknown_name", "eval", "limit", "cancelled"}
 
 // String returns the kind's text form, e.g. "unknown_name".
 func (k Kind) String() string {
@@ -75,6 +77,8 @@ func (k Kind) sentinel() error {
 		return ErrEval
 	case KindLimit:
 		return ErrLimit
+	case KindCancelled:
+		return ErrCancelled
 	}
 	return nil
 }
@@ -86,6 +90,10 @@ type Error struct {
 	// RuleID is the id the caller gave the rule ([WithID]), or the id of the
 	// rule in a rule file.
 	RuleID string `json:"rule_id,omitempty"`
+	// Statement names the part of the rule the problem is in: "when",
+	// "urgency", "title", "let days", "branch 2", "row 3, urgency", … Empty
+	// for a standalone expression and for problems of the file as a whole.
+	Statement string `json:"statement,omitempty"`
 	// Line and Column locate the problem in the source.
 	Line   int `json:"line,omitempty"`
 	Column int `json:"column,omitempty"`
@@ -102,12 +110,17 @@ type Error struct {
 	Err error `json:"-"`
 }
 
-// Error formats the error as "rule ID: line:col: message (did you mean X?)"
-// followed by the snippet on its own lines.
+// Error formats the error as "rule ID, statement: line:col: message (did
+// you mean X?)" followed by the snippet on its own lines.
 func (e *Error) Error() string {
 	var b strings.Builder
-	if e.RuleID != "" {
+	switch {
+	case e.RuleID != "" && e.Statement != "":
+		fmt.Fprintf(&b, "rule %s, %s: ", e.RuleID, e.Statement)
+	case e.RuleID != "":
 		fmt.Fprintf(&b, "rule %s: ", e.RuleID)
+	case e.Statement != "":
+		fmt.Fprintf(&b, "%s: ", e.Statement)
 	}
 	if e.Line > 0 {
 		fmt.Fprintf(&b, "%d:%d: ", e.Line, e.Column)

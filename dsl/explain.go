@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -9,7 +10,6 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/checker"
 	"github.com/expr-lang/expr/compiler"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/parser"
@@ -167,13 +167,19 @@ func isLogical(op string) bool {
 }
 
 // explainCache holds the programs of an expression's sub-expressions,
-// compiled on the first Explain so that Eval never pays for them.
+// compiled on the first Explain so that Eval never pays for them. The
+// sub-programs are compiled from sub-trees of the expression's checked
+// tree, the one Eval runs, so they carry its NaN, nil and budget checks;
+// the author's text of each sub-expression comes from a parse of the
+// source kept for display only.
 type explainCache struct {
 	cfg  *config
 	once sync.Once
 	root *xnode
 	err  error
 	// exprCfg is expr's configuration for the sub-programs: any result.
+	// It is the cache's own, since checking and compiling write to the
+	// configuration's type cache and Explain may run on many goroutines.
 	exprCfg *conf.Config
 }
 
@@ -181,45 +187,40 @@ type explainCache struct {
 type xnode struct {
 	text     string
 	op       string
-	callee   string // for calls: the function's name
 	program  *vm.Program
 	children []*xnode
 }
 
-func (c *explainCache) build(src string, envType reflect.Type, layout frameLayout) (*xnode, error) {
+func (c *explainCache) build(p *program, layout frameLayout) (*xnode, error) {
 	c.once.Do(func() {
-		pristine, err := parser.Parse(src)
+		pristine, err := parser.Parse(p.src)
 		if err != nil {
 			c.err = err
 			return
 		}
-		comp, err := compileTree(src, envType, layout, c.cfg, reflect.Invalid)
-		if err != nil {
-			c.err = err
-			return
-		}
-		// The optimizer folded constants in comp's tree; check a fresh
-		// rewritten tree instead, so that it mirrors the pristine one.
-		tree, _, err := prepare(src, envType, layout, c.cfg, comp.exprCfg)
-		if err != nil {
-			c.err = err
-			return
-		}
-		if _, err := checker.Check(tree, comp.exprCfg); err != nil {
-			c.err = err
-			return
-		}
-		c.exprCfg = comp.exprCfg
-		c.root, c.err = c.node(pristine.Node, tree, tree.Node)
+		c.exprCfg = exprConfig(layout.typ, c.cfg, reflect.Invalid)
+		c.root, c.err = c.node(pristine.Node, p.c.tree.Node)
 	})
 	return c.root, c.err
 }
 
-// node builds the xnode for sub-expression n of the rewritten tree, whose
+// unwrap looks through the checks instrumentation wrapped around n: the
+// author wrote x where the tree says __nan(x).
+func unwrap(n ast.Node) ast.Node {
+	for {
+		name, ok := isInternalCall(n)
+		if !ok || (name != nanFunc && name != someFunc) {
+			return n
+		}
+		n = n.(*ast.CallNode).Arguments[0]
+	}
+}
+
+// node builds the xnode for sub-expression n of the checked tree, whose
 // text comes from the same place p of the pristine tree.
-func (c *explainCache) node(p ast.Node, tree *parser.Tree, n ast.Node) (*xnode, error) {
+func (c *explainCache) node(p ast.Node, n ast.Node) (*xnode, error) {
 	x := &xnode{text: p.String()}
-	program, err := compiler.Compile(&parser.Tree{Node: n, Source: tree.Source}, c.exprCfg)
+	program, err := compiler.Compile(&parser.Tree{Node: n}, c.exprCfg)
 	if err != nil {
 		return nil, err
 	}
@@ -227,33 +228,32 @@ func (c *explainCache) node(p ast.Node, tree *parser.Tree, n ast.Node) (*xnode, 
 	var pairs [][2]ast.Node
 	switch pn := p.(type) {
 	case *ast.BinaryNode:
-		if rn, ok := n.(*ast.BinaryNode); ok && (isLogical(pn.Operator) || isComparison(pn.Operator)) {
+		if rn, ok := unwrap(n).(*ast.BinaryNode); ok && (isLogical(pn.Operator) || isComparison(pn.Operator)) {
 			x.op = pn.Operator
 			pairs = [][2]ast.Node{{pn.Left, rn.Left}, {pn.Right, rn.Right}}
 		}
 	case *ast.UnaryNode:
-		if rn, ok := n.(*ast.UnaryNode); ok && (pn.Operator == "!" || pn.Operator == "not") {
+		if rn, ok := unwrap(n).(*ast.UnaryNode); ok && (pn.Operator == "!" || pn.Operator == "not") {
 			x.op = "!"
 			pairs = [][2]ast.Node{{pn.Node, rn.Node}}
 		}
 	case *ast.CallNode:
-		// The rewritten call may carry the hidden evaluation time as an
-		// extra last argument; only the author's arguments are shown.
-		if rn, ok := n.(*ast.CallNode); ok && len(rn.Arguments) >= len(pn.Arguments) {
+		// The checked call may carry hidden arguments (the evaluation
+		// time, the governor) last; only the author's arguments are shown.
+		if rn, ok := unwrap(n).(*ast.CallNode); ok && len(rn.Arguments) >= len(pn.Arguments) {
 			x.op = "call"
-			x.callee = pn.Callee.String()
 			for i := range pn.Arguments {
 				pairs = append(pairs, [2]ast.Node{pn.Arguments[i], rn.Arguments[i]})
 			}
 		}
 	case *ast.ConditionalNode:
-		if rn, ok := n.(*ast.ConditionalNode); ok {
+		if rn, ok := unwrap(n).(*ast.ConditionalNode); ok {
 			x.op = "?:"
 			pairs = [][2]ast.Node{{pn.Cond, rn.Cond}, {pn.Exp1, rn.Exp1}, {pn.Exp2, rn.Exp2}}
 		}
 	}
 	for _, pr := range pairs {
-		child, err := c.node(pr[0], tree, pr[1])
+		child, err := c.node(pr[0], pr[1])
 		if err != nil {
 			return nil, err
 		}
@@ -268,17 +268,29 @@ func (c *explainCache) node(p ast.Node, tree *parser.Tree, n ast.Node) (*xnode, 
 // The first call compiles the sub-expressions (once per Expr); Explain is
 // much slower than Eval and meant for showing a result to a person.
 func (e *Expr[Env, R]) Explain(env Env, now time.Time) (*Explanation, error) {
-	r := newRunner[Env](e.layout, e.budget)
+	// The verdict is Eval's own, checks and conversions included, so an
+	// explanation never disagrees with Eval; the tree shows how it came.
+	res, err := e.Eval(env, now)
+	r := newRunner[Env](e.layout, e.limits)
+	r.gov.start(context.Background())
 	s := &session[Env]{r: r, env: env, fr: r.bind(env, now)}
 	step := explainStep(s, e.p, e.layout)
-	// The verdict is the fast path's own, checks and conversions included,
-	// so an explanation never disagrees with Eval.
-	res, err := e.Eval(env, now)
 	x := &Explanation{Root: step}
 	if err == nil {
 		x.Value = res
 	}
+	settle(step, x.Value, err)
 	return x, err
+}
+
+// settle makes the root of a tree say what the evaluation decided: the
+// sub-programs run again for display, and the whole expression's value is
+// the one Eval gave.
+func settle(root *Step, value any, err error) {
+	root.Value, root.Err, root.Skipped = value, "", false
+	if err != nil {
+		root.Value, root.Err = nil, firstLine(err.Error())
+	}
 }
 
 type explainRun struct {

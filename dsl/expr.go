@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -16,11 +17,9 @@ type Expr[Env, R any] struct {
 	src     string
 	id      string
 	p       *program
-	budget  uint
+	limits  Limits
 	layout  frameLayout
 	runners sync.Pool
-	// native is the expression as closures, if it can be; see native.go.
-	native nativeValue
 }
 
 // Compile compiles src, an expression in the expr language, against the
@@ -52,11 +51,13 @@ func Compile[Env, R any](src string, opts ...Option) (*Expr[Env, R], error) {
 			Msg: fmt.Sprintf("expression is %v, want %v", t, resultType)}
 	}
 	p := &program{src: src, cfg: cfg, c: c, kind: expectKind(resultType), explain: &explainCache{cfg: cfg}}
-	e := &Expr[Env, R]{src: src, id: cfg.id, p: p, budget: uint(cfg.limits.MemoryBudget), layout: layout}
+	e := &Expr[Env, R]{src: src, id: cfg.id, p: p, limits: cfg.limits, layout: layout}
 	if !cfg.exprOnly {
-		e.native = compileNativeExpr(envType, layout, p)
+		if n := compileNode(envType, layout, c.tree.Node, nil); n != nil {
+			p.native = valueOf(n, p.kind)
+		}
 	}
-	e.runners.New = func() any { return newRunner[Env](layout, e.budget) }
+	e.runners.New = func() any { return newRunner[Env](layout, e.limits) }
 	return e, nil
 }
 
@@ -102,25 +103,22 @@ func (e *Expr[Env, R]) Calls() []string { return append([]string(nil), e.p.c.cal
 // built-ins use as "today".
 //
 // A failure is an *[Error] of kind [KindEval]: a nil pointer on the way to a
-// field, a panic or error in a host function, or a NaN. NaN never makes a
-// condition silently true: when a bool expression is true and a float field
-// it reads is NaN, Eval fails instead, and a float64 result that is NaN is an
-// error. (NaN reached through maps, slices or method calls is not seen by
-// this guard.) ±Inf are ordinary numbers.
+// field, a panic or error in a host function, or a NaN that reached a
+// comparison (see "NaN and nil" in the package doc); of kind [KindLimit]
+// when the expression runs over its step or memory budget. ±Inf are
+// ordinary numbers.
 func (e *Expr[Env, R]) Eval(env Env, now time.Time) (R, error) {
+	return e.EvalContext(context.Background(), env, now)
+}
+
+// EvalContext is [Expr.Eval] under a context: when ctx ends, a running
+// evaluation stops within a bounded number of steps with an error
+// matching [ErrCancelled] and ctx.Err().
+func (e *Expr[Env, R]) EvalContext(ctx context.Context, env Env, now time.Time) (R, error) {
 	r := e.runners.Get().(*runner[Env])
-	fr := r.bind(env, now)
-	if e.native != nil {
-		nc := r.native()
-		if v, ok := e.native(nc); ok {
-			out, err := checkNaN(e.p, nc.env, v)
-			r.release()
-			e.runners.Put(r)
-			return e.result(out, err)
-		}
-	}
-	s := session[Env]{r: r, env: env, fr: fr}
-	out, err := s.run(e.p)
+	r.gov.start(ctx)
+	s := session[Env]{r: r, env: env, fr: r.bind(env, now)}
+	out, err := s.value(e.p)
 	r.release()
 	e.runners.Put(r)
 	return e.result(out, err)

@@ -28,11 +28,15 @@ type frame[Env any] struct {
 	// N is the evaluation time, a time.Time kept boxed so that a runner
 	// evaluating many environments at one time boxes it only once.
 	N any `expr:"__now"`
+	// G is the runner's governor, which the steps of loops and the
+	// built-ins that build strings charge; see governor.go.
+	G *governor `expr:"__gov"`
 }
 
 const (
 	envName = "__env"
 	nowName = "__now"
+	govName = "__gov"
 )
 
 var anyType = reflect.TypeFor[any]()
@@ -42,11 +46,13 @@ type frameLayout struct {
 	flat      bool
 	typ       reflect.Type // the frame type expr checks against
 	nowOffset uintptr      // flat frames: where the evaluation time goes
+	govOffset uintptr      // flat frames: where the governor goes
 }
 
 func layoutFor[Env any]() frameLayout {
 	if t, ok := flatFrameType(reflect.TypeFor[Env]()); ok {
-		return frameLayout{flat: true, typ: t, nowOffset: t.Field(t.NumField() - 1).Offset}
+		n := t.NumField()
+		return frameLayout{flat: true, typ: t, nowOffset: t.Field(n - 2).Offset, govOffset: t.Field(n - 1).Offset}
 	}
 	return frameLayout{typ: reflect.TypeFor[frame[Env]]()}
 }
@@ -60,12 +66,13 @@ func flatFrameType(env reflect.Type) (t reflect.Type, ok bool) {
 	fields := make([]reflect.StructField, 0, env.NumField()+1)
 	for i := range env.NumField() {
 		f := env.Field(i)
-		if !f.IsExported() || exprName(f) == nowName {
+		if !f.IsExported() || exprName(f) == nowName || exprName(f) == govName {
 			return nil, false
 		}
 		fields = append(fields, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag, Anonymous: f.Anonymous})
 	}
-	fields = append(fields, reflect.StructField{Name: "EngagekitNow", Type: anyType, Tag: `expr:"__now"`})
+	fields = append(fields, reflect.StructField{Name: "EngagekitNow", Type: anyType, Tag: `expr:"__now"`},
+		reflect.StructField{Name: "EngagekitGov", Type: reflect.TypeFor[*governor](), Tag: `expr:"__gov"`})
 	defer func() {
 		if recover() != nil {
 			t, ok = nil, false
@@ -90,6 +97,7 @@ func flatFrameType(env reflect.Type) (t reflect.Type, ok bool) {
 // frame. Runners are pooled per Expr.
 type runner[Env any] struct {
 	vm     vm.VM
+	gov    governor
 	layout frameLayout
 	nested frame[Env]
 	mem    unsafe.Pointer // flat frames: the frame's memory
@@ -98,7 +106,6 @@ type runner[Env any] struct {
 	hasNow bool
 	nc     nctx       // what native closures read, over mem
 	memo   []memoSlot // a rule set's memoized calls, one evaluation's
-	values []any      // a firing decision's part values, while its hit is built
 }
 
 // native readies what native closures read for the bound environment,
@@ -109,12 +116,14 @@ func (r *runner[Env]) native() *nctx {
 	return &r.nc
 }
 
-func newRunner[Env any](layout frameLayout, budget uint) *runner[Env] {
-	r := &runner[Env]{vm: vm.VM{MemoryBudget: budget}, layout: layout}
+func newRunner[Env any](layout frameLayout, limits Limits) *runner[Env] {
+	r := &runner[Env]{vm: vm.VM{MemoryBudget: uint(limits.MemoryBudget)}, layout: layout, gov: newGovernor(limits)}
 	if layout.flat {
 		p := reflect.New(layout.typ)
 		r.mem, r.boxed = p.UnsafePointer(), p.Interface()
+		*(**governor)(unsafe.Add(r.mem, layout.govOffset)) = &r.gov
 	} else {
+		r.nested.G = &r.gov
 		r.boxed = &r.nested
 	}
 	return r
@@ -147,7 +156,7 @@ func (r *runner[Env]) setNow(now time.Time) {
 // release drops the runner's reference to the environment, so a pooled
 // runner does not keep a client file alive.
 func (r *runner[Env]) release() {
-	clear(r.values)
+	r.gov.ctx, r.gov.done = nil, nil
 	var zero Env
 	if r.layout.flat {
 		*(*Env)(r.mem) = zero

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"time"
 )
 
@@ -22,6 +23,12 @@ type hostFunc struct {
 	// date is a date built-in's own function, which the native closures
 	// call without boxing.
 	date func(t, now time.Time) int
+	// withGov marks functions that receive the governor as a hidden last
+	// argument (after the time, for those that take both).
+	withGov bool
+	// validate, when set, types a call from its argument types instead
+	// of types.
+	validate func(args []reflect.Type) (reflect.Type, error)
 }
 
 // WithFunction registers a host function under name. fn must be a func
@@ -46,6 +53,10 @@ func WithFunction(name string, fn any) Option {
 // WithFunc1 registers a typed host function of one argument.
 func WithFunc1[A, R any](name string, fn func(A) R) Option {
 	return optionFunc(func(c *config) {
+		if fn == nil {
+			c.errs = append(c.errs, nilFuncError(name))
+			return
+		}
 		c.addFunc(&hostFunc{name: name, types: []any{new(func(A) R)}, arities: []int{1},
 			fn: func(args ...any) (any, error) {
 				a, err := coerce[A](name, 1, args[0])
@@ -60,6 +71,10 @@ func WithFunc1[A, R any](name string, fn func(A) R) Option {
 // WithFunc2 registers a typed host function of two arguments.
 func WithFunc2[A, B, R any](name string, fn func(A, B) R) Option {
 	return optionFunc(func(c *config) {
+		if fn == nil {
+			c.errs = append(c.errs, nilFuncError(name))
+			return
+		}
 		c.addFunc(&hostFunc{name: name, types: []any{new(func(A, B) R)}, arities: []int{2},
 			fn: func(args ...any) (any, error) {
 				a, err := coerce[A](name, 1, args[0])
@@ -78,6 +93,10 @@ func WithFunc2[A, B, R any](name string, fn func(A, B) R) Option {
 // WithFunc3 registers a typed host function of three arguments.
 func WithFunc3[A, B, C, R any](name string, fn func(A, B, C) R) Option {
 	return optionFunc(func(c *config) {
+		if fn == nil {
+			c.errs = append(c.errs, nilFuncError(name))
+			return
+		}
 		c.addFunc(&hostFunc{name: name, types: []any{new(func(A, B, C) R)}, arities: []int{3},
 			fn: func(args ...any) (any, error) {
 				a, err := coerce[A](name, 1, args[0])
@@ -97,12 +116,16 @@ func WithFunc3[A, B, C, R any](name string, fn func(A, B, C) R) Option {
 	})
 }
 
+func nilFuncError(name string) error {
+	return &Error{Kind: KindType, Msg: fmt.Sprintf("function %s is nil", name)}
+}
+
 func (c *config) addFunc(f *hostFunc) {
 	if err := checkName("function", f.name); err != nil {
 		c.errs = append(c.errs, err)
 		return
 	}
-	if builtinFuncs[f.name] != nil || exprBuiltins[f.name] {
+	if builtinFuncs[f.name] != nil || governedFuncs[f.name] != nil || exprBuiltins[f.name] || strings.HasPrefix(f.name, "__") {
 		c.errs = append(c.errs, &Error{Kind: KindType, Msg: fmt.Sprintf("function %s would hide a built-in", f.name)})
 		return
 	}

@@ -1,6 +1,8 @@
 package dsl
 
 import (
+	"errors"
+
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
@@ -20,7 +22,17 @@ type letDef struct {
 	// deps are the lets visible to this let's own source (those declared
 	// before it).
 	deps map[string]*letDef
+	// bad marks a let whose own compile failed: its error is reported
+	// once, where it is declared, and not again at every use.
+	bad bool
+	// sized and nodes memoize the let's expanded size; see expandedSize.
+	sized bool
+	nodes int
 }
+
+// errBadLet stops the compile of an expression that uses a let whose
+// own compile failed; it is not reported, since the let's error is.
+var errBadLet = errors.New("dsl: uses a let that failed to compile")
 
 // inlineLets replaces every identifier naming a let with the let's
 // expression, itself with its own lets inlined. Names bound by an expr
@@ -39,6 +51,12 @@ func inlineLets(slot *ast.Node, lets map[string]*letDef) error {
 		case *ast.IdentifierNode:
 			def, ok := lets[n.Value]
 			if !ok || contains(scopes, n.Value) {
+				return
+			}
+			if def.bad {
+				if firstErr == nil {
+					firstErr = errBadLet
+				}
 				return
 			}
 			inlined, err := def.parse()

@@ -91,24 +91,15 @@ type nativeCompiler struct {
 	memo *memoPlan // the rule set's memoized calls, or nil
 }
 
-// compileNode compiles a program's checked tree, or returns nil when any
-// part of it is outside the subset. Only flat frames qualify: their trees
-// name the environment's fields directly.
-func compileNode(envType reflect.Type, layout frameLayout, p *program, memo *memoPlan) *nnode {
-	if !layout.flat || p == nil || p.c == nil || p.c.tree == nil || envType.Kind() != reflect.Struct {
+// compileNode compiles a checked tree over envType's flat frame, or
+// returns nil when the frame is not flat or any part of the tree is
+// outside the subset.
+func compileNode(envType reflect.Type, layout frameLayout, root ast.Node, memo *memoPlan) *nnode {
+	if !layout.flat || envType.Kind() != reflect.Struct {
 		return nil
 	}
 	nc := &nativeCompiler{env: envType, memo: memo}
-	return nc.node(p.c.tree.Node)
-}
-
-// compileNative compiles a rule's condition, or returns nil.
-func compileNative(envType reflect.Type, layout frameLayout, p *program, memo *memoPlan) nativeCond {
-	n := compileNode(envType, layout, p, memo)
-	if n == nil || n.kind != nBool {
-		return nil
-	}
-	return n.b
+	return nc.node(root)
 }
 
 func (nc *nativeCompiler) node(n ast.Node) *nnode {

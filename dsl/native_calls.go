@@ -22,6 +22,9 @@ func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
 	if !ok {
 		return nil
 	}
+	if id.Value == nanFunc && len(n.Arguments) == 1 {
+		return nc.notNaN(n.Arguments[0])
+	}
 	f := builtinFuncs[id.Value]
 	if f == nil {
 		return nil
@@ -60,6 +63,22 @@ func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
 	return nil
 }
 
+// notNaN compiles __nan(x): x, not decided when it is NaN, so that expr
+// reports the NaN.
+func (nc *nativeCompiler) notNaN(arg ast.Node) *nnode {
+	x := nc.node(arg)
+	if x == nil || x.kind != nFloat {
+		return x
+	}
+	out := *x
+	f := x.f
+	out.f = func(c *nctx) (float64, bool) {
+		v, ok := f(c)
+		return v, ok && v == v
+	}
+	return &out
+}
+
 // ternaryNumber compiles between(x, lo, hi) and clamp(x, lo, hi).
 func ternaryNumber(name string, x, lo, hi func(*nctx) (float64, bool)) *nnode {
 	args := func(c *nctx) (v, l, h float64, ok bool) {
@@ -75,7 +94,10 @@ func ternaryNumber(name string, x, lo, hi func(*nctx) (float64, bool)) *nnode {
 	if name == "between" {
 		return &nnode{kind: nBool, b: func(c *nctx) (bool, bool) {
 			v, l, h, ok := args(c)
-			return ok && l <= v && v <= h, ok
+			if !ok || v != v || l != l || h != h {
+				return false, false // expr reports the NaN
+			}
+			return l <= v && v <= h, true
 		}}
 	}
 	return &nnode{kind: nFloat, f: func(c *nctx) (float64, bool) {
@@ -154,7 +176,7 @@ func pctNode(args []*nnode) *nnode {
 	}
 	return &nnode{kind: nString, s: func(c *nctx) (string, bool) {
 		v, ok := x(c)
-		if !ok {
+		if !ok || v != v {
 			return "", false
 		}
 		decimals, ok := d(c)

@@ -34,7 +34,7 @@ func sharedGuards(envType reflect.Type, rules []*cRule, memo *memoPlan) []native
 	var order []string
 	for _, r := range rules {
 		r.guard = -1
-		if r.native == nil || !r.enabled {
+		if r.when == nil || r.when.cond == nil || !r.enabled {
 			continue
 		}
 		lead := leadingConjunct(r.when.c.tree.Node)

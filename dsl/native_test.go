@@ -164,14 +164,14 @@ func TestPropertyNativeAgreesWithExpr(t *testing.T) {
 		}
 		env := genNativeEnv(t)
 		for _, r := range native.rules {
-			if r.leaf.native != nil {
+			if r.leaf.urgency != nil && r.leaf.urgency.native != nil {
 				nativeLeaves++
 			}
-			if r.native == nil {
+			if r.when == nil || r.when.cond == nil {
 				continue
 			}
 			nc := nctx{env: unsafe.Pointer(&env), now: nativeNow, memo: make([]memoSlot, native.memoSlots)}
-			v, ok := r.native(&nc)
+			v, ok := r.when.cond(&nc)
 			if !ok {
 				continue
 			}
@@ -226,7 +226,7 @@ func TestNativeCoverage(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.when, err)
 		}
-		if got := rs.rules[0].native != nil; got != tc.native {
+		if got := rs.rules[0].when.cond != nil; got != tc.native {
 			t.Errorf("%s: native = %v, want %v", tc.when, got, tc.native)
 		}
 	}
@@ -239,7 +239,7 @@ func TestNativeLeavesHostFunctionsToExpr(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rs.rules[0].native != nil {
+	if rs.rules[0].when.cond != nil {
 		t.Fatal("a host function was compiled to closures")
 	}
 	hits, err := rs.Eval(nativeEnv{X: 1}, nativeNow)

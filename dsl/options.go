@@ -1,6 +1,9 @@
 package dsl
 
-import "fmt"
+import (
+	"fmt"
+	"reflect"
+)
 
 // Option configures [Compile]. Options are made only by this package's
 // constructors ([WithID], [WithConsts], [WithFunction], [WithFunc1], …);
@@ -15,7 +18,10 @@ func (f optionFunc) apply(c *config) { f(c) }
 
 // config is what the options set. Its zero value means defaults.
 type config struct {
-	id     string
+	id string
+	// stmt names the statement of a rule file the expression is, for
+	// errors ("when", "urgency", "let days", …).
+	stmt   string
 	consts map[string]any
 	funcs  map[string]*hostFunc
 	limits Limits
@@ -33,11 +39,17 @@ type config struct {
 	// exprOnly leaves every condition to expr, without native closures:
 	// the reference the closures are tested against.
 	exprOnly bool
+	// methods are the methods of host types rules may call; see
+	// [WithMethods].
+	methods map[reflect.Type]map[string]bool
+	// exprCfgs caches expr's configurations; it is shared by the copies
+	// of one compile's config.
+	exprCfgs *exprConfigs
 	errs     []error
 }
 
 func newConfig(opts []Option) *config {
-	c := &config{}
+	c := &config{exprCfgs: &exprConfigs{}}
 	for _, o := range opts {
 		if o != nil {
 			o.apply(c)
@@ -89,10 +101,19 @@ type Limits struct {
 	MaxSourceBytes int `json:"max_source_bytes,omitempty"`
 	// MaxNodes bounds the size of the syntax tree. Default 2000.
 	MaxNodes int `json:"max_nodes,omitempty"`
-	// MemoryBudget bounds what one evaluation may allocate for arrays, maps
-	// and strings it builds, in expr's units (roughly elements). Default
-	// 1,000,000.
+	// MemoryBudget bounds what one evaluation of a rule may allocate for
+	// the arrays, maps and strings it builds, in units of about 16 bytes (an
+	// element of an array, or 16 bytes of a string). Default 1,000,000.
 	MemoryBudget int `json:"memory_budget,omitempty"`
+	// MaxSteps bounds the steps one evaluation of a rule may take: each
+	// element a predicate (all, any, map, filter, …) visits is a step.
+	// Default 1,000,000.
+	MaxSteps int `json:"max_steps,omitempty"`
+	// MaxDepth bounds the nesting of an expression: brackets, operators,
+	// conditionals and calls inside one another. It is checked before the
+	// expression is parsed, so it also bounds the parser's own recursion,
+	// whatever MaxSourceBytes allows. Default 64.
+	MaxDepth int `json:"max_depth,omitempty"`
 }
 
 // The default limits.
@@ -100,6 +121,8 @@ const (
 	DefaultMaxSourceBytes = 16 << 10
 	DefaultMaxNodes       = 2000
 	DefaultMemoryBudget   = 1_000_000
+	DefaultMaxSteps       = 1_000_000
+	DefaultMaxDepth       = 64
 )
 
 func (l Limits) withDefaults() Limits {
@@ -111,6 +134,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MemoryBudget <= 0 {
 		l.MemoryBudget = DefaultMemoryBudget
+	}
+	if l.MaxSteps <= 0 {
+		l.MaxSteps = DefaultMaxSteps
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultMaxDepth
 	}
 	return l
 }

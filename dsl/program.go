@@ -6,7 +6,6 @@ import (
 	"math"
 	"reflect"
 	"time"
-	"unsafe"
 
 	"github.com/expr-lang/expr/vm"
 
@@ -22,6 +21,10 @@ type program struct {
 	cfg  *config // rule id and position, for errors
 	c    *compiled
 	kind reflect.Kind // expected result kind; reflect.Invalid for any
+	// native and cond are the expression as closures, when it can be
+	// (cond for conditions, unboxed); see native.go.
+	native nativeValue
+	cond   nativeCond
 	// explain holds the sub-expression programs, built on first use.
 	explain *explainCache
 }
@@ -35,13 +38,16 @@ func compileProgram[Env any](src string, layout frameLayout, cfg *config, kind r
 	return &program{src: src, cfg: cfg, c: c, kind: kind, explain: &explainCache{cfg: cfg}}, nil
 }
 
-// session is one evaluation of a rule set: a VM and a frame bound to one
-// environment and time.
+// session is one evaluation of a rule set or an expression: a runner
+// bound to one environment and time.
 type session[Env any] struct {
 	r   *runner[Env]
 	env Env
 	fr  any
 	nc  *nctx
+	// states are what the evaluation knows of the rule set's shared guards.
+	states   []guardState
+	stateBuf [32]guardState
 }
 
 // native is what the closures read: the environment as copied into the
@@ -55,39 +61,41 @@ func (s *session[Env]) native() *nctx {
 	return s.nc
 }
 
+// value evaluates one expression of the plan with the backend chosen for
+// it: its closures when they decide, else its expr program, which gives
+// the value or the error the closures left to it.
+func (s *session[Env]) value(p *program) (any, error) {
+	if p.native != nil {
+		if v, ok := p.native(s.native()); ok {
+			return checkValue(p, v)
+		}
+	}
+	return s.run(p)
+}
+
+// run evaluates p with its expr program.
 func (s *session[Env]) run(p *program) (any, error) {
 	out, err := s.r.vm.Run(p.c.program, s.fr)
 	if err != nil {
 		return nil, p.evalError(err)
 	}
-	return s.check(p, out)
+	return checkValue(p, out)
 }
 
-// check applies the NaN guard to a program's value: a true condition that
-// read a NaN field, or a NaN number, is an error.
-func (s *session[Env]) check(p *program, out any) (any, error) {
-	return checkNaN(p, unsafe.Pointer(&s.env), out)
-}
-
-// checkNaN is check over the environment at env.
-func checkNaN(p *program, env unsafe.Pointer, out any) (any, error) {
-	switch v := out.(type) {
-	case bool:
-		if v && len(p.c.floats) > 0 {
-			if name, bad := nanField(env, p.c.floats); bad {
-				return nil, p.errorf(ErrNaN, "%s is NaN, so the condition cannot be decided", name)
-			}
-		}
-	case float64:
-		if math.IsNaN(v) {
-			return nil, p.errorf(ErrNaN, "result is NaN")
-		}
-	}
-	return out, nil
-}
-
+// bool evaluates a condition.
 func (s *session[Env]) bool(p *program) (bool, error) {
-	out, err := s.run(p)
+	if p.cond != nil {
+		if v, ok := p.cond(s.native()); ok {
+			return v, nil
+		}
+		out, err := s.run(p)
+		return boolOf(p, out, err)
+	}
+	out, err := s.value(p)
+	return boolOf(p, out, err)
+}
+
+func boolOf(p *program, out any, err error) (bool, error) {
 	if err != nil {
 		return false, err
 	}
@@ -98,18 +106,35 @@ func (s *session[Env]) bool(p *program) (bool, error) {
 	return b, nil
 }
 
+// checkValue applies the rule on NaN results: a number an expression
+// yields must not be NaN, since whatever consumes it (an output, a title,
+// a table's cells) would decide on it silently.
+func checkValue(p *program, out any) (any, error) {
+	switch v := out.(type) {
+	case float64:
+		if math.IsNaN(v) {
+			return nil, p.errorf(ErrNaN, "result is NaN")
+		}
+	case float32:
+		if v != v {
+			return nil, p.errorf(ErrNaN, "result is NaN")
+		}
+	}
+	return out, nil
+}
+
 func (p *program) errorf(cause error, format string, args ...any) *Error {
 	line, col := p.cfg.shift(1, 1)
-	return &Error{RuleID: p.cfg.id, Kind: KindEval, Line: line, Column: col, Err: cause,
+	return &Error{RuleID: p.cfg.id, Statement: p.cfg.stmt, Kind: KindEval, Line: line, Column: col, Err: cause,
 		Msg: fmt.Sprintf(format, args...), Snippet: snippet(p.src, 1, 1)}
 }
 
 func (p *program) evalError(err error) error {
 	var fe *file.Error
 	if !errors.As(err, &fe) {
-		return &Error{RuleID: p.cfg.id, Kind: KindEval, Msg: err.Error(), Err: err}
+		return &Error{RuleID: p.cfg.id, Statement: p.cfg.stmt, Kind: kindOf(err), Msg: err.Error(), Err: err}
 	}
-	kind := KindEval
+	kind := kindOf(fe.Unwrap())
 	if fe.Message == "memory budget exceeded" {
 		kind = KindLimit
 	}
@@ -133,12 +158,11 @@ func formatTemplateValue(v any) string {
 // explainStep evaluates the program on the session's frame, recording its
 // sub-expressions; see [Expr.Explain].
 func explainStep[Env any](s *session[Env], p *program, layout frameLayout) *Step {
-	root, err := p.explain.build(p.src, reflect.TypeFor[Env](), layout)
+	root, err := p.explain.build(p, layout)
 	if err != nil {
 		return &Step{Expr: p.src, Err: firstLine(err.Error())}
 	}
-	// The sub-programs are compiled for any result; the fast path's own
-	// program is the authority on the whole expression's value.
+	s.r.gov.reset()
 	run := &explainRun{vm: vm.VM{MemoryBudget: s.r.vm.MemoryBudget}, env: s.fr}
 	return run.eval(root)
 }

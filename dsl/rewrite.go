@@ -25,7 +25,6 @@ type rewriter struct {
 	scopes []string
 	reads  map[string]bool
 	calls  map[string]bool
-	floats []fieldPath
 }
 
 func newRewriter(env reflect.Type, nested bool, cfg *config, src string) *rewriter {
@@ -106,21 +105,35 @@ func (r *rewriter) identifier(slot *ast.Node, n *ast.IdentifierNode) {
 	name := n.Value
 	switch {
 	case r.inScope(name):
-	case name == envName || name == nowName || strings.HasPrefix(name, "$"):
+	case strings.HasPrefix(name, "__") || strings.HasPrefix(name, "$"):
 		r.errorf(n, KindUnknownName, "", "name %s is reserved", name)
+	case r.isConst(name) && r.isEnvMember(name):
+		r.errorf(n, KindType, "", "constant %s hides the field of the same name", name)
 	case r.isConst(name):
 		c := &ast.ConstantNode{Value: r.cfg.consts[name]}
 		c.SetLocation(n.Location())
 		*slot = c
 	case r.isEnvMember(name):
+		if _, field := lookupField(r.env, name); !field && !r.methodAllowed(n, name) {
+			return
+		}
 		r.reads[name] = true
-		r.checkPath(n, []string{name}) // records a float field for the NaN guard
 		if r.nested {
 			*slot = envMember(name, n.Location())
 		}
 	default:
 		r.errorf(n, KindUnknownName, nearest(name, r.names()), "unknown name %s", name)
 	}
+}
+
+// methodAllowed reports whether the environment's method name may be
+// used, and reports it when it may not.
+func (r *rewriter) methodAllowed(n ast.Node, name string) bool {
+	if methodAllowed(r.cfg.methods, r.env, name) {
+		return true
+	}
+	r.errorf(n, KindType, "", "method %s of the environment is not allowed in rules", name)
+	return false
 }
 
 func (r *rewriter) isConst(name string) bool {
@@ -213,11 +226,9 @@ func chain(n *ast.MemberNode) ([]string, *ast.IdentifierNode) {
 }
 
 // checkPath walks the static types along path. It reports a field that a
-// struct lacks, and records float fields for the NaN guard. It reports
-// false when the path is wrong.
+// struct lacks, and false when the path is wrong.
 func (r *rewriter) checkPath(n ast.Node, path []string) bool {
 	t := r.env
-	var steps [][]int
 	for i, seg := range path {
 		st := deref(t)
 		if st == nil || st.Kind() != reflect.Struct {
@@ -239,11 +250,7 @@ func (r *rewriter) checkPath(n ast.Node, path []string) bool {
 			r.errorf(n, KindUnknownName, suggestion, "%s has no field %s", owner, seg)
 			return false
 		}
-		steps = append(steps, f.Index)
 		t = f.Type
-	}
-	if fp, ok := newFieldPath(strings.Join(path, "."), r.env, steps); ok {
-		r.floats = append(r.floats, fp)
 	}
 	return true
 }
@@ -270,12 +277,18 @@ func (r *rewriter) call(n *ast.CallNode) {
 			now.SetLocation(n.Location())
 			n.Arguments = append(n.Arguments, now)
 		}
+		if f.withGov {
+			n.Arguments = append(n.Arguments, govIdent(n))
+		}
 		return
 	}
 	if r.inScope(name) {
 		return
 	}
 	if r.isEnvMember(name) {
+		if !r.methodAllowed(id, name) {
+			return
+		}
 		r.calls[name] = true
 		if r.nested {
 			n.Callee = envMember(name, id.Location())
@@ -287,6 +300,9 @@ func (r *rewriter) call(n *ast.CallNode) {
 
 func (r *rewriter) function(name string) *hostFunc {
 	if f := r.cfg.funcs[name]; f != nil {
+		return f
+	}
+	if f := governedFuncs[name]; f != nil {
 		return f
 	}
 	return builtinFuncs[name]

@@ -49,7 +49,7 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 	b := &builder[Env]{base: base, layout: layoutFor[Env](), env: reflect.TypeFor[Env](), memo: newMemoPlan()}
 	b.compileConsts(f.Consts)
 	rs := &RuleSet[Env]{name: f.Name, version: f.Version, byID: map[string]*cRule{},
-		layout: b.layout, budget: uint(base.limits.MemoryBudget), clamp: base.clamp}
+		layout: b.layout, limits: base.limits, clamp: base.clamp}
 	for _, r := range f.Rules {
 		if rs.byID[r.ID] != nil {
 			b.errorf(r.ID, r.Pos, KindType, "duplicate rule id %s", r.ID)
@@ -63,34 +63,7 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 	if len(b.errs) > 0 {
 		return nil, errors.Join(b.errs...)
 	}
-	// Conditions the closures can decide are decided by them. The
-	// conditions batch decides the others, and also computes the outputs of
-	// each plain rule among them that fires, so such a rule costs no run of
-	// its own.
-	var items []batchItem
-	for _, rule := range rs.rules {
-		if rule.enabled && rule.when != nil {
-			if !base.exprOnly {
-				rule.native = compileNative(b.env, b.layout, rule.when, b.memo)
-			}
-			if rule.native != nil {
-				continue
-			}
-			it := batchItem{cond: rule.when}
-			if rule.leaf != nil && len(rule.branches) == 0 {
-				it.parts = rule.leaf.parts
-			}
-			items = append(items, it)
-		}
-	}
-	rs.whens = compileItems(b.env, b.layout, items)
-	rs.guards = sharedGuards(b.env, rs.rules, b.memo)
-	rs.memoSlots = b.memo.size()
-	rs.runners.New = func() any {
-		r := newRunner[Env](rs.layout, rs.budget)
-		r.memo = make([]memoSlot, rs.memoSlots)
-		return r
-	}
+	rs.plan(b)
 	return rs, nil
 }
 
@@ -120,6 +93,10 @@ func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
 			b.errorf("", c.Pos, KindType, "constant %s is declared twice", c.Name)
 			continue
 		}
+		if _, field := lookupField(b.env, c.Name); field {
+			b.errorf("", c.Pos, KindType, "constant %s hides the field of the same name", c.Name)
+			continue
+		}
 		e, err := Compile[struct{}, any](c.Value.Src, WithConsts(b.consts), WithPosition(c.Value.Pos.Line, c.Value.Pos.Col))
 		if err != nil {
 			b.errs = append(b.errs, err)
@@ -137,23 +114,37 @@ func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
 	}
 }
 
-// scope is what the expressions of one rule see: its id and lets.
+// scope is what the expressions of one rule see: its id and lets, and
+// where in the rule they are (a branch or a row; empty at the top).
 type scope struct {
-	id   string
-	lets map[string]*letDef
+	id    string
+	where string
+	lets  map[string]*letDef
 }
 
-// program compiles one expression of a rule.
-func (b *builder[Env]) program(sc scope, e rulefile.Expr, kind reflect.Kind) *program {
+// program compiles one expression of a rule: statement stmt ("when",
+// "urgency", "let days", …) of the scope's rule.
+func (b *builder[Env]) program(sc scope, stmt string, e rulefile.Expr, kind reflect.Kind) *program {
 	cfg := *b.base
 	cfg.id, cfg.consts, cfg.lets = sc.id, b.consts, sc.lets
+	cfg.stmt = joinStmt(sc.where, stmt)
 	cfg.line, cfg.col = e.Pos.Line, e.Pos.Col
 	p, err := compileProgram[Env](e.Src, b.layout, &cfg, kind)
 	if err != nil {
-		b.errs = append(b.errs, err)
+		if !errors.Is(err, errBadLet) {
+			b.errs = append(b.errs, err)
+		}
 		return nil
 	}
 	return p
+}
+
+// joinStmt names a statement inside a branch or row: "branch 2, urgency".
+func joinStmt(where, stmt string) string {
+	if where == "" {
+		return stmt
+	}
+	return where + ", " + stmt
 }
 
 func (b *builder[Env]) rule(r *rulefile.Rule) *cRule {
@@ -171,12 +162,12 @@ func (b *builder[Env]) rule(r *rulefile.Rule) *cRule {
 	sc, lets := b.lets(scope{id: r.ID}, body.Lets)
 	rule.lets = lets
 	if body.When != nil {
-		rule.when = b.program(sc, body.When.Expr, reflect.Bool)
+		rule.when = b.program(sc, "when", body.When.Expr, reflect.Bool)
 	}
 	rule.base = b.outputs(sc, body)
 	if b.base.readEvidence && rule.when != nil {
 		for _, path := range leafReads(rule.when.c.reads) {
-			if p := b.program(sc, rulefile.Expr{Pos: body.When.Pos, Src: path}, reflect.Invalid); p != nil {
+			if p := b.program(sc, "when", rulefile.Expr{Pos: body.When.Pos, Src: path}, reflect.Invalid); p != nil {
 				rule.reads = append(rule.reads, cBinding{name: path, p: p})
 			}
 		}
@@ -207,14 +198,15 @@ func (b *builder[Env]) lets(sc scope, ls []*rulefile.Let) (scope, []cBinding) {
 			b.errorf(sc.id, l.Pos, KindType, "let %s hides a field or constant of the same name", l.Name)
 			continue
 		}
-		if p := b.program(sc, l.Value, reflect.Invalid); p != nil {
+		p := b.program(sc, "let "+l.Name, l.Value, reflect.Invalid)
+		if p != nil {
 			out = append(out, cBinding{name: l.Name, p: p})
 		}
 		next := maps.Clone(sc.lets)
 		if next == nil {
 			next = map[string]*letDef{}
 		}
-		next[l.Name] = &letDef{src: l.Value.Src, deps: sc.lets}
+		next[l.Name] = &letDef{src: l.Value.Src, deps: sc.lets, bad: p == nil}
 		sc.lets = next
 	}
 	return sc, out
@@ -225,23 +217,23 @@ func (b *builder[Env]) outputs(sc scope, blk *rulefile.Block) outputs {
 	if blk.Type != nil {
 		o.typ = blk.Type.Value
 	}
-	o.title = b.template(sc, blk.Title)
-	o.message = b.template(sc, blk.Message)
+	o.title = b.template(sc, "title", blk.Title)
+	o.message = b.template(sc, "message", blk.Message)
 	if blk.Urgency != nil {
-		o.urgency = b.program(sc, blk.Urgency.Expr, reflect.Float64)
+		o.urgency = b.program(sc, "urgency", blk.Urgency.Expr, reflect.Float64)
 	}
 	if blk.Sensitivity != nil {
-		o.sensitivity = b.program(sc, blk.Sensitivity.Expr, reflect.Float64)
+		o.sensitivity = b.program(sc, "sensitivity", blk.Sensitivity.Expr, reflect.Float64)
 	}
 	for _, out := range blk.Outputs {
-		if p := b.program(sc, out.Value, reflect.Invalid); p != nil {
+		if p := b.program(sc, "output "+out.Name, out.Value, reflect.Invalid); p != nil {
 			o.named = append(o.named, cBinding{name: out.Name, p: p})
 		}
 	}
 	return o
 }
 
-func (b *builder[Env]) template(sc scope, t *rulefile.Template) *template {
+func (b *builder[Env]) template(sc scope, stmt string, t *rulefile.Template) *template {
 	if t == nil {
 		return nil
 	}
@@ -251,7 +243,7 @@ func (b *builder[Env]) template(sc scope, t *rulefile.Template) *template {
 			out.parts = append(out.parts, templatePart{text: part.Text})
 			continue
 		}
-		if p := b.program(sc, *part.Expr, reflect.Invalid); p != nil {
+		if p := b.program(sc, stmt, *part.Expr, reflect.Invalid); p != nil {
 			out.parts = append(out.parts, templatePart{p: p})
 		}
 	}
@@ -266,10 +258,12 @@ func (b *builder[Env]) branches(sc scope, rule *cRule, bs []*rulefile.Branch, pr
 			label = "branch " + strconv.Itoa(i+1)
 		}
 		c := &cBranch{label: prefix + label}
+		bsc := sc
+		bsc.where = c.label
 		if br.Cond != nil {
-			c.cond = b.program(sc, *br.Cond, reflect.Bool)
+			c.cond = b.program(bsc, "condition", *br.Cond, reflect.Bool)
 		}
-		inner, _ := b.lets(sc, br.Body.Lets)
+		inner, _ := b.lets(bsc, br.Body.Lets)
 		c.out = b.outputs(inner, &br.Body)
 		here := append(append([]*outputs(nil), chain...), &c.out)
 		c.children = b.branches(inner, rule, br.Body.Branches, c.label+"/", here)
@@ -282,17 +276,13 @@ func (b *builder[Env]) branches(sc scope, rule *cRule, bs []*rulefile.Branch, pr
 // leaf resolves a decision and compiles the batch of its parts. Every
 // decision must have an alert type, from itself or an enclosing level.
 func (b *builder[Env]) leaf(path string, rule *cRule, pos rulefile.Pos, chain ...*outputs) *leaf {
-	l := newLeaf(path, rule, chain...)
+	l := newLeaf(path, chain...)
 	if l.typ == "" {
 		what := kindName(rule.table) + " " + rule.id
 		if path != "" {
 			what += ", " + path + ","
 		}
 		b.errorf(rule.id, pos, KindType, "%s has no type", what)
-	}
-	l.batch = compileBatch(b.env, b.layout, l.parts)
-	if !b.base.exprOnly {
-		l.native = compileNativeParts(b.env, b.layout, l.parts, b.memo)
 	}
 	return l
 }
@@ -305,8 +295,8 @@ func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
 	if len(r.Inputs) == 0 {
 		b.errorf(r.ID, r.Pos, KindSyntax, "table %s has no inputs (in …)", r.ID)
 	}
-	for _, in := range r.Inputs {
-		t.inputs = append(t.inputs, b.program(sc, in, reflect.Invalid))
+	for i, in := range r.Inputs {
+		t.inputs = append(t.inputs, b.program(sc, "in "+strconv.Itoa(i+1), in, reflect.Invalid))
 	}
 	t.rows = make([]cRow, len(r.Rows))
 	for i, row := range r.Rows {
@@ -323,7 +313,9 @@ func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
 			}
 			cr.cells = append(cr.cells, ct)
 		}
-		cr.out = b.outputs(sc, &row.Out)
+		rsc := sc
+		rsc.where = cr.label
+		cr.out = b.outputs(rsc, &row.Out)
 		if row.Out.Priority != nil {
 			v, err := strconv.ParseFloat(row.Out.Priority.Expr.Src, 64)
 			if err != nil {

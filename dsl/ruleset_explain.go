@@ -1,6 +1,8 @@
 package dsl
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,8 +26,10 @@ type RuleExplanation struct {
 	// Lets are the rule's lets with their values (nil where they cannot
 	// be computed).
 	Lets []Binding `json:"lets,omitempty"`
-	// Err is the failure that stopped the rule, if any.
-	Err string `json:"error,omitempty"`
+	// Err is the failure that stopped the rule, if any: the error Eval
+	// reports for the rule, and ErrKind its kind.
+	Err     string `json:"error,omitempty"`
+	ErrKind Kind   `json:"error_kind,omitempty"`
 }
 
 // BranchExplanation is one branch of a decision tree as it was tried.
@@ -46,76 +50,102 @@ type RowExplanation struct {
 }
 
 // Explain evaluates one rule over env at time now and explains the result,
-// whether it fired or not. It is much slower than [RuleSet.Eval] and meant
-// for showing a decision to a person. An unknown rule id is an error of kind
-// [KindUnknownName].
+// whether it fired or not. It decides the rule exactly as [RuleSet.Eval]
+// does (the same condition, guard, branch, row and hits, the same errors),
+// then shows how: the condition's tree, the branches or rows tried, the
+// lets. It is much slower than Eval and meant for showing a decision to a
+// person. An unknown rule id is an error of kind [KindUnknownName].
 func (rs *RuleSet[Env]) Explain(ruleID string, env Env, now time.Time) (*RuleExplanation, error) {
 	rule := rs.byID[ruleID]
 	if rule == nil {
 		return nil, &Error{RuleID: ruleID, Kind: KindUnknownName, Msg: fmt.Sprintf("rule set %s has no rule %s", rs.name, ruleID)}
 	}
-	r := newRunner[Env](rs.layout, rs.budget)
-	s := &session[Env]{r: r, env: env, fr: r.bind(env, now)}
+	s := rs.begin(context.Background(), env, now)
+	defer rs.end(s)
 	x := &RuleExplanation{Rule: rule.id}
+	// The verdict, by Eval's own steps; Eval does not evaluate a disabled
+	// rule at all.
+	on, err := false, error(nil)
+	if rule.enabled {
+		if on, err = rs.condition(s, rule); err == nil && on {
+			x.Hits, err = rs.fire(s, rule, nil)
+			x.Fired = len(x.Hits) > 0
+		}
+	}
+	if err != nil {
+		x.Err, x.ErrKind = err.Error(), errorKind(err)
+	}
+	// How it came: each part again, for display.
 	for _, l := range rule.lets {
-		v, _ := s.run(l.p)
+		v, _ := s.value(l.p)
 		x.Lets = append(x.Lets, Binding{Name: l.name, Value: v})
 	}
-	on := true
 	if rule.when != nil {
 		step := explainStep(s, rule.when, rs.layout)
-		x.When = &Explanation{Value: step.Value, Root: step}
-		on, _ = step.Value.(bool)
-		if step.Err != "" {
-			on = false
+		s.r.gov.reset()
+		whenOn, whenErr := rs.condition(s, rule)
+		settle(step, whenOn, whenErr)
+		x.When = &Explanation{Root: step}
+		if whenErr == nil {
+			x.When.Value = whenOn
 		}
 	}
-	if on && rule.tbl != nil {
+	if !on {
+		return x, nil
+	}
+	if rule.tbl != nil {
 		rs.explainTable(s, rule, x)
 	}
-	if on && len(rule.branches) > 0 {
-		x.Branches, _ = explainBranches(s, rule.branches, rs.layout)
-	}
-	if on && rule.enabled {
-		hits, err := fire(s, rule, nil, rs.clamp, nil)
-		x.Hits, x.Fired = hits, len(hits) > 0
-		if err != nil {
-			x.Err = err.Error()
-		}
+	if len(rule.branches) > 0 {
+		x.Branches = explainBranches(s, rule.branches, rs.layout)
 	}
 	return x, nil
 }
 
-func explainBranches[Env any](s *session[Env], bs []*cBranch, layout frameLayout) ([]BranchExplanation, bool) {
+// errorKind is the Kind of an error the rule set returned.
+func errorKind(err error) Kind {
+	var de *Error
+	if errors.As(err, &de) {
+		return de.Kind
+	}
+	return KindEval
+}
+
+// explainBranches shows the branches tried, taking them by the same
+// decisions as selectBranch.
+func explainBranches[Env any](s *session[Env], bs []*cBranch, layout frameLayout) []BranchExplanation {
 	var out []BranchExplanation
 	for _, b := range bs {
 		bx := BranchExplanation{Label: b.label, Taken: true}
 		if b.cond != nil {
 			step := explainStep(s, b.cond, layout)
-			bx.Cond = &Explanation{Value: step.Value, Root: step}
-			bx.Taken, _ = step.Value.(bool)
+			s.r.gov.reset()
+			on, err := s.bool(b.cond)
+			settle(step, on, err)
+			bx.Cond = &Explanation{Root: step}
+			if err == nil {
+				bx.Cond.Value = on
+			}
+			bx.Taken = err == nil && on
 		}
 		if bx.Taken {
-			bx.Children, _ = explainBranches(s, b.children, layout)
+			bx.Children = explainBranches(s, b.children, layout)
 		}
 		out = append(out, bx)
 		if bx.Taken {
-			return out, true
+			return out
 		}
 	}
-	return out, false
+	return out
 }
 
 func (rs *RuleSet[Env]) explainTable(s *session[Env], rule *cRule, x *RuleExplanation) {
-	vals := make([]any, len(rule.tbl.inputs))
+	vals, err := tableInputs(s, rule.tbl)
+	if err != nil {
+		return
+	}
 	for i, in := range rule.tbl.inputs {
-		v, err := s.run(in)
-		if err != nil {
-			x.Err = err.Error()
-			return
-		}
-		vals[i] = v
-		x.Inputs = append(x.Inputs, Binding{Name: in.src, Value: v})
+		x.Inputs = append(x.Inputs, Binding{Name: in.src, Value: vals[i]})
 	}
 	for _, row := range rule.tbl.rows {
 		rx := RowExplanation{Label: row.label, Match: true}

@@ -3,6 +3,7 @@ package engagementtest
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -32,12 +33,14 @@ func Check(t *testing.T, o engagement.Options) {
 }
 
 // CheckClassifier checks that c is total and deterministic over rs: every
-// response whose stimulus and setting the journey knows gets maintain,
-// escalate or disengage, without an error, and the same class twice.
+// response whose stimulus and setting the journey knows, and whose value
+// is a number (Analyze rejects NaN and ±Inf before classifying), gets
+// maintain, escalate or disengage, without an error, and the same class
+// twice.
 func CheckClassifier(c engagement.Classifier, j *engagement.Journey, rs []engagement.Response, now time.Time) error {
 	for _, r := range rs {
 		st, from, to, ok := j.Resolve(r)
-		if !ok {
+		if !ok || math.IsNaN(r.Value) || math.IsInf(r.Value, 0) {
 			continue
 		}
 		a, err := c.Classify(r, st, from, to, now)

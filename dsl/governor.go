@@ -1,0 +1,146 @@
+package dsl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// The governor bounds what one rule may cost while it runs. Every loop a
+// rule can write is a predicate of a built-in (all, any, map, filter, …),
+// and the front end makes each predicate's body count one step before it
+// runs (see instrument.go); the built-ins that build strings or lists
+// charge what they build to the memory budget before they build it. So a
+// rule that would run forever or allocate without bound fails with
+// [ErrLimit] instead, and one whose context is cancelled fails with
+// [ErrCancelled] within a bounded number of steps.
+//
+// A runner owns one governor; the compiled programs reach it through a
+// hidden field of the frame, so no program holds per-evaluation state.
+
+// governor is the budget of one rule's evaluation.
+type governor struct {
+	steps, maxSteps int64
+	mem, maxMem     int64
+	done            <-chan struct{}
+	ctx             context.Context
+}
+
+// checkEvery is how many steps pass between looks at the context: a look
+// costs a channel poll, a step an increment.
+const checkEvery = 256
+
+// memUnit is the number of bytes of a string that count as one unit of the
+// memory budget, which expr counts in elements of about that size.
+const memUnit = 16
+
+// ErrCancelled is the cause (errors.Is) of an evaluation stopped because
+// its context was cancelled or its deadline passed. The error also matches
+// the context's own error (context.Canceled or context.DeadlineExceeded).
+var ErrCancelled = errors.New("dsl: evaluation cancelled")
+
+// limitError is a governor's refusal; the evaluation that hit it reports
+// it as an *Error of kind [KindLimit] naming the limit.
+type limitError struct {
+	limit string
+	max   int64
+}
+
+func (e *limitError) Error() string {
+	return fmt.Sprintf("over the limit of %d %s", e.max, e.limit)
+}
+
+// cancelError is a governor's report that its context ended.
+type cancelError struct{ cause error }
+
+func (e *cancelError) Error() string { return "evaluation cancelled: " + e.cause.Error() }
+
+func (e *cancelError) Is(target error) bool { return target == ErrCancelled }
+
+func (e *cancelError) Unwrap() error { return e.cause }
+
+func newGovernor(l Limits) governor {
+	return governor{maxSteps: int64(l.MaxSteps), maxMem: int64(l.MemoryBudget)}
+}
+
+// start begins an evaluation under ctx.
+func (g *governor) start(ctx context.Context) {
+	g.ctx, g.done = ctx, nil
+	if ctx != nil {
+		g.done = ctx.Done()
+	}
+	g.reset()
+}
+
+// reset gives the next rule a fresh budget.
+func (g *governor) reset() { g.steps, g.mem = 0, 0 }
+
+// interrupted reports the context's end, if it has ended.
+func (g *governor) interrupted() error {
+	if g.done == nil {
+		return nil
+	}
+	select {
+	case <-g.done:
+		return &cancelError{cause: g.ctx.Err()}
+	default:
+		return nil
+	}
+}
+
+// step counts one step of a loop.
+func (g *governor) step() error {
+	g.steps++
+	if g.steps > g.maxSteps {
+		return &limitError{limit: "steps", max: g.maxSteps}
+	}
+	if g.steps%checkEvery == 0 {
+		return g.interrupted()
+	}
+	return nil
+}
+
+// charge counts units of memory about to be allocated.
+func (g *governor) charge(units int64) error {
+	if units < 0 || g.mem+units > g.maxMem {
+		return &limitError{limit: "units of memory", max: g.maxMem}
+	}
+	g.mem += units
+	return nil
+}
+
+// chargeBytes counts a string of n bytes about to be built.
+func (g *governor) chargeBytes(n int64) error {
+	if n < 0 {
+		return &limitError{limit: "units of memory", max: g.maxMem}
+	}
+	return g.charge(n/memUnit + 1)
+}
+
+// govFrom returns the governor a program passed as a hidden argument.
+func govFrom(arg any) (*governor, error) {
+	g, ok := arg.(*governor)
+	if !ok || g == nil {
+		return nil, errors.New("dsl: internal error: no governor")
+	}
+	return g, nil
+}
+
+// fail turns an error that stopped a rule outside any of its expressions
+// (a cancellation between rules) into an *Error naming the rule.
+func (r *cRule) fail(err error) error {
+	return &Error{RuleID: r.id, Kind: kindOf(err), Msg: err.Error(), Err: err}
+}
+
+// kindOf is the Kind of a governor's error, or KindEval.
+func kindOf(err error) Kind {
+	var le *limitError
+	var ce *cancelError
+	switch {
+	case errors.As(err, &le):
+		return KindLimit
+	case errors.As(err, &ce):
+		return KindCancelled
+	}
+	return KindEval
+}

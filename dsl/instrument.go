@@ -1,0 +1,234 @@
+package dsl
+
+import (
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// Instrumentation is the front end's last step: it makes three of the
+// package's promises explicit in the checked tree, so that every backend
+// that consumes the tree keeps them without a rule of its own.
+//
+//   - NaN and nil never decide. Each operand of a comparison (==, !=, <,
+//     <=, >, >=, in) that can hold a float is wrapped in __nan(x), which
+//     fails the evaluation with [ErrNaN] when x is NaN, wherever the NaN
+//     came from: a field, arithmetic, a slice, a map, a host function.
+//     Each operand that is an optional chain (a?.b) is wrapped in
+//     __some(x), which fails when the chain gave nil (or NaN); comparing
+//     the chain with the literal nil stays the way to test for absence.
+//   - Loops are bounded. The body of every predicate (all, any, map,
+//     filter, …) starts with a step, __step(__gov), charged to the
+//     governor; string concatenation becomes __concat(a, b, __gov), which
+//     charges the memory budget before it allocates.
+//   - Reach is an allow-list. A method may be called only if it is on the
+//     allow-list: the pure methods of time.Time and time.Duration, and
+//     those the host names with [WithMethods].
+//
+// The wrappers are ordinary calls of internal functions of the registry
+// (builtins.go), so expr runs them as it runs any function, the closures
+// compile them to their own checks (native.go), and Explain looks through
+// them when it shows the tree.
+
+// Names of the internal functions instrumentation inserts. A rule cannot
+// name them: names starting with __ are reserved.
+const (
+	nanFunc    = "__nan"
+	someFunc   = "__some"
+	stepFunc   = "__step"
+	concatFunc = "__concat"
+)
+
+type instrumenter struct {
+	cfg     *config
+	src     string
+	env     reflect.Type
+	methods map[reflect.Type]map[string]bool
+	errs    []error
+}
+
+func (in *instrumenter) walk(slot *ast.Node) {
+	switch n := (*slot).(type) {
+	case nil:
+		return
+	case *ast.BuiltinNode:
+		for i, a := range n.Arguments {
+			if p, ok := a.(*ast.PredicateNode); ok {
+				in.walk(&p.Node)
+				p.Node = &ast.SequenceNode{Nodes: []ast.Node{internalCall(stepFunc, p.Node, govIdent(p.Node)), p.Node}}
+				continue
+			}
+			in.walk(&n.Arguments[i])
+		}
+		return
+	case *ast.BinaryNode:
+		in.walk(&n.Left)
+		in.walk(&n.Right)
+		switch {
+		case isComparison(n.Operator) && n.Operator != "contains" && n.Operator != "startsWith" &&
+			n.Operator != "endsWith" && n.Operator != "matches":
+			guardOperand(&n.Left, n.Right)
+			if n.Operator != "in" {
+				guardOperand(&n.Right, n.Left)
+			}
+		case n.Operator == "+" && n.Type() != nil && n.Type().Kind() == reflect.String:
+			*slot = internalCall(concatFunc, n, n.Left, n.Right, govIdent(n))
+		}
+		return
+	case *ast.MemberNode:
+		in.member(n)
+	}
+	for _, c := range children(*slot) {
+		in.walk(c)
+	}
+}
+
+// guardOperand wraps an operand of a comparison in the check that keeps
+// NaN and a nil chain from deciding it.
+func guardOperand(slot *ast.Node, other ast.Node) {
+	n := *slot
+	switch n.(type) {
+	case *ast.IntegerNode, *ast.FloatNode, *ast.StringNode, *ast.BoolNode, *ast.NilNode:
+		return
+	case *ast.ConstantNode:
+		if f, ok := n.(*ast.ConstantNode).Value.(float64); !ok || f == f {
+			return
+		}
+	}
+	if _, isNil := other.(*ast.NilNode); isNil {
+		return
+	}
+	if _, chain := n.(*ast.ChainNode); chain {
+		*slot = internalCall(someFunc, n, n)
+		return
+	}
+	if mayHoldFloat(n.Type()) {
+		*slot = internalCall(nanFunc, n, n)
+	}
+}
+
+func mayHoldFloat(t reflect.Type) bool {
+	if t == nil {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64, reflect.Interface:
+		return true
+	}
+	return false
+}
+
+// internalCall builds a call of an internal function at the place of at.
+func internalCall(name string, at ast.Node, args ...ast.Node) ast.Node {
+	callee := &ast.IdentifierNode{Value: name}
+	callee.SetLocation(at.Location())
+	c := &ast.CallNode{Callee: callee, Arguments: args}
+	c.SetLocation(at.Location())
+	return c
+}
+
+func govIdent(at ast.Node) ast.Node {
+	g := &ast.IdentifierNode{Value: govName}
+	g.SetLocation(at.Location())
+	return g
+}
+
+// isInternalCall reports whether n is a call instrumentation inserted,
+// and its name.
+func isInternalCall(n ast.Node) (string, bool) {
+	c, ok := n.(*ast.CallNode)
+	if !ok {
+		return "", false
+	}
+	id, ok := c.Callee.(*ast.IdentifierNode)
+	if !ok {
+		return "", false
+	}
+	switch id.Value {
+	case nanFunc, someFunc, stepFunc, concatFunc:
+		return id.Value, true
+	}
+	return "", false
+}
+
+// member checks a.b where b is a method of a's type rather than a field:
+// only allowed methods may be reached.
+func (in *instrumenter) member(m *ast.MemberNode) {
+	prop, ok := m.Property.(*ast.StringNode)
+	if !ok || m.Node == nil {
+		return
+	}
+	recv := m.Node.Type()
+	if recv == nil || recv.Kind() == reflect.Interface || recv.Kind() == reflect.Map {
+		return
+	}
+	if _, isField := lookupField(recv, prop.Value); isField {
+		return
+	}
+	if !hasMethod(recv, prop.Value) {
+		return
+	}
+	if !methodAllowed(in.methods, recv, prop.Value) {
+		in.errs = append(in.errs, in.cfg.errorAt(in.src, m.Location().From, KindType,
+			fmt.Sprintf("method %s of %v is not allowed in rules", prop.Value, recv), ""))
+	}
+}
+
+// pureMethods are the methods rules may call without the host's leave:
+// those of time.Time and time.Duration that compute a value from the
+// receiver and their arguments only (no time zone files, no clock, no
+// mutation).
+var pureMethods = map[reflect.Type]map[string]bool{
+	reflect.TypeFor[time.Time](): setOf("After", "Before", "Equal", "Compare", "IsZero", "Year", "Month", "Day",
+		"YearDay", "Weekday", "Hour", "Minute", "Second", "Nanosecond", "Unix", "UnixMilli", "Add", "AddDate",
+		"Sub", "Truncate", "Round", "Format", "String"),
+	reflect.TypeFor[time.Duration](): setOf("Hours", "Minutes", "Seconds", "Milliseconds", "Abs", "Round",
+		"Truncate", "String"),
+	reflect.TypeFor[time.Month]():   setOf("String"),
+	reflect.TypeFor[time.Weekday](): setOf("String"),
+}
+
+func setOf(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// methodAllowed reports whether a rule may use method name of type t (or
+// of the type t points to).
+func methodAllowed(host map[reflect.Type]map[string]bool, t reflect.Type, name string) bool {
+	for _, typ := range []reflect.Type{t, deref(t)} {
+		if pureMethods[typ][name] || host[typ][name] {
+			return true
+		}
+	}
+	return false
+}
+
+// WithMethods allows rules to call the named methods of type T (and of
+// *T). By default a rule may call no method of the host's types, since a
+// method can do anything, change the host's state included; allow only
+// methods that are pure and cheap. The pure methods of time.Time and
+// time.Duration are always allowed.
+func WithMethods[T any](names ...string) Option {
+	return optionFunc(func(c *config) {
+		t := reflect.TypeFor[T]()
+		for _, name := range names {
+			if !hasMethod(t, name) {
+				c.errs = append(c.errs, &Error{Kind: KindType, Msg: fmt.Sprintf("type %v has no method %s", t, name)})
+				continue
+			}
+			if c.methods == nil {
+				c.methods = map[reflect.Type]map[string]bool{}
+			}
+			if c.methods[t] == nil {
+				c.methods[t] = map[string]bool{}
+			}
+			c.methods[t][name] = true
+		}
+	})
+}

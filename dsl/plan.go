@@ -1,0 +1,65 @@
+package dsl
+
+import "reflect"
+
+// The plan of a rule set is what the compile decides once about how the
+// rule set runs, kept as data on the compiled rules rather than in the
+// order of lists:
+//
+//   - each expression (a program: a condition, an output, a let, a part of
+//     a title, a table's input) has a backend: its closures, when the
+//     closures compile it (flat frames only), with its expr program behind
+//     them for whatever they cannot decide; or its expr program alone;
+//   - each rule whose condition starts with a guard that other rules share
+//     holds the guard's index in the rule set's guards (native_guard.go);
+//   - each date call the closures memoize holds its slot's index in an
+//     evaluation's memo (native_memo.go).
+//
+// Eval and Explain both run the plan through RuleSet.decide, so a choice
+// made here can change what a rule costs, never what it decides.
+
+// plan chooses the backend of every expression of the rule set and finds
+// the shared guards.
+func (rs *RuleSet[Env]) plan(b *builder[Env]) {
+	if !b.base.exprOnly {
+		for _, rule := range rs.rules {
+			rule.eachProgram(func(p *program) { p.planNative(b) })
+			for _, r := range rule.reads {
+				r.p.planNative(b)
+			}
+		}
+	}
+	rs.guards = sharedGuards(b.env, rs.rules, b.memo)
+	rs.memoSlots = b.memo.size()
+	rs.runners.New = func() any {
+		r := newRunner[Env](rs.layout, rs.limits)
+		r.memo = make([]memoSlot, rs.memoSlots)
+		return r
+	}
+}
+
+// planNative compiles p's closures, if the closures cover it.
+func (p *program) planNative(b interface {
+	nativeCompiler() *nativeCompiler
+}) {
+	nc := b.nativeCompiler()
+	if nc == nil || p.native != nil || p.cond != nil {
+		return
+	}
+	n := nc.node(p.c.tree.Node)
+	if n == nil {
+		return
+	}
+	if p.kind == reflect.Bool && n.kind == nBool {
+		p.cond = n.b
+		return
+	}
+	p.native = valueOf(n, p.kind)
+}
+
+func (b *builder[Env]) nativeCompiler() *nativeCompiler {
+	if !b.layout.flat || b.env.Kind() != reflect.Struct {
+		return nil
+	}
+	return &nativeCompiler{env: b.env, memo: b.memo}
+}

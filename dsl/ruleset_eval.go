@@ -1,0 +1,379 @@
+package dsl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// Eval evaluates every enabled rule over env at time now and returns the
+// hits in rule-file order (rows of a collect table in row order).
+//
+// A rule that fails does not stop the others: Eval returns the hits of the
+// rules that could be decided, and an error joining one *[Error] per failed
+// rule, each naming its rule.
+func (rs *RuleSet[Env]) Eval(env Env, now time.Time) ([]Hit, error) {
+	return rs.AppendEvalContext(context.Background(), nil, env, now)
+}
+
+// EvalContext is [RuleSet.Eval] under a context: when ctx is cancelled or
+// its deadline passes, the rule running stops within a bounded number of
+// steps and fails with an error matching [ErrCancelled] and ctx.Err(); the
+// rules after it are not evaluated.
+func (rs *RuleSet[Env]) EvalContext(ctx context.Context, env Env, now time.Time) ([]Hit, error) {
+	return rs.AppendEvalContext(ctx, nil, env, now)
+}
+
+// AppendEval is [RuleSet.Eval] appending to dst, for callers that reuse a
+// slice across evaluations.
+func (rs *RuleSet[Env]) AppendEval(dst []Hit, env Env, now time.Time) ([]Hit, error) {
+	return rs.AppendEvalContext(context.Background(), dst, env, now)
+}
+
+// AppendEvalContext is [RuleSet.EvalContext] appending to dst.
+func (rs *RuleSet[Env]) AppendEvalContext(ctx context.Context, dst []Hit, env Env, now time.Time) ([]Hit, error) {
+	s := rs.begin(ctx, env, now)
+	defer rs.end(s)
+	var errs []error
+	for _, rule := range rs.rules {
+		if !rule.enabled {
+			continue
+		}
+		if err := s.r.gov.interrupted(); err != nil {
+			errs = append(errs, rule.fail(err))
+			break
+		}
+		var err error
+		if dst, err = rs.decide(s, rule, dst); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return dst, errors.Join(errs...)
+}
+
+// begin takes a runner and binds one evaluation to it.
+func (rs *RuleSet[Env]) begin(ctx context.Context, env Env, now time.Time) *session[Env] {
+	r := rs.runners.Get().(*runner[Env])
+	r.gov.start(ctx)
+	s := &session[Env]{r: r, env: env, fr: r.bind(env, now)}
+	if n := len(rs.guards); n > len(s.stateBuf) {
+		s.states = make([]guardState, n)
+	} else {
+		s.states = s.stateBuf[:n]
+	}
+	return s
+}
+
+func (rs *RuleSet[Env]) end(s *session[Env]) {
+	s.r.release()
+	rs.runners.Put(s.r)
+}
+
+// decide evaluates one rule: its condition, then, when it holds, the
+// decision it takes and its hits. Eval and Explain both decide a rule
+// through it, so they cannot disagree.
+func (rs *RuleSet[Env]) decide(s *session[Env], rule *cRule, dst []Hit) ([]Hit, error) {
+	on, err := rs.condition(s, rule)
+	if err != nil || !on {
+		return dst, err
+	}
+	return rs.fire(s, rule, dst)
+}
+
+// condition decides a rule's when: its shared guard first, then the
+// condition itself. Each rule starts with a fresh step and memory budget.
+func (rs *RuleSet[Env]) condition(s *session[Env], rule *cRule) (bool, error) {
+	s.r.gov.reset()
+	if rule.when == nil {
+		return true, nil
+	}
+	if rule.guard >= 0 && guardFails(s.native(), rs.guards, s.states, rule.guard) {
+		return false, nil
+	}
+	return s.bool(rule.when)
+}
+
+// fire decides which branch or row of a rule whose condition holds is
+// taken, and appends its hits. A rule's hits are atomic: when any part of
+// the decision fails, none of its hits is appended.
+func (rs *RuleSet[Env]) fire(s *session[Env], rule *cRule, dst []Hit) ([]Hit, error) {
+	n := len(dst)
+	out, err := rs.fireAll(s, rule, dst)
+	if err != nil {
+		clear(out[n:])
+		return out[:n], err
+	}
+	return out, nil
+}
+
+func (rs *RuleSet[Env]) fireAll(s *session[Env], rule *cRule, dst []Hit) ([]Hit, error) {
+	if rule.tbl != nil {
+		return rs.fireTable(s, rule, dst)
+	}
+	if len(rule.branches) == 0 {
+		return rs.appendHit(s, rule, dst, rule.leaf)
+	}
+	// When no branch holds, the rule itself is the decision, as a branch
+	// none of whose nested branches holds is: branches refine a rule.
+	b, err := selectBranch(s, rule.branches)
+	if err != nil {
+		return dst, err
+	}
+	if b == nil {
+		return rs.appendHit(s, rule, dst, rule.leaf)
+	}
+	return rs.appendHit(s, rule, dst, b.leaf)
+}
+
+// selectBranch takes the first branch whose condition holds (an else
+// always holds), then descends into its nested branches the same way. A
+// branch none of whose nested branches holds is itself the decision; nil
+// means no branch holds.
+func selectBranch[Env any](s *session[Env], branches []*cBranch) (*cBranch, error) {
+	for _, b := range branches {
+		if b.cond != nil {
+			on, err := s.bool(b.cond)
+			if err != nil {
+				return nil, err
+			}
+			if !on {
+				continue
+			}
+		}
+		inner, err := selectBranch(s, b.children)
+		if err != nil {
+			return nil, err
+		}
+		if inner != nil {
+			return inner, nil
+		}
+		return b, nil
+	}
+	return nil, nil
+}
+
+// tableInputs evaluates a table's inputs.
+func tableInputs[Env any](s *session[Env], t *cTable) ([]any, error) {
+	vals := make([]any, len(t.inputs))
+	for i, in := range t.inputs {
+		v, err := s.value(in)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return vals, nil
+}
+
+func (rs *RuleSet[Env]) fireTable(s *session[Env], rule *cRule, dst []Hit) ([]Hit, error) {
+	t := rule.tbl
+	vals, err := tableInputs(s, t)
+	if err != nil {
+		return dst, err
+	}
+	chosen := -1
+	for ri := range t.rows {
+		row := &t.rows[ri]
+		ok, err := row.matches(rule.id, vals)
+		if err != nil {
+			return dst, err
+		}
+		if !ok {
+			continue
+		}
+		switch t.policy {
+		case HitFirst:
+			return rs.appendHit(s, rule, dst, row.leaf)
+		case HitCollect:
+			if dst, err = rs.appendHit(s, rule, dst, row.leaf); err != nil {
+				return dst, err
+			}
+		case HitUnique:
+			if chosen >= 0 {
+				return dst, &Error{RuleID: rule.id, Kind: KindEval,
+					Msg: fmt.Sprintf("hit policy unique: %s and %s both match", t.rows[chosen].label, row.label)}
+			}
+			chosen = ri
+		case HitPriority:
+			if chosen < 0 || row.priority > t.rows[chosen].priority {
+				chosen = ri
+			}
+		}
+	}
+	if chosen >= 0 {
+		return rs.appendHit(s, rule, dst, t.rows[chosen].leaf)
+	}
+	return dst, nil
+}
+
+func (row *cRow) matches(ruleID string, vals []any) (bool, error) {
+	for ci := range row.cells {
+		ok, err := row.cells[ci].match(vals[ci])
+		if err != nil {
+			return false, &Error{RuleID: ruleID, Kind: KindEval, Err: err, Statement: row.label,
+				Msg: fmt.Sprintf("%s, column %d: %v", row.label, ci+1, err)}
+		}
+		if !ok {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// appendHit evaluates the outputs and evidence of a decision and appends
+// the hit.
+func (rs *RuleSet[Env]) appendHit(s *session[Env], rule *cRule, dst []Hit, l *leaf) ([]Hit, error) {
+	h := Hit{Rule: rule.id, Type: l.typ, Path: l.path, Owner: rule.owner}
+	if len(rule.tags) > 0 {
+		h.Tags = append([]string(nil), rule.tags...)
+	}
+	var err error
+	if h.Urgency, err = unitOutput(s, "urgency", l.urgency, rs.clamp); err != nil {
+		return dst, err
+	}
+	if h.Sensitivity, err = unitOutput(s, "sensitivity", l.sensitivity, rs.clamp); err != nil {
+		return dst, err
+	}
+	if h.Title, err = render(s, l.title); err != nil {
+		return dst, err
+	}
+	if h.Message, err = render(s, l.message); err != nil {
+		return dst, err
+	}
+	for _, n := range l.named {
+		out, err := s.value(n.p)
+		if err != nil {
+			return dst, err
+		}
+		if h.Outputs == nil {
+			h.Outputs = make(map[string]any, len(l.named))
+		}
+		h.Outputs[n.name] = out
+	}
+	h.Evidence = evidence(s, rule)
+	return append(dst, h), nil
+}
+
+// unitOutput evaluates urgency or sensitivity, which must lie in [0,1]:
+// outside it is an error, or clamped when the rule set was compiled with
+// [WithClampedOutputs]. A rule that does not say is 0.
+func unitOutput[Env any](s *session[Env], name string, p *program, clamp bool) (float64, error) {
+	if p == nil {
+		return 0, nil
+	}
+	out, err := s.value(p)
+	if err != nil {
+		return 0, err
+	}
+	f, ok := toFloat(out)
+	if !ok {
+		return 0, p.errorf(nil, "%s is %T, want a number", name, out)
+	}
+	if f >= 0 && f <= 1 {
+		return f, nil
+	}
+	if clamp && !math.IsNaN(f) {
+		return min(max(f, 0), 1), nil
+	}
+	return 0, p.errorf(nil, "%s is %v, outside [0,1]", name, f)
+}
+
+func render[Env any](s *session[Env], t *template) (string, error) {
+	if t == nil {
+		return "", nil
+	}
+	if len(t.parts) == 1 && t.parts[0].p == nil {
+		return t.parts[0].text, nil
+	}
+	var b strings.Builder
+	for _, part := range t.parts {
+		if part.p == nil {
+			b.WriteString(part.text)
+			continue
+		}
+		out, err := s.value(part.p)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(formatTemplateValue(out))
+	}
+	return b.String(), nil
+}
+
+// evidence reads the rule's lets and the fields its condition reads. A
+// value that cannot be computed (a let behind a guard the decision did not
+// need) is reported as nil rather than failing the hit.
+func evidence[Env any](s *session[Env], rule *cRule) []Binding {
+	if len(rule.lets)+len(rule.reads) == 0 {
+		return nil
+	}
+	out := make([]Binding, 0, len(rule.lets)+len(rule.reads))
+	for _, group := range [][]cBinding{rule.lets, rule.reads} {
+		for _, b := range group {
+			val, err := s.value(b.p)
+			if err != nil {
+				val = nil
+			}
+			out = append(out, Binding{Name: b.name, Value: val})
+		}
+	}
+	return out
+}
+
+// leaf is a decision a rule can take (the rule itself, a branch, a row)
+// with its outputs resolved at compile time: the innermost level that sets
+// an output wins.
+type leaf struct {
+	path        string
+	typ         string
+	title       *template
+	message     *template
+	urgency     *program
+	sensitivity *program
+	named       []cBinding
+}
+
+// newLeaf resolves the outputs of a decision from its chain of levels,
+// outermost first.
+func newLeaf(path string, chain ...*outputs) *leaf {
+	l := &leaf{path: path}
+	index := map[string]int{}
+	for _, o := range chain {
+		l.typ = cmpOr(o.typ, l.typ)
+		l.title, l.message = tmplOr(o.title, l.title), tmplOr(o.message, l.message)
+		l.urgency, l.sensitivity = progOr(o.urgency, l.urgency), progOr(o.sensitivity, l.sensitivity)
+		for _, n := range o.named {
+			if i, ok := index[n.name]; ok {
+				l.named[i] = n
+				continue
+			}
+			index[n.name] = len(l.named)
+			l.named = append(l.named, n)
+		}
+	}
+	return l
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func tmplOr(a, b *template) *template {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+func progOr(a, b *program) *program {
+	if a != nil {
+		return a
+	}
+	return b
+}
