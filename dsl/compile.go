@@ -38,7 +38,11 @@ func (c *config) shift(line, col int) (int, int) {
 func (c *config) fromExprError(src string, err error, kind Kind) error {
 	var fe *file.Error
 	if !errors.As(err, &fe) {
-		return &Error{RuleID: c.id, Statement: c.stmt, Kind: kind, Msg: err.Error(), Err: err}
+		// An error of the whole expression (its result is not of the
+		// type the statement needs) points at the expression's start.
+		e := c.errorAt(src, 0, kind, err.Error(), "")
+		e.Err = err
+		return e
 	}
 	msg := fe.Message
 	if kind == KindType && strings.HasPrefix(msg, "unknown name") {

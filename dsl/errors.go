@@ -143,15 +143,83 @@ func (e *Error) Is(target error) bool { return target != nil && target == e.Kind
 func (e *Error) Unwrap() error { return e.Err }
 
 // snippet renders the line'th line of src (1-based) with a caret under
-// column col (1-based, in runes).
+// column col (1-based, in runes). A long line is cut to a window around
+// the column, so an error in a huge expression stays readable.
 func snippet(src string, line, col int) string {
-	lines := strings.Split(src, "\n")
-	if line < 1 || line > len(lines) {
+	text, ok := nthLine(src, line)
+	if !ok {
 		return ""
 	}
-	text := strings.ReplaceAll(lines[line-1], "\t", " ")
+	return caretLine(text, col)
+}
+
+// nthLine returns the line'th line of src without splitting all of it.
+func nthLine(src string, line int) (string, bool) {
+	if line < 1 {
+		return "", false
+	}
+	for i := 1; i < line; i++ {
+		nl := strings.IndexByte(src, '\n')
+		if nl < 0 {
+			return "", false
+		}
+		src = src[nl+1:]
+	}
+	if nl := strings.IndexByte(src, '\n'); nl >= 0 {
+		src = src[:nl]
+	}
+	return src, true
+}
+
+// snippetWindow is how many runes of a line a snippet shows at most on
+// either side of the caret.
+const snippetWindow = 60
+
+func caretLine(text string, col int) string {
+	runes := []rune(strings.ReplaceAll(text, "\t", " "))
 	pad := max(col-1, 0)
-	return " | " + text + "\n | " + strings.Repeat(" ", pad) + "^"
+	from, to := 0, len(runes)
+	if pad > snippetWindow {
+		from = pad - snippetWindow
+	}
+	to = min(to, pad+snippetWindow)
+	shown := string(runes[from:max(from, to)])
+	if from > 0 {
+		shown = "…" + shown
+		pad = pad - from + 1
+	}
+	if to < len(runes) {
+		shown += "…"
+	}
+	return " | " + shown + "\n | " + strings.Repeat(" ", pad) + "^"
+}
+
+// lineIndex finds lines of one source by number in constant time, for
+// reporting many errors of one file without reading it again for each.
+type lineIndex struct {
+	src    string
+	starts []int
+}
+
+func newLineIndex(src string) *lineIndex {
+	idx := &lineIndex{src: src, starts: []int{0}}
+	for i := 0; i < len(src); i++ {
+		if src[i] == '\n' {
+			idx.starts = append(idx.starts, i+1)
+		}
+	}
+	return idx
+}
+
+func (idx *lineIndex) snippet(line, col int) string {
+	if line < 1 || line > len(idx.starts) {
+		return ""
+	}
+	text := idx.src[idx.starts[line-1]:]
+	if nl := strings.IndexByte(text, '\n'); nl >= 0 {
+		text = text[:nl]
+	}
+	return caretLine(text, col)
 }
 
 // lineCol converts a rune offset in src to a 1-based line and column.

@@ -98,6 +98,9 @@ func prepare(src string, envType reflect.Type, layout frameLayout, cfg *config, 
 	if len(rw.errs) > 0 {
 		return nil, nil, errors.Join(rw.errs...)
 	}
+	if rw.quiet {
+		return nil, nil, errBadLet
+	}
 	return tree, rw, nil
 }
 

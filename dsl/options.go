@@ -45,7 +45,22 @@ type config struct {
 	// exprCfgs caches expr's configurations; it is shared by the copies
 	// of one compile's config.
 	exprCfgs *exprConfigs
+	// badNames are constants and lets whose own compile failed: a use of
+	// one stops quietly (errBadLet), since the failure is reported once,
+	// where the name is declared.
+	badNames map[string]bool
 	errs     []error
+}
+
+// withStatement names the statement an expression is, for its errors.
+func withStatement(stmt string) Option {
+	return optionFunc(func(c *config) { c.stmt = stmt })
+}
+
+// withBadNames passes a rule file's failed declarations to the compile of
+// its constants.
+func withBadNames(names map[string]bool) Option {
+	return optionFunc(func(c *config) { c.badNames = names })
 }
 
 func newConfig(opts []Option) *config {

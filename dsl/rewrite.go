@@ -18,6 +18,7 @@ import (
 // expression: the field paths it reads and the functions it calls.
 type rewriter struct {
 	env    reflect.Type
+	quiet  bool // a name whose declaration failed was used; see errBadLet
 	nested bool // host names become __env.name (see frameLayout)
 	cfg    *config
 	src    string
@@ -105,6 +106,8 @@ func (r *rewriter) identifier(slot *ast.Node, n *ast.IdentifierNode) {
 	name := n.Value
 	switch {
 	case r.inScope(name):
+	case r.cfg.badNames[name]:
+		r.quiet = true
 	case strings.HasPrefix(name, "__") || strings.HasPrefix(name, "$"):
 		r.errorf(n, KindUnknownName, "", "name %s is reserved", name)
 	case r.isConst(name) && r.isEnvMember(name):

@@ -23,14 +23,15 @@ func CompileRules[Env any](src []byte, opts ...Option) (*RuleSet[Env], error) {
 			return nil, err
 		}
 		errs := make([]error, len(list))
+		lines := newLineIndex(string(src))
 		for i, e := range list {
 			errs[i] = &Error{Kind: KindSyntax, Line: e.Pos.Line, Column: e.Pos.Col, Msg: e.Msg,
-				Snippet: snippet(string(src), e.Pos.Line, e.Pos.Col)}
+				Snippet: lines.snippet(e.Pos.Line, e.Pos.Col)}
 		}
 		return nil, errors.Join(errs...)
 	}
 	rs, err := CompileFile[Env](f, opts...)
-	return rs, withFileSnippets(err, string(src))
+	return rs, withFileSnippets(err, newLineIndex(string(src)))
 }
 
 // CompileFile compiles a parsed rule file against environment type Env.
@@ -46,6 +47,7 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 	if st := deref(reflect.TypeFor[Env]()); st == nil || st.Kind() != reflect.Struct {
 		return nil, &Error{Kind: KindType, Msg: fmt.Sprintf("environment type %v is not a struct", reflect.TypeFor[Env]())}
 	}
+	base.badNames = map[string]bool{}
 	b := &builder[Env]{base: base, layout: layoutFor[Env](), env: reflect.TypeFor[Env](), memo: newMemoPlan()}
 	b.compileConsts(f.Consts)
 	rs := &RuleSet[Env]{name: f.Name, version: f.Version, byID: map[string]*cRule{},
@@ -97,9 +99,13 @@ func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
 			b.errorf("", c.Pos, KindType, "constant %s hides the field of the same name", c.Name)
 			continue
 		}
-		e, err := Compile[struct{}, any](c.Value.Src, WithConsts(b.consts), WithPosition(c.Value.Pos.Line, c.Value.Pos.Col))
+		e, err := Compile[struct{}, any](c.Value.Src, WithConsts(b.consts), withBadNames(b.base.badNames),
+			WithPosition(c.Value.Pos.Line, c.Value.Pos.Col), withStatement("const "+c.Name))
 		if err != nil {
-			b.errs = append(b.errs, err)
+			b.base.badNames[c.Name] = true
+			if !errors.Is(err, errBadLet) {
+				b.errs = append(b.errs, err)
+			}
 			continue
 		}
 		v, err := e.Eval(struct{}{}, time.Time{})
@@ -107,6 +113,7 @@ func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
 			err = &Error{Line: c.Pos.Line, Column: c.Pos.Col, Kind: KindType, Msg: fmt.Sprintf("constant %s is %T; want a number, string or bool", c.Name, v)}
 		}
 		if err != nil {
+			b.base.badNames[c.Name] = true
 			b.errs = append(b.errs, err)
 			continue
 		}
@@ -410,19 +417,19 @@ func (b *builder[Env]) cellValue(v *rulefile.Value, in reflect.Type) (any, error
 
 // withFileSnippets replaces each error's snippet with the line of the rule
 // file it points at, so a reader sees the rule as written.
-func withFileSnippets(err error, src string) error {
+func withFileSnippets(err error, lines *lineIndex) error {
 	if err == nil {
 		return nil
 	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		for _, e := range j.Unwrap() {
-			withFileSnippets(e, src)
+			withFileSnippets(e, lines)
 		}
 		return err
 	}
 	var de *Error
 	if errors.As(err, &de) && de.Line > 0 {
-		de.Snippet = snippet(src, de.Line, de.Column)
+		de.Snippet = lines.snippet(de.Line, de.Column)
 	}
 	return err
 }
