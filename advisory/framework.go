@@ -47,16 +47,22 @@ func (f *Framework[Env]) Rules() []dsl.RuleInfo { return f.rules.Rules() }
 // returns its alerts in rule order. A rule that fails does not stop the
 // others; the error joins one *dsl.Error per failed rule.
 func (f *Framework[Env]) Evaluate(clientID string, file Env, now time.Time) ([]Alert, error) {
-	return f.appendEvaluate(nil, clientID, file, now)
+	return f.appendEvaluate(context.Background(), nil, clientID, file, now)
 }
 
-// appendEvaluate is Evaluate appending the alerts to dst.
-func (f *Framework[Env]) appendEvaluate(dst []Alert, clientID string, file Env, now time.Time) ([]Alert, error) {
+// EvaluateContext is [Framework.Evaluate] under a context: when ctx ends,
+// the rule running stops promptly and the error matches ctx.Err().
+func (f *Framework[Env]) EvaluateContext(ctx context.Context, clientID string, file Env, now time.Time) ([]Alert, error) {
+	return f.appendEvaluate(ctx, nil, clientID, file, now)
+}
+
+// appendEvaluate is EvaluateContext appending the alerts to dst.
+func (f *Framework[Env]) appendEvaluate(ctx context.Context, dst []Alert, clientID string, file Env, now time.Time) ([]Alert, error) {
 	scratch, _ := f.hits.Get().(*[]dsl.Hit)
 	if scratch == nil {
 		scratch = new([]dsl.Hit)
 	}
-	hits, err := f.rules.AppendEval((*scratch)[:0], file, now)
+	hits, err := f.rules.AppendEvalContext(ctx, (*scratch)[:0], file, now)
 	dst = slices.Grow(dst, len(hits))
 	for _, h := range hits {
 		dst = append(dst, f.alert(clientID, h))
@@ -146,8 +152,10 @@ type BatchOptions struct {
 // EvaluateAll applies the framework to every file of files on all cores.
 // The result is the same as evaluating the files one by one, in order. A
 // file whose rules fail is listed in Failed (with its other rules' alerts
-// kept) and never aborts the batch; when ctx is done, the files not yet
-// evaluated are counted as cancelled.
+// kept) and never aborts the batch; when ctx is done, the rule running
+// stops promptly (see dsl.RuleSet.EvalContext), and the files not yet
+// evaluated, and the one stopped part-way (whose alerts would be
+// incomplete, so none are kept), are counted as cancelled.
 func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[Env]], now time.Time, opts BatchOptions) BatchResult {
 	var res BatchResult
 	type out struct {
@@ -162,7 +170,7 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 				return out{it.ClientID, nil}, &LoadError{ClientID: it.ClientID, Err: err}
 			}
 		}
-		alerts, err := f.appendEvaluate(found, it.ClientID, file, now)
+		alerts, err := f.appendEvaluate(ctx, found, it.ClientID, file, now)
 		return out{it.ClientID, alerts}, err
 	}
 	// Each file's alerts are kept as they come and copied into one slice
@@ -171,11 +179,14 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 	var parts [][]Alert
 	total := 0
 	res.Counts = batch.Run(ctx, files, eval, func(i int, o out, err error) {
+		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return // cancelled part-way: counted as cancelled, its alerts incomplete
+		}
 		if len(o.alerts) > 0 {
 			parts = append(parts, o.alerts)
 			total += len(o.alerts)
 		}
-		if err != nil && !errors.Is(err, ctx.Err()) {
+		if err != nil {
 			res.Failed = append(res.Failed, FileError{Index: i, ClientID: o.id, Err: err, Message: err.Error()})
 		}
 	}, batch.Options{Workers: opts.Workers, Progress: opts.Progress})

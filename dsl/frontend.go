@@ -83,11 +83,11 @@ func prepare(src string, envType reflect.Type, layout frameLayout, cfg *config, 
 	if treeDepth(tree.Node) > maxTreeDepth {
 		return nil, nil, cfg.errorAt(src, 0, KindLimit, fmt.Sprintf("expression nests deeper than %d", maxTreeDepth), "")
 	}
-	if n := expandedSize(tree.Node, cfg.lets, cfg.limits.MaxNodes); n > cfg.limits.MaxNodes {
+	if n := expandedSize(tree.Node, cfg.lets, cfg.limits.MaxNodes, ec); n > cfg.limits.MaxNodes {
 		return nil, nil, cfg.errorAt(src, 0, KindLimit,
 			fmt.Sprintf("expression has over %d nodes with its lets expanded, over the limit of %d", cfg.limits.MaxNodes, cfg.limits.MaxNodes), "")
 	}
-	if err := inlineLets(&tree.Node, cfg.lets); err != nil {
+	if err := inlineLets(&tree.Node, cfg.lets, ec); err != nil {
 		if errors.Is(err, errBadLet) {
 			return nil, nil, err
 		}
@@ -106,19 +106,22 @@ func prepare(src string, envType reflect.Type, layout frameLayout, cfg *config, 
 
 // checkNesting measures how deeply src nests, on its tokens: brackets,
 // runs of prefix operators, conditionals and right-associative powers,
-// which are what make expr's parser recurse. Tokens are read by expr's own
-// lexer, which does not recurse, so the check is linear in the source.
+// which are what make expr's parser recurse. Tokens are read one at a time
+// by expr's own lexer, which does not recurse, so the check is linear in
+// the source and stops at the first token too deep.
 func checkNesting(src string, cfg *config) error {
-	tokens, err := lexer.Lex(file.NewSource(src))
-	if err != nil {
-		return nil // the parser reports it, with its position
-	}
+	lx := lexer.New()
+	lx.Reset(file.NewSource(src))
 	limit := cfg.limits.MaxDepth
 	depth, prefix, deepest := 0, 0, 0
 	var open []int // conditionals and powers open at each bracket level
 	open = append(open, 0)
 	prevOperand := false
-	for _, t := range tokens {
+	for {
+		t, err := lx.Next()
+		if err != nil || t.Kind == lexer.EOF {
+			return nil // a lexing error is the parser's to report, with its position
+		}
 		switch {
 		case t.Is(lexer.Bracket, "(") || t.Is(lexer.Bracket, "[") || t.Is(lexer.Bracket, "{"):
 			depth++
@@ -149,7 +152,6 @@ func checkNesting(src string, cfg *config) error {
 			}
 		}
 	}
-	return nil
 }
 
 // treeDepth is the depth of a tree, computed without recursion.
@@ -181,7 +183,7 @@ func treeDepth(root ast.Node) int {
 // expanded size is computed once and kept on the let, so a chain of lets
 // that each use the one before twice costs linear time to measure, however
 // large the expansion would be.
-func expandedSize(root ast.Node, lets map[string]*letDef, limit int) int {
+func expandedSize(root ast.Node, lets map[string]*letDef, limit int, ec *conf.Config) int {
 	total := 0
 	var scopes []string
 	var walk func(n ast.Node)
@@ -192,7 +194,7 @@ func expandedSize(root ast.Node, lets map[string]*letDef, limit int) int {
 		switch n := n.(type) {
 		case *ast.IdentifierNode:
 			if def, ok := lets[n.Value]; ok && !contains(scopes, n.Value) {
-				total += def.size(limit)
+				total += def.size(limit, ec)
 				return
 			}
 		case *ast.VariableDeclaratorNode:
@@ -223,7 +225,7 @@ func expandedSize(root ast.Node, lets map[string]*letDef, limit int) int {
 
 // size is the let's expanded size, saturating just past limit; a let
 // that does not parse counts as one node (its use reports the error).
-func (d *letDef) size(limit int) int {
+func (d *letDef) size(limit int, ec *conf.Config) int {
 	if d.sized {
 		return d.nodes
 	}
@@ -231,9 +233,9 @@ func (d *letDef) size(limit int) int {
 	if d.bad {
 		return 1
 	}
-	tree, err := parser.Parse(d.src)
+	tree, err := parser.ParseWithConfig(d.src, ec)
 	if err == nil && treeDepth(tree.Node) <= maxTreeDepth {
-		d.nodes = min(expandedSize(tree.Node, d.deps, limit), limit+1)
+		d.nodes = min(expandedSize(tree.Node, d.deps, limit, ec), limit+1)
 	}
 	return d.nodes
 }

@@ -73,7 +73,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			if n.Operator != "in" {
 				guardOperand(&n.Right, n.Left)
 			}
-		case n.Operator == "+" && n.Type() != nil && n.Type().Kind() == reflect.String:
+		case n.Operator == "+" && mayBeString(n.Left.Type()) && mayBeString(n.Right.Type()):
 			*slot = internalCall(concatFunc, n, n.Left, n.Right, govIdent(n))
 		}
 		return
@@ -107,6 +107,12 @@ func guardOperand(slot *ast.Node, other ast.Node) {
 	if mayHoldFloat(n.Type()) {
 		*slot = internalCall(nanFunc, n, n)
 	}
+}
+
+// mayBeString reports whether an operand of + may be a string when the
+// rule runs: a string, or a value whose type is known only then.
+func mayBeString(t reflect.Type) bool {
+	return t == nil || t.Kind() == reflect.String || t.Kind() == reflect.Interface
 }
 
 func mayHoldFloat(t reflect.Type) bool {

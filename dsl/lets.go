@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
 )
@@ -39,7 +40,7 @@ var errBadLet = errors.New("dsl: uses a let that failed to compile")
 // `let` or predicate inside the expression shadow rule lets. Inlined nodes
 // take the position of the identifier they replace, so an error inside
 // points at the use.
-func inlineLets(slot *ast.Node, lets map[string]*letDef) error {
+func inlineLets(slot *ast.Node, lets map[string]*letDef, ec *conf.Config) error {
 	if len(lets) == 0 {
 		return nil
 	}
@@ -59,7 +60,7 @@ func inlineLets(slot *ast.Node, lets map[string]*letDef) error {
 				}
 				return
 			}
-			inlined, err := def.parse()
+			inlined, err := def.parse(ec)
 			if err != nil {
 				if firstErr == nil {
 					firstErr = err
@@ -90,13 +91,15 @@ func inlineLets(slot *ast.Node, lets map[string]*letDef) error {
 
 // parse returns a fresh tree of the let's expression with its own lets
 // inlined. Every use gets its own copy, since expr's checker annotates
-// nodes in place.
-func (d *letDef) parse() (ast.Node, error) {
-	tree, err := parser.Parse(d.src)
+// nodes in place. It parses with the expression's own configuration, so a
+// name means the same function in a let as anywhere else (the governed
+// built-ins, not expr's).
+func (d *letDef) parse(ec *conf.Config) (ast.Node, error) {
+	tree, err := parser.ParseWithConfig(d.src, ec)
 	if err != nil {
 		return nil, err
 	}
-	if err := inlineLets(&tree.Node, d.deps); err != nil {
+	if err := inlineLets(&tree.Node, d.deps, ec); err != nil {
 		return nil, err
 	}
 	return tree.Node, nil

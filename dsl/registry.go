@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/expr-lang/expr/vm/runtime"
 )
 
 // The registry's governed and internal functions. Built-ins that build
@@ -58,16 +60,20 @@ var internalFuncs = map[string]*hostFunc{
 		}
 		return true, nil
 	}},
-	// __concat(a, b, g) is a + b, charged before it is built.
-	concatFunc: {name: concatFunc, arities: []int{3}, types: []any{new(func(string, string, *governor) string)},
-		fn: func(args ...any) (any, error) {
-			a, _ := args[0].(string)
-			b, _ := args[1].(string)
-			if err := charge(args[2], int64(len(a))+int64(len(b))); err != nil {
-				return nil, err
-			}
-			return a + b, nil
-		}},
+	// __concat(a, b, g) is a + b: for strings, charged before it is
+	// built; for anything else (an operand whose type is known only when
+	// the rule runs), expr's own addition.
+	concatFunc: {name: concatFunc, arities: []int{3}, validate: validateAdd, fn: func(args ...any) (any, error) {
+		a, aok := args[0].(string)
+		b, bok := args[1].(string)
+		if !aok || !bok {
+			return addAny(args[0], args[1])
+		}
+		if err := charge(args[2], int64(len(a))+int64(len(b))); err != nil {
+			return nil, err
+		}
+		return a + b, nil
+	}},
 }
 
 // governedFuncs replace expr's built-ins that build strings or lists.
@@ -135,6 +141,29 @@ var governedFuncs = map[string]*hostFunc{
 	"string": {name: "string", arities: []int{1}, validate: validateScalar, fn: func(args ...any) (any, error) {
 		return scalarString(args[0])
 	}},
+}
+
+// validateAdd types __concat: a string when both operands are strings,
+// else unknown until the rule runs.
+func validateAdd(args []reflect.Type) (reflect.Type, error) {
+	if len(args) != 3 {
+		return nil, fmt.Errorf("internal addition takes 3 arguments")
+	}
+	if args[0].Kind() == reflect.String && args[1].Kind() == reflect.String {
+		return stringType, nil
+	}
+	return anyType, nil
+}
+
+// addAny is expr's + on operands of any type, its panic on a mismatch
+// turned into an error.
+func addAny(a, b any) (out any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return runtime.Add(a, b), nil
 }
 
 func caseFunc(name string, f func(string) string) *hostFunc {

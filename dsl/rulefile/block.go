@@ -202,9 +202,36 @@ func (p *fileParser) branch(b *Block, rule *Rule, isElse bool, pos Pos, doc []st
 		return
 	}
 	p.s.advance()
+	if p.depth >= MaxBranchDepth {
+		p.errorf(pos, "branches nest deeper than %d", MaxBranchDepth)
+		p.skipNested()
+		return
+	}
 	p.endLine()
+	p.depth++
 	p.block(&br.Body, rule, false)
+	p.depth--
 	b.Branches = append(b.Branches, br)
+}
+
+// skipNested skips to the brace that closes the block just opened, past
+// any nested blocks and quoted text, without recursion.
+func (p *fileParser) skipNested() {
+	depth := 1
+	for !p.s.eof() && depth > 0 {
+		switch c := p.s.peek(); c {
+		case '{':
+			depth++
+		case '}':
+			depth--
+		case '"', '`':
+			if _, ok := p.s.quoted(); ok {
+				continue
+			}
+		}
+		p.s.advance()
+	}
+	p.endLine()
 }
 
 func (p *fileParser) inputs(rule *Rule, pos Pos) {

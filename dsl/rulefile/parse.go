@@ -28,7 +28,14 @@ func Parse(src []byte) (*File, error) {
 type fileParser struct {
 	s    scanner
 	errs ErrorList
+	// depth is how many branches enclose the block being parsed.
+	depth int
 }
+
+// MaxBranchDepth bounds how deeply branches may nest. The parser descends
+// one level of Go recursion per branch, and no decision tree a person
+// reads needs more.
+const MaxBranchDepth = 32
 
 func (p *fileParser) errorf(pos Pos, format string, args ...any) {
 	if len(p.errs) < 100 {

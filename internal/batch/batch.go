@@ -5,6 +5,7 @@ package batch
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"runtime"
 	"sync"
@@ -59,7 +60,7 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, e
 			switch {
 			case errs[i] == nil:
 				c.OK++
-			case ctx.Err() != nil && errs[i] == ctx.Err():
+			case ctx.Err() != nil && errors.Is(errs[i], ctx.Err()):
 				c.Cancelled++
 			default:
 				c.Failed++
