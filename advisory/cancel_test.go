@@ -36,7 +36,9 @@ rule spin {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	done := make(chan advisory.BatchResult, 1)
-	go func() { done <- f.EvaluateAll(ctx, slices.Values(items), time.Time{}, advisory.BatchOptions{Workers: 2}) }()
+	go func() {
+		done <- f.EvaluateAll(ctx, slices.Values(items), time.Time{}, advisory.BatchOptions{Workers: 2})
+	}()
 	select {
 	case res := <-done:
 		if res.Counts.In != len(items) || res.Counts.Cancelled != len(items) || len(res.Alerts) != 0 || len(res.Failed) != 0 {
