@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
@@ -57,10 +58,38 @@ func (c *config) fromExprError(src string, err error, kind Kind) error {
 // the checked tree every backend consumes, its expr program, and its
 // static facts.
 type compiled struct {
+	tree  *parser.Tree
+	reads []string
+	calls []string
+	// The expr program is compiled when the plan needs it: at once for an
+	// expression the closures do not cover, on first use for one they do
+	// (they leave only the odd evaluation to expr, a nil pointer, say).
+	// Most expressions of a rule set never need theirs, which halves what
+	// a compiled rule keeps.
+	once    sync.Once
 	program *vm.Program
-	tree    *parser.Tree
-	reads   []string
-	calls   []string
+	err     error
+	src     string
+	cfg     *config
+	ec      *conf.Config
+}
+
+// exprProgram returns the expr program, compiling it on first use.
+// Compiling writes to expr's configuration (a type cache), which the
+// expressions of one compile share, hence the lock.
+func (c *compiled) exprProgram() (*vm.Program, error) {
+	c.once.Do(func() {
+		c.cfg.exprCfgs.mu.Lock()
+		defer c.cfg.exprCfgs.mu.Unlock()
+		program, err := compiler.Compile(c.tree, c.ec)
+		if err != nil {
+			c.err = c.cfg.fromExprError(c.src, err, KindType)
+			return
+		}
+		c.program = program
+		c.ec, c.cfg = nil, nil // not needed any more
+	})
+	return c.program, c.err
 }
 
 // compileTree runs the front end for an expression over the frame of env
@@ -75,11 +104,7 @@ func compileTree(src string, envType reflect.Type, layout frameLayout, cfg *conf
 	if err != nil {
 		return nil, err
 	}
-	program, err := compiler.Compile(chk.tree, ec)
-	if err != nil {
-		return nil, cfg.fromExprError(src, err, KindType)
-	}
-	return &compiled{program: program, tree: chk.tree, reads: chk.reads, calls: chk.calls}, nil
+	return &compiled{tree: chk.tree, reads: chk.reads, calls: chk.calls, src: src, cfg: cfg, ec: ec}, nil
 }
 
 // exprConfig builds expr's configuration: the frame as environment, our
@@ -127,7 +152,7 @@ func (c *config) exprConfigFor(frameType reflect.Type, expect reflect.Kind) *con
 		c.exprCfgs = &exprConfigs{}
 	}
 	if c.exprCfgs.frame != frameType {
-		*c.exprCfgs = exprConfigs{frame: frameType, byKind: map[reflect.Kind]*conf.Config{}}
+		c.exprCfgs.frame, c.exprCfgs.byKind = frameType, map[reflect.Kind]*conf.Config{}
 	}
 	ec := c.exprCfgs.byKind[expect]
 	if ec == nil {
@@ -141,6 +166,9 @@ func (c *config) exprConfigFor(frameType reflect.Type, expect reflect.Kind) *con
 type exprConfigs struct {
 	frame  reflect.Type
 	byKind map[reflect.Kind]*conf.Config
+	// mu serialises the compiles that use the configurations after the
+	// rule set is built; see compiled.exprProgram.
+	mu sync.Mutex
 }
 
 // countNodes counts the nodes of a tree.

@@ -57,6 +57,11 @@ func Compile[Env, R any](src string, opts ...Option) (*Expr[Env, R], error) {
 			p.native = valueOf(n, p.kind)
 		}
 	}
+	if p.native == nil {
+		if _, err := c.exprProgram(); err != nil {
+			return nil, err
+		}
+	}
 	e.runners.New = func() any { return newRunner[Env](layout, e.limits) }
 	return e, nil
 }

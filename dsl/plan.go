@@ -21,12 +21,10 @@ import "reflect"
 // plan chooses the backend of every expression of the rule set and finds
 // the shared guards.
 func (rs *RuleSet[Env]) plan(b *builder[Env]) {
-	if !b.base.exprOnly {
-		for _, rule := range rs.rules {
-			rule.eachProgram(func(p *program) { p.planNative(b) })
-			for _, r := range rule.reads {
-				r.p.planNative(b)
-			}
+	for _, rule := range rs.rules {
+		rule.eachProgram(func(p *program) { p.planBackend(b) })
+		for _, r := range rule.reads {
+			r.p.planBackend(b)
 		}
 	}
 	rs.guards = sharedGuards(b.env, rs.rules, b.memo)
@@ -38,11 +36,22 @@ func (rs *RuleSet[Env]) plan(b *builder[Env]) {
 	}
 }
 
-// planNative compiles p's closures, if the closures cover it.
-func (p *program) planNative(b interface {
+// planBackend compiles p's closures, if the closures cover it; if they
+// do not, its expr program at once, so that whatever expr's compiler says
+// of it is said at compile time.
+func (p *program) planBackend(b interface {
 	nativeCompiler() *nativeCompiler
 }) {
-	nc := b.nativeCompiler()
+	p.planNative(b.nativeCompiler())
+	if p.native == nil && p.cond == nil {
+		if _, err := p.c.exprProgram(); err != nil {
+			b.(interface{ addError(error) }).addError(err)
+		}
+	}
+}
+
+// planNative compiles p's closures with nc, if the closures cover p.
+func (p *program) planNative(nc *nativeCompiler) {
 	if nc == nil || p.native != nil || p.cond != nil {
 		return
 	}
@@ -57,8 +66,10 @@ func (p *program) planNative(b interface {
 	p.native = valueOf(n, p.kind)
 }
 
+func (b *builder[Env]) addError(err error) { b.errs = append(b.errs, err) }
+
 func (b *builder[Env]) nativeCompiler() *nativeCompiler {
-	if !b.layout.flat || b.env.Kind() != reflect.Struct {
+	if b.base.exprOnly || !b.layout.flat || b.env.Kind() != reflect.Struct {
 		return nil
 	}
 	return &nativeCompiler{env: b.env, memo: b.memo}

@@ -75,7 +75,11 @@ func (s *session[Env]) value(p *program) (any, error) {
 
 // run evaluates p with its expr program.
 func (s *session[Env]) run(p *program) (any, error) {
-	out, err := s.r.vm.Run(p.c.program, s.fr)
+	program, err := p.c.exprProgram()
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.r.vm.Run(program, s.fr)
 	if err != nil {
 		return nil, p.evalError(err)
 	}

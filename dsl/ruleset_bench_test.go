@@ -2,6 +2,7 @@ package dsl_test
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -226,5 +227,33 @@ func BenchmarkCompile200(b *testing.B) {
 		if _, err := dsl.CompileRules[rsEnv](src); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkCompileScale compiles rule files of growing size: the time and
+// the memory a compiled rule keeps (retained_B/rule, the heap held by the
+// compiled rule set after a collection) should stay flat as files grow.
+func BenchmarkCompileScale(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		src := []byte(benchRuleFile(benchRules(n)))
+		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var retained uint64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				rs, err := dsl.CompileRules[rsEnv](src)
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				retained = after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc)
+				runtime.KeepAlive(rs)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/rule")
+			b.ReportMetric(float64(retained)/float64(n), "retained_B/rule")
+		})
 	}
 }

@@ -65,7 +65,9 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 	if len(b.errs) > 0 {
 		return nil, errors.Join(b.errs...)
 	}
-	rs.plan(b)
+	if rs.plan(b); len(b.errs) > 0 {
+		return nil, errors.Join(b.errs...)
+	}
 	return rs, nil
 }
 
