@@ -1,0 +1,189 @@
+package dsl
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+)
+
+// outcome is what an evaluation said of one rule: whether it fired, the
+// kind of its error (KindUnknown for none), and its hits.
+type outcome struct {
+	Fired bool
+	Err   Kind
+	Hits  []Hit
+}
+
+// outcomesOfEval splits a rule set's evaluation by rule.
+func outcomesOfEval[Env any](rs *RuleSet[Env], hits []Hit, err error) map[string]outcome {
+	out := map[string]outcome{}
+	for _, r := range rs.rules {
+		out[r.id] = outcome{}
+	}
+	for _, h := range hits {
+		o := out[h.Rule]
+		o.Fired, o.Hits = true, append(o.Hits, h)
+		out[h.Rule] = o
+	}
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else if err != nil {
+		list = []error{err}
+	}
+	for _, e := range list {
+		var de *Error
+		if !errors.As(e, &de) {
+			panic(fmt.Sprintf("an error that is not an *Error: %v", e))
+		}
+		o := out[de.RuleID]
+		o.Err = de.Kind
+		out[de.RuleID] = o
+	}
+	return out
+}
+
+// outcomesOfExplain asks Explain about every rule.
+func outcomesOfExplain[Env any](t *rapid.T, rs *RuleSet[Env], env Env) map[string]outcome {
+	out := map[string]outcome{}
+	for _, r := range rs.rules {
+		x, err := rs.Explain(r.id, env, nativeNow)
+		if err != nil {
+			t.Fatalf("Explain(%s): %v", r.id, err)
+		}
+		o := outcome{Fired: x.Fired, Hits: x.Hits}
+		if x.Err != "" {
+			o.Err = x.ErrKind
+		}
+		out[r.id] = o
+		_ = x.String() // rendering never fails
+	}
+	return out
+}
+
+var nanEqual = cmp.Comparer(func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) })
+
+// genExplainRules writes a rule set that exercises every way a rule can
+// decide: plain rules with lets and date built-ins in their conditions,
+// titles and outputs; decision trees; a table; optional chains.
+func genExplainRules(t *rapid.T) string {
+	var b strings.Builder
+	b.WriteString("ruleset x version 1\n")
+	n := rapid.IntRange(1, 4).Draw(t, "rules")
+	for i := range n {
+		fmt.Fprintf(&b, "rule r%d {\n  type \"t%d\"\n", i, i)
+		fmt.Fprintf(&b, "  let d = %s\n", rapid.SampledFrom([]string{"daysUntil(product.end)", "age(client.birth)",
+			"monthsSince(client.birth)", "client.score * 2", "product?.value ?? 0"}).Draw(t, "let"))
+		cond := genBool(t, 2)
+		if rapid.Bool().Draw(t, "chain") {
+			cond = fmt.Sprintf("(product?.value %s %s) || %s", rapid.SampledFrom([]string{"!=", ">", "=="}).Draw(t, "cop"),
+				rapid.SampledFrom([]string{"0.5", "x", "nil"}).Draw(t, "crhs"), cond)
+		}
+		if rapid.Bool().Draw(t, "uses-let") {
+			cond = fmt.Sprintf("(d %s %s) && %s", rapid.SampledFrom([]string{"<", ">=", "!="}).Draw(t, "dop"), genNumber(t, 0), cond)
+		}
+		fmt.Fprintf(&b, "  when %s\n", cond)
+		fmt.Fprintf(&b, "  title \"d={d} n={%s}\"\n", genNumber(t, 1))
+		fmt.Fprintf(&b, "  urgency clamp(%s, 0, 1)\n", genNumber(t, 1))
+		fmt.Fprintf(&b, "  sensitivity %s ? 0.9 : 0.1\n", genBool(t, 1))
+		for j := range rapid.IntRange(0, 2).Draw(t, "branches") {
+			fmt.Fprintf(&b, "  branch %s {\n    type \"b%d\"\n    urgency %s ? 0.8 : 0.2\n  }\n", genBool(t, 1), j, genBool(t, 0))
+		}
+		b.WriteString("}\n")
+	}
+	if rapid.Bool().Draw(t, "table") {
+		fmt.Fprintf(&b, "table tb hit %s {\n  type \"tb\"\n  in client.score, client.age\n", rapid.SampledFrom([]string{"first", "collect", "unique", "priority"}).Draw(t, "hit"))
+		b.WriteString("  row < 0.5, -  => urgency 0.1 priority 1\n  row [0.5..1], > 30 => urgency 0.2 priority 2\n  row -, <= 30 => urgency 0.3 priority 3\n}\n")
+	}
+	return b.String()
+}
+
+// Explain decides every rule as Eval does: fired, not fired, or failed
+// with the same kind of error, with the same hits, on environments with
+// NaN, ±Inf, nil pointers and zero times; and the closures change none of
+// it.
+func TestPropertyExplainAgreesWithEval(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		src := genExplainRules(t)
+		rs, err := CompileRules[nativeEnv]([]byte(src))
+		if err != nil {
+			t.Skip("not a valid rule set:", err) // the generator can write type errors
+		}
+		ref, err := CompileRules[nativeEnv]([]byte(src), exprOnly)
+		if err != nil {
+			t.Fatalf("compiles with closures but not without: %v", err)
+		}
+		env := genNativeEnv(t)
+		hits, err := rs.Eval(env, nativeNow)
+		eval := outcomesOfEval(rs, hits, err)
+		if d := cmp.Diff(eval, outcomesOfExplain(t, rs, env), nanEqual); d != "" {
+			t.Fatalf("Explain differs from Eval (-eval +explain):\n%s\n%s", d, src)
+		}
+		refHits, refErr := ref.Eval(env, nativeNow)
+		if d := cmp.Diff(eval, outcomesOfEval(ref, refHits, refErr), nanEqual); d != "" {
+			t.Fatalf("the closures change a decision (-closures +expr):\n%s\n%s", d, src)
+		}
+	})
+}
+
+// Expr.Explain's verdict and root are Eval's.
+func TestPropertyExprExplainAgreesWithEval(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		src := genBool(t, 3)
+		e, err := Compile[nativeEnv, bool](src)
+		if err != nil {
+			t.Skip(err)
+		}
+		env := genNativeEnv(t)
+		v, evalErr := e.Eval(env, nativeNow)
+		x, explainErr := e.Explain(env, nativeNow)
+		if (evalErr == nil) != (explainErr == nil) || evalErr != nil && evalErr.Error() != explainErr.Error() {
+			t.Fatalf("%s: Eval %v, Explain %v", src, evalErr, explainErr)
+		}
+		if evalErr == nil && (x.Value != v || x.Root.Value != v || x.Root.Err != "") {
+			t.Fatalf("%s: Eval %v, Explain value %v root %v %q", src, v, x.Value, x.Root.Value, x.Root.Err)
+		}
+		_ = x.String()
+	})
+}
+
+// FuzzExplainAgreesWithEval holds Explain to Eval on arbitrary conditions
+// and environments: neither may panic, and they must agree on the verdict.
+func FuzzExplainAgreesWithEval(f *testing.F) {
+	for _, seed := range []string{
+		"daysUntil(product.end) <= 14", "!(x > 1)", "product.value > 1 || true", "product?.value != 0.5",
+		"x - x == 0", "client.age > 30 ? x > 0.5 : n < 2", "between(x, 0, 1)", "age(client.birth) >= 60 && product != nil",
+	} {
+		f.Add(seed, uint8(0), 0.5)
+		f.Add(seed, uint8(7), math.NaN())
+	}
+	f.Fuzz(func(t *testing.T, cond string, shape uint8, x float64) {
+		src := "ruleset f version 1\nrule r {\n  type \"t\"\n  let d = daysUntil(product.end)\n  when " +
+			strings.ReplaceAll(cond, "\n", " ") + "\n  title \"{d}\"\n  urgency 0.5\n}\n"
+		rs, err := CompileRules[nativeEnv]([]byte(src))
+		if err != nil {
+			return
+		}
+		env := nativeEnv{X: x, N: int(shape % 5), Client: nativeClient{Age: int(shape), Score: x}}
+		if shape&1 == 1 {
+			env.Product = &nativeInner{Value: x, End: nativeNow.AddDate(0, 0, int(shape%40))}
+		}
+		if shape&2 == 2 {
+			env.Client.Birth = nativeNow.AddDate(-int(shape%90), 0, 0)
+		}
+		hits, evalErr := rs.Eval(env, nativeNow)
+		xp, err := rs.Explain("r", env, nativeNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if xp.Fired != (len(hits) == 1) || (xp.Err != "") != (evalErr != nil) {
+			t.Fatalf("%q: Eval %v %v, Explain fired %v error %q", cond, hits, evalErr, xp.Fired, xp.Err)
+		}
+		_ = xp.String()
+	})
+}
