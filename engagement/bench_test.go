@@ -85,7 +85,7 @@ func BenchmarkChanges10M(b *testing.B) {
 	start := time.Now()
 	for b.Loop() {
 		book := engagement.Analyze(context.Background(), j, benchResponses(10_000_000, 200_000), engagement.Options{AsOf: asOf})
-		_ = book.Changes(0.01, 100)
+		_, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 100})
 	}
 	b.ReportMetric(10e6*float64(b.N)/time.Since(start).Seconds(), "responses/s")
 }
@@ -199,7 +199,7 @@ func BenchmarkChanges10MEvents(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		book := engagement.AnalyzeEvents(context.Background(), x, names, events, engagement.Options{AsOf: asOf})
-		_ = book.Changes(0.01, 100)
+		_, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 100})
 	}
 	b.ReportMetric(10e6*float64(b.N)/b.Elapsed().Seconds(), "responses/s")
 }

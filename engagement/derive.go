@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"github.com/engagekit/engagekit/internal/stats"
 )
 
 // Pattern is a client's rhythm of activity over recent periods.
@@ -222,16 +220,15 @@ func (b *Book) Lifecycle(rule LifecycleRule) []ClientStage {
 	rule.Onboarding = cmp.Or(rule.Onboarding, 60*day)
 	rule.Active = cmp.Or(rule.Active, 90*day)
 	rule.Lapsing = cmp.Or(rule.Lapsing, 180*day)
-	asOf := b.opts.AsOf
 	var out []ClientStage
 	for _, i := range b.order() {
 		p := &b.profiles[i]
-		since := asOf.Sub(time.Unix(p.last, 0))
+		since := time.Duration(p.newest)
 		var s LifeStage
 		switch {
-		case p.firstPostSale == 0:
+		case !p.postSale:
 			s = Prospect
-		case asOf.Sub(time.Unix(p.firstPostSale, 0)) <= rule.Onboarding:
+		case time.Duration(p.postSaleAge) <= rule.Onboarding:
 			s = Onboarding
 		case since <= rule.Active:
 			s = Active
@@ -243,55 +240,6 @@ func (b *Book) Lifecycle(rule LifecycleRule) []ClientStage {
 		out = append(out, ClientStage{Client: b.clients[i], Stage: s})
 	}
 	return out
-}
-
-// Change is a content group (a stimulus kind, setting, campaign or topic)
-// whose escalation rate moved between the baseline and the recent window.
-type Change struct {
-	Dimension    string  `json:"dimension"`
-	Value        string  `json:"value"`
-	BaselineRate float64 `json:"baseline_rate"`
-	RecentRate   float64 `json:"recent_rate"`
-	BaselineN    int     `json:"baseline_n"`
-	RecentN      int     `json:"recent_n"`
-	// Z and P are the two-proportion test; Effect is Cohen's h (negative
-	// when the rate fell).
-	Z      float64 `json:"z"`
-	P      float64 `json:"p"`
-	Effect float64 `json:"effect"`
-	// Falling is true when the rate fell.
-	Falling bool `json:"falling"`
-}
-
-// Changes returns the groups whose escalation rate changed significantly
-// (two-sided p below alpha), with at least minN responses in each window,
-// largest effect first (then by dimension and value).
-func (b *Book) Changes(alpha float64, minN int) []Change {
-	var out []Change
-	for i, g := range b.groups {
-		k := b.j.content.groups[i]
-		if g.baseN < minN || g.recentN < minN || g.baseN == 0 || g.recentN == 0 {
-			continue
-		}
-		z, p, h := stats.TwoProportion(g.baseEsc, g.baseN, g.recentEsc, g.recentN)
-		if p >= alpha {
-			continue
-		}
-		out = append(out, Change{Dimension: k.dim, Value: k.value, BaselineN: g.baseN, RecentN: g.recentN,
-			BaselineRate: float64(g.baseEsc) / float64(g.baseN), RecentRate: float64(g.recentEsc) / float64(g.recentN),
-			Z: z, P: p, Effect: h, Falling: h < 0})
-	}
-	slices.SortFunc(out, func(a, b Change) int {
-		return cmp.Or(cmp.Compare(abs(b.Effect), abs(a.Effect)), cmp.Compare(a.Dimension, b.Dimension), cmp.Compare(a.Value, b.Value))
-	})
-	return out
-}
-
-func abs(f float64) float64 {
-	if f < 0 {
-		return -f
-	}
-	return f
 }
 
 // Gap is a client's expectation gap: the mean score of what they expected
@@ -315,7 +263,7 @@ func (b *Book) ExpectationGap() ([]Gap, float64) {
 		if p.nExpected == 0 || p.nDelivered == 0 {
 			continue
 		}
-		e, d := float64(p.expected)/float64(p.nExpected), float64(p.delivered)/float64(p.nDelivered)
+		e, d := p.expected/float64(p.nExpected), p.delivered/float64(p.nDelivered)
 		out = append(out, Gap{Client: b.clients[i], Expected: e, Delivered: d, Gap: e - d})
 		sum += e - d
 	}

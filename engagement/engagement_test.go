@@ -3,6 +3,7 @@ package engagement_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -177,18 +178,18 @@ func TestChangesFindFallingContent(t *testing.T) {
 		if i%2 == 0 { // half escalate in the baseline
 			kind, setting = "click", "website"
 		}
-		rs = append(rs, engagement.Response{Client: "c" + string(rune('a'+i%20)), Stimulus: "video", Kind: kind, Setting: setting, Time: daysAgo(100 + i%150)})
+		rs = append(rs, engagement.Response{Client: fmt.Sprint("c", i%200), Stimulus: "video", Kind: kind, Setting: setting, Time: daysAgo(100 + i%150)})
 	}
 	for i := range 400 {
 		kind, setting := "view", ""
 		if i%10 == 0 { // a tenth escalate recently
 			kind, setting = "click", "website"
 		}
-		rs = append(rs, engagement.Response{Client: "c" + string(rune('a'+i%20)), Stimulus: "video", Kind: kind, Setting: setting, Time: daysAgo(1 + i%80)})
+		rs = append(rs, engagement.Response{Client: fmt.Sprint("c", i%200), Stimulus: "video", Kind: kind, Setting: setting, Time: daysAgo(1 + i%80)})
 	}
 	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
-	ch := b.Changes(0.01, 30)
-	if len(ch) == 0 || ch[0].Dimension != "kind" || ch[0].Value != "video" || !ch[0].Falling || ch[0].P >= 0.01 {
+	ch, err := b.Changes(engagement.ChangeOptions{Alpha: 0.01})
+	if err != nil || len(ch) == 0 || ch[0].Dimension != "kind" || ch[0].Value != "video" || !ch[0].Falling || ch[0].PAdjusted > 0.01 {
 		t.Fatalf("want videos losing popularity, got %+v", ch)
 	}
 }

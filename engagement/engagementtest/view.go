@@ -21,12 +21,12 @@ type BookView struct {
 }
 
 // View reads a book's derivations with the default rules (changes at any
-// significance, from one response per window).
+// significance, every group tested from one response per window).
 func View(b *engagement.Book) BookView {
 	v := BookView{Report: b.Report, Scores: b.Scores(), Patterns: b.Patterns(engagement.PatternRule{}),
 		Superfans: b.Superfans(engagement.SuperfanRule{}), AtRisk: b.AtRisk(engagement.AtRiskRule{}),
-		Stages: b.Lifecycle(engagement.LifecycleRule{}), CrossSells: b.CrossSells(func(string, string) bool { return false }),
-		Changes: b.Changes(1, 1)}
+		Stages: b.Lifecycle(engagement.LifecycleRule{}), CrossSells: b.CrossSells(func(string, string) bool { return false })}
+	v.Changes, _ = b.ChangeTests(engagement.ChangeOptions{MinN: 1})
 	v.Gaps, v.MeanGap = b.ExpectationGap()
 	return v
 }

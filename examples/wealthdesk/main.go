@@ -260,7 +260,8 @@ func run(f *firm, now time.Time) (*result, error) {
 		defer close(reported)
 		res.Summary = segment.Summarize(seg.Assignments, money)
 		res.Superfans = book.Superfans(engagement.SuperfanRule{})
-		res.Changes = book.Changes(0.01, 50)
+		// The options are constants, valid: Changes cannot fail here.
+		res.Changes, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 50})
 		// The A/B test of the spring campaign ran on a cohort of the book.
 		res.Experiment = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
 	}()
@@ -360,9 +361,9 @@ func report(w io.Writer, r *result) {
 		if c.Falling {
 			dir = "LOSING POPULARITY"
 		}
-		p := fmt.Sprintf("p = %.2g", c.P)
-		if c.P < 1e-6 {
-			p = "p < 1e-6"
+		p := fmt.Sprintf("p = %.2g, adjusted %.2g", c.P, c.PAdjusted)
+		if c.PAdjusted < 1e-6 {
+			p = "adjusted p < 1e-6"
 		}
 		fmt.Fprintf(w, "  %s %q: escalation %.1f%% → %.1f%% (%s) %s\n", c.Dimension, c.Value, 100*c.BaselineRate, 100*c.RecentRate, p, dir)
 	}
