@@ -69,7 +69,7 @@ func TestClassification(t *testing.T) {
 			t.Errorf("%s: %s, want %s", k.kind, got, k.want)
 		}
 	}
-	c2 := c.WithKind("share", engagement.Escalate).WithPair("linkedin", "website", engagement.Maintain)
+	c2 := must(must(c.WithKind("share", engagement.Escalate)).WithPair("linkedin", "website", engagement.Maintain))
 	if got, _ := c2.Classify(engagement.Response{Kind: "share"}, st, li, li, asOf); got != engagement.Escalate {
 		t.Errorf("kind override: %s", got)
 	}
@@ -127,7 +127,7 @@ func TestPatternsSuperfansAtRisk(t *testing.T) {
 	rs = append(rs, history("lapsed_fan", 2, 3, 4, 5, 6, 7)...)
 	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
 	got := map[string]engagement.Pattern{}
-	for _, p := range b.Patterns(engagement.PatternRule{}) {
+	for _, p := range must(b.Patterns(engagement.PatternRule{})) {
 		got[p.Client] = p.Pattern
 	}
 	want := map[string]engagement.Pattern{"habit": engagement.Habit, "once": engagement.OneOff, "sometimes": engagement.Intermittent, "lapsed_fan": engagement.Intermittent}
@@ -135,7 +135,7 @@ func TestPatternsSuperfansAtRisk(t *testing.T) {
 		t.Errorf("patterns (-want +got):\n%s", d)
 	}
 	var fans []string
-	for _, f := range b.Superfans(engagement.SuperfanRule{}) {
+	for _, f := range must(b.Superfans(engagement.SuperfanRule{})) {
 		fans = append(fans, f.Client)
 	}
 	slices.Sort(fans)
@@ -143,7 +143,7 @@ func TestPatternsSuperfansAtRisk(t *testing.T) {
 		t.Errorf("superfans %v", fans)
 	}
 	var risk []string
-	for _, r := range b.AtRisk(engagement.AtRiskRule{}) {
+	for _, r := range must(b.AtRisk(engagement.AtRiskRule{})) {
 		risk = append(risk, r.Client)
 	}
 	if !cmp.Equal([]string{"lapsed_fan"}, risk) {
@@ -161,7 +161,7 @@ func TestLifecycleAndCrossSell(t *testing.T) {
 	}
 	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
 	want := []engagement.ClientStage{{Client: "gone", Stage: engagement.Lapsed}, {Client: "new", Stage: engagement.Onboarding}, {Client: "prospect", Stage: engagement.Prospect}}
-	if d := cmp.Diff(want, b.Lifecycle(engagement.LifecycleRule{})); d != "" {
+	if d := cmp.Diff(want, must(b.Lifecycle(engagement.LifecycleRule{}))); d != "" {
 		t.Errorf("lifecycle (-want +got):\n%s", d)
 	}
 	cs := b.CrossSells(func(client, topic string) bool { return topic == "pensions" })
@@ -213,7 +213,7 @@ func TestFunnelAndBenchmark(t *testing.T) {
 	if !cmp.Equal([]int{6, 4, 3, 1, 1}, reached) || f[1].MedianTime != 7*24*time.Hour {
 		t.Errorf("funnel %+v", f)
 	}
-	r := engagement.Benchmark("escalation", 0.3, []float64{0.1, 0.2, 0.3, 0.5})
+	r := must(engagement.Benchmark("escalation", 0.3, []float64{0.1, 0.2, 0.3, 0.5}))
 	if r.Percentile != 62.5 || r.Quartile != 3 {
 		t.Errorf("rank %+v", r)
 	}
@@ -352,4 +352,12 @@ func TestJourneyResolve(t *testing.T) {
 			t.Errorf("Resolve(%+v) = %s, %s, %s, %v; want %s, %s, %v", c.r, st.ID, from.ID, to.ID, ok, c.from, c.to, c.ok)
 		}
 	}
+}
+
+// must is for calls whose options are valid by construction.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -54,7 +54,7 @@ func TestSubSecondBoundaries(t *testing.T) {
 			engagement.AnalyzeEvents(context.Background(), x, []string{"a"}, slices.Values([]engagement.Event{x.Event(0, r)}), o),
 		}
 		for i, b := range books {
-			if got := b.Lifecycle(engagement.LifecycleRule{}); len(got) != 1 || got[0].Stage != c.want {
+			if got := must(b.Lifecycle(engagement.LifecycleRule{})); len(got) != 1 || got[0].Stage != c.want {
 				t.Errorf("path %d, response %v before as-of: %+v, want %s", i, now.Sub(c.at), got, c.want)
 			}
 		}

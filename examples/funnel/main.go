@@ -78,7 +78,10 @@ func report(w io.Writer, j *engagement.Journey, responses []engagement.Response,
 	}
 	book := engagement.Analyze(ctx, j, slices.Values(responses), engagement.Options{AsOf: now})
 	fmt.Fprintf(w, "\n%d responses analysed, %d rejected\n", book.Report.Used, book.Report.In-book.Report.Used)
-	fans := book.Superfans(engagement.SuperfanRule{Window: 12, Min: 3})
+	fans, err := book.Superfans(engagement.SuperfanRule{Window: 12, Min: 3})
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "Superfans (escalated in 3 of the last 12 months): %d\n", len(fans))
 	for _, f := range fans[:min(3, len(fans))] {
 		fmt.Fprintf(w, "  %s, score %.1f\n", f.Client, f.Score)
@@ -103,7 +106,10 @@ func report(w io.Writer, j *engagement.Journey, responses []engagement.Response,
 		rate = float64(funnel[len(funnel)-1].Reached) / float64(funnel[0].Reached)
 	}
 	peers := []float64{0.004, 0.006, 0.008, 0.01, 0.012, 0.015, 0.02, 0.025, 0.03, 0.05}
-	rank := engagement.Benchmark("shortlist rate", rate, peers)
+	rank, err := engagement.Benchmark("shortlist rate", rate, peers)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "\nShortlist rate %.1f%%: percentile %.0f among %d peers (quartile %d)\n", 100*rate, rank.Percentile, rank.Peers, rank.Quartile)
 	return nil
 }

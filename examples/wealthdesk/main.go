@@ -156,7 +156,7 @@ func run(f *firm, now time.Time) (*result, error) {
 	book := engagement.AnalyzeParallel(ctx, x, f.ids, parts, engagement.Options{AsOf: now})
 	res.lap("engagement: generate and score responses", &clock)
 	res.Engagement = book.Report
-	res.AtRisk = book.AtRisk(engagement.AtRiskRule{})
+	res.AtRisk, _ = book.AtRisk(engagement.AtRiskRule{}) // the zero rule is valid
 	res.lap("engagement: clients at risk", &clock)
 	// The book numbers clients as f.ids does: join by number, not by id.
 	engaged := make([]float64, n)
@@ -259,7 +259,7 @@ func run(f *firm, now time.Time) (*result, error) {
 	go func() {
 		defer close(reported)
 		res.Summary = segment.Summarize(seg.Assignments, money)
-		res.Superfans = book.Superfans(engagement.SuperfanRule{})
+		res.Superfans, _ = book.Superfans(engagement.SuperfanRule{}) // the zero rule is valid
 		// The options are constants, valid: Changes cannot fail here.
 		res.Changes, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 50})
 		// The A/B test of the spring campaign ran on a cohort of the book.
