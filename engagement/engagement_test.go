@@ -205,7 +205,7 @@ func TestFunnelAndBenchmark(t *testing.T) {
 	}
 	// Reaching the website before LinkedIn does not count as a step.
 	rs = append(rs, engagement.Response{Client: "z", Stimulus: "website-1", Kind: "x", Time: daysAgo(60)}, engagement.Response{Client: "z", Stimulus: "linkedin-1", Kind: "x", Time: daysAgo(20)})
-	f := engagement.Funnel(context.Background(), j, slices.Values(rs), []string{"linkedin", "website", "podcast", "event", "meeting"})
+	f := must(engagement.Funnel(context.Background(), j, slices.Values(rs), []string{"linkedin", "website", "podcast", "event", "meeting"}, 0)).Steps
 	var reached []int
 	for _, s := range f {
 		reached = append(reached, s.Reached)
@@ -288,7 +288,7 @@ func TestPropertyFunnelAndExperiment(t *testing.T) {
 				rs = append(rs, engagement.Response{Client: string(rune('a' + c)), Stimulus: st, Kind: kind, Setting: setting, Time: daysAgo(rapid.IntRange(0, 90).Draw(t, "age"))})
 			}
 		}
-		f := engagement.Funnel(context.Background(), j, slices.Values(rs), []string{"linkedin", "website", "podcast", "event", "meeting"})
+		f := must(engagement.Funnel(context.Background(), j, slices.Values(rs), []string{"linkedin", "website", "podcast", "event", "meeting"}, 0)).Steps
 		for i := 1; i < len(f); i++ {
 			if f[i].Reached > f[i-1].Reached {
 				t.Fatalf("funnel grows at step %d: %+v", i, f)

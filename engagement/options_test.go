@@ -61,3 +61,48 @@ func TestBenchmarkExcludesNaNPeers(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestFunnelStandardDefinition: any response at the next step after one
+// at the step before, within the window, converts; responses before their
+// stimulus are rejected and counted.
+func TestFunnelStandardDefinition(t *testing.T) {
+	j := journey(t)
+	steps := []string{"linkedin", "website"}
+	at := func(client, stim string, d int) engagement.Response {
+		return engagement.Response{Client: client, Stimulus: stim, Kind: "x", Time: daysAgo(d)}
+	}
+	cases := []struct {
+		name    string
+		rs      []engagement.Response
+		window  time.Duration
+		reached []int
+		gap     time.Duration
+	}{
+		{"website → linkedin → website converts", []engagement.Response{at("a", "website-1", 30), at("a", "linkedin-1", 20), at("a", "website-1", 10)}, 0, []int{1, 1}, 10 * 24 * time.Hour},
+		{"website before linkedin only: no", []engagement.Response{at("a", "website-1", 30), at("a", "linkedin-1", 20)}, 0, []int{1, 0}, 0},
+		{"a later linkedin within the window", []engagement.Response{at("a", "linkedin-1", 100), at("a", "linkedin-1", 12), at("a", "website-1", 10)}, 5 * 24 * time.Hour, []int{1, 1}, 2 * 24 * time.Hour},
+		{"outside the window: no", []engagement.Response{at("a", "linkedin-1", 100), at("a", "website-1", 10)}, 5 * 24 * time.Hour, []int{1, 0}, 0},
+		{"before its stimulus: rejected", []engagement.Response{at("a", "linkedin-1", 20), at("a", "website-1", 500)}, 0, []int{1, 0}, 0},
+	}
+	for _, c := range cases {
+		f, err := engagement.Funnel(context.Background(), j, slices.Values(c.rs), steps, c.window)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []int{f.Steps[0].Reached, f.Steps[1].Reached}
+		if !slices.Equal(got, c.reached) || f.Steps[1].MedianTime != c.gap {
+			t.Errorf("%s: %+v", c.name, f.Steps)
+		}
+		if f.Report.In != len(c.rs) || f.Report.Used+f.Report.Rejected[engagement.BeforeStimulus] != len(c.rs) {
+			t.Errorf("%s: report %+v", c.name, f.Report)
+		}
+	}
+	for _, bad := range [][]string{nil, {"linkedin", "linkedin"}, {"nowhere"}} {
+		if _, err := engagement.Funnel(context.Background(), j, nil, bad, 0); !errors.Is(err, engagement.ErrInvalidOption) {
+			t.Errorf("steps %v: %v", bad, err)
+		}
+	}
+	if _, err := engagement.Funnel(context.Background(), j, nil, steps, -time.Second); !errors.Is(err, engagement.ErrInvalidOption) {
+		t.Errorf("negative window: %v", err)
+	}
+}

@@ -72,7 +72,12 @@ func generate(seed uint64, n int, now time.Time) (*engagement.Journey, []engagem
 func report(w io.Writer, j *engagement.Journey, responses []engagement.Response, now time.Time) error {
 	ctx := context.Background()
 	fmt.Fprintln(w, "Pre-sale funnel, last 12 months")
-	funnel := engagement.Funnel(ctx, j, slices.Values(responses), steps)
+	// A prospect converts from a step to the next within 90 days.
+	fr, err := engagement.Funnel(ctx, j, slices.Values(responses), steps, 90*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	funnel := fr.Steps
 	for _, s := range funnel {
 		fmt.Fprintf(w, "  %-14s %4d prospects  %5.1f%% of the step before  median %s\n", s.Setting, s.Reached, 100*s.Conversion, days(s.MedianTime))
 	}
