@@ -80,6 +80,9 @@ func BenchmarkScore(b *testing.B) {
 // BenchmarkChanges10M streams ten million generated responses (generation
 // included) and detects the content groups whose escalation rate changed.
 func BenchmarkChanges10M(b *testing.B) {
+	if testing.Short() {
+		b.Skip("10M responses: skipped with -short")
+	}
 	j := benchJourney(b)
 	b.ReportAllocs()
 	start := time.Now()
@@ -171,6 +174,9 @@ func BenchmarkScoreParallel(b *testing.B) {
 // ten million events generated as they stream (generation included) from
 // 200k clients, then the changed content groups.
 func BenchmarkChanges10MEvents(b *testing.B) {
+	if testing.Short() {
+		b.Skip("10M events: skipped with -short")
+	}
 	j := benchJourney(b)
 	x, err := engagement.NewIndex(j, "like", "share", "click", "read", "unfollow")
 	if err != nil {

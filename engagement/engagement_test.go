@@ -294,8 +294,12 @@ func TestPropertyFunnelAndExperiment(t *testing.T) {
 				t.Fatalf("funnel grows at step %d: %+v", i, f)
 			}
 		}
-		e := engagement.Compare(context.Background(), j, slices.Values(rs), "spring", "a", 10, engagement.Classifier{})
-		swapped := engagement.Compare(context.Background(), j, slices.Values(rs), "spring", "b", 10, engagement.Classifier{})
+		// A control with no data is an error: then there is nothing to swap.
+		e, err1 := engagement.Compare(context.Background(), j, slices.Values(rs), "spring", "a", 10, engagement.Classifier{})
+		swapped, err2 := engagement.Compare(context.Background(), j, slices.Values(rs), "spring", "b", 10, engagement.Classifier{})
+		if err1 != nil || err2 != nil {
+			return
+		}
 		if len(e.Variants) == 2 && len(swapped.Variants) == 2 {
 			if math.Abs(e.Variants[1].Z+swapped.Variants[0].Z) > 1e-9 || math.Abs(e.Variants[1].P-swapped.Variants[0].P) > 1e-9 ||
 				math.Abs(e.Variants[1].ProbBeats+swapped.Variants[0].ProbBeats-1) > 0.02 {

@@ -106,3 +106,28 @@ func TestFunnelStandardDefinition(t *testing.T) {
 		t.Errorf("negative window: %v", err)
 	}
 }
+
+func TestCompareControlWithoutData(t *testing.T) {
+	rs := []engagement.Response{{Client: "a", Stimulus: "linkedin-1", Kind: "like", Time: daysAgo(3)}}
+	if _, err := engagement.Compare(context.Background(), journey(t), slices.Values(rs), "spring", "typo", 10, engagement.Classifier{}); !errors.Is(err, engagement.ErrInvalidOption) {
+		t.Errorf("control with no data: %v", err)
+	}
+}
+
+// TestSampleSize: the Fleiss normal-approximation size for 10% → 15% at
+// α = 0.05 and 80% power is 686 per group (the formula in the godoc, by
+// hand: z = 1.959964 and 0.841621); invalid input is an error, never
+// math.MinInt64.
+func TestSampleSize(t *testing.T) {
+	if n, err := engagement.SampleSize(0.10, 0.15, 0.05, 0.8); err != nil || n != 686 {
+		t.Errorf("SampleSize(0.10, 0.15) = %d, %v; want 686", n, err)
+	}
+	if n, err := engagement.SampleSize(0.10, 0.15, 0.01, 0.9); err != nil || n <= 686 {
+		t.Errorf("stricter α and power must need more clients: %d, %v", n, err)
+	}
+	for _, c := range [][4]float64{{-0.1, 0.2, 0.05, 0.8}, {0.2, 0.2, 0.05, 0.8}, {0.1, 0.2, 0, 0.8}, {0.1, 0.2, 0.05, 1}, {0.1, math.NaN(), 0.05, 0.8}, {0.5, 0.5 + 1e-9, 0.05, 0.8}} {
+		if _, err := engagement.SampleSize(c[0], c[1], c[2], c[3]); !errors.Is(err, engagement.ErrInvalidOption) {
+			t.Errorf("SampleSize%v: %v", c, err)
+		}
+	}
+}

@@ -91,7 +91,10 @@ func report(w io.Writer, j *engagement.Journey, responses []engagement.Response,
 	for _, f := range fans[:min(3, len(fans))] {
 		fmt.Fprintf(w, "  %s, score %.1f\n", f.Client, f.Score)
 	}
-	e := engagement.Compare(ctx, j, slices.Values(responses), "esg-launch", "a", 200, engagement.Classifier{})
+	e, err := engagement.Compare(ctx, j, slices.Values(responses), "esg-launch", "a", 200, engagement.Classifier{})
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(w, "\nA/B test of the ESG launch posts (escalation = a click through to the website)")
 	for _, v := range e.Variants {
 		fmt.Fprintf(w, "  variant %s: %5.1f%% of %d prospects [%4.1f%%, %4.1f%%]", v.Name, 100*v.Rate, v.Exposed, 100*v.Low, 100*v.High)
@@ -104,7 +107,9 @@ func report(w io.Writer, j *engagement.Journey, responses []engagement.Response,
 		fmt.Fprintln(w)
 	}
 	if len(e.Variants) == 2 {
-		fmt.Fprintf(w, "  to detect this difference reliably: %d prospects per variant\n", engagement.SampleSize(e.Variants[0].Rate, e.Variants[1].Rate))
+		if n, err := engagement.SampleSize(e.Variants[0].Rate, e.Variants[1].Rate, 0.05, 0.8); err == nil {
+			fmt.Fprintf(w, "  to detect this difference reliably: %d prospects per variant\n", n)
+		}
 	}
 	rate := 0.0
 	if funnel[0].Reached > 0 {

@@ -263,7 +263,8 @@ func run(f *firm, now time.Time) (*result, error) {
 		// The options are constants, valid: Changes cannot fail here.
 		res.Changes, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 50})
 		// The A/B test of the spring campaign ran on a cohort of the book.
-		res.Experiment = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
+		// The control "a" is in the generated data; without it the report shows no experiment.
+		res.Experiment, _ = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
 	}()
 	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).PlanLookup(res.Alerts.Alerts, lookup)
 	res.lap("canvas: plan", &clock)
