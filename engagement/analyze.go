@@ -67,6 +67,8 @@ const (
 	// kind number is out of range.
 	UnknownClient Reason = "unknown_client"
 	UnknownKind   Reason = "unknown_kind"
+	// BadTime rejects an [Event] whose Nanos is not below a second.
+	BadTime Reason = "bad_time"
 )
 
 // Report accounts for every response: In = Used + the sum of Rejected.
@@ -87,8 +89,10 @@ type Book struct {
 	j        *Journey
 	clients  []string
 	profiles []profile // clients[i]'s; a client may have none used (responses == 0)
-	groups   []groupCounts
-	Report   Report `json:"report"`
+	// groups counts by content group and client bucket: group g's bucket
+	// k is groups[g*numBuckets+k].
+	groups []groupCounts
+	Report Report `json:"report"`
 }
 
 // groupCounts counts responses and escalations in the baseline and recent
@@ -97,7 +101,7 @@ type groupCounts struct{ baseN, baseEsc, recentN, recentEsc int }
 
 func (r *run) newBook(clients []string) *Book {
 	return &Book{opts: r.o, j: r.j, clients: clients, profiles: make([]profile, len(clients)),
-		groups: make([]groupCounts, len(r.j.content.groups))}
+		groups: make([]groupCounts, len(r.j.content.groups)*numBuckets)}
 }
 
 // Analyze streams responses in any order against a journey and returns the
@@ -167,15 +171,16 @@ func (r *run) response(b *Book, s *stream, resp *Response) reason {
 		s.lastStim, s.lastStimIx = resp.Stimulus, si
 	}
 	st := &r.j.stimuli[si]
+	info := &r.stims[si]
+	age := int64(r.o.AsOf.Sub(resp.Time))
 	switch {
 	case resp.Time.Before(st.Time):
 		return rBeforeStimulus
-	case resp.Time.After(r.o.AsOf):
+	case age < 0:
 		return rAfterAsOf
 	case math.IsNaN(resp.Value) || math.IsInf(resp.Value, 0):
 		return rNaNValue
 	}
-	info := &r.stims[si]
 	to := info.from
 	if resp.Setting != "" && resp.Setting != r.j.settings[to].ID {
 		i, ok := r.j.settingIx[resp.Setting]
@@ -217,7 +222,7 @@ func (r *run) response(b *Book, s *stream, resp *Response) reason {
 		}
 		s.lastClient, s.lastIx = resp.Client, i
 	}
-	r.fold(b, &b.profiles[i], info, to, k, cls, resp.Time.Unix(), float32(resp.Value))
+	r.fold(b, i, info, to, k, cls, age, resp.Value)
 	return used
 }
 

@@ -80,12 +80,15 @@ func BenchmarkScore(b *testing.B) {
 // BenchmarkChanges10M streams ten million generated responses (generation
 // included) and detects the content groups whose escalation rate changed.
 func BenchmarkChanges10M(b *testing.B) {
+	if testing.Short() {
+		b.Skip("10M responses: skipped with -short")
+	}
 	j := benchJourney(b)
 	b.ReportAllocs()
 	start := time.Now()
 	for b.Loop() {
 		book := engagement.Analyze(context.Background(), j, benchResponses(10_000_000, 200_000), engagement.Options{AsOf: asOf})
-		_ = book.Changes(0.01, 100)
+		_, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 100})
 	}
 	b.ReportMetric(10e6*float64(b.N)/time.Since(start).Seconds(), "responses/s")
 }
@@ -171,6 +174,9 @@ func BenchmarkScoreParallel(b *testing.B) {
 // ten million events generated as they stream (generation included) from
 // 200k clients, then the changed content groups.
 func BenchmarkChanges10MEvents(b *testing.B) {
+	if testing.Short() {
+		b.Skip("10M events: skipped with -short")
+	}
 	j := benchJourney(b)
 	x, err := engagement.NewIndex(j, "like", "share", "click", "read", "unfollow")
 	if err != nil {
@@ -199,7 +205,7 @@ func BenchmarkChanges10MEvents(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		book := engagement.AnalyzeEvents(context.Background(), x, names, events, engagement.Options{AsOf: asOf})
-		_ = book.Changes(0.01, 100)
+		_, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 100})
 	}
 	b.ReportMetric(10e6*float64(b.N)/b.Elapsed().Seconds(), "responses/s")
 }

@@ -68,23 +68,39 @@ type Classifier struct {
 	rule   *dsl.Expr[ClassifyEnv, string]
 }
 
-// WithKind returns a classifier that classifies every response of kind as c.
-func (c Classifier) WithKind(kind string, cl Class) Classifier {
+// WithKind returns a classifier that classifies every response of kind as
+// cl. A class other than Maintain, Escalate or Disengage is an
+// [*OptionError], and c is returned unchanged.
+func (c Classifier) WithKind(kind string, cl Class) (Classifier, error) {
+	if err := checkClass("Classifier.WithKind", cl); err != nil {
+		return c, err
+	}
 	c.byKind = cloneSet(c.byKind)
 	c.byKind[kind] = cl
-	return c
+	return c, nil
+}
+
+func checkClass(option string, cl Class) error {
+	if cl == Maintain || cl == Escalate || cl == Disengage {
+		return nil
+	}
+	return optErr(option, cl, "not maintain, escalate or disengage")
 }
 
 // WithPair returns a classifier that classifies every response from
-// setting from to setting to as cl.
-func (c Classifier) WithPair(from, to string, cl Class) Classifier {
+// setting from to setting to as cl. A class other than Maintain, Escalate
+// or Disengage is an [*OptionError], and c is returned unchanged.
+func (c Classifier) WithPair(from, to string, cl Class) (Classifier, error) {
+	if err := checkClass("Classifier.WithPair", cl); err != nil {
+		return c, err
+	}
 	m := make(map[[2]string]Class, len(c.byPair)+1)
 	for k, v := range c.byPair {
 		m[k] = v
 	}
 	m[[2]string{from, to}] = cl
 	c.byPair = m
-	return c
+	return c, nil
 }
 
 // WithRule returns a classifier that asks a dsl rule first: an expression

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"github.com/engagekit/engagekit/internal/stats"
 )
 
 // Pattern is a client's rhythm of activity over recent periods.
@@ -35,21 +33,29 @@ func (p Pattern) MarshalText() ([]byte, error) { return []byte(p.String()), nil 
 
 // PatternRule defines patterns over the Window most recent periods (the
 // analysis's Period each): active in one period is one-off, in at least
-// HabitMin periods a habit, in between intermittent. The zero rule means 12
-// periods and a habit from 8.
+// HabitMin periods a habit, in between intermittent. A zero field means
+// its default: 12 periods, and a habit from two thirds of them (8 of
+// 12). Window must be 1 to 64 (the periods a book keeps) and HabitMin 2
+// to Window; anything else is an [*OptionError], never replaced.
 type PatternRule struct {
 	Window   int `json:"window"`
 	HabitMin int `json:"habit_min"`
 }
 
-func (r PatternRule) orDefault() PatternRule {
-	if r.Window <= 0 || r.Window > 64 {
+func (r PatternRule) resolve() (PatternRule, error) {
+	if r.Window == 0 {
 		r.Window = 12
 	}
-	if r.HabitMin <= 1 || r.HabitMin > r.Window {
+	if r.Window < 1 || r.Window > 64 {
+		return r, optErr("PatternRule.Window", r.Window, "outside 1..64 periods")
+	}
+	if r.HabitMin == 0 {
 		r.HabitMin = max(2, r.Window*2/3)
 	}
-	return r
+	if r.HabitMin < 2 || r.HabitMin > max(2, r.Window) {
+		return r, optErr("PatternRule.HabitMin", r.HabitMin, fmt.Sprintf("outside 2..%d (the window)", max(2, r.Window)))
+	}
+	return r, nil
 }
 
 // ClientPattern is a client's pattern with the periods it rests on.
@@ -60,9 +66,13 @@ type ClientPattern struct {
 	Window  int     `json:"window"`
 }
 
-// Patterns returns every client's pattern, sorted by client id.
-func (b *Book) Patterns(rule PatternRule) []ClientPattern {
-	rule = rule.orDefault()
+// Patterns returns every client's pattern, sorted by client id; an
+// invalid rule is an error.
+func (b *Book) Patterns(rule PatternRule) ([]ClientPattern, error) {
+	rule, err := rule.resolve()
+	if err != nil {
+		return nil, err
+	}
 	var out []ClientPattern
 	for _, i := range b.order() {
 		n := periodsIn(b.profiles[i].active, 0, rule.Window)
@@ -77,24 +87,33 @@ func (b *Book) Patterns(rule PatternRule) []ClientPattern {
 		}
 		out = append(out, ClientPattern{Client: b.clients[i], Pattern: p, Active: n, Window: rule.Window})
 	}
-	return out
+	return out, nil
 }
 
 // SuperfanRule makes a superfan of a client who escalated in at least Min
-// of the Window most recent periods; the zero rule means 3 of 6.
+// of the Window most recent periods. A zero field means its default: 6
+// periods, and 3 of them (or all, for a shorter window). Window must be 1
+// to 64 and Min 1 to Window; anything else is an [*OptionError], never
+// replaced.
 type SuperfanRule struct {
 	Window int `json:"window"`
 	Min    int `json:"min"`
 }
 
-func (r SuperfanRule) orDefault() SuperfanRule {
-	if r.Window <= 0 || r.Window > 32 {
+func (r SuperfanRule) resolve() (SuperfanRule, error) {
+	if r.Window == 0 {
 		r.Window = 6
 	}
-	if r.Min <= 0 || r.Min > r.Window {
+	if r.Window < 1 || r.Window > 64 {
+		return r, optErr("SuperfanRule.Window", r.Window, "outside 1..64 periods")
+	}
+	if r.Min == 0 {
 		r.Min = min(3, r.Window)
 	}
-	return r
+	if r.Min < 1 || r.Min > r.Window {
+		return r, optErr("SuperfanRule.Min", r.Min, fmt.Sprintf("outside 1..%d (the window)", r.Window))
+	}
+	return r, nil
 }
 
 // Superfan is a client who escalates regularly.
@@ -104,9 +123,13 @@ type Superfan struct {
 	Score            float64 `json:"score"`
 }
 
-// Superfans returns the superfans, highest score first (then by id).
-func (b *Book) Superfans(rule SuperfanRule) []Superfan {
-	rule = rule.orDefault()
+// Superfans returns the superfans, highest score first (then by id); an
+// invalid rule is an error.
+func (b *Book) Superfans(rule SuperfanRule) ([]Superfan, error) {
+	rule, err := rule.resolve()
+	if err != nil {
+		return nil, err
+	}
 	var out []Superfan
 	for i, c := range b.clients {
 		if n := periodsIn(b.profiles[i].escalated, 0, rule.Window); n >= rule.Min {
@@ -115,7 +138,7 @@ func (b *Book) Superfans(rule SuperfanRule) []Superfan {
 		}
 	}
 	slices.SortFunc(out, func(a, b Superfan) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Client, b.Client)) })
-	return out
+	return out, nil
 }
 
 // AtRisk is a client who used to escalate regularly and has stopped: in
@@ -127,29 +150,40 @@ type AtRisk struct {
 	RecentRate   float64 `json:"recent_rate"`
 }
 
-// AtRiskRule sets the windows of [Book.AtRisk]; the zero rule means the
-// last 2 periods against the 6 before, a drop below half, and a baseline of
-// at least one escalation in two periods.
+// AtRiskRule sets the windows of [Book.AtRisk]. A zero field means its
+// default: the last 2 periods against the 6 before, a drop below half, and
+// a baseline of at least one escalation in two periods. Recent and
+// Baseline must be positive with Recent+Baseline at most 64 (the periods
+// a book keeps), Drop and MinBaselineRate in (0, 1]; anything else is an
+// [*OptionError], never replaced.
 type AtRiskRule struct {
 	Recent, Baseline int
 	Drop             float64
 	MinBaselineRate  float64
 }
 
+func (r AtRiskRule) resolve() (AtRiskRule, error) {
+	r.Recent, r.Baseline = cmp.Or(r.Recent, 2), cmp.Or(r.Baseline, 6)
+	r.Drop, r.MinBaselineRate = cmp.Or(r.Drop, 0.5), cmp.Or(r.MinBaselineRate, 0.5)
+	var errs []error
+	if r.Recent < 1 || r.Baseline < 1 || r.Recent+r.Baseline > 64 {
+		errs = append(errs, optErr("AtRiskRule.Recent+Baseline", fmt.Sprint(r.Recent, "+", r.Baseline), "each positive, at most 64 periods together"))
+	}
+	if !(r.Drop > 0 && r.Drop <= 1) {
+		errs = append(errs, optErr("AtRiskRule.Drop", r.Drop, "outside (0, 1]"))
+	}
+	if !(r.MinBaselineRate > 0 && r.MinBaselineRate <= 1) {
+		errs = append(errs, optErr("AtRiskRule.MinBaselineRate", r.MinBaselineRate, "outside (0, 1]"))
+	}
+	return r, joinErrs(errs)
+}
+
 // AtRisk returns the clients whose escalation dropped against their own
-// baseline, sorted by client id.
-func (b *Book) AtRisk(rule AtRiskRule) []AtRisk {
-	if rule.Recent <= 0 {
-		rule.Recent = 2
-	}
-	if rule.Baseline <= 0 {
-		rule.Baseline = 6
-	}
-	if rule.Drop <= 0 {
-		rule.Drop = 0.5
-	}
-	if rule.MinBaselineRate <= 0 {
-		rule.MinBaselineRate = 0.5
+// baseline, sorted by client id; an invalid rule is an error.
+func (b *Book) AtRisk(rule AtRiskRule) ([]AtRisk, error) {
+	rule, err := rule.resolve()
+	if err != nil {
+		return nil, err
 	}
 	var out []AtRisk
 	for _, i := range b.order() {
@@ -160,7 +194,7 @@ func (b *Book) AtRisk(rule AtRiskRule) []AtRisk {
 			out = append(out, AtRisk{Client: b.clients[i], BaselineRate: base, RecentRate: recent})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // CrossSell is a client escalating on a product or topic they do not hold.
@@ -205,9 +239,25 @@ const (
 // LifecycleRule places clients: a prospect has never responded in a
 // post-sale setting; onboarding within Onboarding of their first post-sale
 // response; active when their last response is within Active; lapsing
-// within Lapsing; lapsed after. Zero fields mean 60, 90 and 180 days.
+// within Lapsing; lapsed after. Zero fields mean 60, 90 and 180 days. A
+// negative field, or Active longer than Lapsing (which would leave no
+// client lapsing), is an [*OptionError].
 type LifecycleRule struct {
 	Onboarding, Active, Lapsing time.Duration
+}
+
+func (r LifecycleRule) resolve() (LifecycleRule, error) {
+	day := 24 * time.Hour
+	r.Onboarding = cmp.Or(r.Onboarding, 60*day)
+	r.Active = cmp.Or(r.Active, 90*day)
+	r.Lapsing = cmp.Or(r.Lapsing, 180*day)
+	switch {
+	case r.Onboarding < 0 || r.Active < 0 || r.Lapsing < 0:
+		return r, optErr("LifecycleRule", fmt.Sprint(r.Onboarding, " ", r.Active, " ", r.Lapsing), "negative duration")
+	case r.Active > r.Lapsing:
+		return r, optErr("LifecycleRule.Active", r.Active, "longer than Lapsing")
+	}
+	return r, nil
 }
 
 // ClientStage is a client's lifecycle stage.
@@ -216,22 +266,22 @@ type ClientStage struct {
 	Stage  LifeStage `json:"stage"`
 }
 
-// Lifecycle returns every client's stage, sorted by client id.
-func (b *Book) Lifecycle(rule LifecycleRule) []ClientStage {
-	day := 24 * time.Hour
-	rule.Onboarding = cmp.Or(rule.Onboarding, 60*day)
-	rule.Active = cmp.Or(rule.Active, 90*day)
-	rule.Lapsing = cmp.Or(rule.Lapsing, 180*day)
-	asOf := b.opts.AsOf
+// Lifecycle returns every client's stage, sorted by client id; an invalid
+// rule is an error.
+func (b *Book) Lifecycle(rule LifecycleRule) ([]ClientStage, error) {
+	rule, err := rule.resolve()
+	if err != nil {
+		return nil, err
+	}
 	var out []ClientStage
 	for _, i := range b.order() {
 		p := &b.profiles[i]
-		since := asOf.Sub(time.Unix(p.last, 0))
+		since := time.Duration(p.newest)
 		var s LifeStage
 		switch {
-		case p.firstPostSale == 0:
+		case !p.postSale:
 			s = Prospect
-		case asOf.Sub(time.Unix(p.firstPostSale, 0)) <= rule.Onboarding:
+		case time.Duration(p.postSaleAge) <= rule.Onboarding:
 			s = Onboarding
 		case since <= rule.Active:
 			s = Active
@@ -242,56 +292,7 @@ func (b *Book) Lifecycle(rule LifecycleRule) []ClientStage {
 		}
 		out = append(out, ClientStage{Client: b.clients[i], Stage: s})
 	}
-	return out
-}
-
-// Change is a content group (a stimulus kind, setting, campaign or topic)
-// whose escalation rate moved between the baseline and the recent window.
-type Change struct {
-	Dimension    string  `json:"dimension"`
-	Value        string  `json:"value"`
-	BaselineRate float64 `json:"baseline_rate"`
-	RecentRate   float64 `json:"recent_rate"`
-	BaselineN    int     `json:"baseline_n"`
-	RecentN      int     `json:"recent_n"`
-	// Z and P are the two-proportion test; Effect is Cohen's h (negative
-	// when the rate fell).
-	Z      float64 `json:"z"`
-	P      float64 `json:"p"`
-	Effect float64 `json:"effect"`
-	// Falling is true when the rate fell.
-	Falling bool `json:"falling"`
-}
-
-// Changes returns the groups whose escalation rate changed significantly
-// (two-sided p below alpha), with at least minN responses in each window,
-// largest effect first (then by dimension and value).
-func (b *Book) Changes(alpha float64, minN int) []Change {
-	var out []Change
-	for i, g := range b.groups {
-		k := b.j.content.groups[i]
-		if g.baseN < minN || g.recentN < minN || g.baseN == 0 || g.recentN == 0 {
-			continue
-		}
-		z, p, h := stats.TwoProportion(g.baseEsc, g.baseN, g.recentEsc, g.recentN)
-		if p >= alpha {
-			continue
-		}
-		out = append(out, Change{Dimension: k.dim, Value: k.value, BaselineN: g.baseN, RecentN: g.recentN,
-			BaselineRate: float64(g.baseEsc) / float64(g.baseN), RecentRate: float64(g.recentEsc) / float64(g.recentN),
-			Z: z, P: p, Effect: h, Falling: h < 0})
-	}
-	slices.SortFunc(out, func(a, b Change) int {
-		return cmp.Or(cmp.Compare(abs(b.Effect), abs(a.Effect)), cmp.Compare(a.Dimension, b.Dimension), cmp.Compare(a.Value, b.Value))
-	})
-	return out
-}
-
-func abs(f float64) float64 {
-	if f < 0 {
-		return -f
-	}
-	return f
+	return out, nil
 }
 
 // Gap is a client's expectation gap: the mean score of what they expected
@@ -315,7 +316,7 @@ func (b *Book) ExpectationGap() ([]Gap, float64) {
 		if p.nExpected == 0 || p.nDelivered == 0 {
 			continue
 		}
-		e, d := float64(p.expected)/float64(p.nExpected), float64(p.delivered)/float64(p.nDelivered)
+		e, d := p.expected/float64(p.nExpected), p.delivered/float64(p.nDelivered)
 		out = append(out, Gap{Client: b.clients[i], Expected: e, Delivered: d, Gap: e - d})
 		sum += e - d
 	}

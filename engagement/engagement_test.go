@@ -3,6 +3,7 @@ package engagement_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -68,7 +69,7 @@ func TestClassification(t *testing.T) {
 			t.Errorf("%s: %s, want %s", k.kind, got, k.want)
 		}
 	}
-	c2 := c.WithKind("share", engagement.Escalate).WithPair("linkedin", "website", engagement.Maintain)
+	c2 := must(must(c.WithKind("share", engagement.Escalate)).WithPair("linkedin", "website", engagement.Maintain))
 	if got, _ := c2.Classify(engagement.Response{Kind: "share"}, st, li, li, asOf); got != engagement.Escalate {
 		t.Errorf("kind override: %s", got)
 	}
@@ -126,7 +127,7 @@ func TestPatternsSuperfansAtRisk(t *testing.T) {
 	rs = append(rs, history("lapsed_fan", 2, 3, 4, 5, 6, 7)...)
 	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
 	got := map[string]engagement.Pattern{}
-	for _, p := range b.Patterns(engagement.PatternRule{}) {
+	for _, p := range must(b.Patterns(engagement.PatternRule{})) {
 		got[p.Client] = p.Pattern
 	}
 	want := map[string]engagement.Pattern{"habit": engagement.Habit, "once": engagement.OneOff, "sometimes": engagement.Intermittent, "lapsed_fan": engagement.Intermittent}
@@ -134,7 +135,7 @@ func TestPatternsSuperfansAtRisk(t *testing.T) {
 		t.Errorf("patterns (-want +got):\n%s", d)
 	}
 	var fans []string
-	for _, f := range b.Superfans(engagement.SuperfanRule{}) {
+	for _, f := range must(b.Superfans(engagement.SuperfanRule{})) {
 		fans = append(fans, f.Client)
 	}
 	slices.Sort(fans)
@@ -142,7 +143,7 @@ func TestPatternsSuperfansAtRisk(t *testing.T) {
 		t.Errorf("superfans %v", fans)
 	}
 	var risk []string
-	for _, r := range b.AtRisk(engagement.AtRiskRule{}) {
+	for _, r := range must(b.AtRisk(engagement.AtRiskRule{})) {
 		risk = append(risk, r.Client)
 	}
 	if !cmp.Equal([]string{"lapsed_fan"}, risk) {
@@ -160,7 +161,7 @@ func TestLifecycleAndCrossSell(t *testing.T) {
 	}
 	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
 	want := []engagement.ClientStage{{Client: "gone", Stage: engagement.Lapsed}, {Client: "new", Stage: engagement.Onboarding}, {Client: "prospect", Stage: engagement.Prospect}}
-	if d := cmp.Diff(want, b.Lifecycle(engagement.LifecycleRule{})); d != "" {
+	if d := cmp.Diff(want, must(b.Lifecycle(engagement.LifecycleRule{}))); d != "" {
 		t.Errorf("lifecycle (-want +got):\n%s", d)
 	}
 	cs := b.CrossSells(func(client, topic string) bool { return topic == "pensions" })
@@ -177,18 +178,18 @@ func TestChangesFindFallingContent(t *testing.T) {
 		if i%2 == 0 { // half escalate in the baseline
 			kind, setting = "click", "website"
 		}
-		rs = append(rs, engagement.Response{Client: "c" + string(rune('a'+i%20)), Stimulus: "video", Kind: kind, Setting: setting, Time: daysAgo(100 + i%150)})
+		rs = append(rs, engagement.Response{Client: fmt.Sprint("c", i%200), Stimulus: "video", Kind: kind, Setting: setting, Time: daysAgo(100 + i%150)})
 	}
 	for i := range 400 {
 		kind, setting := "view", ""
 		if i%10 == 0 { // a tenth escalate recently
 			kind, setting = "click", "website"
 		}
-		rs = append(rs, engagement.Response{Client: "c" + string(rune('a'+i%20)), Stimulus: "video", Kind: kind, Setting: setting, Time: daysAgo(1 + i%80)})
+		rs = append(rs, engagement.Response{Client: fmt.Sprint("c", i%200), Stimulus: "video", Kind: kind, Setting: setting, Time: daysAgo(1 + i%80)})
 	}
 	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
-	ch := b.Changes(0.01, 30)
-	if len(ch) == 0 || ch[0].Dimension != "kind" || ch[0].Value != "video" || !ch[0].Falling || ch[0].P >= 0.01 {
+	ch, err := b.Changes(engagement.ChangeOptions{Alpha: 0.01})
+	if err != nil || len(ch) == 0 || ch[0].Dimension != "kind" || ch[0].Value != "video" || !ch[0].Falling || ch[0].PAdjusted > 0.01 {
 		t.Fatalf("want videos losing popularity, got %+v", ch)
 	}
 }
@@ -204,7 +205,7 @@ func TestFunnelAndBenchmark(t *testing.T) {
 	}
 	// Reaching the website before LinkedIn does not count as a step.
 	rs = append(rs, engagement.Response{Client: "z", Stimulus: "website-1", Kind: "x", Time: daysAgo(60)}, engagement.Response{Client: "z", Stimulus: "linkedin-1", Kind: "x", Time: daysAgo(20)})
-	f := engagement.Funnel(context.Background(), j, slices.Values(rs), []string{"linkedin", "website", "podcast", "event", "meeting"})
+	f := must(engagement.Funnel(context.Background(), j, slices.Values(rs), []string{"linkedin", "website", "podcast", "event", "meeting"}, 0)).Steps
 	var reached []int
 	for _, s := range f {
 		reached = append(reached, s.Reached)
@@ -212,7 +213,7 @@ func TestFunnelAndBenchmark(t *testing.T) {
 	if !cmp.Equal([]int{6, 4, 3, 1, 1}, reached) || f[1].MedianTime != 7*24*time.Hour {
 		t.Errorf("funnel %+v", f)
 	}
-	r := engagement.Benchmark("escalation", 0.3, []float64{0.1, 0.2, 0.3, 0.5})
+	r := must(engagement.Benchmark("escalation", 0.3, []float64{0.1, 0.2, 0.3, 0.5}))
 	if r.Percentile != 62.5 || r.Quartile != 3 {
 		t.Errorf("rank %+v", r)
 	}
@@ -287,14 +288,18 @@ func TestPropertyFunnelAndExperiment(t *testing.T) {
 				rs = append(rs, engagement.Response{Client: string(rune('a' + c)), Stimulus: st, Kind: kind, Setting: setting, Time: daysAgo(rapid.IntRange(0, 90).Draw(t, "age"))})
 			}
 		}
-		f := engagement.Funnel(context.Background(), j, slices.Values(rs), []string{"linkedin", "website", "podcast", "event", "meeting"})
+		f := must(engagement.Funnel(context.Background(), j, slices.Values(rs), []string{"linkedin", "website", "podcast", "event", "meeting"}, 0)).Steps
 		for i := 1; i < len(f); i++ {
 			if f[i].Reached > f[i-1].Reached {
 				t.Fatalf("funnel grows at step %d: %+v", i, f)
 			}
 		}
-		e := engagement.Compare(context.Background(), j, slices.Values(rs), "spring", "a", 10, engagement.Classifier{})
-		swapped := engagement.Compare(context.Background(), j, slices.Values(rs), "spring", "b", 10, engagement.Classifier{})
+		// A control with no data is an error: then there is nothing to swap.
+		e, err1 := engagement.Compare(context.Background(), j, slices.Values(rs), "spring", "a", 10, engagement.Classifier{})
+		swapped, err2 := engagement.Compare(context.Background(), j, slices.Values(rs), "spring", "b", 10, engagement.Classifier{})
+		if err1 != nil || err2 != nil {
+			return
+		}
 		if len(e.Variants) == 2 && len(swapped.Variants) == 2 {
 			if math.Abs(e.Variants[1].Z+swapped.Variants[0].Z) > 1e-9 || math.Abs(e.Variants[1].P-swapped.Variants[0].P) > 1e-9 ||
 				math.Abs(e.Variants[1].ProbBeats+swapped.Variants[0].ProbBeats-1) > 0.02 {
@@ -351,4 +356,12 @@ func TestJourneyResolve(t *testing.T) {
 			t.Errorf("Resolve(%+v) = %s, %s, %s, %v; want %s, %s, %v", c.r, st.ID, from.ID, to.ID, ok, c.from, c.to, c.ok)
 		}
 	}
+}
+
+// must is for calls whose options are valid by construction.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

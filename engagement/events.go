@@ -14,15 +14,20 @@ import (
 // form a host streams when it scores millions of responses. Client indexes
 // the clients given to [AnalyzeEvents]; Stimulus, Kind and Setting are
 // numbers from an [Index]. Time is in unix seconds (0 means none, and is
-// rejected). Events carry no id, so duplicates cannot be detected: a host
-// that has response ids deduplicates before numbering.
+// rejected) and Nanos the nanoseconds within that second (below 1e9,
+// else the event is rejected as [BadTime]): boundaries (windows,
+// periods, lifecycle stages) are decided to the nanosecond, as [Analyze]
+// decides them. Value keeps a float64, as a Response's does. Events
+// carry no id, so duplicates cannot be detected: a host that has
+// response ids deduplicates before numbering.
 type Event struct {
 	Time     int64   `json:"time"`
+	Value    float64 `json:"value,omitempty"`
 	Client   uint32  `json:"client"`
 	Stimulus uint32  `json:"stimulus"`
 	Kind     uint16  `json:"kind"`
 	Setting  uint16  `json:"setting,omitempty"` // 0: the stimulus's own setting
-	Value    float32 `json:"value,omitempty"`
+	Nanos    uint32  `json:"nanos,omitempty"`
 }
 
 // Index numbers a journey's stimuli and settings and the response kinds a
@@ -97,9 +102,9 @@ func (x *Index) Kind(name string) (uint16, bool) {
 // [NoSetting], which the analysis rejects and counts, so converting a
 // stream loses nothing. The response's id is dropped (see [Event]).
 func (x *Index) Event(client uint32, r Response) Event {
-	e := Event{Client: client, Stimulus: NoStimulus, Kind: NoKind, Value: float32(r.Value)}
+	e := Event{Client: client, Stimulus: NoStimulus, Kind: NoKind, Value: r.Value}
 	if !r.Time.IsZero() {
-		e.Time = r.Time.Unix()
+		e.Time, e.Nanos = r.Time.Unix(), uint32(r.Time.Nanosecond())
 	}
 	if s, ok := x.Stimulus(r.Stimulus); ok {
 		e.Stimulus = s
@@ -113,16 +118,12 @@ func (x *Index) Event(client uint32, r Response) Event {
 			e.Setting = s
 		}
 	}
-	if math.IsNaN(r.Value) {
-		e.Value = float32(math.NaN())
-	}
 	return e
 }
 
 // AnalyzeEvents is [Analyze] for numbered responses: clients[e.Client] is
 // an event's client. It gives the same book as Analyze over the same
-// responses, with times taken in whole seconds, and costs no map lookup per
-// response. Memory is one profile per client in clients, allocated up
+// responses, and costs no map lookup per response. Memory is one profile per client in clients, allocated up
 // front. An event whose numbers are out of range is rejected
 // ([UnknownClient], [UnknownStimulus], [UnknownKind], [UnknownSetting]).
 func AnalyzeEvents(ctx context.Context, x *Index, clients []string, events iter.Seq[Event], o Options) *Book {
@@ -246,13 +247,17 @@ func (r *run) event(b *Book, x *Index, e *Event) reason {
 	if uint64(e.Stimulus) >= uint64(len(r.stims)) {
 		return rUnknownStimulus
 	}
+	if e.Nanos >= uint32(time.Second) {
+		return rBadTime
+	}
 	s := &r.stims[e.Stimulus]
+	age := r.ageOf(e.Time, e.Nanos)
 	switch {
-	case e.Time < s.time:
+	case age > s.age:
 		return rBeforeStimulus
-	case e.Time > r.asOf:
+	case age < 0:
 		return rAfterAsOf
-	case e.Value != e.Value || math.IsInf(float64(e.Value), 0):
+	case e.Value != e.Value || math.IsInf(e.Value, 0):
 		return rNaNValue
 	}
 	to := s.from
@@ -275,7 +280,7 @@ func (r *run) event(b *Book, x *Index, e *Event) reason {
 	if cls == ClassUnknown {
 		return rUnclassified
 	}
-	r.fold(b, &b.profiles[e.Client], s, to, k, cls, e.Time, e.Value)
+	r.fold(b, int(e.Client), s, to, k, cls, age, e.Value)
 	return used
 }
 
@@ -284,7 +289,7 @@ func (r *run) event(b *Book, x *Index, e *Event) reason {
 func (r *run) ruleClass(b *Book, x *Index, e *Event, s *stimInfo, to int32) Class {
 	st := &r.j.stimuli[e.Stimulus]
 	resp := Response{Client: b.clients[e.Client], Stimulus: st.ID, Kind: x.kinds[e.Kind],
-		Time: time.Unix(e.Time, 0).In(r.o.AsOf.Location()), Value: float64(e.Value)}
+		Time: time.Unix(e.Time, int64(e.Nanos)).In(r.o.AsOf.Location()), Value: e.Value}
 	if e.Setting != 0 {
 		resp.Setting = r.j.settings[to].ID
 	}

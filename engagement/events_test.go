@@ -178,12 +178,13 @@ func TestEventsRejectedByReason(t *testing.T) {
 		{Client: 0, Stimulus: post, Kind: like},
 		{Client: 0, Stimulus: post, Kind: like, Time: asOf.Unix() + 1},
 		{Client: 0, Stimulus: post, Kind: like, Time: daysAgo(500).Unix()},
-		{Client: 1, Stimulus: post, Kind: like, Time: at, Value: float32(math.Inf(1))},
+		{Client: 1, Stimulus: post, Kind: like, Time: at, Value: math.Inf(1)},
+		{Client: 1, Stimulus: post, Kind: like, Time: at, Nanos: 1e9},
 		x.Event(1, engagement.Response{Stimulus: "linkedin-1", Kind: "wave", Time: daysAgo(1)}),
 		x.Event(1, engagement.Response{Stimulus: "gone", Kind: "like", Time: daysAgo(1)}),
 	}
 	b := engagement.AnalyzeEvents(context.Background(), x, []string{"ann", "bob"}, slices.Values(events), engagement.Options{AsOf: asOf})
-	want := engagement.Report{In: 12, Used: 2, Rejected: map[engagement.Reason]int{
+	want := engagement.Report{In: 13, Used: 2, Rejected: map[engagement.Reason]int{engagement.BadTime: 1,
 		engagement.UnknownClient: 1, engagement.UnknownStimulus: 2, engagement.UnknownKind: 2, engagement.UnknownSetting: 1,
 		engagement.ZeroTime: 1, engagement.AfterAsOf: 1, engagement.BeforeStimulus: 1, engagement.NaNValue: 1}}
 	if d := gocmp.Diff(want, b.Report); d != "" {

@@ -82,3 +82,49 @@ func ExampleAnalyzeParallel() {
 	// bram escalation 0.00 maintenance 0.94 responses 1
 	// in 4 used 3 rejected map[unknown_client:1]
 }
+
+// Webinars stopped pulling clients through to a meeting; articles did
+// not change. Each client answered several times, so the test counts
+// clients, not responses, and the p-values are adjusted across the groups
+// of the call (Benjamini–Hochberg by default).
+func ExampleBook_Changes() {
+	asOf := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	j, _ := engagement.NewJourney(
+		[]engagement.Setting{{ID: "inbox", Depth: 1}, {ID: "meeting", Depth: 3}},
+		[]engagement.Stimulus{
+			{ID: "webinar", Setting: "inbox", Kind: "webinar", Time: asOf.AddDate(-1, 0, 0)},
+			{ID: "article", Setting: "inbox", Kind: "article", Time: asOf.AddDate(-1, 0, 0)},
+		})
+	var rs []engagement.Response
+	for c := range 300 {
+		for k := range 4 {
+			daysAgo := 1 + (c*13+k*67)%260
+			recent := daysAgo <= 90
+			for _, st := range []string{"webinar", "article"} {
+				books := (c+k)%3 == 0
+				if st == "webinar" && recent {
+					books = (c+k)%9 == 0
+				}
+				r := engagement.Response{Client: fmt.Sprint("client-", c), Stimulus: st, Kind: "open", Time: asOf.AddDate(0, 0, -daysAgo)}
+				if books {
+					r.Kind, r.Setting = "book", "meeting"
+				}
+				rs = append(rs, r)
+			}
+		}
+	}
+	book := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+	tests, err := book.ChangeTests(engagement.ChangeOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range tests {
+		fmt.Printf("%s %-7s %4.1f%% → %4.1f%%  p %.2g  adjusted %.2g  significant %v\n", c.Dimension, c.Value,
+			100*c.BaselineRate, 100*c.RecentRate, c.P, c.PAdjusted, c.Significant)
+	}
+	// Output:
+	// kind article 33.3% → 33.3%  p 1  adjusted 1  significant false
+	// kind webinar 33.3% → 11.2%  p 8.7e-08  adjusted 2.6e-07  significant true
+	// setting inbox   33.3% → 22.3%  p 0.00033  adjusted 0.00049  significant true
+}

@@ -3,7 +3,9 @@ package engagement
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"iter"
+	"math"
 	"slices"
 
 	"github.com/engagekit/engagekit/internal/stats"
@@ -41,8 +43,13 @@ type Experiment struct {
 // the control variant; every variant is tested against it. A variant with
 // fewer than minSample exposed clients is flagged. The statistics do not
 // depend on the variants' names: relabelling two variants swaps their
-// results.
-func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], campaign, control string, minSample int, c Classifier) Experiment {
+// results. A control with no exposed client (a typo, say) is an
+// [*OptionError]: nothing is compared against nothing.
+//
+// Compare is the responded-only view of a campaign: its denominator is
+// the clients who responded, which the variant itself affects. It is not
+// advisory's Compare and not an experiment engine with exposures.
+func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], campaign, control string, minSample int, c Classifier) (Experiment, error) {
 	type key struct{ variant, client string }
 	exposed := map[key]bool{}
 	if j == nil || responses == nil {
@@ -73,7 +80,10 @@ func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], camp
 		}
 		counts[k.variant] = v
 	}
-	ctl := counts[control]
+	ctl, ok := counts[control]
+	if !ok {
+		return Experiment{}, optErr("Compare control", control, fmt.Sprintf("no client of campaign %q responded to it", campaign))
+	}
 	e := Experiment{Campaign: campaign, Control: control}
 	for name, v := range counts {
 		lo, hi := stats.Wilson(v[1], v[0], 1.96)
@@ -82,9 +92,32 @@ func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], camp
 			Low: lo, High: hi, Z: z, P: p, Effect: h, ProbBeats: stats.ProbBBeatsA(ctl[1], ctl[0], v[1], v[0]), SmallWarn: v[0] < minSample})
 	}
 	slices.SortFunc(e.Variants, func(a, b Variant) int { return cmp.Compare(a.Name, b.Name) })
-	return e
+	return e, nil
 }
 
-// SampleSize is how many clients each variant needs to detect a change of
-// escalation rate from base to target at 5% significance with 80% power.
-func SampleSize(base, target float64) int { return stats.SampleSize(base, target, 0.05, 0.8) }
+// SampleSize is how many clients each variant needs for a two-sided
+// two-proportion test at significance alpha to detect a change of
+// escalation rate from base to target with the given power (normal
+// approximation, Fleiss):
+//
+//	n = (z_{1−α/2}·√(2p̄(1−p̄)) + z_{power}·√(p₁(1−p₁)+p₂(1−p₂)))² / (p₁−p₂)²
+//
+// with p̄ = (p₁+p₂)/2. Rates outside [0, 1], equal rates, alpha or power
+// outside (0, 1), or a size beyond an int are an [*OptionError].
+func SampleSize(base, target, alpha, power float64) (int, error) {
+	switch {
+	case !(base >= 0 && base <= 1) || !(target >= 0 && target <= 1):
+		return 0, optErr("SampleSize rates", fmt.Sprint(base, " ", target), "outside [0, 1]")
+	case base == target:
+		return 0, optErr("SampleSize rates", fmt.Sprint(base, " ", target), "equal: no change to detect")
+	case !(alpha > 0 && alpha < 1):
+		return 0, optErr("SampleSize alpha", alpha, "outside (0, 1)")
+	case !(power > 0 && power < 1):
+		return 0, optErr("SampleSize power", power, "outside (0, 1)")
+	}
+	n := stats.SampleSizeFloat(base, target, alpha, power)
+	if !(n < math.MaxInt32) {
+		return 0, optErr("SampleSize rates", fmt.Sprint(base, " ", target), "the difference is too small to detect")
+	}
+	return int(math.Ceil(n)), nil
+}

@@ -3,6 +3,7 @@ package engagement
 import (
 	"context"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/engagekit/engagekit/internal/stats"
@@ -17,63 +18,147 @@ type FunnelStep struct {
 	MedianTime time.Duration `json:"median_time"`
 }
 
+// FunnelReport is a funnel's steps and the accounting of its responses:
+// Report.Used counts the valid responses (on a step or not), the rest are
+// rejected by reason as [Analyze] rejects them.
+type FunnelReport struct {
+	Steps  []FunnelStep `json:"steps"`
+	Report Report       `json:"report"`
+}
+
 // Funnel follows clients through an ordered list of settings (LinkedIn →
-// website → podcast → event → meeting): a client reaches the first step with
-// their first response there, and each later step when their first response
-// there comes at or after they reached the step before. Counts never grow
-// down the funnel. Responses to unknown stimuli are skipped (see
-// [Analyze] for their accounting). Memory grows with clients × steps.
-func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps []string) []FunnelStep {
-	index := map[string]int{}
-	for i, s := range steps {
-		index[s] = i
-	}
-	first := map[string][]int64{}
-	if j == nil || responses == nil {
-		responses = func(func(Response) bool) {}
+// website → podcast → event → meeting) by the standard definition of
+// product analytics: a client reaches the first step with any response
+// there, and converts from a step to the next when any response at the
+// next step follows (at or after) a response by which they reached the
+// step, within window of it (0: no limit). So website → LinkedIn →
+// website converts LinkedIn → website. The median time of a step is, for
+// each client who reached it, the time from the latest qualifying
+// response at the step before to their first qualifying response at it.
+// Counts never grow down the funnel.
+//
+// A response is where it happened or led to (its Setting, or its
+// stimulus's). Responses with no client, no time, an unknown stimulus or
+// setting, dated before their stimulus, are rejected and counted as in
+// [Analyze]. Steps must be known settings, each once, and window not
+// negative: otherwise the error is an [*OptionError]. Memory grows with
+// the responses on the funnel's steps.
+func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps []string, window time.Duration) (FunnelReport, error) {
+	if j == nil {
 		j = &Journey{}
 	}
+	index, err := funnelSteps(j, steps, window)
+	if err != nil {
+		return FunnelReport{}, err
+	}
+	if responses == nil {
+		responses = func(func(Response) bool) {}
+	}
+	times := map[string][][]int64{} // by client, by step: unix nanoseconds
+	var counts [numReasons]int
+	in, cancelled := 0, false
 	for r := range responses {
-		if ctx.Err() != nil {
+		if in&1023 == 0 && ctx.Err() != nil {
+			cancelled = true
 			break
 		}
-		st, ok := j.Stimulus(r.Stimulus)
-		if !ok || r.Time.IsZero() {
+		in++
+		step, why := funnelStep(j, index, &r)
+		counts[why]++
+		if why != used || step < 0 {
 			continue
 		}
-		setting := st.Setting
-		if r.Setting != "" {
-			setting = r.Setting
+		ts := times[r.Client]
+		if ts == nil {
+			ts = make([][]int64, len(steps))
+			times[r.Client] = ts
 		}
-		i, ok := index[setting]
-		if !ok {
-			continue
-		}
-		times := first[r.Client]
-		if times == nil {
-			times = make([]int64, len(steps))
-			first[r.Client] = times
-		}
-		if t := r.Time.UnixNano(); times[i] == 0 || t < times[i] {
-			times[i] = t
-		}
+		ts[step] = append(ts[step], r.Time.UnixNano())
 	}
+	out := FunnelReport{Steps: funnelCount(times, steps, int64(window))}
+	rn := run{counts: counts}
+	out.Report = rn.report(in, cancelled)
+	return out, nil
+}
+
+// funnelSteps checks the steps and numbers them.
+func funnelSteps(j *Journey, steps []string, window time.Duration) (map[string]int, error) {
+	var errs []error
+	if len(steps) == 0 {
+		errs = append(errs, optErr("Funnel steps", "[]", "no steps"))
+	}
+	if window < 0 {
+		errs = append(errs, optErr("Funnel window", window, "negative"))
+	}
+	index := make(map[string]int, len(steps))
+	for i, s := range steps {
+		if _, dup := index[s]; dup {
+			errs = append(errs, optErr("Funnel steps", s, "listed twice"))
+		}
+		if _, ok := j.settingIx[s]; !ok {
+			errs = append(errs, optErr("Funnel steps", s, "unknown setting"))
+		}
+		index[s] = i
+	}
+	return index, joinErrs(errs)
+}
+
+// funnelStep checks a response and finds its step (-1: none).
+func funnelStep(j *Journey, index map[string]int, r *Response) (int, reason) {
+	switch {
+	case r.Client == "":
+		return -1, rNoClient
+	case r.Time.IsZero():
+		return -1, rZeroTime
+	}
+	st, ok := j.Stimulus(r.Stimulus)
+	switch {
+	case !ok:
+		return -1, rUnknownStimulus
+	case r.Time.Before(st.Time):
+		return -1, rBeforeStimulus
+	}
+	setting := st.Setting
+	if r.Setting != "" {
+		if _, ok := j.settingIx[r.Setting]; !ok {
+			return -1, rUnknownSetting
+		}
+		setting = r.Setting
+	}
+	if i, ok := index[setting]; ok {
+		return i, used
+	}
+	return -1, used
+}
+
+// funnelCount walks each client's sorted times step by step: a time at a
+// step qualifies when the latest qualifying time at the step before, at
+// or before it, is within window.
+func funnelCount(times map[string][][]int64, steps []string, window int64) []FunnelStep {
 	out := make([]FunnelStep, len(steps))
 	gaps := make([][]float64, len(steps))
 	for i, s := range steps {
 		out[i].Setting = s
 	}
-	for _, times := range first {
-		var prev int64
-		for i, t := range times {
-			if t == 0 || (i > 0 && t < prev) {
+	var prev, next []int64
+	for _, ts := range times {
+		prev = append(prev[:0], ts[0]...)
+		slices.Sort(prev)
+		for i := range steps {
+			if i > 0 {
+				cur := ts[i]
+				slices.Sort(cur)
+				var gap int64
+				next, gap = qualify(prev, cur, window, next[:0])
+				prev, next = next, prev
+				if len(prev) > 0 {
+					gaps[i] = append(gaps[i], float64(gap))
+				}
+			}
+			if len(prev) == 0 {
 				break
 			}
 			out[i].Reached++
-			if i > 0 {
-				gaps[i] = append(gaps[i], float64(t-prev))
-			}
-			prev = t
 		}
 	}
 	for i := range out {
@@ -84,8 +169,27 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 			}
 		}
 	}
-	if len(out) > 0 && out[0].Reached > 0 {
+	if out[0].Reached > 0 {
 		out[0].Conversion = 1
 	}
 	return out
+}
+
+// qualify appends to dst the times of cur that follow a time of prev
+// within window (0: any), both sorted, and returns the gap of the first.
+func qualify(prev, cur []int64, window int64, dst []int64) ([]int64, int64) {
+	k, gap := -1, int64(0)
+	for _, t := range cur {
+		for k+1 < len(prev) && prev[k+1] <= t {
+			k++
+		}
+		if k < 0 || (window > 0 && t-prev[k] > window) {
+			continue
+		}
+		if len(dst) == 0 {
+			gap = t - prev[k]
+		}
+		dst = append(dst, t)
+	}
+	return dst, gap
 }

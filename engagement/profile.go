@@ -11,19 +11,25 @@ import (
 type profile struct {
 	// score holds the decayed, weighted sums by class: escalation,
 	// maintenance and disengagement (indexed by Class - 1).
-	score         [3]float64
-	first, last   int64  // unix seconds of the first and last response
-	active        uint64 // bit k: a response in period k before as-of
-	escalated     uint64 // bit k: an escalation in period k before as-of
-	responses     int32
-	escalations   int32
-	firstPostSale int64 // unix seconds; 0 when none
+	score [3]float64
+	// newest and oldest are the ages of the last and first responses, in
+	// nanoseconds before as-of: books merge only when their as-of agree,
+	// so ages compare across books.
+	newest, oldest int64
+	active         uint64 // bit k: a response in period k before as-of
+	escalated      uint64 // bit k: an escalation in period k before as-of
+	responses      int32
+	escalations    int32
+	postSaleAge    int64 // age of the first post-sale response, if postSale
 	// Survey scores of what the client expected and what they felt was
 	// delivered, summed, with their counts.
-	expected, delivered   float32
+	expected, delivered   float64
 	nExpected, nDelivered uint16
 	topics                [8]uint16
 	nTopics               uint8
+	// bucket is the client's change-detection cluster (see bucketOf).
+	bucket   uint8
+	postSale bool
 }
 
 func (p *profile) esc() float64   { return p.score[Escalate-1] }
@@ -43,13 +49,13 @@ func (p *profile) merge(q *profile) {
 	for i := range p.score {
 		p.score[i] += q.score[i]
 	}
-	p.first, p.last = min(p.first, q.first), max(p.last, q.last)
+	p.newest, p.oldest = min(p.newest, q.newest), max(p.oldest, q.oldest)
 	p.active |= q.active
 	p.escalated |= q.escalated
 	p.responses += q.responses
 	p.escalations += q.escalations
-	if q.firstPostSale != 0 && (p.firstPostSale == 0 || q.firstPostSale < p.firstPostSale) {
-		p.firstPostSale = q.firstPostSale
+	if q.postSale && (!p.postSale || q.postSaleAge > p.postSaleAge) {
+		p.postSale, p.postSaleAge = true, q.postSaleAge
 	}
 	p.expected += q.expected
 	p.delivered += q.delivered
@@ -89,3 +95,26 @@ func periodsIn(mask uint64, from, n int) int {
 // capacity planning: memory grows by this much per client, plus the
 // client's id.
 func ProfileBytes() int { return int(unsafe.Sizeof(profile{})) }
+
+// numBuckets is the number of client clusters change detection counts in
+// (see [Book.ChangeTests]).
+const (
+	bucketBits = 6
+	numBuckets = 1 << bucketBits
+)
+
+// bucketOf is a client's cluster: a hash of its id (FNV-1a, 64 bits,
+// then MurmurHash3's finalizer, so that ids differing in one character
+// spread over every bucket), so a client lands in the same cluster in
+// every shard and every book.
+func bucketOf(id string) uint8 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= 1099511628211
+	}
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return uint8(h >> (64 - bucketBits))
+}

@@ -11,12 +11,16 @@ import (
 // response. Both [Analyze] and [AnalyzeEvents] fold through it, so the two
 // paths cannot drift apart.
 type run struct {
-	o        Options
-	j        *Journey
-	asOf     int64 // unix seconds
-	period   int64 // seconds
-	recent   int64 // seconds: the recent window
-	window   int64 // seconds: recent + baseline
+	o    Options
+	j    *Journey
+	asOf int64 // unix seconds
+	// asOfNsec is the sub-second part of AsOf: ages are kept in
+	// nanoseconds, so a response a fraction of a second inside a window
+	// or a period is inside it.
+	asOfNsec int64
+	period   int64 // nanoseconds
+	recent   int64 // nanoseconds: the recent window
+	window   int64 // nanoseconds: recent + baseline
 	weight   [3]float64
 	stims    []stimInfo
 	settings []settingInfo
@@ -35,7 +39,7 @@ type run struct {
 
 // stimInfo is a stimulus as the hot path needs it.
 type stimInfo struct {
-	time   int64 // unix seconds
+	age    int64 // nanoseconds from the stimulus to as-of (saturated)
 	from   int32 // setting number
 	topic  int32 // -1: none
 	groups [4]int32
@@ -78,19 +82,20 @@ const (
 	rUnknownKind
 	rDuplicateID
 	rUnclassified
+	rBadTime
 	numReasons
 )
 
 var reasonNames = [numReasons]Reason{"", NoClient, UnknownClient, ZeroTime, UnknownStimulus, BeforeStimulus,
-	AfterAsOf, NaNValue, UnknownSetting, UnknownKind, DuplicateID, Unclassified}
+	AfterAsOf, NaNValue, UnknownSetting, UnknownKind, DuplicateID, Unclassified, BadTime}
 
 // newRun resolves the journey and options; kinds are the response kinds
 // known in advance (more may be added with kind).
 func newRun(j *Journey, o Options, kinds []string) *run {
 	o = o.withDefaults()
-	r := &run{o: o, j: j, asOf: o.AsOf.Unix(), period: max(1, int64(o.Period/time.Second)),
-		recent: int64(o.Recent / time.Second), rule: o.Classifier.rule != nil, kindIx: map[string]int{}}
-	r.window = r.recent + int64(o.Baseline/time.Second)
+	r := &run{o: o, j: j, asOf: o.AsOf.Unix(), asOfNsec: int64(o.AsOf.Nanosecond()), period: int64(o.Period),
+		recent: int64(o.Recent), rule: o.Classifier.rule != nil, kindIx: map[string]int{}}
+	r.window = satAdd(r.recent, int64(o.Baseline))
 	w := &o.Weights
 	r.weight = [3]float64{Maintain - 1: w.Maintain, Escalate - 1: w.Escalate, Disengage - 1: w.Disengage}
 	r.decay.build(w.HalfLife)
@@ -118,7 +123,7 @@ func newRun(j *Journey, o Options, kinds []string) *run {
 	}
 	r.stims = make([]stimInfo, len(j.stimuli))
 	for i, st := range j.stimuli {
-		r.stims[i] = stimInfo{time: st.Time.Unix(), from: int32(j.settingIx[st.Setting]),
+		r.stims[i] = stimInfo{age: int64(o.AsOf.Sub(st.Time)), from: int32(j.settingIx[st.Setting]),
 			topic: j.content.topicOf[i], groups: j.content.groupsOf[i]}
 	}
 	return r
@@ -168,21 +173,23 @@ func (r *run) class(k *kindInfo, from, to int32) Class {
 	return Maintain
 }
 
-// fold adds one classified response, at unix second t (not after asOf),
-// to a profile and to its stimulus's content groups.
-func (r *run) fold(b *Book, p *profile, s *stimInfo, to int32, k *kindInfo, cls Class, t int64, value float32) {
-	age := r.asOf - t
+// fold adds one classified response, age nanoseconds before as-of (not
+// negative), to the profile of client i and to its stimulus's content
+// groups.
+func (r *run) fold(b *Book, i int, s *stimInfo, to int32, k *kindInfo, cls Class, age int64, value float64) {
+	p := &b.profiles[i]
 	set := &r.settings[to]
-	p.score[cls-1] += r.weight[cls-1] * r.decay.at(age) * k.factor * set.factor
+	p.score[cls-1] += r.weight[cls-1] * r.decay.at(age/int64(time.Second)) * k.factor * set.factor
 	esc := cls == Escalate
 	if p.responses == 0 {
-		p.first, p.last = t, t
+		p.newest, p.oldest = age, age
+		p.bucket = bucketOf(b.clients[i])
 	} else {
-		p.first, p.last = min(p.first, t), max(p.last, t)
+		p.newest, p.oldest = min(p.newest, age), max(p.oldest, age)
 	}
 	p.responses++
-	if set.post && (p.firstPostSale == 0 || t < p.firstPostSale) {
-		p.firstPostSale = t
+	if set.post && (!p.postSale || age > p.postSaleAge) {
+		p.postSale, p.postSaleAge = true, age
 	}
 	if q := uint64(age) / uint64(r.period); q < 64 {
 		p.active |= 1 << q
@@ -208,7 +215,10 @@ func (r *run) fold(b *Book, p *profile, s *stimInfo, to int32, k *kindInfo, cls 
 			p.nDelivered++
 		}
 	}
-	if age >= r.window {
+	// The windows are half-open, [AsOf-Recent, AsOf) and the Baseline
+	// before it, so analyses as of consecutive times tile time: a
+	// response exactly at as-of is in neither.
+	if age > r.window || age == 0 {
 		return
 	}
 	e := 0
@@ -219,8 +229,8 @@ func (r *run) fold(b *Book, p *profile, s *stimInfo, to int32, k *kindInfo, cls 
 		if g < 0 {
 			continue
 		}
-		c := &b.groups[g]
-		if age < r.recent {
+		c := &b.groups[int(g)*numBuckets+int(p.bucket)]
+		if age <= r.recent {
 			c.recentN++
 			c.recentEsc += e
 		} else {
@@ -228,6 +238,30 @@ func (r *run) fold(b *Book, p *profile, s *stimInfo, to int32, k *kindInfo, cls 
 			c.baseEsc += e
 		}
 	}
+}
+
+// satAdd adds two non-negative nanosecond counts, saturating.
+func satAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+// maxAgeSec is the largest age in whole seconds whose nanoseconds fit
+// an int64 (292 years).
+const maxAgeSec = math.MaxInt64/int64(time.Second) - 1
+
+// ageOf is the nanoseconds from unix time sec + nsec to as-of, saturated
+// at ±292 years as time.Time.Sub saturates.
+func (r *run) ageOf(sec int64, nsec uint32) int64 {
+	switch {
+	case sec < r.asOf-maxAgeSec:
+		return math.MaxInt64
+	case sec > r.asOf+maxAgeSec:
+		return math.MinInt64
+	}
+	return (r.asOf-sec)*int64(time.Second) + r.asOfNsec - int64(nsec)
 }
 
 // report turns the counts into a Report.

@@ -2,6 +2,7 @@ package segment
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strconv"
 
@@ -12,16 +13,30 @@ import (
 // engaged, B = profitable, not yet engaged, C = engaged, not profitable,
 // D = neither. A client exactly at a threshold counts as on top of it.
 // The zero Grid splits profit at 0 and engagement at 0.
+//
+// No behaviour is never engagement: a client whose engagement is zero or
+// below (no recorded behaviour, which [WithScores] gives as 0, or more
+// disengagement than engagement) is not engaged, whatever the
+// threshold — At(0), At(-1) and a Top share that reaches down to zero
+// included. Top thresholds rank the whole book, and clients tied at a top
+// share's cut go below it (see [Top]).
 type Grid struct {
 	Profit     Threshold
 	Engagement Threshold
 }
 
-// Cut is a grid resolved against a book: the threshold values in force.
-// It is small, immutable data, safe to share.
+// Cut is a grid resolved against a book: the threshold values in force,
+// and for a [Top] threshold whose cut fell inside a run of equal values,
+// how many clients that tie put below it (0 otherwise). It is small,
+// immutable data, safe to share.
 type Cut struct {
 	Profit     float64 `json:"profit"`
 	Engagement float64 `json:"engagement"`
+	// ProfitTies and EngagementTies count the clients a tie at the cut
+	// put below it; the threshold is then the least float above their
+	// value.
+	ProfitTies     int `json:"profit_ties,omitempty"`
+	EngagementTies int `json:"engagement_ties,omitempty"`
 }
 
 // Assignment is one client's segment with the reason for it: the two axis
@@ -32,7 +47,10 @@ type Assignment struct {
 	Profit     float64 `json:"profit"`
 	Engagement float64 `json:"engagement"`
 	Cut        Cut     `json:"cut"`
-	Reason     string  `json:"reason"`
+	// Tie is true when a value tied at a top share's cut decided the
+	// client's side of it (see [Top]).
+	Tie    bool   `json:"tie,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // Cut resolves the grid's thresholds against a book. Quantile thresholds
@@ -46,12 +64,15 @@ func (g Grid) Cut(book []Client) (Cut, error) {
 			engagement = append(engagement, c.Engagement)
 		}
 	}
-	p, err := g.Profit.resolve(profits)
+	p, pt, err := g.Profit.resolve(profits)
 	if err != nil {
 		return Cut{}, err
 	}
-	e, err := g.Engagement.resolve(engagement)
-	return Cut{Profit: p, Engagement: e}, err
+	e, et, err := g.Engagement.resolve(engagement)
+	if err != nil {
+		return Cut{}, err
+	}
+	return Cut{Profit: p, Engagement: e, ProfitTies: pt, EngagementTies: et}, nil
 }
 
 // Assign puts one client in its segment.
@@ -59,9 +80,12 @@ func (c Cut) Assign(cl Client) (Assignment, error) {
 	if err := cl.check(); err != nil {
 		return Assignment{ClientID: cl.ID}, err
 	}
-	profitable, engaged := cl.Profit() >= c.Profit, cl.Engagement >= c.Engagement
-	return Assignment{ClientID: cl.ID, Segment: quadrant(profitable, engaged), Profit: cl.Profit(), Engagement: cl.Engagement, Cut: c,
-		Reason: c.reason(cl, profitable, engaged)}, nil
+	profit := cl.Profit()
+	profitable, engaged := profit >= c.Profit, cl.Engagement >= c.Engagement && cl.Engagement > 0
+	profitTie := c.ProfitTies > 0 && profit == math.Nextafter(c.Profit, math.Inf(-1))
+	engagementTie := c.EngagementTies > 0 && cl.Engagement > 0 && cl.Engagement == math.Nextafter(c.Engagement, math.Inf(-1))
+	return Assignment{ClientID: cl.ID, Segment: quadrant(profitable, engaged), Profit: profit, Engagement: cl.Engagement, Cut: c,
+		Tie: profitTie || engagementTie, Reason: c.reason(cl, profitable, engaged, profitTie, engagementTie)}, nil
 }
 
 func quadrant(profitable, engaged bool) Segment {
@@ -77,18 +101,31 @@ func quadrant(profitable, engaged bool) Segment {
 }
 
 // reason writes "profit 7000 ≥ 0, engagement 0.8 ≥ 0.5" with one
-// allocation: it is built for every client of a book.
-func (c Cut) reason(cl Client, profitable, engaged bool) string {
+// allocation: it is built for every client of a book. A value tied at a
+// top share's cut reads "profit 500 tied at the cut: below it"; no
+// engagement reads "engagement 0: none".
+func (c Cut) reason(cl Client, profitable, engaged, profitTie, engagementTie bool) string {
 	b := make([]byte, 0, 64)
 	b = append(b, "profit "...)
-	b = strconv.AppendFloat(b, cl.Profit(), 'g', -1, 64)
-	b = append(b, cmpWord(profitable)...)
-	b = strconv.AppendFloat(b, c.Profit, 'g', -1, 64)
+	b = appendSide(b, cl.Profit(), c.Profit, profitable, profitTie)
 	b = append(b, ", engagement "...)
-	b = strconv.AppendFloat(b, cl.Engagement, 'g', -1, 64)
-	b = append(b, cmpWord(engaged)...)
-	b = strconv.AppendFloat(b, c.Engagement, 'g', -1, 64)
+	if cl.Engagement <= 0 {
+		b = strconv.AppendFloat(b, cl.Engagement, 'g', -1, 64)
+		return string(append(b, ": none"...))
+	}
+	b = appendSide(b, cl.Engagement, c.Engagement, engaged, engagementTie)
 	return string(b)
+}
+
+// appendSide writes one axis: "7000 ≥ 0", or for a tie at the cut "500
+// tied at the cut: below it".
+func appendSide(b []byte, v, cut float64, above, tied bool) []byte {
+	b = strconv.AppendFloat(b, v, 'g', -1, 64)
+	if tied {
+		return append(b, " tied at the cut: below it"...)
+	}
+	b = append(b, cmpWord(above)...)
+	return strconv.AppendFloat(b, cut, 'g', -1, 64)
 }
 
 func cmpWord(above bool) string {

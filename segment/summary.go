@@ -10,6 +10,9 @@ import (
 type Summary struct {
 	Segments []SegmentSummary `json:"segments"`
 	Profit   float64          `json:"profit"`
+	// Ties is how many clients a tie at a top share's cut decided (see
+	// [Top]), over all segments.
+	Ties int `json:"ties"`
 }
 
 // SegmentSummary is one segment's line of a [Summary].
@@ -22,6 +25,9 @@ type SegmentSummary struct {
 	// ProfitShare is the segment's profit over the book's; 0 when the
 	// book's profit is 0.
 	ProfitShare float64 `json:"profit_share"`
+	// Ties is how many of the segment's clients a tie at a top share's
+	// cut decided ([Assignment.Tie]).
+	Ties int `json:"ties"`
 }
 
 // Summarize totals a book's assignments. clients gives revenue and cost by
@@ -41,6 +47,10 @@ func Summarize(assignments []Assignment, clients []Client) Summary {
 		}
 		c := byID[a.ClientID]
 		l.Clients++
+		if a.Tie {
+			l.Ties++
+			total.Ties++
+		}
 		l.Revenue += c.Revenue
 		l.CostToServe += c.CostToServe
 		l.Profit += c.Profit()

@@ -3,6 +3,7 @@ package segment
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -11,40 +12,87 @@ import (
 // zero Threshold is At(0).
 type Threshold struct {
 	value float64
-	top   float64 // share of clients on top; 0 means a fixed value
+	// share is Top's share in billionths, when isTop.
+	share int64
+	isTop bool
+	// raw is the share as given, for errors and String.
+	raw float64
 }
 
 // At is a fixed threshold: clients with a value >= v are on top.
 func At(v float64) Threshold { return Threshold{value: v} }
 
-// Top is a threshold that puts the given share of the book (0 < share <= 1)
-// on top, by nearest rank: with n clients sorted from the highest value,
-// the threshold is the value of client ceil(share·n). Clients tied with it
-// are on top too, so ties may put a little more than the share there.
-func Top(share float64) Threshold { return Threshold{top: share} }
+// shareScale is the precision of a top share: billionths.
+const shareScale = 1_000_000_000
 
-// resolve computes the threshold's value over the book's values.
-func (t Threshold) resolve(values []float64) (float64, error) {
-	if t.top == 0 {
-		return t.value, nil
+// Top is a threshold that puts a share of the book (0 < share ≤ 1) on
+// top, by exact nearest rank: with n clients the top k = ⌈share·n⌉ of
+// them, computed in integer arithmetic with the share taken to nine
+// decimal places, so Top(0.55) of 100 clients is 55 (floating point makes
+// it 56). A share outside (0, 1], or below one billionth, is an error
+// when the threshold is resolved.
+//
+// Ties: a threshold cannot separate equal values. When the k-th and the
+// (k+1)-th highest values are equal, every client with that value goes
+// below the threshold, so the top never holds more than k clients: a book
+// where most clients share one value (zero engagement, say) never puts
+// them all on top. Such clients are "decided by a tie" (see
+// [Cut.ProfitTies], [Assignment.Tie] and [SegmentSummary.Ties]).
+func Top(share float64) Threshold {
+	t := Threshold{isTop: true, raw: share}
+	if share > 0 && share <= 1 {
+		t.share = int64(math.Round(share * shareScale))
 	}
-	if !(t.top > 0 && t.top <= 1) {
-		return 0, fmt.Errorf("segment: top share %v outside (0, 1]", t.top)
+	return t
+}
+
+// resolve computes the threshold's value over the book's values, and how
+// many clients a tie at the cut put below it.
+func (t Threshold) resolve(values []float64) (float64, int, error) {
+	if !t.isTop {
+		return t.value, 0, nil
 	}
-	if len(values) == 0 {
-		return math.Inf(1), nil
+	if t.share <= 0 || t.share > shareScale {
+		return 0, 0, fmt.Errorf("segment: top share %v outside (0, 1] (or below one billionth)", t.raw)
+	}
+	n := len(values)
+	if n == 0 {
+		return math.Inf(1), 0, nil
 	}
 	sorted := slices.Clone(values)
 	slices.Sort(sorted)
 	slices.Reverse(sorted)
-	rank := int(math.Ceil(t.top * float64(len(sorted))))
-	return sorted[max(rank, 1)-1], nil
+	k := topCount(t.share, n)
+	if k == n || sorted[k-1] != sorted[k] {
+		return sorted[k-1], 0, nil
+	}
+	// The k-th value continues below the cut: all clients with it go
+	// below, and the threshold is the least value above it.
+	tied := sorted[k-1]
+	ties := 0
+	for _, v := range sorted {
+		if v == tied {
+			ties++
+		}
+	}
+	return math.Nextafter(tied, math.Inf(1)), ties, nil
+}
+
+// topCount is ⌈share·n/shareScale⌉ in exact integer arithmetic (a
+// 128-bit product: share ≤ shareScale keeps the quotient in 64 bits).
+func topCount(share int64, n int) int {
+	hi, lo := bits.Mul64(uint64(share), uint64(n))
+	q, r := bits.Div64(hi, lo, shareScale)
+	if r > 0 {
+		q++
+	}
+	return int(q)
 }
 
 // String describes the threshold: "≥ 1000" or "top 40%".
 func (t Threshold) String() string {
-	if t.top == 0 {
+	if !t.isTop {
 		return fmt.Sprintf("≥ %g", t.value)
 	}
-	return fmt.Sprintf("top %g%%", t.top*100)
+	return fmt.Sprintf("top %g%%", t.raw*100)
 }

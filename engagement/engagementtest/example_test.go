@@ -14,8 +14,10 @@ import (
 // and asserts the classifier is total and deterministic, and that the
 // analysis accounts for everything, merges and streams as documented.
 func TestMyClassifier(t *testing.T) {
-	c, err := engagement.Classifier{}.WithKind("webinar_attend", engagement.Escalate).
-		WithRule(`response.Value >= 9 && stimulus.Kind == "video" ? "escalate" : ""`)
+	c, err := engagement.Classifier{}.WithKind("webinar_attend", engagement.Escalate)
+	if err == nil {
+		c, err = c.WithRule(`response.Value >= 9 && stimulus.Kind == "video" ? "escalate" : ""`)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,12 +21,15 @@ type BookView struct {
 }
 
 // View reads a book's derivations with the default rules (changes at any
-// significance, from one response per window).
+// significance, every group tested from one response per window).
 func View(b *engagement.Book) BookView {
-	v := BookView{Report: b.Report, Scores: b.Scores(), Patterns: b.Patterns(engagement.PatternRule{}),
-		Superfans: b.Superfans(engagement.SuperfanRule{}), AtRisk: b.AtRisk(engagement.AtRiskRule{}),
-		Stages: b.Lifecycle(engagement.LifecycleRule{}), CrossSells: b.CrossSells(func(string, string) bool { return false }),
-		Changes: b.Changes(1, 1)}
+	// The zero rules are valid: the errors are nil.
+	v := BookView{Report: b.Report, Scores: b.Scores(), CrossSells: b.CrossSells(func(string, string) bool { return false })}
+	v.Patterns, _ = b.Patterns(engagement.PatternRule{})
+	v.Superfans, _ = b.Superfans(engagement.SuperfanRule{})
+	v.AtRisk, _ = b.AtRisk(engagement.AtRiskRule{})
+	v.Stages, _ = b.Lifecycle(engagement.LifecycleRule{})
+	v.Changes, _ = b.ChangeTests(engagement.ChangeOptions{MinN: 1})
 	v.Gaps, v.MeanGap = b.ExpectationGap()
 	return v
 }

@@ -72,18 +72,29 @@ func generate(seed uint64, n int, now time.Time) (*engagement.Journey, []engagem
 func report(w io.Writer, j *engagement.Journey, responses []engagement.Response, now time.Time) error {
 	ctx := context.Background()
 	fmt.Fprintln(w, "Pre-sale funnel, last 12 months")
-	funnel := engagement.Funnel(ctx, j, slices.Values(responses), steps)
+	// A prospect converts from a step to the next within 90 days.
+	fr, err := engagement.Funnel(ctx, j, slices.Values(responses), steps, 90*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	funnel := fr.Steps
 	for _, s := range funnel {
 		fmt.Fprintf(w, "  %-14s %4d prospects  %5.1f%% of the step before  median %s\n", s.Setting, s.Reached, 100*s.Conversion, days(s.MedianTime))
 	}
 	book := engagement.Analyze(ctx, j, slices.Values(responses), engagement.Options{AsOf: now})
 	fmt.Fprintf(w, "\n%d responses analysed, %d rejected\n", book.Report.Used, book.Report.In-book.Report.Used)
-	fans := book.Superfans(engagement.SuperfanRule{Window: 12, Min: 3})
+	fans, err := book.Superfans(engagement.SuperfanRule{Window: 12, Min: 3})
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "Superfans (escalated in 3 of the last 12 months): %d\n", len(fans))
 	for _, f := range fans[:min(3, len(fans))] {
 		fmt.Fprintf(w, "  %s, score %.1f\n", f.Client, f.Score)
 	}
-	e := engagement.Compare(ctx, j, slices.Values(responses), "esg-launch", "a", 200, engagement.Classifier{})
+	e, err := engagement.Compare(ctx, j, slices.Values(responses), "esg-launch", "a", 200, engagement.Classifier{})
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(w, "\nA/B test of the ESG launch posts (escalation = a click through to the website)")
 	for _, v := range e.Variants {
 		fmt.Fprintf(w, "  variant %s: %5.1f%% of %d prospects [%4.1f%%, %4.1f%%]", v.Name, 100*v.Rate, v.Exposed, 100*v.Low, 100*v.High)
@@ -96,14 +107,19 @@ func report(w io.Writer, j *engagement.Journey, responses []engagement.Response,
 		fmt.Fprintln(w)
 	}
 	if len(e.Variants) == 2 {
-		fmt.Fprintf(w, "  to detect this difference reliably: %d prospects per variant\n", engagement.SampleSize(e.Variants[0].Rate, e.Variants[1].Rate))
+		if n, err := engagement.SampleSize(e.Variants[0].Rate, e.Variants[1].Rate, 0.05, 0.8); err == nil {
+			fmt.Fprintf(w, "  to detect this difference reliably: %d prospects per variant\n", n)
+		}
 	}
 	rate := 0.0
 	if funnel[0].Reached > 0 {
 		rate = float64(funnel[len(funnel)-1].Reached) / float64(funnel[0].Reached)
 	}
 	peers := []float64{0.004, 0.006, 0.008, 0.01, 0.012, 0.015, 0.02, 0.025, 0.03, 0.05}
-	rank := engagement.Benchmark("shortlist rate", rate, peers)
+	rank, err := engagement.Benchmark("shortlist rate", rate, peers)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "\nShortlist rate %.1f%%: percentile %.0f among %d peers (quartile %d)\n", 100*rate, rank.Percentile, rank.Peers, rank.Quartile)
 	return nil
 }

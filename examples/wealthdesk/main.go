@@ -156,7 +156,7 @@ func run(f *firm, now time.Time) (*result, error) {
 	book := engagement.AnalyzeParallel(ctx, x, f.ids, parts, engagement.Options{AsOf: now})
 	res.lap("engagement: generate and score responses", &clock)
 	res.Engagement = book.Report
-	res.AtRisk = book.AtRisk(engagement.AtRiskRule{})
+	res.AtRisk, _ = book.AtRisk(engagement.AtRiskRule{}) // the zero rule is valid
 	res.lap("engagement: clients at risk", &clock)
 	// The book numbers clients as f.ids does: join by number, not by id.
 	engaged := make([]float64, n)
@@ -259,10 +259,12 @@ func run(f *firm, now time.Time) (*result, error) {
 	go func() {
 		defer close(reported)
 		res.Summary = segment.Summarize(seg.Assignments, money)
-		res.Superfans = book.Superfans(engagement.SuperfanRule{})
-		res.Changes = book.Changes(0.01, 50)
+		res.Superfans, _ = book.Superfans(engagement.SuperfanRule{}) // the zero rule is valid
+		// The options are constants, valid: Changes cannot fail here.
+		res.Changes, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 50})
 		// The A/B test of the spring campaign ran on a cohort of the book.
-		res.Experiment = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
+		// The control "a" is in the generated data; without it the report shows no experiment.
+		res.Experiment, _ = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
 	}()
 	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).PlanLookup(res.Alerts.Alerts, lookup)
 	res.lap("canvas: plan", &clock)
@@ -360,9 +362,9 @@ func report(w io.Writer, r *result) {
 		if c.Falling {
 			dir = "LOSING POPULARITY"
 		}
-		p := fmt.Sprintf("p = %.2g", c.P)
-		if c.P < 1e-6 {
-			p = "p < 1e-6"
+		p := fmt.Sprintf("p = %.2g, adjusted %.2g", c.P, c.PAdjusted)
+		if c.PAdjusted < 1e-6 {
+			p = "adjusted p < 1e-6"
 		}
 		fmt.Fprintf(w, "  %s %q: escalation %.1f%% → %.1f%% (%s) %s\n", c.Dimension, c.Value, 100*c.BaselineRate, 100*c.RecentRate, p, dir)
 	}

@@ -40,7 +40,7 @@ func TwoProportion(x1, n1, x2, n2 int) (z, p, h float64) {
 		return 0, 1, h
 	}
 	z = (p2 - p1) / se
-	return z, 2 * (1 - NormalCDF(math.Abs(z))), h
+	return z, NormalTwoSided(z), h
 }
 
 // ProbBBeatsA is the posterior probability that B's rate exceeds A's, with
@@ -69,29 +69,25 @@ func logBeta(a, b float64) float64 {
 
 // SampleSize is the clients per group a two-proportion test needs to detect
 // a change from rate p1 to p2 at two-sided significance alpha with the given
-// power (normal approximation).
+// power (normal approximation); 0 for invalid input (see SampleSizeFloat).
 func SampleSize(p1, p2, alpha, power float64) int {
-	if p1 == p2 || alpha <= 0 || alpha >= 1 || power <= 0 || power >= 1 {
+	n := SampleSizeFloat(p1, p2, alpha, power)
+	if !(n > 0 && n < math.MaxInt32) {
 		return 0
 	}
-	za, zb := quantile(1-alpha/2), quantile(power)
-	pbar := (p1 + p2) / 2
-	num := za*math.Sqrt(2*pbar*(1-pbar)) + zb*math.Sqrt(p1*(1-p1)+p2*(1-p2))
-	return int(math.Ceil(num * num / ((p1 - p2) * (p1 - p2))))
+	return int(math.Ceil(n))
 }
 
-// quantile inverts NormalCDF by bisection.
-func quantile(p float64) float64 {
-	lo, hi := -10.0, 10.0
-	for range 100 {
-		mid := (lo + hi) / 2
-		if NormalCDF(mid) < p {
-			lo = mid
-		} else {
-			hi = mid
-		}
+// SampleSizeFloat is SampleSize before rounding up; NaN when p1 = p2, a
+// rate is outside [0, 1], or alpha or power is outside (0, 1).
+func SampleSizeFloat(p1, p2, alpha, power float64) float64 {
+	if p1 == p2 || !(p1 >= 0 && p1 <= 1 && p2 >= 0 && p2 <= 1) || !(alpha > 0 && alpha < 1) || !(power > 0 && power < 1) {
+		return math.NaN()
 	}
-	return (lo + hi) / 2
+	za, zb := NormalQuantile(1-alpha/2), NormalQuantile(power)
+	pbar := (p1 + p2) / 2
+	num := za*math.Sqrt(2*pbar*(1-pbar)) + zb*math.Sqrt(p1*(1-p1)+p2*(1-p2))
+	return num * num / ((p1 - p2) * (p1 - p2))
 }
 
 // Median of xs (the mean of the two middle values for an even count); NaN
