@@ -6,7 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unsafe"
+
+	"github.com/engagekit/engagekit/internal/mem"
 )
 
 // DecodeError is a field of a consolidated record that does not fit the
@@ -72,7 +73,7 @@ func (d *Decoder[T]) Decode(c Consolidated, dst *T) error {
 	if dst == nil {
 		return &DecodeError{Field: "", Msg: "nil destination"}
 	}
-	if decodeFast(c, unsafe.Pointer(dst), d.paths) {
+	if decodeFast(c, mem.Of(dst), d.paths) {
 		return nil
 	}
 	return decode(c, reflect.ValueOf(dst).Elem(), d.index)

@@ -3,7 +3,8 @@ package advisory
 import (
 	"reflect"
 	"time"
-	"unsafe"
+
+	"github.com/engagekit/engagekit/internal/mem"
 )
 
 // A Decoder also knows, for every dotted path its type's tags and
@@ -113,36 +114,35 @@ func (p *leafPath) fits(v any) bool {
 }
 
 // store writes v, which fits, into the field under root.
-func (p *leafPath) store(root unsafe.Pointer, v any) {
+func (p *leafPath) store(root mem.Ptr, v any) {
 	at := root
 	for _, s := range p.steps {
-		at = unsafe.Add(at, s.off)
+		at = at.Add(s.off)
 		if s.elem != nil {
-			ptr := (*unsafe.Pointer)(at)
-			if *ptr == nil {
-				*ptr = reflect.New(s.elem).UnsafePointer()
+			if mem.LoadPtr(at, 0).IsNil() {
+				mem.StorePtr(at, 0, mem.FromValue(reflect.New(s.elem)))
 			}
-			at = *ptr
+			at = mem.LoadPtr(at, 0)
 		}
 	}
-	at = unsafe.Add(at, p.off)
+	at = at.Add(p.off)
 	switch v := v.(type) {
 	case bool:
-		*(*bool)(at) = v
+		mem.Store(at, 0, v)
 	case int:
-		*(*int)(at) = v
+		mem.Store(at, 0, v)
 	case float64:
-		*(*float64)(at) = v
+		mem.Store(at, 0, v)
 	case string:
-		*(*string)(at) = v
+		mem.Store(at, 0, v)
 	case time.Time:
-		*(*time.Time)(at) = v
+		mem.Store(at, 0, v)
 	}
 }
 
 // decodeFast writes c into root when every field has a path, fits it, and
 // no two fields reach the same one; it reports whether it did.
-func decodeFast(c Consolidated, root unsafe.Pointer, paths map[string]*leafPath) bool {
+func decodeFast(c Consolidated, root mem.Ptr, paths map[string]*leafPath) bool {
 	if paths == nil {
 		return false
 	}

@@ -3,7 +3,8 @@ package advisory
 import (
 	"testing"
 	"time"
-	"unsafe"
+
+	"github.com/engagekit/engagekit/internal/mem"
 )
 
 // The fast path takes a record whose values already fit their fields and
@@ -27,7 +28,7 @@ func TestDecodeFastTakesOnlyWhatFits(t *testing.T) {
 		{"two names of one field", map[string]any{"client.birthDate": at, "client.birthdate": at}, false},
 	} {
 		var f File
-		if got := decodeFast(Consolidated{Fields: tc.fields}, unsafe.Pointer(&f), paths); got != tc.fast {
+		if got := decodeFast(Consolidated{Fields: tc.fields}, mem.Of(&f), paths); got != tc.fast {
 			t.Errorf("%s: fast path %v, want %v", tc.name, got, tc.fast)
 		}
 		if tc.name == "fitting values" && (f.Client.Name != "Ada" || f.Mortgage == nil || f.Mortgage.Rate != 0.03 || f.Engagement == nil || !f.Engagement.AtRisk) {

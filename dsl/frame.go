@@ -3,8 +3,8 @@ package dsl
 import (
 	"reflect"
 	"time"
-	"unsafe"
 
+	"github.com/engagekit/engagekit/internal/mem"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -100,8 +100,8 @@ type runner[Env any] struct {
 	gov    governor
 	layout frameLayout
 	nested frame[Env]
-	mem    unsafe.Pointer // flat frames: the frame's memory
-	boxed  any            // the frame as expr receives it
+	mem    mem.Ptr // flat frames: the frame's memory
+	boxed  any     // the frame as expr receives it
 	now    time.Time
 	hasNow bool
 	nc     nctx       // what native closures read, over mem
@@ -120,8 +120,8 @@ func newRunner[Env any](layout frameLayout, limits Limits) *runner[Env] {
 	r := &runner[Env]{vm: vm.VM{MemoryBudget: uint(limits.MemoryBudget)}, layout: layout, gov: newGovernor(limits)}
 	if layout.flat {
 		p := reflect.New(layout.typ)
-		r.mem, r.boxed = p.UnsafePointer(), p.Interface()
-		*(**governor)(unsafe.Add(r.mem, layout.govOffset)) = &r.gov
+		r.mem, r.boxed = mem.FromValue(p), p.Interface()
+		mem.Store(r.mem, layout.govOffset, &r.gov)
 	} else {
 		r.nested.G = &r.gov
 		r.boxed = &r.nested
@@ -138,7 +138,7 @@ func (r *runner[Env]) bind(env Env, now time.Time) any {
 	if r.layout.flat {
 		// The frame's prefix has env's exact layout (checked when the
 		// frame type was built), so this typed copy is a plain copy.
-		*(*Env)(r.mem) = env
+		mem.Store(r.mem, 0, env)
 	} else {
 		r.nested.E = env
 	}
@@ -147,7 +147,7 @@ func (r *runner[Env]) bind(env Env, now time.Time) any {
 
 func (r *runner[Env]) setNow(now time.Time) {
 	if r.layout.flat {
-		*(*any)(unsafe.Add(r.mem, r.layout.nowOffset)) = now
+		mem.Store[any](r.mem, r.layout.nowOffset, now)
 	} else {
 		r.nested.N = now
 	}
@@ -159,7 +159,7 @@ func (r *runner[Env]) release() {
 	r.gov.ctx, r.gov.done = nil, nil
 	var zero Env
 	if r.layout.flat {
-		*(*Env)(r.mem) = zero
+		mem.Store(r.mem, 0, zero)
 	} else {
 		r.nested.E = zero
 	}

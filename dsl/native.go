@@ -4,8 +4,8 @@ import (
 	"math"
 	"reflect"
 	"time"
-	"unsafe"
 
+	"github.com/engagekit/engagekit/internal/mem"
 	"github.com/expr-lang/expr/ast"
 )
 
@@ -35,7 +35,7 @@ import (
 // nctx is what the closures read: the host's environment and the
 // evaluation time.
 type nctx struct {
-	env  unsafe.Pointer
+	env  mem.Ptr
 	now  time.Time
 	memo []memoSlot // see native_memo.go
 }
@@ -68,13 +68,13 @@ type nnode struct {
 	typ    reflect.Type
 	rooted bool
 	off    uintptr
-	addr   func(*nctx) (unsafe.Pointer, bool)
+	addr   func(*nctx) (mem.Ptr, bool)
 	b      func(*nctx) (bool, bool)
 	i      func(*nctx) (int, bool)
 	f      func(*nctx) (float64, bool)
 	s      func(*nctx) (string, bool)
 	t      func(*nctx) (time.Time, bool)
-	p      func(*nctx) (unsafe.Pointer, bool)
+	p      func(*nctx) (mem.Ptr, bool)
 }
 
 var (
@@ -208,27 +208,27 @@ func (nc *nativeCompiler) member(m *ast.MemberNode) *nnode {
 		return place(f.Type, true, base.off+off, nil)
 	case base.kind == nStruct:
 		addr := base.addr
-		return place(f.Type, false, 0, func(c *nctx) (unsafe.Pointer, bool) {
+		return place(f.Type, false, 0, func(c *nctx) (mem.Ptr, bool) {
 			a, ok := addr(c)
 			if !ok {
-				return nil, false
+				return mem.Ptr{}, false
 			}
-			return unsafe.Add(a, off), true
+			return a.Add(off), true
 		})
 	}
 	ptr := base.p
-	return place(f.Type, false, 0, func(c *nctx) (unsafe.Pointer, bool) {
+	return place(f.Type, false, 0, func(c *nctx) (mem.Ptr, bool) {
 		p, ok := ptr(c)
-		if !ok || p == nil {
-			return nil, false // expr fails or yields nil here: let it say which
+		if !ok || p.IsNil() {
+			return mem.Ptr{}, false // expr fails or yields nil here: let it say which
 		}
-		return unsafe.Add(p, off), true
+		return p.Add(off), true
 	})
 }
 
 // place is a node for a value of type t in the environment: at a constant
 // offset when rooted, else at the address addr gives.
-func place(t reflect.Type, rooted bool, off uintptr, addr func(*nctx) (unsafe.Pointer, bool)) *nnode {
+func place(t reflect.Type, rooted bool, off uintptr, addr func(*nctx) (mem.Ptr, bool)) *nnode {
 	n := &nnode{typ: t, rooted: rooted, off: off, addr: addr}
 	switch {
 	case t == boolType:
@@ -242,7 +242,7 @@ func place(t reflect.Type, rooted bool, off uintptr, addr func(*nctx) (unsafe.Po
 	case t == timeType:
 		n.kind, n.t = nTime, load[time.Time](rooted, off, addr)
 	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct:
-		n.kind, n.p = nPtr, load[unsafe.Pointer](rooted, off, addr)
+		n.kind, n.p = nPtr, loadPtr(rooted, off, addr)
 	case t.Kind() == reflect.Struct && t != timeType:
 		n.kind = nStruct
 	default:
@@ -253,9 +253,9 @@ func place(t reflect.Type, rooted bool, off uintptr, addr func(*nctx) (unsafe.Po
 
 // load reads a T at a constant offset from the environment, or at an
 // address computed first.
-func load[T any](rooted bool, off uintptr, addr func(*nctx) (unsafe.Pointer, bool)) func(*nctx) (T, bool) {
+func load[T any](rooted bool, off uintptr, addr func(*nctx) (mem.Ptr, bool)) func(*nctx) (T, bool) {
 	if rooted {
-		return func(c *nctx) (T, bool) { return *(*T)(unsafe.Add(c.env, off)), true }
+		return func(c *nctx) (T, bool) { return mem.Load[T](c.env, off), true }
 	}
 	return func(c *nctx) (T, bool) {
 		a, ok := addr(c)
@@ -263,7 +263,21 @@ func load[T any](rooted bool, off uintptr, addr func(*nctx) (unsafe.Pointer, boo
 			var zero T
 			return zero, false
 		}
-		return *(*T)(a), true
+		return mem.Load[T](a, 0), true
+	}
+}
+
+// loadPtr is load for a pointer to a struct.
+func loadPtr(rooted bool, off uintptr, addr func(*nctx) (mem.Ptr, bool)) func(*nctx) (mem.Ptr, bool) {
+	if rooted {
+		return func(c *nctx) (mem.Ptr, bool) { return mem.LoadPtr(c.env, off), true }
+	}
+	return func(c *nctx) (mem.Ptr, bool) {
+		a, ok := addr(c)
+		if !ok {
+			return mem.Ptr{}, false
+		}
+		return mem.LoadPtr(a, 0), true
 	}
 }
 
@@ -407,10 +421,10 @@ func equality(l, r *nnode) func(*nctx) (bool, bool) {
 	return nil
 }
 
-func nilPtr(p func(*nctx) (unsafe.Pointer, bool)) func(*nctx) (bool, bool) {
+func nilPtr(p func(*nctx) (mem.Ptr, bool)) func(*nctx) (bool, bool) {
 	return func(c *nctx) (bool, bool) {
 		v, ok := p(c)
-		return v == nil, ok
+		return v.IsNil(), ok
 	}
 }
 

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
+	"github.com/engagekit/engagekit/internal/mem"
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 )
@@ -170,7 +170,7 @@ func TestPropertyNativeAgreesWithExpr(t *testing.T) {
 			if r.when == nil || r.when.cond == nil {
 				continue
 			}
-			nc := nctx{env: unsafe.Pointer(&env), now: nativeNow, memo: make([]memoSlot, native.memoSlots)}
+			nc := nctx{env: mem.Of(&env), now: nativeNow, memo: make([]memoSlot, native.memoSlots)}
 			v, ok := r.when.cond(&nc)
 			if !ok {
 				continue

@@ -2,6 +2,8 @@ package dsl
 
 import (
 	"reflect"
+
+	"github.com/engagekit/engagekit/internal/mem"
 )
 
 // The outputs and evidence of a decision that fires (urgency, sensitivity,
@@ -53,10 +55,10 @@ func boxed(n *nnode) nativeValue {
 			if !ok {
 				return nil, false
 			}
-			if p == nil {
+			if p.IsNil() {
 				return null, true
 			}
-			return reflect.NewAt(elem, p).Interface(), true
+			return mem.Interface(elem, p), true
 		}
 	}
 	return nil

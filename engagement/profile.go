@@ -3,7 +3,7 @@ package engagement
 import (
 	"math"
 	"math/bits"
-	"unsafe"
+	"reflect"
 )
 
 // profile is everything the library keeps per client while streaming: a
@@ -94,7 +94,7 @@ func periodsIn(mask uint64, from, n int) int {
 // ProfileBytes is the size of the state Analyze keeps per client, for
 // capacity planning: memory grows by this much per client, plus the
 // client's id.
-func ProfileBytes() int { return int(unsafe.Sizeof(profile{})) }
+func ProfileBytes() int { return int(reflect.TypeFor[profile]().Size()) }
 
 // numBuckets is the number of client clusters change detection counts in
 // (see [Book.ChangeTests]).

@@ -1,0 +1,48 @@
+// Package mem is the one place engagekit reads and writes memory by
+// address. The closures that decide rules (dsl/native.go) read the host's
+// fields at offsets computed once from the host's types; the rule runner
+// writes the host's value, the evaluation time and its governor into a
+// frame whose layout it built with reflect; the advisory decoder writes
+// consolidated values into the host's struct at precomputed offsets.
+// Every such access goes through this package, so the unsafe code is
+// small, in one file, and reviewed as one.
+//
+// The rule that makes it safe: an offset is only ever applied to the
+// address of a value of the type it was computed from, and a pointer read
+// is checked for nil by the caller before it is followed.
+package mem
+
+import (
+	"reflect"
+	"unsafe"
+)
+
+// Ptr is the address of a value whose type the caller knows.
+type Ptr struct{ p unsafe.Pointer }
+
+// Of returns the address of *v.
+func Of[T any](v *T) Ptr { return Ptr{unsafe.Pointer(v)} }
+
+// FromValue returns the address held by v, a pointer.
+func FromValue(v reflect.Value) Ptr { return Ptr{v.UnsafePointer()} }
+
+// IsNil reports whether p is the nil address.
+func (p Ptr) IsNil() bool { return p.p == nil }
+
+// Add returns the address off bytes past p.
+func (p Ptr) Add(off uintptr) Ptr { return Ptr{unsafe.Add(p.p, off)} }
+
+// Load reads the T at off bytes past p.
+func Load[T any](p Ptr, off uintptr) T { return *(*T)(unsafe.Add(p.p, off)) }
+
+// Store writes v as the T at off bytes past p.
+func Store[T any](p Ptr, off uintptr, v T) { *(*T)(unsafe.Add(p.p, off)) = v }
+
+// LoadPtr reads the pointer at off bytes past p.
+func LoadPtr(p Ptr, off uintptr) Ptr { return Ptr{*(*unsafe.Pointer)(unsafe.Add(p.p, off))} }
+
+// StorePtr writes the pointer v at off bytes past p.
+func StorePtr(p Ptr, off uintptr, v Ptr) { *(*unsafe.Pointer)(unsafe.Add(p.p, off)) = v.p }
+
+// Interface returns the pointer p as a value of type *elem, boxed.
+func Interface(elem reflect.Type, p Ptr) any { return reflect.NewAt(elem, p.p).Interface() }
