@@ -34,37 +34,91 @@
 //	yearsBetween(a, b)           whole years from a to b
 //	clamp(x, lo, hi)             x limited to [lo, hi]; NaN stays NaN
 //	ratio(a, b)                  a / b, and 0 when b is 0
-//	between(x, lo, hi)           lo <= x <= hi
+//	between(x, lo, hi)           lo <= x <= hi; a NaN fails with ErrNaN
 //	pct(x), pct(x, d)            "42.3%", with at most one (or d) decimals
 //
 // A number interpolated in a title or message that is zero is written "0",
 // never "-0".
 //
-// expr's own built-ins (len, all, any, filter, map, sum, round, upper, …)
-// are available too. A host adds typed functions with [WithFunc1],
-// [WithFunc2], [WithFunc3] or [WithFunction]; calls are type-checked at
-// compile time, and a panic or error inside one is an evaluation error.
+// expr's own built-ins (len, all, any, filter, map, sum, round, …) are
+// available too, with these differences: the built-ins that build strings
+// or lists (repeat, replace, join, split, splitAfter, upper, lower, and +
+// on strings) charge what they build to the evaluation's memory budget
+// before they build it; string(x) takes only a number, string, bool, time
+// or duration; and now, date, timezone, toJSON, fromJSON, toBase64 and
+// fromBase64 are not available (they read the clock or time-zone files, or
+// would write out fields the environment hides). A host adds typed
+// functions with [WithFunc1], [WithFunc2], [WithFunc3] or [WithFunction];
+// calls are type-checked at compile time, and a panic or error inside one
+// is an evaluation error.
 //
 // # Errors
 //
-// Every error is an *[Error]: the rule's id, line and column, a snippet
-// with a caret, a [Kind], and for an unknown name the nearest known one
-// ("did you mean client.age?"). Kinds match sentinels under errors.Is:
-// [ErrSyntax], [ErrType], [ErrUnknownName], [ErrEval], [ErrLimit]. A compile
-// reports all its problems at once with errors.Join.
+// Every error is an *[Error]: the rule's id, the statement ("when",
+// "urgency", "let days", "branch 2, condition", "row 3, urgency", …), line
+// and column in runes, a snippet with a caret, a [Kind], and for an
+// unknown name the nearest known one ("did you mean client.age?"). Kinds
+// match sentinels under errors.Is: [ErrSyntax], [ErrType],
+// [ErrUnknownName], [ErrEval], [ErrLimit], [ErrCancelled]. A compile
+// reports all its problems at once with errors.Join, one error per
+// mistake: a constant or let that fails is reported where it is declared,
+// not again at every use. Types are checked at compile time: a condition
+// that is not a bool, an urgency that is not a number, a constant or let
+// that would hide a field, a nil host function are compile errors.
 //
 // # Untrusted rules
 //
-// [Limits] bound the source size, the syntax tree and the memory one
-// evaluation may use. Data never makes a condition silently true:
+// [Limits] bound what a rule may cost, and each bound is checked where it
+// can be first:
 //
-//   - a field read through a nil pointer is an evaluation error (guard it:
-//     `mortgage != nil && mortgage.rate > 0.03`);
-//   - a missing map key reads as the map's zero value, as in Go (nil for
-//     map[string]any); test presence with `"k" in m`;
-//   - a condition that is true while a float field it reads is NaN fails
-//     with [ErrNaN], since NaN passes no comparison and `!(x > 0.5)` would
-//     otherwise pass it; a NaN number result fails too;
+//   - at compile time, the source size (MaxSourceBytes), the nesting depth
+//     (MaxDepth, measured on the tokens before the parser runs, so it
+//     also bounds the parser's recursion whatever the source size), and
+//     the size of the tree with the rule's lets expanded (MaxNodes,
+//     measured before any let is copied, so doubling lets are refused in
+//     linear time);
+//   - at run time, per rule: the steps of its loops (MaxSteps: every
+//     element a predicate such as all, any, map or filter visits is a
+//     step) and the memory it builds (MemoryBudget: arrays, maps, ranges
+//     and strings). A rule over a limit fails with [ErrLimit], naming the
+//     limit; the other rules go on.
+//
+// [RuleSet.EvalContext] and [Expr.EvalContext] take a context: when it
+// ends, the running rule stops within a few hundred steps and fails with
+// [ErrCancelled] (which also matches ctx.Err()), and the rules after it
+// are not evaluated.
+//
+// A rule reaches only what the host hands it: the environment's exported
+// fields (not those tagged `expr:"-"`), constants, and the host's
+// registered functions. It may call a method only if the method is on the
+// allow-list: the pure methods of time.Time and time.Duration (Before,
+// After, Equal, IsZero, Year, Month, Day, Sub, Add, AddDate, Hours, …) and
+// those the host names with [WithMethods]. Names starting with __ or $ are
+// reserved.
+//
+// # NaN and nil
+//
+// NaN and nil never decide, by one rule applied the same way by every way
+// a rule is evaluated (the closures, expr, Explain):
+//
+//   - A comparison (==, !=, <, <=, >, >=, in) that sees NaN as an operand
+//     fails the evaluation with [ErrNaN], wherever the NaN came from: a
+//     field, arithmetic on data (y / y, x - x with x = +Inf), a slice
+//     element, a map value, a host function. So !(x > 0.5) is not true
+//     for a NaN x, and a ternary does not pick a branch on it. Operators
+//     that short-circuit decide before they look: in `a > 1 || x > 0.5`
+//     with a = 2, x is not compared, and the condition is true.
+//   - A comparison that sees nil from an optional chain (a?.b when a is
+//     nil) fails with [ErrEval]; compare the chain with nil (`a?.b ==
+//     nil`) to test for absence, or give a default (`a?.b ?? 0`).
+//   - Reading a field through a nil pointer (a.b with a nil) fails with
+//     [ErrEval]; guard it: `mortgage != nil && mortgage.rate > 0.03`.
+//   - A number an expression yields (an urgency, a title's part, a table's
+//     input) must not be NaN: it fails with [ErrNaN]. between and pct fail
+//     on NaN; clamp and ratio pass it on, to be caught where it is used.
+//   - A missing map key reads as the map's zero value, as in Go (nil for
+//     map[string]any); test presence with `"k" in m`. A zero time.Time is
+//     missing data: a date built-in given one fails.
 //   - ±Inf are numbers and compare as such.
 //
 // # Explanations
@@ -97,15 +151,45 @@
 //
 // A rule set is built to decide a hundred rules over a client file in a few
 // microseconds. Most rules are guards, comparisons with constants and calls
-// of the built-ins; for those, the conditions, and the outputs and evidence
-// of a decision that fires, are also compiled to Go closures that read the
-// host's fields at their offsets, without a VM or boxing, and a leading
-// guard several rules share (`mortgage != nil && …`) is decided once, its
-// rules skipped when it is false. Whatever the closures cannot decide (a
-// nil pointer read, a zero time, an expression outside their subset, a
-// host function) goes to expr, where all the rest of the rules run as one
-// program in which fields and built-in calls several rules use are
-// computed once, behind nil guards. None of this can change a result,
-// only what it costs: the closures answer only where they agree with expr,
-// and property tests hold them to it.
+// of the built-ins; for those, conditions, outputs and evidence are also
+// compiled to Go closures that read the host's fields at their offsets,
+// without a VM or boxing, and a leading guard several rules share
+// (`mortgage != nil && …`) is decided once, its rules skipped when it is
+// false. Whatever the closures cannot decide (a nil pointer read, a zero
+// time, a NaN, an expression outside their subset, a host function) goes
+// to the expression's expr program, which gives the value or the error.
+// None of this can change a result, only what it costs: property and fuzz
+// tests hold the closures to expr, and Explain to Eval.
+//
+// # Design
+//
+// The package is a compiler in layers; each promise above is kept in one
+// layer, which every evaluator inherits.
+//
+//	front end (frontend.go)   once per expression: limits on the text →
+//	                          parse → expanded size → lets inlined
+//	                          (lets.go) → names resolved and rewritten for
+//	                          the frame (rewrite.go) → type check →
+//	                          instrumentation (instrument.go): the NaN and
+//	                          nil rule, steps and memory, the method
+//	                          allow-list → type check: one checked tree
+//	registry (builtins.go,    every built-in once: its types, its
+//	  registry.go,            behaviour on nil, zero and NaN, the governed
+//	  functions.go)           string built-ins and the internal wrappers
+//	plan (plan.go)            per rule set: each expression's backend, the
+//	                          shared guards (native_guard.go) and memoized
+//	                          date calls (native_memo.go), by explicit index
+//	backends                  the closures (native*.go) and expr's VM
+//	                          (compile.go), both from the checked tree
+//	evaluation                RuleSet.decide (ruleset_eval.go) runs the plan
+//	                          for Eval and Explain (ruleset_explain.go,
+//	                          explain.go) alike; the governor (governor.go)
+//	                          counts steps and memory and watches the context
+//	frames (frame.go)         the host's value, the time and the governor,
+//	                          laid out for both backends; every access by
+//	                          address is in package internal/mem
+//
+// The rule-file language (package rulefile) is parsed separately and
+// compiled statement by statement through the same front end
+// (ruleset_compile.go).
 package dsl

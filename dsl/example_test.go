@@ -1,7 +1,10 @@
 package dsl_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/engagekit/engagekit/dsl"
@@ -93,4 +96,70 @@ table pension_review hit first {
 	// Output:
 	// fixed_term_ending mortgage.term_end "Fixed-rate term ends in 10 days" urgency 0.9 sensitivity 0.3 evidence [{days 10}]
 	// pension_review pension.gap "" urgency 0.2 sensitivity 0.9 evidence []
+}
+
+// NaN never decides: a comparison that sees it fails the rule instead of
+// answering false (which !(…) would turn into true).
+func ExampleErrNaN() {
+	rule, _ := dsl.Compile[Env, bool](`!(client.pensionCoverage >= 0.6)`, dsl.WithID("coverage_gap"))
+	_, err := rule.Eval(Env{Client: Client{PensionCoverage: math.NaN()}}, time.Time{})
+	fmt.Println(errors.Is(err, dsl.ErrNaN))
+	fmt.Println(err)
+	// Output:
+	// true
+	// rule coverage_gap: 1:3: value is NaN, so the comparison cannot be decided: dsl: NaN
+	//  | !(client.pensionCoverage >= 0.6)
+	//  |   ^
+}
+
+// Limits bound what an untrusted rule may cost: a loop over too many
+// elements fails with ErrLimit, and a context that ends stops a rule that
+// is running.
+func ExampleLimits() {
+	type Book struct {
+		Values []float64 `expr:"values"`
+	}
+	rule, _ := dsl.Compile[Book, bool](`all(values, {all(values, {# >= 0})})`, dsl.WithLimits(dsl.Limits{MaxSteps: 10_000}))
+	_, err := rule.Eval(Book{Values: make([]float64, 1000)}, time.Time{})
+	fmt.Println(errors.Is(err, dsl.ErrLimit))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	unbounded, _ := dsl.Compile[Book, bool](`all(values, {all(values, {# >= 0})})`, dsl.WithLimits(dsl.Limits{MaxSteps: 1 << 40}))
+	_, err = unbounded.EvalContext(ctx, Book{Values: make([]float64, 1000)}, time.Time{})
+	fmt.Println(errors.Is(err, dsl.ErrCancelled), errors.Is(err, context.Canceled))
+	// Output:
+	// true
+	// true true
+}
+
+// Ledger is a host type with a method a rule may call once the host allows
+// it.
+type Ledger struct {
+	Entries []float64 `expr:"entries"`
+}
+
+// Balance sums the entries; it is pure, so the host allows it.
+func (l Ledger) Balance() float64 {
+	total := 0.0
+	for _, e := range l.Entries {
+		total += e
+	}
+	return total
+}
+
+// A rule may call only the methods the host allows.
+func ExampleWithMethods() {
+	type File struct {
+		Ledger Ledger `expr:"ledger"`
+	}
+	_, err := dsl.Compile[File, bool](`ledger.Balance() < 0`)
+	fmt.Println(err)
+	rule, _ := dsl.Compile[File, bool](`ledger.Balance() < 0`, dsl.WithMethods[Ledger]("Balance"))
+	fmt.Println(rule.Eval(File{Ledger: Ledger{Entries: []float64{10, -25}}}, time.Time{}))
+	// Output:
+	// 1:8: method Balance of dsl_test.Ledger is not allowed in rules
+	//  | ledger.Balance() < 0
+	//  |        ^
+	// true <nil>
 }

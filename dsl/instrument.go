@@ -101,11 +101,31 @@ func guardOperand(slot *ast.Node, other ast.Node) {
 		return
 	}
 	if _, chain := n.(*ast.ChainNode); chain {
-		*slot = internalCall(someFunc, n, n)
+		*slot = internalCall(someFunc, startOf(n), n)
 		return
 	}
 	if mayHoldFloat(n.Type()) {
-		*slot = internalCall(nanFunc, n, n)
+		*slot = internalCall(nanFunc, startOf(n), n)
+	}
+}
+
+// startOf is the node where the text of n starts, so an error about the
+// operand points at its first character (expr places a member access at
+// its dot and a binary operation at its operator).
+func startOf(n ast.Node) ast.Node {
+	for {
+		switch m := n.(type) {
+		case *ast.MemberNode:
+			n = m.Node
+		case *ast.ChainNode:
+			n = m.Node
+		case *ast.BinaryNode:
+			n = m.Left
+		case *ast.CallNode:
+			return m.Callee
+		default:
+			return n
+		}
 	}
 }
 
