@@ -52,7 +52,7 @@ func (p *program) planBackend(b interface {
 
 // planNative compiles p's closures with nc, if the closures cover p.
 func (p *program) planNative(nc *nativeCompiler) {
-	if nc == nil || p.native != nil || p.cond != nil {
+	if nc == nil || p.native != nil || p.cond != nil || p.num != nil {
 		return
 	}
 	n := nc.node(p.c.tree.Node)
@@ -62,6 +62,9 @@ func (p *program) planNative(nc *nativeCompiler) {
 	if p.kind == reflect.Bool && n.kind == nBool {
 		p.cond = n.b
 		return
+	}
+	if p.kind == reflect.Float64 && isNumber(n.kind) {
+		p.num = asFloat(n)
 	}
 	p.native = valueOf(n, p.kind)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 	"time"
 
 	"github.com/expr-lang/expr/vm"
@@ -25,6 +26,10 @@ type program struct {
 	// (cond for conditions, unboxed); see native.go.
 	native nativeValue
 	cond   nativeCond
+	// num is a number-valued expression as an unboxed closure (urgency
+	// and sensitivity are read as float64, and boxing them would cost an
+	// allocation each).
+	num func(*nctx) (float64, bool)
 	// explain holds the sub-expression programs, built on first use.
 	explain *explainCache
 }
@@ -86,6 +91,20 @@ func (s *session[Env]) run(p *program) (any, error) {
 	return checkValue(p, out)
 }
 
+// float evaluates a number-valued expression.
+func (s *session[Env]) float(p *program) (any, float64, error) {
+	if p.num != nil {
+		if v, ok := p.num(s.native()); ok {
+			if v != v {
+				return nil, 0, p.errorf(ErrNaN, "result is NaN")
+			}
+			return nil, v, nil
+		}
+	}
+	out, err := s.value(p)
+	return out, 0, err
+}
+
 // bool evaluates a condition.
 func (s *session[Env]) bool(p *program) (bool, error) {
 	if p.cond != nil {
@@ -145,6 +164,18 @@ func (p *program) evalError(err error) error {
 	out := p.cfg.errorAt(p.src, fe.From, kind, fe.Message, "")
 	out.Err = fe.Unwrap()
 	return out
+}
+
+// appendTemplateValue appends an interpolated value of a title or message
+// to b, as formatTemplateValue writes it.
+func appendTemplateValue(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case string:
+		return append(b, x...)
+	case int:
+		return strconv.AppendInt(b, int64(x), 10)
+	}
+	return append(b, formatTemplateValue(v)...)
 }
 
 // formatTemplateValue renders an interpolated value in a message: numbers

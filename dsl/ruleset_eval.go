@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 )
 
@@ -264,13 +263,15 @@ func unitOutput[Env any](s *session[Env], name string, p *program, clamp bool) (
 	if p == nil {
 		return 0, nil
 	}
-	out, err := s.value(p)
+	out, f, err := s.float(p)
 	if err != nil {
 		return 0, err
 	}
-	f, ok := toFloat(out)
-	if !ok {
-		return 0, p.errorf(nil, "%s is %T, want a number", name, out)
+	if out != nil {
+		var ok bool
+		if f, ok = toFloat(out); !ok {
+			return 0, p.errorf(nil, "%s is %T, want a number", name, out)
+		}
 	}
 	if f >= 0 && f <= 1 {
 		return f, nil
@@ -288,19 +289,21 @@ func render[Env any](s *session[Env], t *template) (string, error) {
 	if len(t.parts) == 1 && t.parts[0].p == nil {
 		return t.parts[0].text, nil
 	}
-	var b strings.Builder
+	// Most titles fit the buffer, which stays on the stack: the title
+	// string is then the one allocation.
+	b := make([]byte, 0, 128)
 	for _, part := range t.parts {
 		if part.p == nil {
-			b.WriteString(part.text)
+			b = append(b, part.text...)
 			continue
 		}
 		out, err := s.value(part.p)
 		if err != nil {
 			return "", err
 		}
-		b.WriteString(formatTemplateValue(out))
+		b = appendTemplateValue(b, out)
 	}
-	return b.String(), nil
+	return string(b), nil
 }
 
 // evidence reads the rule's lets and the fields its condition reads. A
