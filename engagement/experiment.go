@@ -47,7 +47,9 @@ type Experiment struct {
 //
 // Compare is the responded-only view of a campaign: its denominator is
 // the clients who responded, which the variant itself affects. It is not
-// advisory's Compare and not an experiment engine with exposures.
+// advisory's Compare; for experiments from exposures, with a
+// sample-ratio check, sequential and CUPED results, use an
+// [ExperimentPlan].
 func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], campaign, control string, minSample int, c Classifier) (Experiment, error) {
 	type key struct{ variant, client string }
 	exposed := map[key]bool{}
