@@ -315,3 +315,26 @@ func TestExperimentConfigRejected(t *testing.T) {
 		t.Errorf("defaults %+v", c)
 	}
 }
+
+// TestExperimentPlanConcurrent: one plan analysed from several goroutines
+// gives each the same report (run with -race).
+func TestExperimentPlanConcurrent(t *testing.T) {
+	xs, rs := expData(armData{"a", 300, 30}, armData{"b", 300, 45})
+	p := plan(t, engagement.ExperimentConfig{Control: "a", Arms: ab()})
+	want := analyze(t, p, xs, rs, nil)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			got, err := p.Analyze(context.Background(), engagement.ExperimentData{AsOf: want.AsOf, Exposures: slices.Values(xs), Responses: slices.Values(rs)})
+			if err == nil && fmt.Sprint(got) != fmt.Sprint(want) {
+				err = fmt.Errorf("concurrent report differs: %+v", got)
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
