@@ -209,3 +209,50 @@ func BenchmarkChanges10MEvents(b *testing.B) {
 	}
 	b.ReportMetric(10e6*float64(b.N)/b.Elapsed().Seconds(), "responses/s")
 }
+
+// BenchmarkExperiment1M analyses an experiment of a million exposures
+// (three arms, 800k clients, some exposed twice and 1% to two variants),
+// 150k responses and a pre-period covariate for every client: the whole
+// report, CUPED and the daily sequential replay over 60 days included.
+func BenchmarkExperiment1M(b *testing.B) {
+	const clients, exposures = 800_000, 1_000_000
+	p, err := engagement.NewExperimentPlan(engagement.ExperimentConfig{Experiment: "e", Control: "a",
+		Arms:   []engagement.Arm{{Variant: "a", Weight: 1}, {Variant: "b", Weight: 1}, {Variant: "c", Weight: 1}},
+		Window: 7 * 24 * time.Hour, Kinds: []string{"book"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]string, clients)
+	pre := make(map[string]float64, clients)
+	for i := range ids {
+		ids[i] = fmt.Sprint("client-", i)
+		pre[ids[i]] = float64(i % 11)
+	}
+	start := asOf.AddDate(0, 0, -60)
+	r := rand.New(rand.NewPCG(3, 5))
+	xs := make([]engagement.Exposure, 0, exposures)
+	var rs []engagement.Response
+	for k := range exposures {
+		c := k
+		if k >= clients {
+			c = r.IntN(clients) // a repeat exposure
+		}
+		arm := c % 3
+		if k >= clients && r.IntN(20) == 0 {
+			arm = (arm + 1) % 3 // a leak into another variant
+		}
+		t := start.Add(time.Duration(c%(60*24*60)) * time.Minute)
+		xs = append(xs, engagement.Exposure{Client: ids[c], Experiment: "e", Variant: []string{"a", "b", "c"}[arm], Time: t})
+		if k < clients && r.IntN(100) < 15+arm {
+			rs = append(rs, engagement.Response{Client: ids[c], Stimulus: "s", Kind: "book", Time: t.Add(time.Duration(r.IntN(200)) * time.Hour)})
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := p.Analyze(context.Background(), engagement.ExperimentData{AsOf: asOf, Exposures: slices.Values(xs), Responses: slices.Values(rs), Pre: pre})
+		if err != nil || rep.Counts.Used != exposures {
+			b.Fatal(err, rep.Counts)
+		}
+	}
+	b.ReportMetric(exposures*float64(b.N)/b.Elapsed().Seconds(), "exposures/s")
+}

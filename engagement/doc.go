@@ -21,10 +21,45 @@
 // ([Book.Scores], [Merge]), patterns (one-off, intermittent, habit),
 // superfans, lifecycle stages, clients at risk, cross-sell signals, the
 // expectation gap from surveys ([Book.ExpectationGap]), and content groups
-// whose escalation rate changed with a two-proportion test
-// ([Book.Changes]). [Funnel] follows clients through ordered settings,
-// [Compare] measures A/B variants with Wilson intervals, a test and a
-// Bayesian probability, and [Benchmark] ranks a firm against its peers.
+// whose escalation rate changed between a baseline and a recent window
+// ([Book.Changes], every group with [Book.ChangeTests]). Changes tests
+// clients, not responses — a cluster-robust test over buckets of whole
+// clients against a Student t, since one client's many responses are not
+// independent trials — and adjusts the p-values across the groups of a
+// call ([ChangeOptions]: Benjamini–Hochberg by default, [Holm] on
+// request), each change carrying its raw and adjusted p. [Funnel] follows
+// clients through ordered settings and [Benchmark] ranks a firm against
+// its peers.
+//
+// # Experiments
+//
+// An experiment is analysed from exposures: the host's log of which
+// client was shown which variant, and when ([Exposure]). A client
+// converts when a response the plan accepts (by kind, or by a predicate)
+// follows their first exposure within the plan's window, so conversion
+// is converted ÷ exposed, a denominator the variant cannot move. Clients
+// exposed to several variants are left out of every arm and counted.
+//
+// [NewExperimentPlan] checks an [ExperimentConfig] once — arms and their
+// planned split, the control, the window, the levels — and rejects
+// anything invalid with an [*OptionError]; [ExperimentPlan.Analyze] then
+// reads the data as of a time, as often as it grows, and returns an
+// [ExperimentReport]: each arm's rate with its Wilson interval; a
+// sample-ratio-mismatch check against the planned split ([SRM]); and
+// each variant against the control ([Comparison]) by the pooled
+// two-proportion z-test with difference and relative-lift intervals, the
+// Bayesian probability of beating the control and the expected loss
+// (exact, no sampling), an always-valid sequential test that may be read
+// every day ([Sequential], an mSPRT), and CUPED, which uses each
+// client's pre-period engagement to narrow the interval ([Adjusted]).
+// With several variants the p-values are adjusted across them (Holm by
+// default). A control nobody was exposed to is an error
+// ([ErrNoControlData]). [SampleSize], [Power] and [MDE] plan an
+// experiment from the same formula.
+//
+// [Compare] is the older, responded-only view of a campaign's variants
+// (its denominator is the clients who responded, which the variant
+// itself affects); prefer an [ExperimentPlan].
 //
 // # Scale
 //

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"math"
 	"slices"
 
 	"github.com/engagekit/engagekit/internal/stats"
@@ -48,7 +47,9 @@ type Experiment struct {
 //
 // Compare is the responded-only view of a campaign: its denominator is
 // the clients who responded, which the variant itself affects. It is not
-// advisory's Compare and not an experiment engine with exposures.
+// advisory's Compare; for experiments from exposures, with a
+// sample-ratio check, sequential and CUPED results, use an
+// [ExperimentPlan].
 func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], campaign, control string, minSample int, c Classifier) (Experiment, error) {
 	type key struct{ variant, client string }
 	exposed := map[key]bool{}
@@ -93,31 +94,4 @@ func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], camp
 	}
 	slices.SortFunc(e.Variants, func(a, b Variant) int { return cmp.Compare(a.Name, b.Name) })
 	return e, nil
-}
-
-// SampleSize is how many clients each variant needs for a two-sided
-// two-proportion test at significance alpha to detect a change of
-// escalation rate from base to target with the given power (normal
-// approximation, Fleiss):
-//
-//	n = (z_{1−α/2}·√(2p̄(1−p̄)) + z_{power}·√(p₁(1−p₁)+p₂(1−p₂)))² / (p₁−p₂)²
-//
-// with p̄ = (p₁+p₂)/2. Rates outside [0, 1], equal rates, alpha or power
-// outside (0, 1), or a size beyond an int are an [*OptionError].
-func SampleSize(base, target, alpha, power float64) (int, error) {
-	switch {
-	case !(base >= 0 && base <= 1) || !(target >= 0 && target <= 1):
-		return 0, optErr("SampleSize rates", fmt.Sprint(base, " ", target), "outside [0, 1]")
-	case base == target:
-		return 0, optErr("SampleSize rates", fmt.Sprint(base, " ", target), "equal: no change to detect")
-	case !(alpha > 0 && alpha < 1):
-		return 0, optErr("SampleSize alpha", alpha, "outside (0, 1)")
-	case !(power > 0 && power < 1):
-		return 0, optErr("SampleSize power", power, "outside (0, 1)")
-	}
-	n := stats.SampleSizeFloat(base, target, alpha, power)
-	if !(n < math.MaxInt32) {
-		return 0, optErr("SampleSize rates", fmt.Sprint(base, " ", target), "the difference is too small to detect")
-	}
-	return int(math.Ceil(n)), nil
 }

@@ -39,7 +39,7 @@ func TestRunDeterministicAndAccounted(t *testing.T) {
 	}
 	var out strings.Builder
 	report(&out, a)
-	for _, want := range []string{"Segments", "superfans", "Advisory framework", "Follow-up plan"} {
+	for _, want := range []string{"Segments", "superfans", "Experiment \"meeting-invite\"", "always-valid (Holm)", "Advisory framework", "Follow-up plan"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -1,0 +1,142 @@
+package engagement
+
+import (
+	"math"
+	"slices"
+
+	"github.com/engagekit/engagekit/internal/stats"
+)
+
+// Sequential is a variant against the control by an always-valid test:
+// its p-value and interval may be read at every look (every day) and
+// the experiment stopped as soon as the p-value is below α, without
+// inflating the false-positive rate as repeated z-tests do.
+//
+// # Method
+//
+// The test is the mixture sequential probability ratio test (mSPRT) of
+// Johari, Koomen, Pekelis and Walsh, "Always Valid Inference" (Operations
+// Research 70(3), 2022), on the difference of conversion rates with a
+// normal mixing distribution N(0, τ²). At a look with n_A, n_B clients
+// and rates p_A, p_B, let p̄ be the pooled rate, V = p̄(1−p̄)(1/n_A+1/n_B)
+// the variance of the difference under "no difference", z = (p_B−p_A)/√V
+// and τ = Tau·√(p̄(1−p̄)) (the plan's Tau is a standardized effect). Then
+//
+//	Λ = √(V/(V+τ²)) · exp(z²τ² / (2(V+τ²)))
+//
+// is a martingale under "no difference", so P(Λ ever ≥ 1/α) ≤ α
+// (Ville's inequality), and P = min over the looks so far of 1/Λ is an
+// always-valid p-value. The confidence sequence inverts the same test
+// with the unpooled variance U = p_A(1−p_A)/n_A + p_B(1−p_B)/n_B and
+// r = τ²/U: at each look the differences within
+// (p_B−p_A) ± √U·√((1+1/r)(log(1+r) − 2·log α)), intersected over the
+// looks so far, as [Low, High] (with probability at most α the
+// intersection is empty and Low > High).
+//
+// The looks are at AsOf, AsOf − Interval, AsOf − 2·Interval, … back to
+// the first exposure, each counting the clients exposed and converted
+// before it; an analysis replays them, so reading at the same hour
+// every day gives p-values that never rise. Looks counts the looks at
+// which the experiment had new data and both arms had clients; a look
+// with nothing new changes nothing, so it is skipped.
+type Sequential struct {
+	P           float64 `json:"p"`
+	PAdjusted   float64 `json:"p_adjusted"`
+	Significant bool    `json:"significant"`
+	Low         float64 `json:"low"`
+	High        float64 `json:"high"`
+	Looks       int     `json:"looks"`
+}
+
+// armTimes is an arm's exposure and conversion times, sorted.
+type armTimes struct {
+	exposed, converted []int64
+	n, x               int // counted so far
+}
+
+// sequential replays the looks and fills each comparison's Sequential.
+func (p *ExperimentPlan) sequential(e *exposed, asOf int64, cs []Comparison) {
+	arms := make([]armTimes, len(p.cfg.Arms))
+	for _, c := range e.clients {
+		if c.arm < 0 {
+			continue
+		}
+		a := &arms[c.arm]
+		a.exposed = append(a.exposed, c.first)
+		if c.conv != noConversion {
+			a.converted = append(a.converted, c.conv)
+		}
+	}
+	for i := range arms {
+		slices.Sort(arms[i].exposed)
+		slices.Sort(arms[i].converted)
+	}
+	step := int64(p.cfg.Interval)
+	for {
+		next := nextEvent(arms)
+		if next == noConversion {
+			return
+		}
+		// The first look after next: the largest k with asOf − k·step > next.
+		look := asOf - (asOf-next-1)/step*step
+		for i := range arms {
+			arms[i].advance(look)
+		}
+		p.look(arms, cs)
+	}
+}
+
+// nextEvent is the earliest time not yet counted in any arm.
+func nextEvent(arms []armTimes) int64 {
+	next := int64(noConversion)
+	for _, a := range arms {
+		if a.n < len(a.exposed) {
+			next = min(next, a.exposed[a.n])
+		}
+		if a.x < len(a.converted) {
+			next = min(next, a.converted[a.x])
+		}
+	}
+	return next
+}
+
+// advance counts the times before look.
+func (a *armTimes) advance(look int64) {
+	for a.n < len(a.exposed) && a.exposed[a.n] < look {
+		a.n++
+	}
+	for a.x < len(a.converted) && a.converted[a.x] < look {
+		a.x++
+	}
+}
+
+// look updates each comparison with the counts at one look.
+func (p *ExperimentPlan) look(arms []armTimes, cs []Comparison) {
+	a, k := arms[p.control], 0
+	tau2, alpha := p.cfg.Tau*p.cfg.Tau, p.cfg.Alpha
+	for i, b := range arms {
+		if i == p.control {
+			continue
+		}
+		s := &cs[k].Sequential
+		k++
+		if a.n == 0 || b.n == 0 {
+			continue
+		}
+		s.Looks++
+		na, nb := float64(a.n), float64(b.n)
+		pa, pb := float64(a.x)/na, float64(b.x)/nb
+		pool := float64(a.x+b.x) / (na + nb)
+		v0 := pool * (1 - pool)
+		if v0 == 0 {
+			continue
+		}
+		c := 1/na + 1/nb
+		z := (pb - pa) / math.Sqrt(v0*c)
+		s.P = math.Min(s.P, math.Exp(-stats.MixtureLogLR(z, tau2/c)))
+		if u := pa*(1-pa)/na + pb*(1-pb)/nb; u > 0 {
+			half := math.Sqrt(u) * stats.MixtureHalfWidth(tau2*v0/u, alpha)
+			s.Low, s.High = math.Max(s.Low, pb-pa-half), math.Min(s.High, pb-pa+half)
+		}
+	}
+}
