@@ -27,10 +27,12 @@ import (
 //
 // The closures never produce an error of their own. Where expr would fail
 // (a field read through a nil pointer, a zero time given to a date
-// built-in, an integer division by zero) or where the value is anything out
-// of the ordinary, they answer "not decided", and the rule set asks expr,
-// which gives the value or the error it always gives. So the closures can
-// only ever agree with expr; the property tests check that they do.
+// built-in, an integer division by zero, a NaN reaching a comparison) they
+// answer "not decided", and the rule set asks expr, which gives the error.
+// They answer "not decided" only there: evidence relies on it, reporting
+// an undecided value as nil without asking expr (ruleset_eval.go). So the
+// closures can only ever agree with expr; the property tests check that
+// they do.
 
 // nctx is what the closures read: the host's environment and the
 // evaluation time.

@@ -316,14 +316,33 @@ func evidence[Env any](s *session[Env], rule *cRule) []Binding {
 	out := make([]Binding, 0, len(rule.lets)+len(rule.reads))
 	for _, group := range [][]cBinding{rule.lets, rule.reads} {
 		for _, b := range group {
-			val, err := s.value(b.p)
-			if err != nil {
-				val = nil
-			}
-			out = append(out, Binding{Name: b.name, Value: val})
+			out = append(out, Binding{Name: b.name, Value: evidenceValue(s, b.p)})
 		}
 	}
 	return out
+}
+
+// evidenceValue is an expression's value for evidence, nil when it cannot
+// be computed. The closures leave to expr only what expr fails on (a nil
+// pointer on the way, a zero time, a NaN, a zero divisor: native.go), so a
+// value they cannot decide is nil without asking expr, which would only
+// say why at the price of a panic and an error it would be asked to drop.
+func evidenceValue[Env any](s *session[Env], p *program) any {
+	if p.native != nil {
+		v, ok := p.native(s.native())
+		if !ok {
+			return nil
+		}
+		if v, err := checkValue(p, v); err == nil {
+			return v
+		}
+		return nil
+	}
+	v, err := s.value(p)
+	if err != nil {
+		return nil
+	}
+	return v
 }
 
 // leaf is a decision a rule can take (the rule itself, a branch, a row)
