@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/engagekit/engagekit/dsl"
+	"github.com/engagekit/engagekit/dsl/rulefile"
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 )
@@ -242,20 +243,34 @@ func BenchmarkCompile200(b *testing.B) {
 	}
 }
 
-// BenchmarkCompileScale compiles rule files of growing size: the time and
+// BenchmarkCompileScale compiles rule sets of growing size: the time and
 // the memory a compiled rule keeps (retained_B/rule, the heap held by the
-// compiled rule set after a collection) should stay flat as files grow.
+// compiled rule set after a collection) should stay flat as sets grow. A
+// rule file is at most rulefile.MaxFileBytes, so the 100,000 rules are
+// parsed as ten files and compiled as one set with CompileFile.
 func BenchmarkCompileScale(b *testing.B) {
-	for _, n := range []int{100, 1000, 10000} {
-		src := []byte(benchRuleFile(benchRules(n)))
+	for _, n := range []int{100, 1000, 10000, 100000} {
 		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
+			if n > 10000 && testing.Short() {
+				b.Skip("100,000 rules take several seconds; run without -short")
+			}
+			rules := benchRules(n)
+			file := &rulefile.File{}
+			for start := 0; start < n; start += 10000 {
+				part, err := rulefile.Parse([]byte(benchRuleFile(rules[start:min(n, start+10000)])))
+				if err != nil {
+					b.Fatal(err)
+				}
+				file.Name, file.Version = part.Name, part.Version
+				file.Rules = append(file.Rules, part.Rules...)
+			}
 			b.ReportAllocs()
 			var retained uint64
 			for b.Loop() {
 				var before, after runtime.MemStats
 				runtime.GC()
 				runtime.ReadMemStats(&before)
-				rs, err := dsl.CompileRules[rsEnv](src)
+				rs, err := dsl.CompileFile[rsEnv](file)
 				if err != nil {
 					b.Fatal(err)
 				}
