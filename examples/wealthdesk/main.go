@@ -264,7 +264,11 @@ func run(f *firm, now time.Time) (*result, error) {
 		// The A/B test of the spring campaign ran on a cohort of the book.
 		res.Experiment = engagement.Compare(ctx, journey, f.responses(0, min(n, 20_000)), "spring", "a", 100, engagement.Classifier{})
 	}()
-	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).PlanLookup(res.Alerts.Alerts, lookup)
+	planner, err := canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)})
+	if err != nil {
+		return nil, err
+	}
+	res.Plan = planner.PlanLookup(res.Alerts.Alerts, lookup)
 	res.lap("canvas: plan", &clock)
 	<-reported
 	res.lap("report: segment summary, superfans, changes, experiment (waited)", &clock)
