@@ -395,7 +395,8 @@ func report(w io.Writer, r *result) {
 		fmt.Fprintf(w, "  %-28s %d\n", t, byType[t])
 	}
 	p := r.Plan
-	fmt.Fprintf(w, "\nFollow-up plan: %d alerts → %d contacts planned (%d alerts), %d alerts deferred\n", p.Totals.Alerts, len(p.FollowUps), p.Totals.Planned, p.Totals.Deferred)
+	fmt.Fprintf(w, "\nFollow-up plan: %d alerts → %d contacts planned (%d alerts; %d contacts late), %d alerts deferred\n",
+		p.Totals.Alerts, len(p.FollowUps), p.Totals.Planned, p.Totals.Late, p.Totals.Deferred)
 	for _, f := range p.FollowUps[:min(8, len(p.FollowUps))] {
 		titles := ""
 		for i, it := range f.Items {
