@@ -443,3 +443,18 @@ func TestLongHorizonPressure(t *testing.T) {
 		}
 	}
 }
+
+// The planner keeps the playbook it checked: changing the caller's
+// afterwards changes nothing.
+func TestPlannerOwnsItsPlaybook(t *testing.T) {
+	pb := canvas.DefaultPlaybook()
+	planner := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, Playbook: &pb}))
+	alerts := []advisory.Alert{{ClientID: "a", Type: "t", Urgency: 0.9, Sensitivity: 0.1}}
+	clients := map[string]canvas.Client[ctx]{"a": client("a")}
+	before := planner.Plan(alerts, clients)
+	pb.Quadrants[canvas.UrgentRoutine].Channels[0] = canvas.ChannelUnknown
+	pb.Quadrants[canvas.UrgentRoutine] = canvas.Play{Action: canvas.ActionUnknown, Within: -day}
+	if d := cmp.Diff(before, planner.Plan(alerts, clients)); d != "" {
+		t.Errorf("the caller's playbook changed the plan:\n%s", d)
+	}
+}

@@ -39,7 +39,7 @@ type Options struct {
 	Thresholds Thresholds
 	// Playbook, if nil, is DefaultPlaybook. It must have a play for each
 	// quadrant, with known channels and action and a Within that is not
-	// negative.
+	// negative. The planner keeps a copy.
 	Playbook *Playbook
 }
 
@@ -99,6 +99,11 @@ func (o Options) resolve() (Options, error) {
 	}
 	if o.Playbook == nil {
 		pb := DefaultPlaybook()
+		o.Playbook = &pb
+	} else {
+		// The planner keeps its own copy: the one checked is the one used,
+		// whatever the caller does with theirs.
+		pb := o.Playbook.clone()
 		o.Playbook = &pb
 	}
 	errs = append(errs, o.Playbook.check()...)
@@ -185,6 +190,23 @@ func (p Play) check(what string) []error {
 		}
 	}
 	return errs
+}
+
+// clone copies the playbook's maps and channel lists.
+func (pb *Playbook) clone() Playbook {
+	c := Playbook{Quadrants: make(map[Quadrant]Play, len(pb.Quadrants))}
+	for q, p := range pb.Quadrants {
+		p.Channels = slices.Clone(p.Channels)
+		c.Quadrants[q] = p
+	}
+	if pb.Types != nil {
+		c.Types = make(map[string]Play, len(pb.Types))
+		for t, p := range pb.Types {
+			p.Channels = slices.Clone(p.Channels)
+			c.Types[t] = p
+		}
+	}
+	return c
 }
 
 // longest is the longest Within of the playbook's plays.

@@ -77,16 +77,34 @@ func alertOrder(a, b *advisory.Alert) int {
 // any type; fmt prints maps with sorted keys.
 func valueText(v any) string { return fmt.Sprintf("%T %v", v, v) }
 
-// deferralOrder orders the alerts deferred before planning: by client id,
-// then as agenda items, then by reason and detail.
-func deferralOrder(a, b Deferral) int {
-	if c := cmp.Compare(a.Item.Alert.ClientID, b.Item.Alert.ClientID); c != 0 {
-		return c
+// sortDeferrals orders the alerts deferred before planning: by client id,
+// then as agenda items, then by reason and detail. It sorts small keys
+// (the client id and an index) rather than the deferrals, so that most
+// comparisons neither reach into the alerts nor move whole deferrals.
+func sortDeferrals(ds []Deferral) {
+	type key struct {
+		id string
+		i  int32
 	}
-	if c := itemOrder(a.Item, b.Item); c != 0 {
-		return c
+	keys := make([]key, len(ds))
+	for i := range ds {
+		keys[i] = key{ds[i].Item.Alert.ClientID, int32(i)}
 	}
-	return cmp.Or(cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.Detail, b.Detail))
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.id != b.id {
+			return cmp.Compare(a.id, b.id)
+		}
+		x, y := &ds[a.i], &ds[b.i]
+		if c := itemOrder(x.Item, y.Item); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(x.Reason, y.Reason), cmp.Compare(x.Detail, y.Detail))
+	})
+	sorted := make([]Deferral, len(ds))
+	for j, k := range keys {
+		sorted[j] = ds[k.i]
+	}
+	copy(ds, sorted)
 }
 
 // sortRanks puts the contacts in plan order. The numbers (quadrant,

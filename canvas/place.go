@@ -49,7 +49,7 @@ func (q Quadrant) MarshalText() ([]byte, error) { return []byte(q.String()), nil
 
 // Thresholds split the canvas: urgency at or above Urgent is urgent,
 // sensitivity at or above Sensitive is advice-sensitive. Zero fields mean
-// 0.5.
+// 0.5; a planner's thresholds must be in [0, 1] ([NewPlanner] checks).
 type Thresholds struct {
 	Urgent    float64 `json:"urgent"`
 	Sensitive float64 `json:"sensitive"`

@@ -138,7 +138,7 @@ type contact struct {
 }
 
 // rank is a contact's sort key, held by value so the sort runs over
-// contiguous memory; ties past the numbers go to contactTie.
+// contiguous memory; ties past the numbers go to tieOrder.
 type rank struct {
 	urgency, sensitivity float64
 	within               time.Duration
@@ -254,7 +254,7 @@ func (p *Planner[Ctx]) plan(alerts []advisory.Alert, lookup func(id string) (Cli
 	// The alerts deferred so far came in input order; the rest will come
 	// in plan order.
 	if len(plan.Deferred) > 1 {
-		slices.SortFunc(plan.Deferred, deferralOrder)
+		sortDeferrals(plan.Deferred)
 	}
 	// Pass 2: lay the items out contact by contact, in alert order, then
 	// order each contact's agenda.
