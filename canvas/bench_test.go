@@ -45,7 +45,7 @@ func benchPlan(b *testing.B, grouped bool) {
 	if grouped {
 		slices.SortStableFunc(alerts, func(x, y advisory.Alert) int { return strings.Compare(x.ClientID, y.ClientID) })
 	}
-	planner := canvas.NewPlanner[ctx](nil, canvas.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), AdviserCapacity: 20_000})
+	planner := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), AdviserCapacity: 20_000}))
 	b.ReportAllocs()
 	var plan canvas.Plan
 	start := time.Now()

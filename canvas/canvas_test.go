@@ -89,7 +89,7 @@ func client(id string, consent ...canvas.Channel) canvas.Client[ctx] {
 }
 
 func TestPlaybookMappingAndBundling(t *testing.T) {
-	planner := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})
+	planner := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now}))
 	alerts := []advisory.Alert{
 		{ClientID: "a", Type: "t1", RuleID: "r1", Urgency: 0.9, Sensitivity: 0.8},
 		{ClientID: "a", Type: "t2", RuleID: "r2", Urgency: 0.8, Sensitivity: 0.9},
@@ -126,7 +126,7 @@ func TestConstraints(t *testing.T) {
 		return out
 	}
 	t.Run("no consented channel", func(t *testing.T) {
-		plan := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now}).Plan(urgent("a", 1), map[string]canvas.Client[ctx]{"a": client("a", canvas.ChannelUnknown)})
+		plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(urgent("a", 1), map[string]canvas.Client[ctx]{"a": client("a", canvas.ChannelUnknown)})
 		if len(plan.Deferred) != 1 || plan.Deferred[0].Reason != canvas.NoConsentedChannel {
 			t.Errorf("%+v", plan)
 		}
@@ -134,13 +134,13 @@ func TestConstraints(t *testing.T) {
 	t.Run("fallback to the segment's channels", func(t *testing.T) {
 		c := client("a", canvas.PortalNudge)
 		c.Policy = segment.DefaultPolicies()[segment.C] // portal nudges first
-		plan := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now}).Plan(urgent("a", 1), map[string]canvas.Client[ctx]{"a": c})
+		plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(urgent("a", 1), map[string]canvas.Client[ctx]{"a": c})
 		if len(plan.FollowUps) != 1 || plan.FollowUps[0].Channel != canvas.PortalNudge {
 			t.Errorf("%+v", plan.FollowUps)
 		}
 	})
 	t.Run("pressure cap spreads pushes over periods, then defers", func(t *testing.T) {
-		plan := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, PressureCap: 1, Horizon: 2}).Plan(urgent("a", 3), map[string]canvas.Client[ctx]{"a": client("a", canvas.AppPush)})
+		plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, PressureCap: 1, Horizon: 2})).Plan(urgent("a", 3), map[string]canvas.Client[ctx]{"a": client("a", canvas.AppPush)})
 		if len(plan.FollowUps) != 2 || plan.FollowUps[1].When != now.AddDate(0, 0, 7) || len(plan.Deferred) != 1 ||
 			plan.Deferred[0].Reason != canvas.PressureCap || plan.Deferred[0].NextSlot != now.AddDate(0, 0, 14) {
 			t.Errorf("%+v", plan)
@@ -149,7 +149,7 @@ func TestConstraints(t *testing.T) {
 	t.Run("touch budget", func(t *testing.T) {
 		c := client("a", canvas.AppPush)
 		c.Policy.TouchesPerYear, c.TouchesUsed = 20, 19
-		plan := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now}).Plan(urgent("a", 2), map[string]canvas.Client[ctx]{"a": c})
+		plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(urgent("a", 2), map[string]canvas.Client[ctx]{"a": c})
 		if len(plan.FollowUps) != 1 || len(plan.Deferred) != 1 || plan.Deferred[0].Reason != canvas.TouchBudget {
 			t.Errorf("%+v", plan)
 		}
@@ -162,13 +162,13 @@ func TestConstraints(t *testing.T) {
 			alerts = append(alerts, advisory.Alert{ClientID: id, Type: "t", Urgency: 0.9, Sensitivity: 0.9})
 			clients[id] = client(id, canvas.PhoneAdviser)
 		}
-		plan := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, AdviserCapacity: 2, Horizon: 2}).Plan(alerts, clients)
+		plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, AdviserCapacity: 2, Horizon: 2})).Plan(alerts, clients)
 		if len(plan.FollowUps) != 4 || len(plan.Deferred) != 1 || plan.Deferred[0].Reason != canvas.AdviserCapacity {
 			t.Errorf("%+v", plan)
 		}
 	})
 	t.Run("unknown client is deferred, not dropped", func(t *testing.T) {
-		plan := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now}).Plan(urgent("ghost", 1), nil)
+		plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(urgent("ghost", 1), nil)
 		if plan.Totals != (canvas.Totals{Alerts: 1, Deferred: 1}) || plan.Deferred[0].Reason != canvas.UnknownClient {
 			t.Errorf("%+v", plan)
 		}
@@ -188,7 +188,7 @@ func TestPlanGolden(t *testing.T) {
 		"bram": {ID: "bram", Consent: []canvas.Channel{canvas.Letter}, Policy: segment.DefaultPolicies()[segment.C]},
 		"chen": {ID: "chen", Context: ctx{Discrepancies: 8}, Consent: allChannels, Policy: segment.DefaultPolicies()[segment.D]},
 	}
-	plan := canvas.NewPlanner(p, canvas.Options{Now: now}).Plan(alerts, clients)
+	plan := must(canvas.NewPlanner(p, canvas.Options{Now: now})).Plan(alerts, clients)
 	got, _ := json.MarshalIndent(plan, "", "  ")
 	golden(t, "testdata/plan.golden.json", append(got, '\n'))
 	golden(t, "testdata/canvas.golden.svg", canvas.Picture(plan.Items(), canvas.Thresholds{}))
@@ -212,7 +212,7 @@ func golden(t *testing.T, path string, got []byte) {
 }
 
 func TestLoop(t *testing.T) {
-	plan := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now}).Plan([]advisory.Alert{
+	plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan([]advisory.Alert{
 		{ClientID: "a", Type: "x", Urgency: 0.9, Sensitivity: 0.1}, {ClientID: "b", Type: "x", Urgency: 0.9, Sensitivity: 0.1},
 	}, map[string]canvas.Client[ctx]{"a": client("a"), "b": client("b")})
 	rates := canvas.Loop(plan, []canvas.Outcome{{FollowUpID: plan.FollowUps[0].ID, Class: engagement.Escalate}})
@@ -249,7 +249,7 @@ func TestPropertyPlan(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		alerts, clients := genAlerts(t)
 		opts := canvas.Options{Now: now, PressureCap: rapid.IntRange(1, 3).Draw(t, "cap"), AdviserCapacity: rapid.IntRange(1, 4).Draw(t, "capacity"), Horizon: rapid.IntRange(1, 10).Draw(t, "horizon")}
-		planner := canvas.NewPlanner[ctx](nil, opts)
+		planner := must(canvas.NewPlanner[ctx](nil, opts))
 		plan := planner.Plan(alerts, clients)
 		// Accounting.
 		if plan.Totals.Alerts != len(alerts) || plan.Totals.Planned+plan.Totals.Deferred != len(alerts) || len(plan.Items()) != len(alerts) {
@@ -336,7 +336,7 @@ func cmpFloat(a, b float64) int {
 func TestPlanLookup(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		alerts, clients := genAlerts(t)
-		planner := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})
+		planner := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now}))
 		asked := map[string]int{}
 		got := planner.PlanLookup(alerts, func(id string) (canvas.Client[ctx], bool) {
 			asked[id]++
@@ -379,7 +379,7 @@ func TestPropertyPlanTies(t *testing.T) {
 			alerts[i].Urgency = float64(rapid.IntRange(0, 1).Draw(t, "u2")) * 0.9
 			alerts[i].Sensitivity = float64(rapid.IntRange(0, 1).Draw(t, "s2")) * 0.9
 		}
-		planner := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, AdviserCapacity: 1000, PressureCap: 100})
+		planner := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, AdviserCapacity: 1000, PressureCap: 100}))
 		plan := planner.Plan(alerts, clients)
 		checkOrder(t, plan)
 		again := planner.Plan(rapid.Permutation(alerts).Draw(t, "shuffled"), clients)
@@ -407,4 +407,12 @@ func TestPictureNamesTheCommonTypes(t *testing.T) {
 	if !strings.Contains(svg, first) || !strings.Contains(svg, "and 4 more types, 10 alerts") {
 		t.Errorf("legend lacks the most common type first or the count of the rest:\n%s", svg)
 	}
+}
+
+// must returns v, and panics on err: for options a test knows are valid.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

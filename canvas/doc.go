@@ -10,6 +10,10 @@
 // ending in two weeks is urgent, in six months it is not; pension advice
 // differs under and over 30; eight discrepancies are more advice-sensitive
 // than one. [Thresholds] split the canvas into four [Quadrant] values.
+// Placement never guesses: a position that is NaN or infinite before it is
+// clamped to the canvas, whether the alert brought it (a type without a
+// rule) or a rule computed it, is an error ([ErrNotFinite]), and the
+// planner defers the alert as [PlacementFailed] with the error as detail.
 //
 // # Playbooks
 //
@@ -20,6 +24,7 @@
 //
 // # The plan
 //
+// [NewPlanner] checks its [Options] and reports every problem at once.
 // [Planner.Plan] bundles a client's alerts into one contact where the
 // channel allows, orders the contacts totally, and schedules each in the
 // earliest period that respects the client's consented channels, their
@@ -27,7 +32,28 @@
 // What cannot be delivered inside the horizon is deferred with the reason
 // and its next slot: alerts in = planned + deferred. Clients come from a
 // map, or through [Planner.PlanLookup] from wherever the host keeps them.
+//
+// A bundle is what its items are, whatever their order: its position is
+// their highest urgency and highest sensitivity plus a boost per extra
+// item, its quadrant that position's (a boost over the threshold makes it
+// advice-sensitive: a contact never carries a sensitivity its label
+// denies), and its call to action the highest its agenda needs. The whole
+// plan, deferrals included, is the same for any order of the alerts.
+//
 // A million alerts grouped by client, as a batch gives them, plan in about
 // two thirds of a second on one core. [Loop] closes the loop with the
 // clients' responses, and [Picture] draws the canvas.
+//
+// # Due dates
+//
+// Each play says within how long its contacts are due. The planner keeps
+// its periods (capacity and pressure are counted per period) and does not
+// cut them finer: a contact that cannot be made in a period starting by
+// its due date, because the pressure cap or adviser capacity fills the
+// periods that would be in time, is planned in the earliest period that
+// fits and marked late, with how late and why ([FollowUp.Late],
+// [FollowUp.LateReason]); [Totals] counts late follow-ups and their
+// alerts. No follow-up is planned after it is due without saying so. A
+// host that wants urgent contacts in time shortens the Period, or raises
+// capacity.
 package canvas

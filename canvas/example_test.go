@@ -31,7 +31,12 @@ func Example() {
 		"ada":  {ID: "ada", Context: Context{Age: 29}, Consent: everything, Policy: segment.DefaultPolicies()[segment.A]},
 		"bram": {ID: "bram", Context: Context{Age: 45}, Consent: []canvas.Channel{canvas.PortalNudge}, Policy: segment.DefaultPolicies()[segment.B]},
 	}
-	plan := canvas.NewPlanner(placement, canvas.Options{Now: now}).Plan(alerts, clients)
+	planner, err := canvas.NewPlanner(placement, canvas.Options{Now: now})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	plan := planner.Plan(alerts, clients)
 	for _, f := range plan.FollowUps {
 		fmt.Printf("%s: %s via %s (%s), due %s\n", f.ClientID, f.Items[0].Alert.Type, f.Channel, f.Action, f.Due.Format(time.DateOnly))
 	}

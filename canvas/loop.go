@@ -60,9 +60,9 @@ func Loop(plan Plan, outcomes []Outcome) []Rate {
 		add("channel", f.Channel.String(), class)
 		types := map[string]bool{}
 		for _, it := range f.Items {
-			if !types[it.Alert.Type] {
-				types[it.Alert.Type] = true
-				add("type", it.Alert.Type, class)
+			if typ := it.typ(); !types[typ] {
+				types[typ] = true
+				add("type", typ, class)
 			}
 		}
 	}

@@ -15,8 +15,12 @@ import (
 // numbered circle at its mean placement, its area in proportion to how many
 // alerts it has; a legend beside the canvas names the types by number,
 // most alerts first (up to [PictureTypes] of them; the rest are counted).
-// The output is deterministic. items are typically every planned and
-// deferred item of a plan ([Plan.Items]).
+// The output is deterministic and well-formed XML, whatever the type names
+// hold (control characters and invalid UTF-8 become U+FFFD), with only
+// finite numbers: an item whose position is not finite counts in the
+// legend but not in its type's circle, and thresholds outside [0,1] are
+// drawn at the nearest edge (NaN at 0.5). items are typically every
+// planned and deferred item of a plan ([Plan.Items]).
 func Picture(items []Item, t Thresholds) []byte {
 	const plotW, h, left, right, top, bottom, legendW = 760.0, 560.0, 70.0, 30.0, 50.0, 60.0, 300.0
 	types := aggregateTypes(items)
@@ -32,7 +36,10 @@ func Picture(items []Item, t Thresholds) []byte {
 	// Drawn largest first, so a small type is never hidden under a large
 	// one; numbered by the same order, which the legend follows.
 	for i, a := range types[:min(len(types), PictureTypes)] {
-		mu, ms := a.su/float64(a.n), a.ss/float64(a.n)
+		if a.placed == 0 {
+			continue
+		}
+		mu, ms := clamp01(a.su/float64(a.placed)), clamp01(a.ss/float64(a.placed))
 		r := max(4, 30*math.Sqrt(float64(a.n)/float64(maxN)))
 		label := strconv.Itoa(i + 1)
 		d.Circle(x.At(ms), y.At(mu), r, fmt.Sprintf("%s: %d alerts", a.typ, a.n), svg.Fill("#3b6ea8"), svg.Opacity(0.5), svg.Stroke("#1d3f66"))
@@ -45,25 +52,39 @@ func Picture(items []Item, t Thresholds) []byte {
 // PictureTypes is the most alert types [Picture] draws and names.
 const PictureTypes = 36
 
-// typeCount is one alert type's count and summed placement.
+// typeCount is one alert type's count, and the count and summed placement
+// of its items with a finite position.
 type typeCount struct {
 	typ    string
 	n      int
+	placed int
 	su, ss float64
+}
+
+// clamp01 limits v to [0,1], NaN to 0.5.
+func clamp01(v float64) float64 {
+	if v != v {
+		return 0.5
+	}
+	return math.Min(1, math.Max(0, v))
 }
 
 // aggregateTypes counts items by alert type, most first, ties by name.
 func aggregateTypes(items []Item) []*typeCount {
 	byType := map[string]*typeCount{}
 	for _, it := range items {
-		a := byType[it.Alert.Type]
+		typ := it.typ()
+		a := byType[typ]
 		if a == nil {
-			a = &typeCount{typ: it.Alert.Type}
-			byType[it.Alert.Type] = a
+			a = &typeCount{typ: typ}
+			byType[typ] = a
 		}
 		a.n++
-		a.su += it.Position.Urgency
-		a.ss += it.Position.Sensitivity
+		if u, s := it.Position.Urgency, it.Position.Sensitivity; finite(u) && finite(s) {
+			a.placed++
+			a.su += u
+			a.ss += s
+		}
 	}
 	types := make([]*typeCount, 0, len(byType))
 	for _, a := range byType {
@@ -80,7 +101,8 @@ func aggregateTypes(items []Item) []*typeCount {
 
 // quadrants draws the four quadrants, their follow-up and the axes.
 func quadrants(d *svg.Doc, x, y svg.Scale, t Thresholds) {
-	ut, st := cmp.Or(t.Urgent, 0.5), cmp.Or(t.Sensitive, 0.5)
+	ut, st := t.values()
+	ut, st = clamp01(ut), clamp01(st)
 	d.Rect(x.At(0), y.At(1), x.At(st)-x.At(0), y.At(ut)-y.At(1), svg.Fill("#fdf0e6"))
 	d.Rect(x.At(st), y.At(1), x.At(1)-x.At(st), y.At(ut)-y.At(1), svg.Fill("#fbe3e3"))
 	d.Rect(x.At(0), y.At(ut), x.At(st)-x.At(0), y.At(0)-y.At(ut), svg.Fill("#eef5ee"))
@@ -138,4 +160,12 @@ func (pl Plan) Items() []Item {
 		out = append(out, d.Item)
 	}
 	return out
+}
+
+// typ is the item's alert type; an item without an alert has the type "".
+func (it Item) typ() string {
+	if it.Alert == nil {
+		return ""
+	}
+	return it.Alert.Type
 }

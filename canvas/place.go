@@ -1,6 +1,7 @@
 package canvas
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -48,21 +49,19 @@ func (q Quadrant) MarshalText() ([]byte, error) { return []byte(q.String()), nil
 
 // Thresholds split the canvas: urgency at or above Urgent is urgent,
 // sensitivity at or above Sensitive is advice-sensitive. Zero fields mean
-// 0.5.
+// 0.5; a planner's thresholds must be in [0, 1] ([NewPlanner] checks).
 type Thresholds struct {
 	Urgent    float64 `json:"urgent"`
 	Sensitive float64 `json:"sensitive"`
 }
 
-// Quadrant places a position.
+// Quadrant places a position. A position with a NaN coordinate is in no
+// quadrant: [QuadrantUnknown].
 func (t Thresholds) Quadrant(p Position) Quadrant {
-	u, s := t.Urgent, t.Sensitive
-	if u == 0 {
-		u = 0.5
+	if p.Urgency != p.Urgency || p.Sensitivity != p.Sensitivity {
+		return QuadrantUnknown
 	}
-	if s == 0 {
-		s = 0.5
-	}
+	u, s := t.values()
 	switch urgent, sensitive := p.Urgency >= u, p.Sensitivity >= s; {
 	case urgent && sensitive:
 		return UrgentSensitive
@@ -72,6 +71,33 @@ func (t Thresholds) Quadrant(p Position) Quadrant {
 		return PlannedSensitive
 	}
 	return PlannedRoutine
+}
+
+// values returns the thresholds in force: zero fields mean 0.5.
+func (t Thresholds) values() (urgent, sensitive float64) {
+	urgent, sensitive = t.Urgent, t.Sensitive
+	if urgent == 0 {
+		urgent = 0.5
+	}
+	if sensitive == 0 {
+		sensitive = 0.5
+	}
+	return urgent, sensitive
+}
+
+// check rejects thresholds no position can be compared with: each must be
+// zero (0.5) or in (0, 1].
+func (t Thresholds) check() error {
+	var errs []error
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"Thresholds.Urgent", t.Urgent}, {"Thresholds.Sensitive", t.Sensitive}} {
+		if !(f.v >= 0 && f.v <= 1) {
+			errs = append(errs, optionErr(f.name, "%v is outside [0, 1]", f.v))
+		}
+	}
+	return joinErrs(errs)
 }
 
 // PlaceEnv is what a granulation rule sees: the client's context and the
@@ -93,7 +119,15 @@ type TypeRule struct {
 
 // Placement places alerts on the canvas. Alert types without a rule keep
 // the position their advisory rule gave them. It is immutable and safe for
-// concurrent use.
+// concurrent use by multiple goroutines.
+//
+// Placement never guesses. One policy holds for every alert, with a rule
+// or without, and applies before a position is clamped to [0,1]: a
+// coordinate that is NaN or infinite (the alert's own, for a type without
+// a rule; the rule's result, for one with) is an error wrapping
+// [ErrNotFinite], as is a granulation rule that fails. The planner defers
+// such an alert as [PlacementFailed], with the error as the detail. Finite
+// coordinates outside [0,1] are clamped.
 type Placement[Ctx any] struct {
 	rules map[string]*placeRule[Ctx]
 }
@@ -103,12 +137,29 @@ type placeRule[Ctx any] struct {
 	urgency, sensitivity *dsl.Expr[PlaceEnv[Ctx], float64]
 }
 
+// ErrNotFinite is the cause of the error for a position with a NaN or
+// infinite coordinate, and of a type rule whose base position has one.
+var ErrNotFinite = errors.New("canvas: position is not finite")
+
+// ErrDuplicateType is the cause of the error for two rules of one alert
+// type: which one holds would depend on their order.
+var ErrDuplicateType = errors.New("canvas: two rules for one alert type")
+
 // NewPlacement compiles the type rules. Errors are *dsl.Error values
-// naming the alert type; every one is reported.
+// naming the alert type, and errors wrapping [ErrNotFinite] (a base
+// position that is not finite) and [ErrDuplicateType]; every one is
+// reported.
 func NewPlacement[Ctx any](rules []TypeRule, opts ...dsl.Option) (*Placement[Ctx], error) {
 	p := &Placement[Ctx]{rules: map[string]*placeRule[Ctx]{}}
 	var errs []error
 	for _, r := range rules {
+		if _, dup := p.rules[r.Type]; dup {
+			errs = append(errs, fmt.Errorf("%w: %q", ErrDuplicateType, r.Type))
+			continue
+		}
+		if err := finitePos(r.Type+" base", r.Base); err != nil {
+			errs = append(errs, err)
+		}
 		pr := &placeRule[Ctx]{base: r.Base}
 		compile := func(src, what string) *dsl.Expr[PlaceEnv[Ctx], float64] {
 			if src == "" {
@@ -127,8 +178,9 @@ func NewPlacement[Ctx any](rules []TypeRule, opts ...dsl.Option) (*Placement[Ctx
 }
 
 // Place computes an alert's position for a client at time now, clamped to
-// [0,1]. A granulation rule that fails, or gives NaN, is an error naming the
-// alert type: an alert is never placed by a guess.
+// [0,1]. A granulation rule that fails, or a coordinate that is NaN or
+// infinite before clamping, is an error naming the alert type (see
+// [Placement]): an alert is never placed by a guess.
 func (p *Placement[Ctx]) Place(a advisory.Alert, client Ctx, now time.Time) (Position, error) {
 	return p.position(&a, client, now)
 }
@@ -137,7 +189,11 @@ func (p *Placement[Ctx]) Place(a advisory.Alert, client Ctx, now time.Time) (Pos
 func (p *Placement[Ctx]) position(a *advisory.Alert, client Ctx, now time.Time) (Position, error) {
 	r, ok := p.rules[a.Type]
 	if !ok {
-		return clampPos(Position{a.Urgency, a.Sensitivity}), nil
+		pos := Position{a.Urgency, a.Sensitivity}
+		if err := finitePos(a.Type, pos); err != nil {
+			return Position{}, err
+		}
+		return clampPos(pos), nil
 	}
 	pos := r.base
 	env := PlaceEnv[Ctx]{Client: client, Alert: *a}
@@ -154,11 +210,22 @@ func (p *Placement[Ctx]) position(a *advisory.Alert, client Ctx, now time.Time) 
 		}
 		*g.dst = v
 	}
-	if math.IsNaN(pos.Urgency) || math.IsNaN(pos.Sensitivity) {
-		return Position{}, fmt.Errorf("canvas: %s placed at NaN", a.Type)
+	if err := finitePos(a.Type, pos); err != nil {
+		return Position{}, err
 	}
 	return clampPos(pos), nil
 }
+
+// finitePos is the one check of the policy: what is NaN or infinite is not
+// a place on the canvas.
+func finitePos(what string, p Position) error {
+	if finite(p.Urgency) && finite(p.Sensitivity) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s: urgency %v, sensitivity %v", ErrNotFinite, what, p.Urgency, p.Sensitivity)
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func clampPos(p Position) Position {
 	c := func(v float64) float64 { return math.Min(1, math.Max(0, v)) }

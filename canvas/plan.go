@@ -3,8 +3,6 @@ package canvas
 import (
 	"cmp"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -22,43 +20,6 @@ type Client[Ctx any] struct {
 	TouchesUsed int
 }
 
-// Options configure a [Planner]. Now is required; zero fields mean
-// defaults.
-type Options struct {
-	Now time.Time
-	// Period is the planning slot, default a week; Horizon the number of
-	// periods planned, default 4.
-	Period  time.Duration
-	Horizon int
-	// AdviserCapacity is how many adviser contacts (calls, meetings,
-	// reviews) fit in a period; default 100.
-	AdviserCapacity int
-	// PressureCap is how many pushes a client may get in a period; default
-	// 2. Firms must not exploit behavioural biases.
-	PressureCap int
-	// BundleBoost is added to advice sensitivity per extra item bundled
-	// into one contact, default 0.05.
-	BundleBoost float64
-	Thresholds  Thresholds
-	// Playbook, if nil, is DefaultPlaybook.
-	Playbook *Playbook
-}
-
-func (o Options) withDefaults() Options {
-	o.Period = cmp.Or(o.Period, 7*24*time.Hour)
-	o.Horizon = cmp.Or(o.Horizon, 4)
-	o.AdviserCapacity = cmp.Or(o.AdviserCapacity, 100)
-	o.PressureCap = cmp.Or(o.PressureCap, 2)
-	if o.BundleBoost == 0 {
-		o.BundleBoost = 0.05
-	}
-	if o.Playbook == nil {
-		pb := DefaultPlaybook()
-		o.Playbook = &pb
-	}
-	return o
-}
-
 // Item is an alert placed on the canvas. Alert points into the slice given
 // to [Planner.Plan], which the plan shares rather than copies: the caller
 // must not change that slice while using the plan.
@@ -69,7 +30,10 @@ type Item struct {
 }
 
 // FollowUp is one planned contact with a client: several alerts bundled
-// into an agenda when the channel allows.
+// into an agenda when the channel allows. Its position is the highest
+// urgency of its items and their highest sensitivity plus the bundle
+// boost; its quadrant is that position's, and its call to action the
+// highest its agenda needs (see [Planner.Plan]).
 type FollowUp struct {
 	ID          string    `json:"id"`
 	ClientID    string    `json:"client_id"`
@@ -80,10 +44,17 @@ type FollowUp struct {
 	Sensitivity float64   `json:"sensitivity"`
 	When        time.Time `json:"when"`
 	Due         time.Time `json:"due"`
-	Items       []Item    `json:"items"`
+	// Late is how long after Due the contact is planned (When − Due), zero
+	// when it is planned in time. LateReason is then what kept it out of
+	// the last period that starts by Due: [PressureCap] or
+	// [AdviserCapacity].
+	Late       time.Duration `json:"late,omitempty"`
+	LateReason DeferReason   `json:"late_reason,omitempty"`
+	Items      []Item        `json:"items"`
 }
 
-// DeferReason says why a follow-up could not be planned inside the horizon.
+// DeferReason says why a follow-up could not be planned inside the horizon,
+// or, as a follow-up's LateReason, why it is planned after it is due.
 type DeferReason string
 
 // The reasons.
@@ -98,7 +69,8 @@ const (
 
 // Deferral is an alert not planned inside the horizon: why, and from when
 // it can be planned (zero when that needs the host: consent, a client
-// record, a budget).
+// record, a budget, a placement). Detail is the error of a failed
+// placement.
 type Deferral struct {
 	Item     Item        `json:"item"`
 	Reason   DeferReason `json:"reason"`
@@ -108,32 +80,47 @@ type Deferral struct {
 
 // Plan is the follow-up plan: contacts in priority order, the deferred
 // alerts, and the totals, in which Alerts = Planned + Deferred always.
+// Everything in it depends on the alerts' content, never on their order.
 type Plan struct {
 	FollowUps []FollowUp `json:"follow_ups"`
-	Deferred  []Deferral `json:"deferred,omitempty"`
-	Totals    Totals     `json:"totals"`
+	// Deferred lists first the alerts that could not be given a contact
+	// (unknown client, failed placement, no consented channel), ordered by
+	// client id and then as the items of an agenda are; then the alerts of
+	// contacts that could not be scheduled, in plan order.
+	Deferred []Deferral `json:"deferred,omitempty"`
+	Totals   Totals     `json:"totals"`
 }
 
-// Totals accounts for every alert.
+// Totals accounts for every alert, and counts what is late.
 type Totals struct {
 	Alerts   int `json:"alerts"`
 	Planned  int `json:"planned"`
 	Deferred int `json:"deferred"`
+	// Late counts the follow-ups planned after they are due, LateAlerts
+	// the alerts they carry (which count as planned too).
+	Late       int `json:"late"`
+	LateAlerts int `json:"late_alerts"`
 }
 
-// Planner plans follow-ups. It is immutable and safe for concurrent use.
+// Planner plans follow-ups. It is immutable and safe for concurrent use by
+// multiple goroutines.
 type Planner[Ctx any] struct {
 	place *Placement[Ctx]
 	opts  Options
 }
 
 // NewPlanner makes a planner; placement may be nil (alerts keep their
-// rules' positions).
-func NewPlanner[Ctx any](placement *Placement[Ctx], opts Options) *Planner[Ctx] {
+// rules' positions). It checks the options (see [Options]); every problem
+// is reported as an *[OptionError], joined with errors.Join.
+func NewPlanner[Ctx any](placement *Placement[Ctx], opts Options) (*Planner[Ctx], error) {
+	o, err := opts.resolve()
+	if err != nil {
+		return nil, err
+	}
 	if placement == nil {
 		placement = &Placement[Ctx]{}
 	}
-	return &Planner[Ctx]{place: placement, opts: opts.withDefaults()}
+	return &Planner[Ctx]{place: placement, opts: o}, nil
 }
 
 // contact is a follow-up being planned: small and flat, so a million of
@@ -147,10 +134,11 @@ type contact struct {
 	channel              Channel
 	action               Action
 	quadrant             Quadrant
+	quads                uint8 // a bit per quadrant of its items
 }
 
 // rank is a contact's sort key, held by value so the sort runs over
-// contiguous memory; ties past the numbers go to contactTie.
+// contiguous memory; ties past the numbers go to tieOrder.
 type rank struct {
 	urgency, sensitivity float64
 	within               time.Duration
@@ -165,10 +153,29 @@ type rank struct {
 
 // Plan places the alerts, bundles them per client and channel, orders the
 // contacts and schedules each in the earliest period its channel, the
-// client's touch budget and pressure cap, and adviser capacity allow. The
-// order is total: quadrant, urgency (higher first), sensitivity (higher
-// first), due, client id, channel, the first item (urgency, sensitivity,
-// alert type, rule id, path), and finally the order of the alerts.
+// client's touch budget and pressure cap, and adviser capacity allow.
+//
+// A contact bundles a client's items on one channel. Its urgency is the
+// highest of its items', its sensitivity the highest plus BundleBoost per
+// extra item (at most 1), and its quadrant that of this position: a bundle
+// lifted over the sensitivity threshold, or holding an urgent item and an
+// advice-sensitive one, is an advice-sensitive contact, so that no contact
+// carries a sensitivity its label denies. Its call to action is the
+// highest (self-service, guided flow, adviser) among its items' plays and,
+// when its quadrant is none of its items', that quadrant's play. It is due
+// at the soonest of its items' plays.
+//
+// Due dates are part of the plan: a contact that cannot be made in a
+// period starting by its due date is still planned in the earliest period
+// that fits, and marked late with how late and why ([FollowUp.Late]);
+// [Totals] counts late follow-ups. No follow-up is planned after its due
+// date without saying so.
+//
+// The order is total: quadrant, urgency (higher first), sensitivity
+// (higher first), due, client id, channel, then the first item (urgency,
+// sensitivity, alert type, rule id, path, and the rest of the alert's
+// content); contacts equal in all of that are interchangeable. So the plan
+// is the same for any order of the alerts.
 func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[Ctx]) Plan {
 	return p.plan(alerts, func(id string) (Client[Ctx], bool) {
 		c, ok := clients[id]
@@ -208,7 +215,7 @@ func (p *Planner[Ctx]) plan(alerts []advisory.Alert, lookup func(id string) (Cli
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
 	n := min(clients, len(alerts))
-	st := &planState[Ctx]{lookup: lookup, index: make(map[string]int32, n), states: make([]clientState[Ctx], 0, n), horizon: p.opts.Horizon}
+	st := &planState[Ctx]{lookup: lookup, index: make(map[string]int32, n), states: make([]clientState[Ctx], 0, n)}
 	// Pass 1: place every alert and give it a contact, bundling a client's
 	// alerts on a channel that bundles.
 	placed := make([]Item, len(alerts))
@@ -238,11 +245,16 @@ func (p *Planner[Ctx]) plan(alerts []advisory.Alert, lookup func(id string) (Cli
 		k := cs.contact[ch] - 1
 		if k < 0 || !ch.Bundles() {
 			k = int32(len(contacts))
-			contacts = append(contacts, contact{client: ci, channel: ch, action: play.Action, quadrant: it.Quadrant, within: play.Within})
+			contacts = append(contacts, contact{client: ci, channel: ch, within: play.Within})
 			cs.contact[ch] = k + 1
 		}
 		contacts[k].add(it, play)
 		placed[i], of[i] = it, k
+	}
+	// The alerts deferred so far came in input order; the rest will come
+	// in plan order.
+	if len(plan.Deferred) > 1 {
+		sortDeferrals(plan.Deferred)
 	}
 	// Pass 2: lay the items out contact by contact, in alert order, then
 	// order each contact's agenda.
@@ -251,7 +263,7 @@ func (p *Planner[Ctx]) plan(alerts []advisory.Alert, lookup func(id string) (Cli
 	for k := range contacts {
 		c := &contacts[k]
 		c.first, next = next, next+c.n
-		c.sensitivity = min(1, c.sensitivity+p.opts.BundleBoost*float64(c.n-1))
+		p.settle(c)
 		c.n = 0
 	}
 	for i, k := range of {
@@ -278,16 +290,26 @@ func (p *Planner[Ctx]) plan(alerts []advisory.Alert, lookup func(id string) (Cli
 	return plan
 }
 
+// settle fixes a contact's position, quadrant and call to action once all
+// its items are in: the boost for the extra items, the quadrant of the
+// boosted position, and that quadrant's action when none of its items is
+// in it (the boost or the mix of items moved it).
+func (p *Planner[Ctx]) settle(c *contact) {
+	c.sensitivity = min(1, c.sensitivity+p.opts.BundleBoost*float64(c.n-1))
+	c.quadrant = p.opts.Thresholds.Quadrant(Position{c.urgency, c.sensitivity})
+	if c.quads&(1<<c.quadrant) == 0 {
+		if a := p.opts.Playbook.Quadrants[c.quadrant].Action; actionRank(a) > actionRank(c.action) {
+			c.action = a
+		}
+	}
+}
+
 // planState is the per-client state of one Plan call, indexed once so the
 // rest of planning works on small integers rather than string keys.
 type planState[Ctx any] struct {
-	lookup  func(id string) (Client[Ctx], bool)
-	index   map[string]int32
-	states  []clientState[Ctx]
-	horizon int
-	// pushArena hands out the push counters of horizons over eight
-	// periods in blocks.
-	pushArena []int32
+	lookup func(id string) (Client[Ctx], bool)
+	index  map[string]int32
+	states []clientState[Ctx]
 	// The last client looked up: alerts come grouped by client from the
 	// advisory batch, so most lookups are this one.
 	lastID string
@@ -306,20 +328,33 @@ type clientState[Ctx any] struct {
 	budget    int // touches per year; 0 means no budget
 	used      int // touches used before this plan
 	touches   int // touches planned
-	// pushes per period of the horizon: inline for horizons up to eight
-	// periods (one cache line less to fetch per contact), else in pushes.
+	// pushes per period: inline for the first eight periods (one cache
+	// line less to fetch per contact), in far for later ones, made when
+	// first needed.
 	inline [8]int32
-	pushes []int32
+	far    map[int]int32
 	// contact is the index+1 of the client's bundled contact per channel.
 	contact [len(channelNames)]int32
 }
 
-// push is the client's push counter for period k.
-func (cs *clientState[Ctx]) push(k int) *int32 {
-	if cs.pushes != nil {
-		return &cs.pushes[k]
+// pushes is the client's push count in period k.
+func (cs *clientState[Ctx]) pushes(k int) int32 {
+	if k < len(cs.inline) {
+		return cs.inline[k]
 	}
-	return &cs.inline[k]
+	return cs.far[k]
+}
+
+// push counts a push in period k.
+func (cs *clientState[Ctx]) push(k int) {
+	if k < len(cs.inline) {
+		cs.inline[k]++
+		return
+	}
+	if cs.far == nil {
+		cs.far = map[int]int32{}
+	}
+	cs.far[k]++
 }
 
 // idOrder gives each client state its place in client id order, so the
@@ -362,15 +397,7 @@ func (st *planState[Ctx]) client(id string) (int32, bool) {
 		return 0, false
 	}
 	i := int32(len(st.states))
-	var pushes []int32
-	if st.horizon > 8 {
-		if len(st.pushArena) < st.horizon {
-			st.pushArena = make([]int32, 4096*st.horizon)
-		}
-		pushes = st.pushArena[:st.horizon:st.horizon]
-		st.pushArena = st.pushArena[st.horizon:]
-	}
-	cs := clientState[Ctx]{id: id, context: c.Context, budget: c.Policy.TouchesPerYear, used: c.TouchesUsed, pushes: pushes}
+	cs := clientState[Ctx]{id: id, context: c.Context, budget: c.Policy.TouchesPerYear, used: c.TouchesUsed}
 	for _, ch := range c.Consent {
 		if ch > ChannelUnknown && int(ch) < len(channelNames) {
 			cs.consent |= 1 << ch
@@ -388,12 +415,15 @@ func (st *planState[Ctx]) client(id string) (int32, bool) {
 	return i, true
 }
 
+// add puts an item on the contact's agenda: what the contact is follows
+// from the set of its items, whatever their order.
 func (c *contact) add(it Item, play Play) {
 	c.n++
 	c.urgency = max(c.urgency, it.Position.Urgency)
 	c.sensitivity = max(c.sensitivity, it.Position.Sensitivity)
-	if it.Quadrant < c.quadrant {
-		c.quadrant, c.action = it.Quadrant, play.Action
+	c.quads |= 1 << it.Quadrant
+	if actionRank(play.Action) > actionRank(c.action) {
+		c.action = play.Action
 	}
 	c.within = min(c.within, play.Within)
 }
@@ -412,237 +442,4 @@ func channelFor[Ctx any](play Play, cs *clientState[Ctx]) (Channel, bool) {
 		}
 	}
 	return ChannelUnknown, false
-}
-
-// itemOrder and the contact order compare field by field and return at the
-// first difference: they run millions of times in a large plan, and
-// cmp.Or would evaluate every comparison before choosing.
-func itemOrder(a, b Item) int {
-	if c := cmp.Compare(b.Position.Urgency, a.Position.Urgency); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(b.Position.Sensitivity, a.Position.Sensitivity); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Alert.Type, b.Alert.Type); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Alert.RuleID, b.Alert.RuleID); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.Alert.Path, b.Alert.Path)
-}
-
-// sortRanks puts the contacts in plan order. The numbers (quadrant,
-// urgency, sensitivity, due) decide most pairs; contacts equal on all of
-// them are ordered by client id, channel, first item and creation order.
-// Rule outputs are often a few round values, so ties can be most of a
-// plan: then every client gets its place in id order once, and ties
-// compare integers; when ties are few, they compare the ids.
-func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *planState[Ctx]) {
-	same := func(a, b *rank) bool {
-		return a.quadrant == b.quadrant && a.urgency == b.urgency && a.sensitivity == b.sensitivity && a.within == b.within
-	}
-	if mostlyTied(ranks) {
-		// One sort with every tie-breaker, on integers.
-		place := st.idOrder()
-		for i := range ranks {
-			ranks[i].client = place[ranks[i].state]
-		}
-		sortStrict(ranks, func(a, b rank) int {
-			if a.quadrant != b.quadrant {
-				return cmp.Compare(a.quadrant, b.quadrant)
-			}
-			if a.urgency != b.urgency {
-				return cmp.Compare(b.urgency, a.urgency)
-			}
-			if a.sensitivity != b.sensitivity {
-				return cmp.Compare(b.sensitivity, a.sensitivity)
-			}
-			if a.within != b.within {
-				return cmp.Compare(a.within, b.within)
-			}
-			return tieOrder(&a, &b, contacts, items)
-		}, parallelSortMin)
-		return
-	}
-	sortStrict(ranks, func(a, b rank) int {
-		if a.quadrant != b.quadrant {
-			return cmp.Compare(a.quadrant, b.quadrant)
-		}
-		if a.urgency != b.urgency {
-			return cmp.Compare(b.urgency, a.urgency)
-		}
-		if a.sensitivity != b.sensitivity {
-			return cmp.Compare(b.sensitivity, a.sensitivity)
-		}
-		if a.within != b.within {
-			return cmp.Compare(a.within, b.within)
-		}
-		return cmp.Compare(a.contact, b.contact)
-	}, parallelSortMin)
-	var runs [][2]int
-	tied := 0
-	for i := 0; i < len(ranks); {
-		j := i + 1
-		for j < len(ranks) && same(&ranks[i], &ranks[j]) {
-			j++
-		}
-		if j-i > 1 {
-			runs = append(runs, [2]int{i, j})
-			tied += j - i
-		}
-		i = j
-	}
-	if tied == 0 {
-		return
-	}
-	byPlace := tied*8 > len(ranks)
-	if byPlace {
-		place := st.idOrder()
-		for _, r := range runs {
-			for i := r[0]; i < r[1]; i++ {
-				ranks[i].client = place[ranks[i].client]
-			}
-		}
-	}
-	for _, r := range runs {
-		slices.SortFunc(ranks[r[0]:r[1]], func(a, b rank) int {
-			if a.client != b.client {
-				if byPlace {
-					return cmp.Compare(a.client, b.client)
-				}
-				if c := cmp.Compare(st.states[a.client].id, st.states[b.client].id); c != 0 {
-					return c
-				}
-			}
-			return tieOrder(&a, &b, contacts, items)
-		})
-	}
-}
-
-// tieOrder breaks a tie between contacts of one client (or, in client id
-// order, of two clients already compared): channel, first item, creation.
-func tieOrder(a, b *rank, contacts []contact, items []Item) int {
-	if a.client != b.client {
-		return cmp.Compare(a.client, b.client)
-	}
-	if a.channel != b.channel {
-		return cmp.Compare(a.channel, b.channel)
-	}
-	if c := itemOrder(items[contacts[a.contact].first], items[contacts[b.contact].first]); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.contact, b.contact)
-}
-
-// mostlyTied guesses from a sample whether most contacts share their
-// numbers with others, as when rules give a few round positions.
-func mostlyTied(ranks []rank) bool {
-	if len(ranks) < 64 {
-		return false
-	}
-	type key struct {
-		u, s float64
-		w    time.Duration
-		q    Quadrant
-	}
-	step := max(1, len(ranks)/1024)
-	seen := map[key]bool{}
-	n := 0
-	for i := 0; i < len(ranks); i += step {
-		r := &ranks[i]
-		seen[key{r.urgency, r.sensitivity, r.within, r.quadrant}] = true
-		n++
-	}
-	return len(seen)*4 < n
-}
-
-// schedule places contacts in order, each in the earliest period that
-// fits, or defers it.
-func (p *Planner[Ctx]) schedule(ranks []rank, items []Item, st *planState[Ctx], plan *Plan) {
-	o := p.opts
-	capacity := make([]int, o.Horizon)
-	after := o.Now.Add(time.Duration(o.Horizon) * o.Period)
-	plan.FollowUps = make([]FollowUp, 0, len(ranks))
-	touch := make([]int32, 0, len(ranks)) // each follow-up's touch number, for its id
-	idBytes := 0
-	for i := range ranks {
-		c := &ranks[i]
-		cs := &st.states[c.state]
-		agenda := items[c.first : c.first+c.n : c.first+c.n]
-		if cs.budget > 0 && cs.used+cs.touches >= cs.budget {
-			plan.deferAll(agenda, TouchBudget, time.Time{})
-			continue
-		}
-		push, adviser := c.channel.Push(), c.channel.Adviser()
-		period, reason := -1, DeferReason("")
-		for k := range o.Horizon {
-			if push && int(*cs.push(k)) >= o.PressureCap {
-				reason = PressureCap
-				continue
-			}
-			if adviser && capacity[k] >= o.AdviserCapacity {
-				reason = AdviserCapacity
-				continue
-			}
-			period = k
-			break
-		}
-		if period < 0 {
-			plan.deferAll(agenda, reason, after)
-			continue
-		}
-		if push {
-			*cs.push(period)++
-		}
-		if adviser {
-			capacity[period]++
-		}
-		cs.touches++
-		touch = append(touch, int32(cs.touches))
-		idBytes += len(cs.id) + 1 + digits(cs.touches)
-		plan.FollowUps = append(plan.FollowUps, FollowUp{ClientID: cs.id, Channel: c.channel, Action: c.action,
-			Quadrant: c.quadrant, Urgency: c.urgency, Sensitivity: c.sensitivity,
-			When: o.Now.Add(time.Duration(period) * o.Period), Due: o.Now.Add(c.within), Items: agenda})
-		plan.Totals.Planned += len(agenda)
-	}
-	// The ids ("client-3": the client's third touch in this plan) are
-	// substrings of one string: one allocation instead of one per
-	// follow-up.
-	var b strings.Builder
-	b.Grow(idBytes)
-	ends := make([]int, len(touch))
-	for i, n := range touch {
-		b.WriteString(plan.FollowUps[i].ClientID)
-		b.WriteByte('-')
-		var d [10]byte
-		b.Write(strconv.AppendInt(d[:0], int64(n), 10))
-		ends[i] = b.Len()
-	}
-	ids, start := b.String(), 0
-	for i, end := range ends {
-		plan.FollowUps[i].ID = ids[start:end]
-		start = end
-	}
-}
-
-// digits is the length of n in decimal.
-func digits(n int) int {
-	d := 1
-	for ; n >= 10; n /= 10 {
-		d++
-	}
-	return d
-}
-
-func (pl *Plan) defer_(it Item, r DeferReason, next time.Time, detail string) {
-	pl.Deferred = append(pl.Deferred, Deferral{Item: it, Reason: r, NextSlot: next, Detail: detail})
-	pl.Totals.Deferred++
-}
-
-func (pl *Plan) deferAll(items []Item, r DeferReason, next time.Time) {
-	for _, it := range items {
-		pl.defer_(it, r, next, "")
-	}
 }

@@ -33,8 +33,26 @@ func (a Action) String() string {
 // MarshalText encodes the action as its name.
 func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 
+// actionRank orders the calls to action by how much they ask of the
+// client and the firm: self-service, a guided flow, an adviser. It is 0 for
+// an action that is none of these. A contact's call to action is the
+// highest its agenda needs: an agenda with an item for an adviser needs the
+// adviser, and a guided flow covers what the client could do alone.
+func actionRank(a Action) int {
+	switch a {
+	case SelfService:
+		return 1
+	case GuidedFlow:
+		return 2
+	case BookAdviser:
+		return 3
+	}
+	return 0
+}
+
 // Play is how to follow up: channels in order of preference, the call to
-// action, and how soon.
+// action, and how soon: a contact is due Within of the plan's Now (zero:
+// due at once).
 type Play struct {
 	Channels []Channel     `json:"channels"`
 	Action   Action        `json:"action"`
@@ -42,6 +60,7 @@ type Play struct {
 }
 
 // Playbook maps quadrants, and if the host wishes alert types, to plays.
+// A planner's playbook has a play for every quadrant.
 type Playbook struct {
 	Quadrants map[Quadrant]Play `json:"quadrants"`
 	Types     map[string]Play   `json:"types,omitempty"`

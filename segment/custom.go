@@ -19,7 +19,7 @@ type Rule struct {
 
 // Custom is a compiled custom scheme over environment type Env: its rules in
 // order, first match wins, and a default that makes it total. It is
-// immutable and safe for concurrent use.
+// immutable and safe for concurrent use by multiple goroutines.
 type Custom[Env any] struct {
 	rules []compiledRule[Env]
 	def   Segment
@@ -27,79 +27,118 @@ type Custom[Env any] struct {
 
 type compiledRule[Env any] struct {
 	segment Segment
-	when    *dsl.Expr[Env, bool]
+	when    condition[Env]
 }
 
-// ErrNoDefault is returned for a custom scheme without a default segment.
+// ErrNoDefault is returned for a custom scheme without a default segment
+// (an empty or blank name).
 var ErrNoDefault = errors.New("segment: a custom scheme needs a default segment")
 
+// ErrNoSegment is the cause of the error for a rule without a segment name
+// (an empty or blank one).
+var ErrNoSegment = errors.New("segment: a rule needs a segment name")
+
 // ErrUnreachable is the cause of the error for a rule that can never be
-// chosen because earlier rules catch every client it would.
+// chosen: its condition is always false, or earlier rules catch every
+// client it would.
 var ErrUnreachable = errors.New("segment: unreachable rule")
 
-// NewCustom compiles a custom scheme. Every condition is type-checked
-// against Env (errors are *dsl.Error values naming the rule by its
-// segment and position); a scheme without a default, and a rule that earlier
-// rules always pre-empt (found by the dsl's analysis, and any rule after an
-// always-true one), are errors too. opts go to the dsl compiler.
+// NewCustom compiles a custom scheme. The checks, each reported (all at
+// once, with errors.Join):
+//
+//   - the default must be named ([ErrNoDefault]; nothing else is checked
+//     without one) and so must every rule's segment ([ErrNoSegment]);
+//   - every condition is type-checked against Env: errors are *dsl.Error
+//     values naming the rule by its segment and position;
+//   - no rule may be unreachable ([ErrUnreachable]). A condition that reads
+//     no field and calls no function is a constant, evaluated here: a rule
+//     whose condition is always false is never chosen, and no rule after
+//     an always-true one is (so `(true)`, `1 == 1` and `!false` end a
+//     scheme as `true` does). Among the other conditions, the dsl's
+//     analysis of comparisons with constants finds rules that earlier
+//     ones always pre-empt.
+//
+// opts go to the dsl compiler.
 func NewCustom[Env any](rules []Rule, def Segment, opts ...dsl.Option) (*Custom[Env], error) {
-	if def == "" {
+	if strings.TrimSpace(string(def)) == "" {
 		return nil, ErrNoDefault
 	}
 	c := &Custom[Env]{def: def}
 	var errs []error
+	compiled := make([]*condition[Env], len(rules)) // nil where a rule does not compile
 	for i, r := range rules {
-		e, err := dsl.Compile[Env, bool](r.When, append(opts, dsl.WithID(fmt.Sprintf("%s (rule %d)", r.Segment, i+1)))...)
+		if strings.TrimSpace(string(r.Segment)) == "" {
+			errs = append(errs, fmt.Errorf("%w: rule %d", ErrNoSegment, i+1))
+		}
+		cond, err := compileCondition[Env](r.When, append(opts, dsl.WithID(fmt.Sprintf("%s (rule %d)", r.Segment, i+1))))
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		c.rules = append(c.rules, compiledRule[Env]{segment: r.Segment, when: e})
+		compiled[i] = &cond
+		c.rules = append(c.rules, compiledRule[Env]{segment: r.Segment, when: cond})
 	}
-	errs = append(errs, unreachable(rules)...)
+	errs = append(errs, unreachable(rules, compiled)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return c, nil
 }
 
-// unreachable asks the rule-file analysis which rules earlier ones cover,
-// by reading the scheme as a decision tree.
-func unreachable(rules []Rule) []error {
+// unreachable finds the rules that can never be chosen: constant
+// conditions decide themselves and what follows them; the rest are read
+// by the rule-file analysis as the branches of a decision tree, each
+// branch linked to its rule by index.
+func unreachable[Env any](rules []Rule, compiled []*condition[Env]) []error {
 	var errs []error
 	f := &rulefile.File{Name: "scheme", Rules: []*rulefile.Rule{{ID: "scheme"}}}
+	var ruleOf []int // ruleOf[b] is the index of the rule of branch b+1
 	for i, r := range rules {
-		if strings.TrimSpace(r.When) == "true" && i < len(rules)-1 {
+		v, constant := false, false
+		if compiled[i] != nil {
+			v, constant = compiled[i].constant()
+		}
+		switch {
+		case constant && !v:
+			errs = append(errs, fmt.Errorf("%w: rule %d (%s): its condition is always false", ErrUnreachable, i+1, r.Segment))
+			continue
+		case constant:
 			for j := i + 1; j < len(rules); j++ {
 				errs = append(errs, fmt.Errorf("%w: rule %d (%s) follows an always-true rule", ErrUnreachable, j+1, rules[j].Segment))
 			}
-			return errs
 		}
 		f.Rules[0].Body.Branches = append(f.Rules[0].Body.Branches, &rulefile.Branch{Cond: &rulefile.Expr{Src: r.When}})
+		ruleOf = append(ruleOf, i)
+		if constant {
+			break
+		}
 	}
 	for _, finding := range rulefile.Analyze(f) {
-		if finding.Code != "unreachable-branch" {
+		if finding.Code != "unreachable-branch" || len(finding.Related) == 0 {
 			continue
 		}
 		var n int
-		if _, err := fmt.Sscanf(finding.Related[0], "branch %d", &n); err == nil && n >= 1 && n <= len(rules) {
-			errs = append(errs, fmt.Errorf("%w: rule %d (%s): earlier rules catch every client it would", ErrUnreachable, n, rules[n-1].Segment))
+		if _, err := fmt.Sscanf(finding.Related[0], "branch %d", &n); err == nil && n >= 1 && n <= len(ruleOf) {
+			i := ruleOf[n-1]
+			errs = append(errs, fmt.Errorf("%w: rule %d (%s): earlier rules catch every client it would", ErrUnreachable, i+1, rules[i].Segment))
 		}
 	}
 	return errs
 }
 
 // Assign puts one environment's client in the first segment whose rule
-// holds, or the default. A rule that fails to evaluate is an error: the
-// scheme does not fall through to a later segment on bad data.
+// holds, or the default. A rule that fails to evaluate is an error, and so
+// is a rule that cannot be decided because a float field it reads is NaN,
+// whether it would hold or not (the error wraps dsl.ErrNaN): the scheme
+// does not fall through to a later segment, or the default, on bad data.
 func (c *Custom[Env]) Assign(clientID string, env Env, now time.Time) (Assignment, error) {
 	for i, r := range c.rules {
-		ok, err := r.when.Eval(env, now)
+		ok, err := r.when.eval(env, now)
 		if err != nil {
 			return Assignment{ClientID: clientID}, &ClientError{ClientID: clientID, Field: fmt.Sprintf("rule %d", i+1), Err: err}
 		}
 		if ok {
-			return Assignment{ClientID: clientID, Segment: r.segment, Reason: fmt.Sprintf("rule %d: %s", i+1, r.when.Source())}, nil
+			return Assignment{ClientID: clientID, Segment: r.segment, Reason: fmt.Sprintf("rule %d: %s", i+1, r.when.when.Source())}, nil
 		}
 	}
 	return Assignment{ClientID: clientID, Segment: c.def, Reason: "no rule holds: default"}, nil

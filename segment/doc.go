@@ -27,13 +27,21 @@
 // # Custom schemes
 //
 // [NewCustom] compiles a scheme of other segments as dsl conditions over
-// the host's own type, first match wins, with a required default; a rule
-// that earlier rules always pre-empt is a compile error.
+// the host's own type, first match wins, with a required default. A rule
+// that can never be chosen is a compile error ([ErrUnreachable]): one whose
+// condition is a constant false, one after a constant true (a condition
+// that reads no field and calls no function is evaluated when the scheme
+// compiles, so `(true)` and `1 == 1` count), and one that earlier rules
+// always pre-empt. Every segment must be named ([ErrNoSegment]). A client
+// whose rule reads a NaN gets an error, whether the rule would hold or
+// not: never a later segment or the default. [NewEngagementRule] follows
+// the same rule for conditions.
 //
 // # The book
 //
 // [Summarize] totals clients, revenue, cost and profit per segment and
 // each segment's share of the profit; [Migrate] compares two dates as a
 // transition matrix and lists the moves (A → B: losing engagement); and
-// [Scatter] draws the book as an SVG picture.
+// [Scatter] draws the book as an SVG picture: well-formed XML whatever the
+// names in it, with only finite numbers.
 package segment

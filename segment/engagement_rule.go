@@ -11,10 +11,10 @@ import (
 // expression over its own client type: a number (a score), or a condition
 // (1 when it holds, 0 when it does not, so with a threshold of At(0.5) it
 // splits engaged from not engaged). It is immutable and safe for concurrent
-// use.
+// use by multiple goroutines.
 type EngagementRule[Env any] struct {
 	score *dsl.Expr[Env, float64]
-	cond  *dsl.Expr[Env, bool]
+	cond  *condition[Env] // when the rule is a condition
 }
 
 // NewEngagementRule compiles src as a number, or failing that as a
@@ -28,21 +28,27 @@ func NewEngagementRule[Env any](src string, opts ...dsl.Option) (*EngagementRule
 	if !errors.Is(err, dsl.ErrType) {
 		return nil, err
 	}
-	cond, condErr := dsl.Compile[Env, bool](src, opts...)
+	cond, condErr := compileCondition[Env](src, opts)
 	if condErr != nil {
 		return nil, err
 	}
-	return &EngagementRule[Env]{cond: cond}, nil
+	return &EngagementRule[Env]{cond: &cond}, nil
 }
 
-// Score evaluates the rule for one client at time now.
+// Score evaluates the rule for one client at time now. A NaN is an error
+// (wrapping dsl.ErrNaN), never a score: a number rule that gives NaN, and
+// a condition that cannot be decided because a float field it reads is
+// NaN, whether it would hold or not.
 func (r *EngagementRule[Env]) Score(env Env, now time.Time) (float64, error) {
 	if r.score != nil {
 		return r.score.Eval(env, now)
 	}
-	ok, err := r.cond.Eval(env, now)
-	if ok {
-		return 1, err
+	ok, err := r.cond.eval(env, now)
+	switch {
+	case err != nil:
+		return 0, err
+	case ok:
+		return 1, nil
 	}
-	return 0, err
+	return 0, nil
 }

@@ -19,25 +19,24 @@ const ScatterDots = 5000
 // across, engagement up, one dot per client coloured by segment (up to
 // [ScatterDots] of them; the title says when a sample is drawn), the two
 // thresholds as dashed lines and each quadrant labelled with its segment.
-// The axes span every client, sampled or not. The output is deterministic:
-// the same assignments give the same bytes.
+// The axes span every client's finite values, sampled or not; a value or
+// threshold that is not finite (the +Inf threshold of a top share of an
+// empty book) is not drawn. The output is deterministic (the same
+// assignments give the same bytes) and well-formed XML for any client id,
+// segment name or reason.
 func Scatter(book Book) []byte {
 	const w, h, left, right, top, bottom = 720.0, 520.0, 70.0, 20.0, 40.0, 50.0
-	minP, maxP := book.Cut.Profit, book.Cut.Profit
-	minE, maxE := book.Cut.Engagement, book.Cut.Engagement
+	// The axes span the finite values only: a threshold of an empty book
+	// (+Inf) or a hand-made NaN has no place on them, and is not drawn.
+	var px, ey span
+	px.add(book.Cut.Profit)
+	ey.add(book.Cut.Engagement)
 	for _, a := range book.Assignments {
-		minP, maxP = math.Min(minP, a.Profit), math.Max(maxP, a.Profit)
-		minE, maxE = math.Min(minE, a.Engagement), math.Max(maxE, a.Engagement)
+		px.add(a.Profit)
+		ey.add(a.Engagement)
 	}
-	pad := func(lo, hi float64) (float64, float64) {
-		d := (hi - lo) * 0.05
-		if d == 0 {
-			d = 1
-		}
-		return lo - d, hi + d
-	}
-	minP, maxP = pad(minP, maxP)
-	minE, maxE = pad(minE, maxE)
+	minP, maxP := px.padded()
+	minE, maxE := ey.padded()
 	x := svg.Scale{D0: minP, D1: maxP, R0: left, R1: w - right}
 	y := svg.Scale{D0: minE, D1: maxE, R0: h - bottom, R1: top}
 	d := svg.New(w, h)
@@ -48,9 +47,14 @@ func Scatter(book Book) []byte {
 	}
 	d.Text(w/2, 24, title, svg.Anchor("middle"), svg.FontSize(16))
 	axes(d, x, y, minP, maxP, minE, maxE)
-	cx, cy := x.At(book.Cut.Profit), y.At(book.Cut.Engagement)
-	d.Line(cx, top, cx, h-bottom, svg.Stroke("#555"), svg.Dash("6 4"))
-	d.Line(left, cy, w-right, cy, svg.Stroke("#555"), svg.Dash("6 4"))
+	if finite(book.Cut.Profit) {
+		cx := x.At(book.Cut.Profit)
+		d.Line(cx, top, cx, h-bottom, svg.Stroke("#555"), svg.Dash("6 4"))
+	}
+	if finite(book.Cut.Engagement) {
+		cy := y.At(book.Cut.Engagement)
+		d.Line(left, cy, w-right, cy, svg.Stroke("#555"), svg.Dash("6 4"))
+	}
 	for i := 0; i < len(book.Assignments); i += max(stride, 1) {
 		a := book.Assignments[i]
 		d.Circle(x.At(a.Profit), y.At(a.Engagement), 3, fmt.Sprintf("%s: %s (%s)", a.ClientID, a.Segment, a.Reason),
@@ -74,6 +78,41 @@ func Scatter(book Book) []byte {
 		d.Text(l.lx, l.ly, l.text, svg.Anchor(anchor), svg.FontSize(13), svg.Fill(colorOf(l.s)))
 	}
 	return d.Bytes()
+}
+
+// span is the range of the finite values added to it.
+type span struct {
+	lo, hi float64
+	any    bool
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func (s *span) add(v float64) {
+	switch {
+	case !finite(v):
+	case !s.any:
+		s.lo, s.hi, s.any = v, v, true
+	default:
+		s.lo, s.hi = math.Min(s.lo, v), math.Max(s.hi, v)
+	}
+}
+
+// padded widens the span by 5% on each side (by 1 when it is a point, or
+// [-1, 1] when it is empty), without overflowing float64.
+func (s *span) padded() (float64, float64) {
+	d := s.hi*0.05 - s.lo*0.05
+	if d == 0 {
+		d = 1
+	}
+	lo, hi := s.lo-d, s.hi+d
+	if !finite(lo) {
+		lo = s.lo
+	}
+	if !finite(hi) {
+		hi = s.hi
+	}
+	return lo, hi
 }
 
 // ordinal is the English suffix of n: "st" for 1 and 21, "th" for 11.

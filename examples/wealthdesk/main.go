@@ -267,7 +267,11 @@ func run(f *firm, now time.Time) (*result, error) {
 		// the report shows no experiment.
 		res.Experiment, _ = experiment(ctx, f, min(n, 20_000), now)
 	}()
-	res.Plan = canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)}).PlanLookup(res.Alerts.Alerts, lookup)
+	planner, err := canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)})
+	if err != nil {
+		return nil, err
+	}
+	res.Plan = planner.PlanLookup(res.Alerts.Alerts, lookup)
 	res.lap("canvas: plan", &clock)
 	<-reported
 	res.lap("report: segment summary, superfans, changes, experiment (waited)", &clock)
@@ -388,7 +392,8 @@ func report(w io.Writer, r *result) {
 		fmt.Fprintf(w, "  %-28s %d\n", t, byType[t])
 	}
 	p := r.Plan
-	fmt.Fprintf(w, "\nFollow-up plan: %d alerts → %d contacts planned (%d alerts), %d alerts deferred\n", p.Totals.Alerts, len(p.FollowUps), p.Totals.Planned, p.Totals.Deferred)
+	fmt.Fprintf(w, "\nFollow-up plan: %d alerts → %d contacts planned (%d alerts; %d contacts late), %d alerts deferred\n",
+		p.Totals.Alerts, len(p.FollowUps), p.Totals.Planned, p.Totals.Late, p.Totals.Deferred)
 	for _, f := range p.FollowUps[:min(8, len(p.FollowUps))] {
 		titles := ""
 		for i, it := range f.Items {

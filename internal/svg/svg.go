@@ -1,6 +1,12 @@
 // Package svg writes small SVG documents deterministically: the same calls
 // give the same bytes, numbers with fixed precision and text escaped. The
 // segment and canvas pictures share it.
+//
+// A document is well-formed XML whatever it is given: text and attribute
+// values are escaped, invalid UTF-8 and characters XML cannot hold (control
+// characters, U+FFFE, U+FFFF) become U+FFFD, and an element with a NaN or
+// infinite coordinate or size is left out rather than written with "NaN"
+// in it.
 package svg
 
 import (
@@ -9,6 +15,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Doc is an SVG document being written. The zero Doc is not usable; call
@@ -51,8 +58,12 @@ func New(width, height float64) *Doc {
 	return d
 }
 
-// num formats a coordinate with at most two decimals.
+// num formats a coordinate with at most two decimals; a non-finite number,
+// which elements never reach (see element), is written as 0.
 func num(f float64) string {
+	if !finite(f) {
+		return "0"
+	}
 	s := strconv.FormatFloat(f, 'f', 2, 64)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	if s == "-0" || s == "" {
@@ -61,13 +72,22 @@ func num(f float64) string {
 	return s
 }
 
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// element writes one element, or nothing when a coordinate is not finite:
+// a shape at NaN has no place in the picture, and "NaN" is no SVG length.
 func (d *Doc) element(name string, coords []any, attrs []Attr, body string) {
+	for i := 1; i < len(coords); i += 2 {
+		if !finite(coords[i].(float64)) {
+			return
+		}
+	}
 	d.b.WriteString("<" + name)
 	for i := 0; i+1 < len(coords); i += 2 {
 		fmt.Fprintf(&d.b, ` %s="%s"`, coords[i], num(coords[i+1].(float64)))
 	}
 	for _, a := range attrs {
-		fmt.Fprintf(&d.b, ` %s="%s"`, a.Name, html.EscapeString(a.Value))
+		fmt.Fprintf(&d.b, ` %s="%s"`, a.Name, Escape(a.Value))
 	}
 	if body == "" {
 		d.b.WriteString("/>\n")
@@ -85,7 +105,7 @@ func (d *Doc) Rect(x, y, w, h float64, attrs ...Attr) {
 func (d *Doc) Circle(cx, cy, r float64, title string, attrs ...Attr) {
 	body := ""
 	if title != "" {
-		body = "<title>" + html.EscapeString(title) + "</title>"
+		body = "<title>" + Escape(title) + "</title>"
 	}
 	d.element("circle", []any{"cx", cx, "cy", cy, "r", r}, attrs, body)
 }
@@ -97,7 +117,52 @@ func (d *Doc) Line(x1, y1, x2, y2 float64, attrs ...Attr) {
 
 // Text writes escaped text at a point.
 func (d *Doc) Text(x, y float64, s string, attrs ...Attr) {
-	d.element("text", []any{"x", x, "y", y}, attrs, html.EscapeString(s))
+	d.element("text", []any{"x", x, "y", y}, attrs, Escape(s))
+}
+
+// Escape makes s safe as XML character data or an attribute value: the
+// five markup characters are escaped as html.EscapeString does, and
+// invalid UTF-8 and characters XML 1.0 does not allow (controls other than
+// tab, newline and carriage return; U+FFFE and U+FFFF) become U+FFFD.
+func Escape(s string) string {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !xmlChar(r, size) {
+			return html.EscapeString(sanitize(s))
+		}
+		i += size
+	}
+	return html.EscapeString(s)
+}
+
+// xmlChar reports whether the rune r, decoded from size bytes, may appear
+// in an XML document.
+func xmlChar(r rune, size int) bool {
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return false // invalid UTF-8
+	case r < 0x20:
+		return r == '\t' || r == '\n' || r == '\r'
+	case r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
+		return false
+	}
+	return true
+}
+
+// sanitize replaces what XML cannot hold by U+FFFD.
+func sanitize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if xmlChar(r, size) {
+			b.WriteString(s[i : i+size])
+		} else {
+			b.WriteRune(utf8.RuneError)
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // Bytes closes the document and returns it.
@@ -106,24 +171,35 @@ func (d *Doc) Bytes() []byte { return []byte(d.b.String() + "</svg>\n") }
 // Scale maps a domain [D0, D1] linearly onto a range [R0, R1].
 type Scale struct{ D0, D1, R0, R1 float64 }
 
-// At maps v; a degenerate domain maps everything to the range's middle.
+// At maps v; a degenerate domain (empty, or with a non-finite end) maps
+// everything to the range's middle. Differences are taken in halves, so a
+// domain spanning nearly all of float64 does not overflow to NaN; a
+// non-finite v maps to a non-finite result, which [Doc] leaves out.
 func (s Scale) At(v float64) float64 {
-	if s.D1 == s.D0 {
+	if s.D1 == s.D0 || !finite(s.D0) || !finite(s.D1) {
 		return (s.R0 + s.R1) / 2
 	}
-	return s.R0 + (v-s.D0)/(s.D1-s.D0)*(s.R1-s.R0)
+	return s.R0 + (v/2-s.D0/2)/(s.D1/2-s.D0/2)*(s.R1-s.R0)
 }
 
 // Ticks returns about n round values inside [lo, hi], each a whole
 // multiple of a round step (1, 2 or 5 times a power of ten), computed by
-// multiplication so no rounding error accumulates.
+// multiplication so no rounding error accumulates. A degenerate interval
+// gives lo alone, and a non-finite end gives no ticks.
 func Ticks(lo, hi float64, n int) []float64 {
+	if !finite(lo) || !finite(hi) {
+		return nil
+	}
 	if hi <= lo || n < 1 {
 		return []float64{lo}
 	}
-	step := niceStep((hi - lo) / float64(n))
+	step := niceStep(hi/float64(n) - lo/float64(n))
+	if !finite(step) || step == 0 {
+		return []float64{lo}
+	}
 	var out []float64
-	for i := math.Ceil(lo / step); i*step <= hi && len(out) <= 100; i++ {
+	// i+1 > i stops the walk where float64 can no longer count.
+	for i := math.Ceil(lo / step); i*step <= hi && len(out) <= 100 && i+1 > i; i++ {
 		// Round away the binary noise of i·step (0.6000000000000001).
 		v, _ := strconv.ParseFloat(strconv.FormatFloat(i*step, 'g', 12, 64), 64)
 		out = append(out, v+0) // +0 turns -0 into 0

@@ -1,0 +1,222 @@
+package canvas
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"time"
+)
+
+// Options configure a [Planner]. Now is required; a zero field means its
+// default, and [None] says zero where zero would mean the default. Every
+// other value is checked by [NewPlanner]: a negative count or duration, a
+// NaN, a playbook without a play for a quadrant, or a plan reaching past
+// the year 9999 (which JSON cannot write) is an error.
+type Options struct {
+	// Now is the start of the plan: its first period begins at Now.
+	Now time.Time
+	// Period is the planning slot, default a week; Horizon the number of
+	// periods planned, default 4, at most [MaxHorizon].
+	Period  time.Duration
+	Horizon int
+	// AdviserCapacity is how many adviser contacts (calls, meetings,
+	// reviews) fit in a period; default 100. None means no adviser time:
+	// every adviser contact is deferred as [AdviserCapacity].
+	AdviserCapacity int
+	// PressureCap is how many pushes a client may get in a period; default
+	// 2. Firms must not exploit behavioural biases. None means no pushes:
+	// every push is deferred as [PressureCap].
+	PressureCap int
+	// BundleBoost is added to advice sensitivity per extra item bundled
+	// into one contact, default 0.05; None means no boost. A boost that
+	// lifts a contact over the sensitivity threshold moves it into the
+	// advice-sensitive quadrant, with that quadrant's call to action (see
+	// [Planner.Plan]).
+	BundleBoost float64
+	// Thresholds split the canvas; see [Thresholds].
+	Thresholds Thresholds
+	// Playbook, if nil, is DefaultPlaybook. It must have a play for each
+	// quadrant, with known channels and action and a Within that is not
+	// negative. The planner keeps a copy.
+	Playbook *Playbook
+}
+
+// None, as the value of an option whose zero value means its default,
+// says zero: Options{PressureCap: None} allows no pushes at all.
+const None = -1
+
+// MaxHorizon is the most periods a plan may have.
+const MaxHorizon = 1000
+
+// ErrInvalidOption is the cause of every [OptionError].
+var ErrInvalidOption = errors.New("canvas: invalid option")
+
+// OptionError is an option [NewPlanner] rejects: which one, and why.
+type OptionError struct {
+	Option string `json:"option"`
+	Reason string `json:"reason"`
+}
+
+// Error names the option and the reason.
+func (e *OptionError) Error() string { return "canvas: option " + e.Option + ": " + e.Reason }
+
+// Unwrap returns [ErrInvalidOption].
+func (e *OptionError) Unwrap() error { return ErrInvalidOption }
+
+func optionErr(option, format string, args ...any) error {
+	return &OptionError{Option: option, Reason: fmt.Sprintf(format, args...)}
+}
+
+// resolve checks the options and fills in the defaults. Every problem is
+// reported.
+func (o Options) resolve() (Options, error) {
+	var errs []error
+	if o.Now.IsZero() {
+		errs = append(errs, optionErr("Now", "is required"))
+	}
+	o.Period = cmp0(o.Period, 7*24*time.Hour)
+	if o.Period < 0 {
+		errs = append(errs, optionErr("Period", "%v is negative", o.Period))
+	}
+	o.Horizon = cmp0(o.Horizon, 4)
+	if o.Horizon < 0 || o.Horizon > MaxHorizon {
+		errs = append(errs, optionErr("Horizon", "%d is outside [1, %d]", o.Horizon, MaxHorizon))
+	}
+	o.AdviserCapacity = countOption(&errs, "AdviserCapacity", o.AdviserCapacity, 100)
+	o.PressureCap = countOption(&errs, "PressureCap", o.PressureCap, 2)
+	switch b := o.BundleBoost; {
+	case b == 0:
+		o.BundleBoost = 0.05
+	case b == None:
+		o.BundleBoost = 0
+	case !(b > 0 && b <= 1):
+		errs = append(errs, optionErr("BundleBoost", "%v is outside (0, 1] (None means no boost)", b))
+	}
+	if err := o.Thresholds.check(); err != nil {
+		errs = append(errs, err)
+	}
+	if o.Playbook == nil {
+		pb := DefaultPlaybook()
+		o.Playbook = &pb
+	} else {
+		// The planner keeps its own copy: the one checked is the one used,
+		// whatever the caller does with theirs.
+		pb := o.Playbook.clone()
+		o.Playbook = &pb
+	}
+	errs = append(errs, o.Playbook.check()...)
+	if len(errs) == 0 {
+		errs = append(errs, o.checkDates()...)
+	}
+	return o, joinErrs(errs)
+}
+
+// cmp0 is v, or def when v is zero.
+func cmp0[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// countOption resolves a count whose zero is its default and None zero.
+func countOption(errs *[]error, name string, v, def int) int {
+	switch {
+	case v == 0:
+		return def
+	case v == None:
+		return 0
+	case v < 0:
+		*errs = append(*errs, optionErr(name, "%d is negative (None means zero)", v))
+	}
+	return v
+}
+
+// checkDates rejects a plan whose dates JSON cannot write: every When,
+// Due and NextSlot lies between Now and the end of the horizon or Now plus
+// the longest Within.
+func (o Options) checkDates() []error {
+	var errs []error
+	inRange := func(t time.Time) bool { return t.Year() >= 1 && t.Year() <= 9999 }
+	if !inRange(o.Now) {
+		errs = append(errs, optionErr("Now", "%v is outside the years 1 to 9999", o.Now))
+		return errs
+	}
+	if o.Period > 0 && int64(o.Horizon) > math.MaxInt64/int64(o.Period) || !inRange(o.Now.Add(time.Duration(o.Horizon)*o.Period)) {
+		errs = append(errs, optionErr("Horizon", "%d periods of %v reach past the year 9999", o.Horizon, o.Period))
+	}
+	if longest := o.Playbook.longest(); !inRange(o.Now.Add(longest)) {
+		errs = append(errs, optionErr("Playbook", "a play due within %v of %v is due past the year 9999", longest, o.Now))
+	}
+	return errs
+}
+
+// check rejects a playbook the planner cannot follow.
+func (pb *Playbook) check() []error {
+	var errs []error
+	for q := UrgentSensitive; q <= PlannedRoutine; q++ {
+		play, ok := pb.Quadrants[q]
+		if !ok {
+			errs = append(errs, optionErr("Playbook", "no play for quadrant %s", q))
+			continue
+		}
+		errs = append(errs, play.check("quadrant "+q.String())...)
+	}
+	for q := range pb.Quadrants {
+		if q < UrgentSensitive || q > PlannedRoutine {
+			errs = append(errs, optionErr("Playbook", "a play for %s, which is no quadrant", q))
+		}
+	}
+	for _, typ := range slices.Sorted(maps.Keys(pb.Types)) {
+		errs = append(errs, pb.Types[typ].check(fmt.Sprintf("type %q", typ))...)
+	}
+	return errs
+}
+
+func (p Play) check(what string) []error {
+	var errs []error
+	if actionRank(p.Action) == 0 {
+		errs = append(errs, optionErr("Playbook", "the play for %s has action %s", what, p.Action))
+	}
+	if p.Within < 0 {
+		errs = append(errs, optionErr("Playbook", "the play for %s is due within %v, a negative duration", what, p.Within))
+	}
+	for _, ch := range p.Channels {
+		if ch == ChannelUnknown || int(ch) >= len(channelNames) {
+			errs = append(errs, optionErr("Playbook", "the play for %s names channel %s", what, ch))
+		}
+	}
+	return errs
+}
+
+// clone copies the playbook's maps and channel lists.
+func (pb *Playbook) clone() Playbook {
+	c := Playbook{Quadrants: make(map[Quadrant]Play, len(pb.Quadrants))}
+	for q, p := range pb.Quadrants {
+		p.Channels = slices.Clone(p.Channels)
+		c.Quadrants[q] = p
+	}
+	if pb.Types != nil {
+		c.Types = make(map[string]Play, len(pb.Types))
+		for t, p := range pb.Types {
+			p.Channels = slices.Clone(p.Channels)
+			c.Types[t] = p
+		}
+	}
+	return c
+}
+
+// longest is the longest Within of the playbook's plays.
+func (pb *Playbook) longest() time.Duration {
+	var d time.Duration
+	for _, p := range pb.Quadrants {
+		d = max(d, p.Within)
+	}
+	for _, p := range pb.Types {
+		d = max(d, p.Within)
+	}
+	return d
+}

@@ -1,0 +1,233 @@
+package canvas
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/engagekit/engagekit/advisory"
+)
+
+// itemOrder and the contact order compare field by field and return at the
+// first difference: they run millions of times in a large plan, and
+// cmp.Or would evaluate every comparison before choosing.
+func itemOrder(a, b Item) int {
+	if c := cmp.Compare(b.Position.Urgency, a.Position.Urgency); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.Position.Sensitivity, a.Position.Sensitivity); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Alert.Type, b.Alert.Type); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Alert.RuleID, b.Alert.RuleID); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Alert.Path, b.Alert.Path); c != 0 {
+		return c
+	}
+	return alertOrder(a.Alert, b.Alert)
+}
+
+// alertOrder compares the rest of two alerts' content, so that only alerts
+// equal in everything tie (and then either may come first: nothing in the
+// plan tells them apart). It is rarely reached: type, rule and path
+// usually decide.
+func alertOrder(a, b *advisory.Alert) int {
+	if a == b {
+		return 0
+	}
+	if c := cmp.Compare(a.ClientID, b.ClientID); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.RuleSet, b.RuleSet); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Version, b.Version); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Title, b.Title); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Message, b.Message); c != 0 {
+		return c
+	}
+	// The alert's own numbers: positions clamped alike can come from
+	// different ones.
+	if c := cmp.Compare(a.Urgency, b.Urgency); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Sensitivity, b.Sensitivity); c != 0 {
+		return c
+	}
+	if c := slices.Compare(a.Tags, b.Tags); c != 0 {
+		return c
+	}
+	if c := slices.CompareFunc(a.Evidence, b.Evidence, func(x, y advisory.Evidence) int {
+		return cmp.Or(cmp.Compare(x.Name, y.Name), cmp.Compare(valueText(x.Value), valueText(y.Value)))
+	}); c != 0 {
+		return c
+	}
+	return cmp.Compare(valueText(a.Outputs), valueText(b.Outputs))
+}
+
+// valueText is a value's type and value as text, for ordering values of
+// any type; fmt prints maps with sorted keys.
+func valueText(v any) string { return fmt.Sprintf("%T %v", v, v) }
+
+// sortDeferrals orders the alerts deferred before planning: by client id,
+// then as agenda items, then by reason and detail. It sorts small keys
+// (the client id and an index) rather than the deferrals, so that most
+// comparisons neither reach into the alerts nor move whole deferrals.
+func sortDeferrals(ds []Deferral) {
+	type key struct {
+		id string
+		i  int32
+	}
+	keys := make([]key, len(ds))
+	for i := range ds {
+		keys[i] = key{ds[i].Item.Alert.ClientID, int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.id != b.id {
+			return cmp.Compare(a.id, b.id)
+		}
+		x, y := &ds[a.i], &ds[b.i]
+		if c := itemOrder(x.Item, y.Item); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(x.Reason, y.Reason), cmp.Compare(x.Detail, y.Detail))
+	})
+	sorted := make([]Deferral, len(ds))
+	for j, k := range keys {
+		sorted[j] = ds[k.i]
+	}
+	copy(ds, sorted)
+}
+
+// sortRanks puts the contacts in plan order. The numbers (quadrant,
+// urgency, sensitivity, due) decide most pairs; contacts equal on all of
+// them are ordered by client id, channel, first item and creation order.
+// Rule outputs are often a few round values, so ties can be most of a
+// plan: then every client gets its place in id order once, and ties
+// compare integers; when ties are few, they compare the ids.
+func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *planState[Ctx]) {
+	same := func(a, b *rank) bool {
+		return a.quadrant == b.quadrant && a.urgency == b.urgency && a.sensitivity == b.sensitivity && a.within == b.within
+	}
+	if mostlyTied(ranks) {
+		// One sort with every tie-breaker, on integers.
+		place := st.idOrder()
+		for i := range ranks {
+			ranks[i].client = place[ranks[i].state]
+		}
+		sortStrict(ranks, func(a, b rank) int {
+			if a.quadrant != b.quadrant {
+				return cmp.Compare(a.quadrant, b.quadrant)
+			}
+			if a.urgency != b.urgency {
+				return cmp.Compare(b.urgency, a.urgency)
+			}
+			if a.sensitivity != b.sensitivity {
+				return cmp.Compare(b.sensitivity, a.sensitivity)
+			}
+			if a.within != b.within {
+				return cmp.Compare(a.within, b.within)
+			}
+			return tieOrder(&a, &b, contacts, items)
+		}, parallelSortMin)
+		return
+	}
+	sortStrict(ranks, func(a, b rank) int {
+		if a.quadrant != b.quadrant {
+			return cmp.Compare(a.quadrant, b.quadrant)
+		}
+		if a.urgency != b.urgency {
+			return cmp.Compare(b.urgency, a.urgency)
+		}
+		if a.sensitivity != b.sensitivity {
+			return cmp.Compare(b.sensitivity, a.sensitivity)
+		}
+		if a.within != b.within {
+			return cmp.Compare(a.within, b.within)
+		}
+		return cmp.Compare(a.contact, b.contact)
+	}, parallelSortMin)
+	var runs [][2]int
+	tied := 0
+	for i := 0; i < len(ranks); {
+		j := i + 1
+		for j < len(ranks) && same(&ranks[i], &ranks[j]) {
+			j++
+		}
+		if j-i > 1 {
+			runs = append(runs, [2]int{i, j})
+			tied += j - i
+		}
+		i = j
+	}
+	if tied == 0 {
+		return
+	}
+	byPlace := tied*8 > len(ranks)
+	if byPlace {
+		place := st.idOrder()
+		for _, r := range runs {
+			for i := r[0]; i < r[1]; i++ {
+				ranks[i].client = place[ranks[i].client]
+			}
+		}
+	}
+	for _, r := range runs {
+		slices.SortFunc(ranks[r[0]:r[1]], func(a, b rank) int {
+			if a.client != b.client {
+				if byPlace {
+					return cmp.Compare(a.client, b.client)
+				}
+				if c := cmp.Compare(st.states[a.client].id, st.states[b.client].id); c != 0 {
+					return c
+				}
+			}
+			return tieOrder(&a, &b, contacts, items)
+		})
+	}
+}
+
+// tieOrder breaks a tie between contacts of one client (or, in client id
+// order, of two clients already compared): channel, first item, creation.
+func tieOrder(a, b *rank, contacts []contact, items []Item) int {
+	if a.client != b.client {
+		return cmp.Compare(a.client, b.client)
+	}
+	if a.channel != b.channel {
+		return cmp.Compare(a.channel, b.channel)
+	}
+	if c := itemOrder(items[contacts[a.contact].first], items[contacts[b.contact].first]); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.contact, b.contact)
+}
+
+// mostlyTied guesses from a sample whether most contacts share their
+// numbers with others, as when rules give a few round positions.
+func mostlyTied(ranks []rank) bool {
+	if len(ranks) < 64 {
+		return false
+	}
+	type key struct {
+		u, s float64
+		w    time.Duration
+		q    Quadrant
+	}
+	step := max(1, len(ranks)/1024)
+	seen := map[key]bool{}
+	n := 0
+	for i := 0; i < len(ranks); i += step {
+		r := &ranks[i]
+		seen[key{r.urgency, r.sensitivity, r.within, r.quadrant}] = true
+		n++
+	}
+	return len(seen)*4 < n
+}

@@ -1,0 +1,109 @@
+package canvas
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// schedule places contacts in order, each in the earliest period that
+// fits, or defers it. A contact placed in a period that starts after it is
+// due is marked late, with the constraint that blocked the last period
+// starting by its due date.
+func (p *Planner[Ctx]) schedule(ranks []rank, items []Item, st *planState[Ctx], plan *Plan) {
+	o := p.opts
+	capacity := make([]int, o.Horizon)
+	after := o.Now.Add(time.Duration(o.Horizon) * o.Period)
+	plan.FollowUps = make([]FollowUp, 0, len(ranks))
+	touch := make([]int32, 0, len(ranks)) // each follow-up's touch number, for its id
+	idBytes := 0
+	for i := range ranks {
+		c := &ranks[i]
+		cs := &st.states[c.state]
+		agenda := items[c.first : c.first+c.n : c.first+c.n]
+		if cs.budget > 0 && cs.used+cs.touches >= cs.budget {
+			plan.deferAll(agenda, TouchBudget, time.Time{})
+			continue
+		}
+		push, adviser := c.channel.Push(), c.channel.Adviser()
+		period, reason, lateReason := -1, DeferReason(""), DeferReason("")
+		for k := range o.Horizon {
+			switch {
+			case push && int(cs.pushes(k)) >= o.PressureCap:
+				reason = PressureCap
+			case adviser && capacity[k] >= o.AdviserCapacity:
+				reason = AdviserCapacity
+			default:
+				period = k
+			}
+			if period >= 0 {
+				break
+			}
+			if time.Duration(k)*o.Period <= c.within {
+				lateReason = reason
+			}
+		}
+		if period < 0 {
+			plan.deferAll(agenda, reason, after)
+			continue
+		}
+		if push {
+			cs.push(period)
+		}
+		if adviser {
+			capacity[period]++
+		}
+		cs.touches++
+		touch = append(touch, int32(cs.touches))
+		idBytes += len(cs.id) + 1 + digits(cs.touches)
+		start := time.Duration(period) * o.Period
+		f := FollowUp{ClientID: cs.id, Channel: c.channel, Action: c.action,
+			Quadrant: c.quadrant, Urgency: c.urgency, Sensitivity: c.sensitivity,
+			When: o.Now.Add(start), Due: o.Now.Add(c.within), Items: agenda}
+		if start > c.within {
+			f.Late, f.LateReason = start-c.within, lateReason
+			plan.Totals.Late++
+			plan.Totals.LateAlerts += len(agenda)
+		}
+		plan.FollowUps = append(plan.FollowUps, f)
+		plan.Totals.Planned += len(agenda)
+	}
+	// The ids ("client-3": the client's third touch in this plan) are
+	// substrings of one string: one allocation instead of one per
+	// follow-up.
+	var b strings.Builder
+	b.Grow(idBytes)
+	ends := make([]int, len(touch))
+	for i, n := range touch {
+		b.WriteString(plan.FollowUps[i].ClientID)
+		b.WriteByte('-')
+		var d [10]byte
+		b.Write(strconv.AppendInt(d[:0], int64(n), 10))
+		ends[i] = b.Len()
+	}
+	ids, start := b.String(), 0
+	for i, end := range ends {
+		plan.FollowUps[i].ID = ids[start:end]
+		start = end
+	}
+}
+
+// digits is the length of n in decimal.
+func digits(n int) int {
+	d := 1
+	for ; n >= 10; n /= 10 {
+		d++
+	}
+	return d
+}
+
+func (pl *Plan) defer_(it Item, r DeferReason, next time.Time, detail string) {
+	pl.Deferred = append(pl.Deferred, Deferral{Item: it, Reason: r, NextSlot: next, Detail: detail})
+	pl.Totals.Deferred++
+}
+
+func (pl *Plan) deferAll(items []Item, r DeferReason, next time.Time) {
+	for _, it := range items {
+		pl.defer_(it, r, next, "")
+	}
+}
