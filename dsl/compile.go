@@ -126,6 +126,7 @@ func exprConfig(frameType reflect.Type, cfg *config, expect reflect.Kind) *conf.
 	for _, f := range cfg.funcs {
 		ec.Functions[f.name] = f.exprFunc()
 	}
+	ec.Functions[numFunc] = numHostFunc(cfg).exprFunc()
 	if expect == reflect.Invalid {
 		ec.ExpectAny = true
 	} else {

@@ -25,7 +25,8 @@ import (
 //     are expanded, computed from the lets' own sizes before any copy is
 //     made, so doubling lets are refused in linear time;
 //  4. lets inlined, names resolved and rewritten for the frame (rewrite.go);
-//  5. type check against the environment, with the expected result kind;
+//  5. type check against the environment, with the expected result kind,
+//     numbers of the host's own types read as int or float64 (numbers.go);
 //  6. instrumentation (instrument.go): the NaN and nil rule, the step and
 //     memory budget, and the reach allow-list, made explicit in the tree;
 //  7. type check again, so the instrumented tree is typed too.
@@ -50,16 +51,22 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 	if err != nil {
 		return nil, err
 	}
-	if _, err := checker.Check(tree, ec); err != nil {
-		return nil, cfg.fromExprError(src, err, KindType)
+	check := func() error {
+		if _, err := checker.Check(tree, ec); err != nil {
+			return cfg.fromExprError(src, err, KindType)
+		}
+		return nil
+	}
+	if err := normalizeNumbers(&tree.Node, cfg, check); err != nil {
+		return nil, err
 	}
 	in := &instrumenter{cfg: cfg, src: src, env: envType, methods: cfg.methods}
 	in.walk(&tree.Node)
 	if len(in.errs) > 0 {
 		return nil, errors.Join(in.errs...)
 	}
-	if _, err := checker.Check(tree, ec); err != nil {
-		return nil, cfg.fromExprError(src, err, KindType)
+	if err := check(); err != nil {
+		return nil, err
 	}
 	return &checked{tree: tree, reads: sortedKeys(rw.reads), calls: sortedKeys(rw.calls)}, nil
 }

@@ -173,7 +173,7 @@ func isInternalCall(n ast.Node) (string, bool) {
 		return "", false
 	}
 	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc:
+	case nanFunc, someFunc, stepFunc, concatFunc, numFunc:
 		return id.Value, true
 	}
 	return "", false

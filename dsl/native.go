@@ -243,6 +243,20 @@ func place(t reflect.Type, rooted bool, off uintptr, addr func(*nctx) (mem.Ptr, 
 		n.kind, n.s = nString, load[string](rooted, off, addr)
 	case t == timeType:
 		n.kind, n.t = nTime, load[time.Time](rooted, off, addr)
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		// Any other integer, read as an int, as __num does (numbers.go).
+		if n.i = loadInteger(t.Kind(), rooted, off, addr); n.i == nil {
+			return nil
+		}
+		n.kind = nInt
+	case t.Kind() == reflect.Float32:
+		f := load[float32](rooted, off, addr)
+		n.kind, n.f = nFloat, func(c *nctx) (float64, bool) {
+			v, ok := f(c)
+			return float32Decimal(v), ok
+		}
+	case t.Kind() == reflect.Float64:
+		n.kind, n.f = nFloat, load[float64](rooted, off, addr)
 	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct:
 		n.kind, n.p = nPtr, loadPtr(rooted, off, addr)
 	case t.Kind() == reflect.Struct && t != timeType:
@@ -266,6 +280,43 @@ func load[T any](rooted bool, off uintptr, addr func(*nctx) (mem.Ptr, bool)) fun
 			return zero, false
 		}
 		return mem.Load[T](a, 0), true
+	}
+}
+
+// loadInteger reads an integer of any kind as an int; a uint64 too large
+// for an int is not decided (expr reports it).
+func loadInteger(k reflect.Kind, rooted bool, off uintptr, addr func(*nctx) (mem.Ptr, bool)) func(*nctx) (int, bool) {
+	switch k {
+	case reflect.Int:
+		return load[int](rooted, off, addr)
+	case reflect.Int8:
+		return widen(load[int8](rooted, off, addr))
+	case reflect.Int16:
+		return widen(load[int16](rooted, off, addr))
+	case reflect.Int32:
+		return widen(load[int32](rooted, off, addr))
+	case reflect.Int64:
+		return widen(load[int64](rooted, off, addr))
+	case reflect.Uint8:
+		return widen(load[uint8](rooted, off, addr))
+	case reflect.Uint16:
+		return widen(load[uint16](rooted, off, addr))
+	case reflect.Uint32:
+		return widen(load[uint32](rooted, off, addr))
+	case reflect.Uint, reflect.Uint64:
+		u := load[uint64](rooted, off, addr)
+		return func(c *nctx) (int, bool) {
+			v, ok := u(c)
+			return int(v), ok && v <= math.MaxInt64
+		}
+	}
+	return nil
+}
+
+func widen[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32](f func(*nctx) (T, bool)) func(*nctx) (int, bool) {
+	return func(c *nctx) (int, bool) {
+		v, ok := f(c)
+		return int(v), ok
 	}
 }
 

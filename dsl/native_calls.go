@@ -25,6 +25,13 @@ func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
 	if id.Value == nanFunc && len(n.Arguments) == 1 {
 		return nc.notNaN(n.Arguments[0])
 	}
+	if id.Value == numFunc && len(n.Arguments) == 1 {
+		// Places of any number type are read as int or float64 already.
+		if x := nc.node(n.Arguments[0]); x != nil && (x.kind == nInt || x.kind == nFloat) {
+			return x
+		}
+		return nil
+	}
 	f := builtinFuncs[id.Value]
 	if f == nil {
 		return nil

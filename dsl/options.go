@@ -42,6 +42,9 @@ type config struct {
 	// methods are the methods of host types rules may call; see
 	// [WithMethods].
 	methods map[reflect.Type]map[string]bool
+	// numbers are the host's decimal types and their conversions; see
+	// [WithNumber].
+	numbers map[reflect.Type]func(any) float64
 	// exprCfgs caches expr's configurations; it is shared by the copies
 	// of one compile's config.
 	exprCfgs *exprConfigs

@@ -1,0 +1,233 @@
+package dsl
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// Numbers as a CRM has them: money in named types (type Pence int64, type
+// GBP float64), narrow integers, float32 ratios, decimal types. expr's
+// checker compares only numbers of its own kinds, so the front end reads
+// every other number as one of two: an integer of any kind or named type
+// is an int, a float of any kind or named type is a float64, and a host's
+// decimal type registered with [WithNumber] is the float64 its conversion
+// gives. A float32 is read as the shortest decimal that rounds to it, so a
+// stored 0.9 is the 0.9 a rule writes, and Explain shows what was decided.
+//
+// The front end does this by type: it checks the expression once, wraps
+// every node whose type is such a number in __num(x), and checks again
+// (numbers.go), until no node is left to wrap. Because it goes by the
+// checked types, it reaches numbers wherever they come from: a field, a
+// slice element, a map value, a host function's result.
+
+// numFunc is the internal conversion the front end inserts.
+const numFunc = "__num"
+
+var floatType64 = reflect.TypeFor[float64]()
+
+// numberKind says how a value of type t is read as a number: 'i' as an
+// int, 'f' as a float64, 0 when it is not converted (already int or
+// float64, or not a number).
+func (c *config) numberKind(t reflect.Type) byte {
+	if t == nil {
+		return 0
+	}
+	if _, ok := c.numbers[t]; ok {
+		return 'f'
+	}
+	switch {
+	case t == intType || t == floatType64:
+		return 0
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		if t.NumMethod() > 0 && len(c.methods[t]) > 0 {
+			return 0 // a type whose methods rules call keeps its type
+		}
+		return 'i'
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		if t.NumMethod() > 0 && len(c.methods[t]) > 0 {
+			return 0
+		}
+		return 'f'
+	}
+	return 0
+}
+
+// normalizeNumbers checks tree and wraps the numbers that need reading as
+// int or float64, repeating while a pass finds more (an operator's type
+// is known only once its operands are converted). It returns the final
+// check's error.
+func normalizeNumbers(tree *ast.Node, cfg *config, check func() error) error {
+	for pass := 0; ; pass++ {
+		err := check()
+		if !wrapNumbers(tree, cfg) || pass == 8 {
+			return err
+		}
+	}
+}
+
+// wrapNumbers wraps, below and at *slot, every node whose type is a number
+// to convert; it reports whether it wrapped any.
+func wrapNumbers(slot *ast.Node, cfg *config) bool {
+	n := *slot
+	if n == nil {
+		return false
+	}
+	if name, ok := isInternalCall(n); ok && name == numFunc {
+		// Already read as a number; what is inside may still need it.
+		changed := false
+		for _, c := range children(n.(*ast.CallNode).Arguments[0]) {
+			changed = wrapNumbers(c, cfg) || changed
+		}
+		return changed
+	}
+	changed := false
+	switch m := n.(type) {
+	case *ast.MemberNode:
+		// The receiver of a member access keeps its type: its fields and
+		// methods are the type's.
+		if _, ok := m.Property.(*ast.StringNode); !ok {
+			changed = wrapNumbers(&m.Property, cfg)
+		}
+		if inner, ok := m.Node.(*ast.MemberNode); ok {
+			changed = wrapMemberBase(inner, cfg) || changed
+		} else if _, isIdent := m.Node.(*ast.IdentifierNode); !isIdent {
+			changed = wrapNumbers(&m.Node, cfg) || changed
+		}
+	case *ast.BuiltinNode:
+		changed = mapNumbers(m, cfg)
+		for _, c := range children(n) {
+			changed = wrapNumbers(c, cfg) || changed
+		}
+	default:
+		for _, c := range children(n) {
+			changed = wrapNumbers(c, cfg) || changed
+		}
+	}
+	if cfg.numberKind(n.Type()) != 0 {
+		if _, lit := n.(*ast.ConstantNode); !lit {
+			*slot = internalCall(numFunc, startOf(n), n)
+			return true
+		}
+	}
+	return changed
+}
+
+// aggregates are expr's built-ins that take a list of numbers.
+var aggregates = map[string]bool{"sum": true, "max": true, "min": true, "mean": true, "median": true}
+
+// mapNumbers makes an aggregate over a list of numbers of the host's types
+// aggregate the numbers read as int or float64: sum(items) becomes
+// sum(map(items, #)), whose # the next pass wraps.
+func mapNumbers(b *ast.BuiltinNode, cfg *config) bool {
+	if !aggregates[b.Name] || len(b.Arguments) != 1 || b.Arguments[0].Type() == nil {
+		return false
+	}
+	t := b.Arguments[0].Type()
+	if (t.Kind() != reflect.Slice && t.Kind() != reflect.Array) || cfg.numberKind(t.Elem()) == 0 {
+		return false
+	}
+	arg := b.Arguments[0]
+	item := &ast.PointerNode{}
+	item.SetLocation(arg.Location())
+	pred := &ast.PredicateNode{Node: item}
+	pred.SetLocation(arg.Location())
+	mapped := &ast.BuiltinNode{Name: "map", Arguments: []ast.Node{arg, pred}}
+	mapped.SetLocation(arg.Location())
+	b.Arguments[0] = mapped
+	return true
+}
+
+// wrapMemberBase walks down a chain of member accesses without wrapping
+// the bases, which are structs.
+func wrapMemberBase(m *ast.MemberNode, cfg *config) bool {
+	changed := false
+	if _, ok := m.Property.(*ast.StringNode); !ok {
+		changed = wrapNumbers(&m.Property, cfg)
+	}
+	switch inner := m.Node.(type) {
+	case *ast.MemberNode:
+		return wrapMemberBase(inner, cfg) || changed
+	case *ast.IdentifierNode:
+		return changed
+	}
+	return wrapNumbers(&m.Node, cfg) || changed
+}
+
+// numHostFunc is __num for one compile: it knows the host's decimal types.
+func numHostFunc(cfg *config) *hostFunc {
+	return &hostFunc{name: numFunc, arities: []int{1},
+		validate: func(args []reflect.Type) (reflect.Type, error) {
+			if len(args) != 1 {
+				return nil, fmt.Errorf("internal conversion takes 1 argument")
+			}
+			switch cfg.numberKind(args[0]) {
+			case 'i':
+				return intType, nil
+			case 'f':
+				return floatType64, nil
+			}
+			return args[0], nil
+		},
+		fn: func(args ...any) (any, error) { return cfg.toNumber(args[0]) }}
+}
+
+// toNumber reads v as an int or a float64, as numberKind says.
+func (c *config) toNumber(v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	t := reflect.TypeOf(v)
+	if conv, ok := c.numbers[t]; ok {
+		f := conv(v)
+		return f, nil
+	}
+	rv := reflect.ValueOf(v)
+	switch k := t.Kind(); {
+	case k >= reflect.Int && k <= reflect.Int64:
+		return int(rv.Int()), nil
+	case k >= reflect.Uint && k <= reflect.Uint64:
+		u := rv.Uint()
+		if u > math.MaxInt64 {
+			return nil, fmt.Errorf("%v %d does not fit an int", t, u)
+		}
+		return int(u), nil
+	case k == reflect.Float32:
+		return float32Decimal(float32(rv.Float())), nil
+	case k == reflect.Float64:
+		return rv.Float(), nil
+	}
+	return v, nil
+}
+
+// float32Decimal is the float64 nearest the shortest decimal that rounds
+// to f: float32(0.9) is 0.9, not 0.8999999761581421.
+func float32Decimal(f float32) float64 {
+	if f != f || math.IsInf(float64(f), 0) {
+		return float64(f)
+	}
+	d, err := strconv.ParseFloat(strconv.FormatFloat(float64(f), 'g', -1, 32), 64)
+	if err != nil {
+		return float64(f)
+	}
+	return d
+}
+
+// WithNumber registers a host's decimal type T (a money or decimal struct)
+// as a number: rules compare and compute with its values as the float64
+// toFloat gives. toFloat must be pure and safe for concurrent use.
+func WithNumber[T any](toFloat func(T) float64) Option {
+	return optionFunc(func(c *config) {
+		if toFloat == nil {
+			c.errs = append(c.errs, &Error{Kind: KindType, Msg: fmt.Sprintf("number conversion for %v is nil", reflect.TypeFor[T]())})
+			return
+		}
+		if c.numbers == nil {
+			c.numbers = map[reflect.Type]func(any) float64{}
+		}
+		c.numbers[reflect.TypeFor[T]()] = func(v any) float64 { return toFloat(v.(T)) }
+	})
+}
