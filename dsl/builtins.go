@@ -29,10 +29,11 @@ var builtinFuncs = map[string]*hostFunc{
 }
 
 // disabledExprBuiltins are expr built-ins a rule may not call: now reads the
-// wall clock, date and timezone can load time-zone files, and the
+// wall clock, timezone can load time-zone files (expr's date, which can
+// too, is replaced by the registry's: format.go), and the
 // serialisers would write out fields the environment hides (toJSON uses
 // encoding/json's names, not the rules').
-var disabledExprBuiltins = []string{"now", "date", "timezone", "toJSON", "fromJSON", "toBase64", "fromBase64"}
+var disabledExprBuiltins = []string{"now", "timezone", "toJSON", "fromJSON", "toBase64", "fromBase64"}
 
 // exprBuiltins is the set of expr's own built-in names that stay enabled.
 var exprBuiltins = func() map[string]bool {

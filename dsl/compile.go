@@ -127,6 +127,12 @@ func exprConfig(frameType reflect.Type, cfg *config, expect reflect.Kind) *conf.
 		ec.Functions[f.name] = f.exprFunc()
 	}
 	ec.Functions[numFunc] = numHostFunc(cfg).exprFunc()
+	for _, f := range dateFuncs {
+		ec.Functions[f.name] = f.exprFunc()
+	}
+	for _, f := range formatFuncs(cfg) {
+		ec.Functions[f.name] = f.exprFunc()
+	}
 	if expect == reflect.Invalid {
 		ec.ExpectAny = true
 	} else {

@@ -37,8 +37,37 @@
 //	between(x, lo, hi)           lo <= x <= hi; a NaN fails with ErrNaN
 //	pct(x), pct(x, d)            "42.3%", with at most one (or d) decimals
 //
-// A number interpolated in a title or message that is zero is written "0",
-// never "-0".
+// For titles and messages, written the way a client reads them (see
+// [WithLocale] for separators and symbols):
+//
+//	num(x), num(x, d)            1,500,000 and 1,234.50: grouped, d decimals
+//	money(x, "GBP")              £1,500,000.00; ¥1,500 for "JPY"
+//	date(t)                      5 Apr 2026
+//	words(d)                     3 days 4 hours (a time.Duration)
+//
+// A number interpolated without them is never written in exponent form
+// (1500000, 0.3, 0.0000001), and zero is "0", never "-0".
+//
+// # Dates
+//
+// today is the evaluation day (midnight in the evaluation time's zone), and
+// date("2026-04-05") is a date literal, midnight of that day in the same
+// zone (a malformed one is a compile error): `today >= date("2026-04-05")`,
+// `daysUntil(date("2027-04-05")) <= 30`. A zero time.Time is missing data;
+// say so without sentinel numbers, in a condition
+// (`lastContact.IsZero() || monthsSince(lastContact) > 12`) and in a title
+// (`{lastContact.IsZero() ? "never" : date(lastContact)}`).
+//
+// # Numbers
+//
+// Rules compare and compute with the host's own number types as a CRM has
+// them: a named or narrow integer (type Pence int64, int8, uint32) is read
+// as an int, a named float (type GBP float64) as a float64, a float32 as
+// the decimal it holds (a stored 0.9 equals the literal 0.9, and Explain
+// shows 0.9), a decimal type registered with [WithNumber] as the float64
+// its conversion gives. So `cash > 100`, `cash > balance` and
+// `sum(holdings)` work whatever the types; a uint64 too large for an int
+// fails the evaluation rather than wrapping. time.Duration keeps its type.
 //
 // expr's own built-ins (len, all, any, filter, map, sum, round, …) are
 // available too, with these differences: the built-ins that build strings

@@ -125,7 +125,8 @@ func (c *config) addFunc(f *hostFunc) {
 		c.errs = append(c.errs, err)
 		return
 	}
-	if builtinFuncs[f.name] != nil || governedFuncs[f.name] != nil || exprBuiltins[f.name] || strings.HasPrefix(f.name, "__") {
+	if builtinFuncs[f.name] != nil || governedFuncs[f.name] != nil || localeFuncs[f.name] != nil || dateFuncs[f.name] != nil ||
+		exprBuiltins[f.name] || f.name == "today" || strings.HasPrefix(f.name, "__") {
 		c.errs = append(c.errs, &Error{Kind: KindType, Msg: fmt.Sprintf("function %s would hide a built-in", f.name)})
 		return
 	}

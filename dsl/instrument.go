@@ -79,9 +79,27 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		return
 	case *ast.MemberNode:
 		in.member(n)
+	case *ast.CallNode:
+		in.dateLiteral(n)
 	}
 	for _, c := range children(*slot) {
 		in.walk(c)
+	}
+}
+
+// dateLiteral checks the form of date("2026-04-05") when it is written
+// with a constant string, so a mistyped date is a compile error.
+func (in *instrumenter) dateLiteral(c *ast.CallNode) {
+	id, ok := c.Callee.(*ast.IdentifierNode)
+	if !ok || id.Value != "date" || len(c.Arguments) == 0 {
+		return
+	}
+	s, ok := c.Arguments[0].(*ast.StringNode)
+	if !ok {
+		return
+	}
+	if _, err := dateLiteral(s.Value, nil); err != nil {
+		in.errs = append(in.errs, in.cfg.errorAt(in.src, s.Location().From, KindType, err.Error(), ""))
 	}
 }
 

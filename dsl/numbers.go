@@ -39,6 +39,9 @@ func (c *config) numberKind(t reflect.Type) byte {
 	if _, ok := c.numbers[t]; ok {
 		return 'f'
 	}
+	if pureMethods[t] != nil {
+		return 0 // time.Duration, time.Month, time.Weekday keep their types and methods
+	}
 	switch {
 	case t == intType || t == floatType64:
 		return 0

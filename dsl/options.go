@@ -42,6 +42,8 @@ type config struct {
 	// methods are the methods of host types rules may call; see
 	// [WithMethods].
 	methods map[reflect.Type]map[string]bool
+	// locale is how num and money write numbers; see [WithLocale].
+	locale Locale
 	// numbers are the host's decimal types and their conversions; see
 	// [WithNumber].
 	numbers map[reflect.Type]func(any) float64

@@ -186,6 +186,8 @@ func formatTemplateValue(v any) string {
 		return x
 	case time.Time:
 		return formatValue(x)
+	case float64:
+		return templateNumber(x)
 	}
 	return formatValue(v)
 }

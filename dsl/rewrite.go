@@ -124,6 +124,8 @@ func (r *rewriter) identifier(slot *ast.Node, n *ast.IdentifierNode) {
 		if r.nested {
 			*slot = envMember(name, n.Location())
 		}
+	case name == "today":
+		*slot = internalCall(todayFunc, n, &ast.IdentifierNode{Value: nowName})
 	default:
 		r.errorf(n, KindUnknownName, nearest(name, r.names()), "unknown name %s", name)
 	}
@@ -289,6 +291,10 @@ func (r *rewriter) call(n *ast.CallNode) {
 		return
 	}
 	if r.isEnvMember(name) {
+		if _, field := lookupField(r.env, name); field {
+			r.errorf(id, KindType, "", "%s is a field of the environment, not a function (a field hides the built-in of its name)", name)
+			return
+		}
 		if !r.methodAllowed(id, name) {
 			return
 		}
@@ -308,13 +314,23 @@ func (r *rewriter) function(name string) *hostFunc {
 	if f := governedFuncs[name]; f != nil {
 		return f
 	}
+	if f := localeFuncs[name]; f != nil {
+		return f
+	}
+	if f := dateFuncs[name]; f != nil && !strings.HasPrefix(name, "__") {
+		return f
+	}
 	return builtinFuncs[name]
 }
 
 func (r *rewriter) functionNames() []string {
 	var names []string
-	for name := range builtinFuncs {
-		names = append(names, name)
+	for _, fs := range []map[string]*hostFunc{builtinFuncs, governedFuncs, localeFuncs, dateFuncs} {
+		for name := range fs {
+			if !strings.HasPrefix(name, "__") {
+				names = append(names, name)
+			}
+		}
 	}
 	for name := range r.cfg.funcs {
 		names = append(names, name)

@@ -1,0 +1,276 @@
+package dsl
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The formatting built-ins write numbers, money, dates and durations the
+// way a client reads them in an alert's title or message:
+//
+//	num(x), num(x, d)     1,500,000 and 1,500,000.50: grouped, d decimals
+//	                      (none for a whole number, else 2, when d is not
+//	                      given)
+//	money(x, "GBP")       £1,500,000.00: the currency's symbol and minor
+//	                      units (¥1,500 for JPY); an unknown code is written
+//	                      before the number ("XYZ 1,500.00")
+//	date(t)               5 Apr 2026
+//	date("2026-04-05")    the date as a time, midnight in the evaluation
+//	                      time's zone: a date literal
+//	today                 the evaluation day, midnight in its zone
+//	words(d)              3 days 4 hours: a duration in its two largest
+//	                      units
+//
+// [WithLocale] sets the separators and where a currency's symbol goes. A
+// NaN given to num or money fails with ErrNaN; a zero time given to date
+// is missing data and fails, as for every date built-in. A number
+// interpolated without a built-in is never written in exponent form.
+
+// Locale is how the formatting built-ins write numbers and money. The
+// zero value is the default: "," between thousands, "." before decimals,
+// symbols before the number.
+type Locale struct {
+	// Thousands separates groups of three digits; "" means ",". Use
+	// [NoSeparator] for none.
+	Thousands string `json:"thousands,omitempty"`
+	// Decimal separates the decimals; "" means ".".
+	Decimal string `json:"decimal,omitempty"`
+	// SymbolAfter writes a currency's symbol after the number, with a
+	// space ("1.500,00 €").
+	SymbolAfter bool `json:"symbol_after,omitempty"`
+	// Symbols adds or replaces currency symbols by ISO 4217 code.
+	Symbols map[string]string `json:"symbols,omitempty"`
+}
+
+// NoSeparator is the Thousands of a [Locale] that groups no digits.
+const NoSeparator = "\x00"
+
+// WithLocale sets how num and money write numbers.
+func WithLocale(l Locale) Option {
+	return optionFunc(func(c *config) { c.locale = l })
+}
+
+// currency is what money needs of a currency.
+type currency struct {
+	symbol string
+	minor  int
+}
+
+// currencies are the symbols and minor units of common currencies; others
+// are written with their code.
+var currencies = map[string]currency{
+	"GBP": {"£", 2}, "USD": {"$", 2}, "EUR": {"€", 2}, "JPY": {"¥", 0}, "CHF": {"CHF ", 2},
+	"CAD": {"CA$", 2}, "AUD": {"A$", 2}, "NZD": {"NZ$", 2}, "HKD": {"HK$", 2}, "SGD": {"S$", 2},
+	"SEK": {"kr ", 2}, "NOK": {"kr ", 2}, "DKK": {"kr ", 2}, "INR": {"₹", 2}, "CNY": {"CN¥", 2},
+	"ZAR": {"R ", 2}, "KRW": {"₩", 0},
+}
+
+// formatFuncs are the formatting built-ins of one compile: they know its
+// locale.
+func formatFuncs(cfg *config) []*hostFunc {
+	l := cfg.locale
+	return []*hostFunc{
+		{name: "num", arities: []int{1, 2}, types: []any{new(func(float64) string), new(func(float64, int) string)},
+			fn: func(args ...any) (any, error) {
+				x, _ := toFloat(args[0])
+				d := -1
+				if len(args) == 2 {
+					d, _ = args[1].(int)
+					if d < 0 || d > 10 {
+						return nil, fmt.Errorf("num: decimals %d must be between 0 and 10", d)
+					}
+				}
+				if x != x {
+					return nil, fmt.Errorf("num: %w", errNaNValue)
+				}
+				return l.number(x, d), nil
+			}},
+		{name: "money", arities: []int{2}, types: []any{new(func(float64, string) string)},
+			fn: func(args ...any) (any, error) {
+				x, _ := toFloat(args[0])
+				code, _ := args[1].(string)
+				if x != x || math.IsInf(x, 0) {
+					return nil, fmt.Errorf("money: %w", errNaNValue)
+				}
+				return l.money(x, code), nil
+			}},
+	}
+}
+
+// dateFuncs are date(t), date("2026-04-05"), words(d) and the hidden
+// function behind today.
+var dateFuncs = map[string]*hostFunc{
+	"date": {name: "date", arities: []int{1}, withNow: true,
+		types: []any{new(func(time.Time, time.Time) string), new(func(string, time.Time) time.Time)},
+		fn: func(args ...any) (any, error) {
+			now, _ := args[1].(time.Time)
+			switch v := args[0].(type) {
+			case time.Time:
+				if v.IsZero() {
+					return nil, fmt.Errorf("date: %w", errZeroTime)
+				}
+				return v.Format("2 Jan 2006"), nil
+			case string:
+				return dateLiteral(v, now.Location())
+			}
+			return nil, fmt.Errorf("date: argument is %T, want a time or a \"2006-01-02\" string", args[0])
+		}},
+	"words": {name: "words", arities: []int{1}, types: []any{new(func(time.Duration) string)},
+		fn: func(args ...any) (any, error) {
+			d, _ := args[0].(time.Duration)
+			return durationWords(d), nil
+		}},
+	todayFunc: {name: todayFunc, arities: []int{1}, types: []any{new(func(time.Time) time.Time)},
+		fn: func(args ...any) (any, error) {
+			now, _ := args[0].(time.Time)
+			y, m, d := now.Date()
+			return time.Date(y, m, d, 0, 0, 0, 0, now.Location()), nil
+		}},
+}
+
+// todayFunc is what the name today calls, with the evaluation time.
+const todayFunc = "__today"
+
+// localeFuncs are the formatting built-ins with the default locale: the
+// rewriter reads their arities from here; each compile gives expr its own,
+// with its locale (exprConfig).
+var localeFuncs = func() map[string]*hostFunc {
+	m := map[string]*hostFunc{}
+	for _, f := range formatFuncs(&config{}) {
+		m[f.name] = f
+	}
+	return m
+}()
+
+// dateLiteral reads "2026-04-05" as midnight of that day in loc.
+func dateLiteral(s string, loc *time.Location) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("date: %q is not a date written 2006-01-02", s)
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc), nil
+}
+
+// number writes x grouped with d decimals; d < 0 means none for a whole
+// number, else 2.
+func (l Locale) number(x float64, d int) string {
+	if math.IsInf(x, 0) {
+		if x < 0 {
+			return "-∞"
+		}
+		return "∞"
+	}
+	if d < 0 {
+		d = 2
+		if x == math.Trunc(x) {
+			d = 0
+		}
+	}
+	s := strconv.FormatFloat(math.Abs(x), 'f', d, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	sep := cmpOr(l.Thousands, ",")
+	if sep == NoSeparator {
+		sep = ""
+	}
+	var b strings.Builder
+	if x < 0 && strings.Trim(s, "0.") != "" {
+		b.WriteByte('-')
+	}
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString(cmpOr(l.Decimal, "."))
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// money writes x in currency code.
+func (l Locale) money(x float64, code string) string {
+	c, known := currencies[code]
+	if s, ok := l.Symbols[code]; ok {
+		c.symbol, known = s, true
+		if _, std := currencies[code]; !std {
+			c.minor = 2
+		}
+	}
+	if !known {
+		c = currency{symbol: code + " ", minor: 2}
+	}
+	n := l.number(math.Abs(x), c.minor)
+	sign := ""
+	if x < 0 && strings.Trim(n, "0.,") != "" {
+		sign = "-"
+	}
+	if l.SymbolAfter {
+		return sign + n + " " + strings.TrimSpace(c.symbol)
+	}
+	return sign + c.symbol + n
+}
+
+// durationWords writes d in its two largest units: "3 days 4 hours",
+// "45 minutes", "0 seconds".
+func durationWords(d time.Duration) string {
+	if d == 0 {
+		return "0 seconds"
+	}
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	units := []struct {
+		name string
+		size time.Duration
+	}{{"day", 24 * time.Hour}, {"hour", time.Hour}, {"minute", time.Minute}, {"second", time.Second}}
+	var parts []string
+	for _, u := range units {
+		if n := d / u.size; n > 0 {
+			parts = append(parts, plural(int64(n), u.name))
+			d -= n * u.size
+		} else if len(parts) > 0 {
+			break
+		}
+		if len(parts) == 2 {
+			break
+		}
+	}
+	if len(parts) == 0 {
+		return sign + d.String()
+	}
+	return sign + strings.Join(parts, " ")
+}
+
+func plural(n int64, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.FormatInt(n, 10) + " " + unit + "s"
+}
+
+// templateNumber writes a number interpolated in a title or message
+// without a built-in: never in exponent form, at most ten decimals,
+// trailing zeros dropped, and zero without a sign.
+func templateNumber(x float64) string {
+	switch {
+	case x != x:
+		return "NaN"
+	case math.IsInf(x, 0) || math.Abs(x) >= 1e21:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	s := strconv.FormatFloat(x, 'f', 10, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}
