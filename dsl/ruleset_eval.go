@@ -349,13 +349,8 @@ func evidenceValue[Env any](s *session[Env], p *program) any {
 // with its outputs resolved at compile time: the innermost level that sets
 // an output wins.
 type leaf struct {
-	path        string
-	typ         string
-	title       *template
-	message     *template
-	urgency     *program
-	sensitivity *program
-	named       []cBinding
+	path string
+	outputs
 }
 
 // newLeaf resolves the outputs of a decision from its chain of levels,
