@@ -1,6 +1,7 @@
 package advisory
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -91,7 +92,7 @@ func decode(c Consolidated, root reflect.Value, index *fieldIndex) error {
 			errs = append(errs, err)
 		}
 	}
-	return joinErrors(errs)
+	return errors.Join(errs...)
 }
 
 func set(v reflect.Value, path string, value any, index *fieldIndex) error {

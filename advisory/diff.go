@@ -3,6 +3,7 @@ package advisory
 import (
 	"cmp"
 	"context"
+	"errors"
 	"iter"
 	"slices"
 	"time"
@@ -123,5 +124,5 @@ func CompareVersions[Env any](ctx context.Context, old, new *Framework[Env], fil
 	if err := ctx.Err(); err != nil {
 		errs = append(errs, err)
 	}
-	return Compare(a.Alerts, b.Alerts), joinErrors(errs)
+	return Compare(a.Alerts, b.Alerts), errors.Join(errs...)
 }

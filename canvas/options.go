@@ -110,7 +110,7 @@ func (o Options) resolve() (Options, error) {
 	if len(errs) == 0 {
 		errs = append(errs, o.checkDates()...)
 	}
-	return o, joinErrs(errs)
+	return o, errors.Join(errs...)
 }
 
 // cmp0 is v, or def when v is zero.

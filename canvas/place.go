@@ -97,7 +97,7 @@ func (t Thresholds) check() error {
 			errs = append(errs, optionErr(f.name, "%v is outside [0, 1]", f.v))
 		}
 	}
-	return joinErrs(errs)
+	return errors.Join(errs...)
 }
 
 // PlaceEnv is what a granulation rule sees: the client's context and the
@@ -174,7 +174,7 @@ func NewPlacement[Ctx any](rules []TypeRule, opts ...dsl.Option) (*Placement[Ctx
 		pr.urgency, pr.sensitivity = compile(r.Urgency, "urgency"), compile(r.Sensitivity, "sensitivity")
 		p.rules[r.Type] = pr
 	}
-	return p, joinErrs(errs)
+	return p, errors.Join(errs...)
 }
 
 // Place computes an alert's position for a client at time now, clamped to
