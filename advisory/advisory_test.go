@@ -332,7 +332,7 @@ func TestPropertyBatch(t *testing.T) {
 
 func isLet(name string) bool { return name == "days" || name == "cover" || name == "years" }
 
-func TestCompareVersions(t *testing.T) {
+func TestDiffVersions(t *testing.T) {
 	v3 := framework(t)
 	src, _ := os.ReadFile("testdata/framework.rules")
 	v4src := strings.Replace(strings.Replace(string(src), "version 3", "version 4", 1), "days <= UrgentDays ? 0.9 : 0.3", "days <= 30 ? 0.9 : 0.3", 1)
@@ -343,7 +343,7 @@ func TestCompareVersions(t *testing.T) {
 	}
 	files := seedFiles()
 	files = append(files, advisory.Item[advisory.File]{ClientID: "term-3w", File: advisory.File{Mortgage: &advisory.Mortgage{FixedTermEnd: days(21)}}})
-	d, err := advisory.CompareVersions(context.Background(), v3, v4, slices.Values(files), now)
+	d, err := advisory.DiffVersions(context.Background(), v3, v4, slices.Values(files), now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,8 +14,8 @@ import (
 // DecodeError is a field of a consolidated record that does not fit the
 // destination type: no such field, or a value of the wrong kind.
 type DecodeError struct {
-	Field string
-	Msg   string
+	Field string `json:"field"`
+	Msg   string `json:"message"`
 }
 
 // Error names the field.

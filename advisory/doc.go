@@ -38,6 +38,18 @@
 // each [Item] a Load function instead of a file, and the files are
 // prepared on the same workers; the alerts Load finds on the way (say, of
 // [Staleness]) lead the file's alerts, and a file that cannot be loaded is
-// a failed file with a [LoadError]. [Compare] and [CompareVersions] show what a new version of a
-// framework changes.
+// a failed file with a [LoadError].
+//
+// # Versions
+//
+// [DiffAlerts] and [DiffVersions] show what a new version of a framework
+// changes: the alerts that appear, disappear or change, per alert type.
+//
+// # JSON
+//
+// Every type the package returns marshals to JSON with snake_case names
+// ("client_id", "rule_set", "birth_date"), as the other packages' results
+// do. The names are stable: a new field may be added, none is renamed or
+// removed. Errors carry their cause's text in "error" or "message"; the
+// cause itself (Err) is not written.
 package advisory

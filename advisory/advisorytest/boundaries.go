@@ -13,8 +13,8 @@ import (
 // around them (29, 30 and 31 around `age >= 30`), so a property test meets
 // the edges of every rule by construction.
 type Boundaries struct {
-	Numbers []float64
-	Strings []string
+	Numbers []float64 `json:"numbers"`
+	Strings []string  `json:"strings"`
 }
 
 // ParseBoundaries collects the boundaries of a rule file. A file that does
