@@ -423,6 +423,20 @@ func TestNone(t *testing.T) {
 	}
 }
 
+// A threshold of None is zero: every position is on its side of it.
+func TestThresholdNone(t *testing.T) {
+	th := canvas.Thresholds{Urgent: canvas.None, Sensitive: canvas.None}
+	if q := th.Quadrant(canvas.Position{}); q != canvas.UrgentSensitive {
+		t.Errorf("zero position with None thresholds in %v", q)
+	}
+	if _, err := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, Thresholds: th}); err != nil {
+		t.Error(err)
+	}
+	if _, err := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, Thresholds: canvas.Thresholds{Urgent: -0.5}}); err == nil {
+		t.Error("a negative threshold other than None is accepted")
+	}
+}
+
 // Horizons past eight periods count pushes per period too.
 func TestLongHorizonPressure(t *testing.T) {
 	var alerts []advisory.Alert

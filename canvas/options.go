@@ -44,7 +44,8 @@ type Options struct {
 }
 
 // None, as the value of an option whose zero value means its default,
-// says zero: Options{PressureCap: None} allows no pushes at all.
+// says zero: Options{PressureCap: None} allows no pushes at all, and
+// Thresholds{Urgent: None} makes every position urgent.
 const None = -1
 
 // MaxHorizon is the most periods a plan may have.
