@@ -61,8 +61,10 @@ func TestConsolidationPolicies(t *testing.T) {
 			}
 		})
 	}
-	if _, err := advisory.Consolidate("c1", []advisory.Record{{Source: "x", Fields: map[string]any{"a": []int{1}}}}, advisory.Policy{}); err == nil {
-		t.Error("a slice value must be rejected")
+	for _, v := range []any{make(chan int), []func(){nil}, map[int]string{1: "x"}} {
+		if _, err := advisory.Consolidate("c1", []advisory.Record{{Source: "x", Fields: map[string]any{"a": v}}}, advisory.Policy{}); err == nil {
+			t.Errorf("a %T value must be rejected", v)
+		}
 	}
 }
 

@@ -17,6 +17,13 @@
 // result into the host's own struct, [Decoder] does so for one type with
 // its fields indexed once, and [NewFile] writes into the ready [File] type.
 //
+// A record carries what a CRM has: narrow and named numbers, slices of
+// holdings, maps of accounts and nested structs, whole ("holdings") or by
+// part ("accounts.isa", a field with its own provenance). Decoding
+// converts exactly or not at all: 300 into an int8, 2^40 into an int32 or
+// 1e300 into a float32 is a *[DecodeError] naming the field and the
+// element, never a wrapped or rounded value.
+//
 // # Enrich
 //
 // A field policy's MaxAge says how old a value may be. [Staleness] turns
