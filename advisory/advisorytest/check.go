@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -17,8 +16,10 @@ import (
 // Check runs the properties every framework should have over generated
 // files, failing t with a reproducible seed when one breaks: evaluation
 // never fails, it is deterministic, urgency and sensitivity are in [0,1],
-// and every alert of a rule with a condition carries evidence.
-func Check[Env any](t *testing.T, fw *advisory.Framework[Env], files *rapid.Generator[Env], now time.Time) {
+// and every alert of a rule with a condition carries evidence. t is any
+// [rapid.TB]: a *testing.T, a *testing.B, or the *rapid.T of an enclosing
+// property.
+func Check[Env any](t rapid.TB, fw *advisory.Framework[Env], files *rapid.Generator[Env], now time.Time) {
 	t.Helper()
 	rapid.Check(t, func(t *rapid.T) {
 		if err := CheckFile(fw, files.Draw(t, "file"), now); err != nil {
