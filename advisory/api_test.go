@@ -148,3 +148,53 @@ rule nan {
 		t.Errorf("FileError %v: no *dsl.Error of rule nan", res.Failed[0])
 	}
 }
+
+type recorder struct {
+	files    []advisory.FileStats
+	progress []advisory.Counts
+	done     []advisory.BatchStats
+}
+
+func (r *recorder) File(f advisory.FileStats)  { r.files = append(r.files, f) }
+func (r *recorder) Progress(c advisory.Counts) { r.progress = append(r.progress, c) }
+func (r *recorder) Done(b advisory.BatchStats) { r.done = append(r.done, b) }
+
+// The observer sees every file in order (alerts Load found included, a
+// load failure as the file's error), the final counts, and per rule the
+// files evaluated, the alerts raised and the failures, which match the
+// result.
+func TestObserverAccountsForTheBatch(t *testing.T) {
+	fw := framework(t)
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	items := seedFiles()
+	stale := advisory.Alert{ClientID: "loaded", Type: advisory.TypeStale, RuleID: advisory.StalenessRule}
+	items = append(items,
+		advisory.Item[advisory.File]{ClientID: "loaded", Load: func() (advisory.File, []advisory.Alert, error) {
+			return items[0].File, []advisory.Alert{stale}, nil
+		}},
+		advisory.Item[advisory.File]{ClientID: "broken", Load: func() (advisory.File, []advisory.Alert, error) {
+			return advisory.File{}, nil, errors.New("no records")
+		}})
+	var r recorder
+	res := fw.EvaluateAll(context.Background(), slices.Values(items), now, advisory.BatchOptions{Workers: 2, Observer: &r})
+	if len(r.files) != len(items) || len(r.done) != 1 || r.progress[len(r.progress)-1] != res.Counts || r.done[0].Counts != res.Counts {
+		t.Fatalf("observed %d files, %d done, progress %v; result %+v", len(r.files), len(r.done), r.progress, res.Counts)
+	}
+	alerts := 0
+	for i, f := range r.files {
+		if f.Index != i || f.ClientID != items[i].ClientID {
+			t.Errorf("file %d observed as %+v", i, f)
+		}
+		alerts += f.Alerts
+	}
+	fires := 0
+	for _, rs := range r.done[0].Rules {
+		fires += rs.Fires
+		if rs.Evaluations != len(items)-1 || rs.Errors != 0 {
+			t.Errorf("rule %+v: want %d evaluations, no errors", rs, len(items)-1)
+		}
+	}
+	if alerts != len(res.Alerts) || fires != len(res.Alerts)-1 {
+		t.Errorf("%d alerts observed, %d fires; the result has %d alerts (one of them Load's)", alerts, fires, len(res.Alerts))
+	}
+}

@@ -47,6 +47,14 @@
 // [Staleness]) lead the file's alerts, and a file that cannot be loaded is
 // a failed file with a [LoadError].
 //
+// # Observing a batch
+//
+// A host binds a batch to its logging or metrics with an [Observer] in
+// [BatchOptions]: every file (with its time, by a clock the host passes
+// in), the progress, and per rule the files evaluated, the alerts raised
+// and the failures. The package imports no logging or metrics library;
+// the Observer's example binds it to log/slog.
+//
 // # Versions
 //
 // [DiffAlerts] and [DiffVersions] show what a new version of a framework

@@ -176,6 +176,13 @@ type BatchOptions struct {
 	// a last time with the final counts. It must not call back into the
 	// batch.
 	Progress func(Counts)
+	// Observer, if set, is told of every file, the progress and the
+	// per-rule totals (see [Observer]).
+	Observer Observer
+	// Clock, if set, times each file for the Observer: it is called before
+	// and after a file is loaded and evaluated, on the batch's workers,
+	// concurrently. The library reads no clock of its own.
+	Clock func() time.Time
 }
 
 // EvaluateAll applies the framework to every file of files on all cores.
@@ -188,20 +195,28 @@ type BatchOptions struct {
 func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[Env]], now time.Time, opts BatchOptions) BatchResult {
 	var res BatchResult
 	type out struct {
-		id     string
-		alerts []Alert
+		id      string
+		alerts  []Alert
+		loaded  int           // the alerts Load found, first in alerts
+		elapsed time.Duration // by opts.Clock
 	}
-	eval := func(it Item[Env]) (out, error) {
+	eval := func(it Item[Env]) (o out, err error) {
+		o.id = it.ClientID
+		if opts.Clock != nil {
+			start := opts.Clock()
+			defer func() { o.elapsed = opts.Clock().Sub(start) }()
+		}
 		file, found := it.File, []Alert(nil)
 		if it.Load != nil {
-			var err error
 			if file, found, err = load(it.Load); err != nil {
-				return out{it.ClientID, nil}, &LoadError{ClientID: it.ClientID, Err: err}
+				return o, &LoadError{ClientID: it.ClientID, Err: err}
 			}
 		}
-		alerts, err := f.appendEvaluate(ctx, found, it.ClientID, file, now)
-		return out{it.ClientID, alerts}, err
+		o.loaded = len(found)
+		o.alerts, err = f.appendEvaluate(ctx, found, it.ClientID, file, now)
+		return o, err
 	}
+	obs := newObservation(f, opts.Observer)
 	// Each file's alerts are kept as they come and copied into one slice
 	// of the final size at the end: appending them one file at a time
 	// would copy a million alerts over and over as the slice grows.
@@ -209,8 +224,19 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 	total := 0
 	var progress func(batch.Counts)
 	var reported Counts
-	if opts.Progress != nil {
-		progress = func(c batch.Counts) { reported = Counts(c); opts.Progress(reported) }
+	tell := func(c Counts) {
+		if opts.Progress != nil {
+			opts.Progress(c)
+		}
+		if obs != nil {
+			obs.obs.Progress(c)
+		}
+	}
+	if opts.Progress != nil || obs != nil {
+		progress = func(c batch.Counts) {
+			reported = Counts(c)
+			tell(reported)
+		}
 	}
 	res.Counts = Counts(batch.Run(ctx, files, eval, func(i int, o out, err error) {
 		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
@@ -223,9 +249,15 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 		if err != nil {
 			res.Failed = append(res.Failed, FileError{Index: i, ClientID: o.id, Err: err, Message: err.Error()})
 		}
+		if obs != nil {
+			obs.file(i, o.id, o.alerts, o.loaded, err, o.elapsed)
+		}
 	}, batch.Options{Workers: opts.Workers, Progress: progress}))
-	if opts.Progress != nil && (res.Counts != reported || res.Counts.In == 0) {
-		opts.Progress(res.Counts) // the files drained after a cancel, or none at all
+	if progress != nil && (res.Counts != reported || res.Counts.In == 0) {
+		tell(res.Counts) // the files drained after a cancel, or none at all
+	}
+	if obs != nil {
+		obs.done(res.Counts)
 	}
 	if total > 0 {
 		res.Alerts = make([]Alert, 0, total)
