@@ -61,8 +61,10 @@ func TestConsolidationPolicies(t *testing.T) {
 			}
 		})
 	}
-	if _, err := advisory.Consolidate("c1", []advisory.Record{{Source: "x", Fields: map[string]any{"a": []int{1}}}}, advisory.Policy{}); err == nil {
-		t.Error("a slice value must be rejected")
+	for _, v := range []any{make(chan int), []func(){nil}, map[int]string{1: "x"}} {
+		if _, err := advisory.Consolidate("c1", []advisory.Record{{Source: "x", Fields: map[string]any{"a": v}}}, advisory.Policy{}); err == nil {
+			t.Errorf("a %T value must be rejected", v)
+		}
 	}
 }
 
@@ -332,7 +334,7 @@ func TestPropertyBatch(t *testing.T) {
 
 func isLet(name string) bool { return name == "days" || name == "cover" || name == "years" }
 
-func TestCompareVersions(t *testing.T) {
+func TestDiffVersions(t *testing.T) {
 	v3 := framework(t)
 	src, _ := os.ReadFile("testdata/framework.rules")
 	v4src := strings.Replace(strings.Replace(string(src), "version 3", "version 4", 1), "days <= UrgentDays ? 0.9 : 0.3", "days <= 30 ? 0.9 : 0.3", 1)
@@ -343,7 +345,7 @@ func TestCompareVersions(t *testing.T) {
 	}
 	files := seedFiles()
 	files = append(files, advisory.Item[advisory.File]{ClientID: "term-3w", File: advisory.File{Mortgage: &advisory.Mortgage{FixedTermEnd: days(21)}}})
-	d, err := advisory.CompareVersions(context.Background(), v3, v4, slices.Values(files), now)
+	d, err := advisory.DiffVersions(context.Background(), v3, v4, slices.Values(files), now)
 	if err != nil {
 		t.Fatal(err)
 	}

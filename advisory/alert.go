@@ -33,6 +33,10 @@ type Alert struct {
 	Evidence []Evidence `json:"evidence,omitempty"`
 	// Tags are the rule's tags, sorted.
 	Tags []string `json:"tags,omitempty"`
+	// Owner is the rule's owner (its `owner` statement): the team or
+	// person who answers for it. Empty when the rule names none, and for
+	// the alerts of [Staleness].
+	Owner string `json:"owner,omitempty"`
 }
 
 // Evidence is one named value behind an alert: a calculation (let) of the

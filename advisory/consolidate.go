@@ -43,10 +43,10 @@ type SourceValue struct {
 
 // RecordError is a record that consolidation could not use.
 type RecordError struct {
-	ClientID string
-	Source   string
-	Field    string
-	Err      error
+	ClientID string `json:"client_id"`
+	Source   string `json:"source"`
+	Field    string `json:"field"`
+	Err      error  `json:"-"`
 }
 
 // Error says which client, source and field.

@@ -11,10 +11,13 @@ import (
 )
 
 // DecodeError is a field of a consolidated record that does not fit the
-// destination type: no such field, or a value of the wrong kind.
+// destination type: no such field, a value of the wrong kind, a number
+// out of the field's range or one it cannot hold exactly. Field is the
+// record's path, with the key or index within a map, slice or struct value
+// when the problem is inside one ("holdings[2].value").
 type DecodeError struct {
-	Field string
-	Msg   string
+	Field string `json:"field"`
+	Msg   string `json:"message"`
 }
 
 // Error names the field.
@@ -23,9 +26,29 @@ func (e *DecodeError) Error() string { return fmt.Sprintf("advisory: field %s: %
 // Decode writes a consolidated record into dst, a pointer to the host's own
 // struct type. A dotted path names nested fields, each segment matched to a
 // struct field by its `expr` tag, else its `json` tag, else its Go name
-// (ignoring case); pointers to structs are allocated as needed, so a product
-// no source knows stays nil. Numbers convert to any numeric field type, and
-// a value that does not fit is a *[DecodeError]. Every field is tried; the
+// (ignoring case), or, in a map with string keys, to the key
+// ("accounts.isa" sets key "isa" of the map field accounts, made when
+// nil); pointers to structs are allocated as needed, so a product no
+// source knows stays nil.
+//
+// A value converts to its field's type by these rules, in order:
+//   - nil sets the zero value; a value assignable to the field is stored;
+//   - a number converts to any numeric type (named ones too) if it fits
+//     exactly: an integer out of the field's range (300 into an int8, 2^40
+//     into an int32, -1 into a uint), a fraction into an integer, an
+//     integer a float cannot hold exactly (2^53+1 into a float64), and a
+//     float that overflows or underflows a float32 (1e300) are errors,
+//     never wrapped or rounded away; a float rounded to float32 precision
+//     (0.1) is not;
+//   - a string converts to a named string type, and to a time.Time when it
+//     is an RFC 3339 time or a date ("2027-01-31");
+//   - a slice or array converts to a slice (or array, if it fits) element by
+//     element, a map with string keys to a map with string keys value by
+//     value, or to a struct field by field (its keys named as paths name
+//     fields); a pointer field is allocated for a value of its element.
+//
+// A value that does not fit is a *[DecodeError] naming the path, and the
+// index or key within it ("holdings[2].value"). Every field is tried; the
 // errors come back joined, in field order.
 func Decode(c Consolidated, dst any) error {
 	root := reflect.ValueOf(dst)
@@ -91,13 +114,20 @@ func decode(c Consolidated, root reflect.Value, index *fieldIndex) error {
 			errs = append(errs, err)
 		}
 	}
-	return joinErrors(errs)
+	return joinDecode(errs)
 }
 
 func set(v reflect.Value, path string, value any, index *fieldIndex) error {
-	rest := path
-	for i := 0; ; i++ {
+	return setFrom(v, path, path, value, index)
+}
+
+// setFrom sets the field that rest, the end of path, names under v.
+func setFrom(v reflect.Value, path, rest string, value any, index *fieldIndex) error {
+	for {
 		seg, tail, more := strings.Cut(rest, ".")
+		if v.Kind() == reflect.Map {
+			return setKey(v, path, seg, tail, more, value, index)
+		}
 		f, ok := index.field(v.Type(), seg)
 		if !ok {
 			return &DecodeError{Field: path, Msg: fmt.Sprintf("%s has no field %s", v.Type(), seg)}
@@ -106,18 +136,56 @@ func set(v reflect.Value, path string, value any, index *fieldIndex) error {
 		if !more {
 			break
 		}
-		if v.Kind() == reflect.Pointer {
+		if v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Struct {
 			if v.IsNil() {
 				v.Set(reflect.New(v.Type().Elem()))
 			}
 			v = v.Elem()
 		}
-		if v.Kind() != reflect.Struct {
-			return &DecodeError{Field: path, Msg: fmt.Sprintf("%s is not a struct", path[:len(path)-len(rest)+len(seg)])}
+		if v.Kind() != reflect.Struct && !stringKeyed(v.Type()) {
+			return &DecodeError{Field: path, Msg: fmt.Sprintf("%s is not a struct or a map with string keys", path[:len(path)-len(tail)-1])}
 		}
 		rest = tail
 	}
-	return assign(v, path, value)
+	return convert(v, reflect.ValueOf(value), path, index)
+}
+
+func stringKeyed(t reflect.Type) bool {
+	return t.Kind() == reflect.Map && t.Key().Kind() == reflect.String
+}
+
+// setKey sets key seg of the map m (made when nil) to value or, when the
+// path goes on, to its element with the rest of the path set in it: a map
+// element cannot be set in place, so it is copied, set and stored back.
+func setKey(m reflect.Value, path, seg, tail string, more bool, value any, index *fieldIndex) error {
+	if m.IsNil() {
+		m.Set(reflect.MakeMap(m.Type()))
+	}
+	key := reflect.ValueOf(seg).Convert(m.Type().Key())
+	elem := reflect.New(m.Type().Elem()).Elem()
+	var err error
+	if !more {
+		err = convert(elem, reflect.ValueOf(value), path, index)
+	} else {
+		if old := m.MapIndex(key); old.IsValid() {
+			elem.Set(old)
+		}
+		inner, at := elem, elem
+		if inner.Kind() == reflect.Pointer && inner.Type().Elem().Kind() == reflect.Struct {
+			if inner.IsNil() {
+				inner.Set(reflect.New(inner.Type().Elem()))
+			}
+			at = inner.Elem()
+		}
+		if at.Kind() != reflect.Struct && !stringKeyed(at.Type()) {
+			return &DecodeError{Field: path, Msg: fmt.Sprintf("%s is not a struct or a map with string keys", path[:len(path)-len(tail)-1])}
+		}
+		err = setFrom(at, path, tail, value, index)
+	}
+	if err == nil {
+		m.SetMapIndex(key, elem)
+	}
+	return err
 }
 
 // fieldIndex maps each struct type to the names a path segment may use
@@ -174,7 +242,7 @@ func (x *fieldIndex) add(t reflect.Type) *structFields {
 }
 
 // addAll indexes t and every struct type its fields reach, through
-// pointers, so that lookups never add.
+// pointers, slices, arrays and maps, so that lookups never add.
 func (x *fieldIndex) addAll(t reflect.Type) {
 	if x.types[t] != nil {
 		return
@@ -182,8 +250,8 @@ func (x *fieldIndex) addAll(t reflect.Type) {
 	x.add(t)
 	for i := range t.NumField() {
 		ft := t.Field(i).Type
-		if ft.Kind() == reflect.Pointer {
-			ft = ft.Elem()
+		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice || ft.Kind() == reflect.Array || ft.Kind() == reflect.Map {
+			ft = ft.Elem() // a slice's, an array's or a map's elements are decoded by field name too
 		}
 		if ft.Kind() == reflect.Struct {
 			x.addAll(ft)
@@ -197,43 +265,3 @@ func tagName(tag reflect.StructTag, key string) string {
 }
 
 var timeType = reflect.TypeFor[time.Time]()
-
-func assign(v reflect.Value, path string, value any) error {
-	if v.Kind() == reflect.Pointer {
-		v.Set(reflect.New(v.Type().Elem()))
-		v = v.Elem()
-	}
-	src := reflect.ValueOf(value)
-	switch {
-	case !src.IsValid():
-		v.SetZero()
-		return nil
-	case src.Type().AssignableTo(v.Type()):
-		v.Set(src)
-		return nil
-	}
-	if f, ok := asFloat(value); ok {
-		switch v.Kind() {
-		case reflect.Float32, reflect.Float64:
-			v.SetFloat(f)
-			return nil
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			if f != float64(int64(f)) {
-				return &DecodeError{Field: path, Msg: fmt.Sprintf("%v is not a whole number", value)}
-			}
-			v.SetInt(int64(f))
-			return nil
-		}
-	}
-	if s, ok := value.(string); ok && v.Type() == timeType {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			t, err = time.Parse(time.DateOnly, s)
-		}
-		if err == nil {
-			v.Set(reflect.ValueOf(t))
-			return nil
-		}
-	}
-	return &DecodeError{Field: path, Msg: fmt.Sprintf("cannot put %T into %s", value, v.Type())}
-}

@@ -2,6 +2,7 @@ package advisory_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -28,7 +29,8 @@ func TestPropertyDecoderEqualsDecode(t *testing.T) {
 		"client.income": 5e4, "client.dependants": 2, "client.Income": 6e4, "mortgage.rate": 0.03, "mortgage.fixedTermEnd": at,
 		"pension.coverage": 0.4, "home.cover": 1e5, "discrepancies": 3, "engagement.atRisk": true, "engagement.superfan": false,
 		"segment.name": "A", "household.members": 4}
-	values := []any{0.5, 3, "Ada", at, nil, true, "2027-01-31", 2.5, int64(4), float32(1.5), advisory.Mortgage{Rate: 0.02}}
+	values := []any{0.5, 3, "Ada", at, nil, true, "2027-01-31", 2.5, int64(4), float32(1.5), advisory.Mortgage{Rate: 0.02},
+		int64(1<<53 + 1), uint64(1 << 63), 1e300, math.Inf(-1), []float64{1}, map[string]any{"rate": 0.01, "balance": 3}}
 	rapid.Check(t, func(t *rapid.T) {
 		fields := map[string]any{}
 		typed := rapid.Bool().Draw(t, "typed") // most values of the field's own type

@@ -3,6 +3,7 @@ package advisory
 import (
 	"cmp"
 	"context"
+	"errors"
 	"iter"
 	"slices"
 	"time"
@@ -40,9 +41,11 @@ type alertKey struct{ client, rule, typ, path string }
 
 func keyOf(a Alert) alertKey { return alertKey{a.ClientID, a.RuleID, a.Type, a.Path} }
 
-// Compare diffs the alerts of an old and a new version. Each list in the
-// result is sorted by client, rule, type and path.
-func Compare(old, new []Alert) Diff {
+// DiffAlerts diffs the alerts of an old and a new version of a framework
+// (raised over the same files). Each list in the result is sorted by
+// client, rule, type and path. (It was called Compare, a name engagement
+// gives an A/B test; the two mean different things.)
+func DiffAlerts(old, new []Alert) Diff {
 	var d Diff
 	byType := map[string]*TypeDiff{}
 	count := func(typ string) *TypeDiff {
@@ -109,11 +112,11 @@ func changedFields(o, n Alert) []string {
 	return out
 }
 
-// CompareVersions evaluates an old and a new version of a framework over
+// DiffVersions evaluates an old and a new version of a framework over
 // the same files and diffs their alerts. files is iterated twice. The error
 // joins the failures of either version; the diff covers what both could
 // evaluate.
-func CompareVersions[Env any](ctx context.Context, old, new *Framework[Env], files iter.Seq[Item[Env]], now time.Time) (Diff, error) {
+func DiffVersions[Env any](ctx context.Context, old, new *Framework[Env], files iter.Seq[Item[Env]], now time.Time) (Diff, error) {
 	a := old.EvaluateAll(ctx, files, now, BatchOptions{})
 	b := new.EvaluateAll(ctx, files, now, BatchOptions{})
 	var errs []error
@@ -123,5 +126,5 @@ func CompareVersions[Env any](ctx context.Context, old, new *Framework[Env], fil
 	if err := ctx.Err(); err != nil {
 		errs = append(errs, err)
 	}
-	return Compare(a.Alerts, b.Alerts), joinErrors(errs)
+	return DiffAlerts(a.Alerts, b.Alerts), errors.Join(errs...)
 }

@@ -17,6 +17,13 @@
 // result into the host's own struct, [Decoder] does so for one type with
 // its fields indexed once, and [NewFile] writes into the ready [File] type.
 //
+// A record carries what a CRM has: narrow and named numbers, slices of
+// holdings, maps of accounts and nested structs, whole ("holdings") or by
+// part ("accounts.isa", a field with its own provenance). Decoding
+// converts exactly or not at all: 300 into an int8, 2^40 into an int32 or
+// 1e300 into a float32 is a *[DecodeError] naming the field and the
+// element, never a wrapped or rounded value.
+//
 // # Enrich
 //
 // A field policy's MaxAge says how old a value may be. [Staleness] turns
@@ -38,6 +45,26 @@
 // each [Item] a Load function instead of a file, and the files are
 // prepared on the same workers; the alerts Load finds on the way (say, of
 // [Staleness]) lead the file's alerts, and a file that cannot be loaded is
-// a failed file with a [LoadError]. [Compare] and [CompareVersions] show what a new version of a
-// framework changes.
+// a failed file with a [LoadError].
+//
+// # Observing a batch
+//
+// A host binds a batch to its logging or metrics with an [Observer] in
+// [BatchOptions]: every file (with its time, by a clock the host passes
+// in), the progress, and per rule the files evaluated, the alerts raised
+// and the failures. The package imports no logging or metrics library;
+// the Observer's example binds it to log/slog.
+//
+// # Versions
+//
+// [DiffAlerts] and [DiffVersions] show what a new version of a framework
+// changes: the alerts that appear, disappear or change, per alert type.
+//
+// # JSON
+//
+// Every type the package returns marshals to JSON with snake_case names
+// ("client_id", "rule_set", "birth_date"), as the other packages' results
+// do. The names are stable: a new field may be added, none is renamed or
+// removed. Errors carry their cause's text in "error" or "message"; the
+// cause itself (Err) is not written.
 package advisory

@@ -9,7 +9,10 @@ import (
 // steps. Rules name its fields by the expr tags, lower camel case
 // ("client.birthDate", "mortgage.fixedTermEnd"); an optional product is a
 // pointer, nil when the client has none, so a rule guards it:
-// `mortgage != nil && ...`. JSON uses the same names.
+// `mortgage != nil && ...`. JSON uses the same names in snake case
+// ("client.birth_date", "mortgage.fixed_term_end"), as every result of
+// the library does; the JSON names are stable. A consolidated record may
+// name a field either way.
 type File struct {
 	Client     Client      `json:"client" expr:"client"`
 	Household  Household   `json:"household" expr:"household"`
@@ -23,20 +26,20 @@ type File struct {
 	// disagree (see [Consolidated.Conflicts]).
 	Discrepancies int `json:"discrepancies" expr:"discrepancies"`
 	// StaleFields counts the fields older than the policy allows.
-	StaleFields int `json:"staleFields" expr:"staleFields"`
+	StaleFields int `json:"stale_fields" expr:"staleFields"`
 }
 
 // Client is who the client is.
 type Client struct {
 	ID        string    `json:"id" expr:"id"`
 	Name      string    `json:"name" expr:"name"`
-	BirthDate time.Time `json:"birthDate" expr:"birthDate"`
+	BirthDate time.Time `json:"birth_date" expr:"birthDate"`
 	// Family is the family situation: "single", "couple", "family", ….
 	Family     string  `json:"family" expr:"family"`
 	Dependants int     `json:"dependants" expr:"dependants"`
 	Income     float64 `json:"income" expr:"income"`
 	// RiskProfile is the agreed investment risk profile.
-	RiskProfile string `json:"riskProfile" expr:"riskProfile"`
+	RiskProfile string `json:"risk_profile" expr:"riskProfile"`
 }
 
 // Household is the client's household.
@@ -49,7 +52,7 @@ type Household struct {
 type Mortgage struct {
 	Balance      float64   `json:"balance" expr:"balance"`
 	Rate         float64   `json:"rate" expr:"rate"`
-	FixedTermEnd time.Time `json:"fixedTermEnd" expr:"fixedTermEnd"`
+	FixedTermEnd time.Time `json:"fixed_term_end" expr:"fixedTermEnd"`
 }
 
 // Pension is a client's pension: Coverage is the expected income as a
@@ -57,13 +60,13 @@ type Mortgage struct {
 type Pension struct {
 	Coverage     float64 `json:"coverage" expr:"coverage"`
 	Contribution float64 `json:"contribution" expr:"contribution"`
-	TargetIncome float64 `json:"targetIncome" expr:"targetIncome"`
+	TargetIncome float64 `json:"target_income" expr:"targetIncome"`
 }
 
 // Home is a client's home insurance.
 type Home struct {
 	Cover         float64 `json:"cover" expr:"cover"`
-	PropertyValue float64 `json:"propertyValue" expr:"propertyValue"`
+	PropertyValue float64 `json:"property_value" expr:"propertyValue"`
 }
 
 // Portfolio is a client's investment portfolio: Drift is the largest
@@ -78,7 +81,7 @@ type Engagement struct {
 	Score    float64 `json:"score" expr:"score"`
 	Pattern  string  `json:"pattern" expr:"pattern"`
 	Superfan bool    `json:"superfan" expr:"superfan"`
-	AtRisk   bool    `json:"atRisk" expr:"atRisk"`
+	AtRisk   bool    `json:"at_risk" expr:"atRisk"`
 }
 
 // Segment summarizes the client's segment.

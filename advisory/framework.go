@@ -81,7 +81,7 @@ func (f *Framework[Env]) Explain(ruleID string, file Env, now time.Time) (*dsl.R
 func (f *Framework[Env]) alert(clientID string, h dsl.Hit) Alert {
 	a := Alert{ClientID: clientID, Type: h.Type, RuleSet: f.rules.Name(), Version: f.rules.Version(), RuleID: h.Rule,
 		Path: h.Path, Title: h.Title, Message: h.Message, Urgency: h.Urgency, Sensitivity: h.Sensitivity, Outputs: h.Outputs,
-		Evidence: h.Evidence}
+		Evidence: h.Evidence, Owner: h.Owner}
 	if len(h.Tags) > 0 {
 		a.Tags = h.Tags // the hit's own copy of the rule's tags
 		slices.Sort(a.Tags)
@@ -108,8 +108,8 @@ type Item[Env any] struct {
 // LoadError is a client file whose [Item.Load] failed: none of its rules
 // was evaluated.
 type LoadError struct {
-	ClientID string
-	Err      error
+	ClientID string `json:"client_id"`
+	Err      error  `json:"-"`
 }
 
 // Error says which client's file could not be loaded, and why.
@@ -123,6 +123,10 @@ func (e *LoadError) Unwrap() error { return e.Err }
 // FileError is a client file the batch could not (fully) evaluate: the
 // alerts of its other rules are still in the result. A file that could not
 // be loaded has an Err that is a *[LoadError].
+//
+// A FileError is an error itself: Error is the cause's message with the
+// client named, and Unwrap returns Err, so errors.Is and errors.As see
+// through it. In JSON, Message carries the cause's text.
 type FileError struct {
 	Index    int    `json:"index"`
 	ClientID string `json:"client_id"`
@@ -130,13 +134,36 @@ type FileError struct {
 	Message  string `json:"error"`
 }
 
+// Error names the file's client and its place in the batch, then the cause.
+func (e FileError) Error() string {
+	msg := e.Message
+	if e.Err != nil {
+		msg = e.Err.Error()
+	}
+	return fmt.Sprintf("advisory: file %d (client %s): %s", e.Index, e.ClientID, msg)
+}
+
+// Unwrap returns the cause.
+func (e FileError) Unwrap() error { return e.Err }
+
+// Counts accounts for every file of a batch: In = OK + Failed + Cancelled,
+// always. A file is OK when all its rules were evaluated, Failed when one
+// failed or its [Item.Load] did, and Cancelled when the batch's context
+// ended before it was (fully) evaluated.
+type Counts struct {
+	In        int `json:"in"`
+	OK        int `json:"ok"`
+	Failed    int `json:"failed"`
+	Cancelled int `json:"cancelled"`
+}
+
 // BatchResult is the outcome of a batch: the alerts of every file in input
 // order (each file's alerts in rule order), the files that failed, and the
 // counts, in which In = OK + Failed + Cancelled always holds.
 type BatchResult struct {
-	Alerts []Alert      `json:"alerts"`
-	Failed []FileError  `json:"failed,omitempty"`
-	Counts batch.Counts `json:"counts"`
+	Alerts []Alert     `json:"alerts"`
+	Failed []FileError `json:"failed,omitempty"`
+	Counts Counts      `json:"counts"`
 }
 
 // BatchOptions tune [Framework.EvaluateAll]. The zero value uses every
@@ -145,8 +172,17 @@ type BatchOptions struct {
 	// Workers is how many goroutines evaluate; 0 means GOMAXPROCS.
 	Workers int
 	// Progress, if set, is called now and then with the counts so far,
-	// never concurrently.
-	Progress func(batch.Counts)
+	// from the goroutine that called EvaluateAll, never concurrently, and
+	// a last time with the final counts. It must not call back into the
+	// batch.
+	Progress func(Counts)
+	// Observer, if set, is told of every file, the progress and the
+	// per-rule totals (see [Observer]).
+	Observer Observer
+	// Clock, if set, times each file for the Observer: it is called before
+	// and after a file is loaded and evaluated, on the batch's workers,
+	// concurrently. The library reads no clock of its own.
+	Clock func() time.Time
 }
 
 // EvaluateAll applies the framework to every file of files on all cores.
@@ -159,26 +195,50 @@ type BatchOptions struct {
 func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[Env]], now time.Time, opts BatchOptions) BatchResult {
 	var res BatchResult
 	type out struct {
-		id     string
-		alerts []Alert
+		id      string
+		alerts  []Alert
+		loaded  int           // the alerts Load found, first in alerts
+		elapsed time.Duration // by opts.Clock
 	}
-	eval := func(it Item[Env]) (out, error) {
+	eval := func(it Item[Env]) (o out, err error) {
+		o.id = it.ClientID
+		if opts.Clock != nil {
+			start := opts.Clock()
+			defer func() { o.elapsed = opts.Clock().Sub(start) }()
+		}
 		file, found := it.File, []Alert(nil)
 		if it.Load != nil {
-			var err error
 			if file, found, err = load(it.Load); err != nil {
-				return out{it.ClientID, nil}, &LoadError{ClientID: it.ClientID, Err: err}
+				return o, &LoadError{ClientID: it.ClientID, Err: err}
 			}
 		}
-		alerts, err := f.appendEvaluate(ctx, found, it.ClientID, file, now)
-		return out{it.ClientID, alerts}, err
+		o.loaded = len(found)
+		o.alerts, err = f.appendEvaluate(ctx, found, it.ClientID, file, now)
+		return o, err
 	}
+	obs := newObservation(f, opts.Observer)
 	// Each file's alerts are kept as they come and copied into one slice
 	// of the final size at the end: appending them one file at a time
 	// would copy a million alerts over and over as the slice grows.
 	var parts [][]Alert
 	total := 0
-	res.Counts = batch.Run(ctx, files, eval, func(i int, o out, err error) {
+	var progress func(batch.Counts)
+	var reported Counts
+	tell := func(c Counts) {
+		if opts.Progress != nil {
+			opts.Progress(c)
+		}
+		if obs != nil {
+			obs.obs.Progress(c)
+		}
+	}
+	if opts.Progress != nil || obs != nil {
+		progress = func(c batch.Counts) {
+			reported = Counts(c)
+			tell(reported)
+		}
+	}
+	res.Counts = Counts(batch.Run(ctx, files, eval, func(i int, o out, err error) {
 		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return // cancelled part-way: counted as cancelled, its alerts incomplete
 		}
@@ -189,7 +249,16 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 		if err != nil {
 			res.Failed = append(res.Failed, FileError{Index: i, ClientID: o.id, Err: err, Message: err.Error()})
 		}
-	}, batch.Options{Workers: opts.Workers, Progress: opts.Progress})
+		if obs != nil {
+			obs.file(i, o.id, o.alerts, o.loaded, err, o.elapsed)
+		}
+	}, batch.Options{Workers: opts.Workers, Progress: progress}))
+	if progress != nil && (res.Counts != reported || res.Counts.In == 0) {
+		tell(res.Counts) // the files drained after a cancel, or none at all
+	}
+	if obs != nil {
+		obs.done(res.Counts)
+	}
 	if total > 0 {
 		res.Alerts = make([]Alert, 0, total)
 		for _, p := range parts {

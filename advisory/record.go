@@ -9,12 +9,22 @@ import (
 
 // Record is a client as one source system sees it: the source's name, when
 // the data was true (as of), and its fields by dotted path
-// ("client.birthDate", "mortgage.fixedTermEnd").
+// ("client.birthDate", "mortgage.fixedTermEnd", "accounts.isa").
 //
 // A field's value is nil, a string, a bool, a number (any Go integer or
-// float type; numbers compare by value) or a time.Time. Nil, "", NaN and the
-// zero time are empty: the source does not know the field. The caller owns
-// the map; consolidation does not modify it.
+// float type, named ones too; numbers compare by value), a time.Time, or
+// a value made of these: a struct, a pointer to one, a slice or array, or
+// a map with string keys ("holdings": a []Holding or a []any of
+// map[string]any, as JSON decodes it). Nil, "", NaN, the zero time and a
+// nil slice, map or pointer are empty: the source does not know the
+// field; an empty but non-nil slice or map says the client has none.
+//
+// Consolidation chooses each field's value whole, from one source, with
+// that source's provenance: a slice of holdings is one field, never
+// merged element by element. A source that knows parts of a value
+// separately names them as fields of their own ("accounts.isa",
+// "accounts.sipp"), and each then has its own provenance. The caller owns
+// the map and the values in it; consolidation modifies neither.
 type Record struct {
 	Source string         `json:"source"`
 	AsOf   time.Time      `json:"as_of"`
@@ -34,9 +44,21 @@ func empty(v any) bool {
 		return math.IsNaN(x)
 	case float32:
 		return math.IsNaN(float64(x))
+	case bool, int, int64:
+		return false
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Pointer:
+		return rv.IsNil()
+	case reflect.Float32, reflect.Float64:
+		return math.IsNaN(rv.Float())
 	}
 	return false
 }
+
+// maxValueDepth bounds how deeply a record's value may nest; it also ends
+// the check of a pointer cycle.
+const maxValueDepth = 16
 
 // checkValue rejects values of kinds a record may not hold.
 func checkValue(v any) error {
@@ -44,35 +66,144 @@ func checkValue(v any) error {
 	case nil, string, bool, time.Time, float64, int, int64:
 		return nil
 	}
-	if k := reflect.ValueOf(v).Kind(); (k >= reflect.Int && k <= reflect.Uint64) || k == reflect.Float32 || k == reflect.Float64 {
-		return nil
+	return checkKind(reflect.ValueOf(v), 0)
+}
+
+func checkKind(rv reflect.Value, depth int) error {
+	if depth > maxValueDepth {
+		return fmt.Errorf("value nested deeper than %d levels", maxValueDepth)
 	}
-	return fmt.Errorf("value of type %T; want a string, bool, number or time.Time", v)
+	switch k := rv.Kind(); {
+	case k == reflect.Invalid, k == reflect.String, k == reflect.Bool, isNumber(k), rv.Type() == timeType:
+		return nil
+	case k == reflect.Interface, k == reflect.Pointer:
+		if rv.IsNil() {
+			return nil
+		}
+		return checkKind(rv.Elem(), depth+1)
+	case k == reflect.Slice, k == reflect.Array:
+		for i := range rv.Len() {
+			if err := checkKind(rv.Index(i), depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	case k == reflect.Map && rv.Type().Key().Kind() == reflect.String:
+		for it := rv.MapRange(); it.Next(); {
+			if err := checkKind(it.Value(), depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	case k == reflect.Struct:
+		return nil // a host's struct: decoded as it is, or field by field
+	}
+	return fmt.Errorf("value of type %s; want a string, bool, number, time.Time, or a struct, slice or map of them", rv.Type())
 }
 
 // same reports whether two non-empty values agree: numbers by value, times
-// by instant, the rest by equality.
+// by instant, slices, arrays and maps element by element, the rest by
+// equality.
 func same(a, b any) bool {
-	if fa, ok := asFloat(a); ok {
-		fb, ok := asFloat(b)
-		return ok && fa == fb
+	switch x := a.(type) { // the common cases, without reflection
+	case float64:
+		if y, ok := b.(float64); ok {
+			return x == y
+		}
+	case string:
+		if y, ok := b.(string); ok {
+			return x == y
+		}
+	case time.Time:
+		if y, ok := b.(time.Time); ok {
+			return x.Equal(y)
+		}
+	case int:
+		if y, ok := b.(int); ok {
+			return x == y
+		}
 	}
-	if ta, ok := a.(time.Time); ok {
-		tb, ok := b.(time.Time)
-		return ok && ta.Equal(tb)
-	}
-	return a == b
+	return sameValue(reflect.ValueOf(a), reflect.ValueOf(b), 0)
 }
 
-func asFloat(v any) (float64, bool) {
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return float64(rv.Int()), true
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return float64(rv.Uint()), true
-	case reflect.Float32, reflect.Float64:
-		return rv.Float(), true
+func sameValue(a, b reflect.Value, depth int) bool {
+	for a.IsValid() && a.Kind() == reflect.Interface {
+		a = a.Elem()
 	}
-	return 0, false
+	for b.IsValid() && b.Kind() == reflect.Interface {
+		b = b.Elem()
+	}
+	switch {
+	case !a.IsValid() || !b.IsValid():
+		return a.IsValid() == b.IsValid()
+	case depth > maxValueDepth:
+		return false
+	case isNumber(a.Kind()):
+		return isNumber(b.Kind()) && sameNumber(a, b)
+	case a.Type() == timeType && b.Type() == timeType && a.CanInterface() && b.CanInterface():
+		return a.Interface().(time.Time).Equal(b.Interface().(time.Time))
+	case (a.Kind() == reflect.Slice || a.Kind() == reflect.Array) && (b.Kind() == reflect.Slice || b.Kind() == reflect.Array):
+		if a.Len() != b.Len() {
+			return false
+		}
+		for i := range a.Len() {
+			if !sameValue(a.Index(i), b.Index(i), depth+1) {
+				return false
+			}
+		}
+		return true
+	case a.Kind() == reflect.Map && b.Kind() == reflect.Map && a.Type().Key().Kind() == reflect.String && b.Type().Key().Kind() == reflect.String:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for it := a.MapRange(); it.Next(); {
+			w := b.MapIndex(reflect.ValueOf(it.Key().String()).Convert(b.Type().Key()))
+			if !w.IsValid() || !sameValue(it.Value(), w, depth+1) {
+				return false
+			}
+		}
+		return true
+	case a.Kind() == reflect.Pointer && b.Kind() == reflect.Pointer:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return sameValue(a.Elem(), b.Elem(), depth+1)
+	case a.Kind() == reflect.Struct && a.Type() == b.Type():
+		for i := range a.NumField() {
+			if !sameValue(a.Field(i), b.Field(i), depth+1) {
+				return false
+			}
+		}
+		return true
+	case a.Kind() == b.Kind() && (a.Kind() == reflect.String || a.Kind() == reflect.Bool):
+		return a.Type() == b.Type() && a.Equal(b)
+	}
+	return a.Type() == b.Type() && a.Comparable() && a.Equal(b)
+}
+
+// sameNumber compares two numbers by value, integers exactly.
+func sameNumber(a, b reflect.Value) bool {
+	switch {
+	case a.CanInt() && b.CanInt():
+		return a.Int() == b.Int()
+	case a.CanUint() && b.CanUint():
+		return a.Uint() == b.Uint()
+	case a.CanInt() && b.CanUint():
+		return a.Int() >= 0 && uint64(a.Int()) == b.Uint()
+	case a.CanUint() && b.CanInt():
+		return b.Int() >= 0 && a.Uint() == uint64(b.Int())
+	}
+	return floatOf(a) == floatOf(b)
+}
+
+// floatOf is a number's value as a float64; it reads fields a struct does
+// not export too.
+func floatOf(v reflect.Value) float64 {
+	switch {
+	case v.CanInt():
+		return float64(v.Int())
+	case v.CanUint():
+		return float64(v.Uint())
+	}
+	return v.Float()
 }

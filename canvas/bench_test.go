@@ -50,7 +50,7 @@ func benchPlan(b *testing.B, grouped bool) {
 	var plan canvas.Plan
 	start := time.Now()
 	for b.Loop() {
-		plan = planner.Plan(alerts, clients)
+		plan = mustPlan(planner.Plan(ctxBG, alerts, clients))
 	}
 	b.ReportMetric(float64(len(alerts))*float64(b.N)/time.Since(start).Seconds(), "alerts/s")
 	b.ReportMetric(float64(plan.Totals.Planned)/float64(len(alerts)), "planned_share")

@@ -1,7 +1,9 @@
 package canvas_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -98,7 +100,7 @@ func TestPlaybookMappingAndBundling(t *testing.T) {
 		{ClientID: "d", Type: "t5", RuleID: "r5", Urgency: 0.1, Sensitivity: 0.1},
 	}
 	clients := map[string]canvas.Client[ctx]{"a": client("a"), "b": client("b"), "c": client("c"), "d": client("d")}
-	plan := planner.Plan(alerts, clients)
+	plan := mustPlan(planner.Plan(ctxBG, alerts, clients))
 	var got []string
 	for _, f := range plan.FollowUps {
 		got = append(got, fmt.Sprintf("%s %s %s %s %d items", f.ClientID, f.Quadrant, f.Channel, f.Action, len(f.Items)))
@@ -126,7 +128,7 @@ func TestConstraints(t *testing.T) {
 		return out
 	}
 	t.Run("no consented channel", func(t *testing.T) {
-		plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(urgent("a", 1), map[string]canvas.Client[ctx]{"a": client("a", canvas.ChannelUnknown)})
+		plan := mustPlan(must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(ctxBG, urgent("a", 1), map[string]canvas.Client[ctx]{"a": client("a", canvas.ChannelUnknown)}))
 		if len(plan.Deferred) != 1 || plan.Deferred[0].Reason != canvas.NoConsentedChannel {
 			t.Errorf("%+v", plan)
 		}
@@ -134,13 +136,13 @@ func TestConstraints(t *testing.T) {
 	t.Run("fallback to the segment's channels", func(t *testing.T) {
 		c := client("a", canvas.PortalNudge)
 		c.Policy = segment.DefaultPolicies()[segment.C] // portal nudges first
-		plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(urgent("a", 1), map[string]canvas.Client[ctx]{"a": c})
+		plan := mustPlan(must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(ctxBG, urgent("a", 1), map[string]canvas.Client[ctx]{"a": c}))
 		if len(plan.FollowUps) != 1 || plan.FollowUps[0].Channel != canvas.PortalNudge {
 			t.Errorf("%+v", plan.FollowUps)
 		}
 	})
 	t.Run("pressure cap spreads pushes over periods, then defers", func(t *testing.T) {
-		plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, PressureCap: 1, Horizon: 2})).Plan(urgent("a", 3), map[string]canvas.Client[ctx]{"a": client("a", canvas.AppPush)})
+		plan := mustPlan(must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, PressureCap: 1, Horizon: 2})).Plan(ctxBG, urgent("a", 3), map[string]canvas.Client[ctx]{"a": client("a", canvas.AppPush)}))
 		if len(plan.FollowUps) != 2 || plan.FollowUps[1].When != now.AddDate(0, 0, 7) || len(plan.Deferred) != 1 ||
 			plan.Deferred[0].Reason != canvas.PressureCap || plan.Deferred[0].NextSlot != now.AddDate(0, 0, 14) {
 			t.Errorf("%+v", plan)
@@ -149,7 +151,7 @@ func TestConstraints(t *testing.T) {
 	t.Run("touch budget", func(t *testing.T) {
 		c := client("a", canvas.AppPush)
 		c.Policy.TouchesPerYear, c.TouchesUsed = 20, 19
-		plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(urgent("a", 2), map[string]canvas.Client[ctx]{"a": c})
+		plan := mustPlan(must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(ctxBG, urgent("a", 2), map[string]canvas.Client[ctx]{"a": c}))
 		if len(plan.FollowUps) != 1 || len(plan.Deferred) != 1 || plan.Deferred[0].Reason != canvas.TouchBudget {
 			t.Errorf("%+v", plan)
 		}
@@ -162,13 +164,13 @@ func TestConstraints(t *testing.T) {
 			alerts = append(alerts, advisory.Alert{ClientID: id, Type: "t", Urgency: 0.9, Sensitivity: 0.9})
 			clients[id] = client(id, canvas.PhoneAdviser)
 		}
-		plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, AdviserCapacity: 2, Horizon: 2})).Plan(alerts, clients)
+		plan := mustPlan(must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, AdviserCapacity: 2, Horizon: 2})).Plan(ctxBG, alerts, clients))
 		if len(plan.FollowUps) != 4 || len(plan.Deferred) != 1 || plan.Deferred[0].Reason != canvas.AdviserCapacity {
 			t.Errorf("%+v", plan)
 		}
 	})
 	t.Run("unknown client is deferred, not dropped", func(t *testing.T) {
-		plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(urgent("ghost", 1), nil)
+		plan := mustPlan(must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(ctxBG, urgent("ghost", 1), nil))
 		if plan.Totals != (canvas.Totals{Alerts: 1, Deferred: 1}) || plan.Deferred[0].Reason != canvas.UnknownClient {
 			t.Errorf("%+v", plan)
 		}
@@ -188,7 +190,7 @@ func TestPlanGolden(t *testing.T) {
 		"bram": {ID: "bram", Consent: []canvas.Channel{canvas.Letter}, Policy: segment.DefaultPolicies()[segment.C]},
 		"chen": {ID: "chen", Context: ctx{Discrepancies: 8}, Consent: allChannels, Policy: segment.DefaultPolicies()[segment.D]},
 	}
-	plan := must(canvas.NewPlanner(p, canvas.Options{Now: now})).Plan(alerts, clients)
+	plan := mustPlan(must(canvas.NewPlanner(p, canvas.Options{Now: now})).Plan(ctxBG, alerts, clients))
 	got, _ := json.MarshalIndent(plan, "", "  ")
 	golden(t, "testdata/plan.golden.json", append(got, '\n'))
 	golden(t, "testdata/canvas.golden.svg", canvas.Picture(plan.Items(), canvas.Thresholds{}))
@@ -212,9 +214,9 @@ func golden(t *testing.T, path string, got []byte) {
 }
 
 func TestLoop(t *testing.T) {
-	plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan([]advisory.Alert{
+	plan := mustPlan(must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(ctxBG, []advisory.Alert{
 		{ClientID: "a", Type: "x", Urgency: 0.9, Sensitivity: 0.1}, {ClientID: "b", Type: "x", Urgency: 0.9, Sensitivity: 0.1},
-	}, map[string]canvas.Client[ctx]{"a": client("a"), "b": client("b")})
+	}, map[string]canvas.Client[ctx]{"a": client("a"), "b": client("b")}))
 	rates := canvas.Loop(plan, []canvas.Outcome{{FollowUpID: plan.FollowUps[0].ID, Class: engagement.Escalate}})
 	want := canvas.Rate{Dimension: "type", Value: "x", Sent: 2, Responded: 1, Escalated: 1, Response: 0.5, Escalation: 0.5}
 	if i := slices.IndexFunc(rates, func(r canvas.Rate) bool { return r.Dimension == "type" }); i < 0 || rates[i] != want {
@@ -250,13 +252,13 @@ func TestPropertyPlan(t *testing.T) {
 		alerts, clients := genAlerts(t)
 		opts := canvas.Options{Now: now, PressureCap: rapid.IntRange(1, 3).Draw(t, "cap"), AdviserCapacity: rapid.IntRange(1, 4).Draw(t, "capacity"), Horizon: rapid.IntRange(1, 10).Draw(t, "horizon")}
 		planner := must(canvas.NewPlanner[ctx](nil, opts))
-		plan := planner.Plan(alerts, clients)
+		plan := mustPlan(planner.Plan(ctxBG, alerts, clients))
 		// Accounting.
 		if plan.Totals.Alerts != len(alerts) || plan.Totals.Planned+plan.Totals.Deferred != len(alerts) || len(plan.Items()) != len(alerts) {
 			t.Fatalf("totals %+v for %d alerts", plan.Totals, len(alerts))
 		}
 		// Stable: the order of the input does not change the plan.
-		again := planner.Plan(rapid.Permutation(alerts).Draw(t, "shuffled"), clients)
+		again := mustPlan(planner.Plan(ctxBG, rapid.Permutation(alerts).Draw(t, "shuffled"), clients))
 		if d := cmp.Diff(plan.FollowUps, again.FollowUps); d != "" {
 			t.Fatalf("input order changed the plan:\n%s", d)
 		}
@@ -292,7 +294,7 @@ func TestPropertyPlan(t *testing.T) {
 		}
 		raised[i].Urgency = min(limit, raised[i].Urgency+float64(rapid.IntRange(0, 5).Draw(t, "more"))/10)
 		before, okB := slotOf(plan, alerts[i])
-		after, okA := slotOf(planner.Plan(raised, clients), raised[i])
+		after, okA := slotOf(mustPlan(planner.Plan(ctxBG, raised, clients)), raised[i])
 		if okB && (!okA || after.When.After(before.When) || after.Due.After(before.Due)) {
 			t.Fatalf("raising urgency delayed the alert: %v → %v (planned %v)", before.When, after.When, okA)
 		}
@@ -338,12 +340,12 @@ func TestPlanLookup(t *testing.T) {
 		alerts, clients := genAlerts(t)
 		planner := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now}))
 		asked := map[string]int{}
-		got := planner.PlanLookup(alerts, func(id string) (canvas.Client[ctx], bool) {
+		got := mustPlan(planner.PlanLookup(ctxBG, alerts, func(id string) (canvas.Client[ctx], bool) {
 			asked[id]++
 			c, ok := clients[id]
 			return c, ok
-		})
-		if d := cmp.Diff(planner.Plan(alerts, clients), got); d != "" {
+		}))
+		if d := cmp.Diff(mustPlan(planner.Plan(ctxBG, alerts, clients)), got); d != "" {
 			t.Fatalf("PlanLookup differs from Plan:\n%s", d)
 		}
 		for id, n := range asked {
@@ -351,7 +353,7 @@ func TestPlanLookup(t *testing.T) {
 				t.Fatalf("asked for %s %d times", id, n)
 			}
 		}
-		none := planner.PlanLookup(alerts, nil)
+		none := mustPlan(planner.PlanLookup(ctxBG, alerts, nil))
 		if none.Totals.Deferred != len(alerts) || len(none.FollowUps) != 0 {
 			t.Fatalf("without a lookup: %+v", none.Totals)
 		}
@@ -380,9 +382,9 @@ func TestPropertyPlanTies(t *testing.T) {
 			alerts[i].Sensitivity = float64(rapid.IntRange(0, 1).Draw(t, "s2")) * 0.9
 		}
 		planner := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, AdviserCapacity: 1000, PressureCap: 100}))
-		plan := planner.Plan(alerts, clients)
+		plan := mustPlan(planner.Plan(ctxBG, alerts, clients))
 		checkOrder(t, plan)
-		again := planner.Plan(rapid.Permutation(alerts).Draw(t, "shuffled"), clients)
+		again := mustPlan(planner.Plan(ctxBG, rapid.Permutation(alerts).Draw(t, "shuffled"), clients))
 		if d := cmp.Diff(plan.FollowUps, again.FollowUps); d != "" {
 			t.Fatalf("input order changed the plan:\n%s", d)
 		}
@@ -410,9 +412,42 @@ func TestPictureNamesTheCommonTypes(t *testing.T) {
 }
 
 // must returns v, and panics on err: for options a test knows are valid.
+// ctxBG is the context of plans that are never cancelled.
+var ctxBG = context.Background()
+
+// mustPlan is a plan that cannot fail: its context never ends.
+func mustPlan(plan canvas.Plan, err error) canvas.Plan {
+	if err != nil {
+		panic(err)
+	}
+	return plan
+}
+
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
 	}
 	return v
+}
+
+// A plan stops when its context ends, with the context's error and no
+// partial plan.
+func TestPlanCancelled(t *testing.T) {
+	var alerts []advisory.Alert
+	clients := map[string]canvas.Client[ctx]{}
+	for i := range 10_000 {
+		id := fmt.Sprint("c", i)
+		alerts = append(alerts, advisory.Alert{ClientID: id, Type: "t", RuleID: "r", Urgency: 0.9, Sensitivity: 0.1})
+		clients[id] = client(id, canvas.AppPush)
+	}
+	planner := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now}))
+	cctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	plan, err := planner.Plan(cctx, alerts, clients)
+	if !errors.Is(err, context.Canceled) || plan.Totals.Alerts != 0 || plan.FollowUps != nil {
+		t.Fatalf("cancelled plan: %v, %+v", err, plan.Totals)
+	}
+	if _, err := planner.PlanLookup(cctx, alerts, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled PlanLookup: %v", err)
+	}
 }

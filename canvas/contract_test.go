@@ -79,7 +79,7 @@ func (b book) plan(t *rapid.T, alerts []advisory.Alert) canvas.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.Plan(alerts, b.clients)
+	return mustPlan(p.Plan(ctxBG, alerts, b.clients))
 }
 
 // No follow-up is planned after its due date without saying so, and the
@@ -194,7 +194,7 @@ func TestLate(t *testing.T) {
 	}
 	cases[1].alerts, cases[1].clients = adviser(3)
 	for _, c := range cases {
-		plan := must(canvas.NewPlanner[ctx](nil, c.opts)).Plan(c.alerts, c.clients)
+		plan := mustPlan(must(canvas.NewPlanner[ctx](nil, c.opts)).Plan(ctxBG, c.alerts, c.clients))
 		var got []time.Duration
 		late := 0
 		for _, f := range plan.FollowUps {
@@ -215,7 +215,7 @@ func TestLate(t *testing.T) {
 	p := pb.Quadrants[canvas.UrgentRoutine]
 	p.Within = 0
 	pb.Quadrants[canvas.UrgentRoutine] = p
-	plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, PressureCap: 1, Playbook: &pb})).Plan(push("a", 2), map[string]canvas.Client[ctx]{"a": client("a", canvas.AppPush)})
+	plan := mustPlan(must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, PressureCap: 1, Playbook: &pb})).Plan(ctxBG, push("a", 2), map[string]canvas.Client[ctx]{"a": client("a", canvas.AppPush)}))
 	if plan.FollowUps[0].Late != 0 || plan.FollowUps[1].Late != 7*day {
 		t.Errorf("due at once: %+v", plan.FollowUps)
 	}
@@ -253,7 +253,7 @@ func TestPlacementPolicy(t *testing.T) {
 		if c.placed != (err == nil) {
 			t.Errorf("%s: Place gave %v, %v", c.name, pos, err)
 		}
-		plan := must(canvas.NewPlanner(p, canvas.Options{Now: now})).Plan([]advisory.Alert{c.alert}, map[string]canvas.Client[ctx]{"a": client("a")})
+		plan := mustPlan(must(canvas.NewPlanner(p, canvas.Options{Now: now})).Plan(ctxBG, []advisory.Alert{c.alert}, map[string]canvas.Client[ctx]{"a": client("a")}))
 		if c.placed != (plan.Totals.Planned == 1) {
 			t.Errorf("%s: %+v", c.name, plan.Totals)
 		}
@@ -294,7 +294,7 @@ func TestPlanAlwaysEncodes(t *testing.T) {
 		{ClientID: "a", Type: "free", RuleID: "r", Urgency: math.NaN()},
 	}
 	p, _ := canvas.NewPlacement[ctx]([]canvas.TypeRule{{Type: "ruled", Base: canvas.Position{Urgency: 0.9}}})
-	plan := must(canvas.NewPlanner(p, canvas.Options{Now: now})).Plan(alerts, map[string]canvas.Client[ctx]{"a": client("a")})
+	plan := mustPlan(must(canvas.NewPlanner(p, canvas.Options{Now: now})).Plan(ctxBG, alerts, map[string]canvas.Client[ctx]{"a": client("a")}))
 	b, err := json.Marshal(plan)
 	if err != nil {
 		t.Fatal(err)
@@ -333,7 +333,7 @@ func TestBundleQuadrantAndAction(t *testing.T) {
 		{"urgent routine with planned sensitive", canvas.Options{Now: now}, []advisory.Alert{routine(0.1, "1"), planned}, canvas.UrgentSensitive, canvas.BookAdviser},
 	}
 	for _, c := range cases {
-		plan := must(canvas.NewPlanner[ctx](nil, c.opts)).Plan(c.alerts, email)
+		plan := mustPlan(must(canvas.NewPlanner[ctx](nil, c.opts)).Plan(ctxBG, c.alerts, email))
 		if len(plan.FollowUps) != 1 {
 			t.Fatalf("%s: %d follow-ups", c.name, len(plan.FollowUps))
 		}
@@ -349,7 +349,7 @@ func TestDeferredOrder(t *testing.T) {
 		{ClientID: "zed", Type: "t", RuleID: "1"}, {ClientID: "amy", Type: "u", RuleID: "1"}, {ClientID: "amy", Type: "t", RuleID: "2", Title: "b"},
 		{ClientID: "amy", Type: "t", RuleID: "2", Title: "a"},
 	}
-	plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(alerts, nil)
+	plan := mustPlan(must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now})).Plan(ctxBG, alerts, nil))
 	var got []string
 	for _, d := range plan.Deferred {
 		got = append(got, d.Item.Alert.ClientID+" "+d.Item.Alert.Type+" "+d.Item.Alert.Title)
@@ -413,7 +413,7 @@ func TestOptions(t *testing.T) {
 func TestNone(t *testing.T) {
 	alerts := []advisory.Alert{{ClientID: "a", Type: "push", Urgency: 0.9, Sensitivity: 0.1}, {ClientID: "b", Type: "adviser", Urgency: 0.9, Sensitivity: 0.9}}
 	clients := map[string]canvas.Client[ctx]{"a": client("a", canvas.AppPush), "b": client("b", canvas.AdviserMeeting)}
-	plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, PressureCap: canvas.None, AdviserCapacity: canvas.None})).Plan(alerts, clients)
+	plan := mustPlan(must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, PressureCap: canvas.None, AdviserCapacity: canvas.None})).Plan(ctxBG, alerts, clients))
 	var reasons []canvas.DeferReason
 	for _, d := range plan.Deferred {
 		reasons = append(reasons, d.Reason)
@@ -423,13 +423,27 @@ func TestNone(t *testing.T) {
 	}
 }
 
+// A threshold of None is zero: every position is on its side of it.
+func TestThresholdNone(t *testing.T) {
+	th := canvas.Thresholds{Urgent: canvas.None, Sensitive: canvas.None}
+	if q := th.Quadrant(canvas.Position{}); q != canvas.UrgentSensitive {
+		t.Errorf("zero position with None thresholds in %v", q)
+	}
+	if _, err := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, Thresholds: th}); err != nil {
+		t.Error(err)
+	}
+	if _, err := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, Thresholds: canvas.Thresholds{Urgent: -0.5}}); err == nil {
+		t.Error("a negative threshold other than None is accepted")
+	}
+}
+
 // Horizons past eight periods count pushes per period too.
 func TestLongHorizonPressure(t *testing.T) {
 	var alerts []advisory.Alert
 	for i := range 30 {
 		alerts = append(alerts, advisory.Alert{ClientID: "a", Type: fmt.Sprint("t", i), Urgency: 0.9, Sensitivity: 0.1})
 	}
-	plan := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, PressureCap: 2, Horizon: 12})).Plan(alerts, map[string]canvas.Client[ctx]{"a": client("a", canvas.AppPush)})
+	plan := mustPlan(must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, PressureCap: 2, Horizon: 12})).Plan(ctxBG, alerts, map[string]canvas.Client[ctx]{"a": client("a", canvas.AppPush)}))
 	per := map[time.Time]int{}
 	for _, f := range plan.FollowUps {
 		per[f.When]++
@@ -451,10 +465,10 @@ func TestPlannerOwnsItsPlaybook(t *testing.T) {
 	planner := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, Playbook: &pb}))
 	alerts := []advisory.Alert{{ClientID: "a", Type: "t", Urgency: 0.9, Sensitivity: 0.1}}
 	clients := map[string]canvas.Client[ctx]{"a": client("a")}
-	before := planner.Plan(alerts, clients)
+	before := mustPlan(planner.Plan(ctxBG, alerts, clients))
 	pb.Quadrants[canvas.UrgentRoutine].Channels[0] = canvas.ChannelUnknown
 	pb.Quadrants[canvas.UrgentRoutine] = canvas.Play{Action: canvas.ActionUnknown, Within: -day}
-	if d := cmp.Diff(before, planner.Plan(alerts, clients)); d != "" {
+	if d := cmp.Diff(before, mustPlan(planner.Plan(ctxBG, alerts, clients))); d != "" {
 		t.Errorf("the caller's playbook changed the plan:\n%s", d)
 	}
 }

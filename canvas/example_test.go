@@ -1,6 +1,7 @@
 package canvas_test
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -36,7 +37,11 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	plan := planner.Plan(alerts, clients)
+	plan, err := planner.Plan(context.Background(), alerts, clients)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, f := range plan.FollowUps {
 		fmt.Printf("%s: %s via %s (%s), due %s\n", f.ClientID, f.Items[0].Alert.Type, f.Channel, f.Action, f.Due.Format(time.DateOnly))
 	}

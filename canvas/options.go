@@ -44,7 +44,8 @@ type Options struct {
 }
 
 // None, as the value of an option whose zero value means its default,
-// says zero: Options{PressureCap: None} allows no pushes at all.
+// says zero: Options{PressureCap: None} allows no pushes at all, and
+// Thresholds{Urgent: None} makes every position urgent.
 const None = -1
 
 // MaxHorizon is the most periods a plan may have.
@@ -110,7 +111,7 @@ func (o Options) resolve() (Options, error) {
 	if len(errs) == 0 {
 		errs = append(errs, o.checkDates()...)
 	}
-	return o, joinErrs(errs)
+	return o, errors.Join(errs...)
 }
 
 // cmp0 is v, or def when v is zero.

@@ -49,7 +49,8 @@ func (q Quadrant) MarshalText() ([]byte, error) { return []byte(q.String()), nil
 
 // Thresholds split the canvas: urgency at or above Urgent is urgent,
 // sensitivity at or above Sensitive is advice-sensitive. Zero fields mean
-// 0.5; a planner's thresholds must be in [0, 1] ([NewPlanner] checks).
+// 0.5 and [None] means zero (every position is urgent, or advice-sensitive);
+// a planner's thresholds must otherwise be in (0, 1] ([NewPlanner] checks).
 type Thresholds struct {
 	Urgent    float64 `json:"urgent"`
 	Sensitive float64 `json:"sensitive"`
@@ -73,16 +74,19 @@ func (t Thresholds) Quadrant(p Position) Quadrant {
 	return PlannedRoutine
 }
 
-// values returns the thresholds in force: zero fields mean 0.5.
+// values returns the thresholds in force: zero fields mean 0.5, None 0.
 func (t Thresholds) values() (urgent, sensitive float64) {
-	urgent, sensitive = t.Urgent, t.Sensitive
-	if urgent == 0 {
-		urgent = 0.5
+	return threshold(t.Urgent), threshold(t.Sensitive)
+}
+
+func threshold(v float64) float64 {
+	switch v {
+	case 0:
+		return 0.5
+	case None:
+		return 0
 	}
-	if sensitive == 0 {
-		sensitive = 0.5
-	}
-	return urgent, sensitive
+	return v
 }
 
 // check rejects thresholds no position can be compared with: each must be
@@ -93,11 +97,11 @@ func (t Thresholds) check() error {
 		name string
 		v    float64
 	}{{"Thresholds.Urgent", t.Urgent}, {"Thresholds.Sensitive", t.Sensitive}} {
-		if !(f.v >= 0 && f.v <= 1) {
-			errs = append(errs, optionErr(f.name, "%v is outside [0, 1]", f.v))
+		if !(f.v >= 0 && f.v <= 1) && f.v != None {
+			errs = append(errs, optionErr(f.name, "%v is outside [0, 1] (None means zero)", f.v))
 		}
 	}
-	return joinErrs(errs)
+	return errors.Join(errs...)
 }
 
 // PlaceEnv is what a granulation rule sees: the client's context and the
@@ -174,7 +178,7 @@ func NewPlacement[Ctx any](rules []TypeRule, opts ...dsl.Option) (*Placement[Ctx
 		pr.urgency, pr.sensitivity = compile(r.Urgency, "urgency"), compile(r.Sensitivity, "sensitivity")
 		p.rules[r.Type] = pr
 	}
-	return p, joinErrs(errs)
+	return p, errors.Join(errs...)
 }
 
 // Place computes an alert's position for a client at time now, clamped to

@@ -2,6 +2,7 @@ package canvas
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"time"
 
@@ -176,8 +177,12 @@ type rank struct {
 // sensitivity, alert type, rule id, path, and the rest of the alert's
 // content); contacts equal in all of that are interchangeable. So the plan
 // is the same for any order of the alerts.
-func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[Ctx]) Plan {
-	return p.plan(alerts, func(id string) (Client[Ctx], bool) {
+//
+// Planning a million alerts takes a good part of a second. When ctx ends,
+// Plan stops within a few thousand alerts or contacts and returns the
+// zero Plan and ctx's error; it returns no other error.
+func (p *Planner[Ctx]) Plan(ctx context.Context, alerts []advisory.Alert, clients map[string]Client[Ctx]) (Plan, error) {
+	return p.plan(ctx, alerts, func(id string) (Client[Ctx], bool) {
 		c, ok := clients[id]
 		return c, ok
 	}, len(clients))
@@ -188,13 +193,17 @@ func (p *Planner[Ctx]) Plan(alerts []advisory.Alert, clients map[string]Client[C
 // the plan: lookup is called once for each distinct client id among the
 // alerts, from the calling goroutine. The alerts of a client it does not
 // find are deferred as [UnknownClient], as are all alerts when lookup is
-// nil.
-func (p *Planner[Ctx]) PlanLookup(alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool)) Plan {
+// nil. Cancellation is as for Plan.
+func (p *Planner[Ctx]) PlanLookup(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool)) (Plan, error) {
 	if lookup == nil {
 		lookup = func(string) (Client[Ctx], bool) { return Client[Ctx]{}, false }
 	}
-	return p.plan(alerts, lookup, clientRuns(alerts))
+	return p.plan(ctx, alerts, lookup, clientRuns(alerts))
 }
+
+// checkEvery is how many alerts, or contacts, planning handles between two
+// looks at its context.
+const checkEvery = 4096
 
 // clientRuns counts the runs of alerts of one client: the number of
 // clients when alerts come grouped by client, as a batch emits them, and
@@ -211,7 +220,7 @@ func clientRuns(alerts []advisory.Alert) int {
 }
 
 // plan is Plan with clients from lookup; clients hints how many there are.
-func (p *Planner[Ctx]) plan(alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int) Plan {
+func (p *Planner[Ctx]) plan(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int) (Plan, error) {
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
 	n := min(clients, len(alerts))
@@ -222,6 +231,9 @@ func (p *Planner[Ctx]) plan(alerts []advisory.Alert, lookup func(id string) (Cli
 	of := make([]int32, len(alerts)) // the alert's contact, -1 when deferred
 	contacts := make([]contact, 0, len(alerts)/2+1)
 	for i := range alerts {
+		if i%checkEvery == 0 && ctx.Err() != nil {
+			return Plan{}, ctx.Err()
+		}
 		a := &alerts[i]
 		of[i] = -1
 		ci, ok := st.client(a.ClientID)
@@ -285,9 +297,14 @@ func (p *Planner[Ctx]) plan(alerts []advisory.Alert, lookup func(id string) (Cli
 		ranks[k] = rank{urgency: c.urgency, sensitivity: c.sensitivity, within: c.within, client: c.client, state: c.client,
 			contact: int32(k), first: c.first, n: c.n, quadrant: c.quadrant, channel: c.channel, action: c.action}
 	}
+	if err := ctx.Err(); err != nil {
+		return Plan{}, err
+	}
 	sortRanks(ranks, contacts, items, st)
-	p.schedule(ranks, items, st, &plan)
-	return plan
+	if err := p.schedule(ctx, ranks, items, st, &plan); err != nil {
+		return Plan{}, err
+	}
+	return plan, nil
 }
 
 // settle fixes a contact's position, quadrant and call to action once all

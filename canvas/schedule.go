@@ -1,6 +1,7 @@
 package canvas
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -10,7 +11,8 @@ import (
 // fits, or defers it. A contact placed in a period that starts after it is
 // due is marked late, with the constraint that blocked the last period
 // starting by its due date.
-func (p *Planner[Ctx]) schedule(ranks []rank, items []Item, st *planState[Ctx], plan *Plan) {
+// It returns ctx's error when ctx ends first.
+func (p *Planner[Ctx]) schedule(ctx context.Context, ranks []rank, items []Item, st *planState[Ctx], plan *Plan) error {
 	o := p.opts
 	capacity := make([]int, o.Horizon)
 	after := o.Now.Add(time.Duration(o.Horizon) * o.Period)
@@ -18,6 +20,9 @@ func (p *Planner[Ctx]) schedule(ranks []rank, items []Item, st *planState[Ctx], 
 	touch := make([]int32, 0, len(ranks)) // each follow-up's touch number, for its id
 	idBytes := 0
 	for i := range ranks {
+		if i%checkEvery == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		c := &ranks[i]
 		cs := &st.states[c.state]
 		agenda := items[c.first : c.first+c.n : c.first+c.n]
@@ -86,6 +91,7 @@ func (p *Planner[Ctx]) schedule(ranks []rank, items []Item, st *planState[Ctx], 
 		plan.FollowUps[i].ID = ids[start:end]
 		start = end
 	}
+	return nil
 }
 
 // digits is the length of n in decimal.

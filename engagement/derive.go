@@ -2,6 +2,7 @@ package engagement
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -175,7 +176,7 @@ func (r AtRiskRule) resolve() (AtRiskRule, error) {
 	if !(r.MinBaselineRate > 0 && r.MinBaselineRate <= 1) {
 		errs = append(errs, optErr("AtRiskRule.MinBaselineRate", r.MinBaselineRate, "outside (0, 1]"))
 	}
-	return r, joinErrs(errs)
+	return r, errors.Join(errs...)
 }
 
 // AtRisk returns the clients whose escalation dropped against their own

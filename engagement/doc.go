@@ -57,7 +57,7 @@
 // ([ErrNoControlData]). [SampleSize], [Power] and [MDE] plan an
 // experiment from the same formula.
 //
-// [Compare] is the older, responded-only view of a campaign's variants
+// [CompareResponders] is the older, responded-only view of a campaign's variants
 // (its denominator is the clients who responded, which the variant
 // itself affects); prefer an [ExperimentPlan].
 //

@@ -295,8 +295,8 @@ func TestPropertyFunnelAndExperiment(t *testing.T) {
 			}
 		}
 		// A control with no data is an error: then there is nothing to swap.
-		e, err1 := engagement.Compare(context.Background(), j, slices.Values(rs), "spring", "a", 10, engagement.Classifier{})
-		swapped, err2 := engagement.Compare(context.Background(), j, slices.Values(rs), "spring", "b", 10, engagement.Classifier{})
+		e, err1 := engagement.CompareResponders(context.Background(), j, slices.Values(rs), "spring", "a", 10, engagement.Classifier{})
+		swapped, err2 := engagement.CompareResponders(context.Background(), j, slices.Values(rs), "spring", "b", 10, engagement.Classifier{})
 		if err1 != nil || err2 != nil {
 			return
 		}

@@ -29,10 +29,3 @@ func (e *OptionError) Unwrap() error { return ErrInvalidOption }
 func optErr(option string, value any, msg string) error {
 	return &OptionError{Option: option, Value: fmt.Sprint(value), Msg: msg}
 }
-
-func joinErrs(errs []error) error {
-	if len(errs) == 0 {
-		return nil
-	}
-	return errors.Join(errs...)
-}

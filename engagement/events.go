@@ -2,6 +2,7 @@ package engagement
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"math"
@@ -66,7 +67,7 @@ func NewIndex(j *Journey, kinds ...string) (*Index, error) {
 		}
 		x.kindIx[k] = uint16(i)
 	}
-	if err := joinErrs(errs); err != nil {
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return x, nil

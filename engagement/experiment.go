@@ -36,7 +36,8 @@ type Experiment struct {
 	Variants []Variant `json:"variants"`
 }
 
-// Compare measures the variants of a campaign: a client counts once per
+// CompareResponders measures the variants of a campaign among the clients
+// who responded to them: a client counts once per
 // variant, exposed when they responded to one of its stimuli and escalated
 // when one of those responses escalated (by the classifier). control names
 // the control variant; every variant is tested against it. A variant with
@@ -45,12 +46,12 @@ type Experiment struct {
 // results. A control with no exposed client (a typo, say) is an
 // [*OptionError]: nothing is compared against nothing.
 //
-// Compare is the responded-only view of a campaign: its denominator is
-// the clients who responded, which the variant itself affects. It is not
-// advisory's Compare; for experiments from exposures, with a
-// sample-ratio check, sequential and CUPED results, use an
-// [ExperimentPlan].
-func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], campaign, control string, minSample int, c Classifier) (Experiment, error) {
+// CompareResponders is the responded-only view of a campaign: its
+// denominator is the clients who responded, which the variant itself
+// affects. For experiments from exposures, with a sample-ratio check,
+// sequential and CUPED results, use an [ExperimentPlan]. When ctx ends,
+// it stops reading the responses and returns ctx's error.
+func CompareResponders(ctx context.Context, j *Journey, responses iter.Seq[Response], campaign, control string, minSample int, c Classifier) (Experiment, error) {
 	type key struct{ variant, client string }
 	exposed := map[key]bool{}
 	if j == nil || responses == nil {
@@ -72,6 +73,9 @@ func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], camp
 		k := key{st.Variant, r.Client}
 		exposed[k] = exposed[k] || cl == Escalate
 	}
+	if err := ctx.Err(); err != nil {
+		return Experiment{}, err
+	}
 	counts := map[string][2]int{}
 	for k, esc := range exposed {
 		v := counts[k.variant]
@@ -83,7 +87,7 @@ func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], camp
 	}
 	ctl, ok := counts[control]
 	if !ok {
-		return Experiment{}, optErr("Compare control", control, fmt.Sprintf("no client of campaign %q responded to it", campaign))
+		return Experiment{}, optErr("CompareResponders control", control, fmt.Sprintf("no client of campaign %q responded to it", campaign))
 	}
 	e := Experiment{Campaign: campaign, Control: control}
 	for name, v := range counts {
@@ -94,4 +98,14 @@ func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], camp
 	}
 	slices.SortFunc(e.Variants, func(a, b Variant) int { return cmp.Compare(a.Name, b.Name) })
 	return e, nil
+}
+
+// Compare is [CompareResponders] under its old name.
+//
+// Deprecated: the name said nothing of what is compared and clashed with
+// the version diff of package advisory (now advisory.DiffAlerts); use
+// [CompareResponders], or an [ExperimentPlan] for an experiment from
+// exposures.
+func Compare(ctx context.Context, j *Journey, responses iter.Seq[Response], campaign, control string, minSample int, c Classifier) (Experiment, error) {
+	return CompareResponders(ctx, j, responses, campaign, control, minSample, c)
 }

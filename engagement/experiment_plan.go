@@ -1,6 +1,7 @@
 package engagement
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -105,7 +106,7 @@ func NewExperimentPlan(c ExperimentConfig) (*ExperimentPlan, error) {
 			p.kinds[k] = true
 		}
 	}
-	if err := joinErrs(errs); err != nil {
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return p, nil

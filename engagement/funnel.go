@@ -2,6 +2,7 @@ package engagement
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"slices"
 	"time"
@@ -100,7 +101,7 @@ func funnelSteps(j *Journey, steps []string, window time.Duration) (map[string]i
 		}
 		index[s] = i
 	}
-	return index, joinErrs(errs)
+	return index, errors.Join(errs...)
 }
 
 // funnelStep checks a response and finds its step (-1: none).

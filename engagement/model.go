@@ -1,6 +1,7 @@
 package engagement
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -143,7 +144,7 @@ func NewJourney(settings []Setting, stimuli []Stimulus) (*Journey, error) {
 		}
 	}
 	j.content = newContent(j.stimuli)
-	return j, joinErrs(errs)
+	return j, errors.Join(errs...)
 }
 
 // maxSettings bounds a journey's settings so an [Event] can name one in 16

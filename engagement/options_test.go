@@ -107,9 +107,9 @@ func TestFunnelStandardDefinition(t *testing.T) {
 	}
 }
 
-func TestCompareControlWithoutData(t *testing.T) {
+func TestCompareRespondersControlWithoutData(t *testing.T) {
 	rs := []engagement.Response{{Client: "a", Stimulus: "linkedin-1", Kind: "like", Time: daysAgo(3)}}
-	if _, err := engagement.Compare(context.Background(), journey(t), slices.Values(rs), "spring", "typo", 10, engagement.Classifier{}); !errors.Is(err, engagement.ErrInvalidOption) {
+	if _, err := engagement.CompareResponders(context.Background(), journey(t), slices.Values(rs), "spring", "typo", 10, engagement.Classifier{}); !errors.Is(err, engagement.ErrInvalidOption) {
 		t.Errorf("control with no data: %v", err)
 	}
 }

@@ -142,7 +142,17 @@ type Book struct {
 	Cut         Cut           `json:"cut"`
 	Assignments []Assignment  `json:"assignments"`
 	Failed      []ClientError `json:"failed,omitempty"`
-	Counts      batch.Counts  `json:"counts"`
+	Counts      Counts        `json:"counts"`
+}
+
+// Counts accounts for every client of a book: In = OK + Failed +
+// Cancelled, always. Cancelled counts the clients not segmented because
+// the context ended first.
+type Counts struct {
+	In        int `json:"in"`
+	OK        int `json:"ok"`
+	Failed    int `json:"failed"`
+	Cancelled int `json:"cancelled"`
 }
 
 // AssignAll segments a book on all cores. The thresholds are resolved over
@@ -153,7 +163,7 @@ func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
 		return Book{}, err
 	}
 	res := Book{Cut: cut, Assignments: make([]Assignment, 0, len(book))}
-	res.Counts = batch.Run(ctx, slices.Values(book), cut.Assign, func(_ int, a Assignment, err error) {
+	res.Counts = Counts(batch.Run(ctx, slices.Values(book), cut.Assign, func(_ int, a Assignment, err error) {
 		if err == nil {
 			res.Assignments = append(res.Assignments, a)
 			return
@@ -161,6 +171,6 @@ func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
 		if ce, ok := err.(*ClientError); ok {
 			res.Failed = append(res.Failed, *ce)
 		}
-	}, batch.Options{})
+	}, batch.Options{}))
 	return res, nil
 }

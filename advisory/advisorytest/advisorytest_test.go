@@ -8,6 +8,7 @@ import (
 
 	"github.com/engagekit/engagekit/advisory"
 	"github.com/engagekit/engagekit/advisory/advisorytest"
+	"pgregory.net/rapid"
 )
 
 var now = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
@@ -80,5 +81,108 @@ func TestDifferential(t *testing.T) {
 	d := advisorytest.Differential(v1, v2, advisorytest.Files[advisory.File](b, now), 300, now)
 	if len(d.Appeared) == 0 || len(d.Disappeared) != 0 {
 		t.Errorf("raising the age limit must add young alerts only: %d appeared, %d disappeared", len(d.Appeared), len(d.Disappeared))
+	}
+}
+
+type holdingT struct {
+	Asset string  `expr:"asset"`
+	Value float64 `expr:"value"`
+}
+
+type hostT struct {
+	Client struct {
+		Age    int8          `expr:"age"`
+		Wait   time.Duration `expr:"wait"`
+		Income float64       `expr:"income"`
+	} `expr:"client"`
+	Holdings []holdingT          `expr:"holdings"`
+	ByName   map[string]holdingT `expr:"byName"`
+	Best     *holdingT           `expr:"best"`
+	Pair     [2]int8             `expr:"pair"`
+}
+
+// The generator fills every slice, map and array, keeps narrow numbers in
+// range and durations in minutes to days; overrides by field and by type
+// win over the defaults, a field's over a type's.
+func TestFilesWithFillsEverything(t *testing.T) {
+	b := advisorytest.Boundaries{Numbers: []float64{30, 1e6}, Strings: []string{"isa"}}
+	files, err := advisorytest.FilesWith[hostT](b, now,
+		advisorytest.WithType(rapid.Just(holdingT{Asset: "typed"})),
+		advisorytest.WithField("best", rapid.Just(&holdingT{Asset: "field"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var holdings, named, waits int
+	for i := range 300 {
+		f := files.Example(i)
+		for _, h := range f.Holdings {
+			holdings++
+			if h.Asset != "typed" {
+				t.Fatalf("holding %+v not from WithType", h)
+			}
+		}
+		named += len(f.ByName)
+		if f.Best != nil && f.Best.Asset != "field" {
+			t.Fatalf("best %+v not from WithField", f.Best)
+		}
+		if w := f.Client.Wait; w != 0 {
+			waits++
+			if w%time.Minute != 0 {
+				t.Fatalf("wait %v is not in minutes, hours or days", w)
+			}
+		}
+	}
+	if holdings == 0 || named == 0 || waits == 0 {
+		t.Errorf("%d holdings, %d named, %d waits: slices, maps or durations left empty", holdings, named, waits)
+	}
+}
+
+func TestFilesWithRejectsBadOptions(t *testing.T) {
+	b := advisorytest.Boundaries{}
+	for _, tc := range []struct {
+		name string
+		opt  advisorytest.Option
+	}{
+		{"unknown field", advisorytest.WithField("client.nope", rapid.Int())},
+		{"wrong type", advisorytest.WithField("client.age", rapid.Int())},
+		{"absent type", advisorytest.WithType(rapid.Just(struct{}{}))},
+		{"negative length", advisorytest.WithLen(-1)},
+	} {
+		if _, err := advisorytest.FilesWith[hostT](b, now, tc.opt); err == nil {
+			t.Errorf("%s: accepted", tc.name)
+		}
+	}
+	if _, err := advisorytest.FilesWith[int](b, now); err == nil {
+		t.Error("a non-struct type: accepted")
+	}
+	if _, err := advisorytest.FilesWith[hostT](b, now, advisorytest.WithField("holdings.value", rapid.Float64())); err != nil {
+		t.Errorf("a field of a slice's elements: %v", err)
+	}
+}
+
+// Check takes any rapid.TB: a *testing.T, a *testing.B, or the *rapid.T
+// of an enclosing property (not run here: a property in a property runs
+// the inner one a hundred times over).
+var _ = []func(){
+	func() { advisorytest.Check[advisory.File]((*testing.T)(nil), nil, nil, now) },
+	func() { advisorytest.Check[advisory.File]((*testing.B)(nil), nil, nil, now) },
+	func() { advisorytest.Check[advisory.File]((*rapid.T)(nil), nil, nil, now) },
+}
+
+// Cover counts the files each rule failed on.
+func TestCoverCountsErrors(t *testing.T) {
+	fw, err := advisory.Compile[advisory.File]([]byte(`ruleset e version 1
+rule nan {
+  type "t"
+  when client.income / client.income > 0.5
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero := rapid.Just(advisory.File{})
+	cov := advisorytest.Cover(fw, zero, 3, now)
+	if cov.Rules[0].Errors != 3 || !strings.Contains(cov.String(), "3 failed") {
+		t.Errorf("coverage %+v\n%s", cov, cov)
 	}
 }

@@ -13,8 +13,13 @@ import (
 // around them (29, 30 and 31 around `age >= 30`), so a property test meets
 // the edges of every rule by construction.
 type Boundaries struct {
-	Numbers []float64
-	Strings []string
+	Numbers []float64 `json:"numbers"`
+	Strings []string  `json:"strings"`
+	// Keys are the names a rule looks up by member access, field names
+	// and map keys alike (`accounts["isa"]`, `client.income`): generated
+	// maps with string keys use them, so a rule's key is present in some
+	// files and absent from others.
+	Keys []string `json:"keys,omitempty"`
 }
 
 // ParseBoundaries collects the boundaries of a rule file. A file that does
@@ -36,6 +41,9 @@ func ParseBoundaries(rules []byte) (Boundaries, error) {
 		ast.Walk(&tree.Node, walker(func(n ast.Node) {
 			if m, ok := n.(*ast.MemberNode); ok {
 				names[m.Property] = true
+				if s, ok := m.Property.(*ast.StringNode); ok {
+					b.Keys = append(b.Keys, s.Value)
+				}
 			}
 		}))
 		ast.Walk(&tree.Node, walker(func(n ast.Node) {
@@ -70,6 +78,8 @@ func ParseBoundaries(rules []byte) (Boundaries, error) {
 	b.Numbers = slices.Compact(b.Numbers)
 	slices.Sort(b.Strings)
 	b.Strings = slices.Compact(b.Strings)
+	slices.Sort(b.Keys)
+	b.Keys = slices.Compact(b.Keys)
 	return b, nil
 }
 

@@ -2,21 +2,24 @@ package advisorytest
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
+	"github.com/engagekit/engagekit/dsl"
 	"pgregory.net/rapid"
 )
 
 // Check runs the properties every framework should have over generated
 // files, failing t with a reproducible seed when one breaks: evaluation
 // never fails, it is deterministic, urgency and sensitivity are in [0,1],
-// and every alert of a rule with a condition carries evidence.
-func Check[Env any](t *testing.T, fw *advisory.Framework[Env], files *rapid.Generator[Env], now time.Time) {
+// and every alert of a rule with a condition carries evidence. t is any
+// [rapid.TB]: a *testing.T, a *testing.B, or the *rapid.T of an enclosing
+// property.
+func Check[Env any](t rapid.TB, fw *advisory.Framework[Env], files *rapid.Generator[Env], now time.Time) {
 	t.Helper()
 	rapid.Check(t, func(t *rapid.T) {
 		if err := CheckFile(fw, files.Draw(t, "file"), now); err != nil {
@@ -58,17 +61,17 @@ func hasCondition[Env any](fw *advisory.Framework[Env], rule string) bool {
 // Coverage counts, over a generated population, how often each rule and
 // each of its branches or rows fired.
 type Coverage struct {
-	Files int
-	Rules []RuleCoverage
+	Files int            `json:"files"`
+	Rules []RuleCoverage `json:"rules"`
 }
 
 // RuleCoverage is one rule's line of a [Coverage].
 type RuleCoverage struct {
-	Rule  string
-	Fired int
-	Paths map[string]int
+	Rule  string         `json:"rule"`
+	Fired int            `json:"fired"`
+	Paths map[string]int `json:"paths,omitempty"`
 	// Errors counts the files on which the rule failed.
-	Errors int
+	Errors int `json:"errors"`
 }
 
 // Cover evaluates the framework over n files drawn from files (with a
@@ -86,7 +89,12 @@ func Cover[Env any](fw *advisory.Framework[Env], files *rapid.Generator[Env], n 
 	}
 	for i := range n {
 		file := files.Example(i)
-		alerts, _ := fw.Evaluate("client", file, now)
+		alerts, err := fw.Evaluate("client", file, now)
+		for _, e := range ruleErrors(err) {
+			if i, ok := index[e.RuleID]; ok {
+				cov.Rules[i].Errors++
+			}
+		}
 		seen := map[string]bool{}
 		for _, a := range alerts {
 			rc := &cov.Rules[index[a.RuleID]]
@@ -125,7 +133,11 @@ func (c Coverage) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-28s %8s %7s\n", "rule (path)", "fired", "share")
 	for _, r := range c.Rules {
-		fmt.Fprintf(&b, "%-28s %8d %6.1f%%\n", r.Rule, r.Fired, 100*float64(r.Fired)/float64(max(1, c.Files)))
+		fmt.Fprintf(&b, "%-28s %8d %6.1f%%", r.Rule, r.Fired, 100*float64(r.Fired)/float64(max(1, c.Files)))
+		if r.Errors > 0 {
+			fmt.Fprintf(&b, "  %d failed", r.Errors)
+		}
+		b.WriteByte('\n')
 		paths := make([]string, 0, len(r.Paths))
 		for p := range r.Paths {
 			paths = append(paths, p)
@@ -149,5 +161,28 @@ func Differential[Env any](old, new *advisory.Framework[Env], files *rapid.Gener
 		y, _ := new.Evaluate(id, file, now)
 		a, b = append(a, x...), append(b, y...)
 	}
-	return advisory.Compare(a, b)
+	return advisory.DiffAlerts(a, b)
+}
+
+// ruleErrors lists the *dsl.Error values in err, which joins one per
+// failed rule.
+func ruleErrors(err error) []*dsl.Error {
+	var out []*dsl.Error
+	var walk func(error)
+	walk = func(err error) {
+		var de *dsl.Error
+		switch x := err.(type) {
+		case nil:
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				walk(e)
+			}
+		default:
+			if errors.As(err, &de) {
+				out = append(out, de)
+			}
+		}
+	}
+	walk(err)
+	return out
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"testing"
 	"time"
 
 	"github.com/engagekit/engagekit/engagement"
@@ -17,8 +16,10 @@ import (
 // Check runs, as one rapid property, [CheckClassifier] and [CheckBook]
 // over generated journeys and histories (a few of their responses bad),
 // failing t with a reproducible seed when one breaks. o.AsOf is the time
-// the histories lead up to; o.Classifier is the classifier under test.
-func Check(t *testing.T, o engagement.Options) {
+// the histories lead up to; o.Classifier is the classifier under test. t
+// is any [rapid.TB]: a *testing.T, a *testing.B, or the *rapid.T of an
+// enclosing property.
+func Check(t rapid.TB, o engagement.Options) {
 	t.Helper()
 	rapid.Check(t, func(t *rapid.T) {
 		j := Journeys(o.AsOf).Draw(t, "journey")

@@ -9,5 +9,7 @@
 // total and deterministic; [CheckBook] that an analysis accounts for every
 // response, does not depend on their order, merges exactly when split,
 // never grows a score as time passes, and gives the same book through
-// numbered events. [Check] runs all of it as one rapid property.
+// numbered events. [Check] runs all of it as one rapid property; it takes
+// a [rapid.TB] (a *testing.T, a *testing.B or a *rapid.T), and the other
+// checks return errors and need no test at all.
 package engagementtest

@@ -91,7 +91,7 @@ func report(w io.Writer, j *engagement.Journey, responses []engagement.Response,
 	for _, f := range fans[:min(3, len(fans))] {
 		fmt.Fprintf(w, "  %s, score %.1f\n", f.Client, f.Score)
 	}
-	e, err := engagement.Compare(ctx, j, slices.Values(responses), "esg-launch", "a", 200, engagement.Classifier{})
+	e, err := engagement.CompareResponders(ctx, j, slices.Values(responses), "esg-launch", "a", 200, engagement.Classifier{})
 	if err != nil {
 		return err
 	}

@@ -271,7 +271,10 @@ func run(f *firm, now time.Time) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Plan = planner.PlanLookup(res.Alerts.Alerts, lookup)
+	if res.Plan, err = planner.PlanLookup(ctx, res.Alerts.Alerts, lookup); err != nil {
+		<-reported
+		return nil, err
+	}
 	res.lap("canvas: plan", &clock)
 	<-reported
 	res.lap("report: segment summary, superfans, changes, experiment (waited)", &clock)

@@ -1,0 +1,243 @@
+package advisory
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+)
+
+// convert writes src into dst, converting as [Decode] documents, and names
+// path in the *DecodeError of anything that does not fit. dst is settable.
+func convert(dst, src reflect.Value, path string, index *fieldIndex) error {
+	for src.IsValid() && src.Kind() == reflect.Interface {
+		src = src.Elem()
+	}
+	switch {
+	case !src.IsValid():
+		dst.SetZero()
+		return nil
+	case src.Type().AssignableTo(dst.Type()):
+		dst.Set(src)
+		return nil
+	case dst.Kind() == reflect.Pointer:
+		if src.Kind() == reflect.Pointer {
+			if src.IsNil() {
+				dst.SetZero()
+				return nil
+			}
+			src = src.Elem()
+		}
+		p := reflect.New(dst.Type().Elem())
+		if err := convert(p.Elem(), src, path, index); err != nil {
+			return err
+		}
+		dst.Set(p)
+		return nil
+	case isNumber(src.Kind()) && isNumber(dst.Kind()):
+		return convertNumber(dst, src, path)
+	case dst.Type() == timeType && src.Kind() == reflect.String:
+		return parseTime(dst, src.String(), path)
+	case (src.Kind() == reflect.String || src.Kind() == reflect.Bool) && src.Kind() == dst.Kind():
+		dst.Set(src.Convert(dst.Type())) // named string and bool types
+		return nil
+	case (dst.Kind() == reflect.Slice || dst.Kind() == reflect.Array) && (src.Kind() == reflect.Slice || src.Kind() == reflect.Array):
+		return convertList(dst, src, path, index)
+	case dst.Kind() == reflect.Map && src.Kind() == reflect.Map && dst.Type().Key().Kind() == reflect.String && src.Type().Key().Kind() == reflect.String:
+		return convertMap(dst, src, path, index)
+	case dst.Kind() == reflect.Struct && dst.Type() != timeType && src.Kind() == reflect.Map && src.Type().Key().Kind() == reflect.String:
+		return convertStruct(dst, src, path, index)
+	}
+	return &DecodeError{Field: path, Msg: fmt.Sprintf("cannot put %s into %s", src.Type(), dst.Type())}
+}
+
+func isNumber(k reflect.Kind) bool {
+	return k >= reflect.Int && k <= reflect.Uint64 || k == reflect.Float32 || k == reflect.Float64
+}
+
+func parseTime(dst reflect.Value, s, path string) error {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t, err = time.Parse(time.DateOnly, s)
+	}
+	if err != nil {
+		return &DecodeError{Field: path, Msg: fmt.Sprintf("%q is not an RFC 3339 time or a date", s)}
+	}
+	dst.Set(reflect.ValueOf(t))
+	return nil
+}
+
+// convertNumber converts between numeric kinds, exactly or not at all:
+// integers never pass through a float64 (which would round those past
+// 2^53), a value out of the destination's range is an overflow, a
+// fraction into an integer, an integer a float cannot hold exactly, and a
+// float that becomes infinite or zero in a float32, are errors. A float
+// rounded to float32's precision (0.1) is not: that is what a float32
+// field is for.
+func convertNumber(dst, src reflect.Value, path string) error {
+	fail := func(format string, args ...any) error {
+		return &DecodeError{Field: path, Msg: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case src.CanInt():
+		i := src.Int()
+		switch {
+		case dst.CanInt():
+			if dst.OverflowInt(i) {
+				return fail("%d overflows %s", i, dst.Type())
+			}
+			dst.SetInt(i)
+		case dst.CanUint():
+			if i < 0 || dst.OverflowUint(uint64(i)) {
+				return fail("%d overflows %s", i, dst.Type())
+			}
+			dst.SetUint(uint64(i))
+		default:
+			f := float64(i)
+			if f >= 1<<63 || int64(f) != i || dst.Kind() == reflect.Float32 && int64(float32(f)) != i {
+				return fail("%d loses precision in %s", i, dst.Type())
+			}
+			dst.SetFloat(f)
+		}
+	case src.CanUint():
+		u := src.Uint()
+		switch {
+		case dst.CanInt():
+			if u > math.MaxInt64 || dst.OverflowInt(int64(u)) {
+				return fail("%d overflows %s", u, dst.Type())
+			}
+			dst.SetInt(int64(u))
+		case dst.CanUint():
+			if dst.OverflowUint(u) {
+				return fail("%d overflows %s", u, dst.Type())
+			}
+			dst.SetUint(u)
+		default:
+			f := float64(u)
+			if f >= 1<<64 || uint64(f) != u || dst.Kind() == reflect.Float32 && uint64(float32(f)) != u {
+				return fail("%d loses precision in %s", u, dst.Type())
+			}
+			dst.SetFloat(f)
+		}
+	default:
+		return convertFloat(dst, src.Float(), fail)
+	}
+	return nil
+}
+
+func convertFloat(dst reflect.Value, f float64, fail func(string, ...any) error) error {
+	switch {
+	case dst.CanFloat():
+		if dst.Kind() == reflect.Float32 && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			if g := float32(f); math.IsInf(float64(g), 0) {
+				return fail("%v overflows %s", f, dst.Type())
+			} else if g == 0 && f != 0 {
+				return fail("%v underflows %s", f, dst.Type())
+			}
+		}
+		dst.SetFloat(f)
+	case f != math.Trunc(f) || math.IsInf(f, 0):
+		return fail("%v is not a whole number", f)
+	case dst.CanInt():
+		if f < -(1<<63) || f >= 1<<63 || dst.OverflowInt(int64(f)) {
+			return fail("%v overflows %s", f, dst.Type())
+		}
+		dst.SetInt(int64(f))
+	default:
+		if f < 0 || f >= 1<<64 || dst.OverflowUint(uint64(f)) {
+			return fail("%v overflows %s", f, dst.Type())
+		}
+		dst.SetUint(uint64(f))
+	}
+	return nil
+}
+
+// convertList converts a slice or array element by element, naming an
+// element's errors "path[i]".
+func convertList(dst, src reflect.Value, path string, index *fieldIndex) error {
+	n := src.Len()
+	if dst.Kind() == reflect.Array {
+		if n > dst.Len() {
+			return &DecodeError{Field: path, Msg: fmt.Sprintf("%d elements do not fit %s", n, dst.Type())}
+		}
+		dst.SetZero()
+	} else {
+		if src.Kind() == reflect.Slice && src.IsNil() {
+			dst.SetZero()
+			return nil
+		}
+		dst.Set(reflect.MakeSlice(dst.Type(), n, n))
+	}
+	var errs []error
+	for i := range n {
+		if err := convert(dst.Index(i), src.Index(i), fmt.Sprintf("%s[%d]", path, i), index); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return joinDecode(errs)
+}
+
+// convertMap converts a map with string keys value by value, in key order,
+// naming a value's errors "path.key".
+func convertMap(dst, src reflect.Value, path string, index *fieldIndex) error {
+	if src.IsNil() {
+		dst.SetZero()
+		return nil
+	}
+	m := reflect.MakeMapWithSize(dst.Type(), src.Len())
+	var errs []error
+	for _, k := range sortedKeys(src) {
+		v := reflect.New(dst.Type().Elem()).Elem()
+		if err := convert(v, src.MapIndex(k), path+"."+k.String(), index); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		m.SetMapIndex(k.Convert(dst.Type().Key()), v)
+	}
+	dst.Set(m)
+	return joinDecode(errs)
+}
+
+// convertStruct fills a struct from a map by field name, as a record's
+// paths name fields, in key order.
+func convertStruct(dst, src reflect.Value, path string, index *fieldIndex) error {
+	var errs []error
+	for _, k := range sortedKeys(src) {
+		f, ok := index.field(dst.Type(), k.String())
+		if !ok {
+			errs = append(errs, &DecodeError{Field: path + "." + k.String(), Msg: fmt.Sprintf("%s has no field %s", dst.Type(), k.String())})
+			continue
+		}
+		if err := convert(dst.Field(f), src.MapIndex(k), path+"."+k.String(), index); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return joinDecode(errs)
+}
+
+func sortedKeys(m reflect.Value) []reflect.Value {
+	keys := m.MapKeys()
+	slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
+	return keys
+}
+
+// joinDecode joins the errors of a value's parts flat, so that a
+// record's decode error lists every field's and element's error at one
+// level, in order.
+func joinDecode(errs []error) error {
+	var flat []error
+	for _, e := range errs {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			flat = append(flat, j.Unwrap()...)
+		} else {
+			flat = append(flat, e)
+		}
+	}
+	if len(flat) == 1 {
+		return flat[0]
+	}
+	return errors.Join(flat...)
+}

@@ -1,0 +1,126 @@
+package advisory
+
+import (
+	"errors"
+	"time"
+
+	"github.com/engagekit/engagekit/dsl"
+)
+
+// Observer watches a batch of [Framework.EvaluateAll], for a host that
+// binds it to its own logging or metrics (log/slog, Prometheus,
+// OpenTelemetry): the package depends on none of them. Every method is
+// called from the goroutine that called EvaluateAll, never concurrently,
+// so an Observer needs no locks of its own; a slow method slows the
+// batch. The methods must not call back into the batch.
+type Observer interface {
+	// File is called once for every file the batch evaluated, or failed
+	// to load, in input order. Files cancelled before (or while) they were
+	// evaluated are not reported: the counts account for them.
+	File(FileStats)
+	// Progress is called now and then with the counts so far, and a last
+	// time with the final counts, as [BatchOptions.Progress] is.
+	Progress(Counts)
+	// Done is called once, last, with the batch's per-rule totals.
+	Done(BatchStats)
+}
+
+// FileStats is what the batch observed of one file. Alerts counts all
+// its alerts, those Load found included; Err is its error, as in
+// [BatchResult.Failed]. Elapsed is how long loading and evaluating it
+// took by [BatchOptions.Clock], zero without a clock.
+type FileStats struct {
+	Index    int           `json:"index"`
+	ClientID string        `json:"client_id"`
+	Alerts   int           `json:"alerts"`
+	Err      error         `json:"-"`
+	Elapsed  time.Duration `json:"elapsed"`
+}
+
+// BatchStats are a batch's totals: its counts and, for each rule of the
+// framework in rule order, how many files it was evaluated on, how many
+// alerts it raised (a table's collect policy may raise several in one
+// file) and on how many files it failed.
+type BatchStats struct {
+	Counts Counts      `json:"counts"`
+	Rules  []RuleStats `json:"rules"`
+}
+
+// RuleStats is one rule's line of a [BatchStats].
+type RuleStats struct {
+	Rule        string `json:"rule"`
+	Evaluations int    `json:"evaluations"`
+	Fires       int    `json:"fires"`
+	Errors      int    `json:"errors"`
+}
+
+// observation gathers a batch's statistics for an Observer, on the
+// goroutine that emits the files in order.
+type observation struct {
+	obs       Observer
+	byID      map[string]int
+	rules     []RuleStats
+	evaluated int
+}
+
+func newObservation[Env any](f *Framework[Env], obs Observer) *observation {
+	if obs == nil {
+		return nil
+	}
+	o := &observation{obs: obs, byID: map[string]int{}}
+	for i, r := range f.Rules() {
+		o.byID[r.ID] = i
+		o.rules = append(o.rules, RuleStats{Rule: r.ID})
+	}
+	return o
+}
+
+// file records one emitted file: its framework alerts are those past the
+// first loaded, which Load found.
+func (o *observation) file(i int, id string, alerts []Alert, loaded int, err error, elapsed time.Duration) {
+	var le *LoadError
+	if !errors.As(err, &le) {
+		o.evaluated++
+		for _, a := range alerts[loaded:] {
+			if k, ok := o.byID[a.RuleID]; ok {
+				o.rules[k].Fires++
+			}
+		}
+		for _, e := range ruleErrors(err) {
+			if k, ok := o.byID[e.RuleID]; ok {
+				o.rules[k].Errors++
+			}
+		}
+	}
+	o.obs.File(FileStats{Index: i, ClientID: id, Alerts: len(alerts), Err: err, Elapsed: elapsed})
+}
+
+func (o *observation) done(c Counts) {
+	for k := range o.rules {
+		o.rules[k].Evaluations = o.evaluated
+	}
+	o.obs.Done(BatchStats{Counts: c, Rules: o.rules})
+}
+
+// ruleErrors lists the *dsl.Error values in err, which joins one per
+// failed rule.
+func ruleErrors(err error) []*dsl.Error {
+	var out []*dsl.Error
+	var walk func(error)
+	walk = func(err error) {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		var de *dsl.Error
+		if errors.As(err, &de) {
+			out = append(out, de)
+		}
+	}
+	if err != nil {
+		walk(err)
+	}
+	return out
+}
