@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/compiler"
 	"github.com/expr-lang/expr/conf"
@@ -177,18 +176,6 @@ type exprConfigs struct {
 	// rule set is built; see compiled.exprProgram.
 	mu sync.Mutex
 }
-
-// countNodes counts the nodes of a tree.
-func countNodes(root ast.Node) int {
-	n := 0
-	ast.Walk(&root, counter{&n})
-	return n
-}
-
-type counter struct{ n *int }
-
-// Visit counts a node, for ast.Walk.
-func (c counter) Visit(*ast.Node) { *c.n++ }
 
 // expectKind maps a result type to the kind expr checks at compile time.
 func expectKind(t reflect.Type) reflect.Kind {
