@@ -147,6 +147,14 @@
 // outputs and evidence; a failing rule does not stop the others.
 // [RuleSet.Explain] tells why one rule fired or did not.
 //
+// Every statement means something where it is written, or the file does
+// not compile: when, tags, owner, enabled and priority in a branch,
+// priority on a rule or in a table whose hit policy does not rank rows,
+// and an urgency or sensitivity that is a literal (or a constant, or an arm
+// of a conditional) outside [0,1] are compile errors. A decision is atomic:
+// when any part of it fails (a row of a collect table, an output), the rule
+// yields its error and none of its hits.
+//
 // # Speed
 //
 // A rule set is built to decide a hundred rules over a client file in a few

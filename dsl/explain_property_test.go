@@ -97,8 +97,16 @@ func genExplainRules(t *rapid.T) string {
 		b.WriteString("}\n")
 	}
 	if rapid.Bool().Draw(t, "table") {
-		fmt.Fprintf(&b, "table tb hit %s {\n  type \"tb\"\n  in client.score, client.age\n", rapid.SampledFrom([]string{"first", "collect", "unique", "priority"}).Draw(t, "hit"))
-		b.WriteString("  row < 0.5, -  => urgency 0.1 priority 1\n  row [0.5..1], > 30 => urgency 0.2 priority 2\n  row -, <= 30 => urgency 0.3 priority 3\n}\n")
+		hit := rapid.SampledFrom([]string{"first", "collect", "unique", "priority"}).Draw(t, "hit")
+		fmt.Fprintf(&b, "table tb hit %s {\n  type \"tb\"\n  in client.score, client.age\n", hit)
+		for i, cells := range []string{"< 0.5, -", "[0.5..1], > 30", "-, <= 30"} {
+			fmt.Fprintf(&b, "  row %s => urgency 0.%d", cells, i+1)
+			if hit == "priority" {
+				fmt.Fprintf(&b, " priority %d", rapid.IntRange(1, 3).Draw(t, "priority"))
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("}\n")
 	}
 	return b.String()
 }

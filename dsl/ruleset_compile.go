@@ -82,7 +82,12 @@ type builder[Env any] struct {
 }
 
 func (b *builder[Env]) errorf(ruleID string, pos rulefile.Pos, kind Kind, format string, args ...any) {
-	b.errs = append(b.errs, &Error{RuleID: ruleID, Line: pos.Line, Column: pos.Col, Kind: kind, Msg: fmt.Sprintf(format, args...)})
+	b.stmtErrorf(ruleID, "", pos, kind, format, args...)
+}
+
+// stmtErrorf records an error of statement stmt of a rule.
+func (b *builder[Env]) stmtErrorf(ruleID, stmt string, pos rulefile.Pos, kind Kind, format string, args ...any) {
+	b.errs = append(b.errs, &Error{RuleID: ruleID, Statement: stmt, Line: pos.Line, Column: pos.Col, Kind: kind, Msg: fmt.Sprintf(format, args...)})
 }
 
 // consts computes the file's constants in order; each may use the ones
@@ -168,6 +173,7 @@ func (b *builder[Env]) rule(r *rulefile.Rule) *cRule {
 	if body.Tags != nil {
 		rule.tags = append([]string(nil), body.Tags.Values...)
 	}
+	b.placement(r)
 	sc, lets := b.lets(scope{id: r.ID}, body.Lets)
 	rule.lets = lets
 	if body.When != nil {
@@ -229,10 +235,14 @@ func (b *builder[Env]) outputs(sc scope, blk *rulefile.Block) outputs {
 	o.title = b.template(sc, "title", blk.Title)
 	o.message = b.template(sc, "message", blk.Message)
 	if blk.Urgency != nil {
-		o.urgency = b.program(sc, "urgency", blk.Urgency.Expr, reflect.Float64)
+		if o.urgency = b.program(sc, "urgency", blk.Urgency.Expr, reflect.Float64); o.urgency != nil {
+			b.literalUnit(sc, "urgency", blk.Urgency.Expr)
+		}
 	}
 	if blk.Sensitivity != nil {
-		o.sensitivity = b.program(sc, "sensitivity", blk.Sensitivity.Expr, reflect.Float64)
+		if o.sensitivity = b.program(sc, "sensitivity", blk.Sensitivity.Expr, reflect.Float64); o.sensitivity != nil {
+			b.literalUnit(sc, "sensitivity", blk.Sensitivity.Expr)
+		}
 	}
 	for _, out := range blk.Outputs {
 		if p := b.program(sc, "output "+out.Name, out.Value, reflect.Invalid); p != nil {

@@ -30,7 +30,10 @@
 // urgency and advice sensitivity, and any named outputs. Branches make a
 // decision tree: `branch cond { ... }` blocks, nested as deep as needed,
 // the first that holds wins, an `else { ... }` catches the rest, and each
-// branch's statements override the rule's.
+// branch's statements override the rule's. A branch says what the decision
+// is (type, title, message, urgency, sensitivity, output) and may have lets
+// and branches of its own; its condition is the one after `branch`, and
+// when, tags, owner and enabled belong to the rule.
 //
 // A decision table has a hit policy (first, unique, priority, collect),
 // inputs (`in expr, expr`) and rows of DMN unary tests, one per input:
