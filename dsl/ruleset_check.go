@@ -36,7 +36,7 @@ func (b *builder[Env]) placement(r *rulefile.Rule) {
 	}
 	var policy HitPolicy
 	_ = policy.UnmarshalText([]byte(r.Hit)) // an unknown policy is reported by table
-	ranked := policy == HitPriority
+	ranked := policy.ranked()
 	for i, row := range r.Rows {
 		where := fmt.Sprintf("row %d", i+1)
 		b.rowPlacement(r.ID, where, &row.Out)

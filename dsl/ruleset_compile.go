@@ -343,15 +343,24 @@ func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
 			cr.priority = v
 		}
 		cr.leaf = b.leaf(cr.label, rule, row.Pos, &rule.base, &cr.out)
+		cr.ranked = row.Out.Priority != nil
 	}
+	b.aggregate(r, rule, t)
+	b.order(r, t)
 	return t
 }
 
+// inputType is the static type of a table's input, pointers read through
+// (a table compares the value a pointer points to).
 func inputType(p *program) reflect.Type {
 	if p == nil {
 		return nil
 	}
-	return p.c.tree.Node.Type()
+	t := p.c.tree.Node.Type()
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
 }
 
 // cell compiles a unary test, resolving constants and checking each value

@@ -43,12 +43,31 @@ type Rule struct {
 	Doc   []string `json:"doc,omitempty"`
 	ID    string   `json:"id"`
 	Table bool     `json:"table,omitempty"`
-	// Hit is a table's hit policy: "first", "unique", "priority" or
-	// "collect".
-	Hit    string `json:"hit,omitempty"`
-	Body   Block  `json:"body"`
+	// Hit is a table's hit policy: "first", "unique", "any", "priority",
+	// "output_order", "rule_order" or "collect". Parse writes DMN's
+	// letters (U, A, P, F, O, R, C, C+, C<, C>, C#) in these words.
+	Hit string `json:"hit,omitempty"`
+	// Aggregate is a collect table's aggregator: "sum", "min", "max" or
+	// "count"; empty for none. AggregateOf is the output it aggregates
+	// (urgency, sensitivity or a named output; empty for count).
+	Aggregate   string `json:"aggregate,omitempty"`
+	AggregateOf string `json:"aggregate_of,omitempty"`
+	Body        Block  `json:"body"`
+	// Order ranks rows by the value of one output, for the priority and
+	// output_order policies: `order type "a", "b"`.
+	Order  *Order `json:"order,omitempty"`
 	Inputs []Expr `json:"inputs,omitempty"`
 	Rows   []*Row `json:"rows,omitempty"`
+}
+
+// Order is a table's list of output values in priority order, highest
+// first, as in DMN: `order risk "high", "medium", "low"` ranks a row by the
+// value of its output risk (or its type, with `order type ...`).
+type Order struct {
+	Pos    Pos      `json:"pos"`
+	Doc    []string `json:"doc,omitempty"`
+	Output string   `json:"output"`
+	Values []*Value `json:"values"`
 }
 
 // Block is what a rule, a branch or a table says, in canonical order.

@@ -32,15 +32,18 @@ func (p *fileParser) block(b *Block, rule *Rule, top bool) {
 
 func (p *fileParser) statement(b *Block, rule *Rule, top bool, kw string, pos Pos, doc []string) {
 	switch kw {
-	case "in", "row":
+	case "in", "row", "order":
 		if !top || !rule.Table {
 			p.errorf(pos, "%s is only allowed in a table", kw)
 			p.recover()
 			return
 		}
-		if kw == "in" {
+		switch kw {
+		case "in":
 			p.inputs(rule, pos)
-		} else {
+		case "order":
+			p.order(rule, pos, doc)
+		default:
 			p.row(rule, pos, doc)
 		}
 	case "branch", "else":
@@ -251,6 +254,39 @@ func (p *fileParser) inputs(rule *Rule, pos Pos) {
 		p.s.advance()
 	}
 	p.endLine()
+}
+
+// order parses `order OUTPUT value, value, ...`.
+func (p *fileParser) order(rule *Rule, pos Pos, doc []string) {
+	if rule.Order != nil {
+		p.errorf(pos, "order is said twice")
+	}
+	p.s.skipInline()
+	o := &Order{Pos: pos, Doc: doc, Output: p.s.ident()}
+	if o.Output == "" {
+		p.errorf(p.s.pos(), "expected `order OUTPUT value, value, ...` (OUTPUT is type or an output's name)")
+		p.recover()
+		return
+	}
+	for {
+		p.s.skipInline()
+		vpos := p.s.pos()
+		text := p.s.expr(exprStop{comma: true})
+		v, err := parseValue(text)
+		if err != nil {
+			p.errorf(vpos, "order: %v", err)
+			p.recover()
+			return
+		}
+		o.Values = append(o.Values, v)
+		p.s.skipInline()
+		if p.s.peek() != ',' {
+			break
+		}
+		p.s.advance()
+	}
+	p.endLine()
+	rule.Order = o
 }
 
 func (p *fileParser) row(rule *Rule, pos Pos, doc []string) {

@@ -48,7 +48,14 @@ func (w *writer) doc(lines []string, indent string) {
 func (w *writer) rule(r *Rule) {
 	w.doc(r.Doc, "")
 	if r.Table {
-		fmt.Fprintf(&w.b, "table %s hit %s {\n", r.ID, r.Hit)
+		hit := r.Hit
+		if r.Aggregate != "" {
+			hit += " " + r.Aggregate
+		}
+		if r.AggregateOf != "" {
+			hit += " " + r.AggregateOf
+		}
+		fmt.Fprintf(&w.b, "table %s hit %s {\n", r.ID, hit)
 	} else {
 		fmt.Fprintf(&w.b, "rule %s {\n", r.ID)
 	}
@@ -127,6 +134,14 @@ func (w *writer) table(r *Rule) {
 			srcs[i] = in.Src
 		}
 		w.b.WriteString("  in " + strings.Join(srcs, ", ") + "\n")
+	}
+	if o := r.Order; o != nil {
+		vals := make([]string, len(o.Values))
+		for i, v := range o.Values {
+			vals[i] = v.String()
+		}
+		w.doc(o.Doc, "  ")
+		w.b.WriteString("  order " + o.Output + " " + strings.Join(vals, ", ") + "\n")
 	}
 	widths := map[int]int{}
 	for _, row := range r.Rows {

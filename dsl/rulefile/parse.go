@@ -189,12 +189,7 @@ func (p *fileParser) rule(pos Pos, doc []string, table bool) *Rule {
 			p.skipBlock()
 			return nil
 		}
-		p.s.skipInline()
-		hpos := p.s.pos()
-		r.Hit = p.s.ident()
-		if !validHit(r.Hit) {
-			p.errorf(hpos, "unknown hit policy %q; expected first, unique, priority or collect", r.Hit)
-		}
+		p.hitPolicy(r)
 		p.s.skipInline()
 	}
 	if p.s.peek() != '{' {
@@ -216,8 +211,62 @@ func kindWord(table bool) string {
 	return "rule"
 }
 
+// hitLetters are DMN's single-letter hit policies, with the aggregator
+// a collect letter implies.
+var hitLetters = map[string][2]string{
+	"U": {"unique"}, "A": {"any"}, "P": {"priority"}, "F": {"first"}, "O": {"output_order"},
+	"R": {"rule_order"}, "C": {"collect"}, "C+": {"collect", "sum"}, "C<": {"collect", "min"},
+	"C>": {"collect", "max"}, "C#": {"collect", "count"},
+}
+
+const hitWords = "first, unique, any, priority, output_order, rule_order or collect (or U, A, P, F, O, R, C, C+, C<, C>, C#)"
+
 func validHit(h string) bool {
-	return h == "first" || h == "unique" || h == "priority" || h == "collect"
+	switch h {
+	case "first", "unique", "any", "priority", "output_order", "rule_order", "collect":
+		return true
+	}
+	return false
+}
+
+func validAggregate(a string) bool { return a == "sum" || a == "min" || a == "max" || a == "count" }
+
+// hitPolicy reads a table's hit policy after `hit`: a word or a DMN
+// letter, and for collect an optional aggregator and the output it
+// aggregates: `hit collect sum discount`, `hit C+ discount`, `hit C#`.
+func (p *fileParser) hitPolicy(r *Rule) {
+	p.s.skipInline()
+	hpos := p.s.pos()
+	word := p.s.word()
+	if l, ok := hitLetters[word]; ok {
+		r.Hit, r.Aggregate = l[0], l[1]
+	} else {
+		r.Hit = word
+	}
+	if !validHit(r.Hit) {
+		p.errorf(hpos, "unknown hit policy %q; expected %s", word, hitWords)
+		return
+	}
+	if r.Hit != "collect" {
+		return
+	}
+	p.s.skipInline()
+	if r.Aggregate == "" && p.s.peek() != '{' {
+		apos := p.s.pos()
+		r.Aggregate = p.s.word()
+		if !validAggregate(r.Aggregate) {
+			p.errorf(apos, "unknown aggregator %q; expected sum, min, max or count", r.Aggregate)
+			r.Aggregate = ""
+			return
+		}
+		p.s.skipInline()
+	}
+	if r.Aggregate != "" && r.Aggregate != "count" {
+		opos := p.s.pos()
+		if r.AggregateOf = p.s.ident(); r.AggregateOf == "" {
+			p.errorf(opos, "expected the output to %s after the aggregator: urgency, sensitivity or an output's name", r.Aggregate)
+		}
+	}
 }
 
 // skipBlock skips lines up to a closing brace on a line of its own, to

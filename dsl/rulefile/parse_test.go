@@ -230,3 +230,32 @@ func TestLargeHostileFilesAreLinear(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// DMN's letters parse as the policies' words, so a file has one canonical
+// form; an aggregator and an order survive Format.
+func TestHitPolicyForms(t *testing.T) {
+	for letter, want := range map[string]string{
+		"U": "unique", "A": "any", "P": "priority", "F": "first", "O": "output_order", "R": "rule_order", "C": "collect",
+		"C+ rate": "collect sum rate", "C< rate": "collect min rate", "C> urgency": "collect max urgency", "C#": "collect count",
+		"collect sum rate": "collect sum rate", "any": "any",
+	} {
+		src := "ruleset s version 1\n\ntable t hit " + letter + " {\n  type \"t\"\n  in x\n  order type \"t\", 2\n  row - => urgency 0.1\n}\n"
+		f, err := Parse([]byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v", letter, err)
+		}
+		out := string(Format(f))
+		if !strings.Contains(out, "table t hit "+want+" {") || !strings.Contains(out, `order type "t", 2`) {
+			t.Errorf("%s: formatted as\n%s", letter, out)
+		}
+		if g, err := Parse([]byte(out)); err != nil || string(Format(g)) != out {
+			t.Errorf("%s: not idempotent: %v", letter, err)
+		}
+	}
+	for _, bad := range []string{"hit Z", "hit collect avg rate", "hit C+"} {
+		src := "ruleset s version 1\ntable t " + bad + " {\n  type \"t\"\n  in x\n  row - => urgency 0.1\n}\n"
+		if _, err := Parse([]byte(src)); err == nil {
+			t.Errorf("%s: want a syntax error", bad)
+		}
+	}
+}

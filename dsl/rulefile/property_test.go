@@ -149,7 +149,16 @@ func genFile() *rapid.Generator[*File] {
 		for i := range rapid.IntRange(0, 4).Draw(t, "rules") {
 			r := &Rule{Doc: genDoc(t, "rdoc"), ID: fmt.Sprintf("r%d", i)}
 			if rapid.Bool().Draw(t, "table") {
-				r.Table, r.Hit = true, rapid.SampledFrom([]string{"first", "unique", "priority", "collect"}).Draw(t, "hit")
+				r.Table, r.Hit = true, rapid.SampledFrom([]string{"first", "unique", "priority", "collect", "any", "output_order", "rule_order"}).Draw(t, "hit")
+				if r.Hit == "collect" {
+					r.Aggregate = rapid.SampledFrom([]string{"", "sum", "min", "max", "count"}).Draw(t, "agg")
+					if r.Aggregate != "" && r.Aggregate != "count" {
+						r.AggregateOf = rapid.SampledFrom([]string{"urgency", "score"}).Draw(t, "aggOf")
+					}
+				}
+				if rapid.Bool().Draw(t, "order") {
+					r.Order = &Order{Doc: genDoc(t, "odoc"), Output: "type", Values: []*Value{{Kind: ValueString, Str: "a"}, {Kind: ValueNumber, Number: 2}}}
+				}
 				cols := rapid.IntRange(1, 3).Draw(t, "cols")
 				for range cols {
 					r.Inputs = append(r.Inputs, genExpr().Draw(t, "in"))

@@ -109,6 +109,15 @@ func (s *scanner) ident() string {
 	return s.src[start:s.off]
 }
 
+// word reads up to white space or a brace: a hit policy such as "C+".
+func (s *scanner) word() string {
+	start := s.off
+	for !s.eof() && !strings.ContainsRune(" \t\r\n{", rune(s.peek())) {
+		s.advance()
+	}
+	return s.src[start:s.off]
+}
+
 // quoted reads a Go-style quoted string literal token, returning its raw
 // text including quotes; ok is false when it is not terminated on its line.
 func (s *scanner) quoted() (string, bool) {
