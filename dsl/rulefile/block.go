@@ -16,7 +16,9 @@ func (p *fileParser) block(b *Block, rule *Rule, top bool) {
 			return
 		}
 		if p.s.peek() == '}' {
+			b.Trailing = doc
 			p.s.advance()
+			p.note = &b.Close
 			p.endLine()
 			return
 		}
@@ -40,6 +42,7 @@ func (p *fileParser) statement(b *Block, rule *Rule, top bool, kw string, pos Po
 		}
 		switch kw {
 		case "in":
+			rule.InDoc = doc
 			p.inputs(rule, pos)
 		case "order":
 			p.order(rule, pos, doc)
@@ -81,6 +84,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 			return true
 		}
 		s := &Str{Pos: pos, Doc: doc, Value: v}
+		p.note = &s.Comment
 		if kw == "type" && !dup(b.Type != nil) {
 			b.Type = s
 		} else if kw == "owner" && !dup(b.Owner != nil) {
@@ -89,6 +93,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 	case "tags":
 		if vs, ok := p.stringList(); ok && !dup(b.Tags != nil) {
 			b.Tags = &Strs{Pos: pos, Doc: doc, Values: vs}
+			p.note = &b.Tags.Comment
 		}
 	case "enabled":
 		p.s.skipInline()
@@ -100,6 +105,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 		}
 		if !dup(b.Enabled != nil) {
 			b.Enabled = &Flag{Pos: pos, Doc: doc, Value: w == "true"}
+			p.note = &b.Enabled.Comment
 		}
 	case "let":
 		p.s.skipInline()
@@ -112,7 +118,9 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 		}
 		p.s.advance()
 		if e, ok := p.exprAt(stop); ok {
-			b.Lets = append(b.Lets, &Let{Pos: pos, Doc: doc, Name: name, Value: e})
+			l := &Let{Pos: pos, Doc: doc, Name: name, Value: e}
+			b.Lets = append(b.Lets, l)
+			p.note = &l.Comment
 		}
 	case "when", "urgency", "sensitivity", "priority":
 		e, ok := p.exprAt(stop)
@@ -120,6 +128,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 			return true
 		}
 		st := &Stmt{Pos: pos, Doc: doc, Expr: e}
+		p.note = &st.Comment
 		slot := map[string]**Stmt{"when": &b.When, "urgency": &b.Urgency, "sensitivity": &b.Sensitivity, "priority": &b.Priority}[kw]
 		if !dup(*slot != nil) {
 			*slot = st
@@ -129,6 +138,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 		if !ok {
 			return true
 		}
+		p.note = &t.Comment
 		if kw == "title" && !dup(b.Title != nil) {
 			b.Title = t
 		} else if kw == "message" && !dup(b.Message != nil) {
@@ -143,7 +153,9 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 			return true
 		}
 		if e, ok := p.exprAt(stop); ok {
-			b.Outputs = append(b.Outputs, &Output{Pos: pos, Doc: doc, Name: name, Value: e})
+			o := &Output{Pos: pos, Doc: doc, Name: name, Value: e}
+			b.Outputs = append(b.Outputs, o)
+			p.note = &o.Comment
 		}
 	default:
 		return false
@@ -210,6 +222,7 @@ func (p *fileParser) branch(b *Block, rule *Rule, isElse bool, pos Pos, doc []st
 		p.skipNested()
 		return
 	}
+	p.note = &br.Comment
 	p.endLine()
 	p.depth++
 	p.block(&br.Body, rule, false)
@@ -253,6 +266,7 @@ func (p *fileParser) inputs(rule *Rule, pos Pos) {
 		}
 		p.s.advance()
 	}
+	p.note = &rule.InComment
 	p.endLine()
 }
 
@@ -285,6 +299,7 @@ func (p *fileParser) order(rule *Rule, pos Pos, doc []string) {
 		}
 		p.s.advance()
 	}
+	p.note = &o.Comment
 	p.endLine()
 	rule.Order = o
 }
@@ -329,6 +344,7 @@ func (p *fileParser) row(rule *Rule, pos Pos, doc []string) {
 			return
 		}
 	}
+	p.note = &r.Comment
 	p.endLine()
 	rule.Rows = append(rule.Rows, r)
 }

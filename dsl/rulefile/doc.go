@@ -63,10 +63,13 @@
 // # Formatting
 //
 // [Parse] puts each block's statements in canonical order and [Format]
-// prints them so, with aligned table cells and comments kept: formatting is
-// idempotent and Parse(Format(f)) equals f up to positions. A [File]
-// marshals to and from JSON losslessly, for hosts that keep rules in a
-// database.
+// prints them so, with aligned table cells and every comment kept in
+// place: the comment lines above a statement (even across a blank line),
+// the `// ...` comment at the end of a line, the comments at the end of a
+// block and above `in`. Formatting is idempotent and Parse(Format(f))
+// equals f up to positions, comments included. A [File] marshals to and
+// from JSON losslessly (a cell's -0 and ±Inf too), for hosts that keep
+// rules in a database. A file must be UTF-8, and columns count runes.
 //
 // # Analysis
 //

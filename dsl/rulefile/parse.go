@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxFileBytes bounds the size of a rule file Parse accepts.
@@ -17,6 +18,9 @@ func Parse(src []byte) (*File, error) {
 	if len(src) > MaxFileBytes {
 		return nil, ErrorList{{Pos: Pos{1, 1}, Msg: fmt.Sprintf("file is %d bytes, over the limit of %d", len(src), MaxFileBytes)}}
 	}
+	if !utf8.Valid(src) {
+		return nil, ErrorList{{Pos: invalidUTF8(src), Msg: "the file is not valid UTF-8"}}
+	}
 	p := &fileParser{s: scanner{src: string(src), line: 1, col: 1}}
 	f := p.file()
 	if len(p.errs) > 0 {
@@ -25,11 +29,29 @@ func Parse(src []byte) (*File, error) {
 	return f, nil
 }
 
+// invalidUTF8 is the position of the first byte of src that is not UTF-8.
+func invalidUTF8(src []byte) Pos {
+	s := scanner{src: string(src), line: 1, col: 1}
+	for !s.eof() {
+		r, size := utf8.DecodeRuneInString(s.src[s.off:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		for range size {
+			s.advance()
+		}
+	}
+	return s.pos()
+}
+
 type fileParser struct {
 	s    scanner
 	errs ErrorList
 	// depth is how many branches enclose the block being parsed.
 	depth int
+	// note is where the trailing comment of the line being parsed goes:
+	// the Comment field of the statement the line holds; see endLine.
+	note *string
 }
 
 // MaxBranchDepth bounds how deeply branches may nest. The parser descends
@@ -46,14 +68,20 @@ func (p *fileParser) errorf(pos Pos, format string, args ...any) {
 // recover skips the rest of the line after an error.
 func (p *fileParser) recover() { p.s.restOfLine() }
 
-// endLine expects nothing but a comment up to the end of the line.
+// endLine expects nothing but a comment up to the end of the line, and
+// keeps the comment in p.note, the statement the line holds.
 func (p *fileParser) endLine() {
+	note := p.note
+	p.note = nil
 	p.s.skipInline()
 	if p.s.eof() || p.s.peek() == '\n' {
 		return
 	}
 	if strings.HasPrefix(p.s.src[p.s.off:], "//") {
-		p.s.restOfLine()
+		text := commentText(p.s.restOfLine())
+		if note != nil {
+			*note = text
+		}
 		return
 	}
 	p.errorf(p.s.pos(), "unexpected %q; expected the end of the line", p.peekToken())
@@ -128,6 +156,7 @@ func (p *fileParser) header(f *File) {
 		return
 	}
 	f.Version = n
+	p.note = &f.Comment
 	p.endLine()
 }
 
@@ -153,8 +182,10 @@ func (p *fileParser) constDecl(pos Pos, doc []string) *Const {
 	if !ok {
 		return nil
 	}
+	c := &Const{Pos: pos, Doc: doc, Name: name, Value: e}
+	p.note = &c.Comment
 	p.endLine()
-	return &Const{Pos: pos, Doc: doc, Name: name, Value: e}
+	return c
 }
 
 // exprAt reads an expression after optional spaces; an empty one is an
@@ -199,6 +230,7 @@ func (p *fileParser) rule(pos Pos, doc []string, table bool) *Rule {
 		return nil
 	}
 	p.s.advance()
+	p.note = &r.Comment
 	p.endLine()
 	p.block(&r.Body, r, true)
 	return r
