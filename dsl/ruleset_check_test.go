@@ -2,6 +2,7 @@ package dsl_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/engagekit/engagekit/dsl"
@@ -69,5 +70,21 @@ rule after {
 	x, err := rs.Explain("c", fileEnv{Client: fileClient{Age: 10}}, testNow)
 	if err != nil || x.Fired || len(x.Hits) != 0 || x.Err == "" {
 		t.Fatalf("Explain: want no hits and the error; got %+v, %v", x, err)
+	}
+}
+
+// Syntax errors name the rule and statement, and the common mistakes get
+// a hint.
+func TestSyntaxErrorHints(t *testing.T) {
+	for _, c := range []struct{ name, body, stmt, want string }{
+		{"missing arrow", "table r hit first {\n  type \"t\"\n  in client.age\n  row 30 urgency 0.1\n}", "row 1", "missing =>"},
+		{"comma list", "table r hit first {\n  type \"t\"\n  in client.age\n  row 30, 40 => urgency 0.1\n}", "row 1", `write them with |`},
+		{"bad statement", "rule r {\n  type \"t\"\n  wen client.age > 3\n}", "wen", "unknown statement"},
+	} {
+		_, err := dsl.CompileRules[fileEnv]([]byte("ruleset x version 1\n" + c.body + "\n"))
+		var de *dsl.Error
+		if !errors.As(err, &de) || de.RuleID != "r" || de.Statement != c.stmt || de.Line == 0 || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: want rule r, %s, a position and %q; got %v", c.name, c.stmt, c.want, err)
+		}
 	}
 }

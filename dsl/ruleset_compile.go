@@ -25,7 +25,7 @@ func CompileRules[Env any](src []byte, opts ...Option) (*RuleSet[Env], error) {
 		errs := make([]error, len(list))
 		lines := newLineIndex(string(src))
 		for i, e := range list {
-			errs[i] = &Error{Kind: KindSyntax, Line: e.Pos.Line, Column: e.Pos.Col, Msg: e.Msg,
+			errs[i] = &Error{Kind: KindSyntax, RuleID: e.Rule, Statement: e.Statement, Line: e.Pos.Line, Column: e.Pos.Col, Msg: e.Msg,
 				Snippet: lines.snippet(e.Pos.Line, e.Pos.Col)}
 		}
 		return nil, errors.Join(errs...)
@@ -322,7 +322,11 @@ func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
 		cr := &t.rows[i]
 		cr.label = "row " + strconv.Itoa(i+1)
 		if len(row.Cells) != len(r.Inputs) {
-			b.errorf(r.ID, row.Pos, KindSyntax, "%s has %d cells; the table has %d inputs", cr.label, len(row.Cells), len(r.Inputs))
+			hint := ""
+			if len(row.Cells) > len(r.Inputs) {
+				hint = ` (cells are separated by commas; to test one input for any of several values, write them with |: "a" | "b")`
+			}
+			b.stmtErrorf(r.ID, cr.label, row.Pos, KindSyntax, "%s has %d cells; the table has %d inputs%s", cr.label, len(row.Cells), len(r.Inputs), hint)
 			continue
 		}
 		for ci, c := range row.Cells {

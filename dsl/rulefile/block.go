@@ -1,6 +1,8 @@
 package rulefile
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -28,6 +30,10 @@ func (p *fileParser) block(b *Block, rule *Rule, top bool) {
 		}
 		pos := p.s.pos()
 		kw := p.s.ident()
+		p.stmt = kw
+		if kw == "row" {
+			p.stmt = fmt.Sprintf("row %d", len(rule.Rows)+1)
+		}
 		p.statement(b, rule, top, kw, pos, doc)
 	}
 }
@@ -312,7 +318,7 @@ func (p *fileParser) row(rule *Rule, pos Pos, doc []string) {
 		text := p.s.expr(exprStop{comma: true, arrow: true})
 		t, err := parseTest(text)
 		if err != nil {
-			p.errorf(cpos, "cell %q: %v", text, err)
+			p.errorf(cpos, "cell %q: %v%s", text, err, cellHint(text))
 			p.recover()
 			return
 		}
@@ -347,6 +353,17 @@ func (p *fileParser) row(rule *Rule, pos Pos, doc []string) {
 	p.note = &r.Comment
 	p.endLine()
 	rule.Rows = append(rule.Rows, r)
+}
+
+// cellHint suggests the likely fix for a cell that does not parse: a
+// missing => before the outputs.
+func cellHint(text string) string {
+	for _, f := range strings.Fields(text)[1:] {
+		if slices.Contains(rowKeywords, f) {
+			return " (missing => between the cells and the outputs?)"
+		}
+	}
+	return ""
 }
 
 // template parses a quoted title or message into text and {expr} parts.

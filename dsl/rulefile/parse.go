@@ -52,6 +52,8 @@ type fileParser struct {
 	// note is where the trailing comment of the line being parsed goes:
 	// the Comment field of the statement the line holds; see endLine.
 	note *string
+	// rule and stmt name where the parser is, for errors.
+	ruleID, stmt string
 }
 
 // MaxBranchDepth bounds how deeply branches may nest. The parser descends
@@ -61,7 +63,7 @@ const MaxBranchDepth = 32
 
 func (p *fileParser) errorf(pos Pos, format string, args ...any) {
 	if len(p.errs) < 100 {
-		p.errs = append(p.errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+		p.errs = append(p.errs, &Error{Pos: pos, Rule: p.ruleID, Statement: p.stmt, Msg: fmt.Sprintf(format, args...)})
 	}
 }
 
@@ -206,6 +208,8 @@ func (p *fileParser) rule(pos Pos, doc []string, table bool) *Rule {
 	r := &Rule{Pos: pos, Doc: doc, Table: table}
 	p.s.skipInline()
 	r.ID = p.s.ident()
+	p.ruleID = r.ID
+	defer func() { p.ruleID, p.stmt = "", "" }()
 	if r.ID == "" {
 		p.errorf(p.s.pos(), "expected an id after %s", kindWord(table))
 		p.recover()
@@ -232,7 +236,9 @@ func (p *fileParser) rule(pos Pos, doc []string, table bool) *Rule {
 	p.s.advance()
 	p.note = &r.Comment
 	p.endLine()
+	p.ruleID = r.ID
 	p.block(&r.Body, r, true)
+	p.ruleID, p.stmt = "", ""
 	return r
 }
 
