@@ -358,7 +358,8 @@ func (p *fileParser) row(rule *Rule, pos Pos, doc []string) {
 // cellHint suggests the likely fix for a cell that does not parse: a
 // missing => before the outputs.
 func cellHint(text string) string {
-	for _, f := range strings.Fields(text)[1:] {
+	fields := strings.Fields(text)
+	for _, f := range fields[min(1, len(fields)):] {
 		if slices.Contains(rowKeywords, f) {
 			return " (missing => between the cells and the outputs?)"
 		}
