@@ -33,7 +33,15 @@ const (
 // match reports whether v passes the test. A value of a type the test
 // cannot compare with is an error, never a silent false, and a NaN input is
 // an error: NaN passes no comparison, and "not(< 3)" would pass it.
+//
+// A nil input (absent data) follows DMN: it passes "-" and the null test
+// "nil" (alone or in a list), and no other test: not "< 3", not "!= 3",
+// not "not(3)", since a comparison with null is null in FEEL, and not of
+// null is null too.
 func (c *cellTest) match(v any) (bool, error) {
+	if v == nil {
+		return c.matchNull(), nil
+	}
 	switch c.kind {
 	case cellAnything:
 		return true, nil
@@ -56,6 +64,59 @@ func (c *cellTest) match(v any) (bool, error) {
 		return hit != (c.kind == cellNot), nil
 	}
 	return false, fmt.Errorf("unknown cell test")
+}
+
+// matchNull is match for a nil input.
+func (c *cellTest) matchNull() bool {
+	switch c.kind {
+	case cellAnything:
+		return true
+	case cellCompare:
+		return c.op == "==" && c.value == nil
+	case cellOneOf:
+		for i := range c.list {
+			if c.list[i].matchNull() {
+				return true
+			}
+		}
+		return false
+	case cellNot:
+		// not(nil) of a nil input is false; not of any other test is
+		// null, which no row takes.
+		return false
+	}
+	return false
+}
+
+// cellInput normalizes a table input for the cell tests: a pointer is
+// read through to what it points to (nil for a nil pointer, or a nil map,
+// slice or interface), and a value of a named string or bool type becomes
+// a plain string or bool, so `"gold"` matches a Tier("gold").
+func cellInput(v any) any {
+	if v == nil {
+		return nil
+	}
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return nil
+		}
+		rv = rv.Elem()
+	}
+	switch rv.Kind() {
+	case reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:
+		if rv.IsNil() {
+			return nil
+		}
+	case reflect.String:
+		return rv.String()
+	case reflect.Bool:
+		return rv.Bool()
+	}
+	if rv.Type() == reflect.TypeOf(v) {
+		return v
+	}
+	return rv.Interface()
 }
 
 func (c *cellTest) inInterval(v any) (bool, error) {

@@ -176,6 +176,23 @@
 // outputs and evidence; a failing rule does not stop the others.
 // [RuleSet.Explain] tells why one rule fired or did not.
 //
+// A table decides as DMN 1.x does ([HitPolicy]): first, unique, any,
+// priority, output order, rule order and collect, collect with an
+// aggregator (sum, min, max, count) making one hit whose Path lists the
+// rows ("rows 1, 3") and whose aggregated output (urgency, sensitivity or
+// a named output; "count" for count) holds the result, and rows ranked by
+// an order of output values or by row priorities. Inputs are read through
+// pointers, and a nil input passes only the cells `-` and `nil`: absent
+// data neither matches silently nor fails the table.
+//
+// Every statement means something where it is written, or the file does
+// not compile: when, tags, owner, enabled and priority in a branch,
+// priority on a rule or in a table whose hit policy does not rank rows,
+// and an urgency or sensitivity that is a literal (or a constant, or an arm
+// of a conditional) outside [0,1] are compile errors. A decision is atomic:
+// when any part of it fails (a row of a collect table, an output), the rule
+// yields its error and none of its hits.
+//
 // # Speed
 //
 // A rule set is built to decide a hundred rules over a client file in a few

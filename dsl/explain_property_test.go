@@ -97,10 +97,37 @@ func genExplainRules(t *rapid.T) string {
 		b.WriteString("}\n")
 	}
 	if rapid.Bool().Draw(t, "table") {
-		fmt.Fprintf(&b, "table tb hit %s {\n  type \"tb\"\n  in client.score, client.age\n", rapid.SampledFrom([]string{"first", "collect", "unique", "priority"}).Draw(t, "hit"))
-		b.WriteString("  row < 0.5, -  => urgency 0.1 priority 1\n  row [0.5..1], > 30 => urgency 0.2 priority 2\n  row -, <= 30 => urgency 0.3 priority 3\n}\n")
+		genExplainTable(t, &b)
 	}
 	return b.String()
+}
+
+// genExplainTable writes a decision table under any hit policy, in word or
+// letter form, with or without an aggregator or an order of output values,
+// over an input that may be absent (product?.value is nil when product is).
+func genExplainTable(t *rapid.T, b *strings.Builder) {
+	hit := rapid.SampledFrom([]string{"first", "collect", "unique", "priority", "any", "output_order", "rule_order",
+		"U", "A", "P", "F", "O", "R", "C", "C+ urgency", "C< score", "C> score", "C# ", "collect sum score"}).Draw(t, "hit")
+	ranked := strings.HasPrefix(hit, "priority") || strings.HasPrefix(hit, "output_order") || hit == "P" || hit == "O"
+	byOrder := ranked && rapid.Bool().Draw(t, "by-order")
+	fmt.Fprintf(b, "table tb hit %s {\n  type \"tb\"\n  in client.score, client.age, product?.value\n", hit)
+	if byOrder {
+		b.WriteString("  order level \"high\", \"mid\", \"low\"\n")
+	}
+	cells := []string{"< 0.5, -, -", "[0.5..1], > 30, -", "-, <= 30, -", "-, -, nil", "-, -, > 0.5 | nil", "-, not(< 10), not(nil)"}
+	for i := range rapid.IntRange(1, 4).Draw(t, "rows") {
+		fmt.Fprintf(b, "  row %s => urgency 0.%d output score %s", rapid.SampledFrom(cells).Draw(t, "cells"),
+			rapid.IntRange(1, 3).Draw(t, "urgency"), genNumber(t, 0))
+		switch {
+		case byOrder:
+			fmt.Fprintf(b, " output level %q", rapid.SampledFrom([]string{"high", "mid", "low"}).Draw(t, "level"))
+		case ranked:
+			fmt.Fprintf(b, " priority %d", rapid.IntRange(1, 3).Draw(t, "priority"))
+		}
+		_ = i
+		b.WriteString("\n")
+	}
+	b.WriteString("}\n")
 }
 
 // Explain decides every rule as Eval does: fired, not fired, or failed

@@ -36,24 +36,40 @@ type Binding struct {
 }
 
 // HitPolicy says how a decision table turns matching rows into hits, as in
-// DMN. The zero value is [HitFirst].
+// DMN 1.x. The zero value is [HitFirst].
 type HitPolicy uint8
 
-// The hit policies.
+// The hit policies. A rule file writes each by its name ("output order" as
+// output_order) or by DMN's letter: U, A, P, F, O, R, C, and C+, C<, C>,
+// C# for collect with an aggregator.
 const (
 	// HitFirst takes the first matching row, in row order.
 	HitFirst HitPolicy = iota
 	// HitUnique expects at most one matching row; two is an evaluation
 	// error naming both (and a finding of the analysis).
 	HitUnique
-	// HitPriority takes the matching row with the highest priority output,
-	// the earliest row among equals.
+	// HitPriority takes the matching row of the highest priority: the
+	// earliest in the table's `order` list of output values, or (without
+	// one) the highest row `priority`; the earliest row among equals.
 	HitPriority
-	// HitCollect takes every matching row, one hit each, in row order.
+	// HitCollect takes every matching row, one hit each, in row order; with
+	// an aggregator (sum, min, max, count), one hit whose output is the rows' sum, minimum,
+	// maximum or count.
 	HitCollect
+	// HitAny allows several matching rows when they all decide the same
+	// (type, title, message, urgency, sensitivity and outputs); rows that
+	// match and differ are an evaluation error naming two of them. The
+	// hit is the first matching row's.
+	HitAny
+	// HitOutputOrder takes every matching row, one hit each, ordered by
+	// priority as [HitPriority] ranks them (row order among equals).
+	HitOutputOrder
+	// HitRuleOrder takes every matching row in row order, as [HitCollect]
+	// without an aggregator does.
+	HitRuleOrder
 )
 
-var hitPolicyNames = [...]string{"first", "unique", "priority", "collect"}
+var hitPolicyNames = [...]string{"first", "unique", "priority", "collect", "any", "output_order", "rule_order"}
 
 // String returns the policy's name as written in a rule file.
 func (h HitPolicy) String() string {
@@ -76,3 +92,6 @@ func (h *HitPolicy) UnmarshalText(b []byte) error {
 	}
 	return fmt.Errorf("dsl: unknown hit policy %q", b)
 }
+
+// ranked reports whether the policy orders rows by priority.
+func (h HitPolicy) ranked() bool { return h == HitPriority || h == HitOutputOrder }

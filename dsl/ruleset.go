@@ -67,6 +67,16 @@ type cTable struct {
 	policy HitPolicy
 	inputs []*program
 	rows   []cRow
+	// agg is a collect table's aggregator ("sum", "min", "max",
+	// "count"; empty for none) and aggOf the output it aggregates;
+	// aggLeaf is the table's own decision, which carries the result.
+	agg     string
+	aggOf   string
+	aggLeaf *leaf
+	// order ranks rows by the value of output orderOf (its type, or a
+	// named output), highest priority first; nil: by row priority.
+	orderOf string
+	order   []any
 }
 
 type cRow struct {
@@ -74,7 +84,10 @@ type cRow struct {
 	cells    []cellTest
 	out      outputs
 	priority float64
-	leaf     *leaf
+	// ranked says the row's rank is known at compile time (its priority,
+	// or its type's place in the table's order).
+	ranked bool
+	leaf   *leaf
 }
 
 // template is a title or message: literal text and interpolated

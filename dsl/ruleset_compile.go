@@ -25,7 +25,7 @@ func CompileRules[Env any](src []byte, opts ...Option) (*RuleSet[Env], error) {
 		errs := make([]error, len(list))
 		lines := newLineIndex(string(src))
 		for i, e := range list {
-			errs[i] = &Error{Kind: KindSyntax, Line: e.Pos.Line, Column: e.Pos.Col, Msg: e.Msg,
+			errs[i] = &Error{Kind: KindSyntax, RuleID: e.Rule, Statement: e.Statement, Line: e.Pos.Line, Column: e.Pos.Col, Msg: e.Msg,
 				Snippet: lines.snippet(e.Pos.Line, e.Pos.Col)}
 		}
 		return nil, errors.Join(errs...)
@@ -82,7 +82,12 @@ type builder[Env any] struct {
 }
 
 func (b *builder[Env]) errorf(ruleID string, pos rulefile.Pos, kind Kind, format string, args ...any) {
-	b.errs = append(b.errs, &Error{RuleID: ruleID, Line: pos.Line, Column: pos.Col, Kind: kind, Msg: fmt.Sprintf(format, args...)})
+	b.stmtErrorf(ruleID, "", pos, kind, format, args...)
+}
+
+// stmtErrorf records an error of statement stmt of a rule.
+func (b *builder[Env]) stmtErrorf(ruleID, stmt string, pos rulefile.Pos, kind Kind, format string, args ...any) {
+	b.errs = append(b.errs, &Error{RuleID: ruleID, Statement: stmt, Line: pos.Line, Column: pos.Col, Kind: kind, Msg: fmt.Sprintf(format, args...)})
 }
 
 // consts computes the file's constants in order; each may use the ones
@@ -168,6 +173,7 @@ func (b *builder[Env]) rule(r *rulefile.Rule) *cRule {
 	if body.Tags != nil {
 		rule.tags = append([]string(nil), body.Tags.Values...)
 	}
+	b.placement(r)
 	sc, lets := b.lets(scope{id: r.ID}, body.Lets)
 	rule.lets = lets
 	if body.When != nil {
@@ -229,10 +235,14 @@ func (b *builder[Env]) outputs(sc scope, blk *rulefile.Block) outputs {
 	o.title = b.template(sc, "title", blk.Title)
 	o.message = b.template(sc, "message", blk.Message)
 	if blk.Urgency != nil {
-		o.urgency = b.program(sc, "urgency", blk.Urgency.Expr, reflect.Float64)
+		if o.urgency = b.program(sc, "urgency", blk.Urgency.Expr, reflect.Float64); o.urgency != nil {
+			b.literalUnit(sc, "urgency", blk.Urgency.Expr)
+		}
 	}
 	if blk.Sensitivity != nil {
-		o.sensitivity = b.program(sc, "sensitivity", blk.Sensitivity.Expr, reflect.Float64)
+		if o.sensitivity = b.program(sc, "sensitivity", blk.Sensitivity.Expr, reflect.Float64); o.sensitivity != nil {
+			b.literalUnit(sc, "sensitivity", blk.Sensitivity.Expr)
+		}
 	}
 	for _, out := range blk.Outputs {
 		if p := b.program(sc, "output "+out.Name, out.Value, reflect.Invalid); p != nil {
@@ -312,7 +322,11 @@ func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
 		cr := &t.rows[i]
 		cr.label = "row " + strconv.Itoa(i+1)
 		if len(row.Cells) != len(r.Inputs) {
-			b.errorf(r.ID, row.Pos, KindSyntax, "%s has %d cells; the table has %d inputs", cr.label, len(row.Cells), len(r.Inputs))
+			hint := ""
+			if len(row.Cells) > len(r.Inputs) {
+				hint = ` (cells are separated by commas; to test one input for any of several values, write them with |: "a" | "b")`
+			}
+			b.stmtErrorf(r.ID, cr.label, row.Pos, KindSyntax, "%s has %d cells; the table has %d inputs%s", cr.label, len(row.Cells), len(r.Inputs), hint)
 			continue
 		}
 		for ci, c := range row.Cells {
@@ -333,15 +347,24 @@ func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
 			cr.priority = v
 		}
 		cr.leaf = b.leaf(cr.label, rule, row.Pos, &rule.base, &cr.out)
+		cr.ranked = row.Out.Priority != nil
 	}
+	b.aggregate(r, rule, t)
+	b.order(r, t)
 	return t
 }
 
+// inputType is the static type of a table's input, pointers read through
+// (a table compares the value a pointer points to).
 func inputType(p *program) reflect.Type {
 	if p == nil {
 		return nil
 	}
-	return p.c.tree.Node.Type()
+	t := p.c.tree.Node.Type()
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
 }
 
 // cell compiles a unary test, resolving constants and checking each value

@@ -103,7 +103,7 @@ func (rs *RuleSet[Env]) fire(s *session[Env], rule *cRule, dst []Hit) ([]Hit, er
 	out, err := rs.fireAll(s, rule, dst)
 	if err != nil {
 		clear(out[n:])
-		return out[:n], err
+		return dst, err // dst's first n hits are out's, untouched
 	}
 	return out, nil
 }
@@ -154,7 +154,8 @@ func selectBranch[Env any](s *session[Env], branches []*cBranch) (*cBranch, erro
 	return nil, nil
 }
 
-// tableInputs evaluates a table's inputs.
+// tableInputs evaluates a table's inputs, each read through pointers to
+// the value it points to (nil for a nil pointer): see cellInput.
 func tableInputs[Env any](s *session[Env], t *cTable) ([]any, error) {
 	vals := make([]any, len(t.inputs))
 	for i, in := range t.inputs {
@@ -162,50 +163,9 @@ func tableInputs[Env any](s *session[Env], t *cTable) ([]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		vals[i] = v
+		vals[i] = cellInput(v)
 	}
 	return vals, nil
-}
-
-func (rs *RuleSet[Env]) fireTable(s *session[Env], rule *cRule, dst []Hit) ([]Hit, error) {
-	t := rule.tbl
-	vals, err := tableInputs(s, t)
-	if err != nil {
-		return dst, err
-	}
-	chosen := -1
-	for ri := range t.rows {
-		row := &t.rows[ri]
-		ok, err := row.matches(rule.id, vals)
-		if err != nil {
-			return dst, err
-		}
-		if !ok {
-			continue
-		}
-		switch t.policy {
-		case HitFirst:
-			return rs.appendHit(s, rule, dst, row.leaf)
-		case HitCollect:
-			if dst, err = rs.appendHit(s, rule, dst, row.leaf); err != nil {
-				return dst, err
-			}
-		case HitUnique:
-			if chosen >= 0 {
-				return dst, &Error{RuleID: rule.id, Kind: KindEval,
-					Msg: fmt.Sprintf("hit policy unique: %s and %s both match", t.rows[chosen].label, row.label)}
-			}
-			chosen = ri
-		case HitPriority:
-			if chosen < 0 || row.priority > t.rows[chosen].priority {
-				chosen = ri
-			}
-		}
-	}
-	if chosen >= 0 {
-		return rs.appendHit(s, rule, dst, t.rows[chosen].leaf)
-	}
-	return dst, nil
 }
 
 func (row *cRow) matches(ruleID string, vals []any) (bool, error) {

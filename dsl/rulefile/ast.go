@@ -1,7 +1,7 @@
 package rulefile
 
 // Pos is a position in a rule file: 1-based line and column, the column
-// counted in bytes.
+// counted in runes (as an editor counts characters).
 type Pos struct {
 	Line int `json:"line"`
 	Col  int `json:"col"`
@@ -17,16 +17,20 @@ type File struct {
 	Version int      `json:"version"`
 	Consts  []*Const `json:"consts,omitempty"`
 	Rules   []*Rule  `json:"rules,omitempty"`
+	// Comment is the trailing comment of the header line.
+	Comment string `json:"comment,omitempty"`
 	// Trailing holds comment lines after the last declaration.
 	Trailing []string `json:"trailing,omitempty"`
 }
 
 // Const is a named constant: `const UrgentDays = 14`.
 type Const struct {
-	Pos   Pos      `json:"pos"`
-	Doc   []string `json:"doc,omitempty"`
-	Name  string   `json:"name"`
-	Value Expr     `json:"value"`
+	Pos Pos      `json:"pos"`
+	Doc []string `json:"doc,omitempty"`
+	// Comment is the trailing comment of its line (`// ...`).
+	Comment string `json:"comment,omitempty"`
+	Name    string `json:"name"`
+	Value   Expr   `json:"value"`
 }
 
 // Expr is an expression in the expr language, kept as source text with the
@@ -39,16 +43,43 @@ type Expr struct {
 // Rule is a rule or a decision table. A table has Hit, Inputs and Rows; a
 // rule may have Branches (a decision tree).
 type Rule struct {
-	Pos   Pos      `json:"pos"`
-	Doc   []string `json:"doc,omitempty"`
-	ID    string   `json:"id"`
-	Table bool     `json:"table,omitempty"`
-	// Hit is a table's hit policy: "first", "unique", "priority" or
-	// "collect".
-	Hit    string `json:"hit,omitempty"`
-	Body   Block  `json:"body"`
-	Inputs []Expr `json:"inputs,omitempty"`
-	Rows   []*Row `json:"rows,omitempty"`
+	Pos Pos      `json:"pos"`
+	Doc []string `json:"doc,omitempty"`
+	ID  string   `json:"id"`
+	// Comment is the trailing comment of the line that opens the rule.
+	Comment string `json:"comment,omitempty"`
+	Table   bool   `json:"table,omitempty"`
+	// Hit is a table's hit policy: "first", "unique", "any", "priority",
+	// "output_order", "rule_order" or "collect". Parse writes DMN's
+	// letters (U, A, P, F, O, R, C, C+, C<, C>, C#) in these words.
+	Hit string `json:"hit,omitempty"`
+	// Aggregate is a collect table's aggregator: "sum", "min", "max" or
+	// "count"; empty for none. AggregateOf is the output it aggregates
+	// (urgency, sensitivity or a named output; empty for count).
+	Aggregate   string `json:"aggregate,omitempty"`
+	AggregateOf string `json:"aggregate_of,omitempty"`
+	Body        Block  `json:"body"`
+	// Order ranks rows by the value of one output, for the priority and
+	// output_order policies: `order type "a", "b"`.
+	Order *Order `json:"order,omitempty"`
+	// InDoc and InComment are the comments above and after the line of
+	// the inputs.
+	InDoc     []string `json:"in_doc,omitempty"`
+	InComment string   `json:"in_comment,omitempty"`
+	Inputs    []Expr   `json:"inputs,omitempty"`
+	Rows      []*Row   `json:"rows,omitempty"`
+}
+
+// Order is a table's list of output values in priority order, highest
+// first, as in DMN: `order risk "high", "medium", "low"` ranks a row by the
+// value of its output risk (or its type, with `order type ...`).
+type Order struct {
+	Pos Pos      `json:"pos"`
+	Doc []string `json:"doc,omitempty"`
+	// Comment is the trailing comment of its line (`// ...`).
+	Comment string   `json:"comment,omitempty"`
+	Output  string   `json:"output"`
+	Values  []*Value `json:"values"`
 }
 
 // Block is what a rule, a branch or a table says, in canonical order.
@@ -69,58 +100,76 @@ type Block struct {
 	// Branches are tried in order; an else is a branch without Cond and
 	// comes last.
 	Branches []*Branch `json:"branches,omitempty"`
+	// Trailing holds the comment lines before the block's closing brace,
+	// and Close the trailing comment of the brace's line.
+	Trailing []string `json:"trailing,omitempty"`
+	Close    string   `json:"close,omitempty"`
 }
 
 // Str is a statement with a string: `type "mortgage.term_end"`.
 type Str struct {
-	Pos   Pos      `json:"pos"`
-	Doc   []string `json:"doc,omitempty"`
-	Value string   `json:"value"`
+	Pos Pos      `json:"pos"`
+	Doc []string `json:"doc,omitempty"`
+	// Comment is the trailing comment of its line (`// ...`).
+	Comment string `json:"comment,omitempty"`
+	Value   string `json:"value"`
 }
 
 // Strs is a statement with strings: `tags "pension", "retail"`.
 type Strs struct {
-	Pos    Pos      `json:"pos"`
-	Doc    []string `json:"doc,omitempty"`
-	Values []string `json:"values"`
+	Pos Pos      `json:"pos"`
+	Doc []string `json:"doc,omitempty"`
+	// Comment is the trailing comment of its line (`// ...`).
+	Comment string   `json:"comment,omitempty"`
+	Values  []string `json:"values"`
 }
 
 // Flag is a statement with a boolean: `enabled false`.
 type Flag struct {
-	Pos   Pos      `json:"pos"`
-	Doc   []string `json:"doc,omitempty"`
-	Value bool     `json:"value"`
+	Pos Pos      `json:"pos"`
+	Doc []string `json:"doc,omitempty"`
+	// Comment is the trailing comment of its line (`// ...`).
+	Comment string `json:"comment,omitempty"`
+	Value   bool   `json:"value"`
 }
 
 // Stmt is a statement with an expression: `when ...`, `urgency ...`.
 type Stmt struct {
-	Pos  Pos      `json:"pos"`
-	Doc  []string `json:"doc,omitempty"`
-	Expr Expr     `json:"expr"`
+	Pos Pos      `json:"pos"`
+	Doc []string `json:"doc,omitempty"`
+	// Comment is the trailing comment of its line (`// ...`).
+	Comment string `json:"comment,omitempty"`
+	Expr    Expr   `json:"expr"`
 }
 
 // Let is a named calculation: `let days = daysUntil(...)`.
 type Let struct {
-	Pos   Pos      `json:"pos"`
-	Doc   []string `json:"doc,omitempty"`
-	Name  string   `json:"name"`
-	Value Expr     `json:"value"`
+	Pos Pos      `json:"pos"`
+	Doc []string `json:"doc,omitempty"`
+	// Comment is the trailing comment of its line (`// ...`).
+	Comment string `json:"comment,omitempty"`
+	Name    string `json:"name"`
+	Value   Expr   `json:"value"`
 }
 
 // Output is a named output: `output channel "email"`.
 type Output struct {
-	Pos   Pos      `json:"pos"`
-	Doc   []string `json:"doc,omitempty"`
-	Name  string   `json:"name"`
-	Value Expr     `json:"value"`
+	Pos Pos      `json:"pos"`
+	Doc []string `json:"doc,omitempty"`
+	// Comment is the trailing comment of its line (`// ...`).
+	Comment string `json:"comment,omitempty"`
+	Name    string `json:"name"`
+	Value   Expr   `json:"value"`
 }
 
 // Template is a title or message: text with `{expr}` interpolations.
 // `{{` and `}}` stand for literal braces.
 type Template struct {
-	Pos   Pos            `json:"pos"`
-	Doc   []string       `json:"doc,omitempty"`
-	Parts []TemplatePart `json:"parts"`
+	Pos Pos      `json:"pos"`
+	Doc []string `json:"doc,omitempty"`
+	// Comment is the trailing comment of its line (`// ...`).
+	Comment string         `json:"comment,omitempty"`
+	Parts   []TemplatePart `json:"parts"`
 }
 
 // TemplatePart is literal text, or an interpolated expression when Expr is
@@ -133,18 +182,22 @@ type TemplatePart struct {
 // Branch is a branch of a decision tree: `branch cond { ... }`, or an
 // `else { ... }` when Cond is nil.
 type Branch struct {
-	Pos  Pos      `json:"pos"`
-	Doc  []string `json:"doc,omitempty"`
-	Cond *Expr    `json:"cond,omitempty"`
-	Body Block    `json:"body"`
+	Pos Pos      `json:"pos"`
+	Doc []string `json:"doc,omitempty"`
+	// Comment is the trailing comment of its line (`// ...`).
+	Comment string `json:"comment,omitempty"`
+	Cond    *Expr  `json:"cond,omitempty"`
+	Body    Block  `json:"body"`
 }
 
 // Row is a row of a decision table: one cell per input, then outputs.
 type Row struct {
-	Pos   Pos      `json:"pos"`
-	Doc   []string `json:"doc,omitempty"`
-	Cells []Cell   `json:"cells"`
-	Out   Block    `json:"out"`
+	Pos Pos      `json:"pos"`
+	Doc []string `json:"doc,omitempty"`
+	// Comment is the trailing comment of its line (`// ...`).
+	Comment string `json:"comment,omitempty"`
+	Cells   []Cell `json:"cells"`
+	Out     Block  `json:"out"`
 }
 
 // Cell is a DMN unary test on one input of a table.

@@ -1,6 +1,8 @@
 package rulefile
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -16,7 +18,9 @@ func (p *fileParser) block(b *Block, rule *Rule, top bool) {
 			return
 		}
 		if p.s.peek() == '}' {
+			b.Trailing = doc
 			p.s.advance()
+			p.note = &b.Close
 			p.endLine()
 			return
 		}
@@ -26,21 +30,29 @@ func (p *fileParser) block(b *Block, rule *Rule, top bool) {
 		}
 		pos := p.s.pos()
 		kw := p.s.ident()
+		p.stmt = kw
+		if kw == "row" {
+			p.stmt = fmt.Sprintf("row %d", len(rule.Rows)+1)
+		}
 		p.statement(b, rule, top, kw, pos, doc)
 	}
 }
 
 func (p *fileParser) statement(b *Block, rule *Rule, top bool, kw string, pos Pos, doc []string) {
 	switch kw {
-	case "in", "row":
+	case "in", "row", "order":
 		if !top || !rule.Table {
 			p.errorf(pos, "%s is only allowed in a table", kw)
 			p.recover()
 			return
 		}
-		if kw == "in" {
+		switch kw {
+		case "in":
+			rule.InDoc = doc
 			p.inputs(rule, pos)
-		} else {
+		case "order":
+			p.order(rule, pos, doc)
+		default:
 			p.row(rule, pos, doc)
 		}
 	case "branch", "else":
@@ -78,6 +90,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 			return true
 		}
 		s := &Str{Pos: pos, Doc: doc, Value: v}
+		p.note = &s.Comment
 		if kw == "type" && !dup(b.Type != nil) {
 			b.Type = s
 		} else if kw == "owner" && !dup(b.Owner != nil) {
@@ -86,6 +99,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 	case "tags":
 		if vs, ok := p.stringList(); ok && !dup(b.Tags != nil) {
 			b.Tags = &Strs{Pos: pos, Doc: doc, Values: vs}
+			p.note = &b.Tags.Comment
 		}
 	case "enabled":
 		p.s.skipInline()
@@ -97,6 +111,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 		}
 		if !dup(b.Enabled != nil) {
 			b.Enabled = &Flag{Pos: pos, Doc: doc, Value: w == "true"}
+			p.note = &b.Enabled.Comment
 		}
 	case "let":
 		p.s.skipInline()
@@ -109,7 +124,9 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 		}
 		p.s.advance()
 		if e, ok := p.exprAt(stop); ok {
-			b.Lets = append(b.Lets, &Let{Pos: pos, Doc: doc, Name: name, Value: e})
+			l := &Let{Pos: pos, Doc: doc, Name: name, Value: e}
+			b.Lets = append(b.Lets, l)
+			p.note = &l.Comment
 		}
 	case "when", "urgency", "sensitivity", "priority":
 		e, ok := p.exprAt(stop)
@@ -117,6 +134,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 			return true
 		}
 		st := &Stmt{Pos: pos, Doc: doc, Expr: e}
+		p.note = &st.Comment
 		slot := map[string]**Stmt{"when": &b.When, "urgency": &b.Urgency, "sensitivity": &b.Sensitivity, "priority": &b.Priority}[kw]
 		if !dup(*slot != nil) {
 			*slot = st
@@ -126,6 +144,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 		if !ok {
 			return true
 		}
+		p.note = &t.Comment
 		if kw == "title" && !dup(b.Title != nil) {
 			b.Title = t
 		} else if kw == "message" && !dup(b.Message != nil) {
@@ -140,7 +159,9 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 			return true
 		}
 		if e, ok := p.exprAt(stop); ok {
-			b.Outputs = append(b.Outputs, &Output{Pos: pos, Doc: doc, Name: name, Value: e})
+			o := &Output{Pos: pos, Doc: doc, Name: name, Value: e}
+			b.Outputs = append(b.Outputs, o)
+			p.note = &o.Comment
 		}
 	default:
 		return false
@@ -207,6 +228,7 @@ func (p *fileParser) branch(b *Block, rule *Rule, isElse bool, pos Pos, doc []st
 		p.skipNested()
 		return
 	}
+	p.note = &br.Comment
 	p.endLine()
 	p.depth++
 	p.block(&br.Body, rule, false)
@@ -250,7 +272,42 @@ func (p *fileParser) inputs(rule *Rule, pos Pos) {
 		}
 		p.s.advance()
 	}
+	p.note = &rule.InComment
 	p.endLine()
+}
+
+// order parses `order OUTPUT value, value, ...`.
+func (p *fileParser) order(rule *Rule, pos Pos, doc []string) {
+	if rule.Order != nil {
+		p.errorf(pos, "order is said twice")
+	}
+	p.s.skipInline()
+	o := &Order{Pos: pos, Doc: doc, Output: p.s.ident()}
+	if o.Output == "" {
+		p.errorf(p.s.pos(), "expected `order OUTPUT value, value, ...` (OUTPUT is type or an output's name)")
+		p.recover()
+		return
+	}
+	for {
+		p.s.skipInline()
+		vpos := p.s.pos()
+		text := p.s.expr(exprStop{comma: true})
+		v, err := parseValue(text)
+		if err != nil {
+			p.errorf(vpos, "order: %v", err)
+			p.recover()
+			return
+		}
+		o.Values = append(o.Values, v)
+		p.s.skipInline()
+		if p.s.peek() != ',' {
+			break
+		}
+		p.s.advance()
+	}
+	p.note = &o.Comment
+	p.endLine()
+	rule.Order = o
 }
 
 func (p *fileParser) row(rule *Rule, pos Pos, doc []string) {
@@ -261,7 +318,7 @@ func (p *fileParser) row(rule *Rule, pos Pos, doc []string) {
 		text := p.s.expr(exprStop{comma: true, arrow: true})
 		t, err := parseTest(text)
 		if err != nil {
-			p.errorf(cpos, "cell %q: %v", text, err)
+			p.errorf(cpos, "cell %q: %v%s", text, err, cellHint(text))
 			p.recover()
 			return
 		}
@@ -293,8 +350,21 @@ func (p *fileParser) row(rule *Rule, pos Pos, doc []string) {
 			return
 		}
 	}
+	p.note = &r.Comment
 	p.endLine()
 	rule.Rows = append(rule.Rows, r)
+}
+
+// cellHint suggests the likely fix for a cell that does not parse: a
+// missing => before the outputs.
+func cellHint(text string) string {
+	fields := strings.Fields(text)
+	for _, f := range fields[min(1, len(fields)):] {
+		if slices.Contains(rowKeywords, f) {
+			return " (missing => between the cells and the outputs?)"
+		}
+	}
+	return ""
 }
 
 // template parses a quoted title or message into text and {expr} parts.

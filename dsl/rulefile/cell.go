@@ -1,8 +1,10 @@
 package rulefile
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -135,6 +137,9 @@ func parseValue(text string) (*Value, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a literal or a constant's name", text)
 	}
+	if math.IsNaN(f) {
+		return nil, errors.New("a cell cannot test for NaN (NaN equals nothing)")
+	}
 	return &Value{Kind: ValueNumber, Number: f}, nil
 }
 
@@ -187,4 +192,55 @@ func (v *Value) String() string {
 		return v.Name
 	}
 	return "nil"
+}
+
+// valueJSON is a Value as JSON. A number JSON cannot hold (±Inf) or would
+// lose (-0) is written as a string, "+Inf", "-Inf" or "-0".
+type valueJSON struct {
+	Kind   ValueKind `json:"kind"`
+	Number any       `json:"number,omitempty"`
+	Str    string    `json:"str,omitempty"`
+	Bool   bool      `json:"bool,omitempty"`
+	Name   string    `json:"name,omitempty"`
+}
+
+// MarshalJSON writes the value losslessly: ±Inf and -0 as strings.
+func (v Value) MarshalJSON() ([]byte, error) {
+	j := valueJSON{Kind: v.Kind, Str: v.Str, Bool: v.Bool, Name: v.Name}
+	if v.Kind == ValueNumber {
+		j.Number = v.Number
+		if math.IsInf(v.Number, 0) || math.IsNaN(v.Number) || v.Number == 0 && math.Signbit(v.Number) {
+			j.Number = strconv.FormatFloat(v.Number, 'g', -1, 64)
+		}
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (v *Value) UnmarshalJSON(b []byte) error {
+	var j struct {
+		valueJSON
+		Number json.RawMessage `json:"number,omitempty"`
+	}
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*v = Value{Kind: j.Kind, Str: j.Str, Bool: j.Bool, Name: j.Name}
+	if len(j.Number) == 0 {
+		return nil
+	}
+	var text string
+	if j.Number[0] == '"' {
+		if err := json.Unmarshal(j.Number, &text); err != nil {
+			return err
+		}
+	} else {
+		text = string(j.Number)
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return fmt.Errorf("rulefile: cell number %s: %w", j.Number, err)
+	}
+	v.Number = f
+	return nil
 }

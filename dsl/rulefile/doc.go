@@ -30,21 +30,46 @@
 // urgency and advice sensitivity, and any named outputs. Branches make a
 // decision tree: `branch cond { ... }` blocks, nested as deep as needed,
 // the first that holds wins, an `else { ... }` catches the rest, and each
-// branch's statements override the rule's.
+// branch's statements override the rule's. A branch says what the decision
+// is (type, title, message, urgency, sensitivity, output) and may have lets
+// and branches of its own; its condition is the one after `branch`, and
+// when, tags, owner and enabled belong to the rule.
 //
-// A decision table has a hit policy (first, unique, priority, collect),
-// inputs (`in expr, expr`) and rows of DMN unary tests, one per input:
-// `-` (any), `< 30`, `>= Limit`, `"gold" | "platinum"`, `[30..50)`,
-// `not(< 10 | > 90)`; after `=>` come the row's outputs on the same line
-// (type, title, message, urgency, sensitivity, priority, output).
+// A decision table has a hit policy, inputs (`in expr, expr`) and rows of
+// DMN unary tests, one per input: `-` (any), `< 30`, `>= Limit`, `"gold" |
+// "platinum"`, `[30..50)`, `not(< 10 | > 90)`, `nil`; after `=>` come the
+// row's outputs on the same line (type, title, message, urgency,
+// sensitivity, priority, output).
+//
+//	table discount hit collect sum rate {
+//	  type "pricing.discount"
+//	  in client.age, client.student
+//	  row < 18, -    => output rate 2
+//	  row -,    true => output rate 5
+//	}
+//
+// The hit policies are DMN's, by name or by letter: first (F), unique (U),
+// any (A: rows may overlap if they decide alike), priority (P: the row
+// ranked highest), output_order (O: every matching row, highest rank
+// first), rule_order (R) and collect (C: every matching row, in row
+// order). A collect table may aggregate one output over the matching rows
+// into a single decision: `hit collect sum rate` (C+), min (C<), max (C>),
+// or count (C#, the number of rows). Rows are ranked by a table's order of
+// output values, highest first (`order risk "high", "medium", "low"`, or
+// `order type ...`), or else by a number `priority` on each row. A nil
+// input (absent data, a nil pointer) passes only `-` and `nil`, as in DMN.
+// Parse writes the letters as words, so a file has one canonical form.
 //
 // # Formatting
 //
 // [Parse] puts each block's statements in canonical order and [Format]
-// prints them so, with aligned table cells and comments kept: formatting is
-// idempotent and Parse(Format(f)) equals f up to positions. A [File]
-// marshals to and from JSON losslessly, for hosts that keep rules in a
-// database.
+// prints them so, with aligned table cells and every comment kept in
+// place: the comment lines above a statement (even across a blank line),
+// the `// ...` comment at the end of a line, the comments at the end of a
+// block and above `in`. Formatting is idempotent and Parse(Format(f))
+// equals f up to positions, comments included. A [File] marshals to and
+// from JSON losslessly (a cell's -0 and ±Inf too), for hosts that keep
+// rules in a database. A file must be UTF-8, and columns count runes.
 //
 // # Analysis
 //

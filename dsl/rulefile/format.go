@@ -14,11 +14,11 @@ import (
 func Format(f *File) []byte {
 	w := &writer{}
 	w.doc(f.Doc, "")
-	fmt.Fprintf(&w.b, "ruleset %s version %d\n", f.Name, f.Version)
+	w.line("", fmt.Sprintf("ruleset %s version %d", f.Name, f.Version), f.Comment)
 	for _, c := range f.Consts {
 		w.b.WriteByte('\n')
 		w.doc(c.Doc, "")
-		fmt.Fprintf(&w.b, "const %s = %s\n", c.Name, c.Value.Src)
+		w.line("", fmt.Sprintf("const %s = %s", c.Name, c.Value.Src), c.Comment)
 	}
 	for _, r := range f.Rules {
 		w.b.WriteByte('\n')
@@ -35,6 +35,22 @@ type writer struct {
 	b strings.Builder
 }
 
+// line writes one line of text at indent, with its trailing comment.
+func (w *writer) line(indent, text, comment string) {
+	w.b.WriteString(indent + text)
+	if comment != "" {
+		w.b.WriteString(" // " + comment)
+	}
+	w.b.WriteByte('\n')
+}
+
+// close writes the end of a block: its trailing comment lines, then the
+// brace with its comment.
+func (w *writer) close(b *Block, indent string) {
+	w.doc(b.Trailing, indent+"  ")
+	w.line(indent, "}", b.Close)
+}
+
 func (w *writer) doc(lines []string, indent string) {
 	for _, l := range lines {
 		if l == "" {
@@ -48,66 +64,72 @@ func (w *writer) doc(lines []string, indent string) {
 func (w *writer) rule(r *Rule) {
 	w.doc(r.Doc, "")
 	if r.Table {
-		fmt.Fprintf(&w.b, "table %s hit %s {\n", r.ID, r.Hit)
+		hit := r.Hit
+		if r.Aggregate != "" {
+			hit += " " + r.Aggregate
+		}
+		if r.AggregateOf != "" {
+			hit += " " + r.AggregateOf
+		}
+		w.line("", fmt.Sprintf("table %s hit %s {", r.ID, hit), r.Comment)
 	} else {
-		fmt.Fprintf(&w.b, "rule %s {\n", r.ID)
+		w.line("", fmt.Sprintf("rule %s {", r.ID), r.Comment)
 	}
 	w.block(&r.Body, "  ")
 	if r.Table {
 		w.table(r)
 	}
-	w.b.WriteString("}\n")
+	w.close(&r.Body, "")
 }
 
 func (w *writer) block(b *Block, indent string) {
-	line := func(doc []string, text string) {
+	line := func(doc []string, text, comment string) {
 		w.doc(doc, indent)
-		w.b.WriteString(indent + text + "\n")
+		w.line(indent, text, comment)
 	}
 	if b.Type != nil {
-		line(b.Type.Doc, "type "+strconv.Quote(b.Type.Value))
+		line(b.Type.Doc, "type "+strconv.Quote(b.Type.Value), b.Type.Comment)
 	}
 	if b.Owner != nil {
-		line(b.Owner.Doc, "owner "+strconv.Quote(b.Owner.Value))
+		line(b.Owner.Doc, "owner "+strconv.Quote(b.Owner.Value), b.Owner.Comment)
 	}
 	if b.Tags != nil {
-		line(b.Tags.Doc, "tags "+quoteAll(b.Tags.Values))
+		line(b.Tags.Doc, "tags "+quoteAll(b.Tags.Values), b.Tags.Comment)
 	}
 	if b.Enabled != nil {
-		line(b.Enabled.Doc, "enabled "+strconv.FormatBool(b.Enabled.Value))
+		line(b.Enabled.Doc, "enabled "+strconv.FormatBool(b.Enabled.Value), b.Enabled.Comment)
 	}
 	for _, l := range b.Lets {
-		line(l.Doc, "let "+l.Name+" = "+l.Value.Src)
+		line(l.Doc, "let "+l.Name+" = "+l.Value.Src, l.Comment)
 	}
 	stmt := func(kw string, s *Stmt) {
 		if s != nil {
-			line(s.Doc, kw+" "+s.Expr.Src)
+			line(s.Doc, kw+" "+s.Expr.Src, s.Comment)
 		}
 	}
 	stmt("when", b.When)
-	for kw, t := range map[string]*Template{"title": b.Title} {
-		if t != nil {
-			line(t.Doc, kw+" "+strconv.Quote(templateSource(t.Parts)))
+	for _, t := range []struct {
+		kw string
+		t  *Template
+	}{{"title", b.Title}, {"message", b.Message}} {
+		if t.t != nil {
+			line(t.t.Doc, t.kw+" "+strconv.Quote(templateSource(t.t.Parts)), t.t.Comment)
 		}
-	}
-	if b.Message != nil {
-		line(b.Message.Doc, "message "+strconv.Quote(templateSource(b.Message.Parts)))
 	}
 	stmt("urgency", b.Urgency)
 	stmt("sensitivity", b.Sensitivity)
 	stmt("priority", b.Priority)
 	for _, o := range b.Outputs {
-		line(o.Doc, "output "+o.Name+" "+o.Value.Src)
+		line(o.Doc, "output "+o.Name+" "+o.Value.Src, o.Comment)
 	}
 	for _, br := range b.Branches {
-		w.doc(br.Doc, indent)
-		if br.Cond == nil {
-			w.b.WriteString(indent + "else {\n")
-		} else {
-			w.b.WriteString(indent + "branch " + br.Cond.Src + " {\n")
+		head := "else {"
+		if br.Cond != nil {
+			head = "branch " + br.Cond.Src + " {"
 		}
+		line(br.Doc, head, br.Comment)
 		w.block(&br.Body, indent+"  ")
-		w.b.WriteString(indent + "}\n")
+		w.close(&br.Body, indent)
 	}
 }
 
@@ -126,7 +148,16 @@ func (w *writer) table(r *Rule) {
 		for i, in := range r.Inputs {
 			srcs[i] = in.Src
 		}
-		w.b.WriteString("  in " + strings.Join(srcs, ", ") + "\n")
+		w.doc(r.InDoc, "  ")
+		w.line("  ", "in "+strings.Join(srcs, ", "), r.InComment)
+	}
+	if o := r.Order; o != nil {
+		vals := make([]string, len(o.Values))
+		for i, v := range o.Values {
+			vals[i] = v.String()
+		}
+		w.doc(o.Doc, "  ")
+		w.line("  ", "order "+o.Output+" "+strings.Join(vals, ", "), o.Comment)
 	}
 	widths := map[int]int{}
 	for _, row := range r.Rows {
@@ -144,7 +175,7 @@ func (w *writer) table(r *Rule) {
 			}
 			cells[i] = text + strings.Repeat(" ", widths[i]-len(c.Test.String()))
 		}
-		w.b.WriteString("  row " + strings.Join(cells, " ") + " => " + rowOutputs(&row.Out) + "\n")
+		w.line("  ", "row "+strings.Join(cells, " ")+" => "+rowOutputs(&row.Out), row.Comment)
 	}
 }
 

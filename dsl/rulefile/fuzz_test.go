@@ -1,6 +1,7 @@
 package rulefile
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -15,6 +16,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("ruleset x version 1\nrule r {\n  type \"t\"\n  when (((\n}\n"))
 	f.Add([]byte("ruleset x version 1\ntable t hit first {\n  in a, b\n  row [1..2), not(\"x\" | 3) => type \"t\" output o {a: 1}\n}\n"))
 	f.Add([]byte("ruleset \x00 version -1\n}}}{{{"))
+	f.Add([]byte(commentedFile))
+	f.Add([]byte("ruleset x version 1\ntable t hit C+ s {\n  in a\n  order type \"t\"\n  row < +Inf => output s -0\n  row -0 | -Inf => type \"é\" // ü\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file, err := Parse(src)
 		if err != nil {
@@ -27,6 +30,20 @@ func FuzzParse(f *testing.F) {
 		}
 		if d := cmp.Diff(file, again, ignorePos); d != "" {
 			t.Fatalf("Parse(Format(f)) != f:\n%s\n%s", d, out)
+		}
+		if twice := Format(again); string(twice) != string(out) {
+			t.Fatalf("Format is not idempotent:\n%s\n---\n%s", out, twice)
+		}
+		b, err := json.Marshal(file)
+		if err != nil {
+			t.Fatalf("JSON: %v", err)
+		}
+		var back File
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("JSON back: %v", err)
+		}
+		if viaJSON := Format(&back); string(viaJSON) != string(out) {
+			t.Fatalf("JSON round trip changes the file:\n%s\n---\n%s", out, viaJSON)
 		}
 		_ = Analyze(file)
 	})

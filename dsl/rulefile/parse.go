@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxFileBytes bounds the size of a rule file Parse accepts.
@@ -17,6 +18,9 @@ func Parse(src []byte) (*File, error) {
 	if len(src) > MaxFileBytes {
 		return nil, ErrorList{{Pos: Pos{1, 1}, Msg: fmt.Sprintf("file is %d bytes, over the limit of %d", len(src), MaxFileBytes)}}
 	}
+	if !utf8.Valid(src) {
+		return nil, ErrorList{{Pos: invalidUTF8(src), Msg: "the file is not valid UTF-8"}}
+	}
 	p := &fileParser{s: scanner{src: string(src), line: 1, col: 1}}
 	f := p.file()
 	if len(p.errs) > 0 {
@@ -25,11 +29,31 @@ func Parse(src []byte) (*File, error) {
 	return f, nil
 }
 
+// invalidUTF8 is the position of the first byte of src that is not UTF-8.
+func invalidUTF8(src []byte) Pos {
+	s := scanner{src: string(src), line: 1, col: 1}
+	for !s.eof() {
+		r, size := utf8.DecodeRuneInString(s.src[s.off:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		for range size {
+			s.advance()
+		}
+	}
+	return s.pos()
+}
+
 type fileParser struct {
 	s    scanner
 	errs ErrorList
 	// depth is how many branches enclose the block being parsed.
 	depth int
+	// note is where the trailing comment of the line being parsed goes:
+	// the Comment field of the statement the line holds; see endLine.
+	note *string
+	// rule and stmt name where the parser is, for errors.
+	ruleID, stmt string
 }
 
 // MaxBranchDepth bounds how deeply branches may nest. The parser descends
@@ -39,21 +63,27 @@ const MaxBranchDepth = 32
 
 func (p *fileParser) errorf(pos Pos, format string, args ...any) {
 	if len(p.errs) < 100 {
-		p.errs = append(p.errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+		p.errs = append(p.errs, &Error{Pos: pos, Rule: p.ruleID, Statement: p.stmt, Msg: fmt.Sprintf(format, args...)})
 	}
 }
 
 // recover skips the rest of the line after an error.
 func (p *fileParser) recover() { p.s.restOfLine() }
 
-// endLine expects nothing but a comment up to the end of the line.
+// endLine expects nothing but a comment up to the end of the line, and
+// keeps the comment in p.note, the statement the line holds.
 func (p *fileParser) endLine() {
+	note := p.note
+	p.note = nil
 	p.s.skipInline()
 	if p.s.eof() || p.s.peek() == '\n' {
 		return
 	}
 	if strings.HasPrefix(p.s.src[p.s.off:], "//") {
-		p.s.restOfLine()
+		text := commentText(p.s.restOfLine())
+		if note != nil {
+			*note = text
+		}
 		return
 	}
 	p.errorf(p.s.pos(), "unexpected %q; expected the end of the line", p.peekToken())
@@ -128,6 +158,7 @@ func (p *fileParser) header(f *File) {
 		return
 	}
 	f.Version = n
+	p.note = &f.Comment
 	p.endLine()
 }
 
@@ -153,8 +184,10 @@ func (p *fileParser) constDecl(pos Pos, doc []string) *Const {
 	if !ok {
 		return nil
 	}
+	c := &Const{Pos: pos, Doc: doc, Name: name, Value: e}
+	p.note = &c.Comment
 	p.endLine()
-	return &Const{Pos: pos, Doc: doc, Name: name, Value: e}
+	return c
 }
 
 // exprAt reads an expression after optional spaces; an empty one is an
@@ -175,6 +208,8 @@ func (p *fileParser) rule(pos Pos, doc []string, table bool) *Rule {
 	r := &Rule{Pos: pos, Doc: doc, Table: table}
 	p.s.skipInline()
 	r.ID = p.s.ident()
+	p.ruleID = r.ID
+	defer func() { p.ruleID, p.stmt = "", "" }()
 	if r.ID == "" {
 		p.errorf(p.s.pos(), "expected an id after %s", kindWord(table))
 		p.recover()
@@ -189,12 +224,7 @@ func (p *fileParser) rule(pos Pos, doc []string, table bool) *Rule {
 			p.skipBlock()
 			return nil
 		}
-		p.s.skipInline()
-		hpos := p.s.pos()
-		r.Hit = p.s.ident()
-		if !validHit(r.Hit) {
-			p.errorf(hpos, "unknown hit policy %q; expected first, unique, priority or collect", r.Hit)
-		}
+		p.hitPolicy(r)
 		p.s.skipInline()
 	}
 	if p.s.peek() != '{' {
@@ -204,8 +234,11 @@ func (p *fileParser) rule(pos Pos, doc []string, table bool) *Rule {
 		return nil
 	}
 	p.s.advance()
+	p.note = &r.Comment
 	p.endLine()
+	p.ruleID = r.ID
 	p.block(&r.Body, r, true)
+	p.ruleID, p.stmt = "", ""
 	return r
 }
 
@@ -216,8 +249,62 @@ func kindWord(table bool) string {
 	return "rule"
 }
 
+// hitLetters are DMN's single-letter hit policies, with the aggregator
+// a collect letter implies.
+var hitLetters = map[string][2]string{
+	"U": {"unique"}, "A": {"any"}, "P": {"priority"}, "F": {"first"}, "O": {"output_order"},
+	"R": {"rule_order"}, "C": {"collect"}, "C+": {"collect", "sum"}, "C<": {"collect", "min"},
+	"C>": {"collect", "max"}, "C#": {"collect", "count"},
+}
+
+const hitWords = "first, unique, any, priority, output_order, rule_order or collect (or U, A, P, F, O, R, C, C+, C<, C>, C#)"
+
 func validHit(h string) bool {
-	return h == "first" || h == "unique" || h == "priority" || h == "collect"
+	switch h {
+	case "first", "unique", "any", "priority", "output_order", "rule_order", "collect":
+		return true
+	}
+	return false
+}
+
+func validAggregate(a string) bool { return a == "sum" || a == "min" || a == "max" || a == "count" }
+
+// hitPolicy reads a table's hit policy after `hit`: a word or a DMN
+// letter, and for collect an optional aggregator and the output it
+// aggregates: `hit collect sum discount`, `hit C+ discount`, `hit C#`.
+func (p *fileParser) hitPolicy(r *Rule) {
+	p.s.skipInline()
+	hpos := p.s.pos()
+	word := p.s.word()
+	if l, ok := hitLetters[word]; ok {
+		r.Hit, r.Aggregate = l[0], l[1]
+	} else {
+		r.Hit = word
+	}
+	if !validHit(r.Hit) {
+		p.errorf(hpos, "unknown hit policy %q; expected %s", word, hitWords)
+		return
+	}
+	if r.Hit != "collect" {
+		return
+	}
+	p.s.skipInline()
+	if r.Aggregate == "" && p.s.peek() != '{' {
+		apos := p.s.pos()
+		r.Aggregate = p.s.word()
+		if !validAggregate(r.Aggregate) {
+			p.errorf(apos, "unknown aggregator %q; expected sum, min, max or count", r.Aggregate)
+			r.Aggregate = ""
+			return
+		}
+		p.s.skipInline()
+	}
+	if r.Aggregate != "" && r.Aggregate != "count" {
+		opos := p.s.pos()
+		if r.AggregateOf = p.s.ident(); r.AggregateOf == "" {
+			p.errorf(opos, "expected the output to %s after the aggregator: urgency, sensitivity or an output's name", r.Aggregate)
+		}
+	}
 }
 
 // skipBlock skips lines up to a closing brace on a line of its own, to

@@ -204,17 +204,93 @@ func TestSyntaxErrors(t *testing.T) {
 	}
 }
 
+// commentedFile has a comment in every place one can be: it is in
+// canonical form, so Format gives it back byte for byte.
+const commentedFile = `# file doc
+ruleset x version 1 // the header
+
+# detached by a blank line, kept
+const Limit = 3 // a trailing comment
+
+# about the rule
+rule r { // opens the rule
+  # about the type
+  type "t" // trailing
+  let d = 2 // a let
+  when d > Limit // the condition
+  # about the branch
+  branch d > 5 { // opens the branch
+    urgency 0.5 // inside
+    # at the end of the branch
+  } // closes the branch
+  # at the end of the rule
+}
+
+table tb hit first { // opens the table
+  type "t"
+  # above in
+  in d // the input
+  # about the row
+  row < 1 => urgency 0.1 // a row
+  row -   => urgency 0.2
+  # after the last row
+} // closes the table
+
+# the end
+`
+
 func TestCommentsSurviveFormatting(t *testing.T) {
-	src := "# file doc\n\nruleset x version 1\n\n// about the rule\nrule r {\n  # about the type\n  type \"t\"\n}\n\n# the end\n"
+	f, err := Parse([]byte(commentedFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := string(Format(f)); out != commentedFile {
+		t.Errorf("Format changed the file (-want +got):\n%s", cmp.Diff(commentedFile, out))
+	}
+	// Comments above a blank line are kept, moved down to what follows.
+	f, err = Parse([]byte("ruleset x version 1\nrule r {\n  # lonely\n\n  type \"t\"\n}\n"))
+	if err != nil || f.Rules[0].Body.Type.Doc[0] != "lonely" {
+		t.Errorf("comment before a blank line lost: %v", err)
+	}
+}
+
+// Invalid UTF-8 is a parse error at its position, not a file that changes
+// on its way through Format or JSON.
+func TestInvalidUTF8(t *testing.T) {
+	_, err := Parse([]byte("ruleset x version 1\nrule r {\n  type `a\xffb`\n}\n"))
+	var list ErrorList
+	if !errors.As(err, &list) || list[0].Pos != (Pos{3, 10}) {
+		t.Errorf("want an error at 3:10, got %v", err)
+	}
+}
+
+// Columns count runes: an error after non-ASCII text points where an
+// editor shows it.
+func TestColumnsInRunes(t *testing.T) {
+	_, err := Parse([]byte("ruleset x version 1\nrule r {\n  title \"Über\" §\n}\n"))
+	var list ErrorList
+	if !errors.As(err, &list) || list[0].Pos != (Pos{3, 16}) {
+		t.Errorf("want an error at 3:16, got %v", err)
+	}
+}
+
+// JSON keeps every value a cell can hold, -0 and ±Inf included.
+func TestJSONSpecialNumbers(t *testing.T) {
+	src := "ruleset x version 1\n\ntable t hit first {\n  in a\n  row < +Inf => type \"t\"\n  row -0     => type \"t\"\n  row > -Inf => type \"t\"\n}\n"
 	f, err := Parse([]byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := string(Format(f))
-	for _, want := range []string{"# about the rule", "# about the type", "# the end"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("formatted file lost %q:\n%s", want, out)
-		}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g File
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(Format(&g)); got != src {
+		t.Errorf("JSON round trip (-want +got):\n%s", cmp.Diff(src, got))
 	}
 }
 
@@ -228,5 +304,34 @@ func TestLargeHostileFilesAreLinear(t *testing.T) {
 	long := "ruleset x version 1\nrule r {\n  type \"t\"\n  when a > 1" + strings.Repeat(" &&\n a > 1", 200000) + "\n}\n"
 	if _, err := Parse([]byte(long)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// DMN's letters parse as the policies' words, so a file has one canonical
+// form; an aggregator and an order survive Format.
+func TestHitPolicyForms(t *testing.T) {
+	for letter, want := range map[string]string{
+		"U": "unique", "A": "any", "P": "priority", "F": "first", "O": "output_order", "R": "rule_order", "C": "collect",
+		"C+ rate": "collect sum rate", "C< rate": "collect min rate", "C> urgency": "collect max urgency", "C#": "collect count",
+		"collect sum rate": "collect sum rate", "any": "any",
+	} {
+		src := "ruleset s version 1\n\ntable t hit " + letter + " {\n  type \"t\"\n  in x\n  order type \"t\", 2\n  row - => urgency 0.1\n}\n"
+		f, err := Parse([]byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v", letter, err)
+		}
+		out := string(Format(f))
+		if !strings.Contains(out, "table t hit "+want+" {") || !strings.Contains(out, `order type "t", 2`) {
+			t.Errorf("%s: formatted as\n%s", letter, out)
+		}
+		if g, err := Parse([]byte(out)); err != nil || string(Format(g)) != out {
+			t.Errorf("%s: not idempotent: %v", letter, err)
+		}
+	}
+	for _, bad := range []string{"hit Z", "hit collect avg rate", "hit C+"} {
+		src := "ruleset s version 1\ntable t " + bad + " {\n  type \"t\"\n  in x\n  row - => urgency 0.1\n}\n"
+		if _, err := Parse([]byte(src)); err == nil {
+			t.Errorf("%s: want a syntax error", bad)
+		}
 	}
 }

@@ -31,11 +31,12 @@ func (s *scanner) advance() {
 	if s.eof() {
 		return
 	}
-	if s.src[s.off] == '\n' {
+	switch c := s.src[s.off]; {
+	case c == '\n':
 		s.line++
 		s.col = 1
 		s.lineStart = s.off + 1
-	} else {
+	case c&0xC0 != 0x80: // columns count runes: not a UTF-8 continuation byte
 		s.col++
 	}
 	s.off++
@@ -62,17 +63,15 @@ func (s *scanner) restOfLine() string {
 }
 
 // skipBlank skips blank lines and comment lines, returning the comments'
-// text (marker and one following space removed). A blank line between
-// comments and what follows detaches them, as in Go.
+// text (marker and one following space removed). Comments belong to what
+// follows them, across blank lines: none is lost, and Format writes them
+// right above it.
 func (s *scanner) skipBlank() []string {
 	var doc []string
 	for !s.eof() {
 		s.skipInline()
 		switch {
 		case s.peek() == '\n':
-			if strings.TrimSpace(s.lineBefore()) == "" {
-				doc = nil // a blank line detaches comments above it
-			}
 			s.advance()
 		case s.atComment():
 			doc = append(doc, commentText(s.restOfLine()))
@@ -82,9 +81,6 @@ func (s *scanner) skipBlank() []string {
 	}
 	return doc
 }
-
-// lineBefore is the text of the current line before the cursor.
-func (s *scanner) lineBefore() string { return s.src[s.lineStart:s.off] }
 
 func commentText(c string) string {
 	c = strings.TrimPrefix(c, "//")
@@ -104,6 +100,15 @@ func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 func (s *scanner) ident() string {
 	start := s.off
 	for !s.eof() && (isLetter(s.peek()) || (s.off > start && (isDigit(s.peek()) || s.peek() == '.'))) {
+		s.advance()
+	}
+	return s.src[start:s.off]
+}
+
+// word reads up to white space or a brace: a hit policy such as "C+".
+func (s *scanner) word() string {
+	start := s.off
+	for !s.eof() && !strings.ContainsRune(" \t\r\n{", rune(s.peek())) {
 		s.advance()
 	}
 	return s.src[start:s.off]

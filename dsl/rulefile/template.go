@@ -3,6 +3,7 @@ package rulefile
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 )
 
 // splitTemplate splits a template's text into literal and {expr} parts.
@@ -39,7 +40,7 @@ func splitTemplate(v string, pos Pos) ([]TemplatePart, error) {
 				return nil, errors.New("empty {} in template")
 			}
 			flush()
-			parts = append(parts, TemplatePart{Expr: &Expr{Pos: Pos{Line: pos.Line, Col: pos.Col + i + 2}, Src: src}})
+			parts = append(parts, TemplatePart{Expr: &Expr{Pos: Pos{Line: pos.Line, Col: pos.Col + utf8.RuneCountInString(v[:i]) + 2}, Src: src}})
 			i = end
 		default:
 			text.WriteByte(c)
