@@ -736,7 +736,16 @@ func TestAdversary2Numbers(t *testing.T) {
 		{"money_negative_zero_locale_after", title(`{money(x, \"EUR\")}`, a2Env{X: -0.004}, "0'00 €",
 			dsl.WithLocale(dsl.Locale{Decimal: "'", SymbolAfter: true}))},
 		{"num_negative_zero_locale", title(`{num(x, 1)}`, a2Env{X: -0.01}, "0.0")},
-		{"date_literal_year_one", a2Want(`daysUntil(date("0001-01-01")) < 0`, a2Env{}, true)},
+		// Year one is Go's zero time, which the dsl reads as missing data: a
+		// literal so early is refused when the rule is compiled.
+		{"date_literal_year_one", func() error {
+			_, err := dsl.Compile[a2Env, bool](`daysUntil(date("0001-01-01")) < 0`)
+			var de *dsl.Error
+			if !errors.As(err, &de) || de.Kind != dsl.KindType || de.Line == 0 {
+				return fmt.Errorf("WRONG: want a placed compile error, got %v", err)
+			}
+			return nil
+		}},
 		{"date_of_t_in_eval_zone", func() error {
 			// t is 23:30 UTC on 5 Apr; in the evaluation zone (UTC+10) it is 6 Apr,
 			// which is the day daysUntil counts.

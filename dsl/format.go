@@ -112,7 +112,9 @@ var dateFuncs = map[string]*hostFunc{
 				if v.IsZero() {
 					return nil, fmt.Errorf("date: %w", errZeroTime)
 				}
-				return v.Format("2 Jan 2006"), nil
+				// The day in the evaluation time's zone, the day the date
+				// built-ins count in.
+				return v.In(now.Location()).Format("2 Jan 2006"), nil
 			case string:
 				return dateLiteral(v, now.Location())
 			}
@@ -145,11 +147,16 @@ var localeFuncs = func() map[string]*hostFunc {
 	return m
 }()
 
-// dateLiteral reads "2026-04-05" as midnight of that day in loc.
+// dateLiteral reads "2026-04-05" as midnight of that day in loc. Years
+// before 1000 are refused: year one is the zero time, which rules read as
+// missing data.
 func dateLiteral(s string, loc *time.Location) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("date: %q is not a date written 2006-01-02", s)
+	}
+	if t.Year() < 1000 {
+		return time.Time{}, fmt.Errorf("date: %q is before the year 1000", s)
 	}
 	if loc == nil {
 		loc = time.UTC
@@ -179,7 +186,7 @@ func (l Locale) number(x float64, d int) string {
 		sep = ""
 	}
 	var b strings.Builder
-	if x < 0 && strings.Trim(s, "0.") != "" {
+	if x < 0 && strings.Trim(s, "0.") != "" { // s is strconv's, with a "." before decimals
 		b.WriteByte('-')
 	}
 	for i, r := range whole {
@@ -209,7 +216,7 @@ func (l Locale) money(x float64, code string) string {
 	}
 	n := l.number(math.Abs(x), c.minor)
 	sign := ""
-	if x < 0 && strings.Trim(n, "0.,") != "" {
+	if x < 0 && math.Round(math.Abs(x)*math.Pow10(c.minor)) != 0 {
 		sign = "-"
 	}
 	if l.SymbolAfter {
@@ -226,7 +233,11 @@ func durationWords(d time.Duration) string {
 	}
 	sign := ""
 	if d < 0 {
-		sign, d = "-", -d
+		sign = "-"
+		if d == math.MinInt64 {
+			d++ // -MinInt64 does not fit; a nanosecond is below what is written
+		}
+		d = -d
 	}
 	units := []struct {
 		name string
@@ -264,8 +275,10 @@ func templateNumber(x float64) string {
 	switch {
 	case x != x:
 		return "NaN"
-	case math.IsInf(x, 0) || math.Abs(x) >= 1e21:
-		return strconv.FormatFloat(x, 'g', -1, 64)
+	case math.IsInf(x, 1):
+		return "∞"
+	case math.IsInf(x, -1):
+		return "-∞"
 	}
 	s := strconv.FormatFloat(x, 'f', 10, 64)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")

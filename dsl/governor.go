@@ -100,6 +100,20 @@ func (g *governor) step() error {
 	return nil
 }
 
+// steps_ counts n steps at once: a built-in walking a list of n elements.
+func (g *governor) steps_(n int64) error {
+	if n < 0 || g.steps+n > g.maxSteps {
+		g.steps = g.maxSteps + 1
+		return &limitError{limit: "steps", max: g.maxSteps}
+	}
+	before := g.steps
+	g.steps += n
+	if g.steps/checkEvery != before/checkEvery {
+		return g.interrupted()
+	}
+	return nil
+}
+
 // charge counts units of memory about to be allocated.
 func (g *governor) charge(units int64) error {
 	if units < 0 || g.mem+units > g.maxMem {

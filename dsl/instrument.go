@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"reflect"
+	"regexp/syntax"
 	"time"
 
 	"github.com/expr-lang/expr/ast"
@@ -39,6 +40,7 @@ const (
 	someFunc   = "__some"
 	stepFunc   = "__step"
 	concatFunc = "__concat"
+	walkFunc   = "__walk"
 )
 
 type instrumenter struct {
@@ -62,17 +64,29 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			}
 			in.walk(&n.Arguments[i])
 		}
+		guardBuiltin(n)
 		return
 	case *ast.BinaryNode:
 		in.walk(&n.Left)
 		in.walk(&n.Right)
 		switch {
-		case isComparison(n.Operator) && n.Operator != "contains" && n.Operator != "startsWith" &&
-			n.Operator != "endsWith" && n.Operator != "matches":
-			guardOperand(&n.Left, n.Right)
-			if n.Operator != "in" {
-				guardOperand(&n.Right, n.Left)
+		case stringOperator[n.Operator]:
+			// NaN cannot reach a string operator, but a nil chain can.
+			guardChain(&n.Left)
+			guardChain(&n.Right)
+			if n.Operator == "matches" {
+				n.Left = internalCall(walkFunc, n.Left, n.Left, govIdent(n), walkMode(walkText|regexCost(n.Right)<<walkFactorShift))
 			}
+		case n.Operator == "in":
+			guardOperand(&n.Left, n.Right)
+			if isList(n.Right.Type()) {
+				// in scans the list: each element is a step, and one that
+				// is NaN or a nil chain would decide silently.
+				n.Right = internalCall(walkFunc, n.Right, n.Right, govIdent(n), walkMode(walkNumbers|walkNil|walkListOnly))
+			}
+		case isComparison(n.Operator):
+			guardOperand(&n.Left, n.Right)
+			guardOperand(&n.Right, n.Left)
 		case n.Operator == "+" && mayBeString(n.Left.Type()) && mayBeString(n.Right.Type()):
 			*slot = internalCall(concatFunc, n, n.Left, n.Right, govIdent(n))
 		}
@@ -81,6 +95,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		in.member(n)
 	case *ast.CallNode:
 		in.dateLiteral(n)
+		in.methodCall(n)
 	}
 	for _, c := range children(*slot) {
 		in.walk(c)
@@ -118,12 +133,132 @@ func guardOperand(slot *ast.Node, other ast.Node) {
 	if _, isNil := other.(*ast.NilNode); isNil {
 		return
 	}
-	if _, chain := n.(*ast.ChainNode); chain {
+	if hasChain(n) {
+		// A nil that an optional chain gave, directly or through a
+		// conditional, ??, a list or a call.
 		*slot = internalCall(someFunc, startOf(n), n)
 		return
 	}
 	if mayHoldFloat(n.Type()) {
 		*slot = internalCall(nanFunc, startOf(n), n)
+	}
+}
+
+// guardChain wraps an operand that may carry a nil from an optional chain.
+func guardChain(slot *ast.Node) {
+	if hasChain(*slot) {
+		*slot = internalCall(someFunc, startOf(*slot), *slot)
+	}
+}
+
+// hasChain reports whether n contains an optional chain (a?.b) whose nil
+// could flow into n's value.
+func hasChain(n ast.Node) bool {
+	switch m := n.(type) {
+	case nil:
+		return false
+	case *ast.ChainNode:
+		return true
+	case *ast.PredicateNode, *ast.VariableDeclaratorNode:
+		return false // their own scope: checked where their values are compared
+	case *ast.BinaryNode:
+		if m.Operator != "??" && m.Operator != "+" {
+			return false // a comparison or arithmetic: guarded or failing on nil itself
+		}
+	}
+	for _, c := range children(n) {
+		if hasChain(*c) {
+			return true
+		}
+	}
+	return false
+}
+
+// stringOperator are the operators on strings, which NaN cannot reach.
+var stringOperator = map[string]bool{"contains": true, "startsWith": true, "endsWith": true, "matches": true}
+
+// isList reports whether values of type t may be lists (or whether t is
+// known only when the rule runs).
+func isList(t reflect.Type) bool {
+	return t == nil || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Interface
+}
+
+// listBuiltins are expr's built-ins that walk a whole list without a
+// predicate: the list is charged a step an element. Those in numbered
+// also fail on a NaN or nil-chain element, which would otherwise decide
+// silently where an element lands (max, min, median, sort) or vanish.
+var listBuiltins = map[string]walkFlags{
+	"sum": 0, "mean": walkNumbers, "median": walkNumbers, "max": walkNumbers, "min": walkNumbers,
+	"sort": walkNumbers | walkSort, "reverse": 0, "uniq": walkNumbers, "flatten": 0, "concat": 0, "keys": 0, "values": 0,
+	"toPairs": 0, "fromPairs": 0, "count": 0, "join": 0,
+}
+
+// guardBuiltin charges the lists a built-in walks to the step budget, and
+// checks the scalar arguments of max and min as comparisons do.
+func guardBuiltin(b *ast.BuiltinNode) {
+	flags, ok := listBuiltins[b.Name]
+	if !ok {
+		return
+	}
+	for i, a := range b.Arguments {
+		if _, pred := a.(*ast.PredicateNode); pred {
+			continue
+		}
+		switch {
+		case isList(a.Type()):
+			mode := flags
+			if hasChain(a) {
+				mode |= walkNil
+			}
+			b.Arguments[i] = internalCall(walkFunc, a, a, govIdent(a), walkMode(mode))
+		case b.Name == "max" || b.Name == "min":
+			guardOperand(&b.Arguments[i], nil)
+		}
+	}
+}
+
+// regexCost is what matching a string against pattern costs a byte, in
+// instructions of the compiled expression (Go's regular expressions run
+// in time proportional to both): known at compile time for a constant
+// pattern, else assumed large.
+func regexCost(pattern ast.Node) walkFlags {
+	const unknown = 256
+	s, ok := pattern.(*ast.StringNode)
+	if !ok {
+		return unknown
+	}
+	re, err := syntax.Parse(s.Value, syntax.Perl)
+	if err != nil {
+		return unknown
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return unknown
+	}
+	return walkFlags(max(1, min(len(prog.Inst), 1<<20)))
+}
+
+// walkMode is the literal mode argument of __walk.
+func walkMode(f walkFlags) ast.Node {
+	n := &ast.IntegerNode{Value: int(f)}
+	return n
+}
+
+// methodCall refuses a method call on a value whose type is known only
+// when the rule runs (an interface, a map's value): the allow-list cannot
+// be checked, and the method could be anything.
+func (in *instrumenter) methodCall(c *ast.CallNode) {
+	m, ok := c.Callee.(*ast.MemberNode)
+	if !ok || m.Node == nil {
+		return
+	}
+	if t := m.Node.Type(); t == nil || t.Kind() == reflect.Interface || t.Kind() == reflect.Map {
+		name := "a method"
+		if p, ok := m.Property.(*ast.StringNode); ok {
+			name = "method " + p.Value
+		}
+		in.errs = append(in.errs, in.cfg.errorAt(in.src, m.Location().From, KindType,
+			fmt.Sprintf("%s is called on a value whose type is known only when the rule runs; rules call methods only of known types", name), ""))
 	}
 }
 
@@ -156,6 +291,9 @@ func mayBeString(t reflect.Type) bool {
 func mayHoldFloat(t reflect.Type) bool {
 	if t == nil {
 		return true
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
 	switch t.Kind() {
 	case reflect.Float32, reflect.Float64, reflect.Interface:
@@ -191,7 +329,7 @@ func isInternalCall(n ast.Node) (string, bool) {
 		return "", false
 	}
 	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc, numFunc:
+	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc:
 		return id.Value, true
 	}
 	return "", false

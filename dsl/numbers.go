@@ -206,6 +206,38 @@ func (c *config) toNumber(v any) (any, error) {
 	return v, nil
 }
 
+// dynamicNumber reads a number whose type was known only when the rule
+// ran (in an interface) as numberKind would have: a named or narrow
+// integer as an int, a named float as a float64, a float32 as its
+// decimal. A host's decimal type is read only where its type is known
+// statically. Other values pass unchanged.
+func dynamicNumber(v any) (any, error) {
+	switch v.(type) {
+	case nil, int, float64, string, bool:
+		return v, nil
+	}
+	t := reflect.TypeOf(v)
+	if pureMethods[t] != nil {
+		return v, nil
+	}
+	rv := reflect.ValueOf(v)
+	switch k := t.Kind(); {
+	case k >= reflect.Int && k <= reflect.Int64:
+		return int(rv.Int()), nil
+	case k >= reflect.Uint && k <= reflect.Uint64:
+		u := rv.Uint()
+		if u > math.MaxInt64 {
+			return nil, fmt.Errorf("%v %d does not fit an int", t, u)
+		}
+		return int(u), nil
+	case k == reflect.Float32:
+		return float32Decimal(float32(rv.Float())), nil
+	case k == reflect.Float64:
+		return rv.Float(), nil
+	}
+	return v, nil
+}
+
 // float32Decimal is the float64 nearest the shortest decimal that rounds
 // to f: float32(0.9) is 0.9, not 0.8999999761581421.
 func float32Decimal(f float32) float64 {

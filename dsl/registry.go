@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,7 +37,7 @@ var internalFuncs = map[string]*hostFunc{
 		if isNaN(args[0]) {
 			return nil, errNaNValue
 		}
-		return args[0], nil
+		return dynamicNumber(args[0])
 	}},
 	// __some(x) is x, or a failure when x is nil (an optional chain that
 	// stopped) or NaN.
@@ -46,7 +48,7 @@ var internalFuncs = map[string]*hostFunc{
 		case isNaN(args[0]):
 			return nil, errNaNValue
 		}
-		return args[0], nil
+		return dynamicNumber(args[0])
 	}},
 	// __step(g) counts one step of a loop; it is always true.
 	stepFunc: {name: stepFunc, arities: []int{1}, types: []any{new(func(*governor) bool)}, fn: func(args ...any) (any, error) {
@@ -59,6 +61,8 @@ var internalFuncs = map[string]*hostFunc{
 		}
 		return true, nil
 	}},
+	// __walk(x, g, mode): see walk.
+	walkFunc: {name: walkFunc, arities: []int{3}, validate: firstArgType, fn: walk},
 	// __concat(a, b, g) is a + b: for strings, charged before it is
 	// built; for anything else (an operand whose type is known only when
 	// the rule runs), expr's own addition.
@@ -73,6 +77,73 @@ var internalFuncs = map[string]*hostFunc{
 		}
 		return a + b, nil
 	}},
+}
+
+// walkFlags say what __walk checks besides charging the steps.
+type walkFlags int
+
+const (
+	// walkNumbers fails on a NaN element.
+	walkNumbers walkFlags = 1 << iota
+	// walkNil fails on a nil element (one an optional chain gave).
+	walkNil
+	// walkText charges a string's length (a regular expression scans
+	// it) rather than a list's.
+	walkText
+	// walkListOnly charges nothing for a map, which the operation looks a
+	// key up in rather than walks (in).
+	walkListOnly
+	// walkSort charges n·log₂n steps for n elements (sort).
+	walkSort
+)
+
+// walkFactorShift places, in a walkText mode, the cost of a byte in
+// regular-expression instructions: mode>>walkFactorShift.
+const walkFactorShift = 8
+
+// walk is __walk(x, g, mode): x, after charging a step for each element
+// of the list x (or each 16 bytes of the string x, for walkText) and
+// checking its elements as mode says.
+func walk(args ...any) (any, error) {
+	g, err := govFrom(args[1])
+	if err != nil {
+		return nil, err
+	}
+	mode, _ := args[2].(int)
+	x := args[0]
+	if walkFlags(mode)&walkText != 0 {
+		s, _ := x.(string)
+		factor := max(int64(mode>>walkFactorShift), 1)
+		return x, g.steps_((int64(len(s))+1)*factor/8 + 1)
+	}
+	rv := reflect.ValueOf(x)
+	for rv.IsValid() && (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface) && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() || (rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array && rv.Kind() != reflect.Map) ||
+		rv.Kind() == reflect.Map && walkFlags(mode)&walkListOnly != 0 {
+		return x, nil
+	}
+	n := int64(rv.Len())
+	if walkFlags(mode)&walkSort != 0 {
+		n *= int64(bits.Len64(uint64(n)))
+	}
+	if err := g.steps_(n); err != nil {
+		return nil, err
+	}
+	if walkFlags(mode)&(walkNumbers|walkNil) == 0 || rv.Kind() == reflect.Map {
+		return x, nil
+	}
+	for i := range rv.Len() {
+		e := rv.Index(i).Interface()
+		switch {
+		case walkFlags(mode)&walkNumbers != 0 && isNaN(e):
+			return nil, errNaNValue
+		case walkFlags(mode)&walkNil != 0 && isNil(e):
+			return nil, errNilChain
+		}
+	}
+	return x, nil
 }
 
 // governedFuncs replace expr's built-ins that build strings or lists.
@@ -134,6 +205,12 @@ var governedFuncs = map[string]*hostFunc{
 			}
 			return strings.Join(parts, sep), nil
 		}},
+	// int(x) is x as an int: a float truncated toward zero, a string
+	// parsed. A NaN fails with ErrNaN, as a comparison with it would; a
+	// number out of an int's range fails too.
+	"int": {name: "int", arities: []int{1}, validate: validateToInt, fn: func(args ...any) (any, error) {
+		return toInt(args[0])
+	}},
 	// string(x) writes a number, string, bool, time or duration as text.
 	// It does not take structs, lists or maps: written out, they would show
 	// fields the environment hides.
@@ -209,14 +286,24 @@ func sameType(args []reflect.Type) (reflect.Type, error) {
 	return args[0], nil
 }
 
+// firstArgType is the type rule of __walk: the list it passes on.
+func firstArgType(args []reflect.Type) (reflect.Type, error) {
+	if len(args) == 0 {
+		return nil, fmt.Errorf("internal wrapper takes arguments")
+	}
+	return args[0], nil
+}
+
 func validateJoin(args []reflect.Type) (reflect.Type, error) {
 	if len(args) < 2 || len(args) > 3 {
 		return nil, fmt.Errorf("join takes 1 or 2 arguments")
 	}
-	switch args[0].Kind() {
-	case reflect.Slice, reflect.Array, reflect.Interface:
+	switch t := args[0]; {
+	case t.Kind() == reflect.Interface:
+	case (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) &&
+		(t.Elem().Kind() == reflect.String || t.Elem().Kind() == reflect.Interface):
 	default:
-		return nil, fmt.Errorf("join: argument 1 is %v, want a list of strings", args[0])
+		return nil, fmt.Errorf("join: argument 1 is %v, want a list of strings", t)
 	}
 	if len(args) == 3 && args[1].Kind() != reflect.String && args[1].Kind() != reflect.Interface {
 		return nil, fmt.Errorf("join: argument 2 is %v, want a string", args[1])
@@ -240,6 +327,43 @@ func stringsOf(v any) ([]string, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("join: argument 1 is %T, want a list of strings", v)
+}
+
+func validateToInt(args []reflect.Type) (reflect.Type, error) {
+	if len(args) != 1 {
+		return nil, fmt.Errorf("int takes 1 argument")
+	}
+	if k := args[0].Kind(); !isNumberKind(k) && k != reflect.String && k != reflect.Interface {
+		return nil, fmt.Errorf("int: argument is %v, want a number or a string", args[0])
+	}
+	return intType, nil
+}
+
+func toInt(v any) (any, error) {
+	if s, ok := v.(string); ok {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			return nil, fmt.Errorf("int: %q is not an integer", s)
+		}
+		return n, nil
+	}
+	n, err := dynamicNumber(v)
+	if err != nil {
+		return nil, err
+	}
+	switch x := n.(type) {
+	case int:
+		return x, nil
+	case float64:
+		switch {
+		case x != x:
+			return nil, fmt.Errorf("int: %w", errNaNValue)
+		case x >= math.MaxInt64 || x < math.MinInt64 || math.IsInf(x, 0):
+			return nil, fmt.Errorf("int: %v does not fit an int", x)
+		}
+		return int(x), nil
+	}
+	return nil, fmt.Errorf("int: argument is %T, want a number or a string", v)
 }
 
 func validateScalar(args []reflect.Type) (reflect.Type, error) {
@@ -281,6 +405,9 @@ func isNaN(v any) bool {
 		return x != x
 	}
 	rv := reflect.ValueOf(v)
+	for rv.IsValid() && rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
 	if rv.IsValid() && (rv.Kind() == reflect.Float64 || rv.Kind() == reflect.Float32) {
 		return math.IsNaN(rv.Float())
 	}
