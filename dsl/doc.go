@@ -108,9 +108,12 @@
 //     linear time);
 //   - at run time, per rule: the steps of its loops (MaxSteps: every
 //     element a predicate such as all, any, map or filter visits is a
-//     step) and the memory it builds (MemoryBudget: arrays, maps, ranges
-//     and strings). A rule over a limit fails with [ErrLimit], naming the
-//     limit; the other rules go on.
+//     step, and so is every element a built-in walks without one: sum,
+//     max, min, mean, median, sort (n·log n), uniq, keys, values, join, the
+//     list of an in; matches costs its string's length times its
+//     pattern's size) and the memory it builds (MemoryBudget: arrays,
+//     maps, ranges and strings). A rule over a limit fails with
+//     [ErrLimit], naming the limit; the other rules go on.
 //
 // [RuleSet.EvalContext] and [Expr.EvalContext] take a context: when it
 // ends, the running rule stops within a few hundred steps and fails with
@@ -122,8 +125,10 @@
 // registered functions. It may call a method only if the method is on the
 // allow-list: the pure methods of time.Time and time.Duration (Before,
 // After, Equal, IsZero, Year, Month, Day, Sub, Add, AddDate, Hours, …) and
-// those the host names with [WithMethods]. Names starting with __ or $ are
-// reserved.
+// those the host names with [WithMethods], and only on a value whose type
+// is known when the rule is compiled (not on an interface or a map's
+// value, where the method could be anything). Names starting with __ or $
+// are reserved.
 //
 // # NaN and nil
 //
@@ -137,9 +142,15 @@
 //     for a NaN x, and a ternary does not pick a branch on it. Operators
 //     that short-circuit decide before they look: in `a > 1 || x > 0.5`
 //     with a = 2, x is not compared, and the condition is true.
-//   - A comparison that sees nil from an optional chain (a?.b when a is
-//     nil) fails with [ErrEval]; compare the chain with nil (`a?.b ==
-//     nil`) to test for absence, or give a default (`a?.b ?? 0`).
+//   - A comparison or string operator that sees nil from an optional chain
+//     (a?.b when a is nil), directly or through a conditional, ??, a list
+//     or a call, fails with [ErrEval]; compare the chain with nil
+//     (`a?.b == nil`) to test for absence, or give a default
+//     (`a?.b ?? 0`, where the default is what decides).
+//   - The built-ins that order or pick from a list of numbers (max, min,
+//     median, mean, sort, uniq) and the list of an in fail on a NaN or
+//     nil-chain element, which would otherwise decide silently where it
+//     lands; int(x) of a NaN fails too.
 //   - Reading a field through a nil pointer (a.b with a nil) fails with
 //     [ErrEval]; guard it: `mortgage != nil && mortgage.rate > 0.03`.
 //   - A number an expression yields (an urgency, a title's part, a table's
