@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 	"time"
+
+	"github.com/engagekit/engagekit/examples/internal/desk"
 )
 
 // BenchmarkPipeline runs the whole job, generation included (the firm's
@@ -13,20 +15,20 @@ import (
 // -clients N -responses M -v` runs any size and prints the same figures.
 func BenchmarkPipeline(b *testing.B) {
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	f := generate(1, 100_000, 100, now)
+	f := desk.Generate(1, 100_000, 100, now)
 	b.ReportAllocs()
-	var res *result
+	var res *desk.Result
 	var peak uint64
 	for b.Loop() {
 		stop := watchPeak()
 		var err error
-		if res, err = run(f, now); err != nil {
+		if res, err = desk.Run(f, now, desk.Options{}); err != nil {
 			b.Fatal(err)
 		}
 		peak = max(peak, stop())
 	}
 	sec := b.Elapsed().Seconds() / float64(b.N)
-	b.ReportMetric(float64(len(f.ids))/sec, "clients/s")
+	b.ReportMetric(float64(f.Len())/sec, "clients/s")
 	b.ReportMetric(float64(res.Engagement.In)/sec, "responses/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak_heap_MB")
 }
