@@ -150,14 +150,12 @@ func TestChangesRecentWindowEdges(t *testing.T) {
 	}
 	for _, c := range cases {
 		rs := []engagement.Response{{Client: "a", Stimulus: "video", Kind: "like", Time: c.at}}
-		b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
-		all, _ := b.ChangeTests(engagement.ChangeOptions{MinN: 1})
 		// A group is tested only with responses in both windows, so add
 		// one to each and subtract it.
 		rs = append(rs, engagement.Response{Client: "b", Stimulus: "video", Kind: "like", Time: asOf.Add(-time.Hour)},
 			engagement.Response{Client: "b", Stimulus: "video", Kind: "like", Time: asOf.Add(-recent - time.Hour)})
-		b = engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
-		all, _ = b.ChangeTests(engagement.ChangeOptions{MinN: 1})
+		b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+		all, _ := b.ChangeTests(engagement.ChangeOptions{MinN: 1})
 		if len(all) == 0 || all[0].RecentN-1 != c.recentN || all[0].BaselineN-1 != c.bN {
 			t.Errorf("%s: %+v", c.name, all)
 		}
