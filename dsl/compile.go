@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/compiler"
 	"github.com/expr-lang/expr/conf"
@@ -113,7 +112,7 @@ func compileTree(src string, envType reflect.Type, layout frameLayout, cfg *conf
 func exprConfig(frameType reflect.Type, cfg *config, expect reflect.Kind) *conf.Config {
 	ec := conf.CreateNew()
 	ec.WithEnv(reflect.New(frameType).Elem().Interface())
-	ec.MaxNodes = 0 // counted by countNodes, with our own error
+	ec.MaxNodes = 0 // counted by expandedSize (frontend.go), with our own error
 	for _, name := range disabledExprBuiltins {
 		delete(ec.Builtins, name)
 		ec.Disabled[name] = true
@@ -170,18 +169,6 @@ type exprConfigs struct {
 	// rule set is built; see compiled.exprProgram.
 	mu sync.Mutex
 }
-
-// countNodes counts the nodes of a tree.
-func countNodes(root ast.Node) int {
-	n := 0
-	ast.Walk(&root, counter{&n})
-	return n
-}
-
-type counter struct{ n *int }
-
-// Visit counts a node, for ast.Walk.
-func (c counter) Visit(*ast.Node) { *c.n++ }
 
 // expectKind maps a result type to the kind expr checks at compile time.
 func expectKind(t reflect.Type) reflect.Kind {

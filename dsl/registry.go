@@ -23,9 +23,8 @@ import (
 // same checks (native.go).
 
 var (
-	governorType = reflect.TypeFor[*governor]()
-	errNaNValue  = fmt.Errorf("value is NaN, so the comparison cannot be decided: %w", ErrNaN)
-	errNilChain  = errors.New("the optional chain is nil, so the comparison cannot be decided (use ?? to give a default, or compare with nil)")
+	errNaNValue = fmt.Errorf("value is NaN, so the comparison cannot be decided: %w", ErrNaN)
+	errNilChain = errors.New("the optional chain is nil, so the comparison cannot be decided (use ?? to give a default, or compare with nil)")
 )
 
 // internalFuncs are the wrappers instrumentation inserts; rules cannot
