@@ -112,7 +112,7 @@ func compileTree(src string, envType reflect.Type, layout frameLayout, cfg *conf
 func exprConfig(frameType reflect.Type, cfg *config, expect reflect.Kind) *conf.Config {
 	ec := conf.CreateNew()
 	ec.WithEnv(reflect.New(frameType).Elem().Interface())
-	ec.MaxNodes = 0 // counted by countNodes, with our own error
+	ec.MaxNodes = 0 // counted by expandedSize (frontend.go), with our own error
 	for _, name := range disabledExprBuiltins {
 		delete(ec.Builtins, name)
 		ec.Disabled[name] = true

@@ -72,5 +72,8 @@
 // profiles are walked forwards through the cache. The book is the same as
 // Analyze would give. Books merge exactly ([MergeBooks]): shards of a
 // stream, days or machines analyze apart and combine, and
-// [AnalyzeParallel] does that on one goroutine per shard.
+// [AnalyzeParallel] does that on one goroutine per shard. A book crosses
+// processes as bytes ([Book.MarshalBinary], [UnmarshalBook], which checks
+// that it was analyzed against the same journey and options), so a
+// distributed engine's workers can merge books of their shards.
 package engagement

@@ -168,8 +168,9 @@ func AnalyzeParallel(ctx context.Context, x *Index, clients []string, shards []i
 		return analyzeEvents(ctx, x, clients, func(func(Event) bool) {}, o, nil)
 	}
 	out := books[0]
+	var ix map[string]int
 	for _, b := range books[1:] {
-		out.mergeAligned(b)
+		out.mergeAligned(b, &ix)
 	}
 	return out
 }

@@ -38,26 +38,34 @@ func MergeBooks(books ...*Book) (*Book, error) {
 	if out.Report.Rejected == nil {
 		out.Report.Rejected = map[Reason]int{}
 	}
+	var ix map[string]int // out's clients by id, built once when a merge needs it
 	for _, b := range books[1:] {
-		out.mergeAligned(b)
+		out.mergeAligned(b, &ix)
 	}
 	return out, nil
 }
 
 // mergeAligned adds o into b: profile by profile when both were analyzed
 // over the same clients slice (shards of AnalyzeParallel), by client id
-// otherwise.
-func (b *Book) mergeAligned(o *Book) {
+// otherwise. *index is b's clients by id: built by the first merge by id
+// and kept up to date, so that merging many books (a distributed
+// engine's shards) indexes the clients once, not once a book.
+func (b *Book) mergeAligned(o *Book, index *map[string]int) {
 	if len(b.clients) == len(o.clients) && (len(b.clients) == 0 || &b.clients[0] == &o.clients[0]) {
 		for i := range o.profiles {
 			b.profiles[i].merge(&o.profiles[i])
 		}
 	} else {
-		ix := make(map[string]int, len(b.clients))
-		for i, c := range b.clients {
-			ix[c] = i
+		if *index == nil {
+			// b's clients may be a caller's or another book's slice:
+			// clipped, the first client added grows a copy.
+			b.clients = slices.Clip(b.clients)
+			*index = make(map[string]int, len(b.clients)+len(o.clients))
+			for i, c := range b.clients {
+				(*index)[c] = i
+			}
 		}
-		shared := true
+		ix := *index
 		for i, c := range o.clients {
 			p := &o.profiles[i]
 			if p.responses == 0 {
@@ -65,11 +73,6 @@ func (b *Book) mergeAligned(o *Book) {
 			}
 			j, ok := ix[c]
 			if !ok {
-				if shared {
-					// b's clients may be a caller's or another book's
-					// slice; grow a copy.
-					b.clients, shared = slices.Clip(b.clients), false
-				}
 				j = len(b.clients)
 				ix[c] = j
 				b.clients = append(b.clients, c)

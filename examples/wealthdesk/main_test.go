@@ -9,16 +9,17 @@ import (
 
 	"github.com/engagekit/engagekit/advisory"
 	"github.com/engagekit/engagekit/dsl/rulefile"
+	"github.com/engagekit/engagekit/examples/internal/desk"
 )
 
 // The sample run is deterministic and accounts for everything it was given.
 func TestRunDeterministicAndAccounted(t *testing.T) {
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	a, err := run(generate(7, 120, 30, now), now)
+	a, err := desk.Run(desk.Generate(7, 120, 30, now), now, desk.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := run(generate(7, 120, 30, now), now)
+	b, err := desk.Run(desk.Generate(7, 120, 30, now), now, desk.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,14 +51,14 @@ func TestRunDeterministicAndAccounted(t *testing.T) {
 // with nothing the analyzer warns of, and every one fires somewhere in a
 // book of 20,000 clients: the benchmark's framework is all live rules.
 func TestFrameworkIsCanonicalAndLive(t *testing.T) {
-	f, err := rulefile.Parse(frameworkRules)
+	f, err := rulefile.Parse(desk.FrameworkRules)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(f.Rules) != 100 {
 		t.Errorf("%d rules, want 100", len(f.Rules))
 	}
-	if got := rulefile.Format(f); !bytes.Equal(got, frameworkRules) {
+	if got := rulefile.Format(f); !bytes.Equal(got, desk.FrameworkRules) {
 		t.Error("framework.rules is not in canonical form: rewrite it with rulefile.Format")
 	}
 	for _, finding := range rulefile.Analyze(f) {
@@ -68,7 +69,7 @@ func TestFrameworkIsCanonicalAndLive(t *testing.T) {
 		}
 	}
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	res, err := run(generate(1, 20_000, 100, now), now)
+	res, err := desk.Run(desk.Generate(1, 20_000, 100, now), now, desk.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,5 +87,32 @@ func TestFrameworkIsCanonicalAndLive(t *testing.T) {
 	}
 	if res.Alerts.Counts.Failed > 0 {
 		t.Errorf("%d files failed: %v", res.Alerts.Counts.Failed, res.Alerts.Failed[0].Message)
+	}
+}
+
+// Planned by team, every alert is in one team's plan, each team's plan
+// accounts for its alerts, and the teams are in order.
+func TestRunPlanByTeam(t *testing.T) {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	res, err := desk.Run(desk.Generate(7, 400, 30, now), now, desk.Options{PlanByTeam: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Teams) != desk.Teams || len(res.Plan.FollowUps) != 0 {
+		t.Fatalf("%d team plans and %d firm follow-ups, want %d and none", len(res.Teams), len(res.Plan.FollowUps), desk.Teams)
+	}
+	alerts := 0
+	for i, tp := range res.Teams {
+		if tp.Team != desk.Team(i) {
+			t.Errorf("plan %d is %s's, want %s's", i, tp.Team, desk.Team(i))
+		}
+		p := tp.Plan.Totals
+		if p.Planned+p.Deferred != p.Alerts {
+			t.Errorf("%s: totals %+v", tp.Team, p)
+		}
+		alerts += p.Alerts
+	}
+	if alerts != len(res.Alerts.Alerts) {
+		t.Errorf("the teams plan %d alerts of %d", alerts, len(res.Alerts.Alerts))
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package desk
 
 import (
 	"fmt"
@@ -10,12 +10,12 @@ import (
 	"github.com/engagekit/engagekit/engagement"
 )
 
-// firm is the generated sample: clients in two source systems, their money,
+// Firm is the generated sample: clients in two source systems, their money,
 // and a year of stimuli and responses. Everything comes from one seed, and
 // each client's records and responses from a generator of their own, so a
 // client's data can be produced on demand, in any order, on any core, and
 // nothing the size of all responses is ever held: memory follows clients.
-type firm struct {
+type Firm struct {
 	seed     uint64
 	now      time.Time
 	ids      []string
@@ -38,11 +38,11 @@ var names = []string{"Ada", "Bram", "Chen", "Dirk", "Eva", "Femke", "Gijs", "Han
 var riskProfiles = []string{"defensive", "neutral", "offensive"}
 var surnames = []string{"Jansen", "de Vries", "Li", "Bakker", "Smit", "Visser", "Mulder", "de Boer", "Bos", "Peters"}
 
-// generate makes a firm of n clients with about perClient responses each
+// Generate makes a firm of n clients with about perClient responses each
 // over the year (the journey gets enough weekly stimuli for that).
-func generate(seed uint64, n, perClient int, now time.Time) *firm {
+func Generate(seed uint64, n, perClient int, now time.Time) *Firm {
 	r := rand.New(rand.NewPCG(seed, 42))
-	f := &firm{seed: seed, now: now, ids: make([]string, n), revenue: make([]float64, n), cost: make([]float64, n)}
+	f := &Firm{seed: seed, now: now, ids: make([]string, n), revenue: make([]float64, n), cost: make([]float64, n)}
 	f.journey(max(2, (perClient*2+29)/30))
 	// A client answers a share of the stimuli that grows with their
 	// propensity (0.3 of them on average); scaled so that clients give
@@ -57,14 +57,14 @@ func generate(seed uint64, n, perClient int, now time.Time) *firm {
 }
 
 // rng is client i's own generator of their records.
-func (f *firm) rng(i int) *rand.Rand {
+func (f *Firm) rng(i int) *rand.Rand {
 	return rand.New(rand.NewPCG(f.seed, uint64(i)<<4|1))
 }
 
 // journey is the firm's settings, from a social feed to an adviser
 // meeting, and a year of weekly stimuli: perWeek of them, alternating
 // LinkedIn content and newsletters.
-func (f *firm) journey(perWeek int) {
+func (f *Firm) journey(perWeek int) {
 	f.settings = []engagement.Setting{
 		{ID: "linkedin", Kind: "social", Stage: engagement.PreSale, Depth: 1},
 		{ID: "newsletter", Kind: "inbox", Stage: engagement.PostSale, Depth: 2},
@@ -93,7 +93,7 @@ func (f *firm) journey(perWeek int) {
 // records is client i's file in the CRM and in the advice tool, which
 // disagree on some fields. The records are written into into's maps when
 // it has two records (a host reusing its buffers), else into new ones.
-func (f *firm) records(i int, into []advisory.Record) []advisory.Record {
+func (f *Firm) records(i int, into []advisory.Record) []advisory.Record {
 	if len(into) != 2 {
 		into = []advisory.Record{{Fields: map[string]any{}}, {Fields: map[string]any{}}}
 	}
@@ -176,7 +176,7 @@ type act struct {
 // behaviour yields client i's year of responses in time order. A client
 // has a propensity; some fans stop in the last two months; videos lose
 // their pull in the last quarter, so change detection has a story.
-func (f *firm) behaviour(i int, yield func(act) bool) bool {
+func (f *Firm) behaviour(i int, yield func(act) bool) bool {
 	r := sampler{state: f.seed*0x9E3779B97F4A7C15 ^ uint64(i)<<4 | 2}
 	now := f.now.Unix()
 	const day = 24 * 3600
@@ -248,7 +248,7 @@ func (g *sampler) float() float64 { return float64(g.next()>>11) * 0x1p-53 }
 func (g *sampler) intN(n int) int { return int((g.next() >> 32) * uint64(n) >> 32) }
 
 // responses yields the responses of clients [from, to) by name.
-func (f *firm) responses(from, to int) iter.Seq[engagement.Response] {
+func (f *Firm) responses(from, to int) iter.Seq[engagement.Response] {
 	return func(yield func(engagement.Response) bool) {
 		for i := from; i < to; i++ {
 			ok := f.behaviour(i, func(a act) bool {
@@ -266,9 +266,9 @@ func (f *firm) responses(from, to int) iter.Seq[engagement.Response] {
 	}
 }
 
-// events yields the responses of clients [from, to) numbered for x, which
+// Events yields the responses of clients [from, to) numbered for x, which
 // must index the firm's journey with kinds in the order of kinds.
-func (f *firm) events(x *engagement.Index, from, to int) iter.Seq[engagement.Event] {
+func (f *Firm) Events(x *engagement.Index, from, to int) iter.Seq[engagement.Event] {
 	var targets [4]uint16
 	for k, s := range clickTargets {
 		targets[k], _ = x.Setting(s)

@@ -1,4 +1,4 @@
-package main
+package desk
 
 import (
 	"context"
@@ -25,20 +25,20 @@ var invite = engagement.ExperimentConfig{
 }
 
 // inviteDraw is client i's own draw for the experiment.
-func (f *firm) inviteDraw(i int) uint64 {
+func (f *Firm) inviteDraw(i int) uint64 {
 	s := sampler{state: f.seed*0x9E3779B97F4A7C15 ^ uint64(i)<<4 | 3}
 	return s.next()
 }
 
 // inviteSeen is when client i first saw the invitation, and its wording.
-func (f *firm) inviteSeen(i int) (time.Time, string) {
+func (f *Firm) inviteSeen(i int) (time.Time, string) {
 	d := f.inviteDraw(i)
 	start := f.now.AddDate(0, 0, -56)
 	return start.Add(time.Duration(d>>8%(49*24)) * time.Hour), invite.Arms[d%3].Variant
 }
 
 // exposures is the invitation's log for clients [0, cohort).
-func (f *firm) exposures(cohort int) iter.Seq[engagement.Exposure] {
+func (f *Firm) exposures(cohort int) iter.Seq[engagement.Exposure] {
 	return func(yield func(engagement.Exposure) bool) {
 		for i := range cohort {
 			at, variant := f.inviteSeen(i)
@@ -58,7 +58,7 @@ func (f *firm) exposures(cohort int) iter.Seq[engagement.Exposure] {
 
 // inviteResponses is the cohort's year of responses and the bookings
 // made straight from the personal invitation.
-func (f *firm) inviteResponses(cohort int) iter.Seq[engagement.Response] {
+func (f *Firm) inviteResponses(cohort int) iter.Seq[engagement.Response] {
 	return func(yield func(engagement.Response) bool) {
 		for r := range f.responses(0, cohort) {
 			if !yield(r) {
@@ -80,7 +80,7 @@ func (f *firm) inviteResponses(cohort int) iter.Seq[engagement.Response] {
 
 // experiment analyses the invitation test on clients [0, cohort) as of
 // now.
-func experiment(ctx context.Context, f *firm, cohort int, now time.Time) (engagement.ExperimentReport, error) {
+func experiment(ctx context.Context, f *Firm, cohort int, now time.Time) (engagement.ExperimentReport, error) {
 	plan, err := engagement.NewExperimentPlan(invite)
 	if err != nil {
 		return engagement.ExperimentReport{}, err

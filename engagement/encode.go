@@ -1,0 +1,293 @@
+package engagement
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"math"
+	"slices"
+)
+
+// ErrCorrupt is the cause of the error [UnmarshalBook] returns for data
+// that is not a whole book as [Book.MarshalBinary] writes it.
+var ErrCorrupt = errors.New("engagement: corrupt book encoding")
+
+// bookMagic starts every encoded book; its last byte is the format's
+// version.
+const bookMagic = "ekbook\x00\x01"
+
+// MarshalBinary encodes the book, so that books analyzed in other
+// processes or on other machines (a distributed engine's workers, a
+// day's run kept for tomorrow) can be merged with [MergeBooks] after
+// [UnmarshalBook]. The encoding holds the clients in the book's order,
+// their profiles, the content groups' counts and the report; not the
+// journey or the options, which the reader supplies: it holds a
+// fingerprint of both, which UnmarshalBook checks. The same book always
+// encodes to the same bytes. It never fails; the error is there for
+// [encoding.BinaryMarshaler].
+func (b *Book) MarshalBinary() ([]byte, error) {
+	out := make([]byte, 0, len(bookMagic)+8+len(b.clients)*(ProfileBytes()+12)+len(b.groups)*8+64)
+	out = append(out, bookMagic...)
+	out = binary.LittleEndian.AppendUint64(out, fingerprint(b.j, b.opts))
+	out = binary.AppendUvarint(out, uint64(len(b.clients)))
+	for i, id := range b.clients {
+		out = binary.AppendUvarint(out, uint64(len(id)))
+		out = append(out, id...)
+		out = b.profiles[i].append(out)
+	}
+	out = binary.AppendUvarint(out, uint64(len(b.groups)))
+	for _, g := range b.groups {
+		for _, n := range [4]int{g.baseN, g.baseEsc, g.recentN, g.recentEsc} {
+			out = binary.AppendUvarint(out, uint64(n))
+		}
+	}
+	return b.Report.append(out), nil
+}
+
+// UnmarshalBook decodes a book that [Book.MarshalBinary] encoded from an
+// analysis against journey j with options o, which the caller passes
+// again: the book it returns merges with books analyzed here against j
+// with o ([MergeBooks] asks for the same *Journey). A book encoded against
+// another journey or other options (as of, weights, windows, survey kinds;
+// the classifier is the caller's to keep the same) is [ErrIncompatible];
+// data that is not a whole book is [ErrCorrupt]. It never panics.
+func UnmarshalBook(j *Journey, o Options, data []byte) (*Book, error) {
+	if j == nil {
+		j = &Journey{}
+	}
+	o = o.withDefaults()
+	d := decoder{data: data}
+	if string(d.bytes(len(bookMagic))) != bookMagic {
+		return nil, fmt.Errorf("%w: not a book of this format", ErrCorrupt)
+	}
+	if d.u64() != fingerprint(j, o) && d.err == nil {
+		return nil, ErrIncompatible
+	}
+	b := &Book{opts: o, j: j}
+	n := d.count(1 + 80)
+	b.clients, b.profiles = make([]string, 0, n), make([]profile, 0, n)
+	for range n {
+		b.clients = append(b.clients, string(d.bytes(d.count(1))))
+		b.profiles = append(b.profiles, d.profile(len(j.content.topics)))
+	}
+	if groups := d.count(4); d.err == nil && groups != len(j.content.groups)*numBuckets {
+		d.fail("content groups")
+	} else {
+		b.groups = make([]groupCounts, groups)
+		for i := range b.groups {
+			b.groups[i] = groupCounts{d.int(), d.int(), d.int(), d.int()}
+		}
+	}
+	b.Report = d.report()
+	if d.err == nil && len(d.data) > 0 {
+		d.fail("trailing bytes")
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return b, nil
+}
+
+// fingerprint is a hash of what a book's numbers depend on besides its
+// responses: the journey's settings, stimuli and content groups, and the
+// options (after defaults) that [MergeBooks] compares.
+func fingerprint(j *Journey, o Options) uint64 {
+	h := fnv.New64a()
+	var buf []byte
+	str := func(s string) { buf = append(binary.AppendUvarint(buf, uint64(len(s))), s...) }
+	num := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
+	if j != nil {
+		for _, s := range j.settings {
+			str(s.ID)
+			num(uint64(s.Depth))
+			num(uint64(s.Stage))
+		}
+		for _, s := range j.stimuli {
+			str(s.ID)
+			str(s.Setting)
+			num(uint64(s.Time.UnixNano()))
+		}
+		num(uint64(len(j.content.groups)))
+		num(uint64(len(j.content.topics)))
+	}
+	num(uint64(o.AsOf.UnixNano()))
+	for _, d := range []int64{int64(o.Period), int64(o.Recent), int64(o.Baseline), int64(o.Weights.HalfLife)} {
+		num(uint64(d))
+	}
+	for _, w := range []float64{o.Weights.Escalate, o.Weights.Maintain, o.Weights.Disengage} {
+		num(math.Float64bits(w))
+	}
+	for _, m := range []map[string]float64{o.Weights.ByKind, o.Weights.BySetting} {
+		num(uint64(len(m)))
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			str(k)
+			num(math.Float64bits(m[k]))
+		}
+	}
+	str(o.ExpectedKind)
+	str(o.DeliveredKind)
+	h.Write(buf)
+	return h.Sum64()
+}
+
+// append encodes the profile, field by field.
+func (p *profile) append(out []byte) []byte {
+	le := binary.LittleEndian
+	for _, f := range p.score {
+		out = le.AppendUint64(out, math.Float64bits(f))
+	}
+	for _, v := range []uint64{uint64(p.newest), uint64(p.oldest), p.active, p.escalated, uint64(p.postSaleAge),
+		math.Float64bits(p.expected), math.Float64bits(p.delivered)} {
+		out = le.AppendUint64(out, v)
+	}
+	out = le.AppendUint32(out, uint32(p.responses))
+	out = le.AppendUint32(out, uint32(p.escalations))
+	out = le.AppendUint16(out, p.nExpected)
+	out = le.AppendUint16(out, p.nDelivered)
+	for _, t := range p.topics {
+		out = le.AppendUint16(out, t)
+	}
+	post := byte(0)
+	if p.postSale {
+		post = 1
+	}
+	return append(out, p.nTopics, p.bucket, post)
+}
+
+// append encodes the report: its counts, then the rejections by reason in
+// the order of the reasons' names.
+func (r Report) append(out []byte) []byte {
+	out = binary.AppendUvarint(out, uint64(r.In))
+	out = binary.AppendUvarint(out, uint64(r.Used))
+	cancelled := byte(0)
+	if r.Cancelled {
+		cancelled = 1
+	}
+	out = append(out, cancelled)
+	out = binary.AppendUvarint(out, uint64(len(r.Rejected)))
+	for _, k := range slices.Sorted(maps.Keys(r.Rejected)) {
+		out = binary.AppendUvarint(out, uint64(len(k)))
+		out = append(out, k...)
+		out = binary.AppendUvarint(out, uint64(r.Rejected[k]))
+	}
+	return out
+}
+
+// decoder reads an encoded book; the first problem sticks in err, after
+// which every read gives zero values.
+type decoder struct {
+	data []byte
+	err  error
+}
+
+func (d *decoder) fail(what string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: %s", ErrCorrupt, what)
+	}
+	d.data = nil
+}
+
+func (d *decoder) bytes(n int) []byte {
+	if d.err != nil || n < 0 || n > len(d.data) {
+		d.fail("truncated")
+		return nil
+	}
+	b := d.data[:n]
+	d.data = d.data[n:]
+	return b
+}
+
+func (d *decoder) u64() uint64 {
+	b := d.bytes(8)
+	if b == nil {
+		return 0
+	}
+	return binary.LittleEndian.Uint64(b)
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.data)
+	if n <= 0 {
+		d.fail("bad number")
+		return 0
+	}
+	d.data = d.data[n:]
+	return v
+}
+
+// int reads a count that must fit an int.
+func (d *decoder) int() int {
+	v := d.uvarint()
+	if v > math.MaxInt32*uint64(math.MaxInt32) {
+		d.fail("count out of range")
+		return 0
+	}
+	return int(v)
+}
+
+// count reads the length of a list whose items take at least each bytes,
+// so that a damaged length never makes a large allocation.
+func (d *decoder) count(each int) int {
+	v := d.uvarint()
+	if v > uint64(len(d.data)/each) {
+		d.fail("length past the end")
+		return 0
+	}
+	return int(v)
+}
+
+// profile reads a profile; its topics must be among the journey's topics.
+func (d *decoder) profile(topics int) profile {
+	var p profile
+	for i := range p.score {
+		p.score[i] = math.Float64frombits(d.u64())
+	}
+	newest, oldest := d.u64(), d.u64()
+	p.newest, p.oldest, p.active, p.escalated = int64(newest), int64(oldest), d.u64(), d.u64()
+	p.postSaleAge, p.expected, p.delivered = int64(d.u64()), math.Float64frombits(d.u64()), math.Float64frombits(d.u64())
+	rest := d.bytes(4 + 4 + 2 + 2 + 2*len(p.topics) + 3)
+	if rest == nil {
+		return profile{}
+	}
+	le := binary.LittleEndian
+	p.responses, p.escalations = int32(le.Uint32(rest)), int32(le.Uint32(rest[4:]))
+	p.nExpected, p.nDelivered = le.Uint16(rest[8:]), le.Uint16(rest[10:])
+	for i := range p.topics {
+		p.topics[i] = le.Uint16(rest[12+2*i:])
+	}
+	tail := rest[12+2*len(p.topics):]
+	p.nTopics, p.bucket, p.postSale = tail[0], tail[1], tail[2] == 1
+	switch {
+	case p.responses < 0 || p.escalations < 0 || tail[2] > 1:
+		d.fail("profile counts")
+	case int(p.nTopics) > len(p.topics) || p.bucket >= numBuckets:
+		d.fail("profile topics or bucket")
+	default:
+		for _, t := range p.topics[:p.nTopics] {
+			if int(t) >= topics {
+				d.fail("profile topic out of range")
+			}
+		}
+	}
+	return p
+}
+
+// report reads a report.
+func (d *decoder) report() Report {
+	r := Report{In: d.int(), Used: d.int()}
+	if c := d.bytes(1); c != nil {
+		r.Cancelled = c[0] == 1
+	}
+	n := d.count(2)
+	r.Rejected = make(map[Reason]int, n)
+	for range n {
+		k := Reason(d.bytes(d.count(1)))
+		r.Rejected[k] = d.int()
+	}
+	return r
+}

@@ -1,0 +1,258 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/engagekit/engagekit/advisory"
+	"github.com/engagekit/engagekit/canvas"
+	"github.com/engagekit/engagekit/engagement"
+	"github.com/engagekit/engagekit/segment"
+)
+
+// Result is everything the job found.
+type Result struct {
+	Book       segment.Book                `json:"book"`
+	Summary    segment.Summary             `json:"summary"`
+	Engagement engagement.Report           `json:"engagement"`
+	Superfans  []engagement.Superfan       `json:"superfans"`
+	AtRisk     []engagement.AtRisk         `json:"at_risk"`
+	Changes    []engagement.Change         `json:"changes"`
+	Experiment engagement.ExperimentReport `json:"experiment"`
+	Alerts     advisory.BatchResult        `json:"alerts"`
+	// Plan is the firm's plan, or with Options.PlanByTeam empty, and
+	// Teams the plan of each adviser team, in team order.
+	Plan  canvas.Plan `json:"plan"`
+	Teams []TeamPlan  `json:"teams,omitempty"`
+	// Stages is how long each stage took, for -v; not part of the
+	// (deterministic) result.
+	Stages []Stage `json:"-"`
+}
+
+// TeamPlan is one adviser team's plan, made with the team's own adviser
+// capacity.
+type TeamPlan struct {
+	Team string      `json:"team"`
+	Plan canvas.Plan `json:"plan"`
+}
+
+// Stage is one timed stage of the run.
+type Stage struct {
+	Name string
+	Took time.Duration
+}
+
+// Options choose how the job plans.
+type Options struct {
+	// PlanByTeam plans each adviser team's clients apart, with the
+	// team's capacity, as a firm staffs it (and as the Beam pipeline
+	// does), rather than the whole firm at once.
+	PlanByTeam bool
+}
+
+// lap records the time since the previous lap as the named stage.
+func (r *Result) lap(name string, since *time.Time) {
+	now := time.Now()
+	r.Stages = append(r.Stages, Stage{name, now.Sub(*since)})
+	*since = now
+}
+
+// Kinds are the response kinds an Index of the firm's journey numbers, in
+// the order [Firm.Events] numbers them.
+func Kinds() []string { return slices.Clone(kinds) }
+
+// Index is the firm's journey, numbered for its events.
+func (f *Firm) Index() (*engagement.Index, error) {
+	journey, err := engagement.NewJourney(f.settings, f.stimuli)
+	if err != nil {
+		return nil, err
+	}
+	return engagement.NewIndex(journey, kinds...)
+}
+
+// Run is the host's whole job. Each stage streams: engagement reads the
+// generated responses as numbered events, a shard per core; the client
+// files are generated, consolidated and evaluated on the framework's
+// batch workers, one file at a time; only what the stages produce (one
+// profile, file summary and the alerts per client) is held.
+func Run(f *Firm, now time.Time, o Options) (*Result, error) {
+	ctx := context.Background()
+	res := &Result{}
+	n, shards := len(f.ids), runtime.GOMAXPROCS(0)
+	clock := time.Now()
+	// Engagement: a year of responses, scored and searched for changes.
+	x, err := f.Index()
+	if err != nil {
+		return nil, err
+	}
+	parts := make([]iter.Seq[engagement.Event], shards)
+	for s := range parts {
+		parts[s] = f.Events(x, s*n/shards, (s+1)*n/shards)
+	}
+	book := engagement.AnalyzeParallel(ctx, x, f.ids, parts, engagement.Options{AsOf: now})
+	res.lap("engagement: generate and score responses", &clock)
+	res.Engagement = book.Report
+	res.AtRisk, _ = book.AtRisk(engagement.AtRiskRule{}) // the zero rule is valid
+	res.lap("engagement: clients at risk", &clock)
+	// The book numbers clients as f.ids does: join by number, not by id.
+	engaged := make([]float64, n)
+	for i := range n {
+		if s, ok := book.ScoreAt(i); ok {
+			engaged[i] = s.Total()
+		}
+	}
+	// The files carry each client's percentile of engagement in the book,
+	// so the framework's thresholds read the same for any book; the
+	// sorted scores are worked out beside the segments.
+	ranked := make(chan []float64, 1)
+	go func() { ranked <- slices.Sorted(slices.Values(engaged)) }()
+	atRisk := make(map[string]bool, len(res.AtRisk))
+	for _, a := range res.AtRisk {
+		atRisk[a.Client] = true
+	}
+	// Segments: profitability × engagement, top 40% and top 50%.
+	money := make([]segment.Client, n)
+	for i := range n {
+		money[i] = f.Money(i, engaged[i])
+	}
+	seg, err := Grid.AssignAll(ctx, money)
+	if err != nil {
+		return nil, err
+	}
+	res.Book = seg
+	segOf := byNumber(f.ids, seg.Assignments)
+	sorted := <-ranked
+	res.lap("segments", &clock)
+	// Client files: consolidated, enriched with the engagement and segment
+	// summaries, then the advisory framework over the book.
+	fw, err := advisory.Compile[advisory.File](FrameworkRules)
+	if err != nil {
+		return nil, err
+	}
+	ctxs := make([]PlaceCtx, n)
+	// Each file is prepared on the batch's workers, as it is evaluated:
+	// the iterator only names the clients, and the data alerts join each
+	// client's alerts.
+	buffers := sync.Pool{New: func() any { return &Buffers{} }}
+	files := func(yield func(advisory.Item[advisory.File]) bool) {
+		for i, id := range f.ids {
+			load := func() (advisory.File, []advisory.Alert, error) {
+				buf := buffers.Get().(*Buffers)
+				defer buffers.Put(buf)
+				st := Standing{Percentile: Percentile(sorted, engaged[i]), AtRisk: atRisk[id], Segment: segOf[i]}
+				file, stale, pc, err := f.Prepare(i, st, buf)
+				ctxs[i] = pc
+				return file, stale, err
+			}
+			if !yield(advisory.Item[advisory.File]{ClientID: id, Load: load}) {
+				return
+			}
+		}
+	}
+	res.Alerts = fw.EvaluateAll(ctx, files, now, advisory.BatchOptions{})
+	res.lap("files: generate, consolidate, evaluate the framework", &clock)
+	// The firm finds a client by the number in its id, as a CRM finds a
+	// row by key: no table of a million clients is built for the plan.
+	lookup := func(id string) (canvas.Client[PlaceCtx], bool) {
+		i, ok := f.Number(id)
+		if !ok {
+			return canvas.Client[PlaceCtx]{}, false
+		}
+		return f.PlanClient(i, segOf[i].Segment, ctxs[i]), true
+	}
+	// What only the report needs is worked out beside the plan: the book
+	// and the segments are safe for concurrent use.
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		res.Summary = segment.Summarize(seg.Assignments, money)
+		res.Superfans, _ = book.Superfans(engagement.SuperfanRule{}) // the zero rule is valid
+		// The options are constants, valid: Changes cannot fail here.
+		res.Changes, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 50})
+		// The invitation test ran on a cohort of the book. Its control
+		// is in the generated data unless the book is tiny; without it
+		// the report shows no experiment.
+		res.Experiment, _ = experiment(ctx, f, min(n, 20_000), now)
+	}()
+	if o.PlanByTeam {
+		res.Teams, err = planTeams(ctx, f, res.Alerts.Alerts, lookup, now)
+	} else {
+		var planner *canvas.Planner[PlaceCtx]
+		if planner, err = NewPlanner(n, now); err == nil {
+			res.Plan, err = planner.PlanLookup(ctx, res.Alerts.Alerts, lookup)
+		}
+	}
+	if err != nil {
+		<-reported
+		return nil, err
+	}
+	res.lap("canvas: plan", &clock)
+	<-reported
+	res.lap("report: segment summary, superfans, changes, experiment (waited)", &clock)
+	return res, nil
+}
+
+// planTeams plans each adviser team's alerts apart, with the team's
+// capacity, the teams on all cores: a team's plan shares nothing with
+// another's.
+func planTeams(ctx context.Context, f *Firm, alerts []advisory.Alert, lookup func(string) (canvas.Client[PlaceCtx], bool), now time.Time) ([]TeamPlan, error) {
+	byTeam := make([][]advisory.Alert, Teams)
+	for _, a := range alerts {
+		t := 0 // an unknown client's alerts go to the first team, deferred there
+		if i, ok := f.Number(a.ClientID); ok {
+			t = i % Teams
+		}
+		byTeam[t] = append(byTeam[t], a)
+	}
+	out := make([]TeamPlan, Teams)
+	errs := make([]error, Teams)
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for t := range Teams {
+		out[t].Team = Team(t)
+		planner, err := NewPlanner(TeamSize(len(f.ids), t), now)
+		if err != nil {
+			return nil, err
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[t].Plan, errs[t] = planner.PlanLookup(ctx, byTeam[t], lookup)
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// byNumber lines assignments up with the clients' numbers. AssignAll keeps
+// its input's order, so they line up unless a client was rejected; then
+// they are matched by id.
+func byNumber(ids []string, as []segment.Assignment) []segment.Assignment {
+	if len(as) == len(ids) {
+		aligned := true
+		for i := range as {
+			if as[i].ClientID != ids[i] {
+				aligned = false
+				break
+			}
+		}
+		if aligned {
+			return as
+		}
+	}
+	byID := make(map[string]segment.Assignment, len(as))
+	for _, a := range as {
+		byID[a.ClientID] = a
+	}
+	out := make([]segment.Assignment, len(ids))
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out
+}
