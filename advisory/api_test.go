@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -196,5 +197,36 @@ func TestObserverAccountsForTheBatch(t *testing.T) {
 	}
 	if alerts != len(res.Alerts) || fires != len(res.Alerts)-1 {
 		t.Errorf("%d alerts observed, %d fires; the result has %d alerts (one of them Load's)", alerts, fires, len(res.Alerts))
+	}
+}
+
+// With a clock, the observer gets each rule's time: here a clock that
+// moves a millisecond a call, so every enabled rule takes 1 ms a file.
+func TestObserverTimesRulesByTheHostsClock(t *testing.T) {
+	fw := framework(t)
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	items := seedFiles()
+	var mu sync.Mutex
+	tick := now
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		tick = tick.Add(time.Millisecond)
+		return tick
+	}
+	var r recorder
+	fw.EvaluateAll(context.Background(), slices.Values(items), now, advisory.BatchOptions{Workers: 1, Observer: &r, Clock: clock})
+	enabled := map[string]bool{}
+	for _, info := range fw.Rules() {
+		enabled[info.ID] = info.Enabled
+	}
+	for _, rs := range r.done[0].Rules {
+		want := time.Duration(0)
+		if enabled[rs.Rule] {
+			want = time.Duration(len(items)) * time.Millisecond
+		}
+		if rs.Time != want {
+			t.Errorf("rule %s: %v, want %v", rs.Rule, rs.Time, want)
+		}
 	}
 }

@@ -47,22 +47,22 @@ func (f *Framework[Env]) Rules() []dsl.RuleInfo { return f.rules.Rules() }
 // returns its alerts in rule order. A rule that fails does not stop the
 // others; the error joins one *dsl.Error per failed rule.
 func (f *Framework[Env]) Evaluate(clientID string, file Env, now time.Time) ([]Alert, error) {
-	return f.appendEvaluate(context.Background(), nil, clientID, file, now)
+	return f.appendEvaluate(context.Background(), nil, clientID, file, now, dsl.EvalOptions{})
 }
 
 // EvaluateContext is [Framework.Evaluate] under a context: when ctx ends,
 // the rule running stops promptly and the error matches ctx.Err().
 func (f *Framework[Env]) EvaluateContext(ctx context.Context, clientID string, file Env, now time.Time) ([]Alert, error) {
-	return f.appendEvaluate(ctx, nil, clientID, file, now)
+	return f.appendEvaluate(ctx, nil, clientID, file, now, dsl.EvalOptions{})
 }
 
 // appendEvaluate is EvaluateContext appending the alerts to dst.
-func (f *Framework[Env]) appendEvaluate(ctx context.Context, dst []Alert, clientID string, file Env, now time.Time) ([]Alert, error) {
+func (f *Framework[Env]) appendEvaluate(ctx context.Context, dst []Alert, clientID string, file Env, now time.Time, o dsl.EvalOptions) ([]Alert, error) {
 	scratch, _ := f.hits.Get().(*[]dsl.Hit)
 	if scratch == nil {
 		scratch = new([]dsl.Hit)
 	}
-	hits, err := f.rules.AppendEvalContext(ctx, (*scratch)[:0], file, now)
+	hits, err := f.rules.AppendEvalWith(ctx, (*scratch)[:0], file, now, o)
 	dst = slices.Grow(dst, len(hits))
 	for _, h := range hits {
 		dst = append(dst, f.alert(clientID, h))
@@ -179,9 +179,10 @@ type BatchOptions struct {
 	// Observer, if set, is told of every file, the progress and the
 	// per-rule totals (see [Observer]).
 	Observer Observer
-	// Clock, if set, times each file for the Observer: it is called before
-	// and after a file is loaded and evaluated, on the batch's workers,
-	// concurrently. The library reads no clock of its own.
+	// Clock, if set, times each file and each rule for the Observer: it
+	// is called before and after a file is loaded and evaluated, and
+	// around each rule, on the batch's workers, concurrently. The library
+	// reads no clock of its own.
 	Clock func() time.Time
 }
 
@@ -199,6 +200,12 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 		alerts  []Alert
 		loaded  int           // the alerts Load found, first in alerts
 		elapsed time.Duration // by opts.Clock
+		times   []time.Duration
+	}
+	timeRules := opts.Clock != nil && opts.Observer != nil
+	nRules := 0
+	if timeRules {
+		nRules = len(f.rules.Rules())
 	}
 	eval := func(it Item[Env]) (o out, err error) {
 		o.id = it.ClientID
@@ -213,7 +220,12 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 			}
 		}
 		o.loaded = len(found)
-		o.alerts, err = f.appendEvaluate(ctx, found, it.ClientID, file, now)
+		var eo dsl.EvalOptions
+		if timeRules {
+			o.times = make([]time.Duration, nRules)
+			eo = dsl.EvalOptions{Clock: opts.Clock, RuleTimes: o.times}
+		}
+		o.alerts, err = f.appendEvaluate(ctx, found, it.ClientID, file, now, eo)
 		return o, err
 	}
 	obs := newObservation(f, opts.Observer)
@@ -250,7 +262,7 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 			res.Failed = append(res.Failed, FileError{Index: i, ClientID: o.id, Err: err, Message: err.Error()})
 		}
 		if obs != nil {
-			obs.file(i, o.id, o.alerts, o.loaded, err, o.elapsed)
+			obs.file(i, o.id, o.alerts, o.loaded, err, o.elapsed, o.times)
 		}
 	}, batch.Options{Workers: opts.Workers, Progress: progress}))
 	if progress != nil && (res.Counts != reported || res.Counts.In == 0) {

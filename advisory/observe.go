@@ -52,6 +52,9 @@ type RuleStats struct {
 	Evaluations int    `json:"evaluations"`
 	Fires       int    `json:"fires"`
 	Errors      int    `json:"errors"`
+	// Time is the rule's time over the batch by [BatchOptions.Clock],
+	// zero without a clock.
+	Time time.Duration `json:"time"`
 }
 
 // observation gathers a batch's statistics for an Observer, on the
@@ -77,7 +80,12 @@ func newObservation[Env any](f *Framework[Env], obs Observer) *observation {
 
 // file records one emitted file: its framework alerts are those past the
 // first loaded, which Load found.
-func (o *observation) file(i int, id string, alerts []Alert, loaded int, err error, elapsed time.Duration) {
+func (o *observation) file(i int, id string, alerts []Alert, loaded int, err error, elapsed time.Duration, times []time.Duration) {
+	for k, t := range times {
+		if k < len(o.rules) {
+			o.rules[k].Time += t
+		}
+	}
 	var le *LoadError
 	if !errors.As(err, &le) {
 		o.evaluated++
