@@ -32,7 +32,7 @@ func (o slogObserver) Progress(c advisory.Counts) {
 
 func (o slogObserver) Done(b advisory.BatchStats) {
 	for _, r := range b.Rules {
-		o.log.Info("rule", "rule", r.Rule, "evaluations", r.Evaluations, "fires", r.Fires, "errors", r.Errors, "time", r.Time)
+		o.log.Info("rule", "rule", r.Rule, "evaluations", r.Evaluations, "fires", r.Fires, "errors", r.Errors, "took", r.Time)
 	}
 }
 
@@ -78,6 +78,6 @@ rule rate_share {
 	// level=WARN msg="file failed" client=c-2 alerts=0 elapsed=5ms rule=rate_share kind=eval
 	// level=DEBUG msg=file client=c-3 alerts=1 elapsed=5ms
 	// level=INFO msg=progress in=3 ok=2 failed=1 cancelled=0
-	// level=INFO msg=rule rule=high_income evaluations=3 fires=1 errors=0 time=3ms
-	// level=INFO msg=rule rule=rate_share evaluations=3 fires=1 errors=1 time=3ms
+	// level=INFO msg=rule rule=high_income evaluations=3 fires=1 errors=0 took=3ms
+	// level=INFO msg=rule rule=rate_share evaluations=3 fires=1 errors=1 took=3ms
 }
