@@ -92,6 +92,24 @@ func (c *client) postJSON(path string, body string) (int, string) {
 	return c.do("POST", path, nil, body)
 }
 
+// tryPostJSON is postJSON that returns a failure to connect instead of
+// failing the test.
+func (c *client) tryPostJSON(path, js string) (int, string, error) {
+	req, err := http.NewRequest("POST", c.base+path, strings.NewReader(js))
+	if err != nil {
+		return 0, "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
 func (c *client) do(method, path string, form url.Values, js string) (int, string) {
 	c.t.Helper()
 	var body io.Reader
