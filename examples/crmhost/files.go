@@ -98,12 +98,16 @@ func ruleIDs(fw *framework) []string {
 }
 
 // population is every client's file as batch items, loaded on the
-// batch's workers from records read once.
-func population(clients []Client, recs map[string][]SourceRecord, d *derived, now time.Time) iter.Seq[advisory.Item[advisory.File]] {
+// batch's workers from records read once; withStale keeps the staleness
+// check's alerts, which are the data's, not the rule file's.
+func population(clients []Client, recs map[string][]SourceRecord, d *derived, now time.Time, withStale bool) iter.Seq[advisory.Item[advisory.File]] {
 	return func(yield func(advisory.Item[advisory.File]) bool) {
 		for _, c := range clients {
 			load := func() (advisory.File, []advisory.Alert, error) {
 				cf, err := loadFile(c.ID, recs[c.ID], d, now)
+				if !withStale {
+					cf.Stale = nil
+				}
 				return cf.File, cf.Stale, err
 			}
 			if !yield(advisory.Item[advisory.File]{ClientID: c.ID, Load: load}) {

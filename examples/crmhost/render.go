@@ -41,8 +41,8 @@ func formatValue(v any) string {
 	case time.Time:
 		return x.Format("2 Jan 2006")
 	case float64:
-		if x == float64(int64(x)) {
-			return fmt.Sprintf("%d", int64(x))
+		if x == float64(int64(x)) || x >= 1000 || x <= -1000 {
+			return fmt.Sprintf("%.0f", x)
 		}
 		return fmt.Sprintf("%.4g", x)
 	case nil:

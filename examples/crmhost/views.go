@@ -42,7 +42,7 @@ func (h *host) view(ctx context.Context) *bookView {
 	v := &bookView{Files: make(map[string]advisory.File, len(h.clients)), derived: d}
 	var filesMu sync.Mutex
 	items := func(yield func(advisory.Item[advisory.File]) bool) {
-		for item := range population(h.clients, h.records, d, now) {
+		for item := range population(h.clients, h.records, d, now, true) {
 			load := item.Load
 			item.Load = func() (advisory.File, []advisory.Alert, error) {
 				f, stale, err := load()

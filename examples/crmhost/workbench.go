@@ -81,7 +81,9 @@ func (s *server) workbench(w http.ResponseWriter, r *http.Request, c *caller) er
 // over the generated population.
 func (s *server) compare(r *http.Request, d *workbenchData, live *liveRules) {
 	b, now := s.h.book.Load(), s.h.now()
-	files := population(s.h.clients, s.h.records, b.derive(s.h.clients), now)
+	// The diff and the coverage are of the rule file: without the
+	// staleness check's alerts, which no version changes.
+	files := population(s.h.clients, s.h.records, b.derive(s.h.clients), now, false)
 	if d.V.ID != live.Version.ID {
 		diff, err := diffVersions(r.Context(), live.C.FW, d.C.FW, files, now)
 		if err != nil {
