@@ -78,22 +78,33 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("diff-summary")))
 	client := text("#gained a")
 	screenshot("workbench.png")
-	do("alice submits", chromedp.Click(chromedp.ID("submit")), chromedp.WaitVisible(chromedp.ID("status")))
-	if status := text("#status"); status != "submitted" {
-		t.Fatalf("after submitting, the version is %q", status)
-	}
+	do("alice submits", chromedp.Click(chromedp.ID("submit")))
+	waitStatus(t, ctx, "submitted")
 	before := driftAlerts(t, ctx, ts.URL+"/clients/"+client)
 	do("alice logs out and bob approves", chromedp.Navigate(ts.URL+"/rules/2"), chromedp.Click(chromedp.ID("logout")),
 		chromedp.WaitVisible(chromedp.ID("login")), logIn("bob"), chromedp.Navigate(ts.URL+"/rules/2"),
-		chromedp.Click(chromedp.ID("approve")), chromedp.WaitVisible(chromedp.ID("status")))
-	if status := text("#status"); status != "deployed" {
-		t.Fatalf("after approval, the version is %q", status)
-	}
+		chromedp.Click(chromedp.ID("approve")))
+	waitStatus(t, ctx, "deployed")
 	after := driftAlerts(t, ctx, ts.URL+"/clients/"+client)
 	if before != 0 || after != 1 {
 		t.Fatalf("client %s has %d drift alerts before the approval and %d after, want 0 and 1", client, before, after)
 	}
 	screenshot("client.png")
+}
+
+// waitStatus waits for the workbench to show a version's status: the
+// click that changes it navigates, and until the new page has loaded the
+// old one (or none) is there.
+func waitStatus(t *testing.T, ctx context.Context, want string) {
+	t.Helper()
+	var got string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.getElementById("status") || {}).textContent || ""`))
+		if got = strings.TrimSpace(s); err == nil && got == want {
+			return
+		}
+	}
+	t.Fatalf("the version's status is %q, want %q", got, want)
 }
 
 // driftAlerts counts the portfolio_drift
