@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"iter"
-	"reflect"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -126,25 +125,18 @@ func evaluateAll(ctx context.Context, fw *framework, files iter.Seq[advisory.Ite
 	return fw.EvaluateAll(ctx, files, now, batchOptions(progress))
 }
 
-// batchOptions sets BatchOptions.Progress to progress. Its parameter is
-// of a type in the library's internal/batch, which no host can name, so
-// reflection builds the function.
+// batchOptions sets BatchOptions.Progress to progress.
 func batchOptions(progress func(batchCounts)) advisory.BatchOptions {
 	var o advisory.BatchOptions
-	if progress == nil {
-		return o
+	if progress != nil {
+		o.Progress = func(c advisory.Counts) {
+			progress(batchCounts{In: c.In, OK: c.OK, Failed: c.Failed, Cancelled: c.Cancelled})
+		}
 	}
-	f := reflect.ValueOf(&o.Progress).Elem()
-	f.Set(reflect.MakeFunc(f.Type(), func(args []reflect.Value) []reflect.Value {
-		c := args[0]
-		progress(batchCounts{In: int(c.FieldByName("In").Int()), OK: int(c.FieldByName("OK").Int()),
-			Failed: int(c.FieldByName("Failed").Int()), Cancelled: int(c.FieldByName("Cancelled").Int())})
-		return nil
-	}))
 	return o
 }
 
 // diffVersions is what new changes against old over the population.
 func diffVersions(ctx context.Context, old, new *framework, files iter.Seq[advisory.Item[advisory.File]], now time.Time) (advisory.Diff, error) {
-	return advisory.CompareVersions(ctx, old, new, files, now)
+	return advisory.DiffVersions(ctx, old, new, files, now)
 }

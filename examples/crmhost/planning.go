@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"hash/fnv"
 	"time"
 
@@ -70,7 +71,11 @@ func plan(alerts []advisory.Alert, files map[string]advisory.File, d *derived, n
 		clients[id] = canvas.Client[placeCtx]{ID: id, Context: ctx, Consent: consent,
 			Policy: policies[d.segmentOf[id].Segment], TouchesUsed: int(n % 15)}
 	}
-	p := &planned{Plan: planner.Plan(alerts, clients)}
+	pl, err := planner.Plan(context.Background(), alerts, clients)
+	if err != nil {
+		return nil, err
+	}
+	p := &planned{Plan: pl}
 	week := now.Add(7 * 24 * time.Hour)
 	for _, f := range p.Plan.FollowUps {
 		if f.When.Before(week) {
