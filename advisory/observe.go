@@ -112,23 +112,4 @@ func (o *observation) done(c Counts) {
 
 // ruleErrors lists the *dsl.Error values in err, which joins one per
 // failed rule.
-func ruleErrors(err error) []*dsl.Error {
-	var out []*dsl.Error
-	var walk func(error)
-	walk = func(err error) {
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range j.Unwrap() {
-				walk(e)
-			}
-			return
-		}
-		var de *dsl.Error
-		if errors.As(err, &de) {
-			out = append(out, de)
-		}
-	}
-	if err != nil {
-		walk(err)
-	}
-	return out
-}
+func ruleErrors(err error) []*dsl.Error { return dsl.Errors(err) }

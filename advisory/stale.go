@@ -14,7 +14,9 @@ const (
 	TypeMissing = "data.missing"
 	// StalenessRule is the RuleID of the alerts [Staleness] raises. Their
 	// RuleSet is empty, which tells them from the alerts of a framework
-	// rule that happens to have the same id.
+	// rule that happens to have the same id, and their Path is the field
+	// they are about, which tells them from each other (in a [Diff] of two
+	// versions, say).
 	StalenessRule = "staleness"
 )
 
@@ -30,12 +32,12 @@ func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Al
 		prov, ok := c.Provenance[f]
 		switch {
 		case !ok && need(f):
-			out = append(out, Alert{ClientID: c.ClientID, Type: TypeMissing, RuleID: StalenessRule, Title: "Missing " + f,
+			out = append(out, Alert{ClientID: c.ClientID, Type: TypeMissing, RuleID: StalenessRule, Path: f, Title: "Missing " + f,
 				Message: "No source knows " + f + " for this client.", Urgency: 0.3, Sensitivity: 0,
 				Evidence: []Evidence{{Name: "field", Value: f}}})
 		case ok && fp.MaxAge > 0 && now.Sub(prov.AsOf) > fp.MaxAge:
 			age := int(now.Sub(prov.AsOf).Hours() / 24)
-			out = append(out, Alert{ClientID: c.ClientID, Type: TypeStale, RuleID: StalenessRule, Title: "Stale " + f,
+			out = append(out, Alert{ClientID: c.ClientID, Type: TypeStale, RuleID: StalenessRule, Path: f, Title: "Stale " + f,
 				Message: f + " comes from " + prov.Source + " as of " + prov.AsOf.Format(time.DateOnly) + ", " + strconv.Itoa(age) + " days ago.",
 				Urgency: 0.2, Sensitivity: 0,
 				Evidence: []Evidence{{Name: "field", Value: f}, {Name: "source", Value: prov.Source},

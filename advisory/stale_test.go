@@ -54,3 +54,19 @@ func TestPropertyStalenessChecksEveryField(t *testing.T) {
 		}
 	})
 }
+
+// Two data alerts of one client are told apart by their field, so a diff
+// of the same alerts finds no change.
+func TestStalenessAlertsDiffByField(t *testing.T) {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	old := now.AddDate(-2, 0, 0)
+	c := advisory.Consolidated{ClientID: "c", Fields: map[string]any{"a": 1, "b": 2},
+		Provenance: map[string]advisory.Provenance{"a": {Source: "crm", AsOf: old}, "b": {Source: "crm", AsOf: old}}}
+	alerts := advisory.Staleness(c, advisory.Policy{Default: advisory.FieldPolicy{MaxAge: 365 * 24 * time.Hour}}, now)
+	if len(alerts) != 2 || alerts[0].Path == alerts[1].Path {
+		t.Fatalf("alerts %+v: want two, with their fields as paths", alerts)
+	}
+	if d := advisory.DiffAlerts(alerts, alerts); len(d.Changed)+len(d.Appeared)+len(d.Disappeared) != 0 || d.Unchanged != 2 {
+		t.Fatalf("the same alerts differ: %+v", d)
+	}
+}

@@ -142,6 +142,32 @@ func (e *Error) Is(target error) bool { return target != nil && target == e.Kind
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Errors lists every *[Error] in err, in order: a compile joins one per
+// problem and an evaluation one per failed rule, sometimes joins inside
+// joins, and errors.As finds only the first. It returns nil for nil.
+func Errors(err error) []*Error {
+	var out []*Error
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+		case *Error:
+			out = append(out, e)
+		case interface{ Unwrap() []error }:
+			for _, inner := range e.Unwrap() {
+				walk(inner)
+			}
+		default:
+			var de *Error
+			if errors.As(err, &de) {
+				out = append(out, de)
+			}
+		}
+	}
+	walk(err)
+	return out
+}
+
 // snippet renders the line'th line of src (1-based) with a caret under
 // column col (1-based, in runes). A long line is cut to a window around
 // the column, so an error in a huge expression stays readable.

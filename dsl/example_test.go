@@ -163,3 +163,24 @@ func ExampleWithMethods() {
 	//  |        ^
 	// true <nil>
 }
+
+// Errors lists every problem of a compile, each with its rule, statement
+// and place.
+func ExampleErrors() {
+	_, err := dsl.CompileRules[Env]([]byte(`ruleset r version 1
+rule a {
+  type "t"
+  when client.agee > 30
+}
+rule b {
+  type "t"
+  when client.age + 1
+}
+`))
+	for _, e := range dsl.Errors(err) {
+		fmt.Printf("%s %s %d:%d %s\n", e.RuleID, e.Statement, e.Line, e.Column, e.Kind)
+	}
+	// Output:
+	// a when 4:15 unknown_name
+	// b when 8:8 type
+}
