@@ -33,8 +33,8 @@ type ClientFile struct {
 		BirthDate time.Time `expr:"birthDate"`
 		Income    float64   `expr:"income"`
 		Age       int8      `expr:"age"`
-		// Cash is in the CRM's own money type; the rules below do not
-		// compare it (named numeric types in rules are dsl's, in progress).
+		// Cash is in the CRM's own money type: rules compare it with
+		// numbers and other money as it is (dsl reads it as an int).
 		Cash Pence `expr:"cash"`
 	} `expr:"client"`
 	Holdings []Holding          `expr:"holdings"`
@@ -54,6 +54,13 @@ rule isa_unused {
   when accounts["isa"] == 0
   urgency 0.3
   sensitivity 0.2
+}
+rule idle_cash {
+  type "cash.idle"
+  when client.cash >= 2000 && client.age < 60
+  title "{money(client.cash / 100, \"GBP\")} idle in cash"
+  urgency 0.2
+  sensitivity 0.1
 }
 `
 
@@ -131,7 +138,7 @@ func TestFrameworkBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	alerts, err := fw.Evaluate("c-101", file, now)
-	if err != nil || len(alerts) != 2 || alerts[0].Owner != "investment-committee" {
+	if err != nil || len(alerts) != 3 || alerts[0].Owner != "investment-committee" || alerts[2].Title != "£25.00 idle in cash" {
 		t.Fatalf("alerts %+v, %v", alerts, err)
 	}
 	book := slices.Values([]advisory.Item[ClientFile]{
@@ -152,7 +159,7 @@ func TestFrameworkBatch(t *testing.T) {
 	}
 	v2, _ := advisory.Compile[ClientFile]([]byte(rules + "\n"))
 	diff, err := advisory.DiffVersions(context.Background(), fw, v2, slices.Values([]advisory.Item[ClientFile]{{ClientID: "c-101", File: file}}), now)
-	if err != nil || diff.Unchanged != 2 || len(advisory.DiffAlerts(alerts, alerts).Appeared) != 0 {
+	if err != nil || diff.Unchanged != 3 || len(advisory.DiffAlerts(alerts, alerts).Appeared) != 0 {
 		t.Errorf("diff %+v, %v", diff, err)
 	}
 }
@@ -211,7 +218,7 @@ func TestSegmentAndPlan(t *testing.T) {
 	alerts, _ := fw.Evaluate("c-101", file, now)
 	plan, err := planner.Plan(ctx, alerts, map[string]canvas.Client[ClientFile]{
 		"c-101": {ID: "c-101", Context: file, Policy: policy, Consent: []canvas.Channel{canvas.AppPush, canvas.PhoneAdviser}}})
-	if err != nil || plan.Totals.Alerts != 2 || counts.In != 2 {
+	if err != nil || plan.Totals.Alerts != 3 || counts.In != 2 {
 		t.Errorf("plan %+v, %v; counts %+v", plan.Totals, err, counts)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
