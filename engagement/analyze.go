@@ -3,6 +3,7 @@ package engagement
 import (
 	"cmp"
 	"context"
+	"errors"
 	"iter"
 	"math"
 	"slices"
@@ -10,7 +11,7 @@ import (
 )
 
 // Options configure [Analyze]. AsOf is required; the zero value of the rest
-// means defaults.
+// means defaults. [Options.Validate] checks them.
 type Options struct {
 	// AsOf is the time the analysis is as of; responses after it are
 	// rejected.
@@ -33,6 +34,44 @@ type Options struct {
 	// Progress, if set, is called every 1<<20 responses with the counts so
 	// far, from the goroutine that called Analyze.
 	Progress func(Report)
+}
+
+// Validate reports what is wrong with o, every problem at once as
+// *[OptionError] values joined: a zero AsOf (with which every response
+// would be rejected as after as-of), negative spans, and weights that are
+// not finite numbers. Analyze, AnalyzeEvents and AnalyzeParallel take the
+// options as they are (a zero span means its default); a host that builds
+// options from configuration calls Validate first.
+func (o Options) Validate() error {
+	var errs []error
+	if o.AsOf.IsZero() {
+		errs = append(errs, optErr("Options.AsOf", "0001-01-01", "required"))
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"Options.Period", o.Period}, {"Options.Recent", o.Recent}, {"Options.Baseline", o.Baseline}, {"Options.Weights.HalfLife", o.Weights.HalfLife}} {
+		if d.v < 0 {
+			errs = append(errs, optErr(d.name, d.v, "negative"))
+		}
+	}
+	w := o.Weights
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"Options.Weights.Escalate", w.Escalate}, {"Options.Weights.Maintain", w.Maintain}, {"Options.Weights.Disengage", w.Disengage}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			errs = append(errs, optErr(f.name, f.v, "not a finite number"))
+		}
+	}
+	for _, m := range []map[string]float64{w.ByKind, w.BySetting} {
+		for k, v := range m {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				errs = append(errs, optErr("Options.Weights multiplier "+k, v, "not a finite number"))
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (o Options) withDefaults() Options {

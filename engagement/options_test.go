@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,6 +129,23 @@ func TestSampleSize(t *testing.T) {
 	for _, c := range [][4]float64{{-0.1, 0.2, 0.05, 0.8}, {0.2, 0.2, 0.05, 0.8}, {0.1, 0.2, 0, 0.8}, {0.1, 0.2, 0.05, 1}, {0.1, math.NaN(), 0.05, 0.8}, {0.5, 0.5 + 1e-9, 0.05, 0.8}} {
 		if _, err := engagement.SampleSize(c[0], c[1], c[2], c[3]); !errors.Is(err, engagement.ErrInvalidOption) {
 			t.Errorf("SampleSize%v: %v", c, err)
+		}
+	}
+}
+
+// Validate names every problem of the options at once.
+func TestOptionsValidate(t *testing.T) {
+	if err := (engagement.Options{AsOf: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)}).Validate(); err != nil {
+		t.Fatalf("valid options: %v", err)
+	}
+	err := engagement.Options{Period: -time.Hour, Weights: engagement.Weights{Escalate: math.NaN()}}.Validate()
+	var oe *engagement.OptionError
+	if !errors.As(err, &oe) || !errors.Is(err, engagement.ErrInvalidOption) {
+		t.Fatalf("invalid options: %v", err)
+	}
+	for _, want := range []string{"AsOf", "Period", "Escalate"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%v does not name %s", err, want)
 		}
 	}
 }
