@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -40,17 +41,51 @@ func (c *config) fromExprError(src string, err error, kind Kind) error {
 	if !errors.As(err, &fe) {
 		// An error of the whole expression (its result is not of the
 		// type the statement needs) points at the expression's start.
-		e := c.errorAt(src, 0, kind, err.Error(), "")
+		e := c.errorAt(src, 0, kind, c.resultMessage(err.Error()), "")
 		e.Err = err
 		return e
 	}
-	msg := fe.Message
+	msg, hint := authorMessage(strings.TrimSpace(fe.Message))
 	if kind == KindType && strings.HasPrefix(msg, "unknown name") {
 		kind = KindUnknownName
 	}
-	e := c.errorAt(src, fe.From, kind, msg, "")
+	e := c.errorAt(src, fe.From, kind, msg, hint)
 	e.Err = fe.Unwrap()
 	return e
+}
+
+// resultMessage says expr's "expected bool, but got int" in the words of
+// the statement: "the when is int; it must be a bool".
+func (c *config) resultMessage(msg string) string {
+	var want, got string
+	if n, _ := fmt.Sscanf(strings.Replace(msg, ", but got ", " ", 1), "expected %s %s", &want, &got); n != 2 {
+		return msg
+	}
+	what := "the expression"
+	if where, stmt, ok := strings.Cut(c.stmt, ", "); ok {
+		what = "the " + stmt + " of " + where
+	} else if c.stmt != "" {
+		what = "the " + c.stmt
+	}
+	if want == "float64" {
+		want = "number"
+	}
+	return fmt.Sprintf("%s is %s; it must be a %s", what, got, want)
+}
+
+// authorMessage adds, to the parser's messages about the mistakes authors
+// make most, what they probably meant.
+func authorMessage(msg string) (string, string) {
+	switch {
+	case msg == "unexpected token EOF":
+		return "the expression is incomplete: an operand or a closing bracket is missing", ""
+	case msg == `unexpected token Operator("=")`:
+		return msg + ": to compare, write ==", ""
+	case strings.HasPrefix(msg, `unexpected token Identifier("`):
+		word := strings.TrimSuffix(strings.TrimPrefix(msg, `unexpected token Identifier("`), `")`)
+		return msg, nearest(word, []string{"and", "or", "not", "in", "matches", "contains", "startsWith", "endsWith"})
+	}
+	return msg, ""
 }
 
 // compiled is an expression through the front end and the expr backend:

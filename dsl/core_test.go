@@ -112,7 +112,7 @@ func TestErrorKinds(t *testing.T) {
 		opts []dsl.Option
 		want res
 	}{
-		{"syntax", "n >", nil, res{dsl.KindSyntax, 1, 3, "", "unexpected token"}},
+		{"syntax", "n >", nil, res{dsl.KindSyntax, 1, 3, "", "the expression is incomplete"}},
 		{"unknown name with suggestion", "m > 1", nil, res{dsl.KindUnknownName, 1, 1, "n", "unknown name m"}},
 		{"unknown field with suggestion", "ptr.xx > 1", nil, res{dsl.KindUnknownName, 1, 5, "ptr.x", "ptr has no field xx"}},
 		{"unknown function with suggestion", "daysUntill(t) > 1", nil, res{dsl.KindUnknownName, 1, 1, "daysUntil", "unknown function"}},

@@ -167,6 +167,9 @@ func (r *rewriter) names() []string {
 		names = append(names, name)
 	}
 	names = append(names, r.scopes...)
+	for name := range r.cfg.lets {
+		names = append(names, name)
+	}
 	sort.Strings(names)
 	return names
 }

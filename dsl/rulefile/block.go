@@ -358,6 +358,9 @@ func (p *fileParser) row(rule *Rule, pos Pos, doc []string) {
 // cellHint suggests the likely fix for a cell that does not parse: a
 // missing => before the outputs.
 func cellHint(text string) string {
+	if strings.Contains(text, "=>") {
+		return "" // the => is there: the cell before it is what is wrong
+	}
 	fields := strings.Fields(text)
 	for _, f := range fields[min(1, len(fields)):] {
 		if slices.Contains(rowKeywords, f) {

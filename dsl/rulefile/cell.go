@@ -94,6 +94,9 @@ func parseSimple(text string) (UnaryTest, error) {
 func parseInterval(text string) (UnaryTest, error) {
 	last := text[len(text)-1]
 	if last != ']' && last != ')' {
+		if arrow := strings.Index(text, "=>"); arrow > 0 {
+			return UnaryTest{}, fmt.Errorf("interval %s is not closed: end it with ] or ) before =>", strings.TrimSpace(text[:arrow]))
+		}
 		return UnaryTest{}, fmt.Errorf("interval %s must end with ] or )", text)
 	}
 	lo, hi, ok := strings.Cut(text[1:len(text)-1], "..")

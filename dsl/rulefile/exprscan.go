@@ -44,6 +44,11 @@ func (s *scanner) expr(stop exprStop) string {
 			if !continues(s.src[max(start, s.lineStart):s.off]) && !s.nextLineContinues() {
 				return strings.TrimSpace(s.src[start:s.off])
 			}
+		case c == '\n' && s.nextLineEndsBlock():
+			// A bracket is still open, but the next line closes the block or
+			// starts a statement: the bracket was never closed. Stop here, so
+			// the expression reports it and the block's } is not swallowed.
+			return strings.TrimSpace(s.src[start:s.off])
 		case depth == 0 && strings.HasPrefix(s.src[s.off:], "//"):
 			return strings.TrimSpace(s.src[start:s.off])
 		case depth == 0 && stop.comma && c == ',':
@@ -56,6 +61,31 @@ func (s *scanner) expr(stop exprStop) string {
 		s.advance()
 	}
 	return strings.TrimSpace(s.src[start:s.off])
+}
+
+// blockLineStarts are the words that start a line of a block, which no
+// expression continued across lines starts with.
+var blockLineStarts = []string{"when", "let", "type", "title", "message", "urgency", "sensitivity", "output",
+	"priority", "tags", "owner", "enabled", "branch", "else", "in", "row", "rule", "table", "const"}
+
+// nextLineEndsBlock reports whether the line after the cursor's closes a
+// block or starts a statement or declaration.
+func (s *scanner) nextLineEndsBlock() bool {
+	rest := s.src[s.off+1:]
+	if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+		rest = rest[:nl]
+	}
+	line := strings.TrimSpace(rest)
+	if line == "}" || strings.HasPrefix(line, "} ") {
+		return true
+	}
+	word, _, _ := strings.Cut(line, " ")
+	for _, kw := range blockLineStarts {
+		if word == kw {
+			return true
+		}
+	}
+	return false
 }
 
 // braceEndsLine reports whether the "{" at the cursor is the last thing
