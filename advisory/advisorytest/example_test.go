@@ -153,3 +153,55 @@ func (t *printTB) Fatal(args ...any)            { t.Error(args...) }
 func (t *printTB) FailNow()                     { t.failed = true }
 func (t *printTB) Fail()                        { t.failed = true }
 func (t *printTB) Failed() bool                 { return t.failed }
+
+// Rule tests as data: a host stores the cases beside the rule file and
+// gates approval on the report, without a test. (In a Go test, RunCases
+// runs the same file as subtests.)
+func ExampleEvaluateCases() {
+	fw, err := advisory.Compile[advisory.File]([]byte(`ruleset r version 1
+rule drift {
+  type "portfolio.drift"
+  when portfolio != nil && portfolio.drift > 0.08
+  title "Portfolio drifted {pct(portfolio.drift)}"
+  urgency 0.6
+  sensitivity 0.6
+}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cases := []byte(`{
+  "now": "2026-11-24T09:00:00Z",
+  "cases": [
+    {"name": "drifted", "input": {"portfolio": {"value": 1000, "drift": 0.1}},
+     "expect": [{"rule": "drift", "urgency": 0.6, "title": "10%"}]},
+    {"name": "no portfolio", "input": {}, "expect": []},
+    {"name": "wrong", "input": {"portfolio": {"value": 1000, "drift": 0.1}},
+     "expect": [{"rule": "drift", "urgency": 0.9}]}
+  ]
+}`)
+	rep, err := advisorytest.EvaluateCases(fw, cases)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("approve:", rep.OK())
+	for _, c := range rep.Cases {
+		fmt.Println(c.Name, c.Pass)
+		for _, l := range strings.Split(c.Diff, "\n") { // the diff's changed lines
+			if l = strings.Join(strings.Fields(l), " "); strings.HasPrefix(l, "-") || strings.HasPrefix(l, "+") {
+				fmt.Println("  ", l)
+			}
+		}
+	}
+	fmt.Println(rep.Coverage.Summary())
+	// Output:
+	// approve: false
+	// drifted true
+	// no portfolio true
+	// wrong false
+	//    - Urgency: 0.9,
+	//    + Urgency: 0.6,
+	// coverage: rules 1/1, branches 0/0, rows 0/0
+}
