@@ -2,10 +2,12 @@ package main
 
 import (
 	"crypto/sha256"
+	_ "embed"
 	"encoding/json"
 	"errors"
 
 	"github.com/engagekit/engagekit/advisory"
+	"github.com/engagekit/engagekit/advisory/advisorytest"
 	"github.com/engagekit/engagekit/dsl"
 	"github.com/engagekit/engagekit/dsl/rulefile"
 )
@@ -28,6 +30,10 @@ type compiled struct {
 	// Problems counts the findings of severity Problem: a version with
 	// any cannot be approved.
 	Problems int
+	// Tests is how the version does on the firm's rule tests; TestsErr
+	// says why they could not run (a case naming a rule it lacks).
+	Tests    *advisorytest.Report
+	TestsErr string
 }
 
 // ruleError is one compile or syntax error, as the workbench shows it.
@@ -38,9 +44,19 @@ type ruleError struct {
 	Snippet           string // the line and a caret under the column
 }
 
-// Approvable reports whether the version may be approved: it compiles and
-// its analysis finds no problem.
-func (c *compiled) Approvable() bool { return c.FW != nil && c.Problems == 0 }
+// Approvable reports whether the version may be approved: it compiles,
+// its analysis finds no problem and it passes the firm's rule tests.
+func (c *compiled) Approvable() bool {
+	return c.FW != nil && c.Problems == 0 && c.TestsErr == "" && c.Tests != nil && c.Tests.OK()
+}
+
+// firmCases are the firm's rule tests (framework.cases.json, the rule
+// author's test scenarios as data): every version must pass them to be
+// approved. A real host keeps them beside each version; the demo has one
+// set, which the rules it ships and the browser test's change both pass.
+//
+//go:embed framework.cases.json
+var firmCases []byte
 
 // compileRules compiles a rule file and analyzes it.
 func compileRules(text string) *compiled {
@@ -50,6 +66,11 @@ func compileRules(text string) *compiled {
 		c.Errors = ruleErrors(err)
 	} else {
 		c.FW = fw
+		if rep, err := advisorytest.EvaluateCases(fw, firmCases); err != nil {
+			c.TestsErr = err.Error()
+		} else {
+			c.Tests = &rep
+		}
 	}
 	// Parse recovers from syntax errors, so the part that parses is
 	// analyzed even when the file does not compile.

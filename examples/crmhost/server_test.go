@@ -165,7 +165,13 @@ table overlap hit unique {
   row < 50000 => urgency 0.2 sensitivity 0.2
 }
 `
-	for _, text := range []string{overlap, typoRules} {
+	// A version that compiles cleanly but breaks the firm's rule tests:
+	// an urgent fixed-term ending is no longer urgent.
+	untested := strings.Replace(frameworkRules, "urgency days <= UrgentDays ? 0.9 : 0.3", "urgency days <= UrgentDays ? 0.8 : 0.3", 1)
+	if untested == frameworkRules {
+		t.Fatal("the framework's fixed_term_ending changed; update this test")
+	}
+	for _, text := range []string{overlap, typoRules, untested} {
 		id, err := h.st.CreateVersion(ctx, Version{Text: text, Status: Submitted, Author: "alice", CreatedAt: testNow, UpdatedAt: testNow})
 		if err != nil {
 			t.Fatal(err)

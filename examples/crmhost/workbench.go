@@ -119,6 +119,14 @@ func approvalBlock(v Version, c *compiled, user string) string {
 		return fmt.Sprintf("it does not compile (%d errors)", len(c.Errors))
 	case c.Problems > 0:
 		return fmt.Sprintf("its analysis finds %d problems", c.Problems)
+	case c.TestsErr != "":
+		return "its rule tests cannot run: " + c.TestsErr
+	case c.Tests == nil || !c.Tests.OK():
+		n := 0
+		if c.Tests != nil {
+			n = c.Tests.Failed
+		}
+		return fmt.Sprintf("%d of its rule tests fail", n)
 	}
 	return ""
 }
