@@ -7,6 +7,9 @@ require (
 	pgregory.net/rapid v1.3.0
 )
 
-require github.com/expr-lang/expr v1.17.8 // indirect
+require (
+	github.com/expr-lang/expr v1.17.8 // indirect
+	github.com/google/go-cmp v0.7.0 // indirect
+)
 
 replace github.com/engagekit/engagekit => ../..
