@@ -416,6 +416,10 @@ func FuzzCompileRules(f *testing.F) {
 	f.Add([]byte(strings.Replace(tableRules, "%s", "unique", 1)))
 	f.Add([]byte("ruleset x version 1\nrule r {\n  type \"t\"\n  when 1..100000000 | len() > 0\n}\n"))
 	f.Add([]byte("ruleset x version 1\nrule r {\n  type \"t\"\n  let a = b\n  let b = a\n  when a\n}\n"))
+	// The formatting, date and number built-ins, lists and chains.
+	f.Add([]byte("ruleset x version 1\nconst C = \"GBP\"\nrule r {\n  type \"t\"\n  let d = today\n" +
+		"  when d >= date(\"2026-01-01\") && max(1, client.age) > int(0.5) && (pension?.coverage ?? 1) != 0.5\n" +
+		"  title \"{money(client.age * 1000, C)} {num(1234.5, 1)} {date(d)} {words(duration(\\\"90m\\\"))}\"\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		rs, err := dsl.CompileRules[fileEnv](src)
 		if err != nil {
