@@ -26,7 +26,18 @@ type chunk struct {
 	wide  []float64
 	bits  uint // significant bits of a client number
 	limit int  // the events buffered before a sort: at most cap(buf)
+	// The radix sort's digits: digit bits each, as many as it takes for
+	// bits; hist counts the buffered clients by their first two digits,
+	// as they are added, which spares the sort two passes over the
+	// buffer.
+	digit uint
+	mask  uint32
+	hist  [2][1 << maxDigit]uint32
 }
+
+// maxDigit is the most bits a radix digit has: 2K buckets, so that the
+// counts stay in the L1 cache.
+const maxDigit = 11
 
 // record is a checked, classified event as the fold needs it.
 type record struct {
@@ -84,6 +95,10 @@ func newChunk(clients, stims int) *chunk {
 	c.buf, c.tmp, c.wide, c.limit = c.buf[:0], c.tmp[:n], c.wide[:0], n
 	for c.bits = 1; clients > 1<<c.bits; c.bits++ {
 	}
+	passes := (c.bits + maxDigit - 1) / maxDigit
+	c.digit = (c.bits + passes - 1) / passes
+	c.mask = uint32(1)<<c.digit - 1
+	c.hist = [2][1 << maxDigit]uint32{}
 	return c
 }
 
@@ -107,6 +122,8 @@ func (c *chunk) add(client, stim uint32, cls Class, kind, setting uint16, age in
 		}
 	}
 	c.buf = append(c.buf, rec)
+	c.hist[0][client&c.mask]++
+	c.hist[1][client>>c.digit&c.mask]++
 }
 
 // value is a record's survey value.
@@ -121,6 +138,7 @@ func (c *chunk) value(v uint32) float64 {
 func (c *chunk) reset() {
 	c.buf = c.buf[:0]
 	c.wide = c.wide[:0]
+	c.hist = [2][1 << maxDigit]uint32{}
 }
 
 // sorted returns the buffered records ordered by client, stably.
@@ -139,16 +157,19 @@ func (c *chunk) sorted() []record {
 	// A full radix sort (two passes for up to 4M clients) beats a single
 	// pass on the top bits: folding then walks the profiles strictly
 	// forwards, and the prefetcher streams them in.
-	const maxDigit = 11
-	passes := (c.bits + maxDigit - 1) / maxDigit
-	digit := (c.bits + passes - 1) / passes
-	mask := uint32(1)<<digit - 1
+	mask := c.mask
 	dst := c.tmp[:len(src)]
 	var pos [1 << maxDigit]int
-	for shift := uint(0); shift < c.bits; shift += digit {
-		clear(pos[:mask+1])
-		for i := range src {
-			pos[src[i].client>>shift&mask]++
+	for pass, shift := 0, uint(0); shift < c.bits; pass, shift = pass+1, shift+c.digit {
+		if pass < len(c.hist) {
+			for d, n := range c.hist[pass][:mask+1] {
+				pos[d] = int(n)
+			}
+		} else {
+			clear(pos[:mask+1])
+			for i := range src {
+				pos[src[i].client>>shift&mask]++
+			}
 		}
 		at := 0
 		for d, n := range pos[:mask+1] {

@@ -55,16 +55,24 @@ func (r *run) cacheBuckets(n int) {
 
 // bucket is the bucket of client i of b.
 func (r *run) bucket(b *Book, i int) uint8 {
+	if r.buckets == nil || !r.bucketsDone[i>>bucketBlock] {
+		return r.hashBuckets(b, i)
+	}
+	return r.buckets[i]
+}
+
+// hashBuckets is bucket when client i's block is not hashed yet: it
+// hashes the block.
+func (r *run) hashBuckets(b *Book, i int) uint8 {
 	if r.buckets == nil {
 		return bucketOf(b.clients[i])
 	}
-	if blk := i >> bucketBlock; !r.bucketsDone[blk] {
-		r.bucketsDone[blk] = true
-		from := blk << bucketBlock
-		to := min(from+1<<bucketBlock, len(r.buckets))
-		for j, id := range b.clients[from:to] {
-			r.buckets[from+j] = bucketOf(id)
-		}
+	blk := i >> bucketBlock
+	r.bucketsDone[blk] = true
+	from := blk << bucketBlock
+	to := min(from+1<<bucketBlock, len(r.buckets))
+	for j, id := range b.clients[from:to] {
+		r.buckets[from+j] = bucketOf(id)
 	}
 	return r.buckets[i]
 }
@@ -211,7 +219,9 @@ func (r *run) class(k *kindInfo, from, to int32) Class {
 func (r *run) fold(b *Book, i int, s *stimInfo, to int32, k *kindInfo, cls Class, age int64, value float64) {
 	p := &b.profiles[i]
 	set := &r.settings[to]
-	p.score[cls-1] += r.weight[cls-1] * r.decay.at(age/int64(time.Second)) * k.factor * set.factor
+	// age is not negative: its seconds are an unsigned division, cheaper
+	// than a signed one.
+	p.score[cls-1] += r.weight[cls-1] * r.decay.at(int64(uint64(age)/uint64(time.Second))) * k.factor * set.factor
 	esc := cls == Escalate
 	if p.responses == 0 {
 		p.newest, p.oldest = age, age
