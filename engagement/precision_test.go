@@ -1,7 +1,12 @@
 package engagement_test
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -58,5 +63,57 @@ func TestSubSecondBoundaries(t *testing.T) {
 				t.Errorf("path %d, response %v before as-of: %+v, want %s", i, now.Sub(c.at), got, c.want)
 			}
 		}
+	}
+}
+
+// TestChunkedPrecision: on the buffered, sorted path (clients enough,
+// events out of order) survey values a float32 does not hold (0.7,
+// 1e300) and sub-second times come through exactly: the book is byte for
+// byte the book of the same events in client order, folded as they come.
+func TestChunkedPrecision(t *testing.T) {
+	j := journey(t)
+	x, _ := engagement.NewIndex(j, "survey_expected", "survey_delivered", "like")
+	o := engagement.Options{AsOf: asOf.Add(300 * time.Millisecond), ExpectedKind: "survey_expected", DeliveredKind: "survey_delivered"}
+	const clients = 1 << 15
+	names := make([]string, clients)
+	for i := range names {
+		names[i] = fmt.Sprint("c", i)
+	}
+	values := []float64{0.7, 1e300, -1e300, 3, 0.1, math.Copysign(0, -1), 1e-310, math.MaxFloat32, 2.5}
+	r := rand.New(rand.NewPCG(3, 4))
+	events := make([]engagement.Event, 200_000)
+	for i := range events {
+		events[i] = x.Event(uint32(r.IntN(clients)), engagement.Response{Stimulus: "video", Kind: []string{"survey_expected", "survey_delivered", "like"}[r.IntN(3)],
+			Value: values[r.IntN(len(values))], Time: asOf.Add(-time.Duration(r.Int64N(int64(400 * 24 * time.Hour))))})
+	}
+	sorted := slices.Clone(events)
+	slices.SortStableFunc(sorted, func(p, q engagement.Event) int { return cmp.Compare(p.Client, q.Client) })
+	var enc [2][]byte
+	for i, es := range [][]engagement.Event{events, sorted} {
+		b := engagement.AnalyzeEvents(context.Background(), x, names, slices.Values(es), o)
+		if b.Report.Used != len(es) {
+			t.Fatalf("%d: %+v", i, b.Report)
+		}
+		enc[i] = must(b.MarshalBinary())
+	}
+	if !bytes.Equal(enc[0], enc[1]) {
+		t.Fatal("the buffered path's book differs from the arrival-order book")
+	}
+	// Two clients out of order, to see values whole.
+	gaps, _ := engagement.AnalyzeEvents(context.Background(), x, names, slices.Values([]engagement.Event{
+		{Client: 9, Stimulus: events[0].Stimulus, Kind: 0, Value: 0.7, Time: asOf.Unix() - 10, Nanos: 5},
+		{Client: 8, Stimulus: events[0].Stimulus, Kind: 1, Value: 1e300, Time: asOf.Unix() - 10, Nanos: 7},
+		{Client: 9, Stimulus: events[0].Stimulus, Kind: 1, Value: 0.2, Time: asOf.Unix() - 9},
+		{Client: 8, Stimulus: events[0].Stimulus, Kind: 0, Value: 1e299, Time: asOf.Unix() - 9},
+	}), o).ExpectationGap()
+	want := map[string][2]float64{"c9": {0.7, 0.2}, "c8": {1e299, 1e300}}
+	for _, g := range gaps {
+		if w, ok := want[g.Client]; !ok || g.Expected != w[0] || g.Delivered != w[1] {
+			t.Errorf("gap %+v, want expected and delivered %v", g, w)
+		}
+		delete(want, g.Client)
+	}
+	if len(want) > 0 {
+		t.Errorf("gaps %+v: missing %v", gaps, want)
 	}
 }
