@@ -240,16 +240,26 @@ const (
 // LifecycleRule places clients: a prospect has never responded in a
 // post-sale setting; onboarding within Onboarding of their first post-sale
 // response; active when their last response is within Active; lapsing
-// within Lapsing; lapsed after. Zero fields mean 60, 90 and 180 days. A
-// negative field, or Active longer than Lapsing (which would leave no
-// client lapsing), is an [*OptionError].
+// within Lapsing; lapsed after. Zero fields mean 60, 90 and 180 days;
+// Onboarding [None] means no onboarding stage. A negative field, or Active
+// longer than Lapsing (which would leave no client lapsing), is an
+// [*OptionError].
 type LifecycleRule struct {
 	Onboarding, Active, Lapsing time.Duration
 }
 
+// None is the value of a duration option whose zero means its default,
+// to say zero itself: LifecycleRule{Onboarding: None} has no onboarding
+// stage.
+const None time.Duration = -1
+
 func (r LifecycleRule) resolve() (LifecycleRule, error) {
 	day := 24 * time.Hour
-	r.Onboarding = cmp.Or(r.Onboarding, 60*day)
+	if r.Onboarding == None {
+		r.Onboarding = 0
+	} else {
+		r.Onboarding = cmp.Or(r.Onboarding, 60*day)
+	}
 	r.Active = cmp.Or(r.Active, 90*day)
 	r.Lapsing = cmp.Or(r.Lapsing, 180*day)
 	switch {

@@ -164,6 +164,12 @@ func TestLifecycleAndCrossSell(t *testing.T) {
 	if d := cmp.Diff(want, must(b.Lifecycle(engagement.LifecycleRule{}))); d != "" {
 		t.Errorf("lifecycle (-want +got):\n%s", d)
 	}
+	// Onboarding None says zero, which the zero value cannot: no client is
+	// onboarding, the new one is active.
+	want[1].Stage = engagement.Active
+	if d := cmp.Diff(want, must(b.Lifecycle(engagement.LifecycleRule{Onboarding: engagement.None}))); d != "" {
+		t.Errorf("lifecycle without onboarding (-want +got):\n%s", d)
+	}
 	cs := b.CrossSells(func(client, topic string) bool { return topic == "pensions" })
 	if !cmp.Equal([]engagement.CrossSell{{Client: "prospect", Topic: "mortgages"}}, cs) {
 		t.Errorf("cross-sell %v", cs)

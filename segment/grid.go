@@ -55,10 +55,14 @@ type Assignment struct {
 
 // Cut resolves the grid's thresholds against a book. Quantile thresholds
 // use the clients whose numbers are known; the order of the book does not
-// matter.
-func (g Grid) Cut(book []Client) (Cut, error) {
+// matter. It sorts the book's numbers, so for a large book it takes a
+// while: when ctx is done it stops and returns ctx's error.
+func (g Grid) Cut(ctx context.Context, book []Client) (Cut, error) {
 	var profits, engagement []float64
-	for _, c := range book {
+	for i, c := range book {
+		if i&4095 == 0 && ctx.Err() != nil {
+			return Cut{}, ctx.Err()
+		}
 		if c.check() == nil {
 			profits = append(profits, c.Profit())
 			engagement = append(engagement, c.Engagement)
@@ -66,6 +70,9 @@ func (g Grid) Cut(book []Client) (Cut, error) {
 	}
 	p, pt, err := g.Profit.resolve(profits)
 	if err != nil {
+		return Cut{}, err
+	}
+	if err := ctx.Err(); err != nil {
 		return Cut{}, err
 	}
 	e, et, err := g.Engagement.resolve(engagement)
@@ -158,7 +165,7 @@ type Counts struct {
 // AssignAll segments a book on all cores. The thresholds are resolved over
 // the whole book first.
 func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
-	cut, err := g.Cut(book)
+	cut, err := g.Cut(ctx, book)
 	if err != nil {
 		return Book{}, err
 	}

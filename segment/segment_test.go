@@ -50,11 +50,11 @@ func TestThresholds(t *testing.T) {
 
 func TestTopThresholdNearestRank(t *testing.T) {
 	book := []segment.Client{{ID: "a", Revenue: 10}, {ID: "b", Revenue: 20}, {ID: "c", Revenue: 30}, {ID: "d", Revenue: 40}, {ID: "e", Revenue: 50}}
-	cut, err := segment.Grid{Profit: segment.Top(0.4), Engagement: segment.At(0)}.Cut(book)
+	cut, err := segment.Grid{Profit: segment.Top(0.4), Engagement: segment.At(0)}.Cut(context.Background(), book)
 	if err != nil || cut.Profit != 40 {
 		t.Fatalf("top 40%% of 5 by nearest rank is the 2nd highest, 40; got %v, %v", cut.Profit, err)
 	}
-	if _, err := (segment.Grid{Profit: segment.Top(1.5)}).Cut(book); err == nil {
+	if _, err := (segment.Grid{Profit: segment.Top(1.5)}).Cut(context.Background(), book); err == nil {
 		t.Error("a share above 1 must be an error")
 	}
 }
@@ -100,8 +100,8 @@ func TestPropertyGrid(t *testing.T) {
 		}
 		// Quantile thresholds do not depend on the book's order.
 		shuffled := rapid.Permutation(book).Draw(t, "shuffled")
-		c1, _ := grid.Cut(book)
-		c2, _ := grid.Cut(shuffled)
+		c1, _ := grid.Cut(context.Background(), book)
+		c2, _ := grid.Cut(context.Background(), shuffled)
 		if c1 != c2 {
 			t.Fatalf("order changed the thresholds: %+v vs %+v", c1, c2)
 		}

@@ -81,7 +81,7 @@ func TestTopExactNearestRankAndTies(t *testing.T) {
 func TestTopRejectsBadShares(t *testing.T) {
 	book := []segment.Client{{ID: "a", Revenue: 1}}
 	for _, share := range []float64{0, -0.1, 1.01, 1e-12} {
-		if _, err := (segment.Grid{Profit: segment.Top(share)}).Cut(book); err == nil {
+		if _, err := (segment.Grid{Profit: segment.Top(share)}).Cut(context.Background(), book); err == nil {
 			t.Errorf("Top(%v) accepted", share)
 		}
 	}

@@ -368,7 +368,7 @@ func (fn *cutFn) ExtractOutput(a cutAcc) (bookCut, error) {
 	for i := range clients {
 		clients[i] = segment.Client{Revenue: a.Revenue[i], CostToServe: a.Cost[i], Engagement: a.Engagement[i]}
 	}
-	cut, err := desk.Grid.Cut(clients)
+	cut, err := desk.Grid.Cut(context.Background(), clients)
 	slices.Sort(a.Engagement)
 	return bookCut{Cut: cut, Sorted: a.Engagement}, err
 }
