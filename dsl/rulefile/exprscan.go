@@ -23,9 +23,10 @@ var rowKeywords = []string{"type", "title", "message", "urgency", "sensitivity",
 // expr reads an expression at the cursor and returns its text, trimmed.
 func (s *scanner) expr(stop exprStop) string {
 	start := s.off
-	depth := 0
+	var open []byte // the brackets open, innermost last
 	for !s.eof() {
 		c := s.peek()
+		depth := len(open)
 		switch {
 		case c == '"' || c == '\'' || c == '`':
 			s.quoted()
@@ -34,17 +35,17 @@ func (s *scanner) expr(stop exprStop) string {
 			if c == '{' && stop.brace && depth == 0 && s.braceEndsLine() {
 				return strings.TrimSpace(s.src[start:s.off])
 			}
-			depth++
+			open = append(open, c)
 		case c == ')' || c == ']' || c == '}':
 			if depth == 0 {
 				return strings.TrimSpace(s.src[start:s.off])
 			}
-			depth--
+			open = open[:depth-1]
 		case depth == 0 && c == '\n':
 			if !continues(s.src[max(start, s.lineStart):s.off]) && !s.nextLineContinues() {
 				return strings.TrimSpace(s.src[start:s.off])
 			}
-		case c == '\n' && s.nextLineEndsBlock():
+		case c == '\n' && s.nextLineEndsBlock(open[depth-1]):
 			// A bracket is still open, but the next line closes the block or
 			// starts a statement: the bracket was never closed. Stop here, so
 			// the expression reports it and the block's } is not swallowed.
@@ -68,16 +69,17 @@ func (s *scanner) expr(stop exprStop) string {
 var blockLineStarts = []string{"when", "let", "type", "title", "message", "urgency", "sensitivity", "output",
 	"priority", "tags", "owner", "enabled", "branch", "else", "in", "row", "rule", "table", "const"}
 
-// nextLineEndsBlock reports whether the line after the cursor's closes a
-// block or starts a statement or declaration.
-func (s *scanner) nextLineEndsBlock() bool {
+// nextLineEndsBlock reports whether the line after the cursor's closes the
+// block (it starts with a } that the innermost open bracket, inner, does
+// not match) or starts a statement or declaration.
+func (s *scanner) nextLineEndsBlock(inner byte) bool {
 	rest := s.src[s.off+1:]
 	if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
 		rest = rest[:nl]
 	}
 	line := strings.TrimSpace(rest)
-	if line == "}" || strings.HasPrefix(line, "} ") {
-		return true
+	if strings.HasPrefix(line, "}") {
+		return inner != '{'
 	}
 	word, _, _ := strings.Cut(line, " ")
 	for _, kw := range blockLineStarts {
@@ -107,7 +109,8 @@ func (s *scanner) atRowKeyword(start int) bool {
 	}
 	rest := s.src[s.off:]
 	for _, kw := range rowKeywords {
-		if strings.HasPrefix(rest, kw) && (len(rest) == len(kw) || rest[len(kw)] == ' ' || rest[len(kw)] == '\t') {
+		if strings.HasPrefix(rest, kw) && (len(rest) == len(kw) || rest[len(kw)] == ' ' || rest[len(kw)] == '\t' ||
+			strings.HasPrefix(rest[len(kw):], "//")) {
 			return true
 		}
 	}

@@ -38,10 +38,40 @@ type writer struct {
 // line writes one line of text at indent, with its trailing comment.
 func (w *writer) line(indent, text, comment string) {
 	w.b.WriteString(indent + text)
-	if comment != "" {
+	switch {
+	case comment != "":
 		w.b.WriteString(" // " + comment)
+	case continues(text) && balanced(text):
+		// A line ending in an operator would run on into the next one; a
+		// comment, even an empty one, ends it, as it did in the source.
+		w.b.WriteString(" //")
 	}
 	w.b.WriteByte('\n')
+}
+
+// balanced reports whether text closes every bracket it opens, outside
+// quoted strings: only then does a comment end it.
+func balanced(text string) bool {
+	depth := 0
+	var quote byte
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && quote != '`' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		}
+	}
+	return depth == 0 && quote == 0
 }
 
 // close writes the end of a block: its trailing comment lines, then the
