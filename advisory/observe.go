@@ -94,7 +94,7 @@ func (o *observation) file(i int, id string, alerts []Alert, loaded int, err err
 				o.rules[k].Fires++
 			}
 		}
-		for _, e := range ruleErrors(err) {
+		for _, e := range dsl.Errors(err) {
 			if k, ok := o.byID[e.RuleID]; ok {
 				o.rules[k].Errors++
 			}
@@ -109,7 +109,3 @@ func (o *observation) done(c Counts) {
 	}
 	o.obs.Done(BatchStats{Counts: c, Rules: o.rules})
 }
-
-// ruleErrors lists the *dsl.Error values in err, which joins one per
-// failed rule.
-func ruleErrors(err error) []*dsl.Error { return dsl.Errors(err) }

@@ -178,32 +178,14 @@ func numHostFunc(cfg *config) *hostFunc {
 		fn: func(args ...any) (any, error) { return cfg.toNumber(args[0]) }}
 }
 
-// toNumber reads v as an int or a float64, as numberKind says.
+// toNumber reads v as an int or a float64, as numberKind says: a host's
+// decimal type through its conversion, any other number as dynamicNumber
+// reads it.
 func (c *config) toNumber(v any) (any, error) {
-	if v == nil {
-		return nil, nil
+	if conv, ok := c.numbers[reflect.TypeOf(v)]; ok && v != nil {
+		return conv(v), nil
 	}
-	t := reflect.TypeOf(v)
-	if conv, ok := c.numbers[t]; ok {
-		f := conv(v)
-		return f, nil
-	}
-	rv := reflect.ValueOf(v)
-	switch k := t.Kind(); {
-	case k >= reflect.Int && k <= reflect.Int64:
-		return int(rv.Int()), nil
-	case k >= reflect.Uint && k <= reflect.Uint64:
-		u := rv.Uint()
-		if u > math.MaxInt64 {
-			return nil, fmt.Errorf("%v %d does not fit an int", t, u)
-		}
-		return int(u), nil
-	case k == reflect.Float32:
-		return float32Decimal(float32(rv.Float())), nil
-	case k == reflect.Float64:
-		return rv.Float(), nil
-	}
-	return v, nil
+	return dynamicNumber(v)
 }
 
 // dynamicNumber reads a number whose type was known only when the rule

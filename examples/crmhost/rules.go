@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/json"
-	"errors"
 
 	"github.com/engagekit/engagekit/advisory"
 	"github.com/engagekit/engagekit/advisory/advisorytest"
@@ -85,31 +84,17 @@ func compileRules(text string) *compiled {
 	return c
 }
 
-// ruleErrors lists every *dsl.Error in err, which joins them (in nested
-// joins); an error of another type becomes a ruleError of its message.
+// ruleErrors lists every *dsl.Error in err (dsl.Errors walks the joins);
+// an error of another type becomes a ruleError of its message.
 func ruleErrors(err error) []ruleError {
 	var out []ruleError
-	var walk func(error)
-	walk = func(err error) {
-		var d *dsl.Error
-		switch x := err.(type) {
-		case interface{ Unwrap() []error }:
-			for _, e := range x.Unwrap() {
-				walk(e)
-			}
-		case *dsl.Error:
-			d = x
-			out = append(out, ruleError{RuleID: d.RuleID, Statement: d.Statement, Line: d.Line, Column: d.Column,
-				Msg: d.Msg, Suggestion: d.Suggestion, Snippet: d.Snippet})
-		default:
-			if errors.As(err, &d) {
-				walk(d)
-				return
-			}
-			out = append(out, ruleError{Msg: err.Error()})
-		}
+	for _, d := range dsl.Errors(err) {
+		out = append(out, ruleError{RuleID: d.RuleID, Statement: d.Statement, Line: d.Line, Column: d.Column,
+			Msg: d.Msg, Suggestion: d.Suggestion, Snippet: d.Snippet})
 	}
-	walk(err)
+	if len(out) == 0 && err != nil {
+		out = append(out, ruleError{Msg: err.Error()})
+	}
 	return out
 }
 
