@@ -39,9 +39,9 @@ type Options struct {
 // Validate reports what is wrong with o, every problem at once as
 // *[OptionError] values joined: a zero AsOf (with which every response
 // would be rejected as after as-of), negative spans, and weights that are
-// not finite numbers. Analyze, AnalyzeEvents and AnalyzeParallel take the
-// options as they are (a zero span means its default); a host that builds
-// options from configuration calls Validate first.
+// not finite numbers. [Analyze], [AnalyzeEvents] and [AnalyzeParallel]
+// call it first and return its error without reading a response; a zero
+// span means its default.
 func (o Options) Validate() error {
 	var errs []error
 	if o.AsOf.IsZero() {
@@ -147,12 +147,16 @@ func (r *run) newBook(clients []string) *Book {
 // book. Memory grows with clients (one small profile each) and content
 // groups, not with responses. Bad responses are rejected and counted by
 // reason, never silently dropped. When ctx is done, Analyze stops and
-// returns what it has with Report.Cancelled set.
+// returns what it has with Report.Cancelled set. Invalid options are an
+// error (see [Options.Validate]), before any response is read.
 //
 // Analyze resolves each response's client, stimulus and kind by name; a
 // host that can number them ahead scores several times faster with
 // [AnalyzeEvents].
-func Analyze(ctx context.Context, j *Journey, responses iter.Seq[Response], o Options) *Book {
+func Analyze(ctx context.Context, j *Journey, responses iter.Seq[Response], o Options) (*Book, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
 	if j == nil {
 		j = &Journey{}
 	}
@@ -175,7 +179,7 @@ func Analyze(ctx context.Context, j *Journey, responses iter.Seq[Response], o Op
 		}
 	}
 	b.Report = r.report(in, cancelled)
-	return b
+	return b, nil
 }
 
 // stream is what the string path keeps besides the run: names to numbers.

@@ -68,7 +68,7 @@ func BenchmarkScore(b *testing.B) {
 	b.ReportAllocs()
 	start := time.Now()
 	for b.Loop() {
-		book := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+		book := must(engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf}))
 		if book.Report.Used == 0 {
 			b.Fatal("nothing used")
 		}
@@ -87,7 +87,7 @@ func BenchmarkChanges10M(b *testing.B) {
 	b.ReportAllocs()
 	start := time.Now()
 	for b.Loop() {
-		book := engagement.Analyze(context.Background(), j, benchResponses(10_000_000, 200_000), engagement.Options{AsOf: asOf})
+		book := must(engagement.Analyze(context.Background(), j, benchResponses(10_000_000, 200_000), engagement.Options{AsOf: asOf}))
 		_, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 100})
 	}
 	b.ReportMetric(10e6*float64(b.N)/time.Since(start).Seconds(), "responses/s")
@@ -102,7 +102,7 @@ func BenchmarkScoreSorted(b *testing.B) {
 	b.ReportAllocs()
 	start := time.Now()
 	for b.Loop() {
-		engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+		must(engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf}))
 	}
 	b.ReportMetric(float64(len(rs))*float64(b.N)/time.Since(start).Seconds(), "responses/s")
 }
@@ -145,7 +145,7 @@ func BenchmarkScoreEvents(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				book := engagement.AnalyzeEvents(context.Background(), x, clients, slices.Values(c.events), engagement.Options{AsOf: asOf})
+				book := must(engagement.AnalyzeEvents(context.Background(), x, clients, slices.Values(c.events), engagement.Options{AsOf: asOf}))
 				if book.Report.Used == 0 {
 					b.Fatal("nothing used")
 				}
@@ -165,7 +165,7 @@ func BenchmarkScoreParallel(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		engagement.AnalyzeParallel(context.Background(), x, clients, shards, engagement.Options{AsOf: asOf})
+		must(engagement.AnalyzeParallel(context.Background(), x, clients, shards, engagement.Options{AsOf: asOf}))
 	}
 	b.ReportMetric(float64(len(events))*float64(b.N)/b.Elapsed().Seconds(), "responses/s")
 }
@@ -204,7 +204,7 @@ func BenchmarkChanges10MEvents(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		book := engagement.AnalyzeEvents(context.Background(), x, names, events, engagement.Options{AsOf: asOf})
+		book := must(engagement.AnalyzeEvents(context.Background(), x, names, events, engagement.Options{AsOf: asOf}))
 		_, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 100})
 	}
 	b.ReportMetric(10e6*float64(b.N)/b.Elapsed().Seconds(), "responses/s")

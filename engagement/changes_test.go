@@ -96,7 +96,7 @@ func TestChangesNullErrorRate(t *testing.T) {
 		alarms := map[engagement.Correction]int{}
 		tested, raw, tests := 0, 0, 0
 		for seed := range uint64(seeds) {
-			b := engagement.AnalyzeEvents(context.Background(), w.x, w.clients, slices.Values(w.events(seed, bursty)), engagement.Options{AsOf: asOf})
+			b := must(engagement.AnalyzeEvents(context.Background(), w.x, w.clients, slices.Values(w.events(seed, bursty)), engagement.Options{AsOf: asOf}))
 			for _, corr := range []engagement.Correction{engagement.BenjaminiHochberg, engagement.Holm} {
 				all, err := b.ChangeTests(engagement.ChangeOptions{Alpha: alpha, Correction: corr})
 				if err != nil {
@@ -154,7 +154,7 @@ func TestChangesRecentWindowEdges(t *testing.T) {
 		// one to each and subtract it.
 		rs = append(rs, engagement.Response{Client: "b", Stimulus: "video", Kind: "like", Time: asOf.Add(-time.Hour)},
 			engagement.Response{Client: "b", Stimulus: "video", Kind: "like", Time: asOf.Add(-recent - time.Hour)})
-		b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+		b := must(engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf}))
 		all, _ := b.ChangeTests(engagement.ChangeOptions{MinN: 1})
 		if len(all) == 0 || all[0].RecentN-1 != c.recentN || all[0].BaselineN-1 != c.bN {
 			t.Errorf("%s: %+v", c.name, all)
@@ -163,7 +163,7 @@ func TestChangesRecentWindowEdges(t *testing.T) {
 }
 
 func TestChangeOptionsRejected(t *testing.T) {
-	b := engagement.Analyze(context.Background(), journey(t), nil, engagement.Options{AsOf: asOf})
+	b := must(engagement.Analyze(context.Background(), journey(t), nil, engagement.Options{AsOf: asOf}))
 	for _, o := range []engagement.ChangeOptions{{Alpha: -0.1}, {Alpha: 1.5}, {Alpha: math.NaN()}, {MinN: -1}, {Correction: 9}} {
 		if _, err := b.Changes(o); !errors.Is(err, engagement.ErrInvalidOption) {
 			t.Errorf("%+v: err %v, want ErrInvalidOption", o, err)
@@ -189,7 +189,7 @@ func TestChangesClusterRobust(t *testing.T) {
 	for i := range 300 {
 		rs = append(rs, engagement.Response{Client: "fan", Stimulus: "video", Kind: "click", Setting: "website", Time: daysAgo(1 + i%80)})
 	}
-	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+	b := must(engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf}))
 	all, err := b.ChangeTests(engagement.ChangeOptions{})
 	if err != nil || len(all) == 0 {
 		t.Fatal(err, all)

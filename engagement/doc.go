@@ -17,7 +17,8 @@
 // [Analyze] streams responses in any order against a [Journey] into a
 // [Book]: one small fixed-size profile per client, so memory grows with
 // clients, not responses; bad responses are rejected and counted by
-// reason. From the book: decayed, mergeable [Score] values
+// reason, and invalid options (a zero AsOf, a negative span) are an error
+// before any response is read. From the book: decayed, mergeable [Score] values
 // ([Book.Scores], [Merge]), patterns (one-off, intermittent, habit),
 // superfans, lifecycle stages, clients at risk, cross-sell signals, the
 // expectation gap from surveys ([Book.ExpectationGap]), and content groups

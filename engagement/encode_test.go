@@ -22,8 +22,8 @@ func TestPropertyBookRoundTrip(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		rs := genHistory(t)
 		cut := rapid.IntRange(0, len(rs)).Draw(t, "cut")
-		here := engagement.Analyze(ctx, j, slices.Values(rs[:cut]), surveyOpts)
-		there := engagement.Analyze(ctx, j, slices.Values(rs[cut:]), surveyOpts)
+		here := must(engagement.Analyze(ctx, j, slices.Values(rs[:cut]), surveyOpts))
+		there := must(engagement.Analyze(ctx, j, slices.Values(rs[cut:]), surveyOpts))
 		data, err := there.MarshalBinary()
 		if err != nil {
 			t.Fatal(err)
@@ -54,7 +54,7 @@ func TestPropertyBookRoundTrip(t *testing.T) {
 func TestUnmarshalBookRejects(t *testing.T) {
 	j := journey(t)
 	rs := []engagement.Response{{Client: "ann", Stimulus: "linkedin-1", Kind: "click", Setting: "website", Time: asOf.Add(-time.Hour)}}
-	data, _ := engagement.Analyze(context.Background(), j, slices.Values(rs), surveyOpts).MarshalBinary()
+	data, _ := must(engagement.Analyze(context.Background(), j, slices.Values(rs), surveyOpts)).MarshalBinary()
 	other := surveyOpts
 	other.AsOf = asOf.Add(time.Hour)
 	if _, err := engagement.UnmarshalBook(j, other, data); !errors.Is(err, engagement.ErrIncompatible) {
@@ -78,7 +78,7 @@ func FuzzUnmarshalBook(f *testing.F) {
 		{Client: "ann", Stimulus: "linkedin-1", Kind: "click", Setting: "website", Time: asOf.Add(-time.Hour)},
 		{Client: "bob", Stimulus: "event-1", Kind: "survey_expected", Value: 7, Time: asOf.Add(-48 * time.Hour)},
 	}
-	data, _ := engagement.Analyze(context.Background(), j, slices.Values(rs), surveyOpts).MarshalBinary()
+	data, _ := must(engagement.Analyze(context.Background(), j, slices.Values(rs), surveyOpts)).MarshalBinary()
 	f.Add(data)
 	f.Add([]byte("ekbook\x00\x01"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -101,7 +101,7 @@ func TestRejectionsAccounted(t *testing.T) {
 		{Client: "a", Stimulus: "linkedin-1", Kind: "click", Setting: "mars", Time: daysAgo(1)},
 		{Stimulus: "linkedin-1", Kind: "like", Time: daysAgo(1)},
 	}
-	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+	b := must(engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf}))
 	want := map[engagement.Reason]int{engagement.DuplicateID: 1, engagement.UnknownStimulus: 1, engagement.ZeroTime: 1,
 		engagement.BeforeStimulus: 1, engagement.AfterAsOf: 1, engagement.NaNValue: 1, engagement.UnknownSetting: 1, engagement.NoClient: 1}
 	if d := cmp.Diff(want, b.Report.Rejected); d != "" || b.Report.Used != 1 || b.Report.In != len(rs) {
@@ -125,7 +125,7 @@ func TestPatternsSuperfansAtRisk(t *testing.T) {
 	rs = append(rs, history("once", 4)...)
 	rs = append(rs, history("sometimes", 1, 5, 9)...)
 	rs = append(rs, history("lapsed_fan", 2, 3, 4, 5, 6, 7)...)
-	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+	b := must(engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf}))
 	got := map[string]engagement.Pattern{}
 	for _, p := range must(b.Patterns(engagement.PatternRule{})) {
 		got[p.Client] = p.Pattern
@@ -159,7 +159,7 @@ func TestLifecycleAndCrossSell(t *testing.T) {
 		{Client: "gone", Stimulus: "meeting-1", Kind: "attend", Time: daysAgo(300)},
 		{Client: "prospect", Stimulus: "website-1", Kind: "click", Setting: "podcast", Time: daysAgo(5)},
 	}
-	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+	b := must(engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf}))
 	want := []engagement.ClientStage{{Client: "gone", Stage: engagement.Lapsed}, {Client: "new", Stage: engagement.Onboarding}, {Client: "prospect", Stage: engagement.Prospect}}
 	if d := cmp.Diff(want, must(b.Lifecycle(engagement.LifecycleRule{}))); d != "" {
 		t.Errorf("lifecycle (-want +got):\n%s", d)
@@ -193,7 +193,7 @@ func TestChangesFindFallingContent(t *testing.T) {
 		}
 		rs = append(rs, engagement.Response{Client: fmt.Sprint("c", i%200), Stimulus: "video", Kind: kind, Setting: setting, Time: daysAgo(1 + i%80)})
 	}
-	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+	b := must(engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf}))
 	ch, err := b.Changes(engagement.ChangeOptions{Alpha: 0.01})
 	if err != nil || len(ch) == 0 || ch[0].Dimension != "kind" || ch[0].Value != "video" || !ch[0].Falling || ch[0].PAdjusted > 0.01 {
 		t.Fatalf("want videos losing popularity, got %+v", ch)
@@ -238,7 +238,7 @@ func TestPropertyMergeLaws(t *testing.T) {
 		cut1 := rapid.IntRange(0, len(rs)).Draw(t, "cut1")
 		cut2 := rapid.IntRange(cut1, len(rs)).Draw(t, "cut2")
 		score := func(part []engagement.Response, at time.Time) engagement.Score {
-			s := engagement.Analyze(context.Background(), j, slices.Values(part), engagement.Options{AsOf: at}).Scores()
+			s := must(engagement.Analyze(context.Background(), j, slices.Values(part), engagement.Options{AsOf: at})).Scores()
 			if len(s) == 0 {
 				return engagement.Score{}
 			}
@@ -318,9 +318,9 @@ func TestPropertyFunnelAndExperiment(t *testing.T) {
 func TestWeightsByKindAndSetting(t *testing.T) {
 	j := journey(t)
 	rs := []engagement.Response{{Client: "a", Stimulus: "linkedin-1", Kind: "click", Setting: "meeting", Time: asOf}}
-	plain := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf}).Scores()[0]
+	plain := must(engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})).Scores()[0]
 	w := engagement.Weights{ByKind: map[string]float64{"click": 2}, BySetting: map[string]float64{"meeting": 1.5}}
-	weighted := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf, Weights: w}).Scores()[0]
+	weighted := must(engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf, Weights: w})).Scores()[0]
 	if plain.Escalation != 3 || weighted.Escalation != 9 {
 		t.Errorf("escalation %v plain, %v weighted; want 3 and 9", plain.Escalation, weighted.Escalation)
 	}
@@ -336,7 +336,7 @@ func TestExpectationGap(t *testing.T) {
 		{Client: "c", Stimulus: "meeting-1", Kind: "survey_expected", Value: 6, Time: daysAgo(10)},
 		{Client: "c", Stimulus: "meeting-1", Kind: "survey_delivered", Value: 8, Time: daysAgo(5)},
 	}
-	b := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf, ExpectedKind: "survey_expected", DeliveredKind: "survey_delivered"})
+	b := must(engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf, ExpectedKind: "survey_expected", DeliveredKind: "survey_delivered"}))
 	gaps, mean := b.ExpectationGap()
 	want := []engagement.Gap{{Client: "a", Expected: 9, Delivered: 6.5, Gap: 2.5}, {Client: "c", Expected: 6, Delivered: 8, Gap: -2}}
 	if d := cmp.Diff(want, gaps); d != "" || mean != 0.25 {

@@ -127,8 +127,12 @@ func (x *Index) Event(client uint32, r Response) Event {
 // responses, and costs no map lookup per response. Memory is one profile per client in clients, allocated up
 // front. An event whose numbers are out of range is rejected
 // ([UnknownClient], [UnknownStimulus], [UnknownKind], [UnknownSetting]).
-func AnalyzeEvents(ctx context.Context, x *Index, clients []string, events iter.Seq[Event], o Options) *Book {
-	return analyzeEvents(ctx, x, slices.Clone(clients), events, o, nil)
+// Invalid options are an error, as for Analyze.
+func AnalyzeEvents(ctx context.Context, x *Index, clients []string, events iter.Seq[Event], o Options) (*Book, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	return analyzeEvents(ctx, x, slices.Clone(clients), events, o, nil), nil
 }
 
 // AnalyzeParallel analyzes shards of events on one goroutine each and
@@ -136,8 +140,11 @@ func AnalyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 // day, by source), since books merge exactly. Each shard holds a profile
 // for every client until the merge, so memory is shards × clients ×
 // [ProfileBytes]. Progress, if set, is called with a shard's counts, one
-// call at a time.
-func AnalyzeParallel(ctx context.Context, x *Index, clients []string, shards []iter.Seq[Event], o Options) *Book {
+// call at a time. Invalid options are an error, as for Analyze.
+func AnalyzeParallel(ctx context.Context, x *Index, clients []string, shards []iter.Seq[Event], o Options) (*Book, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
 	clients = slices.Clone(clients)
 	books := make([]*Book, len(shards))
 	var wg sync.WaitGroup
@@ -165,14 +172,14 @@ func AnalyzeParallel(ctx context.Context, x *Index, clients []string, shards []i
 		panic(panicked)
 	}
 	if len(books) == 0 {
-		return analyzeEvents(ctx, x, clients, func(func(Event) bool) {}, o, nil)
+		return analyzeEvents(ctx, x, clients, func(func(Event) bool) {}, o, nil), nil
 	}
 	out := books[0]
 	var ix map[string]int
 	for _, b := range books[1:] {
 		out.mergeAligned(b, &ix)
 	}
-	return out
+	return out, nil
 }
 
 // analyzeEvents folds events into a new book over clients (not copied);

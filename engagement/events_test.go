@@ -82,8 +82,8 @@ func TestPropertyEventsMatchResponses(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		rs := genHistory(t)
 		clients, events := numbered(x, rs)
-		want := viewOf(engagement.Analyze(context.Background(), j, slices.Values(rs), surveyOpts))
-		got := viewOf(engagement.AnalyzeEvents(context.Background(), x, clients, slices.Values(events), surveyOpts))
+		want := viewOf(must(engagement.Analyze(context.Background(), j, slices.Values(rs), surveyOpts)))
+		got := viewOf(must(engagement.AnalyzeEvents(context.Background(), x, clients, slices.Values(events), surveyOpts)))
 		if d := gocmp.Diff(want, got, approx); d != "" {
 			t.Fatalf("events differ from responses (-responses +events):\n%s", d)
 		}
@@ -105,11 +105,11 @@ func TestPropertyBooksMerge(t *testing.T) {
 			i := rapid.IntRange(0, k-1).Draw(t, "shard")
 			parts[i] = append(parts[i], r)
 		}
-		want := viewOf(engagement.Analyze(ctx, j, slices.Values(rs), surveyOpts))
+		want := viewOf(must(engagement.Analyze(ctx, j, slices.Values(rs), surveyOpts)))
 
 		books := make([]*engagement.Book, k)
 		for i, p := range parts {
-			books[i] = engagement.Analyze(ctx, j, slices.Values(p), surveyOpts)
+			books[i] = must(engagement.Analyze(ctx, j, slices.Values(p), surveyOpts))
 		}
 		merged, err := engagement.MergeBooks(books...)
 		if err != nil {
@@ -130,7 +130,7 @@ func TestPropertyBooksMerge(t *testing.T) {
 				}
 			}
 		}
-		par := engagement.AnalyzeParallel(ctx, x, clients, shards, surveyOpts)
+		par := must(engagement.AnalyzeParallel(ctx, x, clients, shards, surveyOpts))
 		if d := gocmp.Diff(want, viewOf(par), approx); d != "" {
 			t.Fatalf("parallel analysis differs from the whole (-whole +parallel):\n%s", d)
 		}
@@ -140,9 +140,9 @@ func TestPropertyBooksMerge(t *testing.T) {
 func TestMergeBooksRejectsMismatches(t *testing.T) {
 	j := journey(t)
 	ctx := context.Background()
-	a := engagement.Analyze(ctx, j, nil, engagement.Options{AsOf: asOf})
-	b := engagement.Analyze(ctx, j, nil, engagement.Options{AsOf: asOf.Add(time.Hour)})
-	c := engagement.Analyze(ctx, journey(t), nil, engagement.Options{AsOf: asOf})
+	a := must(engagement.Analyze(ctx, j, nil, engagement.Options{AsOf: asOf}))
+	b := must(engagement.Analyze(ctx, j, nil, engagement.Options{AsOf: asOf.Add(time.Hour)}))
+	c := must(engagement.Analyze(ctx, journey(t), nil, engagement.Options{AsOf: asOf}))
 	for _, books := range [][]*engagement.Book{{a, b}, {a, c}} {
 		if _, err := engagement.MergeBooks(books...); err != engagement.ErrIncompatible {
 			t.Errorf("merge of mismatched books: got %v, want ErrIncompatible", err)
@@ -183,7 +183,7 @@ func TestEventsRejectedByReason(t *testing.T) {
 		x.Event(1, engagement.Response{Stimulus: "linkedin-1", Kind: "wave", Time: daysAgo(1)}),
 		x.Event(1, engagement.Response{Stimulus: "gone", Kind: "like", Time: daysAgo(1)}),
 	}
-	b := engagement.AnalyzeEvents(context.Background(), x, []string{"ann", "bob"}, slices.Values(events), engagement.Options{AsOf: asOf})
+	b := must(engagement.AnalyzeEvents(context.Background(), x, []string{"ann", "bob"}, slices.Values(events), engagement.Options{AsOf: asOf}))
 	want := engagement.Report{In: 13, Used: 2, Rejected: map[engagement.Reason]int{engagement.BadTime: 1,
 		engagement.UnknownClient: 1, engagement.UnknownStimulus: 2, engagement.UnknownKind: 2, engagement.UnknownSetting: 1,
 		engagement.ZeroTime: 1, engagement.AfterAsOf: 1, engagement.BeforeStimulus: 1, engagement.NaNValue: 1}}
@@ -219,8 +219,8 @@ func TestEventsWithRule(t *testing.T) {
 	}
 	clients, events := numbered(x, rs)
 	o := engagement.Options{AsOf: asOf, Classifier: c}
-	got := engagement.AnalyzeEvents(context.Background(), x, clients, slices.Values(events), o).Scores()
-	want := engagement.Analyze(context.Background(), j, slices.Values(rs), o).Scores()
+	got := must(engagement.AnalyzeEvents(context.Background(), x, clients, slices.Values(events), o)).Scores()
+	want := must(engagement.Analyze(context.Background(), j, slices.Values(rs), o)).Scores()
 	if d := gocmp.Diff(want, got, approx); d != "" {
 		t.Errorf("rule on events (-responses +events):\n%s", d)
 	}
@@ -251,8 +251,8 @@ func TestChunkedEventsMatchResponsesExactly(t *testing.T) {
 			Setting: settings[r.IntN(len(settings))], Time: asOf.Add(-time.Duration(r.IntN(400*86400)) * time.Second), Value: float64(r.IntN(10))}
 		events[i] = x.Event(uint32(c), rs[i])
 	}
-	want := viewOf(engagement.Analyze(context.Background(), j, slices.Values(rs), surveyOpts))
-	got := viewOf(engagement.AnalyzeEvents(context.Background(), x, names, slices.Values(events), surveyOpts))
+	want := viewOf(must(engagement.Analyze(context.Background(), j, slices.Values(rs), surveyOpts)))
+	got := viewOf(must(engagement.AnalyzeEvents(context.Background(), x, names, slices.Values(events), surveyOpts)))
 	if d := gocmp.Diff(want, got, cmpopts.EquateEmpty(), approx[2]); d != "" {
 		t.Fatalf("chunked events differ (-responses +events):\n%s", d)
 	}
@@ -266,7 +266,7 @@ func TestScoreAt(t *testing.T) {
 	like, _ := x.Kind("like")
 	clients := []string{"zoe", "ann", "bob"}
 	events := []engagement.Event{{Client: 0, Stimulus: post, Kind: like, Time: daysAgo(1).Unix()}, {Client: 2, Stimulus: post, Kind: like, Time: daysAgo(2).Unix()}}
-	b := engagement.AnalyzeEvents(context.Background(), x, clients, slices.Values(events), engagement.Options{AsOf: asOf})
+	b := must(engagement.AnalyzeEvents(context.Background(), x, clients, slices.Values(events), engagement.Options{AsOf: asOf}))
 	if got := b.Clients(); !slices.Equal(got, clients) {
 		t.Errorf("Clients() = %v, want the numbering %v", got, clients)
 	}

@@ -32,7 +32,11 @@ func Example() {
 		{Client: "chen", Stimulus: "post-42", Kind: "unfollow", Time: day(4)},
 		{Client: "dirk", Stimulus: "post-41", Kind: "like", Time: day(4)},
 	}
-	book := engagement.Analyze(context.Background(), j, slices.Values(responses), engagement.Options{AsOf: day(10)})
+	book, err := engagement.Analyze(context.Background(), j, slices.Values(responses), engagement.Options{AsOf: day(10)})
+	if err != nil {
+		fmt.Println(err) // invalid options, such as a zero AsOf
+		return
+	}
 	for _, s := range book.Scores() {
 		fmt.Printf("%-4s escalation %.2f maintenance %.2f disengagement %.2f total %+.2f\n",
 			s.Client, s.Escalation, s.Maintenance, s.Disengagement, s.Total())
@@ -71,8 +75,12 @@ func ExampleAnalyzeParallel() {
 		{Client: 0, Stimulus: post, Kind: click, Setting: website, Time: day(3).Unix()},
 		{Client: 7, Stimulus: post, Kind: like, Time: day(3).Unix()}, // no such client: rejected, counted
 	}
-	book := engagement.AnalyzeParallel(context.Background(), x, clients,
+	book, err := engagement.AnalyzeParallel(context.Background(), x, clients,
 		[]iter.Seq[engagement.Event]{slices.Values(monday), slices.Values(tuesday)}, engagement.Options{AsOf: day(10)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, s := range book.Scores() {
 		fmt.Printf("%-4s escalation %.2f maintenance %.2f responses %d\n", s.Client, s.Escalation, s.Maintenance, s.Responses)
 	}
@@ -113,7 +121,11 @@ func ExampleBook_Changes() {
 			}
 		}
 	}
-	book := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+	book, err := engagement.Analyze(context.Background(), j, slices.Values(rs), engagement.Options{AsOf: asOf})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	tests, err := book.ChangeTests(engagement.ChangeOptions{})
 	if err != nil {
 		fmt.Println(err)

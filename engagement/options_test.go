@@ -3,6 +3,7 @@ package engagement_test
 import (
 	"context"
 	"errors"
+	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -15,7 +16,7 @@ import (
 // TestRulesRejected: every rule is honoured or rejected with an
 // OptionError, never replaced by its default.
 func TestRulesRejected(t *testing.T) {
-	b := engagement.Analyze(context.Background(), journey(t), nil, engagement.Options{AsOf: asOf})
+	b := must(engagement.Analyze(context.Background(), journey(t), nil, engagement.Options{AsOf: asOf}))
 	day := 24 * time.Hour
 	cases := []struct {
 		name string
@@ -47,7 +48,7 @@ func TestRulesRejected(t *testing.T) {
 	for m := range 40 {
 		rs = append(rs, engagement.Response{Client: "a", Stimulus: "linkedin-1", Kind: "click", Setting: "website", Time: asOf.AddDate(0, 0, -30*m-1)})
 	}
-	b = engagement.Analyze(context.Background(), journey(t), slices.Values(rs), engagement.Options{AsOf: asOf})
+	b = must(engagement.Analyze(context.Background(), journey(t), slices.Values(rs), engagement.Options{AsOf: asOf}))
 	fans, err := b.Superfans(engagement.SuperfanRule{Window: 40, Min: 12})
 	if err != nil || len(fans) != 1 || fans[0].EscalatedPeriods < 12 || fans[0].EscalatedPeriods > 40 {
 		t.Errorf("Window 40: %+v, %v", fans, err)
@@ -147,5 +148,38 @@ func TestOptionsValidate(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%v does not name %s", err, want)
 		}
+	}
+}
+
+// TestAnalyzeRejectsInvalidOptions: the three ways into a book check the
+// options before reading a response, so a zero AsOf (which would reject
+// every response as after as-of) is an error, not an empty book.
+func TestAnalyzeRejectsInvalidOptions(t *testing.T) {
+	j := journey(t)
+	x, err := engagement.NewIndex(j, "click")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := 0
+	rs := func(yield func(engagement.Response) bool) { read++ }
+	es := func(yield func(engagement.Event) bool) { read++ }
+	for _, o := range []engagement.Options{
+		{},
+		{AsOf: asOf, Period: -time.Hour},
+		{AsOf: asOf, Recent: -1},
+		{AsOf: asOf, Weights: engagement.Weights{Escalate: math.NaN()}},
+	} {
+		_, errA := engagement.Analyze(context.Background(), j, rs, o)
+		_, errE := engagement.AnalyzeEvents(context.Background(), x, []string{"a"}, es, o)
+		_, errP := engagement.AnalyzeParallel(context.Background(), x, []string{"a"}, []iter.Seq[engagement.Event]{es, es}, o)
+		for name, err := range map[string]error{"Analyze": errA, "AnalyzeEvents": errE, "AnalyzeParallel": errP} {
+			var oe *engagement.OptionError
+			if !errors.Is(err, engagement.ErrInvalidOption) || !errors.As(err, &oe) {
+				t.Errorf("%s(%+v): err %v, want an *OptionError", name, o, err)
+			}
+		}
+	}
+	if read != 0 {
+		t.Errorf("%d streams were read with invalid options", read)
 	}
 }

@@ -25,8 +25,8 @@ func TestSurveyPrecision(t *testing.T) {
 		x, _ := engagement.NewIndex(j, "expected", "delivered")
 		events := []engagement.Event{x.Event(0, rs[0]), x.Event(0, rs[1])}
 		for name, b := range map[string]*engagement.Book{
-			"Analyze":       engagement.Analyze(context.Background(), j, slices.Values(rs), o),
-			"AnalyzeEvents": engagement.AnalyzeEvents(context.Background(), x, []string{"a"}, slices.Values(events), o),
+			"Analyze":       must(engagement.Analyze(context.Background(), j, slices.Values(rs), o)),
+			"AnalyzeEvents": must(engagement.AnalyzeEvents(context.Background(), x, []string{"a"}, slices.Values(events), o)),
 		} {
 			gaps, mean := b.ExpectationGap()
 			if len(gaps) != 1 || gaps[0].Expected != c.expected || gaps[0].Delivered != c.delivered || mean != c.expected-c.delivered {
@@ -55,8 +55,8 @@ func TestSubSecondBoundaries(t *testing.T) {
 		r := engagement.Response{Client: "a", Stimulus: "meeting-1", Kind: "agenda", Time: c.at}
 		o := engagement.Options{AsOf: now}
 		books := []*engagement.Book{
-			engagement.Analyze(context.Background(), j, slices.Values([]engagement.Response{r}), o),
-			engagement.AnalyzeEvents(context.Background(), x, []string{"a"}, slices.Values([]engagement.Event{x.Event(0, r)}), o),
+			must(engagement.Analyze(context.Background(), j, slices.Values([]engagement.Response{r}), o)),
+			must(engagement.AnalyzeEvents(context.Background(), x, []string{"a"}, slices.Values([]engagement.Event{x.Event(0, r)}), o)),
 		}
 		for i, b := range books {
 			if got := must(b.Lifecycle(engagement.LifecycleRule{})); len(got) != 1 || got[0].Stage != c.want {
@@ -90,7 +90,7 @@ func TestChunkedPrecision(t *testing.T) {
 	slices.SortStableFunc(sorted, func(p, q engagement.Event) int { return cmp.Compare(p.Client, q.Client) })
 	var enc [2][]byte
 	for i, es := range [][]engagement.Event{events, sorted} {
-		b := engagement.AnalyzeEvents(context.Background(), x, names, slices.Values(es), o)
+		b := must(engagement.AnalyzeEvents(context.Background(), x, names, slices.Values(es), o))
 		if b.Report.Used != len(es) {
 			t.Fatalf("%d: %+v", i, b.Report)
 		}
@@ -100,12 +100,12 @@ func TestChunkedPrecision(t *testing.T) {
 		t.Fatal("the buffered path's book differs from the arrival-order book")
 	}
 	// Two clients out of order, to see values whole.
-	gaps, _ := engagement.AnalyzeEvents(context.Background(), x, names, slices.Values([]engagement.Event{
+	gaps, _ := must(engagement.AnalyzeEvents(context.Background(), x, names, slices.Values([]engagement.Event{
 		{Client: 9, Stimulus: events[0].Stimulus, Kind: 0, Value: 0.7, Time: asOf.Unix() - 10, Nanos: 5},
 		{Client: 8, Stimulus: events[0].Stimulus, Kind: 1, Value: 1e300, Time: asOf.Unix() - 10, Nanos: 7},
 		{Client: 9, Stimulus: events[0].Stimulus, Kind: 1, Value: 0.2, Time: asOf.Unix() - 9},
 		{Client: 8, Stimulus: events[0].Stimulus, Kind: 0, Value: 1e299, Time: asOf.Unix() - 9},
-	}), o).ExpectationGap()
+	}), o)).ExpectationGap()
 	want := map[string][2]float64{"c9": {0.7, 0.2}, "c8": {1e299, 1e300}}
 	for _, g := range gaps {
 		if w, ok := want[g.Client]; !ok || g.Expected != w[0] || g.Delivered != w[1] {

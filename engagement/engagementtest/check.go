@@ -67,7 +67,14 @@ func CheckClassifier(c engagement.Classifier, j *engagement.Journey, rs []engage
 // the same book as names.
 func CheckBook(j *engagement.Journey, rs []engagement.Response, o engagement.Options) error {
 	ctx := context.Background()
-	whole := engagement.Analyze(ctx, j, slices.Values(rs), o)
+	if err := o.Validate(); err != nil {
+		return fmt.Errorf("engagementtest: %w", err)
+	}
+	analyze := func(rs []engagement.Response, o engagement.Options) *engagement.Book {
+		b, _ := engagement.Analyze(ctx, j, slices.Values(rs), o) // the options were validated above
+		return b
+	}
+	whole := analyze(rs, o)
 	if err := accounted(whole.Report, len(rs)); err != nil {
 		return err
 	}
@@ -81,22 +88,21 @@ func CheckBook(j *engagement.Journey, rs []engagement.Response, o engagement.Opt
 			clean = append(clean, r)
 		}
 	}
-	want := engagement.Analyze(ctx, j, slices.Values(clean), o)
+	want := analyze(clean, o)
 	reversed := slices.Clone(clean)
 	slices.Reverse(reversed)
-	if d := cmp.Diff(View(want), View(engagement.Analyze(ctx, j, slices.Values(reversed), o)), approx); d != "" {
+	if d := cmp.Diff(View(want), View(analyze(reversed, o)), approx); d != "" {
 		return fmt.Errorf("engagementtest: the book depends on the responses' order (-given +reversed):\n%s", d)
 	}
 	half := len(clean) / 2
-	merged, err := engagement.MergeBooks(engagement.Analyze(ctx, j, slices.Values(clean[:half]), o),
-		engagement.Analyze(ctx, j, slices.Values(clean[half:]), o))
+	merged, err := engagement.MergeBooks(analyze(clean[:half], o), analyze(clean[half:], o))
 	if err != nil {
 		return fmt.Errorf("engagementtest: books of two halves do not merge: %w", err)
 	}
 	if d := cmp.Diff(View(want), View(merged), approx); d != "" {
 		return fmt.Errorf("engagementtest: merged halves differ from the whole (-whole +merged):\n%s", d)
 	}
-	if err := neverGrows(ctx, j, clean, o); err != nil {
+	if err := neverGrows(clean, o, analyze); err != nil {
 		return err
 	}
 	return sameAsEvents(ctx, j, clean, want, o)
@@ -104,12 +110,12 @@ func CheckBook(j *engagement.Journey, rs []engagement.Response, o engagement.Opt
 
 // neverGrows checks that moving as-of 30 days on, with no response in
 // between, lowers or keeps every component of every score.
-func neverGrows(ctx context.Context, j *engagement.Journey, rs []engagement.Response, o engagement.Options) error {
+func neverGrows(rs []engagement.Response, o engagement.Options, analyze func([]engagement.Response, engagement.Options) *engagement.Book) error {
 	rs = slices.DeleteFunc(slices.Clone(rs), func(r engagement.Response) bool { return r.Time.After(o.AsOf) })
 	later := o
 	later.AsOf = o.AsOf.Add(30 * day)
-	now := scoresByClient(engagement.Analyze(ctx, j, slices.Values(rs), o))
-	for c, s := range scoresByClient(engagement.Analyze(ctx, j, slices.Values(rs), later)) {
+	now := scoresByClient(analyze(rs, o))
+	for c, s := range scoresByClient(analyze(rs, later)) {
 		n := now[c]
 		if s.Escalation > n.Escalation*(1+1e-9) || s.Maintenance > n.Maintenance*(1+1e-9) || s.Disengagement > n.Disengagement*(1+1e-9) {
 			return fmt.Errorf("engagementtest: %s's score grew with time alone: %+v → %+v", c, n, s)
@@ -141,7 +147,10 @@ func sameAsEvents(ctx context.Context, j *engagement.Journey, rs []engagement.Re
 	for i, r := range rs {
 		events[i] = x.Event(clientIx[r.Client], r)
 	}
-	got := engagement.AnalyzeEvents(ctx, x, clients, slices.Values(events), o)
+	got, err := engagement.AnalyzeEvents(ctx, x, clients, slices.Values(events), o)
+	if err != nil {
+		return fmt.Errorf("engagementtest: %w", err)
+	}
 	if d := cmp.Diff(View(want), View(got), approx); d != "" {
 		return fmt.Errorf("engagementtest: numbered events differ from names (-names +events):\n%s", d)
 	}

@@ -21,7 +21,7 @@ func TestHistories(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		j := engagementtest.Journeys(asOf).Draw(t, "journey")
 		clean := engagementtest.Histories(j, asOf, engagementtest.HistoryOptions{}).Draw(t, "clean")
-		b := engagement.Analyze(context.Background(), j, slices.Values(clean), engagement.Options{AsOf: asOf})
+		b := must(engagement.Analyze(context.Background(), j, slices.Values(clean), engagement.Options{AsOf: asOf}))
 		if b.Report.In != len(clean) || b.Report.Used != len(clean) {
 			t.Fatalf("a clean history was not used whole: %+v", b.Report)
 		}
@@ -32,7 +32,7 @@ func TestHistories(t *testing.T) {
 			}
 		}
 		bad := engagementtest.Histories(j, asOf, engagementtest.HistoryOptions{Bad: 0.5, Max: 40}).Draw(t, "bad")
-		b = engagement.Analyze(context.Background(), j, slices.Values(bad), engagement.Options{AsOf: asOf})
+		b = must(engagement.Analyze(context.Background(), j, slices.Values(bad), engagement.Options{AsOf: asOf}))
 		rejected := 0
 		for _, n := range b.Report.Rejected {
 			rejected += n
@@ -89,8 +89,8 @@ func TestCheckBookAndView(t *testing.T) {
 	if err := engagementtest.CheckBook(j, rs, o); err != nil {
 		t.Fatal(err)
 	}
-	a := engagementtest.View(engagement.Analyze(context.Background(), j, slices.Values(rs), o))
-	b := engagementtest.View(engagement.Analyze(context.Background(), j, slices.Values(rs[:2]), o))
+	a := engagementtest.View(must(engagement.Analyze(context.Background(), j, slices.Values(rs), o)))
+	b := engagementtest.View(must(engagement.Analyze(context.Background(), j, slices.Values(rs[:2]), o)))
 	if len(a.Scores) != 1 || a.Scores[0].Client != "ann" || a.Report.Rejected[engagement.DuplicateID] != 1 || a.Report.Rejected[engagement.NoClient] != 1 {
 		t.Errorf("view of the whole: %+v", a)
 	}
@@ -122,4 +122,12 @@ func TestCheckBookFails(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "grew with time alone") {
 		t.Errorf("got %v, want a score that grew with time alone", err)
 	}
+}
+
+// must is for calls whose options are valid by construction.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

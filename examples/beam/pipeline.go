@@ -229,7 +229,10 @@ func (fn *bookFn) analyze(a bookAcc) (bookAcc, error) {
 			events = append(events, e)
 		}
 	}
-	book := engagement.AnalyzeEvents(context.Background(), fn.x, ids, slices.Values(events), fn.opts)
+	book, err := engagement.AnalyzeEvents(context.Background(), fn.x, ids, slices.Values(events), fn.opts)
+	if err != nil {
+		return a, err
+	}
 	data, err := book.MarshalBinary()
 	a.Books, a.Pending = append(a.Books, data), nil
 	return a, err
@@ -244,7 +247,7 @@ func (fn *bookFn) merge(encoded [][]byte) (*engagement.Book, error) {
 func mergeBooks(x *engagement.Index, o engagement.Options, encoded [][]byte) (*engagement.Book, error) {
 	j := x.Journey()
 	if len(encoded) == 0 {
-		return engagement.AnalyzeEvents(context.Background(), x, nil, nil, o), nil
+		return engagement.AnalyzeEvents(context.Background(), x, nil, nil, o)
 	}
 	books := make([]*engagement.Book, len(encoded))
 	for i, data := range encoded {

@@ -52,7 +52,7 @@ func toResponse(r Response) engagement.Response {
 }
 
 // analyze scores responses into a new book.
-func analyze(ctx context.Context, j *engagement.Journey, rs iter.Seq[engagement.Response], now time.Time) *engagement.Book {
+func analyze(ctx context.Context, j *engagement.Journey, rs iter.Seq[engagement.Response], now time.Time) (*engagement.Book, error) {
 	return engagement.Analyze(ctx, j, rs, engagementOptions(now))
 }
 
@@ -66,20 +66,26 @@ func buildBook(ctx context.Context, st Store, j *engagement.Journey, now time.Ti
 	if err != nil {
 		return nil, err
 	}
-	b := analyze(ctx, j, slices.Values(all), now)
+	b, err := analyze(ctx, j, slices.Values(all), now)
+	if err != nil {
+		return nil, err
+	}
 	return &bookState{book: b, asOf: engagementOptions(now).AsOf}, nil
 }
 
 // merge is the book with a batch of newly stored responses merged in:
 // the batch is scored on its own and the books merged, never rescored.
 func (s *bookState) merge(ctx context.Context, j *engagement.Journey, rs []Response, now time.Time) (*bookState, error) {
-	delta := analyze(ctx, j, func(yield func(engagement.Response) bool) {
+	delta, err := analyze(ctx, j, func(yield func(engagement.Response) bool) {
 		for _, r := range rs {
 			if !yield(toResponse(r)) {
 				return
 			}
 		}
 	}, now)
+	if err != nil {
+		return nil, err
+	}
 	merged, err := engagement.MergeBooks(s.book, delta)
 	if err != nil {
 		return nil, err

@@ -90,7 +90,10 @@ func report(w io.Writer, j *engagement.Journey, responses []engagement.Response,
 	for _, s := range funnel {
 		fmt.Fprintf(w, "  %-14s %4d prospects  %5.1f%% of the step before  median %s\n", s.Setting, s.Reached, 100*s.Conversion, days(s.MedianTime))
 	}
-	book := engagement.Analyze(ctx, j, slices.Values(responses), engagement.Options{AsOf: now})
+	book, err := engagement.Analyze(ctx, j, slices.Values(responses), engagement.Options{AsOf: now})
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "\n%d responses analysed, %d rejected\n", book.Report.Used, book.Report.In-book.Report.Used)
 	fans, err := book.Superfans(engagement.SuperfanRule{Window: 12, Min: 3})
 	if err != nil {

@@ -241,7 +241,10 @@ func TestEngagementNames(t *testing.T) {
 		{Client: "c-101", Stimulus: "s-a", Setting: "call", Kind: "click", Time: now.AddDate(0, 0, -20)},
 		{Client: "c-102", Stimulus: "s-b", Setting: "web", Kind: "click", Time: now.AddDate(0, 0, -10)},
 	}
-	book := engagement.Analyze(context.Background(), journey, slices.Values(responses), engagement.Options{AsOf: now})
+	book, err := engagement.Analyze(context.Background(), journey, slices.Values(responses), engagement.Options{AsOf: now})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(book.Scores()) != 2 {
 		t.Errorf("scores %+v", book.Scores())
 	}

@@ -94,7 +94,10 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	for s := range parts {
 		parts[s] = f.Events(x, s*n/shards, (s+1)*n/shards)
 	}
-	book := engagement.AnalyzeParallel(ctx, x, f.ids, parts, engagement.Options{AsOf: now})
+	book, err := engagement.AnalyzeParallel(ctx, x, f.ids, parts, engagement.Options{AsOf: now})
+	if err != nil {
+		return nil, err
+	}
 	res.lap("engagement: generate and score responses", &clock)
 	res.Engagement = book.Report
 	res.AtRisk, _ = book.AtRisk(engagement.AtRiskRule{}) // the zero rule is valid
