@@ -262,6 +262,7 @@ func (r *run) response(b *Book, s *stream, resp *Response) reason {
 			s.clientIx[resp.Client] = i
 			b.clients = append(b.clients, resp.Client)
 			b.profiles = append(b.profiles, profile{})
+			r.buckets = append(r.buckets, bucketOf(resp.Client))
 		}
 		s.lastClient, s.lastIx = resp.Client, i
 	}

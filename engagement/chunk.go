@@ -76,19 +76,22 @@ const sortFrom = 1 << 14
 // maxChunkStims is the most stimuli a record's stimCls holds.
 const maxChunkStims = 1 << 30
 
-// chunks keeps the buffers between analyses: allocating (and zeroing)
-// them anew costs as much as sorting them once.
-var chunks sync.Pool
-
 // newChunk returns a chunk for clients clients and stims stimuli, or nil
-// when sorting does not pay (or a record cannot hold the stimuli). Give
-// it back with free.
-func newChunk(clients, stims int) *chunk {
+// when sorting does not pay (or a record cannot hold the stimuli). It
+// reuses a chunk from pool when there is one (pool may be nil); give it
+// back with free. The pool belongs to an [Index], not to the package:
+// allocating (and zeroing) the buffers anew costs as much as sorting them
+// once, and a host analyzes with the same index day after day, while a
+// package-level pool would be state shared by every host in the process.
+func newChunk(pool *sync.Pool, clients, stims int) *chunk {
 	if clients < sortFrom || stims > maxChunkStims {
 		return nil
 	}
 	n := min(max(clients, minChunk), maxChunk)
-	c, _ := chunks.Get().(*chunk)
+	var c *chunk
+	if pool != nil {
+		c, _ = pool.Get().(*chunk)
+	}
 	if c == nil || cap(c.tmp) < n {
 		c = &chunk{buf: make([]record, 0, n), tmp: make([]record, n)}
 	}
@@ -102,10 +105,10 @@ func newChunk(clients, stims int) *chunk {
 	return c
 }
 
-// free gives the chunk's buffers back for another analysis.
-func (c *chunk) free() {
-	if c != nil {
-		chunks.Put(c)
+// free gives the chunk's buffers back to pool for another analysis.
+func (c *chunk) free(pool *sync.Pool) {
+	if c != nil && pool != nil {
+		pool.Put(c)
 	}
 }
 

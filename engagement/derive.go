@@ -290,9 +290,9 @@ func (b *Book) Lifecycle(rule LifecycleRule) ([]ClientStage, error) {
 		since := time.Duration(p.newest)
 		var s LifeStage
 		switch {
-		case !p.postSale:
+		case p.postSale == 0:
 			s = Prospect
-		case time.Duration(p.postSaleAge) <= rule.Onboarding:
+		case time.Duration(p.postSale-1) <= rule.Onboarding:
 			s = Onboarding
 		case since <= rule.Active:
 			s = Active

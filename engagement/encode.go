@@ -16,7 +16,7 @@ var ErrCorrupt = errors.New("engagement: corrupt book encoding")
 
 // bookMagic starts every encoded book; its last byte is the format's
 // version.
-const bookMagic = "ekbook\x00\x01"
+const bookMagic = "ekbook\x00\x02"
 
 // MarshalBinary encodes the book, so that books analyzed in other
 // processes or on other machines (a distributed engine's workers, a
@@ -138,7 +138,7 @@ func (p *profile) append(out []byte) []byte {
 	for _, f := range p.score {
 		out = le.AppendUint64(out, math.Float64bits(f))
 	}
-	for _, v := range []uint64{uint64(p.newest), uint64(p.oldest), p.active, p.escalated, uint64(p.postSaleAge),
+	for _, v := range []uint64{uint64(p.newest), uint64(p.oldest), p.active, p.escalated, p.postSale,
 		math.Float64bits(p.expected), math.Float64bits(p.delivered)} {
 		out = le.AppendUint64(out, v)
 	}
@@ -149,11 +149,7 @@ func (p *profile) append(out []byte) []byte {
 	for _, t := range p.topics {
 		out = le.AppendUint16(out, t)
 	}
-	post := byte(0)
-	if p.postSale {
-		post = 1
-	}
-	return append(out, p.nTopics, p.bucket, post)
+	return append(out, p.nTopics)
 }
 
 // append encodes the report: its counts, then the rejections by reason in
@@ -249,8 +245,8 @@ func (d *decoder) profile(topics int) profile {
 	}
 	newest, oldest := d.u64(), d.u64()
 	p.newest, p.oldest, p.active, p.escalated = int64(newest), int64(oldest), d.u64(), d.u64()
-	p.postSaleAge, p.expected, p.delivered = int64(d.u64()), math.Float64frombits(d.u64()), math.Float64frombits(d.u64())
-	rest := d.bytes(4 + 4 + 2 + 2 + 2*len(p.topics) + 3)
+	p.postSale, p.expected, p.delivered = d.u64(), math.Float64frombits(d.u64()), math.Float64frombits(d.u64())
+	rest := d.bytes(4 + 4 + 2 + 2 + 2*len(p.topics) + 1)
 	if rest == nil {
 		return profile{}
 	}
@@ -261,12 +257,12 @@ func (d *decoder) profile(topics int) profile {
 		p.topics[i] = le.Uint16(rest[12+2*i:])
 	}
 	tail := rest[12+2*len(p.topics):]
-	p.nTopics, p.bucket, p.postSale = tail[0], tail[1], tail[2] == 1
+	p.nTopics = tail[0]
 	switch {
-	case p.responses < 0 || p.escalations < 0 || tail[2] > 1:
+	case p.responses < 0 || p.escalations < 0 || p.postSale > 1<<63:
 		d.fail("profile counts")
-	case int(p.nTopics) > len(p.topics) || p.bucket >= numBuckets:
-		d.fail("profile topics or bucket")
+	case int(p.nTopics) > len(p.topics):
+		d.fail("profile topics")
 	default:
 		for _, t := range p.topics[:p.nTopics] {
 			if int(t) >= topics {

@@ -38,6 +38,9 @@ type Index struct {
 	j      *Journey
 	kinds  []string
 	kindIx map[string]uint16
+	// chunks keeps the sort buffers of the analyses over this index
+	// between them (see newChunk); a pointer, so copies share it.
+	chunks *sync.Pool
 }
 
 // Unknown numbers: an Event built by [Index.Event] from a name the index
@@ -58,7 +61,7 @@ func NewIndex(j *Journey, kinds ...string) (*Index, error) {
 	if len(kinds) >= NoKind {
 		return nil, &JourneyError{What: "index", Msg: fmt.Sprintf("%d kinds; at most %d", len(kinds), NoKind-1)}
 	}
-	x := &Index{j: j, kinds: slices.Clone(kinds), kindIx: make(map[string]uint16, len(kinds))}
+	x := &Index{j: j, kinds: slices.Clone(kinds), kindIx: make(map[string]uint16, len(kinds)), chunks: &sync.Pool{}}
 	var errs []error
 	for i, k := range kinds {
 		if _, dup := x.kindIx[k]; dup {
@@ -197,7 +200,7 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 	// Events arriving in client order are folded as they come; from the
 	// first one out of order on, they are buffered and sorted by client
 	// (see chunk), when there are clients enough for that to pay.
-	c := newChunk(len(clients), len(r.stims))
+	c := newChunk(x.chunks, len(clients), len(r.stims))
 	read, cancelled, ordered, last := 0, false, true, uint32(0)
 	for e := range events {
 		if read&1023 == 0 && ctx.Err() != nil {
@@ -224,7 +227,7 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 	}
 	if c != nil {
 		r.foldAll(b, c, read, mu)
-		c.free()
+		c.free(x.chunks)
 	}
 	b.Report = r.report(read, cancelled)
 	return b

@@ -20,16 +20,17 @@ type profile struct {
 	escalated      uint64 // bit k: an escalation in period k before as-of
 	responses      int32
 	escalations    int32
-	postSaleAge    int64 // age of the first post-sale response, if postSale
+	// postSale is 1 + the age of the first (oldest) post-sale response,
+	// 0 for none: one word, next to the fields every response updates,
+	// where a flag and an age would put the flag at the profile's far end
+	// and cost a second cache line per client.
+	postSale uint64
 	// Survey scores of what the client expected and what they felt was
 	// delivered, summed, with their counts.
 	expected, delivered   float64
 	nExpected, nDelivered uint16
 	topics                [8]uint16
 	nTopics               uint8
-	// bucket is the client's change-detection cluster (see bucketOf).
-	bucket   uint8
-	postSale bool
 }
 
 func (p *profile) esc() float64   { return p.score[Escalate-1] }
@@ -54,8 +55,8 @@ func (p *profile) merge(q *profile) {
 	p.escalated |= q.escalated
 	p.responses += q.responses
 	p.escalations += q.escalations
-	if q.postSale && (!p.postSale || q.postSaleAge > p.postSaleAge) {
-		p.postSale, p.postSaleAge = true, q.postSaleAge
+	if q.postSale > p.postSale {
+		p.postSale = q.postSale
 	}
 	p.expected += q.expected
 	p.delivered += q.delivered

@@ -38,8 +38,12 @@ type run struct {
 	// buckets caches the clients' buckets (see bucketOf), by blocks of
 	// 1<<bucketBlock clients hashed together on the first response of
 	// any of them: a tight loop of hashes runs several times faster than
-	// the same hashes one by one between folds. nil: no cache (Analyze,
-	// whose clients come and go).
+	// the same hashes one by one between folds. Analyze, whose clients
+	// arrive as it goes, appends each new client's bucket and leaves
+	// bucketsDone nil. The bucket is looked up here only for a response
+	// inside the change windows, and never stored in the profile: writing
+	// it there would touch the far end of every profile on its client's
+	// first response, a second cache line per client.
 	buckets     []uint8
 	bucketsDone []bool // by block
 }
@@ -55,7 +59,7 @@ func (r *run) cacheBuckets(n int) {
 
 // bucket is the bucket of client i of b.
 func (r *run) bucket(b *Book, i int) uint8 {
-	if r.buckets == nil || !r.bucketsDone[i>>bucketBlock] {
+	if r.bucketsDone != nil && !r.bucketsDone[i>>bucketBlock] {
 		return r.hashBuckets(b, i)
 	}
 	return r.buckets[i]
@@ -64,9 +68,6 @@ func (r *run) bucket(b *Book, i int) uint8 {
 // hashBuckets is bucket when client i's block is not hashed yet: it
 // hashes the block.
 func (r *run) hashBuckets(b *Book, i int) uint8 {
-	if r.buckets == nil {
-		return bucketOf(b.clients[i])
-	}
 	blk := i >> bucketBlock
 	r.bucketsDone[blk] = true
 	from := blk << bucketBlock
@@ -225,13 +226,12 @@ func (r *run) fold(b *Book, i int, s *stimInfo, to int32, k *kindInfo, cls Class
 	esc := cls == Escalate
 	if p.responses == 0 {
 		p.newest, p.oldest = age, age
-		p.bucket = r.bucket(b, i)
 	} else {
 		p.newest, p.oldest = min(p.newest, age), max(p.oldest, age)
 	}
 	p.responses++
-	if set.post && (!p.postSale || age > p.postSaleAge) {
-		p.postSale, p.postSaleAge = true, age
+	if set.post && uint64(age)+1 > p.postSale {
+		p.postSale = uint64(age) + 1
 	}
 	if q := uint64(age) / uint64(r.period); q < 64 {
 		p.active |= 1 << q
@@ -267,11 +267,12 @@ func (r *run) fold(b *Book, i int, s *stimInfo, to int32, k *kindInfo, cls Class
 	if esc {
 		e = 1
 	}
+	bucket := int(r.bucket(b, i))
 	for _, g := range s.groups {
 		if g < 0 {
 			continue
 		}
-		c := &b.groups[int(g)*numBuckets+int(p.bucket)]
+		c := &b.groups[int(g)*numBuckets+bucket]
 		if age <= r.recent {
 			c.recentN++
 			c.recentEsc += e
