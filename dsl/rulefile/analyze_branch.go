@@ -18,6 +18,40 @@ type step struct {
 	own     *cond
 }
 
+// node is a branch with its condition read.
+type node struct {
+	b        *Branch
+	label    string
+	own      *cond // nil for an else
+	children []*node
+}
+
+// readTree reads the branches of a block, each condition in the scope of
+// the lets above it (a branch's own lets are for what is inside it).
+func (rd *reader) readTree(bs []*Branch, prefix string, sc scope) []*node {
+	var out []*node
+	for i, b := range bs {
+		n := &node{b: b, label: prefix + "branch " + fmt.Sprint(i+1)}
+		if b.Cond == nil {
+			n.label = prefix + "else"
+		} else {
+			n.own = rd.condition(b.Cond.Src, sc)
+		}
+		n.children = rd.readTree(b.Body.Branches, n.label+"/", sc.with(b.Body.Lets))
+		out = append(out, n)
+	}
+	return out
+}
+
+// conds lists the conditions of the nodes and everything below them.
+func conds(ns []*node) []*cond {
+	var out []*cond
+	for _, n := range ns {
+		out = append(append(out, n.own), conds(n.children)...)
+	}
+	return out
+}
+
 // reach is what the grid says of one question.
 type reach struct {
 	taken   bool // some point takes it
@@ -26,18 +60,18 @@ type reach struct {
 	checked string
 }
 
-// decide visits the grid of a path's question.
-func (rd *reader) decide(when *cond, path []step) reach {
-	cs := []*cond{when}
+// decide visits the grid of one branch's question: it is taken when the
+// path to it holds and choosing among its own branches does not fail.
+func (rd *reader) decide(when *cond, path []step, below []*node) reach {
+	cs := append([]*cond{when}, conds(below)...)
 	for _, s := range path {
-		cs = append(cs, s.earlier...)
-		cs = append(cs, s.own)
+		cs = append(append(cs, s.earlier...), s.own)
 	}
 	used := usedAtoms(nil, cs...)
 	var r reach
 	r.checked = rd.as.names(used)
 	done := rd.as.grid(used, func(pt []value) bool {
-		if !takes(when, path, pt) {
+		if !takes(when, path, pt) || choiceFails(below, pt) {
 			return true
 		}
 		r.taken = true
@@ -68,6 +102,25 @@ func takes(when *cond, path []step, pt []value) bool {
 	return true
 }
 
+// choiceFails reports whether choosing among branches fails at the point,
+// as the compiled rule chooses: the first whose condition holds, then
+// among its own; a condition that fails fails the rule.
+func choiceFails(ns []*node, pt []value) bool {
+	for _, n := range ns {
+		v := triTrue
+		if n.own != nil {
+			v = n.own.eval(pt)
+		}
+		switch v {
+		case triFail:
+			return true
+		case triTrue:
+			return choiceFails(n.children, pt)
+		}
+	}
+	return false
+}
+
 // branches reports the branches of a rule no input can take.
 func (a *analysis) branches(r *Rule) {
 	if len(r.Body.Branches) == 0 {
@@ -79,36 +132,32 @@ func (a *analysis) branches(r *Rule) {
 	if r.Body.When != nil {
 		when = rd.condition(r.Body.When.Expr.Src, sc)
 	}
-	a.walkBranches(rd, r, when, r.Body.Branches, "", sc, nil)
+	a.walkBranches(rd, r, when, rd.readTree(r.Body.Branches, "", sc), nil)
 }
 
-func (a *analysis) walkBranches(rd *reader, r *Rule, when *cond, bs []*Branch, prefix string, sc scope, path []step) {
+func (a *analysis) walkBranches(rd *reader, r *Rule, when *cond, ns []*node, path []step) {
 	var earlier []*cond
-	for i, b := range bs {
-		label := prefix + "branch " + fmt.Sprint(i+1)
-		var own *cond
-		if b.Cond == nil {
-			label = prefix + "else"
-		} else {
-			own = rd.condition(b.Cond.Src, sc)
-		}
-		here := append(append([]step(nil), path...), step{earlier: append([]*cond(nil), earlier...), own: own})
-		earlier = append(earlier, own)
-		res := rd.decide(when, here)
+	for _, n := range ns {
+		here := append(append([]step(nil), path...), step{earlier: append([]*cond(nil), earlier...), own: n.own})
+		earlier = append(earlier, n.own)
+		res := rd.decide(when, here, n.children)
 		switch {
 		case res.tooBig:
-			a.add(Finding{Pos: b.Pos, Severity: Info, Code: CodeUnknown, Rule: r.ID, Related: []string{label},
-				Message: fmt.Sprintf("whether %s of %s can be taken is unknown: its conditions have too many combinations of %s to check", label, r.ID, res.checked)})
+			a.add(Finding{Pos: n.b.Pos, Severity: Info, Code: CodeUnknown, Rule: r.ID, Related: []string{n.label},
+				Message: fmt.Sprintf("whether %s of %s can be taken is unknown: its conditions have too many combinations of %s to check", n.label, r.ID, res.checked)})
 		case !res.taken:
-			a.add(Finding{Pos: b.Pos, Severity: Warning, Code: "unreachable-branch", Rule: r.ID, Related: []string{label},
-				Message: fmt.Sprintf("%s of %s can never be taken: no input has %s (checked over every class of values of %s)",
-					label, r.ID, pathText(when, here), res.checked)})
+			why := "no input has " + pathText(when, here)
+			if len(n.children) > 0 && rd.decide(when, here, nil).taken {
+				why = "every input that reaches it fails a condition of its branches"
+			}
+			a.add(Finding{Pos: n.b.Pos, Severity: Warning, Code: "unreachable-branch", Rule: r.ID, Related: []string{n.label},
+				Message: fmt.Sprintf("%s of %s can never be taken: %s (checked over every class of values of %s)", n.label, r.ID, why, res.checked)})
 			continue // what is below it is unreachable too
 		case !res.typed:
-			a.add(Finding{Pos: b.Pos, Severity: Info, Code: CodeUnknown, Rule: r.ID, Related: []string{label},
-				Message: fmt.Sprintf("%s of %s can be taken only if a field it compares with true and false holds a value of another kind", label, r.ID)})
+			a.add(Finding{Pos: n.b.Pos, Severity: Info, Code: CodeUnknown, Rule: r.ID, Related: []string{n.label},
+				Message: fmt.Sprintf("%s of %s can be taken only if a field it compares with true and false holds a value of another kind", n.label, r.ID)})
 		}
-		a.walkBranches(rd, r, when, b.Body.Branches, label+"/", sc.with(b.Body.Lets), here)
+		a.walkBranches(rd, r, when, n.children, here)
 	}
 }
 

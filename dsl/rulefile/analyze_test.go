@@ -334,7 +334,7 @@ table t hit any {
 func TestAnalyzeWitnesses(t *testing.T) {
 	cases := []struct {
 		name, body, code string
-		want               map[string]any
+		want             map[string]any
 	}{
 		{"below 2^54", `
 table t hit first {
