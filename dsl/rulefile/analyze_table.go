@@ -203,9 +203,8 @@ func (t *tableState) decide(pt []value, match []tri) ([]int, bool) {
 		if fails {
 			return nil, false
 		}
-		if len(matched) > 1 {
-			matched = matched[:1]
-		}
+		// The hit is the first row's, and every matching row decides it
+		// alike: each of them decides.
 	case "priority", "output_order":
 		if !t.ranked {
 			return matched, true // the analysis cannot rank: every match may decide

@@ -307,6 +307,48 @@ rule r {
   branch x.a >= Limit {
   }
 }`, []string{"unreachable-branch@r"}},
+		{"nested conditions fail wherever the branch is reached", `
+rule r {
+  type "t"
+  branch x.a == nil {
+    branch x.a < 1 {
+    }
+  }
+}`, []string{"unreachable-branch@r"}},
+		{"an int beyond 2^53 in a condition is not rounded", `
+rule r {
+  type "t"
+  branch x.n <= 9007199254740992 {
+  }
+  branch x.n == 9007199254740993 {
+  }
+}`, nil},
+		{"a bool field compared with true, false and nil", `
+rule r {
+  type "t"
+  branch x.b == true {
+  }
+  branch x.b == false {
+  }
+  branch x.b == nil {
+  }
+  else {
+  }
+}`, []string{"unknown@r"}},
+		{"a cell naming a constant that is not a literal", `
+const Limit = 10 * 3
+table t hit first {
+  type "t"
+  in x.a
+  row < Limit => urgency 0.1
+}`, []string{"unknown@t"}},
+		{"any rows whose outputs are not literals", `
+table t hit any {
+  type "t"
+  in x.a
+  row -        => urgency x.u
+  row < 10     => urgency 0.2
+}`, []string{"unknown@t"}},
 		{"any rows that decide differently", `
 table t hit any {
   type "t"
