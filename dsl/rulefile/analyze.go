@@ -39,33 +39,62 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return fmt.Errorf("rulefile: unknown severity %q", b)
 }
 
+// CodeUnknown is the code of an Info finding where the analysis cannot
+// decide: a question too large to check, a constant whose value it cannot
+// read, a row of an any table that may or may not decide like another.
+// The analysis says "unknown" rather than claim what it has not proven.
+const CodeUnknown = "unknown"
+
 // Finding is one result of [Analyze]. Code is stable and meant for
 // programs: "duplicate-id", "duplicate-const", "unused-let", "unused-const",
-// "equivalent-when", "unreachable-branch", "unreachable-row", "table-gap",
-// "unique-overlap", "not-analyzed".
+// "equivalent-when", "unreachable-branch", "unreachable-row",
+// "outranked-row" (a row of a priority table that never wins),
+// "table-gap", "unique-overlap", "any-conflict" (rows of an any table that
+// match together and decide differently) and [CodeUnknown].
 type Finding struct {
 	Pos      Pos      `json:"pos"`
 	Severity Severity `json:"severity"`
 	Code     string   `json:"code"`
 	Rule     string   `json:"rule,omitempty"`
 	Message  string   `json:"message"`
-	// Related names the other rules, rows or branches involved; for an
-	// unreachable branch, its own label ("branch 2", "branch 1/else").
+	// Related names the other rules, rows or branches involved: for an
+	// overlap or conflict the two rows ("row 1", "row 3"); for an
+	// unreachable or outranked row, the row and the rows that take its
+	// inputs; for an unreachable branch, its own label ("branch 2",
+	// "branch 1/else").
 	Related []string `json:"related,omitempty"`
+	// Witness is an input that demonstrates a gap, an overlap or a
+	// conflict: each table input by its source text (and each field its
+	// when reads, by path) with a value that makes it so: a float64,
+	// string or bool, nil for absent data, [AnyValue] for any value but
+	// nil, and for a condition the analysis cannot read (a call, say) its
+	// text with true or false. Unreachable branches and rows have none
+	// (nothing demonstrates a non-event); their Message says what was
+	// checked.
+	Witness map[string]any `json:"witness,omitempty"`
 }
 
 // Analyze reports what is likely wrong in a parsed file, in source order:
 // duplicate ids and constants, unused lets and constants, rules whose
-// conditions are equivalent, branches and table rows that can never be
-// taken, input combinations no row of a table covers (with a witness), and
-// overlapping rows of unique tables.
+// conditions hold for the same inputs, branches and table rows that can
+// never be taken, rows of priority tables that never win, input
+// combinations no row of a table covers, overlapping rows of unique tables
+// and conflicting rows of any tables, each with a witness.
 //
-// Reasoning about conditions and cells is exact where it claims anything:
-// it covers comparisons of one input or field with number, string and bool
-// constants, combined with && (conditions) or as DMN cells (tables); what
-// it cannot read it leaves alone rather than guess.
+// The analysis is exact where it claims anything. It reads a condition as
+// && , ||, ! and comparisons of a value (a field path, a let, any
+// expression) with a literal or a constant, and a table's cells as the
+// compiled table decides them, DMN's nil semantics included; whatever
+// else a condition says is an opaque part that may be true, false or fail.
+// Each question is decided on one witness per class of values the rule
+// tells apart (see [Finding]), so a branch or row is unreachable only when
+// no input at all reaches it, and a gap or overlap comes with an input
+// that shows it. Where it cannot decide, it says [CodeUnknown], never
+// unreachable. The values a rule reads are taken to vary independently,
+// so a witness over a computed input (a let, a call) shows what the table
+// does with that value, which the data may or may not produce.
 func Analyze(f *File) []Finding {
-	a := &analysis{f: f, consts: literalConsts(f)}
+	a := &analysis{f: f, consts: fileConstants(f)}
 	a.duplicates()
 	a.unused()
 	a.equivalentWhens()
@@ -73,7 +102,7 @@ func Analyze(f *File) []Finding {
 		if r.Table {
 			a.table(r)
 		} else {
-			a.branches(r, r.Body.Branches, "")
+			a.branches(r)
 		}
 	}
 	sort.SliceStable(a.out, func(i, j int) bool {
@@ -85,22 +114,11 @@ func Analyze(f *File) []Finding {
 
 type analysis struct {
 	f      *File
-	consts map[string]*Value
+	consts map[string]constant
 	out    []Finding
 }
 
 func (a *analysis) add(f Finding) { a.out = append(a.out, f) }
-
-// literalConsts maps the constants whose value is a plain literal.
-func literalConsts(f *File) map[string]*Value {
-	m := map[string]*Value{}
-	for _, c := range f.Consts {
-		if v, err := parseValue(c.Value.Src); err == nil && v.Kind != ValueName {
-			m[c.Name] = v
-		}
-	}
-	return m
-}
 
 func (a *analysis) duplicates() {
 	seen := map[string]bool{}
@@ -155,58 +173,6 @@ func (a *analysis) unused() {
 		if !used[c.Name] {
 			a.add(Finding{Pos: c.Pos, Severity: Warning, Code: "unused-const", Message: "constant " + c.Name + " is never used"})
 		}
-	}
-}
-
-// equivalentWhens reports rules whose conditions, read as conjunctions of
-// simple comparisons, admit exactly the same values.
-func (a *analysis) equivalentWhens() {
-	type key struct{ id, sig string }
-	var seen []key
-	for _, r := range a.f.Rules {
-		if r.Body.When == nil {
-			continue
-		}
-		box, ok := a.conjunction(r.Body.When.Expr.Src)
-		if !ok {
-			continue
-		}
-		sig := box.signature()
-		for _, k := range seen {
-			if k.sig == sig {
-				a.add(Finding{Pos: r.Body.When.Pos, Severity: Warning, Code: "equivalent-when", Rule: r.ID,
-					Message: fmt.Sprintf("the condition of %s is equivalent to that of %s", r.ID, k.id), Related: []string{k.id}})
-				break
-			}
-		}
-		seen = append(seen, key{r.ID, sig})
-	}
-}
-
-// branches reports branches an earlier sibling always catches: when every
-// value that passes branch i's condition passes an earlier one's.
-func (a *analysis) branches(r *Rule, bs []*Branch, prefix string) {
-	var earlier []box
-	for i, b := range bs {
-		label := prefix + "branch " + fmt.Sprint(i+1)
-		if b.Cond == nil {
-			label = prefix + "else"
-		}
-		var mine box
-		ok := b.Cond == nil
-		if b.Cond != nil {
-			mine, ok = a.conjunction(b.Cond.Src)
-		}
-		if ok && len(earlier) > 0 && coveredBy(mine, earlier, b.Cond == nil) {
-			a.add(Finding{Pos: b.Pos, Severity: Warning, Code: "unreachable-branch", Rule: r.ID,
-				Message: fmt.Sprintf("%s of %s can never be taken: earlier branches catch every case", label, r.ID), Related: []string{label}})
-		}
-		if ok && b.Cond != nil {
-			earlier = append(earlier, mine)
-		} else if !ok {
-			earlier = nil // a condition we cannot read could catch anything
-		}
-		a.branches(r, b.Body.Branches, label+"/")
 	}
 }
 

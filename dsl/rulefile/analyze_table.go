@@ -5,139 +5,347 @@ import (
 	"strings"
 )
 
-// table checks a decision table over the grid of its inputs: rows that can
-// never be taken, input combinations no row covers, and rows that overlap in
-// a unique table.
+// This file checks decision tables. Every point of the grid over the
+// table's inputs and the atoms of its when is decided as the compiled
+// table decides it (see fireTable in package dsl): points the when does
+// not admit are no inputs of the table; at the others the rows match or
+// not, or a cell fails, and the hit policy makes its hits or fails. What
+// the points show is exact: a row no point fires never fires, and a gap or
+// overlap comes with the point as its witness.
+
+// tableFacts accumulates what the grid shows of one table.
+type tableFacts struct {
+	rows []rowFacts
+	gap  *example
+	// overlap: two rows both match (unique), or decide differently (any),
+	// or may (any, undecided), by pair of rows.
+	overlap, conflict, mayConflict map[[2]int]*example
+}
+
+// rowFacts is what the grid shows of one row. "Typed" facts come from a
+// point where no field compared with true and false holds another kind.
+type rowFacts struct {
+	matches, matchesTyped bool // its cells match some admitted input
+	fires, firesTyped     bool // it decides (is a hit) for some input
+	// beaten lists the rows that won where it matched but did not fire.
+	beaten map[int]bool
+}
+
+// example is a witness point and how plain it is.
+type example struct {
+	pt  []value
+	odd int
+}
+
+// offer keeps the plainest realizable point seen for an existence claim.
+func (t *tableState) offer(slot **example, pt []value) {
+	if !t.as.realizable(t.used, pt) || t.as.untyped(t.used, pt) {
+		return
+	}
+	odd := oddness(t.used, pt)
+	if *slot == nil || odd < (*slot).odd {
+		*slot = &example{pt: append([]value(nil), pt...), odd: odd}
+	}
+}
+
+// tableState is one table under analysis.
+type tableState struct {
+	r      *Rule
+	as     *atoms
+	used   []int
+	inputs []int // the atom of each input
+	rows   [][]cell
+	ranks  rowRanks
+	ranked bool // ranks are known
+	facts  tableFacts
+	a      *analysis
+}
+
 func (a *analysis) table(r *Rule) {
 	cols := len(r.Inputs)
 	if cols == 0 || len(r.Rows) == 0 {
 		return
 	}
-	rows := make([][]UnaryTest, 0, len(r.Rows))
-	perCol := make([][]UnaryTest, cols)
-	for _, row := range r.Rows {
+	t := &tableState{r: r, a: a, as: newAtoms()}
+	rd := &reader{as: t.as, consts: a.consts}
+	sc := scope{}.with(r.Body.Lets)
+	for _, in := range r.Inputs {
+		t.inputs = append(t.inputs, rd.input(in.Src, sc))
+	}
+	for ri, row := range r.Rows {
 		if len(row.Cells) != cols {
-			return // a syntax problem the compiler reports
+			return // a syntax error the compiler reports
 		}
-		tests := make([]UnaryTest, cols)
-		for i, c := range row.Cells {
-			t, ok := a.resolve(c.Test)
+		cells := make([]cell, cols)
+		for ci, c := range row.Cells {
+			rc, ok := a.resolveCell(c.Test)
 			if !ok {
-				a.notAnalyzed(r, "a cell names a constant that is not a literal")
+				a.unknown(r, r.Pos, fmt.Sprintf("row %d, column %d names a constant whose value is not a literal", ri+1, ci+1))
 				return
 			}
-			tests[i] = t
-			perCol[i] = append(perCol[i], t)
+			at := t.as.list[t.inputs[ci]]
+			rc.literals(func(v value) {
+				if v.kind != kindNil {
+					at.lits = append(at.lits, v)
+				}
+			})
+			cells[ci] = rc
 		}
-		rows = append(rows, tests)
+		t.rows = append(t.rows, cells)
 	}
-	axes := make([][]any, cols)
-	for i := range axes {
-		w, ok := witnesses(perCol[i])
-		if !ok {
-			a.notAnalyzed(r, fmt.Sprintf("input %d mixes kinds of values", i+1))
-			return
+	var when *cond
+	if r.Body.When != nil {
+		when = rd.condition(r.Body.When.Expr.Src, sc)
+	}
+	t.ranks, t.ranked = a.ranks(r)
+	t.facts = tableFacts{rows: make([]rowFacts, len(r.Rows)),
+		overlap: map[[2]int]*example{}, conflict: map[[2]int]*example{}, mayConflict: map[[2]int]*example{}}
+	for i := range t.facts.rows {
+		t.facts.rows[i].beaten = map[int]bool{}
+	}
+	t.used = usedAtoms(t.inputs, when)
+	done := t.as.grid(t.used, func(pt []value) bool {
+		if when == nil || when.eval(pt) == triTrue {
+			t.observe(pt)
 		}
-		axes[i] = w
-	}
-	t := newTableFacts(len(rows))
-	done := grid(axes, func(point []any) { t.observe(rows, point) })
+		return true
+	})
 	if !done {
-		a.notAnalyzed(r, "the table has too many combinations to enumerate")
+		a.unknown(r, r.Pos, "the table has too many combinations of "+t.as.names(t.used)+" to check")
 		return
 	}
-	a.report(r, t)
+	t.report(when)
 }
 
-func (a *analysis) notAnalyzed(r *Rule, why string) {
-	a.add(Finding{Pos: r.Pos, Severity: Info, Code: "not-analyzed", Rule: r.ID, Message: "table " + r.ID + " was not analyzed: " + why})
+// unknown says the analysis cannot decide something of a rule.
+func (a *analysis) unknown(r *Rule, pos Pos, why string) {
+	a.add(Finding{Pos: pos, Severity: Info, Code: CodeUnknown, Rule: r.ID, Message: r.ID + " was not fully analyzed: " + why})
 }
 
-// tableFacts accumulates what the grid shows.
-type tableFacts struct {
-	matches  []bool // row matches some point
-	first    []bool // row is the first match at some point
-	gaps     int
-	witness  []any
-	overlaps map[[2]int][]any
-}
-
-func newTableFacts(n int) *tableFacts {
-	return &tableFacts{matches: make([]bool, n), first: make([]bool, n), overlaps: map[[2]int][]any{}}
-}
-
-func (t *tableFacts) observe(rows [][]UnaryTest, point []any) {
-	var hit []int
-	for ri, tests := range rows {
-		ok := true
-		for ci, test := range tests {
-			if !test.accepts(point[ci]) {
-				ok = false
+// observe decides the table at one admitted point.
+func (t *tableState) observe(pt []value) {
+	typed := !t.as.untyped(t.used, pt)
+	match := make([]tri, len(t.rows))
+	for ri, cells := range t.rows {
+		match[ri] = triTrue
+		for ci, c := range cells {
+			if m := c.match(pt[t.inputs[ci]]); m != triTrue {
+				match[ri] = m
 				break
 			}
 		}
-		if ok {
-			hit = append(hit, ri)
-			t.matches[ri] = true
+		if match[ri] == triTrue {
+			f := &t.facts.rows[ri]
+			f.matches = true
+			f.matchesTyped = f.matchesTyped || typed
 		}
 	}
-	if len(hit) == 0 {
-		if t.gaps == 0 {
-			t.witness = append([]any(nil), point...)
-		}
-		t.gaps++
+	hits, ok := t.decide(pt, match)
+	if !ok {
 		return
 	}
-	t.first[hit[0]] = true
-	for i := 1; i < len(hit); i++ {
-		key := [2]int{hit[0], hit[i]}
-		if _, ok := t.overlaps[key]; !ok {
-			t.overlaps[key] = append([]any(nil), point...)
+	if len(hits) == 0 {
+		t.offer(&t.facts.gap, pt)
+		return
+	}
+	for _, ri := range hits {
+		f := &t.facts.rows[ri]
+		f.fires = true
+		f.firesTyped = f.firesTyped || typed
+	}
+	if t.r.Hit == "first" || t.r.Hit == "priority" {
+		for ri, m := range match {
+			if m == triTrue && ri != hits[0] {
+				t.facts.rows[ri].beaten[hits[0]] = true
+			}
 		}
 	}
 }
 
-func (a *analysis) report(r *Rule, t *tableFacts) {
+// decide applies the hit policy to the rows' matches, as the compiled
+// table does; it reports false when the table fails at this point.
+func (t *tableState) decide(pt []value, match []tri) ([]int, bool) {
+	var matched []int
+	for ri, m := range match {
+		if m == triFail {
+			return nil, false // a first table fails too, unless a row before matched
+		}
+		if m == triTrue {
+			matched = append(matched, ri)
+			if t.r.Hit == "first" {
+				return matched, true
+			}
+		}
+	}
+	switch t.r.Hit {
+	case "unique":
+		if len(matched) > 1 {
+			for i := range matched {
+				for _, rj := range matched[i+1:] {
+					t.offerPair(t.facts.overlap, matched[i], rj, pt)
+				}
+			}
+			return nil, false
+		}
+	case "any":
+		fails := false
+		for i := range matched {
+			for _, rj := range matched[i+1:] {
+				switch t.a.sameDecision(t.r, t.r.Rows[matched[i]], t.r.Rows[rj]) {
+				case decideDifferently:
+					t.offerPair(t.facts.conflict, matched[i], rj, pt)
+					fails = true
+				case decideUnknown:
+					t.offerPair(t.facts.mayConflict, matched[i], rj, pt)
+				}
+			}
+		}
+		if fails {
+			return nil, false
+		}
+		// The hit is the first row's, and every matching row decides it
+		// alike: each of them decides.
+	case "priority", "output_order":
+		if !t.ranked {
+			return matched, true // the analysis cannot rank: every match may decide
+		}
+		best := -1
+		for _, ri := range matched {
+			if t.ranks.unranked[ri] {
+				return nil, false
+			}
+			if best < 0 || t.ranks.rank[ri] > t.ranks.rank[best] {
+				best = ri
+			}
+		}
+		if t.r.Hit == "priority" && best >= 0 {
+			matched = []int{best}
+		}
+	}
+	return matched, true
+}
+
+func (t *tableState) offerPair(m map[[2]int]*example, i, j int, pt []value) {
+	key := [2]int{i, j}
+	slot := m[key]
+	t.offer(&slot, pt)
+	if slot != nil {
+		m[key] = slot
+	}
+}
+
+func (t *tableState) witness(e *example) map[string]any {
+	names := map[int]string{}
+	for ci, i := range t.inputs {
+		if _, ok := names[i]; !ok {
+			names[i] = t.r.Inputs[ci].Src
+		}
+	}
+	return t.as.witness(t.used, e.pt, names)
+}
+
+func (t *tableState) describe(w map[string]any) string {
+	order := make([]string, len(t.r.Inputs))
+	for i, in := range t.r.Inputs {
+		order[i] = in.Src
+	}
+	return describe(w, order)
+}
+
+func (t *tableState) report(when *cond) {
+	r, a := t.r, t.a
+	admitted := ""
+	if when != nil {
+		admitted = " its when admits"
+	}
+	checked := fmt.Sprintf(" (checked over every class of values of %s)", t.as.names(t.used))
 	for ri, row := range r.Rows {
+		f := t.facts.rows[ri]
 		label := fmt.Sprintf("row %d", ri+1)
 		switch {
-		case !t.matches[ri]:
-			a.add(Finding{Pos: row.Pos, Severity: Warning, Code: "unreachable-row", Rule: r.ID,
-				Message: fmt.Sprintf("%s of %s matches no input at all", label, r.ID)})
-		case r.Hit == "first" && !t.first[ri]:
-			a.add(Finding{Pos: row.Pos, Severity: Warning, Code: "unreachable-row", Rule: r.ID,
-				Message: fmt.Sprintf("%s of %s can never be taken: earlier rows match everything it matches", label, r.ID)})
+		case !f.matches:
+			a.add(Finding{Pos: row.Pos, Severity: Warning, Code: "unreachable-row", Rule: r.ID, Related: []string{label},
+				Message: fmt.Sprintf("%s of %s matches no input%s%s", label, r.ID, admitted, checked)})
+		case !f.matchesTyped:
+			a.unknown(r, row.Pos, label+" matches only if a field compared with true and false holds a value of another kind")
+		case f.fires && !f.firesTyped:
+			// it fires only for untyped inputs; matches typed ones
+			a.unknown(r, row.Pos, label+" decides only if a field compared with true and false holds a value of another kind")
+		case f.fires:
+		case r.Hit == "first":
+			a.add(Finding{Pos: row.Pos, Severity: Warning, Code: "unreachable-row", Rule: r.ID, Related: append([]string{label}, rowLabels(f.beaten)...),
+				Message: fmt.Sprintf("%s of %s can never be taken: wherever it matches, %s matches first%s", label, r.ID, rowList(f.beaten), checked)})
+		case r.Hit == "priority":
+			a.add(Finding{Pos: row.Pos, Severity: Warning, Code: "outranked-row", Rule: r.ID, Related: append([]string{label}, rowLabels(f.beaten)...),
+				Message: fmt.Sprintf("%s of %s never wins: wherever it matches, %s ranks higher%s", label, r.ID, rowList(f.beaten), checked)})
+		case r.Hit == "unique" && t.hasPair(t.facts.overlap, ri), r.Hit == "any" && t.hasPair(t.facts.conflict, ri):
+			// its overlaps are reported below
+		default:
+			a.add(Finding{Pos: row.Pos, Severity: Warning, Code: "unreachable-row", Rule: r.ID, Related: []string{label},
+				Message: fmt.Sprintf("%s of %s never decides: every input it matches makes the table fail%s", label, r.ID, checked)})
 		}
 	}
-	if t.gaps > 0 {
-		a.add(Finding{Pos: r.Pos, Severity: Info, Code: "table-gap", Rule: r.ID,
-			Message: fmt.Sprintf("no row of %s covers inputs such as %s", r.ID, describePoint(r, t.witness))})
+	if g := t.facts.gap; g != nil {
+		w := t.witness(g)
+		a.add(Finding{Pos: r.Pos, Severity: Info, Code: "table-gap", Rule: r.ID, Witness: w,
+			Message: fmt.Sprintf("no row of %s covers inputs such as %s", r.ID, t.describe(w))})
 	}
-	if r.Hit != "unique" {
-		return
+	t.reportPairs(t.facts.overlap, Problem, "unique-overlap", "rows %d and %d of unique table %s both match inputs such as %s")
+	t.reportPairs(t.facts.conflict, Problem, "any-conflict", "rows %d and %d of any table %s both match inputs such as %s and decide differently")
+	t.reportPairs(t.facts.mayConflict, Info, CodeUnknown, "rows %d and %d of any table %s both match inputs such as %s; whether they decide alike is unknown")
+}
+
+func (t *tableState) hasPair(m map[[2]int]*example, ri int) bool {
+	for k := range m {
+		if k[0] == ri || k[1] == ri {
+			return true
+		}
 	}
+	return false
+}
+
+func (t *tableState) reportPairs(m map[[2]int]*example, sev Severity, code, format string) {
+	r := t.r
 	for ri := range r.Rows {
 		for rj := ri + 1; rj < len(r.Rows); rj++ {
-			if point, ok := t.overlaps[[2]int{ri, rj}]; ok {
-				a.add(Finding{Pos: r.Rows[rj].Pos, Severity: Problem, Code: "unique-overlap", Rule: r.ID,
-					Message: fmt.Sprintf("rows %d and %d of unique table %s both match inputs such as %s", ri+1, rj+1, r.ID, describePoint(r, point)),
-					Related: []string{fmt.Sprintf("row %d", ri+1), fmt.Sprintf("row %d", rj+1)}})
+			e, ok := m[[2]int{ri, rj}]
+			if !ok {
+				continue
 			}
+			w := t.witness(e)
+			t.a.add(Finding{Pos: r.Rows[rj].Pos, Severity: sev, Code: code, Rule: r.ID, Witness: w,
+				Message: fmt.Sprintf(format, ri+1, rj+1, r.ID, t.describe(w)),
+				Related: []string{fmt.Sprintf("row %d", ri+1), fmt.Sprintf("row %d", rj+1)}})
 		}
 	}
 }
 
-func describePoint(r *Rule, point []any) string {
-	parts := make([]string, len(point))
-	for i, v := range point {
-		text := fmt.Sprint(v)
-		if s, ok := v.(string); ok {
-			text = fmt.Sprintf("%q", s)
-			if s == "\x00other" {
-				text = "any other value"
-			}
-		}
-		parts[i] = r.Inputs[i].Src + " = " + text
+func rowLabels(rows map[int]bool) []string {
+	last := -1
+	for ri := range rows {
+		last = max(last, ri)
 	}
-	return strings.Join(parts, ", ")
+	var out []string
+	for ri := 0; ri <= last; ri++ {
+		if rows[ri] {
+			out = append(out, fmt.Sprintf("row %d", ri+1))
+		}
+	}
+	return out
+}
+
+// rowList writes rows as "row 1" or "rows 1 and 3".
+func rowList(rows map[int]bool) string {
+	labels := rowLabels(rows)
+	if len(labels) == 1 {
+		return labels[0]
+	}
+	nums := make([]string, len(labels))
+	for i, l := range labels {
+		nums[i] = strings.TrimPrefix(l, "row ")
+	}
+	if len(nums) == 0 {
+		return "no row"
+	}
+	return "rows " + strings.Join(nums[:len(nums)-1], ", ") + " and " + nums[len(nums)-1]
 }

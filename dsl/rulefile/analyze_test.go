@@ -105,7 +105,7 @@ table t hit first {
   in x.age
   row < Limit  => urgency 0.1
   row >= Limit => urgency 0.2
-}`, nil},
+}`, []string{"table-gap@t"}}, // a nil age matches no row (DMN)
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -117,6 +117,320 @@ table t hit first {
 			if d := cmp.Diff(c.want, got); d != "" {
 				t.Errorf("findings (-want +got):\n%s\n%v", d, Analyze(f))
 			}
+		})
+	}
+}
+
+// The defects of tracker #14, item 3: each case failed before the
+// analysis decided on exact witnesses in context.
+func TestAnalyzeDefects(t *testing.T) {
+	cases := []struct {
+		name string
+		body string
+		want []string
+	}{
+		// False positives.
+		{"nil row fires for nil", `
+table t hit first {
+  type "t"
+  in x.a
+  row < 30  => urgency 0.1
+  row >= 30 => urgency 0.2
+  row nil   => urgency 0.3
+}`, nil},
+		{"string ranges", `
+table t hit first {
+  type "t"
+  in x.s
+  row < "m"  => urgency 0.1
+  row > "m"  => urgency 0.2
+  row "m" | nil => urgency 0.3
+}`, nil},
+		{"string between literals", `
+table t hit unique {
+  type "t"
+  in x.s
+  row < "a" | nil => urgency 0.1
+  row "a"         => urgency 0.2
+  row ("a".."b")  => urgency 0.3
+  row >= "b"      => urgency 0.4
+}`, nil},
+		{"when restricts the table's domain", `
+table t hit first {
+  type "t"
+  when x.a >= 10
+  in x.a
+  row >= 10 => urgency 0.1
+}`, nil},
+		{"booleans with nil", `
+table t hit unique {
+  type "t"
+  in x.b
+  row true  => urgency 0.1
+  row false => urgency 0.2
+  row nil   => urgency 0.3
+}`, nil},
+		{"not of a list does not take nil", `
+table t hit unique {
+  type "t"
+  in x.a
+  row not(< 10 | > 20) => urgency 0.1
+  row < 10 | > 20      => urgency 0.2
+}`, []string{"table-gap@t"}},
+		// False negatives.
+		{"nested branch contradicts its parent", `
+rule r {
+  type "t"
+  branch x.a < 10 {
+    branch x.a > 20 {
+    }
+  }
+}`, []string{"unreachable-branch@r"}},
+		{"branch contradicts the when", `
+rule r {
+  type "t"
+  when x.a < 10
+  branch x.a > 20 {
+  }
+  branch x.a < 5 {
+  }
+}`, []string{"unreachable-branch@r"}},
+		{"nested branch under a negated sibling", `
+rule r {
+  type "t"
+  branch x.a < 10 {
+  }
+  branch x.s == "k" {
+    branch x.a < 5 {
+    }
+  }
+}`, []string{"unreachable-branch@r"}},
+		{"priority row always outranked", `
+table t hit priority {
+  type "t"
+  in x.a
+  row -    => priority 2
+  row < 30 => priority 1
+}`, []string{"outranked-row@t"}},
+		{"priority by order", `
+table t hit priority {
+  type "t"
+  order risk "high", "low"
+  in x.a
+  row -    => output risk "high"
+  row < 30 => output risk "low"
+}`, []string{"outranked-row@t"}},
+		{"unique overlap between later rows", `
+table t hit unique {
+  type "t"
+  in x.a
+  row < 50 | nil => urgency 0.1
+  row < 40 => urgency 0.2
+  row < 30 => urgency 0.3
+}`, []string{"table-gap@t", "unique-overlap@t", "unique-overlap@t", "unique-overlap@t"}},
+		{"gap below a limit beyond 2^53", `
+table t hit first {
+  type "t"
+  in x.a
+  row >= 18014398509481984 => urgency 0.1
+  row nil => urgency 0.2
+}`, []string{"table-gap@t"}},
+		{"gap above a limit beyond 2^53", `
+table t hit first {
+  type "t"
+  in x.a
+  row <= 9007199254740993 | nil => urgency 0.1
+}`, []string{"table-gap@t"}},
+		{"unreadable branch hides a covered one", `
+rule r {
+  type "t"
+  branch x.a < 30 {
+  }
+  branch f(x) {
+  }
+  branch x.a < 20 {
+  }
+}`, []string{"unreachable-branch@r"}},
+		{"unreadable branch repeated", `
+rule r {
+  type "t"
+  branch f(x) {
+  }
+  branch f(x) && x.a > 1 {
+  }
+}`, []string{"unreachable-branch@r"}},
+		{"!= in a table leaves nil uncovered", `
+table t hit first {
+  type "t"
+  in x.a
+  row != 5 => urgency 0.1
+  row 5    => urgency 0.2
+}`, []string{"table-gap@t"}},
+		{"!= nil under == nil", `
+rule r {
+  type "t"
+  branch x.a != nil {
+    branch x.a == nil {
+    }
+  }
+}`, []string{"unreachable-branch@r"}},
+		{"boolean column gap at nil", `
+table t hit first {
+  type "t"
+  in x.b
+  row true  => urgency 0.1
+  row false => urgency 0.2
+}`, []string{"table-gap@t"}},
+		{"column mixing numbers and nil", `
+table t hit first {
+  type "t"
+  in x.a
+  row < 10  => urgency 0.1
+  row nil   => urgency 0.2
+  row >= 10 => urgency 0.3
+}`, nil},
+		{"constant naming a constant", `
+const A = 30
+const B = A
+table t hit first {
+  type "t"
+  in x.a
+  row < B | nil => urgency 0.1
+  row < 20      => urgency 0.2
+  row -         => urgency 0.3
+}`, []string{"unreachable-row@t"}},
+		{"constant in a branch", `
+const Limit = 30
+rule r {
+  type "t"
+  when x.a < Limit
+  branch x.a >= Limit {
+  }
+}`, []string{"unreachable-branch@r"}},
+		{"nested conditions fail wherever the branch is reached", `
+rule r {
+  type "t"
+  branch x.a == nil {
+    branch x.a < 1 {
+    }
+  }
+}`, []string{"unreachable-branch@r"}},
+		{"an int beyond 2^53 in a condition is not rounded", `
+rule r {
+  type "t"
+  branch x.n <= 9007199254740992 {
+  }
+  branch x.n == 9007199254740993 {
+  }
+}`, nil},
+		{"a bool field compared with true, false and nil", `
+rule r {
+  type "t"
+  branch x.b == true {
+  }
+  branch x.b == false {
+  }
+  branch x.b == nil {
+  }
+  else {
+  }
+}`, []string{"unknown@r"}},
+		{"a cell naming a constant that is not a literal", `
+const Limit = 10 * 3
+table t hit first {
+  type "t"
+  in x.a
+  row < Limit => urgency 0.1
+}`, []string{"unknown@t"}},
+		{"any rows whose outputs are not literals", `
+table t hit any {
+  type "t"
+  in x.a
+  row -        => urgency x.u
+  row < 10     => urgency 0.2
+}`, []string{"unknown@t"}},
+		{"any rows that decide differently", `
+table t hit any {
+  type "t"
+  in x.a
+  row < 10 | nil => urgency 0.1
+  row < 20       => urgency 0.2
+  row -          => urgency 0.2
+}`, []string{"any-conflict@t", "any-conflict@t"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := Parse([]byte("ruleset x version 1\n" + c.body + "\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := codes(Analyze(f))
+			if d := cmp.Diff(c.want, got); d != "" {
+				t.Errorf("findings (-want +got):\n%s\n%v", d, Analyze(f))
+			}
+		})
+	}
+}
+
+// Witnesses are exact values of the right interval, beyond 2^53 too.
+func TestAnalyzeWitnesses(t *testing.T) {
+	cases := []struct {
+		name, body, code string
+		want             map[string]any
+	}{
+		{"below 2^54", `
+table t hit first {
+  type "t"
+  in x.a
+  row >= 18014398509481984 => urgency 0.1
+  row nil => urgency 0.2
+}`, "table-gap", map[string]any{"x.a": 18014398509481982.0}},
+		{"nil only", `
+table t hit first {
+  type "t"
+  in x.a
+  row != 5 => urgency 0.1
+  row 5    => urgency 0.2
+}`, "table-gap", map[string]any{"x.a": nil}},
+		{"string between", `
+table t hit first {
+  type "t"
+  in x.s
+  row <= "a" | nil => urgency 0.1
+  row >= "b" => urgency 0.2
+}`, "table-gap", map[string]any{"x.s": "a\x00"}},
+		{"overlap of later rows", `
+table t hit unique {
+  type "t"
+  in x.a
+  row < 10 => urgency 0.1
+  row [20..30] => urgency 0.2
+  row [25..40] => urgency 0.3
+  row - => urgency 0.3
+}`, "unique-overlap", map[string]any{"x.a": 25.0}},
+		{"when supplies the domain", `
+table t hit first {
+  type "t"
+  when x != nil && x.b == true
+  in x.a
+  row < 10 => urgency 0.1
+}`, "table-gap", map[string]any{"x.a": 10.0, "x": AnyValue{}, "x.b": true}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := Parse([]byte("ruleset x version 1\n" + c.body + "\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, fd := range Analyze(f) {
+				if fd.Code == c.code {
+					if d := cmp.Diff(c.want, fd.Witness); d != "" {
+						t.Errorf("witness (-want +got):\n%s", d)
+					}
+					return
+				}
+			}
+			t.Errorf("no %s in %v", c.code, Analyze(f))
 		})
 	}
 }

@@ -74,8 +74,30 @@
 // # Analysis
 //
 // [Analyze] reports duplicate ids and constants, unused lets and constants,
-// rules with equivalent conditions, branches and rows that can never be
-// taken, gaps in tables (with an example input), and overlaps in unique
-// tables. It reasons exactly over comparisons with constants and leaves
-// alone what it cannot read.
+// rules whose conditions hold for the same inputs, branches and rows that
+// can never be taken, rows of priority tables that never win, gaps in
+// tables, overlaps in unique tables and conflicting rows in any tables.
+//
+// It is exact where it claims anything. Conditions are read as &&, ||, !
+// and comparisons of a value (a field path, a let, any other expression)
+// with a literal or a constant; anything else is an opaque part that may
+// be true, false or fail, so an unreadable branch neither catches
+// everything nor nothing. A branch is decided under the rule's when, every
+// enclosing branch's condition and the negation of every earlier sibling,
+// with the evaluation's errors (an ordering comparison with nil fails the
+// rule); a table under its when, point by point as the compiled table
+// decides, DMN's nil semantics included. Each question is decided on one
+// witness per class of values the rule tells apart: every literal, a
+// float64 strictly between and beyond neighbouring numbers (no midpoint
+// that rounds onto a literal beyond 2^53), "" and each string's successor
+// s+"\x00" (the least string above s), true and false, and nil for every
+// value. A gap, overlap or conflict carries such an input as its
+// [Finding.Witness]; an unreachable branch or row says what no input
+// satisfies. A condition's comparison with a number of 2^53 or more is
+// read as opaque: whether it compares as an int or a float64 depends on
+// the field's type. Where the analysis cannot decide (a question too
+// large, a constant it cannot read, rows of an any table whose outputs are
+// not literals) it reports code "unknown", never unreachable. The values a
+// rule reads are taken to vary independently, and its functions to be
+// pure, as the compiler takes them.
 package rulefile

@@ -52,5 +52,5 @@ table pension hit first {
 	//   row < 20 => sensitivity 0.9
 	// }
 	// 10:1 info table-gap: no row of pension covers inputs such as client.Age = 30
-	// 14:3 warning unreachable-row: row 2 of pension can never be taken: earlier rows match everything it matches
+	// 14:3 warning unreachable-row: row 2 of pension can never be taken: wherever it matches, row 1 matches first (checked over every class of values of client.Age)
 }

@@ -1,0 +1,446 @@
+package rulefile
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
+)
+
+// This file reads conditions (when, branch) and table inputs as formulas
+// over atoms. An atom is what a condition depends on: a value (a field
+// path, a let, any other expression) compared with literals, or a whole
+// sub-condition the analysis cannot read, which may be true, false or fail.
+// Expressions with the same text in the same scope are the same atom (the
+// rules' functions are pure: the compiler shares their results too), and
+// distinct atoms are taken to vary independently. That over-approximates
+// what inputs can do, so a claim that something holds for every input is
+// exact; a claim that some input exists comes with the witness.
+
+// tri is a condition's outcome: false, true, or an evaluation error (a
+// nil or a value of the wrong kind in an ordering comparison), which stops
+// the rule.
+type tri uint8
+
+const (
+	triFalse tri = iota
+	triTrue
+	triFail
+)
+
+// atom is one thing the conditions and inputs of a rule depend on.
+type atom struct {
+	key  string // identity: the same key has the same value in one evaluation
+	text string // as written, for witnesses
+	// chain is a field path a host sets directly (not a let, not a call).
+	chain bool
+	// boolean is a condition the analysis cannot read: true, false or
+	// failing.
+	boolean bool
+	lits    []value
+	bools   bool // compared with true or false
+	nilTest bool // compared with nil
+}
+
+// atoms is the atom table of one question.
+type atoms struct {
+	list  []*atom
+	byKey map[string]int
+}
+
+func newAtoms() *atoms { return &atoms{byKey: map[string]int{}} }
+
+func (as *atoms) get(key, text string, chain, boolean bool) int {
+	if i, ok := as.byKey[key]; ok {
+		return i
+	}
+	as.list = append(as.list, &atom{key: key, text: text, chain: chain, boolean: boolean})
+	as.byKey[key] = len(as.list) - 1
+	return len(as.list) - 1
+}
+
+// witnesses are the points of atom i's axis.
+func (as *atoms) witnesses(i int) []value {
+	a := as.list[i]
+	if a.boolean {
+		return []value{boolValue(true), boolValue(false), {kind: kindFailed}}
+	}
+	// A condition's == and != with a bool literal answer for a non-bool
+	// value as they do for nil, except against nil itself: only there does
+	// a value of another kind (in an `any` field) need its own witness.
+	return axis(a.lits, a.bools && a.nilTest && hasBoth(a.lits))
+}
+
+// untypedOther reports whether atom i's value at a point is that witness
+// of another kind beside true and false.
+func (as *atoms) untypedOther(i int, v value) bool {
+	a := as.list[i]
+	return !a.boolean && a.bools && v.kind == kindOther
+}
+
+func hasBoth(lits []value) bool {
+	var t, f bool
+	for _, l := range lits {
+		if l.kind == kindBool {
+			t, f = t || l.b, f || !l.b
+		}
+	}
+	return t && f
+}
+
+type condOp uint8
+
+const (
+	condConst condOp = iota
+	condAnd
+	condOr
+	condNot
+	condCompare
+	condOpaque
+)
+
+// cond is a condition read as a formula.
+type cond struct {
+	op   condOp
+	c    tri // condConst
+	l, r *cond
+	atom int    // condCompare, condOpaque
+	cmp  string // condCompare
+	lit  value  // condCompare
+	src  string // the condition as written, for messages
+}
+
+// eval decides the condition at a point as the compiled rule would: && and
+// || short-circuit left to right, and an error stops the evaluation.
+func (c *cond) eval(pt []value) tri {
+	switch c.op {
+	case condConst:
+		return c.c
+	case condAnd, condOr:
+		l := c.l.eval(pt)
+		switch {
+		case l == triFail:
+			return triFail
+		case c.op == condAnd && l == triFalse, c.op == condOr && l == triTrue:
+			return l
+		}
+		return c.r.eval(pt)
+	case condNot:
+		switch c.l.eval(pt) {
+		case triTrue:
+			return triFalse
+		case triFalse:
+			return triTrue
+		}
+		return triFail
+	case condCompare:
+		return compareInCondition(pt[c.atom], c.cmp, c.lit)
+	case condOpaque:
+		v := pt[c.atom]
+		if v.kind != kindBool {
+			return triFail
+		}
+		if v.b {
+			return triTrue
+		}
+		return triFalse
+	}
+	return triFail
+}
+
+// compareInCondition is a comparison of the expression language: == and
+// != of any two values (nil equals only nil, values of different kinds are
+// unequal), orderings of two numbers or two strings, anything else fails.
+func compareInCondition(v value, op string, lit value) tri {
+	if op == "==" || op == "!=" {
+		eq := v.kind == lit.kind && (v.kind == kindNil || equalSame(v, lit))
+		return triOf(eq == (op == "=="))
+	}
+	if v.kind != lit.kind || (v.kind != kindNumber && v.kind != kindString) {
+		return triFail
+	}
+	return triOf(ordered(op, compareSame(v, lit)))
+}
+
+func ordered(op string, c int) bool {
+	switch op {
+	case "<":
+		return c < 0
+	case "<=":
+		return c <= 0
+	case ">":
+		return c > 0
+	case ">=":
+		return c >= 0
+	}
+	return false
+}
+
+func triOf(b bool) tri {
+	if b {
+		return triTrue
+	}
+	return triFalse
+}
+
+// atomsOf calls f with each atom the condition reads.
+func (c *cond) atomsOf(f func(int)) {
+	if c == nil {
+		return
+	}
+	switch c.op {
+	case condCompare, condOpaque:
+		f(c.atom)
+	case condAnd, condOr, condNot:
+		c.l.atomsOf(f)
+		if c.r != nil {
+			c.r.atomsOf(f)
+		}
+	}
+}
+
+// scope is what names mean where an expression is written: the lets in
+// scope, each with a key that identifies its value.
+type scope map[string]string
+
+// with returns the scope extended by lets declared in order.
+func (s scope) with(lets []*Let) scope {
+	if len(lets) == 0 {
+		return s
+	}
+	out := scope{}
+	for k, v := range s {
+		out[k] = v
+	}
+	for _, l := range lets {
+		var deps []string
+		for _, n := range identifiers(l.Value.Src) {
+			if k, ok := out[n]; ok {
+				deps = append(deps, k)
+			}
+		}
+		sort.Strings(deps)
+		out[l.Name] = "let " + l.Name + " = (" + l.Value.Src + ")[" + strings.Join(deps, ";") + "]"
+	}
+	return out
+}
+
+// constant is a file constant with a literal value.
+type constant struct {
+	v value
+	// exact: as a condition's operand it compares exactly as a float64
+	// would (a number below 2^53 in magnitude, or any other literal).
+	exact bool
+}
+
+// fileConstants reads the constants whose value is a literal (or the name
+// of an earlier such constant), as the compiler computes them.
+func fileConstants(f *File) map[string]constant {
+	m := map[string]constant{}
+	for _, c := range f.Consts {
+		if _, dup := m[c.Name]; dup {
+			continue
+		}
+		tree, err := parser.Parse(c.Value.Src)
+		if err != nil {
+			continue
+		}
+		if v, exact, ok := literalNode(tree.Node, m, nil); ok && v.kind != kindNil {
+			m[c.Name] = constant{v, exact}
+		}
+	}
+	return m
+}
+
+// maxExact is 2^53: an integer of at least this magnitude may compare
+// differently as an int than as a float64.
+const maxExact = 1 << 53
+
+// literalNode reads a literal: a number, string, bool, nil, a negated
+// number, or a constant's name not hidden by a let.
+func literalNode(n ast.Node, consts map[string]constant, sc scope) (value, bool, bool) {
+	switch m := n.(type) {
+	case *ast.IntegerNode:
+		return numberValue(float64(m.Value)), m.Value > -maxExact && m.Value < maxExact, true
+	case *ast.FloatNode:
+		return numberValue(m.Value), math.Abs(m.Value) < maxExact, true
+	case *ast.StringNode:
+		return stringValue(m.Value), true, true
+	case *ast.BoolNode:
+		return boolValue(m.Value), true, true
+	case *ast.NilNode:
+		return nilValue, true, true
+	case *ast.UnaryNode:
+		if m.Operator == "-" {
+			if v, exact, ok := literalNode(m.Node, consts, sc); ok && v.kind == kindNumber {
+				return numberValue(-v.num), exact, true
+			}
+		}
+	case *ast.IdentifierNode:
+		if _, isLet := sc[m.Value]; !isLet {
+			if c, ok := consts[m.Value]; ok {
+				return c.v, c.exact, true
+			}
+		}
+	}
+	return value{}, false, false
+}
+
+// reader turns the conditions and inputs of one rule into formulas over
+// one atom table.
+type reader struct {
+	as     *atoms
+	consts map[string]constant
+}
+
+// condition reads src in scope sc. What it cannot parse is one opaque atom.
+func (rd *reader) condition(src string, sc scope) *cond {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return &cond{op: condOpaque, atom: rd.as.get("unparsed "+src, src, false, true), src: src}
+	}
+	c := rd.node(tree.Node, sc)
+	c.src = src
+	return c
+}
+
+func (rd *reader) node(n ast.Node, sc scope) *cond {
+	switch m := n.(type) {
+	case *ast.BoolNode:
+		return &cond{op: condConst, c: triOf(m.Value)}
+	case *ast.UnaryNode:
+		if m.Operator == "!" || m.Operator == "not" {
+			return &cond{op: condNot, l: rd.node(m.Node, sc)}
+		}
+	case *ast.BinaryNode:
+		switch m.Operator {
+		case "&&", "and":
+			return &cond{op: condAnd, l: rd.node(m.Left, sc), r: rd.node(m.Right, sc)}
+		case "||", "or":
+			return &cond{op: condOr, l: rd.node(m.Left, sc), r: rd.node(m.Right, sc)}
+		}
+		if c, ok := rd.comparison(m, sc); ok {
+			return c
+		}
+	}
+	return &cond{op: condOpaque, atom: rd.opaque(n, sc, true)}
+}
+
+var flipped = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+// comparison reads `value op literal` or `literal op value`, where the
+// literal compares exactly as the compiled rule compares it.
+func (rd *reader) comparison(bn *ast.BinaryNode, sc scope) (*cond, bool) {
+	op, ok := flipped[bn.Operator]
+	if !ok {
+		return nil, false
+	}
+	side, lit, exact, found := bn.Left, value{}, false, false
+	if lit, exact, found = literalNode(bn.Right, rd.consts, sc); found {
+		op = bn.Operator
+	} else if lit, exact, found = literalNode(bn.Left, rd.consts, sc); found {
+		side = bn.Right
+	}
+	if !found || !exact {
+		return nil, false
+	}
+	if _, _, both := literalNode(side, rd.consts, sc); both {
+		return nil, false
+	}
+	if op != "==" && op != "!=" && lit.kind != kindNumber && lit.kind != kindString {
+		return nil, false
+	}
+	i := rd.valueAtom(side, sc)
+	a := rd.as.list[i]
+	switch lit.kind {
+	case kindNil:
+		a.nilTest = true
+	case kindBool:
+		a.bools = true
+		a.lits = append(a.lits, lit)
+	default:
+		a.lits = append(a.lits, lit)
+	}
+	return &cond{op: condCompare, atom: i, cmp: op, lit: lit}, true
+}
+
+// valueAtom is the atom of a value expression: a field path, a path from
+// a let, or any other expression by its text.
+func (rd *reader) valueAtom(n ast.Node, sc scope) int {
+	if root, rest, ok := chainOf(n); ok {
+		if k, isLet := sc[root]; isLet {
+			return rd.as.get(k+rest, root+rest, false, false)
+		}
+		if _, isConst := rd.consts[root]; !isConst {
+			return rd.as.get("field "+root+rest, root+rest, true, false)
+		}
+	}
+	return rd.opaque(n, sc, false)
+}
+
+// opaque is the atom of an expression read as a whole, keyed by its text
+// and the lets it uses.
+func (rd *reader) opaque(n ast.Node, sc scope, boolean bool) int {
+	text := n.String()
+	var deps []string
+	ast.Walk(&n, visitor(func(m ast.Node) {
+		if id, ok := m.(*ast.IdentifierNode); ok {
+			if k, isLet := sc[id.Value]; isLet {
+				deps = append(deps, k)
+			}
+		}
+	}))
+	sort.Strings(deps)
+	kind := "value "
+	if boolean {
+		kind = "cond "
+	}
+	return rd.as.get(kind+text+"["+strings.Join(deps, ";")+"]", text, false, boolean)
+}
+
+// input reads a table input as a value atom.
+func (rd *reader) input(src string, sc scope) int {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return rd.as.get("unparsed "+src, src, false, false)
+	}
+	return rd.valueAtom(tree.Node, sc)
+}
+
+// chainOf splits a field path into its root name and the rest (".a.b").
+func chainOf(n ast.Node) (string, string, bool) {
+	switch m := n.(type) {
+	case *ast.IdentifierNode:
+		return m.Value, "", true
+	case *ast.MemberNode:
+		s, ok := m.Property.(*ast.StringNode)
+		if !ok || m.Method || m.Optional {
+			return "", "", false
+		}
+		root, rest, ok := chainOf(m.Node)
+		return root, rest + "." + s.Value, ok
+	}
+	return "", "", false
+}
+
+// identifiers lists the names an expression uses (not member names).
+func identifiers(src string) []string {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	ast.Walk(&tree.Node, visitor(func(n ast.Node) {
+		if id, ok := n.(*ast.IdentifierNode); ok {
+			out = append(out, id.Value)
+		}
+	}))
+	return out
+}
+
+type visitor func(ast.Node)
+
+// Visit calls the visitor on each node, for ast.Walk.
+func (v visitor) Visit(n *ast.Node) { v(*n) }

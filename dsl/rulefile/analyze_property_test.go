@@ -1,0 +1,615 @@
+package rulefile_test
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/engagekit/engagekit/dsl"
+	"github.com/engagekit/engagekit/dsl/rulefile"
+	"pgregory.net/rapid"
+)
+
+// The analysis is held to the compiled rule set: every finding is checked
+// by evaluating the rules, on its witness (a gap, an overlap, a conflict)
+// or by brute force over a dense sample of inputs (an unreachable branch
+// or row, an outranked row); and every defect the sample shows in a rule
+// the analysis fully reads is one it reports.
+
+// propEnv is the environment: nullable fields of each kind a cell tests.
+type propEnv struct {
+	X *float64
+	S *string
+	B *bool
+}
+
+var (
+	propNumbers = []float64{-1, 0, 2.5, 30, 9007199254740993, 9007199254740994, 18014398509481984}
+	// condNumbers are the numbers a condition compares with: below 2^53,
+	// where the analysis reads a condition's comparison exactly.
+	condNumbers = []float64{-1, 0, 2.5, 30}
+	propStrings = []string{"", "a", "a\x00", "b", "m", "mm"}
+)
+
+// sampleX is the dense sample of numbers: every literal, its float64
+// neighbours, integers around it, and points between.
+func sampleX() []*float64 {
+	var fs []float64
+	for _, n := range propNumbers {
+		fs = append(fs, n, math.Nextafter(n, math.Inf(-1)), math.Nextafter(n, math.Inf(1)), n-1, n+1, n-0.5, n+0.5)
+	}
+	fs = append(fs, math.Inf(-1), math.Inf(1), 1e308, -1e308)
+	slices.Sort(fs)
+	fs = slices.Compact(fs)
+	out := []*float64{nil}
+	for _, f := range fs {
+		out = append(out, &f)
+	}
+	return out
+}
+
+func sampleS() []*string {
+	var ss []string
+	for _, s := range propStrings {
+		ss = append(ss, s, s+"\x00", s+"\x00\x00", s+"\x01", s+"z")
+	}
+	ss = append(ss, "zzz", "A", "l")
+	slices.Sort(ss)
+	ss = slices.Compact(ss)
+	out := []*string{nil}
+	for _, s := range ss {
+		out = append(out, &s)
+	}
+	return out
+}
+
+func sampleB() []*bool {
+	t, f := true, false
+	return []*bool{nil, &t, &f}
+}
+
+// samples is every env over the fields the source mentions (the others
+// nil).
+func samples(src string) []propEnv {
+	xs, ss, bs := []*float64{nil}, []*string{nil}, []*bool{nil}
+	if mentions(src, "X") {
+		xs = sampleX()
+	}
+	if mentions(src, "S") {
+		ss = sampleS()
+	}
+	if mentions(src, "B") {
+		bs = sampleB()
+	}
+	var out []propEnv
+	for _, x := range xs {
+		for _, s := range ss {
+			for _, b := range bs {
+				out = append(out, propEnv{X: x, S: s, B: b})
+			}
+		}
+	}
+	return out
+}
+
+func mentions(src, field string) bool {
+	for _, tok := range strings.FieldsFunc(src, func(r rune) bool {
+		return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_')
+	}) {
+		if tok == field {
+			return true
+		}
+	}
+	return false
+}
+
+func numLit(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// genLiteral draws a literal of a field's kind.
+func genLiteral(t *rapid.T, field string, inCond bool) string {
+	switch field {
+	case "X":
+		pool := propNumbers
+		if inCond {
+			pool = condNumbers
+		}
+		return numLit(rapid.SampledFrom(pool).Draw(t, "num"))
+	case "S":
+		return strconv.Quote(rapid.SampledFrom(propStrings).Draw(t, "str"))
+	}
+	return rapid.SampledFrom([]string{"true", "false"}).Draw(t, "bool")
+}
+
+// genCompare draws a comparison of a field for a condition.
+func genCompare(t *rapid.T, fields []string) string {
+	f := rapid.SampledFrom(fields).Draw(t, "field")
+	if rapid.IntRange(0, 5).Draw(t, "nilTest") == 0 {
+		return f + " " + rapid.SampledFrom([]string{"==", "!="}).Draw(t, "op") + " nil"
+	}
+	ops := []string{"<", "<=", ">", ">=", "==", "!="}
+	if f == "B" {
+		ops = []string{"==", "!="}
+	}
+	return f + " " + rapid.SampledFrom(ops).Draw(t, "op") + " " + genLiteral(t, f, true)
+}
+
+// genCond draws a condition; opaque parts (which the analysis does not
+// read) only when opaque is set.
+func genCond(t *rapid.T, fields []string, depth int, opaque bool) string {
+	if opaque && rapid.IntRange(0, 6).Draw(t, "opaque") == 0 {
+		return rapid.SampledFrom([]string{"X * 2 > 5", "len(S) > 1"}).Draw(t, "opaqueCond")
+	}
+	if depth <= 0 || rapid.Bool().Draw(t, "leaf") {
+		return genCompare(t, fields)
+	}
+	switch rapid.IntRange(0, 2).Draw(t, "join") {
+	case 0:
+		return "(" + genCond(t, fields, depth-1, opaque) + " && " + genCond(t, fields, depth-1, opaque) + ")"
+	case 1:
+		return "(" + genCond(t, fields, depth-1, opaque) + " || " + genCond(t, fields, depth-1, opaque) + ")"
+	}
+	return "!(" + genCond(t, fields, depth-1, opaque) + ")"
+}
+
+// genSimple draws one unary test of a cell, no `-`.
+func genSimple(t *rapid.T, field string) string {
+	switch rapid.IntRange(0, 6).Draw(t, "simple") {
+	case 0:
+		return "nil"
+	case 1:
+		return "!= nil"
+	case 2, 3:
+		if field != "B" {
+			lo, hi := genLiteral(t, field, false), genLiteral(t, field, false)
+			return rapid.SampledFrom([]string{"[", "("}).Draw(t, "lo") + lo + ".." + hi + rapid.SampledFrom([]string{"]", ")"}).Draw(t, "hi")
+		}
+	case 4:
+		ops := []string{"< ", "<= ", "> ", ">= ", "!= "}
+		if field == "B" {
+			ops = []string{"!= "}
+		}
+		return rapid.SampledFrom(ops).Draw(t, "cellOp") + genLiteral(t, field, false)
+	}
+	return genLiteral(t, field, false)
+}
+
+func genCell(t *rapid.T, field string) string {
+	switch rapid.IntRange(0, 6).Draw(t, "cell") {
+	case 0, 1:
+		return "-"
+	case 2:
+		return genSimple(t, field) + " | " + genSimple(t, field)
+	case 3:
+		return "not(" + genSimple(t, field) + ")"
+	case 4:
+		return "not(" + genSimple(t, field) + " | " + genSimple(t, field) + ")"
+	}
+	return genSimple(t, field)
+}
+
+// propTable is a generated table, kept as parts so a shadow copy can
+// collect every matching row.
+type propTable struct {
+	hit    string
+	when   string
+	inputs []string
+	cells  [][]string
+	urg    []string
+	prio   []int
+}
+
+func (p propTable) source(hit string) string {
+	var sb strings.Builder
+	sb.WriteString("ruleset p version 1\ntable t hit " + hit + " {\n  type \"t\"\n")
+	if p.when != "" {
+		sb.WriteString("  when " + p.when + "\n")
+	}
+	sb.WriteString("  in " + strings.Join(p.inputs, ", ") + "\n")
+	for i, row := range p.cells {
+		out := "urgency " + p.urg[i]
+		if hit == "priority" || hit == "output_order" {
+			out += " priority " + strconv.Itoa(p.prio[i])
+		}
+		sb.WriteString("  row " + strings.Join(row, ", ") + " => " + out + "\n")
+	}
+	sb.WriteString("}\n")
+	return sb.String()
+}
+
+func genTable(t *rapid.T) propTable {
+	all := []string{"X", "S", "B"}
+	n := rapid.IntRange(1, 3).Draw(t, "inputs")
+	perm := rapid.Permutation(all).Draw(t, "perm")
+	p := propTable{
+		hit:    rapid.SampledFrom([]string{"first", "unique", "any", "priority", "output_order", "rule_order", "collect"}).Draw(t, "hit"),
+		inputs: perm[:n],
+	}
+	if rapid.IntRange(0, 3).Draw(t, "hasWhen") == 0 {
+		p.when = genCond(t, p.inputs, 1, false)
+	}
+	rows := rapid.IntRange(1, 5).Draw(t, "rows")
+	for range rows {
+		var row []string
+		for _, in := range p.inputs {
+			row = append(row, genCell(t, in))
+		}
+		p.cells = append(p.cells, row)
+		p.urg = append(p.urg, rapid.SampledFrom([]string{"0.1", "0.2"}).Draw(t, "urgency"))
+		p.prio = append(p.prio, rapid.IntRange(0, 2).Draw(t, "priority"))
+	}
+	return p
+}
+
+// rowsOf lists the rows named by hits ("row 2"), and whether some hit
+// names one.
+func rowsOf(hits []dsl.Hit) map[int]bool {
+	out := map[int]bool{}
+	for _, h := range hits {
+		if n, ok := strings.CutPrefix(h.Path, "row "); ok {
+			i, _ := strconv.Atoi(n)
+			out[i-1] = true
+		}
+	}
+	return out
+}
+
+func compile(t *rapid.T, src string) *dsl.RuleSet[propEnv] {
+	rs, err := dsl.CompileRules[propEnv]([]byte(src))
+	if err != nil {
+		t.Fatalf("generated file does not compile: %v\n%s", err, src)
+	}
+	return rs
+}
+
+func analyze(t *rapid.T, src string) []rulefile.Finding {
+	f, err := rulefile.Parse([]byte(src))
+	if err != nil {
+		t.Fatalf("generated file does not parse: %v\n%s", err, src)
+	}
+	return rulefile.Analyze(f)
+}
+
+// envOf builds the env a witness describes; false when it names
+// something that is not a field (an opaque condition).
+func envOf(w map[string]any) (propEnv, bool) {
+	var e propEnv
+	for k, v := range w {
+		_, any := v.(rulefile.AnyValue)
+		switch {
+		case v == nil:
+		case k == "X":
+			f := 0.0
+			if !any {
+				f = v.(float64)
+			}
+			e.X = &f
+		case k == "S":
+			s := ""
+			if !any {
+				s = v.(string)
+			}
+			e.S = &s
+		case k == "B":
+			b := false
+			if !any {
+				b = v.(bool)
+			}
+			e.B = &b
+		default:
+			return e, false
+		}
+	}
+	return e, true
+}
+
+// outcome is one env's evaluation of a table: the rows whose cells match
+// (from the shadow collect table), the rows that decide, and whether the
+// table failed; in is false when the when does not admit the env.
+type outcome struct {
+	in      bool
+	matched map[int]bool
+	fired   map[int]bool
+	failed  bool
+}
+
+func evalTable(real, shadow *dsl.RuleSet[propEnv], e propEnv) outcome {
+	sh, err := shadow.Eval(e, time.Time{})
+	if err != nil {
+		return outcome{}
+	}
+	hits, err := real.Eval(e, time.Time{})
+	o := outcome{matched: rowsOf(sh), fired: rowsOf(hits), failed: err != nil}
+	// the when holds iff the shadow fired at all or no row matches
+	o.in = true
+	return o
+}
+
+func TestAnalyzeTablesAgainstTheRuleSet(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p := genTable(t)
+		src := p.source(p.hit)
+		real, shadow := compile(t, src), compile(t, p.source("collect"))
+		whenOnly := compile(t, "ruleset p version 1\nrule w {\n  type \"t\"\n"+whenLine(p.when)+"}\n")
+		findings := analyze(t, src)
+		envs := samples(src)
+		outs := make([]outcome, len(envs))
+		for i, e := range envs {
+			hits, err := whenOnly.Eval(e, time.Time{})
+			if err != nil || len(hits) == 0 {
+				continue // the when does not admit e: no input of the table
+			}
+			outs[i] = evalTable(real, shadow, e)
+		}
+		unknown := false
+		reported := map[string]bool{}
+		for _, f := range findings {
+			if f.Code == rulefile.CodeUnknown {
+				unknown = true
+				continue
+			}
+			reported[f.Code+" "+strings.Join(f.Related, ",")] = true
+			checkTableFinding(t, src, p, f, real, shadow, whenOnly, envs, outs)
+		}
+		if unknown {
+			return
+		}
+		// No false negatives: every defect the sample shows is reported.
+		gap := false
+		for i, o := range outs {
+			if !o.in {
+				continue
+			}
+			if len(o.matched) == 0 && !o.failed {
+				gap = true
+			}
+			for a := range o.matched {
+				for b := range o.matched {
+					if a >= b {
+						continue
+					}
+					key := fmt.Sprintf("row %d,row %d", a+1, b+1)
+					if p.hit == "unique" && !reported["unique-overlap "+key] {
+						t.Fatalf("rows %d and %d both match %+v; not reported\n%s\n%v", a+1, b+1, show(envs[i]), src, findings)
+					}
+					if p.hit == "any" && p.urg[a] != p.urg[b] && !reported["any-conflict "+key] {
+						t.Fatalf("rows %d and %d conflict at %+v; not reported\n%s\n%v", a+1, b+1, show(envs[i]), src, findings)
+					}
+				}
+			}
+		}
+		if gap && !hasCode(findings, "table-gap") {
+			t.Fatalf("the sample has a gap; none reported\n%s\n%v", src, findings)
+		}
+		for ri := range p.cells {
+			fires, matches := false, false
+			for _, o := range outs {
+				fires = fires || o.fired[ri]
+				matches = matches || o.matched[ri]
+			}
+			if fires || (matches && (p.hit == "unique" || p.hit == "any")) {
+				continue
+			}
+			if !hasRowFinding(findings, ri) {
+				t.Fatalf("row %d never decides over the sample; not reported\n%s\n%v", ri+1, src, findings)
+			}
+		}
+	})
+}
+
+func whenLine(when string) string {
+	if when == "" {
+		return ""
+	}
+	return "  when " + when + "\n"
+}
+
+func hasCode(fs []rulefile.Finding, code string) bool {
+	for _, f := range fs {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func hasRowFinding(fs []rulefile.Finding, ri int) bool {
+	label := fmt.Sprintf("row %d", ri+1)
+	for _, f := range fs {
+		if (f.Code == "unreachable-row" || f.Code == "outranked-row") && len(f.Related) > 0 && f.Related[0] == label {
+			return true
+		}
+	}
+	return false
+}
+
+func show(e propEnv) string {
+	var parts []string
+	if e.X != nil {
+		parts = append(parts, "X="+numLit(*e.X))
+	}
+	if e.S != nil {
+		parts = append(parts, "S="+strconv.Quote(*e.S))
+	}
+	if e.B != nil {
+		parts = append(parts, "B="+strconv.FormatBool(*e.B))
+	}
+	return strings.Join(parts, " ")
+}
+
+// checkTableFinding checks one finding of a table against the rule set.
+func checkTableFinding(t *rapid.T, src string, p propTable, f rulefile.Finding, real, shadow, whenOnly *dsl.RuleSet[propEnv], envs []propEnv, outs []outcome) {
+	switch f.Code {
+	case "table-gap", "unique-overlap", "any-conflict":
+		e, ok := envOf(f.Witness)
+		if !ok {
+			return
+		}
+		if hits, err := whenOnly.Eval(e, time.Time{}); err != nil || len(hits) == 0 {
+			t.Fatalf("%s: witness %v is not admitted by the when\n%s", f.Code, f.Witness, src)
+		}
+		o := evalTable(real, shadow, e)
+		switch f.Code {
+		case "table-gap":
+			if len(o.matched) != 0 || o.failed || len(o.fired) != 0 {
+				t.Fatalf("gap witness %v: rows %v match\n%s", f.Witness, o.matched, src)
+			}
+		default:
+			a, b := rowIndex(f.Related[0]), rowIndex(f.Related[1])
+			if !o.matched[a] || !o.matched[b] || !o.failed {
+				t.Fatalf("%s witness %v: matched %v, failed %v\n%s", f.Code, f.Witness, o.matched, o.failed, src)
+			}
+		}
+	case "unreachable-row", "outranked-row":
+		ri := rowIndex(f.Related[0])
+		for i, o := range outs {
+			if o.fired[ri] {
+				t.Fatalf("%s: %s decides for %s\n%s", f.Code, f.Message, show(envs[i]), src)
+			}
+			if strings.Contains(f.Message, "matches no input") && o.matched[ri] {
+				t.Fatalf("%s: %s matches %s\n%s", f.Code, f.Message, show(envs[i]), src)
+			}
+		}
+	case "duplicate-id", "duplicate-const", "unused-let", "unused-const", "equivalent-when":
+	default:
+		t.Fatalf("unexpected finding %+v\n%s", f, src)
+	}
+}
+
+func rowIndex(label string) int {
+	i, _ := strconv.Atoi(strings.TrimPrefix(label, "row "))
+	return i - 1
+}
+
+// propTree is a generated decision tree.
+type propTree struct {
+	cond     string // "" for an else
+	children []*propTree
+}
+
+func genBranches(t *rapid.T, fields []string, depth int, opaque bool) []*propTree {
+	n := rapid.IntRange(1, 3).Draw(t, "branches")
+	var out []*propTree
+	for range n {
+		b := &propTree{cond: genCond(t, fields, 1, opaque)}
+		if depth > 0 && rapid.IntRange(0, 2).Draw(t, "nest") == 0 {
+			b.children = genBranches(t, fields, depth-1, opaque)
+		}
+		out = append(out, b)
+	}
+	if rapid.Bool().Draw(t, "else") {
+		out = append(out, &propTree{})
+	}
+	return out
+}
+
+func writeBranches(sb *strings.Builder, bs []*propTree, indent string) {
+	for _, b := range bs {
+		if b.cond == "" {
+			sb.WriteString(indent + "else {\n")
+		} else {
+			sb.WriteString(indent + "branch " + b.cond + " {\n")
+		}
+		writeBranches(sb, b.children, indent+"  ")
+		sb.WriteString(indent + "}\n")
+	}
+}
+
+// labels lists every branch's label as the compiler names it.
+func labels(bs []*propTree, prefix string) []string {
+	var out []string
+	for i, b := range bs {
+		l := prefix + "branch " + strconv.Itoa(i+1)
+		if b.cond == "" {
+			l = prefix + "else"
+		}
+		out = append(out, l)
+		out = append(out, labels(b.children, l+"/")...)
+	}
+	return out
+}
+
+func TestAnalyzeTreesAgainstTheRuleSet(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		all := []string{"X", "S", "B"}
+		fields := rapid.Permutation(all).Draw(t, "perm")[:rapid.IntRange(1, 3).Draw(t, "fields")]
+		opaque := rapid.IntRange(0, 3).Draw(t, "opaqueTree") == 0
+		var sb strings.Builder
+		sb.WriteString("ruleset p version 1\nrule r {\n  type \"t\"\n")
+		if rapid.Bool().Draw(t, "hasWhen") {
+			sb.WriteString("  when " + genCond(t, fields, 1, opaque) + "\n")
+		}
+		tree := genBranches(t, fields, 2, opaque)
+		writeBranches(&sb, tree, "  ")
+		sb.WriteString("}\n")
+		src := sb.String()
+		rs := compile(t, src)
+		findings := analyze(t, src)
+		taken := map[string]bool{}
+		for _, e := range samples(src) {
+			hits, err := rs.Eval(e, time.Time{})
+			if err != nil || len(hits) == 0 {
+				continue
+			}
+			path := hits[0].Path
+			for path != "" {
+				taken[path] = true
+				i := strings.LastIndex(path, "/")
+				if i < 0 {
+					break
+				}
+				path = path[:i]
+			}
+		}
+		reported := map[string]bool{}
+		unknown := map[string]bool{}
+		for _, f := range findings {
+			switch f.Code {
+			case "unreachable-branch":
+				label := f.Related[0]
+				if taken[label] {
+					t.Fatalf("%s: but the sample takes it\n%s", f.Message, src)
+				}
+				reported[label] = true
+			case rulefile.CodeUnknown:
+				unknown[f.Related[0]] = true
+			case "unused-let", "unused-const", "equivalent-when":
+			default:
+				t.Fatalf("unexpected finding %+v\n%s", f, src)
+			}
+		}
+		if opaque || threeWayBool(src) {
+			return // the analysis need not see through these
+		}
+		for _, l := range labels(tree, "") {
+			if taken[l] || unknown[l] {
+				continue
+			}
+			covered := false
+			for p := l; ; {
+				if reported[p] {
+					covered = true
+					break
+				}
+				i := strings.LastIndex(p, "/")
+				if i < 0 {
+					break
+				}
+				p = p[:i]
+			}
+			if !covered {
+				t.Fatalf("%s is never taken over the sample; not reported\n%s\n%v", l, src, findings)
+			}
+		}
+	})
+}
+
+// threeWayBool reports a file comparing B with true, false and nil: the
+// analysis then allows B a value of another kind (an `any` field could
+// hold one), which this env's *bool cannot.
+func threeWayBool(src string) bool {
+	return strings.Contains(src, "B == nil") || strings.Contains(src, "B != nil")
+}
