@@ -94,7 +94,7 @@ type Finding struct {
 // so a witness over a computed input (a let, a call) shows what the table
 // does with that value, which the data may or may not produce.
 func Analyze(f *File) []Finding {
-	a := &analysis{f: f, consts: fileConstants(f)}
+	a := &analysis{f: f, consts: fileConstants(f), work: &budget{left: maxWork}}
 	a.duplicates()
 	a.unused()
 	a.equivalentWhens()
@@ -116,6 +116,7 @@ type analysis struct {
 	f      *File
 	consts map[string]constant
 	out    []Finding
+	work   *budget
 }
 
 func (a *analysis) add(f Finding) { a.out = append(a.out, f) }

@@ -67,10 +67,20 @@ func (rd *reader) decide(when *cond, path []step, below []*node) reach {
 	for _, s := range path {
 		cs = append(append(cs, s.earlier...), s.own)
 	}
+	// Gathering the question's atoms costs its weight once, whatever its
+	// grid: a tree of thousands of branches asks thousands of questions.
+	weight := 0
+	for _, c := range cs {
+		if weight += c.size(); weight > rd.as.work.left {
+			rd.as.work.spend(weight) // marks it spent
+			return reach{tooBig: true, checked: "its conditions"}
+		}
+	}
+	rd.as.work.spend(weight)
 	used := usedAtoms(nil, cs...)
 	var r reach
 	r.checked = rd.as.names(used)
-	done := rd.as.grid(used, func(pt []value) bool {
+	done := rd.as.grid(used, weight, func(pt []value) bool {
 		if !takes(when, path, pt) || choiceFails(below, pt) {
 			return true
 		}
@@ -126,7 +136,7 @@ func (a *analysis) branches(r *Rule) {
 	if len(r.Body.Branches) == 0 {
 		return
 	}
-	rd := &reader{as: newAtoms(), consts: a.consts}
+	rd := &reader{as: newAtoms(a.work), consts: a.consts}
 	sc := scope{}.with(r.Body.Lets)
 	var when *cond
 	if r.Body.When != nil {
@@ -138,6 +148,13 @@ func (a *analysis) branches(r *Rule) {
 func (a *analysis) walkBranches(rd *reader, r *Rule, when *cond, ns []*node, path []step) {
 	var earlier []*cond
 	for _, n := range ns {
+		if rd.as.work.spent {
+			// One unknown says the rest was not analyzed; asking on
+			// would cost quadratic time in the tree for nothing.
+			a.add(Finding{Pos: n.b.Pos, Severity: Info, Code: CodeUnknown, Rule: r.ID, Related: []string{n.label},
+				Message: fmt.Sprintf("%s of %s and the branches after it were not analyzed: the file is too large for the analysis's bounded work", n.label, r.ID)})
+			return
+		}
 		here := append(append([]step(nil), path...), step{earlier: append([]*cond(nil), earlier...), own: n.own})
 		earlier = append(earlier, n.own)
 		res := rd.decide(when, here, n.children)
@@ -194,7 +211,7 @@ func (a *analysis) equivalentWhens() {
 		if r.Body.When == nil {
 			continue
 		}
-		rd := &reader{as: newAtoms(), consts: a.consts}
+		rd := &reader{as: newAtoms(a.work), consts: a.consts}
 		c := rd.condition(r.Body.When.Expr.Src, scope{}.with(r.Body.Lets))
 		var keys []string
 		c.atomsOf(func(i int) { keys = append(keys, rd.as.list[i].key) })
@@ -211,11 +228,11 @@ func (a *analysis) equivalentWhens() {
 }
 
 func (a *analysis) sameWhen(x, y *Rule) bool {
-	rd := &reader{as: newAtoms(), consts: a.consts}
+	rd := &reader{as: newAtoms(a.work), consts: a.consts}
 	cx := rd.condition(x.Body.When.Expr.Src, scope{}.with(x.Body.Lets))
 	cy := rd.condition(y.Body.When.Expr.Src, scope{}.with(y.Body.Lets))
 	same := true
-	done := rd.as.grid(usedAtoms(nil, cx, cy), func(pt []value) bool {
+	done := rd.as.grid(usedAtoms(nil, cx, cy), cx.size()+cy.size(), func(pt []value) bool {
 		same = (cx.eval(pt) == triTrue) == (cy.eval(pt) == triTrue)
 		return same
 	})

@@ -62,6 +62,15 @@ func (a *analysis) cellValue(v *Value) (value, bool) {
 }
 
 // literals calls f with every value the cell compares with.
+// size is the number of tests in the cell: the work of deciding it.
+func (c cell) size() int {
+	n := 1
+	for _, sub := range c.list {
+		n += sub.size()
+	}
+	return n
+}
+
 func (c cell) literals(f func(value)) {
 	switch c.kind {
 	case TestCompare:

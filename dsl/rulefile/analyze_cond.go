@@ -42,15 +42,20 @@ type atom struct {
 	lits    []value
 	bools   bool // compared with true or false
 	nilTest bool // compared with nil
+	// axis caches the witnesses for the literals and flags of its key:
+	// a tree of n branches asks n questions over the same atoms.
+	axis    []value
+	axisKey [3]int
 }
 
 // atoms is the atom table of one question.
 type atoms struct {
 	list  []*atom
 	byKey map[string]int
+	work  *budget // shared by every question of one Analyze call
 }
 
-func newAtoms() *atoms { return &atoms{byKey: map[string]int{}} }
+func newAtoms(work *budget) *atoms { return &atoms{byKey: map[string]int{}, work: work} }
 
 func (as *atoms) get(key, text string, chain, boolean bool) int {
 	if i, ok := as.byKey[key]; ok {
@@ -70,7 +75,18 @@ func (as *atoms) witnesses(i int) []value {
 	// A condition's == and != with a bool literal answer for a non-bool
 	// value as they do for nil, except against nil itself: only there does
 	// a value of another kind (in an `any` field) need its own witness.
-	return axis(a.lits, a.bools && a.nilTest && hasBoth(a.lits))
+	key := [3]int{len(a.lits), b2i(a.bools), b2i(a.nilTest)}
+	if a.axis == nil || a.axisKey != key {
+		a.axis, a.axisKey = axis(a.lits, a.bools && a.nilTest && hasBoth(a.lits)), key
+	}
+	return a.axis
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // untypedOther reports whether atom i's value at a point is that witness
@@ -110,6 +126,7 @@ type cond struct {
 	cmp  string // condCompare
 	lit  value  // condCompare
 	src  string // the condition as written, for messages
+	n    int    // its size, once worked out
 }
 
 // eval decides the condition at a point as the compiled rule would: && and
@@ -183,6 +200,18 @@ func triOf(b bool) tri {
 		return triTrue
 	}
 	return triFalse
+}
+
+// size is the number of tests in the condition: the work of deciding it
+// at one point.
+func (c *cond) size() int {
+	if c == nil {
+		return 0
+	}
+	if c.n == 0 {
+		c.n = 1 + c.l.size() + c.r.size()
+	}
+	return c.n
 }
 
 // atomsOf calls f with each atom the condition reads.

@@ -15,6 +15,35 @@ import (
 // question is answered "unknown".
 const maxGrid = 200000
 
+// maxWork bounds the work of one Analyze call: a question costs its grid's
+// points times the tests decided at each point (its weight). A file built
+// to be expensive (a table of hundreds of overlapping rows, a tree of
+// thousands of branches) then costs a second or two at most rather than
+// minutes, and what the budget does not reach is "unknown", never a guess.
+const maxWork = 60_000_000
+
+// budget is the work an analysis has left; the atoms of every question
+// share it.
+type budget struct {
+	left int
+	// spent says a question was refused for want of budget: the
+	// analysis then stops asking (see walkBranches).
+	spent bool
+}
+
+// spend takes n from what is left, or reports false, taking nothing, when
+// less is left.
+func (b *budget) spend(n int) bool {
+	if b == nil || n > b.left {
+		if b != nil {
+			b.spent = true
+		}
+		return false
+	}
+	b.left -= n
+	return true
+}
+
 // usedAtoms collects the atoms the conditions read, in table order.
 func usedAtoms(extra []int, cs ...*cond) []int {
 	seen := map[int]bool{}
@@ -33,9 +62,10 @@ func usedAtoms(extra []int, cs ...*cond) []int {
 }
 
 // grid calls visit with every point over the used atoms (the others stay
-// nil), until visit returns false. It reports false, visiting nothing,
-// when the grid is larger than maxGrid.
-func (as *atoms) grid(used []int, visit func(pt []value) bool) bool {
+// nil), until visit returns false; weight is the tests visit decides at a
+// point. It reports false, visiting nothing, when the grid is larger than
+// maxGrid or its work more than the budget has left.
+func (as *atoms) grid(used []int, weight int, visit func(pt []value) bool) bool {
 	axes := make([][]value, len(used))
 	size := 1
 	for k, i := range used {
@@ -44,6 +74,18 @@ func (as *atoms) grid(used []int, visit func(pt []value) bool) bool {
 		if size > maxGrid {
 			return false
 		}
+	}
+	weight = max(weight, 1)
+	if as.work == nil || size > as.work.left/weight {
+		as.work.spend(as.work.left + 1) // marks it spent
+		return false
+	}
+	visited := 0
+	defer func() { as.work.left -= visited * weight }()
+	inner := visit
+	visit = func(pt []value) bool {
+		visited++
+		return inner(pt)
 	}
 	pt := make([]value, len(as.list))
 	var rec func(k int) bool

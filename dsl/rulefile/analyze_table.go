@@ -66,7 +66,7 @@ func (a *analysis) table(r *Rule) {
 	if cols == 0 || len(r.Rows) == 0 {
 		return
 	}
-	t := &tableState{r: r, a: a, as: newAtoms()}
+	t := &tableState{r: r, a: a, as: newAtoms(a.work)}
 	rd := &reader{as: t.as, consts: a.consts}
 	sc := scope{}.with(r.Body.Lets)
 	for _, in := range r.Inputs {
@@ -104,14 +104,24 @@ func (a *analysis) table(r *Rule) {
 		t.facts.rows[i].beaten = map[int]bool{}
 	}
 	t.used = usedAtoms(t.inputs, when)
-	done := t.as.grid(t.used, func(pt []value) bool {
+	weight := when.size()
+	for _, cells := range t.rows {
+		for _, c := range cells {
+			weight += c.size()
+		}
+	}
+	done := t.as.grid(t.used, weight, func(pt []value) bool {
 		if when == nil || when.eval(pt) == triTrue {
 			t.observe(pt)
 		}
 		return true
 	})
 	if !done {
-		a.unknown(r, r.Pos, "the table has too many combinations of "+t.as.names(t.used)+" to check")
+		why := "the table has too many combinations of " + t.as.names(t.used) + " to check"
+		if t.as.work.spent {
+			why = "the file is too large for the analysis's bounded work"
+		}
+		a.unknown(r, r.Pos, why)
 		return
 	}
 	t.report(when)

@@ -1,6 +1,7 @@
 package rulefile
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -456,6 +457,44 @@ func TestAnalyzeFixtures(t *testing.T) {
 			if fd.Severity == Problem {
 				t.Errorf("%s: unexpected problem %+v", name, fd)
 			}
+		}
+	}
+}
+
+// TestAnalyzeBoundedWork: files built to be expensive — a table of
+// hundreds of overlapping rows, a tree of thousands of branches over the
+// same fields — are answered "unknown" where the analysis's bounded work
+// runs out, rather than analyzed for minutes; the budget is what bounds
+// the time, so the test only checks the answers.
+func TestAnalyzeBoundedWork(t *testing.T) {
+	var table strings.Builder
+	table.WriteString("ruleset x version 1\ntable t hit unique {\n  in a, b\n")
+	for i := range 400 {
+		fmt.Fprintf(&table, "  row [%d..%d], [%d..%d] => type \"t\"\n", i, i+2, 400-i, 402-i)
+	}
+	table.WriteString("}\n")
+	var tree strings.Builder
+	tree.WriteString("ruleset x version 1\nrule r {\n  type \"t\"\n")
+	for i := range 6000 {
+		fmt.Fprintf(&tree, "  branch a > %d && b < %d || c == %d {\n  }\n", i, 6000-i, i)
+	}
+	tree.WriteString("}\n")
+	for name, src := range map[string]string{"table": table.String(), "tree": tree.String()} {
+		f, err := Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unknown := 0
+		for _, fd := range Analyze(f) {
+			switch fd.Code {
+			case CodeUnknown:
+				unknown++
+			case "unreachable-branch", "unreachable-row":
+				t.Errorf("%s: %s", name, fd.Message)
+			}
+		}
+		if unknown == 0 {
+			t.Errorf("%s: no unknown finding", name)
 		}
 	}
 }

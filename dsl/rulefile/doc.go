@@ -97,7 +97,11 @@
 // read as opaque: whether it compares as an int or a float64 depends on
 // the field's type. Where the analysis cannot decide (a question too
 // large, a constant it cannot read, rows of an any table whose outputs are
-// not literals) it reports code "unknown", never unreachable. The values a
+// not literals) it reports code "unknown", never unreachable. Its work is
+// bounded (a grid of at most 200,000 points a question, and a budget for
+// the whole file, counted as points times the tests decided at each), so a
+// file built to be expensive is analyzed in a second or two at most, with
+// "unknown" where the budget ran out. The values a
 // rule reads are taken to vary independently, and its functions to be
 // pure, as the compiler takes them.
 package rulefile
