@@ -56,7 +56,7 @@ func (rs *RuleSet[Env]) AppendEvalWith(ctx context.Context, dst []Hit, env Env, 
 	timed := o.Clock != nil && len(o.RuleTimes) == len(rs.rules)
 	var errs []error
 	for i, rule := range rs.rules {
-		if !rule.enabled {
+		if !rule.enabled || rule.silent {
 			continue
 		}
 		if err := s.r.gov.interrupted(); err != nil {
@@ -68,7 +68,7 @@ func (rs *RuleSet[Env]) AppendEvalWith(ctx context.Context, dst []Hit, env Env, 
 			start = o.Clock()
 		}
 		var err error
-		if dst, err = rs.decide(s, rule, dst); err != nil {
+		if dst, err = rs.decideRule(s, rule, dst); err != nil {
 			errs = append(errs, err)
 		}
 		if timed {
@@ -92,6 +92,7 @@ func (rs *RuleSet[Env]) begin(ctx context.Context, env Env, now time.Time) *sess
 }
 
 func (rs *RuleSet[Env]) end(s *session[Env]) {
+	clear(s.r.gov.decs) // done false, and no hits kept alive
 	s.r.release()
 	rs.runners.Put(s.r)
 }

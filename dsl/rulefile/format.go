@@ -129,6 +129,9 @@ func (w *writer) block(b *Block, indent string) {
 	if b.Enabled != nil {
 		line(b.Enabled.Doc, "enabled "+strconv.FormatBool(b.Enabled.Value), b.Enabled.Comment)
 	}
+	if b.Emit != nil {
+		line(b.Emit.Doc, "emit "+strconv.FormatBool(b.Emit.Value), b.Emit.Comment)
+	}
 	for _, l := range b.Lets {
 		line(l.Doc, "let "+l.Name+" = "+l.Value.Src, l.Comment)
 	}

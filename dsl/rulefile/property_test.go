@@ -110,6 +110,9 @@ func genBlock(t *rapid.T, depth int, row bool) Block {
 	if rapid.Bool().Draw(t, "enabled") {
 		b.Enabled = &Flag{Comment: genComment(t, "encomment"), Value: rapid.Bool().Draw(t, "on")}
 	}
+	if rapid.Bool().Draw(t, "emit") {
+		b.Emit = &Flag{Doc: genDoc(t, "emitdoc"), Comment: genComment(t, "emitcomment"), Value: rapid.Bool().Draw(t, "emits")}
+	}
 	for range rapid.IntRange(0, 2).Draw(t, "lets") {
 		b.Lets = append(b.Lets, &Let{Doc: genDoc(t, "letdoc"), Comment: genComment(t, "letcomment"), Name: genName.Draw(t, "let"), Value: genExpr().Draw(t, "letv")})
 	}
