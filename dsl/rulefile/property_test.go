@@ -98,6 +98,14 @@ func genBlock(t *rapid.T, depth int, row bool) Block {
 		if rapid.Bool().Draw(t, "priority") {
 			b.Priority = &Stmt{Expr: Expr{Src: fmt.Sprint(rapid.IntRange(0, 9).Draw(t, "prio"))}}
 		}
+		// Statements a row may not say parse there, for the compiler to
+		// refuse, and survive formatting.
+		if rapid.Bool().Draw(t, "rowemit") {
+			b.Emit = &Flag{Value: rapid.Bool().Draw(t, "rowemits")}
+		}
+		if rapid.Bool().Draw(t, "rowowner") {
+			b.Owner = &Str{Value: "compliance"}
+		}
 		return b
 	}
 	b.Message = genTemplate(t)
