@@ -43,9 +43,6 @@ const (
 	decidedFunc = "__decided"
 )
 
-// The names every decision has besides its named outputs.
-var decisionNames = []string{"fired", "type", "urgency", "sensitivity"}
-
 var errNilDecision = errors.New("the decision did not fire (or did not say this output), so its output is nil and the comparison cannot be decided (test its fired, use ?? to give a default, or compare with nil)")
 
 func init() {
