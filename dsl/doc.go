@@ -187,6 +187,19 @@
 // outputs and evidence; a failing rule does not stop the others.
 // [RuleSet.Explain] tells why one rule fired or did not.
 //
+// A rule or table is also a named decision: another reads its result as
+// `risk_band.band` (an output, typed by its expression), risk_band.fired,
+// .type, .urgency or .sensitivity, so a host need not chain decisions by
+// hand. Each decision is decided at most once an evaluation, before the
+// rules that read it, in an order fixed at compile time; a cycle, an
+// unknown id or output and a read of a disabled decision are compile
+// errors. A decision that did not fire reads as nil, which never decides
+// (see NaN and nil); one that fails fails its readers, atomically. A rule
+// that says `emit false` only feeds the rules that read it and is never a
+// hit. Its steps and memory count once, in its own budget.
+// [RuleExplanation.Reads] shows the chain: each decision read, its values
+// and how it was decided; [RuleInfo.Decisions] lists a rule's reads.
+//
 // A table decides as DMN 1.x does ([HitPolicy]): first, unique, any,
 // priority, output order, rule order and collect, collect with an
 // aggregator (sum, min, max, count) making one hit whose Path lists the
@@ -238,6 +251,11 @@
 //	                          date calls (native_memo.go), by explicit index
 //	backends                  the closures (native*.go) and expr's VM
 //	                          (compile.go), both from the checked tree
+//	decisions (decisions.go)  reads of one rule's result by another: resolved
+//	                          by the rewriter, which has the builder compile
+//	                          the decision first (a read of one under way is
+//	                          a cycle); decided once an evaluation, in
+//	                          dependency order, into a memo the reads see
 //	evaluation                RuleSet.decide (ruleset_eval.go) runs the plan
 //	                          for Eval and Explain (ruleset_explain.go,
 //	                          explain.go) alike; the governor (governor.go)

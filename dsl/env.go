@@ -108,13 +108,18 @@ func memberNames(t reflect.Type) []string {
 // close enough to be a plausible typo; case differences count little.
 func nearest(name string, candidates []string) string {
 	best, bestDist := "", 1<<30
+	limit := max(1, len(name)/3)
+	lower := strings.ToLower(name)
 	for _, c := range candidates {
-		d := editDistance(strings.ToLower(name), strings.ToLower(c))
+		lc := strings.ToLower(c)
+		if len(lc)-len(lower) > limit || len(lower)-len(lc) > limit {
+			continue // at least that many edits away: not a plausible typo
+		}
+		d := editDistance(lower, lc)
 		if d < bestDist || (d == bestDist && c < best) {
 			best, bestDist = c, d
 		}
 	}
-	limit := max(1, len(name)/3)
 	if bestDist > limit {
 		return ""
 	}

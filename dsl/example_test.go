@@ -98,6 +98,59 @@ table pension_review hit first {
 	// pension_review pension.gap "" urgency 0.2 sensitivity 0.9 evidence []
 }
 
+// A risk band table feeds a rule: the rule reads the band the table
+// decided as risk_band.band, and the table, which says emit false, is not
+// an alert of its own. The explanation shows the chain.
+func ExampleCompileRules_namedDecisions() {
+	src := `ruleset retail version 4
+
+table risk_band hit first {
+  type "risk.band"
+  emit false
+  in client.age, client.pensionCoverage
+  row >= 55, < 0.6 => output band "high"
+  row -,     < 0.8 => output band "medium"
+  row -,     -     => output band "low"
+}
+
+rule pension_review {
+  type "pension.review"
+  when risk_band.band != "low"
+  title "Pension review: {risk_band.band} risk"
+  urgency risk_band.band == "high" ? 0.9 : 0.4
+}
+`
+	rules, err := dsl.CompileRules[Env]([]byte(src))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	env := Env{Client: Client{Age: 58, PensionCoverage: 0.45}}
+	hits, err := rules.Eval(env, now)
+	if err != nil {
+		fmt.Println(err)
+	}
+	for _, h := range hits {
+		fmt.Printf("%s %q urgency %.1f\n", h.Rule, h.Title, h.Urgency)
+	}
+	x, _ := rules.Explain("pension_review", env, now)
+	fmt.Print(x)
+	// Output:
+	// pension_review "Pension review: high risk" urgency 0.9
+	// rule pension_review fired
+	// reads risk_band (fired, row 1): risk_band.band = "high"
+	//   rule risk_band fired (emit false: it only feeds the rules that read it)
+	//   in 1: client.age = 58
+	//   in 2: client.pensionCoverage = 0.45
+	//   row 1: match [true true]
+	//   row 2: match [true true]
+	//   row 3: match [true true]
+	//   → risk.band "" urgency 0 sensitivity 0
+	// when risk_band.band ("high") != "low" → true
+	// → pension.review "Pension review: high risk" urgency 0.9 sensitivity 0
+}
+
 // NaN never decides: a comparison that sees it fails the rule instead of
 // answering false (which !(…) would turn into true).
 func ExampleErrNaN() {

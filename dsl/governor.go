@@ -24,6 +24,9 @@ type governor struct {
 	mem, maxMem     int64
 	done            <-chan struct{}
 	ctx             context.Context
+	// decs are the decisions other rules read, as decided in the current
+	// evaluation, by slot (decisions.go); the reads reach them here.
+	decs []decisionState
 }
 
 // checkEvery is how many steps pass between looks at the context: a look

@@ -133,10 +133,10 @@ func guardOperand(slot *ast.Node, other ast.Node) {
 	if _, isNil := other.(*ast.NilNode); isNil {
 		return
 	}
-	if hasChain(n) {
-		// A nil that an optional chain gave, directly or through a
-		// conditional, ??, a list or a call.
-		*slot = internalCall(someFunc, startOf(n), n)
+	if guard := nilGuard(n); guard != "" {
+		// A nil that an optional chain or a decision gave, directly or
+		// through a conditional, ??, a list or a call.
+		*slot = internalCall(guard, startOf(n), n)
 		return
 	}
 	if mayHoldFloat(n.Type()) {
@@ -144,21 +144,38 @@ func guardOperand(slot *ast.Node, other ast.Node) {
 	}
 }
 
-// guardChain wraps an operand that may carry a nil from an optional chain.
+// guardChain wraps an operand that may carry a nil from an optional chain
+// or a decision.
 func guardChain(slot *ast.Node) {
-	if hasChain(*slot) {
-		*slot = internalCall(someFunc, startOf(*slot), *slot)
+	if guard := nilGuard(*slot); guard != "" {
+		*slot = internalCall(guard, startOf(*slot), *slot)
 	}
 }
 
-// hasChain reports whether n contains an optional chain (a?.b) whose nil
-// could flow into n's value.
-func hasChain(n ast.Node) bool {
+// nilGuard is the check that keeps n's nil from deciding: __some when an
+// optional chain may give it, __decided when a decision's output may (see
+// decisions.go), "" when neither can.
+func nilGuard(n ast.Node) string {
+	switch {
+	case carries(n, isChain):
+		return someFunc
+	case carries(n, isDecisionOutput):
+		return decidedFunc
+	}
+	return ""
+}
+
+func isChain(n ast.Node) bool {
+	_, ok := n.(*ast.ChainNode)
+	return ok
+}
+
+// carries reports whether n contains a source of nil (an optional chain
+// a?.b, a decision's output) whose nil could flow into n's value.
+func carries(n ast.Node, source func(ast.Node) bool) bool {
 	switch m := n.(type) {
 	case nil:
 		return false
-	case *ast.ChainNode:
-		return true
 	case *ast.PredicateNode, *ast.VariableDeclaratorNode:
 		return false // their own scope: checked where their values are compared
 	case *ast.BinaryNode:
@@ -166,8 +183,11 @@ func hasChain(n ast.Node) bool {
 			return false // a comparison or arithmetic: guarded or failing on nil itself
 		}
 	}
+	if source(n) {
+		return true
+	}
 	for _, c := range children(n) {
-		if hasChain(*c) {
+		if carries(*c, source) {
 			return true
 		}
 	}
@@ -207,7 +227,7 @@ func guardBuiltin(b *ast.BuiltinNode) {
 		switch {
 		case isList(a.Type()):
 			mode := flags
-			if hasChain(a) {
+			if nilGuard(a) != "" {
 				mode |= walkNil
 			}
 			b.Arguments[i] = internalCall(walkFunc, a, a, govIdent(a), walkMode(mode))
@@ -329,7 +349,7 @@ func isInternalCall(n ast.Node) (string, bool) {
 		return "", false
 	}
 	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc:
+	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc:
 		return id.Value, true
 	}
 	return "", false

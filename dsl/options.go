@@ -54,7 +54,10 @@ type config struct {
 	// one stops quietly (errBadLet), since the failure is reported once,
 	// where the name is declared.
 	badNames map[string]bool
-	errs     []error
+	// decisions resolves reads of the rule file's decisions
+	// (`risk_band.band`); nil outside a rule file.
+	decisions decisionResolver
+	errs      []error
 }
 
 // withStatement names the statement an expression is, for its errors.

@@ -32,6 +32,7 @@ func (rs *RuleSet[Env]) plan(b *builder[Env]) {
 	rs.runners.New = func() any {
 		r := newRunner[Env](rs.layout, rs.limits)
 		r.memo = make([]memoSlot, rs.memoSlots)
+		r.gov.decs = make([]decisionState, rs.slots)
 		return r
 	}
 }

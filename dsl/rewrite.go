@@ -26,6 +26,9 @@ type rewriter struct {
 	scopes []string
 	reads  map[string]bool
 	calls  map[string]bool
+	// chainRoot says the identifier walked is the root of a member chain
+	// (a in a.b), which may be a decision's id.
+	chainRoot bool
 }
 
 func newRewriter(env reflect.Type, nested bool, cfg *config, src string) *rewriter {
@@ -50,7 +53,7 @@ func (r *rewriter) walk(slot *ast.Node) {
 	case *ast.IdentifierNode:
 		r.identifier(slot, n)
 	case *ast.MemberNode:
-		r.member(n)
+		r.member(slot, n)
 	case *ast.CallNode:
 		r.call(n)
 	case *ast.BuiltinNode:
@@ -126,8 +129,14 @@ func (r *rewriter) identifier(slot *ast.Node, n *ast.IdentifierNode) {
 		}
 	case name == "today":
 		*slot = internalCall(todayFunc, n, &ast.IdentifierNode{Value: nowName})
+	case r.cfg.decisions != nil && r.cfg.decisions.isDecision(name):
+		r.errorf(n, KindType, "", "%s is a rule's result, not a value: read %s.fired, or one of its outputs (%s.name)", name, name, name)
 	default:
-		r.errorf(n, KindUnknownName, nearest(name, r.names()), "unknown name %s", name)
+		suggestion := nearest(name, r.names())
+		if suggestion == "" && r.chainRoot && r.cfg.decisions != nil {
+			suggestion = r.cfg.decisions.suggest(name) // a.b may read a decision
+		}
+		r.errorf(n, KindUnknownName, suggestion, "unknown name %s", name)
 	}
 }
 
@@ -177,7 +186,7 @@ func (r *rewriter) names() []string {
 // member handles a.b.c chains. A chain rooted at the host environment is
 // checked field by field, so a typo names the struct that lacks the field,
 // and recorded as a read.
-func (r *rewriter) member(n *ast.MemberNode) {
+func (r *rewriter) member(slot *ast.Node, n *ast.MemberNode) {
 	segs, root := chain(n)
 	if root != nil && !r.inScope(root.Value) && r.isEnvMember(root.Value) {
 		path := append([]string{root.Value}, segs...)
@@ -189,7 +198,19 @@ func (r *rewriter) member(n *ast.MemberNode) {
 		}
 		return
 	}
+	if root != nil && !r.inScope(root.Value) && r.cfg.decisions != nil && r.cfg.decisions.isDecision(root.Value) {
+		if r.isConst(root.Value) {
+			// A constant has no members: this is a read of the rule's
+			// result, which the constant hides.
+			r.errorf(root, KindType, "", "%s is a constant and the id of a rule: rename the rule to read its result", root.Value)
+			return
+		}
+		r.decision(slot, root, segs[0])
+		return
+	}
+	_, r.chainRoot = n.Node.(*ast.IdentifierNode)
 	r.walk(&n.Node)
+	r.chainRoot = false
 	if _, ok := n.Property.(*ast.StringNode); !ok {
 		r.walk(&n.Property)
 	}
@@ -255,7 +276,13 @@ func (r *rewriter) checkPath(n ast.Node, path []string) bool {
 			if suggestion != "" {
 				suggestion = strings.Join(append(path[:i:i], suggestion), ".")
 			}
-			r.errorf(n, KindUnknownName, suggestion, "%s has no field %s", owner, seg)
+			msg := fmt.Sprintf("%s has no field %s", owner, seg)
+			if i == 1 && r.cfg.decisions != nil && r.cfg.decisions.isDecision(path[0]) {
+				// A field hides the rule of its name from the rules that
+				// read its result.
+				msg += fmt.Sprintf("; %s is also the id of a rule: rename the rule to read its result", path[0])
+			}
+			r.errorf(n, KindUnknownName, suggestion, "%s", msg)
 			return false
 		}
 		t = f.Type

@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"sort"
 	"sync"
 )
 
@@ -20,6 +21,9 @@ type RuleSet[Env any] struct {
 	guards []nativeCond
 	// memoSlots is how many date calls its closures memoize.
 	memoSlots int
+	// slots is how many decisions other rules read: an evaluation keeps
+	// each one's result in its memo (decisions.go).
+	slots int
 }
 
 // cRule is a compiled rule or decision table.
@@ -37,6 +41,14 @@ type cRule struct {
 	branches []*cBranch
 	tbl      *cTable
 	leaf     *leaf // the decision of a plain rule
+	// silent marks a decision that only feeds others (emit false).
+	silent bool
+	// slot is the decision's place in an evaluation's memo when other
+	// rules read it, else -1; uses are the decisions it reads, and deps
+	// every decision it needs, in dependency order (decisions.go).
+	slot int
+	uses []*decisionUse
+	deps []*cRule
 }
 
 type cBinding struct {
@@ -129,6 +141,12 @@ type RuleInfo struct {
 	// Paths lists every decision the rule can take: its branches (nested
 	// ones as "branch 1/2") or rows; empty for a plain rule.
 	Paths []string `json:"paths,omitempty"`
+	// Decisions lists the rules and tables whose results the rule reads
+	// (`risk_band.band`), sorted.
+	Decisions []string `json:"decisions,omitempty"`
+	// Silent is true for a decision that only feeds the rules that read it
+	// (emit false): Eval never returns its hits.
+	Silent bool `json:"silent,omitempty"`
 }
 
 func (r *cRule) info() RuleInfo {
@@ -139,7 +157,11 @@ func (r *cRule) info() RuleInfo {
 		}
 	})
 	info := RuleInfo{ID: r.id, Table: r.table, Type: r.base.typ, Enabled: r.enabled,
-		Tags: append([]string(nil), r.tags...), Owner: r.owner, Reads: sortedKeys(reads)}
+		Tags: append([]string(nil), r.tags...), Owner: r.owner, Reads: sortedKeys(reads), Silent: r.silent}
+	for _, u := range r.uses {
+		info.Decisions = append(info.Decisions, u.rule.id)
+	}
+	sort.Strings(info.Decisions)
 	var walk func(bs []*cBranch, prefix string)
 	walk = func(bs []*cBranch, prefix string) {
 		for _, b := range bs {

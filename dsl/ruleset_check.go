@@ -49,7 +49,7 @@ func (b *builder[Env]) placement(r *rulefile.Rule) {
 
 // branchPlacement reports the statements of branches that belong to the
 // rule: a branch's condition is the one after `branch`, and tags, owner
-// and enabled are the rule's.
+// enabled and emit are the rule's.
 func (b *builder[Env]) branchPlacement(id string, bs []*rulefile.Branch, prefix string) {
 	for i, br := range bs {
 		label := prefix + "else"
@@ -64,7 +64,7 @@ func (b *builder[Env]) branchPlacement(id string, bs []*rulefile.Branch, prefix 
 		for _, s := range []struct {
 			kw  string
 			pos *rulefile.Pos
-		}{{"tags", tagsPos(blk.Tags)}, {"owner", strPos(blk.Owner)}, {"enabled", flagPos(blk.Enabled)}} {
+		}{{"tags", tagsPos(blk.Tags)}, {"owner", strPos(blk.Owner)}, {"enabled", flagPos(blk.Enabled)}, {"emit", flagPos(blk.Emit)}} {
 			if s.pos != nil {
 				b.stmtErrorf(id, label+", "+s.kw, *s.pos, KindSyntax, "%s belongs to the rule, not to a branch", s.kw)
 			}
@@ -94,6 +94,9 @@ func (b *builder[Env]) rowPlacement(id, where string, out *rulefile.Block) {
 	}
 	if p := flagPos(out.Enabled); p != nil {
 		bad("enabled", *p)
+	}
+	if p := flagPos(out.Emit); p != nil {
+		bad("emit", *p)
 	}
 	if len(out.Lets) > 0 {
 		bad("let", out.Lets[0].Pos)

@@ -48,8 +48,14 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 		return nil, &Error{Kind: KindType, Msg: fmt.Sprintf("environment type %v is not a struct", reflect.TypeFor[Env]())}
 	}
 	base.badNames = map[string]bool{}
-	b := &builder[Env]{base: base, layout: layoutFor[Env](), env: reflect.TypeFor[Env](), memo: newMemoPlan()}
+	b := &builder[Env]{base: base, layout: layoutFor[Env](), env: reflect.TypeFor[Env](), memo: newMemoPlan(),
+		decls: map[string]*rulefile.Rule{}, states: map[string]*declState{}, uses: map[string][]*decisionUse{}}
 	b.compileConsts(f.Consts)
+	for _, r := range f.Rules {
+		if b.decls[r.ID] == nil {
+			b.decls[r.ID] = r
+		}
+	}
 	rs := &RuleSet[Env]{name: f.Name, version: f.Version, byID: map[string]*cRule{},
 		layout: b.layout, limits: base.limits, clamp: base.clamp}
 	for _, r := range f.Rules {
@@ -57,10 +63,14 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 			b.errorf(r.ID, r.Pos, KindType, "duplicate rule id %s", r.ID)
 			continue
 		}
-		if rule := b.rule(r); rule != nil {
+		// A rule that another read has been compiled already.
+		if rule := b.compiled(r); rule != nil {
 			rs.rules = append(rs.rules, rule)
 			rs.byID[rule.id] = rule
 		}
+	}
+	if len(b.errs) == 0 {
+		rs.planDecisions(b)
 	}
 	if len(b.errs) > 0 {
 		return nil, errors.Join(b.errs...)
@@ -79,6 +89,22 @@ type builder[Env any] struct {
 	env    reflect.Type
 	consts map[string]any
 	errs   []error
+	// failed counts the expressions that did not compile, reported or
+	// not (a use of a let whose own compile failed).
+	failed int
+	// decls are the file's rules and tables by id (the first, for a
+	// duplicate id); states their compiles, and stack the compiles under
+	// way, each started by a read of the one below (decisions.go).
+	decls  map[string]*rulefile.Rule
+	states map[string]*declState
+	stack  []string
+	// uses are the decisions each rule reads, by reader; slots counts the
+	// decisions read.
+	uses  map[string][]*decisionUse
+	slots int
+	// ids and suggested serve suggestions for unknown names.
+	ids       []string
+	suggested map[string]string
 }
 
 func (b *builder[Env]) errorf(ruleID string, pos rulefile.Pos, kind Kind, format string, args ...any) {
@@ -143,8 +169,10 @@ func (b *builder[Env]) program(sc scope, stmt string, e rulefile.Expr, kind refl
 	cfg.id, cfg.consts, cfg.lets = sc.id, b.consts, sc.lets
 	cfg.stmt = joinStmt(sc.where, stmt)
 	cfg.line, cfg.col = e.Pos.Line, e.Pos.Col
+	cfg.decisions = b
 	p, err := compileProgram[Env](e.Src, b.layout, &cfg, kind)
 	if err != nil {
+		b.failed++
 		if !errors.Is(err, errBadLet) {
 			b.errs = append(b.errs, err)
 		}
@@ -162,11 +190,12 @@ func joinStmt(where, stmt string) string {
 }
 
 func (b *builder[Env]) rule(r *rulefile.Rule) *cRule {
-	rule := &cRule{id: r.ID, table: r.Table, enabled: true}
+	rule := &cRule{id: r.ID, table: r.Table, enabled: true, slot: -1}
 	body := &r.Body
 	if body.Enabled != nil {
 		rule.enabled = body.Enabled.Value
 	}
+	rule.silent = body.Emit != nil && !body.Emit.Value
 	if body.Owner != nil {
 		rule.owner = body.Owner.Value
 	}
@@ -211,6 +240,15 @@ func (b *builder[Env]) lets(sc scope, ls []*rulefile.Let) (scope, []cBinding) {
 	for _, l := range ls {
 		if _, ok := lookupField(b.env, l.Name); ok || b.consts[l.Name] != nil {
 			b.errorf(sc.id, l.Pos, KindType, "let %s hides a field or constant of the same name", l.Name)
+			continue
+		}
+		if d := b.decls[l.Name]; d != nil {
+			b.errorf(sc.id, l.Pos, KindType, "let %s hides the %s of the same name, whose result a rule reads as %s.fired", l.Name, kindName(d.Table), l.Name)
+			sc.lets = maps.Clone(sc.lets)
+			if sc.lets == nil {
+				sc.lets = map[string]*letDef{}
+			}
+			sc.lets[l.Name] = &letDef{bad: true} // its uses are not errors of their own
 			continue
 		}
 		p := b.program(sc, "let "+l.Name, l.Value, reflect.Invalid)

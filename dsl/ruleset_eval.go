@@ -9,7 +9,9 @@ import (
 )
 
 // Eval evaluates every enabled rule over env at time now and returns the
-// hits in rule-file order (rows of a collect table in row order).
+// hits in rule-file order (rows of a collect table in row order); a rule
+// that says emit false is decided only for the rules that read it, and
+// makes no hits.
 //
 // A rule that fails does not stop the others: Eval returns the hits of the
 // rules that could be decided, and an error joining one *[Error] per failed
@@ -45,7 +47,8 @@ type EvalOptions struct {
 	Clock func() time.Time
 	// RuleTimes, when Clock is set, gets each rule's time added at the
 	// rule's index in [RuleSet.Rules]; it must be that long, or it is
-	// ignored. The caller owns it.
+	// ignored. The caller owns it. A decision other rules read counts in
+	// the time of the first rule that needs it.
 	RuleTimes []time.Duration
 }
 
@@ -56,7 +59,7 @@ func (rs *RuleSet[Env]) AppendEvalWith(ctx context.Context, dst []Hit, env Env, 
 	timed := o.Clock != nil && len(o.RuleTimes) == len(rs.rules)
 	var errs []error
 	for i, rule := range rs.rules {
-		if !rule.enabled {
+		if !rule.enabled || rule.silent {
 			continue
 		}
 		if err := s.r.gov.interrupted(); err != nil {
@@ -68,7 +71,7 @@ func (rs *RuleSet[Env]) AppendEvalWith(ctx context.Context, dst []Hit, env Env, 
 			start = o.Clock()
 		}
 		var err error
-		if dst, err = rs.decide(s, rule, dst); err != nil {
+		if dst, err = rs.decideRule(s, rule, dst); err != nil {
 			errs = append(errs, err)
 		}
 		if timed {
@@ -92,6 +95,7 @@ func (rs *RuleSet[Env]) begin(ctx context.Context, env Env, now time.Time) *sess
 }
 
 func (rs *RuleSet[Env]) end(s *session[Env]) {
+	clear(s.r.gov.decs) // done false, and no hits kept alive
 	s.r.release()
 	rs.runners.Put(s.r)
 }

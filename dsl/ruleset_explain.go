@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -26,10 +27,37 @@ type RuleExplanation struct {
 	// Lets are the rule's lets with their values (nil where they cannot
 	// be computed).
 	Lets []Binding `json:"lets,omitempty"`
+	// Reads are the decisions the rule reads (`risk_band.band`), in the
+	// order it first reads them, each with the values read and how it was
+	// decided: the chain of decisions behind the rule's.
+	Reads []DecisionExplanation `json:"reads,omitempty"`
+	// Silent is true for a decision that only feeds the rules that read it
+	// (emit false): Hits are the decision it took, which Eval does not
+	// return.
+	Silent bool `json:"silent,omitempty"`
 	// Err is the failure that stopped the rule, if any: the error Eval
 	// reports for the rule, and ErrKind its kind.
 	Err     string `json:"error,omitempty"`
 	ErrKind Kind   `json:"error_kind,omitempty"`
+}
+
+// DecisionExplanation is a decision a rule read, as the rule read it: the
+// values, the branch or row that decided it, and its own explanation.
+type DecisionExplanation struct {
+	Rule  string `json:"rule"`
+	Fired bool   `json:"fired"`
+	// Path is the branch or row that decided it ("row 2"); empty for a
+	// plain rule, and for a decision that did not fire.
+	Path string `json:"path,omitempty"`
+	// Values are the names the rule reads of the decision, in the order it
+	// first reads them, with their values: nil for an output of a
+	// decision that did not fire.
+	Values []Binding `json:"values,omitempty"`
+	// Err is the decision's failure, which is the reading rule's too.
+	Err string `json:"error,omitempty"`
+	// Explanation tells how the decision was taken, and the decisions it
+	// read in turn; nil where the same explanation tells it already.
+	Explanation *RuleExplanation `json:"explanation,omitempty"`
 }
 
 // BranchExplanation is one branch of a decision tree as it was tried.
@@ -62,18 +90,38 @@ func (rs *RuleSet[Env]) Explain(ruleID string, env Env, now time.Time) (*RuleExp
 	}
 	s := rs.begin(context.Background(), env, now)
 	defer rs.end(s)
-	x := &RuleExplanation{Rule: rule.id}
-	// The verdict, by Eval's own steps; Eval does not evaluate a disabled
-	// rule at all.
+	return rs.explainRule(s, rule, map[*cRule]bool{}), nil
+}
+
+// explainRule explains one rule in an evaluation, and the decisions it
+// reads; shown lists the rules the explanation explains already.
+func (rs *RuleSet[Env]) explainRule(s *session[Env], rule *cRule, shown map[*cRule]bool) *RuleExplanation {
+	shown[rule] = true
+	x := &RuleExplanation{Rule: rule.id, Silent: rule.silent}
+	// The verdict, by Eval's own steps: the decisions the rule reads
+	// first, then the rule, once an evaluation when others read it. Eval
+	// does not evaluate a disabled rule at all (the decisions it reads are
+	// decided here only to be shown).
+	depErr := rs.resolve(s, rule)
 	on, err := false, error(nil)
-	if rule.enabled {
+	switch {
+	case !rule.enabled:
+	case depErr != nil:
+		err = depErr
+	case rule.slot >= 0:
+		st := rs.memo(s, rule)
+		on, err, x.Hits = st.on, st.err, slices.Clone(st.hits)
+	default:
 		if on, err = rs.condition(s, rule); err == nil && on {
 			x.Hits, err = rs.fire(s, rule, nil)
-			x.Fired = len(x.Hits) > 0
 		}
 	}
+	x.Fired = len(x.Hits) > 0
 	if err != nil {
 		x.Err, x.ErrKind = err.Error(), errorKind(err)
+	}
+	for _, u := range rule.uses {
+		x.Reads = append(x.Reads, rs.explainUse(s, u, shown))
 	}
 	// How it came: each part again, for display.
 	for _, l := range rule.lets {
@@ -91,7 +139,7 @@ func (rs *RuleSet[Env]) Explain(ruleID string, env Env, now time.Time) (*RuleExp
 		}
 	}
 	if !on {
-		return x, nil
+		return x
 	}
 	if rule.tbl != nil {
 		rs.explainTable(s, rule, x)
@@ -99,7 +147,27 @@ func (rs *RuleSet[Env]) Explain(ruleID string, env Env, now time.Time) (*RuleExp
 	if len(rule.branches) > 0 {
 		x.Branches = explainBranches(s, rule.branches, rs.layout)
 	}
-	return x, nil
+	return x
+}
+
+// explainUse shows a decision a rule reads, decided already.
+func (rs *RuleSet[Env]) explainUse(s *session[Env], u *decisionUse, shown map[*cRule]bool) DecisionExplanation {
+	st := &s.r.gov.decs[u.rule.slot]
+	dx := DecisionExplanation{Rule: u.rule.id, Fired: len(st.hits) > 0}
+	if st.err != nil {
+		dx.Err = st.err.Error()
+	} else {
+		for _, name := range u.names {
+			dx.Values = append(dx.Values, Binding{Name: name, Value: decisionValue(st.hits, name)})
+		}
+	}
+	if dx.Fired {
+		dx.Path = st.hits[0].Path
+	}
+	if !shown[u.rule] {
+		dx.Explanation = rs.explainRule(s, u.rule, shown)
+	}
+	return dx
 }
 
 // errorKind is the Kind of an error the rule set returned.
@@ -167,7 +235,13 @@ func (x *RuleExplanation) String() string {
 	if x.Fired {
 		verdict = "fired"
 	}
+	if x.Silent {
+		verdict += " (emit false: it only feeds the rules that read it)"
+	}
 	fmt.Fprintf(&b, "rule %s %s\n", x.Rule, verdict)
+	for _, d := range x.Reads {
+		d.writeTo(&b)
+	}
 	if x.When != nil {
 		b.WriteString("when ")
 		b.WriteString(x.When.String())
@@ -193,6 +267,36 @@ func (x *RuleExplanation) String() string {
 		fmt.Fprintf(&b, "error: %s\n", x.Err)
 	}
 	return b.String()
+}
+
+// writeTo renders a decision the rule read: a line with its verdict and
+// values, then its own explanation, indented.
+func (d *DecisionExplanation) writeTo(b *strings.Builder) {
+	verdict := "did not fire"
+	if d.Fired {
+		verdict = "fired"
+	}
+	if d.Path != "" {
+		verdict += ", " + d.Path
+	}
+	fmt.Fprintf(b, "reads %s (%s)", d.Rule, verdict)
+	for i, v := range d.Values {
+		sep := ", "
+		if i == 0 {
+			sep = ": "
+		}
+		fmt.Fprintf(b, "%s%s.%s = %s", sep, d.Rule, v.Name, formatValue(v.Value))
+	}
+	if d.Err != "" {
+		fmt.Fprintf(b, ": error: %s", firstLine(d.Err))
+	}
+	b.WriteByte('\n')
+	if d.Explanation == nil {
+		fmt.Fprintf(b, "  (%s is explained above)\n", d.Rule)
+		return
+	}
+	inner := strings.TrimSuffix(d.Explanation.String(), "\n")
+	b.WriteString("  " + strings.ReplaceAll(inner, "\n", "\n  ") + "\n")
 }
 
 func writeBranches(b *strings.Builder, bs []BranchExplanation, indent string) {

@@ -85,10 +85,14 @@ type Order struct {
 // Block is what a rule, a branch or a table says, in canonical order.
 // Fields left nil are not said (and a branch inherits them from its rule).
 type Block struct {
-	Type        *Str      `json:"type,omitempty"`
-	Owner       *Str      `json:"owner,omitempty"`
-	Tags        *Strs     `json:"tags,omitempty"`
-	Enabled     *Flag     `json:"enabled,omitempty"`
+	Type    *Str  `json:"type,omitempty"`
+	Owner   *Str  `json:"owner,omitempty"`
+	Tags    *Strs `json:"tags,omitempty"`
+	Enabled *Flag `json:"enabled,omitempty"`
+	// Emit false marks a rule or table whose decision only feeds the
+	// rules that read it: it is decided when one of them is, and never
+	// returned as a hit. It belongs to a rule's or table's own body.
+	Emit        *Flag     `json:"emit,omitempty"`
 	Lets        []*Let    `json:"lets,omitempty"`
 	When        *Stmt     `json:"when,omitempty"`
 	Title       *Template `json:"title,omitempty"`
@@ -124,7 +128,7 @@ type Strs struct {
 	Values  []string `json:"values"`
 }
 
-// Flag is a statement with a boolean: `enabled false`.
+// Flag is a statement with a boolean: `enabled false`, `emit false`.
 type Flag struct {
 	Pos Pos      `json:"pos"`
 	Doc []string `json:"doc,omitempty"`

@@ -64,7 +64,7 @@ func (p *fileParser) statement(b *Block, rule *Rule, top bool, kw string, pos Po
 		p.branch(b, rule, kw == "else", pos, doc)
 	default:
 		if !p.simple(b, kw, pos, doc, false) {
-			p.errorf(pos, "unknown statement %q; expected type, title, message, let, when, urgency, sensitivity, output, tags, owner, enabled, branch or else", kw+p.peekToken())
+			p.errorf(pos, "unknown statement %q; expected type, title, message, let, when, urgency, sensitivity, output, tags, owner, enabled, emit, branch or else", kw+p.peekToken())
 			p.recover()
 			return
 		}
@@ -101,17 +101,21 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 			b.Tags = &Strs{Pos: pos, Doc: doc, Values: vs}
 			p.note = &b.Tags.Comment
 		}
-	case "enabled":
+	case "enabled", "emit":
 		p.s.skipInline()
 		w := p.s.ident()
 		if w != "true" && w != "false" {
-			p.errorf(pos, "expected enabled true or enabled false")
+			p.errorf(pos, "expected %s true or %s false", kw, kw)
 			p.recover()
 			return true
 		}
-		if !dup(b.Enabled != nil) {
-			b.Enabled = &Flag{Pos: pos, Doc: doc, Value: w == "true"}
-			p.note = &b.Enabled.Comment
+		slot := &b.Enabled
+		if kw == "emit" {
+			slot = &b.Emit
+		}
+		if !dup(*slot != nil) {
+			*slot = &Flag{Pos: pos, Doc: doc, Value: w == "true"}
+			p.note = &(*slot).Comment
 		}
 	case "let":
 		p.s.skipInline()

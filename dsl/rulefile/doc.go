@@ -24,7 +24,8 @@
 //	  sensitivity 0.3
 //	}
 //
-// A rule says its alert type, owner, tags, whether it is enabled, its lets
+// A rule says its alert type, owner, tags, whether it is enabled and whether
+// it is an alert of its own (emit; see Named decisions), its lets
 // (named calculations later parts use), its condition (when), its title and
 // message templates ({expr} interpolates, {{ and }} are literal braces), its
 // urgency and advice sensitivity, and any named outputs. Branches make a
@@ -33,7 +34,7 @@
 // branch's statements override the rule's. A branch says what the decision
 // is (type, title, message, urgency, sensitivity, output) and may have lets
 // and branches of its own; its condition is the one after `branch`, and
-// when, tags, owner and enabled belong to the rule.
+// when, tags, owner, enabled and emit belong to the rule.
 //
 // A decision table has a hit policy, inputs (`in expr, expr`) and rows of
 // DMN unary tests, one per input: `-` (any), `< 30`, `>= Limit`, `"gold" |
@@ -59,6 +60,47 @@
 // `order type ...`), or else by a number `priority` on each row. A nil
 // input (absent data, a nil pointer) passes only `-` and `nil`, as in DMN.
 // Parse writes the letters as words, so a file has one canonical form.
+//
+// # Named decisions
+//
+// A rule or table is also a decision that the other rules and tables of
+// the file can read in any expression (when, let, branch conditions, a
+// table's inputs, outputs, titles) as `id.name`: id.fired (whether it
+// decided anything), id.type, id.urgency, id.sensitivity, or one of its
+// named outputs, typed by the output's expression.
+//
+//	table risk_band hit first {
+//	  type "risk.band"
+//	  emit false
+//	  in client.age, client.pensionCoverage
+//	  row >= 55, < 0.6 => output band "high"
+//	  row -,     -     => output band "low"
+//	}
+//
+//	rule pension_review {
+//	  type "pension.review"
+//	  when risk_band.band == "high"
+//	  title "Pension review: {risk_band.band} risk"
+//	}
+//
+// Each decision is decided once an evaluation, before the rules that read
+// it (whether or not their conditions reach the read), so a reader fails
+// with the decision's error when the decision fails. When a decision did
+// not fire, its type, urgency, sensitivity and outputs are nil (and so is an
+// output the branch or row it took does not say), and nil never decides: a
+// comparison with one fails the reader; test id.fired, give a default
+// (`risk_band.band ?? "none"`) or compare with nil. A table that can decide
+// several rows (collect without an aggregator, rule_order, output_order)
+// is read only as id.fired. `emit false`, in a rule's or table's own body,
+// marks a decision that only feeds others: it is decided when a rule that
+// reads it is, and is never an alert of its own.
+//
+// These are compile errors: a cycle of reads (the error names it: "rule b
+// reads a, which reads b"), including a rule reading itself; an unknown id
+// or output (with the nearest name); an enabled rule reading a disabled
+// decision; a let with a rule's name; a read of a rule whose id a field or
+// constant hides; and emit false on a decision no rule reads, or anywhere
+// but a rule's or table's top level.
 //
 // # Formatting
 //

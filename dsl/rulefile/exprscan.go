@@ -67,7 +67,7 @@ func (s *scanner) expr(stop exprStop) string {
 // blockLineStarts are the words that start a line of a block, which no
 // expression continued across lines starts with.
 var blockLineStarts = []string{"when", "let", "type", "title", "message", "urgency", "sensitivity", "output",
-	"priority", "tags", "owner", "enabled", "branch", "else", "in", "row", "rule", "table", "const"}
+	"priority", "tags", "owner", "enabled", "emit", "branch", "else", "in", "row", "rule", "table", "const"}
 
 // nextLineEndsBlock reports whether the line after the cursor's closes the
 // block (it starts with a } that the innermost open bracket, inner, does

@@ -129,6 +129,9 @@ func (w *writer) block(b *Block, indent string) {
 	if b.Enabled != nil {
 		line(b.Enabled.Doc, "enabled "+strconv.FormatBool(b.Enabled.Value), b.Enabled.Comment)
 	}
+	if b.Emit != nil {
+		line(b.Emit.Doc, "emit "+strconv.FormatBool(b.Emit.Value), b.Emit.Comment)
+	}
 	for _, l := range b.Lets {
 		line(l.Doc, "let "+l.Name+" = "+l.Value.Src, l.Comment)
 	}
@@ -209,10 +212,34 @@ func (w *writer) table(r *Rule) {
 	}
 }
 
+// rowOutputs writes what a row says after its =>, every statement the
+// parser takes there included: those a row may not say (owner, tags,
+// enabled, emit, let, when) too, for the compiler to refuse, so that
+// formatting never changes a file's meaning.
 func rowOutputs(b *Block) string {
 	var parts []string
 	if b.Type != nil {
 		parts = append(parts, "type "+strconv.Quote(b.Type.Value))
+	}
+	if b.Owner != nil {
+		parts = append(parts, "owner "+strconv.Quote(b.Owner.Value))
+	}
+	if b.Tags != nil {
+		parts = append(parts, "tags "+quoteAll(b.Tags.Values))
+	}
+	for _, f := range []struct {
+		kw string
+		f  *Flag
+	}{{"enabled", b.Enabled}, {"emit", b.Emit}} {
+		if f.f != nil {
+			parts = append(parts, f.kw+" "+strconv.FormatBool(f.f.Value))
+		}
+	}
+	for _, l := range b.Lets {
+		parts = append(parts, "let "+l.Name+" = "+l.Value.Src)
+	}
+	if b.When != nil {
+		parts = append(parts, "when "+b.When.Expr.Src)
 	}
 	if b.Title != nil {
 		parts = append(parts, "title "+strconv.Quote(templateSource(b.Title.Parts)))

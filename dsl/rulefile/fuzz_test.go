@@ -16,6 +16,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("ruleset x version 1\nrule r {\n  type \"t\"\n  when (((\n}\n"))
 	f.Add([]byte("ruleset x version 1\ntable t hit first {\n  in a, b\n  row [1..2), not(\"x\" | 3) => type \"t\" output o {a: 1}\n}\n"))
 	f.Add([]byte("ruleset \x00 version -1\n}}}{{{"))
+	f.Add([]byte("ruleset x version 1\nrule band {\n  type \"t\"\n  emit false // feeds r\n  output b \"high\"\n}\nrule r {\n  # reads band\n  emit true\n  type \"u\"\n  when band.b == \"high\" && (\n    band.fired\n  emit false\n}\n"))
 	f.Add([]byte(commentedFile))
 	f.Add([]byte("ruleset x version 1\ntable t hit C+ s {\n  in a\n  order type \"t\"\n  row < +Inf => output s -0\n  row -0 | -Inf => type \"é\" // ü\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {

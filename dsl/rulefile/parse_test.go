@@ -335,3 +335,77 @@ func TestHitPolicyForms(t *testing.T) {
 		}
 	}
 }
+
+// emit is a rule's statement like enabled: Parse puts it after enabled,
+// Format keeps its comments, and JSON keeps it.
+func TestEmit(t *testing.T) {
+	src := `ruleset x version 1
+
+rule band {
+  # only feeds the rules that read it
+  emit false // see review
+  type "risk.band"
+  enabled true
+  output b "high"
+}
+
+table t hit first {
+  emit true
+  type "t"
+  in band.b
+  row "high" => urgency 0.5
+  row -      => emit false urgency 0.1
+}
+`
+	f, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := f.Rules[0].Body.Emit
+	if e == nil || e.Value || e.Comment != "see review" || len(e.Doc) != 1 || e.Pos != (Pos{Line: 5, Col: 3}) {
+		t.Fatalf("emit: %+v", e)
+	}
+	if e := f.Rules[1].Body.Emit; e == nil || !e.Value {
+		t.Fatalf("table's emit: %+v", e)
+	}
+	// A row's emit parses, for the compiler to refuse where it stands.
+	if e := f.Rules[1].Rows[1].Out.Emit; e == nil || e.Value {
+		t.Fatalf("row's emit: %+v", e)
+	}
+	want := `ruleset x version 1
+
+rule band {
+  type "risk.band"
+  enabled true
+  # only feeds the rules that read it
+  emit false // see review
+  output b "high"
+}
+
+table t hit first {
+  type "t"
+  emit true
+  in band.b
+  row "high" => urgency 0.5
+  row -      => emit false urgency 0.1
+}
+`
+	out := string(Format(f))
+	if d := cmp.Diff(want, out); d != "" {
+		t.Errorf("Format (-want +got):\n%s", d)
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back File
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(f, &back); d != "" {
+		t.Errorf("JSON round trip (-want +got):\n%s", d)
+	}
+	if _, err := Parse([]byte("ruleset x version 1\nrule r {\n  emit maybe\n}\n")); err == nil || !strings.Contains(err.Error(), "expected emit true or emit false") {
+		t.Errorf("emit maybe: %v", err)
+	}
+}

@@ -98,6 +98,14 @@ func genBlock(t *rapid.T, depth int, row bool) Block {
 		if rapid.Bool().Draw(t, "priority") {
 			b.Priority = &Stmt{Expr: Expr{Src: fmt.Sprint(rapid.IntRange(0, 9).Draw(t, "prio"))}}
 		}
+		// Statements a row may not say parse there, for the compiler to
+		// refuse, and survive formatting.
+		if rapid.Bool().Draw(t, "rowemit") {
+			b.Emit = &Flag{Value: rapid.Bool().Draw(t, "rowemits")}
+		}
+		if rapid.Bool().Draw(t, "rowowner") {
+			b.Owner = &Str{Value: "compliance"}
+		}
 		return b
 	}
 	b.Message = genTemplate(t)
@@ -109,6 +117,9 @@ func genBlock(t *rapid.T, depth int, row bool) Block {
 	}
 	if rapid.Bool().Draw(t, "enabled") {
 		b.Enabled = &Flag{Comment: genComment(t, "encomment"), Value: rapid.Bool().Draw(t, "on")}
+	}
+	if rapid.Bool().Draw(t, "emit") {
+		b.Emit = &Flag{Doc: genDoc(t, "emitdoc"), Comment: genComment(t, "emitcomment"), Value: rapid.Bool().Draw(t, "emits")}
 	}
 	for range rapid.IntRange(0, 2).Draw(t, "lets") {
 		b.Lets = append(b.Lets, &Let{Doc: genDoc(t, "letdoc"), Comment: genComment(t, "letcomment"), Name: genName.Draw(t, "let"), Value: genExpr().Draw(t, "letv")})
