@@ -29,7 +29,9 @@ func TestCustomUnreachable(t *testing.T) {
 		{"an always-false rule: false", []segment.Rule{{"x", "age > 3"}, {"none", "false"}}, 1},
 		{"shadowed after an always-false rule", []segment.Rule{{"big", "profit >= 100"}, {"none", "false"}, {"bigger", "profit >= 1000"}}, 2},
 		{"a constant true last is fine", []segment.Rule{{"x", "age > 3"}, {"rest", "1 == 1"}}, 0},
-		{"a condition reading a field is not a constant", []segment.Rule{{"x", "age >= 0 || true"}, {"y", "age > 3"}}, 0},
+		{"a condition reading a field is not a constant", []segment.Rule{{"x", "age >= 10 || profit > 100"}, {"y", "age > 3"}}, 0},
+		// Not a constant, but true for every age: y is never reached.
+		{"a condition true for every value of a field", []segment.Rule{{"x", "age >= 0 || true"}, {"y", "age > 3"}}, 1},
 		{"a call is not a constant", []segment.Rule{{"x", "abs(-1) > 0"}, {"y", "age > 3"}}, 0},
 	}
 	for _, c := range cases {
