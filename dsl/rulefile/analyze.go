@@ -95,6 +95,7 @@ type Finding struct {
 // does with that value, which the data may or may not produce.
 func Analyze(f *File) []Finding {
 	a := &analysis{f: f, consts: fileConstants(f), work: &budget{left: maxWork}}
+	a.domains = decisionDomains(f, a.consts)
 	a.duplicates()
 	a.unused()
 	a.equivalentWhens()
@@ -117,6 +118,8 @@ type analysis struct {
 	consts map[string]constant
 	out    []Finding
 	work   *budget
+	// domains are the values reads of the file's decisions can hold.
+	domains map[string][]value
 }
 
 func (a *analysis) add(f Finding) { a.out = append(a.out, f) }

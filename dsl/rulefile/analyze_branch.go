@@ -136,7 +136,7 @@ func (a *analysis) branches(r *Rule) {
 	if len(r.Body.Branches) == 0 {
 		return
 	}
-	rd := &reader{as: newAtoms(a.work), consts: a.consts}
+	rd := &reader{as: newAtoms(a.work), consts: a.consts, domains: a.domains}
 	sc := scope{}.with(r.Body.Lets)
 	var when *cond
 	if r.Body.When != nil {
@@ -211,7 +211,7 @@ func (a *analysis) equivalentWhens() {
 		if r.Body.When == nil {
 			continue
 		}
-		rd := &reader{as: newAtoms(a.work), consts: a.consts}
+		rd := &reader{as: newAtoms(a.work), consts: a.consts, domains: a.domains}
 		c := rd.condition(r.Body.When.Expr.Src, scope{}.with(r.Body.Lets))
 		var keys []string
 		c.atomsOf(func(i int) { keys = append(keys, rd.as.list[i].key) })
@@ -228,7 +228,7 @@ func (a *analysis) equivalentWhens() {
 }
 
 func (a *analysis) sameWhen(x, y *Rule) bool {
-	rd := &reader{as: newAtoms(a.work), consts: a.consts}
+	rd := &reader{as: newAtoms(a.work), consts: a.consts, domains: a.domains}
 	cx := rd.condition(x.Body.When.Expr.Src, scope{}.with(x.Body.Lets))
 	cy := rd.condition(y.Body.When.Expr.Src, scope{}.with(y.Body.Lets))
 	same := true

@@ -42,6 +42,9 @@ type atom struct {
 	lits    []value
 	bools   bool // compared with true or false
 	nilTest bool // compared with nil
+	// domain, when set, is every value the atom can hold: a read of a
+	// decision whose statements are literals (see decisionDomains).
+	domain []value
 	// axis caches the witnesses for the literals and flags of its key:
 	// a tree of n branches asks n questions over the same atoms.
 	axis    []value
@@ -71,6 +74,9 @@ func (as *atoms) witnesses(i int) []value {
 	a := as.list[i]
 	if a.boolean {
 		return []value{boolValue(true), boolValue(false), {kind: kindFailed}}
+	}
+	if a.domain != nil {
+		return a.domain
 	}
 	// A condition's == and != with a bool literal answer for a non-bool
 	// value as they do for nil, except against nil itself: only there does
@@ -322,6 +328,9 @@ func literalNode(n ast.Node, consts map[string]constant, sc scope) (value, bool,
 type reader struct {
 	as     *atoms
 	consts map[string]constant
+	// domains are the values reads of the file's decisions can hold
+	// (see decisionDomains).
+	domains map[string][]value
 }
 
 // condition reads src in scope sc. What it cannot parse is one opaque atom.
@@ -403,7 +412,11 @@ func (rd *reader) valueAtom(n ast.Node, sc scope) int {
 			return rd.as.get(k+rest, root+rest, false, false)
 		}
 		if _, isConst := rd.consts[root]; !isConst {
-			return rd.as.get("field "+root+rest, root+rest, true, false)
+			i := rd.as.get("field "+root+rest, root+rest, true, false)
+			if dom, ok := rd.domains[root+rest]; ok {
+				rd.as.list[i].domain = dom
+			}
+			return i
 		}
 	}
 	return rd.opaque(n, sc, false)

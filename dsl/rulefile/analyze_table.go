@@ -67,7 +67,7 @@ func (a *analysis) table(r *Rule) {
 		return
 	}
 	t := &tableState{r: r, a: a, as: newAtoms(a.work)}
-	rd := &reader{as: t.as, consts: a.consts}
+	rd := &reader{as: t.as, consts: a.consts, domains: a.domains}
 	sc := scope{}.with(r.Body.Lets)
 	for _, in := range r.Inputs {
 		t.inputs = append(t.inputs, rd.input(in.Src, sc))

@@ -498,3 +498,79 @@ func TestAnalyzeBoundedWork(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeDecisionReads: a read of a named decision holds only what the
+// decision can say (or nil when it did not fire): a table over its bands
+// has no gap at a band it never gives, and a gap at one it does give
+// carries that band as its witness.
+func TestAnalyzeDecisionReads(t *testing.T) {
+	const band = `
+table risk hit first {
+  type "risk"
+  emit false
+  in x.score
+  row < 30 | nil => output band "low"
+  row [30..70) => output band "medium"
+  row >= 70 => output band "high"
+}
+`
+	cases := []struct {
+		name, body string
+		want       []string
+		witness    map[string]any
+	}{
+		{"every band and not fired", band + `
+table advice hit unique {
+  type "advice"
+  in risk.band
+  row "low" | "medium" => urgency 0.1
+  row "high" | nil => urgency 0.9
+}`, nil, nil},
+		{"a band left out", band + `
+table advice hit unique {
+  type "advice"
+  in risk.band
+  row "low" | nil => urgency 0.1
+  row "high" => urgency 0.9
+}`, []string{"table-gap@advice"}, map[string]any{"risk.band": "medium"}},
+		{"fired is a bool", band + `
+rule r {
+  type "r"
+  branch risk.fired {
+  }
+  branch !risk.fired {
+  }
+  else {
+  }
+}`, []string{"unreachable-branch@r"}, nil},
+		{"an output set by an expression is a free field", `
+rule risk {
+  type "risk"
+  emit false
+  output band x.band
+}
+table advice hit unique {
+  type "advice"
+  in risk.band
+  row "low" | nil => urgency 0.1
+  row "high" => urgency 0.9
+}`, []string{"table-gap@advice"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := Parse([]byte("ruleset x version 1\n" + c.body + "\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := Analyze(f)
+			if d := cmp.Diff(c.want, codes(fs)); d != "" {
+				t.Fatalf("findings (-want +got):\n%s\n%v", d, fs)
+			}
+			if c.witness != nil {
+				if d := cmp.Diff(c.witness, fs[0].Witness); d != "" {
+					t.Errorf("witness (-want +got):\n%s", d)
+				}
+			}
+		})
+	}
+}

@@ -143,7 +143,10 @@
 // bounded (a grid of at most 200,000 points a question, and a budget for
 // the whole file, counted as points times the tests decided at each), so a
 // file built to be expensive is analyzed in a second or two at most, with
-// "unknown" where the budget ran out. The values a
+// "unknown" where the budget ran out. A read of one of the file's named
+// decisions (risk.band) holds only what the decision can say, when every
+// statement that sets it is a literal, or nil: a table over a decision's
+// bands has no gap at a band the decision never gives. The values a
 // rule reads are taken to vary independently, and its functions to be
 // pure, as the compiler takes them.
 package rulefile
