@@ -386,36 +386,12 @@ func (rs *RuleSet[Env]) planDecisions(b *builder[Env]) {
 		r.uses = b.uses[r.id]
 	}
 	for _, r := range rs.rules {
-		r.deps = dependencies(r)
 		if r.silent && r.slot < 0 {
 			b.stmtErrorf(r.id, "emit", b.decls[r.id].Body.Emit.Pos, KindType,
 				"%s %s says emit false, but no rule reads it, so it would never be decided", kindName(r.table), r.id)
 		}
 	}
 	rs.slots = b.slots
-}
-
-// dependencies lists the decisions r reads, directly or through others,
-// each after the decisions it reads itself. The compile refuses cycles, so
-// the walk ends.
-func dependencies(r *cRule) []*cRule {
-	var out []*cRule
-	seen := map[*cRule]bool{}
-	var visit func(*cRule)
-	visit = func(d *cRule) {
-		if seen[d] {
-			return
-		}
-		seen[d] = true
-		for _, u := range d.uses {
-			visit(u.rule)
-		}
-		out = append(out, d)
-	}
-	for _, u := range r.uses {
-		visit(u.rule)
-	}
-	return out
 }
 
 // decision rewrites a read of a decision, root.name, which the member
@@ -481,11 +457,14 @@ func readError(reader *cRule, use *decisionUse, err error) error {
 }
 
 // resolve decides, once an evaluation each, the decisions rule needs, in
-// dependency order, and returns the error of the first decision it reads
-// that failed.
+// dependency order (each decision's own reads first, depth first), and
+// returns the error of the first decision it reads that failed. It walks
+// the direct reads only, each decided once (see memo): a rule does not
+// keep the closure of what it needs, which for a chain of n decisions
+// would be n² entries to keep and to walk every evaluation.
 func (rs *RuleSet[Env]) resolve(s *session[Env], rule *cRule) error {
-	for _, d := range rule.deps {
-		rs.memo(s, d)
+	for _, u := range rule.uses {
+		rs.memo(s, u.rule)
 	}
 	return usesError(s, rule)
 }
@@ -502,15 +481,19 @@ func usesError[Env any](s *session[Env], rule *cRule) error {
 }
 
 // memo decides a decision others read, the first time it is asked in an
-// evaluation, as Eval decides any rule; the decisions it reads must have
-// been decided. Its hits are kept apart: Eval appends them where the
-// decision stands in the file, if it emits them.
+// evaluation, as Eval decides any rule: the decisions it reads first. Its
+// hits are kept apart: Eval appends them where the decision stands in the
+// file, if it emits them. The compile refuses cycles, so the recursion
+// ends.
 func (rs *RuleSet[Env]) memo(s *session[Env], d *cRule) *decisionState {
 	st := &s.r.gov.decs[d.slot]
 	if st.done {
 		return st
 	}
 	st.done = true
+	for _, u := range d.uses {
+		rs.memo(s, u.rule)
+	}
 	if st.err = usesError(s, d); st.err != nil {
 		return st
 	}
@@ -528,7 +511,7 @@ func (rs *RuleSet[Env]) memo(s *session[Env], d *cRule) *decisionState {
 // decideRule is decide for a rule in an evaluation: the decisions it reads
 // first, then the rule itself, once an evaluation when others read it.
 func (rs *RuleSet[Env]) decideRule(s *session[Env], rule *cRule, dst []Hit) ([]Hit, error) {
-	if len(rule.deps) > 0 {
+	if len(rule.uses) > 0 {
 		if err := rs.resolve(s, rule); err != nil {
 			return dst, err
 		}

@@ -2,6 +2,7 @@ package dsl_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -540,5 +541,48 @@ rule b {
 	}
 	if hits, err := rs.Eval(decEnv{}, testNow); err != nil || len(hits) != 0 {
 		t.Errorf("hits %+v, %v", hits, err)
+	}
+}
+
+// TestDecisionLongChain: a chain of decisions each reading the one before
+// is decided once each, link by link, and explained to MaxExplainDepth
+// reads deep, so a long chain explains in bounded size.
+func TestDecisionLongChain(t *testing.T) {
+	const n = 400
+	var b strings.Builder
+	b.WriteString("ruleset chain version 1\nrule r0 {\n  type \"t\"\n  when score > 0\n  urgency 0.5\n}\n")
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, "rule r%d {\n  type \"t\"\n  when r%d.fired\n  urgency r%d.urgency\n}\n", i, i-1, i-1)
+	}
+	rs, err := dsl.CompileRules[decEnv]([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, err := rs.Eval(decEnv{Score: 1}, testNow)
+	if err != nil || len(hits) != n {
+		t.Fatalf("%d hits, %v; want %d", len(hits), err, n)
+	}
+	hits, err = rs.Eval(decEnv{Score: -1}, testNow)
+	if err != nil || len(hits) != 0 {
+		t.Fatalf("%d hits, %v; want none", len(hits), err)
+	}
+	x, err := rs.Explain(fmt.Sprintf("r%d", n-1), decEnv{Score: 1}, testNow)
+	if err != nil || !x.Fired {
+		t.Fatalf("%+v %v", x, err)
+	}
+	depth, deeper := 0, false
+	for cur := x; len(cur.Reads) > 0; depth++ {
+		r := cur.Reads[0]
+		if r.Explanation == nil {
+			deeper = r.Deeper
+			break
+		}
+		cur = r.Explanation
+	}
+	if depth != dsl.MaxExplainDepth-1 || !deeper {
+		t.Errorf("explained %d reads deep (deeper %v), want %d and the rest left to Explain", depth, deeper, dsl.MaxExplainDepth-1)
+	}
+	if s := x.String(); !strings.Contains(s, "the chain goes deeper: explain r") || len(s) > 10_000 {
+		t.Errorf("the explanation is %d bytes:\n%s", len(s), s)
 	}
 }

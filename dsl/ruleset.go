@@ -44,11 +44,10 @@ type cRule struct {
 	// silent marks a decision that only feeds others (emit false).
 	silent bool
 	// slot is the decision's place in an evaluation's memo when other
-	// rules read it, else -1; uses are the decisions it reads, and deps
-	// every decision it needs, in dependency order (decisions.go).
+	// rules read it, else -1; uses are the decisions it reads directly
+	// (decisions.go).
 	slot int
 	uses []*decisionUse
-	deps []*cRule
 }
 
 type cBinding struct {

@@ -56,9 +56,19 @@ type DecisionExplanation struct {
 	// Err is the decision's failure, which is the reading rule's too.
 	Err string `json:"error,omitempty"`
 	// Explanation tells how the decision was taken, and the decisions it
-	// read in turn; nil where the same explanation tells it already.
+	// read in turn; nil where the same explanation tells it already, or
+	// where the chain goes deeper than an explanation shows.
 	Explanation *RuleExplanation `json:"explanation,omitempty"`
+	// Deeper says the decision is more than [MaxExplainDepth] reads away
+	// from the rule explained: its own explanation is left out (Explain
+	// it by its id for the rest of the chain), so that a long chain
+	// explains in bounded size rather than nesting without end.
+	Deeper bool `json:"deeper,omitempty"`
 }
+
+// MaxExplainDepth is how many reads deep an explanation shows the
+// decisions a rule reads.
+const MaxExplainDepth = 8
 
 // BranchExplanation is one branch of a decision tree as it was tried.
 type BranchExplanation struct {
@@ -90,12 +100,12 @@ func (rs *RuleSet[Env]) Explain(ruleID string, env Env, now time.Time) (*RuleExp
 	}
 	s := rs.begin(context.Background(), env, now)
 	defer rs.end(s)
-	return rs.explainRule(s, rule, map[*cRule]bool{}), nil
+	return rs.explainRule(s, rule, map[*cRule]bool{}, 0), nil
 }
 
 // explainRule explains one rule in an evaluation, and the decisions it
 // reads; shown lists the rules the explanation explains already.
-func (rs *RuleSet[Env]) explainRule(s *session[Env], rule *cRule, shown map[*cRule]bool) *RuleExplanation {
+func (rs *RuleSet[Env]) explainRule(s *session[Env], rule *cRule, shown map[*cRule]bool, depth int) *RuleExplanation {
 	shown[rule] = true
 	x := &RuleExplanation{Rule: rule.id, Silent: rule.silent}
 	// The verdict, by Eval's own steps: the decisions the rule reads
@@ -121,7 +131,7 @@ func (rs *RuleSet[Env]) explainRule(s *session[Env], rule *cRule, shown map[*cRu
 		x.Err, x.ErrKind = err.Error(), errorKind(err)
 	}
 	for _, u := range rule.uses {
-		x.Reads = append(x.Reads, rs.explainUse(s, u, shown))
+		x.Reads = append(x.Reads, rs.explainUse(s, u, shown, depth))
 	}
 	// How it came: each part again, for display.
 	for _, l := range rule.lets {
@@ -151,7 +161,7 @@ func (rs *RuleSet[Env]) explainRule(s *session[Env], rule *cRule, shown map[*cRu
 }
 
 // explainUse shows a decision a rule reads, decided already.
-func (rs *RuleSet[Env]) explainUse(s *session[Env], u *decisionUse, shown map[*cRule]bool) DecisionExplanation {
+func (rs *RuleSet[Env]) explainUse(s *session[Env], u *decisionUse, shown map[*cRule]bool, depth int) DecisionExplanation {
 	st := &s.r.gov.decs[u.rule.slot]
 	dx := DecisionExplanation{Rule: u.rule.id, Fired: len(st.hits) > 0}
 	if st.err != nil {
@@ -165,7 +175,11 @@ func (rs *RuleSet[Env]) explainUse(s *session[Env], u *decisionUse, shown map[*c
 		dx.Path = st.hits[0].Path
 	}
 	if !shown[u.rule] {
-		dx.Explanation = rs.explainRule(s, u.rule, shown)
+		if depth+1 >= MaxExplainDepth {
+			dx.Deeper = true
+		} else {
+			dx.Explanation = rs.explainRule(s, u.rule, shown, depth+1)
+		}
 	}
 	return dx
 }
@@ -291,7 +305,11 @@ func (d *DecisionExplanation) writeTo(b *strings.Builder) {
 		fmt.Fprintf(b, ": error: %s", firstLine(d.Err))
 	}
 	b.WriteByte('\n')
-	if d.Explanation == nil {
+	switch {
+	case d.Deeper:
+		fmt.Fprintf(b, "  (the chain goes deeper: explain %s for the rest)\n", d.Rule)
+		return
+	case d.Explanation == nil:
 		fmt.Fprintf(b, "  (%s is explained above)\n", d.Rule)
 		return
 	}
