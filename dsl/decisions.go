@@ -43,7 +43,7 @@ const (
 	decidedFunc = "__decided"
 )
 
-var errNilDecision = errors.New("the decision did not fire (or did not say this output), so its output is nil and the comparison cannot be decided (test its fired, use ?? to give a default, or compare with nil)")
+var errNilDecision = errors.New("the decision did not fire (or did not say this output), so its output is nil, and a nil decides nothing (test its fired, use ?? to give a default, or compare with nil)")
 
 func init() {
 	internalFuncs[decisionFunc] = &hostFunc{name: decisionFunc, arities: []int{4}, validate: validateDecision,
@@ -133,6 +133,9 @@ type decisionResolver interface {
 	read(reader, id, name, stmt string, line, col int) (decisionRef, *decisionProblem)
 	// suggest is the id nearest name, for an unknown name; "" for none.
 	suggest(name string) string
+	// declares reports whether decision id could be read as id.name: name
+	// is one every decision has, or an output its rule file declares.
+	declares(id, name string) bool
 }
 
 // decisionRef is a resolved read: the decision's memo slot and the static
@@ -201,6 +204,39 @@ func (b *builder[Env]) compileDecl(decl *rulefile.Rule) *declState {
 
 func (b *builder[Env]) isDecision(name string) bool {
 	return b.decls[name] != nil && !strings.HasPrefix(name, "__")
+}
+
+func (b *builder[Env]) declares(id, name string) bool {
+	d := b.decls[id]
+	if d == nil {
+		return false
+	}
+	if decisionNames[name] || d.AggregateOf == name {
+		return true
+	}
+	var in func(blk *rulefile.Block) bool
+	in = func(blk *rulefile.Block) bool {
+		for _, o := range blk.Outputs {
+			if o.Name == name {
+				return true
+			}
+		}
+		for _, br := range blk.Branches {
+			if in(&br.Body) {
+				return true
+			}
+		}
+		return false
+	}
+	if in(&d.Body) {
+		return true
+	}
+	for _, row := range d.Rows {
+		if in(&row.Out) {
+			return true
+		}
+	}
+	return false
 }
 
 // suggest is the id nearest an unknown name, computed once a name: a file
@@ -314,6 +350,10 @@ func (b *builder[Env]) addUse(reader string, d *cRule, name, stmt string, line, 
 // readable lists the names a reader may read of the decision, with their
 // static types: fired, type, urgency, sensitivity, and its outputs. An
 // output its decisions give different types is typed any.
+// decisionNames are the names a reader reads of every decision, which no
+// output may take.
+var decisionNames = map[string]bool{"fired": true, "type": true, "urgency": true, "sensitivity": true}
+
 func (st *declState) readable() map[string]reflect.Type {
 	if st.names != nil {
 		return st.names

@@ -62,6 +62,10 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 	}
 	in := &instrumenter{cfg: cfg, src: src, env: envType, methods: cfg.methods}
 	in.walk(&tree.Node)
+	if ec.Expect == reflect.Bool {
+		// A condition that is a nil would decide as false.
+		guardChain(&tree.Node)
+	}
 	if len(in.errs) > 0 {
 		return nil, errors.Join(in.errs...)
 	}

@@ -56,13 +56,20 @@ func (in *instrumenter) walk(slot *ast.Node) {
 	case nil:
 		return
 	case *ast.BuiltinNode:
+		predicate := false
 		for i, a := range n.Arguments {
 			if p, ok := a.(*ast.PredicateNode); ok {
 				in.walk(&p.Node)
 				p.Node = &ast.SequenceNode{Nodes: []ast.Node{internalCall(stepFunc, p.Node, govIdent(p.Node)), p.Node}}
+				predicate = true
 				continue
 			}
 			in.walk(&n.Arguments[i])
+		}
+		if _, walks := listBuiltins[n.Name]; (predicate || walks) && len(n.Arguments) > 0 {
+			// The list a built-in walks: a nil chain there would fail
+			// inside expr with a message about reflection.
+			guardChain(&n.Arguments[0])
 		}
 		guardBuiltin(n)
 		return
@@ -89,17 +96,104 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			guardOperand(&n.Right, n.Left)
 		case n.Operator == "+" && mayBeString(n.Left.Type()) && mayBeString(n.Right.Type()):
 			*slot = internalCall(concatFunc, n, n.Left, n.Right, govIdent(n))
+		case isLogical(n.Operator):
+			// A nil operand of && or || would decide as false.
+			guardChain(&n.Left)
+			guardChain(&n.Right)
 		}
+		return
+	case *ast.UnaryNode:
+		in.walk(&n.Node)
+		if n.Operator == "!" || n.Operator == "not" {
+			guardChain(&n.Node)
+		}
+		return
+	case *ast.ConditionalNode:
+		in.walk(&n.Cond)
+		in.walk(&n.Exp1)
+		in.walk(&n.Exp2)
+		guardChain(&n.Cond)
 		return
 	case *ast.MemberNode:
 		in.member(n)
 	case *ast.CallNode:
 		in.dateLiteral(n)
 		in.methodCall(n)
+		for _, c := range children(*slot) {
+			in.walk(c)
+		}
+		in.guardArguments(n)
+		return
 	}
 	for _, c := range children(*slot) {
 		in.walk(c)
 	}
+}
+
+// guardArguments keeps a nil from an optional chain or a decision out of
+// the arguments a function takes as a concrete value (a string, a number,
+// a time): the function would read it as its zero value, and upper(nil)
+// == "" would decide. A parameter that takes an interface, a pointer, a
+// list or a map is the function's to handle nil in.
+func (in *instrumenter) guardArguments(c *ast.CallNode) {
+	if _, internal := isInternalCall(c); internal {
+		return
+	}
+	id, _ := c.Callee.(*ast.IdentifierNode)
+	var f *hostFunc
+	if id != nil {
+		f = in.function(id.Value)
+	}
+	for i := range c.Arguments {
+		if acceptsNil(f, i) {
+			continue
+		}
+		guardChain(&c.Arguments[i])
+	}
+}
+
+// function is the host function or built-in a call names, nil when it is
+// neither (a method, a formatting built-in: they take concrete values).
+func (in *instrumenter) function(name string) *hostFunc {
+	if f, ok := in.cfg.funcs[name]; ok {
+		return f
+	}
+	for _, m := range []map[string]*hostFunc{builtinFuncs, governedFuncs, dateFuncs} {
+		if f, ok := m[name]; ok {
+			return f
+		}
+	}
+	return nil
+}
+
+// acceptsNil reports whether every signature of f takes a nil at argument
+// i; a function whose signatures are unknown (nil, or typed by a
+// validator) takes scalars.
+func acceptsNil(f *hostFunc, i int) bool {
+	if f == nil || len(f.types) == 0 {
+		return false
+	}
+	for _, ft := range f.types {
+		t := reflect.TypeOf(ft).Elem()
+		if t.Kind() != reflect.Func {
+			return false
+		}
+		var p reflect.Type
+		switch {
+		case i < t.NumIn() && !(t.IsVariadic() && i >= t.NumIn()-1):
+			p = t.In(i)
+		case t.IsVariadic():
+			p = t.In(t.NumIn() - 1).Elem()
+		default:
+			return false
+		}
+		switch p.Kind() {
+		case reflect.Interface, reflect.Pointer, reflect.Slice, reflect.Map, reflect.Func:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // dateLiteral checks the form of date("2026-04-05") when it is written

@@ -155,6 +155,20 @@ func (r *rewriter) isConst(name string) bool {
 	return ok
 }
 
+// envHas reports whether the environment's member name has a member seg
+// (a field, a method, or a key of a map).
+func (r *rewriter) envHas(name, seg string) bool {
+	f, ok := lookupField(r.env, name)
+	if !ok {
+		return false
+	}
+	if deref(f.Type).Kind() == reflect.Map {
+		return true
+	}
+	_, has := lookupField(f.Type, seg)
+	return has || hasMethod(f.Type, seg)
+}
+
 func (r *rewriter) isEnvMember(name string) bool {
 	_, ok := lookupField(r.env, name)
 	return ok || hasMethod(r.env, name)
@@ -189,6 +203,14 @@ func (r *rewriter) names() []string {
 func (r *rewriter) member(slot *ast.Node, n *ast.MemberNode) {
 	segs, root := chain(n)
 	if root != nil && !r.inScope(root.Value) && r.isEnvMember(root.Value) {
+		if len(segs) > 0 && r.cfg.decisions != nil && r.cfg.decisions.isDecision(root.Value) &&
+			r.cfg.decisions.declares(root.Value, segs[0]) && r.envHas(root.Value, segs[0]) {
+			// The field and the rule's result both answer to the name:
+			// reading either silently would be a guess.
+			r.errorf(root, KindType, "", "%s.%s is ambiguous: %s is a field of the environment and the id of a rule whose result has %s; rename the rule",
+				root.Value, segs[0], root.Value, segs[0])
+			return
+		}
 		path := append([]string{root.Value}, segs...)
 		if r.checkPath(n, path) {
 			r.reads[strings.Join(path, ".")] = true

@@ -283,6 +283,14 @@ func (b *builder[Env]) outputs(sc scope, blk *rulefile.Block) outputs {
 		}
 	}
 	for _, out := range blk.Outputs {
+		if decisionNames[out.Name] {
+			// A reader's id.fired, id.type, id.urgency and
+			// id.sensitivity are the decision's own: an output of that
+			// name could never be read.
+			b.stmtErrorf(sc.id, joinStmt(sc.where, "output "+out.Name), out.Pos, KindType,
+				"an output cannot be named %s: a rule reading this one as %s.%s gets its own %s; rename the output", out.Name, sc.id, out.Name, out.Name)
+			continue
+		}
 		if p := b.program(sc, "output "+out.Name, out.Value, reflect.Invalid); p != nil {
 			o.named = append(o.named, cBinding{name: out.Name, p: p})
 		}

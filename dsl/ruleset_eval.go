@@ -305,6 +305,10 @@ func evidence[Env any](s *session[Env], rule *cRule) []Binding {
 	out := make([]Binding, 0, len(rule.lets)+len(rule.reads))
 	for _, group := range [][]cBinding{rule.lets, rule.reads} {
 		for _, b := range group {
+			// Each value gets a budget of its own, as the rule's
+			// decision had: computed on what the decision left, a let
+			// the decision read as true would show as nil.
+			s.r.gov.reset()
 			out = append(out, Binding{Name: b.name, Value: evidenceValue(s, b.p)})
 		}
 	}

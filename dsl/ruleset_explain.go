@@ -135,6 +135,7 @@ func (rs *RuleSet[Env]) explainRule(s *session[Env], rule *cRule, shown map[*cRu
 	}
 	// How it came: each part again, for display.
 	for _, l := range rule.lets {
+		s.r.gov.reset() // a budget of its own, as in Eval's evidence
 		v, _ := s.value(l.p)
 		x.Lets = append(x.Lets, Binding{Name: l.name, Value: v})
 	}

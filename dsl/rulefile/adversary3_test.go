@@ -91,6 +91,10 @@ func a3Find(fs []rulefile.Finding, code, rule string) *rulefile.Finding {
 func TestAdversary3Unreachable(t *testing.T) {
 	for _, c := range []struct {
 		name, body, code, rule, path string
+		// refused: the compiler now refuses the file (an output named
+		// like a decision's own result; a read both a field and a rule
+		// answer to), so no analysis of it can mislead.
+		refused bool
 	}{
 		// A rule whose branch does not say urgency decides urgency 0
 		// (unitOutput), but the domain of d.urgency is the literals some
@@ -111,7 +115,7 @@ table t hit first {
   row 0 => title "zero"
   row - => title "other"
 }
-`, "unreachable-row", "t", "row 1"},
+`, "unreachable-row", "t", "row 1", false},
 		{"default_sensitivity_zero", `rule d {
   type "d"
   emit false
@@ -127,7 +131,7 @@ rule r {
     title "zero"
   }
 }
-`, "unreachable-branch", "r", "branch 1"},
+`, "unreachable-branch", "r", "branch 1", false},
 		// An output named fired overwrites the domain of d.fired with
 		// {false, nil}; d.fired reads whether d decided anything (true
 		// here, always).
@@ -143,7 +147,7 @@ rule r {
     title "taken"
   }
 }
-`, "unreachable-branch", "r", "branch 1"},
+`, "unreachable-branch", "r", "branch 1", true},
 		// A rule named like a field of the host: client.age reads the
 		// field (the compiler resolves a field first), but the analysis
 		// takes the domain of the rule's output, {5, nil}.
@@ -159,9 +163,15 @@ table t hit first {
   row > 10 => title "big"
   row - => title "other"
 }
-`, "unreachable-row", "t", "row 2"},
+`, "unreachable-row", "t", "row 2", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			if c.refused {
+				if _, err := dsl.CompileRules[a3Env]([]byte("ruleset a3 version 1\n\n" + c.body)); err == nil {
+					t.Fatal("the file compiles; want a compile error")
+				}
+				return
+			}
 			fs, rs := a3Analyze(t, c.body)
 			f := a3Find(fs, c.code, c.rule)
 			taken := a3Taken(t, rs, c.rule, c.path)
