@@ -20,6 +20,11 @@ import (
 //     Each operand that is an optional chain (a?.b) is wrapped in
 //     __some(x), which fails when the chain gave nil (or NaN); comparing
 //     the chain with the literal nil stays the way to test for absence.
+//     The same guard (or __decided, for a decision's output) stands
+//     wherever else a nil would decide or turn into a zero value: an
+//     operand of &&, || and !, the condition of ?:, a condition's root,
+//     an argument a function takes as a concrete value, and the list a
+//     built-in walks.
 //   - Loops are bounded. The body of every predicate (all, any, map,
 //     filter, …) starts with a step, __step(__gov), charged to the
 //     governor; string concatenation becomes __concat(a, b, __gov), which
