@@ -3,6 +3,7 @@ package canvas
 import (
 	"cmp"
 	"context"
+	"runtime"
 	"slices"
 	"time"
 
@@ -108,6 +109,11 @@ type Totals struct {
 type Planner[Ctx any] struct {
 	place *Placement[Ctx]
 	opts  Options
+	// workers is how many goroutines a plan uses (0: GOMAXPROCS), and
+	// parallelMin the fewest alerts planned on more than one (0:
+	// parallelPlanMin); tests set them to hold the parallel plan to the
+	// sequential one.
+	workers, parallelMin int
 }
 
 // NewPlanner makes a planner; placement may be nil (alerts keep their
@@ -220,7 +226,26 @@ func clientRuns(alerts []advisory.Alert) int {
 }
 
 // plan is Plan with clients from lookup; clients hints how many there are.
+// A large plan is made on all cores (see planParallel), a small one, or one
+// for a planner held to one goroutine, by planSequential: the two give the
+// same plan.
 func (p *Planner[Ctx]) plan(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int) (Plan, error) {
+	workers := p.workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	minAlerts := p.parallelMin
+	if minAlerts == 0 {
+		minAlerts = parallelPlanMin
+	}
+	if workers < 2 || len(alerts) < minAlerts {
+		return p.planSequential(ctx, alerts, lookup, clients)
+	}
+	return p.planParallel(ctx, alerts, lookup, clients, workers)
+}
+
+// planSequential is the straightforward plan, on the calling goroutine.
+func (p *Planner[Ctx]) planSequential(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int) (Plan, error) {
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
 	n := min(clients, len(alerts))
@@ -300,7 +325,7 @@ func (p *Planner[Ctx]) plan(ctx context.Context, alerts []advisory.Alert, lookup
 	if err := ctx.Err(); err != nil {
 		return Plan{}, err
 	}
-	sortRanks(ranks, contacts, items, st)
+	sortRanks(ranks, items, st)
 	if err := p.schedule(ctx, ranks, items, st, &plan); err != nil {
 		return Plan{}, err
 	}
