@@ -5,6 +5,6 @@ package canvas
 // to the sequential one.
 func Parallel[Ctx any](p *Planner[Ctx], workers, minAlerts int) *Planner[Ctx] {
 	q := *p
-	q.workers, q.parallelMin = workers, max(1, minAlerts)
+	q.opts.Workers, q.parallelMin = workers, max(1, minAlerts)
 	return &q
 }

@@ -109,11 +109,10 @@ type Totals struct {
 type Planner[Ctx any] struct {
 	place *Placement[Ctx]
 	opts  Options
-	// workers is how many goroutines a plan uses (0: GOMAXPROCS), and
-	// parallelMin the fewest alerts planned on more than one (0:
-	// parallelPlanMin); tests set them to hold the parallel plan to the
-	// sequential one.
-	workers, parallelMin int
+	// parallelMin is the fewest alerts planned on more than one
+	// goroutine (0: parallelPlanMin); tests lower it to hold the parallel
+	// plan to the sequential one on small books.
+	parallelMin int
 }
 
 // NewPlanner makes a planner; placement may be nil (alerts keep their
@@ -230,7 +229,7 @@ func clientRuns(alerts []advisory.Alert) int {
 // for a planner held to one goroutine, by planSequential: the two give the
 // same plan.
 func (p *Planner[Ctx]) plan(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int) (Plan, error) {
-	workers := p.workers
+	workers := p.opts.Workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}

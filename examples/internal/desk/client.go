@@ -49,11 +49,16 @@ var placementRules = []canvas.TypeRule{
 // NewPlanner is the firm's planner for a book (or a team) of n clients:
 // an adviser contact for one client in eight a period, at least ten.
 func NewPlanner(n int, now time.Time) (*canvas.Planner[PlaceCtx], error) {
+	return newPlanner(n, now, 0)
+}
+
+// newPlanner is NewPlanner planning on workers goroutines (0: all cores).
+func newPlanner(n int, now time.Time, workers int) (*canvas.Planner[PlaceCtx], error) {
 	placement, err := canvas.NewPlacement[PlaceCtx](placementRules)
 	if err != nil {
 		return nil, err
 	}
-	return canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)})
+	return canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8), Workers: workers})
 }
 
 // Standing is what the job knows of a client when its file is prepared:
@@ -90,13 +95,7 @@ func (f *Firm) Prepare(i int, st Standing, buf *Buffers) (advisory.File, []advis
 		return advisory.File{}, nil, PlaceCtx{}, err
 	}
 	file.StaleFields = len(stale)
-	file.Engagement = &advisory.Engagement{Score: st.Percentile, AtRisk: st.AtRisk}
-	file.Segment = &advisory.Segment{Name: string(st.Segment.Segment), Profit: st.Segment.Profit}
-	ctx := PlaceCtx{Age: f.now.Year() - file.Client.BirthDate.Year(), Discrepancies: file.Discrepancies}
-	if file.Mortgage != nil {
-		ctx.TermEnd = file.Mortgage.FixedTermEnd
-	}
-	return file, stale, ctx, nil
+	return f.enrich(file, stale, st)
 }
 
 // PlanClient is client i as the planner sees them: their placement

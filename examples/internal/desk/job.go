@@ -53,6 +53,12 @@ type Options struct {
 	// team's capacity, as a firm staffs it (and as the Beam pipeline
 	// does), rather than the whole firm at once.
 	PlanByTeam bool
+	// Straightforward prepares the client files through field maps,
+	// consolidation and decoding ([Firm.Prepare]), as a host with real
+	// source systems does, rather than straight into the typed file
+	// ([Firm.PrepareTyped]), and plans on one goroutine; the result is
+	// the same (the tests hold the two equal).
+	Straightforward bool
 }
 
 // lap records the time since the previous lap as the named stage.
@@ -145,7 +151,11 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 				buf := buffers.Get().(*Buffers)
 				defer buffers.Put(buf)
 				st := Standing{Percentile: Percentile(sorted, engaged[i]), AtRisk: atRisk[id], Segment: segOf[i]}
-				file, stale, pc, err := f.Prepare(i, st, buf)
+				prepare := f.PrepareTyped
+				if o.Straightforward {
+					prepare = f.Prepare
+				}
+				file, stale, pc, err := prepare(i, st, buf)
 				ctxs[i] = pc
 				return file, stale, err
 			}
@@ -183,7 +193,11 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 		res.Teams, err = planTeams(ctx, f, res.Alerts.Alerts, lookup, now)
 	} else {
 		var planner *canvas.Planner[PlaceCtx]
-		if planner, err = NewPlanner(n, now); err == nil {
+		workers := 0
+		if o.Straightforward {
+			workers = 1
+		}
+		if planner, err = newPlanner(n, now, workers); err == nil {
 			res.Plan, err = planner.PlanLookup(ctx, res.Alerts.Alerts, lookup)
 		}
 	}
