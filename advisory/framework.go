@@ -282,9 +282,9 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 const gatherMin = 1 << 16
 
 // gather copies the files' alerts, in order, into one slice of total
-// alerts, on workers goroutines (0: GOMAXPROCS) when there are many: at a
+// alerts, on workers goroutines (0: GOMAXPROCS) when there are many (at a
 // million files this copy is most of a second on one core, and the cores
-// are otherwise idle by then.
+// are otherwise idle by then), and lets go of each part once it is copied.
 func gather(parts [][]Alert, total, workers int) []Alert {
 	out := make([]Alert, total)
 	if workers <= 0 {
@@ -292,8 +292,9 @@ func gather(parts [][]Alert, total, workers int) []Alert {
 	}
 	if total < gatherMin || workers < 2 {
 		at := 0
-		for _, p := range parts {
+		for i, p := range parts {
 			at += copy(out[at:], p)
+			parts[i] = nil // copied: the collector may have it
 		}
 		return out
 	}
@@ -311,6 +312,7 @@ func gather(parts [][]Alert, total, workers int) []Alert {
 			defer wg.Done()
 			for i := lo; i < hi; i++ {
 				copy(out[starts[i]:], parts[i])
+				parts[i] = nil
 			}
 		}()
 	}

@@ -25,7 +25,7 @@ func TestGather(t *testing.T) {
 			n += k
 		}
 		for _, workers := range []int{0, 1, 2, 3, 7} {
-			if got := gather(parts, total, workers); !slices.EqualFunc(got, want, func(a, b Alert) bool { return a.ClientID == b.ClientID }) {
+			if got := gather(slices.Clone(parts), total, workers); !slices.EqualFunc(got, want, func(a, b Alert) bool { return a.ClientID == b.ClientID }) {
 				t.Fatalf("%d alerts on %d workers: out of order", total, workers)
 			}
 		}

@@ -42,6 +42,7 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []advisory.Alert
 		}
 		of[i] = ci
 	}
+	st.index = nil // every client is looked up: a million ids' worth of map, let go before the plan's peak
 	// Placement and bundling: worker w owns the client states
 	// [lo, hi), places their alerts and gives each a contact of its own
 	// numbering (kOf), then lays its contacts' items out in its share of

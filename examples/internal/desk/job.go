@@ -132,8 +132,24 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	}
 	res.Book = seg
 	segOf := byNumber(f.ids, seg.Assignments)
-	sorted := <-ranked
+	ranks := NewRanks(<-ranked)
 	res.lap("segments", &clock)
+	// What only the report needs is worked out beside the client files
+	// (the book and the segments are safe for concurrent use), so that
+	// the engagement book is let go before the plan, the stage that holds
+	// the most.
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		res.Summary = segment.Summarize(seg.Assignments, money)
+		res.Superfans, _ = book.Superfans(engagement.SuperfanRule{}) // the zero rule is valid
+		// The options are constants, valid: Changes cannot fail here.
+		res.Changes, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 50})
+		// The invitation test ran on a cohort of the book. Its control
+		// is in the generated data unless the book is tiny; without it
+		// the report shows no experiment.
+		res.Experiment, _ = experiment(ctx, f, min(n, 20_000), now)
+	}()
 	// Client files: consolidated, enriched with the engagement and segment
 	// summaries, then the advisory framework over the book.
 	fw, err := advisory.Compile[advisory.File](FrameworkRules)
@@ -150,7 +166,7 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 			load := func() (advisory.File, []advisory.Alert, error) {
 				buf := buffers.Get().(*Buffers)
 				defer buffers.Put(buf)
-				st := Standing{Percentile: Percentile(sorted, engaged[i]), AtRisk: atRisk[id], Segment: segOf[i]}
+				st := Standing{Percentile: ranks.Percentile(engaged[i]), AtRisk: atRisk[id], Segment: segOf[i]}
 				prepare := f.PrepareTyped
 				if o.Straightforward {
 					prepare = f.Prepare
@@ -166,6 +182,8 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	}
 	res.Alerts = fw.EvaluateAll(ctx, files, now, advisory.BatchOptions{})
 	res.lap("files: generate, consolidate, evaluate the framework", &clock)
+	<-reported
+	res.lap("report: segment summary, superfans, changes, experiment (waited)", &clock)
 	// The firm finds a client by the number in its id, as a CRM finds a
 	// row by key: no table of a million clients is built for the plan.
 	lookup := func(id string) (canvas.Client[PlaceCtx], bool) {
@@ -175,20 +193,6 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 		}
 		return f.PlanClient(i, segOf[i].Segment, ctxs[i]), true
 	}
-	// What only the report needs is worked out beside the plan: the book
-	// and the segments are safe for concurrent use.
-	reported := make(chan struct{})
-	go func() {
-		defer close(reported)
-		res.Summary = segment.Summarize(seg.Assignments, money)
-		res.Superfans, _ = book.Superfans(engagement.SuperfanRule{}) // the zero rule is valid
-		// The options are constants, valid: Changes cannot fail here.
-		res.Changes, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 50})
-		// The invitation test ran on a cohort of the book. Its control
-		// is in the generated data unless the book is tiny; without it
-		// the report shows no experiment.
-		res.Experiment, _ = experiment(ctx, f, min(n, 20_000), now)
-	}()
 	if o.PlanByTeam {
 		res.Teams, err = planTeams(ctx, f, res.Alerts.Alerts, lookup, now)
 	} else {
@@ -202,12 +206,9 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 		}
 	}
 	if err != nil {
-		<-reported
 		return nil, err
 	}
 	res.lap("canvas: plan", &clock)
-	<-reported
-	res.lap("report: segment summary, superfans, changes, experiment (waited)", &clock)
 	return res, nil
 }
 
