@@ -63,7 +63,13 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []advisory.Alert
 	kOf := make([]int32, len(alerts))
 	err := onWorkers(workers, func(w int) error {
 		sh := &shares[w]
-		sh.contacts = make([]contact, 0, len(alerts)/workers/2+1)
+		owned := 0 // a contact at most per alert: no growing the contacts
+		for _, ci := range of {
+			if ci >= sh.lo && ci < sh.hi {
+				owned++
+			}
+		}
+		sh.contacts = make([]contact, 0, owned)
 		for i := range alerts {
 			if i%checkEvery == 0 && ctx.Err() != nil {
 				return ctx.Err()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"iter"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -184,6 +185,13 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	res.lap("files: generate, consolidate, evaluate the framework", &clock)
 	<-reported
 	res.lap("report: segment summary, superfans, changes, experiment (waited)", &clock)
+	// What the stages before let go of (the engagement book, the files'
+	// alerts before they were gathered) is handed back to the system at
+	// once, so that the plan's arrays are laid out in fresh memory rather
+	// than in the gaps of the old heap, page by page, under the memory
+	// limit of a large run.
+	debug.FreeOSMemory()
+	res.lap("free the memory the stages before let go of", &clock)
 	// The firm finds a client by the number in its id, as a CRM finds a
 	// row by key: no table of a million clients is built for the plan.
 	lookup := func(id string) (canvas.Client[PlaceCtx], bool) {
