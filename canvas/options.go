@@ -38,9 +38,10 @@ type Options struct {
 	// Thresholds split the canvas; see [Thresholds].
 	Thresholds Thresholds
 	// Workers is how many goroutines a large plan is made on; 0 means
-	// GOMAXPROCS, 1 one goroutine. The plan is the same for any number:
-	// only looking the clients up and the capacity pass (contacts in
-	// priority order against the shared adviser capacity) are sequential.
+	// GOMAXPROCS, 1 the calling goroutine alone. The plan is the same for
+	// any number: only looking the clients up and the capacity pass
+	// (contacts in priority order against the shared adviser capacity)
+	// are sequential.
 	Workers int
 	// Playbook, if nil, is DefaultPlaybook. It must have a play for each
 	// quadrant, with known channels and action and a Within that is not

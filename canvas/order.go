@@ -113,13 +113,13 @@ func sortDeferrals(ds []Deferral) {
 // Rule outputs are often a few round values, so ties can be most of a
 // plan: then every client gets its place in id order once, and ties
 // compare integers; when ties are few, they compare the ids.
-func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx]) {
+func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx], sortMin int) {
 	same := func(a, b *rank) bool {
 		return a.quadrant == b.quadrant && a.urgency == b.urgency && a.sensitivity == b.sensitivity && a.within == b.within
 	}
 	if mostlyTied(ranks) {
 		// One sort with every tie-breaker, on integers.
-		place := st.idOrder()
+		place := st.idOrder(sortMin)
 		for i := range ranks {
 			ranks[i].client = place[ranks[i].state]
 		}
@@ -137,7 +137,7 @@ func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx]) {
 				return cmp.Compare(a.within, b.within)
 			}
 			return tieOrder(&a, &b, items)
-		}, parallelSortMin)
+		}, sortMin)
 		return
 	}
 	sortStrict(ranks, func(a, b rank) int {
@@ -154,7 +154,7 @@ func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx]) {
 			return cmp.Compare(a.within, b.within)
 		}
 		return cmp.Compare(a.contact, b.contact)
-	}, parallelSortMin)
+	}, sortMin)
 	var runs [][2]int
 	tied := 0
 	for i := 0; i < len(ranks); {
@@ -173,7 +173,7 @@ func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx]) {
 	}
 	byPlace := tied*8 > len(ranks)
 	if byPlace {
-		place := st.idOrder()
+		place := st.idOrder(sortMin)
 		for _, r := range runs {
 			for i := r[0]; i < r[1]; i++ {
 				ranks[i].client = place[ranks[i].client]

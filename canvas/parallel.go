@@ -161,7 +161,7 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []advisory.Alert
 	if err := ctx.Err(); err != nil {
 		return Plan{}, err
 	}
-	sortRanks(ranks, items, st)
+	sortRanks(ranks, items, st, parallelSortMin)
 	if err := p.scheduleParallel(ctx, ranks, items, st, early, &plan, workers); err != nil {
 		return Plan{}, err
 	}

@@ -3,6 +3,7 @@ package canvas
 import (
 	"cmp"
 	"context"
+	"math"
 	"runtime"
 	"slices"
 	"time"
@@ -238,13 +239,19 @@ func (p *Planner[Ctx]) plan(ctx context.Context, alerts []advisory.Alert, lookup
 		minAlerts = parallelPlanMin
 	}
 	if workers < 2 || len(alerts) < minAlerts {
-		return p.planSequential(ctx, alerts, lookup, clients)
+		sortMin := parallelSortMin
+		if workers < 2 {
+			sortMin = math.MaxInt // one goroutine means one
+		}
+		return p.planSequential(ctx, alerts, lookup, clients, sortMin)
 	}
 	return p.planParallel(ctx, alerts, lookup, clients, workers)
 }
 
-// planSequential is the straightforward plan, on the calling goroutine.
-func (p *Planner[Ctx]) planSequential(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int) (Plan, error) {
+// planSequential is the straightforward plan, on the calling goroutine
+// (but for sorts of sortMin or more contacts or clients, which sort two
+// halves at once; see sortStrict).
+func (p *Planner[Ctx]) planSequential(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients, sortMin int) (Plan, error) {
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
 	n := min(clients, len(alerts))
@@ -324,7 +331,7 @@ func (p *Planner[Ctx]) planSequential(ctx context.Context, alerts []advisory.Ale
 	if err := ctx.Err(); err != nil {
 		return Plan{}, err
 	}
-	sortRanks(ranks, items, st)
+	sortRanks(ranks, items, st, sortMin)
 	if err := p.schedule(ctx, ranks, items, st, &plan); err != nil {
 		return Plan{}, err
 	}
@@ -402,7 +409,7 @@ func (cs *clientState[Ctx]) push(k int) {
 // contact order compares integers, not strings. Clients usually arrive in
 // id order already (the advisory batch keeps its files' order), which is
 // checked first.
-func (st *planState[Ctx]) idOrder() []int32 {
+func (st *planState[Ctx]) idOrder(sortMin int) []int32 {
 	order := make([]int32, len(st.states))
 	for i := range order {
 		order[i] = int32(i)
@@ -412,7 +419,9 @@ func (st *planState[Ctx]) idOrder() []int32 {
 		sorted = st.states[i-1].id <= st.states[i].id
 	}
 	if !sorted {
-		slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(st.states[a].id, st.states[b].id) })
+		// Ids are distinct, so the order is strict and may be sorted in
+		// two halves at once.
+		sortStrict(order, func(a, b int32) int { return cmp.Compare(st.states[a].id, st.states[b].id) }, sortMin)
 	}
 	place := make([]int32, len(order))
 	for p, i := range order {
