@@ -238,7 +238,7 @@ func planTeams(ctx context.Context, f *Firm, alerts []advisory.Alert, lookup fun
 	var wg sync.WaitGroup
 	for t := range Teams {
 		out[t].Team = Team(t)
-		planner, err := NewPlanner(TeamSize(len(f.ids), t), now)
+		planner, err := newPlanner(TeamSize(len(f.ids), t), now, 1) // the teams share the cores
 		if err != nil {
 			return nil, err
 		}
