@@ -14,8 +14,9 @@ import (
 )
 
 // BenchmarkPlan1M plans a million alerts for 200,000 clients with adviser
-// capacity, pressure caps and touch budgets, on one goroutine: grouped by
-// client, as the advisory batch produces them, and in random order.
+// capacity, pressure caps and touch budgets, grouped by client, as the
+// advisory batch produces them, and in random order: on one goroutine with
+// -cpu 1, on all cores otherwise (Options.Workers 0).
 func BenchmarkPlan1M(b *testing.B) {
 	for _, grouped := range []bool{true, false} {
 		name := "order=random"

@@ -377,6 +377,7 @@ func TestOptions(t *testing.T) {
 		{"negative Period", canvas.Options{Now: now, Period: -day}, "Period"},
 		{"negative AdviserCapacity", canvas.Options{Now: now, AdviserCapacity: -2}, "AdviserCapacity"},
 		{"negative PressureCap", canvas.Options{Now: now, PressureCap: -5}, "PressureCap"},
+		{"negative Workers", canvas.Options{Now: now, Workers: -1}, "Workers"},
 		{"negative BundleBoost", canvas.Options{Now: now, BundleBoost: -0.1}, "BundleBoost"},
 		{"NaN BundleBoost", canvas.Options{Now: now, BundleBoost: math.NaN()}, "BundleBoost"},
 		{"NaN threshold", canvas.Options{Now: now, Thresholds: canvas.Thresholds{Urgent: math.NaN()}}, "Thresholds.Urgent"},

@@ -37,6 +37,12 @@ type Options struct {
 	BundleBoost float64
 	// Thresholds split the canvas; see [Thresholds].
 	Thresholds Thresholds
+	// Workers is how many goroutines a large plan is made on; 0 means
+	// GOMAXPROCS, 1 the calling goroutine alone. The plan is the same for
+	// any number: only looking the clients up and the capacity pass
+	// (contacts in priority order against the shared adviser capacity)
+	// are sequential.
+	Workers int
 	// Playbook, if nil, is DefaultPlaybook. It must have a play for each
 	// quadrant, with known channels and action and a Within that is not
 	// negative. The planner keeps a copy.
@@ -87,6 +93,9 @@ func (o Options) resolve() (Options, error) {
 	}
 	o.AdviserCapacity = countOption(&errs, "AdviserCapacity", o.AdviserCapacity, 100)
 	o.PressureCap = countOption(&errs, "PressureCap", o.PressureCap, 2)
+	if o.Workers < 0 {
+		errs = append(errs, optionErr("Workers", "%d is negative", o.Workers))
+	}
 	switch b := o.BundleBoost; {
 	case b == 0:
 		o.BundleBoost = 0.05

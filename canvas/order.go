@@ -113,13 +113,13 @@ func sortDeferrals(ds []Deferral) {
 // Rule outputs are often a few round values, so ties can be most of a
 // plan: then every client gets its place in id order once, and ties
 // compare integers; when ties are few, they compare the ids.
-func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *planState[Ctx]) {
+func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx], sortMin int) {
 	same := func(a, b *rank) bool {
 		return a.quadrant == b.quadrant && a.urgency == b.urgency && a.sensitivity == b.sensitivity && a.within == b.within
 	}
 	if mostlyTied(ranks) {
 		// One sort with every tie-breaker, on integers.
-		place := st.idOrder()
+		place := st.idOrder(sortMin)
 		for i := range ranks {
 			ranks[i].client = place[ranks[i].state]
 		}
@@ -136,8 +136,8 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 			if a.within != b.within {
 				return cmp.Compare(a.within, b.within)
 			}
-			return tieOrder(&a, &b, contacts, items)
-		}, parallelSortMin)
+			return tieOrder(&a, &b, items)
+		}, sortMin)
 		return
 	}
 	sortStrict(ranks, func(a, b rank) int {
@@ -154,7 +154,7 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 			return cmp.Compare(a.within, b.within)
 		}
 		return cmp.Compare(a.contact, b.contact)
-	}, parallelSortMin)
+	}, sortMin)
 	var runs [][2]int
 	tied := 0
 	for i := 0; i < len(ranks); {
@@ -173,7 +173,7 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 	}
 	byPlace := tied*8 > len(ranks)
 	if byPlace {
-		place := st.idOrder()
+		place := st.idOrder(sortMin)
 		for _, r := range runs {
 			for i := r[0]; i < r[1]; i++ {
 				ranks[i].client = place[ranks[i].client]
@@ -190,21 +190,21 @@ func sortRanks[Ctx any](ranks []rank, contacts []contact, items []Item, st *plan
 					return c
 				}
 			}
-			return tieOrder(&a, &b, contacts, items)
+			return tieOrder(&a, &b, items)
 		})
 	}
 }
 
 // tieOrder breaks a tie between contacts of one client (or, in client id
 // order, of two clients already compared): channel, first item, creation.
-func tieOrder(a, b *rank, contacts []contact, items []Item) int {
+func tieOrder(a, b *rank, items []Item) int {
 	if a.client != b.client {
 		return cmp.Compare(a.client, b.client)
 	}
 	if a.channel != b.channel {
 		return cmp.Compare(a.channel, b.channel)
 	}
-	if c := itemOrder(items[contacts[a.contact].first], items[contacts[b.contact].first]); c != 0 {
+	if c := itemOrder(items[a.first], items[b.first]); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.contact, b.contact)

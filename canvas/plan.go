@@ -3,6 +3,8 @@ package canvas
 import (
 	"cmp"
 	"context"
+	"math"
+	"runtime"
 	"slices"
 	"time"
 
@@ -108,6 +110,10 @@ type Totals struct {
 type Planner[Ctx any] struct {
 	place *Placement[Ctx]
 	opts  Options
+	// parallelMin is the fewest alerts planned on more than one
+	// goroutine (0: parallelPlanMin); tests lower it to hold the parallel
+	// plan to the sequential one on small books.
+	parallelMin int
 }
 
 // NewPlanner makes a planner; placement may be nil (alerts keep their
@@ -220,7 +226,32 @@ func clientRuns(alerts []advisory.Alert) int {
 }
 
 // plan is Plan with clients from lookup; clients hints how many there are.
+// A large plan is made on all cores (see planParallel), a small one, or one
+// for a planner held to one goroutine, by planSequential: the two give the
+// same plan.
 func (p *Planner[Ctx]) plan(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int) (Plan, error) {
+	workers := p.opts.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	minAlerts := p.parallelMin
+	if minAlerts == 0 {
+		minAlerts = parallelPlanMin
+	}
+	if workers < 2 || len(alerts) < minAlerts {
+		sortMin := parallelSortMin
+		if workers < 2 {
+			sortMin = math.MaxInt // one goroutine means one
+		}
+		return p.planSequential(ctx, alerts, lookup, clients, sortMin)
+	}
+	return p.planParallel(ctx, alerts, lookup, clients, workers)
+}
+
+// planSequential is the straightforward plan, on the calling goroutine
+// (but for sorts of sortMin or more contacts or clients, which sort two
+// halves at once; see sortStrict).
+func (p *Planner[Ctx]) planSequential(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients, sortMin int) (Plan, error) {
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
 	n := min(clients, len(alerts))
@@ -300,7 +331,7 @@ func (p *Planner[Ctx]) plan(ctx context.Context, alerts []advisory.Alert, lookup
 	if err := ctx.Err(); err != nil {
 		return Plan{}, err
 	}
-	sortRanks(ranks, contacts, items, st)
+	sortRanks(ranks, items, st, sortMin)
 	if err := p.schedule(ctx, ranks, items, st, &plan); err != nil {
 		return Plan{}, err
 	}
@@ -378,7 +409,7 @@ func (cs *clientState[Ctx]) push(k int) {
 // contact order compares integers, not strings. Clients usually arrive in
 // id order already (the advisory batch keeps its files' order), which is
 // checked first.
-func (st *planState[Ctx]) idOrder() []int32 {
+func (st *planState[Ctx]) idOrder(sortMin int) []int32 {
 	order := make([]int32, len(st.states))
 	for i := range order {
 		order[i] = int32(i)
@@ -388,7 +419,9 @@ func (st *planState[Ctx]) idOrder() []int32 {
 		sorted = st.states[i-1].id <= st.states[i].id
 	}
 	if !sorted {
-		slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(st.states[a].id, st.states[b].id) })
+		// Ids are distinct, so the order is strict and may be sorted in
+		// two halves at once.
+		sortStrict(order, func(a, b int32) int { return cmp.Compare(st.states[a].id, st.states[b].id) }, sortMin)
 	}
 	place := make([]int32, len(order))
 	for p, i := range order {

@@ -17,6 +17,8 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"time"
@@ -36,6 +38,8 @@ func main() {
 	asJSON := flag.Bool("json", false, "print the whole result as JSON instead of the report")
 	verbose := flag.Bool("v", false, "print how long each stage took")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	memProfile := flag.String("memprofile", "", "write a heap profile to this file when the job is done (what it holds: the result)")
+	memLimit := flag.Int("memlimit", 2200, "soft limit of the Go runtime's memory, in MiB (0: none): near it the collector runs more often rather than let the heap grow to twice what is live")
 	planBy := flag.String("plan-by", "firm", "plan the whole firm at once (firm) or each adviser team apart, with its own capacity (team)")
 	flag.Parse()
 	if *planBy != "firm" && *planBy != "team" {
@@ -48,6 +52,9 @@ func main() {
 		}
 		defer stop()
 	}
+	if *memLimit > 0 {
+		debug.SetMemoryLimit(int64(*memLimit) << 20)
+	}
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	start := time.Now()
 	stopWatch := watchPeak()
@@ -56,6 +63,11 @@ func main() {
 	peak := stopWatch()
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *memProfile != "" {
+		if err := profileHeap(*memProfile); err != nil {
+			log.Fatal(err)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
@@ -195,6 +207,20 @@ func profileCPU(path string) (func(), error) {
 		pprof.StopCPUProfile()
 		f.Close()
 	}, nil
+}
+
+// profileHeap writes a heap profile into path.
+func profileHeap(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC() // the profile shows the live heap as of the last collection
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func pictures(dir string, r *desk.Result) error {

@@ -116,3 +116,34 @@ func TestRunPlanByTeam(t *testing.T) {
 		t.Errorf("the teams plan %d alerts of %d", alerts, len(res.Alerts.Alerts))
 	}
 }
+
+// The fast job (typed client files, the plan on all cores) gives the
+// result of the straightforward one (field maps consolidated and decoded,
+// the plan on one goroutine): the same alerts in the same order, the same
+// plan, for a book large enough that the plan is made in parallel.
+func TestFastJobIsStraightforward(t *testing.T) {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	f := desk.Generate(3, 9_000, 20, now)
+	want, err := desk.Run(f, now, desk.Options{Straightforward: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := desk.Run(f, now, desk.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Alerts.Alerts) < 1<<14 || want.Plan.Totals.Deferred == 0 {
+		t.Fatalf("the book does not test much: %d alerts, plan %+v", len(want.Alerts.Alerts), want.Plan.Totals)
+	}
+	jw, _ := json.Marshal(want)
+	jg, _ := json.Marshal(got)
+	if !bytes.Equal(jw, jg) {
+		for i := range min(len(want.Alerts.Alerts), len(got.Alerts.Alerts)) {
+			if w, g := want.Alerts.Alerts[i], got.Alerts.Alerts[i]; w.ClientID != g.ClientID || w.RuleID != g.RuleID {
+				t.Fatalf("alert %d: %s %s, want %s %s", i, g.ClientID, g.RuleID, w.ClientID, w.RuleID)
+			}
+		}
+		t.Fatalf("the fast job's result differs from the straightforward one's (%d vs %d alerts, plan %+v vs %+v)",
+			len(got.Alerts.Alerts), len(want.Alerts.Alerts), got.Plan.Totals, want.Plan.Totals)
+	}
+}

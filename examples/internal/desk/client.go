@@ -3,6 +3,7 @@ package desk
 import (
 	_ "embed"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,11 +50,16 @@ var placementRules = []canvas.TypeRule{
 // NewPlanner is the firm's planner for a book (or a team) of n clients:
 // an adviser contact for one client in eight a period, at least ten.
 func NewPlanner(n int, now time.Time) (*canvas.Planner[PlaceCtx], error) {
+	return newPlanner(n, now, 0)
+}
+
+// newPlanner is NewPlanner planning on workers goroutines (0: all cores).
+func newPlanner(n int, now time.Time, workers int) (*canvas.Planner[PlaceCtx], error) {
 	placement, err := canvas.NewPlacement[PlaceCtx](placementRules)
 	if err != nil {
 		return nil, err
 	}
-	return canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8)})
+	return canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8), Workers: workers})
 }
 
 // Standing is what the job knows of a client when its file is prepared:
@@ -90,13 +96,7 @@ func (f *Firm) Prepare(i int, st Standing, buf *Buffers) (advisory.File, []advis
 		return advisory.File{}, nil, PlaceCtx{}, err
 	}
 	file.StaleFields = len(stale)
-	file.Engagement = &advisory.Engagement{Score: st.Percentile, AtRisk: st.AtRisk}
-	file.Segment = &advisory.Segment{Name: string(st.Segment.Segment), Profit: st.Segment.Profit}
-	ctx := PlaceCtx{Age: f.now.Year() - file.Client.BirthDate.Year(), Discrepancies: file.Discrepancies}
-	if file.Mortgage != nil {
-		ctx.TermEnd = file.Mortgage.FixedTermEnd
-	}
-	return file, stale, ctx, nil
+	return f.enrich(file, stale, st)
 }
 
 // PlanClient is client i as the planner sees them: their placement
@@ -135,6 +135,62 @@ func (f *Firm) Money(i int, engagement float64) segment.Client {
 func Percentile(sorted []float64, v float64) float64 {
 	k, _ := slices.BinarySearch(sorted, v)
 	return float64(k) / float64(len(sorted))
+}
+
+// Ranks finds values' percentiles in a sorted book as [Percentile] does,
+// faster: a table of where each of 65,536 equal slices of the values'
+// range starts narrows each binary search to a few values, where a
+// million-client book takes twenty steps, most of them cache misses.
+type Ranks struct {
+	sorted    []float64
+	lo, scale float64
+	starts    []int32 // starts[b]: the first value in slice b or later
+}
+
+const rankSlices = 1 << 16
+
+// NewRanks indexes sorted values (ascending, as slices.Sort leaves them).
+func NewRanks(sorted []float64) *Ranks {
+	r := &Ranks{sorted: sorted}
+	if len(sorted) < 2 || len(sorted) > math.MaxInt32 {
+		return r
+	}
+	lo, hi := sorted[0], sorted[len(sorted)-1]
+	if !(hi > lo) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || math.IsNaN(lo) || math.IsNaN(hi) {
+		return r // no range to slice (or not numbers): plain binary search
+	}
+	r.lo, r.scale = lo, rankSlices/(hi-lo)
+	if math.IsInf(r.scale, 0) {
+		return r
+	}
+	r.starts = make([]int32, rankSlices+1)
+	b := 0
+	for k, v := range sorted {
+		for s := r.slice(v); b <= s; b++ {
+			r.starts[b] = int32(k)
+		}
+	}
+	for ; b <= rankSlices; b++ {
+		r.starts[b] = int32(len(sorted))
+	}
+	return r
+}
+
+// slice is the slice of the range v falls in, clamped; it never decreases
+// as v grows, so the values of an earlier slice are all below v.
+func (r *Ranks) slice(v float64) int {
+	return int(min(rankSlices-1, max(0, (v-r.lo)*r.scale)))
+}
+
+// Percentile is [Percentile] of the indexed values.
+func (r *Ranks) Percentile(v float64) float64 {
+	if r.starts == nil || math.IsNaN(v) {
+		return Percentile(r.sorted, v)
+	}
+	b := r.slice(v)
+	lo, hi := int(r.starts[b]), int(r.starts[b+1])
+	k, _ := slices.BinarySearch(r.sorted[lo:hi], v)
+	return float64(lo+k) / float64(len(r.sorted))
 }
 
 // policy is the firm's source of truth per field.

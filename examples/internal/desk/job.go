@@ -5,6 +5,7 @@ import (
 	"errors"
 	"iter"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -53,6 +54,12 @@ type Options struct {
 	// team's capacity, as a firm staffs it (and as the Beam pipeline
 	// does), rather than the whole firm at once.
 	PlanByTeam bool
+	// Straightforward prepares the client files through field maps,
+	// consolidation and decoding ([Firm.Prepare]), as a host with real
+	// source systems does, rather than straight into the typed file
+	// ([Firm.PrepareTyped]), and plans on one goroutine; the result is
+	// the same (the tests hold the two equal).
+	Straightforward bool
 }
 
 // lap records the time since the previous lap as the named stage.
@@ -129,8 +136,24 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	}
 	res.Book = seg
 	segOf := byNumber(f.ids, seg.Assignments)
-	sorted := <-ranked
+	ranks := NewRanks(<-ranked)
 	res.lap("segments", &clock)
+	// What only the report needs is worked out beside the client files
+	// (the book and the segments are safe for concurrent use), so that
+	// the engagement book is let go before the plan, the stage that holds
+	// the most.
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		res.Summary = segment.Summarize(seg.Assignments, money)
+		res.Superfans, _ = book.Superfans(engagement.SuperfanRule{}) // the zero rule is valid
+		// The options are constants, valid: Changes cannot fail here.
+		res.Changes, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 50})
+		// The invitation test ran on a cohort of the book. Its control
+		// is in the generated data unless the book is tiny; without it
+		// the report shows no experiment.
+		res.Experiment, _ = experiment(ctx, f, min(n, 20_000), now)
+	}()
 	// Client files: consolidated, enriched with the engagement and segment
 	// summaries, then the advisory framework over the book.
 	fw, err := advisory.Compile[advisory.File](FrameworkRules)
@@ -147,8 +170,12 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 			load := func() (advisory.File, []advisory.Alert, error) {
 				buf := buffers.Get().(*Buffers)
 				defer buffers.Put(buf)
-				st := Standing{Percentile: Percentile(sorted, engaged[i]), AtRisk: atRisk[id], Segment: segOf[i]}
-				file, stale, pc, err := f.Prepare(i, st, buf)
+				st := Standing{Percentile: ranks.Percentile(engaged[i]), AtRisk: atRisk[id], Segment: segOf[i]}
+				prepare := f.PrepareTyped
+				if o.Straightforward {
+					prepare = f.Prepare
+				}
+				file, stale, pc, err := prepare(i, st, buf)
 				ctxs[i] = pc
 				return file, stale, err
 			}
@@ -159,6 +186,15 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	}
 	res.Alerts = fw.EvaluateAll(ctx, files, now, advisory.BatchOptions{})
 	res.lap("files: generate, consolidate, evaluate the framework", &clock)
+	<-reported
+	res.lap("report: segment summary, superfans, changes, experiment (waited)", &clock)
+	// What the stages before let go of (the engagement book, the files'
+	// alerts before they were gathered) is handed back to the system at
+	// once, so that the plan's arrays are laid out in fresh memory rather
+	// than in the gaps of the old heap, page by page, under the memory
+	// limit of a large run.
+	debug.FreeOSMemory()
+	res.lap("free the memory the stages before let go of", &clock)
 	// The firm finds a client by the number in its id, as a CRM finds a
 	// row by key: no table of a million clients is built for the plan.
 	lookup := func(id string) (canvas.Client[PlaceCtx], bool) {
@@ -168,35 +204,22 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 		}
 		return f.PlanClient(i, segOf[i].Segment, ctxs[i]), true
 	}
-	// What only the report needs is worked out beside the plan: the book
-	// and the segments are safe for concurrent use.
-	reported := make(chan struct{})
-	go func() {
-		defer close(reported)
-		res.Summary = segment.Summarize(seg.Assignments, money)
-		res.Superfans, _ = book.Superfans(engagement.SuperfanRule{}) // the zero rule is valid
-		// The options are constants, valid: Changes cannot fail here.
-		res.Changes, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 50})
-		// The invitation test ran on a cohort of the book. Its control
-		// is in the generated data unless the book is tiny; without it
-		// the report shows no experiment.
-		res.Experiment, _ = experiment(ctx, f, min(n, 20_000), now)
-	}()
 	if o.PlanByTeam {
 		res.Teams, err = planTeams(ctx, f, res.Alerts.Alerts, lookup, now)
 	} else {
 		var planner *canvas.Planner[PlaceCtx]
-		if planner, err = NewPlanner(n, now); err == nil {
+		workers := 0
+		if o.Straightforward {
+			workers = 1
+		}
+		if planner, err = newPlanner(n, now, workers); err == nil {
 			res.Plan, err = planner.PlanLookup(ctx, res.Alerts.Alerts, lookup)
 		}
 	}
 	if err != nil {
-		<-reported
 		return nil, err
 	}
 	res.lap("canvas: plan", &clock)
-	<-reported
-	res.lap("report: segment summary, superfans, changes, experiment (waited)", &clock)
 	return res, nil
 }
 
@@ -218,7 +241,7 @@ func planTeams(ctx context.Context, f *Firm, alerts []advisory.Alert, lookup fun
 	var wg sync.WaitGroup
 	for t := range Teams {
 		out[t].Team = Team(t)
-		planner, err := NewPlanner(TeamSize(len(f.ids), t), now)
+		planner, err := newPlanner(TeamSize(len(f.ids), t), now, 1) // the teams share the cores
 		if err != nil {
 			return nil, err
 		}

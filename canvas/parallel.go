@@ -1,0 +1,336 @@
+package canvas
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/engagekit/engagekit/advisory"
+)
+
+// parallelPlanMin is the fewest alerts a plan is made of on more than one
+// goroutine: below it the goroutines cost more than they save.
+const parallelPlanMin = 1 << 14
+
+// planParallel makes the plan planSequential makes, on workers goroutines.
+// Only what has to be is sequential: looking the clients up (lookup is
+// called from the calling goroutine, in alert order) and the capacity pass
+// of the schedule, which walks compact per-contact records in plan order.
+// Placement and bundling run on the workers, each owning a share of the
+// clients, so a client's contacts are built by one worker, in alert order,
+// as planSequential builds them; the follow-ups and the deferrals are
+// written on the workers too, each into its place.
+func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients, workers int) (Plan, error) {
+	var plan Plan
+	plan.Totals.Alerts = len(alerts)
+	n := min(clients, len(alerts))
+	st := &planState[Ctx]{lookup: lookup, index: make(map[string]int32, n), states: make([]clientState[Ctx], 0, n)}
+	// The clients, looked up on this goroutine.
+	of := make([]int32, len(alerts)) // the alert's client state, -1 when unknown
+	var early []Deferral             // deferred before planning
+	for i := range alerts {
+		if i%checkEvery == 0 && ctx.Err() != nil {
+			return Plan{}, ctx.Err()
+		}
+		ci, ok := st.client(alerts[i].ClientID)
+		if !ok {
+			ci = -1
+			early = append(early, Deferral{Item: Item{Alert: &alerts[i]}, Reason: UnknownClient})
+		}
+		of[i] = ci
+	}
+	st.index = nil // every client is looked up: a million ids' worth of map, let go before the plan's peak
+	// Placement and bundling: worker w owns the client states
+	// [lo, hi), places their alerts and gives each a contact of its own
+	// numbering (kOf), then lays its contacts' items out in its share of
+	// the items and ranks its contacts.
+	type share struct {
+		lo, hi   int32
+		contacts []contact
+		deferred []Deferral
+		items    int32
+		// where the share's ranks and items begin
+		rankBase, itemBase int32
+	}
+	shares := make([]share, workers)
+	for w := range shares {
+		shares[w].lo, shares[w].hi = int32(w*len(st.states)/workers), int32((w+1)*len(st.states)/workers)
+	}
+	placed := make([]Item, len(alerts))
+	kOf := make([]int32, len(alerts))
+	err := onWorkers(workers, func(w int) error {
+		sh := &shares[w]
+		owned := 0 // a contact at most per alert: no growing the contacts
+		for _, ci := range of {
+			if ci >= sh.lo && ci < sh.hi {
+				owned++
+			}
+		}
+		sh.contacts = make([]contact, 0, owned)
+		for i := range alerts {
+			if i%checkEvery == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			ci := of[i]
+			if ci < sh.lo || ci >= sh.hi {
+				continue
+			}
+			a := &alerts[i]
+			kOf[i] = -1
+			cs := &st.states[ci]
+			pos, err := p.place.position(a, cs.context, p.opts.Now)
+			if err != nil {
+				sh.deferred = append(sh.deferred, Deferral{Item: Item{Alert: a}, Reason: PlacementFailed, Detail: err.Error()})
+				continue
+			}
+			it := Item{Alert: a, Position: pos, Quadrant: p.opts.Thresholds.Quadrant(pos)}
+			play := p.opts.Playbook.For(it.Quadrant, a.Type)
+			ch, ok := channelFor(play, cs)
+			if !ok {
+				sh.deferred = append(sh.deferred, Deferral{Item: it, Reason: NoConsentedChannel})
+				continue
+			}
+			k := cs.contact[ch] - 1
+			if k < 0 || !ch.Bundles() {
+				k = int32(len(sh.contacts))
+				sh.contacts = append(sh.contacts, contact{client: ci, channel: ch, within: play.Within})
+				cs.contact[ch] = k + 1
+			}
+			sh.contacts[k].add(it, play)
+			placed[i], kOf[i] = it, k
+			sh.items++
+		}
+		return nil
+	})
+	if err != nil {
+		return Plan{}, err
+	}
+	nRanks, nItems := int32(0), int32(0)
+	for w := range shares {
+		sh := &shares[w]
+		sh.rankBase, sh.itemBase = nRanks, nItems
+		nRanks += int32(len(sh.contacts))
+		nItems += sh.items
+		early = append(early, sh.deferred...)
+		sh.deferred = nil
+	}
+	if len(early) > 1 {
+		sortDeferrals(early)
+	}
+	items := make([]Item, nItems)
+	ranks := make([]rank, nRanks)
+	err = onWorkers(workers, func(w int) error {
+		sh := &shares[w]
+		next := sh.itemBase
+		for k := range sh.contacts {
+			c := &sh.contacts[k]
+			c.first, next = next, next+c.n
+			p.settle(c)
+			c.n = 0
+		}
+		for i := range alerts {
+			if i%checkEvery == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if ci := of[i]; ci < sh.lo || ci >= sh.hi || kOf[i] < 0 {
+				continue
+			}
+			c := &sh.contacts[kOf[i]]
+			items[c.first+c.n] = placed[i]
+			c.n++
+		}
+		for k := range sh.contacts {
+			c := &sh.contacts[k]
+			if c.n > 1 {
+				slices.SortFunc(items[c.first:c.first+c.n], itemOrder)
+			}
+			g := sh.rankBase + int32(k)
+			ranks[g] = rank{urgency: c.urgency, sensitivity: c.sensitivity, within: c.within, client: c.client, state: c.client,
+				contact: g, first: c.first, n: c.n, quadrant: c.quadrant, channel: c.channel, action: c.action}
+		}
+		sh.contacts = nil
+		return nil
+	})
+	if err != nil {
+		return Plan{}, err
+	}
+	placed, of, kOf = nil, nil, nil
+	if err := ctx.Err(); err != nil {
+		return Plan{}, err
+	}
+	sortRanks(ranks, items, st, parallelSortMin)
+	if err := p.scheduleParallel(ctx, ranks, items, st, early, &plan, workers); err != nil {
+		return Plan{}, err
+	}
+	return plan, nil
+}
+
+// The reasons the schedule gives, coded for its compact records.
+var scheduleReasons = [...]DeferReason{"", TouchBudget, PressureCap, AdviserCapacity}
+
+const (
+	noReason uint8 = iota
+	codeTouchBudget
+	codePressureCap
+	codeAdviserCapacity
+)
+
+// decision is the capacity pass's verdict on one contact: its period, or
+// -1 when deferred, with the reason; the reason it is late; its touch
+// number; and where its follow-up, or its first deferral, goes.
+type decision struct {
+	out          int32
+	touch        int32
+	period       int16
+	reason, late uint8
+}
+
+// scheduleParallel is schedule in two passes: the capacity pass, on the
+// calling goroutine, walks the contacts in plan order and decides each
+// one's period (as schedule does, on the client states and the adviser
+// capacity); then the workers write the follow-ups and deferrals, each a
+// share of the contacts. The plan's deferrals are early's, then the
+// schedule's.
+func (p *Planner[Ctx]) scheduleParallel(ctx context.Context, ranks []rank, items []Item, st *planState[Ctx], early []Deferral, plan *Plan, workers int) error {
+	o := p.opts
+	capacity := make([]int, o.Horizon)
+	decisions := make([]decision, len(ranks))
+	planned, deferred := int32(0), int32(0)
+	for i := range ranks {
+		if i%checkEvery == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		c := &ranks[i]
+		cs := &st.states[c.state]
+		d := &decisions[i]
+		if cs.budget > 0 && cs.used+cs.touches >= cs.budget {
+			d.period, d.reason, d.out = -1, codeTouchBudget, deferred
+			deferred += c.n
+			continue
+		}
+		push, adviser := c.channel.Push(), c.channel.Adviser()
+		period, reason, late := -1, noReason, noReason
+		for k := range o.Horizon {
+			switch {
+			case push && int(cs.pushes(k)) >= o.PressureCap:
+				reason = codePressureCap
+			case adviser && capacity[k] >= o.AdviserCapacity:
+				reason = codeAdviserCapacity
+			default:
+				period = k
+			}
+			if period >= 0 {
+				break
+			}
+			if time.Duration(k)*o.Period <= c.within {
+				late = reason
+			}
+		}
+		if period < 0 {
+			d.period, d.reason, d.out = -1, reason, deferred
+			deferred += c.n
+			continue
+		}
+		if push {
+			cs.push(period)
+		}
+		if adviser {
+			capacity[period]++
+		}
+		cs.touches++
+		d.period, d.touch, d.out = int16(period), int32(cs.touches), planned
+		planned++
+		plan.Totals.Planned += int(c.n)
+		if time.Duration(period)*o.Period > c.within {
+			d.late = late
+			plan.Totals.Late++
+			plan.Totals.LateAlerts += int(c.n)
+		}
+	}
+	plan.Totals.Deferred = len(early) + int(deferred)
+	if plan.Totals.Deferred > 0 {
+		plan.Deferred = make([]Deferral, plan.Totals.Deferred)
+		copy(plan.Deferred, early)
+	}
+	scheduled := plan.Deferred[min(len(early), len(plan.Deferred)):]
+	plan.FollowUps = make([]FollowUp, planned)
+	after := o.Now.Add(time.Duration(o.Horizon) * o.Period)
+	return onWorkers(workers, func(w int) error {
+		lo, hi := w*len(ranks)/workers, (w+1)*len(ranks)/workers
+		// The ids ("client-3": the client's third touch in this plan)
+		// are substrings of one string a worker: one allocation instead
+		// of one per follow-up.
+		idBytes := 0
+		for i := lo; i < hi; i++ {
+			if d := &decisions[i]; d.period >= 0 {
+				idBytes += len(st.states[ranks[i].state].id) + 1 + digits(int(d.touch))
+			}
+		}
+		var b strings.Builder
+		b.Grow(idBytes)
+		for i := lo; i < hi; i++ {
+			if d := &decisions[i]; d.period >= 0 {
+				b.WriteString(st.states[ranks[i].state].id)
+				b.WriteByte('-')
+				var digits [10]byte
+				b.Write(strconv.AppendInt(digits[:0], int64(d.touch), 10))
+			}
+		}
+		ids, start := b.String(), 0
+		for i := lo; i < hi; i++ {
+			if (i-lo)%checkEvery == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			c, d := &ranks[i], &decisions[i]
+			agenda := items[c.first : c.first+c.n : c.first+c.n]
+			if d.period < 0 {
+				r, next := scheduleReasons[d.reason], after
+				if d.reason == codeTouchBudget {
+					next = time.Time{}
+				}
+				for j, it := range agenda {
+					scheduled[int(d.out)+j] = Deferral{Item: it, Reason: r, NextSlot: next}
+				}
+				continue
+			}
+			cs := &st.states[c.state]
+			end := start + len(cs.id) + 1 + digits(int(d.touch))
+			when := time.Duration(d.period) * o.Period
+			f := FollowUp{ID: ids[start:end], ClientID: cs.id, Channel: c.channel, Action: c.action,
+				Quadrant: c.quadrant, Urgency: c.urgency, Sensitivity: c.sensitivity,
+				When: o.Now.Add(when), Due: o.Now.Add(c.within), Items: agenda}
+			start = end
+			if when > c.within {
+				f.Late, f.LateReason = when-c.within, scheduleReasons[d.late]
+			}
+			plan.FollowUps[d.out] = f
+		}
+		return nil
+	})
+}
+
+// onWorkers calls fn(w) for each w in [0, workers), on workers goroutines
+// (the last on the calling one), and returns the first error of the
+// lowest w.
+func onWorkers(workers int, fn func(w int) error) error {
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers - 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = fn(w)
+		}()
+	}
+	errs[workers-1] = fn(workers - 1)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
