@@ -200,7 +200,7 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 	// Events arriving in client order are folded as they come; from the
 	// first one out of order on, they are buffered and sorted by client
 	// (see chunk), when there are clients enough for that to pay.
-	c := newChunk(x.chunks, len(clients), len(r.stims))
+	c := newChunk(x.chunks, len(clients))
 	read, cancelled, ordered, last := 0, false, true, uint32(0)
 	for e := range events {
 		if read&1023 == 0 && ctx.Err() != nil {
@@ -214,43 +214,27 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 			r.progress(read, mu)
 			continue
 		}
-		why, cls, age, survey := r.check(b, x, &e)
-		if why != used {
-			r.counts[why]++
-			continue
-		}
-		c.add(e.Client, e.Stimulus, cls, e.Kind, e.Setting, age, survey, e.Value)
+		c.add(&e)
 		if len(c.buf) == c.limit {
-			r.foldAll(b, c, read, mu)
+			r.foldAll(b, x, c, read, mu)
 			c.reset()
 		}
 	}
 	if c != nil {
-		r.foldAll(b, c, read, mu)
+		r.foldAll(b, x, c, read, mu)
 		c.free(x.chunks)
 	}
 	b.Report = r.report(read, cancelled)
 	return b
 }
 
-// foldAll folds a chunk's buffered events, sorted by client; in counts
-// the events read so far, these included (the rejected ones were counted
-// as they were buffered).
-func (r *run) foldAll(b *Book, c *chunk, in int, mu *sync.Mutex) {
-	for _, e := range c.sorted() {
-		s := &r.stims[e.stimCls>>2]
-		to := s.from
-		if e.setting != 0 {
-			to = int32(e.setting) - 1
-		}
-		k := &r.kinds[e.kind]
-		v := 0.0
-		if k.survey != 0 {
-			v = c.value(e.val)
-		}
-		r.fold(b, int(e.client), s, to, k, Class(e.stimCls&3), e.age, v)
+// foldAll checks and folds a chunk's buffered events, sorted by client;
+// in counts the events read so far, these included.
+func (r *run) foldAll(b *Book, x *Index, c *chunk, in int, mu *sync.Mutex) {
+	sorted := c.sorted()
+	for i := range sorted {
+		r.counts[r.event(b, x, &sorted[i])]++
 	}
-	r.counts[used] += len(c.buf)
 	r.progress(in, mu)
 }
 
@@ -267,9 +251,8 @@ func (r *run) progress(in int, mu *sync.Mutex) {
 	r.o.Progress(r.report(in, false))
 }
 
-// event checks, classifies and folds one event. Its checks are check's,
-// in the same order (kept apart so that neither pays for the other's
-// results): the tests hold the two paths to the same books and counts.
+// event checks, classifies and folds one event, as it arrives in client
+// order or after its chunk's sort (see chunk).
 func (r *run) event(b *Book, x *Index, e *Event) reason {
 	if uint64(e.Client) >= uint64(len(b.profiles)) {
 		return rUnknownClient
@@ -315,54 +298,6 @@ func (r *run) event(b *Book, x *Index, e *Event) reason {
 	}
 	r.fold(b, int(e.Client), s, to, k, cls, age, e.Value)
 	return used
-}
-
-// check is event without the fold: why the event is rejected, or used
-// and then its class, its age in nanoseconds and whether its kind is a
-// survey's (its client, stimulus, kind and setting are then in range).
-func (r *run) check(b *Book, x *Index, e *Event) (why reason, cls Class, age int64, survey bool) {
-	if uint64(e.Client) >= uint64(len(b.profiles)) {
-		return rUnknownClient, 0, 0, false
-	}
-	if e.Time == 0 {
-		return rZeroTime, 0, 0, false
-	}
-	if uint64(e.Stimulus) >= uint64(len(r.stims)) {
-		return rUnknownStimulus, 0, 0, false
-	}
-	if e.Nanos >= uint32(time.Second) {
-		return rBadTime, 0, 0, false
-	}
-	s := &r.stims[e.Stimulus]
-	age = r.ageOf(e.Time, e.Nanos)
-	switch {
-	case age > s.age:
-		return rBeforeStimulus, 0, 0, false
-	case age < 0:
-		return rAfterAsOf, 0, 0, false
-	case e.Value != e.Value || math.IsInf(e.Value, 0):
-		return rNaNValue, 0, 0, false
-	}
-	to := s.from
-	if e.Setting != 0 {
-		if int(e.Setting) > len(r.settings) {
-			return rUnknownSetting, 0, 0, false
-		}
-		to = int32(e.Setting) - 1
-	}
-	if int(e.Kind) >= len(r.kinds) {
-		return rUnknownKind, 0, 0, false
-	}
-	k := &r.kinds[e.Kind]
-	if r.rule {
-		cls = r.ruleClass(b, x, e, s, to)
-	} else {
-		cls = r.class(k, s.from, to)
-	}
-	if cls == ClassUnknown {
-		return rUnclassified, 0, 0, false
-	}
-	return used, cls, age, k.survey != 0
 }
 
 // ruleClass classifies an event with the classifier's rule, which sees the
