@@ -131,19 +131,36 @@ func continues(line string) bool {
 			return true
 		}
 	}
+	// A word operator alone on its line ends it too (" or" needs the
+	// space before it only to tell it from the end of a name).
+	switch strings.TrimLeft(line, " \t") {
+	case "and", "or", "not", "in":
+		return true
+	}
 	return false
 }
 
-var leadingOps = []string{"&&", "||", "?", ":", "and ", "or "}
+var leadingOps = []string{"&&", "||", "?", ":", "and", "or"}
 
 // nextLineContinues reports whether the line after the newline at the
-// cursor starts with a binary operator that continues the expression.
+// cursor starts with a binary operator that continues the expression. A
+// word operator must end where a name could not go on (a space, the end
+// of the line, a bracket): "or" alone on a line continues as "or " does,
+// since Format strips the space after it, while "orders" does not.
 func (s *scanner) nextLineContinues() bool {
 	rest := strings.TrimLeft(s.src[s.off+1:], " \t\r")
 	for _, op := range leadingOps {
-		if strings.HasPrefix(rest, op) {
+		if !strings.HasPrefix(rest, op) {
+			continue
+		}
+		if op != "and" && op != "or" || len(rest) == len(op) || !isNameByte(rest[len(op)]) {
 			return true
 		}
 	}
 	return false
+}
+
+// isNameByte reports whether b can go on a name.
+func isNameByte(b byte) bool {
+	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b >= 0x80
 }
