@@ -146,7 +146,12 @@
 //     (a?.b when a is nil), directly or through a conditional, ??, a list
 //     or a call, fails with [ErrEval]; compare the chain with nil
 //     (`a?.b == nil`) to test for absence, or give a default
-//     (`a?.b ?? 0`, where the default is what decides).
+//     (`a?.b ?? 0`, where the default is what decides). So does such a
+//     nil (or a decision's nil output) where it would otherwise decide
+//     as false or turn into a zero value: an operand of &&, || or !, the
+//     condition of ?:, a whole condition (`when p?.flag`), an argument a
+//     function takes as a string, number or time (`upper(p?.name)`,
+//     `string(p?.n)`), and the list a built-in walks (`all(p?.items, …)`).
 //   - The built-ins that order or pick from a list of numbers (max, min,
 //     median, mean, sort, uniq) and the list of an in fail on a NaN or
 //     nil-chain element, which would otherwise decide silently where it
