@@ -117,6 +117,9 @@ func TestExpressionExtent(t *testing.T) {
 		{"string with brace and hash", `when name == "}#//" && x`, `name == "}#//" && x`},
 		{"trailing comment ends it", "when a > 1 // why", "a > 1"},
 		{"hash is expr syntax", "when any(xs, # > 1)", "any(xs, # > 1)"},
+		{"word operator leads", "when a > 1\n    or b < 2", "a > 1\n    or b < 2"},
+		{"word operator alone on its line", "when a > 1\n    or\n    b < 2", "a > 1\n    or\n    b < 2"},
+		{"word operator ends a line alone", "when a > 1 and\n    b < 2", "a > 1 and\n    b < 2"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
