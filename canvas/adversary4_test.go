@@ -243,3 +243,45 @@ func TestAdv4CancelAndShare(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// DEFECT: Options.Workers has no upper bound (resolve only rejects negative
+// values) and planParallel makes a share per worker, so a large Workers
+// panics in make ("len out of range") instead of being clamped to the
+// clients (or rejected by NewPlanner). Workers far above the clients also
+// costs O(workers × alerts): every worker walks every alert.
+func TestAdv4HugeWorkersPanics(t *testing.T) {
+	const huge = 1 << 50
+	p, err := canvas.NewPlanner[ctx](nil, canvas.Options{Now: now, Workers: huge})
+	if err != nil {
+		return // rejected up front: fine
+	}
+	alerts := []advisory.Alert{{ClientID: "a", Type: "t", Urgency: 0.9, Sensitivity: 0.9}, {ClientID: "b", Type: "t"}}
+	clients := map[string]canvas.Client[ctx]{"a": client("a"), "b": client("b")}
+	want := mustPlan(canvas.Parallel(p, 1, 0).Plan(ctxBG, alerts, clients))
+	var got canvas.Plan
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Fatalf("Workers %d, two clients: Plan panics: %v", huge, r)
+			}
+		}()
+		got, err = canvas.Parallel(p, huge, 0).Plan(ctxBG, alerts, clients)
+	}()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("Workers %d:\n%s", huge, d)
+	}
+	// The same through the public API alone, on a book past the parallel
+	// threshold (16,384 alerts).
+	big := slices.Repeat(alerts, 1<<13)
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Errorf("Workers %d, %d alerts, public Plan panics: %v", huge, len(big), r)
+			}
+		}()
+		_, _ = p.Plan(ctxBG, big, clients)
+	}()
+}
