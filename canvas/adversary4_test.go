@@ -262,7 +262,8 @@ func TestAdv4HugeWorkersPanics(t *testing.T) {
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
-				t.Fatalf("Workers %d, two clients: Plan panics: %v", huge, r)
+				t.Errorf("Workers %d, two clients: Plan panics: %v", huge, r)
+				got, err = want, nil
 			}
 		}()
 		got, err = canvas.Parallel(p, huge, 0).Plan(ctxBG, alerts, clients)
