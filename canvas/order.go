@@ -3,7 +3,9 @@ package canvas
 import (
 	"cmp"
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -54,6 +56,9 @@ func alertOrder(a, b *advisory.Alert) int {
 	if c := cmp.Compare(a.Message, b.Message); c != 0 {
 		return c
 	}
+	if c := cmp.Compare(a.Owner, b.Owner); c != 0 {
+		return c
+	}
 	// The alert's own numbers: positions clamped alike can come from
 	// different ones.
 	if c := cmp.Compare(a.Urgency, b.Urgency); c != 0 {
@@ -73,9 +78,54 @@ func alertOrder(a, b *advisory.Alert) int {
 	return cmp.Compare(valueText(a.Outputs), valueText(b.Outputs))
 }
 
-// valueText is a value's type and value as text, for ordering values of
-// any type; fmt prints maps with sorted keys.
-func valueText(v any) string { return fmt.Sprintf("%T %v", v, v) }
+// valueText is a value as text with the type of every part, for ordering
+// values of any type: an output of 1 and one of 1.0 differ, inside a map
+// or a list too. Map entries are in the order of their keys' text.
+func valueText(v any) string {
+	var b strings.Builder
+	writeValue(&b, reflect.ValueOf(v))
+	return b.String()
+}
+
+func writeValue(b *strings.Builder, v reflect.Value) {
+	if !v.IsValid() {
+		b.WriteString("nil")
+		return
+	}
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		if v.IsNil() {
+			fmt.Fprintf(b, "%s(nil)", v.Type())
+			return
+		}
+		b.WriteString("&")
+		writeValue(b, v.Elem())
+	case reflect.Map:
+		type entry struct{ key, value string }
+		entries := make([]entry, 0, v.Len())
+		for it := v.MapRange(); it.Next(); {
+			var k, e strings.Builder
+			writeValue(&k, it.Key())
+			writeValue(&e, it.Value())
+			entries = append(entries, entry{k.String(), e.String()})
+		}
+		slices.SortFunc(entries, func(x, y entry) int { return cmp.Compare(x.key, y.key) })
+		fmt.Fprintf(b, "%s{", v.Type())
+		for _, e := range entries {
+			b.WriteString(e.key + ":" + e.value + ",")
+		}
+		b.WriteString("}")
+	case reflect.Slice, reflect.Array:
+		fmt.Fprintf(b, "%s[", v.Type())
+		for i := range v.Len() {
+			writeValue(b, v.Index(i))
+			b.WriteString(",")
+		}
+		b.WriteString("]")
+	default:
+		fmt.Fprintf(b, "%s(%v)", v.Type(), v)
+	}
+}
 
 // sortDeferrals orders the alerts deferred before planning: by client id,
 // then as agenda items, then by reason and detail. It sorts small keys
@@ -196,7 +246,9 @@ func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx], sortMin 
 }
 
 // tieOrder breaks a tie between contacts of one client (or, in client id
-// order, of two clients already compared): channel, first item, creation.
+// order, of two clients already compared): channel, then their items one
+// by one, then how many; only contacts equal in all of that fall back to
+// creation order, and nothing in the plan tells those apart.
 func tieOrder(a, b *rank, items []Item) int {
 	if a.client != b.client {
 		return cmp.Compare(a.client, b.client)
@@ -204,8 +256,13 @@ func tieOrder(a, b *rank, items []Item) int {
 	if a.channel != b.channel {
 		return cmp.Compare(a.channel, b.channel)
 	}
-	if c := itemOrder(items[a.first], items[b.first]); c != 0 {
-		return c
+	for k := int32(0); k < min(a.n, b.n); k++ {
+		if c := itemOrder(items[a.first+k], items[b.first+k]); c != 0 {
+			return c
+		}
+	}
+	if a.n != b.n {
+		return cmp.Compare(a.n, b.n)
 	}
 	return cmp.Compare(a.contact, b.contact)
 }

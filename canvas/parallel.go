@@ -43,6 +43,9 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []advisory.Alert
 		of[i] = ci
 	}
 	st.index = nil // every client is looked up: a million ids' worth of map, let go before the plan's peak
+	// A worker owns a share of the clients: more workers than clients
+	// would own nothing and still walk every alert.
+	workers = max(1, min(workers, len(st.states)))
 	// Placement and bundling: worker w owns the client states
 	// [lo, hi), places their alerts and gives each a contact of its own
 	// numbering (kOf), then lays its contacts' items out in its share of

@@ -234,6 +234,7 @@ func (p *Planner[Ctx]) plan(ctx context.Context, alerts []advisory.Alert, lookup
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	workers = min(workers, max(len(alerts), 1)) // Workers may be any size; shares are of clients
 	minAlerts := p.parallelMin
 	if minAlerts == 0 {
 		minAlerts = parallelPlanMin
