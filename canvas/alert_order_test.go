@@ -45,3 +45,20 @@ func TestAlertOrderIsTotal(t *testing.T) {
 		}
 	}
 }
+
+// TestValueTextBounded: an output that points back at itself is written
+// to a bounded depth, not followed until the stack runs out.
+func TestValueTextBounded(t *testing.T) {
+	loop := map[string]any{}
+	loop["self"] = loop
+	list := []any{nil}
+	list[0] = list
+	for _, v := range []any{loop, list} {
+		if s := valueText(v); len(s) > 10_000 {
+			t.Errorf("valueText wrote %d bytes", len(s))
+		}
+	}
+	if valueText(map[string]any{"x": 1}) == valueText(map[string]any{"x": 1.0}) {
+		t.Error("1 and 1.0 write alike")
+	}
+}

@@ -83,13 +83,21 @@ func alertOrder(a, b *advisory.Alert) int {
 // or a list too. Map entries are in the order of their keys' text.
 func valueText(v any) string {
 	var b strings.Builder
-	writeValue(&b, reflect.ValueOf(v))
+	writeValue(&b, reflect.ValueOf(v), 0)
 	return b.String()
 }
 
-func writeValue(b *strings.Builder, v reflect.Value) {
+// maxValueDepth bounds how deep valueText looks into a value: a host's
+// output may nest, or point back at itself, without end.
+const maxValueDepth = 16
+
+func writeValue(b *strings.Builder, v reflect.Value, depth int) {
 	if !v.IsValid() {
 		b.WriteString("nil")
+		return
+	}
+	if depth > maxValueDepth {
+		fmt.Fprintf(b, "%s(…)", v.Type())
 		return
 	}
 	switch v.Kind() {
@@ -99,14 +107,14 @@ func writeValue(b *strings.Builder, v reflect.Value) {
 			return
 		}
 		b.WriteString("&")
-		writeValue(b, v.Elem())
+		writeValue(b, v.Elem(), depth+1)
 	case reflect.Map:
 		type entry struct{ key, value string }
 		entries := make([]entry, 0, v.Len())
 		for it := v.MapRange(); it.Next(); {
 			var k, e strings.Builder
-			writeValue(&k, it.Key())
-			writeValue(&e, it.Value())
+			writeValue(&k, it.Key(), depth+1)
+			writeValue(&e, it.Value(), depth+1)
 			entries = append(entries, entry{k.String(), e.String()})
 		}
 		slices.SortFunc(entries, func(x, y entry) int { return cmp.Compare(x.key, y.key) })
@@ -118,7 +126,7 @@ func writeValue(b *strings.Builder, v reflect.Value) {
 	case reflect.Slice, reflect.Array:
 		fmt.Fprintf(b, "%s[", v.Type())
 		for i := range v.Len() {
-			writeValue(b, v.Index(i))
+			writeValue(b, v.Index(i), depth+1)
 			b.WriteString(",")
 		}
 		b.WriteString("]")

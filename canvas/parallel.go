@@ -171,16 +171,6 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []advisory.Alert
 	return plan, nil
 }
 
-// The reasons the schedule gives, coded for its compact records.
-var scheduleReasons = [...]DeferReason{"", TouchBudget, PressureCap, AdviserCapacity}
-
-const (
-	noReason uint8 = iota
-	codeTouchBudget
-	codePressureCap
-	codeAdviserCapacity
-)
-
 // decision is the capacity pass's verdict on one contact: its period, or
 // -1 when deferred, with the reason; the reason it is late; its touch
 // number; and where its follow-up, or its first deferral, goes.
@@ -209,41 +199,12 @@ func (p *Planner[Ctx]) scheduleParallel(ctx context.Context, ranks []rank, items
 		c := &ranks[i]
 		cs := &st.states[c.state]
 		d := &decisions[i]
-		if cs.budget > 0 && cs.used+cs.touches >= cs.budget {
-			d.period, d.reason, d.out = -1, codeTouchBudget, deferred
-			deferred += c.n
-			continue
-		}
-		push, adviser := c.channel.Push(), c.channel.Adviser()
-		period, reason, late := -1, noReason, noReason
-		for k := range o.Horizon {
-			switch {
-			case push && int(cs.pushes(k)) >= o.PressureCap:
-				reason = codePressureCap
-			case adviser && capacity[k] >= o.AdviserCapacity:
-				reason = codeAdviserCapacity
-			default:
-				period = k
-			}
-			if period >= 0 {
-				break
-			}
-			if time.Duration(k)*o.Period <= c.within {
-				late = reason
-			}
-		}
+		period, reason, late := takeSlot(&o, c, cs, capacity)
 		if period < 0 {
 			d.period, d.reason, d.out = -1, reason, deferred
 			deferred += c.n
 			continue
 		}
-		if push {
-			cs.push(period)
-		}
-		if adviser {
-			capacity[period]++
-		}
-		cs.touches++
 		d.period, d.touch, d.out = int16(period), int32(cs.touches), planned
 		planned++
 		plan.Totals.Planned += int(c.n)

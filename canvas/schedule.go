@@ -26,39 +26,15 @@ func (p *Planner[Ctx]) schedule(ctx context.Context, ranks []rank, items []Item,
 		c := &ranks[i]
 		cs := &st.states[c.state]
 		agenda := items[c.first : c.first+c.n : c.first+c.n]
-		if cs.budget > 0 && cs.used+cs.touches >= cs.budget {
-			plan.deferAll(agenda, TouchBudget, time.Time{})
-			continue
-		}
-		push, adviser := c.channel.Push(), c.channel.Adviser()
-		period, reason, lateReason := -1, DeferReason(""), DeferReason("")
-		for k := range o.Horizon {
-			switch {
-			case push && int(cs.pushes(k)) >= o.PressureCap:
-				reason = PressureCap
-			case adviser && capacity[k] >= o.AdviserCapacity:
-				reason = AdviserCapacity
-			default:
-				period = k
-			}
-			if period >= 0 {
-				break
-			}
-			if time.Duration(k)*o.Period <= c.within {
-				lateReason = reason
-			}
-		}
+		period, reason, late := takeSlot(&o, c, cs, capacity)
 		if period < 0 {
-			plan.deferAll(agenda, reason, after)
+			next := after
+			if reason == codeTouchBudget {
+				next = time.Time{} // no period would do
+			}
+			plan.deferAll(agenda, scheduleReasons[reason], next)
 			continue
 		}
-		if push {
-			cs.push(period)
-		}
-		if adviser {
-			capacity[period]++
-		}
-		cs.touches++
 		touch = append(touch, int32(cs.touches))
 		idBytes += len(cs.id) + 1 + digits(cs.touches)
 		start := time.Duration(period) * o.Period
@@ -66,7 +42,7 @@ func (p *Planner[Ctx]) schedule(ctx context.Context, ranks []rank, items []Item,
 			Quadrant: c.quadrant, Urgency: c.urgency, Sensitivity: c.sensitivity,
 			When: o.Now.Add(start), Due: o.Now.Add(c.within), Items: agenda}
 		if start > c.within {
-			f.Late, f.LateReason = start-c.within, lateReason
+			f.Late, f.LateReason = start-c.within, scheduleReasons[late]
 			plan.Totals.Late++
 			plan.Totals.LateAlerts += len(agenda)
 		}
@@ -92,6 +68,58 @@ func (p *Planner[Ctx]) schedule(ctx context.Context, ranks []rank, items []Item,
 		start = end
 	}
 	return nil
+}
+
+// The reasons a contact is deferred or late, coded for the parallel
+// schedule's compact records; scheduleReasons names them.
+var scheduleReasons = [...]DeferReason{"", TouchBudget, PressureCap, AdviserCapacity}
+
+const (
+	noReason uint8 = iota
+	codeTouchBudget
+	codePressureCap
+	codeAdviserCapacity
+)
+
+// takeSlot decides a contact's period as the schedule walks the contacts
+// in plan order, and takes it: the earliest period the client's touch
+// budget and pressure cap and the advisers' capacity allow, or -1 when
+// none does, with the reason. late is the constraint that blocked the
+// last period starting by the contact's due date. The sequential and the
+// parallel schedule both decide through it.
+func takeSlot[Ctx any](o *Options, c *rank, cs *clientState[Ctx], capacity []int) (period int, reason, late uint8) {
+	if cs.budget > 0 && cs.used+cs.touches >= cs.budget {
+		return -1, codeTouchBudget, noReason
+	}
+	push, adviser := c.channel.Push(), c.channel.Adviser()
+	period = -1
+	for k := range o.Horizon {
+		switch {
+		case push && int(cs.pushes(k)) >= o.PressureCap:
+			reason = codePressureCap
+		case adviser && capacity[k] >= o.AdviserCapacity:
+			reason = codeAdviserCapacity
+		default:
+			period = k
+		}
+		if period >= 0 {
+			break
+		}
+		if time.Duration(k)*o.Period <= c.within {
+			late = reason
+		}
+	}
+	if period < 0 {
+		return -1, reason, late
+	}
+	if push {
+		cs.push(period)
+	}
+	if adviser {
+		capacity[period]++
+	}
+	cs.touches++
+	return period, reason, late
 }
 
 // digits is the length of n in decimal.
