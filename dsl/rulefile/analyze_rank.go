@@ -197,21 +197,32 @@ func templateSrc(t *Template) string {
 	return sb.String()
 }
 
+// literalPair reads two sources as literals; done says the answer s is
+// known without them (equal text is alike; an empty or unreadable side is
+// unknown).
+func (a *analysis) literalPair(x, y string) (vx, vy value, s sameness, done bool) {
+	if x == y {
+		return vx, vy, decideAlike, true
+	}
+	if x == "" || y == "" {
+		return vx, vy, decideUnknown, true
+	}
+	vx, okx := a.literalSrc(x)
+	vy, oky := a.literalSrc(y)
+	if !okx || !oky {
+		return vx, vy, decideUnknown, true
+	}
+	return vx, vy, 0, false
+}
+
 // sameText compares two sources: equal text is the same value; two
 // literals of different kinds or values (a number's text too: 1 and 1.0
 // are an int and a float) differ; anything else is unknown.
 func (a *analysis) sameText(x, y string) sameness {
-	if x == y {
-		return decideAlike
-	}
-	if x == "" || y == "" {
-		return decideUnknown
-	}
-	vx, okx := a.literalSrc(x)
-	vy, oky := a.literalSrc(y)
+	vx, vy, s, done := a.literalPair(x, y)
 	switch {
-	case !okx || !oky:
-		return decideUnknown
+	case done:
+		return s
 	case vx.kind != vy.kind || !equalSame(vx, vy):
 		return decideDifferently
 	case vx.kind == kindNumber:
@@ -222,15 +233,11 @@ func (a *analysis) sameText(x, y string) sameness {
 
 // sameNumber compares urgencies or sensitivities, which are float64s.
 func (a *analysis) sameNumber(x, y string) sameness {
-	if x == y {
-		return decideAlike
+	vx, vy, s, done := a.literalPair(x, y)
+	if done {
+		return s
 	}
-	if x == "" || y == "" {
-		return decideUnknown
-	}
-	vx, okx := a.literalSrc(x)
-	vy, oky := a.literalSrc(y)
-	if !okx || !oky || vx.kind != kindNumber || vy.kind != kindNumber {
+	if vx.kind != kindNumber || vy.kind != kindNumber {
 		return decideUnknown
 	}
 	if vx.num == vy.num {

@@ -1,6 +1,7 @@
 package rulefile
 
 import (
+	"cmp"
 	"math"
 	"sort"
 	"strconv"
@@ -86,25 +87,13 @@ func (v value) String() string {
 	return "nil"
 }
 
-// compare orders two values of the same kind (numbers and strings);
-// equal reports equality for any kinds.
+// compareSame orders two values of the same kind (numbers, which are
+// never NaN here, and strings); equalSame reports equality for any kinds.
 func compareSame(a, b value) int {
 	if a.kind == kindString {
-		switch {
-		case a.str < b.str:
-			return -1
-		case a.str > b.str:
-			return 1
-		}
-		return 0
+		return cmp.Compare(a.str, b.str)
 	}
-	switch {
-	case a.num < b.num:
-		return -1
-	case a.num > b.num:
-		return 1
-	}
-	return 0
+	return cmp.Compare(a.num, b.num)
 }
 
 func equalSame(a, b value) bool {
