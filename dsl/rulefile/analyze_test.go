@@ -8,6 +8,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// wantCodes analyzes a file of body and checks its findings' codes.
+func wantCodes(t *testing.T, body string, want []string) {
+	t.Helper()
+	f, err := Parse([]byte("ruleset x version 1\n" + body + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := Analyze(f)
+	if d := cmp.Diff(want, codes(fs)); d != "" {
+		t.Errorf("findings (-want +got):\n%s\n%v", d, fs)
+	}
+}
+
 func codes(fs []Finding) []string {
 	var out []string
 	for _, f := range fs {
@@ -109,16 +122,7 @@ table t hit first {
 }`, []string{"table-gap@t"}}, // a nil age matches no row (DMN)
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			f, err := Parse([]byte("ruleset x version 1\n" + c.body + "\n"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := codes(Analyze(f))
-			if d := cmp.Diff(c.want, got); d != "" {
-				t.Errorf("findings (-want +got):\n%s\n%v", d, Analyze(f))
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { wantCodes(t, c.body, c.want) })
 	}
 }
 
@@ -360,16 +364,7 @@ table t hit any {
 }`, []string{"any-conflict@t", "any-conflict@t"}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			f, err := Parse([]byte("ruleset x version 1\n" + c.body + "\n"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := codes(Analyze(f))
-			if d := cmp.Diff(c.want, got); d != "" {
-				t.Errorf("findings (-want +got):\n%s\n%v", d, Analyze(f))
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { wantCodes(t, c.body, c.want) })
 	}
 }
 
