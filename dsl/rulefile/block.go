@@ -295,7 +295,8 @@ func (p *fileParser) order(rule *Rule, pos Pos, doc []string) {
 	for {
 		p.s.skipInline()
 		vpos := p.s.pos()
-		text := p.s.expr(exprStop{comma: true})
+		// A value left open fails parseValue, which reads literals only.
+		text, _ := p.s.expr(exprStop{comma: true})
 		v, err := parseValue(text)
 		if err != nil {
 			p.errorf(vpos, "order: %v", err)
@@ -319,7 +320,9 @@ func (p *fileParser) row(rule *Rule, pos Pos, doc []string) {
 	for {
 		p.s.skipInline()
 		cpos := p.s.pos()
-		text := p.s.expr(exprStop{comma: true, arrow: true})
+		// A cell left open fails parseTest, which knows intervals and
+		// says how to close them.
+		text, _ := p.s.expr(exprStop{comma: true, arrow: true})
 		t, err := parseTest(text)
 		if err != nil {
 			p.errorf(cpos, "cell %q: %v%s", text, err, cellHint(text))

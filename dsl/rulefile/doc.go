@@ -9,7 +9,10 @@
 // A rule file names its rule set and version, then declares constants,
 // rules and decision tables. Expressions are in the expr language
 // (https://expr-lang.org) and run to the end of their line, continuing while
-// a bracket is open or around a binary operator. Comments start with # or
+// a bracket is open or around a binary operator; a bracket still open where
+// the block's next statement or its } begins is a parse error at the
+// bracket, so where an expression ends never depends on what follows it.
+// Comments start with # or
 // // on a line of their own; a trailing comment starts with //.
 //
 //	ruleset retail version 3

@@ -1,6 +1,9 @@
 package rulefile
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // An expression in a rule file runs to the end of its line. It continues
 // onto the next line while a bracket is open, when the line ends with a
@@ -20,48 +23,84 @@ type exprStop struct {
 
 var rowKeywords = []string{"type", "title", "message", "urgency", "sensitivity", "output", "priority"}
 
-// expr reads an expression at the cursor and returns its text, trimmed.
-func (s *scanner) expr(stop exprStop) string {
+// bracket is an opening bracket and where it is.
+type bracket struct {
+	c   byte // 0: none
+	pos Pos
+}
+
+// expr reads an expression at the cursor and returns its text, trimmed,
+// and the innermost bracket it left open (c is 0 when it closed them
+// all). An expression that ends with a bracket open ends where it does
+// only because of what follows it (a statement, the block's }, the end of
+// the file), and Format may write something else after it: the caller
+// must refuse it, or the file would mean something else once formatted.
+func (s *scanner) expr(stop exprStop) (string, bracket) {
 	start := s.off
-	var open []byte // the brackets open, innermost last
+	var open []bracket // the brackets open, innermost last
+	text := func() (string, bracket) {
+		if len(open) == 0 {
+			return trimExpr(s.src[start:s.off]), bracket{}
+		}
+		return trimExpr(s.src[start:s.off]), open[len(open)-1]
+	}
 	for !s.eof() {
 		c := s.peek()
 		depth := len(open)
 		switch {
 		case c == '"' || c == '\'' || c == '`':
-			s.quoted()
+			// A string runs to its closing quote on the same line; one
+			// left open is refused as a bracket is.
+			pos := s.pos()
+			if _, closed := s.quoted(); !closed {
+				open = append(open, bracket{c, pos})
+				return text()
+			}
 			continue
 		case c == '(' || c == '[' || c == '{':
 			if c == '{' && stop.brace && depth == 0 && s.braceEndsLine() {
-				return strings.TrimSpace(s.src[start:s.off])
+				return text()
 			}
-			open = append(open, c)
+			open = append(open, bracket{c, s.pos()})
 		case c == ')' || c == ']' || c == '}':
 			if depth == 0 {
-				return strings.TrimSpace(s.src[start:s.off])
+				return text()
 			}
 			open = open[:depth-1]
 		case depth == 0 && c == '\n':
-			if !continues(s.src[max(start, s.lineStart):s.off]) && !s.nextLineContinues() {
-				return strings.TrimSpace(s.src[start:s.off])
+			// A line ending with an operator reaches for the next, unless
+			// that one closes the block: the expression is cut off there
+			// (the caller says so), and the } stays the block's.
+			goesOn := continues(s.src[max(start, s.lineStart):s.off]) && !s.nextLineCloses()
+			if !goesOn && !s.nextLineContinues() {
+				return text()
 			}
-		case c == '\n' && s.nextLineEndsBlock(open[depth-1]):
+		case c == '\n' && s.nextLineEndsBlock(open[depth-1].c):
 			// A bracket is still open, but the next line closes the block or
 			// starts a statement: the bracket was never closed. Stop here, so
 			// the expression reports it and the block's } is not swallowed.
-			return strings.TrimSpace(s.src[start:s.off])
+			return text()
 		case depth == 0 && strings.HasPrefix(s.src[s.off:], "//"):
-			return strings.TrimSpace(s.src[start:s.off])
+			return text()
 		case depth == 0 && stop.comma && c == ',':
-			return strings.TrimSpace(s.src[start:s.off])
+			return text()
 		case depth == 0 && stop.arrow && strings.HasPrefix(s.src[s.off:], "=>"):
-			return strings.TrimSpace(s.src[start:s.off])
+			return text()
 		case depth == 0 && stop.keywords && s.atRowKeyword(start):
-			return strings.TrimSpace(s.src[start:s.off])
+			return text()
 		}
 		s.advance()
 	}
-	return strings.TrimSpace(s.src[start:s.off])
+	return text()
+}
+
+// trimExpr trims an expression's text of the blanks the scanner itself
+// skips (space, tab, carriage return, newline) and no others: trimming more
+// (a form feed, a no-break space) would let Format write a different
+// expression from the one read, and the line rules above would read the
+// written one differently ("or\f" ends an expression, "or" continues it).
+func trimExpr(text string) string {
+	return strings.Trim(text, " \t\r\n")
 }
 
 // blockLineStarts are the words that start a line of a block, which no
@@ -88,6 +127,13 @@ func (s *scanner) nextLineEndsBlock(inner byte) bool {
 		}
 	}
 	return false
+}
+
+// nextLineCloses reports whether the line after the cursor's starts
+// with a }.
+func (s *scanner) nextLineCloses() bool {
+	rest := strings.TrimLeft(s.src[s.off+1:], " \t\r")
+	return strings.HasPrefix(rest, "}")
 }
 
 // braceEndsLine reports whether the "{" at the cursor is the last thing
@@ -138,6 +184,36 @@ func continues(line string) bool {
 		return true
 	}
 	return false
+}
+
+// danglingOp returns the binary operator an expression's text ends with
+// ("" for none) and the offset it starts at. Such an expression was cut
+// off (by a blank line, a comment, the block's end), and the caller must
+// refuse it as it refuses a bracket left open: Format would write it with
+// something else after it, and the operator would reach for that.
+func danglingOp(text string) (string, int) {
+	last := text[strings.LastIndexByte(text, '\n')+1:]
+	if !continues(last) {
+		return "", 0
+	}
+	trimmed := strings.TrimRight(text, " \t\r")
+	for _, op := range trailingOps {
+		if strings.HasSuffix(trimmed, op) {
+			op = strings.TrimLeft(op, " ")
+			return op, len(trimmed) - len(op)
+		}
+	}
+	word := strings.TrimLeft(last, " \t")
+	return word, len(trimmed) - len(word)
+}
+
+// posAfter is the position reached from start by reading text.
+func posAfter(start Pos, text string) Pos {
+	nl := strings.LastIndexByte(text, '\n')
+	if nl < 0 {
+		return Pos{Line: start.Line, Col: start.Col + utf8.RuneCountInString(text)}
+	}
+	return Pos{Line: start.Line + strings.Count(text, "\n"), Col: 1 + utf8.RuneCountInString(text[nl+1:])}
 }
 
 var leadingOps = []string{"&&", "||", "?", ":", "and", "or"}

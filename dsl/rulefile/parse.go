@@ -195,10 +195,24 @@ func (p *fileParser) constDecl(pos Pos, doc []string) *Const {
 func (p *fileParser) exprAt(stop exprStop) (Expr, bool) {
 	p.s.skipInline()
 	pos := p.s.pos()
-	src := p.s.expr(stop)
+	src, open := p.s.expr(stop)
 	if src == "" {
 		p.errorf(pos, "expected an expression")
 		p.recover()
+		return Expr{}, false
+	}
+	switch open.c {
+	case 0:
+	case '"', '\'', '`':
+		p.errorf(open.pos, "this string is never closed: end it with %s on the same line", string(open.c))
+		return Expr{}, false
+	default:
+		p.errorf(open.pos, "this %q is never closed", string(open.c))
+		return Expr{}, false
+	}
+	if op, at := danglingOp(src); op != "" {
+		p.errorf(posAfter(pos, src[:at]), "the expression ends with %q: an operand is missing "+
+			"(an expression goes on past the end of a line that ends with an operator, but not past a comment or a blank line)", op)
 		return Expr{}, false
 	}
 	return Expr{Pos: pos, Src: src}, true

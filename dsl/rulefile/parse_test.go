@@ -177,6 +177,18 @@ func TestSyntaxErrors(t *testing.T) {
 		{"unknown statement", "ruleset x version 1\nrule r {\n  typo 1\n  type \"t\"\n}\n", []Pos{{3, 3}}, "unknown statement"},
 		{"two errors at once", "ruleset x version 1\nrule r {\n  when\n  urgency\n}\n", []Pos{{3, 7}, {4, 10}}, "expected an expression"},
 		{"unterminated block", "ruleset x version 1\nrule r {\n  type \"t\"\n", []Pos{{4, 1}}, "expected }"},
+		// An expression cut off (a bracket or a string left open, an
+		// operator with nothing after it) is refused where it is: read as
+		// text, it would end wherever the next line let it, and Format,
+		// which reorders statements and drops blank lines, would change
+		// where.
+		{"bracket left open before a statement", "ruleset x version 1\nrule r {\n  when {\n  emit false\n}\n", []Pos{{3, 8}}, `this "{" is never closed`},
+		{"innermost bracket left open", "ruleset x version 1\nrule r {\n  when f(a, (b\n}\n", []Pos{{3, 13}}, `this "(" is never closed`},
+		{"string left open", "ruleset x version 1\nrule r {\n  when a == \"x%\n\n}\n", []Pos{{3, 13}}, "string is never closed"},
+		{"operator before a blank line", "ruleset x version 1\nrule r {\n  when a +\n\n}\n", []Pos{{3, 10}}, `ends with "+"`},
+		{"operator before a comment", "ruleset x version 1\nrule r {\n  when a && // b next\n}\n", []Pos{{3, 10}}, `ends with "&&"`},
+		{"word operator alone before the end", "ruleset x version 1\nrule r {\n  when a\n  or\n}\n", []Pos{{4, 3}}, `ends with "or"`},
+		{"word operator after non-ASCII", "ruleset x version 1\nrule r {\n  when é and\n\n}\n", []Pos{{3, 10}}, `ends with "and"`},
 		{"bad hit policy", "ruleset x version 1\ntable t hit some {\n}\n", []Pos{{2, 13}}, "unknown hit policy"},
 		{"row without arrow", "ruleset x version 1\ntable t hit first {\n  in a\n  row < 3 type \"x\"\n}\n", []Pos{{4, 7}}, "cell"},
 		{"branch after else", "ruleset x version 1\nrule r {\n  type \"t\"\n  else {\n  }\n  branch a {\n  }\n}\n", []Pos{{6, 3}}, "follow else"},
