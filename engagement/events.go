@@ -214,10 +214,8 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 			r.progress(read, mu)
 			continue
 		}
-		c.add(&e)
-		if len(c.buf) == c.limit {
+		if c.add(&e) {
 			r.foldAll(b, x, c, read, mu)
-			c.reset()
 		}
 	}
 	if c != nil {
@@ -228,13 +226,16 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 	return b
 }
 
-// foldAll checks and folds a chunk's buffered events, sorted by client;
-// in counts the events read so far, these included.
+// foldAll checks and folds a chunk's buffered events, sorted by client,
+// and empties it; in counts the events read so far, these included.
 func (r *run) foldAll(b *Book, x *Index, c *chunk, in int, mu *sync.Mutex) {
-	sorted := c.sorted()
-	for i := range sorted {
-		r.counts[r.event(b, x, &sorted[i])]++
+	for d := range c.fill {
+		sorted := c.sorted(d)
+		for i := range sorted {
+			r.counts[r.event(b, x, &sorted[i])]++
+		}
 	}
+	c.reset()
 	r.progress(in, mu)
 }
 
