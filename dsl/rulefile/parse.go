@@ -205,14 +205,17 @@ func (p *fileParser) exprAt(stop exprStop) (Expr, bool) {
 	case 0:
 	case '"', '\'', '`':
 		p.errorf(open.pos, "this string is never closed: end it with %s on the same line", string(open.c))
+		p.recover()
 		return Expr{}, false
 	default:
 		p.errorf(open.pos, "this %q is never closed", string(open.c))
+		p.recover()
 		return Expr{}, false
 	}
 	if op, at := danglingOp(src); op != "" {
 		p.errorf(posAfter(pos, src[:at]), "the expression ends with %q: an operand is missing "+
 			"(an expression goes on past the end of a line that ends with an operator, but not past a comment or a blank line)", op)
+		p.recover()
 		return Expr{}, false
 	}
 	return Expr{Pos: pos, Src: src}, true

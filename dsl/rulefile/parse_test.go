@@ -188,6 +188,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{"operator before a blank line", "ruleset x version 1\nrule r {\n  when a +\n\n}\n", []Pos{{3, 10}}, `ends with "+"`},
 		{"operator before a comment", "ruleset x version 1\nrule r {\n  when a && // b next\n}\n", []Pos{{3, 10}}, `ends with "&&"`},
 		{"word operator alone before the end", "ruleset x version 1\nrule r {\n  when a\n  or\n}\n", []Pos{{4, 3}}, `ends with "or"`},
+		{"operator before a comma, one error", "ruleset x version 1\ntable t hit first {\n  in a +, b\n  row 1, 2 => type \"x\"\n}\n", []Pos{{3, 8}}, `ends with "+"`},
 		{"word operator after non-ASCII", "ruleset x version 1\nrule r {\n  when é and\n\n}\n", []Pos{{3, 10}}, `ends with "and"`},
 		{"bad hit policy", "ruleset x version 1\ntable t hit some {\n}\n", []Pos{{2, 13}}, "unknown hit policy"},
 		{"row without arrow", "ruleset x version 1\ntable t hit first {\n  in a\n  row < 3 type \"x\"\n}\n", []Pos{{4, 7}}, "cell"},
