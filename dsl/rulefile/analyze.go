@@ -91,11 +91,15 @@ type Finding struct {
 // no input at all reaches it, and a gap or overlap comes with an input
 // that shows it. Where it cannot decide, it says [CodeUnknown], never
 // unreachable. The values a rule reads are taken to vary independently,
+// except the reads of one named decision, which hold together what one
+// of its leaves gives (fired is false exactly when its outputs are nil),
 // so a witness over a computed input (a let, a call) shows what the table
-// does with that value, which the data may or may not produce.
+// does with that value, which the data may or may not produce. A
+// condition's comparison of a decision's output with a literal fails on
+// nil, as the compiled rule's does.
 func Analyze(f *File) []Finding {
 	a := &analysis{f: f, consts: fileConstants(f), work: &budget{left: maxWork}}
-	a.domains = decisionDomains(f, a.consts)
+	a.domains = readDecisions(f, a.consts)
 	a.duplicates()
 	a.unused()
 	a.equivalentWhens()
@@ -119,7 +123,7 @@ type analysis struct {
 	out    []Finding
 	work   *budget
 	// domains are the values reads of the file's decisions can hold.
-	domains map[string][]value
+	domains decisionDomains
 }
 
 func (a *analysis) add(f Finding) { a.out = append(a.out, f) }

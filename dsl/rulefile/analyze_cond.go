@@ -15,7 +15,9 @@ import (
 // sub-condition the analysis cannot read, which may be true, false or fail.
 // Expressions with the same text in the same scope are the same atom (the
 // rules' functions are pure: the compiler shares their results too), and
-// distinct atoms are taken to vary independently. That over-approximates
+// distinct atoms are taken to vary independently, but for the reads of
+// one decision, which the grid takes together (see gridAxis). That
+// over-approximates
 // what inputs can do, so a claim that something holds for every input is
 // exact; a claim that some input exists comes with the witness.
 
@@ -45,6 +47,13 @@ type atom struct {
 	// domain, when set, is every value the atom can hold: a read of a
 	// decision whose statements are literals (see decisionDomains).
 	domain []value
+	// decision and name say which read of a decision the atom is
+	// (decision "" for none): a condition's comparison of an output
+	// fails on nil, and the reads of one decision vary together.
+	decision, name string
+	// leaves are the decision's ways of deciding (see decisionLeaf); nil
+	// when only fired can be read.
+	leaves []decisionLeaf
 	// axis caches the witnesses for the literals and flags of its key:
 	// a tree of n branches asks n questions over the same atoms.
 	axis    []value
@@ -131,8 +140,13 @@ type cond struct {
 	atom int    // condCompare, condOpaque
 	cmp  string // condCompare
 	lit  value  // condCompare
-	src  string // the condition as written, for messages
-	n    int    // its size, once worked out
+	// decided is set on a comparison of a decision's output (anything
+	// but fired) with a literal other than nil: the compiled rule guards
+	// the output with __decided, so a nil there fails the rule rather than
+	// compare unequal.
+	decided bool
+	src     string // the condition as written, for messages
+	n       int    // its size, once worked out
 }
 
 // eval decides the condition at a point as the compiled rule would: && and
@@ -159,6 +173,9 @@ func (c *cond) eval(pt []value) tri {
 		}
 		return triFail
 	case condCompare:
+		if c.decided && pt[c.atom].kind == kindNil {
+			return triFail
+		}
 		return compareInCondition(pt[c.atom], c.cmp, c.lit)
 	case condOpaque:
 		v := pt[c.atom]
@@ -330,7 +347,7 @@ type reader struct {
 	consts map[string]constant
 	// domains are the values reads of the file's decisions can hold
 	// (see decisionDomains).
-	domains map[string][]value
+	domains decisionDomains
 }
 
 // condition reads src in scope sc. What it cannot parse is one opaque atom.
@@ -401,7 +418,8 @@ func (rd *reader) comparison(bn *ast.BinaryNode, sc scope) (*cond, bool) {
 	default:
 		a.lits = append(a.lits, lit)
 	}
-	return &cond{op: condCompare, atom: i, cmp: op, lit: lit}, true
+	decided := a.decision != "" && a.name != "fired" && lit.kind != kindNil
+	return &cond{op: condCompare, atom: i, cmp: op, lit: lit, decided: decided}, true
 }
 
 // valueAtom is the atom of a value expression: a field path, a path from
@@ -413,8 +431,14 @@ func (rd *reader) valueAtom(n ast.Node, sc scope) int {
 		}
 		if _, isConst := rd.consts[root]; !isConst {
 			i := rd.as.get("field "+root+rest, root+rest, true, false)
-			if dom, ok := rd.domains[root+rest]; ok {
-				rd.as.list[i].domain = dom
+			a := rd.as.list[i]
+			if dom, ok := rd.domains.reads[root+rest]; ok {
+				a.domain = dom
+			}
+			// Every decision has fired: a root with it is a decision's
+			// id (the compiler refuses a field of the same name).
+			if _, isDecision := rd.domains.reads[root+".fired"]; isDecision && strings.Count(rest, ".") == 1 {
+				a.decision, a.name, a.leaves = root, rest[1:], rd.domains.leaves[root]
 			}
 			return i
 		}

@@ -14,12 +14,43 @@ import (
 // decision's bands is not told of a gap at a band the decision never
 // gives, nor a row over one it gives called unreachable.
 
-// decisionDomains maps "id.name" to the values a read can hold, for the
-// reads whose values are all literals.
-func decisionDomains(f *File, consts map[string]constant) map[string][]value {
-	out := map[string][]value{}
+// decisionDomains is what the reads of the file's decisions can hold.
+type decisionDomains struct {
+	// reads maps "id.name" to the values a read can hold, for the reads
+	// whose values are all literals; every decision has "id.fired".
+	reads map[string][]value
+	// leaves maps a decision's id to what each of its ways of deciding
+	// gives its reads, together: two reads of one decision do not vary
+	// apart (fired is false exactly when every output is nil).
+	leaves map[string][]decisionLeaf
+}
+
+// decisionLeaf is what one way of deciding gives a decision's reads: vals
+// by name, where the leaf says a literal (or leaves a default); a name
+// missing from vals may hold any value. none is the decision that did not
+// fire: fired false, every other read nil.
+type decisionLeaf struct {
+	vals map[string]value
+	none bool
+}
+
+// value is what the leaf gives read name, and false when it may be any.
+func (l *decisionLeaf) value(name string) (value, bool) {
+	switch {
+	case l.none && name == "fired":
+		return boolValue(false), true
+	case l.none:
+		return nilValue, true
+	}
+	v, ok := l.vals[name]
+	return v, ok
+}
+
+// readDecisions works out the domains of the file's decisions.
+func readDecisions(f *File, consts map[string]constant) decisionDomains {
+	out := decisionDomains{reads: map[string][]value{}, leaves: map[string][]decisionLeaf{}}
 	for _, r := range f.Rules {
-		if r.ID == "" || out[r.ID+".fired"] != nil {
+		if r.ID == "" || out.reads[r.ID+".fired"] != nil {
 			continue // no id, or a duplicate the compiler refuses
 		}
 		miss := mayMiss(r)
@@ -27,7 +58,7 @@ func decisionDomains(f *File, consts map[string]constant) map[string][]value {
 		if miss {
 			fired = append(fired, boolValue(false))
 		}
-		out[r.ID+".fired"] = fired
+		out.reads[r.ID+".fired"] = fired
 		if r.Aggregate != "" || r.Table && multiHit(r.Hit) {
 			continue // the result is computed, or only fired can be read
 		}
@@ -44,8 +75,12 @@ func decisionDomains(f *File, consts map[string]constant) map[string][]value {
 			if miss && !set.hasNil {
 				vs = append(vs, nilValue)
 			}
-			out[r.ID+"."+name] = vs
+			out.reads[r.ID+"."+name] = vs
 		}
+		if miss {
+			d.byLeaf = append(d.byLeaf, decisionLeaf{none: true})
+		}
+		out.leaves[r.ID] = d.byLeaf
 	}
 	return out
 }
@@ -139,6 +174,7 @@ type domain struct {
 	consts map[string]constant
 	vals   map[string]*valueSet
 	said   []map[string]*Output // each leaf's outputs
+	byLeaf []decisionLeaf       // what each leaf gives, together
 }
 
 func (d *domain) set(name string) *valueSet {
@@ -171,22 +207,32 @@ func (d *domain) leaf(chain []*Block) {
 			outs[o.Name] = o
 		}
 	}
+	l := decisionLeaf{vals: map[string]value{"fired": boolValue(true)}}
+	give := func(name string, v value) {
+		d.set(name).add(v)
+		l.vals[name] = v
+	}
 	if typ != nil {
-		d.set("type").add(stringValue(typ.Value))
+		give("type", stringValue(typ.Value))
 	} else {
-		d.set("type").add(stringValue(""))
+		give("type", stringValue(""))
 	}
 	for name, st := range map[string]*Stmt{"urgency": urgency, "sensitivity": sensitivity} {
 		if st == nil {
-			d.set(name).add(numberValue(0))
+			give(name, numberValue(0))
 			continue
 		}
-		d.expr(name, st.Expr.Src)
+		if v, ok := d.expr(name, st.Expr.Src); ok {
+			l.vals[name] = v
+		}
 	}
 	for name, o := range outs {
-		d.expr(name, o.Value.Src)
+		if v, ok := d.expr(name, o.Value.Src); ok {
+			l.vals[name] = v
+		}
 	}
 	d.said = append(d.said, outs)
+	d.byLeaf = append(d.byLeaf, l)
 }
 
 // finish adds nil to each output some leaves say and others do not: a
@@ -196,25 +242,28 @@ func (d *domain) finish() {
 		if name == "type" || name == "urgency" || name == "sensitivity" {
 			continue
 		}
-		for _, outs := range d.said {
+		for k, outs := range d.said {
 			if _, ok := outs[name]; !ok {
 				d.set(name).add(nilValue)
-				break
+				d.byLeaf[k].vals[name] = nilValue
 			}
 		}
 	}
 }
 
-func (d *domain) expr(name, src string) {
+// expr adds the value of a statement, src, to name's values, and returns
+// it when it is a literal.
+func (d *domain) expr(name, src string) (value, bool) {
 	tree, err := parser.Parse(src)
 	if err != nil {
 		d.set(name).open = true
-		return
+		return value{}, false
 	}
 	v, exact, ok := literalNode(tree.Node, d.consts, nil)
 	if !ok || !exact {
 		d.set(name).open = true
-		return
+		return value{}, false
 	}
 	d.set(name).add(v)
+	return v, true
 }

@@ -17,19 +17,19 @@ package rulefile_test
 // Every defect the sample shows must be reported when the reader is in
 // what the analysis claims to read exactly (see exactCtx).
 //
-// Known bugs (see TestAnalyzeDecisionHostile, skipped unless
-// ADV_DECISIONS_BUGS=1) are excluded from the property by default, so it
-// keeps guarding the rest; ADV_DECISIONS_STRICT=1 includes them, which
-// makes it fail:
+// The bugs this property found are fixed and kept as cases of
+// TestAnalyzeDecisionHostile: a comparison of a decision's output (not
+// fired) with a literal fails on nil in the compiled rule (__decided),
+// which the analysis read as false or true (false gaps at nil, missed
+// unreachable branches and rows); and two reads of one decision were
+// taken to vary apart (gap witnesses such as d.fired true with d.band nil,
+// which no input gives).
 //
-//   - bugs 1 and 2: a comparison of a decision output (not fired) with a
-//     literal fails on nil in the compiled rule (__decided), but
-//     compareInCondition (analyze_cond.go) reads it as false/true: false
-//     gaps at nil, missed unreachable branches and rows
-//     (ADV_DECISIONS_STRICT=nil);
-//   - bug 3: two reads of one decision (d.fired and d.band) are taken to
-//     vary independently: gap witnesses no input gives
-//     (ADV_DECISIONS_STRICT=witness).
+// ADV_DECISIONS_STRICT=witness also demands that every witness be
+// realised outside exactCtx. It fails on a known limit of the model: a
+// decision whose conditions fail (on a nil) wherever it would fire still
+// has its leaves' values as its domain, so a witness can name values only
+// a failing decision would give.
 
 import (
 	"fmt"
@@ -46,14 +46,8 @@ import (
 	"pgregory.net/rapid"
 )
 
-// ADV_DECISIONS_STRICT: "1" or "all" includes every known bug; "nil"
-// only the nil comparisons of decision outputs (bugs 1, 2); "witness" only
-// witnesses no input realises outside exactCtx (bug 3).
-var (
-	decStrictEnv     = os.Getenv("ADV_DECISIONS_STRICT")
-	decStrict        = decStrictEnv == "1" || decStrictEnv == "all" || decStrictEnv == "nil"
-	decStrictWitness = decStrictEnv == "1" || decStrictEnv == "all" || decStrictEnv == "witness"
-)
+// decStrictWitness is ADV_DECISIONS_STRICT=witness (see above).
+var decStrictWitness = os.Getenv("ADV_DECISIONS_STRICT") == "witness"
 
 // readKind is the kind of value a decision read holds.
 type readKind uint8
@@ -458,17 +452,7 @@ func genReadCell(t *rapid.T, input string, kinds map[string]readKind) string {
 		return genCell(t, input)
 	}
 	k := kinds[input]
-	switch rapid.IntRange(0, 6).Draw(t, "cell") {
-	case 0, 1:
-		return "-"
-	case 2:
-		return genReadSimple(t, k) + " | " + genReadSimple(t, k)
-	case 3:
-		return "not(" + genReadSimple(t, k) + ")"
-	case 4:
-		return "not(" + genReadSimple(t, k) + " | " + genReadSimple(t, k) + ")"
-	}
-	return genReadSimple(t, k)
+	return genCellOf(t, func() string { return genReadSimple(t, k) })
 }
 
 // decFile is a generated file: the decisions and one reader, r.
@@ -745,50 +729,6 @@ func witnessMatches(w map[string]any, de decEnv) (bool, bool) {
 	return true, true
 }
 
-// comparesNilableOutput reports whether a condition of the reader compares
-// a decision output that can be nil with a literal other than nil: the
-// compiler then fails on the nil (__decided), which the analysis reads as
-// false (known bug 1/2, see TestAnalyzeDecisionHostile).
-func (f *decFile) comparesNilableOutput() bool {
-	var conds []string
-	if f.when != "" {
-		conds = append(conds, f.when)
-	}
-	var walk func([]*propTree)
-	walk = func(bs []*propTree) {
-		for _, b := range bs {
-			if b.cond != "" {
-				conds = append(conds, b.cond)
-			}
-			walk(b.children)
-		}
-	}
-	walk(f.tree)
-	for _, c := range conds {
-		for _, r := range f.reads {
-			if r.name == "fired" {
-				continue
-			}
-			for _, op := range []string{" < ", " <= ", " > ", " >= ", " == ", " != "} {
-				i := strings.Index(c, r.text()+op)
-				for i >= 0 {
-					rest := c[i+len(r.text()+op):]
-					if !strings.HasPrefix(rest, "nil") {
-						return true
-					}
-					j := strings.Index(rest, r.text()+op)
-					if j < 0 {
-						break
-					}
-					c = rest
-					i = j
-				}
-			}
-		}
-	}
-	return false
-}
-
 // exactCtx reports whether the analysis is documented to read the
 // reader exactly, so every defect the sample shows must be reported: each
 // decision read once, the decisions read and the reader's fields over
@@ -885,13 +825,9 @@ func TestAnalyzeDecisionReadsAgainstTheRuleSet(t *testing.T) {
 			envs = append(envs, de)
 		}
 
-		knownBug := !decStrict && f.comparesNilableOutput()
 		stats["files"]++
 		if f.table {
 			stats["table readers"]++
-		}
-		if knownBug {
-			stats["known-bug shape"]++
 		}
 		if f.exactCtx(envs) {
 			stats["exact"]++
@@ -951,9 +887,6 @@ func TestAnalyzeDecisionReadsAgainstTheRuleSet(t *testing.T) {
 						bad = fmt.Sprintf("matched %v, failed %v", de.matched, de.failed)
 					}
 					if bad != "" {
-						if knownBug {
-							return
-						}
 						t.Fatalf("%s witness %v, realised at %s: %s\n%s", fd.Code, fd.Witness, show(de.e), bad, src)
 					}
 				}
@@ -964,21 +897,14 @@ func TestAnalyzeDecisionReadsAgainstTheRuleSet(t *testing.T) {
 				t.Fatalf("unexpected finding %+v\n%s", fd, src)
 			}
 		}
-		if unknown || knownBug || !f.exactCtx(envs) {
+		if unknown || !f.exactCtx(envs) {
 			return
 		}
 		// No false negatives.
 		if !f.table {
 			taken := map[string]bool{}
 			for _, de := range envs {
-				for p := de.path; p != ""; {
-					taken[p] = true
-					i := strings.LastIndex(p, "/")
-					if i < 0 {
-						break
-					}
-					p = p[:i]
-				}
+				markTaken(taken, de.path)
 			}
 			for _, l := range labels(f.tree, "") {
 				if taken[l] {
@@ -1010,19 +936,8 @@ func TestAnalyzeDecisionReadsAgainstTheRuleSet(t *testing.T) {
 			if len(de.matched) == 0 && !de.failed {
 				gap = true
 			}
-			for a := range de.matched {
-				for b := range de.matched {
-					if a >= b {
-						continue
-					}
-					key := fmt.Sprintf("row %d,row %d", a+1, b+1)
-					if f.hit == "unique" && !reported["unique-overlap "+key] {
-						t.Fatalf("rows %d and %d both match at %s; not reported\n%s\n%v", a+1, b+1, show(de.e), src, findings)
-					}
-					if f.hit == "any" && f.urg[a] != f.urg[b] && !reported["any-conflict "+key] {
-						t.Fatalf("rows %d and %d conflict at %s; not reported\n%s\n%v", a+1, b+1, show(de.e), src, findings)
-					}
-				}
+			if miss := unreportedPair(f.hit, f.urg, de.matched, reported); miss != "" {
+				t.Fatalf("%s at %s; not reported\n%s\n%v", miss, show(de.e), src, findings)
 			}
 		}
 		if gap && !hasCode(findings, "table-gap") {
@@ -1062,14 +977,7 @@ func decHostileEval(t *testing.T, src string) (taken map[string]bool, realGap bo
 			continue
 		}
 		for _, h := range hits {
-			for p := h.Path; p != ""; {
-				taken[p] = true
-				i := strings.LastIndex(p, "/")
-				if i < 0 {
-					break
-				}
-				p = p[:i]
-			}
+			markTaken(taken, h.Path)
 		}
 		if len(hits) == 0 && strings.Contains(src, "table r") {
 			realGap = true // (the cases below have no when that is false)
@@ -1078,10 +986,9 @@ func decHostileEval(t *testing.T, src string) (taken map[string]bool, realGap bo
 	return taken, realGap, fails
 }
 
-// TestAnalyzeDecisionHostile: hand-built files. The bug/... cases fail
-// today and are skipped unless ADV_DECISIONS_BUGS=1; guard/... hold.
+// TestAnalyzeDecisionHostile: hand-built files. The bug/... cases are
+// the bugs the property found, now fixed; guard/... held from the start.
 func TestAnalyzeDecisionHostile(t *testing.T) {
-	bugs := os.Getenv("ADV_DECISIONS_BUGS") != ""
 	for _, c := range []struct {
 		name string
 		src  string
@@ -1229,9 +1136,6 @@ rule r {
 `},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if strings.HasPrefix(c.name, "bug") && !bugs {
-				t.Skip("known bug, listed in the adversary's report; ADV_DECISIONS_BUGS=1 runs it")
-			}
 			f, err := rulefile.Parse([]byte(c.src))
 			if err != nil {
 				t.Fatal(err)

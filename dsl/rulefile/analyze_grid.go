@@ -1,6 +1,8 @@
 package rulefile
 
 import (
+	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -66,11 +68,10 @@ func usedAtoms(extra []int, cs ...*cond) []int {
 // point. It reports false, visiting nothing, when the grid is larger than
 // maxGrid or its work more than the budget has left.
 func (as *atoms) grid(used []int, weight int, visit func(pt []value) bool) bool {
-	axes := make([][]value, len(used))
+	axes := as.axes(used)
 	size := 1
-	for k, i := range used {
-		axes[k] = as.witnesses(i)
-		size *= len(axes[k])
+	for _, ax := range axes {
+		size *= ax.len()
 		if size > maxGrid {
 			return false
 		}
@@ -90,11 +91,23 @@ func (as *atoms) grid(used []int, weight int, visit func(pt []value) bool) bool 
 	pt := make([]value, len(as.list))
 	var rec func(k int) bool
 	rec = func(k int) bool {
-		if k == len(used) {
+		if k == len(axes) {
 			return visit(pt)
 		}
-		for _, v := range axes[k] {
-			pt[used[k]] = v
+		ax := &axes[k]
+		if ax.group == nil {
+			for _, v := range ax.values {
+				pt[ax.atom] = v
+				if !rec(k + 1) {
+					return false
+				}
+			}
+			return true
+		}
+		for _, p := range ax.points {
+			for j, i := range ax.group {
+				pt[i] = p[j]
+			}
 			if !rec(k + 1) {
 				return false
 			}
@@ -103,6 +116,112 @@ func (as *atoms) grid(used []int, weight int, visit func(pt []value) bool) bool 
 	}
 	rec(0)
 	return true
+}
+
+// gridAxis is one axis of a grid: the values of one atom, or the points
+// of the reads of one decision together (group, each point giving each of
+// them a value).
+type gridAxis struct {
+	atom   int
+	values []value
+	group  []int
+	points [][]value
+}
+
+func (ax *gridAxis) len() int {
+	if ax.group == nil {
+		return len(ax.values)
+	}
+	return len(ax.points)
+}
+
+// axes are the axes of the grid over the used atoms: each atom's
+// witnesses, except that the reads of one decision are one axis, the
+// values each way of deciding gives them together (see decisionLeaf), so
+// that no point pairs d.fired false with a d.band, or true with the nil
+// no leaf gives.
+func (as *atoms) axes(used []int) []gridAxis {
+	out := make([]gridAxis, 0, len(used))
+	var reads map[string][]int // built only when a decision is read twice
+	for k, i := range used {
+		a := as.list[i]
+		if a.decision == "" || a.leaves == nil {
+			continue
+		}
+		for _, j := range used[k+1:] {
+			if as.list[j].decision == a.decision {
+				reads = map[string][]int{}
+				break
+			}
+		}
+		if reads != nil {
+			break
+		}
+	}
+	if reads == nil {
+		for _, i := range used {
+			out = append(out, gridAxis{atom: i, values: as.witnesses(i)})
+		}
+		return out
+	}
+	for _, i := range used {
+		if a := as.list[i]; a.decision != "" && a.leaves != nil {
+			reads[a.decision] = append(reads[a.decision], i)
+		}
+	}
+	done := map[string]bool{}
+	for _, i := range used {
+		a := as.list[i]
+		group := reads[a.decision]
+		if a.decision == "" || len(group) < 2 {
+			out = append(out, gridAxis{atom: i, values: as.witnesses(i)})
+			continue
+		}
+		if !done[a.decision] {
+			done[a.decision] = true
+			out = append(out, gridAxis{group: group, points: as.together(group, a.leaves)})
+		}
+	}
+	return out
+}
+
+// together is the points of a decision's reads, group, over its leaves:
+// each leaf's values, and where a leaf may give a read any value, that
+// read's witnesses; each point once.
+func (as *atoms) together(group []int, leaves []decisionLeaf) [][]value {
+	var out [][]value
+	seen := map[string]bool{}
+	for _, l := range leaves {
+		choices := make([][]value, len(group))
+		for j, i := range group {
+			if v, ok := l.value(as.list[i].name); ok {
+				choices[j] = []value{v}
+			} else {
+				choices[j] = as.witnesses(i)
+			}
+		}
+		p := make([]value, len(group))
+		var rec func(j int)
+		rec = func(j int) {
+			if len(out) > maxGrid {
+				return // the grid is too large: the question is unknown
+			}
+			if j == len(group) {
+				key := fmt.Sprintf("%#v", p)
+				if !seen[key] {
+					seen[key] = true
+					out = append(out, slices.Clone(p))
+				}
+				return
+			}
+			for _, v := range choices[j] {
+				p[j] = v
+				rec(j + 1)
+			}
+		}
+		rec(0)
+	}
+	return out
 }
 
 // names lists the texts of the used atoms, for proof sketches.

@@ -149,7 +149,8 @@
 // "unknown" where the budget ran out. A read of one of the file's named
 // decisions (risk.band) holds only what the decision can say, when every
 // statement that sets it is a literal, or nil: a table over a decision's
-// bands has no gap at a band the decision never gives. The values a
-// rule reads are taken to vary independently, and its functions to be
-// pure, as the compiler takes them.
+// bands has no gap at a band the decision never gives, and two reads of
+// one decision hold what one of its leaves gives together. The other
+// values a rule reads are taken to vary independently, and its functions
+// to be pure, as the compiler takes them.
 package rulefile
