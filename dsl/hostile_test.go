@@ -19,11 +19,14 @@ package dsl_test
 // Every input runs on its own goroutine with a timeout and a recover, so a
 // panic or a hang is a failure of that subtest, not of the binary. The
 // kinds that can run away (CPU, cancellation, memory, compile) run each
-// input in a child process (this test binary re-executed), which the parent
-// kills when it overruns (three children at a time): a hung or crashed input (even a fatal stack
-// overflow, which no recover can catch) fails its subtest and leaves the
-// rest of the run unharmed. The whole file shares one wall-clock budget so
-// `go test ./dsl` ends in well under a minute even when every input hangs.
+// input in a child process (this test binary re-executed, three children
+// at a time), which judges its input by the CPU time it used (so a machine
+// busy with other tests cannot make an answer look like a hang) and which
+// the parent kills when it overruns by far: a hung or crashed input (even
+// a fatal stack overflow, which no recover can catch) fails its subtest
+// and leaves the rest of the run unharmed. The whole file shares one
+// wall-clock budget so `go test ./dsl` ends in a few minutes at most even
+// when every input hangs.
 
 import (
 	"bytes"
@@ -199,9 +202,11 @@ func withBoxed(cases []hostileCase) []hostileCase {
 }
 
 // guard runs fn on its own goroutine, turning a panic or a hang into an
-// error. A hung goroutine is abandoned (in a child process, the process
-// then exits).
-func guard(timeout time.Duration, fn func() error) error {
+// error: no answer within timeout of clock's time (wall time in the test
+// process, where other tests run beside; CPU time in a child, see cpuNow).
+// A hung goroutine is abandoned (in a child process, the process then
+// exits).
+func guard(timeout time.Duration, clock func() time.Duration, fn func() error) error {
 	done := make(chan error, 1)
 	go func() {
 		defer func() {
@@ -211,15 +216,26 @@ func guard(timeout time.Duration, fn func() error) error {
 		}()
 		done <- fn()
 	}()
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
-	select {
-	case err := <-done:
-		return err
-	case <-timer.C:
-		return fmt.Errorf("HANG: no answer within %v", timeout)
+	start := clock()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
+			if clock()-start > timeout {
+				return fmt.Errorf("HANG: no answer within %v", timeout)
+			}
+		}
 	}
 }
+
+// processStart is when this process's clock began, for wallSinceStart.
+var processStart = time.Now()
+
+// wallSinceStart is the wall time since the process started.
+func wallSinceStart() time.Duration { return time.Since(processStart) }
 
 func stackHead(stack []byte) string {
 	lines := strings.Split(string(stack), "\n")
@@ -236,7 +252,7 @@ func runInProcess(t *testing.T, cases []hostileCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := guard(inProcessTimeout, c.run); err != nil {
+			if err := guard(inProcessTimeout, wallSinceStart, c.run); err != nil {
 				t.Error(err)
 			}
 		})
@@ -263,12 +279,12 @@ const (
 	fileBudget = 120 * time.Second
 )
 
-// childTimeout is how long the child lets an input of a kind run before it
-// calls it a hang; the parent kills the child a little later.
+// childTimeout is how much CPU time the child lets an input of a kind use
+// before it calls it a hang; the parent kills the child when three times
+// that has passed on the wall clock (and five seconds more).
 //
 // The bounds are hang detectors, not speed targets: the inputs answer in
-// well under a second on a quiet machine, but CI runs other packages' tests
-// beside these on two cores, so each bound leaves several times that.
+// well under a second of CPU, and each bound leaves several times that.
 var childTimeout = map[string]time.Duration{
 	"cpu":     6 * time.Second,
 	"cancel":  4 * time.Second,
@@ -331,7 +347,11 @@ func runIsolated(t *testing.T, kind string) {
 // verdict; a child that overruns is killed and reported as a hang, one that
 // dies without a verdict as a crash.
 func runChild(kind, name string) error {
-	kill := childTimeout[kind] + 1500*time.Millisecond
+	// The child judges its input by the CPU time it used; the parent
+	// kills it only when the wall time is far beyond that, which a child
+	// starved of the cores (by other packages' tests on a shared machine)
+	// does not reach.
+	kill := 3*childTimeout[kind] + 5*time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), kill)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHostileChild$", "-test.count=1", "-test.timeout=60s")
@@ -352,7 +372,11 @@ func runChild(kind, name string) error {
 		}
 	}
 	if ctx.Err() != nil {
-		return fmt.Errorf("HANG: child process killed after %v without a verdict", kill)
+		used := time.Duration(0)
+		if ps := cmd.ProcessState; ps != nil {
+			used = ps.UserTime() + ps.SystemTime()
+		}
+		return fmt.Errorf("HANG: child process killed after %v without a verdict (%v of CPU)", kill, used.Round(time.Millisecond))
 	}
 	return fmt.Errorf("CRASH: child process died without a verdict (%v):\n%s", runErr,
 		tail(stderr.String()+stdout.String(), 30))
@@ -401,7 +425,7 @@ func TestHostileChild(t *testing.T) {
 	// independently of the stack anyway.
 	debug.SetMaxStack(256 << 20)
 	go heapWatchdog(verdict)
-	verdict(guard(childTimeout[kind], c.run))
+	verdict(guard(childTimeout[kind], cpuNow, c.run))
 }
 
 // heapWatchdog ends the child when its heap passes childHeapCap.
@@ -716,31 +740,31 @@ const cpuBudget = 5 * time.Second
 // cancellation), within budget.
 func wantLimitExpr(src string, env hostileEnv) func() error {
 	return func() error {
-		start := time.Now()
+		start := cpuNow()
 		e, err := dsl.Compile[hostileEnv, bool](src, dsl.WithID("x"))
 		if err == nil {
 			_, err = e.Eval(env, hostileNow)
 		}
-		return limitVerdict(err, time.Since(start), cpuBudget)
+		return limitVerdict(err, cpuNow()-start, cpuBudget)
 	}
 }
 
 // wantLimitRule is wantLimitExpr for a rule file's rule r.
 func wantLimitRule(src string, env hostileEnv, budget time.Duration) func() error {
 	return func() error {
-		start := time.Now()
+		start := cpuNow()
 		rs, err := dsl.CompileRules[hostileEnv]([]byte(src))
 		var hits []dsl.Hit
 		if err == nil {
 			hits, err = rs.Eval(env, hostileNow)
 			if h := hitFor(hits, "r"); h != nil && ruleErr(err, "r") == nil {
-				return fmt.Errorf("WRONG: rule fired after %v (%s); want ErrLimit", time.Since(start), hitSummary(h))
+				return fmt.Errorf("WRONG: rule fired after %v (%s); want ErrLimit", cpuNow()-start, hitSummary(h))
 			}
 			if err != nil && ruleErr(err, "r") == nil {
 				return fmt.Errorf("WRONG: error does not name rule r: %v", short(err))
 			}
 		}
-		return limitVerdict(err, time.Since(start), budget)
+		return limitVerdict(err, cpuNow()-start, budget)
 	}
 }
 
@@ -902,7 +926,7 @@ func wantRefused(src string, env hostileEnv) func() error {
 	return func() error {
 		var err error
 		var fired bool
-		start := time.Now()
+		start := cpuNow()
 		alloc := allocated(func() {
 			if strings.HasPrefix(src, "ruleset") {
 				var rs *dsl.RuleSet[hostileEnv]
@@ -921,7 +945,7 @@ func wantRefused(src string, env hostileEnv) func() error {
 				fired, err = e.Eval(env, hostileNow)
 			}
 		})
-		took := time.Since(start)
+		took := cpuNow() - start
 		var problems []string
 		if alloc > memBudget {
 			problems = append(problems, fmt.Sprintf("MEMORY: allocated %d MB (budget %d MB)", alloc>>20, memBudget>>20))
@@ -1025,27 +1049,27 @@ func compileBounded(src string, opts []dsl.Option, maxAlloc uint64) func() error
 	return func() error {
 		var err error
 		var evalTook time.Duration
-		start := time.Now()
+		start := cpuNow()
 		alloc := allocated(func() {
 			if strings.HasPrefix(src, "ruleset") {
 				var rs *dsl.RuleSet[hostileEnv]
 				rs, err = dsl.CompileRules[hostileEnv]([]byte(src), opts...)
 				if err == nil {
-					t0 := time.Now()
+					t0 := cpuNow()
 					_, _ = rs.Eval(hostileEnv{N: 3}, hostileNow)
-					evalTook = time.Since(t0)
+					evalTook = cpuNow() - t0
 				}
 				return
 			}
 			var e *dsl.Expr[hostileEnv, bool]
 			e, err = dsl.Compile[hostileEnv, bool](src, append([]dsl.Option{dsl.WithID("x")}, opts...)...)
 			if err == nil {
-				t0 := time.Now()
+				t0 := cpuNow()
 				_, _ = e.Eval(hostileEnv{N: 3}, hostileNow)
-				evalTook = time.Since(t0)
+				evalTook = cpuNow() - t0
 			}
 		})
-		took := time.Since(start)
+		took := cpuNow() - start
 		var problems []string
 		if took > compileBudget {
 			problems = append(problems, fmt.Sprintf("SLOW: took %v (budget %v; eval %v)", took.Round(time.Millisecond),
