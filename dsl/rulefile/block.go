@@ -275,6 +275,11 @@ func (p *fileParser) inputs(rule *Rule, pos Pos) {
 			break
 		}
 		p.s.advance()
+		// A list of inputs may go on on the next line after a comma.
+		p.s.skipInline()
+		if p.s.peek() == '\n' {
+			p.s.advance()
+		}
 	}
 	p.note = &rule.InComment
 	p.endLine()

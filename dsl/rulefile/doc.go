@@ -12,7 +12,9 @@
 // a bracket is open or around a binary operator; a bracket still open where
 // the block's next statement or its } begins is a parse error at the
 // bracket, so where an expression ends never depends on what follows it.
-// Comments start with # or
+// Within an expression, expr's own comments work: /* */ anywhere, and //
+// inside brackets (at the top level // ends the expression: it starts the
+// line's comment). Comments start with # or
 // // on a line of their own; a trailing comment starts with //.
 //
 //	ruleset retail version 3

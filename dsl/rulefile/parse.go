@@ -203,6 +203,10 @@ func (p *fileParser) exprAt(stop exprStop) (Expr, bool) {
 	}
 	switch open.c {
 	case 0:
+	case '*':
+		p.errorf(open.pos, "this comment is never closed: end it with */")
+		p.recover()
+		return Expr{}, false
 	case '"', '\'', '`':
 		p.errorf(open.pos, "this string is never closed: end it with %s on the same line", string(open.c))
 		p.recover()
@@ -214,7 +218,7 @@ func (p *fileParser) exprAt(stop exprStop) (Expr, bool) {
 	}
 	if op, at := danglingOp(src); op != "" {
 		p.errorf(posAfter(pos, src[:at]), "the expression ends with %q: an operand is missing "+
-			"(an expression goes on past the end of a line that ends with an operator, but not past a comment or a blank line)", op)
+			"(an expression goes on past the end of a line that ends with an operator, but not past a // comment or a blank line)", op)
 		p.recover()
 		return Expr{}, false
 	}

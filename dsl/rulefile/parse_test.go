@@ -182,7 +182,8 @@ func TestSyntaxErrors(t *testing.T) {
 		// text, it would end wherever the next line let it, and Format,
 		// which reorders statements and drops blank lines, would change
 		// where.
-		{"bracket left open before a statement", "ruleset x version 1\nrule r {\n  when {\n  emit false\n}\n", []Pos{{3, 8}}, `this "{" is never closed`},
+		{"bracket left open before the block's end", "ruleset x version 1\nrule r {\n  when (\n  emit false\n}\n", []Pos{{3, 8}}, `this "(" is never closed`},
+		{"comment left open", "ruleset x version 1\nrule r {\n  when a /* why\n}\n", []Pos{{3, 10}}, "comment is never closed"},
 		{"innermost bracket left open", "ruleset x version 1\nrule r {\n  when f(a, (b\n}\n", []Pos{{3, 13}}, `this "(" is never closed`},
 		{"string left open", "ruleset x version 1\nrule r {\n  when a == \"x%\n\n}\n", []Pos{{3, 13}}, "string is never closed"},
 		{"operator before a blank line", "ruleset x version 1\nrule r {\n  when a +\n\n}\n", []Pos{{3, 10}}, `ends with "+"`},

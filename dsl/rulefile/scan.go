@@ -14,6 +14,10 @@ type scanner struct {
 	// question about the current line has to search backwards (which
 	// would make a long file quadratic).
 	lineStart int
+	// endKnown, endFrom and endAt remember where the first "*/" at or
+	// after endFrom is (-1: none), for commentEnd.
+	endKnown       bool
+	endFrom, endAt int
 }
 
 func (s *scanner) pos() Pos { return Pos{Line: s.line, Col: s.col} }

@@ -81,7 +81,13 @@ func templateSource(parts []TemplatePart) string {
 	var b strings.Builder
 	for _, part := range parts {
 		if part.Expr != nil {
-			b.WriteString("{" + part.Expr.Src + "}")
+			// An expression that starts with a brace (a map literal) is
+			// written after a space: "{{" would read as a literal brace.
+			open := "{"
+			if strings.HasPrefix(part.Expr.Src, "{") {
+				open = "{ "
+			}
+			b.WriteString(open + part.Expr.Src + "}")
 			continue
 		}
 		b.WriteString(strings.NewReplacer("{", "{{", "}", "}}").Replace(part.Text))
