@@ -56,7 +56,7 @@ func splitTop(text string, sep byte) []string {
 		case '"', '\'', '`':
 			q := text[i]
 			for i++; i < len(text) && text[i] != q; i++ {
-				if text[i] == '\\' {
+				if text[i] == '\\' && q != '`' { // a raw string has no escapes
 					i++
 				}
 			}

@@ -48,6 +48,8 @@ func TestScanAcceptsValidExpressions(t *testing.T) {
 		{"in at line start inside parens", scanRule("  when (S\n    in [\"a\", \"b\"])")},
 		{"let named priority at line start inside parens", scanRule("  let priority = X\n  when (\n    priority > 1 && B\n  )")},
 		{"map key type at line start", scanRule("  output o {\n    type : \"a\"\n  }")},
+		{"raw string ending in a backslash in a cell", "ruleset x version 1\ntable t hit first {\n  type \"t\"\n  in S\n  row `a\\` | \"b\" => output o 1\n}\n"},
+		{"raw string ending in a backslash in a title", scanRule("  title \"{ `a\\\\` + S }\"")},
 		{"table inputs wrapped after a comma", "ruleset x version 1\ntable t hit first {\n  type \"t\"\n  in X,\n     S\n  row > 1, \"a\" => output o 1\n}\n"},
 	} {
 		if _, err := dsl.CompileRules[scanEnv]([]byte(c.src)); err != nil {

@@ -59,7 +59,7 @@ func matchBrace(v string, i int) int {
 		case '"', '\'', '`':
 			q := v[j]
 			for j++; j < len(v) && v[j] != q; j++ {
-				if v[j] == '\\' {
+				if v[j] == '\\' && q != '`' { // a raw string has no escapes
 					j++
 				}
 			}
