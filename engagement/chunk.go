@@ -37,9 +37,9 @@ type chunk struct {
 	fill []uint32 // the events in each bucket
 	size int      // a bucket's capacity
 	top  uint     // a client's bucket is its number >> top
-	// tmp and count serve the sort of one bucket by the low top bits of
-	// the client number: count has 1<<top entries, or is nil when that
-	// is too many (then the bucket is sorted by comparison).
+	// tmp and count serve the sort of one bucket by the low bits of the
+	// client number (top of them): count has 1<<top entries, or is nil
+	// when that is too many (then the bucket is sorted by comparison).
 	tmp   []Event
 	count []uint32
 }
@@ -57,7 +57,7 @@ const (
 // clients' profiles stay in the L2 cache while it is sorted and folded;
 // maxCountBits bounds the counting sort's table. The figures are
 // measured: with 256 clients a bucket (and 4x the buckets to write to)
-// the sort was 5-10% slower. sortFrom must be at least 1<<lowBits.
+// the sort was 5-10% slower.
 const (
 	lowBits      = 12
 	maxTopBits   = 11
@@ -67,6 +67,10 @@ const (
 // sortFrom is the number of clients from which sorting pays: below it,
 // the profiles stay in cache anyway.
 const sortFrom = 1 << 14
+
+// A chunk's clients have more bits than a bucket's low bits (newChunk
+// subtracts them): the compiler refuses a sortFrom below 1<<lowBits.
+var _ [sortFrom - 1<<lowBits]struct{}
 
 // newChunk returns a chunk for clients clients, or nil when sorting does
 // not pay. It reuses a chunk from pool when there is one (pool may be

@@ -141,44 +141,22 @@ func (ax *gridAxis) len() int {
 // that no point pairs d.fired false with a d.band, or true with the nil
 // no leaf gives.
 func (as *atoms) axes(used []int) []gridAxis {
-	out := make([]gridAxis, 0, len(used))
-	var reads map[string][]int // built only when a decision is read twice
-	for k, i := range used {
-		a := as.list[i]
-		if a.decision == "" || a.leaves == nil {
-			continue
-		}
-		for _, j := range used[k+1:] {
-			if as.list[j].decision == a.decision {
-				reads = map[string][]int{}
-				break
-			}
-		}
-		if reads != nil {
-			break
-		}
-	}
-	if reads == nil {
-		for _, i := range used {
-			out = append(out, gridAxis{atom: i, values: as.witnesses(i)})
-		}
-		return out
-	}
+	var reads map[string][]int // by decision; nil when no decision is read
 	for _, i := range used {
 		if a := as.list[i]; a.decision != "" && a.leaves != nil {
+			if reads == nil {
+				reads = map[string][]int{}
+			}
 			reads[a.decision] = append(reads[a.decision], i)
 		}
 	}
-	done := map[string]bool{}
+	out := make([]gridAxis, 0, len(used))
 	for _, i := range used {
 		a := as.list[i]
-		group := reads[a.decision]
-		if a.decision == "" || len(group) < 2 {
+		switch group := reads[a.decision]; {
+		case len(group) < 2:
 			out = append(out, gridAxis{atom: i, values: as.witnesses(i)})
-			continue
-		}
-		if !done[a.decision] {
-			done[a.decision] = true
+		case group[0] == i: // the decision's axis stands where its first read does
 			out = append(out, gridAxis{group: group, points: as.together(group, a.leaves)})
 		}
 	}

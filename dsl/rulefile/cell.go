@@ -54,12 +54,8 @@ func splitTop(text string, sep byte) []string {
 	for i := 0; i < len(text); i++ {
 		switch text[i] {
 		case '"', '\'', '`':
-			q := text[i]
-			for i++; i < len(text) && text[i] != q; i++ {
-				if text[i] == '\\' && q != '`' { // a raw string has no escapes
-					i++
-				}
-			}
+			end, _ := stringEnd(text, i)
+			i = end - 1
 		case sep:
 			parts = append(parts, text[start:i])
 			start = i + 1

@@ -200,11 +200,8 @@ func blankComments(text string) string {
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; {
 		case c == '"' || c == '\'' || c == '`':
-			for i++; i < len(b) && b[i] != c && b[i] != '\n'; i++ {
-				if b[i] == '\\' && c != '`' {
-					i++
-				}
-			}
+			end, _ := stringEnd(text, i)
+			i = end - 1
 		case c == '(' || c == '[' || c == '{':
 			depth++
 		case c == ')' || c == ']' || c == '}':

@@ -122,20 +122,32 @@ func (s *scanner) word() string {
 // text including quotes; ok is false when it is not terminated on its line.
 func (s *scanner) quoted() (string, bool) {
 	start := s.off
-	q := s.peek()
-	s.advance()
-	for !s.eof() && s.peek() != '\n' {
-		c := s.peek()
+	end, ok := stringEnd(s.src, start)
+	for s.off < end {
 		s.advance()
-		if c == '\\' && q != '`' {
-			if !s.eof() && s.peek() != '\n' {
-				s.advance()
+	}
+	return s.src[start:end], ok
+}
+
+// stringEnd is the offset just past the string literal whose quote is at
+// text[i], and whether it is closed there. Every reader of strings in a
+// rule file (the scanner, the comment blanker, cells, templates) finds
+// their ends here, so they agree: a string ends at its quote, or, left
+// open, at the end of its line; a backslash escapes the next byte (not a
+// newline) except in a raw, backquoted string.
+func stringEnd(text string, i int) (int, bool) {
+	q := text[i]
+	for j := i + 1; j < len(text); j++ {
+		switch c := text[j]; {
+		case c == '\n':
+			return j, false
+		case c == '\\' && q != '`':
+			if j+1 < len(text) && text[j+1] != '\n' {
+				j++
 			}
-			continue
-		}
-		if c == q {
-			return s.src[start:s.off], true
+		case c == q:
+			return j + 1, true
 		}
 	}
-	return s.src[start:s.off], false
+	return len(text), false
 }

@@ -57,12 +57,8 @@ func matchBrace(v string, i int) int {
 	for j := i; j < len(v); j++ {
 		switch v[j] {
 		case '"', '\'', '`':
-			q := v[j]
-			for j++; j < len(v) && v[j] != q; j++ {
-				if v[j] == '\\' && q != '`' { // a raw string has no escapes
-					j++
-				}
-			}
+			end, _ := stringEnd(v, j)
+			j = end - 1
 		case '{':
 			depth++
 		case '}':

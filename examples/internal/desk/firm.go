@@ -61,6 +61,17 @@ func (f *Firm) rng(i int) *rand.Rand {
 	return rand.New(rand.NewPCG(f.seed, uint64(i)<<4|1))
 }
 
+// person draws who a client is, the first draws of both preparations of
+// a file (Prepare and PrepareTyped), which must draw alike: the birth
+// date, name, income, risk profile (its index) and dependants.
+func (f *Firm) person(r *rand.Rand) (birth time.Time, name string, income float64, profile, dependants int) {
+	age := 22 + r.IntN(60)
+	birth = f.now.AddDate(-age, -r.IntN(12), -r.IntN(28))
+	name = names[r.IntN(len(names))] + " " + surnames[r.IntN(len(surnames))]
+	income = float64(25000 + r.IntN(160000))
+	return birth, name, income, r.IntN(len(riskProfiles)), r.IntN(4)
+}
+
 // journey is the firm's settings, from a social feed to an adviser
 // meeting, and a year of weekly stimuli: perWeek of them, alternating
 // LinkedIn content and newsletters.
@@ -101,11 +112,7 @@ func (f *Firm) records(i int, into []advisory.Record) []advisory.Record {
 	clear(crm)
 	clear(tool)
 	r, id, now := f.rng(i), f.ids[i], f.now
-	age := 22 + r.IntN(60)
-	birth := now.AddDate(-age, -r.IntN(12), -r.IntN(28))
-	name := names[r.IntN(len(names))] + " " + surnames[r.IntN(len(surnames))]
-	income := float64(25000 + r.IntN(160000))
-	pi, dependants := r.IntN(len(riskProfiles)), r.IntN(4)
+	birth, name, income, pi, dependants := f.person(r)
 	profile := riskProfiles[pi]
 	crm["client.id"], crm["client.name"], crm["client.birthDate"] = id, name, birth
 	crm["client.riskProfile"], crm["client.dependants"] = profile, dependants

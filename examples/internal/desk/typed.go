@@ -18,11 +18,7 @@ var staleFields = []string{"home.propertyValue", "pension.coverage", "portfolio.
 func (f *Firm) PrepareTyped(i int, st Standing, buf *Buffers) (advisory.File, []advisory.Alert, PlaceCtx, error) {
 	r, id, now := f.rng(i), f.ids[i], f.now
 	var file advisory.File
-	age := 22 + r.IntN(60)
-	birth := now.AddDate(-age, -r.IntN(12), -r.IntN(28))
-	name := names[r.IntN(len(names))] + " " + surnames[r.IntN(len(surnames))]
-	income := float64(25000 + r.IntN(160000))
-	pi, dependants := r.IntN(len(riskProfiles)), r.IntN(4)
+	birth, name, income, pi, dependants := f.person(r)
 	profile := riskProfiles[pi]
 	// What each system holds of the client's own fields; the CRM is the
 	// source of truth for all of them but the income, where the most
