@@ -48,23 +48,28 @@ func (f *Framework[Env]) Rules() []dsl.RuleInfo { return f.rules.Rules() }
 // returns its alerts in rule order. A rule that fails does not stop the
 // others; the error joins one *dsl.Error per failed rule.
 func (f *Framework[Env]) Evaluate(clientID string, file Env, now time.Time) ([]Alert, error) {
-	return f.appendEvaluate(context.Background(), nil, clientID, file, now, dsl.EvalOptions{})
+	return f.appendEvaluate(context.Background(), nil, nil, clientID, file, now, dsl.EvalOptions{})
 }
 
 // EvaluateContext is [Framework.Evaluate] under a context: when ctx ends,
 // the rule running stops promptly and the error matches ctx.Err().
 func (f *Framework[Env]) EvaluateContext(ctx context.Context, clientID string, file Env, now time.Time) ([]Alert, error) {
-	return f.appendEvaluate(ctx, nil, clientID, file, now, dsl.EvalOptions{})
+	return f.appendEvaluate(ctx, nil, nil, clientID, file, now, dsl.EvalOptions{})
 }
 
-// appendEvaluate is EvaluateContext appending the alerts to dst.
-func (f *Framework[Env]) appendEvaluate(ctx context.Context, dst []Alert, clientID string, file Env, now time.Time, o dsl.EvalOptions) ([]Alert, error) {
+// appendEvaluate is EvaluateContext appending the alerts to dst; with a
+// block, the alerts, dst's first, are laid out in the block instead.
+func (f *Framework[Env]) appendEvaluate(ctx context.Context, dst []Alert, blk *alertBlock, clientID string, file Env, now time.Time, o dsl.EvalOptions) ([]Alert, error) {
 	scratch, _ := f.hits.Get().(*[]dsl.Hit)
 	if scratch == nil {
 		scratch = new([]dsl.Hit)
 	}
 	hits, err := f.rules.AppendEvalWith(ctx, (*scratch)[:0], file, now, o)
-	dst = slices.Grow(dst, len(hits))
+	if blk != nil {
+		dst = append(blk.take(len(dst)+len(hits)), dst...)
+	} else {
+		dst = slices.Grow(dst, len(hits))
+	}
 	for _, h := range hits {
 		dst = append(dst, f.alert(clientID, h))
 	}
@@ -208,6 +213,9 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 	if timeRules {
 		nRules = len(f.rules.Rules())
 	}
+	// A worker lays its files' alerts out in blocks (pooled, so each
+	// worker keeps drawing on one) that gather copies from at the end.
+	blocks := sync.Pool{New: func() any { return new(alertBlock) }}
 	eval := func(it Item[Env]) (o out, err error) {
 		o.id = it.ClientID
 		if opts.Clock != nil {
@@ -226,7 +234,9 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 			o.times = make([]time.Duration, nRules)
 			eo = dsl.EvalOptions{Clock: opts.Clock, RuleTimes: o.times}
 		}
-		o.alerts, err = f.appendEvaluate(ctx, found, it.ClientID, file, now, eo)
+		blk := blocks.Get().(*alertBlock)
+		o.alerts, err = f.appendEvaluate(ctx, found, blk, it.ClientID, file, now, eo)
+		blocks.Put(blk)
 		return o, err
 	}
 	obs := newObservation(f, opts.Observer)

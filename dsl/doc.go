@@ -155,7 +155,7 @@
 //   - The built-ins that order or pick from a list of numbers (max, min,
 //     median, mean, sort, uniq) and the list of an in fail on a NaN or
 //     nil-chain element, which would otherwise decide silently where it
-//     lands; int(x) of a NaN fails too.
+//     lands; int(x) and string(x) of a NaN fail too.
 //   - Reading a field through a nil pointer (a.b with a nil) fails with
 //     [ErrEval]; guard it: `mortgage != nil && mortgage.rate > 0.03`.
 //   - A number an expression yields (an urgency, a title's part, a table's

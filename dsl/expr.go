@@ -53,7 +53,7 @@ func Compile[Env, R any](src string, opts ...Option) (*Expr[Env, R], error) {
 	p := &program{src: src, cfg: cfg, c: c, kind: expectKind(resultType), explain: &explainCache{cfg: cfg}}
 	e := &Expr[Env, R]{src: src, id: cfg.id, p: p, limits: cfg.limits, layout: layout}
 	if !cfg.exprOnly {
-		if n := compileNode(envType, layout, c.tree.Node, nil); n != nil {
+		if n := compileNode(envType, layout, c.tree.Node, cfg, nil); n != nil {
 			p.native = valueOf(n, p.kind)
 		}
 	}

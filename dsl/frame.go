@@ -106,6 +106,9 @@ type runner[Env any] struct {
 	hasNow bool
 	nc     nctx       // what native closures read, over mem
 	memo   []memoSlot // a rule set's memoized calls, one evaluation's
+	// session is the evaluation the runner serves (RuleSet.begin), kept
+	// here so that an evaluation allocates none.
+	session session[Env]
 }
 
 // native readies what native closures read for the bound environment,

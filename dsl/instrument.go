@@ -56,11 +56,27 @@ type instrumenter struct {
 	errs    []error
 }
 
+// keptNumbers reports a call of a built-in that wants a plain number on
+// a number that keeps its type (see [config.keptNumberArgument]).
+func (in *instrumenter) keptNumbers(name string, args []ast.Node) {
+	arg, t := in.cfg.keptNumberArgument(name, args)
+	if arg == nil {
+		return
+	}
+	hint := ""
+	if t == reflect.TypeFor[time.Duration]() {
+		hint = ": read a duration as a number with its Hours(), Minutes() or Seconds()"
+	}
+	in.errs = append(in.errs, in.cfg.errorAt(in.src, arg.Location().From, KindType,
+		fmt.Sprintf("%s takes a number, and this is a %v, which keeps its type%s", name, t, hint), ""))
+}
+
 func (in *instrumenter) walk(slot *ast.Node) {
 	switch n := (*slot).(type) {
 	case nil:
 		return
 	case *ast.BuiltinNode:
+		in.keptNumbers(n.Name, n.Arguments)
 		predicate := false
 		for i, a := range n.Arguments {
 			if p, ok := a.(*ast.PredicateNode); ok {
@@ -122,6 +138,9 @@ func (in *instrumenter) walk(slot *ast.Node) {
 	case *ast.MemberNode:
 		in.member(n)
 	case *ast.CallNode:
+		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
+			in.keptNumbers(id.Value, n.Arguments)
+		}
 		in.dateLiteral(n)
 		in.methodCall(n)
 		for _, c := range children(*slot) {

@@ -90,17 +90,18 @@ var (
 // nativeCompiler compiles checked trees over one environment type.
 type nativeCompiler struct {
 	env  reflect.Type
+	cfg  *config   // which numbers the host converts, which types keep theirs
 	memo *memoPlan // the rule set's memoized calls, or nil
 }
 
 // compileNode compiles a checked tree over envType's flat frame, or
 // returns nil when the frame is not flat or any part of the tree is
 // outside the subset.
-func compileNode(envType reflect.Type, layout frameLayout, root ast.Node, memo *memoPlan) *nnode {
+func compileNode(envType reflect.Type, layout frameLayout, root ast.Node, cfg *config, memo *memoPlan) *nnode {
 	if !layout.flat || envType.Kind() != reflect.Struct {
 		return nil
 	}
-	nc := &nativeCompiler{env: envType, memo: memo}
+	nc := &nativeCompiler{env: envType, cfg: cfg, memo: memo}
 	return nc.node(root)
 }
 
@@ -165,7 +166,7 @@ func (nc *nativeCompiler) identifier(name string) *nnode {
 	if !ok {
 		return nil
 	}
-	return place(f.Type, true, off, nil)
+	return nc.place(f.Type, true, off, nil)
 }
 
 // valueOffset is the offset of the field at index in t, when every step
@@ -207,10 +208,10 @@ func (nc *nativeCompiler) member(m *ast.MemberNode) *nnode {
 	}
 	switch {
 	case base.kind == nStruct && base.rooted:
-		return place(f.Type, true, base.off+off, nil)
+		return nc.place(f.Type, true, base.off+off, nil)
 	case base.kind == nStruct:
 		addr := base.addr
-		return place(f.Type, false, 0, func(c *nctx) (mem.Ptr, bool) {
+		return nc.place(f.Type, false, 0, func(c *nctx) (mem.Ptr, bool) {
 			a, ok := addr(c)
 			if !ok {
 				return mem.Ptr{}, false
@@ -219,7 +220,7 @@ func (nc *nativeCompiler) member(m *ast.MemberNode) *nnode {
 		})
 	}
 	ptr := base.p
-	return place(f.Type, false, 0, func(c *nctx) (mem.Ptr, bool) {
+	return nc.place(f.Type, false, 0, func(c *nctx) (mem.Ptr, bool) {
 		p, ok := ptr(c)
 		if !ok || p.IsNil() {
 			return mem.Ptr{}, false // expr fails or yields nil here: let it say which
@@ -230,9 +231,14 @@ func (nc *nativeCompiler) member(m *ast.MemberNode) *nnode {
 
 // place is a node for a value of type t in the environment: at a constant
 // offset when rooted, else at the address addr gives.
-func place(t reflect.Type, rooted bool, off uintptr, addr func(*nctx) (mem.Ptr, bool)) *nnode {
+func (nc *nativeCompiler) place(t reflect.Type, rooted bool, off uintptr, addr func(*nctx) (mem.Ptr, bool)) *nnode {
 	n := &nnode{typ: t, rooted: rooted, off: off, addr: addr}
 	switch {
+	case isNumberKind(t.Kind()) && !nc.cfg.plainNumber(t):
+		// A number the host converts (WithNumber), or one that keeps its
+		// type (time.Duration, a type whose methods rules call): expr
+		// reads it as the front end says, so only expr decides it.
+		return nil
 	case t == boolType:
 		n.kind, n.b = nBool, load[bool](rooted, off, addr)
 	case t == intType:

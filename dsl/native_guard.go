@@ -25,7 +25,7 @@ const (
 
 // sharedGuards finds the leading conjuncts shared by two or more of the
 // native rules and sets each such rule's guard to its index in the result.
-func sharedGuards(envType reflect.Type, rules []*cRule, memo *memoPlan) []nativeCond {
+func sharedGuards(envType reflect.Type, rules []*cRule, cfg *config, memo *memoPlan) []nativeCond {
 	type group struct {
 		cond  nativeCond
 		rules []*cRule
@@ -41,10 +41,13 @@ func sharedGuards(envType reflect.Type, rules []*cRule, memo *memoPlan) []native
 		if lead == nil {
 			continue
 		}
-		key := lead.String()
+		key, ok := nodeKey(lead)
+		if !ok {
+			continue
+		}
 		g := byKey[key]
 		if g == nil {
-			nc := &nativeCompiler{env: envType, memo: memo}
+			nc := &nativeCompiler{env: envType, cfg: cfg, memo: memo}
 			n := nc.node(lead)
 			if n == nil || n.kind != nBool {
 				continue

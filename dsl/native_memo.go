@@ -35,7 +35,10 @@ func (nc *nativeCompiler) memoInt(call ast.Node, n *nnode) *nnode {
 	if nc.memo == nil || n == nil || n.kind != nInt {
 		return n
 	}
-	key := call.String()
+	key, ok := nodeKey(call)
+	if !ok {
+		return n
+	}
 	slot, ok := nc.memo.slots[key]
 	if !ok {
 		slot = len(nc.memo.slots)

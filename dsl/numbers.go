@@ -59,6 +59,58 @@ func (c *config) numberKind(t reflect.Type) byte {
 	return 0
 }
 
+// plainNumber reports whether a number of type t is read by its kind
+// alone, as the closures read it: int and float64 themselves, and any
+// other integer or float type that the host registers no conversion for
+// and that does not keep its type (time.Duration, time.Month,
+// time.Weekday, a type whose methods rules call).
+func (c *config) plainNumber(t reflect.Type) bool {
+	if t == intType || t == floatType64 {
+		return true
+	}
+	if _, ok := c.numbers[t]; ok {
+		return false
+	}
+	return c.numberKind(t) != 0
+}
+
+// keepsType reports whether t is a number type that keeps its type rather
+// than being read as a number: time.Duration, time.Month, time.Weekday, a
+// type whose methods rules call.
+func (c *config) keepsType(t reflect.Type) bool {
+	return t != nil && isNumberKind(t.Kind()) && !c.plainNumber(t) && c.numberKind(t) == 0
+}
+
+// numericCalls are the built-ins that take a plain number (or, sum, a list
+// of them), which expr's checker lets a type that keeps its own through
+// (its kind is a number's) and which then fail on every evaluation.
+var numericCalls = map[string]bool{"abs": true, "sum": true, "int": true, "float": true}
+
+// keptNumberArgument finds the argument of a call to name that is a
+// number keeping its type where the built-in wants a plain number: an
+// error the checker cannot see, reported at compile time rather than on
+// every evaluation.
+func (c *config) keptNumberArgument(name string, args []ast.Node) (ast.Node, reflect.Type) {
+	if !numericCalls[name] || len(args) == 0 {
+		return nil, nil
+	}
+	t := args[0].Type()
+	if name == "sum" && t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+		if len(args) > 1 { // sum(list, predicate): the predicate's value is summed
+			t = args[1].Type()
+			if p, ok := args[1].(*ast.PredicateNode); ok {
+				t = p.Node.Type()
+			}
+		} else {
+			t = t.Elem()
+		}
+	}
+	if c.keepsType(t) {
+		return args[0], t
+	}
+	return nil, nil
+}
+
 // normalizeNumbers checks tree and wraps the numbers that need reading as
 // int or float64, repeating while a pass finds more (an operator's type
 // is known only once its operands are converted). It returns the final

@@ -27,7 +27,7 @@ func (rs *RuleSet[Env]) plan(b *builder[Env]) {
 			r.p.planBackend(b)
 		}
 	}
-	rs.guards = sharedGuards(b.env, rs.rules, b.memo)
+	rs.guards = sharedGuards(b.env, rs.rules, b.base, b.memo)
 	rs.memoSlots = b.memo.size()
 	rs.runners.New = func() any {
 		r := newRunner[Env](rs.layout, rs.limits)
@@ -76,5 +76,5 @@ func (b *builder[Env]) nativeCompiler() *nativeCompiler {
 	if b.base.exprOnly || !b.layout.flat || b.env.Kind() != reflect.Struct {
 		return nil
 	}
-	return &nativeCompiler{env: b.env, memo: b.memo}
+	return &nativeCompiler{env: b.env, cfg: b.base, memo: b.memo}
 }

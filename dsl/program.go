@@ -50,9 +50,10 @@ type session[Env any] struct {
 	env Env
 	fr  any
 	nc  *nctx
-	// states are what the evaluation knows of the rule set's shared guards.
+	// states are what the evaluation knows of the rule set's shared
+	// guards, in stateBuf, which the runner keeps between evaluations.
 	states   []guardState
-	stateBuf [32]guardState
+	stateBuf []guardState
 }
 
 // native is what the closures read: the environment as copied into the

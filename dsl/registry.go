@@ -211,7 +211,8 @@ var governedFuncs = map[string]*hostFunc{
 	"int": {name: "int", arities: []int{1}, validate: validateToInt, fn: func(args ...any) (any, error) {
 		return toInt(args[0])
 	}},
-	// string(x) writes a number, string, bool, time or duration as text.
+	// string(x) writes a number, string, bool, time or duration as text;
+	// a NaN fails with ErrNaN, as int(x) of one does.
 	// It does not take structs, lists or maps: written out, they would show
 	// fields the environment hides.
 	"string": {name: "string", arities: []int{1}, validate: validateScalar, fn: func(args ...any) (any, error) {
@@ -393,6 +394,10 @@ func scalarString(v any) (any, error) {
 	}
 	if !scalarType(reflect.TypeOf(v)) {
 		return nil, fmt.Errorf("string: argument is %T; it takes a number, string, bool, time or duration", v)
+	}
+	if isNaN(v) {
+		// "NaN" compared with a string would let the NaN decide.
+		return nil, fmt.Errorf("string: %w", errNaNValue)
 	}
 	return fmt.Sprint(v), nil
 }

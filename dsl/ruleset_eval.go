@@ -81,22 +81,29 @@ func (rs *RuleSet[Env]) AppendEvalWith(ctx context.Context, dst []Hit, env Env, 
 	return dst, errors.Join(errs...)
 }
 
-// begin takes a runner and binds one evaluation to it.
+// begin takes a runner and binds one evaluation to it. The session is
+// the runner's own (a runner serves one evaluation at a time): a batch of
+// a million files allocates no session, and the guard states' buffer is
+// kept from one evaluation to the next.
 func (rs *RuleSet[Env]) begin(ctx context.Context, env Env, now time.Time) *session[Env] {
 	r := rs.runners.Get().(*runner[Env])
 	r.gov.start(ctx)
-	s := &session[Env]{r: r, env: env, fr: r.bind(env, now)}
-	if n := len(rs.guards); n > len(s.stateBuf) {
-		s.states = make([]guardState, n)
-	} else {
-		s.states = s.stateBuf[:n]
+	s := &r.session
+	s.r, s.env, s.fr, s.nc = r, env, r.bind(env, now), nil
+	n := len(rs.guards)
+	if n > cap(s.stateBuf) {
+		s.stateBuf = make([]guardState, n)
 	}
+	s.states = s.stateBuf[:n]
+	clear(s.states)
 	return s
 }
 
 func (rs *RuleSet[Env]) end(s *session[Env]) {
 	clear(s.r.gov.decs) // done false, and no hits kept alive
 	s.r.release()
+	var zero Env
+	s.env, s.fr, s.nc = zero, nil, nil // the pooled runner keeps no file alive
 	rs.runners.Put(s.r)
 }
 

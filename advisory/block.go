@@ -1,0 +1,31 @@
+package advisory
+
+// alertBlockSize is how many alerts a batch worker's block holds: a
+// block is one allocation where a file's alerts would be one each (at a
+// million files, two million small slices for the collector to find).
+const alertBlockSize = 1024
+
+// alertBlock is a batch worker's store of alerts: each file's alerts are
+// a slice of it, capped at their length, so no file's slice can grow into
+// the next one's. The batch copies every file's alerts into its result,
+// so a block lives only until then.
+type alertBlock struct {
+	free []Alert // the block's unused tail, of length 0
+}
+
+// take returns an empty slice with room for exactly n alerts. A file with
+// more than a quarter of a block gets a slice of its own, so that a
+// block's unused tail stays small.
+func (b *alertBlock) take(n int) []Alert {
+	switch {
+	case n == 0:
+		return nil
+	case n > alertBlockSize/4:
+		return make([]Alert, 0, n)
+	case n > cap(b.free):
+		b.free = make([]Alert, 0, alertBlockSize)
+	}
+	s := b.free[0:0:n]
+	b.free = b.free[n:cap(b.free)][:0]
+	return s
+}
