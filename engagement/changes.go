@@ -150,12 +150,18 @@ func (b *Book) Changes(o ChangeOptions) ([]Change, error) {
 //
 // and, with G the clusters that responded,
 //
-//	V = G/(G−1) · Σ_c u_c²,   T = (p̂_R − p̂_B)/√V,   p = P(|t_{G−1}| ≥ |T|)
+//	V_C = G/(G−1) · Σ_c u_c²,   V_0 = p̂₀(1−p̂₀)(1/N_R + 1/N_B)
+//	V = max(V_C, V_0),   T = (p̂_R − p̂_B)/√V,   p = P(|t_{G−1}| ≥ |T|)
 //
-// a Student t with G−1 degrees of freedom. With one response per
-// cluster this is the pooled two-proportion z-test; with many it is the
-// score form of the cluster-robust (sandwich) variance, which also
-// accounts for the same client answering in both windows.
+// a Student t with G−1 degrees of freedom. V_C is the score form of the
+// cluster-robust (sandwich) variance, which accounts for clients
+// answering many times and in both windows; V_0 is the variance of the
+// pooled two-proportion z-test, what independent responses would give
+// under "no change". V_C is estimated from the data and, with few
+// responses and rare escalations in a window, collapses (40 recent
+// responses with no escalation make V_C a seventh of V_0, and a chance
+// event significant): V never falls below V_0, so a group of one
+// response per client is tested at least as strictly as by the z-test.
 //
 // The clusters are 64 buckets of clients, a hash of the client id, rather
 // than the clients themselves: a bucket is a union of whole clients, so
@@ -221,7 +227,11 @@ func testGroup(buckets []groupCounts, minN int) (Change, bool) {
 	if g < 2 || sum == 0 {
 		return c, true
 	}
-	v := float64(g) / float64(g-1) * sum
+	// The robust variance is estimated from the data; with few responses
+	// and rare escalations in a window (none at all, often) it collapses
+	// far below what chance alone gives. Never below the variance of
+	// independent responses under "no change".
+	v := max(float64(g)/float64(g-1)*sum, p0*(1-p0)*(1/fR+1/fB))
 	c.T, c.DF = (pR-pB)/math.Sqrt(v), g-1
 	c.P = stats.StudentTwoSided(c.T, float64(c.DF))
 	return c, true

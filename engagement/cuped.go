@@ -25,9 +25,13 @@ import (
 //
 // The adjusted difference and its standard error are
 //
-//	Diff = (Ȳ_B − Ȳ_A) − θ(X̄_B − X̄_A),   SE = √(s²_A/n_A + s²_B/n_B)
+//	Diff = (Ȳ_B − Ȳ_A) − θ(X̄_B − X̄_A),   SE = √(s²·(1/n_A + 1/n_B))
 //
-// with s²_arm the sample variance of Y − θX within the arm; Z = Diff/SE,
+// with s² the variance of Y − θX pooled within the two arms (their sums
+// of squares about each arm's mean over n_A + n_B − 2): under "no
+// difference" the arms share it, and a small arm's own estimate would
+// collapse when its conversions are rare (none, often), making a chance
+// outcome significant; Z = Diff/SE,
 // P its two-sided normal p-value, [Low, High] the interval at 1−α, and
 // VarianceReduction = 1 − SE²/SE₀² against the unadjusted SE₀. Applied is
 // false (and P = 1) without a covariate or with fewer than two clients in
@@ -109,9 +113,14 @@ func (p *ExperimentPlan) adjusted(a, b moments, theta float64) Adjusted {
 	if a.n < 2 || b.n < 2 {
 		return Adjusted{P: 1}
 	}
-	v := func(m moments) float64 { return (m.syy - 2*theta*m.sxy + theta*theta*m.sxx) / (m.n - 1) / m.n }
-	v0 := a.syy/(a.n-1)/a.n + b.syy/(b.n-1)/b.n
-	r := Adjusted{Applied: true, Diff: b.my - a.my - theta*(b.mx-a.mx), SE: math.Sqrt(max(0, v(a)+v(b))), P: 1}
+	// The variances are pooled over both arms: under "no difference" the
+	// arms share one, and an arm's own estimate collapses when it is small
+	// and its conversions rare (none at all, often), which made a chance
+	// outcome significant.
+	ss := func(m moments) float64 { return m.syy - 2*theta*m.sxy + theta*theta*m.sxx }
+	scale := (1/a.n + 1/b.n) / (a.n + b.n - 2)
+	v, v0 := (ss(a)+ss(b))*scale, (a.syy+b.syy)*scale
+	r := Adjusted{Applied: true, Diff: b.my - a.my - theta*(b.mx-a.mx), SE: math.Sqrt(max(0, v)), P: 1}
 	z := p.z()
 	r.Low, r.High = r.Diff-z*r.SE, r.Diff+z*r.SE
 	if r.SE > 0 {

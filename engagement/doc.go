@@ -48,7 +48,7 @@
 // [ExperimentReport]: each arm's rate with its Wilson interval; a
 // sample-ratio-mismatch check against the planned split ([SRM]); and
 // each variant against the control ([Comparison]) by the pooled
-// two-proportion z-test with difference and relative-lift intervals, the
+// two-proportion z-test (Fisher's exact test when counts are small) with difference and relative-lift intervals, the
 // Bayesian probability of beating the control and the expected loss
 // (exact, no sampling), an always-valid sequential test that may be read
 // every day ([Sequential], an mSPRT), and CUPED, which uses each

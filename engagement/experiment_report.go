@@ -55,7 +55,11 @@ type ArmStats struct {
 //
 //	z = (p_B − p_A) / √(p̄(1−p̄)(1/n_A + 1/n_B)),   p = P(|Z| ≥ |z|) = erfc(|z|/√2)
 //
-// with p̄ the pooled rate; PAdjusted is p after the plan's correction
+// with p̄ the pooled rate, except that when a cell of the 2×2 table (an
+// arm's conversions or non-conversions) expects fewer than five under
+// "no difference", p is Fisher's exact two-sided p-value: there the normal
+// approximation made one conversion in a small arm look decisive (three
+// clients, one conversion: z-test 6.6e-9, exact 3/103). PAdjusted is p after the plan's correction
 // across the variants, and Significant is PAdjusted ≤ α. Diff is
 // p_B − p_A with the unpooled (Wald) interval
 // Diff ± z_{1−α/2}·√(p_A(1−p_A)/n_A + p_B(1−p_B)/n_B). Lift is

@@ -24,10 +24,13 @@ func Wilson(x, n int, z float64) (lo, hi float64) {
 	return math.Max(0, center-half), math.Min(1, center+half)
 }
 
-// TwoProportion tests whether two proportions x1/n1 and x2/n2 differ, with
-// the pooled z-test. It returns z (positive when the second is higher), the
-// two-sided p-value, and Cohen's h as the effect size. Empty groups give
-// z = 0 and p = 1.
+// TwoProportion tests whether two proportions x1/n1 and x2/n2 differ. It
+// returns the pooled z (positive when the second is higher), the
+// two-sided p-value and Cohen's h as the effect size. The p-value is the
+// z-test's, or, when a cell of the table expects fewer than five under
+// equal proportions (a small group, rare events), Fisher's exact test's
+// ([FisherExact]), since the normal approximation there makes one event
+// in a small group look decisive. Empty groups give z = 0 and p = 1.
 func TwoProportion(x1, n1, x2, n2 int) (z, p, h float64) {
 	if n1 <= 0 || n2 <= 0 {
 		return 0, 1, 0
@@ -40,6 +43,9 @@ func TwoProportion(x1, n1, x2, n2 int) (z, p, h float64) {
 		return 0, 1, h
 	}
 	z = (p2 - p1) / se
+	if SmallCounts(x1, n1, x2, n2) {
+		return z, FisherExact(x1, n1, x2, n2), h
+	}
 	return z, NormalTwoSided(z), h
 }
 
