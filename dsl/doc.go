@@ -110,10 +110,18 @@
 //     element a predicate such as all, any, map or filter visits is a
 //     step, and so is every element a built-in walks without one: sum,
 //     max, min, mean, median, sort (n·log n), uniq, keys, values, join, the
-//     list of an in; matches costs its string's length times its
-//     pattern's size) and the memory it builds (MemoryBudget: arrays,
-//     maps, ranges and strings). A rule over a limit fails with
-//     [ErrLimit], naming the limit; the other rules go on.
+//     list of an in, a range, and flatten every element at every depth
+//     before it builds; matches costs its string's length times its
+//     pattern's size, and contains, trim, upper, lower, split, replace,
+//     indexOf and lastIndexOf a step for each KB of their text) and the
+//     memory it builds (MemoryBudget: arrays, maps, ranges, strings, the
+//     text num and money write, and its title and message, part by part).
+//     A rule over a limit fails with [ErrLimit], naming the limit; the
+//     other rules go on. A hit's evidence (its lets and the fields it
+//     read) is computed under one more budget, shared by all its values: a
+//     value past it shows as nil. Explain runs each sub-expression of a
+//     condition apart; their steps and the ranges and strings they build
+//     are charged to one budget for the whole condition, as in Eval.
 //
 // [RuleSet.EvalContext] and [Expr.EvalContext] take a context: when it
 // ends, the running rule stops within a few hundred steps and fails with

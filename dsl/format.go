@@ -73,11 +73,12 @@ var currencies = map[string]currency{
 func formatFuncs(cfg *config) []*hostFunc {
 	l := cfg.locale
 	return []*hostFunc{
-		{name: "num", arities: []int{1, 2}, types: []any{new(func(float64) string), new(func(float64, int) string)},
+		{name: "num", arities: []int{1, 2}, withGov: true,
+			types: []any{new(func(float64, *governor) string), new(func(float64, int, *governor) string)},
 			fn: func(args ...any) (any, error) {
 				x, _ := toFloat(args[0])
 				d := -1
-				if len(args) == 2 {
+				if len(args) == 3 {
 					d, _ = args[1].(int)
 					if d < 0 || d > 10 {
 						return nil, fmt.Errorf("num: decimals %d must be between 0 and 10", d)
@@ -86,18 +87,36 @@ func formatFuncs(cfg *config) []*hostFunc {
 				if x != x {
 					return nil, fmt.Errorf("num: %w", errNaNValue)
 				}
-				return l.number(x, d), nil
+				return charged(l.number(x, d), args[len(args)-1])
 			}},
-		{name: "money", arities: []int{2}, types: []any{new(func(float64, string) string)},
+		{name: "money", arities: []int{2}, withGov: true, types: []any{new(func(float64, string, *governor) string)},
 			fn: func(args ...any) (any, error) {
 				x, _ := toFloat(args[0])
 				code, _ := args[1].(string)
 				if x != x || math.IsInf(x, 0) {
 					return nil, fmt.Errorf("money: %w", errNaNValue)
 				}
-				return l.money(x, code), nil
+				return charged(l.money(x, code), args[2])
 			}},
 	}
+}
+
+// charged is a formatted number, charged to the rule's budget: a number
+// of 1e308 with ten decimals is some 400 bytes, built through as many
+// again, so a loop of them is charged what it writes, and a step for
+// every 64 bytes of it, as the other built-ins that build text are.
+func charged(s string, gov any) (any, error) {
+	g, err := govFrom(gov)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.chargeBytes(2 * int64(len(s))); err != nil {
+		return nil, err
+	}
+	if err := g.steps_(int64(len(s)) / 64); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // dateFuncs are date(t), date("2026-04-05"), words(d) and the hidden

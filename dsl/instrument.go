@@ -56,6 +56,20 @@ type instrumenter struct {
 	errs    []error
 }
 
+// textScans are the built-ins that read their first argument, a string,
+// through: each is charged a step for every KB of it, as contains is, so
+// a loop over a long text is bounded by the steps it reads, not by the
+// loop's length alone.
+var textScans = map[string]bool{"trim": true, "trimPrefix": true, "trimSuffix": true, "upper": true, "lower": true,
+	"split": true, "splitAfter": true, "indexOf": true, "lastIndexOf": true, "replace": true}
+
+// chargeScan wraps the text a scanning built-in reads in its charge.
+func chargeScan(name string, args []ast.Node) {
+	if textScans[name] && len(args) > 0 && mayBeString(args[0].Type()) {
+		args[0] = internalCall(walkFunc, args[0], args[0], govIdent(args[0]), walkMode(walkText|walkScan))
+	}
+}
+
 // keptNumbers reports a call of a built-in that wants a plain number on
 // a number that keeps its type (see [config.keptNumberArgument]).
 func (in *instrumenter) keptNumbers(name string, args []ast.Node) {
@@ -77,6 +91,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		return
 	case *ast.BuiltinNode:
 		in.keptNumbers(n.Name, n.Arguments)
+		chargeScan(n.Name, n.Arguments)
 		predicate := false
 		for i, a := range n.Arguments {
 			if p, ok := a.(*ast.PredicateNode); ok {
@@ -102,8 +117,11 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			// NaN cannot reach a string operator, but a nil chain can.
 			guardChain(&n.Left)
 			guardChain(&n.Right)
-			if n.Operator == "matches" {
+			switch n.Operator {
+			case "matches":
 				n.Left = internalCall(walkFunc, n.Left, n.Left, govIdent(n), walkMode(walkText|regexCost(n.Right)<<walkFactorShift))
+			case "contains":
+				n.Left = internalCall(walkFunc, n.Left, n.Left, govIdent(n), walkMode(walkText|walkScan))
 			}
 		case n.Operator == "in":
 			guardOperand(&n.Left, n.Right)
@@ -115,6 +133,10 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		case isComparison(n.Operator):
 			guardOperand(&n.Left, n.Right)
 			guardOperand(&n.Right, n.Left)
+		case n.Operator == "..":
+			// A range is charged to the rule's own budget, steps and
+			// memory, which Explain's runs of each sub-expression share.
+			*slot = internalCall(walkFunc, n, n, govIdent(n), walkMode(walkBuilt))
 		case n.Operator == "+" && mayBeString(n.Left.Type()) && mayBeString(n.Right.Type()):
 			*slot = internalCall(concatFunc, n, n.Left, n.Right, govIdent(n))
 		case isLogical(n.Operator):
@@ -140,6 +162,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 	case *ast.CallNode:
 		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
 			in.keptNumbers(id.Value, n.Arguments)
+			chargeScan(id.Value, n.Arguments)
 		}
 		in.dateLiteral(n)
 		in.methodCall(n)
@@ -327,7 +350,7 @@ func isList(t reflect.Type) bool {
 // silently where an element lands (max, min, median, sort) or vanish.
 var listBuiltins = map[string]walkFlags{
 	"sum": 0, "mean": walkNumbers, "median": walkNumbers, "max": walkNumbers, "min": walkNumbers,
-	"sort": walkNumbers | walkSort, "reverse": 0, "uniq": walkNumbers, "flatten": 0, "concat": 0, "keys": 0, "values": 0,
+	"sort": walkNumbers | walkSort, "reverse": 0, "uniq": walkNumbers, "flatten": walkNested, "concat": 0, "keys": 0, "values": 0,
 	"toPairs": 0, "fromPairs": 0, "count": 0, "join": 0,
 }
 

@@ -95,7 +95,23 @@ const (
 	walkListOnly
 	// walkSort charges n·log₂n steps for n elements (sort).
 	walkSort
+	// walkScan, with walkText, charges a step for each KB of the string:
+	// a plain scan (contains, trim, indexOf) costs far less a byte than a
+	// regular expression, and a single one of a host's long text stays
+	// well within the budget.
+	walkScan
+	// walkNested charges, besides the list's elements, the elements of
+	// the lists among them, as steps and as memory: flatten builds a list
+	// of their total length, and expr counts it only once built.
+	walkNested
+	// walkBuilt charges the list's elements to the memory budget too: a
+	// list the expression has just built (a range), whose memory expr
+	// counts afresh at every run (Explain runs each sub-expression apart).
+	walkBuilt
 )
+
+// scanKB is the bytes of text a plain scan reads for a step.
+const scanKB = 1024
 
 // walkFactorShift places, in a walkText mode, the cost of a byte in
 // regular-expression instructions: mode>>walkFactorShift.
@@ -113,6 +129,9 @@ func walk(args ...any) (any, error) {
 	x := args[0]
 	if walkFlags(mode)&walkText != 0 {
 		s, _ := x.(string)
+		if walkFlags(mode)&walkScan != 0 {
+			return x, g.steps_(int64(len(s))/scanKB + 1)
+		}
 		factor := max(int64(mode>>walkFactorShift), 1)
 		return x, g.steps_((int64(len(s))+1)*factor/8 + 1)
 	}
@@ -127,6 +146,20 @@ func walk(args ...any) (any, error) {
 	n := int64(rv.Len())
 	if walkFlags(mode)&walkSort != 0 {
 		n *= int64(bits.Len64(uint64(n)))
+	}
+	if walkFlags(mode)&walkBuilt != 0 {
+		if err := g.charge(n); err != nil {
+			return nil, err
+		}
+	}
+	if walkFlags(mode)&walkNested != 0 && rv.Kind() != reflect.Map {
+		// What flatten builds: every element at every depth, counted
+		// without building it, and no further than the budget left.
+		inner := nestedLen(rv, 0, g.maxMem-g.mem+1)
+		if err := g.charge(inner); err != nil {
+			return nil, err
+		}
+		n += inner
 	}
 	if err := g.steps_(n); err != nil {
 		return nil, err
@@ -144,6 +177,26 @@ func walk(args ...any) (any, error) {
 		}
 	}
 	return x, nil
+}
+
+// nestedLen counts the elements below the list v, at every depth (the
+// lists among its elements, their lists, …), stopping once the count
+// passes limit.
+func nestedLen(v reflect.Value, depth int, limit int64) int64 {
+	if depth > maxTreeDepth {
+		return limit // deeper than expr flattens: as good as over the budget
+	}
+	n := int64(0)
+	for i := 0; i < v.Len() && n <= limit; i++ {
+		e := v.Index(i)
+		for (e.Kind() == reflect.Interface || e.Kind() == reflect.Pointer) && !e.IsNil() {
+			e = e.Elem()
+		}
+		if e.Kind() == reflect.Slice || e.Kind() == reflect.Array {
+			n += int64(e.Len()) + nestedLen(e, depth+1, limit-n)
+		}
+	}
+	return n
 }
 
 // governedFuncs replace expr's built-ins that build strings or lists.

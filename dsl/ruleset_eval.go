@@ -297,7 +297,14 @@ func render[Env any](s *session[Env], t *template) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		n := len(b)
 		b = appendTemplateValue(b, out)
+		// What a part writes is charged to the rule's memory budget, as
+		// a string the rule builds is: a title of a 10 MB constant a
+		// hundred times over would otherwise be a gigabyte.
+		if err := s.r.gov.chargeBytes(int64(len(b) - n)); err != nil {
+			return "", part.p.evalError(err)
+		}
 	}
 	return string(b), nil
 }
@@ -310,12 +317,14 @@ func evidence[Env any](s *session[Env], rule *cRule) []Binding {
 		return nil
 	}
 	out := make([]Binding, 0, len(rule.lets)+len(rule.reads))
+	// The evidence gets one budget of its own, as the rule's decision had
+	// (computed on what the decision left, a let the decision read would
+	// show as nil), and only one: a budget for each value would let a
+	// rule of many lets build many budgets' worth. A value past the budget
+	// shows as nil.
+	s.r.gov.reset()
 	for _, group := range [][]cBinding{rule.lets, rule.reads} {
 		for _, b := range group {
-			// Each value gets a budget of its own, as the rule's
-			// decision had: computed on what the decision left, a let
-			// the decision read as true would show as nil.
-			s.r.gov.reset()
 			out = append(out, Binding{Name: b.name, Value: evidenceValue(s, b.p)})
 		}
 	}

@@ -134,8 +134,8 @@ func (rs *RuleSet[Env]) explainRule(s *session[Env], rule *cRule, shown map[*cRu
 		x.Reads = append(x.Reads, rs.explainUse(s, u, shown, depth))
 	}
 	// How it came: each part again, for display.
+	s.r.gov.reset() // one budget for the lets, as in Eval's evidence
 	for _, l := range rule.lets {
-		s.r.gov.reset() // a budget of its own, as in Eval's evidence
 		v, _ := s.value(l.p)
 		x.Lets = append(x.Lets, Binding{Name: l.name, Value: v})
 	}
