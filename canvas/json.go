@@ -60,9 +60,15 @@ func (s safeAlert) MarshalJSON() ([]byte, error) {
 	}{&a, urgency, sensitivity})
 }
 
-// jsonValue is v if JSON can write it, else its text.
+// jsonValue is v if JSON can write it, else its text: fmt's, or, for a
+// value that points back at itself (which fmt would follow until the stack
+// overflowed, a fatal error), the plan's order's (valueText), which stops
+// there.
 func jsonValue(v any) any {
 	if _, err := json.Marshal(v); err != nil {
+		if text, cyclic := valueTextCyclic(v); cyclic {
+			return text
+		}
 		return fmt.Sprint(v)
 	}
 	return v

@@ -27,7 +27,9 @@ type Options struct {
 	AdviserCapacity int
 	// PressureCap is how many pushes a client may get in a period; default
 	// 2. Firms must not exploit behavioural biases. None means no pushes:
-	// every push is deferred as [PressureCap].
+	// every push is deferred as [PressureCap], except a push that needs an
+	// adviser (a call) in a period with no adviser time left, which is
+	// deferred as [AdviserCapacity]: the adviser's time is checked first.
 	PressureCap int
 	// BundleBoost is added to advice sensitivity per extra item bundled
 	// into one contact, default 0.05; None means no boost. A boost that
@@ -153,6 +155,12 @@ func (o Options) checkDates() []error {
 	inRange := func(t time.Time) bool { return t.Year() >= 1 && t.Year() <= 9999 }
 	if !inRange(o.Now) {
 		errs = append(errs, optionErr("Now", "%v is outside the years 1 to 9999", o.Now))
+		return errs
+	}
+	// RFC 3339, JSON's form of a time, writes a zone's offset as hours
+	// and minutes under 24 hours; a zone past it cannot be written.
+	if _, offset := o.Now.Zone(); offset <= -24*3600 || offset >= 24*3600 {
+		errs = append(errs, optionErr("Now", "its zone's offset of %v is 24 hours or more, which JSON cannot write", time.Duration(offset)*time.Second))
 		return errs
 	}
 	if o.Period > 0 && int64(o.Horizon) > math.MaxInt64/int64(o.Period) || !inRange(o.Now.Add(time.Duration(o.Horizon)*o.Period)) {

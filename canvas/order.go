@@ -3,8 +3,10 @@ package canvas
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,10 +63,10 @@ func alertOrder(a, b *advisory.Alert) int {
 	}
 	// The alert's own numbers: positions clamped alike can come from
 	// different ones.
-	if c := cmp.Compare(a.Urgency, b.Urgency); c != 0 {
+	if c := floatOrder(a.Urgency, b.Urgency); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(a.Sensitivity, b.Sensitivity); c != 0 {
+	if c := floatOrder(a.Sensitivity, b.Sensitivity); c != 0 {
 		return c
 	}
 	if c := slices.Compare(a.Tags, b.Tags); c != 0 {
@@ -78,20 +80,60 @@ func alertOrder(a, b *advisory.Alert) int {
 	return cmp.Compare(valueText(a.Outputs), valueText(b.Outputs))
 }
 
-// valueText is a value as text with the type of every part, for ordering
-// values of any type: an output of 1 and one of 1.0 differ, inside a map
-// or a list too. Map entries are in the order of their keys' text.
-func valueText(v any) string {
-	var b strings.Builder
-	writeValue(&b, reflect.ValueOf(v), 0)
-	return b.String()
+// floatOrder is cmp.Compare with -0 before +0: they compare equal, yet
+// JSON writes them apart, so two alerts differing only there must not tie.
+func floatOrder(a, b float64) int {
+	if c := cmp.Compare(a, b); c != 0 || a != 0 {
+		return c
+	}
+	switch sa, sb := math.Signbit(a), math.Signbit(b); {
+	case sa && !sb:
+		return -1
+	case sb && !sa:
+		return 1
+	}
+	return 0
 }
 
-// maxValueDepth bounds how deep valueText looks into a value: a host's
-// output may nest, or point back at itself, without end.
-const maxValueDepth = 16
+// valueText is a value as text with the type of every part, for ordering
+// values of any type: an output of 1 and one of 1.0 differ, inside a map
+// or a list too. The text is unambiguous — strings are quoted, map
+// entries are in the order of their keys' text and then their values',
+// a float keeps its sign of zero — so two values with one text print
+// alike everywhere; a value that points back into itself is written as a
+// reference to where it began rather than followed.
+func valueText(v any) string {
+	text, _ := valueTextCyclic(v)
+	return text
+}
 
-func writeValue(b *strings.Builder, v reflect.Value, depth int) {
+// valueTextCyclic is valueText, and whether v points back into itself.
+func valueTextCyclic(v any) (string, bool) {
+	w := valueWriter{onPath: map[valueRef]int{}, cyclic: new(bool)}
+	w.write(reflect.ValueOf(v), 0)
+	return w.b.String(), *w.cyclic
+}
+
+// maxValueDepth bounds how deep valueText looks into a value that does
+// not point back at itself but nests without end (a host's generated
+// structure); within it, every level counts.
+const maxValueDepth = 1000
+
+// valueRef identifies a map, slice or pointer on the current path.
+type valueRef struct {
+	typ reflect.Type
+	ptr uintptr
+	n   int
+}
+
+type valueWriter struct {
+	b      strings.Builder
+	onPath map[valueRef]int // depth at which each is being written
+	cyclic *bool            // set when a value points back into itself
+}
+
+func (w *valueWriter) write(v reflect.Value, depth int) {
+	b := &w.b
 	if !v.IsValid() {
 		b.WriteString("nil")
 		return
@@ -101,23 +143,36 @@ func writeValue(b *strings.Builder, v reflect.Value, depth int) {
 		return
 	}
 	switch v.Kind() {
-	case reflect.Interface, reflect.Pointer:
+	case reflect.Interface, reflect.Pointer, reflect.Map, reflect.Slice:
 		if v.IsNil() {
 			fmt.Fprintf(b, "%s(nil)", v.Type())
 			return
 		}
+		if v.Kind() != reflect.Interface {
+			ref := valueRef{v.Type(), v.Pointer(), 0}
+			if v.Kind() == reflect.Slice {
+				ref.n = v.Len()
+			}
+			if at, ok := w.onPath[ref]; ok {
+				*w.cyclic = true
+				fmt.Fprintf(b, "%s(↺%d)", v.Type(), depth-at) // back to the value that many levels up
+				return
+			}
+			w.onPath[ref] = depth
+			defer delete(w.onPath, ref)
+		}
+	}
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
 		b.WriteString("&")
-		writeValue(b, v.Elem(), depth+1)
+		w.write(v.Elem(), depth+1)
 	case reflect.Map:
 		type entry struct{ key, value string }
 		entries := make([]entry, 0, v.Len())
 		for it := v.MapRange(); it.Next(); {
-			var k, e strings.Builder
-			writeValue(&k, it.Key(), depth+1)
-			writeValue(&e, it.Value(), depth+1)
-			entries = append(entries, entry{k.String(), e.String()})
+			entries = append(entries, entry{w.sub(it.Key(), depth+1), w.sub(it.Value(), depth+1)})
 		}
-		slices.SortFunc(entries, func(x, y entry) int { return cmp.Compare(x.key, y.key) })
+		slices.SortFunc(entries, func(x, y entry) int { return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.value, y.value)) })
 		fmt.Fprintf(b, "%s{", v.Type())
 		for _, e := range entries {
 			b.WriteString(e.key + ":" + e.value + ",")
@@ -126,13 +181,37 @@ func writeValue(b *strings.Builder, v reflect.Value, depth int) {
 	case reflect.Slice, reflect.Array:
 		fmt.Fprintf(b, "%s[", v.Type())
 		for i := range v.Len() {
-			writeValue(b, v.Index(i), depth+1)
+			w.write(v.Index(i), depth+1)
 			b.WriteString(",")
 		}
 		b.WriteString("]")
+	case reflect.String:
+		fmt.Fprintf(b, "%s(%s)", v.Type(), strconv.Quote(v.String()))
+	case reflect.Float32, reflect.Float64:
+		fmt.Fprintf(b, "%s(%s)", v.Type(), strconv.FormatFloat(v.Float(), 'g', -1, 64))
+	case reflect.Struct:
+		fmt.Fprintf(b, "%s{", v.Type())
+		for i := range v.NumField() {
+			b.WriteString(v.Type().Field(i).Name + ":")
+			if v.Type().Field(i).IsExported() {
+				w.write(v.Field(i), depth+1)
+			} else {
+				fmt.Fprintf(b, "%v", v.Field(i))
+			}
+			b.WriteString(",")
+		}
+		b.WriteString("}")
 	default:
 		fmt.Fprintf(b, "%s(%v)", v.Type(), v)
 	}
+}
+
+// sub is the text of v written apart (a map's key or value), on the same
+// path.
+func (w *valueWriter) sub(v reflect.Value, depth int) string {
+	inner := valueWriter{onPath: w.onPath, cyclic: w.cyclic}
+	inner.write(v, depth)
+	return inner.b.String()
 }
 
 // sortDeferrals orders the alerts deferred before planning: by client id,

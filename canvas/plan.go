@@ -454,8 +454,11 @@ func (st *planState[Ctx]) client(id string) (int32, bool) {
 			cs.consent |= 1 << ch
 		}
 	}
+	// Each channel once, at its first place: the array holds every
+	// channel, so a policy naming one many times loses none after it.
 	for _, name := range c.Policy.Channels {
-		if ch, ok := channelNamed(name); ok && int(cs.nFallback) < len(cs.fallback) {
+		if ch, ok := channelNamed(name); ok && int(cs.nFallback) < len(cs.fallback) &&
+			!slices.Contains(cs.fallback[:cs.nFallback], ch) {
 			cs.fallback[cs.nFallback] = ch
 			cs.nFallback++
 		}

@@ -94,11 +94,15 @@ func takeSlot[Ctx any](o *Options, c *rank, cs *clientState[Ctx], capacity []int
 	push, adviser := c.channel.Push(), c.channel.Adviser()
 	period = -1
 	for k := range o.Horizon {
+		// Adviser time first: a contact that needs an adviser and would
+		// also push (a call) is short of the scarcer of the two, and with
+		// no adviser time at all every adviser contact is deferred as
+		// such, as Options.AdviserCapacity says.
 		switch {
-		case push && int(cs.pushes(k)) >= o.PressureCap:
-			reason = codePressureCap
 		case adviser && capacity[k] >= o.AdviserCapacity:
 			reason = codeAdviserCapacity
+		case push && int(cs.pushes(k)) >= o.PressureCap:
+			reason = codePressureCap
 		default:
 			period = k
 		}
