@@ -109,9 +109,9 @@ func valueText(v any) string {
 
 // valueTextCyclic is valueText, and whether v points back into itself.
 func valueTextCyclic(v any) (string, bool) {
-	w := valueWriter{onPath: map[valueRef]int{}, cyclic: new(bool)}
+	w := valueWriter{b: new(strings.Builder), onPath: map[valueRef]int{}}
 	w.write(reflect.ValueOf(v), 0)
-	return w.b.String(), *w.cyclic
+	return w.b.String(), w.cyclic
 }
 
 // maxValueDepth bounds how deep valueText looks into a value that does
@@ -127,13 +127,13 @@ type valueRef struct {
 }
 
 type valueWriter struct {
-	b      strings.Builder
+	b      *strings.Builder
 	onPath map[valueRef]int // depth at which each is being written
-	cyclic *bool            // set when a value points back into itself
+	cyclic bool             // set when a value points back into itself
 }
 
 func (w *valueWriter) write(v reflect.Value, depth int) {
-	b := &w.b
+	b := w.b
 	if !v.IsValid() {
 		b.WriteString("nil")
 		return
@@ -154,7 +154,7 @@ func (w *valueWriter) write(v reflect.Value, depth int) {
 				ref.n = v.Len()
 			}
 			if at, ok := w.onPath[ref]; ok {
-				*w.cyclic = true
+				w.cyclic = true
 				fmt.Fprintf(b, "%s(↺%d)", v.Type(), depth-at) // back to the value that many levels up
 				return
 			}
@@ -190,14 +190,16 @@ func (w *valueWriter) write(v reflect.Value, depth int) {
 	case reflect.Float32, reflect.Float64:
 		fmt.Fprintf(b, "%s(%s)", v.Type(), strconv.FormatFloat(v.Float(), 'g', -1, 64))
 	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() && v.CanInterface() {
+			// An instant and its zone's name, not the zone's tables.
+			t := v.Interface().(time.Time)
+			fmt.Fprintf(b, "time(%s %s)", t.Format(time.RFC3339Nano), t.Location())
+			return
+		}
 		fmt.Fprintf(b, "%s{", v.Type())
 		for i := range v.NumField() {
 			b.WriteString(v.Type().Field(i).Name + ":")
-			if v.Type().Field(i).IsExported() {
-				w.write(v.Field(i), depth+1)
-			} else {
-				fmt.Fprintf(b, "%v", v.Field(i))
-			}
+			w.write(v.Field(i), depth+1)
 			b.WriteString(",")
 		}
 		b.WriteString("}")
@@ -209,9 +211,12 @@ func (w *valueWriter) write(v reflect.Value, depth int) {
 // sub is the text of v written apart (a map's key or value), on the same
 // path.
 func (w *valueWriter) sub(v reflect.Value, depth int) string {
-	inner := valueWriter{onPath: w.onPath, cyclic: w.cyclic}
-	inner.write(v, depth)
-	return inner.b.String()
+	outer := w.b
+	w.b = new(strings.Builder)
+	w.write(v, depth)
+	text := w.b.String()
+	w.b = outer
+	return text
 }
 
 // sortDeferrals orders the alerts deferred before planning: by client id,

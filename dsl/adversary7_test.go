@@ -198,7 +198,7 @@ func TestAdversary7ExplainRangesEachGetABudget(t *testing.T) {
 		runtime.ReadMemStats(&m1)
 		return m1.TotalAlloc - m0.TotalAlloc
 	}
-	a7Guard(t, func() {
+	a3Guard(t, func(t *testing.T) {
 		e, err := dsl.Compile[a7Env, bool](src, dsl.WithID("x"))
 		if err != nil {
 			t.Error(err)
@@ -214,7 +214,7 @@ func TestAdversary7ExplainRangesEachGetABudget(t *testing.T) {
 			t.Errorf("MEMORY: Expr.Explain allocated %d MB (Eval %d MB, ErrLimit), error %v", explainAlloc/a7MB, evalAlloc/a7MB, firstLineOf(explainErr))
 		}
 	})
-	a7Guard(t, func() {
+	a3Guard(t, func(t *testing.T) {
 		rs, err := dsl.CompileRules[a7Env]([]byte("ruleset a7 version 1\nrule r {\n  type \"t\"\n  when " + src + "\n}\n"))
 		if err != nil {
 			t.Error(err)
@@ -226,31 +226,6 @@ func TestAdversary7ExplainRangesEachGetABudget(t *testing.T) {
 			t.Errorf("MEMORY: RuleSet.Explain allocated %d MB (error %q)", alloc/a7MB, firstLineOf(errors.New(x.Err)))
 		}
 	})
-}
-
-// a7Guard runs fn on its own goroutine with a recover and a hang bound;
-// fn reports with t.Error, never t.Fatal.
-func a7Guard(t *testing.T, fn func()) {
-	t.Helper()
-	done := make(chan string, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- fmt.Sprintf("PANIC: %v\n%s", r, debug.Stack())
-				return
-			}
-			done <- ""
-		}()
-		fn()
-	}()
-	select {
-	case msg := <-done:
-		if msg != "" {
-			t.Fatal(msg)
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("HANG: no answer in 60s")
-	}
 }
 
 func firstLineOf(err error) string {

@@ -33,14 +33,17 @@ func nodeKey(n ast.Node) (key string, ok bool) {
 	return b.String(), true
 }
 
-// writeKey writes n's key: "(" kind, payload, type, children ")".
+// writeKey writes n's key: "(" kind and payload, type, children ")". The
+// children are those the front end walks ([children]), with what they
+// leave out spelled in the payload: which bounds a slice has, and a
+// built-in's folded Map.
 func writeKey(b *strings.Builder, n ast.Node) bool {
 	if n == nil {
 		b.WriteString("()")
 		return true
 	}
 	b.WriteByte('(')
-	var kids []ast.Node
+	var extra ast.Node
 	switch n := n.(type) {
 	case *ast.NilNode:
 		b.WriteString("nil")
@@ -63,60 +66,50 @@ func writeKey(b *strings.Builder, n ast.Node) bool {
 		fmt.Fprintf(b, "const %T %#v", n.Value, n.Value)
 	case *ast.UnaryNode:
 		b.WriteString("unary " + n.Operator)
-		kids = []ast.Node{n.Node}
 	case *ast.BinaryNode:
 		b.WriteString("binary " + n.Operator)
-		kids = []ast.Node{n.Left, n.Right}
 	case *ast.ChainNode:
 		b.WriteString("chain")
-		kids = []ast.Node{n.Node}
 	case *ast.MemberNode:
 		fmt.Fprintf(b, "member %t %t", n.Optional, n.Method)
-		kids = []ast.Node{n.Node, n.Property}
 	case *ast.SliceNode:
-		b.WriteString("slice")
-		kids = []ast.Node{n.Node, n.From, n.To}
+		fmt.Fprintf(b, "slice %t %t", n.From != nil, n.To != nil)
 	case *ast.CallNode:
-		b.WriteString("call")
-		kids = append([]ast.Node{n.Callee}, n.Arguments...)
+		fmt.Fprintf(b, "call %d", len(n.Arguments))
 	case *ast.BuiltinNode:
 		threshold := -1
 		if n.Threshold != nil {
 			threshold = *n.Threshold
 		}
 		fmt.Fprintf(b, "builtin %q %t %d %d", n.Name, n.Throws, threshold, len(n.Arguments))
-		kids = append(append([]ast.Node(nil), n.Arguments...), n.Map)
+		extra = n.Map
 	case *ast.PredicateNode:
 		b.WriteString("predicate")
-		kids = []ast.Node{n.Node}
 	case *ast.PointerNode:
 		b.WriteString("pointer " + strconv.Quote(n.Name))
 	case *ast.ConditionalNode:
 		fmt.Fprintf(b, "cond %t", n.Ternary)
-		kids = []ast.Node{n.Cond, n.Exp1, n.Exp2}
 	case *ast.VariableDeclaratorNode:
 		b.WriteString("let " + strconv.Quote(n.Name))
-		kids = []ast.Node{n.Value, n.Expr}
 	case *ast.SequenceNode:
-		b.WriteString("seq")
-		kids = n.Nodes
+		fmt.Fprintf(b, "seq %d", len(n.Nodes))
 	case *ast.ArrayNode:
-		b.WriteString("array")
-		kids = n.Nodes
+		fmt.Fprintf(b, "array %d", len(n.Nodes))
 	case *ast.MapNode:
-		b.WriteString("map")
-		kids = n.Pairs
+		fmt.Fprintf(b, "map %d", len(n.Pairs))
 	case *ast.PairNode:
 		b.WriteString("pair")
-		kids = []ast.Node{n.Key, n.Value}
 	default:
 		return false
 	}
 	writeType(b, n.Type())
-	for _, k := range kids {
-		if !writeKey(b, k) {
+	for _, k := range children(n) {
+		if !writeKey(b, *k) {
 			return false
 		}
+	}
+	if extra != nil && !writeKey(b, extra) {
+		return false
 	}
 	b.WriteByte(')')
 	return true

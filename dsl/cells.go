@@ -1,7 +1,6 @@
 package dsl
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"reflect"
@@ -170,9 +169,6 @@ func equalValues(a, b any) (bool, error) {
 		if math.IsNaN(fa) {
 			return false, ErrNaN
 		}
-		if c, exact := compareIntegers(a, b); exact {
-			return c == 0, nil
-		}
 		return fa == fb, nil
 	}
 	if ta, ok := a.(time.Time); ok {
@@ -195,9 +191,6 @@ func compareValues(a, b any) (int, error) {
 		}
 		if math.IsNaN(fa) || math.IsNaN(fb) {
 			return 0, ErrNaN
-		}
-		if c, exact := compareIntegers(a, b); exact {
-			return c, nil
 		}
 		switch {
 		case fa < fb:
@@ -232,43 +225,6 @@ func cmpOrdered[T int | float64 | string](a, b T) int {
 		return 1
 	}
 	return 0
-}
-
-// compareIntegers orders two integers exactly, as a rule's comparison of
-// two ints does: as float64s, 2^53 and 2^53+1 would be equal. exact is
-// false unless both are integers.
-func compareIntegers(a, b any) (c int, exact bool) {
-	ia, ua, okA := integer(a)
-	ib, ub, okB := integer(b)
-	if !okA || !okB {
-		return 0, false
-	}
-	switch {
-	case ua == 0 && ub == 0:
-		return cmp.Compare(ia, ib), true
-	case ua != 0 && ub != 0:
-		return cmp.Compare(ua, ub), true
-	case ua != 0: // above MaxInt64: above any int64
-		return 1, true
-	}
-	return -1, true
-}
-
-// integer reads an integer of any kind: as i, or, above MaxInt64, as u
-// (i then 0).
-func integer(v any) (i int64, u uint64, ok bool) {
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return rv.Int(), 0, true
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if x := rv.Uint(); x > math.MaxInt64 {
-			return 0, x, true
-		} else {
-			return int64(x), 0, true
-		}
-	}
-	return 0, 0, false
 }
 
 func number(v any) (float64, bool) {

@@ -220,7 +220,10 @@
 // a named output; "count" for count) holds the result, and rows ranked by
 // an order of output values or by row priorities. Inputs are read through
 // pointers, and a nil input passes only the cells `-` and `nil`: absent
-// data neither matches silently nor fails the table.
+// data neither matches silently nor fails the table. A cell compares
+// numbers as float64, as the rule-file analysis reasons about them: two
+// integers beyond 2^53 that differ by less than a float64's step compare
+// equal in a table, where a condition comparing two ints tells them apart.
 //
 // Every statement means something where it is written, or the file does
 // not compile: when, tags, owner, enabled and priority in a branch,

@@ -78,7 +78,7 @@ func (c *config) plainNumber(t reflect.Type) bool {
 // than being read as a number: time.Duration, time.Month, time.Weekday, a
 // type whose methods rules call.
 func (c *config) keepsType(t reflect.Type) bool {
-	return t != nil && isNumberKind(t.Kind()) && !c.plainNumber(t) && c.numberKind(t) == 0
+	return t != nil && isNumberKind(t.Kind()) && t != intType && t != floatType64 && c.numberKind(t) == 0
 }
 
 // numericCalls are the built-ins that take a plain number (or, sum, a list

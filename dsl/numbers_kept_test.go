@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -42,40 +43,32 @@ func TestKeptNumbersAreCompileErrors(t *testing.T) {
 	}
 }
 
-// A table compares two integers (an int input, an int constant) exactly,
-// as a rule's == and < do: 2^53+1 is not 2^53, as it would be as
-// float64s. (A number written in a cell is a float64, as in a rule
-// comparing an int with a float.)
-func TestTableComparesIntegersExactly(t *testing.T) {
-	const src = `ruleset exact version 1
-const Big = 9007199254740992
-table big hit F {
-  type "big"
-  in n
-  row Big   => output row "equal"
-  row > Big => output row "above"
-  row -     => output row "other"
+type flattenEnv struct {
+	L []any `expr:"l"`
 }
-rule same {
-  type "same"
-  when n == 9007199254740992
-}
-`
-	for _, opts := range [][]Option{nil, {exprOnly}} {
-		rs, err := CompileRules[keptEnv]([]byte(src), opts...)
-		if err != nil {
-			t.Fatal(err)
+
+// flatten is charged before it builds by counting what it would build; the
+// count follows pointers as far as expr's flatten does and no further, so a
+// host's list holding a pointer that points back at itself fails with
+// ErrLimit instead of spinning.
+func TestFlattenOfASelfPointingList(t *testing.T) {
+	self := new(any)
+	*self = self
+	e, err := Compile[flattenEnv, int](`len(flatten(l))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.Eval(flattenEnv{L: []any{self}}, a5Now)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrLimit) {
+			t.Errorf("flatten of a self-pointing list: %v, want ErrLimit", err)
 		}
-		hits, err := rs.Eval(keptEnv{N: 1<<53 + 1}, a5Now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]any{}
-		for _, h := range hits {
-			got[h.Rule] = h.Outputs["row"]
-		}
-		if got["big"] != "above" || got["same"] != nil {
-			t.Errorf("n = 2^53+1: got %v; want big above, same not firing", got)
-		}
+	case <-time.After(time.Minute):
+		t.Fatal("flatten of a self-pointing list did not return")
 	}
 }

@@ -182,21 +182,46 @@ func walk(args ...any) (any, error) {
 // nestedLen counts the elements below the list v, at every depth (the
 // lists among its elements, their lists, …), stopping once the count
 // passes limit.
+//
+// A list is counted before it is looked into, so the work stays within
+// the elements already charged and the budget: a list of numbers (its
+// element type holds no list) is not looked into at all.
 func nestedLen(v reflect.Value, depth int, limit int64) int64 {
 	if depth > maxTreeDepth {
-		return limit // deeper than expr flattens: as good as over the budget
+		return limit + 1 // deeper than expr flattens: as good as over the budget
+	}
+	if !mayHoldList(v.Type().Elem()) {
+		return 0
 	}
 	n := int64(0)
 	for i := 0; i < v.Len() && n <= limit; i++ {
 		e := v.Index(i)
-		for (e.Kind() == reflect.Interface || e.Kind() == reflect.Pointer) && !e.IsNil() {
+		// A pointer or interface chain is followed as far as expr's
+		// deref does, and no further: one that points back at itself
+		// must not spin.
+		for hops := 0; (e.Kind() == reflect.Interface || e.Kind() == reflect.Pointer) && !e.IsNil(); hops++ {
+			if hops > maxTreeDepth {
+				return limit + 1
+			}
 			e = e.Elem()
 		}
 		if e.Kind() == reflect.Slice || e.Kind() == reflect.Array {
-			n += int64(e.Len()) + nestedLen(e, depth+1, limit-n)
+			if n += int64(e.Len()); n <= limit {
+				n += nestedLen(e, depth+1, limit-n)
+			}
 		}
 	}
 	return n
+}
+
+// mayHoldList reports whether a value of type t can be, or lead to, a
+// list.
+func mayHoldList(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Interface, reflect.Pointer, reflect.Slice, reflect.Array:
+		return true
+	}
+	return false
 }
 
 // governedFuncs replace expr's built-ins that build strings or lists.

@@ -125,6 +125,22 @@ func TestAdversary6ChangesNullFalseAlarmsUnbalancedWindows(t *testing.T) {
 	}
 }
 
+// adv6OneOfThree is an experiment's exposures, 100 clients in the
+// control and 3 in the variant within two hours, and the one conversion,
+// a variant client's.
+func adv6OneOfThree() ([]engagement.Exposure, []engagement.Response) {
+	var xs []engagement.Exposure
+	for i := range 103 {
+		v := "a"
+		if i >= 100 {
+			v = "b"
+		}
+		xs = append(xs, engagement.Exposure{Client: fmt.Sprint("c", i), Experiment: "spring", Variant: v, Time: expStart.Add(time.Duration(i) * time.Minute)})
+	}
+	rs := []engagement.Response{{Client: "c100", Stimulus: "s", Kind: "book", Time: expStart.Add(110 * time.Minute)}}
+	return xs, rs
+}
+
 // TestAdversary6SequentialOneEarlyConversion: Sequential's doc promises
 // that "Λ is a martingale under 'no difference', so P(Λ ever ≥ 1/α) ≤ α
 // (Ville's inequality)" and that P is an always-valid p-value. Here 100
@@ -143,15 +159,7 @@ func TestAdversary6ChangesNullFalseAlarmsUnbalancedWindows(t *testing.T) {
 // arm makes z = √(n_A/n_B)-ish (here z ≈ 5.8) and Λ explodes.
 func TestAdversary6SequentialOneEarlyConversion(t *testing.T) {
 	p := plan(t, engagement.ExperimentConfig{Control: "a", Arms: ab(), Window: 48 * time.Hour, Tau: 0.5})
-	var xs []engagement.Exposure
-	for i := range 103 {
-		v := "a"
-		if i >= 100 {
-			v = "b"
-		}
-		xs = append(xs, engagement.Exposure{Client: fmt.Sprint("c", i), Experiment: "spring", Variant: v, Time: expStart.Add(time.Duration(i) * time.Minute)})
-	}
-	rs := []engagement.Response{{Client: "c100", Stimulus: "s", Kind: "book", Time: expStart.Add(110 * time.Minute)}}
+	xs, rs := adv6OneOfThree()
 	r, err := p.Analyze(context.Background(), engagement.ExperimentData{AsOf: expStart.Add(12 * time.Hour), Exposures: slices.Values(xs), Responses: slices.Values(rs)})
 	if err != nil {
 		t.Fatal(err)
@@ -227,15 +235,7 @@ func TestAdversary6SequentialNullSmallArm(t *testing.T) {
 // (expected conversions per arm ≪ 5) or exact fallback.
 func TestAdversary6ComparisonPSmallArm(t *testing.T) {
 	p := plan(t, engagement.ExperimentConfig{Control: "a", Arms: ab(), Window: 48 * time.Hour})
-	var xs []engagement.Exposure
-	for i := range 103 {
-		v := "a"
-		if i >= 100 {
-			v = "b"
-		}
-		xs = append(xs, engagement.Exposure{Client: fmt.Sprint("c", i), Experiment: "spring", Variant: v, Time: expStart.Add(time.Duration(i) * time.Minute)})
-	}
-	rs := []engagement.Response{{Client: "c100", Stimulus: "s", Kind: "book", Time: expStart.Add(110 * time.Minute)}}
+	xs, rs := adv6OneOfThree()
 	r, err := p.Analyze(context.Background(), engagement.ExperimentData{AsOf: expStart.Add(72 * time.Hour), Exposures: slices.Values(xs), Responses: slices.Values(rs)})
 	if err != nil {
 		t.Fatal(err)

@@ -44,10 +44,7 @@ func FisherExact(x1, n1, x2, n2 int) float64 {
 	return min(1, p)
 }
 
-// logChoose is log(n choose k).
+// logChoose is log(n choose k) = −log(n+1) − log B(k+1, n−k+1).
 func logChoose(n, k int) float64 {
-	a, _ := math.Lgamma(float64(n + 1))
-	b, _ := math.Lgamma(float64(k + 1))
-	c, _ := math.Lgamma(float64(n - k + 1))
-	return a - b - c
+	return -math.Log(float64(n+1)) - logBeta(float64(k+1), float64(n-k+1))
 }
