@@ -265,21 +265,10 @@ func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx], sortMin 
 		for i := range ranks {
 			ranks[i].client = place[ranks[i].state]
 		}
-		sortStrict(ranks, func(a, b rank) int {
-			if a.quadrant != b.quadrant {
-				return cmp.Compare(a.quadrant, b.quadrant)
-			}
-			if a.urgency != b.urgency {
-				return cmp.Compare(b.urgency, a.urgency)
-			}
-			if a.sensitivity != b.sensitivity {
-				return cmp.Compare(b.sensitivity, a.sensitivity)
-			}
-			if a.within != b.within {
-				return cmp.Compare(a.within, b.within)
-			}
-			return tieOrder(&a, &b, items)
-		}, sortMin)
+		if sortTiedByKey(ranks, items, len(place)) {
+			return
+		}
+		sortStrict(ranks, func(a, b rank) int { return tiedOrder(&a, &b, items) }, sortMin)
 		return
 	}
 	sortStrict(ranks, func(a, b rank) int {
@@ -335,6 +324,24 @@ func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx], sortMin 
 			return tieOrder(&a, &b, items)
 		})
 	}
+}
+
+// tiedOrder is plan order when rank.client holds the client's place in id
+// order: the numbers, then tieOrder.
+func tiedOrder(a, b *rank, items []Item) int {
+	if a.quadrant != b.quadrant {
+		return cmp.Compare(a.quadrant, b.quadrant)
+	}
+	if a.urgency != b.urgency {
+		return cmp.Compare(b.urgency, a.urgency)
+	}
+	if a.sensitivity != b.sensitivity {
+		return cmp.Compare(b.sensitivity, a.sensitivity)
+	}
+	if a.within != b.within {
+		return cmp.Compare(a.within, b.within)
+	}
+	return tieOrder(a, b, items)
 }
 
 // tieOrder breaks a tie between contacts of one client (or, in client id
