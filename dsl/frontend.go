@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/engagekit/engagekit/internal/exprkey"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/checker"
 	"github.com/expr-lang/expr/conf"
@@ -180,7 +181,7 @@ func treeDepth(root ast.Node) int {
 		if deepest > maxTreeDepth {
 			return deepest
 		}
-		for _, c := range children(it.n) {
+		for _, c := range exprkey.Children(it.n) {
 			if *c != nil {
 				stack = append(stack, item{*c, it.depth + 1})
 			}
@@ -226,7 +227,7 @@ func expandedSize(root ast.Node, lets map[string]*letDef, limit int, ec *conf.Co
 			return
 		}
 		total++
-		for _, c := range children(n) {
+		for _, c := range exprkey.Children(n) {
 			walk(*c)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp/syntax"
 	"time"
 
+	"github.com/engagekit/engagekit/internal/exprkey"
 	"github.com/expr-lang/expr/ast"
 )
 
@@ -166,13 +167,13 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		}
 		in.dateLiteral(n)
 		in.methodCall(n)
-		for _, c := range children(*slot) {
+		for _, c := range exprkey.Children(*slot) {
 			in.walk(c)
 		}
 		in.guardArguments(n)
 		return
 	}
-	for _, c := range children(*slot) {
+	for _, c := range exprkey.Children(*slot) {
 		in.walk(c)
 	}
 }
@@ -327,7 +328,7 @@ func carries(n ast.Node, source func(ast.Node) bool) bool {
 	if source(n) {
 		return true
 	}
-	for _, c := range children(n) {
+	for _, c := range exprkey.Children(n) {
 		if carries(*c, source) {
 			return true
 		}

@@ -3,6 +3,7 @@ package dsl
 import (
 	"errors"
 
+	"github.com/engagekit/engagekit/internal/exprkey"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
@@ -80,7 +81,7 @@ func inlineLets(slot *ast.Node, lets map[string]*letDef, ec *conf.Config) error 
 				walk(&n.Property)
 			}
 		default:
-			for _, child := range children(*slot) {
+			for _, child := range exprkey.Children(*slot) {
 				walk(child)
 			}
 		}
@@ -109,65 +110,11 @@ func relocate(n ast.Node, loc file.Location) {
 	var walk func(*ast.Node)
 	walk = func(slot *ast.Node) {
 		(*slot).SetLocation(loc)
-		for _, c := range children(*slot) {
+		for _, c := range exprkey.Children(*slot) {
 			walk(c)
 		}
 	}
 	walk(&n)
-}
-
-// children lists the child slots of a node, for the walks that need to
-// replace nodes.
-func children(n ast.Node) []*ast.Node {
-	switch n := n.(type) {
-	case *ast.UnaryNode:
-		return []*ast.Node{&n.Node}
-	case *ast.BinaryNode:
-		return []*ast.Node{&n.Left, &n.Right}
-	case *ast.ChainNode:
-		return []*ast.Node{&n.Node}
-	case *ast.MemberNode:
-		return []*ast.Node{&n.Node, &n.Property}
-	case *ast.SliceNode:
-		return nonNil(&n.Node, &n.From, &n.To)
-	case *ast.CallNode:
-		return append([]*ast.Node{&n.Callee}, slots(n.Arguments)...)
-	case *ast.BuiltinNode:
-		return slots(n.Arguments)
-	case *ast.PredicateNode:
-		return []*ast.Node{&n.Node}
-	case *ast.ConditionalNode:
-		return []*ast.Node{&n.Cond, &n.Exp1, &n.Exp2}
-	case *ast.VariableDeclaratorNode:
-		return []*ast.Node{&n.Value, &n.Expr}
-	case *ast.SequenceNode:
-		return slots(n.Nodes)
-	case *ast.ArrayNode:
-		return slots(n.Nodes)
-	case *ast.MapNode:
-		return slots(n.Pairs)
-	case *ast.PairNode:
-		return []*ast.Node{&n.Key, &n.Value}
-	}
-	return nil
-}
-
-func slots(nodes []ast.Node) []*ast.Node {
-	out := make([]*ast.Node, len(nodes))
-	for i := range nodes {
-		out[i] = &nodes[i]
-	}
-	return out
-}
-
-func nonNil(ss ...*ast.Node) []*ast.Node {
-	out := ss[:0]
-	for _, s := range ss {
-		if *s != nil {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func contains(xs []string, x string) bool {

@@ -3,6 +3,7 @@ package dsl
 import (
 	"reflect"
 
+	"github.com/engagekit/engagekit/internal/exprkey"
 	"github.com/expr-lang/expr/ast"
 )
 
@@ -41,7 +42,7 @@ func sharedGuards(envType reflect.Type, rules []*cRule, cfg *config, memo *memoP
 		if lead == nil {
 			continue
 		}
-		key, ok := nodeKey(lead)
+		key, ok := exprkey.Key(lead)
 		if !ok {
 			continue
 		}

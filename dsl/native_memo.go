@@ -1,6 +1,9 @@
 package dsl
 
-import "github.com/expr-lang/expr/ast"
+import (
+	"github.com/engagekit/engagekit/internal/exprkey"
+	"github.com/expr-lang/expr/ast"
+)
 
 // The rules of a rule set ask the same date questions over and over: a
 // hundred rules may take age(client.birthDate) thirty times. Each call of a
@@ -35,7 +38,7 @@ func (nc *nativeCompiler) memoInt(call ast.Node, n *nnode) *nnode {
 	if nc.memo == nil || n == nil || n.kind != nInt {
 		return n
 	}
-	key, ok := nodeKey(call)
+	key, ok := exprkey.Key(call)
 	if !ok {
 		return n
 	}

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 
+	"github.com/engagekit/engagekit/internal/exprkey"
 	"github.com/expr-lang/expr/ast"
 )
 
@@ -134,7 +135,7 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 	if name, ok := isInternalCall(n); ok && name == numFunc {
 		// Already read as a number; what is inside may still need it.
 		changed := false
-		for _, c := range children(n.(*ast.CallNode).Arguments[0]) {
+		for _, c := range exprkey.Children(n.(*ast.CallNode).Arguments[0]) {
 			changed = wrapNumbers(c, cfg) || changed
 		}
 		return changed
@@ -154,11 +155,11 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		}
 	case *ast.BuiltinNode:
 		changed = mapNumbers(m, cfg)
-		for _, c := range children(n) {
+		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
 		}
 	default:
-		for _, c := range children(n) {
+		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
 		}
 	}

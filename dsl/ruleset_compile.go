@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -387,8 +388,11 @@ func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
 		cr.out = b.outputs(rsc, &row.Out)
 		if row.Out.Priority != nil {
 			v, err := strconv.ParseFloat(row.Out.Priority.Expr.Src, 64)
-			if err != nil {
-				b.errorf(r.ID, row.Out.Priority.Pos, KindType, "priority must be a number literal")
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				// ParseFloat reads NaN and Inf too: a NaN priority
+				// would compare equal to every other and leave the
+				// ranking to row order, which the author did not write.
+				b.errorf(r.ID, row.Out.Priority.Pos, KindType, "priority must be a finite number literal")
 			}
 			cr.priority = v
 		}

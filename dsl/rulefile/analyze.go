@@ -2,6 +2,7 @@ package rulefile
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 )
 
@@ -155,24 +156,29 @@ func (a *analysis) unused() {
 		}
 	}
 	for _, r := range a.f.Rules {
-		names := map[string]bool{}
 		r.eachExpr(func(e Expr) {
 			for _, n := range identifiers(e.Src) {
-				names[n] = true
 				used[n] = true
 			}
 		})
-		for _, row := range r.Rows {
-			for _, c := range row.Cells {
-				c.Test.eachValue(func(v *Value) {
-					if v.Kind == ValueName {
-						used[v.Name] = true
-					}
-				})
+		markName := func(v *Value) {
+			if v.Kind == ValueName {
+				used[v.Name] = true
 			}
 		}
+		for _, row := range r.Rows {
+			for _, c := range row.Cells {
+				c.Test.eachValue(markName)
+			}
+		}
+		if r.Order != nil {
+			for _, v := range r.Order.Values {
+				markName(v) // the compiler reads an order's names as constants
+			}
+		}
+		read := r.letsRead()
 		r.eachLet(func(l *Let) {
-			if !names[l.Name] {
+			if !read[l] {
 				a.add(Finding{Pos: l.Pos, Severity: Warning, Code: "unused-let", Rule: r.ID, Message: "let " + l.Name + " is never used"})
 			}
 		})
@@ -221,6 +227,67 @@ func (b *Block) eachExpr(f func(Expr)) {
 		}
 		br.Body.eachExpr(f)
 	}
+}
+
+// letsRead finds the lets an expression reads, by the compiler's scopes:
+// a let is seen by the lets after it in its block, by the block's other
+// statements (a table's inputs and rows for the rule's lets), and by the
+// branches inside, unless a let of the same name there hides it. A
+// branch's condition is in the enclosing scope.
+func (r *Rule) letsRead() map[*Let]bool {
+	read := map[*Let]bool{}
+	resolve := func(sc map[string]*Let, e Expr) {
+		for _, n := range identifiers(e.Src) {
+			if l := sc[n]; l != nil {
+				read[l] = true
+			}
+		}
+	}
+	var block func(sc map[string]*Let, b *Block, rest func(map[string]*Let))
+	block = func(sc map[string]*Let, b *Block, rest func(map[string]*Let)) {
+		if len(b.Lets) > 0 {
+			sc = maps.Clone(sc)
+			for _, l := range b.Lets {
+				resolve(sc, l.Value)
+				sc[l.Name] = l
+			}
+		}
+		for _, s := range []*Stmt{b.When, b.Urgency, b.Sensitivity, b.Priority} {
+			if s != nil {
+				resolve(sc, s.Expr)
+			}
+		}
+		for _, t := range []*Template{b.Title, b.Message} {
+			if t != nil {
+				for _, p := range t.Parts {
+					if p.Expr != nil {
+						resolve(sc, *p.Expr)
+					}
+				}
+			}
+		}
+		for _, o := range b.Outputs {
+			resolve(sc, o.Value)
+		}
+		for _, br := range b.Branches {
+			if br.Cond != nil {
+				resolve(sc, *br.Cond)
+			}
+			block(sc, &br.Body, nil)
+		}
+		if rest != nil {
+			rest(sc)
+		}
+	}
+	block(map[string]*Let{}, &r.Body, func(sc map[string]*Let) {
+		for _, in := range r.Inputs {
+			resolve(sc, in)
+		}
+		for _, row := range r.Rows {
+			block(sc, &row.Out, nil)
+		}
+	})
+	return read
 }
 
 func (r *Rule) eachLet(f func(*Let)) {

@@ -3,22 +3,25 @@ package rulefile
 import (
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/engagekit/engagekit/internal/exprkey"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
 )
 
 // This file reads conditions (when, branch) and table inputs as formulas
 // over atoms. An atom is what a condition depends on: a value (a field
-// path, a let, any other expression) compared with literals, or a whole
-// sub-condition the analysis cannot read, which may be true, false or fail.
-// Expressions with the same text in the same scope are the same atom (the
-// rules' functions are pure: the compiler shares their results too), and
+// path, a let, any other expression) compared with literals or, written
+// alone, deciding by being true or false; or a condition that does not
+// parse, which may be true, false or fail. Expressions of the same
+// structure (exprkey) in the same scope are the same atom (the rules'
+// functions are pure: the compiler shares their results too), and
 // distinct atoms are taken to vary independently, but for the reads of
 // one decision, which the grid takes together (see gridAxis). That
-// over-approximates
-// what inputs can do, so a claim that something holds for every input is
+// over-approximates what inputs can do, so a claim that something holds
+// for every input is
 // exact; a claim that some input exists comes with the witness.
 
 // tri is a condition's outcome: false, true, or an evaluation error (a
@@ -38,7 +41,7 @@ type atom struct {
 	text string // as written, for witnesses
 	// chain is a field path a host sets directly (not a let, not a call).
 	chain bool
-	// boolean is a condition the analysis cannot read: true, false or
+	// boolean is a condition that does not parse: true, false or
 	// failing.
 	boolean bool
 	lits    []value
@@ -65,6 +68,9 @@ type atoms struct {
 	list  []*atom
 	byKey map[string]int
 	work  *budget // shared by every question of one Analyze call
+	// points caches the points of a decision's reads (see together),
+	// nil for too many.
+	points map[string][][]value
 }
 
 func newAtoms(work *budget) *atoms { return &atoms{byKey: map[string]int{}, work: work} }
@@ -380,7 +386,15 @@ func (rd *reader) node(n ast.Node, sc scope) *cond {
 			return c
 		}
 	}
-	return &cond{op: condOpaque, atom: rd.opaque(n, sc, true)}
+	// Any other expression is a value that decides by being true or
+	// false (a nil or another kind fails, as in the compiled rule): the
+	// atom of that value, which a table input or a comparison of the same
+	// expression reads too (`when x.flag` and `in x.flag` are one value).
+	i := rd.valueAtom(n, sc)
+	a := rd.as.list[i]
+	a.bools = true
+	a.lits = append(a.lits, boolValue(true))
+	return &cond{op: condOpaque, atom: i}
 }
 
 var flipped = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -443,13 +457,19 @@ func (rd *reader) valueAtom(n ast.Node, sc scope) int {
 			return i
 		}
 	}
-	return rd.opaque(n, sc, false)
+	return rd.opaque(n, sc)
 }
 
-// opaque is the atom of an expression read as a whole, keyed by its text
-// and the lets it uses.
-func (rd *reader) opaque(n ast.Node, sc scope, boolean bool) int {
+// opaque is the atom of an expression read as a whole, keyed by its
+// structure (exprkey: expr's printer prints x * 2 and x * 2.0 alike, which
+// an int and a float product are not) and the lets it uses. One the key
+// cannot spell out is an atom of its own.
+func (rd *reader) opaque(n ast.Node, sc scope) int {
 	text := n.String()
+	structure, ok := exprkey.Key(n)
+	if !ok {
+		structure = "unkeyed " + strconv.Itoa(len(rd.as.list))
+	}
 	var deps []string
 	ast.Walk(&n, visitor(func(m ast.Node) {
 		if id, ok := m.(*ast.IdentifierNode); ok {
@@ -459,11 +479,7 @@ func (rd *reader) opaque(n ast.Node, sc scope, boolean bool) int {
 		}
 	}))
 	sort.Strings(deps)
-	kind := "value "
-	if boolean {
-		kind = "cond "
-	}
-	return rd.as.get(kind+text+"["+strings.Join(deps, ";")+"]", text, false, boolean)
+	return rd.as.get("value "+structure+"["+strings.Join(deps, ";")+"]", text, false, false)
 }
 
 // input reads a table input as a value atom.

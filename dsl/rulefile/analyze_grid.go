@@ -1,9 +1,9 @@
 package rulefile
 
 import (
-	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -68,7 +68,10 @@ func usedAtoms(extra []int, cs ...*cond) []int {
 // point. It reports false, visiting nothing, when the grid is larger than
 // maxGrid or its work more than the budget has left.
 func (as *atoms) grid(used []int, weight int, visit func(pt []value) bool) bool {
-	axes := as.axes(used)
+	axes, ok := as.axes(used)
+	if !ok {
+		return false
+	}
 	size := 1
 	for _, ax := range axes {
 		size *= ax.len()
@@ -139,8 +142,8 @@ func (ax *gridAxis) len() int {
 // witnesses, except that the reads of one decision are one axis, the
 // values each way of deciding gives them together (see decisionLeaf), so
 // that no point pairs d.fired false with a d.band, or true with the nil
-// no leaf gives.
-func (as *atoms) axes(used []int) []gridAxis {
+// no leaf gives. It reports false when a decision's points are too many.
+func (as *atoms) axes(used []int) ([]gridAxis, bool) {
 	var reads map[string][]int // by decision; nil when no decision is read
 	for _, i := range used {
 		if a := as.list[i]; a.decision != "" && a.leaves != nil {
@@ -157,47 +160,88 @@ func (as *atoms) axes(used []int) []gridAxis {
 		case len(group) < 2:
 			out = append(out, gridAxis{atom: i, values: as.witnesses(i)})
 		case group[0] == i: // the decision's axis stands where its first read does
-			out = append(out, gridAxis{group: group, points: as.together(group, a.leaves)})
+			points, ok := as.together(group, a.leaves)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, gridAxis{group: group, points: points})
 		}
 	}
-	return out
+	return out, true
 }
 
 // together is the points of a decision's reads, group, over its leaves:
-// each leaf's values, and where a leaf may give a read any value, that
-// read's witnesses; each point once.
-func (as *atoms) together(group []int, leaves []decisionLeaf) [][]value {
-	var out [][]value
-	seen := map[string]bool{}
-	for _, l := range leaves {
-		choices := make([][]value, len(group))
+// for each leaf, the values it gives and, for a read it computes, each
+// witness of that read. It reports false when there would be more than
+// maxGrid points or the budget cannot pay for them: a decision read
+// through several computed outputs multiplies their witnesses, and the
+// points are counted before any is made. A rule's questions share the
+// points of a group (the cache is keyed by the group and its witnesses'
+// counts).
+func (as *atoms) together(group []int, leaves []decisionLeaf) ([][]value, bool) {
+	var key strings.Builder
+	for _, i := range group {
+		key.WriteString(strconv.Itoa(i) + ":" + strconv.Itoa(len(as.witnesses(i))) + ",")
+	}
+	if pts, ok := as.points[key.String()]; ok {
+		return pts, pts != nil
+	}
+	pts := as.enumerate(group, leaves)
+	if as.points == nil {
+		as.points = map[string][][]value{}
+	}
+	as.points[key.String()] = pts
+	return pts, pts != nil
+}
+
+// enumerate makes together's points, nil when there are too many.
+func (as *atoms) enumerate(group []int, leaves []decisionLeaf) [][]value {
+	choices := make([][][]value, len(leaves))
+	total := 0
+	for li, l := range leaves {
+		choices[li] = make([][]value, len(group))
+		n := 1
 		for j, i := range group {
 			if v, ok := l.value(as.list[i].name); ok {
-				choices[j] = []value{v}
+				choices[li][j] = []value{v}
 			} else {
-				choices[j] = as.witnesses(i)
+				choices[li][j] = as.witnesses(i)
+			}
+			if n *= len(choices[li][j]); n > maxGrid {
+				return nil
 			}
 		}
-		p := make([]value, len(group))
-		var rec func(j int)
-		rec = func(j int) {
-			if len(out) > maxGrid {
-				return // the grid is too large: the question is unknown
-			}
-			if j == len(group) {
-				key := fmt.Sprintf("%#v", p)
-				if !seen[key] {
-					seen[key] = true
-					out = append(out, slices.Clone(p))
-				}
-				return
-			}
-			for _, v := range choices[j] {
-				p[j] = v
-				rec(j + 1)
-			}
+		if total += n; total > maxGrid {
+			return nil
 		}
-		rec(0)
+	}
+	if !as.work.spend(total * len(group)) {
+		return nil
+	}
+	out := [][]value{}
+	seen := map[string]bool{}
+	p := make([]value, len(group))
+	var id strings.Builder
+	var rec func(li, j int)
+	rec = func(li, j int) {
+		if j == len(group) {
+			id.Reset()
+			for _, v := range p {
+				v.writeKey(&id)
+			}
+			if k := id.String(); !seen[k] {
+				seen[k] = true
+				out = append(out, slices.Clone(p))
+			}
+			return
+		}
+		for _, v := range choices[li][j] {
+			p[j] = v
+			rec(li, j+1)
+		}
+	}
+	for li := range leaves {
+		rec(li, 0)
 	}
 	return out
 }

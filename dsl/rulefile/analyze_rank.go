@@ -1,6 +1,7 @@
 package rulefile
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -28,8 +29,8 @@ func (a *analysis) ranks(r *Rule) (rowRanks, bool) {
 		for i, row := range r.Rows {
 			if row.Out.Priority != nil {
 				p, err := strconv.ParseFloat(row.Out.Priority.Expr.Src, 64)
-				if err != nil {
-					return rk, false
+				if err != nil || math.IsNaN(p) || math.IsInf(p, 0) {
+					return rk, false // a compile error
 				}
 				rk.rank[i] = p
 			}
@@ -67,7 +68,7 @@ func (a *analysis) ranks(r *Rule) (rowRanks, bool) {
 		}
 		rk.unranked[i] = true
 		for j, o := range order {
-			if o.kind == out.kind && o.kind != kindNil && equalSame(o, out) {
+			if o.kind == out.kind && equalSame(o, out) { // nil ranks by a nil in the order, as compiled
 				rk.rank[i], rk.unranked[i] = float64(len(order)-j), false
 				break
 			}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // This file is what the analysis knows about values: the kinds a rule
@@ -50,6 +51,21 @@ type value struct {
 }
 
 var nilValue = value{kind: kindNil}
+
+// writeKey writes v exactly (a number by its bits, a string with its
+// length), so that two values write alike only when they are one.
+func (v value) writeKey(b *strings.Builder) {
+	b.WriteByte(byte('0' + v.kind))
+	switch v.kind {
+	case kindNumber:
+		b.WriteString(strconv.FormatUint(math.Float64bits(v.num), 16))
+	case kindString:
+		b.WriteString(strconv.Itoa(len(v.str)) + ":" + v.str)
+	case kindBool:
+		b.WriteString(strconv.FormatBool(v.b))
+	}
+	b.WriteByte(';')
+}
 
 func numberValue(f float64) value { return value{kind: kindNumber, num: f} }
 func stringValue(s string) value  { return value{kind: kindString, str: s} }

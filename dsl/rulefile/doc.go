@@ -62,8 +62,9 @@
 // into a single decision: `hit collect sum rate` (C+), min (C<), max (C>),
 // or count (C#, the number of rows). Rows are ranked by a table's order of
 // output values, highest first (`order risk "high", "medium", "low"`, or
-// `order type ...`), or else by a number `priority` on each row. A nil
-// input (absent data, a nil pointer) passes only `-` and `nil`, as in DMN.
+// `order type ...`; a nil output ranks by a nil in the order), or else by
+// a finite number `priority` on each row (NaN and Inf are compile errors).
+// A nil input (absent data, a nil pointer) passes only `-` and `nil`, as in DMN.
 // Parse writes the letters as words, so a file has one canonical form.
 //
 // # Named decisions

@@ -1,23 +1,24 @@
-package dsl
+package exprkey_test
 
 import (
 	"math"
 	"testing"
 
+	"github.com/engagekit/engagekit/internal/exprkey"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
 )
 
-// nodeKey tells apart what expr's printer prints alike (1 and 1.0, a
+// Key tells apart what expr's printer prints alike (1 and 1.0, a
 // slice's missing bounds, a string that looks like code), keys what the
 // printer panics on (a constant of +Inf), and gives one expression one key.
-func TestNodeKey(t *testing.T) {
+func TestKey(t *testing.T) {
 	key := func(src string) string {
 		tree, err := parser.Parse(src)
 		if err != nil {
 			t.Fatal(err)
 		}
-		k, ok := nodeKey(tree.Node)
+		k, ok := exprkey.Key(tree.Node)
 		if !ok {
 			t.Fatalf("%s: no key", src)
 		}
@@ -38,10 +39,10 @@ func TestNodeKey(t *testing.T) {
 		t.Error("one expression, two keys")
 	}
 	inf := &ast.BinaryNode{Operator: "<", Left: &ast.IdentifierNode{Value: "x"}, Right: &ast.ConstantNode{Value: math.Inf(1)}}
-	if _, ok := nodeKey(inf); !ok {
+	if _, ok := exprkey.Key(inf); !ok {
 		t.Error("a +Inf constant has no key")
 	}
-	if _, ok := nodeKey(&ast.ConstantNode{Value: ast.Node(nil)}); !ok {
+	if _, ok := exprkey.Key(&ast.ConstantNode{Value: ast.Node(nil)}); !ok {
 		t.Error("a nil constant has no key")
 	}
 }

@@ -1,4 +1,9 @@
-package dsl
+// Package exprkey spells out an expr syntax tree exactly: a key under
+// which two sub-expressions are equal only when they are the same
+// computation, and the children every walk of a tree visits. The dsl's
+// closures share guards and memoize calls under it; the rule-file
+// analysis identifies the expressions it cannot read by it.
+package exprkey
 
 import (
 	"fmt"
@@ -10,17 +15,17 @@ import (
 	"github.com/expr-lang/expr/ast"
 )
 
-// nodeKey is a key for sub-expression n under which equal keys mean the
-// same computation: the closures share a guard, or memoize a call, between
-// sub-expressions with one key. expr's own printer cannot serve: it prints
+// Key is a key for sub-expression n under which equal keys mean the
+// same computation. expr's own printer cannot serve: it prints
 // a constant through encoding/json, which panics on a constant of +Inf (a
 // rule-file constant such as 1e308 * 10) or of any value json refuses, and
 // it prints the integer 1 and the float 1.0 alike. The key spells out
 // every node's kind, every literal exactly (a float by its bits) and every
 // node's checked type. ok is false for a node the key cannot spell out (a
-// kind expr may add, or a constant whose printing fails): such a
-// sub-expression is simply not shared.
-func nodeKey(n ast.Node) (key string, ok bool) {
+// kind expr may add, or a constant whose printing fails): the caller must
+// then treat the sub-expression as equal to no other. An unchecked tree
+// (as the parser leaves it) has no types, and its key none either.
+func Key(n ast.Node) (key string, ok bool) {
 	defer func() {
 		if recover() != nil { // a host constant's own GoString panicked
 			key, ok = "", false
@@ -34,7 +39,7 @@ func nodeKey(n ast.Node) (key string, ok bool) {
 }
 
 // writeKey writes n's key: "(" kind and payload, type, children ")". The
-// children are those the front end walks ([children]), with what they
+// children are those the front end walks ([Children]), with what they
 // leave out spelled in the payload: which bounds a slice has, and a
 // built-in's folded Map.
 func writeKey(b *strings.Builder, n ast.Node) bool {
@@ -103,7 +108,7 @@ func writeKey(b *strings.Builder, n ast.Node) bool {
 		return false
 	}
 	writeType(b, n.Type())
-	for _, k := range children(n) {
+	for _, k := range Children(n) {
 		if !writeKey(b, *k) {
 			return false
 		}
@@ -123,3 +128,58 @@ func writeType(b *strings.Builder, t reflect.Type) {
 	}
 	fmt.Fprintf(b, " :%s@%p", t, t)
 }
+
+// Children lists the child slots of a node, for the walks that need to
+// replace nodes.
+func Children(n ast.Node) []*ast.Node {
+	switch n := n.(type) {
+	case *ast.UnaryNode:
+		return []*ast.Node{&n.Node}
+	case *ast.BinaryNode:
+		return []*ast.Node{&n.Left, &n.Right}
+	case *ast.ChainNode:
+		return []*ast.Node{&n.Node}
+	case *ast.MemberNode:
+		return []*ast.Node{&n.Node, &n.Property}
+	case *ast.SliceNode:
+		return nonNil(&n.Node, &n.From, &n.To)
+	case *ast.CallNode:
+		return append([]*ast.Node{&n.Callee}, slots(n.Arguments)...)
+	case *ast.BuiltinNode:
+		return slots(n.Arguments)
+	case *ast.PredicateNode:
+		return []*ast.Node{&n.Node}
+	case *ast.ConditionalNode:
+		return []*ast.Node{&n.Cond, &n.Exp1, &n.Exp2}
+	case *ast.VariableDeclaratorNode:
+		return []*ast.Node{&n.Value, &n.Expr}
+	case *ast.SequenceNode:
+		return slots(n.Nodes)
+	case *ast.ArrayNode:
+		return slots(n.Nodes)
+	case *ast.MapNode:
+		return slots(n.Pairs)
+	case *ast.PairNode:
+		return []*ast.Node{&n.Key, &n.Value}
+	}
+	return nil
+}
+
+func slots(nodes []ast.Node) []*ast.Node {
+	out := make([]*ast.Node, len(nodes))
+	for i := range nodes {
+		out[i] = &nodes[i]
+	}
+	return out
+}
+
+func nonNil(ss ...*ast.Node) []*ast.Node {
+	out := ss[:0]
+	for _, s := range ss {
+		if *s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
