@@ -55,8 +55,11 @@ func dateFunc(name string, f func(t, now time.Time) int) *hostFunc {
 		fn: func(args ...any) (any, error) {
 			t, _ := args[0].(time.Time)
 			now, _ := args[1].(time.Time)
-			if t.IsZero() {
+			switch {
+			case t.IsZero():
 				return nil, fmt.Errorf("%s: %w", name, errZeroTime)
+			case now.IsZero():
+				return nil, fmt.Errorf("%s: the evaluation %w", name, errZeroTime)
 			}
 			return f(t, now), nil
 		}}

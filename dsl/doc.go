@@ -24,7 +24,8 @@
 // measure against it; expr's now() and the built-ins that load time-zone
 // files are not available. Days and months are calendar units in the time
 // zone of the evaluation time. A zero time.Time is missing data, and a date
-// built-in given one fails rather than answering for the year 1.
+// built-in given one, or evaluated at a zero time, fails rather than
+// answering for the year 1.
 //
 // # Built-ins
 //
@@ -50,9 +51,10 @@
 //
 // # Dates
 //
-// today is the evaluation day (midnight in the evaluation time's zone), and
-// date("2026-04-05") is a date literal, midnight of that day in the same
-// zone (a malformed one is a compile error): `today >= date("2026-04-05")`,
+// today is the evaluation day (its first instant in the evaluation time's
+// zone: midnight, or where clocks skip midnight, the instant the day
+// begins), and date("2026-04-05") is a date literal, the first instant of
+// that day in the same zone (a malformed one is a compile error): `today >= date("2026-04-05")`,
 // `daysUntil(date("2027-04-05")) <= 30`. A zero time.Time is missing data;
 // say so without sentinel numbers, in a condition
 // (`lastContact.IsZero() || monthsSince(lastContact) > 12`) and in a title
@@ -65,9 +67,13 @@
 // as an int, a named float (type GBP float64) as a float64, a float32 as
 // the decimal it holds (a stored 0.9 equals the literal 0.9, and Explain
 // shows 0.9), a decimal type registered with [WithNumber] as the float64
-// its conversion gives. So `cash > 100`, `cash > balance` and
-// `sum(holdings)` work whatever the types; a uint64 too large for an int
-// fails the evaluation rather than wrapping. time.Duration keeps its type.
+// its conversion gives, a pointer to any of these as the number it points
+// to (nil when the pointer is nil), and a list of them element by element
+// (`0.9 in ratios`, `sum(amounts)`, and a list of any holding them too). So
+// `cash > 100`, `cash > balance` and `sum(holdings)` work whatever the
+// types. Nothing wraps around: a uint64 too large for an int, and int
+// arithmetic (+, -, *, unary -, sum) whose result does not fit an int,
+// fail the evaluation with [ErrOverflow]. time.Duration keeps its type.
 //
 // expr's own built-ins (len, all, any, filter, map, sum, round, …) are
 // available too, with these differences: the built-ins that build strings

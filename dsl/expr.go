@@ -144,3 +144,8 @@ func (e *Expr[Env, R]) result(out any, err error) (R, error) {
 // ErrNaN is the cause (errors.Is) of an evaluation error raised because a
 // value was NaN.
 var ErrNaN = errors.New("dsl: NaN")
+
+// ErrOverflow is the cause (errors.Is) of an evaluation error raised
+// because int arithmetic (+, -, *, unary -, sum) gave a result that does
+// not fit an int: Go and expr would wrap it around, flipping its sign.
+var ErrOverflow = errors.New("dsl: int overflow")

@@ -74,9 +74,9 @@ func formatFuncs(cfg *config) []*hostFunc {
 	l := cfg.locale
 	return []*hostFunc{
 		{name: "num", arities: []int{1, 2}, withGov: true,
-			types: []any{new(func(float64, *governor) string), new(func(float64, int, *governor) string)},
+			types: []any{new(func(int, *governor) string), new(func(int, int, *governor) string),
+				new(func(float64, *governor) string), new(func(float64, int, *governor) string)},
 			fn: func(args ...any) (any, error) {
-				x, _ := toFloat(args[0])
 				d := -1
 				if len(args) == 3 {
 					d, _ = args[1].(int)
@@ -84,16 +84,26 @@ func formatFuncs(cfg *config) []*hostFunc {
 						return nil, fmt.Errorf("num: decimals %d must be between 0 and 10", d)
 					}
 				}
+				if i, ok := args[0].(int); ok {
+					// An int is written exactly: through a float64, 2^53+1
+					// would print as 2^53.
+					return charged(l.integer(i, max(d, 0)), args[len(args)-1])
+				}
+				x, _ := toFloat(args[0])
 				if x != x {
 					return nil, fmt.Errorf("num: %w", errNaNValue)
 				}
 				return charged(l.number(x, d), args[len(args)-1])
 			}},
-		{name: "money", arities: []int{2}, withGov: true, types: []any{new(func(float64, string, *governor) string)},
+		{name: "money", arities: []int{2}, withGov: true,
+			types: []any{new(func(int, string, *governor) string), new(func(float64, string, *governor) string)},
 			fn: func(args ...any) (any, error) {
-				x, _ := toFloat(args[0])
 				code, _ := args[1].(string)
-				if x != x || math.IsInf(x, 0) {
+				if i, ok := args[0].(int); ok {
+					return charged(l.money(i, code), args[2])
+				}
+				x, _ := toFloat(args[0])
+				if x != x {
 					return nil, fmt.Errorf("money: %w", errNaNValue)
 				}
 				return charged(l.money(x, code), args[2])
@@ -147,8 +157,11 @@ var dateFuncs = map[string]*hostFunc{
 	todayFunc: {name: todayFunc, arities: []int{1}, types: []any{new(func(time.Time) time.Time)},
 		fn: func(args ...any) (any, error) {
 			now, _ := args[0].(time.Time)
+			if now.IsZero() {
+				return nil, fmt.Errorf("today: the evaluation %w", errZeroTime)
+			}
 			y, m, d := now.Date()
-			return time.Date(y, m, d, 0, 0, 0, 0, now.Location()), nil
+			return startOfDay(y, m, d, now.Location()), nil
 		}},
 }
 
@@ -180,7 +193,30 @@ func dateLiteral(s string, loc *time.Location) (time.Time, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc), nil
+	return startOfDay(t.Year(), t.Month(), t.Day(), loc), nil
+}
+
+// startOfDay is the first instant of a day in loc: its midnight, or where
+// a change of clocks skips midnight (São Paulo on 4 Nov 2018 went from
+// 23:59:59 to 01:00), the instant the day begins, never one of the day
+// before (which time.Date gives for a midnight that does not exist).
+func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if ty, tm, td := t.Date(); ty == y && tm == m && td == d {
+		return t
+	}
+	// t is in the day before: the day begins where its zone's offset
+	// changes, within the hours a change of clocks can skip.
+	lo, hi := t, t.Add(4*time.Hour)
+	for hi.Sub(lo) > time.Second {
+		mid := lo.Add(hi.Sub(lo) / 2).Truncate(time.Second)
+		if my, mm, md := mid.Date(); my == y && mm == m && md == d {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
 }
 
 // number writes x grouped with d decimals; d < 0 means none for a whole
@@ -198,14 +234,33 @@ func (l Locale) number(x float64, d int) string {
 			d = 0
 		}
 	}
-	s := strconv.FormatFloat(math.Abs(x), 'f', d, 64)
+	return l.grouped(x < 0, strconv.FormatFloat(math.Abs(x), 'f', d, 64))
+}
+
+// integer writes i exactly, grouped, with d zero decimals.
+func (l Locale) integer(i int, d int) string {
+	digits := strconv.FormatUint(uint64(i), 10) // MinInt64's magnitude too
+	if i < 0 {
+		digits = strconv.FormatUint(-uint64(i), 10)
+	}
+	if d > 0 {
+		digits += "." + strings.Repeat("0", d)
+	}
+	return l.grouped(i < 0, digits)
+}
+
+// grouped writes the digits s (strconv's, with a "." before decimals),
+// grouped and with the locale's decimal mark, after a minus sign when
+// negative and some digit is not zero: nothing that rounds to zero is
+// written as -0.
+func (l Locale) grouped(negative bool, s string) string {
 	whole, frac, _ := strings.Cut(s, ".")
 	sep := cmpOr(l.Thousands, ",")
 	if sep == NoSeparator {
 		sep = ""
 	}
 	var b strings.Builder
-	if x < 0 && strings.Trim(s, "0.") != "" { // s is strconv's, with a "." before decimals
+	if negative && strings.Trim(s, "0.") != "" {
 		b.WriteByte('-')
 	}
 	for i, r := range whole {
@@ -221,8 +276,10 @@ func (l Locale) number(x float64, d int) string {
 	return b.String()
 }
 
-// money writes x in currency code.
-func (l Locale) money(x float64, code string) string {
+// money writes x (an int or a float64) in currency code: the sign is the
+// written amount's, so -0.5 yen is ¥0 (or ¥-1 were it rounded so), and an
+// infinite amount is ∞.
+func (l Locale) money(x any, code string) string {
 	c, known := currencies[code]
 	if s, ok := l.Symbols[code]; ok {
 		c.symbol, known = s, true
@@ -233,10 +290,16 @@ func (l Locale) money(x float64, code string) string {
 	if !known {
 		c = currency{symbol: code + " ", minor: 2}
 	}
-	n := l.number(math.Abs(x), c.minor)
+	var n string
+	switch v := x.(type) {
+	case int:
+		n = l.integer(v, c.minor)
+	case float64:
+		n = l.number(v, c.minor)
+	}
 	sign := ""
-	if x < 0 && math.Round(math.Abs(x)*math.Pow10(c.minor)) != 0 {
-		sign = "-"
+	if cut, ok := strings.CutPrefix(n, "-"); ok {
+		sign, n = "-", cut
 	}
 	if l.SymbolAfter {
 		return sign + n + " " + strings.TrimSpace(c.symbol)

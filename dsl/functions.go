@@ -218,7 +218,7 @@ func toFloat(v any) (float64, bool) {
 	case int:
 		return float64(x), true
 	case float32:
-		return float64(x), true
+		return float32Decimal(x), true
 	case int64:
 		return float64(x), true
 	case int32:
@@ -227,6 +227,9 @@ func toFloat(v any) (float64, bool) {
 	rv := reflect.ValueOf(v)
 	if !rv.IsValid() || !isNumberKind(rv.Kind()) {
 		return math.NaN(), false
+	}
+	if rv.Kind() == reflect.Float32 {
+		return float32Decimal(float32(rv.Float())), true // a named float32, as its decimal too
 	}
 	return rv.Convert(reflect.TypeFor[float64]()).Float(), true
 }

@@ -47,6 +47,7 @@ const (
 	stepFunc   = "__step"
 	concatFunc = "__concat"
 	walkFunc   = "__walk"
+	intFunc    = "__int"
 )
 
 type instrumenter struct {
@@ -138,6 +139,8 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			// A range is charged to the rule's own budget, steps and
 			// memory, which Explain's runs of each sub-expression share.
 			*slot = internalCall(walkFunc, n, n, govIdent(n), walkMode(walkBuilt))
+		case intArith[n.Operator] && n.Left.Type() == intType && n.Right.Type() == intType:
+			*slot = checkedInt(n, n.Left, n.Right, n.Operator)
 		case n.Operator == "+" && mayBeString(n.Left.Type()) && mayBeString(n.Right.Type()):
 			*slot = internalCall(concatFunc, n, n.Left, n.Right, govIdent(n))
 		case isLogical(n.Operator):
@@ -150,6 +153,12 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		in.walk(&n.Node)
 		if n.Operator == "!" || n.Operator == "not" {
 			guardChain(&n.Node)
+		}
+		if _, literal := n.Node.(*ast.IntegerNode); n.Operator == "-" && n.Node.Type() == intType && !literal {
+			// -x is 0 - x, which overflows for the least int alone.
+			zero := &ast.IntegerNode{Value: 0}
+			zero.SetLocation(n.Location())
+			*slot = checkedInt(n, zero, n.Node, "-")
 		}
 		return
 	case *ast.ConditionalNode:
@@ -355,12 +364,36 @@ var listBuiltins = map[string]walkFlags{
 	"toPairs": 0, "fromPairs": 0, "count": 0, "join": 0,
 }
 
+// intArith are the operators whose int results __int checks.
+var intArith = map[string]bool{"+": true, "-": true, "*": true}
+
+// checkedInt is __int(l, r, op) at the place of at: l op r on ints, failing
+// where the result does not fit an int.
+func checkedInt(at, l, r ast.Node, op string) ast.Node {
+	opNode := &ast.StringNode{Value: op}
+	opNode.SetLocation(at.Location())
+	return internalCall(intFunc, at, l, r, opNode)
+}
+
 // guardBuiltin charges the lists a built-in walks to the step budget, and
-// checks the scalar arguments of max and min as comparisons do.
+// checks the scalar arguments of max and min as comparisons do; a sum of
+// ints is added again, checked, by the walk (expr's wraps).
 func guardBuiltin(b *ast.BuiltinNode) {
 	flags, ok := listBuiltins[b.Name]
 	if !ok {
 		return
+	}
+	if t := b.Type(); b.Name == "sum" && t != nil && t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64 {
+		// (The checker may type a sum by its list's elements before the
+		// front end read them as ints: any integer type is a sum of ints.)
+		if len(b.Arguments) == 2 {
+			// sum(xs, p) is sum(map(xs, p)): the walk then sees the
+			// values summed.
+			mapped := &ast.BuiltinNode{Name: "map", Arguments: b.Arguments}
+			mapped.SetLocation(b.Arguments[0].Location())
+			b.Arguments = []ast.Node{mapped}
+		}
+		flags |= walkIntSum
 	}
 	for i, a := range b.Arguments {
 		if _, pred := a.(*ast.PredicateNode); pred {
@@ -491,7 +524,7 @@ func isInternalCall(n ast.Node) (string, bool) {
 		return "", false
 	}
 	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc:
+	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc:
 		return id.Value, true
 	}
 	return "", false

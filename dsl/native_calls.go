@@ -25,6 +25,16 @@ func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
 	if id.Value == nanFunc && len(n.Arguments) == 1 {
 		return nc.notNaN(n.Arguments[0])
 	}
+	if id.Value == intFunc && len(n.Arguments) == 3 {
+		// Checked int arithmetic: an overflow leaves the answer to expr,
+		// which reports it.
+		op, ok := n.Arguments[2].(*ast.StringNode)
+		l, r := nc.node(n.Arguments[0]), nc.node(n.Arguments[1])
+		if !ok || l == nil || r == nil || l.kind != nInt || r.kind != nInt {
+			return nil
+		}
+		return &nnode{kind: nInt, i: combine(l.i, r.i, intOp(op.Value))}
+	}
 	if id.Value == numFunc && len(n.Arguments) == 1 {
 		// Places of any number type are read as int or float64 already.
 		if x := nc.node(n.Arguments[0]); x != nil && (x.kind == nInt || x.kind == nFloat) {
@@ -45,7 +55,7 @@ func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
 	switch {
 	case f.date != nil && len(args) == 2 && args[0].kind == nTime && args[1].kind == nTime:
 		return nc.memoInt(n, &nnode{kind: nInt, i: combine(args[0].t, args[1].t, func(t, now time.Time) (int, bool) {
-			if t.IsZero() {
+			if t.IsZero() || now.IsZero() {
 				return 0, false // expr reports the missing time
 			}
 			return f.date(t, now), true

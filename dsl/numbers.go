@@ -31,10 +31,17 @@ const numFunc = "__num"
 var floatType64 = reflect.TypeFor[float64]()
 
 // numberKind says how a value of type t is read as a number: 'i' as an
-// int, 'f' as a float64, 0 when it is not converted (already int or
-// float64, or not a number).
+// int, 'f' as a float64, 'p' (a pointer to such a number) as the number
+// it points to or nil, typed any; 0 when it is not converted (already int
+// or float64, or not a number).
 func (c *config) numberKind(t reflect.Type) byte {
 	if t == nil {
+		return 0
+	}
+	if t.Kind() == reflect.Pointer {
+		if c.numberKind(t.Elem()) != 0 {
+			return 'p'
+		}
 		return 0
 	}
 	if _, ok := c.numbers[t]; ok {
@@ -68,6 +75,9 @@ func (c *config) numberKind(t reflect.Type) byte {
 func (c *config) plainNumber(t reflect.Type) bool {
 	if t == intType || t == floatType64 {
 		return true
+	}
+	if t == nil || t.Kind() == reflect.Pointer {
+		return false
 	}
 	if _, ok := c.numbers[t]; ok {
 		return false
@@ -158,6 +168,13 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
 		}
+	case *ast.BinaryNode:
+		if m.Operator == "in" {
+			changed = mapList(&m.Right, cfg)
+		}
+		for _, c := range exprkey.Children(n) {
+			changed = wrapNumbers(c, cfg) || changed
+		}
 	default:
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
@@ -179,21 +196,29 @@ var aggregates = map[string]bool{"sum": true, "max": true, "min": true, "mean": 
 // aggregate the numbers read as int or float64: sum(items) becomes
 // sum(map(items, #)), whose # the next pass wraps.
 func mapNumbers(b *ast.BuiltinNode, cfg *config) bool {
-	if !aggregates[b.Name] || len(b.Arguments) != 1 || b.Arguments[0].Type() == nil {
+	if !aggregates[b.Name] || len(b.Arguments) != 1 {
 		return false
 	}
-	t := b.Arguments[0].Type()
-	if (t.Kind() != reflect.Slice && t.Kind() != reflect.Array) || cfg.numberKind(t.Elem()) == 0 {
+	return mapList(&b.Arguments[0], cfg)
+}
+
+// mapList replaces a list of numbers of the host's types at *slot with
+// map(list, #), whose # the next pass wraps, so that what reads the list
+// (an aggregate, in) reads the numbers as int or float64: 0.9 in f32s
+// compares the 0.9 each float32 holds.
+func mapList(slot *ast.Node, cfg *config) bool {
+	arg := *slot
+	t := arg.Type()
+	if t == nil || (t.Kind() != reflect.Slice && t.Kind() != reflect.Array) || cfg.numberKind(t.Elem()) == 0 {
 		return false
 	}
-	arg := b.Arguments[0]
 	item := &ast.PointerNode{}
 	item.SetLocation(arg.Location())
 	pred := &ast.PredicateNode{Node: item}
 	pred.SetLocation(arg.Location())
 	mapped := &ast.BuiltinNode{Name: "map", Arguments: []ast.Node{arg, pred}}
 	mapped.SetLocation(arg.Location())
-	b.Arguments[0] = mapped
+	*slot = mapped
 	return true
 }
 
@@ -225,6 +250,8 @@ func numHostFunc(cfg *config) *hostFunc {
 				return intType, nil
 			case 'f':
 				return floatType64, nil
+			case 'p':
+				return anyType, nil
 			}
 			return args[0], nil
 		},
@@ -233,8 +260,17 @@ func numHostFunc(cfg *config) *hostFunc {
 
 // toNumber reads v as an int or a float64, as numberKind says: a host's
 // decimal type through its conversion, any other number as dynamicNumber
-// reads it.
+// reads it, a pointer as what it points to (nil for a nil pointer).
 func (c *config) toNumber(v any) (any, error) {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
+		for rv.Kind() == reflect.Pointer {
+			if rv.IsNil() {
+				return nil, nil
+			}
+			rv = rv.Elem()
+		}
+		v = rv.Interface()
+	}
 	if conv, ok := c.numbers[reflect.TypeOf(v)]; ok && v != nil {
 		return conv(v), nil
 	}
@@ -242,10 +278,11 @@ func (c *config) toNumber(v any) (any, error) {
 }
 
 // dynamicNumber reads a number whose type was known only when the rule
-// ran (in an interface) as numberKind would have: a named or narrow
-// integer as an int, a named float as a float64, a float32 as its
-// decimal. A host's decimal type is read only where its type is known
-// statically. Other values pass unchanged.
+// ran (in an interface, or behind a pointer) as numberKind would have: a
+// named or narrow integer as an int, a named float as a float64, a
+// float32 as its decimal, a pointer to one of them as what it points to
+// (a nil pointer as nil). A host's decimal type is read only where its
+// type is known statically. Other values pass unchanged.
 func dynamicNumber(v any) (any, error) {
 	switch v.(type) {
 	case nil, int, float64, string, bool:
@@ -256,13 +293,29 @@ func dynamicNumber(v any) (any, error) {
 		return v, nil
 	}
 	rv := reflect.ValueOf(v)
+	if t.Kind() == reflect.Pointer {
+		e := t
+		for e.Kind() == reflect.Pointer {
+			e = e.Elem()
+		}
+		if !isNumberKind(e.Kind()) || pureMethods[e] != nil {
+			return v, nil
+		}
+		for rv.Kind() == reflect.Pointer {
+			if rv.IsNil() {
+				return nil, nil
+			}
+			rv = rv.Elem()
+		}
+		return dynamicNumber(rv.Interface())
+	}
 	switch k := t.Kind(); {
 	case k >= reflect.Int && k <= reflect.Int64:
 		return int(rv.Int()), nil
 	case k >= reflect.Uint && k <= reflect.Uint64:
 		u := rv.Uint()
 		if u > math.MaxInt64 {
-			return nil, fmt.Errorf("%v %d does not fit an int", t, u)
+			return nil, fmt.Errorf("%v %d does not fit an int: %w", t, u, ErrOverflow)
 		}
 		return int(u), nil
 	case k == reflect.Float32:

@@ -39,6 +39,21 @@ var internalFuncs = map[string]*hostFunc{
 		}
 		return dynamicNumber(args[0])
 	}},
+	// __int(a, b, op) is a op b for ints (+, -, *), or a failure where
+	// the result does not fit an int: Go's and expr's int arithmetic
+	// wraps, and a rule would decide on a sign that flipped.
+	intFunc: {name: intFunc, arities: []int{3}, validate: intArithmetic, fn: func(args ...any) (any, error) {
+		a, aok := args[0].(int)
+		b, bok := args[1].(int)
+		op, _ := args[2].(string)
+		if !aok || !bok {
+			return nil, fmt.Errorf("internal int arithmetic on %T and %T", args[0], args[1])
+		}
+		if v, ok := intOp(op)(a, b); ok {
+			return v, nil
+		}
+		return nil, fmt.Errorf("%d %s %d: %w", a, op, b, errOverflow)
+	}},
 	// __some(x) is x, or a failure when x is nil (an optional chain that
 	// stopped) or NaN.
 	someFunc: {name: someFunc, arities: []int{1}, validate: sameType, fn: func(args ...any) (any, error) {
@@ -108,6 +123,9 @@ const (
 	// list the expression has just built (a range), whose memory expr
 	// counts afresh at every run (Explain runs each sub-expression apart).
 	walkBuilt
+	// walkIntSum fails where adding the list's ints overflows an int
+	// (sum of ints, which expr adds as Go does, wrapping).
+	walkIntSum
 )
 
 // scanKB is the bytes of text a plain scan reads for a step.
@@ -115,7 +133,7 @@ const scanKB = 1024
 
 // walkFactorShift places, in a walkText mode, the cost of a byte in
 // regular-expression instructions: mode>>walkFactorShift.
-const walkFactorShift = 8
+const walkFactorShift = 12
 
 // walk is __walk(x, g, mode): x, after charging a step for each element
 // of the list x (or each 16 bytes of the string x, for walkText) and
@@ -164,9 +182,15 @@ func walk(args ...any) (any, error) {
 	if err := g.steps_(n); err != nil {
 		return nil, err
 	}
+	if walkFlags(mode)&walkIntSum != 0 && rv.Kind() != reflect.Map {
+		if err := checkedSum(rv); err != nil {
+			return nil, err
+		}
+	}
 	if walkFlags(mode)&(walkNumbers|walkNil) == 0 || rv.Kind() == reflect.Map {
 		return x, nil
 	}
+	var read []any // the elements read as numbers, once one needs it
 	for i := range rv.Len() {
 		e := rv.Index(i).Interface()
 		switch {
@@ -175,8 +199,77 @@ func walk(args ...any) (any, error) {
 		case walkFlags(mode)&walkNil != 0 && isNil(e):
 			return nil, errNilChain
 		}
+		if walkFlags(mode)&walkNumbers == 0 || rv.Type().Elem().Kind() != reflect.Interface {
+			continue
+		}
+		// A list of any: a float32 or a named number in it is read as
+		// the front end reads one whose type it knows (numbers.go), so
+		// 0.9 in a list holding float32(0.9) holds.
+		if !readAsNumber(e) && read == nil {
+			continue
+		}
+		n, err := dynamicNumber(e)
+		if err != nil {
+			return nil, err
+		}
+		if read == nil {
+			if err := g.charge(int64(rv.Len())); err != nil {
+				return nil, err
+			}
+			read = make([]any, rv.Len())
+			for j := range i {
+				read[j] = rv.Index(j).Interface()
+			}
+		}
+		read[i] = n
+	}
+	if read != nil {
+		return read, nil
 	}
 	return x, nil
+}
+
+// checkedSum adds the ints of list as sum does and fails where the total
+// leaves the int range at any point (expr's sum wraps, as Go's + does).
+func checkedSum(list reflect.Value) error {
+	total := 0
+	for i := range list.Len() {
+		e := list.Index(i)
+		for e.Kind() == reflect.Interface && !e.IsNil() {
+			e = e.Elem()
+		}
+		var n int
+		switch {
+		case e.CanInt():
+			n = int(e.Int())
+		case e.CanUint() && e.Uint() <= math.MaxInt64:
+			n = int(e.Uint())
+		case e.CanUint():
+			return fmt.Errorf("sum: %v %d %w", e.Type(), e.Uint(), errOverflow)
+		default:
+			continue // not an int: sum is a float's, which does not wrap
+		}
+		if next, ok := addInt(total, n); ok {
+			total = next
+		} else {
+			return fmt.Errorf("sum: %w", errOverflow)
+		}
+	}
+	return nil
+}
+
+// readAsNumber reports whether dynamicNumber reads e as another value: a
+// number of another type than int and float64, or a pointer to a number.
+func readAsNumber(e any) bool {
+	switch e.(type) {
+	case nil, int, float64:
+		return false
+	}
+	t := reflect.TypeOf(e)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return isNumberKind(t.Kind()) && pureMethods[t] == nil
 }
 
 // nestedLen counts the elements below the list v, at every depth (the
@@ -495,4 +588,47 @@ func isNaN(v any) bool {
 		return math.IsNaN(rv.Float())
 	}
 	return false
+}
+
+// errOverflow is the cause of a failure of int arithmetic whose result
+// does not fit an int.
+var errOverflow = fmt.Errorf("the result does not fit an int (it would wrap around): %w", ErrOverflow)
+
+// intArithmetic checks __int's arguments: the first check typed both
+// operands int (instrumentation wraps only those), and a later check may
+// know one only as an interface (a sum over a let's list).
+func intArithmetic(args []reflect.Type) (reflect.Type, error) {
+	isInt := func(t reflect.Type) bool { return t == intType || t == nil || t.Kind() == reflect.Interface }
+	if len(args) != 3 || !isInt(args[0]) || !isInt(args[1]) {
+		return nil, fmt.Errorf("internal int arithmetic takes two ints and an operator, not %v", args)
+	}
+	return intType, nil
+}
+
+// intOp is +, - or * on ints, with ok false where the result overflows.
+func intOp(op string) func(a, b int) (int, bool) {
+	switch op {
+	case "+":
+		return addInt
+	case "-":
+		return func(a, b int) (int, bool) {
+			d := a - b
+			return d, (b >= 0) == (d <= a)
+		}
+	case "*":
+		return func(a, b int) (int, bool) {
+			if a == 0 || b == 0 {
+				return 0, true
+			}
+			p := a * b
+			return p, p/b == a && !(a == -1 && b == math.MinInt) && !(b == -1 && a == math.MinInt)
+		}
+	}
+	return func(int, int) (int, bool) { return 0, false }
+}
+
+// addInt is a + b, with ok false where it overflows.
+func addInt(a, b int) (int, bool) {
+	s := a + b
+	return s, (b >= 0) == (s >= a)
 }
