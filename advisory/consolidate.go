@@ -100,7 +100,7 @@ func ConsolidateInto(dst *Consolidated, clientID string, records []Record, p Pol
 	fields:
 		for field, v := range r.Fields {
 			if err := checkValue(v); err != nil {
-				return &RecordError{ClientID: clientID, Source: r.Source, Field: field, Err: err}
+				return firstBadValue(clientID, records)
 			}
 			for _, earlier := range records[:ri] {
 				if _, ok := earlier.Fields[field]; ok {
@@ -136,6 +136,26 @@ func ConsolidateInto(dst *Consolidated, clientID string, records []Record, p Pol
 	return nil
 }
 
+// firstBadValue is the error for the records' unsupported values: the
+// first by source, field and as-of, so that neither the records' order
+// nor a map's tells which one is named.
+func firstBadValue(clientID string, records []Record) error {
+	var first *RecordError
+	var firstAsOf time.Time
+	for _, r := range records {
+		for field, v := range r.Fields {
+			err := checkValue(v)
+			if err == nil {
+				continue
+			}
+			if first == nil || cmp.Or(cmp.Compare(r.Source, first.Source), cmp.Compare(field, first.Field), r.AsOf.Compare(firstAsOf), cmp.Compare(err.Error(), first.Err.Error())) < 0 {
+				first, firstAsOf = &RecordError{ClientID: clientID, Source: r.Source, Field: field, Err: err}, r.AsOf
+			}
+		}
+	}
+	return first
+}
+
 // latestPerSource keeps each source's latest value, sorted by source name.
 func latestPerSource(vals []SourceValue) []SourceValue {
 	if len(vals) < 2 {
@@ -149,8 +169,13 @@ func latestPerSource(vals []SourceValue) []SourceValue {
 			return c
 		}
 		// One source, two values as of the same time: any order is as
-		// good, but it must not depend on the records' order.
-		return cmp.Compare(fmt.Sprint(a.Value), fmt.Sprint(b.Value))
+		// good, but it must not depend on the records' order, so it
+		// goes by type, then value, written unambiguously ("1" and 1,
+		// float32(0.1) and 0.1 print alike with %v).
+		if c := cmp.Compare(fmt.Sprintf("%T", a.Value), fmt.Sprintf("%T", b.Value)); c != 0 {
+			return c
+		}
+		return cmp.Compare(fmt.Sprintf("%#v", a.Value), fmt.Sprintf("%#v", b.Value))
 	})
 	return slices.CompactFunc(vals, func(a, b SourceValue) bool { return a.Source == b.Source })
 }

@@ -192,8 +192,26 @@ func sameNumber(a, b reflect.Value) bool {
 		return a.Int() >= 0 && uint64(a.Int()) == b.Uint()
 	case a.CanUint() && b.CanInt():
 		return b.Int() >= 0 && a.Uint() == uint64(b.Int())
+	case a.CanFloat() && b.CanFloat():
+		return a.Float() == b.Float()
+	case a.CanFloat():
+		return intEqualsFloat(b, a.Float())
+	case b.CanFloat():
+		return intEqualsFloat(a, b.Float())
 	}
 	return floatOf(a) == floatOf(b)
+}
+
+// intEqualsFloat compares an integer with a float exactly: as float64s,
+// 2^53+1 would equal 2^53.
+func intEqualsFloat(i reflect.Value, f float64) bool {
+	if f != math.Trunc(f) || math.IsInf(f, 0) {
+		return false
+	}
+	if i.CanUint() {
+		return f >= 0 && f < 1<<64 && uint64(f) == i.Uint()
+	}
+	return f >= -(1<<63) && f < 1<<63 && int64(f) == i.Int()
 }
 
 // floatOf is a number's value as a float64; it reads fields a struct does

@@ -30,7 +30,9 @@ func Files[Env any](b Boundaries, now time.Time) *rapid.Generator[Env] {
 //   - structs are filled field by field; optional pointers are sometimes
 //     nil; slices and maps get 0 to 3 elements (see [WithLen]), each
 //     generated as a field of the element's type, string map keys from
-//     the names and strings the rules use (Boundaries.Keys and Strings);
+//     the names and strings the rules use (Boundaries.Keys and Strings),
+//     and a file 2,000 elements and pointers at most in all (a type that
+//     holds lists of itself stays small);
 //     arrays are filled whole;
 //     interfaces, channels and functions are left nil.
 //
@@ -51,10 +53,18 @@ func FilesWith[Env any](b Boundaries, now time.Time, opts ...Option) (*rapid.Gen
 	}
 	return rapid.Custom(func(rt *rapid.T) Env {
 		var env Env
-		cfg.fill(rt, reflect.ValueOf(&env).Elem(), "", "file", 0)
+		draw := cfg // the options are shared; the element budget is the file's
+		draw.left = maxElements
+		draw.fill(rt, reflect.ValueOf(&env).Elem(), "", "file", 0)
 		return env
 	}), nil
 }
+
+// maxElements bounds the elements of slices and maps and the pointers one
+// file is drawn with, all told: WithLen bounds each list, and a type that
+// holds lists of itself (a household of people, each advising others)
+// would otherwise be drawn with up to 100 to the fourth.
+const maxElements = 2000
 
 // Option tunes [FilesWith]. Only this package's functions make options.
 type Option interface {
@@ -73,7 +83,8 @@ type override struct {
 
 func overrideOf[T any](g *rapid.Generator[T]) *override {
 	return &override{typ: reflect.TypeFor[T](), draw: func(t *rapid.T, label string) reflect.Value {
-		return reflect.ValueOf(g.Draw(t, label))
+		x := g.Draw(t, label)
+		return reflect.ValueOf(&x).Elem() // a T even when x is a nil interface
 	}}
 }
 
@@ -122,14 +133,26 @@ func WithLen(max int) Option {
 	})
 }
 
-// genConfig is what a generator of files draws with; it is only read once
-// FilesWith returns.
+// genConfig is what a generator of files draws with. Its options are only
+// read once FilesWith returns; each file is drawn with a copy of its own,
+// whose left counts down.
 type genConfig struct {
 	b      Boundaries
 	now    time.Time
 	maxLen int
 	fields map[string]*override // by canonical path: Go names, lower case
 	types  map[reflect.Type]*override
+	// left is how many more elements the file being drawn may have (see
+	// maxElements).
+	left int
+}
+
+// take draws how many elements a list (or one pointer) gets: up to most,
+// and no more than the file has left.
+func (c *genConfig) take(t *rapid.T, most int, label string) int {
+	n := rapid.IntRange(0, max(0, min(most, c.left))).Draw(t, label)
+	c.left -= n
+	return n
 }
 
 // resolve finds the field a path names in t, and its canonical path.
@@ -221,14 +244,15 @@ func (c *genConfig) fill(t *rapid.T, v reflect.Value, path, label string, depth 
 			}
 		}
 	case v.Kind() == reflect.Pointer:
-		if depth < 4 && rapid.IntRange(0, 3).Draw(t, label+"?") > 0 {
+		if depth < 4 && c.left > 0 && rapid.IntRange(0, 3).Draw(t, label+"?") > 0 {
+			c.left--
 			p := reflect.New(v.Type().Elem())
 			c.fill(t, p.Elem(), path, label, depth+1)
 			v.Set(p)
 		}
 	case v.Kind() == reflect.Slice:
 		if depth < 4 {
-			n := rapid.IntRange(0, c.maxLen).Draw(t, label+"#len")
+			n := c.take(t, c.maxLen, label+"#len")
 			v.Set(reflect.MakeSlice(v.Type(), n, n))
 			for i := range n {
 				c.fill(t, v.Index(i), path, fmt.Sprintf("%s[%d]", label, i), depth+1)
@@ -257,7 +281,7 @@ func join(path, name string) string {
 // fillMap makes a map of up to maxLen entries; keys that collide make it
 // smaller.
 func (c *genConfig) fillMap(t *rapid.T, v reflect.Value, path, label string, depth int) {
-	n := rapid.IntRange(0, c.maxLen).Draw(t, label+"#len")
+	n := c.take(t, c.maxLen, label+"#len")
 	m := reflect.MakeMapWithSize(v.Type(), n)
 	for i := range n {
 		k := reflect.New(v.Type().Key()).Elem()
