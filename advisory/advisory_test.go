@@ -290,7 +290,33 @@ func TestPropertyBatch(t *testing.T) {
 				}
 			}
 		}
-		res := fw.EvaluateAll(context.Background(), slices.Values(items), now, advisory.BatchOptions{Workers: rapid.IntRange(1, 4).Draw(t, "workers")})
+		workers := rapid.IntRange(1, 4).Draw(t, "workers")
+		res := fw.EvaluateAll(context.Background(), slices.Values(items), now, advisory.BatchOptions{Workers: workers})
+		// EvaluateEach hands over, file by file in order, what EvaluateAll
+		// joins: the same alerts, failures and counts.
+		var each []advisory.Alert
+		var eachFailed []string
+		last := -1
+		counts := fw.EvaluateEach(context.Background(), slices.Values(items), now, advisory.BatchOptions{Workers: workers}, func(fa advisory.FileAlerts) {
+			if fa.Index <= last || fa.ClientID != items[fa.Index].ClientID {
+				t.Fatalf("file %d (%s) handed over after file %d", fa.Index, fa.ClientID, last)
+			}
+			last = fa.Index
+			each = append(each, fa.Alerts...)
+			if fa.Err != nil {
+				eachFailed = append(eachFailed, fmt.Sprint(fa.Index, fa.Err))
+			}
+		})
+		var allFailed []string
+		for _, fe := range res.Failed {
+			allFailed = append(allFailed, fmt.Sprint(fe.Index, fe.Err))
+		}
+		if counts != res.Counts || !slices.Equal(eachFailed, allFailed) || len(each) != len(res.Alerts) {
+			t.Fatalf("EvaluateEach: %+v, %d alerts, failed %v; EvaluateAll: %+v, %d alerts, failed %v", counts, len(each), eachFailed, res.Counts, len(res.Alerts), allFailed)
+		}
+		if d := cmp.Diff(res.Alerts, each, cmp.Comparer(func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) })); d != "" {
+			t.Fatalf("EvaluateEach's alerts differ from EvaluateAll's:\n%s", d)
+		}
 		for _, fe := range res.Failed {
 			var le *advisory.LoadError
 			if errors.As(fe.Err, &le) != loadFails[fe.Index] || loadFails[fe.Index] && le.ClientID != items[fe.Index].ClientID {

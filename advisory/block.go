@@ -7,8 +7,10 @@ const alertBlockSize = 1024
 
 // alertBlock is a batch worker's store of alerts: each file's alerts are
 // a slice of it, capped at their length, so no file's slice can grow into
-// the next one's. The batch copies every file's alerts into its result,
-// so a block lives only until then.
+// the next one's, and no slice handed over is written to again (a block
+// moves on past it). EvaluateAll copies every file's alerts into its
+// result, so a block lives only until then; EvaluateEach hands the slices
+// to the host, who may keep them.
 type alertBlock struct {
 	free []Alert // the block's unused tail, of length 0
 }

@@ -198,9 +198,54 @@ type BatchOptions struct {
 // kept) and never aborts the batch; when ctx is done, the rule running
 // stops promptly (see dsl.RuleSet.EvalContext), and the files not yet
 // evaluated, and the one stopped part-way (whose alerts would be
-// incomplete, so none are kept), are counted as cancelled.
+// incomplete, so none are kept), are counted as cancelled. It is
+// [Framework.EvaluateEach] with the files' alerts joined into one slice.
 func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[Env]], now time.Time, opts BatchOptions) BatchResult {
 	var res BatchResult
+	// Each file's alerts are kept as they come and copied into one slice
+	// of the final size at the end: appending them one file at a time
+	// would copy a million alerts over and over as the slice grows.
+	var parts [][]Alert
+	total := 0
+	res.Counts = f.EvaluateEach(ctx, files, now, opts, func(fa FileAlerts) {
+		if len(fa.Alerts) > 0 {
+			parts = append(parts, fa.Alerts)
+			total += len(fa.Alerts)
+		}
+		if fa.Err != nil {
+			res.Failed = append(res.Failed, FileError{Index: fa.Index, ClientID: fa.ClientID, Err: fa.Err, Message: fa.Err.Error()})
+		}
+	})
+	if total > 0 {
+		res.Alerts = gather(parts, total, opts.Workers)
+	}
+	return res
+}
+
+// FileAlerts is one file's outcome in a batch, as [Framework.EvaluateEach]
+// hands it over.
+type FileAlerts struct {
+	// Index is the file's place in the batch, ClientID its Item's.
+	Index    int
+	ClientID string
+	// Alerts are the file's alerts, those its Load found first, then the
+	// rules' in rule order. The slice is the host's: the batch never
+	// writes to it again.
+	Alerts []Alert
+	// Err is why the file failed (its Load, or a rule: the other rules'
+	// alerts are in Alerts); nil when all its rules were evaluated.
+	Err error
+}
+
+// EvaluateEach is [Framework.EvaluateAll] for a host that takes each
+// file's alerts as they come rather than in one slice: each is called
+// with every file that was evaluated or failed, in file order, from the
+// goroutine that called EvaluateEach, never concurrently. A host that
+// keeps the parts (to plan them with canvas's PlanParts, say) saves
+// EvaluateAll's copy of them, half a gigabyte at a million files. It
+// returns the counts; cancellation and failures are as for EvaluateAll
+// (a file stopped part-way is counted as cancelled and not handed over).
+func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[Env]], now time.Time, opts BatchOptions, each func(FileAlerts)) Counts {
 	type out struct {
 		id      string
 		alerts  []Alert
@@ -214,7 +259,8 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 		nRules = len(f.rules.Rules())
 	}
 	// A worker lays its files' alerts out in blocks (pooled, so each
-	// worker keeps drawing on one) that gather copies from at the end.
+	// worker keeps drawing on one), whose slices are handed over as they
+	// are: a block is never written to again where it was handed over.
 	blocks := sync.Pool{New: func() any { return new(alertBlock) }}
 	eval := func(it Item[Env]) (o out, err error) {
 		o.id = it.ClientID
@@ -240,11 +286,6 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 		return o, err
 	}
 	obs := newObservation(f, opts.Observer)
-	// Each file's alerts are kept as they come and copied into one slice
-	// of the final size at the end: appending them one file at a time
-	// would copy a million alerts over and over as the slice grows.
-	var parts [][]Alert
-	total := 0
 	var progress func(batch.Counts)
 	var reported Counts
 	tell := func(c Counts) {
@@ -261,31 +302,22 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 			tell(reported)
 		}
 	}
-	res.Counts = Counts(batch.Run(ctx, files, eval, func(i int, o out, err error) {
+	counts := Counts(batch.Run(ctx, files, eval, func(i int, o out, err error) {
 		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return // cancelled part-way: counted as cancelled, its alerts incomplete
-		}
-		if len(o.alerts) > 0 {
-			parts = append(parts, o.alerts)
-			total += len(o.alerts)
-		}
-		if err != nil {
-			res.Failed = append(res.Failed, FileError{Index: i, ClientID: o.id, Err: err, Message: err.Error()})
 		}
 		if obs != nil {
 			obs.file(i, o.id, o.alerts, o.loaded, err, o.elapsed, o.times)
 		}
+		each(FileAlerts{Index: i, ClientID: o.id, Alerts: o.alerts, Err: err})
 	}, batch.Options{Workers: opts.Workers, Progress: progress}))
-	if progress != nil && (res.Counts != reported || res.Counts.In == 0) {
-		tell(res.Counts) // the files drained after a cancel, or none at all
+	if progress != nil && (counts != reported || counts.In == 0) {
+		tell(counts) // the files drained after a cancel, or none at all
 	}
 	if obs != nil {
-		obs.done(res.Counts)
+		obs.done(counts)
 	}
-	if total > 0 {
-		res.Alerts = gather(parts, total, opts.Workers)
-	}
-	return res
+	return counts
 }
 
 // gatherMin is the fewest alerts gather copies on more than one goroutine.

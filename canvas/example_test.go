@@ -3,6 +3,7 @@ package canvas_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -51,4 +52,53 @@ func Example() {
 	// bram: pension.gap via portal_nudge (book_adviser), due 2027-02-22
 	// ada: pension.gap via review_meeting (book_adviser), due 2027-02-22
 	// 3 alerts: 3 planned, 0 deferred
+}
+
+// A batch's alerts planned as the batch hands them over, file by file,
+// without joining them into one slice.
+func ExamplePlanner_PlanParts() {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	fw, err := advisory.Compile[advisory.File]([]byte(`ruleset home version 1
+rule underinsured {
+  type "insurance.home_under_value"
+  when home != nil && ratio(home.cover, home.propertyValue) < 0.9
+  urgency 0.4
+  sensitivity 0.2
+}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	book := []advisory.Item[advisory.File]{
+		{ClientID: "ada", File: advisory.File{Home: &advisory.Home{Cover: 150000, PropertyValue: 400000}}},
+		{ClientID: "bram", File: advisory.File{Home: &advisory.Home{Cover: 390000, PropertyValue: 400000}}},
+		{ClientID: "cleo", File: advisory.File{Home: &advisory.Home{Cover: 200000, PropertyValue: 300000}}},
+	}
+	var parts [][]advisory.Alert
+	counts := fw.EvaluateEach(context.Background(), slices.Values(book), now, advisory.BatchOptions{}, func(fa advisory.FileAlerts) {
+		if len(fa.Alerts) > 0 {
+			parts = append(parts, fa.Alerts) // the file's alerts, kept as they are
+		}
+	})
+	planner, err := canvas.NewPlanner[struct{}](nil, canvas.Options{Now: now})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	plan, err := planner.PlanParts(context.Background(), parts, func(id string) (canvas.Client[struct{}], bool) {
+		return canvas.Client[struct{}]{ID: id, Consent: []canvas.Channel{canvas.Email}, Policy: segment.DefaultPolicies()[segment.B]}, true
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range plan.FollowUps {
+		fmt.Printf("%s: %s via %s\n", f.ClientID, f.Items[0].Alert.Type, f.Channel)
+	}
+	fmt.Printf("%d files, %d alerts planned\n", counts.In, plan.Totals.Planned)
+	// Output:
+	// ada: insurance.home_under_value via email
+	// cleo: insurance.home_under_value via email
+	// 3 files, 2 alerts planned
 }

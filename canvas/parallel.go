@@ -23,7 +23,7 @@ const parallelPlanMin = 1 << 14
 // clients, so a client's contacts are built by one worker, in alert order,
 // as planSequential builds them; the follow-ups and the deferrals are
 // written on the workers too, each into its place.
-func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients, workers int) (Plan, error) {
+func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients, workers int) (Plan, error) {
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
 	n := min(clients, len(alerts))
@@ -38,7 +38,7 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []advisory.Alert
 		ci, ok := st.client(alerts[i].ClientID)
 		if !ok {
 			ci = -1
-			early = append(early, Deferral{Item: Item{Alert: &alerts[i]}, Reason: UnknownClient})
+			early = append(early, Deferral{Item: Item{Alert: alerts[i]}, Reason: UnknownClient})
 		}
 		of[i] = ci
 	}
@@ -81,7 +81,7 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []advisory.Alert
 			if ci < sh.lo || ci >= sh.hi {
 				continue
 			}
-			a := &alerts[i]
+			a := alerts[i]
 			kOf[i] = -1
 			cs := &st.states[ci]
 			pos, err := p.place.position(a, cs.context, p.opts.Now)

@@ -109,3 +109,35 @@ func TestParallelPlanBook(t *testing.T) {
 		t.Fatalf("cancelled: %v, %d follow-ups", err, len(plan.FollowUps))
 	}
 }
+
+// The plan of a batch's alerts in parts (as EvaluateEach hands them over)
+// is the plan of the parts joined, on one goroutine and on several.
+func TestPropertyPlanPartsIsPlanLookup(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		b := genBook(t, 60)
+		p, err := canvas.NewPlanner(b.placement, b.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parts [][]advisory.Alert
+		for rest := b.alerts; len(rest) > 0; {
+			if rapid.Bool().Draw(t, "empty") {
+				parts = append(parts, nil) // a file without alerts
+			}
+			n := rapid.IntRange(1, len(rest)).Draw(t, "part")
+			parts = append(parts, slices.Clone(rest[:n]))
+			rest = rest[n:]
+		}
+		lookup := func(id string) (canvas.Client[ctx], bool) {
+			c, ok := b.clients[id]
+			return c, ok
+		}
+		workers := rapid.IntRange(1, 4).Draw(t, "workers")
+		q := canvas.Parallel(p, workers, 0)
+		want := mustPlan(q.PlanLookup(ctxBG, b.alerts, lookup))
+		got := mustPlan(q.PlanParts(ctxBG, parts, lookup))
+		if d := cmp.Diff(want, got, cmpopts.EquateNaNs()); d != "" {
+			t.Fatalf("the plan of %d parts differs from the plan of them joined:\n%s", len(parts), d)
+		}
+	})
+}

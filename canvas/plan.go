@@ -188,7 +188,7 @@ type rank struct {
 // Plan stops within a few thousand alerts or contacts and returns the
 // zero Plan and ctx's error; it returns no other error.
 func (p *Planner[Ctx]) Plan(ctx context.Context, alerts []advisory.Alert, clients map[string]Client[Ctx]) (Plan, error) {
-	return p.plan(ctx, alerts, func(id string) (Client[Ctx], bool) {
+	return p.plan(ctx, pointers(alerts), func(id string) (Client[Ctx], bool) {
 		c, ok := clients[id]
 		return c, ok
 	}, len(clients))
@@ -201,10 +201,39 @@ func (p *Planner[Ctx]) Plan(ctx context.Context, alerts []advisory.Alert, client
 // find are deferred as [UnknownClient], as are all alerts when lookup is
 // nil. Cancellation is as for Plan.
 func (p *Planner[Ctx]) PlanLookup(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool)) (Plan, error) {
+	return p.PlanParts(ctx, [][]advisory.Alert{alerts}, lookup)
+}
+
+// PlanParts is [Planner.PlanLookup] over alerts given in parts, in order,
+// as [advisory.Framework.EvaluateEach] hands a batch's files' alerts over:
+// the plan is the one PlanLookup makes of the parts joined, made without
+// joining them (a million files' alerts are half a gigabyte to copy). The
+// plan's items point into the parts.
+func (p *Planner[Ctx]) PlanParts(ctx context.Context, parts [][]advisory.Alert, lookup func(id string) (Client[Ctx], bool)) (Plan, error) {
 	if lookup == nil {
 		lookup = func(string) (Client[Ctx], bool) { return Client[Ctx]{}, false }
 	}
+	n := 0
+	for _, part := range parts {
+		n += len(part)
+	}
+	alerts := make([]*advisory.Alert, 0, n)
+	for _, part := range parts {
+		for i := range part {
+			alerts = append(alerts, &part[i])
+		}
+	}
 	return p.plan(ctx, alerts, lookup, clientRuns(alerts))
+}
+
+// pointers points at each alert: the planner reads alerts through
+// pointers, so that they may be one slice or a batch's many parts.
+func pointers(alerts []advisory.Alert) []*advisory.Alert {
+	out := make([]*advisory.Alert, len(alerts))
+	for i := range alerts {
+		out[i] = &alerts[i]
+	}
+	return out
 }
 
 // checkEvery is how many alerts, or contacts, planning handles between two
@@ -215,7 +244,7 @@ const checkEvery = 4096
 // clients when alerts come grouped by client, as a batch emits them, and
 // never fewer. Past half the alerts it says half: alerts in no order would
 // overstate it.
-func clientRuns(alerts []advisory.Alert) int {
+func clientRuns(alerts []*advisory.Alert) int {
 	runs := 0
 	for i := range alerts {
 		if i == 0 || alerts[i].ClientID != alerts[i-1].ClientID {
@@ -229,7 +258,7 @@ func clientRuns(alerts []advisory.Alert) int {
 // A large plan is made on all cores (see planParallel), a small one, or one
 // for a planner held to one goroutine, by planSequential: the two give the
 // same plan.
-func (p *Planner[Ctx]) plan(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int) (Plan, error) {
+func (p *Planner[Ctx]) plan(ctx context.Context, alerts []*advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int) (Plan, error) {
 	workers := p.opts.Workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -252,7 +281,7 @@ func (p *Planner[Ctx]) plan(ctx context.Context, alerts []advisory.Alert, lookup
 // planSequential is the straightforward plan, on the calling goroutine
 // (but for sorts of sortMin or more contacts or clients, which sort two
 // halves at once; see sortStrict).
-func (p *Planner[Ctx]) planSequential(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients, sortMin int) (Plan, error) {
+func (p *Planner[Ctx]) planSequential(ctx context.Context, alerts []*advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients, sortMin int) (Plan, error) {
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
 	n := min(clients, len(alerts))
@@ -266,7 +295,7 @@ func (p *Planner[Ctx]) planSequential(ctx context.Context, alerts []advisory.Ale
 		if i%checkEvery == 0 && ctx.Err() != nil {
 			return Plan{}, ctx.Err()
 		}
-		a := &alerts[i]
+		a := alerts[i]
 		of[i] = -1
 		ci, ok := st.client(a.ClientID)
 		if !ok {

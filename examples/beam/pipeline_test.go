@@ -43,13 +43,14 @@ func TestPipelineMatchesOneMachine(t *testing.T) {
 	for _, a := range want.Book.Assignments {
 		segments = append(segments, a)
 	}
-	for from := 0; from < len(want.Alerts.Alerts); {
+	joined := want.Alerts.Joined()
+	for from := 0; from < len(joined); {
 		to := from + 1
-		id := want.Alerts.Alerts[from].ClientID
-		for to < len(want.Alerts.Alerts) && want.Alerts.Alerts[to].ClientID == id {
+		id := joined[from].ClientID
+		for to < len(joined) && joined[to].ClientID == id {
 			to++
 		}
-		alerts = append(alerts, fileLine{ClientID: id, Alerts: want.Alerts.Alerts[from:to]})
+		alerts = append(alerts, fileLine{ClientID: id, Alerts: joined[from:to]})
 		from = to
 	}
 	for _, tp := range want.Teams {

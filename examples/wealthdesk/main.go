@@ -118,14 +118,16 @@ func report(w io.Writer, r *desk.Result) {
 	}
 	experimentReport(w, r.Experiment)
 	byType, data := map[string]int{}, 0
-	for _, a := range r.Alerts.Alerts {
-		if a.RuleSet == "" && a.RuleID == advisory.StalenessRule {
-			data++
-			continue
+	for _, part := range r.Alerts.Parts {
+		for _, a := range part {
+			if a.RuleSet == "" && a.RuleID == advisory.StalenessRule {
+				data++
+				continue
+			}
+			byType[a.Type]++
 		}
-		byType[a.Type]++
 	}
-	fmt.Fprintf(w, "\nAdvisory framework: %d alerts over %d files (%d failed), plus %d data alerts\n", len(r.Alerts.Alerts)-data, r.Alerts.Counts.In, r.Alerts.Counts.Failed, data)
+	fmt.Fprintf(w, "\nAdvisory framework: %d alerts over %d files (%d failed), plus %d data alerts\n", r.Alerts.Len()-data, r.Alerts.Counts.In, r.Alerts.Counts.Failed, data)
 	types := make([]string, 0, len(byType))
 	for t := range byType {
 		types = append(types, t)

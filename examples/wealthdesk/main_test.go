@@ -35,7 +35,7 @@ func TestRunDeterministicAndAccounted(t *testing.T) {
 		t.Errorf("alerts: %+v", a.Alerts.Counts)
 	}
 	p := a.Plan.Totals
-	if p.Alerts != len(a.Alerts.Alerts) || p.Planned+p.Deferred != p.Alerts {
+	if p.Alerts != a.Alerts.Len() || p.Planned+p.Deferred != p.Alerts {
 		t.Errorf("plan totals %+v", p)
 	}
 	var out strings.Builder
@@ -74,7 +74,7 @@ func TestFrameworkIsCanonicalAndLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	fired := map[string]bool{}
-	for _, a := range res.Alerts.Alerts {
+	for _, a := range res.Alerts.Joined() {
 		fired[a.RuleID] = true
 	}
 	if !fired[advisory.StalenessRule] {
@@ -112,8 +112,8 @@ func TestRunPlanByTeam(t *testing.T) {
 		}
 		alerts += p.Alerts
 	}
-	if alerts != len(res.Alerts.Alerts) {
-		t.Errorf("the teams plan %d alerts of %d", alerts, len(res.Alerts.Alerts))
+	if alerts != res.Alerts.Len() {
+		t.Errorf("the teams plan %d alerts of %d", alerts, res.Alerts.Len())
 	}
 }
 
@@ -132,18 +132,19 @@ func TestFastJobIsStraightforward(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(want.Alerts.Alerts) < 1<<14 || want.Plan.Totals.Deferred == 0 {
-		t.Fatalf("the book does not test much: %d alerts, plan %+v", len(want.Alerts.Alerts), want.Plan.Totals)
+	wantAlerts, gotAlerts := want.Alerts.Joined(), got.Alerts.Joined()
+	if len(wantAlerts) < 1<<14 || want.Plan.Totals.Deferred == 0 {
+		t.Fatalf("the book does not test much: %d alerts, plan %+v", len(wantAlerts), want.Plan.Totals)
 	}
 	jw, _ := json.Marshal(want)
 	jg, _ := json.Marshal(got)
 	if !bytes.Equal(jw, jg) {
-		for i := range min(len(want.Alerts.Alerts), len(got.Alerts.Alerts)) {
-			if w, g := want.Alerts.Alerts[i], got.Alerts.Alerts[i]; w.ClientID != g.ClientID || w.RuleID != g.RuleID {
+		for i := range min(len(wantAlerts), len(gotAlerts)) {
+			if w, g := wantAlerts[i], gotAlerts[i]; w.ClientID != g.ClientID || w.RuleID != g.RuleID {
 				t.Fatalf("alert %d: %s %s, want %s %s", i, g.ClientID, g.RuleID, w.ClientID, w.RuleID)
 			}
 		}
 		t.Fatalf("the fast job's result differs from the straightforward one's (%d vs %d alerts, plan %+v vs %+v)",
-			len(got.Alerts.Alerts), len(want.Alerts.Alerts), got.Plan.Totals, want.Plan.Totals)
+			len(gotAlerts), len(wantAlerts), got.Plan.Totals, want.Plan.Totals)
 	}
 }

@@ -25,7 +25,7 @@ type Result struct {
 	AtRisk     []engagement.AtRisk         `json:"at_risk"`
 	Changes    []engagement.Change         `json:"changes"`
 	Experiment engagement.ExperimentReport `json:"experiment"`
-	Alerts     advisory.BatchResult        `json:"alerts"`
+	Alerts     Alerts                      `json:"alerts"`
 	// Plan is the firm's plan, or with Options.PlanByTeam empty, and
 	// Teams the plan of each adviser team, in team order.
 	Plan  canvas.Plan `json:"plan"`
@@ -184,7 +184,7 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 			}
 		}
 	}
-	res.Alerts = fw.EvaluateAll(ctx, files, now, advisory.BatchOptions{})
+	res.Alerts.Counts = fw.EvaluateEach(ctx, files, now, advisory.BatchOptions{}, res.Alerts.add)
 	res.lap("files: generate, consolidate, evaluate the framework", &clock)
 	<-reported
 	res.lap("report: segment summary, superfans, changes, experiment (waited)", &clock)
@@ -205,7 +205,7 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 		return f.PlanClient(i, segOf[i].Segment, ctxs[i]), true
 	}
 	if o.PlanByTeam {
-		res.Teams, err = planTeams(ctx, f, res.Alerts.Alerts, lookup, now)
+		res.Teams, err = planTeams(ctx, f, res.Alerts.Parts, lookup, now)
 	} else {
 		var planner *canvas.Planner[PlaceCtx]
 		workers := 0
@@ -213,7 +213,7 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 			workers = 1
 		}
 		if planner, err = newPlanner(n, now, workers); err == nil {
-			res.Plan, err = planner.PlanLookup(ctx, res.Alerts.Alerts, lookup)
+			res.Plan, err = planner.PlanParts(ctx, res.Alerts.Parts, lookup)
 		}
 	}
 	if err != nil {
@@ -226,14 +226,28 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 // planTeams plans each adviser team's alerts apart, with the team's
 // capacity, the teams on all cores: a team's plan shares nothing with
 // another's.
-func planTeams(ctx context.Context, f *Firm, alerts []advisory.Alert, lookup func(string) (canvas.Client[PlaceCtx], bool), now time.Time) ([]TeamPlan, error) {
-	byTeam := make([][]advisory.Alert, Teams)
-	for _, a := range alerts {
-		t := 0 // an unknown client's alerts go to the first team, deferred there
+func planTeams(ctx context.Context, f *Firm, parts [][]advisory.Alert, lookup func(string) (canvas.Client[PlaceCtx], bool), now time.Time) ([]TeamPlan, error) {
+	team := func(a *advisory.Alert) int {
 		if i, ok := f.Number(a.ClientID); ok {
-			t = i % Teams
+			return i % Teams
 		}
-		byTeam[t] = append(byTeam[t], a)
+		return 0 // an unknown client's alerts go to the first team, deferred there
+	}
+	byTeam := make([][][]advisory.Alert, Teams)
+	for _, part := range parts {
+		// A file's alerts are its client's, one team's; were a part to
+		// mix clients, its alerts would go each to its own team.
+		t, mixed := team(&part[0]), false
+		for i := range part[1:] {
+			mixed = mixed || part[1+i].ClientID != part[0].ClientID
+		}
+		if !mixed {
+			byTeam[t] = append(byTeam[t], part)
+			continue
+		}
+		for i := range part {
+			byTeam[team(&part[i])] = append(byTeam[team(&part[i])], part[i:i+1])
+		}
 	}
 	out := make([]TeamPlan, Teams)
 	errs := make([]error, Teams)
@@ -249,7 +263,7 @@ func planTeams(ctx context.Context, f *Firm, alerts []advisory.Alert, lookup fun
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			out[t].Plan, errs[t] = planner.PlanLookup(ctx, byTeam[t], lookup)
+			out[t].Plan, errs[t] = planner.PlanParts(ctx, byTeam[t], lookup)
 		}()
 	}
 	wg.Wait()

@@ -1,0 +1,52 @@
+package desk
+
+import (
+	"encoding/json"
+
+	"github.com/engagekit/engagekit/advisory"
+)
+
+// Alerts is the framework's outcome over the book as the batch handed it
+// over (advisory's EvaluateEach): each file's alerts a part of their own,
+// never joined into one slice, which at a million clients would be half a
+// gigabyte copied for nothing (the plan reads the parts as they are).
+type Alerts struct {
+	// Parts are the files' alerts, a part a file that has any, in file
+	// order.
+	Parts  [][]advisory.Alert
+	Failed []advisory.FileError
+	Counts advisory.Counts
+}
+
+// Len is how many alerts there are.
+func (a *Alerts) Len() int {
+	n := 0
+	for _, p := range a.Parts {
+		n += len(p)
+	}
+	return n
+}
+
+// Joined is every alert in one slice, in file order: a copy.
+func (a *Alerts) Joined() []advisory.Alert {
+	out := make([]advisory.Alert, 0, a.Len())
+	for _, p := range a.Parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// add keeps one file's outcome.
+func (a *Alerts) add(fa advisory.FileAlerts) {
+	if len(fa.Alerts) > 0 {
+		a.Parts = append(a.Parts, fa.Alerts)
+	}
+	if fa.Err != nil {
+		a.Failed = append(a.Failed, advisory.FileError{Index: fa.Index, ClientID: fa.ClientID, Err: fa.Err, Message: fa.Err.Error()})
+	}
+}
+
+// MarshalJSON writes the alerts as advisory.BatchResult does.
+func (a Alerts) MarshalJSON() ([]byte, error) {
+	return json.Marshal(advisory.BatchResult{Alerts: a.Joined(), Failed: a.Failed, Counts: a.Counts})
+}
