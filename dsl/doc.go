@@ -71,9 +71,14 @@
 // to (nil when the pointer is nil), and a list of them element by element
 // (`0.9 in ratios`, `sum(amounts)`, and a list of any holding them too). So
 // `cash > 100`, `cash > balance` and `sum(holdings)` work whatever the
-// types. Nothing wraps around: a uint64 too large for an int, and int
-// arithmetic (+, -, *, unary -, sum) whose result does not fit an int,
-// fail the evaluation with [ErrOverflow]. time.Duration keeps its type.
+// types, and so does arithmetic on values known only when the rule runs
+// (an any field, a map value, a predicate's accumulator), which reads them
+// the same way. Nothing wraps around: a uint64 too large for an int, and
+// int arithmetic (+, -, *, unary -, abs, sum) whose result does not fit an
+// int, fail the evaluation with [ErrOverflow]; a range a..b is sized
+// exactly (a huge one is over the memory budget, never empty). A host
+// function that takes a pointer to a number gets the pointer.
+// time.Duration keeps its type.
 //
 // expr's own built-ins (len, all, any, filter, map, sum, round, …) are
 // available too, with these differences: the built-ins that build strings

@@ -146,6 +146,7 @@ func (e *Expr[Env, R]) result(out any, err error) (R, error) {
 var ErrNaN = errors.New("dsl: NaN")
 
 // ErrOverflow is the cause (errors.Is) of an evaluation error raised
-// because int arithmetic (+, -, *, unary -, sum) gave a result that does
-// not fit an int: Go and expr would wrap it around, flipping its sign.
+// because int arithmetic (+, -, *, unary -, abs, sum) gave a result that
+// does not fit an int, or a uint64 did not fit one: Go and expr would
+// wrap it around, flipping its sign.
 var ErrOverflow = errors.New("dsl: int overflow")

@@ -47,7 +47,6 @@ const (
 	stepFunc   = "__step"
 	concatFunc = "__concat"
 	walkFunc   = "__walk"
-	intFunc    = "__int"
 )
 
 type instrumenter struct {
@@ -94,6 +93,10 @@ func (in *instrumenter) walk(slot *ast.Node) {
 	case *ast.BuiltinNode:
 		in.keptNumbers(n.Name, n.Arguments)
 		chargeScan(n.Name, n.Arguments)
+		var absOf reflect.Type // abs of the least int does not fit an int
+		if n.Name == "abs" && len(n.Arguments) == 1 {
+			absOf = n.Arguments[0].Type()
+		}
 		predicate := false
 		for i, a := range n.Arguments {
 			if p, ok := a.(*ast.PredicateNode); ok {
@@ -110,8 +113,18 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			guardChain(&n.Arguments[0])
 		}
 		guardBuiltin(n)
+		switch {
+		case absOf == nil:
+		case absOf == intType:
+			*slot = checkedInt(n, n.Arguments[0], n.Arguments[0], "abs")
+		case dynamicType(absOf):
+			*slot = checkedAny(n, n.Arguments[0], n.Arguments[0], "abs")
+		}
 		return
 	case *ast.BinaryNode:
+		// The operands' types as checked: wrapping them below leaves
+		// calls the checker has not typed yet.
+		lt, rt := n.Left.Type(), n.Right.Type()
 		in.walk(&n.Left)
 		in.walk(&n.Right)
 		switch {
@@ -136,13 +149,16 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			guardOperand(&n.Left, n.Right)
 			guardOperand(&n.Right, n.Left)
 		case n.Operator == "..":
-			// A range is charged to the rule's own budget, steps and
-			// memory, which Explain's runs of each sub-expression share.
-			*slot = internalCall(walkFunc, n, n, govIdent(n), walkMode(walkBuilt))
-		case intArith[n.Operator] && n.Left.Type() == intType && n.Right.Type() == intType:
+			// A range is sized exactly and charged to the rule's own
+			// budget, steps and memory (which Explain's runs of each
+			// sub-expression share) before it is built.
+			*slot = internalCall(rangeFunc, n, n.Left, n.Right, govIdent(n))
+		case intArith[n.Operator] && lt == intType && rt == intType:
 			*slot = checkedInt(n, n.Left, n.Right, n.Operator)
-		case n.Operator == "+" && mayBeString(n.Left.Type()) && mayBeString(n.Right.Type()):
+		case n.Operator == "+" && mayBeString(lt) && mayBeString(rt):
 			*slot = internalCall(concatFunc, n, n.Left, n.Right, govIdent(n))
+		case arithOps[n.Operator] && (dynamicType(lt) || dynamicType(rt)):
+			*slot = checkedAny(n, n.Left, n.Right, n.Operator)
 		case isLogical(n.Operator):
 			// A nil operand of && or || would decide as false.
 			guardChain(&n.Left)
@@ -150,15 +166,21 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		}
 		return
 	case *ast.UnaryNode:
+		t := n.Node.Type()
 		in.walk(&n.Node)
 		if n.Operator == "!" || n.Operator == "not" {
 			guardChain(&n.Node)
 		}
-		if _, literal := n.Node.(*ast.IntegerNode); n.Operator == "-" && n.Node.Type() == intType && !literal {
+		_, literal := n.Node.(*ast.IntegerNode)
+		switch {
+		case n.Operator != "-" || literal:
+		case t == intType:
 			// -x is 0 - x, which overflows for the least int alone.
 			zero := &ast.IntegerNode{Value: 0}
 			zero.SetLocation(n.Location())
 			*slot = checkedInt(n, zero, n.Node, "-")
+		case dynamicType(t):
+			*slot = checkedAny(n, n.Node, n.Node, "neg")
 		}
 		return
 	case *ast.ConditionalNode:
@@ -364,17 +386,6 @@ var listBuiltins = map[string]walkFlags{
 	"toPairs": 0, "fromPairs": 0, "count": 0, "join": 0,
 }
 
-// intArith are the operators whose int results __int checks.
-var intArith = map[string]bool{"+": true, "-": true, "*": true}
-
-// checkedInt is __int(l, r, op) at the place of at: l op r on ints, failing
-// where the result does not fit an int.
-func checkedInt(at, l, r ast.Node, op string) ast.Node {
-	opNode := &ast.StringNode{Value: op}
-	opNode.SetLocation(at.Location())
-	return internalCall(intFunc, at, l, r, opNode)
-}
-
 // guardBuiltin charges the lists a built-in walks to the step budget, and
 // checks the scalar arguments of max and min as comparisons do; a sum of
 // ints is added again, checked, by the walk (expr's wraps).
@@ -383,9 +394,10 @@ func guardBuiltin(b *ast.BuiltinNode) {
 	if !ok {
 		return
 	}
-	if t := b.Type(); b.Name == "sum" && t != nil && t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64 {
+	if t := b.Type(); b.Name == "sum" && (dynamicType(t) || t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64) {
 		// (The checker may type a sum by its list's elements before the
-		// front end read them as ints: any integer type is a sum of ints.)
+		// front end read them as ints: any integer type is a sum of ints;
+		// a sum of a list of any may be one too.)
 		if len(b.Arguments) == 2 {
 			// sum(xs, p) is sum(map(xs, p)): the walk then sees the
 			// values summed.
@@ -524,7 +536,7 @@ func isInternalCall(n ast.Node) (string, bool) {
 		return "", false
 	}
 	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc:
+	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc:
 		return id.Value, true
 	}
 	return "", false

@@ -175,6 +175,20 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
 		}
+	case *ast.CallNode:
+		// A host function takes a pointer as the pointer: its parameter
+		// is the host's own type, which coerce cannot make of a number.
+		id, _ := m.Callee.(*ast.IdentifierNode)
+		host := id != nil && cfg.funcs[id.Value] != nil
+		for _, c := range exprkey.Children(n) {
+			if a := *c; host && a != nil && a.Type() != nil && a.Type().Kind() == reflect.Pointer {
+				for _, cc := range exprkey.Children(a) {
+					changed = wrapNumbers(cc, cfg) || changed
+				}
+				continue
+			}
+			changed = wrapNumbers(c, cfg) || changed
+		}
 	default:
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed

@@ -39,21 +39,22 @@ var internalFuncs = map[string]*hostFunc{
 		}
 		return dynamicNumber(args[0])
 	}},
-	// __int(a, b, op) is a op b for ints (+, -, *), or a failure where
-	// the result does not fit an int: Go's and expr's int arithmetic
-	// wraps, and a rule would decide on a sign that flipped.
-	intFunc: {name: intFunc, arities: []int{3}, validate: intArithmetic, fn: func(args ...any) (any, error) {
-		a, aok := args[0].(int)
-		b, bok := args[1].(int)
-		op, _ := args[2].(string)
-		if !aok || !bok {
-			return nil, fmt.Errorf("internal int arithmetic on %T and %T", args[0], args[1])
+	// __int(a, b, op) is a op b for ints, or a failure where the result
+	// does not fit an int (arith.go).
+	intFunc: {name: intFunc, arities: []int{3}, validate: intArithmetic, fn: checkedIntCall},
+	// __arith(a, b, op) is a op b on values whose types are known only
+	// when the rule runs, ints checked (arith.go).
+	arithFunc: {name: arithFunc, arities: []int{3}, validate: func(args []reflect.Type) (reflect.Type, error) {
+		if len(args) != 3 {
+			return nil, fmt.Errorf("internal arithmetic takes 3 arguments")
 		}
-		if v, ok := intOp(op)(a, b); ok {
-			return v, nil
-		}
-		return nil, fmt.Errorf("%d %s %d: %w", a, op, b, errOverflow)
-	}},
+		return anyType, nil
+	}, fn: arithAny},
+	// __range(a, b, g) is a..b, sized exactly and charged before it is
+	// built (arith.go).
+	rangeFunc: {name: rangeFunc, arities: []int{3}, validate: func(args []reflect.Type) (reflect.Type, error) {
+		return reflect.TypeFor[[]int](), nil
+	}, fn: makeRange},
 	// __some(x) is x, or a failure when x is nil (an optional chain that
 	// stopped) or NaN.
 	someFunc: {name: someFunc, arities: []int{1}, validate: sameType, fn: func(args ...any) (any, error) {
@@ -85,7 +86,7 @@ var internalFuncs = map[string]*hostFunc{
 		a, aok := args[0].(string)
 		b, bok := args[1].(string)
 		if !aok || !bok {
-			return addAny(args[0], args[1])
+			return arithAny(args[0], args[1], "+")
 		}
 		if err := charge(args[2], int64(len(a))+int64(len(b))); err != nil {
 			return nil, err
@@ -159,6 +160,15 @@ func walk(args ...any) (any, error) {
 	}
 	if !rv.IsValid() || (rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array && rv.Kind() != reflect.Map) ||
 		rv.Kind() == reflect.Map && walkFlags(mode)&walkListOnly != 0 {
+		if walkFlags(mode)&walkNumbers != 0 && readAsNumber(x) {
+			// Not a list after all (an any argument of max or min): a
+			// number, read as the front end reads one (a named int as
+			// an int), NaN failing.
+			if isNaN(x) {
+				return nil, errNaNValue
+			}
+			return dynamicNumber(x)
+		}
 		return x, nil
 	}
 	n := int64(rv.Len())
@@ -187,7 +197,7 @@ func walk(args ...any) (any, error) {
 			return nil, err
 		}
 	}
-	if walkFlags(mode)&(walkNumbers|walkNil) == 0 || rv.Kind() == reflect.Map {
+	if walkFlags(mode)&(walkNumbers|walkNil|walkIntSum) == 0 || rv.Kind() == reflect.Map {
 		return x, nil
 	}
 	var read []any // the elements read as numbers, once one needs it
@@ -199,7 +209,7 @@ func walk(args ...any) (any, error) {
 		case walkFlags(mode)&walkNil != 0 && isNil(e):
 			return nil, errNilChain
 		}
-		if walkFlags(mode)&walkNumbers == 0 || rv.Type().Elem().Kind() != reflect.Interface {
+		if walkFlags(mode)&(walkNumbers|walkIntSum) == 0 || rv.Type().Elem().Kind() != reflect.Interface {
 			continue
 		}
 		// A list of any: a float32 or a named number in it is read as
@@ -227,35 +237,6 @@ func walk(args ...any) (any, error) {
 		return read, nil
 	}
 	return x, nil
-}
-
-// checkedSum adds the ints of list as sum does and fails where the total
-// leaves the int range at any point (expr's sum wraps, as Go's + does).
-func checkedSum(list reflect.Value) error {
-	total := 0
-	for i := range list.Len() {
-		e := list.Index(i)
-		for e.Kind() == reflect.Interface && !e.IsNil() {
-			e = e.Elem()
-		}
-		var n int
-		switch {
-		case e.CanInt():
-			n = int(e.Int())
-		case e.CanUint() && e.Uint() <= math.MaxInt64:
-			n = int(e.Uint())
-		case e.CanUint():
-			return fmt.Errorf("sum: %v %d %w", e.Type(), e.Uint(), errOverflow)
-		default:
-			continue // not an int: sum is a float's, which does not wrap
-		}
-		if next, ok := addInt(total, n); ok {
-			total = next
-		} else {
-			return fmt.Errorf("sum: %w", errOverflow)
-		}
-	}
-	return nil
 }
 
 // readAsNumber reports whether dynamicNumber reads e as another value: a
@@ -588,47 +569,4 @@ func isNaN(v any) bool {
 		return math.IsNaN(rv.Float())
 	}
 	return false
-}
-
-// errOverflow is the cause of a failure of int arithmetic whose result
-// does not fit an int.
-var errOverflow = fmt.Errorf("the result does not fit an int (it would wrap around): %w", ErrOverflow)
-
-// intArithmetic checks __int's arguments: the first check typed both
-// operands int (instrumentation wraps only those), and a later check may
-// know one only as an interface (a sum over a let's list).
-func intArithmetic(args []reflect.Type) (reflect.Type, error) {
-	isInt := func(t reflect.Type) bool { return t == intType || t == nil || t.Kind() == reflect.Interface }
-	if len(args) != 3 || !isInt(args[0]) || !isInt(args[1]) {
-		return nil, fmt.Errorf("internal int arithmetic takes two ints and an operator, not %v", args)
-	}
-	return intType, nil
-}
-
-// intOp is +, - or * on ints, with ok false where the result overflows.
-func intOp(op string) func(a, b int) (int, bool) {
-	switch op {
-	case "+":
-		return addInt
-	case "-":
-		return func(a, b int) (int, bool) {
-			d := a - b
-			return d, (b >= 0) == (d <= a)
-		}
-	case "*":
-		return func(a, b int) (int, bool) {
-			if a == 0 || b == 0 {
-				return 0, true
-			}
-			p := a * b
-			return p, p/b == a && !(a == -1 && b == math.MinInt) && !(b == -1 && a == math.MinInt)
-		}
-	}
-	return func(int, int) (int, bool) { return 0, false }
-}
-
-// addInt is a + b, with ok false where it overflows.
-func addInt(a, b int) (int, bool) {
-	s := a + b
-	return s, (b >= 0) == (s >= a)
 }

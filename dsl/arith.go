@@ -1,0 +1,258 @@
+package dsl
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"reflect"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/vm/runtime"
+)
+
+// Arithmetic that never wraps. Go's and expr's int arithmetic wraps
+// around, so a rule could decide on a sign that flipped. Instrumentation
+// routes int arithmetic through checks (instrument.go): +, -, * and unary
+// - of two operands the checker types int through __int, which the
+// closures compile too; any arithmetic with an operand whose type is
+// known only when the rule runs (an any field, a map value, a predicate's
+// accumulator, a pointer to a host number) through __arith, which reads
+// both operands as the front end reads numbers whose types it knows
+// (dynamicNumber: a named int as an int, a float32 as its decimal, a
+// pointer as what it points to) and then checks ints as __int does; a
+// range through __range, which sizes it without wrapping; a sum of ints
+// through the list walk's exact total (checkedSum).
+
+const (
+	intFunc   = "__int"
+	arithFunc = "__arith"
+	rangeFunc = "__range"
+)
+
+// arithOps are expr's arithmetic operators.
+var arithOps = map[string]bool{"+": true, "-": true, "*": true, "/": true, "%": true, "**": true, "^": true}
+
+// intArith are the operators whose int results __int checks.
+var intArith = map[string]bool{"+": true, "-": true, "*": true}
+
+// errOverflow is the cause of a failure of int arithmetic whose result
+// does not fit an int.
+var errOverflow = fmt.Errorf("the result does not fit an int (it would wrap around): %w", ErrOverflow)
+
+// intOp is op on ints, with ok false where the result does not fit an
+// int: +, -, *, and abs (of a; b is ignored).
+func intOp(op string) func(a, b int) (int, bool) {
+	switch op {
+	case "+":
+		return addInt
+	case "-":
+		return func(a, b int) (int, bool) {
+			d := a - b
+			return d, (b >= 0) == (d <= a)
+		}
+	case "*":
+		return func(a, b int) (int, bool) {
+			if a == 0 || b == 0 {
+				return 0, true
+			}
+			p := a * b
+			return p, p/b == a && !(a == -1 && b == math.MinInt) && !(b == -1 && a == math.MinInt)
+		}
+	case "abs":
+		return func(a, _ int) (int, bool) {
+			if a < 0 {
+				return -a, a != math.MinInt
+			}
+			return a, true
+		}
+	}
+	return func(int, int) (int, bool) { return 0, false }
+}
+
+// addInt is a + b, with ok false where it overflows.
+func addInt(a, b int) (int, bool) {
+	s := a + b
+	return s, (b >= 0) == (s >= a)
+}
+
+// checkedInt is __int(l, r, op) at the place of at: l op r on ints, failing
+// where the result does not fit an int.
+func checkedInt(at, l, r ast.Node, op string) ast.Node {
+	return internalCall(intFunc, at, l, r, opLiteral(at, op))
+}
+
+// checkedAny is __arith(l, r, op) at the place of at.
+func checkedAny(at, l, r ast.Node, op string) ast.Node {
+	return internalCall(arithFunc, at, l, r, opLiteral(at, op))
+}
+
+func opLiteral(at ast.Node, op string) ast.Node {
+	n := &ast.StringNode{Value: op}
+	n.SetLocation(at.Location())
+	return n
+}
+
+// dynamicType reports whether values of type t have a type known only
+// when the rule runs.
+func dynamicType(t reflect.Type) bool {
+	return t == nil || t.Kind() == reflect.Interface
+}
+
+// intArithmetic checks __int's arguments: the first check typed both
+// operands int (instrumentation wraps only those), and a later check may
+// know one only as an interface (a sum over a let's list).
+func intArithmetic(args []reflect.Type) (reflect.Type, error) {
+	isInt := func(t reflect.Type) bool { return t == intType || dynamicType(t) }
+	if len(args) != 3 || !isInt(args[0]) || !isInt(args[1]) {
+		return nil, fmt.Errorf("internal int arithmetic takes two ints and an operator, not %v", args)
+	}
+	return intType, nil
+}
+
+// checkedIntCall is __int's function.
+func checkedIntCall(args ...any) (any, error) {
+	a, aok := args[0].(int)
+	b, bok := args[1].(int)
+	op, _ := args[2].(string)
+	if !aok || !bok {
+		return nil, fmt.Errorf("internal int arithmetic on %T and %T", args[0], args[1])
+	}
+	if v, ok := intOp(op)(a, b); ok {
+		return v, nil
+	}
+	return nil, intOverflow(a, b, op)
+}
+
+func intOverflow(a, b int, op string) error {
+	switch op {
+	case "abs":
+		return fmt.Errorf("abs(%d): %w", a, errOverflow)
+	case "neg":
+		return fmt.Errorf("-(%d): %w", a, errOverflow)
+	}
+	return fmt.Errorf("%d %s %d: %w", a, op, b, errOverflow)
+}
+
+// arithAny is __arith's function: a op b (op also "neg" and "abs", of a)
+// on values of any type, numbers read as the front end reads them, ints
+// checked, anything else as expr computes it.
+func arithAny(args ...any) (out any, err error) {
+	op, _ := args[2].(string)
+	a, err := dynamicNumber(args[0])
+	if err != nil {
+		return nil, err
+	}
+	b, err := dynamicNumber(args[1])
+	if err != nil {
+		return nil, err
+	}
+	if x, ok := a.(int); ok {
+		if y, ok := b.(int); ok {
+			switch op {
+			case "+", "-", "*", "abs":
+				if v, ok := intOp(op)(x, y); ok {
+					return v, nil
+				}
+				return nil, intOverflow(x, y, op)
+			case "neg":
+				if v, ok := intOp("-")(0, x); ok {
+					return v, nil
+				}
+				return nil, intOverflow(x, 0, op)
+			}
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%v", r) // expr's own message for a mismatch
+		}
+	}()
+	switch op {
+	case "+":
+		return runtime.Add(a, b), nil
+	case "-":
+		return runtime.Subtract(a, b), nil
+	case "*":
+		return runtime.Multiply(a, b), nil
+	case "/":
+		return runtime.Divide(a, b), nil
+	case "%":
+		return runtime.Modulo(a, b), nil
+	case "**", "^":
+		return runtime.Exponent(a, b), nil
+	case "neg":
+		return runtime.Negate(a), nil
+	case "abs":
+		if f, ok := a.(float64); ok {
+			return math.Abs(f), nil
+		}
+		return nil, fmt.Errorf("abs: argument is %T, want a number", a)
+	}
+	return nil, fmt.Errorf("internal arithmetic: unknown operator %q", op)
+}
+
+// makeRange is __range(a, b, g): the list a..b, charged to the rule's
+// budget, steps and memory, before it is built. expr sizes a range as
+// b - a + 1, which wraps for bounds far apart (math.MinInt..math.MaxInt
+// made an empty list); here the size is exact, and too large fails.
+func makeRange(args ...any) (any, error) {
+	a, aok := args[0].(int)
+	b, bok := args[1].(int)
+	if !aok || !bok {
+		return nil, fmt.Errorf("a range takes ints, not %T and %T", args[0], args[1])
+	}
+	g, err := govFrom(args[2])
+	if err != nil {
+		return nil, err
+	}
+	if b < a {
+		return []int{}, nil
+	}
+	size, carry := bits.Add64(uint64(b)-uint64(a), 1, 0)
+	if carry != 0 || size > math.MaxInt64 {
+		size = math.MaxInt64
+	}
+	if err := g.charge(int64(size)); err != nil {
+		return nil, err
+	}
+	if err := g.steps_(int64(size)); err != nil {
+		return nil, err
+	}
+	out := make([]int, size)
+	for i := range out {
+		out[i] = a + i
+	}
+	return out, nil
+}
+
+// checkedSum adds the ints of list exactly and fails where the total does
+// not fit an int (expr's sum wraps, as Go's + does). Running totals may
+// leave the range on the way: only the sum is the rule's.
+func checkedSum(list reflect.Value) error {
+	var hi int64  // the high word of a 128-bit two's-complement total
+	var lo uint64 // and its low word
+	for i := range list.Len() {
+		e := list.Index(i)
+		for e.Kind() == reflect.Interface && !e.IsNil() {
+			e = e.Elem()
+		}
+		var n int64
+		switch {
+		case e.CanInt():
+			n = e.Int()
+		case e.CanUint() && e.Uint() <= math.MaxInt64:
+			n = int64(e.Uint())
+		case e.CanUint():
+			return fmt.Errorf("sum: %v %d %w", e.Type(), e.Uint(), errOverflow)
+		default:
+			continue // not an int: sum is a float's, which does not wrap
+		}
+		var carry uint64
+		lo, carry = bits.Add64(lo, uint64(n), 0)
+		hi += n>>63 + int64(carry)
+	}
+	if hi != int64(lo)>>63 {
+		return fmt.Errorf("sum: %w", errOverflow)
+	}
+	return nil
+}
