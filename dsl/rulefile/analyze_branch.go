@@ -202,11 +202,17 @@ func pathText(when *cond, path []step) string {
 // inputs: over the grid of both conditions' atoms, each is true exactly
 // where the other is.
 func (a *analysis) equivalentWhens() {
-	type ruleWhen struct {
-		r    *Rule
-		keys string
+	// Rules whose conditions read the same values are candidates; each
+	// group's conditions are decided together on one grid (its atoms
+	// carry every literal of the group), each rule's outcomes hashed, so
+	// a group of n rules costs one grid rather than n² of them. Equal
+	// hashes are then confirmed pair by pair (sameWhen): what is claimed
+	// is exact.
+	type group struct {
+		rules []*Rule
 	}
-	var seen []ruleWhen
+	groups := map[string]*group{}
+	var order []string
 	for _, r := range a.f.Rules {
 		if r.Body.When == nil {
 			continue
@@ -215,15 +221,55 @@ func (a *analysis) equivalentWhens() {
 		c := rd.condition(r.Body.When.Expr.Src, scope{}.with(r.Body.Lets))
 		var keys []string
 		c.atomsOf(func(i int) { keys = append(keys, rd.as.list[i].key) })
-		mine := ruleWhen{r, strings.Join(uniqueStrings(keys), "\n")}
-		for _, o := range seen {
-			if o.keys == mine.keys && a.sameWhen(o.r, r) {
-				a.add(Finding{Pos: r.Body.When.Pos, Severity: Warning, Code: "equivalent-when", Rule: r.ID,
-					Message: fmt.Sprintf("the condition of %s is equivalent to that of %s", r.ID, o.r.ID), Related: []string{o.r.ID}})
-				break
-			}
+		k := strings.Join(uniqueStrings(keys), "\n")
+		g := groups[k]
+		if g == nil {
+			g = &group{}
+			groups[k] = g
+			order = append(order, k)
 		}
-		seen = append(seen, mine)
+		g.rules = append(g.rules, r)
+	}
+	for _, k := range order {
+		g := groups[k]
+		if len(g.rules) < 2 {
+			continue
+		}
+		rd := &reader{as: newAtoms(a.work), consts: a.consts, domains: a.domains}
+		conds := make([]*cond, len(g.rules))
+		weight := 0
+		for i, r := range g.rules {
+			conds[i] = rd.condition(r.Body.When.Expr.Src, scope{}.with(r.Body.Lets))
+			weight += conds[i].size()
+		}
+		type hash [2]uint64
+		hashes := make([]hash, len(conds))
+		done := rd.as.grid(usedAtoms(nil, conds...), weight, func(pt []value) bool {
+			for i, c := range conds {
+				bit := uint64(1)
+				if c.eval(pt) == triTrue {
+					bit = 2
+				}
+				h := &hashes[i]
+				h[0] = (h[0]^bit)*0x100000001b3 + 0x9E3779B97F4A7C15 // FNV-1a, and a second, different mix
+				h[1] = (h[1]+bit)*0xff51afd7ed558ccd ^ h[1]>>29
+			}
+			return true
+		})
+		if !done {
+			continue // too large to decide: no claim
+		}
+		first := map[hash][]int{}
+		for i, r := range g.rules {
+			for _, j := range first[hashes[i]] {
+				if a.sameWhen(g.rules[j], r) {
+					a.add(Finding{Pos: r.Body.When.Pos, Severity: Warning, Code: "equivalent-when", Rule: r.ID,
+						Message: fmt.Sprintf("the condition of %s is equivalent to that of %s", r.ID, g.rules[j].ID), Related: []string{g.rules[j].ID}})
+					break
+				}
+			}
+			first[hashes[i]] = append(first[hashes[i]], i)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/engagekit/engagekit/internal/exprkey"
 	"github.com/expr-lang/expr/ast"
@@ -273,17 +274,46 @@ func (s scope) with(lets []*Let) scope {
 		out[k] = v
 	}
 	for _, l := range lets {
-		var deps []string
-		for _, n := range identifiers(l.Value.Src) {
-			if k, ok := out[n]; ok {
-				deps = append(deps, k)
-			}
-		}
-		sort.Strings(deps)
-		out[l.Name] = "let " + l.Name + " = (" + l.Value.Src + ")[" + strings.Join(deps, ";") + "]"
+		out[l.Name] = out.letKey(l)
 	}
 	return out
 }
+
+// letKey is the key of a let's value in scope s. The compiler puts a
+// let's expression where it is used, so a let is the value it names: a
+// let of a field path is that path (`let s = x.score` and x.score are one
+// value), a let of any other expression that expression as the analysis
+// keys it (see opaque).
+func (s scope) letKey(l *Let) string {
+	var deps []string
+	for _, n := range identifiers(l.Value.Src) {
+		if k, ok := s[n]; ok {
+			deps = append(deps, k)
+		}
+	}
+	sort.Strings(deps)
+	fallback := "let " + l.Name + " = (" + l.Value.Src + ")[" + strings.Join(deps, ";") + "]"
+	tree, err := parser.Parse(l.Value.Src)
+	if err != nil {
+		return fallback
+	}
+	if root, rest, ok := chainOf(tree.Node); ok {
+		if k, isLet := s[root]; isLet {
+			if strings.HasPrefix(k, fieldKey) {
+				return k + rest
+			}
+			return fallback
+		}
+		return fieldKey + root + rest
+	}
+	if key, ok := exprkey.Key(tree.Node); ok {
+		return "value " + key + "[" + strings.Join(deps, ";") + "]"
+	}
+	return fallback
+}
+
+// fieldKey begins the key of a field path's atom.
+const fieldKey = "field "
 
 // constant is a file constant with a literal value.
 type constant struct {
@@ -439,25 +469,51 @@ func (rd *reader) comparison(bn *ast.BinaryNode, sc scope) (*cond, bool) {
 // valueAtom is the atom of a value expression: a field path, a path from
 // a let, or any other expression by its text.
 func (rd *reader) valueAtom(n ast.Node, sc scope) int {
+	if v, _, ok := literalNode(n, rd.consts, sc); ok {
+		// A literal or a constant (`in On`): one value, never another.
+		var key strings.Builder
+		v.writeKey(&key)
+		i := rd.as.get("literal "+key.String(), n.String(), false, false)
+		rd.as.list[i].domain = []value{v}
+		return i
+	}
 	if root, rest, ok := chainOf(n); ok {
 		if k, isLet := sc[root]; isLet {
+			if path, alias := strings.CutPrefix(k, fieldKey); alias {
+				// A let naming a field path is the path.
+				r, p := splitPath(path)
+				return rd.fieldAtom(r, p+rest)
+			}
 			return rd.as.get(k+rest, root+rest, false, false)
 		}
 		if _, isConst := rd.consts[root]; !isConst {
-			i := rd.as.get("field "+root+rest, root+rest, true, false)
-			a := rd.as.list[i]
-			if dom, ok := rd.domains.reads[root+rest]; ok {
-				a.domain = dom
-			}
-			// Every decision has fired: a root with it is a decision's
-			// id (the compiler refuses a field of the same name).
-			if _, isDecision := rd.domains.reads[root+".fired"]; isDecision && strings.Count(rest, ".") == 1 {
-				a.decision, a.name, a.leaves = root, rest[1:], rd.domains.leaves[root]
-			}
-			return i
+			return rd.fieldAtom(root, rest)
 		}
 	}
 	return rd.opaque(n, sc)
+}
+
+// fieldAtom is the atom of the field path root+rest.
+func (rd *reader) fieldAtom(root, rest string) int {
+	i := rd.as.get(fieldKey+root+rest, root+rest, true, false)
+	a := rd.as.list[i]
+	if dom, ok := rd.domains.reads[root+rest]; ok {
+		a.domain = dom
+	}
+	// Every decision has fired: a root with it is a decision's id (the
+	// compiler refuses a field of the same name).
+	if _, isDecision := rd.domains.reads[root+".fired"]; isDecision && strings.Count(rest, ".") == 1 && !strings.Contains(rest, "[") {
+		a.decision, a.name, a.leaves = root, rest[1:], rd.domains.leaves[root]
+	}
+	return i
+}
+
+// splitPath splits a path as chainOf wrote it into its root and the rest.
+func splitPath(path string) (string, string) {
+	if i := strings.IndexAny(path, ".["); i >= 0 {
+		return path[:i], path[i:]
+	}
+	return path, ""
 }
 
 // opaque is the atom of an expression read as a whole, keyed by its
@@ -471,13 +527,11 @@ func (rd *reader) opaque(n ast.Node, sc scope) int {
 		structure = "unkeyed " + strconv.Itoa(len(rd.as.list))
 	}
 	var deps []string
-	ast.Walk(&n, visitor(func(m ast.Node) {
-		if id, ok := m.(*ast.IdentifierNode); ok {
-			if k, isLet := sc[id.Value]; isLet {
-				deps = append(deps, k)
-			}
+	freeNames(n, map[string]int{}, func(name string) {
+		if k, isLet := sc[name]; isLet {
+			deps = append(deps, k)
 		}
-	}))
+	})
 	sort.Strings(deps)
 	return rd.as.get("value "+structure+"["+strings.Join(deps, ";")+"]", text, false, false)
 }
@@ -502,27 +556,59 @@ func chainOf(n ast.Node) (string, string, bool) {
 			return "", "", false
 		}
 		root, rest, ok := chainOf(m.Node)
-		return root, rest + "." + s.Value, ok
+		return root, rest + pathSegment(s.Value), ok
 	}
 	return "", "", false
 }
 
-// identifiers lists the names an expression uses (not member names).
+// pathSegment writes a member's name in a path: ".name" for a name, and
+// `["k.z"]` for a key that is not one, so that x.m["k.z"] (the entry
+// named k.z) and x.m.k.z (entry z of entry k) are two paths.
+func pathSegment(name string) string {
+	ident := name != ""
+	for i, r := range name {
+		if !(r == '_' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r)) {
+			ident = false
+			break
+		}
+	}
+	if ident {
+		return "." + name
+	}
+	return "[" + strconv.Quote(name) + "]"
+}
+
+// identifiers lists the names an expression reads from outside it (not
+// member names, nor the names its own `let x = …; …` binds where they are
+// bound: there x is the expression's, hiding a rule's let or a constant).
 func identifiers(src string) []string {
 	tree, err := parser.Parse(src)
 	if err != nil {
 		return nil
 	}
 	var out []string
-	ast.Walk(&tree.Node, visitor(func(n ast.Node) {
-		if id, ok := n.(*ast.IdentifierNode); ok {
-			out = append(out, id.Value)
-		}
-	}))
+	freeNames(tree.Node, map[string]int{}, func(name string) { out = append(out, name) })
 	return out
 }
 
-type visitor func(ast.Node)
-
-// Visit calls the visitor on each node, for ast.Walk.
-func (v visitor) Visit(n *ast.Node) { v(*n) }
+// freeNames calls f with each identifier n reads that bound does not.
+func freeNames(n ast.Node, bound map[string]int, f func(string)) {
+	switch m := n.(type) {
+	case nil:
+		return
+	case *ast.IdentifierNode:
+		if bound[m.Value] == 0 {
+			f(m.Value)
+		}
+		return
+	case *ast.VariableDeclaratorNode:
+		freeNames(m.Value, bound, f)
+		bound[m.Name]++
+		freeNames(m.Expr, bound, f)
+		bound[m.Name]--
+		return
+	}
+	for _, c := range exprkey.Children(n) {
+		freeNames(*c, bound, f)
+	}
+}

@@ -277,7 +277,7 @@ func (as *atoms) realizable(used []int, pt []value) bool {
 		}
 		for _, j := range used {
 			q := as.list[j]
-			if q.chain && strings.HasPrefix(q.text, p.text+".") {
+			if q.chain && (strings.HasPrefix(q.text, p.text+".") || strings.HasPrefix(q.text, p.text+"[")) {
 				return false
 			}
 		}

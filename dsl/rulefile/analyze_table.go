@@ -2,6 +2,8 @@ package rulefile
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -20,7 +22,15 @@ type tableFacts struct {
 	// overlap: two rows both match (unique), or decide differently (any),
 	// or may (any, undecided), by pair of rows.
 	overlap, conflict, mayConflict map[[2]int]*example
+	// inOverlap and inConflict mark the rows of some pair in overlap and
+	// conflict.
+	inOverlap, inConflict []bool
 }
+
+// pairWork is what comparing two matching rows at a point costs, in the
+// budget's units: a table of a thousand rows that all match has half a
+// million pairs at every point.
+const pairWork = 4
 
 // rowFacts is what the grid shows of one row. "Typed" facts come from a
 // point where no field compared with true and false holds another kind.
@@ -58,7 +68,14 @@ type tableState struct {
 	ranks  rowRanks
 	ranked bool // ranks are known
 	facts  tableFacts
-	a      *analysis
+	// sig numbers what each row decides (its outputs' sources, the
+	// row's or the table's): rows of one number decide alike, and two
+	// numbers are compared once (same).
+	sig  []int
+	same map[[2]int]sameness
+	// outOfWork says the budget ran out comparing rows at a point.
+	outOfWork bool
+	a         *analysis
 }
 
 func (a *analysis) table(r *Rule) {
@@ -99,7 +116,11 @@ func (a *analysis) table(r *Rule) {
 	}
 	t.ranks, t.ranked = a.ranks(r)
 	t.facts = tableFacts{rows: make([]rowFacts, len(r.Rows)),
-		overlap: map[[2]int]*example{}, conflict: map[[2]int]*example{}, mayConflict: map[[2]int]*example{}}
+		overlap: map[[2]int]*example{}, conflict: map[[2]int]*example{}, mayConflict: map[[2]int]*example{},
+		inOverlap: make([]bool, len(r.Rows)), inConflict: make([]bool, len(r.Rows))}
+	if r.Hit == "any" {
+		t.sig, t.same = rowSignatures(r), map[[2]int]sameness{}
+	}
 	for i := range t.facts.rows {
 		t.facts.rows[i].beaten = map[int]bool{}
 	}
@@ -114,7 +135,7 @@ func (a *analysis) table(r *Rule) {
 		if when == nil || when.eval(pt) == triTrue {
 			t.observe(pt)
 		}
-		return true
+		return !t.outOfWork
 	})
 	if !done {
 		why := "the table has too many combinations of " + t.as.names(t.used) + " to check"
@@ -187,12 +208,16 @@ func (t *tableState) decide(pt []value, match []tri) ([]int, bool) {
 			}
 		}
 	}
+	if k := len(matched); (t.r.Hit == "unique" || t.r.Hit == "any") && k > 1 && !t.as.work.spend(pairWork*(k*(k-1)/2)) {
+		t.outOfWork = true // the pairs of this point are more than the budget has left
+		return nil, false
+	}
 	switch t.r.Hit {
 	case "unique":
 		if len(matched) > 1 {
 			for i := range matched {
 				for _, rj := range matched[i+1:] {
-					t.offerPair(t.facts.overlap, matched[i], rj, pt)
+					t.offerPair(t.facts.overlap, t.facts.inOverlap, matched[i], rj, pt)
 				}
 			}
 			return nil, false
@@ -201,12 +226,12 @@ func (t *tableState) decide(pt []value, match []tri) ([]int, bool) {
 		fails := false
 		for i := range matched {
 			for _, rj := range matched[i+1:] {
-				switch t.a.sameDecision(t.r, t.r.Rows[matched[i]], t.r.Rows[rj]) {
+				switch t.sameness(matched[i], rj) {
 				case decideDifferently:
-					t.offerPair(t.facts.conflict, matched[i], rj, pt)
+					t.offerPair(t.facts.conflict, t.facts.inConflict, matched[i], rj, pt)
 					fails = true
 				case decideUnknown:
-					t.offerPair(t.facts.mayConflict, matched[i], rj, pt)
+					t.offerPair(t.facts.mayConflict, nil, matched[i], rj, pt)
 				}
 			}
 		}
@@ -235,7 +260,95 @@ func (t *tableState) decide(pt []value, match []tri) ([]int, bool) {
 	return matched, true
 }
 
-func (t *tableState) offerPair(m map[[2]int]*example, i, j int, pt []value) {
+// sameness is whether rows i and j of an any table decide alike, worked
+// out once for each pair of what rows decide.
+func (t *tableState) sameness(i, j int) sameness {
+	si, sj := t.sig[i], t.sig[j]
+	if si == sj {
+		return decideAlike
+	}
+	key := [2]int{min(si, sj), max(si, sj)}
+	s, ok := t.same[key]
+	if !ok {
+		s = t.a.sameDecision(t.r, t.r.Rows[i], t.r.Rows[j])
+		t.same[key] = s
+	}
+	return s
+}
+
+// rowSignatures numbers the rows of r by what they decide: the sources
+// of their type, title, message, urgency, sensitivity and named outputs,
+// each the row's or the table's. Rows with one number decide alike
+// (sameDecision: equal text decides alike).
+func rowSignatures(r *Rule) []int {
+	ids := map[string]int{}
+	out := make([]int, len(r.Rows))
+	names := map[string]bool{}
+	for _, blk := range append([]*Block{&r.Body}, rowBlocks(r)...) {
+		for _, o := range blk.Outputs {
+			names[o.Name] = true
+		}
+	}
+	sorted := make([]string, 0, len(names))
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	slices.Sort(sorted)
+	for i, row := range r.Rows {
+		var b strings.Builder
+		pick := func(get func(*Block) string) {
+			s := get(&row.Out)
+			if s == "" {
+				s = get(&r.Body)
+			}
+			b.WriteString(strconv.Quote(s))
+			b.WriteByte(';')
+		}
+		pick(func(b *Block) string {
+			if b.Type == nil {
+				return ""
+			}
+			return strconv.Quote(b.Type.Value)
+		})
+		pick(func(b *Block) string { return templateSrc(b.Title) })
+		pick(func(b *Block) string { return templateSrc(b.Message) })
+		pick(func(b *Block) string { return stmtSrc(b.Urgency) })
+		pick(func(b *Block) string { return stmtSrc(b.Sensitivity) })
+		for _, n := range sorted {
+			src, ok := outputSrc(r, row, n)
+			b.WriteString(strconv.Quote(n) + strconv.FormatBool(ok) + strconv.Quote(src) + ";")
+		}
+		id, ok := ids[b.String()]
+		if !ok {
+			id = len(ids)
+			ids[b.String()] = id
+		}
+		out[i] = id
+	}
+	return out
+}
+
+func rowBlocks(r *Rule) []*Block {
+	out := make([]*Block, len(r.Rows))
+	for i, row := range r.Rows {
+		out[i] = &row.Out
+	}
+	return out
+}
+
+func stmtSrc(s *Stmt) string {
+	if s == nil {
+		return ""
+	}
+	return s.Expr.Src
+}
+
+// offerPair offers pt as the witness of rows i and j in m, marking both
+// rows in rows (when given).
+func (t *tableState) offerPair(m map[[2]int]*example, rows []bool, i, j int, pt []value) {
+	if rows != nil {
+		rows[i], rows[j] = true, true
+	}
 	key := [2]int{i, j}
 	slot := m[key]
 	t.offer(&slot, pt)
@@ -288,7 +401,7 @@ func (t *tableState) report(when *cond) {
 		case r.Hit == "priority":
 			a.add(Finding{Pos: row.Pos, Severity: Warning, Code: "outranked-row", Rule: r.ID, Related: append([]string{label}, rowLabels(f.beaten)...),
 				Message: fmt.Sprintf("%s of %s never wins: wherever it matches, %s ranks higher%s", label, r.ID, rowList(f.beaten), checked)})
-		case r.Hit == "unique" && t.hasPair(t.facts.overlap, ri), r.Hit == "any" && t.hasPair(t.facts.conflict, ri):
+		case r.Hit == "unique" && t.facts.inOverlap[ri], r.Hit == "any" && t.facts.inConflict[ri]:
 			// its overlaps are reported below
 		default:
 			a.add(Finding{Pos: row.Pos, Severity: Warning, Code: "unreachable-row", Rule: r.ID, Related: []string{label},
@@ -303,15 +416,6 @@ func (t *tableState) report(when *cond) {
 	t.reportPairs(t.facts.overlap, Problem, "unique-overlap", "rows %d and %d of unique table %s both match inputs such as %s")
 	t.reportPairs(t.facts.conflict, Problem, "any-conflict", "rows %d and %d of any table %s both match inputs such as %s and decide differently")
 	t.reportPairs(t.facts.mayConflict, Info, CodeUnknown, "rows %d and %d of any table %s both match inputs such as %s; whether they decide alike is unknown")
-}
-
-func (t *tableState) hasPair(m map[[2]int]*example, ri int) bool {
-	for k := range m {
-		if k[0] == ri || k[1] == ri {
-			return true
-		}
-	}
-	return false
 }
 
 func (t *tableState) reportPairs(m map[[2]int]*example, sev Severity, code, format string) {
