@@ -11,44 +11,45 @@ import (
 // sortTiedByKey sorts contacts most of which share their numbers (see
 // mostlyTied) into plan order with a radix sort on one integer per
 // contact, and reports false, leaving ranks as they were, when the
-// integer would need more than 64 bits. The integer holds, from the top:
+// integer would need more than 63 bits. The integer holds, from the top:
 // the place of the contact's numbers (quadrant, urgency, sensitivity,
 // due) among the few distinct ones, its client's place in id order
 // (rank.client already holds it), and its channel: tiedOrder's first
-// keys. Only contacts equal in all of that (one client's several contacts
-// on a channel that does not bundle) are left to tieOrder, run by run.
+// keys; below them, the contact's position, which keeps the sort stable
+// and says where each contact goes. Only contacts equal in all of the
+// keys (one client's several contacts on a channel that does not bundle)
+// are left to tieOrder, run by run.
 //
 // At a million clients the comparison sort moved 48-byte contacts through
-// two million comparisons a level; this reads each contact twice and
-// moves 16-byte keys.
+// two million comparisons a level; this reads each contact twice, sorts
+// 8-byte integers and moves each contact once, in place: the plan's peak
+// memory, where the collector works hardest, gains two small arrays.
 func sortTiedByKey(ranks []rank, items []Item, clients int) bool {
 	n := len(ranks)
+	if n < 2 {
+		return true
+	}
 	class, classes := numberClasses(ranks)
 	classBits := bits.Len(uint(classes - 1))
 	clientBits := bits.Len(uint(max(clients-1, 0)))
 	channelBits := bits.Len(uint(len(channelNames) - 1))
+	atBits := bits.Len(uint(n - 1))
 	width := classBits + clientBits + channelBits
-	if width > 64 || n > math.MaxInt32 {
+	if width+atBits > 63 {
 		return false
 	}
-	keyed := make([]rankKey, n)
+	keys := make([]uint64, n)
 	for i := range ranks {
 		r := &ranks[i]
-		keyed[i] = rankKey{
-			key: uint64(class[i])<<(clientBits+channelBits) | uint64(uint32(r.client))<<channelBits | uint64(r.channel),
-			at:  int32(i),
-		}
+		key := uint64(class[i])<<(clientBits+channelBits) | uint64(uint32(r.client))<<channelBits | uint64(r.channel)
+		keys[i] = key<<atBits | uint64(i)
 	}
 	class = nil
-	keyed = radixSortKeys(keyed, width)
-	sorted := make([]rank, n)
-	for i, k := range keyed {
-		sorted[i] = ranks[k.at]
-	}
-	copy(ranks, sorted)
+	keys = radixSortKeys(keys, atBits, width)
+	permute(ranks, keys, atBits)
 	for i := 0; i < n; {
 		j := i + 1
-		for j < n && keyed[j].key == keyed[i].key {
+		for j < n && keys[j]>>atBits == keys[i]>>atBits {
 			j++
 		}
 		if j-i > 1 {
@@ -59,10 +60,32 @@ func sortTiedByKey(ranks []rank, items []Item, clients int) bool {
 	return true
 }
 
-// rankKey is a contact's sort key and where the contact was.
-type rankKey struct {
-	key uint64
-	at  int32
+// permute puts ranks in the order keys give, in place: the low atBits of
+// keys[i] say which rank goes to position i. It follows each cycle of the
+// permutation once, marking the keys it has placed in their top bit.
+func permute(ranks []rank, keys []uint64, atBits int) {
+	const done = 1 << 63
+	mask := uint64(1)<<atBits - 1
+	for i := range ranks {
+		if keys[i]&done != 0 {
+			continue
+		}
+		held := ranks[i]
+		j := i
+		for {
+			from := int(keys[j] & mask)
+			keys[j] |= done
+			if from == i {
+				ranks[j] = held
+				break
+			}
+			ranks[j] = ranks[from]
+			j = from
+		}
+	}
+	for i := range keys {
+		keys[i] &^= done
+	}
 }
 
 // numbers are the values that order contacts before their client: what
@@ -132,21 +155,21 @@ func numberClasses(ranks []rank) ([]uint32, int) {
 // in the cache beside the two buffers' current lines.
 const radixDigit = 11
 
-// radixSortKeys sorts keys by key, stably, looking at the low width bits
-// only (the rest must be zero), and returns the sorted slice (keys or a
-// buffer of its length).
-func radixSortKeys(keys []rankKey, width int) []rankKey {
+// radixSortKeys sorts keys by their bits [from, from+width), stably (the
+// bits below from must not matter to the order, as a position does not),
+// and returns the sorted slice (keys or a buffer of its length).
+func radixSortKeys(keys []uint64, from, width int) []uint64 {
 	if len(keys) < 2 || width == 0 {
 		return keys
 	}
-	buf := make([]rankKey, len(keys))
+	buf := make([]uint64, len(keys))
 	var count [1 << radixDigit]int
-	for shift := 0; shift < width; shift += radixDigit {
+	for shift := from; shift < from+width; shift += radixDigit {
 		clear(count[:])
 		for _, k := range keys {
-			count[k.key>>shift&(1<<radixDigit-1)]++
+			count[k>>shift&(1<<radixDigit-1)]++
 		}
-		if count[keys[0].key>>shift&(1<<radixDigit-1)] == len(keys) {
+		if count[keys[0]>>shift&(1<<radixDigit-1)] == len(keys) {
 			continue // every key has this digit: the pass would move nothing
 		}
 		at := 0
@@ -155,7 +178,7 @@ func radixSortKeys(keys []rankKey, width int) []rankKey {
 			at += c
 		}
 		for _, k := range keys {
-			d := k.key >> shift & (1<<radixDigit - 1)
+			d := k >> shift & (1<<radixDigit - 1)
 			buf[count[d]] = k
 			count[d]++
 		}

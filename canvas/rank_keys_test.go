@@ -1,6 +1,7 @@
 package canvas
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"testing"
@@ -54,31 +55,49 @@ func TestPropertySortTiedByKeyEqualsComparison(t *testing.T) {
 	})
 }
 
-// The radix sort is stable and sorts by every bit it is given.
+// The radix sort is stable and sorts by the bits it is given, whatever
+// lies below them.
 func TestPropertyRadixSortKeys(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		width := rapid.IntRange(0, 64).Draw(t, "width")
-		mask := uint64(1)<<width - 1
-		if width == 64 {
-			mask = math.MaxUint64
-		}
+		from := rapid.IntRange(0, 20).Draw(t, "from")
+		width := rapid.IntRange(0, 63-from).Draw(t, "width")
+		field := func(k uint64) uint64 { return k >> from & (uint64(1)<<width - 1) }
 		keys := rapid.SliceOf(rapid.Uint64()).Draw(t, "keys")
-		in := make([]rankKey, len(keys))
-		for i, k := range keys {
-			in[i] = rankKey{key: k & mask, at: int32(i)}
+		for i := range keys {
+			keys[i] &= uint64(1)<<(from+width) - 1 // nothing above the field
 		}
-		want := slices.Clone(in)
-		slices.SortStableFunc(want, func(a, b rankKey) int {
-			switch {
-			case a.key < b.key:
-				return -1
-			case a.key > b.key:
-				return 1
-			}
-			return 0
-		})
-		if got := radixSortKeys(in, width); !slices.Equal(got, want) {
-			t.Fatalf("got %v, want %v", got, want)
+		want := slices.Clone(keys)
+		slices.SortStableFunc(want, func(a, b uint64) int { return cmp.Compare(field(a), field(b)) })
+		if got := radixSortKeys(slices.Clone(keys), from, width); !slices.Equal(got, want) {
+			t.Fatalf("got %x, want %x", got, want)
 		}
 	})
+}
+
+// permute moves each rank where the keys say, whatever the permutation.
+func TestPropertyPermute(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 200).Draw(t, "n")
+		perm := rapid.Permutation(seq(n)).Draw(t, "perm")
+		ranks := make([]rank, n)
+		keys := make([]uint64, n)
+		for i := range ranks {
+			ranks[i].contact = int32(i)
+			keys[i] = uint64(perm[i]) | uint64(i)<<8 // other bits above the position
+		}
+		permute(ranks, keys, 8)
+		for i := range ranks {
+			if ranks[i].contact != int32(perm[i]) || keys[i] != uint64(perm[i])|uint64(i)<<8 {
+				t.Fatalf("at %d: contact %d (key %x), want %d", i, ranks[i].contact, keys[i], perm[i])
+			}
+		}
+	})
+}
+
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }
