@@ -272,17 +272,8 @@ func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx], sortMin 
 		return
 	}
 	sortStrict(ranks, func(a, b rank) int {
-		if a.quadrant != b.quadrant {
-			return cmp.Compare(a.quadrant, b.quadrant)
-		}
-		if a.urgency != b.urgency {
-			return cmp.Compare(b.urgency, a.urgency)
-		}
-		if a.sensitivity != b.sensitivity {
-			return cmp.Compare(b.sensitivity, a.sensitivity)
-		}
-		if a.within != b.within {
-			return cmp.Compare(a.within, b.within)
+		if c := numbersOrder(&a, &b); c != 0 {
+			return c
 		}
 		return cmp.Compare(a.contact, b.contact)
 	}, sortMin)
@@ -329,6 +320,15 @@ func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx], sortMin 
 // tiedOrder is plan order when rank.client holds the client's place in id
 // order: the numbers, then tieOrder.
 func tiedOrder(a, b *rank, items []Item) int {
+	if c := numbersOrder(a, b); c != 0 {
+		return c
+	}
+	return tieOrder(a, b, items)
+}
+
+// numbersOrder orders contacts by their numbers: quadrant, then the more
+// urgent, the more sensitive, the sooner due.
+func numbersOrder(a, b *rank) int {
 	if a.quadrant != b.quadrant {
 		return cmp.Compare(a.quadrant, b.quadrant)
 	}
@@ -338,10 +338,7 @@ func tiedOrder(a, b *rank, items []Item) int {
 	if a.sensitivity != b.sensitivity {
 		return cmp.Compare(b.sensitivity, a.sensitivity)
 	}
-	if a.within != b.within {
-		return cmp.Compare(a.within, b.within)
-	}
-	return tieOrder(a, b, items)
+	return cmp.Compare(a.within, b.within)
 }
 
 // tieOrder breaks a tie between contacts of one client (or, in client id

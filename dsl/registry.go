@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/expr-lang/expr/vm/runtime"
 )
 
 // The registry's governed and internal functions. Built-ins that build
@@ -382,17 +380,6 @@ func validateAdd(args []reflect.Type) (reflect.Type, error) {
 		return stringType, nil
 	}
 	return anyType, nil
-}
-
-// addAny is expr's + on operands of any type, its panic on a mismatch
-// turned into an error.
-func addAny(a, b any) (out any, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	return runtime.Add(a, b), nil
 }
 
 func caseFunc(name string, f func(string) string) *hostFunc {

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/engagekit/engagekit/dsl"
 	"github.com/engagekit/engagekit/dsl/rulefile"
 )
 
@@ -25,40 +24,6 @@ type a12Env struct {
 }
 
 var a12Now = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-
-func a12Analyze(t *testing.T, body string) ([]rulefile.Finding, *dsl.RuleSet[a12Env]) {
-	t.Helper()
-	src := "ruleset a12 version 1\n\n" + body
-	f, err := rulefile.Parse([]byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := dsl.CompileRules[a12Env]([]byte(src))
-	if err != nil {
-		t.Fatalf("compile: %v", err)
-	}
-	return rulefile.Analyze(f), rs
-}
-
-// a12Hit reports whether rule id took path ("" for any) at env.
-func a12Hit(rs *dsl.RuleSet[a12Env], env a12Env, id, path string) bool {
-	hits, _ := rs.Eval(env, a12Now)
-	for _, h := range hits {
-		if h.Rule == id && (path == "" || h.Path == path) {
-			return true
-		}
-	}
-	return false
-}
-
-func a12Find(fs []rulefile.Finding, code, rule string) *rulefile.Finding {
-	for i := range fs {
-		if fs[i].Code == code && fs[i].Rule == rule {
-			return &fs[i]
-		}
-	}
-	return nil
-}
 
 func a12Sweep() []a12Env {
 	var out []a12Env
@@ -80,7 +45,7 @@ func a12Sweep() []a12Env {
 // are one atom "only when they are one computation". (The same merge makes
 // `when x.m["k.z"] == 1` and `when x.m.k.z == 1` "equivalent-when".)
 func TestAdversary12BracketKeyWithDotIsNotAPath(t *testing.T) {
-	fs, rs := a12Analyze(t, `rule r {
+	fs, rs := analyzeCompiled[a12Env](t, "a12", `rule r {
   type "r"
   branch x.m["k.z"] == 1 {
     title "a"
@@ -90,12 +55,12 @@ func TestAdversary12BracketKeyWithDotIsNotAPath(t *testing.T) {
   }
 }
 `)
-	f := a12Find(fs, "unreachable-branch", "r")
+	f := findingOf(fs, "unreachable-branch", "r", "")
 	if f == nil {
 		t.Skipf("no unreachable-branch claimed: %v", fs)
 	}
 	env := a12Env{X: a12X{M: map[string]any{"k": map[string]any{"z": 1}}}}
-	if a12Hit(rs, env, "r", "branch 2") {
+	if tookPath(rs, env, a12Now, "r", "branch 2") {
 		t.Errorf("FALSE unreachable-branch: %q, yet the compiled rule takes branch 2 at m = %v", f.Message, env.X.M)
 	}
 }
@@ -108,7 +73,7 @@ func TestAdversary12BracketKeyWithDotIsNotAPath(t *testing.T) {
 // reads constants with literal values (fileConstants) and says "unknown"
 // only for "a constant it cannot read".
 func TestAdversary12ConstantInputGap(t *testing.T) {
-	fs, rs := a12Analyze(t, `const On = true
+	fs, rs := analyzeCompiled[a12Env](t, "a12", `const On = true
 
 table t hit unique {
   type "t"
@@ -116,12 +81,12 @@ table t hit unique {
   row true => title "a"
 }
 `)
-	f := a12Find(fs, "table-gap", "t")
+	f := findingOf(fs, "table-gap", "t", "")
 	if f == nil {
 		t.Skipf("no gap claimed: %v", fs)
 	}
 	for _, e := range a12Sweep() {
-		if !a12Hit(rs, e, "t", "row 1") {
+		if !tookPath(rs, e, a12Now, "t", "row 1") {
 			return
 		}
 	}
@@ -138,7 +103,7 @@ table t hit unique {
 // input that shows it" (the caveat on computed inputs speaks of a witness
 // over a let or call input; here the input is a plain field).
 func TestAdversary12LetAliasGap(t *testing.T) {
-	fs, rs := a12Analyze(t, `table t hit unique {
+	fs, rs := analyzeCompiled[a12Env](t, "a12", `table t hit unique {
   type "t"
   let s = x.score
   when s > 0
@@ -146,12 +111,12 @@ func TestAdversary12LetAliasGap(t *testing.T) {
   row > 0 => title "a"
 }
 `)
-	f := a12Find(fs, "table-gap", "t")
+	f := findingOf(fs, "table-gap", "t", "")
 	if f == nil {
 		t.Skipf("no gap claimed: %v", fs)
 	}
 	for _, e := range a12Sweep() {
-		if e.X.Score > 0 && !a12Hit(rs, e, "t", "row 1") {
+		if e.X.Score > 0 && !tookPath(rs, e, a12Now, "t", "row 1") {
 			return
 		}
 	}
@@ -165,17 +130,17 @@ func TestAdversary12LetAliasGap(t *testing.T) {
 // unused-let is reported. Adversary 9's let_hidden_by_branch_let is the
 // same defect through a branch's let; the docs promise unused-let correct.
 func TestAdversary12LetHiddenByExprLet(t *testing.T) {
-	fs, rs := a12Analyze(t, `rule r {
+	fs, rs := analyzeCompiled[a12Env](t, "a12", `rule r {
   type "r"
   let s = x.score
   when (let s = 1; s > 0)
 }
 `)
 	// The when is true whatever x.score is: the rule's s is not read.
-	if !a12Hit(rs, a12Env{X: a12X{Score: -5}}, "r", "") {
+	if !tookPath(rs, a12Env{X: a12X{Score: -5}}, a12Now, "r", "") {
 		t.Fatal("rule r does not fire at score -5")
 	}
-	if a12Find(fs, "unused-let", "r") == nil {
+	if findingOf(fs, "unused-let", "r", "") == nil {
 		t.Errorf("MISSED unused-let: the rule's let s is hidden by the expression's own let s and read nowhere: %v", fs)
 	}
 }

@@ -43,21 +43,6 @@ func a3Sweep() []a3Env {
 	return out
 }
 
-// a3Analyze parses, analyzes and compiles src; the file must compile.
-func a3Analyze(t *testing.T, body string) ([]rulefile.Finding, *dsl.RuleSet[a3Env]) {
-	t.Helper()
-	src := "ruleset a3 version 1\n\n" + body
-	f, err := rulefile.Parse([]byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := dsl.CompileRules[a3Env]([]byte(src))
-	if err != nil {
-		t.Fatalf("compile: %v", err)
-	}
-	return rulefile.Analyze(f), rs
-}
-
 // a3Taken is the inputs of the sweep under which rule id takes path
 // (a row or branch label), or, for path "", makes any hit.
 func a3Taken(t *testing.T, rs *dsl.RuleSet[a3Env], id, path string) []a3Env {
@@ -66,24 +51,11 @@ func a3Taken(t *testing.T, rs *dsl.RuleSet[a3Env], id, path string) []a3Env {
 	for _, env := range a3Sweep() {
 		// A rule that fails (a nil read, say) makes no hit; the others'
 		// hits stand.
-		hits, _ := rs.Eval(env, a3Now)
-		for _, h := range hits {
-			if h.Rule == id && (path == "" || h.Path == path) {
-				out = append(out, env)
-				break
-			}
+		if tookPath(rs, env, a3Now, id, path) {
+			out = append(out, env)
 		}
 	}
 	return out
-}
-
-func a3Find(fs []rulefile.Finding, code, rule string) *rulefile.Finding {
-	for i := range fs {
-		if fs[i].Code == code && fs[i].Rule == rule {
-			return &fs[i]
-		}
-	}
-	return nil
 }
 
 // TestAdversary3Unreachable: a branch or row the analysis calls
@@ -172,8 +144,8 @@ table t hit first {
 				}
 				return
 			}
-			fs, rs := a3Analyze(t, c.body)
-			f := a3Find(fs, c.code, c.rule)
+			fs, rs := analyzeCompiled[a3Env](t, "a3", c.body)
+			f := findingOf(fs, c.code, c.rule, "")
 			taken := a3Taken(t, rs, c.rule, c.path)
 			if f != nil && len(taken) > 0 {
 				t.Errorf("FALSE %s: %q, but the compiled rule set takes %s of %s, e.g. at %+v", c.code, f.Message, c.path, c.rule, taken[0])
@@ -186,7 +158,7 @@ table t hit first {
 	// guard: a branch on a band the decision never gives is unreachable
 	// and really is never taken.
 	t.Run("guard/band_never_given", func(t *testing.T) {
-		fs, rs := a3Analyze(t, `table d hit first {
+		fs, rs := analyzeCompiled[a3Env](t, "a3", `table d hit first {
   type "d"
   emit false
   in x.score
@@ -201,7 +173,7 @@ rule r {
   }
 }
 `)
-		if a3Find(fs, "unreachable-branch", "r") == nil {
+		if findingOf(fs, "unreachable-branch", "r", "") == nil {
 			t.Errorf("no unreachable-branch: %v", fs)
 		}
 		if taken := a3Taken(t, rs, "r", "branch 1"); len(taken) > 0 {
@@ -278,8 +250,8 @@ table t hit first {
 `, "table-gap", "t"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			fs, rs := a3Analyze(t, c.body)
-			f := a3Find(fs, c.code, c.rule)
+			fs, rs := analyzeCompiled[a3Env](t, "a3", c.body)
+			f := findingOf(fs, c.code, c.rule, "")
 			if f == nil {
 				t.Skipf("no %s claimed: %v", c.code, fs)
 			}
@@ -294,7 +266,7 @@ table t hit first {
 	// guard: a decision with a when can be nil, and the gap at nil is
 	// real.
 	t.Run("guard/gap_at_nil_real", func(t *testing.T) {
-		fs, rs := a3Analyze(t, `rule d {
+		fs, rs := analyzeCompiled[a3Env](t, "a3", `rule d {
   type "d"
   emit false
   when x.score > 0.5
@@ -307,7 +279,7 @@ table t hit first {
   row "hi" => title "hi"
 }
 `)
-		f := a3Find(fs, "table-gap", "t")
+		f := findingOf(fs, "table-gap", "t", "")
 		if f == nil || fmt.Sprint(f.Witness) != "map[d.band:<nil>]" {
 			t.Fatalf("want a gap at d.band = nil: %v", fs)
 		}

@@ -32,20 +32,6 @@ type a9Env struct {
 	Xp *a9X `expr:"xp"`
 }
 
-func a9Analyze(t *testing.T, body string) ([]rulefile.Finding, *dsl.RuleSet[a9Env]) {
-	t.Helper()
-	src := "ruleset a9 version 1\n\n" + body
-	f, err := rulefile.Parse([]byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := dsl.CompileRules[a9Env]([]byte(src))
-	if err != nil {
-		t.Fatalf("compile: %v", err)
-	}
-	return rulefile.Analyze(f), rs
-}
-
 var a9Now = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 
 // a9Sweep is a set of inputs covering the classes of the files below.
@@ -69,30 +55,6 @@ func a9Sweep() []a9Env {
 		}
 	}
 	return out
-}
-
-// a9Hits is the hits of rule id (path "" for any) at env, and whether
-// the evaluation of the set failed for it.
-func a9Hit(rs *dsl.RuleSet[a9Env], env a9Env, id, path string) bool {
-	hits, _ := rs.Eval(env, a9Now)
-	for _, h := range hits {
-		if h.Rule == id && (path == "" || h.Path == path) {
-			return true
-		}
-	}
-	return false
-}
-
-func a9Find(fs []rulefile.Finding, code, rule string, related string) *rulefile.Finding {
-	for i := range fs {
-		if fs[i].Code != code || fs[i].Rule != rule {
-			continue
-		}
-		if related == "" || len(fs[i].Related) > 0 && fs[i].Related[0] == related {
-			return &fs[i]
-		}
-	}
-	return nil
 }
 
 // TestAdversary9FalseUnreachable: a branch or row Analyze calls
@@ -154,12 +116,12 @@ func TestAdversary9FalseUnreachable(t *testing.T) {
 `, "unreachable-row", "t", "row 2", a9Env{X: a9X{Score: -1}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			fs, rs := a9Analyze(t, c.body)
-			f := a9Find(fs, c.code, c.rule, c.path)
+			fs, rs := analyzeCompiled[a9Env](t, "a9", c.body)
+			f := findingOf(fs, c.code, c.rule, c.path)
 			if f == nil {
 				t.Skipf("no %s claimed for %s: %v", c.code, c.path, fs)
 			}
-			if a9Hit(rs, c.env, c.rule, c.path) {
+			if tookPath(rs, c.env, a9Now, c.rule, c.path) {
 				t.Errorf("FALSE %s: %q, yet the compiled rule set takes %s at %+v", c.code, f.Message, c.path, c.env)
 			} else {
 				t.Logf("not taken at %+v", c.env)
@@ -210,14 +172,14 @@ table t hit unique {
 `, func(e a9Env) bool { return e.X.Flag }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			fs, rs := a9Analyze(t, c.body)
-			f := a9Find(fs, "table-gap", "t", "")
+			fs, rs := analyzeCompiled[a9Env](t, "a9", c.body)
+			f := findingOf(fs, "table-gap", "t", "")
 			if f == nil {
 				t.Skipf("no gap claimed: %v", fs)
 			}
 			missed := 0
 			for _, e := range a9Sweep() {
-				if c.admits(e) && !a9Hit(rs, e, "t", "") {
+				if c.admits(e) && !tookPath(rs, e, a9Now, "t", "") {
 					missed++
 				}
 			}
@@ -233,7 +195,7 @@ table t hit unique {
 // wraps) and x.age * 2.0 (float64) are one atom; at age = 2^62 the first
 // is false and the second true.
 func TestAdversary9FalseEquivalentWhen(t *testing.T) {
-	fs, rs := a9Analyze(t, `rule a {
+	fs, rs := analyzeCompiled[a9Env](t, "a9", `rule a {
   type "a"
   when x.age * 2 > 0
 }
@@ -243,13 +205,13 @@ rule b {
   when x.age * 2.0 > 0
 }
 `)
-	f := a9Find(fs, "equivalent-when", "b", "")
+	f := findingOf(fs, "equivalent-when", "b", "")
 	if f == nil {
 		t.Skipf("not claimed: %v", fs)
 	}
 	e := a9Env{X: a9X{Age: 1 << 62}}
-	if a9Hit(rs, e, "a", "") != a9Hit(rs, e, "b", "") {
-		t.Errorf("FALSE equivalent-when: %q, yet at age = 2^62 rule a fires %v and rule b %v", f.Message, a9Hit(rs, e, "a", ""), a9Hit(rs, e, "b", ""))
+	if tookPath(rs, e, a9Now, "a", "") != tookPath(rs, e, a9Now, "b", "") {
+		t.Errorf("FALSE equivalent-when: %q, yet at age = 2^62 rule a fires %v and rule b %v", f.Message, tookPath(rs, e, a9Now, "a", ""), tookPath(rs, e, a9Now, "b", ""))
 	}
 }
 
@@ -260,7 +222,7 @@ func TestAdversary9Unused(t *testing.T) {
 	// file. Analyze reports High and Low unused: unused() looks at cells
 	// only, not at Order.Values.
 	t.Run("const_in_order_is_used", func(t *testing.T) {
-		fs, rs := a9Analyze(t, `const High = "high"
+		fs, rs := analyzeCompiled[a9Env](t, "a9", `const High = "high"
 const Low = "low"
 
 table t hit priority {
@@ -271,7 +233,7 @@ table t hit priority {
   row -   => output band "low"
 }
 `)
-		if !a9Hit(rs, a9Env{X: a9X{Score: 1}}, "t", "row 1") {
+		if !tookPath(rs, a9Env{X: a9X{Score: 1}}, a9Now, "t", "row 1") {
 			t.Fatal("row 1 does not win at score 1")
 		}
 		for _, f := range fs {
@@ -283,7 +245,7 @@ table t hit priority {
 	// A rule let that a branch let of the same name hides (the compiler
 	// accepts it) is never used, but the name is used, so no unused-let.
 	t.Run("let_hidden_by_branch_let", func(t *testing.T) {
-		fs, _ := a9Analyze(t, `rule r {
+		fs, _ := analyzeCompiled[a9Env](t, "a9", `rule r {
   type "r"
   let a = x.score
   branch x.age > 0 {
@@ -292,7 +254,7 @@ table t hit priority {
   }
 }
 `)
-		if a9Find(fs, "unused-let", "r", "") == nil {
+		if findingOf(fs, "unused-let", "r", "") == nil {
 			t.Errorf("MISSED unused-let: the rule's let a (line 5) is read nowhere (the branch reads its own a): %v", fs)
 		}
 	})
