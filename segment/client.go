@@ -22,12 +22,18 @@ type Client struct {
 	Assets      float64 `json:"assets,omitempty"`
 }
 
-// Profit is revenue minus cost to serve.
-func (c Client) Profit() float64 { return c.Revenue - c.CostToServe }
+// Profit is revenue minus cost to serve (a zero profit is +0, whatever
+// the signs of zero it came from, so that it reads and cuts alike).
+func (c Client) Profit() float64 { return c.Revenue - c.CostToServe + 0 }
 
 // ErrUnknown is the cause of a [ClientError] about a NaN or infinite
-// number.
+// number, given or computed (a revenue and a cost each finite whose
+// difference is not).
 var ErrUnknown = errors.New("segment: value unknown (NaN or infinite)")
+
+// ErrDuplicateID is the cause of a [ClientError] about a client whose id
+// an earlier client of the book has: a book's ids name one client each.
+var ErrDuplicateID = errors.New("segment: a client of the book has this id already")
 
 // ClientError is a client that could not be segmented.
 type ClientError struct {
@@ -53,6 +59,9 @@ func (c Client) check() error {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return &ClientError{ClientID: c.ID, Field: f.name, Err: ErrUnknown}
 		}
+	}
+	if math.IsInf(c.Profit(), 0) {
+		return &ClientError{ClientID: c.ID, Field: "profit", Err: ErrUnknown}
 	}
 	return nil
 }

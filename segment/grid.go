@@ -3,7 +3,6 @@ package segment
 import (
 	"context"
 	"math"
-	"slices"
 	"strconv"
 
 	"github.com/engagekit/engagekit/internal/batch"
@@ -58,14 +57,19 @@ type Assignment struct {
 // matter. It sorts the book's numbers, so for a large book it takes a
 // while: when ctx is done it stops and returns ctx's error.
 func (g Grid) Cut(ctx context.Context, book []Client) (Cut, error) {
+	return g.cut(ctx, book, nil)
+}
+
+// cut is Cut over the clients of book not marked in skip (nil: none).
+func (g Grid) cut(ctx context.Context, book []Client, skip []bool) (Cut, error) {
 	var profits, engagement []float64
 	for i, c := range book {
 		if i&4095 == 0 && ctx.Err() != nil {
 			return Cut{}, ctx.Err()
 		}
-		if c.check() == nil {
+		if c.check() == nil && (skip == nil || !skip[i]) {
 			profits = append(profits, c.Profit())
-			engagement = append(engagement, c.Engagement)
+			engagement = append(engagement, c.Engagement+0) // -0 is 0, on either side of a cut
 		}
 	}
 	p, pt, err := g.Profit.resolve(profits)
@@ -87,6 +91,7 @@ func (c Cut) Assign(cl Client) (Assignment, error) {
 	if err := cl.check(); err != nil {
 		return Assignment{ClientID: cl.ID}, err
 	}
+	cl.Engagement += 0 // -0 is 0, in the assignment and its reason
 	profit := cl.Profit()
 	profitable, engaged := profit >= c.Profit, cl.Engagement >= c.Engagement && cl.Engagement > 0
 	profitTie := c.ProfitTies > 0 && profit == math.Nextafter(c.Profit, math.Inf(-1))
@@ -163,14 +168,29 @@ type Counts struct {
 }
 
 // AssignAll segments a book on all cores. The thresholds are resolved over
-// the whole book first.
+// the whole book first. A client whose id an earlier client has is not a
+// client of the book: it fails with [ErrDuplicateID] and counts in no cut.
 func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
-	cut, err := g.Cut(ctx, book)
+	dup := duplicateIDs(book)
+	cut, err := g.cut(ctx, book, dup)
 	if err != nil {
 		return Book{}, err
 	}
 	res := Book{Cut: cut, Assignments: make([]Assignment, 0, len(book))}
-	res.Counts = Counts(batch.Run(ctx, slices.Values(book), cut.Assign, func(_ int, a Assignment, err error) {
+	items := func(yield func(int) bool) {
+		for i := range book {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+	assign := func(i int) (Assignment, error) {
+		if dup != nil && dup[i] {
+			return Assignment{ClientID: book[i].ID}, &ClientError{ClientID: book[i].ID, Field: "id", Err: ErrDuplicateID}
+		}
+		return cut.Assign(book[i])
+	}
+	res.Counts = Counts(batch.Run(ctx, items, assign, func(_ int, a Assignment, err error) {
 		if err == nil {
 			res.Assignments = append(res.Assignments, a)
 			return
@@ -180,4 +200,22 @@ func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
 		}
 	}, batch.Options{}))
 	return res, nil
+}
+
+// duplicateIDs marks the clients whose id an earlier client has; nil when
+// there are none.
+func duplicateIDs(book []Client) []bool {
+	seen := make(map[string]struct{}, len(book))
+	var dup []bool
+	for i, c := range book {
+		if _, ok := seen[c.ID]; ok {
+			if dup == nil {
+				dup = make([]bool, len(book))
+			}
+			dup[i] = true
+			continue
+		}
+		seen[c.ID] = struct{}{}
+	}
+	return dup
 }

@@ -29,22 +29,29 @@ type Move struct {
 	Finding  string  `json:"finding,omitempty"`
 }
 
-// Migrate compares the assignments before and after.
+// Migrate compares the assignments before and after. Each assignment is
+// one client's: should a book name an id twice, its assignments pair up
+// with the other book's of that id in order, and those left over have
+// left or joined (listed once for each).
 func Migrate(before, after []Assignment) Migration {
-	was := map[string]Segment{}
+	was := map[string][]Segment{}
+	var ids []string
 	for _, a := range before {
-		was[a.ClientID] = a.Segment
+		if _, ok := was[a.ClientID]; !ok {
+			ids = append(ids, a.ClientID)
+		}
+		was[a.ClientID] = append(was[a.ClientID], a.Segment)
 	}
-	is := map[string]Segment{}
+	is := map[string][]Segment{}
 	for _, a := range after {
-		is[a.ClientID] = a.Segment
+		is[a.ClientID] = append(is[a.ClientID], a.Segment)
 	}
 	set := map[Segment]bool{}
-	for _, s := range was {
-		set[s] = true
+	for _, a := range before {
+		set[a.Segment] = true
 	}
-	for _, s := range is {
-		set[s] = true
+	for _, a := range after {
+		set[a.Segment] = true
 	}
 	var m Migration
 	for s := range set {
@@ -55,23 +62,25 @@ func Migrate(before, after []Assignment) Migration {
 	for i := range m.Matrix {
 		m.Matrix[i] = make([]int, len(m.Segments))
 	}
-	for id, from := range was {
-		to, ok := is[id]
-		if !ok {
-			m.Left = append(m.Left, id)
-			continue
-		}
-		m.Matrix[slices.Index(m.Segments, from)][slices.Index(m.Segments, to)]++
-		if from != to {
-			m.Moves = append(m.Moves, Move{ClientID: id, From: from, To: to, Finding: finding(from, to)})
+	for _, id := range ids {
+		from, to := was[id], is[id]
+		for k, f := range from {
+			if k >= len(to) {
+				m.Left = append(m.Left, id)
+				continue
+			}
+			m.Matrix[slices.Index(m.Segments, f)][slices.Index(m.Segments, to[k])]++
+			if f != to[k] {
+				m.Moves = append(m.Moves, Move{ClientID: id, From: f, To: to[k], Finding: finding(f, to[k])})
+			}
 		}
 	}
-	for id := range is {
-		if _, ok := was[id]; !ok {
+	for id, to := range is {
+		for range len(to) - min(len(to), len(was[id])) {
 			m.Joined = append(m.Joined, id)
 		}
 	}
-	slices.SortFunc(m.Moves, func(a, b Move) int { return cmp.Compare(a.ClientID, b.ClientID) })
+	slices.SortStableFunc(m.Moves, func(a, b Move) int { return cmp.Compare(a.ClientID, b.ClientID) })
 	slices.Sort(m.Left)
 	slices.Sort(m.Joined)
 	return m

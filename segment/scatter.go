@@ -23,7 +23,8 @@ const ScatterDots = 5000
 // threshold that is not finite (the +Inf threshold of a top share of an
 // empty book) is not drawn. The output is deterministic (the same
 // assignments give the same bytes) and well-formed XML for any client id,
-// segment name or reason.
+// segment name or reason, of which a dot's title shows 120 characters at
+// most, so the picture is bounded whatever the ids.
 func Scatter(book Book) []byte {
 	const w, h, left, right, top, bottom = 720.0, 520.0, 70.0, 20.0, 40.0, 50.0
 	// The axes span the finite values only: a threshold of an empty book
@@ -57,7 +58,7 @@ func Scatter(book Book) []byte {
 	}
 	for i := 0; i < len(book.Assignments); i += max(stride, 1) {
 		a := book.Assignments[i]
-		d.Circle(x.At(a.Profit), y.At(a.Engagement), 3, fmt.Sprintf("%s: %s (%s)", a.ClientID, a.Segment, a.Reason),
+		d.Circle(x.At(a.Profit), y.At(a.Engagement), 3, fmt.Sprintf("%s: %s (%s)", clip(a.ClientID), clip(string(a.Segment)), clip(a.Reason)),
 			svg.Fill(colorOf(a.Segment)), svg.Opacity(0.7))
 	}
 	labels := []struct {
@@ -84,6 +85,23 @@ func Scatter(book Book) []byte {
 type span struct {
 	lo, hi float64
 	any    bool
+}
+
+// clipRunes is the most of a client's id, segment name or reason a dot's
+// title shows: the picture's size is bounded by its dots, whatever the
+// host's ids.
+const clipRunes = 120
+
+// clip shortens s to clipRunes runes, marking the cut with "…".
+func clip(s string) string {
+	n := 0
+	for i := range s {
+		if n == clipRunes {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -3,6 +3,8 @@ package segment
 import (
 	"cmp"
 	"slices"
+
+	"github.com/engagekit/engagekit/internal/stats"
 )
 
 // Summary is a book per segment: how many clients, what they bring and
@@ -31,19 +33,28 @@ type SegmentSummary struct {
 }
 
 // Summarize totals a book's assignments. clients gives revenue and cost by
-// client id; assignments of unknown clients count with zero money.
+// client id (the first client of an id, should clients name one twice);
+// assignments of unknown clients count with zero money. The sums are exact
+// and rounded once, so they do not depend on the order of the book: added
+// in order, 1e17, -1e17 and 1 make 1 one way and 0 another.
 func Summarize(assignments []Assignment, clients []Client) Summary {
 	byID := make(map[string]Client, len(clients))
 	for _, c := range clients {
-		byID[c.ID] = c
+		if _, ok := byID[c.ID]; !ok {
+			byID[c.ID] = c
+		}
 	}
+	type sums struct{ revenue, cost, profit stats.ExactSum }
 	lines := map[Segment]*SegmentSummary{}
+	totals := map[Segment]*sums{}
 	var total Summary
+	var bookProfit stats.ExactSum
 	for _, a := range assignments {
 		l := lines[a.Segment]
 		if l == nil {
 			l = &SegmentSummary{Segment: a.Segment}
 			lines[a.Segment] = l
+			totals[a.Segment] = &sums{}
 		}
 		c := byID[a.ClientID]
 		l.Clients++
@@ -51,12 +62,16 @@ func Summarize(assignments []Assignment, clients []Client) Summary {
 			l.Ties++
 			total.Ties++
 		}
-		l.Revenue += c.Revenue
-		l.CostToServe += c.CostToServe
-		l.Profit += c.Profit()
-		total.Profit += c.Profit()
+		s := totals[a.Segment]
+		s.revenue.Add(c.Revenue)
+		s.cost.Add(c.CostToServe)
+		s.profit.Add(c.Profit())
+		bookProfit.Add(c.Profit())
 	}
-	for _, l := range lines {
+	total.Profit = bookProfit.Float64()
+	for seg, l := range lines {
+		s := totals[seg]
+		l.Revenue, l.CostToServe, l.Profit = s.revenue.Float64(), s.cost.Float64(), s.profit.Float64()
 		if total.Profit != 0 {
 			l.ProfitShare = l.Profit / total.Profit
 		}

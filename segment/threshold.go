@@ -50,7 +50,12 @@ func Top(share float64) Threshold {
 // many clients a tie at the cut put below it.
 func (t Threshold) resolve(values []float64) (float64, int, error) {
 	if !t.isTop {
-		return t.value, 0, nil
+		if math.IsNaN(t.value) {
+			// Every comparison with NaN is false: every client would be
+			// below it, silently.
+			return 0, 0, fmt.Errorf("segment: threshold At(NaN)")
+		}
+		return t.value + 0, 0, nil
 	}
 	if t.share <= 0 || t.share > shareScale {
 		return 0, 0, fmt.Errorf("segment: top share %v outside (0, 1] (or below one billionth)", t.raw)

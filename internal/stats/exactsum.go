@@ -1,0 +1,86 @@
+package stats
+
+import (
+	"math"
+	"math/big"
+)
+
+// ExactSum adds float64s exactly: the sum is the same whatever the order
+// of the additions, and is the exact total rounded once. Adding in order
+// rounds at every step, so 1e17 + -1e17 + 1 is 1 in one order and 0 in
+// another. The zero value is an empty sum. Only finite values may be
+// added; the sum of values whose exact total is beyond the float64 range
+// is ±Inf.
+//
+// It keeps the total in fixed point, 32 bits a limb, over the whole range
+// of float64 (2,098 bits): an addition is a few integer additions, and the
+// limbs are carried every 2^30 additions, before any could overflow.
+type ExactSum struct {
+	limbs [limbs]int64
+	adds  int
+}
+
+const (
+	limbBits = 32
+	// bias places 2^-1074, the least float64 magnitude, at bit 0.
+	bias  = 1074
+	limbs = (bias+1024)/limbBits + 3
+)
+
+// Add adds x, which must be finite.
+func (s *ExactSum) Add(x float64) {
+	if x == 0 {
+		return
+	}
+	frac, exp := math.Frexp(x) // x = frac · 2^exp, 0.5 ≤ |frac| < 1
+	m := int64(math.Ldexp(frac, 53))
+	p := exp - 53 + bias // the bit m's lowest bit stands at
+	if p < 0 {
+		m >>= -p // subnormal: frac · 2^53 has trailing zeros below 2^-1074
+		p = 0
+	}
+	neg := m < 0
+	u := uint64(m)
+	if neg {
+		u = uint64(-m)
+	}
+	i, shift := p/limbBits, uint(p%limbBits)
+	// u << shift spans up to 53 + 31 bits: three limbs.
+	parts := [3]int64{
+		int64(u << shift & (1<<limbBits - 1)),
+		int64(u >> (limbBits - shift) & (1<<limbBits - 1)),
+		int64(u >> (2*limbBits - shift)), // 0 when shift is 0: Go shifts out every bit
+	}
+	for k, v := range parts {
+		if neg {
+			v = -v
+		}
+		s.limbs[i+k] += v
+	}
+	if s.adds++; s.adds == 1<<30 {
+		s.carry()
+	}
+}
+
+// carry brings every limb back within 32 bits, the excess into the next.
+func (s *ExactSum) carry() {
+	for i := 0; i < limbs-1; i++ {
+		c := s.limbs[i] >> limbBits // floor division: the limb keeps 0 ≤ v < 2^32
+		s.limbs[i] -= c << limbBits
+		s.limbs[i+1] += c
+	}
+	s.adds = 0
+}
+
+// Float64 is the sum, the exact total rounded to the nearest float64.
+func (s *ExactSum) Float64() float64 {
+	c := *s
+	c.carry()
+	total := new(big.Int)
+	for i := limbs - 1; i >= 0; i-- {
+		total.Lsh(total, limbBits)
+		total.Add(total, big.NewInt(c.limbs[i]))
+	}
+	f, _ := new(big.Float).SetMantExp(new(big.Float).SetInt(total), -bias).Float64() // exact, then rounded once
+	return f + 0 // an empty or cancelled sum is +0
+}

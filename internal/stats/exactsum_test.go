@@ -1,0 +1,56 @@
+package stats
+
+import (
+	"math"
+	"math/big"
+	"slices"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// The sum is the exact total rounded once (math/big at full precision),
+// and the same in any order.
+func TestPropertyExactSum(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		gen := rapid.OneOf(
+			rapid.Float64Range(-1e6, 1e6),
+			rapid.Float64Range(-math.MaxFloat64/4, math.MaxFloat64/4),
+			rapid.SampledFrom([]float64{0, math.Copysign(0, -1), 5e-324, -5e-324, 1e17, -1e17, 1, math.MaxFloat64 / 8, 2.2250738585072014e-308}),
+		)
+		xs := rapid.SliceOf(gen).Draw(t, "xs")
+		exact := new(big.Float).SetPrec(4000)
+		var s ExactSum
+		for _, x := range xs {
+			exact.Add(exact, new(big.Float).SetPrec(4000).SetFloat64(x))
+			s.Add(x)
+		}
+		want, _ := exact.Float64()
+		want += 0
+		if got := s.Float64(); got != want || math.Signbit(got) != math.Signbit(want) {
+			t.Fatalf("sum of %v = %v, want %v", xs, got, want)
+		}
+		rev := slices.Clone(xs)
+		slices.Reverse(rev)
+		var r ExactSum
+		for _, x := range rev {
+			r.Add(x)
+		}
+		if r.Float64() != s.Float64() {
+			t.Fatalf("reversed: %v vs %v", r.Float64(), s.Float64())
+		}
+	})
+}
+
+// Carrying keeps the total exact past 2^30 additions of large values.
+func TestExactSumCarries(t *testing.T) {
+	var s ExactSum
+	s.adds = 1<<30 - 3
+	for range 6 {
+		s.Add(math.MaxFloat64 / 16)
+		s.Add(-math.MaxFloat64 / 32)
+	}
+	if got, want := s.Float64(), 6*(math.MaxFloat64/32); got != want {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}
