@@ -248,7 +248,9 @@ func (rs *RuleSet[Env]) appendHit(s *session[Env], rule *cRule, dst []Hit, l *le
 		}
 		h.Outputs[n.name] = out
 	}
-	h.Evidence = evidence(s, rule)
+	if h.Evidence, err = evidence(s, rule); err != nil {
+		return dst, err
+	}
 	return append(dst, h), nil
 }
 
@@ -312,9 +314,13 @@ func render[Env any](s *session[Env], t *template) (string, error) {
 // evidence reads the rule's lets and the fields its condition reads. A
 // value that cannot be computed (a let behind a guard the decision did not
 // need) is reported as nil rather than failing the hit.
-func evidence[Env any](s *session[Env], rule *cRule) []Binding {
+//
+// A value the context's end cut short is no value: the evaluation stops
+// with the cancellation, as it does in the decision, rather than hand a
+// hit over with a nil the data did not make.
+func evidence[Env any](s *session[Env], rule *cRule) ([]Binding, error) {
 	if len(rule.lets)+len(rule.reads) == 0 {
-		return nil
+		return nil, nil
 	}
 	out := make([]Binding, 0, len(rule.lets)+len(rule.reads))
 	// The evidence gets one budget of its own, as the rule's decision had
@@ -325,10 +331,14 @@ func evidence[Env any](s *session[Env], rule *cRule) []Binding {
 	s.r.gov.reset()
 	for _, group := range [][]cBinding{rule.lets, rule.reads} {
 		for _, b := range group {
-			out = append(out, Binding{Name: b.name, Value: evidenceValue(s, b.p)})
+			v, err := evidenceValue(s, b.p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Binding{Name: b.name, Value: v})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // evidenceValue is an expression's value for evidence, nil when it cannot
@@ -336,22 +346,28 @@ func evidence[Env any](s *session[Env], rule *cRule) []Binding {
 // pointer on the way, a zero time, a NaN, a zero divisor: native.go), so a
 // value they cannot decide is nil without asking expr, which would only
 // say why at the price of a panic and an error it would be asked to drop.
-func evidenceValue[Env any](s *session[Env], p *program) any {
+//
+// Its only error is the context's end (ErrCancelled): every other failure
+// is a nil value.
+func evidenceValue[Env any](s *session[Env], p *program) (any, error) {
 	if p.native != nil {
 		v, ok := p.native(s.native())
 		if !ok {
-			return nil
+			return nil, nil
 		}
 		if v, err := checkValue(p, v); err == nil {
-			return v
+			return v, nil
 		}
-		return nil
+		return nil, nil
 	}
 	v, err := s.value(p)
-	if err != nil {
-		return nil
+	if errors.Is(err, ErrCancelled) {
+		return nil, err
 	}
-	return v
+	if err != nil {
+		return nil, nil
+	}
+	return v, nil
 }
 
 // leaf is a decision a rule can take (the rule itself, a branch, a row)
