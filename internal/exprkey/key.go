@@ -182,4 +182,3 @@ func nonNil(ss ...*ast.Node) []*ast.Node {
 	}
 	return out
 }
-

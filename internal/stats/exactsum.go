@@ -81,6 +81,7 @@ func (s *ExactSum) Float64() float64 {
 		total.Lsh(total, limbBits)
 		total.Add(total, big.NewInt(c.limbs[i]))
 	}
-	f, _ := new(big.Float).SetMantExp(new(big.Float).SetInt(total), -bias).Float64() // exact, then rounded once
-	return f + 0 // an empty or cancelled sum is +0
+	// Exact, then rounded once; an empty or cancelled sum is +0.
+	f, _ := new(big.Float).SetMantExp(new(big.Float).SetInt(total), -bias).Float64()
+	return f + 0
 }
