@@ -2,6 +2,7 @@ package advisory
 
 import (
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/internal/mem"
@@ -47,6 +48,12 @@ func fastPaths(t reflect.Type, index *fieldIndex) map[string]*leafPath {
 		defer delete(seen, t)
 		sf := index.types[t]
 		for name, i := range segmentNames(sf) {
+			if strings.Contains(name, ".") {
+				// Decode splits a path at its dots: a segment never holds
+				// one, and a field tagged "a.b" is reached by no path
+				// (here, it would have shadowed a.b, whichever came last).
+				continue
+			}
 			f := t.Field(i)
 			path, here := prefix+name, place+"/"+f.Name
 			if kind, ok := leafKind(f.Type); ok {

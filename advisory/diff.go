@@ -7,6 +7,8 @@ import (
 	"iter"
 	"slices"
 	"time"
+
+	"github.com/engagekit/engagekit/dsl"
 )
 
 // Diff compares the alerts two versions of a framework raise over the same
@@ -43,7 +45,9 @@ func keyOf(a Alert) alertKey { return alertKey{a.ClientID, a.RuleID, a.Type, a.P
 
 // DiffAlerts diffs the alerts of an old and a new version of a framework
 // (raised over the same files). Each list in the result is sorted by
-// client, rule, type and path. (It was called Compare, a name engagement
+// client, rule, type and path. Alerts of one client, rule, type and path
+// (a rule raising two alike) pair up by content, identical ones first,
+// whatever the order of either list. (It was called Compare, a name engagement
 // gives an A/B test; the two mean different things.)
 func DiffAlerts(old, new []Alert) Diff {
 	var d Diff
@@ -54,45 +58,80 @@ func DiffAlerts(old, new []Alert) Diff {
 		}
 		return byType[typ]
 	}
-	olds := map[alertKey]Alert{}
-	for _, a := range old {
-		olds[keyOf(a)] = a
-	}
-	seen := map[alertKey]bool{}
-	for _, n := range new {
-		k := keyOf(n)
-		seen[k] = true
-		o, ok := olds[k]
-		switch fields := changedFields(o, n); {
-		case !ok:
+	// Alerts of one key (a rule raising two alike, or a list given
+	// twice) pair up by content, whatever their order: the identical ones
+	// first, then the rest in a fixed order of their content; what is
+	// left appeared or disappeared. None is lost.
+	olds, news := groupByKey(old), groupByKey(new)
+	for k, ns := range news {
+		os := olds[k]
+		var restO, restN []Alert
+		i, j := 0, 0
+		for i < len(os) && j < len(ns) {
+			switch c := contentOrder(os[i], ns[j]); {
+			case c == 0:
+				d.Unchanged++
+				count(ns[j].Type).Unchanged++
+				i, j = i+1, j+1
+			case c < 0:
+				restO, i = append(restO, os[i]), i+1
+			default:
+				restN, j = append(restN, ns[j]), j+1
+			}
+		}
+		restO, restN = append(restO, os[i:]...), append(restN, ns[j:]...)
+		for p := range min(len(restO), len(restN)) {
+			d.Changed = append(d.Changed, Change{Old: restO[p], New: restN[p], Fields: changedFields(restO[p], restN[p])})
+			count(restN[p].Type).Changed++
+		}
+		for _, n := range restN[min(len(restO), len(restN)):] {
 			d.Appeared = append(d.Appeared, n)
 			count(n.Type).Appeared++
-		case len(fields) > 0:
-			d.Changed = append(d.Changed, Change{Old: o, New: n, Fields: fields})
-			count(n.Type).Changed++
-		default:
-			d.Unchanged++
-			count(n.Type).Unchanged++
 		}
-	}
-	for _, o := range old {
-		if !seen[keyOf(o)] {
+		for _, o := range restO[min(len(restO), len(restN)):] {
 			d.Disappeared = append(d.Disappeared, o)
 			count(o.Type).Disappeared++
+		}
+	}
+	for k, os := range olds {
+		if _, ok := news[k]; !ok {
+			for _, o := range os {
+				d.Disappeared = append(d.Disappeared, o)
+				count(o.Type).Disappeared++
+			}
 		}
 	}
 	order := func(a, b Alert) int {
 		ka, kb := keyOf(a), keyOf(b)
 		return cmp.Or(cmp.Compare(ka.client, kb.client), cmp.Compare(ka.rule, kb.rule), cmp.Compare(ka.typ, kb.typ), cmp.Compare(ka.path, kb.path))
 	}
-	slices.SortFunc(d.Appeared, order)
-	slices.SortFunc(d.Disappeared, order)
-	slices.SortFunc(d.Changed, func(a, b Change) int { return order(a.New, b.New) })
+	slices.SortFunc(d.Appeared, func(a, b Alert) int { return cmp.Or(order(a, b), contentOrder(a, b)) })
+	slices.SortFunc(d.Disappeared, func(a, b Alert) int { return cmp.Or(order(a, b), contentOrder(a, b)) })
+	slices.SortFunc(d.Changed, func(a, b Change) int { return cmp.Or(order(a.New, b.New), contentOrder(a.New, b.New)) })
 	for _, t := range byType {
 		d.ByType = append(d.ByType, *t)
 	}
 	slices.SortFunc(d.ByType, func(a, b TypeDiff) int { return cmp.Compare(a.Type, b.Type) })
 	return d
+}
+
+// groupByKey lists the alerts of each key in their content's order.
+func groupByKey(alerts []Alert) map[alertKey][]Alert {
+	out := map[alertKey][]Alert{}
+	for _, a := range alerts {
+		out[keyOf(a)] = append(out[keyOf(a)], a)
+	}
+	for _, as := range out {
+		slices.SortFunc(as, contentOrder)
+	}
+	return out
+}
+
+// contentOrder orders alerts of one key by what a diff compares of them;
+// 0 when the diff finds no change.
+func contentOrder(a, b Alert) int {
+	return cmp.Or(cmp.Compare(a.Urgency, b.Urgency), cmp.Compare(a.Sensitivity, b.Sensitivity),
+		cmp.Compare(a.Title, b.Title), cmp.Compare(a.Message, b.Message))
 }
 
 func changedFields(o, n Alert) []string {
@@ -115,16 +154,30 @@ func changedFields(o, n Alert) []string {
 // DiffVersions evaluates an old and a new version of a framework over
 // the same files and diffs their alerts. files is iterated twice. The error
 // joins the failures of either version; the diff covers what both could
-// evaluate.
+// evaluate (a rule that failed on a file in either version is left out
+// for that file).
 func DiffVersions[Env any](ctx context.Context, old, new *Framework[Env], files iter.Seq[Item[Env]], now time.Time) (Diff, error) {
 	a := old.EvaluateAll(ctx, files, now, BatchOptions{})
 	b := new.EvaluateAll(ctx, files, now, BatchOptions{})
 	var errs []error
+	// A rule that failed on a file in either version is out of the diff
+	// for that file: its alerts would show as appeared or disappeared
+	// where one version could not say.
+	failed := map[[2]string]bool{}
 	for _, f := range append(a.Failed, b.Failed...) {
 		errs = append(errs, f.Err)
+		for _, e := range dsl.Errors(f.Err) {
+			failed[[2]string{f.ClientID, e.RuleID}] = true
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		errs = append(errs, err)
 	}
-	return DiffAlerts(a.Alerts, b.Alerts), errors.Join(errs...)
+	both := func(alerts []Alert) []Alert {
+		if len(failed) == 0 {
+			return alerts
+		}
+		return slices.DeleteFunc(slices.Clone(alerts), func(x Alert) bool { return failed[[2]string{x.ClientID, x.RuleID}] })
+	}
+	return DiffAlerts(both(a.Alerts), both(b.Alerts)), errors.Join(errs...)
 }

@@ -36,7 +36,9 @@ func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Al
 				Message: "No source knows " + f + " for this client.", Urgency: 0.3, Sensitivity: 0,
 				Evidence: []Evidence{{Name: "field", Value: f}}})
 		case ok && fp.MaxAge > 0 && now.Sub(prov.AsOf) > fp.MaxAge:
-			age := int(now.Sub(prov.AsOf).Hours() / 24)
+			// In whole seconds: a Duration stops at 292 years, and a
+			// source as of year one is older than that.
+			age := int((now.Unix() - prov.AsOf.Unix()) / (24 * 3600))
 			out = append(out, Alert{ClientID: c.ClientID, Type: TypeStale, RuleID: StalenessRule, Path: f, Title: "Stale " + f,
 				Message: f + " comes from " + prov.Source + " as of " + prov.AsOf.Format(time.DateOnly) + ", " + strconv.Itoa(age) + " days ago.",
 				Urgency: 0.2, Sensitivity: 0,

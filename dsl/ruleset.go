@@ -161,14 +161,14 @@ func (r *cRule) info() RuleInfo {
 		info.Decisions = append(info.Decisions, u.rule.id)
 	}
 	sort.Strings(info.Decisions)
-	var walk func(bs []*cBranch, prefix string)
-	walk = func(bs []*cBranch, prefix string) {
+	var walk func(bs []*cBranch)
+	walk = func(bs []*cBranch) {
 		for _, b := range bs {
-			info.Paths = append(info.Paths, prefix+b.label)
-			walk(b.children, prefix+b.label+"/")
+			info.Paths = append(info.Paths, b.label) // a branch's label is its whole path, as its hits say
+			walk(b.children)
 		}
 	}
-	walk(r.branches, "")
+	walk(r.branches)
 	if r.tbl != nil {
 		for _, row := range r.tbl.rows {
 			info.Paths = append(info.Paths, row.label)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -260,7 +261,7 @@ func parseCases[Env any](fw *advisory.Framework[Env], data []byte) ([]testCase[E
 				return nil, fail(`expect %d: no "rule"`, j+1)
 			case !ok:
 				return nil, fail("expect %d: the framework has no rule %q", j+1, e.Rule)
-			case e.Path != nil && *e.Path != "" && !slices.Contains(ps, *e.Path):
+			case e.Path != nil && *e.Path != "" && !knownPath(ps, *e.Path):
 				return nil, fail("expect %d: rule %q has no path %q (it has %q)", j+1, e.Rule, *e.Path, ps)
 			}
 			t := tol
@@ -276,6 +277,12 @@ func parseCases[Env any](fw *advisory.Framework[Env], data []byte) ([]testCase[E
 			if _, ok := paths[r]; !ok {
 				return nil, fail("absent: the framework has no rule %q", r)
 			}
+			if slices.ContainsFunc(c.expect, func(e expectSpec) bool { return e.Rule == r }) {
+				return nil, fail("rule %q is both expected and absent", r)
+			}
+		}
+		if c.includes && len(c.expect) == 0 && len(c.absent) == 0 {
+			return nil, fail(`mode "includes" with no expected hit and none absent checks nothing: to say the case raises no hit, write "expect": [] in mode "only"`)
 		}
 		out = append(out, c)
 	}
@@ -295,7 +302,9 @@ func strictDecode(data []byte, v any) error {
 		}
 		return err
 	}
-	if dec.More() {
+	// Anything but blanks after the value is refused: dec.More says no
+	// more for a stray "}" or "]", so the decoder is asked for a token.
+	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("data after the JSON value")
 	}
 	return nil
@@ -335,22 +344,27 @@ func runCase[Env any](fw *advisory.Framework[Env], c testCase[Env]) (CaseResult,
 	case err == nil && c.errSub != "":
 		res.Error = fmt.Sprintf("no error, want one holding %q", c.errSub)
 	}
+	// Expectations are paired with hits that match them fully, as many
+	// as can be (a matching, not the first fit: an expectation taking a
+	// hit another needed would fail a right case); one left over takes
+	// the first hit of its rule (and path) left, so the diff shows what
+	// is wrong.
+	pair := fullMatching(c, alerts)
 	used := make([]bool, len(alerts))
+	for _, k := range pair {
+		if k >= 0 {
+			used[k] = true
+		}
+	}
 	var want, got []hitView
 	for i, e := range c.expect {
-		// The hit of the rule (and path) that matches best: fully, else
-		// the first of the rule that is left.
-		k := -1
+		k := pair[i]
 		for j, a := range alerts {
-			if used[j] || a.RuleID != e.Rule || (e.Path != nil && a.Path != *e.Path) {
-				continue
-			}
-			if k < 0 {
-				k = j
-			}
-			if matches(e, c.tol[i], a) {
-				k = j
+			if k >= 0 {
 				break
+			}
+			if !used[j] && a.RuleID == e.Rule && (e.Path == nil || a.Path == *e.Path) {
+				k = j
 			}
 		}
 		w := hitView{Rule: e.Rule, Title: "…" + e.Title + "…"}
@@ -405,6 +419,76 @@ func runCase[Env any](fw *advisory.Framework[Env], c testCase[Env]) (CaseResult,
 	return res, alerts
 }
 
+// fullMatching pairs each expectation with a hit it matches fully, as
+// many pairs as there can be (augmenting paths; cases are small): the
+// hit of expectation i, -1 for none.
+func fullMatching[Env any](c testCase[Env], alerts []advisory.Alert) []int {
+	ok := func(i, j int) bool {
+		e, a := c.expect[i], alerts[j]
+		return a.RuleID == e.Rule && (e.Path == nil || a.Path == *e.Path) && matches(e, c.tol[i], a)
+	}
+	of := make([]int, len(c.expect)) // expectation → hit
+	by := make([]int, len(alerts))   // hit → expectation
+	for i := range of {
+		of[i] = -1
+	}
+	for j := range by {
+		by[j] = -1
+	}
+	var seen []bool
+	var augment func(i int) bool
+	augment = func(i int) bool {
+		for j := range alerts {
+			if seen[j] || !ok(i, j) {
+				continue
+			}
+			seen[j] = true
+			if by[j] < 0 || augment(by[j]) {
+				of[i], by[j] = j, i
+				return true
+			}
+		}
+		return false
+	}
+	for i := range c.expect {
+		seen = make([]bool, len(alerts))
+		augment(i)
+	}
+	return of
+}
+
+// knownPath reports whether path is one of the rule's paths, or the rows
+// an aggregating table's hit names ("rows 1, 3"), each one of them.
+func knownPath(paths []string, path string) bool {
+	if slices.Contains(paths, path) {
+		return true
+	}
+	rows, ok := aggregateRows(path)
+	if !ok {
+		return false
+	}
+	for _, r := range rows {
+		if !slices.Contains(paths, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// aggregateRows reads the path of an aggregated table's hit, "rows 1, 2",
+// as the rows it names ("row 1", "row 2").
+func aggregateRows(path string) ([]string, bool) {
+	list, ok := strings.CutPrefix(path, "rows ")
+	if !ok {
+		return nil, false
+	}
+	var out []string
+	for _, n := range strings.Split(list, ", ") {
+		out = append(out, "row "+n)
+	}
+	return out, true
+}
+
 func matches(e expectSpec, tol float64, a advisory.Alert) bool {
 	return (e.Type == nil || *e.Type == a.Type) &&
 		(e.Urgency == nil || math.Abs(*e.Urgency-a.Urgency) <= tol) &&
@@ -444,9 +528,15 @@ func (c *caseCoverage) add(alerts []advisory.Alert) {
 			fired[a.RuleID] = true
 			rc.Fired++
 		}
-		if a.Path != "" && !fired[a.RuleID+"\x00"+a.Path] {
-			fired[a.RuleID+"\x00"+a.Path] = true
-			rc.Paths[a.Path]++
+		reached := []string{a.Path}
+		if rows, ok := aggregateRows(a.Path); ok {
+			reached = rows // an aggregated hit reaches each row it names
+		}
+		for _, p := range reached {
+			if p != "" && !fired[a.RuleID+"\x00"+p] {
+				fired[a.RuleID+"\x00"+p] = true
+				rc.Paths[p]++
+			}
 		}
 	}
 }

@@ -66,6 +66,11 @@
 // "expect" is required: [] says the case raises no hit at all. In "only"
 // mode the case's hits are exactly those expected; in "includes" mode the
 // expected ones must be among them and any others are ignored (except the
-// rules listed in "absent"). A case whose evaluation fails fails, unless
-// "error" names a substring of the error.
+// rules listed in "absent"). Expectations are paired with hits as many as
+// can be (an expectation never takes a hit another needed). A file that
+// contradicts itself or checks nothing is refused: a rule both expected
+// and absent, "includes" with nothing expected and nothing absent. A case
+// whose evaluation fails fails, unless "error" names a substring of the
+// error. An aggregating table's hit (path "rows 1, 3") reaches, for the
+// coverage line, each row it names.
 package advisorytest
