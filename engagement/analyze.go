@@ -244,7 +244,11 @@ func (r *run) response(b *Book, s *stream, resp *Response) reason {
 	k := &r.kinds[s.lastKindIx]
 	var cls Class
 	if r.rule {
-		c, err := r.o.Classifier.classify(resp, st, &r.j.settings[info.from], &r.j.settings[to], r.o.AsOf)
+		// The rule reads the time in as-of's zone, as it does for an
+		// Event, which carries no zone of its own.
+		seen := *resp
+		seen.Time = seen.Time.In(r.o.AsOf.Location())
+		c, err := r.o.Classifier.classify(&seen, st, &r.j.settings[info.from], &r.j.settings[to], r.o.AsOf)
 		if err != nil {
 			return rUnclassified
 		}

@@ -106,7 +106,9 @@ func (c Classifier) WithPair(from, to string, cl Class) (Classifier, error) {
 // WithRule returns a classifier that asks a dsl rule first: an expression
 // over [ClassifyEnv] giving "maintain", "escalate", "disengage", or "" to
 // fall through to the other overrides and the default. A rule's error or an
-// unknown class name makes the response rejected, never guessed.
+// unknown class name makes the response rejected, never guessed. The rule
+// reads a response's time in the zone of Options.AsOf (the analysis's
+// calendar; an [Event] carries no zone), on every path alike.
 func (c Classifier) WithRule(src string, opts ...dsl.Option) (Classifier, error) {
 	e, err := dsl.Compile[ClassifyEnv, string](src, opts...)
 	if err != nil {

@@ -206,7 +206,8 @@ type CrossSell struct {
 
 // CrossSells returns, for each client, the topics they escalated on but do
 // not hold (holds says what they hold), sorted by client and topic. The
-// analysis remembers up to eight topics per client.
+// analysis remembers up to eight topics per client: the first eight in the
+// journey's order, whatever the order of the responses and merges.
 func (b *Book) CrossSells(holds func(client, topic string) bool) []CrossSell {
 	var out []CrossSell
 	for _, i := range b.order() {

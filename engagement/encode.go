@@ -8,6 +8,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"time"
 )
 
 // ErrCorrupt is the cause of the error [UnmarshalBook] returns for data
@@ -98,6 +99,10 @@ func fingerprint(j *Journey, o Options) uint64 {
 	var buf []byte
 	str := func(s string) { buf = append(binary.AppendUvarint(buf, uint64(len(s))), s...) }
 	num := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
+	// An instant as seconds and nanoseconds (UnixNano wraps every 584
+	// years), a weight with -0 as 0 (MergeBooks compares them with ==).
+	instant := func(t time.Time) { num(uint64(t.Unix())); num(uint64(t.Nanosecond())) }
+	float := func(f float64) { num(math.Float64bits(f + 0)) }
 	if j != nil {
 		for _, s := range j.settings {
 			str(s.ID)
@@ -107,23 +112,36 @@ func fingerprint(j *Journey, o Options) uint64 {
 		for _, s := range j.stimuli {
 			str(s.ID)
 			str(s.Setting)
-			num(uint64(s.Time.UnixNano()))
+			instant(s.Time)
 		}
-		num(uint64(len(j.content.groups)))
-		num(uint64(len(j.content.topics)))
+		// The content groups and topics by name, and each stimulus's:
+		// a book counts into them by number.
+		for _, g := range j.content.groups {
+			str(g.dim)
+			str(g.value)
+		}
+		for _, t := range j.content.topics {
+			str(t)
+		}
+		for i := range j.content.groupsOf {
+			for _, g := range j.content.groupsOf[i] {
+				num(uint64(g))
+			}
+			num(uint64(j.content.topicOf[i]))
+		}
 	}
-	num(uint64(o.AsOf.UnixNano()))
+	instant(o.AsOf)
 	for _, d := range []int64{int64(o.Period), int64(o.Recent), int64(o.Baseline), int64(o.Weights.HalfLife)} {
 		num(uint64(d))
 	}
 	for _, w := range []float64{o.Weights.Escalate, o.Weights.Maintain, o.Weights.Disengage} {
-		num(math.Float64bits(w))
+		float(w)
 	}
 	for _, m := range []map[string]float64{o.Weights.ByKind, o.Weights.BySetting} {
 		num(uint64(len(m)))
 		for _, k := range slices.Sorted(maps.Keys(m)) {
 			str(k)
-			num(math.Float64bits(m[k]))
+			float(m[k])
 		}
 	}
 	str(o.ExpectedKind)

@@ -14,8 +14,10 @@ import (
 // Event is a [Response] with its names replaced by numbers: the compact
 // form a host streams when it scores millions of responses. Client indexes
 // the clients given to [AnalyzeEvents]; Stimulus, Kind and Setting are
-// numbers from an [Index]. Time is in unix seconds (0 means none, and is
-// rejected) and Nanos the nanoseconds within that second (below 1e9,
+// numbers from an [Index]. Time is in unix seconds and Nanos the
+// nanoseconds within that second (Time and Nanos both 0 mean none, and are
+// rejected: the instant the Unix epoch begins is the one time an Event
+// cannot carry; Nanos below 1e9,
 // else the event is rejected as [BadTime]): boundaries (windows,
 // periods, lifecycle stages) are decided to the nanosecond, as [Analyze]
 // decides them. Value keeps a float64, as a Response's does. Events
@@ -135,6 +137,9 @@ func AnalyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
+	if err := distinctClients(clients); err != nil {
+		return nil, err
+	}
 	return analyzeEvents(ctx, x, slices.Clone(clients), events, o, nil), nil
 }
 
@@ -146,6 +151,9 @@ func AnalyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 // call at a time. Invalid options are an error, as for Analyze.
 func AnalyzeParallel(ctx context.Context, x *Index, clients []string, shards []iter.Seq[Event], o Options) (*Book, error) {
 	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if err := distinctClients(clients); err != nil {
 		return nil, err
 	}
 	clients = slices.Clone(clients)
@@ -258,7 +266,7 @@ func (r *run) event(b *Book, x *Index, e *Event) reason {
 	if uint64(e.Client) >= uint64(len(b.profiles)) {
 		return rUnknownClient
 	}
-	if e.Time == 0 {
+	if e.Time == 0 && e.Nanos == 0 {
 		return rZeroTime
 	}
 	if uint64(e.Stimulus) >= uint64(len(r.stims)) {
@@ -270,7 +278,7 @@ func (r *run) event(b *Book, x *Index, e *Event) reason {
 	s := &r.stims[e.Stimulus]
 	age := r.ageOf(e.Time, e.Nanos)
 	switch {
-	case age > s.age:
+	case e.Time < s.sec || e.Time == s.sec && e.Nanos < s.nsec:
 		return rBeforeStimulus
 	case age < 0:
 		return rAfterAsOf
@@ -315,4 +323,21 @@ func (r *run) ruleClass(b *Book, x *Index, e *Event, s *stimInfo, to int32) Clas
 		return ClassUnknown
 	}
 	return c
+}
+
+// ErrDuplicateClient is the cause of the error for a client named twice
+// in the clients of [AnalyzeEvents] or [AnalyzeParallel]: each name is
+// one client's profile, as Analyze keeps one a name.
+var ErrDuplicateClient = errors.New("engagement: a client is named twice")
+
+// distinctClients checks that no name is given twice.
+func distinctClients(clients []string) error {
+	seen := make(map[string]struct{}, len(clients))
+	for i, c := range clients {
+		if _, ok := seen[c]; ok {
+			return fmt.Errorf("clients[%d] %q: %w", i, c, ErrDuplicateClient)
+		}
+		seen[c] = struct{}{}
+	}
+	return nil
 }

@@ -14,7 +14,9 @@ var ErrIncompatible = errors.New("engagement: books of different journeys or opt
 // source systems, machines) into the book of all of them: scores add
 // exactly (up to float rounding), activity periods, first and last
 // responses, topics, surveys, content groups and reports combine as if one
-// analysis had seen every response. The books must come from the same
+// analysis had seen every response (but for a client's survey answers
+// past 65,535, where one analysis keeps the first and a merge the mean of
+// those the books kept). The books must come from the same
 // journey and equal options (as of, weights, windows, survey kinds) and
 // the same classifier, which cannot be compared and is the caller's to
 // keep. Duplicate response ids are detected within a book, not across

@@ -53,30 +53,52 @@ func (p *profile) merge(q *profile) {
 	p.newest, p.oldest = min(p.newest, q.newest), max(p.oldest, q.oldest)
 	p.active |= q.active
 	p.escalated |= q.escalated
-	p.responses += q.responses
-	p.escalations += q.escalations
+	// Counts saturate rather than wrap (a decoded book may carry any).
+	p.responses = int32(min(int64(p.responses)+int64(q.responses), math.MaxInt32))
+	p.escalations = int32(min(int64(p.escalations)+int64(q.escalations), math.MaxInt32))
 	if q.postSale > p.postSale {
 		p.postSale = q.postSale
 	}
-	p.expected += q.expected
-	p.delivered += q.delivered
-	p.nExpected = uint16(min(int(p.nExpected)+int(q.nExpected), math.MaxUint16))
-	p.nDelivered = uint16(min(int(p.nDelivered)+int(q.nDelivered), math.MaxUint16))
+	p.expected, p.nExpected = mergeSurvey(p.expected, p.nExpected, q.expected, q.nExpected)
+	p.delivered, p.nDelivered = mergeSurvey(p.delivered, p.nDelivered, q.delivered, q.nDelivered)
 	for _, t := range q.topics[:q.nTopics] {
 		p.addTopic(t)
 	}
 }
 
-// addTopic records a topic the client escalated on (up to eight).
+// mergeSurvey adds two survey tallies. A tally counts 65,535 answers at
+// most; past that, the merged sum is scaled to the count kept, so the mean
+// is the mean of every answer the two kept (adding the sums in full made a
+// mean beyond the largest answer). One analysis keeps its first 65,535
+// answers, so past that count a merge is not exactly one analysis.
+func mergeSurvey(sum float64, n uint16, qsum float64, qn uint16) (float64, uint16) {
+	total := int(n) + int(qn)
+	if total <= math.MaxUint16 {
+		return sum + qsum, uint16(total)
+	}
+	return (sum + qsum) * (math.MaxUint16 / float64(total)), math.MaxUint16
+}
+
+// addTopic records a topic the client escalated on. A profile keeps eight
+// topics at most, the eight first in the journey's order (smallest
+// numbers), whatever the order the responses or merges brought them in:
+// keeping the first met made a merge depend on its order.
 func (p *profile) addTopic(t uint16) {
+	largest := -1
 	for i := range p.nTopics {
 		if p.topics[i] == t {
 			return
 		}
+		if largest < 0 || p.topics[i] > p.topics[largest] {
+			largest = int(i)
+		}
 	}
-	if p.nTopics < uint8(len(p.topics)) {
+	switch {
+	case p.nTopics < uint8(len(p.topics)):
 		p.topics[p.nTopics] = t
 		p.nTopics++
+	case t < p.topics[largest]:
+		p.topics[largest] = t
 	}
 }
 

@@ -80,7 +80,10 @@ func (r *run) hashBuckets(b *Book, i int) uint8 {
 
 // stimInfo is a stimulus as the hot path needs it.
 type stimInfo struct {
-	age    int64 // nanoseconds from the stimulus to as-of (saturated)
+	// sec and nsec are the stimulus's time: a response before it is
+	// rejected, compared as times (ages stop at 292 years).
+	sec    int64
+	nsec   uint32
 	from   int32 // setting number
 	topic  int32 // -1: none
 	groups [4]int32
@@ -164,7 +167,7 @@ func newRun(j *Journey, o Options, kinds []string) *run {
 	}
 	r.stims = make([]stimInfo, len(j.stimuli))
 	for i, st := range j.stimuli {
-		r.stims[i] = stimInfo{age: int64(o.AsOf.Sub(st.Time)), from: int32(j.settingIx[st.Setting]),
+		r.stims[i] = stimInfo{sec: st.Time.Unix(), nsec: uint32(st.Time.Nanosecond()), from: int32(j.settingIx[st.Setting]),
 			topic: j.content.topicOf[i], groups: j.content.groupsOf[i]}
 	}
 	return r
@@ -229,7 +232,9 @@ func (r *run) fold(b *Book, i int, s *stimInfo, to int32, k *kindInfo, cls Class
 	} else {
 		p.newest, p.oldest = min(p.newest, age), max(p.oldest, age)
 	}
-	p.responses++
+	if p.responses < math.MaxInt32 {
+		p.responses++
+	}
 	if set.post && uint64(age)+1 > p.postSale {
 		p.postSale = uint64(age) + 1
 	}
@@ -240,7 +245,9 @@ func (r *run) fold(b *Book, i int, s *stimInfo, to int32, k *kindInfo, cls Class
 		}
 	}
 	if esc {
-		p.escalations++
+		if p.escalations < math.MaxInt32 {
+			p.escalations++
+		}
 		if s.topic >= 0 {
 			p.addTopic(uint16(s.topic))
 		}
