@@ -142,31 +142,6 @@ func TestAdversary15MergeTopicsNotCommutative(t *testing.T) {
 	}
 }
 
-// TestAdversary15EventsDuplicateClientNames: AnalyzeEvents "gives the
-// same book as Analyze over the same responses". Nothing says the clients
-// slice must hold each id once, and nothing rejects it: with clients
-// {"ann", "ann"} and one escalation numbered 0 and one numbered 1, Analyze
-// gives ann one score of two responses, AnalyzeEvents two scores of ann
-// with one response each (Scores, Patterns and Superfans list her
-// twice).
-func TestAdversary15EventsDuplicateClientNames(t *testing.T) {
-	j := journey(t)
-	x := must(engagement.NewIndex(j, eventKinds...))
-	rs := []engagement.Response{
-		{Client: "ann", Stimulus: "linkedin-1", Kind: "click", Setting: "website", Time: daysAgo(1)},
-		{Client: "ann", Stimulus: "linkedin-1", Kind: "click", Setting: "website", Time: daysAgo(2)},
-	}
-	want := must(engagement.Analyze(adv15Ctx, j, slices.Values(rs), surveyOpts)).Scores()
-	events := []engagement.Event{x.Event(0, rs[0]), x.Event(1, rs[1])}
-	book, err := engagement.AnalyzeEvents(adv15Ctx, x, []string{"ann", "ann"}, slices.Values(events), surveyOpts)
-	if errors.Is(err, engagement.ErrDuplicateClient) {
-		return // refused: a typed error is what the fix chose
-	}
-	if got := must(book, err).Scores(); len(got) != len(want) {
-		t.Errorf("Analyze: %d score(s) %+v; AnalyzeEvents with clients [ann ann]: %d scores %+v", len(want), want, len(got), got)
-	}
-}
-
 // TestAdversary15EventAtUnixEpochRejected: Index.Event "never fails ...
 // converting a stream loses nothing", and AnalyzeEvents gives "the same
 // book as Analyze over the same responses". A response at

@@ -130,14 +130,13 @@ func (x *Index) Event(client uint32, r Response) Event {
 // AnalyzeEvents is [Analyze] for numbered responses: clients[e.Client] is
 // an event's client. It gives the same book as Analyze over the same
 // responses, and costs no map lookup per response. Memory is one profile per client in clients, allocated up
-// front. An event whose numbers are out of range is rejected
+// front. The names in clients must be distinct: it is not checked (that
+// would cost a map of the names), and a name given twice is two profiles,
+// two Scores of one name, where Analyze keeps one profile a name. An event whose numbers are out of range is rejected
 // ([UnknownClient], [UnknownStimulus], [UnknownKind], [UnknownSetting]).
 // Invalid options are an error, as for Analyze.
 func AnalyzeEvents(ctx context.Context, x *Index, clients []string, events iter.Seq[Event], o Options) (*Book, error) {
 	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	if err := distinctClients(clients); err != nil {
 		return nil, err
 	}
 	return analyzeEvents(ctx, x, slices.Clone(clients), events, o, nil), nil
@@ -151,9 +150,6 @@ func AnalyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 // call at a time. Invalid options are an error, as for Analyze.
 func AnalyzeParallel(ctx context.Context, x *Index, clients []string, shards []iter.Seq[Event], o Options) (*Book, error) {
 	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	if err := distinctClients(clients); err != nil {
 		return nil, err
 	}
 	clients = slices.Clone(clients)
@@ -323,21 +319,4 @@ func (r *run) ruleClass(b *Book, x *Index, e *Event, s *stimInfo, to int32) Clas
 		return ClassUnknown
 	}
 	return c
-}
-
-// ErrDuplicateClient is the cause of the error for a client named twice
-// in the clients of [AnalyzeEvents] or [AnalyzeParallel]: each name is
-// one client's profile, as Analyze keeps one a name.
-var ErrDuplicateClient = errors.New("engagement: a client is named twice")
-
-// distinctClients checks that no name is given twice.
-func distinctClients(clients []string) error {
-	seen := make(map[string]struct{}, len(clients))
-	for i, c := range clients {
-		if _, ok := seen[c]; ok {
-			return fmt.Errorf("clients[%d] %q: %w", i, c, ErrDuplicateClient)
-		}
-		seen[c] = struct{}{}
-	}
-	return nil
 }
