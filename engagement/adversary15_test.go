@@ -104,12 +104,6 @@ func TestAdversary15UnmarshalBookNegativeZeroWeight(t *testing.T) {
 	}
 }
 
-// adv15Survey is a journey with one stimulus, for survey responses.
-func adv15Survey(t testing.TB) (*engagement.Journey, *engagement.Index) {
-	j := journey(t)
-	return j, must(engagement.NewIndex(j, "survey_expected", "survey_delivered"))
-}
-
 // TestAdversary15MergeTopicsNotCommutative: MergeBooks promises that
 // topics "combine as if one analysis had seen every response", and
 // AnalyzeParallel that "shards may split the events any way, since books
