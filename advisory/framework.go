@@ -212,8 +212,8 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 			parts = append(parts, fa.Alerts)
 			total += len(fa.Alerts)
 		}
-		if fa.Err != nil {
-			res.Failed = append(res.Failed, FileError{Index: fa.Index, ClientID: fa.ClientID, Err: fa.Err, Message: fa.Err.Error()})
+		if fe, failed := fa.Failure(); failed {
+			res.Failed = append(res.Failed, fe)
 		}
 	})
 	if total > 0 {
@@ -235,6 +235,15 @@ type FileAlerts struct {
 	// Err is why the file failed (its Load, or a rule: the other rules'
 	// alerts are in Alerts); nil when all its rules were evaluated.
 	Err error
+}
+
+// Failure is the file's failure as [BatchResult.Failed] lists it, and
+// whether it failed.
+func (fa FileAlerts) Failure() (FileError, bool) {
+	if fa.Err == nil {
+		return FileError{}, false
+	}
+	return FileError{Index: fa.Index, ClientID: fa.ClientID, Err: fa.Err, Message: fa.Err.Error()}, true
 }
 
 // EvaluateEach is [Framework.EvaluateAll] for a host that takes each

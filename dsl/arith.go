@@ -40,7 +40,7 @@ var intArith = map[string]bool{"+": true, "-": true, "*": true}
 var errOverflow = fmt.Errorf("the result does not fit an int (it would wrap around): %w", ErrOverflow)
 
 // intOp is op on ints, with ok false where the result does not fit an
-// int: +, -, *, and abs (of a; b is ignored).
+// int: +, -, *, and abs and neg (of a; b is ignored).
 func intOp(op string) func(a, b int) (int, bool) {
 	switch op {
 	case "+":
@@ -65,6 +65,8 @@ func intOp(op string) func(a, b int) (int, bool) {
 			}
 			return a, true
 		}
+	case "neg":
+		return func(a, _ int) (int, bool) { return -a, a != math.MinInt }
 	}
 	return func(int, int) (int, bool) { return 0, false }
 }
@@ -146,19 +148,11 @@ func arithAny(args ...any) (out any, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if x, ok := a.(int); ok {
-		if y, ok := b.(int); ok {
+	if _, ok := a.(int); ok {
+		if _, ok := b.(int); ok {
 			switch op {
-			case "+", "-", "*", "abs":
-				if v, ok := intOp(op)(x, y); ok {
-					return v, nil
-				}
-				return nil, intOverflow(x, y, op)
-			case "neg":
-				if v, ok := intOp("-")(0, x); ok {
-					return v, nil
-				}
-				return nil, intOverflow(x, 0, op)
+			case "+", "-", "*", "abs", "neg":
+				return checkedIntCall(a, b, op) // as __int computes it
 			}
 		}
 	}
@@ -229,8 +223,14 @@ func makeRange(args ...any) (any, error) {
 // not fit an int (expr's sum wraps, as Go's + does). Running totals may
 // leave the range on the way: only the sum is the rule's.
 func checkedSum(list reflect.Value) error {
-	var hi int64  // the high word of a 128-bit two's-complement total
-	var lo uint64 // and its low word
+	var t wideSum
+	if ints, ok := list.Interface().([]int); ok {
+		// The common list, without reflection for each element.
+		for _, n := range ints {
+			t.add(int64(n))
+		}
+		return t.check()
+	}
 	for i := range list.Len() {
 		e := list.Index(i)
 		for e.Kind() == reflect.Interface && !e.IsNil() {
@@ -247,11 +247,27 @@ func checkedSum(list reflect.Value) error {
 		default:
 			continue // not an int: sum is a float's, which does not wrap
 		}
-		var carry uint64
-		lo, carry = bits.Add64(lo, uint64(n), 0)
-		hi += n>>63 + int64(carry)
+		t.add(n)
 	}
-	if hi != int64(lo)>>63 {
+	return t.check()
+}
+
+// wideSum is a 128-bit two's-complement total of int64s: no sum of fewer
+// than 2^64 of them overflows it.
+type wideSum struct {
+	hi int64
+	lo uint64
+}
+
+func (t *wideSum) add(n int64) {
+	var carry uint64
+	t.lo, carry = bits.Add64(t.lo, uint64(n), 0)
+	t.hi += n>>63 + int64(carry)
+}
+
+// check fails when the total does not fit an int.
+func (t *wideSum) check() error {
+	if t.hi != int64(t.lo)>>63 {
 		return fmt.Errorf("sum: %w", errOverflow)
 	}
 	return nil

@@ -82,6 +82,7 @@ func TestIntArithmeticOverflow(t *testing.T) {
 		{"sum(is) > 0", hostNumbers{Is: []int{math.MaxInt64, 1}}},
 		{"sum(is, # * 1) > 0", hostNumbers{Is: []int{math.MaxInt64, 1}}},
 		{"sum(Ps) > 0", hostNumbers{Ps: []hostPence{math.MaxInt64, 1}}},
+		{"sum(anys) > 0", hostNumbers{Anys: []any{pence(math.MaxInt64), hostPence(1)}}},
 	} {
 		if _, err := hostDecides(t, c.when, c.env); !errors.Is(err, dsl.ErrOverflow) {
 			t.Errorf("%s: %v, want ErrOverflow", c.when, err)
@@ -153,3 +154,5 @@ func TestDatesWithoutMidnight(t *testing.T) {
 		t.Error("a date built-in at a zero evaluation time answered")
 	}
 }
+
+func pence(n hostPence) *hostPence { return &n }

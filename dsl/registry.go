@@ -190,13 +190,15 @@ func walk(args ...any) (any, error) {
 	if err := g.steps_(n); err != nil {
 		return nil, err
 	}
-	if walkFlags(mode)&walkIntSum != 0 && rv.Kind() != reflect.Map {
-		if err := checkedSum(rv); err != nil {
-			return nil, err
-		}
-	}
-	if walkFlags(mode)&(walkNumbers|walkNil|walkIntSum) == 0 || rv.Kind() == reflect.Map {
+	if rv.Kind() == reflect.Map {
 		return x, nil
+	}
+	// A list of any is read element by element as the front end reads
+	// numbers whose types it knows (numbers.go), wherever the walk reads
+	// numbers: 0.9 in a list holding float32(0.9) holds.
+	normalize := walkFlags(mode)&(walkNumbers|walkIntSum) != 0 && rv.Type().Elem().Kind() == reflect.Interface
+	if walkFlags(mode)&(walkNumbers|walkNil) == 0 && !normalize {
+		return x, sumOf(rv, mode)
 	}
 	var read []any // the elements read as numbers, once one needs it
 	for i := range rv.Len() {
@@ -207,13 +209,7 @@ func walk(args ...any) (any, error) {
 		case walkFlags(mode)&walkNil != 0 && isNil(e):
 			return nil, errNilChain
 		}
-		if walkFlags(mode)&(walkNumbers|walkIntSum) == 0 || rv.Type().Elem().Kind() != reflect.Interface {
-			continue
-		}
-		// A list of any: a float32 or a named number in it is read as
-		// the front end reads one whose type it knows (numbers.go), so
-		// 0.9 in a list holding float32(0.9) holds.
-		if !readAsNumber(e) && read == nil {
+		if !normalize || !readAsNumber(e) && read == nil {
 			continue
 		}
 		n, err := dynamicNumber(e)
@@ -232,9 +228,17 @@ func walk(args ...any) (any, error) {
 		read[i] = n
 	}
 	if read != nil {
-		return read, nil
+		return read, sumOf(reflect.ValueOf(read), mode)
 	}
-	return x, nil
+	return x, sumOf(rv, mode)
+}
+
+// sumOf checks, for walkIntSum, the sum of the list's ints (as read).
+func sumOf(list reflect.Value, mode int) error {
+	if walkFlags(mode)&walkIntSum == 0 {
+		return nil
+	}
+	return checkedSum(list)
 }
 
 // readAsNumber reports whether dynamicNumber reads e as another value: a

@@ -109,8 +109,19 @@ func TestAdversary14SummarizeDependsOnOrder(t *testing.T) {
 func TestAdversary14DuplicateIDsSummarize(t *testing.T) {
 	book := []segment.Client{{ID: "x", Revenue: 100, Engagement: 1}, {ID: "x", Revenue: -50, Engagement: 1}}
 	b, err := segment.Grid{}.AssignAll(context.Background(), book)
-	if err != nil || len(b.Failed) > 0 {
-		return // a typed rejection would be fine
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Failed) > 0 {
+		// The fix: the second x is no client of the book, with a typed
+		// error, and the first is summarized alone.
+		if len(b.Failed) != 1 || !errors.Is(&b.Failed[0], segment.ErrDuplicateID) || len(b.Assignments) != 1 {
+			t.Fatalf("failed %+v, assignments %+v; want the second x failed with ErrDuplicateID", b.Failed, b.Assignments)
+		}
+		if s := segment.Summarize(b.Assignments, book); s.Profit != 100 {
+			t.Errorf("the book's one client x brings 100, Summarize says %v", s.Profit)
+		}
+		return
 	}
 	s := segment.Summarize(b.Assignments, book)
 	if s.Profit != 50 {

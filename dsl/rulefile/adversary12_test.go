@@ -57,7 +57,7 @@ func TestAdversary12BracketKeyWithDotIsNotAPath(t *testing.T) {
 `)
 	f := findingOf(fs, "unreachable-branch", "r", "")
 	if f == nil {
-		t.Skipf("no unreachable-branch claimed: %v", fs)
+		return // no such claim: what the analysis must give (a false claim would be checked below)
 	}
 	env := a12Env{X: a12X{M: map[string]any{"k": map[string]any{"z": 1}}}}
 	if tookPath(rs, env, a12Now, "r", "branch 2") {
@@ -83,7 +83,7 @@ table t hit unique {
 `)
 	f := findingOf(fs, "table-gap", "t", "")
 	if f == nil {
-		t.Skipf("no gap claimed: %v", fs)
+		return // no such claim: what the analysis must give (a false claim would be checked below)
 	}
 	for _, e := range a12Sweep() {
 		if !tookPath(rs, e, a12Now, "t", "row 1") {
@@ -113,7 +113,7 @@ func TestAdversary12LetAliasGap(t *testing.T) {
 `)
 	f := findingOf(fs, "table-gap", "t", "")
 	if f == nil {
-		t.Skipf("no gap claimed: %v", fs)
+		return // no such claim: what the analysis must give (a false claim would be checked below)
 	}
 	for _, e := range a12Sweep() {
 		if e.X.Score > 0 && !tookPath(rs, e, a12Now, "t", "row 1") {

@@ -253,7 +253,7 @@ table t hit first {
 			fs, rs := analyzeCompiled[a3Env](t, "a3", c.body)
 			f := findingOf(fs, c.code, c.rule, "")
 			if f == nil {
-				t.Skipf("no %s claimed: %v", c.code, fs)
+				return // no such claim: what the analysis must give (a false claim would be checked below)
 			}
 			sweep := a3Sweep()
 			if taken := a3Taken(t, rs, c.rule, ""); len(taken) == len(sweep) {

@@ -119,7 +119,7 @@ func TestAdversary9FalseUnreachable(t *testing.T) {
 			fs, rs := analyzeCompiled[a9Env](t, "a9", c.body)
 			f := findingOf(fs, c.code, c.rule, c.path)
 			if f == nil {
-				t.Skipf("no %s claimed for %s: %v", c.code, c.path, fs)
+				return // no such claim: what the analysis must give (a false claim would be checked below)
 			}
 			if tookPath(rs, c.env, a9Now, c.rule, c.path) {
 				t.Errorf("FALSE %s: %q, yet the compiled rule set takes %s at %+v", c.code, f.Message, c.path, c.env)
@@ -175,7 +175,7 @@ table t hit unique {
 			fs, rs := analyzeCompiled[a9Env](t, "a9", c.body)
 			f := findingOf(fs, "table-gap", "t", "")
 			if f == nil {
-				t.Skipf("no gap claimed: %v", fs)
+				return // no such claim: what the analysis must give (a false claim would be checked below)
 			}
 			missed := 0
 			for _, e := range a9Sweep() {
@@ -207,7 +207,7 @@ rule b {
 `)
 	f := findingOf(fs, "equivalent-when", "b", "")
 	if f == nil {
-		t.Skipf("not claimed: %v", fs)
+		return // no such claim: what the analysis must give (a false claim would be checked below)
 	}
 	e := a9Env{X: a9X{Age: 1 << 62}}
 	if tookPath(rs, e, a9Now, "a", "") != tookPath(rs, e, a9Now, "b", "") {

@@ -8,9 +8,10 @@ import (
 // ExactSum adds float64s exactly: the sum is the same whatever the order
 // of the additions, and is the exact total rounded once. Adding in order
 // rounds at every step, so 1e17 + -1e17 + 1 is 1 in one order and 0 in
-// another. The zero value is an empty sum. Only finite values may be
-// added; the sum of values whose exact total is beyond the float64 range
-// is ±Inf.
+// another. The zero value is an empty sum. A NaN or an infinity added
+// makes the sum what float64 addition makes it (NaN, ±Inf, and NaN for
+// +Inf and -Inf together); the sum of finite values whose exact total is
+// beyond the float64 range is ±Inf.
 //
 // It keeps the total in fixed point, 32 bits a limb, over the whole range
 // of float64 (2,098 bits): an addition is a few integer additions, and the
@@ -18,6 +19,8 @@ import (
 type ExactSum struct {
 	limbs [limbs]int64
 	adds  int
+	// nan, posInf and negInf record the values no limb can hold.
+	nan, posInf, negInf bool
 }
 
 const (
@@ -27,9 +30,19 @@ const (
 	limbs = (bias+1024)/limbBits + 3
 )
 
-// Add adds x, which must be finite.
+// Add adds x.
 func (s *ExactSum) Add(x float64) {
-	if x == 0 {
+	switch {
+	case x == 0:
+		return
+	case x != x:
+		s.nan = true
+		return
+	case math.IsInf(x, 1):
+		s.posInf = true
+		return
+	case math.IsInf(x, -1):
+		s.negInf = true
 		return
 	}
 	frac, exp := math.Frexp(x) // x = frac · 2^exp, 0.5 ≤ |frac| < 1
@@ -74,6 +87,14 @@ func (s *ExactSum) carry() {
 
 // Float64 is the sum, the exact total rounded to the nearest float64.
 func (s *ExactSum) Float64() float64 {
+	switch {
+	case s.nan || s.posInf && s.negInf:
+		return math.NaN()
+	case s.posInf:
+		return math.Inf(1)
+	case s.negInf:
+		return math.Inf(-1)
+	}
 	c := *s
 	c.carry()
 	total := new(big.Int)

@@ -54,3 +54,25 @@ func TestExactSumCarries(t *testing.T) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
 }
+
+// What float64 addition makes of NaN and the infinities, the sum makes.
+func TestExactSumNonFinite(t *testing.T) {
+	for _, c := range []struct {
+		xs   []float64
+		want float64
+	}{
+		{[]float64{1, math.NaN(), 2}, math.NaN()},
+		{[]float64{1, math.Inf(1)}, math.Inf(1)},
+		{[]float64{math.Inf(-1), -1e308}, math.Inf(-1)},
+		{[]float64{math.Inf(1), 3, math.Inf(-1)}, math.NaN()},
+		{[]float64{math.MaxFloat64, math.MaxFloat64}, math.Inf(1)},
+	} {
+		var s ExactSum
+		for _, x := range c.xs {
+			s.Add(x)
+		}
+		if got := s.Float64(); got != c.want && !(got != got && c.want != c.want) {
+			t.Errorf("sum of %v = %v, want %v", c.xs, got, c.want)
+		}
+	}
+}

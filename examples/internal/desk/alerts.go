@@ -41,8 +41,8 @@ func (a *Alerts) add(fa advisory.FileAlerts) {
 	if len(fa.Alerts) > 0 {
 		a.Parts = append(a.Parts, fa.Alerts)
 	}
-	if fa.Err != nil {
-		a.Failed = append(a.Failed, advisory.FileError{Index: fa.Index, ClientID: fa.ClientID, Err: fa.Err, Message: fa.Err.Error()})
+	if fe, failed := fa.Failure(); failed {
+		a.Failed = append(a.Failed, fe)
 	}
 }
 
