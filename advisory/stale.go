@@ -54,7 +54,11 @@ func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Al
 // whose own policy limits their age or requires them, and those the caller
 // requires, which keeps staleness cheap for a record of many fields.
 func staleCandidates(c Consolidated, p Policy, required []string) []string {
-	fields := slices.Clone(required)
+	n := len(required) + len(p.Fields)
+	if p.Default.MaxAge > 0 {
+		n += len(c.Fields)
+	}
+	fields := append(make([]string, 0, n), required...)
 	for f, fp := range p.Fields {
 		if fp.Required || fp.MaxAge > 0 {
 			fields = append(fields, f)

@@ -131,7 +131,15 @@ func (b *Book) Superfans(rule SuperfanRule) ([]Superfan, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Superfan
+	// Counted first: a book of engaged clients has most of them superfans,
+	// and growing the slice would copy them over and over.
+	fans := 0
+	for i := range b.clients {
+		if periodsIn(b.profiles[i].escalated, 0, rule.Window) >= rule.Min {
+			fans++
+		}
+	}
+	out := make([]Superfan, 0, fans)
 	for i, c := range b.clients {
 		if n := periodsIn(b.profiles[i].escalated, 0, rule.Window); n >= rule.Min {
 			p := &b.profiles[i]

@@ -38,25 +38,20 @@ type SegmentSummary struct {
 // and rounded once, so they do not depend on the order of the book: added
 // in order, 1e17, -1e17 and 1 make 1 one way and 0 another.
 func Summarize(assignments []Assignment, clients []Client) Summary {
-	byID := make(map[string]Client, len(clients))
-	for _, c := range clients {
-		if _, ok := byID[c.ID]; !ok {
-			byID[c.ID] = c
-		}
-	}
+	client := clientsByID(assignments, clients)
 	type sums struct{ revenue, cost, profit stats.ExactSum }
 	lines := map[Segment]*SegmentSummary{}
 	totals := map[Segment]*sums{}
 	var total Summary
 	var bookProfit stats.ExactSum
-	for _, a := range assignments {
+	for i, a := range assignments {
 		l := lines[a.Segment]
 		if l == nil {
 			l = &SegmentSummary{Segment: a.Segment}
 			lines[a.Segment] = l
 			totals[a.Segment] = &sums{}
 		}
-		c := byID[a.ClientID]
+		c := client(i)
 		l.Clients++
 		if a.Tie {
 			l.Ties++
@@ -79,4 +74,26 @@ func Summarize(assignments []Assignment, clients []Client) Summary {
 	}
 	slices.SortFunc(total.Segments, func(a, b SegmentSummary) int { return cmp.Compare(a.Segment, b.Segment) })
 	return total
+}
+
+// clientsByID finds the client of each assignment, by its index: the first
+// client of its id, a zero client when none has it. AssignAll keeps its
+// input's order, so a book's assignments usually line up with its clients
+// one for one; then, unless an id repeats, the i-th assignment's client is
+// the i-th client and no map of the ids is built.
+func clientsByID(assignments []Assignment, clients []Client) func(i int) Client {
+	aligned := len(assignments) == len(clients)
+	for i := 0; aligned && i < len(assignments); i++ {
+		aligned = assignments[i].ClientID == clients[i].ID
+	}
+	if aligned && duplicateIDs(clients) == nil {
+		return func(i int) Client { return clients[i] }
+	}
+	byID := make(map[string]Client, len(clients))
+	for _, c := range clients {
+		if _, ok := byID[c.ID]; !ok {
+			byID[c.ID] = c
+		}
+	}
+	return func(i int) Client { return byID[assignments[i].ClientID] }
 }

@@ -120,10 +120,16 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	// so the framework's thresholds read the same for any book; the
 	// sorted scores are worked out beside the segments.
 	ranked := make(chan []float64, 1)
-	go func() { ranked <- slices.Sorted(slices.Values(engaged)) }()
-	atRisk := make(map[string]bool, len(res.AtRisk))
+	go func() {
+		sorted := slices.Clone(engaged)
+		slices.Sort(sorted)
+		ranked <- sorted
+	}()
+	atRisk := make([]bool, n) // by client number, as the files read it
 	for _, a := range res.AtRisk {
-		atRisk[a.Client] = true
+		if i, ok := f.Number(a.Client); ok {
+			atRisk[i] = true
+		}
 	}
 	// Segments: profitability × engagement, top 40% and top 50%.
 	money := make([]segment.Client, n)
@@ -164,26 +170,16 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	// Each file is prepared on the batch's workers, as it is evaluated:
 	// the iterator only names the clients, and the data alerts join each
 	// client's alerts.
-	buffers := sync.Pool{New: func() any { return &Buffers{} }}
+	l := &loader{f: f, o: o, engaged: engaged, ranks: ranks, atRisk: atRisk, segOf: segOf, ctxs: ctxs,
+		buffers: sync.Pool{New: func() any { return &Buffers{} }}}
 	files := func(yield func(advisory.Item[advisory.File]) bool) {
 		for i, id := range f.ids {
-			load := func() (advisory.File, []advisory.Alert, error) {
-				buf := buffers.Get().(*Buffers)
-				defer buffers.Put(buf)
-				st := Standing{Percentile: ranks.Percentile(engaged[i]), AtRisk: atRisk[id], Segment: segOf[i]}
-				prepare := f.PrepareTyped
-				if o.Straightforward {
-					prepare = f.Prepare
-				}
-				file, stale, pc, err := prepare(i, st, buf)
-				ctxs[i] = pc
-				return file, stale, err
-			}
-			if !yield(advisory.Item[advisory.File]{ClientID: id, Load: load}) {
+			if !yield(advisory.Item[advisory.File]{ClientID: id, Load: func() (advisory.File, []advisory.Alert, error) { return l.load(i) }}) {
 				return
 			}
 		}
 	}
+	res.Alerts.Parts = make([][]advisory.Alert, 0, n) // a part a file at most
 	res.Alerts.Counts = fw.EvaluateEach(ctx, files, now, advisory.BatchOptions{}, res.Alerts.add)
 	res.lap("files: generate, consolidate, evaluate the framework", &clock)
 	<-reported
@@ -221,6 +217,35 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	}
 	res.lap("canvas: plan", &clock)
 	return res, nil
+}
+
+// loader prepares client files on the framework's batch workers. An item's
+// Load is a closure over the loader and the client's number alone: a
+// million items each capturing the job's slices would be 150 MB of
+// closures.
+type loader struct {
+	f       *Firm
+	o       Options
+	engaged []float64
+	ranks   *Ranks
+	atRisk  []bool
+	segOf   []segment.Assignment
+	ctxs    []PlaceCtx
+	buffers sync.Pool
+}
+
+// load prepares client i's file and keeps its placement context.
+func (l *loader) load(i int) (advisory.File, []advisory.Alert, error) {
+	buf := l.buffers.Get().(*Buffers)
+	defer l.buffers.Put(buf)
+	st := Standing{Percentile: l.ranks.Percentile(l.engaged[i]), AtRisk: l.atRisk[i], Segment: l.segOf[i]}
+	prepare := l.f.PrepareTyped
+	if l.o.Straightforward {
+		prepare = l.f.Prepare
+	}
+	file, stale, pc, err := prepare(i, st, buf)
+	l.ctxs[i] = pc
+	return file, stale, err
 }
 
 // planTeams plans each adviser team's alerts apart, with the team's
