@@ -190,8 +190,18 @@ func arithAny(args ...any) (out any, err error) {
 // b - a + 1, which wraps for bounds far apart (math.MinInt..math.MaxInt
 // made an empty list); here the size is exact, and too large fails.
 func makeRange(args ...any) (any, error) {
-	a, aok := args[0].(int)
-	b, bok := args[1].(int)
+	// An operand known only at run time (an any, a map value) is read as
+	// the front end reads numbers: a named or narrow int is an int.
+	x, err := dynamicNumber(args[0])
+	if err != nil {
+		return nil, err
+	}
+	y, err := dynamicNumber(args[1])
+	if err != nil {
+		return nil, err
+	}
+	a, aok := x.(int)
+	b, bok := y.(int)
 	if !aok || !bok {
 		return nil, fmt.Errorf("a range takes ints, not %T and %T", args[0], args[1])
 	}
@@ -221,7 +231,9 @@ func makeRange(args ...any) (any, error) {
 
 // checkedSum adds the ints of list exactly and fails where the total does
 // not fit an int (expr's sum wraps, as Go's + does). Running totals may
-// leave the range on the way: only the sum is the rule's.
+// leave the range on the way: only the sum is the rule's. expr's total is
+// an int only until the first float, and a float after it, which does not
+// wrap: the ints up to the first float are the ones checked.
 func checkedSum(list reflect.Value) error {
 	var t wideSum
 	if ints, ok := list.Interface().([]int); ok {
@@ -244,6 +256,8 @@ func checkedSum(list reflect.Value) error {
 			n = int64(e.Uint())
 		case e.CanUint():
 			return fmt.Errorf("sum: %v %d %w", e.Type(), e.Uint(), errOverflow)
+		case e.CanFloat():
+			return t.check() // the total is a float from here on
 		default:
 			continue // not an int: sum is a float's, which does not wrap
 		}

@@ -228,7 +228,9 @@
 // priority, output order, rule order and collect, collect with an
 // aggregator (sum, min, max, count) making one hit whose Path lists the
 // rows ("rows 1, 3") and whose aggregated output (urgency, sensitivity or
-// a named output; "count" for count) holds the result, and rows ranked by
+// a named output; "count" for count) holds the result, a float64 (rows'
+// numbers are aggregated as float64, as cells compare them; a sum of
+// +Inf and -Inf fails the rule), and rows ranked by
 // an order of output values or by row priorities. Inputs are read through
 // pointers, and a nil input passes only the cells `-` and `nil`: absent
 // data neither matches silently nor fails the table. A cell compares

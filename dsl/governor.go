@@ -93,10 +93,10 @@ func (g *governor) interrupted() error {
 
 // step counts one step of a loop.
 func (g *governor) step() error {
-	g.steps++
-	if g.steps > g.maxSteps {
+	if g.steps >= g.maxSteps { // steps never pass maxSteps, which may be MaxInt
 		return &limitError{limit: "steps", max: g.maxSteps}
 	}
+	g.steps++
 	if g.steps%checkEvery == 0 {
 		return g.interrupted()
 	}
@@ -105,8 +105,10 @@ func (g *governor) step() error {
 
 // steps_ counts n steps at once: a built-in walking a list of n elements.
 func (g *governor) steps_(n int64) error {
-	if n < 0 || g.steps+n > g.maxSteps {
-		g.steps = g.maxSteps + 1
+	// Compared as what is left, not as a sum: steps+n wraps for a huge
+	// n (a range to MaxInt64) once anything was counted, and let it by.
+	if n < 0 || n > g.maxSteps-g.steps {
+		g.steps = g.maxSteps // spent: what follows is refused too
 		return &limitError{limit: "steps", max: g.maxSteps}
 	}
 	before := g.steps
@@ -119,7 +121,8 @@ func (g *governor) steps_(n int64) error {
 
 // charge counts units of memory about to be allocated.
 func (g *governor) charge(units int64) error {
-	if units < 0 || g.mem+units > g.maxMem {
+	if units < 0 || units > g.maxMem-g.mem { // what is left, as steps_ does
+		g.mem = g.maxMem // spent: what follows is refused too
 		return &limitError{limit: "units of memory", max: g.maxMem}
 	}
 	g.mem += units

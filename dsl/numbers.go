@@ -39,7 +39,10 @@ func (c *config) numberKind(t reflect.Type) byte {
 		return 0
 	}
 	if t.Kind() == reflect.Pointer {
-		if c.numberKind(t.Elem()) != 0 {
+		// A pointer to any number, int and float64 too: read as the
+		// number (a *int left typed slipped past the overflow checks and
+		// the aggregates, which take numbers).
+		if e := t.Elem(); c.numberKind(e) != 0 || e == intType || e == floatType64 {
 			return 'p'
 		}
 		return 0

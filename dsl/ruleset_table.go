@@ -237,11 +237,7 @@ func (rs *RuleSet[Env]) fireAggregate(s *session[Env], rule *cRule, dst []Hit, m
 		return dst, err
 	}
 	h := &dst[n]
-	labels := make([]string, len(matched))
-	for i, ri := range matched {
-		labels[i] = strings.TrimPrefix(t.rows[ri].label, "row ")
-	}
-	h.Path = "rows " + strings.Join(labels, ", ")
+	h.Path = "rows " + rowLabels(t, matched)
 	switch t.aggOf {
 	case "urgency", "sensitivity":
 		if agg < 0 || agg > 1 {
@@ -288,5 +284,17 @@ func (rs *RuleSet[Env]) aggregateValues(s *session[Env], rule *cRule, matched []
 			out = max(out, f)
 		}
 	}
+	if math.IsNaN(out) { // a sum of +Inf and -Inf: no number decides
+		return 0, rule.tableError("rows %s: collect %s of %s is not a number (it adds +Inf and -Inf)", rowLabels(t, matched), t.agg, t.aggOf)
+	}
 	return out, nil
+}
+
+// rowLabels lists the matched rows' numbers: "1, 3".
+func rowLabels(t *cTable, matched []int) string {
+	labels := make([]string, len(matched))
+	for i, ri := range matched {
+		labels[i] = strings.TrimPrefix(t.rows[ri].label, "row ")
+	}
+	return strings.Join(labels, ", ")
 }

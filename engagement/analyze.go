@@ -106,7 +106,8 @@ const (
 	// kind number is out of range.
 	UnknownClient Reason = "unknown_client"
 	UnknownKind   Reason = "unknown_kind"
-	// BadTime rejects an [Event] whose Nanos is not below a second.
+	// BadTime rejects an [Event] whose Nanos is not below a second, and
+	// in a [Funnel] a response 292 years or more from the first.
 	BadTime Reason = "bad_time"
 )
 
@@ -137,6 +138,19 @@ type Book struct {
 // groupCounts counts responses and escalations in the baseline and recent
 // windows.
 type groupCounts struct{ baseN, baseEsc, recentN, recentEsc int }
+
+// maxGroupCount is where a content group's counts in a bucket stop in a
+// merge (and the most a book's encoding may hold): the change tests add
+// 64 buckets and both windows, which then cannot wrap an int.
+const maxGroupCount = 1 << 55
+
+// merge adds h's counts, saturating at maxGroupCount; a bucket keeps no
+// more escalations than responses, as each side had.
+func (g *groupCounts) merge(h groupCounts) {
+	add := func(a, b int) int { return min(a+b, maxGroupCount) } // each at most 2^55: no wrap
+	g.baseN, g.baseEsc = add(g.baseN, h.baseN), add(g.baseEsc, h.baseEsc)
+	g.recentN, g.recentEsc = add(g.recentN, h.recentN), add(g.recentEsc, h.recentEsc)
+}
 
 func (r *run) newBook(clients []string) *Book {
 	return &Book{opts: r.o, j: r.j, clients: clients, profiles: make([]profile, len(clients)),

@@ -61,11 +61,34 @@ type moments struct {
 func (p *ExperimentPlan) cuped(e *exposed, pre map[string]float64, cs []Comparison) float64 {
 	m := make([]moments, len(p.cfg.Arms))
 	xs := make([]float64, len(e.clients))
+	// The covariate is read as its distance from one client's value, over
+	// a power of two above the largest distance: exact for a constant
+	// covariate (every distance 0, so θ is 0, not the noise of a rounded
+	// mean) and finite for values near the float64 limit, whose squares
+	// overflowed. θ is scaled back; the adjusted difference does not
+	// depend on the scale.
+	shift := 0.0
+	for i, c := range e.clients {
+		if c.arm >= 0 {
+			shift = pre[e.ids[i]]
+			break
+		}
+	}
+	largest := 0.0
+	for i, c := range e.clients {
+		if c.arm >= 0 {
+			xs[i] = pre[e.ids[i]]/2 - shift/2 // halved: the difference of two finite values may overflow
+			largest = max(largest, math.Abs(xs[i]))
+		}
+	}
+	_, exp := math.Frexp(largest) // largest < 2^exp; 0 for a constant
+	for i := range xs {
+		xs[i] = math.Ldexp(xs[i], -exp) // (pre − shift) / 2^(exp+1), in (−1, 1)
+	}
 	// Two passes: the means first, then the sums about them, which
 	// keeps their precision however large the engagement values.
 	for i, c := range e.clients {
 		if c.arm >= 0 {
-			xs[i] = pre[e.ids[i]]
 			a := &m[c.arm]
 			a.n++
 			a.mx += xs[i]
@@ -86,7 +109,7 @@ func (p *ExperimentPlan) cuped(e *exposed, pre map[string]float64, cs []Comparis
 			sxx, sxy = sxx+dx*dx, sxy+dx*dy
 		}
 	}
-	theta := 0.0
+	theta := 0.0 // of the scaled covariate
 	if sxx > 0 {
 		theta = sxy / sxx
 	}
@@ -97,7 +120,7 @@ func (p *ExperimentPlan) cuped(e *exposed, pre map[string]float64, cs []Comparis
 			k++
 		}
 	}
-	return theta
+	return math.Ldexp(theta, -(exp + 1))
 }
 
 // conversion is a client's outcome, 1 or 0.

@@ -78,7 +78,7 @@ func UnmarshalBook(j *Journey, o Options, data []byte) (*Book, error) {
 	} else {
 		b.groups = make([]groupCounts, groups)
 		for i := range b.groups {
-			b.groups[i] = groupCounts{d.int(), d.int(), d.int(), d.int()}
+			b.groups[i] = d.groupCounts()
 		}
 	}
 	b.Report = d.report()
@@ -242,6 +242,18 @@ func (d *decoder) int() int {
 		return 0
 	}
 	return int(v)
+}
+
+// groupCounts reads a content group's counts in one bucket: no more
+// escalations than responses in either window (a book counts an
+// escalation with its response), and none past maxGroupCount.
+func (d *decoder) groupCounts() groupCounts {
+	g := groupCounts{d.int(), d.int(), d.int(), d.int()}
+	if d.err == nil && (g.baseEsc > g.baseN || g.recentEsc > g.recentN || g.baseN > maxGroupCount || g.recentN > maxGroupCount) {
+		d.fail("content group counts")
+		return groupCounts{}
+	}
+	return g
 }
 
 // count reads the length of a list whose items take at least each bytes,

@@ -40,7 +40,8 @@ type ExposureCounts struct {
 	// experiment, a known variant, valid and before AsOf.
 	Exposures int `json:"exposures"`
 	Used      int `json:"used"`
-	// OtherExperiment, UnknownVariant, Invalid (no client or no time)
+	// OtherExperiment, UnknownVariant, Invalid (no client, no time, or
+	// a time more than 292 years before AsOf)
 	// and AfterAsOf are the exposures not used, by reason.
 	OtherExperiment int `json:"other_experiment"`
 	UnknownVariant  int `json:"unknown_variant"`
@@ -63,8 +64,8 @@ const noConversion = math.MaxInt64
 // expClient is one exposed client.
 type expClient struct {
 	arm   int32 // -1: exposed to several variants
-	first int64 // unix nanoseconds of the first exposure
-	conv  int64 // unix nanoseconds of the first conversion, or noConversion
+	first int64 // the first exposure, in nanoseconds from as-of (negative)
+	conv  int64 // the first conversion, likewise, or noConversion
 }
 
 // exposed is the clients of one analysis, numbered in order of first
@@ -77,7 +78,10 @@ type exposed struct {
 
 // collect reads the exposures and then the responses of d.
 func (p *ExperimentPlan) collect(ctx context.Context, d ExperimentData, n *ExposureCounts) (*exposed, error) {
-	asOf := d.AsOf.UnixNano()
+	// Times are held as nanoseconds from as-of, all before it: UnixNano
+	// wraps past 2262 (an analysis as of then lost every exposure), and
+	// an analysis spans far less than the 292 years an int64 holds.
+	asOf := d.AsOf
 	e := &exposed{ix: map[string]int32{}}
 	if d.Exposures != nil {
 		for x := range d.Exposures {
@@ -97,8 +101,8 @@ func (p *ExperimentPlan) collect(ctx context.Context, d ExperimentData, n *Expos
 			if !ok || r.Time.IsZero() {
 				continue
 			}
-			c, t := &e.clients[i], r.Time.UnixNano()
-			if c.arm < 0 || t < c.first || t-c.first >= window || t >= asOf || t >= c.conv || !p.converts(&r) {
+			c, t := &e.clients[i], int64(r.Time.Sub(asOf))
+			if c.arm < 0 || t < c.first || t-c.first >= window || t >= 0 || t >= c.conv || !p.converts(&r) {
 				continue
 			}
 			c.conv = t
@@ -108,7 +112,7 @@ func (p *ExperimentPlan) collect(ctx context.Context, d ExperimentData, n *Expos
 }
 
 // expose folds one exposure in.
-func (p *ExperimentPlan) expose(e *exposed, x *Exposure, asOf int64, n *ExposureCounts) {
+func (p *ExperimentPlan) expose(e *exposed, x *Exposure, asOf time.Time, n *ExposureCounts) {
 	arm, known := p.arms[x.Variant]
 	switch {
 	case x.Experiment != p.cfg.Experiment:
@@ -121,9 +125,13 @@ func (p *ExperimentPlan) expose(e *exposed, x *Exposure, asOf int64, n *Exposure
 		n.Invalid++
 		return
 	}
-	t := x.Time.UnixNano()
-	if t >= asOf {
+	t := int64(x.Time.Sub(asOf)) // Sub stops at ±292 years
+	switch {
+	case t >= 0:
 		n.AfterAsOf++
+		return
+	case t == math.MinInt64:
+		n.Invalid++ // more than 292 years before as-of
 		return
 	}
 	n.Used++

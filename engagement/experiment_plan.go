@@ -79,7 +79,6 @@ type ExperimentPlan struct {
 func NewExperimentPlan(c ExperimentConfig) (*ExperimentPlan, error) {
 	c, errs := c.resolve()
 	p := &ExperimentPlan{cfg: c, arms: map[string]int{}, control: -1, correction: *c.Correction}
-	total := 0.0
 	for i, a := range c.Arms {
 		switch _, dup := p.arms[a.Variant]; {
 		case a.Variant == "":
@@ -90,15 +89,27 @@ func NewExperimentPlan(c ExperimentConfig) (*ExperimentPlan, error) {
 			errs = append(errs, optErr("ExperimentConfig.Arms weight", a.Weight, fmt.Sprintf("of %q: not a positive number", a.Variant)))
 		}
 		p.arms[a.Variant] = i
-		total += a.Weight
 	}
 	if i, ok := p.arms[c.Control]; ok {
 		p.control = i
 	} else {
 		errs = append(errs, optErr("ExperimentConfig.Control", c.Control, "not one of the arms"))
 	}
+	// The shares are the weights over their total, each scaled by the
+	// largest first: finite weights near the float64 limit add up to
+	// +Inf, which made every share 0.
+	largest := 0.0
 	for _, a := range c.Arms {
-		p.share = append(p.share, a.Weight/total)
+		if a.Weight > largest && !math.IsInf(a.Weight, 1) {
+			largest = a.Weight
+		}
+	}
+	total := 0.0
+	for _, a := range c.Arms {
+		total += a.Weight / largest
+	}
+	for _, a := range c.Arms {
+		p.share = append(p.share, a.Weight/largest/total)
 	}
 	if len(c.Kinds) > 0 {
 		p.kinds = map[string]bool{}

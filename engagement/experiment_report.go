@@ -105,12 +105,15 @@ type Comparison struct {
 // accept. Clients still inside their window count as exposed: their
 // arm's rate can only grow.
 //
-// A zero AsOf is an [*OptionError]; a control no client was exposed to is
+// A zero AsOf, or a NaN or infinite value in Pre, is an [*OptionError]; a control no client was exposed to is
 // an error wrapping [ErrNoControlData]; a cancelled ctx returns its
 // error. A variant nobody was exposed to is reported, with p = 1.
 func (p *ExperimentPlan) Analyze(ctx context.Context, d ExperimentData) (ExperimentReport, error) {
 	if d.AsOf.IsZero() {
 		return ExperimentReport{}, optErr("ExperimentData.AsOf", d.AsOf, "required")
+	}
+	if err := checkPre(d.Pre); err != nil {
+		return ExperimentReport{}, err
 	}
 	r := ExperimentReport{Experiment: p.cfg.Experiment, Control: p.cfg.Control, AsOf: d.AsOf, Alpha: p.cfg.Alpha, Correction: p.correction}
 	e, err := p.collect(ctx, d, &r.Counts)
@@ -128,7 +131,7 @@ func (p *ExperimentPlan) Analyze(ctx context.Context, d ExperimentData) (Experim
 			r.Comparisons = append(r.Comparisons, p.compare(ctl, a))
 		}
 	}
-	p.sequential(e, d.AsOf.UnixNano(), r.Comparisons)
+	p.sequential(e, 0, r.Comparisons) // times are from as-of
 	if d.Pre != nil {
 		r.CUPED = true
 		r.Theta = p.cuped(e, d.Pre, r.Comparisons)
@@ -208,4 +211,20 @@ func (p *ExperimentPlan) adjust(cs []Comparison) {
 			c.CUPED.PAdjusted, c.CUPED.Significant = cup[i], cup[i] <= alpha
 		}
 	}
+}
+
+// checkPre refuses a covariate that is not a number: a NaN or an infinite
+// pre-period value made every CUPED figure NaN. The error names the first
+// such client in id order.
+func checkPre(pre map[string]float64) error {
+	bad, found := "", false
+	for id, v := range pre {
+		if (math.IsNaN(v) || math.IsInf(v, 0)) && (!found || id < bad) {
+			bad, found = id, true
+		}
+	}
+	if !found {
+		return nil
+	}
+	return optErr("ExperimentData.Pre", pre[bad], fmt.Sprintf("of client %q: not a finite number", bad))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"math"
 	"slices"
 	"time"
 
@@ -41,7 +42,8 @@ type FunnelReport struct {
 // A response is where it happened or led to (its Setting, or its
 // stimulus's). Responses with no client, no time, an unknown stimulus or
 // setting, dated before their stimulus, are rejected and counted as in
-// [Analyze]. Steps must be known settings, each once, and window not
+// [Analyze]; so is one on a step 292 years or more from the first
+// response on a step, as [BadTime]. Steps must be known settings, each once, and window not
 // negative: otherwise the error is an [*OptionError]. Memory grows with
 // the responses on the funnel's steps.
 func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps []string, window time.Duration) (FunnelReport, error) {
@@ -55,7 +57,10 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 	if responses == nil {
 		responses = func(func(Response) bool) {}
 	}
-	times := map[string][][]int64{} // by client, by step: unix nanoseconds
+	// Times are held as nanoseconds from the first response on a step:
+	// UnixNano wraps past 2262, and a funnel's window is a Duration.
+	times := map[string][][]int64{} // by client, by step
+	var first time.Time
 	var counts [numReasons]int
 	in, cancelled := 0, false
 	for r := range responses {
@@ -65,6 +70,13 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 		}
 		in++
 		step, why := funnelStep(j, index, &r)
+		if why == used && step >= 0 && first.IsZero() {
+			first = r.Time
+		}
+		at := r.Time.Sub(first) // Sub stops at ±292 years
+		if why == used && step >= 0 && (at == math.MinInt64 || at == math.MaxInt64) {
+			why = rBadTime
+		}
 		counts[why]++
 		if why != used || step < 0 {
 			continue
@@ -74,7 +86,7 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 			ts = make([][]int64, len(steps))
 			times[r.Client] = ts
 		}
-		ts[step] = append(ts[step], r.Time.UnixNano())
+		ts[step] = append(ts[step], int64(at))
 	}
 	out := FunnelReport{Steps: funnelCount(times, steps, int64(window))}
 	rn := run{counts: counts}
@@ -184,11 +196,17 @@ func qualify(prev, cur []int64, window int64, dst []int64) ([]int64, int64) {
 		for k+1 < len(prev) && prev[k+1] <= t {
 			k++
 		}
-		if k < 0 || (window > 0 && t-prev[k] > window) {
+		if k < 0 {
+			continue
+		}
+		// prev[k] ≤ t: the difference is exact unsigned (times 584 years
+		// apart overflow an int64).
+		d := uint64(t) - uint64(prev[k])
+		if window > 0 && d > uint64(window) {
 			continue
 		}
 		if len(dst) == 0 {
-			gap = t - prev[k]
+			gap = int64(min(d, math.MaxInt64))
 		}
 		dst = append(dst, t)
 	}

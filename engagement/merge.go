@@ -84,11 +84,7 @@ func (b *Book) mergeAligned(o *Book, index *map[string]int) {
 		}
 	}
 	for i := range o.groups {
-		g, h := &b.groups[i], &o.groups[i]
-		g.baseN += h.baseN
-		g.baseEsc += h.baseEsc
-		g.recentN += h.recentN
-		g.recentEsc += h.recentEsc
+		b.groups[i].merge(o.groups[i])
 	}
 	b.Report.In += o.Report.In
 	b.Report.Used += o.Report.Used

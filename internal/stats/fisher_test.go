@@ -50,3 +50,28 @@ func TestFisherExactMatchesExactSum(t *testing.T) {
 		}
 	})
 }
+
+// The exact binomial test against its definition on small cases: the
+// p-value is the total probability of the counts no more likely than x.
+func TestBinomialTwoSidedKnownValues(t *testing.T) {
+	for _, c := range []struct {
+		x, n int
+		p    float64
+		want float64
+	}{
+		{0, 0, 0.5, 1},
+		{5, 10, 0.5, 1},
+		{0, 10, 0.5, 2.0 / 1024},       // 0 and 10
+		{1, 10, 0.5, 22.0 / 1024},      // 0, 1, 9, 10
+		{3, 3, 0.5, 0.25},              // 0 and 3
+		{0, 3, 0.01, 1},                // the mode
+		{1, 100, 0.005, 0.3942295635},  // exact, in rationals
+		{3, 100, 0.005, 0.01410291654}, // exact, in rationals
+		{2, 10, 0, 0}, {0, 10, 0, 1}, {10, 10, 1, 1}, {9, 10, 1, 0},
+		{11, 10, 0.5, 1}, {-1, 10, 0.5, 1}, {1, 10, math.NaN(), 1},
+	} {
+		if got := BinomialTwoSided(c.x, c.n, c.p); math.Abs(got-c.want) > 1e-8 {
+			t.Errorf("BinomialTwoSided(%d, %d, %v) = %.10g, want %.10g", c.x, c.n, c.p, got, c.want)
+		}
+	}
+}

@@ -21,7 +21,10 @@ func Wilson(x, n int, z float64) (lo, hi float64) {
 	den := 1 + z*z/nf
 	center := (p + z*z/(2*nf)) / den
 	half := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / den
-	return math.Max(0, center-half), math.Min(1, center+half)
+	// The interval holds p exactly; rounding in center ± half can leave
+	// it out by an ulp (0 of 3 gave a low of 5.6e-17), so the bounds are
+	// held to it as well as to [0, 1].
+	return math.Max(0, math.Min(p, center-half)), math.Min(1, math.Max(p, center+half))
 }
 
 // TwoProportion tests whether two proportions x1/n1 and x2/n2 differ. It
