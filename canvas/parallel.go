@@ -27,22 +27,37 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Aler
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
 	n := min(clients, len(alerts))
-	st := &planState[Ctx]{lookup: lookup, index: make(map[string]int32, n), states: make([]clientState[Ctx], 0, n)}
-	// The clients, looked up on this goroutine.
+	st := &planState[Ctx]{lookup: lookup, states: make([]clientState[Ctx], 0, n)}
+	// The clients, looked up on this goroutine, each once, in alert
+	// order. When each client's alerts are one run and the runs come in
+	// id order (as the advisory batch hands a book sorted by id over),
+	// every run is a new client: no map of the ids is needed, a million
+	// ids' worth of it.
+	ascending := runsAscend(alerts)
+	if !ascending {
+		st.index = make(map[string]int32, n)
+	}
 	of := make([]int32, len(alerts)) // the alert's client state, -1 when unknown
 	var early []Deferral             // deferred before planning
+	ci, ok := int32(-1), false
 	for i := range alerts {
 		if i%checkEvery == 0 && ctx.Err() != nil {
 			return Plan{}, ctx.Err()
 		}
-		ci, ok := st.client(alerts[i].ClientID)
+		switch {
+		case !ascending:
+			ci, ok = st.client(alerts[i].ClientID)
+		case i == 0 || alerts[i].ClientID != alerts[i-1].ClientID:
+			ci, ok = st.add(alerts[i].ClientID)
+		}
 		if !ok {
-			ci = -1
 			early = append(early, Deferral{Item: Item{Alert: alerts[i]}, Reason: UnknownClient})
+			of[i] = -1
+			continue
 		}
 		of[i] = ci
 	}
-	st.index = nil // every client is looked up: a million ids' worth of map, let go before the plan's peak
+	st.index = nil // every client is looked up: let the map go before the plan's peak
 	// A worker owns a share of the clients: more workers than clients
 	// would own nothing and still walk every alert.
 	workers = max(1, min(workers, len(st.states)))
@@ -169,6 +184,17 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Aler
 		return Plan{}, err
 	}
 	return plan, nil
+}
+
+// runsAscend reports whether the alerts' client ids never decrease: then
+// each client's alerts are one run, and the runs' ids are distinct.
+func runsAscend(alerts []*advisory.Alert) bool {
+	for i := 1; i < len(alerts); i++ {
+		if alerts[i].ClientID < alerts[i-1].ClientID {
+			return false
+		}
+	}
+	return true
 }
 
 // decision is the capacity pass's verdict on one contact: its period, or

@@ -471,9 +471,21 @@ func (st *planState[Ctx]) client(id string) (int32, bool) {
 		st.lastID, st.lastIx, st.lastOK = id, i, true
 		return i, true
 	}
-	c, ok := st.lookup(id)
+	i, ok := st.add(id)
 	if !ok {
 		st.index[id] = -1
+		return 0, false
+	}
+	st.index[id] = i
+	st.lastID, st.lastIx, st.lastOK = id, i, true
+	return i, true
+}
+
+// add looks client id up and gives it the next state; false when the host
+// does not know it. Each id must be added once.
+func (st *planState[Ctx]) add(id string) (int32, bool) {
+	c, ok := st.lookup(id)
+	if !ok {
 		return 0, false
 	}
 	i := int32(len(st.states))
@@ -493,8 +505,6 @@ func (st *planState[Ctx]) client(id string) (int32, bool) {
 		}
 	}
 	st.states = append(st.states, cs)
-	st.index[id] = i
-	st.lastID, st.lastIx, st.lastOK = id, i, true
 	return i, true
 }
 
