@@ -107,7 +107,8 @@ const (
 	UnknownClient Reason = "unknown_client"
 	UnknownKind   Reason = "unknown_kind"
 	// BadTime rejects an [Event] whose Nanos is not below a second, and
-	// in a [Funnel] a response 292 years or more from the first.
+	// in a [Funnel] a response 292 years or more after the journey's
+	// first stimulus.
 	BadTime Reason = "bad_time"
 )
 

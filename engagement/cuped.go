@@ -57,61 +57,71 @@ type moments struct {
 	syy, sxx, sxy float64
 }
 
-// cuped computes θ and each comparison's Adjusted; it returns θ.
+// cuped computes θ and each comparison's Adjusted; it returns θ. Nothing
+// in it depends on the order of the clients: the covariate is read from
+// the smallest value, and every sum is exact (rounded once), so one order
+// cannot lose an arm's spread that another keeps.
 func (p *ExperimentPlan) cuped(e *exposed, pre map[string]float64, cs []Comparison) float64 {
-	m := make([]moments, len(p.cfg.Arms))
 	xs := make([]float64, len(e.clients))
-	// The covariate is read as its distance from one client's value, over
+	// The covariate is read as its distance from the smallest value, over
 	// a power of two above the largest distance: exact for a constant
 	// covariate (every distance 0, so θ is 0, not the noise of a rounded
 	// mean) and finite for values near the float64 limit, whose squares
 	// overflowed. θ is scaled back; the adjusted difference does not
 	// depend on the scale.
-	shift := 0.0
+	least, seen := 0.0, false
 	for i, c := range e.clients {
-		if c.arm >= 0 {
-			shift = pre[e.ids[i]]
-			break
+		if x := pre[e.ids[i]]; c.arm >= 0 && (!seen || x < least) {
+			least, seen = x, true
 		}
 	}
 	largest := 0.0
 	for i, c := range e.clients {
 		if c.arm >= 0 {
-			xs[i] = pre[e.ids[i]]/2 - shift/2 // halved: the difference of two finite values may overflow
-			largest = max(largest, math.Abs(xs[i]))
+			xs[i] = pre[e.ids[i]]/2 - least/2 // halved: the difference of two finite values may overflow
+			largest = max(largest, xs[i])
 		}
 	}
 	_, exp := math.Frexp(largest) // largest < 2^exp; 0 for a constant
 	for i := range xs {
-		xs[i] = math.Ldexp(xs[i], -exp) // (pre − shift) / 2^(exp+1), in (−1, 1)
+		xs[i] = math.Ldexp(xs[i], -exp) // (pre − least) / 2^(exp+1), in [0, 1)
 	}
 	// Two passes: the means first, then the sums about them, which
 	// keeps their precision however large the engagement values.
+	type sums struct{ n, y, x, yy, xx, xy stats.ExactSum }
+	acc := make([]sums, len(p.cfg.Arms))
 	for i, c := range e.clients {
 		if c.arm >= 0 {
-			a := &m[c.arm]
-			a.n++
-			a.mx += xs[i]
-			a.my += conversion(c)
+			a := &acc[c.arm]
+			a.n.Add(1)
+			a.x.Add(xs[i])
+			a.y.Add(conversion(c))
+		}
+	}
+	m := make([]moments, len(p.cfg.Arms))
+	for i := range m {
+		if m[i].n = acc[i].n.Float64(); m[i].n > 0 {
+			m[i].mx, m[i].my = acc[i].x.Float64()/m[i].n, acc[i].y.Float64()/m[i].n
+		}
+	}
+	var sxy, sxx stats.ExactSum
+	for i, c := range e.clients {
+		if c.arm >= 0 {
+			a, mm := &acc[c.arm], &m[c.arm]
+			dx, dy := xs[i]-mm.mx, conversion(c)-mm.my
+			a.xx.Add(dx * dx)
+			a.yy.Add(dy * dy)
+			a.xy.Add(dx * dy)
+			sxx.Add(dx * dx)
+			sxy.Add(dx * dy)
 		}
 	}
 	for i := range m {
-		if m[i].n > 0 {
-			m[i].mx, m[i].my = m[i].mx/m[i].n, m[i].my/m[i].n
-		}
-	}
-	var sxy, sxx float64
-	for i, c := range e.clients {
-		if c.arm >= 0 {
-			a := &m[c.arm]
-			dx, dy := xs[i]-a.mx, conversion(c)-a.my
-			a.sxx, a.syy, a.sxy = a.sxx+dx*dx, a.syy+dy*dy, a.sxy+dx*dy
-			sxx, sxy = sxx+dx*dx, sxy+dx*dy
-		}
+		m[i].sxx, m[i].syy, m[i].sxy = acc[i].xx.Float64(), acc[i].yy.Float64(), acc[i].xy.Float64()
 	}
 	theta := 0.0 // of the scaled covariate
-	if sxx > 0 {
-		theta = sxy / sxx
+	if xx := sxx.Float64(); xx > 0 {
+		theta = sxy.Float64() / xx
 	}
 	k := 0
 	for i := range m {

@@ -168,7 +168,9 @@ func (p *ExperimentPlan) armStats(e *exposed, n *ExposureCounts) []ArmStats {
 }
 
 // z is the two-sided critical value of the plan's α.
-func (p *ExperimentPlan) z() float64 { return stats.NormalQuantile(1 - p.cfg.Alpha/2) }
+// It is read from the lower tail: 1 − α/2 rounds to 1 for a tiny α (1e-20),
+// whose quantile is +Inf and made every interval NaN.
+func (p *ExperimentPlan) z() float64 { return -stats.NormalQuantile(p.cfg.Alpha / 2) }
 
 // compare is the fixed-horizon and Bayesian comparison of b with the
 // control a.

@@ -243,7 +243,8 @@ func TestExperimentEdges(t *testing.T) {
 			}},
 		{"no SRM", func() []engagement.Exposure { xs, _ := expData(armData{"a", 510, 0}, armData{"b", 490, 0}); return xs }(), nil,
 			func(r engagement.ExperimentReport, err error) string {
-				if err != nil || r.SRM.Mismatch || math.Abs(r.SRM.P-math.Erfc(math.Sqrt(0.4/2))) > 1e-12 {
+				// The exact binomial test, in rationals: Σ of the counts no more likely than 510 of 1,000.
+				if err != nil || r.SRM.Mismatch || math.Abs(r.SRM.P-0.547972745923477) > 1e-12 || math.Abs(r.SRM.ChiSquare-0.4) > 1e-12 {
 					return fmt.Sprintf("%v %+v", err, r.SRM)
 				}
 				return ""

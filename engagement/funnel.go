@@ -42,8 +42,8 @@ type FunnelReport struct {
 // A response is where it happened or led to (its Setting, or its
 // stimulus's). Responses with no client, no time, an unknown stimulus or
 // setting, dated before their stimulus, are rejected and counted as in
-// [Analyze]; so is one on a step 292 years or more from the first
-// response on a step, as [BadTime]. Steps must be known settings, each once, and window not
+// [Analyze]; so is one on a step 292 years or more after the journey's
+// first stimulus, as [BadTime]. Steps must be known settings, each once, and window not
 // negative: otherwise the error is an [*OptionError]. Memory grows with
 // the responses on the funnel's steps.
 func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps []string, window time.Duration) (FunnelReport, error) {
@@ -57,10 +57,17 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 	if responses == nil {
 		responses = func(func(Response) bool) {}
 	}
-	// Times are held as nanoseconds from the first response on a step:
-	// UnixNano wraps past 2262, and a funnel's window is a Duration.
+	// Times are held as nanoseconds from the journey's first stimulus,
+	// which no response used precedes (UnixNano wraps past 2262; a
+	// funnel's window is a Duration): the same for any order of the
+	// responses.
 	times := map[string][][]int64{} // by client, by step
 	var first time.Time
+	for i, st := range j.stimuli {
+		if i == 0 || st.Time.Before(first) {
+			first = st.Time
+		}
+	}
 	var counts [numReasons]int
 	in, cancelled := 0, false
 	for r := range responses {
@@ -70,11 +77,8 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 		}
 		in++
 		step, why := funnelStep(j, index, &r)
-		if why == used && step >= 0 && first.IsZero() {
-			first = r.Time
-		}
-		at := r.Time.Sub(first) // Sub stops at ±292 years
-		if why == used && step >= 0 && (at == math.MinInt64 || at == math.MaxInt64) {
+		at := r.Time.Sub(first) // Sub stops at 292 years
+		if why == used && step >= 0 && at == math.MaxInt64 {
 			why = rBadTime
 		}
 		counts[why]++
@@ -178,7 +182,10 @@ func funnelCount(times map[string][][]int64, steps []string, window int64) []Fun
 		if i > 0 && out[i-1].Reached > 0 {
 			out[i].Conversion = float64(out[i].Reached) / float64(out[i-1].Reached)
 			if len(gaps[i]) > 0 {
-				out[i].MedianTime = time.Duration(stats.Median(gaps[i]))
+				// Held to the Duration's range: a gap of MaxInt64
+				// nanoseconds rounds up to 2^63 as a float64, which
+				// converted back wrapped to −292 years.
+				out[i].MedianTime = time.Duration(min(stats.Median(gaps[i]), math.MaxInt64-1023))
 			}
 		}
 	}

@@ -42,7 +42,9 @@ func MixtureLogLR(z, r float64) float64 {
 	if !(r > 0) || math.IsNaN(z) {
 		return 0
 	}
-	return -0.5*math.Log1p(r) + z*z*r/(2*(1+r))
+	// r/(1+r) as 1/(1+1/r): an infinite r (a huge τ, whose square
+	// overflows) is then no evidence, −Inf, not Inf/Inf.
+	return -0.5*math.Log1p(r) + z*z/(2*(1+1/r))
 }
 
 // MixtureHalfWidth is the half-width, in units of √V, of the mSPRT's

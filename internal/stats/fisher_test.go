@@ -75,3 +75,25 @@ func TestBinomialTwoSidedKnownValues(t *testing.T) {
 		}
 	}
 }
+
+// The binomial test's tails, found by bisection and the incomplete beta
+// function, are the sum over every count it defines (brute force).
+func TestPropertyBinomialTwoSidedIsTheSum(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 400).Draw(t, "n")
+		x := rapid.IntRange(0, n).Draw(t, "x")
+		p := rapid.Float64Range(1e-6, 1-1e-6).Draw(t, "p")
+		lp, lq := math.Log(p), math.Log1p(-p)
+		logP := func(y int) float64 { return logChoose(n, y) + float64(y)*lp + float64(n-y)*lq }
+		want := 0.0
+		for y := 0; y <= n; y++ {
+			if logP(y) <= logP(x)+1e-7 {
+				want += math.Exp(logP(y))
+			}
+		}
+		want = min(1, want)
+		if got := BinomialTwoSided(x, n, p); math.Abs(got-want) > 1e-9*max(want, 1e-300) && math.Abs(got-want) > 1e-13 {
+			t.Fatalf("BinomialTwoSided(%d, %d, %v) = %.15g, the sum %.15g", x, n, p, got, want)
+		}
+	})
+}
