@@ -37,7 +37,7 @@ func (rd *reader) readTree(bs []*Branch, prefix string, sc scope) []*node {
 		} else {
 			n.own = rd.condition(b.Cond.Src, sc)
 		}
-		n.children = rd.readTree(b.Body.Branches, n.label+"/", sc.with(b.Body.Lets))
+		n.children = rd.readTree(b.Body.Branches, n.label+"/", sc.with(b.Body.Lets, rd.consts))
 		out = append(out, n)
 	}
 	return out
@@ -137,7 +137,7 @@ func (a *analysis) branches(r *Rule) {
 		return
 	}
 	rd := &reader{as: newAtoms(a.work), consts: a.consts, domains: a.domains}
-	sc := scope{}.with(r.Body.Lets)
+	sc := scope{}.with(r.Body.Lets, rd.consts)
 	var when *cond
 	if r.Body.When != nil {
 		when = rd.condition(r.Body.When.Expr.Src, sc)
@@ -218,7 +218,7 @@ func (a *analysis) equivalentWhens() {
 			continue
 		}
 		rd := &reader{as: newAtoms(a.work), consts: a.consts, domains: a.domains}
-		c := rd.condition(r.Body.When.Expr.Src, scope{}.with(r.Body.Lets))
+		c := rd.condition(r.Body.When.Expr.Src, scope{}.with(r.Body.Lets, rd.consts))
 		var keys []string
 		c.atomsOf(func(i int) { keys = append(keys, rd.as.list[i].key) })
 		k := strings.Join(uniqueStrings(keys), "\n")
@@ -239,7 +239,7 @@ func (a *analysis) equivalentWhens() {
 		conds := make([]*cond, len(g.rules))
 		weight := 0
 		for i, r := range g.rules {
-			conds[i] = rd.condition(r.Body.When.Expr.Src, scope{}.with(r.Body.Lets))
+			conds[i] = rd.condition(r.Body.When.Expr.Src, scope{}.with(r.Body.Lets, rd.consts))
 			weight += conds[i].size()
 		}
 		type hash [2]uint64
@@ -275,8 +275,8 @@ func (a *analysis) equivalentWhens() {
 
 func (a *analysis) sameWhen(x, y *Rule) bool {
 	rd := &reader{as: newAtoms(a.work), consts: a.consts, domains: a.domains}
-	cx := rd.condition(x.Body.When.Expr.Src, scope{}.with(x.Body.Lets))
-	cy := rd.condition(y.Body.When.Expr.Src, scope{}.with(y.Body.Lets))
+	cx := rd.condition(x.Body.When.Expr.Src, scope{}.with(x.Body.Lets, rd.consts))
+	cy := rd.condition(y.Body.When.Expr.Src, scope{}.with(y.Body.Lets, rd.consts))
 	same := true
 	done := rd.as.grid(usedAtoms(nil, cx, cy), cx.size()+cy.size(), func(pt []value) bool {
 		same = (cx.eval(pt) == triTrue) == (cy.eval(pt) == triTrue)

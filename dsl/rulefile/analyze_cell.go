@@ -56,7 +56,7 @@ func (a *analysis) cellValue(v *Value) (value, bool) {
 		return nilValue, true
 	case ValueName:
 		c, ok := a.consts[v.Name]
-		return c.v, ok
+		return c.v, ok && !c.unread
 	}
 	return value{}, false
 }

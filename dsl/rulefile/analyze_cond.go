@@ -58,6 +58,8 @@ type atom struct {
 	// leaves are the decision's ways of deciding (see decisionLeaf); nil
 	// when only fired can be read.
 	leaves []decisionLeaf
+	// unread is a constant the analysis cannot read (see constant).
+	unread bool
 	// axis caches the witnesses for the literals and flags of its key:
 	// a tree of n branches asks n questions over the same atoms.
 	axis    []value
@@ -264,8 +266,9 @@ func (c *cond) atomsOf(f func(int)) {
 // scope, each with a key that identifies its value.
 type scope map[string]string
 
-// with returns the scope extended by lets declared in order.
-func (s scope) with(lets []*Let) scope {
+// with returns the scope extended by lets declared in order; consts are
+// the file's constants, to which a let of a literal adds its value.
+func (s scope) with(lets []*Let, consts map[string]constant) scope {
 	if len(lets) == 0 {
 		return s
 	}
@@ -274,17 +277,18 @@ func (s scope) with(lets []*Let) scope {
 		out[k] = v
 	}
 	for _, l := range lets {
-		out[l.Name] = out.letKey(l)
+		out[l.Name] = out.letKey(l, consts)
 	}
 	return out
 }
 
 // letKey is the key of a let's value in scope s. The compiler puts a
 // let's expression where it is used, so a let is the value it names: a
-// let of a field path is that path (`let s = x.score` and x.score are one
-// value), a let of any other expression that expression as the analysis
-// keys it (see opaque).
-func (s scope) letKey(l *Let) string {
+// let of a literal or a constant is that value (its key, under which
+// consts learns it), a let of a field path is that path (`let s =
+// x.score` and x.score are one value), a let of any other expression that
+// expression as the analysis keys it (see opaque).
+func (s scope) letKey(l *Let, consts map[string]constant) string {
 	var deps []string
 	for _, n := range identifiers(l.Value.Src) {
 		if k, ok := s[n]; ok {
@@ -296,6 +300,13 @@ func (s scope) letKey(l *Let) string {
 	tree, err := parser.Parse(l.Value.Src)
 	if err != nil {
 		return fallback
+	}
+	if v, exact, ok := literalNode(tree.Node, consts, s); ok {
+		var key strings.Builder
+		v.writeKey(&key)
+		k := "literal " + key.String() // no constant's name has a space
+		consts[k] = constant{v: v, exact: exact}
+		return k
 	}
 	if root, rest, ok := chainOf(tree.Node); ok {
 		if k, isLet := s[root]; isLet {
@@ -315,12 +326,15 @@ func (s scope) letKey(l *Let) string {
 // fieldKey begins the key of a field path's atom.
 const fieldKey = "field "
 
-// constant is a file constant with a literal value.
+// constant is a file constant with a literal value, or (unread) one whose
+// value the analysis cannot read (2 * 3, a call): one value in every
+// evaluation, which it does not know.
 type constant struct {
 	v value
 	// exact: as a condition's operand it compares exactly as a float64
 	// would (a number below 2^53 in magnitude, or any other literal).
-	exact bool
+	exact  bool
+	unread bool
 }
 
 // fileConstants reads the constants whose value is a literal (or the name
@@ -333,10 +347,13 @@ func fileConstants(f *File) map[string]constant {
 		}
 		tree, err := parser.Parse(c.Value.Src)
 		if err != nil {
+			m[c.Name] = constant{unread: true}
 			continue
 		}
 		if v, exact, ok := literalNode(tree.Node, m, nil); ok && v.kind != kindNil {
-			m[c.Name] = constant{v, exact}
+			m[c.Name] = constant{v: v, exact: exact}
+		} else {
+			m[c.Name] = constant{unread: true}
 		}
 	}
 	return m
@@ -367,10 +384,14 @@ func literalNode(n ast.Node, consts map[string]constant, sc scope) (value, bool,
 			}
 		}
 	case *ast.IdentifierNode:
-		if _, isLet := sc[m.Value]; !isLet {
-			if c, ok := consts[m.Value]; ok {
-				return c.v, c.exact, true
-			}
+		key, isLet := sc[m.Value]
+		if !isLet {
+			key = m.Value
+		}
+		// A constant's name, or a let of a literal, whose key is the
+		// literal's (see letKey).
+		if c, ok := consts[key]; ok && !c.unread {
+			return c.v, c.exact, true
 		}
 	}
 	return value{}, false, false
@@ -412,6 +433,9 @@ func (rd *reader) node(n ast.Node, sc scope) *cond {
 		case "||", "or":
 			return &cond{op: condOr, l: rd.node(m.Left, sc), r: rd.node(m.Right, sc)}
 		}
+		if c, ok := rd.conditionVersusBool(m, sc); ok {
+			return c
+		}
 		if c, ok := rd.comparison(m, sc); ok {
 			return c
 		}
@@ -425,6 +449,48 @@ func (rd *reader) node(n ast.Node, sc scope) *cond {
 	a.bools = true
 	a.lits = append(a.lits, boolValue(true))
 	return &cond{op: condOpaque, atom: i}
+}
+
+// conditionVersusBool reads a condition compared with true or false,
+// `(x.score > 1) == true`, as the condition or its negation: a comparison
+// or a logical expression is true, false or fails, and == true is then
+// the same. (A value compared with true, `x.flag == true`, is not: a nil
+// there is false, not a failure; comparison reads it.)
+func (rd *reader) conditionVersusBool(bn *ast.BinaryNode, sc scope) (*cond, bool) {
+	if bn.Operator != "==" && bn.Operator != "!=" {
+		return nil, false
+	}
+	side, other := bn.Left, bn.Right
+	lit, _, found := literalNode(other, rd.consts, sc)
+	if !found || lit.kind != kindBool {
+		side, other = bn.Right, bn.Left
+		if lit, _, found = literalNode(other, rd.consts, sc); !found || lit.kind != kindBool {
+			return nil, false
+		}
+	}
+	if !isCondition(side) {
+		return nil, false
+	}
+	c := rd.node(side, sc)
+	if lit.b == (bn.Operator == "==") {
+		return c, true
+	}
+	return &cond{op: condNot, l: c}, true
+}
+
+// isCondition reports whether n is a comparison, a logical expression or
+// a negation: a bool when it does not fail.
+func isCondition(n ast.Node) bool {
+	switch m := n.(type) {
+	case *ast.UnaryNode:
+		return m.Operator == "!" || m.Operator == "not"
+	case *ast.BinaryNode:
+		switch m.Operator {
+		case "&&", "and", "||", "or", "==", "!=", "<", "<=", ">", ">=":
+			return true
+		}
+	}
+	return false
 }
 
 var flipped = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -486,8 +552,16 @@ func (rd *reader) valueAtom(n ast.Node, sc scope) int {
 			}
 			return rd.as.get(k+rest, root+rest, false, false)
 		}
-		if _, isConst := rd.consts[root]; !isConst {
+		c, isConst := rd.consts[root]
+		if !isConst {
 			return rd.fieldAtom(root, rest)
+		}
+		if c.unread {
+			// One value the analysis does not know, not a field that
+			// varies: what a table does with it is unknown.
+			i := rd.as.get("constant "+root+rest, root+rest, false, false)
+			rd.as.list[i].unread = true
+			return i
 		}
 	}
 	return rd.opaque(n, sc)

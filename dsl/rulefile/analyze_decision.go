@@ -222,9 +222,14 @@ func (d *domain) leaf(chain []*Block) {
 			give(name, numberValue(0))
 			continue
 		}
-		if v, ok := d.expr(name, st.Expr.Src); ok {
-			l.vals[name] = v
+		v, ok := d.literal(st.Expr.Src)
+		if !ok || v.kind != kindNumber {
+			d.set(name).open = true
+			continue
 		}
+		// As compiled: a literal outside [0,1] fails the file or, with
+		// clamped outputs, is clamped, so the value read is in [0,1].
+		give(name, numberValue(min(max(v.num, 0), 1)))
 	}
 	for name, o := range outs {
 		if v, ok := d.expr(name, o.Value.Src); ok {
@@ -254,16 +259,21 @@ func (d *domain) finish() {
 // expr adds the value of a statement, src, to name's values, and returns
 // it when it is a literal.
 func (d *domain) expr(name, src string) (value, bool) {
-	tree, err := parser.Parse(src)
-	if err != nil {
-		d.set(name).open = true
-		return value{}, false
-	}
-	v, exact, ok := literalNode(tree.Node, d.consts, nil)
-	if !ok || !exact {
+	v, ok := d.literal(src)
+	if !ok {
 		d.set(name).open = true
 		return value{}, false
 	}
 	d.set(name).add(v)
 	return v, true
+}
+
+// literal reads src as a literal that compares exactly.
+func (d *domain) literal(src string) (value, bool) {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return value{}, false
+	}
+	v, exact, ok := literalNode(tree.Node, d.consts, nil)
+	return v, ok && exact
 }

@@ -146,11 +146,13 @@ func genCond(t *rapid.T, fields []string, depth int, opaque bool) string {
 	if depth <= 0 || rapid.Bool().Draw(t, "leaf") {
 		return genCompare(t, fields)
 	}
-	switch rapid.IntRange(0, 2).Draw(t, "join") {
+	switch rapid.IntRange(0, 3).Draw(t, "join") {
 	case 0:
 		return "(" + genCond(t, fields, depth-1, opaque) + " && " + genCond(t, fields, depth-1, opaque) + ")"
 	case 1:
 		return "(" + genCond(t, fields, depth-1, opaque) + " || " + genCond(t, fields, depth-1, opaque) + ")"
+	case 2: // a condition compared with a bool is the condition or its negation
+		return "((" + genCond(t, fields, depth-1, opaque) + ") " + rapid.SampledFrom([]string{"== true", "!= true", "== false", "!= false"}).Draw(t, "versus") + ")"
 	}
 	return "!(" + genCond(t, fields, depth-1, opaque) + ")"
 }

@@ -85,7 +85,7 @@ func (a *analysis) table(r *Rule) {
 	}
 	t := &tableState{r: r, a: a, as: newAtoms(a.work)}
 	rd := &reader{as: t.as, consts: a.consts, domains: a.domains}
-	sc := scope{}.with(r.Body.Lets)
+	sc := scope{}.with(r.Body.Lets, rd.consts)
 	for _, in := range r.Inputs {
 		t.inputs = append(t.inputs, rd.input(in.Src, sc))
 	}
@@ -113,6 +113,14 @@ func (a *analysis) table(r *Rule) {
 	var when *cond
 	if r.Body.When != nil {
 		when = rd.condition(r.Body.When.Expr.Src, sc)
+	}
+	for _, at := range t.as.list {
+		if at.unread {
+			// One value in every evaluation, unknown here: a gap or an
+			// overlap found by varying it would not be the table's.
+			a.unknown(r, r.Pos, "it reads "+at.text+", a constant whose value is not a literal")
+			return
+		}
 	}
 	t.ranks, t.ranked = a.ranks(r)
 	t.facts = tableFacts{rows: make([]rowFacts, len(r.Rows)),
