@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -288,7 +289,7 @@ func TestScatterSamplesLargeBooks(t *testing.T) {
 func BenchmarkAssign1M(b *testing.B) {
 	book := make([]segment.Client, 1_000_000)
 	for i := range book {
-		book[i] = segment.Client{ID: "c", Revenue: float64(i%9973) * 3, CostToServe: float64(i%7919) * 2, Engagement: float64(i%101) / 100}
+		book[i] = segment.Client{ID: "c-" + strconv.Itoa(i), Revenue: float64(i%9973) * 3, CostToServe: float64(i%7919) * 2, Engagement: float64(i%101) / 100}
 	}
 	grid := segment.Grid{Profit: segment.Top(0.4), Engagement: segment.Top(0.5)}
 	b.ReportAllocs()
