@@ -1,6 +1,11 @@
 package canvas
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // Channel is a way to follow up with a client. The zero value is
 // [ChannelUnknown]; the text forms are the names segment policies use.
@@ -45,6 +50,22 @@ func (c *Channel) UnmarshalText(b []byte) error {
 	}
 	*c = ch
 	return nil
+}
+
+// nameNumber reads a name of names as its number, or "Type(n)", the
+// text of a number without a name.
+func nameNumber(names []string, typ, text string) (uint8, error) {
+	if i := slices.Index(names, text); i >= 0 {
+		return uint8(i), nil
+	}
+	if digits, ok := strings.CutPrefix(text, typ+"("); ok {
+		if digits, ok = strings.CutSuffix(digits, ")"); ok {
+			if n, err := strconv.ParseUint(digits, 10, 8); err == nil && int(n) >= len(names) {
+				return uint8(n), nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("canvas: unknown %s %q", strings.ToLower(typ), text)
 }
 
 func channelNamed(name string) (Channel, bool) {

@@ -111,8 +111,19 @@ func valueText(v any) string {
 func valueTextCyclic(v any) (string, bool) {
 	w := valueWriter{b: new(strings.Builder), onPath: map[valueRef]int{}}
 	w.write(reflect.ValueOf(v), 0)
+	if w.nodes > maxValueNodes {
+		// Written past its budget, the text ends in a digest of the
+		// whole value, which tells values apart past where it stopped.
+		fmt.Fprintf(w.b, "…#%016x", valueDigest(reflect.ValueOf(v)))
+	}
 	return w.b.String(), w.cyclic
 }
+
+// maxValueNodes bounds the parts valueText writes of one value: a value
+// may reuse its parts (a list holding one list twice, twenty levels
+// deep), and written out part by part it grew as 2^depth, on every
+// comparison of a plan.
+const maxValueNodes = 4096
 
 // maxValueDepth bounds how deep valueText looks into a value that does
 // not point back at itself but nests without end (a host's generated
@@ -130,10 +141,14 @@ type valueWriter struct {
 	b      *strings.Builder
 	onPath map[valueRef]int // depth at which each is being written
 	cyclic bool             // set when a value points back into itself
+	nodes  int              // parts written, up to maxValueNodes+1
 }
 
 func (w *valueWriter) write(v reflect.Value, depth int) {
 	b := w.b
+	if w.nodes++; w.nodes > maxValueNodes {
+		return // past the budget: the digest tells the rest
+	}
 	if !v.IsValid() {
 		b.WriteString("nil")
 		return

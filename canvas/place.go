@@ -47,6 +47,14 @@ func (q Quadrant) String() string {
 // MarshalText encodes the quadrant as its name.
 func (q Quadrant) MarshalText() ([]byte, error) { return []byte(q.String()), nil }
 
+// UnmarshalText decodes a quadrant from its name, or the form String
+// gives a number without one, so that a plan's JSON reads back.
+func (q *Quadrant) UnmarshalText(b []byte) error {
+	n, err := nameNumber(quadrantNames[:], "Quadrant", string(b))
+	*q = Quadrant(n)
+	return err
+}
+
 // Thresholds split the canvas: urgency at or above Urgent is urgent,
 // sensitivity at or above Sensitive is advice-sensitive. Zero fields mean
 // 0.5 and [None] means zero (every position is urgent, or advice-sensitive);

@@ -16,10 +16,12 @@ import (
 // placement, their segment's service policy, the channels they consented to,
 // and the touches already used this year.
 type Client[Ctx any] struct {
-	ID          string
-	Context     Ctx
-	Policy      segment.Policy
-	Consent     []Channel
+	ID      string
+	Context Ctx
+	Policy  segment.Policy
+	Consent []Channel
+	// TouchesUsed is the touches this year before the plan; a negative
+	// count is read as none.
 	TouchesUsed int
 }
 
@@ -489,7 +491,9 @@ func (st *planState[Ctx]) add(id string) (int32, bool) {
 		return 0, false
 	}
 	i := int32(len(st.states))
-	cs := clientState[Ctx]{id: id, context: c.Context, budget: c.Policy.TouchesPerYear, used: c.TouchesUsed}
+	// Touches used are at least none: a negative count was credit
+	// against the budget.
+	cs := clientState[Ctx]{id: id, context: c.Context, budget: c.Policy.TouchesPerYear, used: max(0, c.TouchesUsed)}
 	for _, ch := range c.Consent {
 		if ch > ChannelUnknown && int(ch) < len(channelNames) {
 			cs.consent |= 1 << ch

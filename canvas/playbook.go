@@ -33,6 +33,14 @@ func (a Action) String() string {
 // MarshalText encodes the action as its name.
 func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 
+// UnmarshalText decodes an action from its name, or the form String gives
+// a number without one, so that a plan's JSON reads back.
+func (a *Action) UnmarshalText(b []byte) error {
+	n, err := nameNumber(actionNames[:], "Action", string(b))
+	*a = Action(n)
+	return err
+}
+
 // actionRank orders the calls to action by how much they ask of the
 // client and the firm: self-service, a guided flow, an adviser. It is 0 for
 // an action that is none of these. A contact's call to action is the

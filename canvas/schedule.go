@@ -88,7 +88,9 @@ const (
 // last period starting by the contact's due date. The sequential and the
 // parallel schedule both decide through it.
 func takeSlot[Ctx any](o *Options, c *rank, cs *clientState[Ctx], capacity []int) (period int, reason, late uint8) {
-	if cs.budget > 0 && cs.used+cs.touches >= cs.budget {
+	// 0 is no budget; a negative one allows no touch (bad data must not
+	// lift the budget, as it did when it read as none).
+	if cs.budget != 0 && cs.used+cs.touches >= max(cs.budget, 0) {
 		return -1, codeTouchBudget, noReason
 	}
 	push, adviser := c.channel.Push(), c.channel.Adviser()

@@ -20,7 +20,8 @@ const (
 // Policy is the service a segment receives. The canvas package reads it to
 // respect touch budgets and channel preferences.
 type Policy struct {
-	// TouchesPerYear is the contact budget per client per year.
+	// TouchesPerYear is the contact budget per client per year; 0 is no
+	// budget, and the canvas plans no touch for a negative one.
 	TouchesPerYear int `json:"touches_per_year"`
 	// ReviewEveryDays is the review-meeting cadence in days; 0 means no
 	// scheduled review.

@@ -1,0 +1,66 @@
+package canvas
+
+import (
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// The digest that ends an over-long value's text tells apart what the
+// text tells apart, and nothing else: equal content has one digest however
+// it is laid out, and a value that reuses its parts deeply costs a part a
+// level, not 2^depth.
+func TestValueDigest(t *testing.T) {
+	m1, m2 := map[string]any{}, map[string]any{}
+	for i := range 50 {
+		k := strings.Repeat("k", i)
+		m1[k], m2[k] = i, i
+	}
+	same := [][2]any{
+		{m1, m2},
+		{[]any{1, "a", nil}, []any{1, "a", nil}},
+		{math.NaN(), math.NaN()},
+	}
+	for _, c := range same {
+		if a, b := valueDigest(reflect.ValueOf(c[0])), valueDigest(reflect.ValueOf(c[1])); a != b {
+			t.Errorf("%v and %v: digests %x and %x, want one", c[0], c[1], a, b)
+		}
+	}
+	apart := [][2]any{
+		{1, 1.0},
+		{0.0, math.Copysign(0, -1)},
+		{"1", 1},
+		{[]any{1, 2}, []any{2, 1}},
+		{map[string]any{"a": 1}, map[string]any{"a": 2}},
+		{[]any{nil}, []any{}},
+		{int8(1), int16(1)},
+	}
+	for _, c := range apart {
+		if a, b := valueDigest(reflect.ValueOf(c[0])), valueDigest(reflect.ValueOf(c[1])); a == b {
+			t.Errorf("%#v and %#v: one digest %x, want two", c[0], c[1], a)
+		}
+	}
+	// Reused parts: 40 levels of a list holding one list twice.
+	deep := any(1)
+	for range 40 {
+		deep = []any{deep, deep}
+	}
+	other := any(2)
+	for range 40 {
+		other = []any{other, other}
+	}
+	text, _ := valueTextCyclic(deep)
+	if !strings.Contains(text, "…#") || len(text) > 64*maxValueNodes {
+		t.Errorf("a deeply reused value wrote %d bytes, want its budget and a digest", len(text))
+	}
+	if again, _ := valueTextCyclic(other); again == text {
+		t.Errorf("two deeply reused values differing in their leaves have one text")
+	}
+	// A cycle is a reference, digested as one.
+	cyc := []any{nil}
+	cyc[0] = cyc
+	if valueDigest(reflect.ValueOf(cyc)) != valueDigest(reflect.ValueOf(cyc)) {
+		t.Errorf("a cyclic value's digest changes")
+	}
+}
