@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"reflect"
+	"time"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm/runtime"
@@ -27,7 +28,48 @@ const (
 	intFunc   = "__int"
 	arithFunc = "__arith"
 	rangeFunc = "__range"
+	durFunc   = "__dur"
 )
+
+var durationType = reflect.TypeFor[time.Duration]()
+
+// durationArith reports whether n, of operands typed lt and rt, is
+// arithmetic on durations that expr would let wrap: a Duration result of
+// +, - or * of durations and ints (d + d, d * 2, 2 * d). Time's own
+// methods (Add, Sub) saturate or are the host's.
+func durationArith(n *ast.BinaryNode, lt, rt reflect.Type) bool {
+	intLike := func(t reflect.Type) bool { return t == durationType || t == intType }
+	return intArith[n.Operator] && (lt == durationType || rt == durationType) && intLike(lt) && intLike(rt)
+}
+
+// checkedDuration is __dur(l, r, op) at the place of at.
+func checkedDuration(at, l, r ast.Node, op string) ast.Node {
+	return internalCall(durFunc, at, l, r, opLiteral(at, op))
+}
+
+// checkedDurationCall is __dur's function: a op b on durations and ints,
+// as __int checks ints, a Duration.
+func checkedDurationCall(args ...any) (any, error) {
+	n := func(v any) (int, bool) {
+		switch x := v.(type) {
+		case time.Duration:
+			return int(x), true
+		case int:
+			return x, true
+		}
+		return 0, false
+	}
+	a, aok := n(args[0])
+	b, bok := n(args[1])
+	op, _ := args[2].(string)
+	if !aok || !bok {
+		return nil, fmt.Errorf("internal duration arithmetic on %T and %T", args[0], args[1])
+	}
+	if v, ok := intOp(op)(a, b); ok {
+		return time.Duration(v), nil
+	}
+	return nil, fmt.Errorf("%v %s %v: the duration does not fit (it would wrap around): %w", args[0], op, args[1], ErrOverflow)
+}
 
 // arithOps are expr's arithmetic operators.
 var arithOps = map[string]bool{"+": true, "-": true, "*": true, "/": true, "%": true, "**": true, "^": true}

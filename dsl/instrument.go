@@ -71,6 +71,64 @@ func chargeScan(name string, args []ast.Node) {
 	}
 }
 
+// unorderedElements reports a built-in over a list whose elements it
+// cannot take whatever the data, which expr's checker lets through and
+// which then fails on every evaluation: max, min, mean, median or sum of
+// a list of times, strings or durations, and sortBy by a key that has no
+// order (a list, a map, a struct other than a time, a bool).
+func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
+	report := func(at ast.Node, msg string) {
+		in.errs = append(in.errs, in.cfg.errorAt(in.src, at.Location().From, KindType, msg, ""))
+	}
+	switch n.Name {
+	case "max", "min", "mean", "median", "sum":
+		if len(n.Arguments) != 1 {
+			return
+		}
+		list := n.Arguments[0]
+		if arr, ok := list.(*ast.ArrayNode); ok {
+			for _, e := range arr.Nodes {
+				if t := e.Type(); !aggregatable(t) || in.cfg.keepsType(t) {
+					report(e, fmt.Sprintf("%s takes numbers, and this is a %v", n.Name, t))
+					return
+				}
+			}
+			return
+		}
+		if t := list.Type(); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && !aggregatable(t.Elem()) {
+			report(list, fmt.Sprintf("%s takes a list of numbers, and this is a list of %v", n.Name, t.Elem()))
+		}
+	case "sortBy":
+		if len(n.Arguments) < 2 {
+			return
+		}
+		key := n.Arguments[1]
+		if p, ok := key.(*ast.PredicateNode); ok {
+			key = p.Node
+		}
+		if t := key.Type(); !ordered(t) {
+			report(n.Arguments[1], fmt.Sprintf("sortBy sorts by a key that has an order (a number, a string, a time), and this is a %v", t))
+		}
+	}
+}
+
+// aggregatable reports whether a list's elements of type t may be numbers
+// (an interface may hold one).
+func aggregatable(t reflect.Type) bool {
+	if t == nil || t.Kind() == reflect.Interface {
+		return true
+	}
+	return isNumberKind(t.Kind())
+}
+
+// ordered reports whether values of type t may be compared with <.
+func ordered(t reflect.Type) bool {
+	if t == nil || t.Kind() == reflect.Interface || t == timeType {
+		return true
+	}
+	return isNumberKind(t.Kind()) || t.Kind() == reflect.String
+}
+
 // keptNumbers reports a call of a built-in that wants a plain number on
 // a number that keeps its type (see [config.keptNumberArgument]).
 func (in *instrumenter) keptNumbers(name string, args []ast.Node) {
@@ -92,6 +150,10 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		return
 	case *ast.BuiltinNode:
 		in.keptNumbers(n.Name, n.Arguments)
+		in.unorderedElements(n)
+		if textScans[n.Name] && len(n.Arguments) > 0 {
+			guardPointer(&n.Arguments[0])
+		}
 		chargeScan(n.Name, n.Arguments)
 		var absOf reflect.Type // abs of the least int does not fit an int
 		if n.Name == "abs" && len(n.Arguments) == 1 {
@@ -113,6 +175,16 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			guardChain(&n.Arguments[0])
 		}
 		guardBuiltin(n)
+		if n.Name == "findIndex" || n.Name == "findLastIndex" {
+			// expr types them int but gives nil where nothing matches
+			// (its documentation says -1): -1 it is, as typed.
+			minus := &ast.IntegerNode{Value: -1}
+			minus.SetLocation(n.Location())
+			or := &ast.BinaryNode{Operator: "??", Left: n, Right: minus}
+			or.SetLocation(n.Location())
+			*slot = or
+			return
+		}
 		switch {
 		case absOf == nil:
 		case absOf == intType:
@@ -129,9 +201,12 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		in.walk(&n.Right)
 		switch {
 		case stringOperator[n.Operator]:
-			// NaN cannot reach a string operator, but a nil chain can.
+			// NaN cannot reach a string operator, but a nil chain can,
+			// and a nil pointer to a string.
 			guardChain(&n.Left)
 			guardChain(&n.Right)
+			guardPointer(&n.Left)
+			guardPointer(&n.Right)
 			switch n.Operator {
 			case "matches":
 				n.Left = internalCall(walkFunc, n.Left, n.Left, govIdent(n), walkMode(walkText|regexCost(n.Right)<<walkFactorShift))
@@ -140,6 +215,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			}
 		case n.Operator == "in":
 			guardOperand(&n.Left, n.Right)
+			guardPointer(&n.Left)
 			if isList(n.Right.Type()) {
 				// in scans the list: each element is a step, and one that
 				// is NaN or a nil chain would decide silently.
@@ -155,6 +231,8 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			*slot = internalCall(rangeFunc, n, n.Left, n.Right, govIdent(n))
 		case intArith[n.Operator] && lt == intType && rt == intType:
 			*slot = checkedInt(n, n.Left, n.Right, n.Operator)
+		case durationArith(n, lt, rt):
+			*slot = checkedDuration(n, n.Left, n.Right, n.Operator)
 		case n.Operator == "+" && mayBeString(lt) && mayBeString(rt):
 			*slot = internalCall(concatFunc, n, n.Left, n.Right, govIdent(n))
 		case arithOps[n.Operator] && (dynamicType(lt) || dynamicType(rt)):
@@ -163,6 +241,8 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			// A nil operand of && or || would decide as false.
 			guardChain(&n.Left)
 			guardChain(&n.Right)
+			guardPointer(&n.Left)
+			guardPointer(&n.Right)
 		}
 		return
 	case *ast.UnaryNode:
@@ -170,15 +250,20 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		in.walk(&n.Node)
 		if n.Operator == "!" || n.Operator == "not" {
 			guardChain(&n.Node)
+			guardPointer(&n.Node)
 		}
 		_, literal := n.Node.(*ast.IntegerNode)
 		switch {
 		case n.Operator != "-" || literal:
-		case t == intType:
+		case t == intType || t == durationType:
 			// -x is 0 - x, which overflows for the least int alone.
 			zero := &ast.IntegerNode{Value: 0}
 			zero.SetLocation(n.Location())
-			*slot = checkedInt(n, zero, n.Node, "-")
+			if t == durationType {
+				*slot = checkedDuration(n, zero, n.Node, "-")
+			} else {
+				*slot = checkedInt(n, zero, n.Node, "-")
+			}
 		case dynamicType(t):
 			*slot = checkedAny(n, n.Node, n.Node, "neg")
 		}
@@ -228,6 +313,7 @@ func (in *instrumenter) guardArguments(c *ast.CallNode) {
 			continue
 		}
 		guardChain(&c.Arguments[i])
+		guardPointer(&c.Arguments[i])
 	}
 }
 
@@ -336,6 +422,24 @@ func nilGuard(n ast.Node) string {
 		return decidedFunc
 	}
 	return ""
+}
+
+// nilablePointer reports whether values of type t are pointers to a
+// string or a bool: expr reads a nil one as "" or false, so that
+// !(ps matches "a") decided on a nil *string. (A pointer to a number is
+// read as the number, or nil: see numbers.go.)
+func nilablePointer(t reflect.Type) bool {
+	return t != nil && t.Kind() == reflect.Pointer && (t.Elem().Kind() == reflect.String || t.Elem().Kind() == reflect.Bool)
+}
+
+// guardPointer keeps a nil pointer to a string or a bool out of what
+// would read it as "" or false: a text operator or built-in, a list's
+// membership, an order, a logical operator. (== and != compare a nil
+// with a value: it equals none, as a table's cells have it.)
+func guardPointer(slot *ast.Node) {
+	if nilablePointer((*slot).Type()) {
+		*slot = internalCall(someFunc, startOf(*slot), *slot)
+	}
 }
 
 func isChain(n ast.Node) bool {
@@ -536,7 +640,7 @@ func isInternalCall(n ast.Node) (string, bool) {
 		return "", false
 	}
 	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc:
+	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc:
 		return id.Value, true
 	}
 	return "", false

@@ -48,6 +48,14 @@ var internalFuncs = map[string]*hostFunc{
 		}
 		return anyType, nil
 	}, fn: arithAny},
+	// __dur(a, b, op) is a op b on durations (and ints), or a failure
+	// where the result does not fit (arith.go).
+	durFunc: {name: durFunc, arities: []int{3}, validate: func(args []reflect.Type) (reflect.Type, error) {
+		if len(args) != 3 {
+			return nil, fmt.Errorf("internal duration arithmetic takes 3 arguments")
+		}
+		return durationType, nil
+	}, fn: checkedDurationCall},
 	// __range(a, b, g) is a..b, sized exactly and charged before it is
 	// built (arith.go).
 	rangeFunc: {name: rangeFunc, arities: []int{3}, validate: func(args []reflect.Type) (reflect.Type, error) {

@@ -3,6 +3,8 @@ package dsl
 import (
 	"sort"
 	"sync"
+
+	"github.com/engagekit/engagekit/dsl/rulefile"
 )
 
 // RuleSet is a compiled rule file over environment type Env: its rules,
@@ -88,10 +90,15 @@ type cTable struct {
 	// named output), highest priority first; nil: by row priority.
 	orderOf string
 	order   []any
+	// pos is the table's place in the source, for its errors.
+	pos rulefile.Pos
 }
 
 type cRow struct {
-	label    string
+	label string
+	// pos and cellPos place the row and its cells, for their errors.
+	pos      rulefile.Pos
+	cellPos  []rulefile.Pos
 	cells    []cellTest
 	out      outputs
 	priority float64

@@ -354,7 +354,7 @@ func (b *builder[Env]) leaf(path string, rule *cRule, pos rulefile.Pos, chain ..
 }
 
 func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
-	t := &cTable{}
+	t := &cTable{pos: r.Pos}
 	if err := t.policy.UnmarshalText([]byte(r.Hit)); err != nil {
 		b.errorf(r.ID, r.Pos, KindSyntax, "unknown hit policy %q", r.Hit)
 	}
@@ -367,7 +367,7 @@ func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
 	t.rows = make([]cRow, len(r.Rows))
 	for i, row := range r.Rows {
 		cr := &t.rows[i]
-		cr.label = "row " + strconv.Itoa(i+1)
+		cr.label, cr.pos = "row "+strconv.Itoa(i+1), row.Pos
 		if len(row.Cells) != len(r.Inputs) {
 			hint := ""
 			if len(row.Cells) > len(r.Inputs) {
@@ -382,6 +382,7 @@ func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
 				b.errorf(r.ID, c.Pos, KindType, "%s, column %d: %v", cr.label, ci+1, err)
 			}
 			cr.cells = append(cr.cells, ct)
+			cr.cellPos = append(cr.cellPos, c.Pos)
 		}
 		rsc := sc
 		rsc.where = cr.label

@@ -208,7 +208,11 @@ func (row *cRow) matches(ruleID string, vals []any) (bool, error) {
 	for ci := range row.cells {
 		ok, err := row.cells[ci].match(vals[ci])
 		if err != nil {
-			return false, &Error{RuleID: ruleID, Kind: KindEval, Err: err, Statement: row.label,
+			pos := row.pos
+			if ci < len(row.cellPos) {
+				pos = row.cellPos[ci]
+			}
+			return false, &Error{RuleID: ruleID, Kind: KindEval, Err: err, Statement: row.label, Line: pos.Line, Column: pos.Col,
 				Msg: fmt.Sprintf("%s, column %d: %v", row.label, ci+1, err)}
 		}
 		if !ok {

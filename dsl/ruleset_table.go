@@ -139,7 +139,8 @@ func (rs *RuleSet[Env]) fireTable(s *session[Env], rule *cRule, dst []Hit) ([]Hi
 	switch t.policy {
 	case HitUnique:
 		if len(matched) > 1 {
-			return dst, rule.tableError("hit policy unique: %s and %s both match", t.rows[matched[0]].label, t.rows[matched[1]].label)
+			second := &t.rows[matched[1]]
+			return dst, rule.tableError(second.label, second.pos, "hit policy unique: %s and %s both match", t.rows[matched[0]].label, second.label)
 		}
 	case HitAny:
 		return rs.fireAny(s, rule, dst, matched)
@@ -163,8 +164,10 @@ func (rs *RuleSet[Env]) fireTable(s *session[Env], rule *cRule, dst []Hit) ([]Hi
 	return dst, nil
 }
 
-func (r *cRule) tableError(format string, args ...any) error {
-	return &Error{RuleID: r.id, Kind: KindEval, Msg: fmt.Sprintf(format, args...)}
+// tableError is a table's failure in statement stmt ("row 3", or "hit"
+// for the table's own) at pos.
+func (r *cRule) tableError(stmt string, pos rulefile.Pos, format string, args ...any) error {
+	return &Error{RuleID: r.id, Statement: stmt, Line: pos.Line, Column: pos.Col, Kind: KindEval, Msg: fmt.Sprintf(format, args...)}
 }
 
 // fireAny appends the first matching row's hit when every matching row
@@ -180,7 +183,8 @@ func (rs *RuleSet[Env]) fireAny(s *session[Env], rule *cRule, dst []Hit, matched
 	first := &dst[n]
 	for i := n + 1; i < len(dst); i++ {
 		if !sameDecision(first, &dst[i]) {
-			return dst, rule.tableError("hit policy any: %s and %s both match and decide differently",
+			row := &rule.tbl.rows[matched[i-n]]
+			return dst, rule.tableError(row.label, row.pos, "hit policy any: %s and %s both match and decide differently",
 				first.Path, dst[i].Path)
 		}
 	}
@@ -211,7 +215,7 @@ func (rs *RuleSet[Env]) rank(s *session[Env], rule *cRule, matched []int) ([]int
 		}
 		r, ok := orderRank(t.order, v)
 		if !ok {
-			return nil, rule.tableError("%s: output %s is %s, which is not in the table's order", row.label, t.orderOf, formatValue(v))
+			return nil, rule.tableError(row.label, row.pos, "%s: output %s is %s, which is not in the table's order", row.label, t.orderOf, formatValue(v))
 		}
 		prio[ri] = r
 	}
@@ -242,7 +246,7 @@ func (rs *RuleSet[Env]) fireAggregate(s *session[Env], rule *cRule, dst []Hit, m
 	case "urgency", "sensitivity":
 		if agg < 0 || agg > 1 {
 			if !rs.clamp {
-				return dst, rule.tableError("hit policy collect %s: %s is %v, outside [0,1]", t.agg, t.aggOf, agg)
+				return dst, rule.tableError("hit", t.pos, "hit policy collect %s: %s is %v, outside [0,1]", t.agg, t.aggOf, agg)
 			}
 			agg = min(max(agg, 0), 1)
 		}
@@ -271,7 +275,7 @@ func (rs *RuleSet[Env]) aggregateValues(s *session[Env], rule *cRule, matched []
 		}
 		f, ok := number(v)
 		if !ok || math.IsNaN(f) {
-			return 0, rule.tableError("%s: output %s is %s; collect %s needs a number", row.label, t.aggOf, formatValue(v), t.agg)
+			return 0, rule.tableError(row.label, row.pos, "%s: output %s is %s; collect %s needs a number", row.label, t.aggOf, formatValue(v), t.agg)
 		}
 		switch {
 		case i == 0:
@@ -285,7 +289,7 @@ func (rs *RuleSet[Env]) aggregateValues(s *session[Env], rule *cRule, matched []
 		}
 	}
 	if math.IsNaN(out) { // a sum of +Inf and -Inf: no number decides
-		return 0, rule.tableError("rows %s: collect %s of %s is not a number (it adds +Inf and -Inf)", rowLabels(t, matched), t.agg, t.aggOf)
+		return 0, rule.tableError("hit", t.pos, "rows %s: collect %s of %s is not a number (it adds +Inf and -Inf)", rowLabels(t, matched), t.agg, t.aggOf)
 	}
 	return out, nil
 }
