@@ -78,7 +78,11 @@
 // int, fail the evaluation with [ErrOverflow]; a range a..b is sized
 // exactly (a huge one is over the memory budget, never empty). A host
 // function that takes a pointer to a number gets the pointer.
-// time.Duration keeps its type.
+// time.Duration keeps its type, and its arithmetic (d + d, d * 2, -d) is
+// checked as an int's is. findIndex and findLastIndex are -1 where nothing
+// matches. A built-in that cannot take a list's elements whatever the data
+// (max of times, min of strings, sortBy a key that has no order) is a
+// compile error ([ErrType]), not a failure of every evaluation.
 //
 // expr's own built-ins (len, all, any, filter, map, sum, round, …) are
 // available too, with these differences: the built-ins that build strings
@@ -176,7 +180,11 @@
 //     nil-chain element, which would otherwise decide silently where it
 //     lands; int(x) and string(x) of a NaN fail too.
 //   - Reading a field through a nil pointer (a.b with a nil) fails with
-//     [ErrEval]; guard it: `mortgage != nil && mortgage.rate > 0.03`.
+//     [ErrEval]; guard it: `mortgage != nil && mortgage.rate > 0.03`. A
+//     nil pointer to a string or a bool fails where it would be read as
+//     "" or false: a text operator or built-in (matches, contains,
+//     upper), in, !, && and ||; == and != compare it with a value, which
+//     it equals none of.
 //   - A number an expression yields (an urgency, a title's part, a table's
 //     input) must not be NaN: it fails with [ErrNaN]. between and pct fail
 //     on NaN; clamp and ratio pass it on, to be caught where it is used.
