@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/engagekit/engagekit/internal/valuetext"
 )
 
 // Consolidated is one client's record merged from its sources, with where
@@ -170,12 +172,11 @@ func latestPerSource(vals []SourceValue) []SourceValue {
 		}
 		// One source, two values as of the same time: any order is as
 		// good, but it must not depend on the records' order, so it
-		// goes by type, then value, written unambiguously ("1" and 1,
-		// float32(0.1) and 0.1 print alike with %v).
-		if c := cmp.Compare(fmt.Sprintf("%T", a.Value), fmt.Sprintf("%T", b.Value)); c != 0 {
-			return c
-		}
-		return cmp.Compare(fmt.Sprintf("%#v", a.Value), fmt.Sprintf("%#v", b.Value))
+		// goes by the values' text with their types (valuetext: "1" and
+		// 1, float32(0.1) and 0.1, two zones of one name apart; a value
+		// that holds itself is written once, where %#v recursed until
+		// the stack overflowed).
+		return cmp.Compare(valuetext.Text(a.Value), valuetext.Text(b.Value))
 	})
 	return slices.CompactFunc(vals, func(a, b SourceValue) bool { return a.Source == b.Source })
 }

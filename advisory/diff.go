@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/engagekit/engagekit/dsl"
+	"github.com/engagekit/engagekit/internal/valuetext"
 )
 
 // Diff compares the alerts two versions of a framework raise over the same
@@ -64,22 +65,11 @@ func DiffAlerts(old, new []Alert) Diff {
 	// left appeared or disappeared. None is lost.
 	olds, news := groupByKey(old), groupByKey(new)
 	for k, ns := range news {
-		os := olds[k]
-		var restO, restN []Alert
-		i, j := 0, 0
-		for i < len(os) && j < len(ns) {
-			switch c := contentOrder(os[i], ns[j]); {
-			case c == 0:
-				d.Unchanged++
-				count(ns[j].Type).Unchanged++
-				i, j = i+1, j+1
-			case c < 0:
-				restO, i = append(restO, os[i]), i+1
-			default:
-				restN, j = append(restN, ns[j]), j+1
-			}
-		}
-		restO, restN = append(restO, os[i:]...), append(restN, ns[j:]...)
+		// First the identical alerts (fullOrder), then those the diff
+		// finds no change in (contentOrder: evidence may differ), so an
+		// alert identical to an old one always pairs with it.
+		restO, restN := pairOff(olds[k], ns, fullOrder, &d, count)
+		restO, restN = pairOff(restO, restN, contentOrder, &d, count)
 		for p := range min(len(restO), len(restN)) {
 			d.Changed = append(d.Changed, Change{Old: restO[p], New: restN[p], Fields: changedFields(restO[p], restN[p])})
 			count(restN[p].Type).Changed++
@@ -105,9 +95,11 @@ func DiffAlerts(old, new []Alert) Diff {
 		ka, kb := keyOf(a), keyOf(b)
 		return cmp.Or(cmp.Compare(ka.client, kb.client), cmp.Compare(ka.rule, kb.rule), cmp.Compare(ka.typ, kb.typ), cmp.Compare(ka.path, kb.path))
 	}
-	slices.SortFunc(d.Appeared, func(a, b Alert) int { return cmp.Or(order(a, b), contentOrder(a, b)) })
-	slices.SortFunc(d.Disappeared, func(a, b Alert) int { return cmp.Or(order(a, b), contentOrder(a, b)) })
-	slices.SortFunc(d.Changed, func(a, b Change) int { return cmp.Or(order(a.New, b.New), contentOrder(a.New, b.New)) })
+	slices.SortFunc(d.Appeared, func(a, b Alert) int { return cmp.Or(order(a, b), fullOrder(a, b)) })
+	slices.SortFunc(d.Disappeared, func(a, b Alert) int { return cmp.Or(order(a, b), fullOrder(a, b)) })
+	slices.SortFunc(d.Changed, func(a, b Change) int {
+		return cmp.Or(order(a.New, b.New), fullOrder(a.New, b.New), fullOrder(a.Old, b.Old))
+	})
 	for _, t := range byType {
 		d.ByType = append(d.ByType, *t)
 	}
@@ -115,16 +107,46 @@ func DiffAlerts(old, new []Alert) Diff {
 	return d
 }
 
-// groupByKey lists the alerts of each key in their content's order.
+// pairOff walks two lists sorted by fullOrder (so by contentOrder too),
+// counts the pairs order finds alike as unchanged, and returns the rest of
+// each, in their order.
+func pairOff(os, ns []Alert, order func(a, b Alert) int, d *Diff, count func(string) *TypeDiff) (restO, restN []Alert) {
+	i, j := 0, 0
+	for i < len(os) && j < len(ns) {
+		switch c := order(os[i], ns[j]); {
+		case c == 0:
+			d.Unchanged++
+			count(ns[j].Type).Unchanged++
+			i, j = i+1, j+1
+		case c < 0:
+			restO, i = append(restO, os[i]), i+1
+		default:
+			restN, j = append(restN, ns[j]), j+1
+		}
+	}
+	return append(restO, os[i:]...), append(restN, ns[j:]...)
+}
+
+// groupByKey lists the alerts of each key in fullOrder.
 func groupByKey(alerts []Alert) map[alertKey][]Alert {
 	out := map[alertKey][]Alert{}
 	for _, a := range alerts {
 		out[keyOf(a)] = append(out[keyOf(a)], a)
 	}
 	for _, as := range out {
-		slices.SortFunc(as, contentOrder)
+		slices.SortFunc(as, fullOrder)
 	}
 	return out
+}
+
+// fullOrder is contentOrder, then the whole alert as text: a total order,
+// 0 only for alerts alike in every part, so that alerts of one key sort
+// the same whatever the order they came in.
+func fullOrder(a, b Alert) int {
+	if c := contentOrder(a, b); c != 0 {
+		return c
+	}
+	return cmp.Compare(valuetext.Text(a), valuetext.Text(b))
 }
 
 // contentOrder orders alerts of one key by what a diff compares of them;
@@ -136,10 +158,11 @@ func contentOrder(a, b Alert) int {
 
 func changedFields(o, n Alert) []string {
 	var out []string
-	if o.Urgency != n.Urgency {
+	// As contentOrder compares them: a NaN is the same NaN.
+	if cmp.Compare(o.Urgency, n.Urgency) != 0 {
 		out = append(out, "urgency")
 	}
-	if o.Sensitivity != n.Sensitivity {
+	if cmp.Compare(o.Sensitivity, n.Sensitivity) != 0 {
 		out = append(out, "sensitivity")
 	}
 	if o.Title != n.Title {
@@ -152,32 +175,71 @@ func changedFields(o, n Alert) []string {
 }
 
 // DiffVersions evaluates an old and a new version of a framework over
-// the same files and diffs their alerts. files is iterated twice. The error
-// joins the failures of either version; the diff covers what both could
-// evaluate (a rule that failed on a file in either version is left out
-// for that file).
+// the same files and diffs their alerts. files is iterated twice, in one
+// order. The error joins the failures of either version and the context's;
+// the diff covers what both could evaluate, file by file: a file only one
+// version reached (the context ended) or that failed to load in either is
+// left out, and so is a rule that failed on a file in either version, for
+// that file.
 func DiffVersions[Env any](ctx context.Context, old, new *Framework[Env], files iter.Seq[Item[Env]], now time.Time) (Diff, error) {
-	a := old.EvaluateAll(ctx, files, now, BatchOptions{})
-	b := new.EvaluateAll(ctx, files, now, BatchOptions{})
+	collect := func(f *Framework[Env]) map[int]FileAlerts {
+		out := map[int]FileAlerts{}
+		f.EvaluateEach(ctx, files, now, BatchOptions{}, func(fa FileAlerts) { out[fa.Index] = fa })
+		return out
+	}
+	a, b := collect(old), collect(new)
+	indexes := make([]int, 0, len(a))
+	for i := range a {
+		indexes = append(indexes, i)
+	}
+	for i := range b {
+		if _, ok := a[i]; !ok {
+			indexes = append(indexes, i)
+		}
+	}
+	slices.Sort(indexes)
 	var errs []error
-	// A rule that failed on a file in either version is out of the diff
-	// for that file: its alerts would show as appeared or disappeared
-	// where one version could not say.
-	failed := map[[2]string]bool{}
-	for _, f := range append(a.Failed, b.Failed...) {
-		errs = append(errs, f.Err)
-		for _, e := range dsl.Errors(f.Err) {
-			failed[[2]string{f.ClientID, e.RuleID}] = true
+	var olds, news []Alert
+	for _, i := range indexes {
+		fa, inA := a[i]
+		fb, inB := b[i]
+		for _, err := range []error{fa.Err, fb.Err} {
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if !inA || !inB {
+			continue // one version did not reach the file: it cannot say
+		}
+		// A rule that failed on the file in either version is out of the
+		// diff for it: its alerts would show as appeared or disappeared
+		// where one version could not say; a file that failed to load
+		// (no rule named) is out whole.
+		failed, whole := map[string]bool{}, false
+		for _, err := range []error{fa.Err, fb.Err} {
+			rules := dsl.Errors(err)
+			whole = whole || err != nil && len(rules) == 0
+			for _, e := range rules {
+				failed[e.RuleID] = true
+			}
+		}
+		if whole {
+			continue
+		}
+		keep := func(x Alert) bool { return !failed[x.RuleID] }
+		for _, x := range fa.Alerts {
+			if keep(x) {
+				olds = append(olds, x)
+			}
+		}
+		for _, x := range fb.Alerts {
+			if keep(x) {
+				news = append(news, x)
+			}
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		errs = append(errs, err)
 	}
-	both := func(alerts []Alert) []Alert {
-		if len(failed) == 0 {
-			return alerts
-		}
-		return slices.DeleteFunc(slices.Clone(alerts), func(x Alert) bool { return failed[[2]string{x.ClientID, x.RuleID}] })
-	}
-	return DiffAlerts(both(a.Alerts), both(b.Alerts)), errors.Join(errs...)
+	return DiffAlerts(olds, news), errors.Join(errs...)
 }

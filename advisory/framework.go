@@ -2,7 +2,6 @@ package advisory
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"runtime"
@@ -311,10 +310,9 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 			tell(reported)
 		}
 	}
+	// The batch hands over only the files it counts as evaluated or
+	// failed; a file cancelled part-way is counted, not handed over.
 	counts := Counts(batch.Run(ctx, files, eval, func(i int, o out, err error) {
-		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			return // cancelled part-way: counted as cancelled, its alerts incomplete
-		}
 		if obs != nil {
 			obs.file(i, o.id, o.alerts, o.loaded, err, o.elapsed, o.times)
 		}

@@ -52,6 +52,8 @@ func empty(v any) bool {
 		return rv.IsNil()
 	case reflect.Float32, reflect.Float64:
 		return math.IsNaN(rv.Float())
+	case reflect.String:
+		return rv.Len() == 0 // a host's named string (type Risk string) too
 	}
 	return false
 }
@@ -123,21 +125,54 @@ func same(a, b any) bool {
 			return x == y
 		}
 	}
-	return sameValue(reflect.ValueOf(a), reflect.ValueOf(b), 0)
+	return sameValues{}.of(reflect.ValueOf(a), reflect.ValueOf(b))
 }
 
-func sameValue(a, b reflect.Value, depth int) bool {
+// sameValues compares two values part by part, as reflect.DeepEqual
+// does, but numbers by value and times by instant; it remembers the pairs
+// of references (pointers, maps, slices) it is comparing, so that a value
+// that points back into itself ends there, and a value of any depth is
+// compared whole (a cap on depth called two identical linked lists of 20
+// nodes different: a false conflict).
+type sameValues map[samePair]bool
+
+// samePair is two references being compared: their types, addresses and
+// (for slices) lengths, as a slice and a shorter one of it differ.
+type samePair struct {
+	ta, tb reflect.Type
+	a, b   uintptr
+	na, nb int
+}
+
+func (seen sameValues) of(a, b reflect.Value) bool {
 	for a.IsValid() && a.Kind() == reflect.Interface {
 		a = a.Elem()
 	}
 	for b.IsValid() && b.Kind() == reflect.Interface {
 		b = b.Elem()
 	}
-	switch {
-	case !a.IsValid() || !b.IsValid():
+	if !a.IsValid() || !b.IsValid() {
 		return a.IsValid() == b.IsValid()
-	case depth > maxValueDepth:
-		return false
+	}
+	switch a.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice:
+		if b.Kind() == a.Kind() && !a.IsNil() && !b.IsNil() {
+			pair := samePair{ta: a.Type(), tb: b.Type(), a: a.Pointer(), b: b.Pointer()}
+			if a.Kind() == reflect.Slice {
+				pair.na, pair.nb = a.Len(), b.Len()
+			}
+			if seen[pair] {
+				return true // being compared further up: a cycle agrees with itself
+			}
+			seen[pair] = true
+			defer delete(seen, pair)
+		}
+	}
+	return seen.parts(a, b)
+}
+
+func (seen sameValues) parts(a, b reflect.Value) bool {
+	switch {
 	case isNumber(a.Kind()):
 		return isNumber(b.Kind()) && sameNumber(a, b)
 	case a.Type() == timeType && b.Type() == timeType && a.CanInterface() && b.CanInterface():
@@ -147,18 +182,23 @@ func sameValue(a, b reflect.Value, depth int) bool {
 			return false
 		}
 		for i := range a.Len() {
-			if !sameValue(a.Index(i), b.Index(i), depth+1) {
+			if !seen.of(a.Index(i), b.Index(i)) {
 				return false
 			}
 		}
 		return true
-	case a.Kind() == reflect.Map && b.Kind() == reflect.Map && a.Type().Key().Kind() == reflect.String && b.Type().Key().Kind() == reflect.String:
-		if a.Len() != b.Len() {
+	case a.Kind() == reflect.Map && b.Kind() == reflect.Map:
+		stringKeys := a.Type().Key().Kind() == reflect.String && b.Type().Key().Kind() == reflect.String
+		if a.Len() != b.Len() || !stringKeys && a.Type() != b.Type() {
 			return false
 		}
 		for it := a.MapRange(); it.Next(); {
-			w := b.MapIndex(reflect.ValueOf(it.Key().String()).Convert(b.Type().Key()))
-			if !w.IsValid() || !sameValue(it.Value(), w, depth+1) {
+			k := it.Key()
+			if stringKeys {
+				k = reflect.ValueOf(k.String()).Convert(b.Type().Key())
+			}
+			w := b.MapIndex(k)
+			if !w.IsValid() || !seen.of(it.Value(), w) {
 				return false
 			}
 		}
@@ -167,16 +207,18 @@ func sameValue(a, b reflect.Value, depth int) bool {
 		if a.IsNil() || b.IsNil() {
 			return a.IsNil() == b.IsNil()
 		}
-		return sameValue(a.Elem(), b.Elem(), depth+1)
+		return seen.of(a.Elem(), b.Elem())
 	case a.Kind() == reflect.Struct && a.Type() == b.Type():
 		for i := range a.NumField() {
-			if !sameValue(a.Field(i), b.Field(i), depth+1) {
+			if !seen.of(a.Field(i), b.Field(i)) {
 				return false
 			}
 		}
 		return true
 	case a.Kind() == b.Kind() && (a.Kind() == reflect.String || a.Kind() == reflect.Bool):
 		return a.Type() == b.Type() && a.Equal(b)
+	case a.Kind() == reflect.Func && a.Type() == b.Type():
+		return a.IsNil() && b.IsNil() // as reflect.DeepEqual has it: only nil funcs agree
 	}
 	return a.Type() == b.Type() && a.Comparable() && a.Equal(b)
 }
@@ -193,7 +235,9 @@ func sameNumber(a, b reflect.Value) bool {
 	case a.CanUint() && b.CanInt():
 		return b.Int() >= 0 && a.Uint() == uint64(b.Int())
 	case a.CanFloat() && b.CanFloat():
-		return a.Float() == b.Float()
+		// Two NaNs in one place of a list agree: the sources say the
+		// same, whatever NaN compares as.
+		return a.Float() == b.Float() || math.IsNaN(a.Float()) && math.IsNaN(b.Float())
 	case a.CanFloat():
 		return intEqualsFloat(b, a.Float())
 	case b.CanFloat():

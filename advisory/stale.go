@@ -35,7 +35,9 @@ func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Al
 			out = append(out, Alert{ClientID: c.ClientID, Type: TypeMissing, RuleID: StalenessRule, Path: f, Title: "Missing " + f,
 				Message: "No source knows " + f + " for this client.", Urgency: 0.3, Sensitivity: 0,
 				Evidence: []Evidence{{Name: "field", Value: f}}})
-		case ok && fp.MaxAge > 0 && now.Sub(prov.AsOf) > fp.MaxAge:
+		// As-of plus the age allowed, not now − as-of, which stops at
+		// 292 years and so was never more than a MaxAge of that.
+		case ok && fp.MaxAge > 0 && prov.AsOf.Add(fp.MaxAge).Before(now):
 			// In whole seconds: a Duration stops at 292 years, and a
 			// source as of year one is older than that.
 			age := int((now.Unix() - prov.AsOf.Unix()) / (24 * 3600))

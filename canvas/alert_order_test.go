@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/engagekit/engagekit/advisory"
+	"github.com/engagekit/engagekit/internal/valuetext"
 )
 
 // TestAlertOrderIsTotal: two items at one position whose alerts differ in
@@ -54,11 +55,11 @@ func TestValueTextBounded(t *testing.T) {
 	list := []any{nil}
 	list[0] = list
 	for _, v := range []any{loop, list} {
-		if s := valueText(v); len(s) > 10_000 {
+		if s := valuetext.Text(v); len(s) > 10_000 {
 			t.Errorf("valueText wrote %d bytes", len(s))
 		}
 	}
-	if valueText(map[string]any{"x": 1}) == valueText(map[string]any{"x": 1.0}) {
+	if valuetext.Text(map[string]any{"x": 1}) == valuetext.Text(map[string]any{"x": 1.0}) {
 		t.Error("1 and 1.0 write alike")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/engagekit/engagekit/advisory"
+	"github.com/engagekit/engagekit/internal/valuetext"
 )
 
 // itemJSON is an Item without its MarshalJSON method.
@@ -62,11 +63,11 @@ func (s safeAlert) MarshalJSON() ([]byte, error) {
 
 // jsonValue is v if JSON can write it, else its text: fmt's, or, for a
 // value that points back at itself (which fmt would follow until the stack
-// overflowed, a fatal error), the plan's order's (valueText), which stops
+// overflowed, a fatal error), the plan's order's (valuetext.Text), which stops
 // there.
 func jsonValue(v any) any {
 	if _, err := json.Marshal(v); err != nil {
-		if text, cyclic := valueTextCyclic(v); cyclic {
+		if text, cyclic := valuetext.TextCyclic(v); cyclic {
 			return text
 		}
 		return fmt.Sprint(v)

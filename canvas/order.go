@@ -2,15 +2,12 @@ package canvas
 
 import (
 	"cmp"
-	"fmt"
 	"math"
-	"reflect"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
+	"github.com/engagekit/engagekit/internal/valuetext"
 )
 
 // itemOrder and the contact order compare field by field and return at the
@@ -73,11 +70,11 @@ func alertOrder(a, b *advisory.Alert) int {
 		return c
 	}
 	if c := slices.CompareFunc(a.Evidence, b.Evidence, func(x, y advisory.Evidence) int {
-		return cmp.Or(cmp.Compare(x.Name, y.Name), cmp.Compare(valueText(x.Value), valueText(y.Value)))
+		return cmp.Or(cmp.Compare(x.Name, y.Name), cmp.Compare(valuetext.Text(x.Value), valuetext.Text(y.Value)))
 	}); c != 0 {
 		return c
 	}
-	return cmp.Compare(valueText(a.Outputs), valueText(b.Outputs))
+	return cmp.Compare(valuetext.Text(a.Outputs), valuetext.Text(b.Outputs))
 }
 
 // floatOrder is cmp.Compare with -0 before +0: they compare equal, yet
@@ -93,145 +90,6 @@ func floatOrder(a, b float64) int {
 		return 1
 	}
 	return 0
-}
-
-// valueText is a value as text with the type of every part, for ordering
-// values of any type: an output of 1 and one of 1.0 differ, inside a map
-// or a list too. The text is unambiguous — strings are quoted, map
-// entries are in the order of their keys' text and then their values',
-// a float keeps its sign of zero — so two values with one text print
-// alike everywhere; a value that points back into itself is written as a
-// reference to where it began rather than followed.
-func valueText(v any) string {
-	text, _ := valueTextCyclic(v)
-	return text
-}
-
-// valueTextCyclic is valueText, and whether v points back into itself.
-func valueTextCyclic(v any) (string, bool) {
-	w := valueWriter{b: new(strings.Builder), onPath: map[valueRef]int{}}
-	w.write(reflect.ValueOf(v), 0)
-	if w.nodes > maxValueNodes {
-		// Written past its budget, the text ends in a digest of the
-		// whole value, which tells values apart past where it stopped.
-		fmt.Fprintf(w.b, "…#%016x", valueDigest(reflect.ValueOf(v)))
-	}
-	return w.b.String(), w.cyclic
-}
-
-// maxValueNodes bounds the parts valueText writes of one value: a value
-// may reuse its parts (a list holding one list twice, twenty levels
-// deep), and written out part by part it grew as 2^depth, on every
-// comparison of a plan.
-const maxValueNodes = 4096
-
-// maxValueDepth bounds how deep valueText looks into a value that does
-// not point back at itself but nests without end (a host's generated
-// structure); within it, every level counts.
-const maxValueDepth = 1000
-
-// valueRef identifies a map, slice or pointer on the current path.
-type valueRef struct {
-	typ reflect.Type
-	ptr uintptr
-	n   int
-}
-
-type valueWriter struct {
-	b      *strings.Builder
-	onPath map[valueRef]int // depth at which each is being written
-	cyclic bool             // set when a value points back into itself
-	nodes  int              // parts written, up to maxValueNodes+1
-}
-
-func (w *valueWriter) write(v reflect.Value, depth int) {
-	b := w.b
-	if w.nodes++; w.nodes > maxValueNodes {
-		return // past the budget: the digest tells the rest
-	}
-	if !v.IsValid() {
-		b.WriteString("nil")
-		return
-	}
-	if depth > maxValueDepth {
-		fmt.Fprintf(b, "%s(…)", v.Type())
-		return
-	}
-	switch v.Kind() {
-	case reflect.Interface, reflect.Pointer, reflect.Map, reflect.Slice:
-		if v.IsNil() {
-			fmt.Fprintf(b, "%s(nil)", v.Type())
-			return
-		}
-		if v.Kind() != reflect.Interface {
-			ref := valueRef{v.Type(), v.Pointer(), 0}
-			if v.Kind() == reflect.Slice {
-				ref.n = v.Len()
-			}
-			if at, ok := w.onPath[ref]; ok {
-				w.cyclic = true
-				fmt.Fprintf(b, "%s(↺%d)", v.Type(), depth-at) // back to the value that many levels up
-				return
-			}
-			w.onPath[ref] = depth
-			defer delete(w.onPath, ref)
-		}
-	}
-	switch v.Kind() {
-	case reflect.Interface, reflect.Pointer:
-		b.WriteString("&")
-		w.write(v.Elem(), depth+1)
-	case reflect.Map:
-		type entry struct{ key, value string }
-		entries := make([]entry, 0, v.Len())
-		for it := v.MapRange(); it.Next(); {
-			entries = append(entries, entry{w.sub(it.Key(), depth+1), w.sub(it.Value(), depth+1)})
-		}
-		slices.SortFunc(entries, func(x, y entry) int { return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.value, y.value)) })
-		fmt.Fprintf(b, "%s{", v.Type())
-		for _, e := range entries {
-			b.WriteString(e.key + ":" + e.value + ",")
-		}
-		b.WriteString("}")
-	case reflect.Slice, reflect.Array:
-		fmt.Fprintf(b, "%s[", v.Type())
-		for i := range v.Len() {
-			w.write(v.Index(i), depth+1)
-			b.WriteString(",")
-		}
-		b.WriteString("]")
-	case reflect.String:
-		fmt.Fprintf(b, "%s(%s)", v.Type(), strconv.Quote(v.String()))
-	case reflect.Float32, reflect.Float64:
-		fmt.Fprintf(b, "%s(%s)", v.Type(), strconv.FormatFloat(v.Float(), 'g', -1, 64))
-	case reflect.Struct:
-		if v.Type() == reflect.TypeFor[time.Time]() && v.CanInterface() {
-			// An instant and its zone's name, not the zone's tables.
-			t := v.Interface().(time.Time)
-			fmt.Fprintf(b, "time(%s %s)", t.Format(time.RFC3339Nano), t.Location())
-			return
-		}
-		fmt.Fprintf(b, "%s{", v.Type())
-		for i := range v.NumField() {
-			b.WriteString(v.Type().Field(i).Name + ":")
-			w.write(v.Field(i), depth+1)
-			b.WriteString(",")
-		}
-		b.WriteString("}")
-	default:
-		fmt.Fprintf(b, "%s(%v)", v.Type(), v)
-	}
-}
-
-// sub is the text of v written apart (a map's key or value), on the same
-// path.
-func (w *valueWriter) sub(v reflect.Value, depth int) string {
-	outer := w.b
-	w.b = new(strings.Builder)
-	w.write(v, depth)
-	text := w.b.String()
-	w.b = outer
-	return text
 }
 
 // sortDeferrals orders the alerts deferred before planning: by client id,

@@ -34,11 +34,12 @@ type Counts struct {
 }
 
 // Run calls fn for every input of seq on the configured workers, and emit
-// for every input in input order, with fn's result and error, from the
-// goroutine that called Run. When ctx is done, the inputs not yet evaluated
-// are not passed to fn: those read already are emitted with ctx's error, and
-// the rest of seq is drained and counted as cancelled without being emitted.
-// fn must be safe for concurrent use.
+// for every input that was evaluated or failed, in input order, with fn's
+// result and error, from the goroutine that called Run. An input is classed
+// once, before emit: OK, failed, or cancelled (its error is ctx's, ctx
+// being done), which is counted and not emitted. When ctx is done, the
+// inputs not yet evaluated are not passed to fn, and the rest of seq is
+// drained and counted as cancelled. fn must be safe for concurrent use.
 func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, error), emit func(i int, out Out, err error), opts Options) Counts {
 	workers := opts.Workers
 	if workers <= 0 {
@@ -55,16 +56,20 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, e
 	flush := func() {
 		evaluate(ctx, ins, outs, errs, fn, workers)
 		for i := range ins {
-			emit(c.In, outs[i], errs[i])
-			c.In++
+			// Each item is classed once, before emit: an emit that
+			// cancels ctx must not turn the item it was handed (a
+			// failure) into a cancelled one after the fact.
 			switch {
 			case errs[i] == nil:
 				c.OK++
+				emit(c.In, outs[i], nil)
 			case ctx.Err() != nil && errors.Is(errs[i], ctx.Err()):
-				c.Cancelled++
+				c.Cancelled++ // not emitted: its outcome is incomplete
 			default:
 				c.Failed++
+				emit(c.In, outs[i], errs[i])
 			}
+			c.In++
 			var zero Out
 			outs[i], errs[i] = zero, nil
 		}

@@ -1,4 +1,4 @@
-package canvas
+package valuetext
 
 import (
 	"math"
@@ -11,7 +11,7 @@ import (
 // text tells apart, and nothing else: equal content has one digest however
 // it is laid out, and a value that reuses its parts deeply costs a part a
 // level, not 2^depth.
-func TestValueDigest(t *testing.T) {
+func TestDigest(t *testing.T) {
 	m1, m2 := map[string]any{}, map[string]any{}
 	for i := range 50 {
 		k := strings.Repeat("k", i)
@@ -23,7 +23,7 @@ func TestValueDigest(t *testing.T) {
 		{math.NaN(), math.NaN()},
 	}
 	for _, c := range same {
-		if a, b := valueDigest(reflect.ValueOf(c[0])), valueDigest(reflect.ValueOf(c[1])); a != b {
+		if a, b := digest(reflect.ValueOf(c[0])), digest(reflect.ValueOf(c[1])); a != b {
 			t.Errorf("%v and %v: digests %x and %x, want one", c[0], c[1], a, b)
 		}
 	}
@@ -37,7 +37,7 @@ func TestValueDigest(t *testing.T) {
 		{int8(1), int16(1)},
 	}
 	for _, c := range apart {
-		if a, b := valueDigest(reflect.ValueOf(c[0])), valueDigest(reflect.ValueOf(c[1])); a == b {
+		if a, b := digest(reflect.ValueOf(c[0])), digest(reflect.ValueOf(c[1])); a == b {
 			t.Errorf("%#v and %#v: one digest %x, want two", c[0], c[1], a)
 		}
 	}
@@ -50,17 +50,17 @@ func TestValueDigest(t *testing.T) {
 	for range 40 {
 		other = []any{other, other}
 	}
-	text, _ := valueTextCyclic(deep)
-	if !strings.Contains(text, "…#") || len(text) > 64*maxValueNodes {
+	text, _ := TextCyclic(deep)
+	if !strings.Contains(text, "…#") || len(text) > 64*maxNodes {
 		t.Errorf("a deeply reused value wrote %d bytes, want its budget and a digest", len(text))
 	}
-	if again, _ := valueTextCyclic(other); again == text {
+	if again, _ := TextCyclic(other); again == text {
 		t.Errorf("two deeply reused values differing in their leaves have one text")
 	}
 	// A cycle is a reference, digested as one.
 	cyc := []any{nil}
 	cyc[0] = cyc
-	if valueDigest(reflect.ValueOf(cyc)) != valueDigest(reflect.ValueOf(cyc)) {
+	if digest(reflect.ValueOf(cyc)) != digest(reflect.ValueOf(cyc)) {
 		t.Errorf("a cyclic value's digest changes")
 	}
 }

@@ -1,4 +1,4 @@
-package canvas
+package valuetext
 
 import (
 	"cmp"
@@ -10,20 +10,20 @@ import (
 	"time"
 )
 
-// valueDigest is a 64-bit FNV digest of v's content, as valueText writes
+// digest is a 64-bit FNV digest of v's content, as Text writes
 // it (types, map entries in any order, the sign of a zero): equal values
 // have one digest, and a part v reuses is digested once, so the digest of
 // a value that reuses its parts twenty levels deep takes twenty parts'
 // work, not 2^20. A part that points back into a part being digested
-// counts as a reference by depth, as valueText writes it.
-func valueDigest(v reflect.Value) uint64 {
-	d := digester{memo: map[valueRef]uint64{}, onPath: map[valueRef]int{}}
+// counts as a reference by depth, as Text writes it.
+func digest(v reflect.Value) uint64 {
+	d := digester{memo: map[ref]uint64{}, onPath: map[ref]int{}}
 	return d.sum(v, 0)
 }
 
 type digester struct {
-	memo   map[valueRef]uint64
-	onPath map[valueRef]int
+	memo   map[ref]uint64
+	onPath map[ref]int
 }
 
 func (d *digester) sum(v reflect.Value, depth int) uint64 {
@@ -36,31 +36,31 @@ func (d *digester) sum(v reflect.Value, depth int) uint64 {
 		return h.Sum64()
 	}
 	str(v.Type().String())
-	if depth > maxValueDepth {
+	if depth > maxDepth {
 		str("…")
 		return h.Sum64()
 	}
-	var ref valueRef
+	var at ref
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Map, reflect.Slice:
 		if v.IsNil() {
 			str("(nil)")
 			return h.Sum64()
 		}
-		ref = valueRef{v.Type(), v.Pointer(), 0}
+		at = ref{v.Type(), v.Pointer(), 0}
 		if v.Kind() == reflect.Slice {
-			ref.n = v.Len()
+			at.n = v.Len()
 		}
-		if at, ok := d.onPath[ref]; ok {
+		if depthAt, ok := d.onPath[at]; ok {
 			str("↺")
-			num(uint64(depth - at))
+			num(uint64(depth - depthAt))
 			return h.Sum64()
 		}
-		if sum, ok := d.memo[ref]; ok {
+		if sum, ok := d.memo[at]; ok {
 			return sum
 		}
-		d.onPath[ref] = depth
-		defer delete(d.onPath, ref)
+		d.onPath[at] = depth
+		defer delete(d.onPath, at)
 	case reflect.Interface:
 		if v.IsNil() {
 			str("(nil)")
@@ -113,8 +113,8 @@ func (d *digester) sum(v reflect.Value, depth int) uint64 {
 		str(v.String()) // a func, a chan: its type and address-free text
 	}
 	sum := h.Sum64()
-	if ref.typ != nil {
-		d.memo[ref] = sum
+	if at.typ != nil {
+		d.memo[at] = sum
 	}
 	return sum
 }
