@@ -159,7 +159,9 @@ func (r *run) newBook(clients []string) *Book {
 }
 
 // Analyze streams responses in any order against a journey and returns the
-// book. Memory grows with clients (one small profile each) and content
+// book: the same book for any order, but for the last bits of a score,
+// which is a float sum of the responses' decayed weights in the order read
+// (as [MergeBooks] adds books' scores). Memory grows with clients (one small profile each) and content
 // groups, not with responses. Bad responses are rejected and counted by
 // reason, never silently dropped. When ctx is done, Analyze stops and
 // returns what it has with Report.Cancelled set. Invalid options are an
@@ -285,7 +287,8 @@ func (r *run) response(b *Book, s *stream, resp *Response) reason {
 		}
 		s.lastClient, s.lastIx = resp.Client, i
 	}
-	r.fold(b, i, info, to, k, cls, age, resp.Value)
+	ageSec, ageNsec := r.ageParts(resp.Time.Unix(), uint32(resp.Time.Nanosecond()))
+	r.fold(b, i, info, to, k, cls, age, ageSec, ageNsec, resp.Value)
 	return used
 }
 

@@ -301,7 +301,8 @@ func (r *run) event(b *Book, x *Index, e *Event) reason {
 	if cls == ClassUnknown {
 		return rUnclassified
 	}
-	r.fold(b, int(e.Client), s, to, k, cls, age, e.Value)
+	ageSec, ageNsec := r.ageParts(e.Time, e.Nanos)
+	r.fold(b, int(e.Client), s, to, k, cls, age, ageSec, ageNsec, e.Value)
 	return used
 }
 

@@ -218,14 +218,13 @@ func (r *run) class(k *kindInfo, from, to int32) Class {
 }
 
 // fold adds one classified response, age nanoseconds before as-of (not
-// negative), to the profile of client i and to its stimulus's content
-// groups.
-func (r *run) fold(b *Book, i int, s *stimInfo, to int32, k *kindInfo, cls Class, age int64, value float64) {
+// negative; it stops at 292 years, as the windows need no more), aged
+// ageSec seconds and ageNsec nanoseconds to the decay, to the profile of
+// client i and to its stimulus's content groups.
+func (r *run) fold(b *Book, i int, s *stimInfo, to int32, k *kindInfo, cls Class, age, ageSec, ageNsec int64, value float64) {
 	p := &b.profiles[i]
 	set := &r.settings[to]
-	// age is not negative: its seconds are an unsigned division, cheaper
-	// than a signed one.
-	p.score[cls-1] += r.weight[cls-1] * r.decay.at(int64(uint64(age)/uint64(time.Second))) * k.factor * set.factor
+	p.score[cls-1] += r.weight[cls-1] * r.decay.atAge(ageSec, ageNsec) * k.factor * set.factor
 	esc := cls == Escalate
 	if p.responses == 0 {
 		p.newest, p.oldest = age, age
@@ -314,6 +313,25 @@ func (r *run) ageOf(sec int64, nsec uint32) int64 {
 	return (r.asOf-sec)*int64(time.Second) + r.asOfNsec - int64(nsec)
 }
 
+// ageParts is the age before as-of of an instant sec seconds and nsec
+// nanoseconds into the Unix epoch, not after as-of, in whole seconds and
+// the nanoseconds past them, as the decay reads it: to the nanosecond and
+// of any length (an age in nanoseconds stops at 292 years, so a response
+// 600 years old decayed as one of 292). Past 2^62 seconds it is 2^62
+// seconds, whose decay is 0 at any half-life.
+func (r *run) ageParts(sec int64, nsec uint32) (int64, int64) {
+	d := r.asOf - sec
+	if sec < 0 && d < r.asOf || d > 1<<62 {
+		d = 1 << 62 // wrapped, or beyond any half-life's reach
+	}
+	ns := r.asOfNsec - int64(nsec)
+	if ns < 0 {
+		ns += int64(time.Second)
+		d--
+	}
+	return d, ns
+}
+
 // report turns the counts into a Report.
 func (r *run) report(in int, cancelled bool) Report {
 	rep := Report{In: in, Used: r.counts[used], Rejected: map[Reason]int{}, Cancelled: cancelled}
@@ -333,6 +351,8 @@ func (r *run) report(in int, cancelled bool) Report {
 type decayTable struct {
 	inv          float64 // 1 / half-life in seconds; 0: no decay
 	hi, mid, low [1 << decayBits]float64
+	// The part of a second, in nanoseconds: three tables of 10 bits.
+	ns2, ns1, ns0 [1 << 10]float64
 }
 
 const decayBits = 11
@@ -346,6 +366,23 @@ func (d *decayTable) build(halfLife time.Duration) {
 		d.mid[i] = math.Exp2(-float64(i<<decayBits) * d.inv)
 		d.hi[i] = math.Exp2(-float64(i<<(2*decayBits)) * d.inv)
 	}
+	for i := range d.ns0 {
+		d.ns0[i] = math.Exp2(-float64(i) * 1e-9 * d.inv)
+		d.ns1[i] = math.Exp2(-float64(i<<10) * 1e-9 * d.inv)
+		d.ns2[i] = math.Exp2(-float64(i<<20) * 1e-9 * d.inv)
+	}
+}
+
+// atAge is the decay of an age of sec seconds and nsec nanoseconds (in
+// [0, 1e9)): at(sec), times the part of a second's, which whole-second
+// data (most of it) skips.
+func (d *decayTable) atAge(sec, nsec int64) float64 {
+	f := d.at(sec)
+	if nsec != 0 {
+		n := uint64(nsec)
+		f *= d.ns2[(n>>20)&1023] * d.ns1[(n>>10)&1023] * d.ns0[n&1023]
+	}
+	return f
 }
 
 func (d *decayTable) at(age int64) float64 {

@@ -53,12 +53,14 @@ type Score struct {
 // Total is escalation plus maintenance minus disengagement.
 func (s Score) Total() float64 { return s.Escalation + s.Maintenance - s.Disengagement }
 
-// decay is the factor a value loses over d.
-func decay(d, halfLife time.Duration) float64 {
+// decayBetween is the factor a value loses from a to b (b after a), read as
+// seconds and nanoseconds: b.Sub(a) stops at 292 years.
+func decayBetween(a, b time.Time, halfLife time.Duration) float64 {
 	if halfLife <= 0 {
 		return 1
 	}
-	return math.Exp2(-float64(d) / float64(halfLife))
+	sec := float64(b.Unix()-a.Unix()) + float64(b.Nanosecond()-a.Nanosecond())*1e-9
+	return math.Exp2(-sec / halfLife.Seconds())
 }
 
 // At moves the score to a later time: every component decays by the time
@@ -68,7 +70,7 @@ func (s Score) At(t time.Time) Score {
 	if !t.After(s.AsOf) || s.AsOf.IsZero() {
 		return s
 	}
-	f := decay(t.Sub(s.AsOf), s.HalfLife)
+	f := decayBetween(s.AsOf, t, s.HalfLife)
 	s.Escalation *= f
 	s.Maintenance *= f
 	s.Disengagement *= f
