@@ -108,9 +108,3 @@ func TestAdversary24_AgesSaturateAt292Years(t *testing.T) {
 		}
 	}
 }
-
-// adv24Esc is an escalation (a click from linkedin to the website) by
-// client c, h hours before AsOf.
-func adv24Esc(c string, h int) engagement.Response {
-	return engagement.Response{Client: c, Stimulus: "linkedin-1", Kind: "click", Setting: "website", Time: asOf.Add(-time.Duration(h) * time.Hour)}
-}

@@ -57,10 +57,14 @@ func TestDigest(t *testing.T) {
 	if again, _ := TextCyclic(other); again == text {
 		t.Errorf("two deeply reused values differing in their leaves have one text")
 	}
-	// A cycle is a reference, digested as one.
-	cyc := []any{nil}
-	cyc[0] = cyc
-	if digest(reflect.ValueOf(cyc)) != digest(reflect.ValueOf(cyc)) {
-		t.Errorf("a cyclic value's digest changes")
+	// A cycle is a reference: two lists holding themselves digest alike,
+	// and apart from one holding an empty list.
+	cyc, cyc2 := []any{nil}, []any{nil}
+	cyc[0], cyc2[0] = cyc, cyc2
+	if a, b := digest(reflect.ValueOf(cyc)), digest(reflect.ValueOf(cyc2)); a != b {
+		t.Errorf("two lists holding themselves: digests %x and %x", a, b)
+	}
+	if digest(reflect.ValueOf(cyc)) == digest(reflect.ValueOf([]any{[]any{}})) {
+		t.Errorf("a list holding itself digests as one holding an empty list")
 	}
 }
