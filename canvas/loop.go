@@ -30,27 +30,41 @@ type Rate struct {
 // Loop measures how clients responded to a plan's follow-ups, by quadrant,
 // channel and alert type, so the host can tune its playbook. A follow-up
 // without an outcome counts as sent and not responded; outcomes of unknown
-// follow-ups are ignored. Rates are sorted by dimension and value.
+// follow-ups are ignored. A follow-up with several outcomes counts each:
+// it responded if any is a response, escalated if any escalates and
+// disengaged if any disengages, whatever their order (the last of them
+// decided before). Rates are sorted by dimension and value.
 func Loop(plan Plan, outcomes []Outcome) []Rate {
-	byID := map[string]engagement.Class{}
+	const responded, escalated, disengaged = 1, 2, 4
+	byID := map[string]uint8{}
 	for _, o := range outcomes {
-		byID[o.FollowUpID] = o.Class
+		f := byID[o.FollowUpID]
+		switch o.Class {
+		case engagement.ClassUnknown:
+		case engagement.Escalate:
+			f |= responded | escalated
+		case engagement.Disengage:
+			f |= responded | disengaged
+		default:
+			f |= responded
+		}
+		byID[o.FollowUpID] = f
 	}
 	rates := map[[2]string]*Rate{}
-	add := func(dim, value string, class engagement.Class) {
+	add := func(dim, value string, did uint8) {
 		r := rates[[2]string{dim, value}]
 		if r == nil {
 			r = &Rate{Dimension: dim, Value: value}
 			rates[[2]string{dim, value}] = r
 		}
 		r.Sent++
-		if class != engagement.ClassUnknown {
+		if did&responded != 0 {
 			r.Responded++
 		}
-		if class == engagement.Escalate {
+		if did&escalated != 0 {
 			r.Escalated++
 		}
-		if class == engagement.Disengage {
+		if did&disengaged != 0 {
 			r.Disengaged++
 		}
 	}

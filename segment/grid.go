@@ -3,7 +3,6 @@ package segment
 import (
 	"context"
 	"hash/maphash"
-	"math"
 	"slices"
 	"strconv"
 
@@ -34,8 +33,8 @@ type Cut struct {
 	Profit     float64 `json:"profit"`
 	Engagement float64 `json:"engagement"`
 	// ProfitTies and EngagementTies count the clients a tie at the cut
-	// put below it; the threshold is then the least float above their
-	// value.
+	// put below it; the threshold is then their value, and only a value
+	// above it is on top.
 	ProfitTies     int `json:"profit_ties,omitempty"`
 	EngagementTies int `json:"engagement_ties,omitempty"`
 }
@@ -105,9 +104,10 @@ func (c Cut) Assign(cl Client) (Assignment, error) {
 	}
 	cl.Engagement += 0 // -0 is 0, in the assignment and its reason
 	profit := cl.Profit()
-	profitable, engaged := profit >= c.Profit, cl.Engagement >= c.Engagement && cl.Engagement > 0
-	profitTie := c.ProfitTies > 0 && profit == math.Nextafter(c.Profit, math.Inf(-1))
-	engagementTie := c.EngagementTies > 0 && cl.Engagement > 0 && cl.Engagement == math.Nextafter(c.Engagement, math.Inf(-1))
+	profitTie := c.ProfitTies > 0 && profit == c.Profit
+	engagementTie := c.EngagementTies > 0 && cl.Engagement > 0 && cl.Engagement == c.Engagement
+	profitable := profit >= c.Profit && !profitTie
+	engaged := cl.Engagement >= c.Engagement && cl.Engagement > 0 && !engagementTie
 	return Assignment{ClientID: cl.ID, Segment: quadrant(profitable, engaged), Profit: profit, Engagement: cl.Engagement, Cut: c,
 		Tie: profitTie || engagementTie, Reason: c.reason(cl, profitable, engaged, profitTie, engagementTie)}, nil
 }

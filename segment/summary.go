@@ -2,6 +2,7 @@ package segment
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
 	"github.com/engagekit/engagekit/internal/stats"
@@ -36,7 +37,9 @@ type SegmentSummary struct {
 // client id (the first client of an id, should clients name one twice);
 // assignments of unknown clients count with zero money. The sums are exact
 // and rounded once, so they do not depend on the order of the book: added
-// in order, 1e17, -1e17 and 1 make 1 one way and 0 another.
+// in order, 1e17, -1e17 and 1 make 1 one way and 0 another. A total
+// beyond the float64 range reads as ±MaxFloat64; a segment's ProfitShare
+// comes from the exact totals, so it is right even then.
 func Summarize(assignments []Assignment, clients []Client) Summary {
 	client := clientsByID(assignments, clients)
 	type sums struct{ revenue, cost, profit stats.ExactSum }
@@ -63,12 +66,13 @@ func Summarize(assignments []Assignment, clients []Client) Summary {
 		s.profit.Add(c.Profit())
 		bookProfit.Add(c.Profit())
 	}
-	total.Profit = bookProfit.Float64()
+	total.Profit = bounded(bookProfit.Float64())
 	for seg, l := range lines {
 		s := totals[seg]
-		l.Revenue, l.CostToServe, l.Profit = s.revenue.Float64(), s.cost.Float64(), s.profit.Float64()
-		if total.Profit != 0 {
-			l.ProfitShare = l.Profit / total.Profit
+		l.Revenue, l.CostToServe, l.Profit = bounded(s.revenue.Float64()), bounded(s.cost.Float64()), bounded(s.profit.Float64())
+		// The share from the exact totals: finite where a total is not.
+		if share := stats.Ratio(&s.profit, &bookProfit); !math.IsNaN(share) {
+			l.ProfitShare = share
 		}
 		total.Segments = append(total.Segments, *l)
 	}
@@ -96,4 +100,11 @@ func clientsByID(assignments []Assignment, clients []Client) func(i int) Client 
 		}
 	}
 	return func(i int) Client { return byID[assignments[i].ClientID] }
+}
+
+// bounded is a total held to the float64 range: the exact total of finite
+// money can pass it (two revenues of MaxFloat64), and a total of +Inf
+// would not encode as JSON.
+func bounded(x float64) float64 {
+	return min(max(x, -math.MaxFloat64), math.MaxFloat64)
 }

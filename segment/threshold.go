@@ -3,8 +3,9 @@ package segment
 import (
 	"fmt"
 	"math"
-	"math/bits"
+	"math/big"
 	"slices"
+	"strconv"
 )
 
 // Threshold is where an axis splits clients: a fixed value, or the value
@@ -12,25 +13,21 @@ import (
 // zero Threshold is At(0).
 type Threshold struct {
 	value float64
-	// share is Top's share in billionths, when isTop.
-	share int64
 	isTop bool
-	// raw is the share as given, for errors and String.
+	// raw is Top's share as given.
 	raw float64
 }
 
 // At is a fixed threshold: clients with a value >= v are on top.
 func At(v float64) Threshold { return Threshold{value: v} }
 
-// shareScale is the precision of a top share: billionths.
-const shareScale = 1_000_000_000
-
 // Top is a threshold that puts a share of the book (0 < share ≤ 1) on
 // top, by exact nearest rank: with n clients the top k = ⌈share·n⌉ of
-// them, computed in integer arithmetic with the share taken to nine
-// decimal places, so Top(0.55) of 100 clients is 55 (floating point makes
-// it 56). A share outside (0, 1], or below one billionth, is an error
-// when the threshold is resolved.
+// them, computed exactly with the share read as the shortest decimal that
+// is its float64, so Top(0.55) of 100 clients is 55 (floating point, and
+// the float64 0.55 itself, a hair above 0.55, make it 56) and Top(1.0/6)
+// of 6 is 1. A share outside (0, 1] is an error when the threshold is
+// resolved.
 //
 // Ties: a threshold cannot separate equal values. When the k-th and the
 // (k+1)-th highest values are equal, every client with that value goes
@@ -39,11 +36,7 @@ const shareScale = 1_000_000_000
 // them all on top. Such clients are "decided by a tie" (see
 // [Cut.ProfitTies], [Assignment.Tie] and [SegmentSummary.Ties]).
 func Top(share float64) Threshold {
-	t := Threshold{isTop: true, raw: share}
-	if share > 0 && share <= 1 {
-		t.share = int64(math.Round(share * shareScale))
-	}
-	return t
+	return Threshold{isTop: true, raw: share}
 }
 
 // resolve computes the threshold's value over the book's values, and how
@@ -57,8 +50,8 @@ func (t Threshold) resolve(values []float64) (float64, int, error) {
 		}
 		return t.value + 0, 0, nil
 	}
-	if t.share <= 0 || t.share > shareScale {
-		return 0, 0, fmt.Errorf("segment: top share %v outside (0, 1] (or below one billionth)", t.raw)
+	if !(t.raw > 0 && t.raw <= 1) {
+		return 0, 0, fmt.Errorf("segment: top share %v outside (0, 1]", t.raw)
 	}
 	n := len(values)
 	if n == 0 {
@@ -67,12 +60,14 @@ func (t Threshold) resolve(values []float64) (float64, int, error) {
 	sorted := slices.Clone(values)
 	slices.Sort(sorted)
 	slices.Reverse(sorted)
-	k := topCount(t.share, n)
+	k := topCount(t.raw, n)
 	if k == n || sorted[k-1] != sorted[k] {
 		return sorted[k-1], 0, nil
 	}
 	// The k-th value continues below the cut: all clients with it go
-	// below, and the threshold is the least value above it.
+	// below, and the threshold is that value, which the top must exceed
+	// (the least float above it was +Inf above MaxFloat64, and -0 above
+	// -5e-324).
 	tied := sorted[k-1]
 	ties := 0
 	for _, v := range sorted {
@@ -80,18 +75,22 @@ func (t Threshold) resolve(values []float64) (float64, int, error) {
 			ties++
 		}
 	}
-	return math.Nextafter(tied, math.Inf(1)), ties, nil
+	return tied + 0, ties, nil // -0 is 0
 }
 
-// topCount is ⌈share·n/shareScale⌉ in exact integer arithmetic (a
-// 128-bit product: share ≤ shareScale keeps the quotient in 64 bits).
-func topCount(share int64, n int) int {
-	hi, lo := bits.Mul64(uint64(share), uint64(n))
-	q, r := bits.Div64(hi, lo, shareScale)
-	if r > 0 {
-		q++
+// topCount is ⌈share·n⌉ with the share read as the shortest decimal that
+// is its float64, in exact rational arithmetic.
+func topCount(share float64, n int) int {
+	r, ok := new(big.Rat).SetString(strconv.FormatFloat(share, 'g', -1, 64))
+	if !ok {
+		return n // not reached: a finite share always formats as a decimal
 	}
-	return int(q)
+	r.Mul(r, new(big.Rat).SetInt64(int64(n)))
+	q, rem := new(big.Int).QuoRem(r.Num(), r.Denom(), new(big.Int))
+	if rem.Sign() > 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	return int(q.Int64())
 }
 
 // String describes the threshold: "≥ 1000" or "top 40%".

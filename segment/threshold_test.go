@@ -3,6 +3,7 @@ package segment_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/engagekit/engagekit/segment"
@@ -80,10 +81,14 @@ func TestTopExactNearestRankAndTies(t *testing.T) {
 
 func TestTopRejectsBadShares(t *testing.T) {
 	book := []segment.Client{{ID: "a", Revenue: 1}}
-	for _, share := range []float64{0, -0.1, 1.01, 1e-12} {
+	for _, share := range []float64{0, -0.1, 1.01, math.NaN(), math.Inf(1)} {
 		if _, err := (segment.Grid{Profit: segment.Top(share)}).Cut(context.Background(), book); err == nil {
 			t.Errorf("Top(%v) accepted", share)
 		}
+	}
+	// Any share in (0, 1] is one: a trillionth of one client is one client.
+	if c, err := (segment.Grid{Profit: segment.Top(1e-12)}).Cut(context.Background(), book); err != nil || c.Profit != 1 {
+		t.Errorf("Top(1e-12) of one client: cut %+v, err %v; want the client on top", c, err)
 	}
 }
 

@@ -95,6 +95,13 @@ func (s *ExactSum) Float64() float64 {
 	case s.negInf:
 		return math.Inf(-1)
 	}
+	// Exact, then rounded once; an empty or cancelled sum is +0.
+	f, _ := s.exact().Float64()
+	return f + 0
+}
+
+// exact is the finite part of the sum, exactly.
+func (s *ExactSum) exact() *big.Float {
 	c := *s
 	c.carry()
 	total := new(big.Int)
@@ -102,7 +109,23 @@ func (s *ExactSum) Float64() float64 {
 		total.Lsh(total, limbBits)
 		total.Add(total, big.NewInt(c.limbs[i]))
 	}
-	// Exact, then rounded once; an empty or cancelled sum is +0.
-	f, _ := new(big.Float).SetMantExp(new(big.Float).SetInt(total), -bias).Float64()
+	return new(big.Float).SetMantExp(new(big.Float).SetInt(total), -bias)
+}
+
+// Ratio is a's sum over b's, from the exact totals, rounded once: finite
+// when both are finite sums and b's is not 0, even where a total itself is
+// beyond the float64 range. It is NaN when b's is 0 or either holds a NaN
+// or an infinity.
+func Ratio(a, b *ExactSum) float64 {
+	if a.nan || a.posInf || a.negInf || b.nan || b.posInf || b.negInf {
+		return math.NaN()
+	}
+	den := b.exact()
+	if den.Sign() == 0 {
+		return math.NaN()
+	}
+	num := a.exact()
+	num.SetPrec(2200).Quo(num.SetPrec(2200), den)
+	f, _ := num.Float64()
 	return f + 0
 }

@@ -76,3 +76,26 @@ func TestExactSumNonFinite(t *testing.T) {
 		}
 	}
 }
+
+// Ratio divides the exact totals: right where a total is beyond float64.
+func TestRatio(t *testing.T) {
+	var a, b, zero ExactSum
+	a.Add(math.MaxFloat64)
+	a.Add(math.MaxFloat64) // 2·MaxFloat64: +Inf as a float64
+	b.Add(math.MaxFloat64)
+	b.Add(math.MaxFloat64)
+	b.Add(-math.MaxFloat64)
+	if got := Ratio(&a, &b); got != 2 {
+		t.Errorf("2·Max / Max = %v, want 2", got)
+	}
+	var third ExactSum
+	third.Add(1)
+	var three ExactSum
+	three.Add(3)
+	if got := Ratio(&third, &three); got != 1.0/3 {
+		t.Errorf("1/3 = %v, want %v", got, 1.0/3)
+	}
+	if got := Ratio(&a, &zero); !math.IsNaN(got) {
+		t.Errorf("over 0: %v, want NaN", got)
+	}
+}
