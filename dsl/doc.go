@@ -184,7 +184,9 @@
 //     nil pointer to a string or a bool fails where it would be read as
 //     "" or false: a text operator or built-in (matches, contains,
 //     upper), in, !, && and ||; == and != compare it with a value, which
-//     it equals none of.
+//     it equals none of. An expression whose result is nil where its type
+//     cannot hold one (a string, a number, a bool) fails rather than give
+//     that type's zero value.
 //   - A number an expression yields (an urgency, a title's part, a table's
 //     input) must not be NaN: it fails with [ErrNaN]. between and pct fail
 //     on NaN; clamp and ratio pass it on, to be caught where it is used.

@@ -138,7 +138,22 @@ func (e *Expr[Env, R]) result(out any, err error) (R, error) {
 	if !ok && out != nil {
 		return res, e.p.errorf(nil, "result is %T, want %v", out, reflect.TypeFor[R]())
 	}
+	if out == nil && !nilable(reflect.TypeFor[R]()) {
+		// A nil where the result cannot be one (a string, a number, a
+		// bool): it decides nothing, where R's zero value would ("" fell
+		// through to a classifier's default).
+		return res, e.p.errorf(nil, "result is nil, and a nil decides nothing; want %v", reflect.TypeFor[R]())
+	}
 	return res, nil
+}
+
+// nilable reports whether a value of type t may be nil.
+func nilable(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Interface, reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:
+		return true
+	}
+	return false
 }
 
 // ErrNaN is the cause (errors.Is) of an evaluation error raised because a

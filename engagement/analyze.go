@@ -71,6 +71,10 @@ func (o Options) Validate() error {
 			}
 		}
 	}
+	if o.ExpectedKind != "" && o.ExpectedKind == o.DeliveredKind {
+		// Every answer would count as expected and none as delivered.
+		errs = append(errs, optErr("Options.DeliveredKind", o.DeliveredKind, "the same kind as ExpectedKind"))
+	}
 	return errors.Join(errs...)
 }
 

@@ -175,7 +175,7 @@ func (r AtRiskRule) resolve() (AtRiskRule, error) {
 	r.Recent, r.Baseline = cmp.Or(r.Recent, 2), cmp.Or(r.Baseline, 6)
 	r.Drop, r.MinBaselineRate = cmp.Or(r.Drop, 0.5), cmp.Or(r.MinBaselineRate, 0.5)
 	var errs []error
-	if r.Recent < 1 || r.Baseline < 1 || r.Recent+r.Baseline > 64 {
+	if r.Recent < 1 || r.Baseline < 1 || r.Recent > 64-r.Baseline { // not a sum, which wraps for MaxInt
 		errs = append(errs, optErr("AtRiskRule.Recent+Baseline", fmt.Sprint(r.Recent, "+", r.Baseline), "each positive, at most 64 periods together"))
 	}
 	if !(r.Drop > 0 && r.Drop <= 1) {
@@ -296,16 +296,18 @@ func (b *Book) Lifecycle(rule LifecycleRule) ([]ClientStage, error) {
 	var out []ClientStage
 	for _, i := range b.order() {
 		p := &b.profiles[i]
-		since := time.Duration(p.newest)
+		// An age of farAge is 292 years or more: within no limit, even
+		// one of MaxInt64.
+		within := func(age int64, limit time.Duration) bool { return age != farAge && time.Duration(age) <= limit }
 		var s LifeStage
 		switch {
 		case p.postSale == 0:
 			s = Prospect
-		case time.Duration(p.postSale-1) <= rule.Onboarding:
+		case within(int64(p.postSale-1), rule.Onboarding):
 			s = Onboarding
-		case since <= rule.Active:
+		case within(p.newest, rule.Active):
 			s = Active
-		case since <= rule.Lapsing:
+		case within(p.newest, rule.Lapsing):
 			s = Lapsing
 		default:
 			s = Lapsed

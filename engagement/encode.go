@@ -58,6 +58,11 @@ func UnmarshalBook(j *Journey, o Options, data []byte) (*Book, error) {
 	if j == nil {
 		j = &Journey{}
 	}
+	// Options out of range are refused as Analyze refuses them, not
+	// replaced by defaults (whose fingerprint then matched).
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
 	o = o.withDefaults()
 	d := decoder{data: data}
 	if string(d.bytes(len(bookMagic))) != bookMagic {
@@ -290,6 +295,12 @@ func (d *decoder) profile(topics int) profile {
 	p.nTopics = tail[0]
 	switch {
 	case p.responses < 0 || p.escalations < 0 || p.postSale > 1<<63:
+		d.fail("profile counts")
+	case p.escalations > p.responses || p.escalated&^p.active != 0 ||
+		p.responses == 0 && (p.active != 0 || p.nTopics != 0 || p.nExpected != 0 || p.nDelivered != 0 || p.postSale != 0):
+		// What an analysis cannot write: escalations without responses,
+		// an escalated period that is not active, activity with no
+		// response (a superfan of a client with none).
 		d.fail("profile counts")
 	case int(p.nTopics) > len(p.topics):
 		d.fail("profile topics")

@@ -212,6 +212,13 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 			break
 		}
 		read++
+		if uint64(e.Client) >= uint64(len(clients)) {
+			// Rejected where it is read: the chunk buckets events by
+			// their client numbers' top bits, which one out of range
+			// overran (a panic).
+			r.counts[r.event(b, x, &e)]++
+			continue
+		}
 		if ordered = ordered && e.Client >= last; ordered || c == nil {
 			last = e.Client
 			r.counts[r.event(b, x, &e)]++

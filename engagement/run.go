@@ -2,6 +2,7 @@ package engagement
 
 import (
 	"math"
+	"math/bits"
 	"time"
 )
 
@@ -237,7 +238,7 @@ func (r *run) fold(b *Book, i int, s *stimInfo, to int32, k *kindInfo, cls Class
 	if set.post && uint64(age)+1 > p.postSale {
 		p.postSale = uint64(age) + 1
 	}
-	if q := uint64(age) / uint64(r.period); q < 64 {
+	if q := r.periodOf(age, ageSec, ageNsec); q < 64 {
 		p.active |= 1 << q
 		if esc {
 			p.escalated |= 1 << q
@@ -266,7 +267,7 @@ func (r *run) fold(b *Book, i int, s *stimInfo, to int32, k *kindInfo, cls Class
 	// The windows are half-open, [AsOf-Recent, AsOf) and the Baseline
 	// before it, so analyses as of consecutive times tile time: a
 	// response exactly at as-of is in neither.
-	if age > r.window || age == 0 {
+	if age > r.window || age == 0 || age == farAge {
 		return
 	}
 	e := 0
@@ -311,6 +312,28 @@ func (r *run) ageOf(sec int64, nsec uint32) int64 {
 		return math.MinInt64
 	}
 	return (r.asOf-sec)*int64(time.Second) + r.asOfNsec - int64(nsec)
+}
+
+// farAge is the age in nanoseconds of a response 2^63 ns (292 years) or
+// more before as-of, where the nanoseconds stop: it is beyond every window
+// and limit, which are Durations, even one of MaxInt64.
+const farAge = math.MaxInt64
+
+// periodOf is the period an age falls in: age / Period, or for a far age
+// its seconds and nanoseconds over the Period in 128 bits (a period of 100
+// years put a 500-year-old response in period 2).
+func (r *run) periodOf(age, ageSec, ageNsec int64) uint64 {
+	if age != farAge {
+		return uint64(age) / uint64(r.period)
+	}
+	hi, lo := bits.Mul64(uint64(ageSec), uint64(time.Second))
+	lo, carry := bits.Add64(lo, uint64(ageNsec), 0)
+	hi += carry
+	if hi >= uint64(r.period) {
+		return math.MaxUint64 // a quotient past 64 bits: far past any period kept
+	}
+	q, _ := bits.Div64(hi, lo, uint64(r.period))
+	return q
 }
 
 // ageParts is the age before as-of of an instant sec seconds and nsec
