@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +14,19 @@ import (
 // convert writes src into dst, converting as [Decode] documents, and names
 // path in the *DecodeError of anything that does not fit. dst is settable.
 func convert(dst, src reflect.Value, path string, index *fieldIndex) error {
+	return convertAt(dst, src, path, index, 0)
+}
+
+// maxDecodeDepth bounds how deeply a value is followed into the
+// destination: a map that holds itself, decoded into a linked type,
+// recursed until the stack overflowed (a fatal error, no recover).
+const maxDecodeDepth = 1000
+
+// convertAt is convert depth levels into a value.
+func convertAt(dst, src reflect.Value, path string, index *fieldIndex, depth int) error {
+	if depth > maxDecodeDepth {
+		return &DecodeError{Field: path, Msg: fmt.Sprintf("value nested deeper than %d levels (does it hold itself?)", maxDecodeDepth)}
+	}
 	for src.IsValid() && src.Kind() == reflect.Interface {
 		src = src.Elem()
 	}
@@ -32,7 +46,7 @@ func convert(dst, src reflect.Value, path string, index *fieldIndex) error {
 			src = src.Elem()
 		}
 		p := reflect.New(dst.Type().Elem())
-		if err := convert(p.Elem(), src, path, index); err != nil {
+		if err := convertAt(p.Elem(), src, path, index, depth+1); err != nil {
 			return err
 		}
 		dst.Set(p)
@@ -45,11 +59,11 @@ func convert(dst, src reflect.Value, path string, index *fieldIndex) error {
 		dst.Set(src.Convert(dst.Type())) // named string and bool types
 		return nil
 	case (dst.Kind() == reflect.Slice || dst.Kind() == reflect.Array) && (src.Kind() == reflect.Slice || src.Kind() == reflect.Array):
-		return convertList(dst, src, path, index)
+		return convertList(dst, src, path, index, depth)
 	case dst.Kind() == reflect.Map && src.Kind() == reflect.Map && dst.Type().Key().Kind() == reflect.String && src.Type().Key().Kind() == reflect.String:
-		return convertMap(dst, src, path, index)
+		return convertMap(dst, src, path, index, depth)
 	case dst.Kind() == reflect.Struct && dst.Type() != timeType && src.Kind() == reflect.Map && src.Type().Key().Kind() == reflect.String:
-		return convertStruct(dst, src, path, index)
+		return convertStruct(dst, src, path, index, depth)
 	}
 	return &DecodeError{Field: path, Msg: fmt.Sprintf("cannot put %s into %s", src.Type(), dst.Type())}
 }
@@ -58,13 +72,22 @@ func isNumber(k reflect.Kind) bool {
 	return k >= reflect.Int && k <= reflect.Uint64 || k == reflect.Float32 || k == reflect.Float64
 }
 
+// rfc3339 is RFC 3339's date-time, with at most nine fractional digits
+// (what a time.Time holds exactly) and an offset of at most 23:59:
+// time.Parse also takes "+24:00", "+23:60" (as +24:00), a comma for the
+// decimal point and a tenth digit, which it drops.
+var rfc3339 = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$`)
+
 func parseTime(dst reflect.Value, s, path string) error {
 	t, err := time.Parse(time.RFC3339, s)
+	if err == nil && !rfc3339.MatchString(s) {
+		err = fmt.Errorf("not RFC 3339")
+	}
 	if err != nil {
 		t, err = time.Parse(time.DateOnly, s)
 	}
 	if err != nil {
-		return &DecodeError{Field: path, Msg: fmt.Sprintf("%q is not an RFC 3339 time or a date", s)}
+		return &DecodeError{Field: path, Msg: fmt.Sprintf("%q is not an RFC 3339 time (to the nanosecond) or a date", s)}
 	}
 	dst.Set(reflect.ValueOf(t))
 	return nil
@@ -157,7 +180,7 @@ func convertFloat(dst reflect.Value, f float64, fail func(string, ...any) error)
 
 // convertList converts a slice or array element by element, naming an
 // element's errors "path[i]".
-func convertList(dst, src reflect.Value, path string, index *fieldIndex) error {
+func convertList(dst, src reflect.Value, path string, index *fieldIndex, depth int) error {
 	n := src.Len()
 	if dst.Kind() == reflect.Array {
 		if n > dst.Len() {
@@ -173,7 +196,7 @@ func convertList(dst, src reflect.Value, path string, index *fieldIndex) error {
 	}
 	var errs []error
 	for i := range n {
-		if err := convert(dst.Index(i), src.Index(i), fmt.Sprintf("%s[%d]", path, i), index); err != nil {
+		if err := convertAt(dst.Index(i), src.Index(i), fmt.Sprintf("%s[%d]", path, i), index, depth+1); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -182,7 +205,7 @@ func convertList(dst, src reflect.Value, path string, index *fieldIndex) error {
 
 // convertMap converts a map with string keys value by value, in key order,
 // naming a value's errors "path.key".
-func convertMap(dst, src reflect.Value, path string, index *fieldIndex) error {
+func convertMap(dst, src reflect.Value, path string, index *fieldIndex, depth int) error {
 	if src.IsNil() {
 		dst.SetZero()
 		return nil
@@ -191,7 +214,7 @@ func convertMap(dst, src reflect.Value, path string, index *fieldIndex) error {
 	var errs []error
 	for _, k := range sortedKeys(src) {
 		v := reflect.New(dst.Type().Elem()).Elem()
-		if err := convert(v, src.MapIndex(k), path+"."+k.String(), index); err != nil {
+		if err := convertAt(v, src.MapIndex(k), path+"."+k.String(), index, depth+1); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -203,7 +226,7 @@ func convertMap(dst, src reflect.Value, path string, index *fieldIndex) error {
 
 // convertStruct fills a struct from a map by field name, as a record's
 // paths name fields, in key order.
-func convertStruct(dst, src reflect.Value, path string, index *fieldIndex) error {
+func convertStruct(dst, src reflect.Value, path string, index *fieldIndex, depth int) error {
 	var errs []error
 	for _, k := range sortedKeys(src) {
 		f, ok := index.field(dst.Type(), k.String())
@@ -211,7 +234,7 @@ func convertStruct(dst, src reflect.Value, path string, index *fieldIndex) error
 			errs = append(errs, &DecodeError{Field: path + "." + k.String(), Msg: fmt.Sprintf("%s has no field %s", dst.Type(), k.String())})
 			continue
 		}
-		if err := convert(dst.Field(f), src.MapIndex(k), path+"."+k.String(), index); err != nil {
+		if err := convertAt(dst.Field(f), src.MapIndex(k), path+"."+k.String(), index, depth+1); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +26,6 @@ var builtinFuncs = map[string]*hostFunc{
 	"clamp":        {name: "clamp", arities: []int{3}, types: []any{new(func(float64, float64, float64) float64)}, fn: clamp},
 	"ratio":        {name: "ratio", arities: []int{2}, types: []any{new(func(float64, float64) float64)}, fn: ratio},
 	"between":      {name: "between", arities: []int{3}, types: []any{new(func(float64, float64, float64) bool)}, fn: between},
-	"pct":          {name: "pct", arities: []int{1, 2}, types: []any{new(func(float64) string), new(func(float64, int) string)}, fn: pct},
 }
 
 // disabledExprBuiltins are expr built-ins a rule may not call: now reads the
@@ -197,7 +197,8 @@ func between(args ...any) (any, error) {
 }
 
 // pct(x) formats a ratio as a percentage with at most one decimal
-// ("42.5%", "50%"); pct(x, d) with at most d decimals.
+// ("42.5%", "50%"); pct(x, d) with at most d decimals. Its last argument
+// is the rule's governor, charged the text (formatFuncs).
 func pct(args ...any) (any, error) {
 	x, ok := toFloat(args[0])
 	if !ok {
@@ -207,18 +208,22 @@ func pct(args ...any) (any, error) {
 		return nil, fmt.Errorf("pct: %w", errNaNValue)
 	}
 	decimals := 1
-	if len(args) == 2 {
+	if len(args) == 3 {
 		d, ok := toFloat(args[1])
 		if !ok || d < 0 || d > 10 {
 			return nil, fmt.Errorf("pct: decimals must be between 0 and 10")
 		}
 		decimals = int(d)
 	}
-	return formatPct(x, decimals), nil
+	return charged(formatPct(x, decimals), args[len(args)-1])
 }
 
 func formatPct(x float64, decimals int) string {
 	s := strconv.FormatFloat(x*100, 'f', decimals, 64)
+	if math.IsInf(x*100, 0) && !math.IsInf(x, 0) {
+		// x·100 overflows for a finite x past 1.8e306: written exactly.
+		s = new(big.Float).SetPrec(64).Mul(new(big.Float).SetFloat64(x), big.NewFloat(100)).Text('f', decimals)
+	}
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}

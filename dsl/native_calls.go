@@ -74,8 +74,6 @@ func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
 	case (f.name == "between" || f.name == "clamp") && len(args) == 3 &&
 		isNumber(args[0].kind) && isNumber(args[1].kind) && isNumber(args[2].kind):
 		return ternaryNumber(f.name, asFloat(args[0]), asFloat(args[1]), asFloat(args[2]))
-	case f.name == "pct":
-		return pctNode(args)
 	}
 	return nil
 }
@@ -178,28 +176,5 @@ func (nc *nativeCompiler) builtin(n *ast.BuiltinNode) *nnode {
 	return &nnode{kind: nFloat, f: func(c *nctx) (float64, bool) {
 		v, ok := xf(c)
 		return f(v), ok
-	}}
-}
-
-// pctNode compiles pct(x) and pct(x, d).
-func pctNode(args []*nnode) *nnode {
-	if len(args) < 1 || len(args) > 2 || !isNumber(args[0].kind) || len(args) == 2 && !isNumber(args[1].kind) {
-		return nil
-	}
-	x := asFloat(args[0])
-	d := func(*nctx) (float64, bool) { return 1, true }
-	if len(args) == 2 {
-		d = asFloat(args[1])
-	}
-	return &nnode{kind: nString, s: func(c *nctx) (string, bool) {
-		v, ok := x(c)
-		if !ok || v != v {
-			return "", false
-		}
-		decimals, ok := d(c)
-		if !ok || decimals < 0 || decimals > 10 {
-			return "", false // expr reports the bad decimals
-		}
-		return formatPct(v, int(decimals)), true
 	}}
 }

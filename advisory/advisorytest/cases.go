@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -289,9 +290,13 @@ func parseCases[Env any](fw *advisory.Framework[Env], data []byte) ([]testCase[E
 	return out, nil
 }
 
-// strictDecode decodes one JSON value, refusing unknown fields and
-// trailing data.
+// strictDecode decodes one JSON value, refusing unknown fields, trailing
+// data, a key given twice and a key that names a field only ignoring case
+// (exactKeys).
 func strictDecode(data []byte, v any) error {
+	if err := exactKeys(data, reflect.TypeOf(v)); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -166,7 +166,7 @@ func resolve(t reflect.Type, path string) (string, reflect.Type, error) {
 		if !ok {
 			return "", nil, fmt.Errorf("advisorytest: WithField(%q): %s has no field %s", path, t, seg)
 		}
-		canon = append(canon, strings.ToLower(f.Name))
+		canon = append(canon, f.Name) // the Go name: unique in its struct, where "ID" and "Id" lower alike
 		t = f.Type
 	}
 	return strings.Join(canon, "."), t, nil
@@ -240,7 +240,7 @@ func (c *genConfig) fill(t *rapid.T, v reflect.Value, path, label string, depth 
 	case v.Kind() == reflect.Struct:
 		for i := range v.NumField() {
 			if f := v.Type().Field(i); f.IsExported() {
-				c.fill(t, v.Field(i), join(path, strings.ToLower(f.Name)), label+"."+f.Name, depth)
+				c.fill(t, v.Field(i), join(path, f.Name), label+"."+f.Name, depth)
 			}
 		}
 	case v.Kind() == reflect.Pointer:
