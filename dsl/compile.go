@@ -20,8 +20,19 @@ import (
 func (c *config) errorAt(src string, offset int, kind Kind, msg, suggestion string) *Error {
 	line, col := lineCol(src, offset)
 	e := &Error{RuleID: c.id, Statement: c.stmt, Kind: kind, Msg: msg, Suggestion: suggestion, Snippet: snippet(src, line, col)}
-	e.Line, e.Column = c.shift(line, col)
+	e.Line, e.Column = c.place(src, offset)
 	return e
+}
+
+// place maps a rune offset of the expression src to the enclosing source:
+// by at when the expression is not written there as it reads, else by
+// shift.
+func (c *config) place(src string, offset int) (int, int) {
+	if len(c.at) > 0 {
+		p := c.at[min(max(offset, 0), len(c.at)-1)]
+		return p.Line, p.Col
+	}
+	return c.shift(lineCol(src, offset))
 }
 
 // shift maps a position inside the expression to the enclosing source.

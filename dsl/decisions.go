@@ -438,7 +438,7 @@ func (rs *RuleSet[Env]) planDecisions(b *builder[Env]) {
 // chain in slot starts with: the read becomes __decision(__gov, slot,
 // name, (*T)(nil)), and the rest of the chain reads on from its value.
 func (r *rewriter) decision(slot *ast.Node, root *ast.IdentifierNode, name string) {
-	line, col := r.cfg.shift(lineCol(r.src, root.Location().From))
+	line, col := r.cfg.place(r.src, root.Location().From)
 	ref, p := r.cfg.decisions.read(r.cfg.id, root.Value, name, r.cfg.stmt, line, col)
 	switch {
 	case p != nil && p.quiet:

@@ -464,7 +464,7 @@ rule b {
   let a = 1
   when a > 0
 }
-`, []string{`rule b: 11:3: let a hides the rule of the same name`}},
+`, []string{`rule b, let a: 11:3: let a hides the rule of the same name`}},
 		{"emit in branch", `rule a {
   type "a"
   branch score > 1 {

@@ -3,6 +3,8 @@ package dsl
 import (
 	"fmt"
 	"reflect"
+
+	"github.com/engagekit/engagekit/dsl/rulefile"
 )
 
 // Option configures [Compile]. Options are made only by this package's
@@ -19,6 +21,10 @@ func (f optionFunc) apply(c *config) { f(c) }
 // config is what the options set. Its zero value means defaults.
 type config struct {
 	id string
+	// at places each rune of the expression in the file when it is not
+	// written there as it reads (an interpolation in a quoted string: see
+	// rulefile.Expr.At); nil: line and col, and the source's own lines.
+	at []rulefile.Pos
 	// stmt names the statement of a rule file the expression is, for
 	// errors ("when", "urgency", "let days", …).
 	stmt   string

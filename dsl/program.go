@@ -148,7 +148,7 @@ func checkValue(p *program, out any) (any, error) {
 }
 
 func (p *program) errorf(cause error, format string, args ...any) *Error {
-	line, col := p.cfg.shift(1, 1)
+	line, col := p.cfg.place(p.src, 0)
 	return &Error{RuleID: p.cfg.id, Statement: p.cfg.stmt, Kind: KindEval, Line: line, Column: col, Err: cause,
 		Msg: fmt.Sprintf(format, args...), Snippet: snippet(p.src, 1, 1)}
 }

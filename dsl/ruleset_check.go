@@ -144,7 +144,7 @@ func (b *builder[Env]) literalUnit(sc scope, stmt string, e rulefile.Expr) {
 		if !ok || v >= 0 && v <= 1 {
 			continue
 		}
-		cfg := config{id: sc.id, stmt: joinStmt(sc.where, stmt), line: e.Pos.Line, col: e.Pos.Col}
+		cfg := config{id: sc.id, stmt: joinStmt(sc.where, stmt), line: e.Pos.Line, col: e.Pos.Col, at: e.At}
 		err := cfg.errorAt(e.Src, n.Location().From, KindType,
 			fmt.Sprintf("%s %v is outside [0,1]", stmt, v), "")
 		b.errs = append(b.errs, err)

@@ -126,11 +126,11 @@ func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
 	}
 	for _, c := range cs {
 		if _, dup := b.consts[c.Name]; dup {
-			b.errorf("", c.Pos, KindType, "constant %s is declared twice", c.Name)
+			b.stmtErrorf("", "const "+c.Name, c.Pos, KindType, "constant %s is declared twice", c.Name)
 			continue
 		}
 		if _, field := lookupField(b.env, c.Name); field {
-			b.errorf("", c.Pos, KindType, "constant %s hides the field of the same name", c.Name)
+			b.stmtErrorf("", "const "+c.Name, c.Pos, KindType, "constant %s hides the field of the same name", c.Name)
 			continue
 		}
 		e, err := Compile[struct{}, any](c.Value.Src, WithConsts(b.consts), withBadNames(b.base.badNames),
@@ -169,7 +169,7 @@ func (b *builder[Env]) program(sc scope, stmt string, e rulefile.Expr, kind refl
 	cfg := *b.base
 	cfg.id, cfg.consts, cfg.lets = sc.id, b.consts, sc.lets
 	cfg.stmt = joinStmt(sc.where, stmt)
-	cfg.line, cfg.col = e.Pos.Line, e.Pos.Col
+	cfg.line, cfg.col, cfg.at = e.Pos.Line, e.Pos.Col, e.At
 	cfg.decisions = b
 	p, err := compileProgram[Env](e.Src, b.layout, &cfg, kind)
 	if err != nil {
@@ -240,11 +240,11 @@ func (b *builder[Env]) lets(sc scope, ls []*rulefile.Let) (scope, []cBinding) {
 	var out []cBinding
 	for _, l := range ls {
 		if _, ok := lookupField(b.env, l.Name); ok || b.consts[l.Name] != nil {
-			b.errorf(sc.id, l.Pos, KindType, "let %s hides a field or constant of the same name", l.Name)
+			b.stmtErrorf(sc.id, joinStmt(sc.where, "let "+l.Name), l.Pos, KindType, "let %s hides a field or constant of the same name", l.Name)
 			continue
 		}
 		if d := b.decls[l.Name]; d != nil {
-			b.errorf(sc.id, l.Pos, KindType, "let %s hides the %s of the same name, whose result a rule reads as %s.fired", l.Name, kindName(d.Table), l.Name)
+			b.stmtErrorf(sc.id, joinStmt(sc.where, "let "+l.Name), l.Pos, KindType, "let %s hides the %s of the same name, whose result a rule reads as %s.fired", l.Name, kindName(d.Table), l.Name)
 			sc.lets = maps.Clone(sc.lets)
 			if sc.lets == nil {
 				sc.lets = map[string]*letDef{}
@@ -379,7 +379,7 @@ func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
 		for ci, c := range row.Cells {
 			ct, err := b.cell(c.Test, inputType(t.inputs[ci]))
 			if err != nil {
-				b.errorf(r.ID, c.Pos, KindType, "%s, column %d: %v", cr.label, ci+1, err)
+				b.stmtErrorf(r.ID, cr.label, c.Pos, KindType, "%s, column %d: %v", cr.label, ci+1, err)
 			}
 			cr.cells = append(cr.cells, ct)
 			cr.cellPos = append(cr.cellPos, c.Pos)
@@ -393,7 +393,7 @@ func (b *builder[Env]) table(sc scope, r *rulefile.Rule, rule *cRule) *cTable {
 				// ParseFloat reads NaN and Inf too: a NaN priority
 				// would compare equal to every other and leave the
 				// ranking to row order, which the author did not write.
-				b.errorf(r.ID, row.Out.Priority.Pos, KindType, "priority must be a finite number literal")
+				b.stmtErrorf(r.ID, cr.label+", priority", row.Out.Priority.Pos, KindType, "priority must be a finite number literal")
 			}
 			cr.priority = v
 		}

@@ -36,7 +36,7 @@ func (b *builder[Env]) aggregate(r *rulefile.Rule, rule *cRule, t *cTable) {
 	}
 	for i := range t.rows {
 		if t.rows[i].leaf != nil && aggProgram(t.rows[i].leaf, t.aggOf) == nil {
-			b.errorf(r.ID, r.Rows[i].Pos, KindType, "%s has no %s to %s (say it on the row or the table)", t.rows[i].label, t.aggOf, t.agg)
+			b.stmtErrorf(r.ID, t.rows[i].label, r.Rows[i].Pos, KindType, "%s has no %s to %s (say it on the row or the table)", t.rows[i].label, t.aggOf, t.agg)
 		}
 	}
 }
@@ -93,11 +93,11 @@ func (b *builder[Env]) order(r *rulefile.Rule, t *cTable) {
 		if o.Output == "type" {
 			rank, ok := orderRank(t.order, row.leaf.typ)
 			if !ok {
-				b.errorf(r.ID, r.Rows[i].Pos, KindType, "%s has type %q, which is not in the table's order", row.label, row.leaf.typ)
+				b.stmtErrorf(r.ID, row.label, r.Rows[i].Pos, KindType, "%s has type %q, which is not in the table's order", row.label, row.leaf.typ)
 			}
 			row.priority, row.ranked = rank, true
 		} else if aggProgram(row.leaf, o.Output) == nil {
-			b.errorf(r.ID, r.Rows[i].Pos, KindType, "%s has no output %s, which the table's order ranks", row.label, o.Output)
+			b.stmtErrorf(r.ID, row.label, r.Rows[i].Pos, KindType, "%s has no output %s, which the table's order ranks", row.label, o.Output)
 		}
 	}
 }

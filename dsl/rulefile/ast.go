@@ -38,6 +38,12 @@ type Const struct {
 type Expr struct {
 	Pos Pos    `json:"pos"`
 	Src string `json:"src"`
+	// At places each rune of Src in the file, for an interpolation in a
+	// title or message: there Src is not written as it reads, its
+	// escapes (\t, \", \n) spelled in more characters. Nil for any other
+	// expression, written as it reads from Pos, and after a JSON round
+	// trip, which leaves positions to Pos and Src's own lines.
+	At []Pos `json:"-"`
 }
 
 // Rule is a rule or a decision table. A table has Hit, Inputs and Rows; a

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // block parses statements up to the closing brace. rule is the enclosing
@@ -174,21 +175,34 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 }
 
 func (p *fileParser) stringLit() (string, bool) {
+	v, _, ok := p.stringLitRaw()
+	return v, ok
+}
+
+// stringLitRaw is stringLit, with the literal as the file spells it.
+func (p *fileParser) stringLitRaw() (string, string, bool) {
 	p.s.skipInline()
 	pos := p.s.pos()
 	if p.s.peek() != '"' && p.s.peek() != '`' {
 		p.errorf(pos, "expected a quoted string")
 		p.recover()
-		return "", false
+		return "", "", false
 	}
 	raw, ok := p.s.quoted()
 	v, err := strconv.Unquote(raw)
 	if !ok || err != nil {
 		p.errorf(pos, "malformed string %s", raw)
 		p.recover()
-		return "", false
+		return "", "", false
 	}
-	return v, true
+	if !utf8.ValidString(v) {
+		// An escape (\xff) can make bytes that are not text, which a
+		// file's JSON cannot carry (it writes U+FFFD instead).
+		p.errorf(pos, "string %s is not UTF-8 text", raw)
+		p.recover()
+		return "", "", false
+	}
+	return v, raw, true
 }
 
 func (p *fileParser) stringList() ([]string, bool) {
@@ -386,11 +400,11 @@ func cellHint(text string) string {
 func (p *fileParser) template(pos Pos, doc []string) (*Template, bool) {
 	p.s.skipInline()
 	spos := p.s.pos()
-	v, ok := p.stringLit()
+	v, raw, ok := p.stringLitRaw()
 	if !ok {
 		return nil, false
 	}
-	parts, err := splitTemplate(v, spos)
+	parts, err := splitTemplate(v, unquotedPositions(raw, spos))
 	if err != nil {
 		p.errorf(spos, "%v", err)
 		return nil, false

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // parseTest parses a table cell: `-`, `< 30`, `[30..50)`, `"gold"`,
@@ -122,6 +123,9 @@ func parseValue(text string) (*Value, error) {
 		s, err := strconv.Unquote(text)
 		if err != nil {
 			return nil, fmt.Errorf("malformed string %s", text)
+		}
+		if !utf8.ValidString(s) {
+			return nil, fmt.Errorf("string %s is not UTF-8 text", text) // see stringLit
 		}
 		return &Value{Kind: ValueString, Str: s}, nil
 	case isLetter(text[0]):

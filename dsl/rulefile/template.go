@@ -2,15 +2,18 @@ package rulefile
 
 import (
 	"errors"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
 // splitTemplate splits a template's text into literal and {expr} parts.
 // Braces nest inside an interpolation (map literals), "{{" and "}}" are
-// literal braces. Positions of expressions are approximate: the string's
-// position plus the offset in its unquoted text.
-func splitTemplate(v string, pos Pos) ([]TemplatePart, error) {
+// literal braces. at places each byte of v in the file (see
+// unquotedPositions): an expression's Pos is where its first character is
+// written, and its At where each of its runes is, escapes and all.
+func splitTemplate(v string, at []Pos) ([]TemplatePart, error) {
 	var parts []TemplatePart
 	var text strings.Builder
 	flush := func() {
@@ -35,12 +38,18 @@ func splitTemplate(v string, pos Pos) ([]TemplatePart, error) {
 			if end < 0 {
 				return nil, errors.New("unterminated {…} in template")
 			}
-			src := strings.TrimSpace(v[i+1 : end])
+			inner := v[i+1 : end]
+			src := strings.TrimSpace(inner)
 			if src == "" {
 				return nil, errors.New("empty {} in template")
 			}
 			flush()
-			parts = append(parts, TemplatePart{Expr: &Expr{Pos: Pos{Line: pos.Line, Col: pos.Col + utf8.RuneCountInString(v[:i]) + 2}, Src: src}})
+			start := i + 1 + len(inner) - len(strings.TrimLeftFunc(inner, unicode.IsSpace))
+			e := &Expr{Pos: at[start], Src: src}
+			for b := range src {
+				e.At = append(e.At, at[start+b])
+			}
+			parts = append(parts, TemplatePart{Expr: e})
 			i = end
 		default:
 			text.WriteByte(c)
@@ -57,7 +66,10 @@ func matchBrace(v string, i int) int {
 	for j := i; j < len(v); j++ {
 		switch v[j] {
 		case '"', '\'', '`':
-			end, _ := stringEnd(v, j)
+			end, closed := stringEnd(v, j)
+			if !closed {
+				return -1 // a string that does not end in the braces: no end to them
+			}
 			j = end - 1
 		case '{':
 			depth++
@@ -89,4 +101,39 @@ func templateSource(parts []TemplatePart) string {
 		b.WriteString(strings.NewReplacer("{", "{{", "}", "}}").Replace(part.Text))
 	}
 	return b.String()
+}
+
+// unquotedPositions places each byte of a string literal's value, raw
+// being the literal as written at pos: the position of the character, or
+// the escape, that makes it, and one more entry for the end. A literal
+// ends on its line (stringEnd), so only columns advance.
+func unquotedPositions(raw string, pos Pos) []Pos {
+	col := pos.Col + 1 // past the quote
+	var at []Pos
+	if raw == "" || raw[0] == '`' {
+		for _, r := range raw[min(1, len(raw)):max(len(raw)-1, 1)] {
+			for range utf8.RuneLen(r) {
+				at = append(at, Pos{Line: pos.Line, Col: col})
+			}
+			col++
+		}
+		return append(at, Pos{Line: pos.Line, Col: col})
+	}
+	rest := raw[1 : len(raw)-1]
+	for rest != "" {
+		value, multibyte, tail, err := strconv.UnquoteChar(rest, '"')
+		if err != nil {
+			break // not reached: raw unquoted once already
+		}
+		n := 1
+		if multibyte {
+			n = utf8.RuneLen(value)
+		}
+		for range n {
+			at = append(at, Pos{Line: pos.Line, Col: col})
+		}
+		col += utf8.RuneCountInString(rest[:len(rest)-len(tail)])
+		rest = tail
+	}
+	return append(at, Pos{Line: pos.Line, Col: col})
 }
