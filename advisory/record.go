@@ -2,6 +2,7 @@ package advisory
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"time"
@@ -162,10 +163,13 @@ func (seen sameValues) of(a, b reflect.Value) bool {
 				pair.na, pair.nb = a.Len(), b.Len()
 			}
 			if seen[pair] {
-				return true // being compared further up: a cycle agrees with itself
+				// Being compared further up (a cycle agrees with itself),
+				// or compared already and found alike (a part shared
+				// forty levels deep is compared once, not 2^40 times): a
+				// pair found different ends the whole comparison.
+				return true
 			}
 			seen[pair] = true
-			defer delete(seen, pair)
 		}
 	}
 	return seen.parts(a, b)
@@ -192,12 +196,42 @@ func (seen sameValues) parts(a, b reflect.Value) bool {
 		if a.Len() != b.Len() || !stringKeys && a.Type() != b.Type() {
 			return false
 		}
+		var nanValues []reflect.Value // the values of b's NaN keys, which no lookup finds
+		scanned := false
 		for it := a.MapRange(); it.Next(); {
 			k := it.Key()
 			if stringKeys {
 				k = reflect.ValueOf(k.String()).Convert(b.Type().Key())
 			}
 			w := b.MapIndex(k)
+			if !w.IsValid() && isNaNKey(k) {
+				if !scanned {
+					for bi := b.MapRange(); bi.Next(); {
+						if isNaNKey(bi.Key()) {
+							nanValues = append(nanValues, bi.Value())
+						}
+					}
+					scanned = true
+				}
+				// A NaN key pairs with one of b's NaN keys holding the
+				// same value, each once.
+				found := false
+				for i, bv := range nanValues {
+					// A candidate is tried on a copy of what is known: a
+					// pair found different must not stay marked alike.
+					trial := maps.Clone(seen)
+					if trial.of(it.Value(), bv) {
+						maps.Copy(seen, trial)
+						nanValues = append(nanValues[:i], nanValues[i+1:]...)
+						found = true
+						break
+					}
+				}
+				if !found {
+					return false
+				}
+				continue
+			}
 			if !w.IsValid() || !seen.of(it.Value(), w) {
 				return false
 			}
@@ -218,7 +252,13 @@ func (seen sameValues) parts(a, b reflect.Value) bool {
 	case a.Kind() == b.Kind() && (a.Kind() == reflect.String || a.Kind() == reflect.Bool):
 		return a.Type() == b.Type() && a.Equal(b)
 	case a.Kind() == reflect.Func && a.Type() == b.Type():
-		return a.IsNil() && b.IsNil() // as reflect.DeepEqual has it: only nil funcs agree
+		// As reflect.DeepEqual has it: only nil funcs agree (a func's
+		// code pointer does not tell two closures apart).
+		return a.IsNil() && b.IsNil()
+	case (a.Kind() == reflect.Complex64 || a.Kind() == reflect.Complex128) && a.Kind() == b.Kind() && a.Type() == b.Type():
+		x, y := a.Complex(), b.Complex()
+		same := func(p, q float64) bool { return p == q || math.IsNaN(p) && math.IsNaN(q) }
+		return same(real(x), real(y)) && same(imag(x), imag(y))
 	}
 	return a.Type() == b.Type() && a.Comparable() && a.Equal(b)
 }
@@ -268,4 +308,16 @@ func floatOf(v reflect.Value) float64 {
 		return float64(v.Uint())
 	}
 	return v.Float()
+}
+
+// isNaNKey reports whether a map key is a NaN float (or has a NaN part).
+func isNaNKey(k reflect.Value) bool {
+	switch k.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return math.IsNaN(k.Float())
+	case reflect.Complex64, reflect.Complex128:
+		c := k.Complex()
+		return math.IsNaN(real(c)) || math.IsNaN(imag(c))
+	}
+	return false
 }

@@ -18,34 +18,49 @@ import (
 // counts as a reference by depth, as Text writes it.
 func digest(v reflect.Value) uint64 {
 	d := digester{memo: map[ref]uint64{}, onPath: map[ref]int{}}
-	return d.sum(v, 0)
+	sum, _ := d.sum(v, 0)
+	return sum
 }
+
+// maxDigestDepth is how deep the digest follows a value that nests
+// without end (Text stops at maxDepth and leaves the rest to it).
+const maxDigestDepth = 100_000
 
 type digester struct {
 	memo   map[ref]uint64
 	onPath map[ref]int
 }
 
-func (d *digester) sum(v reflect.Value, depth int) uint64 {
+// sum is v's digest, and whether it reads a back-reference: such a
+// part's digest depends on where it sits (how far up the reference
+// goes), so it is not kept for another place, where a shared and a
+// copied part then digested apart.
+func (d *digester) sum(v reflect.Value, depth int) (uint64, bool) {
 	h := fnv.New64a()
 	var buf [8]byte
 	num := func(x uint64) { h.Write(binary.LittleEndian.AppendUint64(buf[:0], x)) }
 	str := func(s string) { num(uint64(len(s))); h.Write([]byte(s)) }
+	back := false
+	sub := func(x reflect.Value) {
+		s, b := d.sum(x, depth+1)
+		num(s)
+		back = back || b
+	}
 	if !v.IsValid() {
 		str("nil")
-		return h.Sum64()
+		return h.Sum64(), false
 	}
 	str(v.Type().String())
-	if depth > maxDepth {
+	if depth > maxDigestDepth {
 		str("…")
-		return h.Sum64()
+		return h.Sum64(), false
 	}
 	var at ref
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Map, reflect.Slice:
 		if v.IsNil() {
 			str("(nil)")
-			return h.Sum64()
+			return h.Sum64(), false
 		}
 		at = ref{v.Type(), v.Pointer(), 0}
 		if v.Kind() == reflect.Slice {
@@ -54,26 +69,29 @@ func (d *digester) sum(v reflect.Value, depth int) uint64 {
 		if depthAt, ok := d.onPath[at]; ok {
 			str("↺")
 			num(uint64(depth - depthAt))
-			return h.Sum64()
+			return h.Sum64(), true
 		}
 		if sum, ok := d.memo[at]; ok {
-			return sum
+			return sum, false
 		}
 		d.onPath[at] = depth
 		defer delete(d.onPath, at)
 	case reflect.Interface:
 		if v.IsNil() {
 			str("(nil)")
-			return h.Sum64()
+			return h.Sum64(), false
 		}
 	}
 	switch v.Kind() {
 	case reflect.Interface, reflect.Pointer:
-		num(d.sum(v.Elem(), depth+1))
+		sub(v.Elem())
 	case reflect.Map:
 		entries := make([][2]uint64, 0, v.Len())
 		for it := v.MapRange(); it.Next(); {
-			entries = append(entries, [2]uint64{d.sum(it.Key(), depth+1), d.sum(it.Value(), depth+1)})
+			k, bk := d.sum(it.Key(), depth+1)
+			e, be := d.sum(it.Value(), depth+1)
+			back = back || bk || be
+			entries = append(entries, [2]uint64{k, e})
 		}
 		slices.SortFunc(entries, func(x, y [2]uint64) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
 		for _, e := range entries {
@@ -83,12 +101,16 @@ func (d *digester) sum(v reflect.Value, depth int) uint64 {
 	case reflect.Slice, reflect.Array:
 		num(uint64(v.Len()))
 		for i := range v.Len() {
-			num(d.sum(v.Index(i), depth+1))
+			sub(v.Index(i))
 		}
 	case reflect.String:
 		str(v.String())
 	case reflect.Float32, reflect.Float64:
 		num(math.Float64bits(v.Float()))
+	case reflect.Complex64, reflect.Complex128:
+		c := v.Complex()
+		num(math.Float64bits(real(c)))
+		num(math.Float64bits(imag(c)))
 	case reflect.Bool:
 		if v.Bool() {
 			num(1)
@@ -100,21 +122,20 @@ func (d *digester) sum(v reflect.Value, depth int) uint64 {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		num(v.Uint())
 	case reflect.Struct:
-		if v.Type() == reflect.TypeFor[time.Time]() && v.CanInterface() {
-			t := v.Interface().(time.Time)
+		if t, ok := timeOf(v); ok {
 			str(t.Format(time.RFC3339Nano) + " " + t.Location().String())
 			break
 		}
 		for i := range v.NumField() {
 			str(v.Type().Field(i).Name)
-			num(d.sum(v.Field(i), depth+1))
+			sub(v.Field(i))
 		}
 	default:
-		str(v.String()) // a func, a chan: its type and address-free text
+		str("…") // a func, a chan, an unsafe pointer: its type alone, never an address
 	}
 	sum := h.Sum64()
-	if at.typ != nil {
+	if at.typ != nil && !back {
 		d.memo[at] = sum
 	}
-	return sum
+	return sum, back
 }

@@ -7,7 +7,9 @@
 // points back into itself is written as a reference to where it began,
 // and a value of more than a few thousand parts ends in a digest of the
 // whole, which reads a part it reuses once: the text is bounded and
-// deterministic for any value.
+// deterministic for any value. Types are written by their printed names,
+// so two distinct types of one printed name (local types of one name in
+// one package) read alike.
 package valuetext
 
 import (
@@ -18,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // Text is a value as text with the type of every part, for ordering
@@ -34,15 +37,49 @@ func Text(v any) string {
 
 // TextCyclic is Text, and whether v points back into itself.
 func TextCyclic(v any) (string, bool) {
+	root := addressable(v)
 	w := writer{b: new(strings.Builder), onPath: map[ref]int{}}
-	w.write(reflect.ValueOf(v), 0)
-	if w.nodes > maxNodes {
-		// Written past its budget, the text ends in a digest of the
-		// whole value, which tells values apart past where it stopped.
-		fmt.Fprintf(w.b, "…#%016x", digest(reflect.ValueOf(v)))
+	w.write(root, 0)
+	if w.cut {
+		// Written past its budget (of parts, depth or a string's
+		// length), the text ends in a digest of the whole value, which
+		// tells values apart past where it stopped.
+		fmt.Fprintf(w.b, "…#%016x", digest(root))
 	}
 	return w.b.String(), w.cyclic
 }
+
+// addressable is v in addressable memory (a copy), so that a time.Time in
+// an unexported field can be read as a time: its instant, not its fields
+// (which hold a monotonic reading two equal times may not share).
+func addressable(v any) reflect.Value {
+	rv := reflect.ValueOf(v)
+	if !rv.IsValid() {
+		return rv
+	}
+	p := reflect.New(rv.Type()).Elem()
+	p.Set(rv)
+	return p
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// timeOf reads a time.Time value, exported or not.
+func timeOf(v reflect.Value) (time.Time, bool) {
+	switch {
+	case v.Type() != timeType:
+		return time.Time{}, false
+	case v.CanInterface():
+		return v.Interface().(time.Time), true
+	case v.CanAddr():
+		return *(*time.Time)(unsafe.Pointer(v.UnsafeAddr())), true
+	}
+	return time.Time{}, false
+}
+
+// maxString is the most of a string Text writes; a longer one is cut,
+// and the digest tells it apart.
+const maxString = 1024
 
 // maxNodes bounds the parts Text writes of one value: a value
 // may reuse its parts (a list holding one list twice, twenty levels
@@ -67,11 +104,13 @@ type writer struct {
 	onPath map[ref]int // depth at which each is being written
 	cyclic bool        // set when a value points back into itself
 	nodes  int         // parts written, up to maxNodes+1
+	cut    bool        // the text stopped short of the value
 }
 
 func (w *writer) write(v reflect.Value, depth int) {
 	b := w.b
 	if w.nodes++; w.nodes > maxNodes {
+		w.cut = true
 		return // past the budget: the digest tells the rest
 	}
 	if !v.IsValid() {
@@ -79,6 +118,7 @@ func (w *writer) write(v reflect.Value, depth int) {
 		return
 	}
 	if depth > maxDepth {
+		w.cut = true
 		fmt.Fprintf(b, "%s(…)", v.Type())
 		return
 	}
@@ -103,36 +143,60 @@ func (w *writer) write(v reflect.Value, depth int) {
 		}
 	}
 	switch v.Kind() {
-	case reflect.Interface, reflect.Pointer:
-		b.WriteString("&")
+	case reflect.Interface:
+		w.write(v.Elem(), depth+1) // the value writes its own type
+	case reflect.Pointer:
+		fmt.Fprintf(b, "%s&", v.Type()) // its type: *any and **int differ
 		w.write(v.Elem(), depth+1)
 	case reflect.Map:
-		type entry struct{ key, value string }
+		// Entries in the order of their digests, which every map of the
+		// same entries shares: written in iteration order until the
+		// budget ran out, a large map's text changed from call to call.
+		type entry struct {
+			dk, dv     uint64
+			key, value reflect.Value
+		}
 		entries := make([]entry, 0, v.Len())
 		for it := v.MapRange(); it.Next(); {
-			entries = append(entries, entry{w.sub(it.Key(), depth+1), w.sub(it.Value(), depth+1)})
+			entries = append(entries, entry{digest(it.Key()), digest(it.Value()), it.Key(), it.Value()})
 		}
-		slices.SortFunc(entries, func(x, y entry) int { return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.value, y.value)) })
+		slices.SortFunc(entries, func(x, y entry) int { return cmp.Or(cmp.Compare(x.dk, y.dk), cmp.Compare(x.dv, y.dv)) })
 		fmt.Fprintf(b, "%s{", v.Type())
 		for _, e := range entries {
-			b.WriteString(e.key + ":" + e.value + ",")
+			if w.nodes > maxNodes {
+				w.cut = true
+				break
+			}
+			w.write(e.key, depth+1)
+			b.WriteString(":")
+			w.write(e.value, depth+1)
+			b.WriteString(",")
 		}
 		b.WriteString("}")
 	case reflect.Slice, reflect.Array:
 		fmt.Fprintf(b, "%s[", v.Type())
 		for i := range v.Len() {
+			if w.nodes > maxNodes {
+				w.cut = true
+				break // no comma an element past the budget
+			}
 			w.write(v.Index(i), depth+1)
 			b.WriteString(",")
 		}
 		b.WriteString("]")
 	case reflect.String:
-		fmt.Fprintf(b, "%s(%s)", v.Type(), strconv.Quote(v.String()))
+		str := v.String()
+		if len(str) > maxString {
+			str, w.cut = str[:maxString], true
+		}
+		fmt.Fprintf(b, "%s(%s)", v.Type(), strconv.Quote(str))
 	case reflect.Float32, reflect.Float64:
 		fmt.Fprintf(b, "%s(%s)", v.Type(), strconv.FormatFloat(v.Float(), 'g', -1, 64))
+	case reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		fmt.Fprintf(b, "%s(…)", v.Type()) // never an address
 	case reflect.Struct:
-		if v.Type() == reflect.TypeFor[time.Time]() && v.CanInterface() {
+		if t, ok := timeOf(v); ok {
 			// An instant and its zone's name, not the zone's tables.
-			t := v.Interface().(time.Time)
 			fmt.Fprintf(b, "time(%s %s)", t.Format(time.RFC3339Nano), t.Location())
 			return
 		}
@@ -146,15 +210,4 @@ func (w *writer) write(v reflect.Value, depth int) {
 	default:
 		fmt.Fprintf(b, "%s(%v)", v.Type(), v)
 	}
-}
-
-// sub is the text of v written apart (a map's key or value), on the same
-// path.
-func (w *writer) sub(v reflect.Value, depth int) string {
-	outer := w.b
-	w.b = new(strings.Builder)
-	w.write(v, depth)
-	text := w.b.String()
-	w.b = outer
-	return text
 }
