@@ -310,10 +310,13 @@ func (s scope) letKey(l *Let, consts map[string]constant) string {
 	}
 	if root, rest, ok := chainOf(tree.Node); ok {
 		if k, isLet := s[root]; isLet {
-			if strings.HasPrefix(k, fieldKey) {
+			if strings.HasPrefix(k, fieldKey) || strings.HasPrefix(k, unreadKey) {
 				return k + rest
 			}
 			return fallback
+		}
+		if c, isConst := consts[root]; isConst && c.unread {
+			return unreadKey + root + rest // a constant the analysis cannot read: one unknown value
 		}
 		return fieldKey + root + rest
 	}
@@ -323,8 +326,12 @@ func (s scope) letKey(l *Let, consts map[string]constant) string {
 	return fallback
 }
 
-// fieldKey begins the key of a field path's atom.
-const fieldKey = "field "
+// fieldKey begins the key of a field path's atom; unreadKey that of a
+// constant the analysis cannot read (see constant).
+const (
+	fieldKey  = "field "
+	unreadKey = "constant "
+)
 
 // constant is a file constant with a literal value, or (unread) one whose
 // value the analysis cannot read (2 * 3, a call): one value in every
@@ -511,8 +518,14 @@ func (rd *reader) comparison(bn *ast.BinaryNode, sc scope) (*cond, bool) {
 	if !found || !exact {
 		return nil, false
 	}
-	if _, _, both := literalNode(side, rd.consts, sc); both {
-		return nil, false
+	if other, otherExact, both := literalNode(side, rd.consts, sc); both {
+		// Two literals (a let of one, a constant): a condition that is
+		// what the comparison of the two is, as compiled (read as an
+		// opaque part, `lim > 5` with lim = 3 was taken to be true).
+		if !otherExact {
+			return nil, false
+		}
+		return &cond{op: condConst, c: compareInCondition(other, op, lit)}, true
 	}
 	if op != "==" && op != "!=" && lit.kind != kindNumber && lit.kind != kindString {
 		return nil, false
@@ -550,7 +563,11 @@ func (rd *reader) valueAtom(n ast.Node, sc scope) int {
 				r, p := splitPath(path)
 				return rd.fieldAtom(r, p+rest)
 			}
-			return rd.as.get(k+rest, root+rest, false, false)
+			i := rd.as.get(k+rest, root+rest, false, false)
+			if strings.HasPrefix(k, unreadKey) {
+				rd.as.list[i].unread = true // a let of a constant the analysis cannot read
+			}
+			return i
 		}
 		c, isConst := rd.consts[root]
 		if !isConst {
@@ -559,7 +576,7 @@ func (rd *reader) valueAtom(n ast.Node, sc scope) int {
 		if c.unread {
 			// One value the analysis does not know, not a field that
 			// varies: what a table does with it is unknown.
-			i := rd.as.get("constant "+root+rest, root+rest, false, false)
+			i := rd.as.get(unreadKey+root+rest, root+rest, false, false)
 			rd.as.list[i].unread = true
 			return i
 		}
