@@ -94,9 +94,6 @@ func TestAdversary30_PointerInterfaceAmbiguity(t *testing.T) {
 	}
 }
 
-func typeA() any { type T int; return T(1) }
-func typeB() any { type T int; return T(1) }
-
 // Promise: shared vs copied parts give equal text (past the cut too).
 // Broken: the digest memoizes a part's sum even when it contains a
 // back-reference by depth to an ancestor, then reuses that sum at another
