@@ -259,11 +259,11 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			// -x is 0 - x, which overflows for the least int alone.
 			zero := &ast.IntegerNode{Value: 0}
 			zero.SetLocation(n.Location())
+			check := checkedInt
 			if t == durationType {
-				*slot = checkedDuration(n, zero, n.Node, "-")
-			} else {
-				*slot = checkedInt(n, zero, n.Node, "-")
+				check = checkedDuration
 			}
+			*slot = check(n, zero, n.Node, "-")
 		case dynamicType(t):
 			*slot = checkedAny(n, n.Node, n.Node, "neg")
 		}

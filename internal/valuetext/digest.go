@@ -17,18 +17,29 @@ import (
 // work, not 2^20. A part that points back into a part being digested
 // counts as a reference by depth, as Text writes it.
 func digest(v reflect.Value) uint64 {
-	d := digester{memo: map[ref]uint64{}, onPath: map[ref]int{}}
-	sum, _ := d.sum(v, 0)
+	sum, _ := newDigester().sum(v, 0)
 	return sum
+}
+
+func newDigester() *digester {
+	return &digester{memo: map[ref]uint64{}, onPath: map[ref]int{}, left: maxDigestParts}
 }
 
 // maxDigestDepth is how deep the digest follows a value that nests
 // without end (Text stops at maxDepth and leaves the rest to it).
 const maxDigestDepth = 100_000
 
+// maxDigestParts bounds the parts one digester reads: a part that reaches
+// back to an ancestor is not kept (see sum), so a value whose every part
+// does, each shared twice, would be read 2^depth times. Past it, parts
+// read as "…" (in the same place for the same value, so the digest stays
+// a function of the value).
+const maxDigestParts = 1 << 20
+
 type digester struct {
 	memo   map[ref]uint64
 	onPath map[ref]int
+	left   int // parts still to read
 }
 
 // sum is v's digest, and whether it reads a back-reference: such a
@@ -51,7 +62,7 @@ func (d *digester) sum(v reflect.Value, depth int) (uint64, bool) {
 		return h.Sum64(), false
 	}
 	str(v.Type().String())
-	if depth > maxDigestDepth {
+	if d.left--; d.left < 0 || depth > maxDigestDepth {
 		str("…")
 		return h.Sum64(), false
 	}
@@ -86,15 +97,29 @@ func (d *digester) sum(v reflect.Value, depth int) (uint64, bool) {
 	case reflect.Interface, reflect.Pointer:
 		sub(v.Elem())
 	case reflect.Map:
-		entries := make([][2]uint64, 0, v.Len())
-		for it := v.MapRange(); it.Next(); {
-			k, bk := d.sum(it.Key(), depth+1)
-			e, be := d.sum(it.Value(), depth+1)
-			back = back || bk || be
-			entries = append(entries, [2]uint64{k, e})
+		// Read in the order of the keys' texts, which does not depend
+		// on this digester's state: in iteration order, which entry
+		// spent the budget first decided the digest.
+		type entry struct {
+			kt         string
+			key, value reflect.Value
 		}
-		slices.SortFunc(entries, func(x, y [2]uint64) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
-		for _, e := range entries {
+		entries := make([]entry, 0, v.Len())
+		for it := v.MapRange(); it.Next(); {
+			entries = append(entries, entry{keyText(it.Key(), d.onPath, depth+1), it.Key(), it.Value()})
+		}
+		sums := make([][2]uint64, len(entries))
+		slices.SortFunc(entries, func(x, y entry) int { return cmp.Compare(x.kt, y.kt) })
+		for i, e := range entries {
+			k, bk := d.sum(e.key, depth+1)
+			s, bs := d.sum(e.value, depth+1)
+			back = back || bk || bs
+			sums[i] = [2]uint64{k, s}
+		}
+		// Keys of one text (NaNs, pointers to equal values) are
+		// ordered by their sums.
+		slices.SortFunc(sums, func(x, y [2]uint64) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+		for _, e := range sums {
 			num(e[0])
 			num(e[1])
 		}

@@ -68,3 +68,46 @@ func TestDigest(t *testing.T) {
 		t.Errorf("a list holding itself digests as one holding an empty list")
 	}
 }
+
+// A value whose every part reaches back to the root, each shared twice,
+// keeps no part in the digest's memory: read without a bound it would be
+// read 2^depth times. The digest reads at most maxDigestParts parts and a
+// few more (and Text, which digests map entries with one shared digester,
+// as many).
+func TestDigestBoundedWhereNothingIsKept(t *testing.T) {
+	root := []any{nil, nil}
+	level := root
+	for range 30 {
+		next := []any{nil, nil, root}
+		level[0], level[1] = next, next
+		level = next
+	}
+	d := newDigester()
+	a, _ := d.sum(reflect.ValueOf(root), 0)
+	// Past the budget, each part still on the path reads its remaining
+	// siblings as "…": a few per level.
+	if read := maxDigestParts - d.left; read > maxDigestParts+1000 {
+		t.Errorf("read %d parts, want at most %d", read, maxDigestParts+1000)
+	}
+	if b := digest(reflect.ValueOf(root)); a != b {
+		t.Errorf("one value, two digests: %x and %x", a, b)
+	}
+	m := map[string]any{"a": root, "b": root}
+	if Text(m) != Text(m) {
+		t.Errorf("a map's text changes between calls")
+	}
+}
+
+// A map keyed by pointers to structs that hold the map: a key's text
+// reaches back into the map, written as a reference, not followed.
+func TestMapKeyReachingBackIntoItsMap(t *testing.T) {
+	type node struct{ M map[*node]int }
+	n := &node{M: map[*node]int{}}
+	n.M[n] = 1
+	if a, b := Text(n), Text(n); a != b || a == "" {
+		t.Errorf("texts %q and %q", a, b)
+	}
+	if digest(reflect.ValueOf(n)) != digest(reflect.ValueOf(n)) {
+		t.Errorf("digest changes")
+	}
+}

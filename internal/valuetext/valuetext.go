@@ -37,14 +37,30 @@ func Text(v any) string {
 
 // TextCyclic is Text, and whether v points back into itself.
 func TextCyclic(v any) (string, bool) {
-	root := addressable(v)
+	return textOf(addressable(v))
+}
+
+// keyText is the text of a map's key, written apart (its own budget) on
+// the path of the map it is in, so that a key reaching back into that
+// map (a pointer to a struct holding it) is a reference, not a loop.
+func keyText(key reflect.Value, onPath map[ref]int, depth int) string {
+	w := writer{b: new(strings.Builder), onPath: onPath}
+	w.write(key, depth)
+	if w.cut {
+		fmt.Fprintf(w.b, "…#%016x", digest(key))
+	}
+	return w.b.String()
+}
+
+// textOf is the text of v, and whether v points back into itself.
+func textOf(v reflect.Value) (string, bool) {
 	w := writer{b: new(strings.Builder), onPath: map[ref]int{}}
-	w.write(root, 0)
+	w.write(v, 0)
 	if w.cut {
 		// Written past its budget (of parts, depth or a string's
 		// length), the text ends in a digest of the whole value, which
 		// tells values apart past where it stopped.
-		fmt.Fprintf(w.b, "…#%016x", digest(root))
+		fmt.Fprintf(w.b, "…#%016x", digest(v))
 	}
 	return w.b.String(), w.cyclic
 }
@@ -149,18 +165,27 @@ func (w *writer) write(v reflect.Value, depth int) {
 		fmt.Fprintf(b, "%s&", v.Type()) // its type: *any and **int differ
 		w.write(v.Elem(), depth+1)
 	case reflect.Map:
-		// Entries in the order of their digests, which every map of the
-		// same entries shares: written in iteration order until the
-		// budget ran out, a large map's text changed from call to call.
+		// Entries in the order of their keys' texts, each written apart
+		// (its own budget), then of their values' digests where keys
+		// read alike (NaNs, pointers to equal values): every map of the
+		// same entries shares the order. Written in iteration order
+		// until the budget ran out, a large map's text changed from call
+		// to call; ordered under one shared budget, by which entry spent
+		// it first.
 		type entry struct {
-			dk, dv     uint64
 			key, value reflect.Value
+			kt         string
 		}
 		entries := make([]entry, 0, v.Len())
 		for it := v.MapRange(); it.Next(); {
-			entries = append(entries, entry{digest(it.Key()), digest(it.Value()), it.Key(), it.Value()})
+			entries = append(entries, entry{key: it.Key(), value: it.Value(), kt: keyText(it.Key(), w.onPath, depth+1)})
 		}
-		slices.SortFunc(entries, func(x, y entry) int { return cmp.Or(cmp.Compare(x.dk, y.dk), cmp.Compare(x.dv, y.dv)) })
+		slices.SortFunc(entries, func(x, y entry) int {
+			if c := cmp.Compare(x.kt, y.kt); c != 0 {
+				return c
+			}
+			return cmp.Compare(digest(x.value), digest(y.value)) // keys alike: rare
+		})
 		fmt.Fprintf(b, "%s{", v.Type())
 		for _, e := range entries {
 			if w.nodes > maxNodes {
