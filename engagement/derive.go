@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/engagekit/engagekit/internal/stats"
 )
 
 // Pattern is a client's rhythm of activity over recent periods.
@@ -213,10 +215,14 @@ type CrossSell struct {
 }
 
 // CrossSells returns, for each client, the topics they escalated on but do
-// not hold (holds says what they hold), sorted by client and topic. The
-// analysis remembers up to eight topics per client: the first eight in the
-// journey's order, whatever the order of the responses and merges.
+// not hold (holds says what they hold; nil, nothing), sorted by client
+// and topic. The analysis remembers up to eight topics per client: the
+// first eight in the journey's order, whatever the order of the responses
+// and merges.
 func (b *Book) CrossSells(holds func(client, topic string) bool) []CrossSell {
+	if holds == nil {
+		holds = func(string, string) bool { return false }
+	}
 	var out []CrossSell
 	for _, i := range b.order() {
 		p := &b.profiles[i]
@@ -264,15 +270,15 @@ const None time.Duration = -1
 
 func (r LifecycleRule) resolve() (LifecycleRule, error) {
 	day := 24 * time.Hour
-	if r.Onboarding == None {
-		r.Onboarding = 0
-	} else {
+	// None stays None: a limit of zero would still take in a response
+	// exactly at as-of (an age of 0).
+	if r.Onboarding != None {
 		r.Onboarding = cmp.Or(r.Onboarding, 60*day)
 	}
 	r.Active = cmp.Or(r.Active, 90*day)
 	r.Lapsing = cmp.Or(r.Lapsing, 180*day)
 	switch {
-	case r.Onboarding < 0 || r.Active < 0 || r.Lapsing < 0:
+	case r.Onboarding < 0 && r.Onboarding != None || r.Active < 0 || r.Lapsing < 0:
 		return r, optErr("LifecycleRule", fmt.Sprint(r.Onboarding, " ", r.Active, " ", r.Lapsing), "negative duration")
 	case r.Active > r.Lapsing:
 		return r, optErr("LifecycleRule.Active", r.Active, "longer than Lapsing")
@@ -303,7 +309,7 @@ func (b *Book) Lifecycle(rule LifecycleRule) ([]ClientStage, error) {
 		switch {
 		case p.postSale == 0:
 			s = Prospect
-		case within(int64(p.postSale-1), rule.Onboarding):
+		case rule.Onboarding != None && within(int64(p.postSale-1), rule.Onboarding):
 			s = Onboarding
 		case within(p.newest, rule.Active):
 			s = Active
@@ -329,21 +335,28 @@ type Gap struct {
 
 // ExpectationGap returns the gap of every client who answered both
 // surveys (see Options.ExpectedKind), sorted by client id, and the mean gap
-// over them (0 when none did).
+// over them (0 when none did), computed from the exact sum of the means,
+// so it is finite and the same whatever the book's order. A client's
+// means are always finite; their difference is ±Inf only where it is
+// beyond the float64 range.
 func (b *Book) ExpectationGap() ([]Gap, float64) {
 	var out []Gap
-	sum := 0.0
+	// The mean gap from the exact sums of the means: the sum of the
+	// gaps, rounded at every step, could overflow where the mean does not.
+	var sum, count stats.ExactSum
 	for _, i := range b.order() {
 		p := &b.profiles[i]
 		if p.nExpected == 0 || p.nDelivered == 0 {
 			continue
 		}
-		e, d := p.expected/float64(p.nExpected), p.delivered/float64(p.nDelivered)
+		e, d := surveyMean(p.expected, p.nExpected), surveyMean(p.delivered, p.nDelivered)
 		out = append(out, Gap{Client: b.clients[i], Expected: e, Delivered: d, Gap: e - d})
-		sum += e - d
+		sum.Add(e)
+		sum.Add(-d)
+		count.Add(1)
 	}
 	if len(out) == 0 {
 		return nil, 0
 	}
-	return out, sum / float64(len(out))
+	return out, stats.Ratio(&sum, &count)
 }

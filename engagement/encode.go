@@ -16,8 +16,12 @@ import (
 var ErrCorrupt = errors.New("engagement: corrupt book encoding")
 
 // bookMagic starts every encoded book; its last byte is the format's
-// version.
-const bookMagic = "ekbook\x00\x02"
+// version. Version 3 holds the survey sums scaled (see profile); a book
+// of version 2, whose sums are not, is read too.
+const bookMagic = "ekbook\x00\x03"
+
+// bookMagicV2 starts a book of version 2.
+const bookMagicV2 = "ekbook\x00\x02"
 
 // MarshalBinary encodes the book, so that books analyzed in other
 // processes or on other machines (a distributed engine's workers, a
@@ -65,7 +69,11 @@ func UnmarshalBook(j *Journey, o Options, data []byte) (*Book, error) {
 	}
 	o = o.withDefaults()
 	d := decoder{data: data}
-	if string(d.bytes(len(bookMagic))) != bookMagic {
+	switch string(d.bytes(len(bookMagic))) {
+	case bookMagic:
+	case bookMagicV2:
+		d.unscaledSurveys = true
+	default:
 		return nil, fmt.Errorf("%w: not a book of this format", ErrCorrupt)
 	}
 	if d.u64() != fingerprint(j, o) && d.err == nil {
@@ -199,6 +207,9 @@ func (r Report) append(out []byte) []byte {
 type decoder struct {
 	data []byte
 	err  error
+	// unscaledSurveys: a book of version 2, whose survey sums are not
+	// scaled (see profile).
+	unscaledSurveys bool
 }
 
 func (d *decoder) fail(what string) {
@@ -281,6 +292,9 @@ func (d *decoder) profile(topics int) profile {
 	newest, oldest := d.u64(), d.u64()
 	p.newest, p.oldest, p.active, p.escalated = int64(newest), int64(oldest), d.u64(), d.u64()
 	p.postSale, p.expected, p.delivered = d.u64(), math.Float64frombits(d.u64()), math.Float64frombits(d.u64())
+	if d.unscaledSurveys {
+		p.expected, p.delivered = p.expected*surveyScale, p.delivered*surveyScale
+	}
 	rest := d.bytes(4 + 4 + 2 + 2 + 2*len(p.topics) + 1)
 	if rest == nil {
 		return profile{}
@@ -302,6 +316,8 @@ func (d *decoder) profile(topics int) profile {
 		// an escalated period that is not active, activity with no
 		// response (a superfan of a client with none).
 		d.fail("profile counts")
+	case !possibleSurvey(p.expected, p.nExpected) || !possibleSurvey(p.delivered, p.nDelivered):
+		d.fail("profile survey sums")
 	case int(p.nTopics) > len(p.topics):
 		d.fail("profile topics")
 	default:
@@ -312,6 +328,16 @@ func (d *decoder) profile(topics int) profile {
 		}
 	}
 	return p
+}
+
+// possibleSurvey says whether an analysis can write a scaled survey sum
+// of n scores: 0 for none, else one whose mean is finite.
+func possibleSurvey(sum float64, n uint16) bool {
+	if n == 0 {
+		return sum == 0
+	}
+	m := surveyMean(sum, n)
+	return !math.IsNaN(m) && !math.IsInf(m, 0)
 }
 
 // report reads a report.

@@ -127,7 +127,7 @@ func TestSampleSize(t *testing.T) {
 	if n, err := engagement.SampleSize(0.10, 0.15, 0.01, 0.9); err != nil || n <= 686 {
 		t.Errorf("stricter α and power must need more clients: %d, %v", n, err)
 	}
-	for _, c := range [][4]float64{{-0.1, 0.2, 0.05, 0.8}, {0.2, 0.2, 0.05, 0.8}, {0.1, 0.2, 0, 0.8}, {0.1, 0.2, 0.05, 1}, {0.1, math.NaN(), 0.05, 0.8}, {0.5, 0.5 + 1e-9, 0.05, 0.8}} {
+	for _, c := range [][4]float64{{-0.1, 0.2, 0.05, 0.8}, {0.2, 0.2, 0.05, 0.8}, {0.1, 0.2, 0, 0.8}, {0.1, 0.2, 0.05, 1}, {0.1, math.NaN(), 0.05, 0.8}, {0.5, 0.5 + 1e-10, 0.05, 0.8}} { // the last needs ~8e20 clients: beyond an int
 		if _, err := engagement.SampleSize(c[0], c[1], c[2], c[3]); !errors.Is(err, engagement.ErrInvalidOption) {
 			t.Errorf("SampleSize%v: %v", c, err)
 		}

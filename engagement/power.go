@@ -38,8 +38,8 @@ func SampleSize(base, target, alpha, power float64) (int, error) {
 		return 0, optErr("SampleSize power", power, "outside (0, 1)")
 	}
 	n := stats.SampleSizeFloat(base, target, alpha, power)
-	if !(n < math.MaxInt32) {
-		return 0, optErr("SampleSize rates", fmt.Sprint(base, " ", target), "the difference is too small to detect")
+	if !(n < stats.MaxIntFloat) {
+		return 0, optErr("SampleSize rates", fmt.Sprint(base, " ", target), fmt.Sprintf("the difference is too small to detect: it needs about %.2g clients a variant, beyond an int", n))
 	}
 	return int(math.Ceil(n)), nil
 }
@@ -65,12 +65,17 @@ func Power(base, target float64, n int, alpha float64) (float64, error) {
 	}
 	pbar := (base + target) / 2
 	spread := math.Sqrt(base*(1-base) + target*(1-target))
+	za := stats.TwoSidedZ(alpha)
+	num := math.Sqrt(float64(n))*math.Abs(target-base) - za*math.Sqrt(2*pbar*(1-pbar))
 	if spread == 0 {
-		return 1, nil // 0 against 1: one client of each tells them apart
+		// 0 against 1: the formula's limit, Φ(±∞), as SampleSize reads
+		// it (n = z²/2 clients tell them apart; fewer do not).
+		if num >= 0 {
+			return 1, nil
+		}
+		return 0, nil
 	}
-	za := stats.NormalQuantile(1 - alpha/2)
-	zb := (math.Sqrt(float64(n))*math.Abs(target-base) - za*math.Sqrt(2*pbar*(1-pbar))) / spread
-	return stats.NormalCDF(zb), nil
+	return stats.NormalCDF(num / spread), nil
 }
 
 // MDE is the minimum detectable effect: the smallest rise d of the rate

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/engagekit/engagekit/engagement"
+	"pgregory.net/rapid"
 )
 
 // TestPowerMDE: the planning functions invert one another. For 50% →
@@ -64,4 +65,39 @@ func TestPowerMDE(t *testing.T) {
 			t.Errorf("case %d: %v", i, err)
 		}
 	}
+}
+
+// SampleSize is the least n whose Power reaches the power asked, for any
+// rates, alpha and power (a power so low that one client reaches it, an
+// alpha so small that 1 − α/2 rounds to 1, rates of 0 and 1 included).
+func TestSampleSizeIsTheLeastPoweredN(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		rate := rapid.SampledFrom([]float64{0, 1, 0.5, 0.01, 0.99})
+		base := rapid.OneOf(rate, rapid.Float64Range(0, 1)).Draw(t, "base")
+		target := rapid.OneOf(rate, rapid.Float64Range(0, 1)).Draw(t, "target")
+		alpha := rapid.OneOf(rapid.SampledFrom([]float64{1e-20, 1e-12, 0.05, 0.9}), rapid.Float64Range(1e-9, 0.999)).Draw(t, "alpha")
+		power := rapid.OneOf(rapid.SampledFrom([]float64{0.001, 0.5, 0.8}), rapid.Float64Range(0.001, 0.999)).Draw(t, "power")
+		n, err := engagement.SampleSize(base, target, alpha, power)
+		if base == target {
+			if err == nil {
+				t.Fatalf("equal rates: %d", n)
+			}
+			return
+		}
+		if err != nil {
+			if errors.Is(err, engagement.ErrInvalidOption) && n == 0 {
+				return // beyond an int
+			}
+			t.Fatal(err)
+		}
+		got, err := engagement.Power(base, target, n, alpha)
+		if err != nil || got < power-1e-9 {
+			t.Fatalf("Power(%v, %v, n = %d, α %v) = %v, %v; SampleSize asked %d for power %v", base, target, n, alpha, got, err, n, power)
+		}
+		if n > 1 {
+			if less, _ := engagement.Power(base, target, n-1, alpha); less >= power+1e-9 {
+				t.Fatalf("n − 1 = %d clients already have power %v ≥ %v", n-1, less, power)
+			}
+		}
+	})
 }

@@ -26,7 +26,10 @@ type profile struct {
 	// and cost a second cache line per client.
 	postSale uint64
 	// Survey scores of what the client expected and what they felt was
-	// delivered, summed, with their counts.
+	// delivered, summed with their counts, each score scaled by
+	// surveyScale first: 65,535 answers of the largest float64 then sum
+	// to less than the largest float64 (two answers of 1e308 summed to
+	// +Inf, and the gap became NaN), and a power of two scales exactly.
 	expected, delivered   float64
 	nExpected, nDelivered uint16
 	topics                [8]uint16
@@ -76,8 +79,18 @@ func mergeSurvey(sum float64, n uint16, qsum float64, qn uint16) (float64, uint1
 	if total <= math.MaxUint16 {
 		return sum + qsum, uint16(total)
 	}
-	return (sum + qsum) * (math.MaxUint16 / float64(total)), math.MaxUint16
+	// Each scaled before the addition, which could overflow otherwise.
+	f := math.MaxUint16 / float64(total)
+	return sum*f + qsum*f, math.MaxUint16
 }
+
+// surveyScale scales each survey score before it is summed (see profile);
+// surveyMean undoes it. Scaling by 2^-16 is exact for every score of
+// magnitude 2^-1006 or more.
+const surveyScale = 0x1p-16
+
+// surveyMean is the mean score of a scaled sum of n scores.
+func surveyMean(sum float64, n uint16) float64 { return sum / float64(n) / surveyScale }
 
 // addTopic records a topic the client escalated on. A profile keeps eight
 // topics at most, the eight first in the journey's order (smallest

@@ -255,12 +255,12 @@ func (r *run) fold(b *Book, i int, s *stimInfo, to int32, k *kindInfo, cls Class
 	switch k.survey {
 	case surveyExpected:
 		if p.nExpected < math.MaxUint16 {
-			p.expected += value
+			p.expected += value * surveyScale
 			p.nExpected++
 		}
 	case surveyDelivered:
 		if p.nDelivered < math.MaxUint16 {
-			p.delivered += value
+			p.delivered += value * surveyScale
 			p.nDelivered++
 		}
 	}

@@ -138,10 +138,8 @@ func TestAdversary14DuplicateIDsMigrate(t *testing.T) {
 	before := []segment.Assignment{{ClientID: "x", Segment: segment.A}, {ClientID: "x", Segment: segment.B}}
 	m := segment.Migrate(before, before)
 	total := 0
-	for _, row := range m.Matrix {
-		for _, n := range row {
-			total += n
-		}
+	for _, f := range m.Flows {
+		total += f.Clients
 	}
 	if total+len(m.Left) != len(before) {
 		t.Errorf("2 assignments before, matrix accounts for %d (+%d left): %+v", total, len(m.Left), m)

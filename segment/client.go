@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -35,11 +36,60 @@ var ErrUnknown = errors.New("segment: value unknown (NaN or infinite)")
 // an earlier client of the book has: a book's ids name one client each.
 var ErrDuplicateID = errors.New("segment: a client of the book has this id already")
 
-// ClientError is a client that could not be segmented.
+// ClientError is a client that could not be segmented. In JSON its cause
+// is written as "cause": "unknown" for [ErrUnknown], "duplicate_id" for
+// [ErrDuplicateID], any other cause as its text; reading it back gives
+// the same sentinel (a text, an error of that text).
 type ClientError struct {
 	ClientID string `json:"client_id"`
 	Field    string `json:"field"`
 	Err      error  `json:"-"`
+}
+
+// clientErrorJSON is a ClientError as JSON writes it.
+type clientErrorJSON struct {
+	ClientID string `json:"client_id"`
+	Field    string `json:"field"`
+	Cause    string `json:"cause,omitempty"`
+}
+
+// causes name the package's sentinel causes in JSON.
+var causes = []struct {
+	name string
+	err  error
+}{{"unknown", ErrUnknown}, {"duplicate_id", ErrDuplicateID}}
+
+// MarshalJSON writes the error with its cause.
+func (e ClientError) MarshalJSON() ([]byte, error) {
+	out := clientErrorJSON{ClientID: e.ClientID, Field: e.Field}
+	if e.Err != nil {
+		out.Cause = e.Err.Error()
+		for _, c := range causes {
+			if e.Err == c.err {
+				out.Cause = c.name
+			}
+		}
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (e *ClientError) UnmarshalJSON(data []byte) error {
+	var in clientErrorJSON
+	if err := json.Unmarshal(data, &in); err != nil {
+		return err
+	}
+	*e = ClientError{ClientID: in.ClientID, Field: in.Field}
+	if in.Cause == "" {
+		return nil
+	}
+	e.Err = errors.New(in.Cause)
+	for _, c := range causes {
+		if in.Cause == c.name {
+			e.Err = c.err
+		}
+	}
+	return nil
 }
 
 // Error names the client and field.

@@ -46,12 +46,14 @@ func (c condition[Env]) eval(env Env, now time.Time) (bool, error) {
 // client and the date: when it reads no field of the environment and calls
 // no function (built-ins such as today() depend on the date, host
 // functions on the host), so evaluating it once, at compile time, decides
-// it. `true`, `(true)`, `1 == 1` and `!false` are constants.
-func (c condition[Env]) constant() (value, ok bool) {
+// it. `true`, `(true)`, `1 == 1` and `!false` are constants. A constant
+// whose evaluation fails (`1 % 0 == 0`) fails for every client: err is
+// that failure, with ok true.
+func (c condition[Env]) constant() (value, ok bool, err error) {
 	if len(c.when.Reads()) > 0 || len(c.when.Calls()) > 0 {
-		return false, false
+		return false, false, nil
 	}
 	var zero Env
 	v, err := c.when.Eval(zero, time.Time{})
-	return v, err == nil
+	return v, true, err
 }

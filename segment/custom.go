@@ -56,7 +56,9 @@ var ErrUnreachable = errors.New("segment: unreachable rule")
 //     an always-true one is (so `(true)`, `1 == 1` and `!false` end a
 //     scheme as `true` does). Among the other conditions, the dsl's
 //     analysis of comparisons with constants finds rules that earlier
-//     ones always pre-empt.
+//     ones always pre-empt. A constant condition whose evaluation fails
+//     (`1 % 0 == 0`) fails for every client, so neither its rule nor any
+//     after it is ever chosen: an ErrUnreachable that wraps the failure.
 //
 // opts go to the dsl compiler.
 func NewCustom[Env any](rules []Rule, def Segment, opts ...dsl.Option) (*Custom[Env], error) {
@@ -70,7 +72,9 @@ func NewCustom[Env any](rules []Rule, def Segment, opts ...dsl.Option) (*Custom[
 		if strings.TrimSpace(string(r.Segment)) == "" {
 			errs = append(errs, fmt.Errorf("%w: rule %d", ErrNoSegment, i+1))
 		}
-		cond, err := compileCondition[Env](r.When, append(opts, dsl.WithID(fmt.Sprintf("%s (rule %d)", r.Segment, i+1))))
+		// A copy of opts: appending to the caller's slice would write
+		// into its spare capacity, which another compile may share.
+		cond, err := compileCondition[Env](r.When, append(opts[:len(opts):len(opts)], dsl.WithID(fmt.Sprintf("%s (rule %d)", r.Segment, i+1))))
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -93,12 +97,21 @@ func unreachable[Env any](rules []Rule, compiled []*condition[Env]) []error {
 	var errs []error
 	f := &rulefile.File{Name: "scheme", Rules: []*rulefile.Rule{{ID: "scheme"}}}
 	var ruleOf []int // ruleOf[b] is the index of the rule of branch b+1
+rules:
 	for i, r := range rules {
-		v, constant := false, false
+		v, constant, fails := false, false, error(nil)
 		if compiled[i] != nil {
-			v, constant = compiled[i].constant()
+			v, constant, fails = compiled[i].constant()
 		}
 		switch {
+		case fails != nil:
+			// Assign stops at a failing rule: neither it nor any rule
+			// after it is ever chosen.
+			errs = append(errs, fmt.Errorf("%w: rule %d (%s): its condition fails for every client: %w", ErrUnreachable, i+1, r.Segment, fails))
+			for j := i + 1; j < len(rules); j++ {
+				errs = append(errs, fmt.Errorf("%w: rule %d (%s) follows a rule that always fails", ErrUnreachable, j+1, rules[j].Segment))
+			}
+			break rules
 		case constant && !v:
 			errs = append(errs, fmt.Errorf("%w: rule %d (%s): its condition is always false", ErrUnreachable, i+1, r.Segment))
 			continue

@@ -41,7 +41,8 @@
 //
 // [Summarize] totals clients, revenue, cost and profit per segment and
 // each segment's share of the profit; [Migrate] compares two dates as a
-// transition matrix and lists the moves (A → B: losing engagement); and
+// transition matrix (its flows: the cells that are not zero) and lists the
+// moves (A → B: losing engagement); and
 // [Scatter] draws the book as an SVG picture: well-formed XML whatever the
 // names in it, with only finite numbers.
 package segment

@@ -85,6 +85,12 @@ func (g Grid) cut(ctx context.Context, book []Client, skip []bool) (Cut, error) 
 	}()
 	p, pt, err := g.Profit.resolve(profits)
 	<-done
+	if e <= 0 {
+		// A tie at zero engagement or below decides nothing: no client
+		// there is engaged, whatever the threshold (see Grid), so none
+		// is decided by the tie, and Assign marks none.
+		et = 0
+	}
 	if err != nil {
 		return Cut{}, err
 	}

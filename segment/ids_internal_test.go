@@ -46,12 +46,12 @@ func TestPropertyClientsByIDIsFirstOfID(t *testing.T) {
 		}
 		client := clientsByID(as, book)
 		for i, a := range as {
-			want := Client{}
+			want, found := Client{}, false
 			if k := slices.IndexFunc(book, func(c Client) bool { return c.ID == a.ClientID }); k >= 0 {
-				want = book[k]
+				want, found = book[k], true
 			}
-			if got := client(i); got != want {
-				t.Fatalf("assignment %d (%s): client %+v, want %+v", i, a.ClientID, got, want)
+			if got, ok := client(i); got != want || ok != found {
+				t.Fatalf("assignment %d (%s): client %+v, %v, want %+v, %v", i, a.ClientID, got, ok, want, found)
 			}
 		}
 	})

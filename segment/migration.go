@@ -7,17 +7,41 @@ import (
 
 // Migration compares two assignments of a book, at two dates.
 type Migration struct {
-	// Segments are the rows and columns of Matrix, sorted.
+	// Segments are the segments either assignment names, sorted.
 	Segments []Segment `json:"segments"`
-	// Matrix[i][j] counts the clients in Segments[i] before and
-	// Segments[j] after. Each row sums to the clients in that segment
-	// before who are still in the book after.
-	Matrix [][]int `json:"matrix"`
+	// Flows count the clients of each pair of segments, before and
+	// after, that has any: the migration matrix without its zeros,
+	// sorted by From and then To (a dense matrix of assignments naming
+	// many segments, a custom scheme's, is quadratic in the book). The
+	// flows from a segment sum to the clients in it before who are still
+	// in the book after. [Migration.Count] reads one cell.
+	Flows []Flow `json:"flows"`
 	// Moves lists the clients whose segment changed, by client id.
 	Moves []Move `json:"moves"`
 	// Left and Joined list the clients in only one of the two books.
 	Left   []string `json:"left,omitempty"`
 	Joined []string `json:"joined,omitempty"`
+}
+
+// Flow is one cell of the migration matrix: how many clients were in
+// From before and are in To after (From = To for those who stayed).
+type Flow struct {
+	From    Segment `json:"from"`
+	To      Segment `json:"to"`
+	Clients int     `json:"clients"`
+}
+
+// Count is how many clients were in from before and are in to after.
+func (m Migration) Count(from, to Segment) int {
+	i, ok := slices.BinarySearchFunc(m.Flows, Flow{From: from, To: to}, compareFlows)
+	if !ok {
+		return 0
+	}
+	return m.Flows[i].Clients
+}
+
+func compareFlows(a, b Flow) int {
+	return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
 }
 
 // Move is one client changing segment, with what the move means for the
@@ -58,10 +82,7 @@ func Migrate(before, after []Assignment) Migration {
 		m.Segments = append(m.Segments, s)
 	}
 	slices.Sort(m.Segments)
-	m.Matrix = make([][]int, len(m.Segments))
-	for i := range m.Matrix {
-		m.Matrix[i] = make([]int, len(m.Segments))
-	}
+	flows := map[[2]Segment]int{}
 	for _, id := range ids {
 		from, to := was[id], is[id]
 		for k, f := range from {
@@ -69,12 +90,17 @@ func Migrate(before, after []Assignment) Migration {
 				m.Left = append(m.Left, id)
 				continue
 			}
-			m.Matrix[slices.Index(m.Segments, f)][slices.Index(m.Segments, to[k])]++
+			flows[[2]Segment{f, to[k]}]++
 			if f != to[k] {
 				m.Moves = append(m.Moves, Move{ClientID: id, From: f, To: to[k], Finding: finding(f, to[k])})
 			}
 		}
 	}
+	m.Flows = make([]Flow, 0, len(flows))
+	for k, n := range flows {
+		m.Flows = append(m.Flows, Flow{From: k[0], To: k[1], Clients: n})
+	}
+	slices.SortFunc(m.Flows, compareFlows)
 	for id, to := range is {
 		for range len(to) - min(len(to), len(was[id])) {
 			m.Joined = append(m.Joined, id)

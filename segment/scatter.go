@@ -20,15 +20,14 @@ const ScatterDots = 5000
 // [ScatterDots] of them; the title says when a sample is drawn), the two
 // thresholds as dashed lines and each quadrant labelled with its segment.
 // The axes span every client's finite values, sampled or not; a value or
-// threshold that is not finite (the +Inf threshold of a top share of an
-// empty book) is not drawn. The output is deterministic (the same
+// threshold that is not finite (a hand-made one) is not drawn. The output is deterministic (the same
 // assignments give the same bytes) and well-formed XML for any client id,
 // segment name or reason, of which a dot's title shows 120 characters at
 // most, so the picture is bounded whatever the ids.
 func Scatter(book Book) []byte {
 	const w, h, left, right, top, bottom = 720.0, 520.0, 70.0, 20.0, 40.0, 50.0
-	// The axes span the finite values only: a threshold of an empty book
-	// (+Inf) or a hand-made NaN has no place on them, and is not drawn.
+	// The axes span the finite values only: a hand-made threshold of
+	// ±Inf or NaN has no place on them, and is not drawn.
 	var px, ey span
 	px.add(book.Cut.Profit)
 	ey.add(book.Cut.Engagement)

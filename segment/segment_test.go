@@ -152,13 +152,20 @@ func TestPropertyMigrationRowsSumToBefore(t *testing.T) {
 				}
 			}
 		}
-		for i, s := range m.Segments {
+		for _, s := range m.Segments {
 			sum := 0
-			for _, n := range m.Matrix[i] {
-				sum += n
+			for _, to := range m.Segments {
+				sum += m.Count(s, to)
 			}
 			if sum+left[s] != before[s] {
 				t.Fatalf("row %s sums to %d + %d left, had %d before", s, sum, left[s], before[s])
+			}
+		}
+		// The flows are the matrix's cells that are not zero, once each,
+		// in order.
+		for i, f := range m.Flows {
+			if f.Clients <= 0 || i > 0 && (m.Flows[i-1].From > f.From || m.Flows[i-1].From == f.From && m.Flows[i-1].To >= f.To) {
+				t.Fatalf("flows %+v: not sorted, distinct and positive", m.Flows)
 			}
 		}
 	})

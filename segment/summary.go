@@ -16,6 +16,9 @@ type Summary struct {
 	// Ties is how many clients a tie at a top share's cut decided (see
 	// [Top]), over all segments.
 	Ties int `json:"ties"`
+	// Unknown is how many clients counted with no money, over all
+	// segments (see [SegmentSummary.Unknown]).
+	Unknown int `json:"unknown,omitempty"`
 }
 
 // SegmentSummary is one segment's line of a [Summary].
@@ -31,11 +34,17 @@ type SegmentSummary struct {
 	// Ties is how many of the segment's clients a tie at a top share's
 	// cut decided ([Assignment.Tie]).
 	Ties int `json:"ties"`
+	// Unknown is how many of the segment's clients counted with no
+	// money: no client of their id was given, or its revenue, cost or
+	// profit is not a finite number (a custom scheme may assign such a
+	// client; its NaN would have made every total NaN).
+	Unknown int `json:"unknown,omitempty"`
 }
 
 // Summarize totals a book's assignments. clients gives revenue and cost by
 // client id (the first client of an id, should clients name one twice);
-// assignments of unknown clients count with zero money. The sums are exact
+// assignments of unknown clients, and of clients whose money is not a
+// finite number, count with zero money and in Unknown. The sums are exact
 // and rounded once, so they do not depend on the order of the book: added
 // in order, 1e17, -1e17 and 1 make 1 one way and 0 another. A total
 // beyond the float64 range reads as ±MaxFloat64; a segment's ProfitShare
@@ -54,8 +63,15 @@ func Summarize(assignments []Assignment, clients []Client) Summary {
 			lines[a.Segment] = l
 			totals[a.Segment] = &sums{}
 		}
-		c := client(i)
+		c, known := client(i)
 		l.Clients++
+		if known && !moneyKnown(c) {
+			known, c = false, Client{}
+		}
+		if !known {
+			l.Unknown++
+			total.Unknown++
+		}
 		if a.Tie {
 			l.Ties++
 			total.Ties++
@@ -85,13 +101,13 @@ func Summarize(assignments []Assignment, clients []Client) Summary {
 // input's order, so a book's assignments usually line up with its clients
 // one for one; then, unless an id repeats, the i-th assignment's client is
 // the i-th client and no map of the ids is built.
-func clientsByID(assignments []Assignment, clients []Client) func(i int) Client {
+func clientsByID(assignments []Assignment, clients []Client) func(i int) (Client, bool) {
 	aligned := len(assignments) == len(clients)
 	for i := 0; aligned && i < len(assignments); i++ {
 		aligned = assignments[i].ClientID == clients[i].ID
 	}
 	if aligned && duplicateIDs(clients) == nil {
-		return func(i int) Client { return clients[i] }
+		return func(i int) (Client, bool) { return clients[i], true }
 	}
 	byID := make(map[string]Client, len(clients))
 	for _, c := range clients {
@@ -99,7 +115,20 @@ func clientsByID(assignments []Assignment, clients []Client) func(i int) Client 
 			byID[c.ID] = c
 		}
 	}
-	return func(i int) Client { return byID[assignments[i].ClientID] }
+	return func(i int) (Client, bool) {
+		c, ok := byID[assignments[i].ClientID]
+		return c, ok
+	}
+}
+
+// moneyKnown says whether a client's revenue, cost and profit are finite.
+func moneyKnown(c Client) bool {
+	for _, v := range []float64{c.Revenue, c.CostToServe, c.Profit()} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // bounded is a total held to the float64 range: the exact total of finite

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Threshold is where an axis splits clients: a fixed value, or the value
@@ -43,10 +44,12 @@ func Top(share float64) Threshold {
 // many clients a tie at the cut put below it.
 func (t Threshold) resolve(values []float64) (float64, int, error) {
 	if !t.isTop {
-		if math.IsNaN(t.value) {
-			// Every comparison with NaN is false: every client would be
-			// below it, silently.
-			return 0, 0, fmt.Errorf("segment: threshold At(NaN)")
+		if math.IsNaN(t.value) || math.IsInf(t.value, 0) {
+			// Every comparison with NaN is false, and every client is
+			// below +Inf and above -Inf: the threshold would decide
+			// nothing, silently (and a cut of ±Inf does not encode as
+			// JSON).
+			return 0, 0, fmt.Errorf("segment: threshold At(%v): not a finite number", t.value)
 		}
 		return t.value + 0, 0, nil
 	}
@@ -55,7 +58,10 @@ func (t Threshold) resolve(values []float64) (float64, int, error) {
 	}
 	n := len(values)
 	if n == 0 {
-		return math.Inf(1), 0, nil
+		// The top of no clients is empty: the cut is the largest
+		// float64, which only a client of that very value reaches
+		// (+Inf, which none does, would not encode as JSON).
+		return math.MaxFloat64, 0, nil
 	}
 	sorted := slices.Clone(values)
 	slices.Sort(sorted)
@@ -93,10 +99,26 @@ func topCount(share float64, n int) int {
 	return int(q.Int64())
 }
 
-// String describes the threshold: "≥ 1000" or "top 40%".
+// String describes the threshold: "≥ 1000" or "top 40%", the share as
+// the decimal Top reads it (0.55 is "top 55%", not the float's
+// 55.00000000000001).
 func (t Threshold) String() string {
 	if !t.isTop {
-		return fmt.Sprintf("≥ %g", t.value)
+		return fmt.Sprintf("≥ %g", t.value+0) // -0 is the 0 in force
 	}
-	return fmt.Sprintf("top %g%%", t.raw*100)
+	pct, ok := new(big.Rat).SetString(strconv.FormatFloat(t.raw, 'g', -1, 64))
+	if !ok || !(t.raw > 0 && t.raw <= 1) {
+		return fmt.Sprintf("top %g%%", t.raw*100) // a share refused when resolved
+	}
+	return "top " + ratDecimal(pct.Mul(pct, big.NewRat(100, 1))) + "%"
+}
+
+// ratDecimal writes a rational with a finite decimal expansion (a decimal
+// times 100) in its shortest form.
+func ratDecimal(r *big.Rat) string {
+	s := r.FloatString(400) // a float64's decimal has at most 1,074 digits; a share's, far fewer
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
 }

@@ -78,26 +78,45 @@ func logBeta(a, b float64) float64 {
 
 // SampleSize is the clients per group a two-proportion test needs to detect
 // a change from rate p1 to p2 at two-sided significance alpha with the given
-// power (normal approximation); 0 for invalid input (see SampleSizeFloat).
+// power (normal approximation); 0 for invalid input or a size beyond an
+// int (see SampleSizeFloat).
 func SampleSize(p1, p2, alpha, power float64) int {
 	n := SampleSizeFloat(p1, p2, alpha, power)
-	if !(n > 0 && n < math.MaxInt32) {
+	if !(n > 0 && n < MaxIntFloat) {
 		return 0
 	}
 	return int(math.Ceil(n))
 }
 
-// SampleSizeFloat is SampleSize before rounding up; NaN when p1 = p2, a
-// rate is outside [0, 1], or alpha or power is outside (0, 1).
+// MaxIntFloat is the least float64 above every int: 2^63, or 2^31 where
+// an int has 32 bits (float64(math.MaxInt) rounds up to it).
+const MaxIntFloat = float64(math.MaxInt) + 1
+
+// SampleSizeFloat is SampleSize before rounding up: the n solving
+//
+//	√n·|p₁−p₂| = z_{1−α/2}·√(2p̄(1−p̄)) + z_{power}·√(p₁(1−p₁)+p₂(1−p₂))
+//
+// and 1 when the right side is not positive (a power so low that a test
+// of any size reaches it: squaring would turn "any n" into a positive
+// one). NaN when p1 = p2, a rate is outside [0, 1], or alpha or power is
+// outside (0, 1).
 func SampleSizeFloat(p1, p2, alpha, power float64) float64 {
 	if p1 == p2 || !(p1 >= 0 && p1 <= 1 && p2 >= 0 && p2 <= 1) || !(alpha > 0 && alpha < 1) || !(power > 0 && power < 1) {
 		return math.NaN()
 	}
-	za, zb := NormalQuantile(1-alpha/2), NormalQuantile(power)
+	za, zb := TwoSidedZ(alpha), NormalQuantile(power)
 	pbar := (p1 + p2) / 2
 	num := za*math.Sqrt(2*pbar*(1-pbar)) + zb*math.Sqrt(p1*(1-p1)+p2*(1-p2))
+	if !(num > 0) {
+		return 1
+	}
 	return num * num / ((p1 - p2) * (p1 - p2))
 }
+
+// TwoSidedZ is z_{1−α/2}, the critical value of a two-sided test at
+// significance alpha, read from the lower tail: 1 − α/2 rounds to 1 for an
+// alpha below about 1e-16, and the quantile of 1 is +Inf.
+func TwoSidedZ(alpha float64) float64 { return -NormalQuantile(alpha / 2) }
 
 // Median of xs (the mean of the two middle values for an even count); NaN
 // for none. It does not modify xs.
