@@ -262,9 +262,10 @@
 // microseconds. Most rules are guards, comparisons with constants and calls
 // of the built-ins; for those, conditions, outputs and evidence are also
 // compiled to Go closures that read the host's fields at their offsets,
-// without a VM or boxing, and a leading guard several rules share
-// (`mortgage != nil && …`) is decided once, its rules skipped when it is
-// false. Whatever the closures cannot decide (a nil pointer read, a zero
+// without a VM or boxing, and each test of a condition's chain of ands
+// (`mortgage != nil`, `segment.name == "A"`, `client.income >= 25000`) is
+// decided once per file and shared by every rule whose chain holds it: a
+// rule whose chain reaches a false test is skipped without running. Whatever the closures cannot decide (a nil pointer read, a zero
 // time, a NaN, an expression outside their subset, a host function) goes
 // to the expression's expr program, which gives the value or the error.
 // None of this can change a result, only what it costs: property and fuzz

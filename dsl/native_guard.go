@@ -7,96 +7,128 @@ import (
 	"github.com/expr-lang/expr/ast"
 )
 
-// Rules of one product usually start with the same guard (`mortgage !=
-// nil && …`), and a client without the product fails all of them on it. So
-// a guard that begins the conditions of two or more rules is decided once
-// per evaluation, and when it is false every rule it begins is false
-// without running: `G && rest` is false whenever G is, whatever rest would
-// have said, so skipping rest changes nothing. A guard that is true or
-// cannot be decided lets each rule decide as before.
+// Rules of one product start alike (`mortgage != nil && …`), and the rules
+// of a family test the same bands and names (`segment.name == "A"`,
+// `client.income >= 25000 && client.income < 50000`): a client fails most
+// of them on a test another rule has already made. So the conjuncts of a
+// condition's chain of ands are guards, each decided at most once per
+// evaluation under its key and shared by every rule whose chain holds it.
+//
+// A rule walks its guards in its chain's order, as its closure would
+// evaluate them: the first that is false makes the condition false (every
+// guard before it was true, so the closure reaches it and stops there,
+// whatever the rest would have said); one the closures cannot decide
+// (left to expr: a NaN, an error) stops the walk, and the rule decides as
+// before, through its closure and expr behind it; when the chain is the
+// whole condition and every guard is true, the condition is true. The
+// walk therefore decides exactly what the closure would, and evaluates
+// each distinct test once per file instead of once per rule.
 
-// guardState is what an evaluation knows of a shared guard.
+// guardState is what an evaluation knows of a guard.
 type guardState uint8
 
 const (
 	guardUnknown guardState = iota
 	guardFalse
-	guardOther // true, or not decided by the closures
+	guardTrue
+	guardOther // not decided by the closures
 )
 
-// sharedGuards finds the leading conjuncts shared by two or more of the
-// native rules and sets each such rule's guard to its index in the result.
-func sharedGuards(envType reflect.Type, rules []*cRule, cfg *config, memo *memoPlan) []nativeCond {
-	type group struct {
-		cond  nativeCond
-		rules []*cRule
-	}
-	byKey := map[string]*group{}
-	var order []string
+// ruleGuards are a rule's guards, in its chain's order.
+type ruleGuards struct {
+	at []int32 // indexes into the rule set's guards; nil for none
+	// whole: the chain is the whole condition, so guards all true make
+	// it true.
+	whole bool
+}
+
+// chainGuards compiles the guards of the native rules: every conjunct of
+// a condition's chain of ands that the closures compile, up to the first
+// that they do not, keyed so that rules share equal ones. It sets each
+// rule's guards and returns the guards' closures.
+func chainGuards(envType reflect.Type, rules []*cRule, cfg *config, memo *memoPlan) []nativeCond {
+	byKey := map[string]int32{}
+	var guards []nativeCond
+	nc := &nativeCompiler{env: envType, cfg: cfg, memo: memo}
 	for _, r := range rules {
-		r.guard = -1
+		r.guards = ruleGuards{}
 		if r.when == nil || r.when.cond == nil || !r.enabled {
 			continue
 		}
-		lead := leadingConjunct(r.when.c.tree.Node)
-		if lead == nil {
-			continue
+		conj := conjuncts(r.when.c.tree.Node)
+		if len(conj) < 2 {
+			continue // a single test: the closure itself is as cheap
 		}
-		key, ok := exprkey.Key(lead)
-		if !ok {
-			continue
-		}
-		g := byKey[key]
-		if g == nil {
-			nc := &nativeCompiler{env: envType, cfg: cfg, memo: memo}
-			n := nc.node(lead)
-			if n == nil || n.kind != nBool {
-				continue
+		var at []int32
+		for _, c := range conj {
+			key, ok := exprkey.Key(c)
+			if !ok {
+				break
 			}
-			g = &group{cond: n.b}
-			byKey[key] = g
-			order = append(order, key)
+			g, seen := byKey[key]
+			if !seen {
+				n := nc.node(c)
+				if n == nil || n.kind != nBool {
+					break
+				}
+				g = int32(len(guards))
+				guards = append(guards, n.b)
+				byKey[key] = g
+			}
+			at = append(at, g)
 		}
-		g.rules = append(g.rules, r)
-	}
-	var guards []nativeCond
-	for _, key := range order {
-		g := byKey[key]
-		if len(g.rules) < 2 {
-			continue
-		}
-		for _, r := range g.rules {
-			r.guard = len(guards)
-		}
-		guards = append(guards, g.cond)
+		r.guards = ruleGuards{at: at, whole: len(at) == len(conj)}
 	}
 	return guards
 }
 
-// leadingConjunct is the first operand of a chain of ands, nil when the
-// expression is not an and.
-func leadingConjunct(n ast.Node) ast.Node {
-	var lead ast.Node
+// conjuncts are the operands of a chain of ands, in the order its closure
+// evaluates them: `a && b && c` (parsed ((a && b) && c)) gives a, b, c; an
+// operand that is itself an and in parentheses on the right is one
+// conjunct. Nil when n is not an and.
+func conjuncts(n ast.Node) []ast.Node {
+	var right []ast.Node
 	for {
 		b, ok := n.(*ast.BinaryNode)
 		if !ok || b.Operator != "&&" && b.Operator != "and" {
-			return lead
+			break
 		}
-		lead, n = b.Left, b.Left
+		right = append(right, b.Right)
+		n = b.Left
 	}
+	if len(right) == 0 {
+		return nil
+	}
+	out := make([]ast.Node, 0, len(right)+1)
+	out = append(out, n)
+	for i := len(right) - 1; i >= 0; i-- {
+		out = append(out, right[i])
+	}
+	return out
 }
 
-// guardFails reports whether rule's shared guard is false, deciding the
-// guard on first use in the evaluation.
-func guardFails(nc *nctx, guards []nativeCond, states []guardState, g int) bool {
-	if g < 0 {
-		return false
-	}
-	if states[g] == guardUnknown {
-		states[g] = guardOther
-		if v, ok := guards[g](nc); ok && !v {
-			states[g] = guardFalse
+// decideGuards walks a rule's guards: decided is true when they decide
+// the condition, with its value; false when the rule must decide as
+// before.
+func decideGuards(nc *nctx, guards []nativeCond, states []guardState, rg ruleGuards) (value, decided bool) {
+	for _, g := range rg.at {
+		st := states[g]
+		if st == guardUnknown {
+			st = guardOther
+			if v, ok := guards[g](nc); ok {
+				st = guardFalse
+				if v {
+					st = guardTrue
+				}
+			}
+			states[g] = st
+		}
+		switch st {
+		case guardFalse:
+			return false, true
+		case guardOther:
+			return false, false
 		}
 	}
-	return states[g] == guardFalse
+	return true, rg.whole && len(rg.at) > 0
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/engagekit/engagekit/internal/mem"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"pgregory.net/rapid"
 )
 
@@ -248,9 +249,10 @@ func TestNativeLeavesHostFunctionsToExpr(t *testing.T) {
 	}
 }
 
-// Rules that begin with the same guard share it: it is decided once, and
-// when it is false none of them runs. The hits are those expr gives.
-func TestSharedGuards(t *testing.T) {
+// The conjuncts of the rules' chains of ands are guards, shared under
+// their keys: each is decided once, and the first false one decides every
+// chain it is in. The hits and errors are those expr gives.
+func TestChainGuards(t *testing.T) {
 	src := `ruleset g version 1
 rule a {
   type "a"
@@ -273,8 +275,10 @@ rule d {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs.guards) != 1 || rs.rules[0].guard != 0 || rs.rules[1].guard != 0 || rs.rules[2].guard != -1 || rs.rules[3].guard != -1 {
-		t.Fatalf("guards: %d shared, rules' guards %d %d %d %d", len(rs.guards), rs.rules[0].guard, rs.rules[1].guard, rs.rules[2].guard, rs.rules[3].guard)
+	want := []ruleGuards{{at: []int32{0, 1}, whole: true}, {at: []int32{0, 2, 3}, whole: true}, {}, {at: []int32{3, 1}, whole: true}}
+	got := []ruleGuards{rs.rules[0].guards, rs.rules[1].guards, rs.rules[2].guards, rs.rules[3].guards}
+	if len(rs.guards) != 4 || !cmp.Equal(want, got, cmp.AllowUnexported(ruleGuards{})) {
+		t.Fatalf("guards: %d, rules' guards %+v, want 4 and %+v", len(rs.guards), got, want)
 	}
 	ref, err := CompileRules[nativeEnv]([]byte(src), exprOnly)
 	if err != nil {
@@ -283,7 +287,10 @@ rule d {
 	for _, env := range []nativeEnv{
 		{Client: nativeClient{Age: 40}},
 		{Client: nativeClient{Age: 40}, Product: &nativeInner{Value: 2, Count: 2}},
+		{Client: nativeClient{Age: 20}, Product: &nativeInner{Value: 2, Count: 2}},
+		{Client: nativeClient{Age: 40}, Product: &nativeInner{Value: 0, Count: 0}},
 		{Client: nativeClient{Age: 20}, Product: &nativeInner{Value: math.NaN()}},
+		{Client: nativeClient{Age: 40}, Product: &nativeInner{Value: math.NaN(), Count: 2}},
 	} {
 		got, gotErr := rs.Eval(env, nativeNow)
 		want, wantErr := ref.Eval(env, nativeNow)
@@ -291,6 +298,64 @@ rule d {
 			t.Errorf("%+v: hits differ (-expr +closures):\n%s\nerrors %v, %v", env, d, gotErr, wantErr)
 		}
 	}
+}
+
+// Rule sets whose chains share conjuncts in every order, with tests that
+// fail (a nil product read without its guard, a NaN compared) before,
+// between and after the others, decide every environment as expr alone
+// does, in Eval and in Explain: a shared guard decided by one rule's chain
+// never decides another's wrongly.
+func TestChainGuardsAgreeWithExpr(t *testing.T) {
+	atoms := []string{"product != nil", "product.value > 1", "product.count > 1", "client.age > 30",
+		"client.flag", "client.score < 0.5", "client.name == \"ann\"", "x >= 0", "n % 2 == 0", "!client.flag",
+		"small > 0"} // small is left to expr: a chain stops there
+	rapid.Check(t, func(t *rapid.T) {
+		var b strings.Builder
+		b.WriteString("ruleset g version 1\n")
+		rules := rapid.IntRange(1, 8).Draw(t, "rules")
+		for i := range rules {
+			conj := rapid.SliceOfN(rapid.SampledFrom(atoms), 1, 5).Draw(t, "conjuncts")
+			fmt.Fprintf(&b, "rule r%d {\n  type \"t%d\"\n  when %s\n}\n", i, i, strings.Join(conj, " && "))
+		}
+		src := b.String()
+		rs, err := CompileRules[nativeEnv]([]byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		ref, err := CompileRules[nativeEnv]([]byte(src), exprOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		num := rapid.SampledFrom([]float64{0, 0.25, 1, 2, 40, -1, math.NaN()})
+		for range 4 {
+			env := nativeEnv{
+				Client: nativeClient{Age: rapid.IntRange(20, 40).Draw(t, "age"), Flag: rapid.Bool().Draw(t, "flag"),
+					Score: num.Draw(t, "score"), Name: rapid.SampledFrom([]string{"ann", "bob"}).Draw(t, "name")},
+				N: rapid.IntRange(0, 3).Draw(t, "n"), X: num.Draw(t, "x"), Small: int32(rapid.IntRange(-1, 1).Draw(t, "small")),
+			}
+			if rapid.Bool().Draw(t, "product") {
+				env.Product = &nativeInner{Value: num.Draw(t, "value"), Count: rapid.IntRange(0, 3).Draw(t, "count")}
+			}
+			got, gotErr := rs.Eval(env, nativeNow)
+			want, wantErr := ref.Eval(env, nativeNow)
+			if d := cmp.Diff(want, got); d != "" || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+				t.Fatalf("%s\n%+v: hits differ (-expr +closures):\n%s\nerrors %v\n       %v", src, env, d, wantErr, gotErr)
+			}
+			var explained []Hit
+			failed := false
+			for i := range rules {
+				ex, err := rs.Explain(fmt.Sprint("r", i), env, nativeNow)
+				if err != nil {
+					t.Fatal(err)
+				}
+				explained = append(explained, ex.Hits...)
+				failed = failed || ex.Err != ""
+			}
+			if failed != (gotErr != nil) || !cmp.Equal(explained, got, cmpopts.EquateEmpty()) {
+				t.Fatalf("%s\n%+v: Explain %v (failed %v); Eval %v, %v", src, env, explained, failed, got, gotErr)
+			}
+		}
+	})
 }
 
 // A value that rounds to zero is written without a sign, however it was

@@ -10,16 +10,17 @@ import "reflect"
 //     a title, a table's input) has a backend: its closures, when the
 //     closures compile it (flat frames only), with its expr program behind
 //     them for whatever they cannot decide; or its expr program alone;
-//   - each rule whose condition starts with a guard that other rules share
-//     holds the guard's index in the rule set's guards (native_guard.go);
+//   - each rule whose condition is a chain of ands holds its conjuncts'
+//     indexes in the rule set's guards, decided once per evaluation and
+//     shared by the rules whose chains hold them (native_guard.go);
 //   - each date call the closures memoize holds its slot's index in an
 //     evaluation's memo (native_memo.go).
 //
 // Eval and Explain both run the plan through RuleSet.decide, so a choice
 // made here can change what a rule costs, never what it decides.
 
-// plan chooses the backend of every expression of the rule set and finds
-// the shared guards.
+// plan chooses the backend of every expression of the rule set and
+// compiles the guards.
 func (rs *RuleSet[Env]) plan(b *builder[Env]) {
 	for _, rule := range rs.rules {
 		rule.eachProgram(func(p *program) { p.planBackend(b) })
@@ -27,7 +28,7 @@ func (rs *RuleSet[Env]) plan(b *builder[Env]) {
 			r.p.planBackend(b)
 		}
 	}
-	rs.guards = sharedGuards(b.env, rs.rules, b.base, b.memo)
+	rs.guards = chainGuards(b.env, rs.rules, b.base, b.memo)
 	rs.memoSlots = b.memo.size()
 	rs.runners.New = func() any {
 		r := newRunner[Env](rs.layout, rs.limits)

@@ -19,7 +19,8 @@ type RuleSet[Env any] struct {
 	limits  Limits
 	clamp   bool
 	runners sync.Pool
-	// guards are the leading conjuncts several native conditions share.
+	// guards are the conjuncts of the native conditions' chains of ands,
+	// each decided once per evaluation (native_guard.go).
 	guards []nativeCond
 	// memoSlots is how many date calls its closures memoize.
 	memoSlots int
@@ -35,8 +36,8 @@ type cRule struct {
 	enabled  bool
 	tags     []string
 	owner    string
-	when     *program // nil: always
-	guard    int      // index of its shared leading guard, or -1; see native_guard.go
+	when     *program   // nil: always
+	guards   ruleGuards // its condition's conjuncts as shared guards; see native_guard.go
 	lets     []cBinding
 	reads    []cBinding // fields the condition reads, for evidence
 	base     outputs

@@ -118,15 +118,18 @@ func (rs *RuleSet[Env]) decide(s *session[Env], rule *cRule, dst []Hit) ([]Hit, 
 	return rs.fire(s, rule, dst)
 }
 
-// condition decides a rule's when: its shared guard first, then the
-// condition itself. Each rule starts with a fresh step and memory budget.
+// condition decides a rule's when: its guards first, then, unless they
+// decide it, the condition itself. Each rule starts with a fresh step and
+// memory budget.
 func (rs *RuleSet[Env]) condition(s *session[Env], rule *cRule) (bool, error) {
 	s.r.gov.reset()
 	if rule.when == nil {
 		return true, nil
 	}
-	if rule.guard >= 0 && guardFails(s.native(), rs.guards, s.states, rule.guard) {
-		return false, nil
+	if len(rule.guards.at) > 0 {
+		if v, decided := decideGuards(s.native(), rs.guards, s.states, rule.guards); decided {
+			return v, nil
+		}
 	}
 	return s.bool(rule.when)
 }
