@@ -173,7 +173,10 @@ func equalValues(a, b any) (bool, error) {
 	}
 	if ta, ok := a.(time.Time); ok {
 		tb, ok := b.(time.Time)
-		return ok && ta.Equal(tb), nil
+		if !ok {
+			return false, fmt.Errorf("cannot compare time with %T", b) // never a silent false
+		}
+		return ta.Equal(tb), nil
 	}
 	if reflect.TypeOf(a) != reflect.TypeOf(b) {
 		return false, fmt.Errorf("cannot compare %T with %T", a, b)

@@ -54,6 +54,11 @@ type session[Env any] struct {
 	// guards, in stateBuf, which the runner keeps between evaluations.
 	states   []guardState
 	stateBuf []guardState
+	// evidence is the evidence of the rule being fired, computed for its
+	// first hit and copied for the others (see evidence); evidenceOf is
+	// that rule, nil before its first hit.
+	evidence   []Binding
+	evidenceOf *cRule
 }
 
 // native is what the closures read: the environment as copied into the
@@ -156,7 +161,12 @@ func (p *program) errorf(cause error, format string, args ...any) *Error {
 func (p *program) evalError(err error) error {
 	var fe *file.Error
 	if !errors.As(err, &fe) {
-		return &Error{RuleID: p.cfg.id, Statement: p.cfg.stmt, Kind: kindOf(err), Msg: err.Error(), Err: err}
+		// Not expr's, so placed by no offset of its own (a budget a
+		// title's part went over, a host's error): at the expression's
+		// start, which names the part that failed.
+		out := p.cfg.errorAt(p.src, 0, kindOf(err), err.Error(), "")
+		out.Err = err
+		return out
 	}
 	kind := kindOf(fe.Unwrap())
 	if fe.Message == "memory budget exceeded" {

@@ -6,9 +6,12 @@ import (
 	"math"
 	"math/bits"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/engagekit/engagekit/internal/valuetext"
 )
 
 // The registry's governed and internal functions. Built-ins that build
@@ -367,6 +370,11 @@ var governedFuncs = map[string]*hostFunc{
 			}
 			return strings.Join(parts, sep), nil
 		}},
+	// keys(m) and values(m) are expr's, in the order of the keys: expr's
+	// follow Go's map order, which changes from run to run, so
+	// `keys(m)[0] == "a"` decided one way and then the other.
+	"keys":   mapListFunc("keys", false),
+	"values": mapListFunc("values", true),
 	// int(x) is x as an int: a float truncated toward zero, a string
 	// parsed. A NaN fails with ErrNaN, as a comparison with it would; a
 	// number out of an int's range fails too.
@@ -380,6 +388,70 @@ var governedFuncs = map[string]*hostFunc{
 	"string": {name: "string", arities: []int{1}, validate: validateScalar, fn: func(args ...any) (any, error) {
 		return scalarString(args[0])
 	}},
+}
+
+// mapListFunc is keys (values false) or values of a map, ordered by key:
+// strings and numbers by value, false before true, any other key by its
+// text.
+func mapListFunc(name string, values bool) *hostFunc {
+	return &hostFunc{name: name, arities: []int{1}, withGov: true,
+		validate: func(args []reflect.Type) (reflect.Type, error) {
+			if len(args) != 2 {
+				return nil, fmt.Errorf("%s takes 1 argument", name)
+			}
+			if k := args[0].Kind(); k != reflect.Map && k != reflect.Interface {
+				return nil, fmt.Errorf("%s: argument 1 is %v, want a map", name, args[0])
+			}
+			return reflect.TypeFor[[]any](), nil
+		},
+		fn: func(args ...any) (any, error) {
+			m := reflect.ValueOf(args[0])
+			if !m.IsValid() || m.Kind() != reflect.Map {
+				return nil, fmt.Errorf("%s: argument is %T, want a map", name, args[0])
+			}
+			if err := charge(args[1], int64(m.Len())*memUnit); err != nil {
+				return nil, err
+			}
+			keys := m.MapKeys()
+			slices.SortFunc(keys, compareKeys)
+			out := make([]any, len(keys))
+			for i, k := range keys {
+				if values {
+					out[i] = m.MapIndex(k).Interface()
+				} else {
+					out[i] = k.Interface()
+				}
+			}
+			return out, nil
+		}}
+}
+
+// compareKeys orders two keys of one map.
+func compareKeys(a, b reflect.Value) int {
+	for a.Kind() == reflect.Interface && !a.IsNil() {
+		a = a.Elem()
+	}
+	for b.Kind() == reflect.Interface && !b.IsNil() {
+		b = b.Elem()
+	}
+	if a.Kind() == reflect.String && b.Kind() == reflect.String {
+		return strings.Compare(a.String(), b.String())
+	}
+	if a.Kind() == reflect.Bool && b.Kind() == reflect.Bool && a.Bool() != b.Bool() {
+		if a.Bool() {
+			return 1
+		}
+		return -1
+	}
+	if !a.CanInterface() || !b.CanInterface() {
+		return 0 // not reached: a rule reads no unexported field
+	}
+	fa, okA := number(a.Interface())
+	fb, okB := number(b.Interface())
+	if okA && okB && fa != fb && fa == fa && fb == fb {
+		return cmpOrdered(fa, fb)
+	}
+	return strings.Compare(valuetext.Text(a.Interface()), valuetext.Text(b.Interface()))
 }
 
 // validateAdd types __concat: a string when both operands are strings,

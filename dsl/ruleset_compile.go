@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -428,11 +429,11 @@ func (b *builder[Env]) cell(t rulefile.UnaryTest, in reflect.Type) (cellTest, er
 		ct.kind = cellAnything
 	case rulefile.TestCompare:
 		ct.kind, ct.op = cellCompare, t.Op
-		ct.value, err = b.cellValue(t.Value, in)
+		ct.value, err = b.cellValue(t.Value, in, t.Op != "==" && t.Op != "!=")
 	case rulefile.TestInterval:
 		ct.kind, ct.loOpen, ct.hiOpen = cellInterval, t.LoOpen, t.HiOpen
-		if ct.lo, err = b.cellValue(t.Lo, in); err == nil {
-			ct.hi, err = b.cellValue(t.Hi, in)
+		if ct.lo, err = b.cellValue(t.Lo, in, true); err == nil {
+			ct.hi, err = b.cellValue(t.Hi, in, true)
 		}
 	case rulefile.TestOneOf, rulefile.TestNot:
 		ct.kind = cellOneOf
@@ -452,7 +453,13 @@ func (b *builder[Env]) cell(t rulefile.UnaryTest, in reflect.Type) (cellTest, er
 	return ct, err
 }
 
-func (b *builder[Env]) cellValue(v *rulefile.Value, in reflect.Type) (any, error) {
+// cellValue is a cell's operand, checked against the input's static type
+// in (nil: not known): a test the input's values can never pass or fail
+// without an error (a string against a bool, any order of a bool, a
+// value against a time or a list) is a compile error, not a failure of
+// every evaluation that reaches the cell. ordered: the test orders (<,
+// >=, an interval) rather than compares for equality.
+func (b *builder[Env]) cellValue(v *rulefile.Value, in reflect.Type, ordered bool) (any, error) {
 	if v == nil {
 		return nil, errors.New("missing value")
 	}
@@ -480,15 +487,50 @@ func (b *builder[Env]) cellValue(v *rulefile.Value, in reflect.Type) (any, error
 		}
 		val = c
 	}
-	if in != nil && in.Kind() != reflect.Interface {
-		_, isNum := number(val)
-		inNum := isNumberKind(in.Kind())
-		_, isStr := val.(string)
-		if (inNum && !isNum) || (in.Kind() == reflect.String && !isStr) {
-			return nil, fmt.Errorf("cannot compare input of type %v with %v", in, v)
-		}
+	if err := cellComparable(in, val, ordered); err != nil {
+		return nil, fmt.Errorf("%w (%v)", err, v)
 	}
 	return val, nil
+}
+
+// cellComparable checks a cell's operand (never nil here) against the
+// static type of the table's input, read through pointers as cellInput
+// reads the value.
+func cellComparable(in reflect.Type, val any, ordered bool) error {
+	for in != nil && in.Kind() == reflect.Pointer {
+		in = in.Elem()
+	}
+	if in == nil || in.Kind() == reflect.Interface {
+		return nil // known when evaluated: cellTest.match fails on a mismatch
+	}
+	class := func(num, str, boolean, tm bool) string {
+		switch {
+		case num:
+			return "number"
+		case str:
+			return "string"
+		case boolean:
+			return "bool"
+		case tm:
+			return "time"
+		}
+		return ""
+	}
+	_, valNum := number(val)
+	_, valStr := val.(string)
+	_, valBool := val.(bool)
+	_, valTime := val.(time.Time)
+	want := class(isNumberKind(in.Kind()), in.Kind() == reflect.String, in.Kind() == reflect.Bool, in == reflect.TypeFor[time.Time]())
+	got := class(valNum, valStr, valBool, valTime)
+	switch {
+	case want == "":
+		return fmt.Errorf("cannot compare input of type %v with a cell's value", in)
+	case want != got:
+		return fmt.Errorf("cannot compare input of type %v with a %s", in, cmp.Or(got, fmt.Sprintf("%T", val)))
+	case ordered && want == "bool":
+		return fmt.Errorf("cannot order input of type %v", in)
+	}
+	return nil
 }
 
 // withFileSnippets replaces each error's snippet with the line of the rule

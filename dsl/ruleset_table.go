@@ -78,7 +78,7 @@ func (b *builder[Env]) order(r *rulefile.Rule, t *cTable) {
 	}
 	t.orderOf = o.Output
 	for _, v := range o.Values {
-		val, err := b.cellValue(v, nil)
+		val, err := b.cellValue(v, nil, false)
 		if err != nil {
 			b.stmtErrorf(r.ID, "order", o.Pos, KindType, "%v", err)
 			return

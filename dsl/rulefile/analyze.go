@@ -100,7 +100,16 @@ type Finding struct {
 // nil, as the compiled rule's does.
 func Analyze(f *File) []Finding {
 	a := &analysis{f: f, consts: fileConstants(f), work: &budget{left: maxWork}}
-	a.domains = readDecisions(f, a.consts)
+	a.domains = readDecisions(f, a.consts, nil)
+	// A branch or row no input reaches says nothing a read of its
+	// decision can hold (a gap at its output had a witness no input
+	// gives): the decisions' domains are read again without those a
+	// first pass, on the domains of every leaf, proves unreachable.
+	// Smaller domains only make more of them unreachable, so what the
+	// first pass proves holds.
+	if never := a.neverDecide(); len(never) > 0 {
+		a.domains = readDecisions(f, a.consts, never)
+	}
 	a.duplicates()
 	a.unused()
 	a.equivalentWhens()
@@ -128,6 +137,39 @@ type analysis struct {
 }
 
 func (a *analysis) add(f Finding) { a.out = append(a.out, f) }
+
+// neverDecide is the positions of the decisions' branches and rows that
+// decide for no input, as a pass over the decisions alone (on a budget of
+// its own) finds them.
+func (a *analysis) neverDecide() map[Pos]bool {
+	pre := &analysis{f: a.f, consts: a.consts, work: &budget{left: maxWork}, domains: a.domains}
+	named := map[string]bool{} // every name an expression of the file uses
+	for _, r := range a.f.Rules {
+		r.eachExpr(func(e Expr) {
+			for _, n := range identifiers(e.Src) {
+				named[n] = true
+			}
+		})
+	}
+	for _, r := range a.f.Rules {
+		if r.ID == "" || !named[r.ID] {
+			continue // no rule reads it
+		}
+		if r.Table {
+			pre.table(r)
+		} else {
+			pre.branches(r)
+		}
+	}
+	never := map[Pos]bool{}
+	for _, f := range pre.out {
+		switch f.Code {
+		case "unreachable-branch", "unreachable-row", "outranked-row":
+			never[f.Pos] = true
+		}
+	}
+	return never
+}
 
 func (a *analysis) duplicates() {
 	seen := map[string]bool{}

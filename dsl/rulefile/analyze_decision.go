@@ -46,8 +46,10 @@ func (l *decisionLeaf) value(name string) (value, bool) {
 	return v, ok
 }
 
-// readDecisions works out the domains of the file's decisions.
-func readDecisions(f *File, consts map[string]constant) decisionDomains {
+// readDecisions works out the domains of the file's decisions: the values
+// their leaves say, but for the branches and rows at a position in never
+// (proved to decide for no input: what they say no read can hold).
+func readDecisions(f *File, consts map[string]constant, never map[Pos]bool) decisionDomains {
 	out := decisionDomains{reads: map[string][]value{}, leaves: map[string][]decisionLeaf{}}
 	for _, r := range f.Rules {
 		if r.ID == "" || out.reads[r.ID+".fired"] != nil {
@@ -63,7 +65,7 @@ func readDecisions(f *File, consts map[string]constant) decisionDomains {
 			continue // the result is computed, or only fired can be read
 		}
 		d := &domain{consts: consts, vals: map[string]*valueSet{}}
-		for _, l := range leaves(r) {
+		for _, l := range leaves(r, never) {
 			d.leaf(l)
 		}
 		d.finish()
@@ -119,12 +121,14 @@ func multiHit(hit string) bool {
 // blocks, outermost first: a plain rule's own block; with branches, every
 // branch (a branch none of whose nested branches holds is itself the
 // decision) and the rule itself unless an else always catches; a table's
-// rows.
-func leaves(r *Rule) [][]*Block {
+// rows; none under a branch or at a row whose position is in never.
+func leaves(r *Rule, never map[Pos]bool) [][]*Block {
 	if r.Table {
-		out := make([][]*Block, len(r.Rows))
-		for i, row := range r.Rows {
-			out[i] = []*Block{&r.Body, &row.Out}
+		out := make([][]*Block, 0, len(r.Rows))
+		for _, row := range r.Rows {
+			if !never[row.Pos] {
+				out = append(out, []*Block{&r.Body, &row.Out})
+			}
 		}
 		return out
 	}
@@ -135,7 +139,9 @@ func leaves(r *Rule) [][]*Block {
 			out = append(out, chain)
 		}
 		for _, b := range bs {
-			walk(append(chain[:len(chain):len(chain)], &b.Body), b.Body.Branches)
+			if !never[b.Pos] {
+				walk(append(chain[:len(chain):len(chain)], &b.Body), b.Body.Branches)
+			}
 		}
 	}
 	walk([]*Block{&r.Body}, r.Body.Branches)
