@@ -62,7 +62,10 @@ func (e *RecordError) Unwrap() error { return e.Err }
 // Consolidate merges a client's records by the policy. It is a pure
 // function of its inputs: the records' order does not matter, and two
 // records of one source are taken as versions, the latest as-of winning.
-// A record with a value of an unsupported type is an error naming it.
+// A record with a value of an unsupported type is an error naming it, and
+// a field's policy that cannot be followed a *[PolicyError]; on an error
+// the Consolidated holds nothing (what it held depended on the order of
+// a map).
 func Consolidate(clientID string, records []Record, p Policy) (Consolidated, error) {
 	var c Consolidated
 	err := ConsolidateInto(&c, clientID, records, p)
@@ -97,12 +100,18 @@ func ConsolidateInto(dst *Consolidated, clientID string, records []Record, p Pol
 	// Each field is settled when first met: its values are looked up in
 	// this and the later records directly, so no per-field lists are
 	// built; an earlier record having the field means it is settled.
+	fail := func(err error) error {
+		clear(c.Fields)
+		clear(c.Provenance)
+		c.Conflicts = nil
+		return err
+	}
 	vals := make([]SourceValue, 0, len(records))
 	for ri, r := range records {
 	fields:
 		for field, v := range r.Fields {
 			if err := checkValue(v); err != nil {
-				return firstBadValue(clientID, records)
+				return fail(firstBadValue(clientID, records))
 			}
 			for _, earlier := range records[:ri] {
 				if _, ok := earlier.Fields[field]; ok {
@@ -123,6 +132,9 @@ func ConsolidateInto(dst *Consolidated, clientID string, records []Record, p Pol
 			}
 			vals = latestPerSource(vals)
 			fp := p.For(field)
+			if err := fp.check(field); err != nil {
+				return fail(firstBadPolicy(records, p))
+			}
 			chosen := choose(vals, fp)
 			c.Fields[field] = chosen.Value
 			c.Provenance[field] = Provenance{Source: chosen.Source, AsOf: chosen.AsOf}
@@ -152,6 +164,22 @@ func firstBadValue(clientID string, records []Record) error {
 			}
 			if first == nil || cmp.Or(cmp.Compare(r.Source, first.Source), cmp.Compare(field, first.Field), r.AsOf.Compare(firstAsOf), cmp.Compare(err.Error(), first.Err.Error())) < 0 {
 				first, firstAsOf = &RecordError{ClientID: clientID, Source: r.Source, Field: field, Err: err}, r.AsOf
+			}
+		}
+	}
+	return first
+}
+
+// firstBadPolicy is the error for the policies the records' fields cannot
+// be consolidated by: the first field's by name, so that no map's order
+// tells which one is named.
+func firstBadPolicy(records []Record, p Policy) error {
+	var first error
+	firstField := ""
+	for _, r := range records {
+		for field := range r.Fields {
+			if err := p.For(field).check(field); err != nil && (first == nil || field < firstField) {
+				first, firstField = err, field
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,27 +109,105 @@ func decode(c Consolidated, root reflect.Value, index *fieldIndex) error {
 		fields = append(fields, f)
 	}
 	slices.Sort(fields)
+	d := &decoding{index: index}
 	var errs []error
+	named := make(map[string]string, len(fields)) // destination → the field that named it
 	for _, f := range fields {
-		if err := set(root, f, c.Fields[f], index); err != nil {
+		// Two names of one field ("client.birthDate" and
+		// "client.birth_date", from two sources) were consolidated apart,
+		// so no policy chose between them, and the later in name order
+		// overwrote the other: an error instead.
+		dest := d.destination(root.Type(), f)
+		if first, ok := named[dest]; ok {
+			errs = append(errs, &DecodeError{Field: f, Msg: fmt.Sprintf("names the same field as %s: a record may name a field either way, but the records of one file must agree on one", first)})
+			continue
+		}
+		named[dest] = f
+		if err := d.setFrom(root, f, f, c.Fields[f]); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return joinDecode(errs)
 }
 
-func set(v reflect.Value, path string, value any, index *fieldIndex) error {
-	return setFrom(v, path, path, value, index)
+// destination spells the field path names under a value of type t by what
+// it reaches: each struct field by its index, each map key as written;
+// the rest of a path it cannot follow (setFrom reports why) as written.
+func (d *decoding) destination(t reflect.Type, path string) string {
+	var b strings.Builder
+	rest := path
+	for {
+		seg, tail, more := strings.Cut(rest, ".")
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch {
+		case t.Kind() == reflect.Struct:
+			f, ok := d.index.field(t, seg)
+			if !ok {
+				return b.String() + "?" + rest
+			}
+			b.WriteString(strconv.Itoa(f))
+			t = t.Field(f).Type
+		case stringKeyed(t):
+			b.WriteString(strconv.Quote(seg))
+			t = t.Elem()
+		default:
+			return b.String() + "?" + rest
+		}
+		if !more {
+			return b.String()
+		}
+		b.WriteByte('.')
+		rest = tail
+	}
+}
+
+// decoding is one Decode: the destination's pointers and maps it made or
+// copied itself, which a field named by its parts ("mortgage.rate") may
+// write into. Any other it copies before writing: a whole value decoded
+// into the destination is the record's own (a *Mortgage, a map), which
+// consolidation promises not to modify, and a part written through it
+// changed the caller's record.
+type decoding struct {
+	index *fieldIndex
+	owned map[uintptr]bool
+}
+
+// own makes v, a pointer to a struct or a map, one the decoding may write
+// into: a new one when nil, else a copy unless it is one already.
+func (d *decoding) own(v reflect.Value) {
+	if !v.IsNil() && d.owned[v.Pointer()] {
+		return
+	}
+	var fresh reflect.Value
+	switch {
+	case v.Kind() == reflect.Pointer:
+		fresh = reflect.New(v.Type().Elem())
+		if !v.IsNil() {
+			fresh.Elem().Set(v.Elem())
+		}
+	default: // a map
+		fresh = reflect.MakeMapWithSize(v.Type(), v.Len())
+		for it := v.MapRange(); it.Next(); {
+			fresh.SetMapIndex(it.Key(), it.Value())
+		}
+	}
+	v.Set(fresh)
+	if d.owned == nil {
+		d.owned = map[uintptr]bool{}
+	}
+	d.owned[fresh.Pointer()] = true
 }
 
 // setFrom sets the field that rest, the end of path, names under v.
-func setFrom(v reflect.Value, path, rest string, value any, index *fieldIndex) error {
+func (d *decoding) setFrom(v reflect.Value, path, rest string, value any) error {
 	for {
 		seg, tail, more := strings.Cut(rest, ".")
 		if v.Kind() == reflect.Map {
-			return setKey(v, path, seg, tail, more, value, index)
+			return d.setKey(v, path, seg, tail, more, value)
 		}
-		f, ok := index.field(v.Type(), seg)
+		f, ok := d.index.field(v.Type(), seg)
 		if !ok {
 			return &DecodeError{Field: path, Msg: fmt.Sprintf("%s has no field %s", v.Type(), seg)}
 		}
@@ -137,9 +216,7 @@ func setFrom(v reflect.Value, path, rest string, value any, index *fieldIndex) e
 			break
 		}
 		if v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Struct {
-			if v.IsNil() {
-				v.Set(reflect.New(v.Type().Elem()))
-			}
+			d.own(v)
 			v = v.Elem()
 		}
 		if v.Kind() != reflect.Struct && !stringKeyed(v.Type()) {
@@ -147,7 +224,7 @@ func setFrom(v reflect.Value, path, rest string, value any, index *fieldIndex) e
 		}
 		rest = tail
 	}
-	return convert(v, reflect.ValueOf(value), path, index)
+	return convert(v, reflect.ValueOf(value), path, d.index)
 }
 
 func stringKeyed(t reflect.Type) bool {
@@ -157,30 +234,26 @@ func stringKeyed(t reflect.Type) bool {
 // setKey sets key seg of the map m (made when nil) to value or, when the
 // path goes on, to its element with the rest of the path set in it: a map
 // element cannot be set in place, so it is copied, set and stored back.
-func setKey(m reflect.Value, path, seg, tail string, more bool, value any, index *fieldIndex) error {
-	if m.IsNil() {
-		m.Set(reflect.MakeMap(m.Type()))
-	}
+func (d *decoding) setKey(m reflect.Value, path, seg, tail string, more bool, value any) error {
+	d.own(m)
 	key := reflect.ValueOf(seg).Convert(m.Type().Key())
 	elem := reflect.New(m.Type().Elem()).Elem()
 	var err error
 	if !more {
-		err = convert(elem, reflect.ValueOf(value), path, index)
+		err = convert(elem, reflect.ValueOf(value), path, d.index)
 	} else {
 		if old := m.MapIndex(key); old.IsValid() {
 			elem.Set(old)
 		}
-		inner, at := elem, elem
-		if inner.Kind() == reflect.Pointer && inner.Type().Elem().Kind() == reflect.Struct {
-			if inner.IsNil() {
-				inner.Set(reflect.New(inner.Type().Elem()))
-			}
-			at = inner.Elem()
+		at := elem
+		if elem.Kind() == reflect.Pointer && elem.Type().Elem().Kind() == reflect.Struct {
+			d.own(elem)
+			at = elem.Elem()
 		}
 		if at.Kind() != reflect.Struct && !stringKeyed(at.Type()) {
 			return &DecodeError{Field: path, Msg: fmt.Sprintf("%s is not a struct or a map with string keys", path[:len(path)-len(tail)-1])}
 		}
-		err = setFrom(at, path, tail, value, index)
+		err = d.setFrom(at, path, tail, value)
 	}
 	if err == nil {
 		m.SetMapIndex(key, elem)

@@ -12,7 +12,9 @@ import (
 // `mortgage != nil && ...`. JSON uses the same names in snake case
 // ("client.birth_date", "mortgage.fixed_term_end"), as every result of
 // the library does; the JSON names are stable. A consolidated record may
-// name a field either way.
+// name a field either way, one way at a time: consolidation takes two
+// names as two fields, so a file whose records name one field both ways
+// is a [DecodeError] (no policy chose between them).
 type File struct {
 	Client     Client      `json:"client" expr:"client"`
 	Household  Household   `json:"household" expr:"household"`

@@ -174,7 +174,8 @@ type BatchResult struct {
 // BatchOptions tune [Framework.EvaluateAll]. The zero value uses every
 // core.
 type BatchOptions struct {
-	// Workers is how many goroutines evaluate; 0 means GOMAXPROCS.
+	// Workers is how many goroutines evaluate; 0 means GOMAXPROCS, and
+	// more than 1,024 mean 1,024.
 	Workers int
 	// Progress, if set, is called now and then with the counts so far,
 	// from the goroutine that called EvaluateAll, never concurrently, and
@@ -262,6 +263,7 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 		id      string
 		alerts  []Alert
 		loaded  int           // the alerts Load found, first in alerts
+		unread  bool          // Load failed: no rule was evaluated
 		elapsed time.Duration // by opts.Clock
 		times   []time.Duration
 	}
@@ -283,6 +285,7 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 		file, found := it.File, []Alert(nil)
 		if it.Load != nil {
 			if file, found, err = load(it.Load); err != nil {
+				o.unread = true
 				return o, &LoadError{ClientID: it.ClientID, Err: err}
 			}
 		}
@@ -318,7 +321,7 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 	// failed; a file cancelled part-way is counted, not handed over.
 	counts := Counts(batch.Run(ctx, files, eval, func(i int, o out, err error) {
 		if obs != nil {
-			obs.file(i, o.id, o.alerts, o.loaded, err, o.elapsed, o.times)
+			obs.file(i, o.id, o.alerts, o.loaded, o.unread, err, o.elapsed, o.times)
 		}
 		each(FileAlerts{Index: i, ClientID: o.id, Alerts: o.alerts, Err: err})
 	}, batch.Options{Workers: opts.Workers, Progress: progress}))
@@ -343,6 +346,7 @@ func gather(parts [][]Alert, total, workers int) []Alert {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	workers = min(workers, batch.MaxWorkers, max(len(parts), 1))
 	if total < gatherMin || workers < 2 {
 		at := 0
 		for i, p := range parts {

@@ -1,7 +1,6 @@
 package advisory
 
 import (
-	"errors"
 	"time"
 
 	"github.com/engagekit/engagekit/dsl"
@@ -79,15 +78,16 @@ func newObservation[Env any](f *Framework[Env], obs Observer) *observation {
 }
 
 // file records one emitted file: its framework alerts are those past the
-// first loaded, which Load found.
-func (o *observation) file(i int, id string, alerts []Alert, loaded int, err error, elapsed time.Duration, times []time.Duration) {
+// first loaded, which Load found; unread, its Load failed, so no rule was
+// evaluated on it (told by the batch, not by a *LoadError in err's chain,
+// which a rule's host function may return too).
+func (o *observation) file(i int, id string, alerts []Alert, loaded int, unread bool, err error, elapsed time.Duration, times []time.Duration) {
 	for k, t := range times {
 		if k < len(o.rules) {
 			o.rules[k].Time += t
 		}
 	}
-	var le *LoadError
-	if !errors.As(err, &le) {
+	if !unread {
 		o.evaluated++
 		for _, a := range alerts[loaded:] {
 			if k, ok := o.byID[a.RuleID]; ok {

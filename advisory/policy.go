@@ -1,7 +1,10 @@
 package advisory
 
 import (
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -66,6 +69,52 @@ type FieldPolicy struct {
 type Policy struct {
 	Default FieldPolicy            `json:"default"`
 	Fields  map[string]FieldPolicy `json:"fields,omitempty"`
+}
+
+// PolicyError is a policy consolidation cannot follow: a strategy that is
+// not one of the three, or a negative MaxAge.
+type PolicyError struct {
+	// Field is the field whose policy it is; empty for the default.
+	Field string `json:"field,omitempty"`
+	Msg   string `json:"message"`
+}
+
+// Error names the field's policy.
+func (e *PolicyError) Error() string {
+	if e.Field == "" {
+		return "advisory: default policy: " + e.Msg
+	}
+	return "advisory: policy of field " + e.Field + ": " + e.Msg
+}
+
+// Validate checks every field policy of p (see [FieldPolicy.Validate]),
+// the default first, then the fields by name; Consolidate checks the
+// policy of each field it consolidates.
+func (p Policy) Validate() error {
+	var errs []error
+	if err := p.Default.check(""); err != nil {
+		errs = append(errs, err)
+	}
+	for _, f := range slices.Sorted(maps.Keys(p.Fields)) {
+		if err := p.Fields[f].check(f); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks a field policy: its strategy is one of the three (a
+// Strategy(9) was taken as SourceOfTruth) and its MaxAge not negative.
+func (fp FieldPolicy) Validate() error { return fp.check("") }
+
+func (fp FieldPolicy) check(field string) error {
+	switch {
+	case int(fp.Strategy) >= len(strategyNames):
+		return &PolicyError{Field: field, Msg: fmt.Sprintf("unknown strategy %s", fp.Strategy)}
+	case fp.MaxAge < 0:
+		return &PolicyError{Field: field, Msg: fmt.Sprintf("max age %v is negative", fp.MaxAge)}
+	}
+	return nil
 }
 
 // For returns the policy of a field.

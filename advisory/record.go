@@ -6,6 +6,8 @@ import (
 	"math"
 	"reflect"
 	"time"
+
+	"github.com/engagekit/engagekit/internal/valuetext"
 )
 
 // Record is a client as one source system sees it: the source's name, when
@@ -69,39 +71,101 @@ func checkValue(v any) error {
 	case nil, string, bool, time.Time, float64, int, int64:
 		return nil
 	}
-	return checkKind(reflect.ValueOf(v), 0)
+	var c valueCheck
+	_, err := c.height(reflect.ValueOf(v), 0)
+	return err
 }
 
-func checkKind(rv reflect.Value, depth int) error {
+// valueCheck checks one value, remembering the height of each map, slice
+// and pointer it has checked: a part shared at every level was walked
+// once per path (8 maps of 4 entries, each entry the next map, took 4^8
+// visits), and is now walked once.
+type valueCheck struct {
+	heights map[valueID]int
+}
+
+// valueID is a part of a value by identity: its type and address (and
+// length, for a slice).
+type valueID struct {
+	t    reflect.Type
+	p    uintptr
+	size int
+}
+
+// height checks rv at depth and returns how many levels it has below it.
+func (c *valueCheck) height(rv reflect.Value, depth int) (int, error) {
 	if depth > maxValueDepth {
-		return fmt.Errorf("value nested deeper than %d levels", maxValueDepth)
+		return 0, fmt.Errorf("value nested deeper than %d levels", maxValueDepth)
 	}
-	switch k := rv.Kind(); {
+	k := rv.Kind()
+	switch {
 	case k == reflect.Invalid, k == reflect.String, k == reflect.Bool, isNumber(k), rv.Type() == timeType:
-		return nil
-	case k == reflect.Interface, k == reflect.Pointer:
-		if rv.IsNil() {
-			return nil
-		}
-		return checkKind(rv.Elem(), depth+1)
-	case k == reflect.Slice, k == reflect.Array:
-		for i := range rv.Len() {
-			if err := checkKind(rv.Index(i), depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	case k == reflect.Map && rv.Type().Key().Kind() == reflect.String:
-		for it := rv.MapRange(); it.Next(); {
-			if err := checkKind(it.Value(), depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
+		return 0, nil
 	case k == reflect.Struct:
-		return nil // a host's struct: decoded as it is, or field by field
+		return 0, nil // a host's struct: decoded as it is, or field by field
+	case k == reflect.Interface:
+		if rv.IsNil() {
+			return 0, nil
+		}
+		h, err := c.height(rv.Elem(), depth+1)
+		return h + 1, err
+	case k == reflect.Pointer, k == reflect.Slice, k == reflect.Map && rv.Type().Key().Kind() == reflect.String:
+		if rv.IsNil() {
+			return 0, nil
+		}
+		id := valueID{t: rv.Type(), p: rv.Pointer()}
+		if k == reflect.Slice {
+			id.size = rv.Len()
+		}
+		if h, ok := c.heights[id]; ok {
+			// Checked before: fine here too if it fits below this depth.
+			if depth+h > maxValueDepth {
+				return 0, fmt.Errorf("value nested deeper than %d levels", maxValueDepth)
+			}
+			return h, nil
+		}
+		h, err := c.below(rv, depth)
+		if err != nil {
+			return 0, err
+		}
+		if c.heights == nil {
+			c.heights = map[valueID]int{}
+		}
+		c.heights[id] = h
+		return h, nil
+	case k == reflect.Array:
+		return c.below(rv, depth)
 	}
-	return fmt.Errorf("value of type %s; want a string, bool, number, time.Time, or a struct, slice or map of them", rv.Type())
+	return 0, fmt.Errorf("value of type %s; want a string, bool, number, time.Time, or a struct, slice or map of them", rv.Type())
+}
+
+// below checks the parts of a pointer, slice, array or map at depth and
+// returns its height. A part that reaches back to it is nested without
+// end, and fails on depth.
+func (c *valueCheck) below(rv reflect.Value, depth int) (int, error) {
+	h := 0
+	visit := func(part reflect.Value) error {
+		ph, err := c.height(part, depth+1)
+		h = max(h, ph+1)
+		return err
+	}
+	switch rv.Kind() {
+	case reflect.Pointer:
+		return h, visit(rv.Elem())
+	case reflect.Slice, reflect.Array:
+		for i := range rv.Len() {
+			if err := visit(rv.Index(i)); err != nil {
+				return 0, err
+			}
+		}
+	case reflect.Map:
+		for it := rv.MapRange(); it.Next(); {
+			if err := visit(it.Value()); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return h, nil
 }
 
 // same reports whether two non-empty values agree: numbers by value, times
@@ -126,7 +190,9 @@ func same(a, b any) bool {
 			return x == y
 		}
 	}
-	return sameValues{}.of(reflect.ValueOf(a), reflect.ValueOf(b))
+	// In addressable copies, so that a time in a field a host's struct
+	// does not export is read as its instant (valuetext.TimeOf).
+	return sameValues{}.of(valuetext.Addressable(a), valuetext.Addressable(b))
 }
 
 // sameValues compares two values part by part, as reflect.DeepEqual
@@ -179,8 +245,13 @@ func (seen sameValues) parts(a, b reflect.Value) bool {
 	switch {
 	case isNumber(a.Kind()):
 		return isNumber(b.Kind()) && sameNumber(a, b)
-	case a.Type() == timeType && b.Type() == timeType && a.CanInterface() && b.CanInterface():
-		return a.Interface().(time.Time).Equal(b.Interface().(time.Time))
+	case a.Type() == timeType && b.Type() == timeType:
+		ta, okA := valuetext.TimeOf(a)
+		tb, okB := valuetext.TimeOf(b)
+		if okA && okB {
+			return ta.Equal(tb)
+		}
+		return seen.fields(a, b) // not reached: the values are in addressable copies
 	case (a.Kind() == reflect.Slice || a.Kind() == reflect.Array) && (b.Kind() == reflect.Slice || b.Kind() == reflect.Array):
 		if a.Len() != b.Len() {
 			return false
@@ -243,12 +314,7 @@ func (seen sameValues) parts(a, b reflect.Value) bool {
 		}
 		return seen.of(a.Elem(), b.Elem())
 	case a.Kind() == reflect.Struct && a.Type() == b.Type():
-		for i := range a.NumField() {
-			if !seen.of(a.Field(i), b.Field(i)) {
-				return false
-			}
-		}
-		return true
+		return seen.fields(a, b)
 	case a.Kind() == b.Kind() && (a.Kind() == reflect.String || a.Kind() == reflect.Bool):
 		return a.Type() == b.Type() && a.Equal(b)
 	case a.Kind() == reflect.Func && a.Type() == b.Type():
@@ -261,6 +327,16 @@ func (seen sameValues) parts(a, b reflect.Value) bool {
 		return same(real(x), real(y)) && same(imag(x), imag(y))
 	}
 	return a.Type() == b.Type() && a.Comparable() && a.Equal(b)
+}
+
+// fields compares two structs of one type field by field.
+func (seen sameValues) fields(a, b reflect.Value) bool {
+	for i := range a.NumField() {
+		if !seen.of(a.Field(i), b.Field(i)) {
+			return false
+		}
+	}
+	return true
 }
 
 // sameNumber compares two numbers by value, integers exactly.

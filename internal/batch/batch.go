@@ -15,7 +15,8 @@ import (
 // Options tune [Run]. The zero value uses every core and reports no
 // progress.
 type Options struct {
-	// Workers is how many goroutines evaluate; 0 means GOMAXPROCS.
+	// Workers is how many goroutines evaluate; 0 means GOMAXPROCS, and
+	// more than MaxWorkers mean MaxWorkers.
 	Workers int
 	// Chunk is how many inputs are read ahead and evaluated together;
 	// 0 means 256 per worker. Memory grows with it, not with the input.
@@ -24,6 +25,12 @@ type Options struct {
 	// called Run, never concurrently.
 	Progress func(Counts)
 }
+
+// MaxWorkers is the most goroutines a batch evaluates on; a larger
+// Options.Workers is read as it. Workers beyond the cores pay only when
+// evaluation waits (a Load reading a database); a thousand is beyond any
+// such wait's use.
+const MaxWorkers = 1024
 
 // Counts accounts for every input: In = OK + Failed + Cancelled, always.
 type Counts struct {
@@ -45,6 +52,9 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, e
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// Bounded: the read-ahead is 256 inputs a worker (a Workers of 2^40
+	// asked an impossible slice; of 2^56, wrapped to none).
+	workers = min(workers, MaxWorkers)
 	chunk := opts.Chunk
 	if chunk <= 0 {
 		chunk = 256 * workers

@@ -65,9 +65,12 @@ func textOf(v reflect.Value) (string, bool) {
 	return w.b.String(), w.cyclic
 }
 
-// addressable is v in addressable memory (a copy), so that a time.Time in
-// an unexported field can be read as a time: its instant, not its fields
-// (which hold a monotonic reading two equal times may not share).
+// Addressable is v in addressable memory (a copy), so that a time.Time in
+// an unexported field can be read as a time ([TimeOf]): its instant, not
+// its fields (which hold a monotonic reading two equal times may not
+// share, and a zone two equal instants may not).
+func Addressable(v any) reflect.Value { return addressable(v) }
+
 func addressable(v any) reflect.Value {
 	rv := reflect.ValueOf(v)
 	if !rv.IsValid() {
@@ -80,7 +83,11 @@ func addressable(v any) reflect.Value {
 
 var timeType = reflect.TypeFor[time.Time]()
 
-// timeOf reads a time.Time value, exported or not.
+// TimeOf reads a time.Time value, exported or not: ok is false for
+// another type, or an unexported one not in addressable memory (see
+// [Addressable]).
+func TimeOf(v reflect.Value) (time.Time, bool) { return timeOf(v) }
+
 func timeOf(v reflect.Value) (time.Time, bool) {
 	switch {
 	case v.Type() != timeType:
