@@ -166,7 +166,7 @@ func equalValues(a, b any) (bool, error) {
 		if !ok {
 			return false, fmt.Errorf("cannot compare %T with %T", a, b)
 		}
-		if math.IsNaN(fa) {
+		if math.IsNaN(fa) || math.IsNaN(fb) {
 			return false, ErrNaN
 		}
 		return fa == fb, nil

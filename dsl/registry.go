@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -390,9 +391,10 @@ var governedFuncs = map[string]*hostFunc{
 	}},
 }
 
-// mapListFunc is keys (values false) or values of a map, ordered by key:
-// strings and numbers by value, false before true, any other key by its
-// text.
+// mapListFunc is keys (values false) or values of a map, ordered by key
+// (see compareKeys), entries whose keys order alike by their values'
+// text: a total order, so the list is one whatever Go's map order. It
+// costs a step an entry and one for each comparison of its sort.
 func mapListFunc(name string, values bool) *hostFunc {
 	return &hostFunc{name: name, arities: []int{1}, withGov: true,
 		validate: func(args []reflect.Type) (reflect.Type, error) {
@@ -409,49 +411,104 @@ func mapListFunc(name string, values bool) *hostFunc {
 			if !m.IsValid() || m.Kind() != reflect.Map {
 				return nil, fmt.Errorf("%s: argument is %T, want a map", name, args[0])
 			}
-			if err := charge(args[1], int64(m.Len())*memUnit); err != nil {
+			g, err := govFrom(args[1])
+			if err != nil {
 				return nil, err
 			}
-			keys := m.MapKeys()
-			slices.SortFunc(keys, compareKeys)
-			out := make([]any, len(keys))
-			for i, k := range keys {
+			n := int64(m.Len())
+			if err := g.steps_(n * int64(1+bits.Len64(uint64(n)))); err != nil {
+				return nil, err
+			}
+			if err := g.chargeBytes(n * memUnit); err != nil {
+				return nil, err
+			}
+			// Entries by MapRange: a NaN key is found by no lookup.
+			type entry struct{ k, v reflect.Value }
+			entries := make([]entry, 0, m.Len())
+			for it := m.MapRange(); it.Next(); {
+				entries = append(entries, entry{it.Key(), it.Value()})
+			}
+			slices.SortFunc(entries, func(a, b entry) int {
+				return cmp.Or(compareKeys(a.k, b.k), compareText(a.k, b.k), compareText(a.v, b.v))
+			})
+			out := make([]any, len(entries))
+			for i, e := range entries {
 				if values {
-					out[i] = m.MapIndex(k).Interface()
+					out[i] = e.v.Interface()
 				} else {
-					out[i] = k.Interface()
+					out[i] = e.k.Interface()
 				}
 			}
 			return out, nil
 		}}
 }
 
-// compareKeys orders two keys of one map.
+// compareKeys orders two keys of one map: false before true before the
+// numbers (by value, NaN last, then by type), before the strings, before
+// anything else (by its text, see compareText).
 func compareKeys(a, b reflect.Value) int {
-	for a.Kind() == reflect.Interface && !a.IsNil() {
-		a = a.Elem()
+	a, b = concrete(a), concrete(b)
+	ca, cb := keyClass(a), keyClass(b)
+	if ca != cb {
+		return cmp.Compare(ca, cb)
 	}
-	for b.Kind() == reflect.Interface && !b.IsNil() {
-		b = b.Elem()
-	}
-	if a.Kind() == reflect.String && b.Kind() == reflect.String {
+	switch ca {
+	case 0:
+		return cmp.Compare(boolRank(a.Bool()), boolRank(b.Bool()))
+	case 1:
+		fa, _ := number(a.Interface())
+		fb, _ := number(b.Interface())
+		// cmp.Compare puts NaN first; NaN last reads better and is as
+		// total.
+		if c := cmp.Compare(boolRank(fa != fa), boolRank(fb != fb)); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(fa, fb), strings.Compare(a.Type().String(), b.Type().String()))
+	case 2:
 		return strings.Compare(a.String(), b.String())
 	}
-	if a.Kind() == reflect.Bool && b.Kind() == reflect.Bool && a.Bool() != b.Bool() {
-		if a.Bool() {
-			return 1
-		}
-		return -1
-	}
-	if !a.CanInterface() || !b.CanInterface() {
-		return 0 // not reached: a rule reads no unexported field
-	}
-	fa, okA := number(a.Interface())
-	fb, okB := number(b.Interface())
-	if okA && okB && fa != fb && fa == fa && fb == fb {
-		return cmpOrdered(fa, fb)
+	return 0 // left to their texts
+}
+
+// compareText orders two values by their text (valuetext): the tie-break
+// of keys compareKeys does not tell apart, and of their values.
+func compareText(a, b reflect.Value) int {
+	a, b = concrete(a), concrete(b)
+	if !a.IsValid() || !b.IsValid() || !a.CanInterface() || !b.CanInterface() {
+		return cmp.Compare(boolRank(a.IsValid()), boolRank(b.IsValid())) // a rule reads no unexported field
 	}
 	return strings.Compare(valuetext.Text(a.Interface()), valuetext.Text(b.Interface()))
+}
+
+// concrete is v without the interfaces around it.
+func concrete(v reflect.Value) reflect.Value {
+	for v.IsValid() && v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	return v
+}
+
+// keyClass ranks a key's kind for compareKeys.
+func keyClass(v reflect.Value) int {
+	switch {
+	case !v.IsValid() || !v.CanInterface():
+		return 3
+	case v.Kind() == reflect.Bool:
+		return 0
+	case v.Kind() == reflect.String:
+		return 2
+	}
+	if _, ok := number(v.Interface()); ok {
+		return 1
+	}
+	return 3
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // validateAdd types __concat: a string when both operands are strings,

@@ -503,8 +503,10 @@ func cellComparable(in reflect.Type, val any, ordered bool) error {
 	if in == nil || in.Kind() == reflect.Interface {
 		return nil // known when evaluated: cellTest.match fails on a mismatch
 	}
-	class := func(num, str, boolean, tm bool) string {
+	class := func(dur, num, str, boolean, tm bool) string {
 		switch {
+		case dur: // an int64 to Go, not a number to a rule: `d > 5` does not compile
+			return "duration"
 		case num:
 			return "number"
 		case str:
@@ -516,13 +518,17 @@ func cellComparable(in reflect.Type, val any, ordered bool) error {
 		}
 		return ""
 	}
-	_, valNum := number(val)
+	f, valNum := number(val)
+	_, valDur := val.(time.Duration)
 	_, valStr := val.(string)
 	_, valBool := val.(bool)
 	_, valTime := val.(time.Time)
-	want := class(isNumberKind(in.Kind()), in.Kind() == reflect.String, in.Kind() == reflect.Bool, in == reflect.TypeFor[time.Time]())
-	got := class(valNum, valStr, valBool, valTime)
+	durType := reflect.TypeFor[time.Duration]()
+	want := class(in == durType, isNumberKind(in.Kind()), in.Kind() == reflect.String, in.Kind() == reflect.Bool, in == reflect.TypeFor[time.Time]())
+	got := class(valDur, valNum, valStr, valBool, valTime)
 	switch {
+	case valNum && f != f:
+		return fmt.Errorf("a cell's value is NaN, which no value equals or orders with")
 	case want == "":
 		return fmt.Errorf("cannot compare input of type %v with a cell's value", in)
 	case want != got:

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/expr-lang/expr/ast"
 )
@@ -67,7 +68,15 @@ func writeKey(b *strings.Builder, n ast.Node) bool {
 	case *ast.ConstantNode:
 		// %#v spells a value with its type, a float's sign and
 		// infinities included; a pointer or a func prints its address,
-		// which only keeps two constants apart.
+		// which only keeps two constants apart. A time's %#v is its wall
+		// clock and zone name, without the offset (two unnamed zones two
+		// hours apart read alike): a time is spelled by its instant, its
+		// offset, its zone's name and its location's.
+		if t, ok := n.Value.(time.Time); ok {
+			name, offset := t.Zone()
+			fmt.Fprintf(b, "const time.Time %d.%09d %d %q %q", t.Unix(), t.Nanosecond(), offset, name, t.Location())
+			break
+		}
 		fmt.Fprintf(b, "const %T %#v", n.Value, n.Value)
 	case *ast.UnaryNode:
 		b.WriteString("unary " + n.Operator)
