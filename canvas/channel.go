@@ -42,14 +42,14 @@ func (c Channel) String() string {
 // MarshalText encodes the channel as its name.
 func (c Channel) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
-// UnmarshalText decodes a channel from its name.
+// UnmarshalText decodes a channel from the text MarshalText writes: its
+// name, "unknown" for the zero Channel and "Channel(n)" for a number
+// without a name, so that any plan's JSON reads back (a planner refuses
+// both in a playbook, and ParseChannel takes names only).
 func (c *Channel) UnmarshalText(b []byte) error {
-	ch, ok := channelNamed(string(b))
-	if !ok {
-		return fmt.Errorf("canvas: unknown channel %q", b)
-	}
-	*c = ch
-	return nil
+	n, err := nameNumber(channelNames[:], "Channel", string(b))
+	*c = Channel(n)
+	return err
 }
 
 // nameNumber reads a name of names as its number, or "Type(n)", the

@@ -118,10 +118,12 @@ func (o Options) resolve() (Options, error) {
 		pb := o.Playbook.clone()
 		o.Playbook = &pb
 	}
-	errs = append(errs, o.Playbook.check()...)
-	if len(errs) == 0 {
-		errs = append(errs, o.checkDates()...)
-	}
+	playbookErrs := o.Playbook.check()
+	errs = append(errs, playbookErrs...)
+	// The dates are checked beside the other problems (every problem is
+	// reported), each as far as the options it reads are valid.
+	horizonOK := o.Period >= 0 && o.Horizon >= 0 && o.Horizon <= MaxHorizon
+	errs = append(errs, o.checkDates(horizonOK, len(playbookErrs) == 0)...)
 	return o, errors.Join(errs...)
 }
 
@@ -150,7 +152,9 @@ func countOption(errs *[]error, name string, v, def int) int {
 // checkDates rejects a plan whose dates JSON cannot write: every When,
 // Due and NextSlot lies between Now and the end of the horizon or Now plus
 // the longest Within.
-func (o Options) checkDates() []error {
+// The horizon's end is checked when horizonOK (Period and Horizon are
+// valid), the playbook's longest play when playbookOK.
+func (o Options) checkDates(horizonOK, playbookOK bool) []error {
 	var errs []error
 	inRange := func(t time.Time) bool { return t.Year() >= 1 && t.Year() <= 9999 }
 	if !inRange(o.Now) {
@@ -163,10 +167,10 @@ func (o Options) checkDates() []error {
 		errs = append(errs, optionErr("Now", "its zone's offset of %v is 24 hours or more, which JSON cannot write", time.Duration(offset)*time.Second))
 		return errs
 	}
-	if o.Period > 0 && int64(o.Horizon) > math.MaxInt64/int64(o.Period) || !inRange(o.Now.Add(time.Duration(o.Horizon)*o.Period)) {
+	if horizonOK && (o.Period > 0 && int64(o.Horizon) > math.MaxInt64/int64(o.Period) || !inRange(o.Now.Add(time.Duration(o.Horizon)*o.Period))) {
 		errs = append(errs, optionErr("Horizon", "%d periods of %v reach past the year 9999", o.Horizon, o.Period))
 	}
-	if longest := o.Playbook.longest(); !inRange(o.Now.Add(longest)) {
+	if longest := o.Playbook.longest(); playbookOK && !inRange(o.Now.Add(longest)) {
 		errs = append(errs, optionErr("Playbook", "a play due within %v of %v is due past the year 9999", longest, o.Now))
 	}
 	return errs
@@ -183,7 +187,7 @@ func (pb *Playbook) check() []error {
 		}
 		errs = append(errs, play.check("quadrant "+q.String())...)
 	}
-	for q := range pb.Quadrants {
+	for _, q := range slices.Sorted(maps.Keys(pb.Quadrants)) { // in order: one text for one playbook
 		if q < UrgentSensitive || q > PlannedRoutine {
 			errs = append(errs, optionErr("Playbook", "a play for %s, which is no quadrant", q))
 		}

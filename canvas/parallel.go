@@ -277,10 +277,7 @@ func (p *Planner[Ctx]) scheduleParallel(ctx context.Context, ranks []rank, items
 			c, d := &ranks[i], &decisions[i]
 			agenda := items[c.first : c.first+c.n : c.first+c.n]
 			if d.period < 0 {
-				r, next := scheduleReasons[d.reason], after
-				if d.reason == codeTouchBudget {
-					next = time.Time{}
-				}
+				r, next := scheduleReasons[d.reason], nextSlot(&p.opts, c, d.reason, after)
 				for j, it := range agenda {
 					scheduled[int(d.out)+j] = Deferral{Item: it, Reason: r, NextSlot: next}
 				}

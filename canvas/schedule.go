@@ -28,11 +28,7 @@ func (p *Planner[Ctx]) schedule(ctx context.Context, ranks []rank, items []Item,
 		agenda := items[c.first : c.first+c.n : c.first+c.n]
 		period, reason, late := takeSlot(&o, c, cs, capacity)
 		if period < 0 {
-			next := after
-			if reason == codeTouchBudget {
-				next = time.Time{} // no period would do
-			}
-			plan.deferAll(agenda, scheduleReasons[reason], next)
+			plan.deferAll(agenda, scheduleReasons[reason], nextSlot(&o, c, reason, after))
 			continue
 		}
 		touch = append(touch, int32(cs.touches))
@@ -80,6 +76,22 @@ const (
 	codePressureCap
 	codeAdviserCapacity
 )
+
+// nextSlot is when a contact deferred for reason can be planned: after
+// the horizon, or never (zero) when no period would ever take it: its
+// client's touch budget is spent, or it needs adviser time and there is
+// none (AdviserCapacity None), or it pushes and no push is allowed
+// (PressureCap None). The sequential and the parallel schedule both ask
+// it.
+func nextSlot(o *Options, c *rank, reason uint8, after time.Time) time.Time {
+	switch {
+	case reason == codeTouchBudget,
+		c.channel.Adviser() && o.AdviserCapacity == 0,
+		c.channel.Push() && o.PressureCap == 0:
+		return time.Time{}
+	}
+	return after
+}
 
 // takeSlot decides a contact's period as the schedule walks the contacts
 // in plan order, and takes it: the earliest period the client's touch
