@@ -181,6 +181,9 @@ func (b *Book) ChangeTests(o ChangeOptions) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
+	if b.j == nil {
+		return nil, nil // a zero Book: no journey, no content groups
+	}
 	var out []Change
 	for g, key := range b.j.content.groups {
 		if c, ok := testGroup(b.groups[g*numBuckets:(g+1)*numBuckets], o.MinN); ok {

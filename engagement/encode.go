@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"maps"
 	"math"
+	"math/bits"
 	"slices"
 	"time"
 )
@@ -242,7 +243,9 @@ func (d *decoder) uvarint() uint64 {
 		return 0
 	}
 	v, n := binary.Uvarint(d.data)
-	if n <= 0 {
+	// The shortest form only, as AppendUvarint writes (81 00 is 1 too,
+	// and a book must read back to the bytes it was read from).
+	if n <= 0 || n != max(1, (bits.Len64(v)+6)/7) {
 		d.fail("bad number")
 		return 0
 	}
@@ -318,12 +321,19 @@ func (d *decoder) profile(topics int) profile {
 		d.fail("profile counts")
 	case !possibleSurvey(p.expected, p.nExpected) || !possibleSurvey(p.delivered, p.nDelivered):
 		d.fail("profile survey sums")
+	case p.escalated != 0 && p.escalations == 0:
+		d.fail("profile counts") // an escalated period needs an escalation
+	case p.responses > 0 && (p.newest < 0 || p.oldest < p.newest ||
+		p.postSale != 0 && (p.postSale < uint64(p.newest)+1 || p.postSale > uint64(p.oldest)+1)):
+		// Ages count back from as-of (a response after it is rejected),
+		// the newest first, and the first post-sale one lies between.
+		d.fail("profile ages")
 	case int(p.nTopics) > len(p.topics):
 		d.fail("profile topics")
 	default:
-		for _, t := range p.topics[:p.nTopics] {
-			if int(t) >= topics {
-				d.fail("profile topic out of range")
+		for i, t := range p.topics[:p.nTopics] {
+			if int(t) >= topics || slices.Contains(p.topics[:i], t) {
+				d.fail("profile topic out of range or repeated")
 			}
 		}
 	}
@@ -340,17 +350,44 @@ func possibleSurvey(sum float64, n uint16) bool {
 	return !math.IsNaN(m) && !math.IsInf(m, 0)
 }
 
-// report reads a report.
+// report reads a report: its counts add up (In = Used + the rejections,
+// summed as a merge sums them, saturating), its flag is 0 or 1, and its
+// reasons are distinct, in order, each counting some response, as
+// Report.append writes them.
 func (d *decoder) report() Report {
-	r := Report{In: d.int(), Used: d.int()}
+	r := Report{In: d.total(), Used: d.total()}
 	if c := d.bytes(1); c != nil {
+		if c[0] > 1 {
+			d.fail("report flag")
+		}
 		r.Cancelled = c[0] == 1
 	}
 	n := d.count(2)
 	r.Rejected = make(map[Reason]int, n)
-	for range n {
+	sum, last := r.Used, Reason("")
+	for i := range n {
 		k := Reason(d.bytes(d.count(1)))
-		r.Rejected[k] = d.int()
+		v := d.total()
+		if d.err == nil && (i > 0 && k <= last || v == 0) {
+			d.fail("report reasons")
+		}
+		last = k
+		r.Rejected[k] = v
+		sum = int(satAdd(int64(sum), int64(v)))
+	}
+	if d.err == nil && sum != r.In {
+		d.fail("report counts do not add up")
 	}
 	return r
+}
+
+// total reads a report's count: any int64 that is not negative (a merge
+// of books saturates there).
+func (d *decoder) total() int {
+	v := d.uvarint()
+	if v > math.MaxInt64 {
+		d.fail("count out of range")
+		return 0
+	}
+	return int(v)
 }

@@ -192,7 +192,7 @@ func AnalyzeParallel(ctx context.Context, x *Index, clients []string, shards []i
 // analyzeEvents folds events into a new book over clients (not copied);
 // mu, if set, serializes Progress calls between shards.
 func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.Seq[Event], o Options, mu *sync.Mutex) *Book {
-	if x == nil {
+	if x == nil || x.j == nil { // nil, or a zero Index: no journey, nothing known
 		x = &Index{j: &Journey{}}
 	}
 	if events == nil {

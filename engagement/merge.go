@@ -86,11 +86,13 @@ func (b *Book) mergeAligned(o *Book, index *map[string]int) {
 	for i := range o.groups {
 		b.groups[i].merge(o.groups[i])
 	}
-	b.Report.In += o.Report.In
-	b.Report.Used += o.Report.Used
+	// Saturating, as the profiles' counts do: the sum of two decoded
+	// books' counts wrapped, or passed what a book's encoding holds.
+	b.Report.In = int(satAdd(int64(b.Report.In), int64(o.Report.In)))
+	b.Report.Used = int(satAdd(int64(b.Report.Used), int64(o.Report.Used)))
 	b.Report.Cancelled = b.Report.Cancelled || o.Report.Cancelled
 	for k, n := range o.Report.Rejected {
-		b.Report.Rejected[k] += n
+		b.Report.Rejected[k] = int(satAdd(int64(b.Report.Rejected[k]), int64(n)))
 	}
 }
 

@@ -2,6 +2,7 @@ package engagement
 
 import (
 	"math"
+	"math/big"
 	"math/bits"
 	"time"
 )
@@ -298,20 +299,33 @@ func satAdd(a, b int64) int64 {
 	return a + b
 }
 
-// maxAgeSec is the largest age in whole seconds whose nanoseconds fit
-// an int64 (292 years).
+// maxAgeSec bounds the ages in whole seconds computed in an int64 without
+// a check: below it, the nanoseconds and a second's more fit.
 const maxAgeSec = math.MaxInt64/int64(time.Second) - 1
 
 // ageOf is the nanoseconds from unix time sec + nsec to as-of, saturated
-// at ±292 years as time.Time.Sub saturates.
+// at ±(2^63−1) ns as time.Time.Sub saturates: exactly, so that the
+// numbered path and Analyze by name agree on a response 2^63 ns old to
+// the nanosecond (a check in whole seconds made every age past
+// 9,223,372,036 s far, 0.85 s early, and overflowed for an as-of near the
+// ends of time).
 func (r *run) ageOf(sec int64, nsec uint32) int64 {
-	switch {
-	case sec < r.asOf-maxAgeSec:
-		return math.MaxInt64
-	case sec > r.asOf+maxAgeSec:
-		return math.MinInt64
+	d := r.asOf - sec
+	// d did not overflow when as-of and sec have one sign or d has
+	// as-of's; within maxAgeSec, the nanoseconds fit.
+	if ((r.asOf^sec) >= 0 || (r.asOf^d) >= 0) && d > -maxAgeSec && d < maxAgeSec {
+		return d*int64(time.Second) + r.asOfNsec - int64(nsec)
 	}
-	return (r.asOf-sec)*int64(time.Second) + r.asOfNsec - int64(nsec)
+	age := new(big.Int).Sub(big.NewInt(r.asOf), big.NewInt(sec))
+	age.Mul(age, big.NewInt(int64(time.Second)))
+	age.Add(age, big.NewInt(r.asOfNsec-int64(nsec)))
+	switch {
+	case age.IsInt64():
+		return age.Int64()
+	case age.Sign() > 0:
+		return math.MaxInt64
+	}
+	return math.MinInt64
 }
 
 // farAge is the age in nanoseconds of a response 2^63 ns (292 years) or

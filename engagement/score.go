@@ -59,7 +59,9 @@ func decayBetween(a, b time.Time, halfLife time.Duration) float64 {
 	if halfLife <= 0 {
 		return 1
 	}
-	sec := float64(b.Unix()-a.Unix()) + float64(b.Nanosecond()-a.Nanosecond())*1e-9
+	// The seconds apart as floats: their int64 difference overflows for
+	// times far apart (and gave a negative time, a decay of +Inf).
+	sec := float64(b.Unix()) - float64(a.Unix()) + float64(b.Nanosecond()-a.Nanosecond())*1e-9
 	return math.Exp2(-sec / halfLife.Seconds())
 }
 
