@@ -105,7 +105,7 @@
 // match sentinels under errors.Is: [ErrSyntax], [ErrType],
 // [ErrUnknownName], [ErrEval], [ErrLimit], [ErrCancelled]. A compile
 // reports all its problems at once with errors.Join, one error per
-// mistake: a constant or let that fails is reported where it is declared,
+// mistake ([MaxCompileErrors] at most): a constant or let that fails is reported where it is declared,
 // not again at every use. Types are checked at compile time: a condition
 // that is not a bool, an urgency that is not a number, a constant or let
 // that would hide a field, a nil host function are compile errors.

@@ -78,12 +78,13 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 
 // prepare runs steps 1 to 4.
 func prepare(src string, envType reflect.Type, layout frameLayout, cfg *config, ec *conf.Config) (*parser.Tree, *rewriter, error) {
+	// Placed at the expression's start, as every error of an expression
+	// is (a blank one, a form feed or a no-break space, had no place).
 	if len(src) > cfg.limits.MaxSourceBytes {
-		return nil, nil, &Error{RuleID: cfg.id, Statement: cfg.stmt, Kind: KindLimit,
-			Msg: fmt.Sprintf("source is %d bytes, over the limit of %d", len(src), cfg.limits.MaxSourceBytes)}
+		return nil, nil, cfg.errorAt(src, 0, KindLimit, fmt.Sprintf("source is %d bytes, over the limit of %d", len(src), cfg.limits.MaxSourceBytes), "")
 	}
 	if strings.TrimSpace(src) == "" {
-		return nil, nil, &Error{RuleID: cfg.id, Statement: cfg.stmt, Kind: KindSyntax, Msg: "empty expression"}
+		return nil, nil, cfg.errorAt(src, 0, KindSyntax, "empty expression", "")
 	}
 	if err := checkNesting(src, cfg); err != nil {
 		return nil, nil, err

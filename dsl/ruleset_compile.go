@@ -25,7 +25,7 @@ func CompileRules[Env any](src []byte, opts ...Option) (*RuleSet[Env], error) {
 			return nil, err
 		}
 		errs := make([]error, len(list))
-		lines := newLineIndex(string(src))
+		lines := newLineIndex(rulefile.Text(src))
 		for i, e := range list {
 			errs[i] = &Error{Kind: KindSyntax, RuleID: e.Rule, Statement: e.Statement, Line: e.Pos.Line, Column: e.Pos.Col, Msg: e.Msg,
 				Snippet: lines.snippet(e.Pos.Line, e.Pos.Col)}
@@ -33,7 +33,7 @@ func CompileRules[Env any](src []byte, opts ...Option) (*RuleSet[Env], error) {
 		return nil, errors.Join(errs...)
 	}
 	rs, err := CompileFile[Env](f, opts...)
-	return rs, withFileSnippets(err, newLineIndex(string(src)))
+	return rs, withFileSnippets(err, newLineIndex(rulefile.Text(src)))
 }
 
 // CompileFile compiles a parsed rule file against environment type Env.
@@ -75,12 +75,28 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 		rs.planDecisions(b)
 	}
 	if len(b.errs) > 0 {
-		return nil, errors.Join(b.errs...)
+		return nil, joinCapped(b.errs)
 	}
 	if rs.plan(b); len(b.errs) > 0 {
-		return nil, errors.Join(b.errs...)
+		return nil, joinCapped(b.errs)
 	}
 	return rs, nil
+}
+
+// MaxCompileErrors is the most errors a compile reports, as the rule-file
+// parser's; one more says how many were left out. Each may quote the text
+// it is about (an id, a name), so the messages of a hostile file stay a
+// small multiple of its size.
+const MaxCompileErrors = 100
+
+// joinCapped joins a compile's errors, MaxCompileErrors at most.
+func joinCapped(errs []error) error {
+	if len(errs) <= MaxCompileErrors {
+		return errors.Join(errs...)
+	}
+	out := append(errs[:MaxCompileErrors:MaxCompileErrors], &Error{Kind: KindSyntax,
+		Msg: fmt.Sprintf("and %d more errors, not reported", len(errs)-MaxCompileErrors)})
+	return errors.Join(out...)
 }
 
 // builder compiles the declarations of one file.
@@ -145,7 +161,7 @@ func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
 		}
 		v, err := e.Eval(struct{}{}, time.Time{})
 		if err == nil && !constKind(v) {
-			err = &Error{Line: c.Pos.Line, Column: c.Pos.Col, Kind: KindType, Msg: fmt.Sprintf("constant %s is %T; want a number, string or bool", c.Name, v)}
+			err = &Error{Statement: "const " + c.Name, Line: c.Pos.Line, Column: c.Pos.Col, Kind: KindType, Msg: fmt.Sprintf("constant %s is %T; want a number, string or bool", c.Name, v)}
 		}
 		if err != nil {
 			b.base.badNames[c.Name] = true

@@ -1,6 +1,7 @@
 package rulefile
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -30,7 +31,7 @@ func (p *fileParser) block(b *Block, rule *Rule, top bool) {
 			return
 		}
 		pos := p.s.pos()
-		kw := p.s.ident()
+		kw := p.ident()
 		p.stmt = kw
 		if kw == "row" {
 			p.stmt = fmt.Sprintf("row %d", len(rule.Rows)+1)
@@ -104,7 +105,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 		}
 	case "enabled", "emit":
 		p.s.skipInline()
-		w := p.s.ident()
+		w := p.ident()
 		if w != "true" && w != "false" {
 			p.errorf(pos, "expected %s true or %s false", kw, kw)
 			p.recover()
@@ -120,7 +121,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 		}
 	case "let":
 		p.s.skipInline()
-		name := p.s.ident()
+		name := p.ident()
 		p.s.skipInline()
 		if name == "" || p.s.peek() != '=' {
 			p.errorf(pos, "expected let NAME = expression")
@@ -157,7 +158,7 @@ func (p *fileParser) simple(b *Block, kw string, pos Pos, doc []string, inRow bo
 		}
 	case "output":
 		p.s.skipInline()
-		name := p.s.ident()
+		name := p.ident()
 		if name == "" {
 			p.errorf(pos, "expected output NAME expression")
 			p.recover()
@@ -305,7 +306,7 @@ func (p *fileParser) order(rule *Rule, pos Pos, doc []string) {
 		p.errorf(pos, "order is said twice")
 	}
 	p.s.skipInline()
-	o := &Order{Pos: pos, Doc: doc, Output: p.s.ident()}
+	o := &Order{Pos: pos, Doc: doc, Output: p.ident()}
 	if o.Output == "" {
 		p.errorf(p.s.pos(), "expected `order OUTPUT value, value, ...` (OUTPUT is type or an output's name)")
 		p.recover()
@@ -369,7 +370,7 @@ func (p *fileParser) row(rule *Rule, pos Pos, doc []string) {
 			break
 		}
 		opos := p.s.pos()
-		kw := p.s.ident()
+		kw := p.ident()
 		if kw == "" || !p.simple(&r.Out, kw, opos, nil, true) {
 			p.errorf(opos, "unexpected %q in a row's outputs; expected type, title, message, urgency, sensitivity, priority or output", kw+p.peekToken())
 			p.recover()
@@ -406,7 +407,12 @@ func (p *fileParser) template(pos Pos, doc []string) (*Template, bool) {
 	}
 	parts, err := splitTemplate(v, unquotedPositions(raw, spos))
 	if err != nil {
-		p.errorf(spos, "%v", err)
+		at := spos
+		var te *templateError
+		if errors.As(err, &te) {
+			at = te.pos
+		}
+		p.errorf(at, "%v", err)
 		return nil, false
 	}
 	return &Template{Pos: pos, Doc: doc, Parts: parts}, true

@@ -96,7 +96,7 @@ func parseInterval(text string) (UnaryTest, error) {
 		}
 		return UnaryTest{}, fmt.Errorf("interval %s must end with ] or )", text)
 	}
-	lo, hi, ok := strings.Cut(text[1:len(text)-1], "..")
+	lo, hi, ok := cutOutsideStrings(text[1:len(text)-1], "..")
 	if !ok {
 		return UnaryTest{}, fmt.Errorf("interval %s needs \"..\" between its bounds", text)
 	}
@@ -109,6 +109,24 @@ func parseInterval(text string) (UnaryTest, error) {
 		return UnaryTest{}, err
 	}
 	return UnaryTest{Kind: TestInterval, Lo: lv, Hi: hv, LoOpen: text[0] == '(', HiOpen: last == ')'}, nil
+}
+
+// cutOutsideStrings is strings.Cut at the first sep that is not inside a
+// string literal: a bound written "\x2e\x2e" holds "..", and Format
+// writes it so.
+func cutOutsideStrings(text, sep string) (before, after string, found bool) {
+	for i := 0; i < len(text); {
+		switch c := text[i]; {
+		case c == '"' || c == '`' || c == '\'':
+			end, _ := stringEnd(text, i)
+			i = max(end, i+1)
+		case strings.HasPrefix(text[i:], sep):
+			return text[:i], text[i+len(sep):], true
+		default:
+			i++
+		}
+	}
+	return text, "", false
 }
 
 func parseValue(text string) (*Value, error) {

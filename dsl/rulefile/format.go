@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Format prints a file in canonical form: the header, then constants, then
@@ -195,7 +196,7 @@ func (w *writer) table(r *Rule) {
 	widths := map[int]int{}
 	for _, row := range r.Rows {
 		for i, c := range row.Cells {
-			widths[i] = max(widths[i], len(c.Test.String()))
+			widths[i] = max(widths[i], utf8.RuneCountInString(c.Test.String())) // columns count runes
 		}
 	}
 	for _, row := range r.Rows {
@@ -206,7 +207,7 @@ func (w *writer) table(r *Rule) {
 			if i < len(row.Cells)-1 {
 				text += ","
 			}
-			cells[i] = text + strings.Repeat(" ", widths[i]-len(c.Test.String()))
+			cells[i] = text + strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c.Test.String()))
 		}
 		w.line("  ", "row "+strings.Join(cells, " ")+" => "+rowOutputs(&row.Out), row.Comment)
 	}

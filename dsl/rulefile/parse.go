@@ -10,6 +10,11 @@ import (
 // MaxFileBytes bounds the size of a rule file Parse accepts.
 const MaxFileBytes = 4 << 20
 
+// MaxIdentBytes bounds an identifier: a rule id, a constant's, a let's or
+// an output's name. Errors quote them, so a longer one is refused once
+// rather than copied into every error of its rule.
+const MaxIdentBytes = 128
+
 // Parse parses a rule file. It reports every syntax error of the file at
 // once, as an [ErrorList], recovering at the next line; it never panics.
 // The statements of each block are put in canonical order, so
@@ -21,12 +26,21 @@ func Parse(src []byte) (*File, error) {
 	if !utf8.Valid(src) {
 		return nil, ErrorList{{Pos: invalidUTF8(src), Msg: "the file is not valid UTF-8"}}
 	}
-	p := &fileParser{s: scanner{src: string(src), line: 1, col: 1}}
+	p := &fileParser{s: scanner{src: Text(src), line: 1, col: 1}}
 	f := p.file()
 	if len(p.errs) > 0 {
 		return f, p.errs
 	}
 	return f, nil
+}
+
+// Text is a rule file's text as Parse reads it, and its positions count:
+// without a leading byte order mark (not text), CRLF line ends read as LF
+// (a CRLF file is the LF file: an expression over two lines kept its \r,
+// which Format wrote back).
+func Text(src []byte) string {
+	text := strings.TrimPrefix(string(src), "\ufeff")
+	return strings.ReplaceAll(text, "\r\n", "\n")
 }
 
 // invalidUTF8 is the position of the first byte of src that is not UTF-8.
@@ -65,6 +79,16 @@ func (p *fileParser) errorf(pos Pos, format string, args ...any) {
 	if len(p.errs) < 100 {
 		p.errs = append(p.errs, &Error{Pos: pos, Rule: p.ruleID, Statement: p.stmt, Msg: fmt.Sprintf(format, args...)})
 	}
+}
+
+// ident reads an identifier, refusing one longer than MaxIdentBytes.
+func (p *fileParser) ident() string {
+	pos := p.s.pos()
+	id := p.s.ident()
+	if len(id) > MaxIdentBytes {
+		p.errorf(pos, "an identifier of %d bytes, over the limit of %d", len(id), MaxIdentBytes)
+	}
+	return id
 }
 
 // recover skips the rest of the line after an error.
@@ -106,7 +130,7 @@ func (p *fileParser) file() *File {
 	f.Doc = p.s.skipBlank()
 	f.Pos = p.s.pos()
 	start := p.s
-	if p.s.ident() != "ruleset" {
+	if p.ident() != "ruleset" {
 		p.errorf(f.Pos, "a rule file starts with `ruleset NAME version N`")
 		p.s = start // parse what follows as declarations
 	} else {
@@ -119,7 +143,7 @@ func (p *fileParser) file() *File {
 			return f
 		}
 		pos := p.s.pos()
-		switch kw := p.s.ident(); kw {
+		switch kw := p.ident(); kw {
 		case "const":
 			if c := p.constDecl(pos, doc); c != nil {
 				f.Consts = append(f.Consts, c)
@@ -137,14 +161,14 @@ func (p *fileParser) file() *File {
 
 func (p *fileParser) header(f *File) {
 	p.s.skipInline()
-	f.Name = p.s.ident()
+	f.Name = p.ident()
 	if f.Name == "" {
 		p.errorf(p.s.pos(), "expected the rule set's name after ruleset")
 		p.recover()
 		return
 	}
 	p.s.skipInline()
-	if p.s.ident() != "version" {
+	if p.ident() != "version" {
 		p.errorf(p.s.pos(), "expected `version N` after the rule set's name")
 		p.recover()
 		return
@@ -172,7 +196,7 @@ func (p *fileParser) number() string {
 
 func (p *fileParser) constDecl(pos Pos, doc []string) *Const {
 	p.s.skipInline()
-	name := p.s.ident()
+	name := p.ident()
 	p.s.skipInline()
 	if name == "" || p.s.peek() != '=' {
 		p.errorf(p.s.pos(), "expected `const NAME = value`")
@@ -228,7 +252,7 @@ func (p *fileParser) exprAt(stop exprStop) (Expr, bool) {
 func (p *fileParser) rule(pos Pos, doc []string, table bool) *Rule {
 	r := &Rule{Pos: pos, Doc: doc, Table: table}
 	p.s.skipInline()
-	r.ID = p.s.ident()
+	r.ID = p.ident()
 	p.ruleID = r.ID
 	defer func() { p.ruleID, p.stmt = "", "" }()
 	if r.ID == "" {
@@ -239,7 +263,7 @@ func (p *fileParser) rule(pos Pos, doc []string, table bool) *Rule {
 	}
 	p.s.skipInline()
 	if table {
-		if p.s.ident() != "hit" {
+		if p.ident() != "hit" {
 			p.errorf(p.s.pos(), "expected `hit first|unique|priority|collect` after the table's id")
 			p.recover()
 			p.skipBlock()
@@ -322,7 +346,7 @@ func (p *fileParser) hitPolicy(r *Rule) {
 	}
 	if r.Aggregate != "" && r.Aggregate != "count" {
 		opos := p.s.pos()
-		if r.AggregateOf = p.s.ident(); r.AggregateOf == "" {
+		if r.AggregateOf = p.ident(); r.AggregateOf == "" {
 			p.errorf(opos, "expected the output to %s after the aggregator: urgency, sensitivity or an output's name", r.Aggregate)
 		}
 	}

@@ -1,7 +1,6 @@
 package rulefile
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 	"unicode"
@@ -32,16 +31,16 @@ func splitTemplate(v string, at []Pos) ([]TemplatePart, error) {
 			text.WriteByte('}')
 			i++
 		case c == '}':
-			return nil, errors.New("unmatched } in template (write }} for a literal brace)")
+			return nil, &templateError{at[i], "unmatched } in template (write }} for a literal brace)"}
 		case c == '{':
 			end := matchBrace(v, i)
 			if end < 0 {
-				return nil, errors.New("unterminated {…} in template")
+				return nil, &templateError{at[i], "unterminated {…} in template"}
 			}
 			inner := v[i+1 : end]
 			src := strings.TrimSpace(inner)
 			if src == "" {
-				return nil, errors.New("empty {} in template")
+				return nil, &templateError{at[i], "empty {} in template"}
 			}
 			flush()
 			start := i + 1 + len(inner) - len(strings.TrimLeftFunc(inner, unicode.IsSpace))
@@ -58,6 +57,16 @@ func splitTemplate(v string, at []Pos) ([]TemplatePart, error) {
 	flush()
 	return parts, nil
 }
+
+// templateError is a template that does not split, placed at the brace
+// at fault (the string's quote may be far from it, past a snippet's
+// reach).
+type templateError struct {
+	pos Pos
+	msg string
+}
+
+func (e *templateError) Error() string { return e.msg }
 
 // matchBrace returns the index of the } closing the { at i, skipping
 // strings inside.
@@ -112,6 +121,10 @@ func unquotedPositions(raw string, pos Pos) []Pos {
 	var at []Pos
 	if raw == "" || raw[0] == '`' {
 		for _, r := range raw[min(1, len(raw)):max(len(raw)-1, 1)] {
+			if r == '\r' {
+				col++ // written, but not in the value: Unquote drops it
+				continue
+			}
 			for range utf8.RuneLen(r) {
 				at = append(at, Pos{Line: pos.Line, Col: col})
 			}
