@@ -80,13 +80,21 @@ func TestAdversary37_EventsSaturateAgeBeforeNanosecondsStop(t *testing.T) {
 // large positive number, so every event is "far in the past": an event in
 // 1970, some 292 billion years after as-of, is used by AnalyzeEvents,
 // where Analyze rejects it as after_as_of.
+//
+// Fixed by refusing such an as-of (the time package's own count wraps
+// there too: time.Unix(math.MinInt64, 0) reads as a year past 292
+// billion), and by an exact age within the range accepted: the test now
+// checks the refusal, and the two paths at the earliest as-of accepted.
 func TestAdversary37_EventsAfterEarliestAsOfUsed(t *testing.T) {
-	as := time.Unix(math.MinInt64, 0)
+	if err := (engagement.Options{AsOf: time.Unix(math.MinInt64, 0)}).Validate(); !errors.Is(err, engagement.ErrInvalidOption) {
+		t.Errorf("as-of Unix(MinInt64): %v, want an option error", err)
+	}
+	as := time.Unix(-1<<62, 0)
 	r := engagement.Response{Client: "c", Stimulus: "m", Kind: "like", Time: time.Unix(1000, 0)}
 	if !r.Time.After(as) || as.Sub(r.Time) >= 0 {
 		t.Fatal("control: the response is not after as-of")
 	}
-	j := adv37Journey(t, time.Unix(1, 0))
+	j := adv37Journey(t, time.Unix(-1<<62+1, 0))
 	named, numbered := adv37Both(t, j, r, engagement.Options{AsOf: as})
 	if named.Report.Used != numbered.Report.Used || numbered.Report.Used != 0 {
 		t.Errorf("a response after as-of: by name %+v, as an event %+v (want both rejected after_as_of)",

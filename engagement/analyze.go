@@ -36,6 +36,18 @@ type Options struct {
 	Progress func(Report)
 }
 
+// unixTime says whether t is within the range of Unix seconds in an
+// int64, which Event.Time counts: time.Time reaches further, and Unix()
+// wraps there (an event after such an as-of was used).
+func unixTime(t time.Time) bool {
+	// Within 2^62 s of 1970 (146 billion years): the time package's own
+	// count of seconds since year one wraps too near the ends of an
+	// int64 (time.Unix(math.MinInt64, 0) reads as a year past 292
+	// billion), so the two counts agree only well inside them.
+	u := t.Unix()
+	return u >= -1<<62 && u <= 1<<62 && time.Unix(u, int64(t.Nanosecond())).Equal(t)
+}
+
 // Validate reports what is wrong with o, every problem at once as
 // *[OptionError] values joined: a zero AsOf (with which every response
 // would be rejected as after as-of), negative spans, and weights that are
@@ -46,6 +58,8 @@ func (o Options) Validate() error {
 	var errs []error
 	if o.AsOf.IsZero() {
 		errs = append(errs, optErr("Options.AsOf", "0001-01-01", "required"))
+	} else if !unixTime(o.AsOf) {
+		errs = append(errs, optErr("Options.AsOf", o.AsOf, "outside the range of Unix seconds (an int64), where events count time"))
 	}
 	for _, d := range []struct {
 		name string

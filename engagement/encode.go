@@ -96,6 +96,16 @@ func UnmarshalBook(j *Journey, o Options, data []byte) (*Book, error) {
 		}
 	}
 	b.Report = d.report()
+	// Every response a profile holds was used: the profiles' responses
+	// add up to Used at most (a report of none beside a profile of one
+	// was read).
+	held := int64(0)
+	for i := range b.profiles {
+		held = satAdd(held, int64(b.profiles[i].responses))
+	}
+	if d.err == nil && held > int64(b.Report.Used) {
+		d.fail("report counts fewer used responses than the profiles hold")
+	}
 	if d.err == nil && len(d.data) > 0 {
 		d.fail("trailing bytes")
 	}
@@ -321,8 +331,12 @@ func (d *decoder) profile(topics int) profile {
 		d.fail("profile counts")
 	case !possibleSurvey(p.expected, p.nExpected) || !possibleSurvey(p.delivered, p.nDelivered):
 		d.fail("profile survey sums")
-	case p.escalated != 0 && p.escalations == 0:
-		d.fail("profile counts") // an escalated period needs an escalation
+	case p.responses == 0 && p != (profile{}):
+		d.fail("profile of no response") // what an analysis writes for a client it never heard from
+	case p.escalated != 0 && p.escalations == 0, p.nTopics > 0 && p.escalations == 0:
+		d.fail("profile counts") // an escalated period, or a topic, needs an escalation
+	case bits.OnesCount64(p.active) > int(p.responses):
+		d.fail("profile counts") // each response marks one period active
 	case p.responses > 0 && (p.newest < 0 || p.oldest < p.newest ||
 		p.postSale != 0 && (p.postSale < uint64(p.newest)+1 || p.postSale > uint64(p.oldest)+1)):
 		// Ages count back from as-of (a response after it is rejected),
@@ -336,18 +350,24 @@ func (d *decoder) profile(topics int) profile {
 				d.fail("profile topic out of range or repeated")
 			}
 		}
+		for _, t := range p.topics[p.nTopics:] {
+			if t != 0 {
+				d.fail("profile topic slots") // unused slots are zero: one book, one encoding
+			}
+		}
 	}
 	return p
 }
 
 // possibleSurvey says whether an analysis can write a scaled survey sum
-// of n scores: 0 for none, else one whose mean is finite.
+// of n scores: 0 for none, else at most n of the largest score.
 func possibleSurvey(sum float64, n uint16) bool {
 	if n == 0 {
 		return sum == 0
 	}
-	m := surveyMean(sum, n)
-	return !math.IsNaN(m) && !math.IsInf(m, 0)
+	// Within rounding of n scores of the largest float64 (a merge's
+	// scaled sums round, and surveyMean holds their mean in range).
+	return math.Abs(sum) <= float64(n)*(math.MaxFloat64*surveyScale)*(1+0x1p-40)
 }
 
 // report reads a report: its counts add up (In = Used + the rejections,
@@ -368,7 +388,7 @@ func (d *decoder) report() Report {
 	for i := range n {
 		k := Reason(d.bytes(d.count(1)))
 		v := d.total()
-		if d.err == nil && (i > 0 && k <= last || v == 0) {
+		if d.err == nil && (i > 0 && k <= last || v == 0 || !slices.Contains(reasonNames[used+1:], k)) {
 			d.fail("report reasons")
 		}
 		last = k

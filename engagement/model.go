@@ -138,6 +138,8 @@ func NewJourney(settings []Setting, stimuli []Stimulus) (*Journey, error) {
 			errs = append(errs, &JourneyError{"stimulus", st.ID, fmt.Sprintf("unknown setting %q", st.Setting)})
 		case st.Time.IsZero():
 			errs = append(errs, &JourneyError{"stimulus", st.ID, "no time"})
+		case !unixTime(st.Time):
+			errs = append(errs, &JourneyError{"stimulus", st.ID, "a time outside the range of Unix seconds (an int64)"})
 		default:
 			j.stimIx[st.ID] = len(j.stimuli)
 			j.stimuli = append(j.stimuli, st)

@@ -89,8 +89,12 @@ func mergeSurvey(sum float64, n uint16, qsum float64, qn uint16) (float64, uint1
 // magnitude 2^-1006 or more.
 const surveyScale = 0x1p-16
 
-// surveyMean is the mean score of a scaled sum of n scores.
-func surveyMean(sum float64, n uint16) float64 { return sum / float64(n) / surveyScale }
+// surveyMean is the mean score of a scaled sum of n scores, held to the
+// float64 range: the mean of finite scores is in it, but a merge past
+// 65,535 answers scales the sums, whose rounding may carry it past.
+func surveyMean(sum float64, n uint16) float64 {
+	return min(max(sum/float64(n)/surveyScale, -math.MaxFloat64), math.MaxFloat64)
+}
 
 // addTopic records a topic the client escalated on. A profile keeps eight
 // topics at most, the eight first in the journey's order (smallest

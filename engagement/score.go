@@ -53,15 +53,18 @@ type Score struct {
 // Total is escalation plus maintenance minus disengagement.
 func (s Score) Total() float64 { return s.Escalation + s.Maintenance - s.Disengagement }
 
-// decayBetween is the factor a value loses from a to b (b after a), read as
-// seconds and nanoseconds: b.Sub(a) stops at 292 years.
+// decayBetween is the factor a value loses from a to b (b after a).
 func decayBetween(a, b time.Time, halfLife time.Duration) float64 {
 	if halfLife <= 0 {
 		return 1
 	}
-	// The seconds apart as floats: their int64 difference overflows for
-	// times far apart (and gave a negative time, a decay of +Inf).
-	sec := float64(b.Unix()) - float64(a.Unix()) + float64(b.Nanosecond()-a.Nanosecond())*1e-9
+	// The time between exactly, to the nanosecond, as Sub gives it: in
+	// Unix seconds, converted to floats, it was rounded to steps of
+	// 1,024 s near 2^62, and it overflowed (a decay of +Inf) for times
+	// far apart or before Unix(MinInt64), where Unix() wraps. Sub
+	// saturates at 292 years: times further apart decay as if 292 years
+	// apart, which leaves nothing of any half-life shorter than decades.
+	sec := b.Sub(a).Seconds()
 	return math.Exp2(-sec / halfLife.Seconds())
 }
 
