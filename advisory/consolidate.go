@@ -133,6 +133,12 @@ func ConsolidateInto(dst *Consolidated, clientID string, records []Record, p Pol
 			vals = latestPerSource(vals)
 			fp := p.For(field)
 			if err := fp.check(field); err != nil {
+				// A bad value anywhere comes first, as it does when met
+				// first: which error a call returns must not depend on
+				// the records' order.
+				if bad := firstBadValue(clientID, records); bad != nil {
+					return fail(bad)
+				}
 				return fail(firstBadPolicy(records, p))
 			}
 			chosen := choose(vals, fp)
@@ -166,6 +172,9 @@ func firstBadValue(clientID string, records []Record) error {
 				first, firstAsOf = &RecordError{ClientID: clientID, Source: r.Source, Field: field, Err: err}, r.AsOf
 			}
 		}
+	}
+	if first == nil {
+		return nil // no bad value: not a nil *RecordError in an error
 	}
 	return first
 }

@@ -228,12 +228,20 @@ func convertMap(dst, src reflect.Value, path string, index *fieldIndex, depth in
 // paths name fields, in key order.
 func convertStruct(dst, src reflect.Value, path string, index *fieldIndex, depth int) error {
 	var errs []error
+	named := map[int]string{} // a field's index → the key that named it
 	for _, k := range sortedKeys(src) {
 		f, ok := index.field(dst.Type(), k.String())
 		if !ok {
 			errs = append(errs, &DecodeError{Field: path + "." + k.String(), Msg: fmt.Sprintf("%s has no field %s", dst.Type(), k.String())})
 			continue
 		}
+		if first, twice := named[f]; twice {
+			// birthDate and birth_date in one map: the later in key
+			// order overwrote the other, silently.
+			errs = append(errs, &DecodeError{Field: path + "." + k.String(), Msg: fmt.Sprintf("names the same field as %s.%s", path, first)})
+			continue
+		}
+		named[f] = k.String()
 		if err := convertAt(dst.Field(f), src.MapIndex(k), path+"."+k.String(), index, depth+1); err != nil {
 			errs = append(errs, err)
 		}

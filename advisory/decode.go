@@ -110,6 +110,14 @@ func decode(c Consolidated, root reflect.Value, index *fieldIndex) error {
 	}
 	slices.Sort(fields)
 	d := &decoding{index: index}
+	// In the order of what the fields reach, not of their names: a whole
+	// value before its parts however each is named (fixedTerm.rate sorts
+	// before fixed_term, and the whole overwrote the part).
+	dests := make(map[string]string, len(fields))
+	for _, f := range fields {
+		dests[f] = d.destination(root.Type(), f)
+	}
+	slices.SortStableFunc(fields, func(a, b string) int { return strings.Compare(dests[a], dests[b]) })
 	var errs []error
 	named := make(map[string]string, len(fields)) // destination → the field that named it
 	for _, f := range fields {
@@ -117,7 +125,7 @@ func decode(c Consolidated, root reflect.Value, index *fieldIndex) error {
 		// "client.birth_date", from two sources) were consolidated apart,
 		// so no policy chose between them, and the later in name order
 		// overwrote the other: an error instead.
-		dest := d.destination(root.Type(), f)
+		dest := dests[f]
 		if first, ok := named[dest]; ok {
 			errs = append(errs, &DecodeError{Field: f, Msg: fmt.Sprintf("names the same field as %s: a record may name a field either way, but the records of one file must agree on one", first)})
 			continue

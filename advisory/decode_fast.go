@@ -2,6 +2,7 @@ package advisory
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -120,14 +121,23 @@ func (p *leafPath) fits(v any) bool {
 	return false
 }
 
-// store writes v, which fits, into the field under root.
-func (p *leafPath) store(root mem.Ptr, v any) {
+// store writes v, which fits, into the field under root. A pointer on
+// the way is one this decode made (kept in *made), or a new one: nil, it
+// is allocated; already set (a shared template, the last record's
+// *Mortgage in a reused file), it is copied first, as Decode does, so no
+// value the decode did not make is written through.
+func (p *leafPath) store(root mem.Ptr, v any, made *[]mem.Ptr) {
 	at := root
 	for _, s := range p.steps {
 		at = at.Add(s.off)
 		if s.elem != nil {
-			if mem.LoadPtr(at, 0).IsNil() {
-				mem.StorePtr(at, 0, mem.FromValue(reflect.New(s.elem)))
+			if old := mem.LoadPtr(at, 0); !slices.Contains(*made, at) {
+				fresh := reflect.New(s.elem)
+				if !old.IsNil() {
+					fresh.Elem().Set(mem.Value(s.elem, old))
+				}
+				mem.StorePtr(at, 0, mem.FromValue(fresh))
+				*made = append(*made, at)
 			}
 			at = mem.LoadPtr(at, 0)
 		}
@@ -168,8 +178,10 @@ func decodeFast(c Consolidated, root mem.Ptr, paths map[string]*leafPath) bool {
 		seen[p.id/64] |= 1 << (p.id % 64)
 		todo = append(todo, pending{p, v})
 	}
+	var buf2 [8]mem.Ptr
+	made := buf2[:0]
 	for _, t := range todo {
-		t.p.store(root, t.v)
+		t.p.store(root, t.v, &made)
 	}
 	return true
 }

@@ -215,23 +215,24 @@ func DiffVersions[Env any](ctx context.Context, old, new *Framework[Env], files 
 		// diff for it: its alerts would show as appeared or disappeared
 		// where one version could not say; a file that failed to load
 		// (no rule named) is out whole.
-		// A failed rule is known by its framework's name as well as its
-		// id: the alerts Load found (staleness's, whose RuleSet is empty)
-		// are not a framework rule's, whatever their RuleID.
-		type ruleOf struct{ set, id string }
-		failed, whole := map[ruleOf]bool{}, false
-		for k, err := range []error{fa.Err, fb.Err} {
+		// The alerts Load found (staleness's, whose RuleSet is empty) are
+		// not a framework rule's, whatever their RuleID.
+		// A rule failed in either version is out for both (its alert in
+		// the other would show as appeared or gone, whatever the two
+		// versions' names), and only the frameworks' alerts go with it.
+		failed, whole := map[string]bool{}, false
+		for _, err := range []error{fa.Err, fb.Err} {
 			rules := dsl.Errors(err)
 			whole = whole || err != nil && len(rules) == 0
-			set := []*Framework[Env]{old, new}[k].rules.Name()
 			for _, e := range rules {
-				failed[ruleOf{set, e.RuleID}] = true
+				failed[e.RuleID] = true
 			}
 		}
 		if whole {
 			continue
 		}
-		keep := func(x Alert) bool { return !failed[ruleOf{x.RuleSet, x.RuleID}] }
+		sets := [2]string{old.rules.Name(), new.rules.Name()}
+		keep := func(x Alert) bool { return !failed[x.RuleID] || x.RuleSet != sets[0] && x.RuleSet != sets[1] }
 		for _, x := range fa.Alerts {
 			if keep(x) {
 				olds = append(olds, x)

@@ -46,3 +46,6 @@ func StorePtr(p Ptr, off uintptr, v Ptr) { *(*unsafe.Pointer)(unsafe.Add(p.p, of
 
 // Interface returns the pointer p as a value of type *elem, boxed.
 func Interface(elem reflect.Type, p Ptr) any { return reflect.NewAt(elem, p.p).Interface() }
+
+// Value is the addressable value of type elem at p.
+func Value(elem reflect.Type, p Ptr) reflect.Value { return reflect.NewAt(elem, p.p).Elem() }

@@ -83,9 +83,8 @@ func addressable(v any) reflect.Value {
 
 var timeType = reflect.TypeFor[time.Time]()
 
-// TimeOf reads a time.Time value, exported or not: ok is false for
-// another type, or an unexported one not in addressable memory (see
-// [Addressable]).
+// TimeOf reads a time.Time value, exported or not, addressable or not: ok
+// is false for another type.
 func TimeOf(v reflect.Value) (time.Time, bool) { return timeOf(v) }
 
 func timeOf(v reflect.Value) (time.Time, bool) {
@@ -97,7 +96,20 @@ func timeOf(v reflect.Value) (time.Time, bool) {
 	case v.CanAddr():
 		return *(*time.Time)(unsafe.Pointer(v.UnsafeAddr())), true
 	}
-	return time.Time{}, false
+	// Neither (a map's value, an interface's content, reached through an
+	// unexported field): its three words, read one by one, as time.Time
+	// lays them out (wall, ext, loc; a test holds the layout).
+	var t time.Time
+	w := (*timeWords)(unsafe.Pointer(&t))
+	w.wall, w.ext, w.loc = v.Field(0).Uint(), v.Field(1).Int(), (*time.Location)(v.Field(2).UnsafePointer())
+	return t, true
+}
+
+// timeWords is time.Time's layout.
+type timeWords struct {
+	wall uint64
+	ext  int64
+	loc  *time.Location
 }
 
 // maxString is the most of a string Text writes; a longer one is cut,
