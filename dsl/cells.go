@@ -178,6 +178,13 @@ func equalValues(a, b any) (bool, error) {
 		}
 		return ta.Equal(tb), nil
 	}
+	if da, ok := a.(time.Duration); ok {
+		db, ok := b.(time.Duration)
+		if !ok {
+			return false, fmt.Errorf("cannot compare time.Duration with %T", b)
+		}
+		return da == db, nil
+	}
 	if reflect.TypeOf(a) != reflect.TypeOf(b) {
 		return false, fmt.Errorf("cannot compare %T with %T", a, b)
 	}
@@ -216,6 +223,12 @@ func compareValues(a, b any) (int, error) {
 			return 0, fmt.Errorf("cannot compare time with %T", b)
 		}
 		return x.Compare(y), nil
+	case time.Duration:
+		y, ok := b.(time.Duration)
+		if !ok {
+			return 0, fmt.Errorf("cannot compare time.Duration with %T", b)
+		}
+		return cmpOrdered(int(x), int(y)), nil
 	}
 	return 0, fmt.Errorf("cannot order %T", a)
 }
@@ -232,7 +245,9 @@ func cmpOrdered[T int | float64 | string](a, b T) int {
 
 func number(v any) (float64, bool) {
 	switch v.(type) {
-	case bool, string, nil, time.Time:
+	case bool, string, nil, time.Time, time.Duration:
+		// A duration is not a number to a rule (`d > 5` does not
+		// compile): a cell compares it with durations only.
 		return 0, false
 	}
 	return toFloat(v)

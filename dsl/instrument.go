@@ -224,6 +224,16 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		case isComparison(n.Operator):
 			guardOperand(&n.Left, n.Right)
 			guardOperand(&n.Right, n.Left)
+			if n.Operator == "==" || n.Operator == "!=" {
+				// Lists and maps compare element by element, where a NaN
+				// is unequal to everything: fail on one, as a scalar
+				// comparison with NaN fails.
+				for _, side := range []*ast.Node{&n.Left, &n.Right} {
+					if isContainer((*side).Type()) {
+						*side = internalCall(walkFunc, *side, *side, govIdent(n), walkMode(walkDeepNaN))
+					}
+				}
+			}
 		case n.Operator == "..":
 			// A range is sized exactly and charged to the rule's own
 			// budget, steps and memory (which Explain's runs of each
@@ -478,6 +488,11 @@ var stringOperator = map[string]bool{"contains": true, "startsWith": true, "ends
 // known only when the rule runs).
 func isList(t reflect.Type) bool {
 	return t == nil || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Interface
+}
+
+// isContainer says whether t is statically a list or a map.
+func isContainer(t reflect.Type) bool {
+	return t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map)
 }
 
 // listBuiltins are expr's built-ins that walk a whole list without a

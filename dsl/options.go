@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 
 	"github.com/engagekit/engagekit/dsl/rulefile"
@@ -115,6 +116,15 @@ func WithConsts(consts map[string]any) Option {
 			c.consts[name] = v
 		}
 	})
+}
+
+// Consts returns the constants opts declare with [WithConsts], as a
+// compile with them sees them (those refused left out), for a host that
+// reads its rules beside the dsl: segment's check of a custom scheme
+// reads `age >= Retire` with the Retire the rules are compiled with. The
+// caller owns the map.
+func Consts(opts ...Option) map[string]any {
+	return maps.Clone(newConfig(opts).consts)
 }
 
 // WithPosition says where the expression starts in a larger source (1-based

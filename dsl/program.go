@@ -54,11 +54,11 @@ type session[Env any] struct {
 	// guards, in stateBuf, which the runner keeps between evaluations.
 	states   []guardState
 	stateBuf []guardState
-	// evidence is the evidence of the rule being fired, computed for its
-	// first hit and copied for the others (see evidence); evidenceOf is
-	// that rule, nil before its first hit.
-	evidence   []Binding
-	evidenceOf *cRule
+	// evidenceOf is the rule being fired once its first hit's evidence
+	// is computed, nil before; evidenceSteps and evidenceMem are what the
+	// evidence of its hits has spent of its one budget (see evidence).
+	evidenceOf                 *cRule
+	evidenceSteps, evidenceMem int64
 }
 
 // native is what the closures read: the environment as copied into the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"math/bits"
 	"reflect"
 	"slices"
@@ -137,7 +138,55 @@ const (
 	// walkIntSum fails where adding the list's ints overflows an int
 	// (sum of ints, which expr adds as Go does, wrapping).
 	walkIntSum
+	// walkDeepNaN fails on a NaN anywhere in the value, lists and maps
+	// within lists and maps included, a step for each part it reads, and
+	// changes nothing: the operands of == and != (a NaN inside a list
+	// made [x] == [1.0] false, and its negation true, silently).
+	walkDeepNaN
 )
+
+// deepNaN fails with errNaNValue on a NaN anywhere in v, charging a step
+// for each part it reads (a list that holds itself ends on the budget).
+func deepNaN(v reflect.Value, g *governor) error {
+	for v.IsValid() && (v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer) && !v.IsNil() {
+		v = v.Elem()
+	}
+	if !v.IsValid() {
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		if math.IsNaN(v.Float()) {
+			return errNaNValue
+		}
+	case reflect.Complex64, reflect.Complex128:
+		if c := v.Complex(); math.IsNaN(real(c)) || math.IsNaN(imag(c)) {
+			return errNaNValue
+		}
+	case reflect.Slice, reflect.Array:
+		if err := g.steps_(int64(v.Len())); err != nil {
+			return err
+		}
+		for i := range v.Len() {
+			if err := deepNaN(v.Index(i), g); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		if err := g.steps_(int64(v.Len())); err != nil {
+			return err
+		}
+		for it := v.MapRange(); it.Next(); {
+			if err := deepNaN(it.Key(), g); err != nil {
+				return err
+			}
+			if err := deepNaN(it.Value(), g); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 // scanKB is the bytes of text a plain scan reads for a step.
 const scanKB = 1024
@@ -156,6 +205,9 @@ func walk(args ...any) (any, error) {
 	}
 	mode, _ := args[2].(int)
 	x := args[0]
+	if walkFlags(mode)&walkDeepNaN != 0 {
+		return x, deepNaN(reflect.ValueOf(x), g)
+	}
 	if walkFlags(mode)&walkText != 0 {
 		s, _ := x.(string)
 		if walkFlags(mode)&walkScan != 0 {
@@ -456,14 +508,7 @@ func compareKeys(a, b reflect.Value) int {
 	case 0:
 		return cmp.Compare(boolRank(a.Bool()), boolRank(b.Bool()))
 	case 1:
-		fa, _ := number(a.Interface())
-		fb, _ := number(b.Interface())
-		// cmp.Compare puts NaN first; NaN last reads better and is as
-		// total.
-		if c := cmp.Compare(boolRank(fa != fa), boolRank(fb != fb)); c != 0 {
-			return c
-		}
-		return cmp.Or(cmp.Compare(fa, fb), strings.Compare(a.Type().String(), b.Type().String()))
+		return cmp.Or(compareNumbers(a, b), strings.Compare(a.Type().String(), b.Type().String()))
 	case 2:
 		return strings.Compare(a.String(), b.String())
 	}
@@ -497,11 +542,36 @@ func keyClass(v reflect.Value) int {
 		return 0
 	case v.Kind() == reflect.String:
 		return 2
-	}
-	if _, ok := number(v.Interface()); ok {
-		return 1
+	case v.CanInt(), v.CanUint(), v.CanFloat():
+		return 1 // durations and named numbers too, by value
 	}
 	return 3
+}
+
+// compareNumbers orders two numeric values by value, exactly (ints past
+// 2^53 tied as floats, and their texts sorted 10000000000000000 first),
+// NaN last.
+func compareNumbers(a, b reflect.Value) int {
+	switch {
+	case a.CanInt() && b.CanInt():
+		return cmp.Compare(a.Int(), b.Int())
+	case a.CanUint() && b.CanUint():
+		return cmp.Compare(a.Uint(), b.Uint())
+	}
+	nan := func(v reflect.Value) bool { return v.CanFloat() && v.Float() != v.Float() }
+	if na, nb := nan(a), nan(b); na || nb {
+		return cmp.Compare(boolRank(na), boolRank(nb))
+	}
+	exact := func(v reflect.Value) *big.Float {
+		switch {
+		case v.CanInt():
+			return new(big.Float).SetInt64(v.Int())
+		case v.CanUint():
+			return new(big.Float).SetUint64(v.Uint())
+		}
+		return new(big.Float).SetFloat64(v.Float()) // ±Inf are big.Floats too
+	}
+	return exact(a).Cmp(exact(b))
 }
 
 func boolRank(b bool) int {

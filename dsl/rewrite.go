@@ -128,6 +128,9 @@ func (r *rewriter) identifier(slot *ast.Node, n *ast.IdentifierNode) {
 			*slot = envMember(name, n.Location())
 		}
 	case name == "today":
+		// A built-in of the evaluation's date, listed among the calls so
+		// that no reader takes an expression of it for a constant.
+		r.calls["today"] = true
 		*slot = internalCall(todayFunc, n, &ast.IdentifierNode{Value: nowName})
 	case r.cfg.decisions != nil && r.cfg.decisions.isDecision(name):
 		r.errorf(n, KindType, "", "%s is a rule's result, not a value: read %s.fired, or one of its outputs (%s.name)", name, name, name)

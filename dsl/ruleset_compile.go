@@ -89,13 +89,35 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 // small multiple of its size.
 const MaxCompileErrors = 100
 
-// joinCapped joins a compile's errors, MaxCompileErrors at most.
+// joinCapped joins a compile's errors, MaxCompileErrors at most, counting
+// each of an expression's joined errors (one when can hold hundreds). The
+// note of those left out has the kind of the first of them, so that the
+// error matches the kinds of the mistakes made and no other.
 func joinCapped(errs []error) error {
-	if len(errs) <= MaxCompileErrors {
-		return errors.Join(errs...)
+	var flat []error
+	var expand func(err error)
+	expand = func(err error) {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				expand(e)
+			}
+			return
+		}
+		flat = append(flat, err)
 	}
-	out := append(errs[:MaxCompileErrors:MaxCompileErrors], &Error{Kind: KindSyntax,
-		Msg: fmt.Sprintf("and %d more errors, not reported", len(errs)-MaxCompileErrors)})
+	for _, err := range errs {
+		expand(err)
+	}
+	if len(flat) <= MaxCompileErrors {
+		return errors.Join(flat...)
+	}
+	kind := KindSyntax
+	var first *Error
+	if errors.As(flat[MaxCompileErrors], &first) {
+		kind = first.Kind
+	}
+	out := append(flat[:MaxCompileErrors:MaxCompileErrors], &Error{Kind: kind,
+		Msg: fmt.Sprintf("and %d more errors, not reported", len(flat)-MaxCompileErrors)})
 	return errors.Join(out...)
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"time"
 )
 
@@ -140,9 +139,9 @@ func (rs *RuleSet[Env]) condition(s *session[Env], rule *cRule) (bool, error) {
 // the decision fails, none of its hits is appended.
 func (rs *RuleSet[Env]) fire(s *session[Env], rule *cRule, dst []Hit) ([]Hit, error) {
 	n := len(dst)
-	s.evidence, s.evidenceOf = nil, nil
+	s.evidenceOf = nil
 	out, err := rs.fireAll(s, rule, dst)
-	s.evidence, s.evidenceOf = nil, nil
+	s.evidenceOf = nil
 	if err != nil {
 		clear(out[n:])
 		return dst, err // dst's first n hits are out's, untouched
@@ -258,15 +257,8 @@ func (rs *RuleSet[Env]) appendHit(s *session[Env], rule *cRule, dst []Hit, l *le
 		}
 		h.Outputs[n.name] = out
 	}
-	if s.evidenceOf == rule {
-		// The rule's lets and reads are the same for each of its hits
-		// (the rows of a collect table): computed once, under one budget.
-		h.Evidence = slices.Clone(s.evidence)
-	} else {
-		if h.Evidence, err = evidence(s, rule); err != nil {
-			return dst, err
-		}
-		s.evidence, s.evidenceOf = h.Evidence, rule
+	if h.Evidence, err = evidence(s, rule); err != nil {
+		return dst, err
 	}
 	return append(dst, h), nil
 }
@@ -344,12 +336,22 @@ func evidence[Env any](s *session[Env], rule *cRule) ([]Binding, error) {
 	// (computed on what the decision left, a let the decision read would
 	// show as nil), and only one: a budget for each value would let a
 	// rule of many lets build many budgets' worth. A value past the budget
-	// shows as nil. The decision's budget is given back after, as it was:
-	// the rows of a collect table after this hit charge what the rows
-	// before it left (a fresh budget here gave each row one).
+	// shows as nil. The hits of one rule (the rows of a collect table)
+	// share that one budget, each computing its own values (copies of one
+	// hit's shared its lists and maps between hits). The decision's budget
+	// is given back after, as it was: the rows after this hit charge what
+	// the rows before it left (a fresh budget here gave each row one).
 	steps, mem := s.r.gov.steps, s.r.gov.mem
-	defer func() { s.r.gov.steps, s.r.gov.mem = steps, mem }()
-	s.r.gov.reset()
+	defer func() {
+		s.evidenceSteps, s.evidenceMem = s.r.gov.steps, s.r.gov.mem
+		s.r.gov.steps, s.r.gov.mem = steps, mem
+	}()
+	if s.evidenceOf == rule {
+		s.r.gov.steps, s.r.gov.mem = s.evidenceSteps, s.evidenceMem
+	} else {
+		s.r.gov.reset()
+		s.evidenceOf = rule
+	}
 	for _, group := range [][]cBinding{rule.lets, rule.reads} {
 		for _, b := range group {
 			v, err := evidenceValue(s, b.p)

@@ -2,6 +2,7 @@ package engagement
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/dsl"
@@ -127,9 +128,25 @@ func cloneSet(m map[string]Class) map[string]Class {
 }
 
 // Classify classifies one response, given its stimulus and the two
-// settings.
+// settings, as of now: a rule reads the response's time in now's zone, as
+// an analysis reads it in its as-of's (on every path alike).
 func (c *Classifier) Classify(r Response, st Stimulus, from, to Setting, now time.Time) (Class, error) {
+	r.Time = r.Time.In(now.Location())
 	return c.classify(&r, &st, &from, &to, now)
+}
+
+// readsID says whether the classifier's rule reads the response's ID,
+// which a numbered Event does not carry.
+func (c *Classifier) readsID() bool {
+	if c == nil || c.rule == nil {
+		return false
+	}
+	for _, f := range c.rule.Reads() {
+		if f == "response.ID" || f == "response.id" || strings.HasPrefix(f, "response.ID.") {
+			return true
+		}
+	}
+	return false
 }
 
 // classify is Classify without copies, for the streaming hot path.

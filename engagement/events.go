@@ -136,10 +136,23 @@ func (x *Index) Event(client uint32, r Response) Event {
 // ([UnknownClient], [UnknownStimulus], [UnknownKind], [UnknownSetting]).
 // Invalid options are an error, as for Analyze.
 func AnalyzeEvents(ctx context.Context, x *Index, clients []string, events iter.Seq[Event], o Options) (*Book, error) {
-	if err := o.Validate(); err != nil {
+	if err := validateForEvents(o); err != nil {
 		return nil, err
 	}
 	return analyzeEvents(ctx, x, slices.Clone(clients), events, o, nil), nil
+}
+
+// validateForEvents is Options.Validate for numbered events, which carry
+// no response id: a classifier rule reading one would read "" for every
+// event and classify them apart from Analyze by name, silently.
+func validateForEvents(o Options) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if o.Classifier.readsID() {
+		return optErr("Options.Classifier", "a rule reading response.ID", "numbered events carry no response id: analyze these responses by name")
+	}
+	return nil
 }
 
 // AnalyzeParallel analyzes shards of events on one goroutine each and
@@ -149,7 +162,7 @@ func AnalyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 // [ProfileBytes]. Progress, if set, is called with a shard's counts, one
 // call at a time. Invalid options are an error, as for Analyze.
 func AnalyzeParallel(ctx context.Context, x *Index, clients []string, shards []iter.Seq[Event], o Options) (*Book, error) {
-	if err := o.Validate(); err != nil {
+	if err := validateForEvents(o); err != nil {
 		return nil, err
 	}
 	clients = slices.Clone(clients)

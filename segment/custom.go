@@ -3,6 +3,11 @@ package segment
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -82,7 +87,7 @@ func NewCustom[Env any](rules []Rule, def Segment, opts ...dsl.Option) (*Custom[
 		compiled[i] = &cond
 		c.rules = append(c.rules, compiledRule[Env]{segment: r.Segment, when: cond})
 	}
-	errs = append(errs, unreachable(rules, compiled)...)
+	errs = append(errs, unreachable(rules, compiled, dsl.Consts(opts...))...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -93,9 +98,24 @@ func NewCustom[Env any](rules []Rule, def Segment, opts ...dsl.Option) (*Custom[
 // conditions decide themselves and what follows them; the rest are read
 // by the rule-file analysis as the branches of a decision tree, each
 // branch linked to its rule by index.
-func unreachable[Env any](rules []Rule, compiled []*condition[Env]) []error {
+func unreachable[Env any](rules []Rule, compiled []*condition[Env], consts map[string]any) []error {
 	var errs []error
-	f := &rulefile.File{Name: "scheme", Rules: []*rulefile.Rule{{ID: "scheme"}}}
+	// The scheme is read as one rule's branches; its id names nothing a
+	// condition reads (a field called scheme was taken for the rule's own
+	// result, and a rule that can be chosen refused).
+	id := "scheme"
+	for n := 1; slices.ContainsFunc(rules, func(r Rule) bool { return strings.Contains(r.When, id) }); n++ {
+		id = fmt.Sprintf("scheme%d", n)
+	}
+	f := &rulefile.File{Name: "scheme", Rules: []*rulefile.Rule{{ID: id}}}
+	// The host's constants, as the file's: the analysis then reads
+	// `age >= Retire` as the comparison with a constant it is (it took
+	// Retire for a field, and missed the rules it pre-empts).
+	for _, name := range slices.Sorted(maps.Keys(consts)) {
+		if lit, ok := literal(consts[name]); ok {
+			f.Consts = append(f.Consts, &rulefile.Const{Name: name, Value: rulefile.Expr{Src: lit}})
+		}
+	}
 	var ruleOf []int // ruleOf[b] is the index of the rule of branch b+1
 rules:
 	for i, r := range rules {
@@ -120,6 +140,13 @@ rules:
 				errs = append(errs, fmt.Errorf("%w: rule %d (%s) follows an always-true rule", ErrUnreachable, j+1, rules[j].Segment))
 			}
 		}
+		if compiled[i] == nil {
+			// Refused already: the analysis reads only what compiled,
+			// which the dsl bounded (a rule of a million !s overflowed
+			// the stack in the analysis's parse). Without it, later
+			// rules can only seem more reachable, never less.
+			continue
+		}
 		f.Rules[0].Body.Branches = append(f.Rules[0].Body.Branches, &rulefile.Branch{Cond: &rulefile.Expr{Src: r.When}})
 		ruleOf = append(ruleOf, i)
 		if constant {
@@ -137,6 +164,34 @@ rules:
 		}
 	}
 	return errs
+}
+
+// literal writes a constant as the rule-file literal of its value: a
+// number, string or bool; false for any other (a time, a NaN), which the
+// analysis then reads as unknown.
+func literal(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return strconv.Quote(x), true
+	case bool:
+		return strconv.FormatBool(x), true
+	case time.Time, time.Duration:
+		return "", false
+	}
+	rv := reflect.ValueOf(v)
+	switch {
+	case rv.CanInt():
+		return strconv.FormatInt(rv.Int(), 10), true
+	case rv.CanUint():
+		return strconv.FormatUint(rv.Uint(), 10), true
+	case rv.CanFloat() && !math.IsNaN(rv.Float()) && !math.IsInf(rv.Float(), 0):
+		s := strconv.FormatFloat(rv.Float(), 'g', -1, 64)
+		if !strings.ContainsAny(s, ".e") {
+			s += ".0" // a float, as the value is
+		}
+		return s, true
+	}
+	return "", false
 }
 
 // Assign puts one environment's client in the first segment whose rule

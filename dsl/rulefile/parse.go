@@ -1,6 +1,7 @@
 package rulefile
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -24,10 +25,15 @@ func Parse(src []byte) (*File, error) {
 		return nil, ErrorList{{Pos: Pos{1, 1}, Msg: fmt.Sprintf("file is %d bytes, over the limit of %d", len(src), MaxFileBytes)}}
 	}
 	if !utf8.Valid(src) {
-		return nil, ErrorList{{Pos: invalidUTF8(src), Msg: "the file is not valid UTF-8"}}
+		// Placed in the text as Parse reads it (a leading byte order
+		// mark is not a column).
+		return nil, ErrorList{{Pos: invalidUTF8(bytes.TrimPrefix(src, []byte("\ufeff"))), Msg: "the file is not valid UTF-8"}}
 	}
 	p := &fileParser{s: scanner{src: Text(src), line: 1, col: 1}}
 	f := p.file()
+	if p.dropped > 0 {
+		p.errs = append(p.errs, &Error{Pos: p.errs[len(p.errs)-1].Pos, Msg: fmt.Sprintf("and %d more errors, not reported", p.dropped)})
+	}
 	if len(p.errs) > 0 {
 		return f, p.errs
 	}
@@ -68,6 +74,8 @@ type fileParser struct {
 	note *string
 	// rule and stmt name where the parser is, for errors.
 	ruleID, stmt string
+	// dropped counts the errors past maxErrors.
+	dropped int
 }
 
 // MaxBranchDepth bounds how deeply branches may nest. The parser descends
@@ -76,10 +84,22 @@ type fileParser struct {
 const MaxBranchDepth = 32
 
 func (p *fileParser) errorf(pos Pos, format string, args ...any) {
-	if len(p.errs) < 100 {
-		p.errs = append(p.errs, &Error{Pos: pos, Rule: p.ruleID, Statement: p.stmt, Msg: fmt.Sprintf(format, args...)})
+	switch {
+	case len(p.errs) < maxErrors:
+		// An id over the limit is refused once and named short after.
+		rule := p.ruleID
+		if len(rule) > MaxIdentBytes {
+			rule = rule[:32] + "…"
+		}
+		p.errs = append(p.errs, &Error{Pos: pos, Rule: rule, Statement: p.stmt, Msg: fmt.Sprintf(format, args...)})
+	default:
+		p.dropped++
 	}
 }
+
+// maxErrors is the most errors Parse reports; one more says how many it
+// left out.
+const maxErrors = 100
 
 // ident reads an identifier, refusing one longer than MaxIdentBytes.
 func (p *fileParser) ident() string {
@@ -130,7 +150,7 @@ func (p *fileParser) file() *File {
 	f.Doc = p.s.skipBlank()
 	f.Pos = p.s.pos()
 	start := p.s
-	if p.ident() != "ruleset" {
+	if p.s.ident() != "ruleset" { // read again below as a declaration, checked there
 		p.errorf(f.Pos, "a rule file starts with `ruleset NAME version N`")
 		p.s = start // parse what follows as declarations
 	} else {
