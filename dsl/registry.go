@@ -146,8 +146,15 @@ const (
 )
 
 // deepNaN fails with errNaNValue on a NaN anywhere in v, charging a step
-// for each part it reads (a list that holds itself ends on the budget).
-func deepNaN(v reflect.Value, g *governor) error {
+// for each part it reads (a list that holds itself ends on the budget),
+// and with a limit error past maxNaNDepth levels: the step budget may be
+// MaxInt, and the stack is not.
+func deepNaN(v reflect.Value, g *governor) error { return deepNaNAt(v, g, 0) }
+
+// maxNaNDepth bounds how deeply deepNaN follows lists and maps.
+const maxNaNDepth = 1000
+
+func deepNaNAt(v reflect.Value, g *governor, depth int) error {
 	for v.IsValid() && (v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer) && !v.IsNil() {
 		v = v.Elem()
 	}
@@ -159,30 +166,36 @@ func deepNaN(v reflect.Value, g *governor) error {
 		if math.IsNaN(v.Float()) {
 			return errNaNValue
 		}
+		return nil
 	case reflect.Complex64, reflect.Complex128:
 		if c := v.Complex(); math.IsNaN(real(c)) || math.IsNaN(imag(c)) {
 			return errNaNValue
 		}
-	case reflect.Slice, reflect.Array:
-		if err := g.steps_(int64(v.Len())); err != nil {
-			return err
-		}
-		for i := range v.Len() {
-			if err := deepNaN(v.Index(i), g); err != nil {
-				return err
-			}
-		}
-	case reflect.Map:
-		if err := g.steps_(int64(v.Len())); err != nil {
-			return err
-		}
+		return nil
+	case reflect.Slice, reflect.Array, reflect.Map:
+	default:
+		return nil
+	}
+	if depth >= maxNaNDepth {
+		return &limitError{limit: "levels of nesting", max: maxNaNDepth}
+	}
+	if err := g.steps_(int64(v.Len())); err != nil {
+		return err
+	}
+	if v.Kind() == reflect.Map {
 		for it := v.MapRange(); it.Next(); {
-			if err := deepNaN(it.Key(), g); err != nil {
+			if err := deepNaNAt(it.Key(), g, depth+1); err != nil {
 				return err
 			}
-			if err := deepNaN(it.Value(), g); err != nil {
+			if err := deepNaNAt(it.Value(), g, depth+1); err != nil {
 				return err
 			}
+		}
+		return nil
+	}
+	for i := range v.Len() {
+		if err := deepNaNAt(v.Index(i), g, depth+1); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -474,14 +487,19 @@ func mapListFunc(name string, values bool) *hostFunc {
 			if err := g.chargeBytes(n * memUnit); err != nil {
 				return nil, err
 			}
-			// Entries by MapRange: a NaN key is found by no lookup.
-			type entry struct{ k, v reflect.Value }
-			entries := make([]entry, 0, m.Len())
+			// Entries by MapRange: a NaN key is found by no lookup. The
+			// texts that break ties are written once an entry, when a
+			// tie first needs them (a text may be thousands of parts,
+			// and a sort compares an entry log n times).
+			entries := make([]*mapEntry, 0, m.Len())
 			for it := m.MapRange(); it.Next(); {
-				entries = append(entries, entry{it.Key(), it.Value()})
+				entries = append(entries, &mapEntry{k: it.Key(), v: it.Value()})
 			}
-			slices.SortFunc(entries, func(a, b entry) int {
-				return cmp.Or(compareKeys(a.k, b.k), compareText(a.k, b.k), compareText(a.v, b.v))
+			slices.SortFunc(entries, func(a, b *mapEntry) int {
+				if c := compareKeys(a.k, b.k); c != 0 {
+					return c
+				}
+				return cmp.Or(strings.Compare(a.keyText(), b.keyText()), strings.Compare(a.valueText(), b.valueText()))
 			})
 			out := make([]any, len(entries))
 			for i, e := range entries {
@@ -515,14 +533,26 @@ func compareKeys(a, b reflect.Value) int {
 	return 0 // left to their texts
 }
 
-// compareText orders two values by their text (valuetext): the tie-break
-// of keys compareKeys does not tell apart, and of their values.
-func compareText(a, b reflect.Value) int {
-	a, b = concrete(a), concrete(b)
-	if !a.IsValid() || !b.IsValid() || !a.CanInterface() || !b.CanInterface() {
-		return cmp.Compare(boolRank(a.IsValid()), boolRank(b.IsValid())) // a rule reads no unexported field
+// mapEntry is a map's entry as keys and values sort it, with the texts
+// that break ties once written.
+type mapEntry struct {
+	k, v         reflect.Value
+	kText, vText *string
+}
+
+func (e *mapEntry) keyText() string   { return cachedText(&e.kText, e.k) }
+func (e *mapEntry) valueText() string { return cachedText(&e.vText, e.v) }
+
+// cachedText is v's text (valuetext), written into *at once.
+func cachedText(at **string, v reflect.Value) string {
+	if *at == nil {
+		t := ""
+		if v = concrete(v); v.IsValid() && v.CanInterface() { // a rule reads no unexported field
+			t = "v" + valuetext.Text(v.Interface())
+		}
+		*at = &t
 	}
-	return strings.Compare(valuetext.Text(a.Interface()), valuetext.Text(b.Interface()))
+	return **at
 }
 
 // concrete is v without the interfaces around it.
