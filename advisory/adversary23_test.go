@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,32 +56,40 @@ func a23Conflicts(t *testing.T, v any) []advisory.Conflict {
 
 // TestAdversary23_ConflictOnIdenticalDeepStruct: a Conflict is "a field
 // on which sources hold different values". Two sources holding the very
-// same host struct value, a linked list of 20 nodes (accepted: a struct is
-// not walked by checkValue), are reported as disagreeing: sameValue stops
-// at maxValueDepth (16) and answers "different" there. Minimal input:
-// crm and custodian both with x = a23Node list of depth 17+.
+// same host struct value, a linked list of 20 nodes, were reported as
+// disagreeing: sameValue stopped at maxValueDepth (16). Since adversary
+// 45 a struct is walked by checkValue as a slice or map is, so the list
+// nests deeper than a record's value may and is refused with an error
+// naming the field, not reported as a conflict.
 func TestAdversary23_ConflictOnIdenticalDeepStruct(t *testing.T) {
 	var head *a23Node
 	for i := range 20 {
 		head = &a23Node{V: i, Next: head}
 	}
-	if got := a23Conflicts(t, *head); len(got) != 0 {
-		t.Errorf("both sources hold the same 20-node struct; conflicts %d, want none", len(got))
+	a23Refused(t, *head, "deeper than 16")
+}
+
+// a23Refused checks that Consolidate refuses v, from both sources, with
+// an error naming field x and saying want.
+func a23Refused(t *testing.T, v any, want string) {
+	t.Helper()
+	recs := []advisory.Record{
+		{Source: "crm", AsOf: a23At, Fields: map[string]any{"x": v}},
+		{Source: "custodian", AsOf: a23At, Fields: map[string]any{"x": v}},
+	}
+	if _, err := advisory.Consolidate("c", recs, advisory.Policy{}); err == nil || !strings.Contains(err.Error(), "field x") || !strings.Contains(err.Error(), want) {
+		t.Errorf("%T: Consolidate: %v; want an error naming field x: %s", v, err, want)
 	}
 }
 
-// TestAdversary23_ConflictOnIdenticalStructWithUncomparableField: as
-// above, a struct value is accepted whole, and two sources holding the
-// same one are said to disagree when a field is a nil func or a map with
-// non-string keys: sameValue falls through to Comparable()/Equal, which
-// answer false for these kinds. Minimal inputs: struct{F func()}{} and
-// struct{M map[int]string}{M: {1: "a"}} from both sources.
+// TestAdversary23_ConflictOnIdenticalStructWithUncomparableField: a
+// struct value was accepted whole, and two sources holding the same one
+// were said to disagree when a field was a nil func or a map with
+// non-string keys. Since adversary 45 a record's struct is checked field
+// by field ("a value made of these"), so these values are refused.
 func TestAdversary23_ConflictOnIdenticalStructWithUncomparableField(t *testing.T) {
-	for _, v := range []any{a23WithFunc{}, a23WithIntMap{M: map[int]string{1: "a"}}} {
-		if got := a23Conflicts(t, v); len(got) != 0 {
-			t.Errorf("%T: both sources hold the same value %#v; conflicts %d, want none", v, v, len(got))
-		}
-	}
+	a23Refused(t, a23WithFunc{}, "func()")
+	a23Refused(t, a23WithIntMap{M: map[int]string{1: "a"}}, "map[int]string")
 }
 
 // TestAdversary23_ConflictOnIdenticalNaNElement: two sources holding one

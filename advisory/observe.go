@@ -62,6 +62,7 @@ type observation struct {
 	obs       Observer
 	byID      map[string]int
 	rules     []RuleStats
+	enabled   []bool // a disabled rule is evaluated on no file
 	evaluated int
 }
 
@@ -73,6 +74,7 @@ func newObservation[Env any](f *Framework[Env], obs Observer) *observation {
 	for i, r := range f.Rules() {
 		o.byID[r.ID] = i
 		o.rules = append(o.rules, RuleStats{Rule: r.ID})
+		o.enabled = append(o.enabled, r.Enabled)
 	}
 	return o
 }
@@ -105,7 +107,9 @@ func (o *observation) file(i int, id string, alerts []Alert, loaded int, unread 
 
 func (o *observation) done(c Counts) {
 	for k := range o.rules {
-		o.rules[k].Evaluations = o.evaluated
+		if o.enabled[k] {
+			o.rules[k].Evaluations = o.evaluated
+		}
 	}
 	o.obs.Done(BatchStats{Counts: c, Rules: o.rules})
 }

@@ -102,7 +102,10 @@ func (c *valueCheck) height(rv reflect.Value, depth int) (int, error) {
 	case k == reflect.Invalid, k == reflect.String, k == reflect.Bool, isNumber(k), rv.Type() == timeType:
 		return 0, nil
 	case k == reflect.Struct:
-		return 0, nil // a host's struct: decoded as it is, or field by field
+		// A host's struct, decoded as it is or field by field: each of
+		// its fields is a value a record may hold, unexported ones too
+		// (a struct copied whole carries them).
+		return c.below(rv, depth)
 	case k == reflect.Interface:
 		if rv.IsNil() {
 			return 0, nil
@@ -139,7 +142,7 @@ func (c *valueCheck) height(rv reflect.Value, depth int) (int, error) {
 	return 0, fmt.Errorf("value of type %s; want a string, bool, number, time.Time, or a struct, slice or map of them", rv.Type())
 }
 
-// below checks the parts of a pointer, slice, array or map at depth and
+// below checks the parts of a pointer, slice, array, struct or map at depth and
 // returns its height. A part that reaches back to it is nested without
 // end, and fails on depth.
 func (c *valueCheck) below(rv reflect.Value, depth int) (int, error) {
@@ -156,6 +159,12 @@ func (c *valueCheck) below(rv reflect.Value, depth int) (int, error) {
 		for i := range rv.Len() {
 			if err := visit(rv.Index(i)); err != nil {
 				return 0, err
+			}
+		}
+	case reflect.Struct:
+		for i := range rv.NumField() {
+			if err := visit(rv.Field(i)); err != nil {
+				return 0, fmt.Errorf("field %s: %w", rv.Type().Field(i).Name, err)
 			}
 		}
 	case reflect.Map:

@@ -38,9 +38,7 @@ func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Al
 		// As-of plus the age allowed, not now − as-of, which stops at
 		// 292 years and so was never more than a MaxAge of that.
 		case ok && fp.MaxAge > 0 && prov.AsOf.Add(fp.MaxAge).Before(now):
-			// In whole seconds: a Duration stops at 292 years, and a
-			// source as of year one is older than that.
-			age := int((now.Unix() - prov.AsOf.Unix()) / (24 * 3600))
+			age := daysBetween(prov.AsOf, now)
 			out = append(out, Alert{ClientID: c.ClientID, Type: TypeStale, RuleID: StalenessRule, Path: f, Title: "Stale " + f,
 				Message: f + " comes from " + prov.Source + " as of " + prov.AsOf.Format(time.DateOnly) + ", " + strconv.Itoa(age) + " days ago.",
 				Urgency: 0.2, Sensitivity: 0,
@@ -73,4 +71,27 @@ func staleCandidates(c Consolidated, p Policy, required []string) []string {
 	}
 	slices.Sort(fields)
 	return slices.Compact(fields)
+}
+
+// daysBetween is the whole days from a to b, b after a. It counts in
+// days and seconds of day apart: a Duration stops at 292 years (a source
+// as of year one is older than that), and b.Unix() − a.Unix() wraps for
+// instants 2^63 seconds apart, which times can be.
+func daysBetween(a, b time.Time) int {
+	const day = 24 * 3600
+	split := func(t time.Time) (days, secs int64) {
+		u := t.Unix()
+		days, secs = u/day, u%day
+		if secs < 0 {
+			days, secs = days-1, secs+day
+		}
+		return days, secs
+	}
+	ad, as := split(a)
+	bd, bs := split(b)
+	d := bd - ad
+	if bs < as {
+		d--
+	}
+	return int(d)
 }

@@ -398,7 +398,7 @@ func TestPictureNamesTheCommonTypes(t *testing.T) {
 	for k := range canvas.PictureTypes + 4 {
 		for range k + 1 {
 			a := &advisory.Alert{Type: fmt.Sprintf("type.%02d", k)}
-			items = append(items, canvas.Item{Alert: a, Position: canvas.Position{Urgency: 0.5, Sensitivity: 0.5}})
+			items = append(items, canvas.Item{Alert: a, Position: canvas.Position{Urgency: 0.5, Sensitivity: 0.5}, Quadrant: canvas.UrgentSensitive})
 		}
 	}
 	svg := string(canvas.Picture(items, canvas.Thresholds{}))

@@ -60,7 +60,8 @@ func nameNumber(names []string, typ, text string) (uint8, error) {
 	}
 	if digits, ok := strings.CutPrefix(text, typ+"("); ok {
 		if digits, ok = strings.CutSuffix(digits, ")"); ok {
-			if n, err := strconv.ParseUint(digits, 10, 8); err == nil && int(n) >= len(names) {
+			// Only the digits String writes: no sign, no leading zero.
+			if n, err := strconv.ParseUint(digits, 10, 8); err == nil && int(n) >= len(names) && strconv.FormatUint(n, 10) == digits {
 				return uint8(n), nil
 			}
 		}
@@ -77,11 +78,14 @@ func channelNamed(name string) (Channel, bool) {
 	return ChannelUnknown, false
 }
 
-// ParseChannel returns the channel of a name.
+// ParseChannel returns the channel of a name ("email"); anything else,
+// "unknown" and the "Channel(n)" of a number without a name included, is
+// an error.
 func ParseChannel(name string) (Channel, error) {
-	var c Channel
-	err := c.UnmarshalText([]byte(name))
-	return c, err
+	if c, ok := channelNamed(name); ok {
+		return c, nil
+	}
+	return ChannelUnknown, fmt.Errorf("canvas: unknown channel %q", name)
 }
 
 // Push reports whether the channel pushes to the client (email, app push,

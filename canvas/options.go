@@ -41,10 +41,18 @@ type Options struct {
 	Thresholds Thresholds
 	// Workers is how many goroutines a large plan is made on; 0 means
 	// GOMAXPROCS, 1 the calling goroutine alone. The plan is the same for
-	// any number: only looking the clients up and the capacity pass
-	// (contacts in priority order against the shared adviser capacity)
-	// are sequential.
+	// any number: only the capacity pass (contacts in priority order
+	// against the shared adviser capacity) and, unless ConcurrentLookup,
+	// looking the clients up are sequential.
 	Workers int
+	// ConcurrentLookup says the lookup given to [Planner.PlanLookup] and
+	// [Planner.PlanParts] is safe for concurrent use: a large plan whose
+	// alerts come grouped by client in ascending id order (as
+	// [advisory.Framework.EvaluateEach] hands a batch sorted by id over)
+	// then looks its clients up on its workers, each client still once.
+	// The plan is the same either way. [Planner.Plan]'s map is always
+	// read on the workers.
+	ConcurrentLookup bool
 	// Playbook, if nil, is DefaultPlaybook. It must have a play for each
 	// quadrant, with known channels and action and a Within that is not
 	// negative. The planner keeps a copy.
@@ -161,19 +169,56 @@ func (o Options) checkDates(horizonOK, playbookOK bool) []error {
 		errs = append(errs, optionErr("Now", "%v is outside the years 1 to 9999", o.Now))
 		return errs
 	}
-	// RFC 3339, JSON's form of a time, writes a zone's offset as hours
-	// and minutes under 24 hours; a zone past it cannot be written.
-	if _, offset := o.Now.Zone(); offset <= -24*3600 || offset >= 24*3600 {
-		errs = append(errs, optionErr("Now", "its zone's offset of %v is 24 hours or more, which JSON cannot write", time.Duration(offset)*time.Second))
-		return errs
+	if err := writableZones(o.Now, o.Now); err != nil {
+		return append(errs, err)
 	}
+	last, lastOK := o.Now, true // the latest date of the plan
 	if horizonOK && (o.Period > 0 && int64(o.Horizon) > math.MaxInt64/int64(o.Period) || !inRange(o.Now.Add(time.Duration(o.Horizon)*o.Period))) {
 		errs = append(errs, optionErr("Horizon", "%d periods of %v reach past the year 9999", o.Horizon, o.Period))
+		lastOK = false
+	} else if horizonOK {
+		last = o.Now.Add(time.Duration(o.Horizon) * o.Period)
 	}
 	if longest := o.Playbook.longest(); playbookOK && !inRange(o.Now.Add(longest)) {
 		errs = append(errs, optionErr("Playbook", "a play due within %v of %v is due past the year 9999", longest, o.Now))
+		lastOK = false
+	} else if playbookOK {
+		last = later(last, o.Now.Add(longest))
+	}
+	if lastOK && len(errs) == 0 {
+		if err := writableZones(o.Now, last); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errs
+}
+
+// writableZones checks the zone offsets of Now's location from one time
+// to another, each zone period in turn: RFC 3339, JSON's form of a time,
+// writes an offset as whole minutes under 24 hours, so a date in a zone
+// of seconds (the local mean time of a city before standard time, such
+// as Amsterdam's +00:19:32) would read back another instant, and one of
+// 24 hours or more would not be written at all.
+func writableZones(from, to time.Time) error {
+	for t := from; ; {
+		if _, offset := t.Zone(); offset <= -24*3600 || offset >= 24*3600 || offset%60 != 0 {
+			return optionErr("Now", "the plan's dates from %v to %v include %v, in a zone whose offset of %v JSON cannot write (whole minutes under 24 hours)",
+				from, to, t, time.Duration(offset)*time.Second)
+		}
+		_, end := t.ZoneBounds()
+		if end.IsZero() || end.After(to) {
+			return nil
+		}
+		t = end
+	}
+}
+
+// later is the later of two times.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // check rejects a playbook the planner cannot follow.

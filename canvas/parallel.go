@@ -16,57 +16,37 @@ import (
 const parallelPlanMin = 1 << 14
 
 // planParallel makes the plan planSequential makes, on workers goroutines.
-// Only what has to be is sequential: looking the clients up (lookup is
-// called from the calling goroutine, in alert order) and the capacity pass
-// of the schedule, which walks compact per-contact records in plan order.
+// Only what has to be is sequential: the capacity pass of the schedule,
+// which walks compact per-contact records in plan order, and looking the
+// clients up unless concurrent says lookup is safe for concurrent use and
+// the alerts' clients come in ascending runs (see lookupClients).
 // Placement and bundling run on the workers, each owning a share of the
 // clients, so a client's contacts are built by one worker, in alert order,
 // as planSequential builds them; the follow-ups and the deferrals are
 // written on the workers too, each into its place.
-func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients, workers int) (Plan, error) {
+func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients, workers int, concurrent bool) (Plan, error) {
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
-	n := min(clients, len(alerts))
-	st := &planState[Ctx]{lookup: lookup, states: make([]clientState[Ctx], 0, n)}
-	// The clients, looked up on this goroutine, each once, in alert
-	// order. When each client's alerts are one run and the runs come in
-	// id order (as the advisory batch hands a book sorted by id over),
-	// every run is a new client: no map of the ids is needed, a million
-	// ids' worth of it.
-	ascending := runsAscend(alerts)
-	if !ascending {
-		st.index = make(map[string]int32, n)
+	st := &planState[Ctx]{lookup: lookup}
+	found, err := p.lookupClients(ctx, alerts, st, clients, workers, concurrent)
+	if err != nil {
+		return Plan{}, err
 	}
-	of := make([]int32, len(alerts)) // the alert's client state, -1 when unknown
-	var early []Deferral             // deferred before planning
-	ci, ok := int32(-1), false
-	for i := range alerts {
-		if i%checkEvery == 0 && ctx.Err() != nil {
-			return Plan{}, ctx.Err()
-		}
-		switch {
-		case !ascending:
-			ci, ok = st.client(alerts[i].ClientID)
-		case i == 0 || alerts[i].ClientID != alerts[i-1].ClientID:
-			ci, ok = st.add(alerts[i].ClientID)
-		}
-		if !ok {
-			early = append(early, Deferral{Item: Item{Alert: alerts[i]}, Reason: UnknownClient})
-			of[i] = -1
-			continue
-		}
-		of[i] = ci
-	}
-	st.index = nil // every client is looked up: let the map go before the plan's peak
+	of, early := found.of, found.early
 	// A worker owns a share of the clients: more workers than clients
 	// would own nothing and still walk every alert.
-	workers = max(1, min(workers, len(st.states)))
+	if found.bounds == nil {
+		workers = max(1, min(workers, len(st.states)))
+	}
 	// Placement and bundling: worker w owns the client states
 	// [lo, hi), places their alerts and gives each a contact of its own
 	// numbering (kOf), then lays its contacts' items out in its share of
 	// the items and ranks its contacts.
 	type share struct {
-		lo, hi   int32
+		lo, hi int32
+		// the share's alerts: all, or when the clients were looked up
+		// on the workers, the alerts of its clients, which are one range
+		from, to int
 		contacts []contact
 		deferred []Deferral
 		items    int32
@@ -75,21 +55,27 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Aler
 	}
 	shares := make([]share, workers)
 	for w := range shares {
-		shares[w].lo, shares[w].hi = int32(w*len(st.states)/workers), int32((w+1)*len(st.states)/workers)
+		sh := &shares[w]
+		if found.bounds != nil {
+			sh.lo, sh.hi, sh.from, sh.to = found.bases[w], found.bases[w+1], found.bounds[w], found.bounds[w+1]
+			continue
+		}
+		sh.lo, sh.hi = int32(w*len(st.states)/workers), int32((w+1)*len(st.states)/workers)
+		sh.from, sh.to = 0, len(alerts)
 	}
 	placed := make([]Item, len(alerts))
 	kOf := make([]int32, len(alerts))
-	err := onWorkers(workers, func(w int) error {
+	err = onWorkers(workers, func(w int) error {
 		sh := &shares[w]
 		owned := 0 // a contact at most per alert: no growing the contacts
-		for _, ci := range of {
+		for _, ci := range of[sh.from:sh.to] {
 			if ci >= sh.lo && ci < sh.hi {
 				owned++
 			}
 		}
 		sh.contacts = make([]contact, 0, owned)
-		for i := range alerts {
-			if i%checkEvery == 0 && ctx.Err() != nil {
+		for i := sh.from; i < sh.to; i++ {
+			if (i-sh.from)%checkEvery == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
 			ci := of[i]
@@ -149,8 +135,8 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Aler
 			p.settle(c)
 			c.n = 0
 		}
-		for i := range alerts {
-			if i%checkEvery == 0 && ctx.Err() != nil {
+		for i := sh.from; i < sh.to; i++ {
+			if (i-sh.from)%checkEvery == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
 			if ci := of[i]; ci < sh.lo || ci >= sh.hi || kOf[i] < 0 {

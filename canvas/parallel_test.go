@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -62,7 +63,7 @@ func TestParallelPlanBook(t *testing.T) {
 	var alerts []advisory.Alert
 	for i, id := range ids {
 		if i%50 == 0 {
-			id = "unknown-" + id
+			id += "-gone" // among the known ids in id order
 		}
 		for range r.IntN(6) {
 			alerts = append(alerts, advisory.Alert{ClientID: id, Type: types[r.IntN(len(types))], RuleID: fmt.Sprint("r", r.IntN(20)),
@@ -71,26 +72,42 @@ func TestParallelPlanBook(t *testing.T) {
 	}
 	shuffled := slices.Clone(alerts)
 	r.Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
+	// In id order, as a batch hands a book sorted by id over: with
+	// ConcurrentLookup, the workers look the clients up, the unknown ones
+	// (every fiftieth) among them.
+	sorted := slices.Clone(alerts)
+	slices.SortStableFunc(sorted, func(x, y advisory.Alert) int { return strings.Compare(x.ClientID, y.ClientID) })
 	placement := must(canvas.NewPlacement[ctx](seedRules))
+	var mu sync.Mutex
+	calls := map[string]int{}
 	lookup := func(id string) (canvas.Client[ctx], bool) {
+		mu.Lock()
+		calls[id]++
+		mu.Unlock()
 		c, ok := clients[id]
 		return c, ok
 	}
 	for _, o := range []canvas.Options{
 		{Now: now, AdviserCapacity: 40, PressureCap: 1, Horizon: 3},
-		{Now: now, AdviserCapacity: 5, Horizon: 8, Period: 2 * day},
-		{Now: now, AdviserCapacity: canvas.None, PressureCap: canvas.None},
+		{Now: now, AdviserCapacity: 5, Horizon: 8, Period: 2 * day, ConcurrentLookup: true},
+		{Now: now, AdviserCapacity: canvas.None, PressureCap: canvas.None, ConcurrentLookup: true},
 	} {
 		p := must(canvas.NewPlanner(placement, o))
-		for name, in := range map[string][]advisory.Alert{"grouped": alerts, "shuffled": shuffled} {
+		for name, in := range map[string][]advisory.Alert{"grouped": alerts, "shuffled": shuffled, "sorted": sorted} {
 			want := mustPlan(canvas.Parallel(p, 1, 0).PlanLookup(ctxBG, in, lookup))
 			if want.Totals.Planned == 0 || want.Totals.Deferred == 0 || (o.AdviserCapacity > 0 && want.Totals.Late == 0) {
 				t.Errorf("%s, %+v: the book does not test much: %+v", name, o, want.Totals)
 			}
-			for _, workers := range []int{2, 3, 8} {
+			for _, workers := range []int{2, 3, 8, 5000} {
+				clear(calls)
 				got := mustPlan(canvas.Parallel(p, workers, 0).PlanLookup(ctxBG, in, lookup))
 				if d := cmp.Diff(want, got); d != "" {
 					t.Fatalf("%s, %d workers, %+v: the parallel plan differs:\n%s", name, workers, o, d)
+				}
+				for id, n := range calls {
+					if n != 1 {
+						t.Fatalf("%s, %d workers, %+v: %s looked up %d times", name, workers, o, id, n)
+					}
 				}
 			}
 		}

@@ -17,8 +17,10 @@ import (
 // most alerts first (up to [PictureTypes] of them; the rest are counted).
 // The output is deterministic and well-formed XML, whatever the type names
 // hold (control characters and invalid UTF-8 become U+FFFD), with only
-// finite numbers: an item whose position is not finite counts in the
-// legend but not in its type's circle, and thresholds outside [0,1] are
+// finite numbers: an item whose position is not finite, or that has no
+// quadrant (deferred before it was placed: an unknown client, a failed
+// placement), counts in the legend but not in its type's circle, and
+// thresholds outside [0,1] are
 // drawn at the nearest edge (NaN at 0.5). items are typically every
 // planned and deferred item of a plan ([Plan.Items]).
 func Picture(items []Item, t Thresholds) []byte {
@@ -80,7 +82,10 @@ func aggregateTypes(items []Item) []*typeCount {
 			byType[typ] = a
 		}
 		a.n++
-		if u, s := it.Position.Urgency, it.Position.Sensitivity; finite(u) && finite(s) {
+		// An item without a quadrant was deferred before it was placed
+		// (an unknown client, a failed placement): its zero position is
+		// no place on the canvas.
+		if u, s := it.Position.Urgency, it.Position.Sensitivity; it.Quadrant != QuadrantUnknown && finite(u) && finite(s) {
 			a.placed++
 			a.su += u
 			a.ss += s
@@ -152,7 +157,13 @@ func legend(d *svg.Doc, x, top float64, types []*typeCount) {
 // Items lists every item of the plan: planned ones in follow-up order,
 // then deferred ones.
 func (pl Plan) Items() []Item {
-	out := make([]Item, 0, pl.Totals.Planned+len(pl.Deferred))
+	// Counted from what the plan holds, not from its totals, which a plan
+	// read back from JSON may not keep.
+	n := len(pl.Deferred)
+	for _, f := range pl.FollowUps {
+		n += len(f.Items)
+	}
+	out := make([]Item, 0, n)
 	for _, f := range pl.FollowUps {
 		out = append(out, f.Items...)
 	}

@@ -177,7 +177,9 @@ func NewPlacement[Ctx any](rules []TypeRule, opts ...dsl.Option) (*Placement[Ctx
 			if src == "" {
 				return nil
 			}
-			e, err := dsl.Compile[PlaceEnv[Ctx], float64](src, append(opts, dsl.WithID(r.Type+" "+what))...)
+			// A full slice: appending to the caller's would write into its
+			// spare capacity, which the caller (or another compile) may share.
+			e, err := dsl.Compile[PlaceEnv[Ctx], float64](src, append(opts[:len(opts):len(opts)], dsl.WithID(r.Type+" "+what))...)
 			if err != nil {
 				errs = append(errs, err)
 			}

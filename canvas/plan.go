@@ -190,16 +190,18 @@ type rank struct {
 // Plan stops within a few thousand alerts or contacts and returns the
 // zero Plan and ctx's error; it returns no other error.
 func (p *Planner[Ctx]) Plan(ctx context.Context, alerts []advisory.Alert, clients map[string]Client[Ctx]) (Plan, error) {
+	// A map read is safe for concurrent use.
 	return p.plan(ctx, pointers(alerts), func(id string) (Client[Ctx], bool) {
 		c, ok := clients[id]
 		return c, ok
-	}, len(clients))
+	}, len(clients), true)
 }
 
 // PlanLookup is [Planner.Plan] for a host that finds its clients its own
 // way (a slice by client number, a cache) rather than in a map built for
 // the plan: lookup is called once for each distinct client id among the
-// alerts, from the calling goroutine. The alerts of a client it does not
+// alerts, from the calling goroutine unless [Options.ConcurrentLookup]
+// says it is safe for concurrent use. The alerts of a client it does not
 // find are deferred as [UnknownClient], as are all alerts when lookup is
 // nil. Cancellation is as for Plan.
 func (p *Planner[Ctx]) PlanLookup(ctx context.Context, alerts []advisory.Alert, lookup func(id string) (Client[Ctx], bool)) (Plan, error) {
@@ -225,7 +227,7 @@ func (p *Planner[Ctx]) PlanParts(ctx context.Context, parts [][]advisory.Alert, 
 			alerts = append(alerts, &part[i])
 		}
 	}
-	return p.plan(ctx, alerts, lookup, clientRuns(alerts))
+	return p.plan(ctx, alerts, lookup, clientRuns(alerts), p.opts.ConcurrentLookup)
 }
 
 // pointers points at each alert: the planner reads alerts through
@@ -256,11 +258,11 @@ func clientRuns(alerts []*advisory.Alert) int {
 	return min(runs, len(alerts)/2+1)
 }
 
-// plan is Plan with clients from lookup; clients hints how many there are.
-// A large plan is made on all cores (see planParallel), a small one, or one
-// for a planner held to one goroutine, by planSequential: the two give the
-// same plan.
-func (p *Planner[Ctx]) plan(ctx context.Context, alerts []*advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int) (Plan, error) {
+// plan is Plan with clients from lookup; clients hints how many there are,
+// and concurrent says lookup is safe for concurrent use. A large plan is
+// made on all cores (see planParallel), a small one, or one for a planner
+// held to one goroutine, by planSequential: the two give the same plan.
+func (p *Planner[Ctx]) plan(ctx context.Context, alerts []*advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int, concurrent bool) (Plan, error) {
 	workers := p.opts.Workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -277,7 +279,7 @@ func (p *Planner[Ctx]) plan(ctx context.Context, alerts []*advisory.Alert, looku
 		}
 		return p.planSequential(ctx, alerts, lookup, clients, sortMin)
 	}
-	return p.planParallel(ctx, alerts, lookup, clients, workers)
+	return p.planParallel(ctx, alerts, lookup, clients, workers, concurrent)
 }
 
 // planSequential is the straightforward plan, on the calling goroutine
@@ -491,9 +493,16 @@ func (st *planState[Ctx]) add(id string) (int32, bool) {
 		return 0, false
 	}
 	i := int32(len(st.states))
+	st.states = append(st.states, clientState[Ctx]{})
+	st.states[i].set(id, &c)
+	return i, true
+}
+
+// set makes cs the state of client id, found as c.
+func (cs *clientState[Ctx]) set(id string, c *Client[Ctx]) {
 	// Touches used are at least none: a negative count was credit
 	// against the budget.
-	cs := clientState[Ctx]{id: id, context: c.Context, budget: c.Policy.TouchesPerYear, used: max(0, c.TouchesUsed)}
+	*cs = clientState[Ctx]{id: id, context: c.Context, budget: c.Policy.TouchesPerYear, used: max(0, c.TouchesUsed)}
 	for _, ch := range c.Consent {
 		if ch > ChannelUnknown && int(ch) < len(channelNames) {
 			cs.consent |= 1 << ch
@@ -508,8 +517,6 @@ func (st *planState[Ctx]) add(id string) (int32, bool) {
 			cs.nFallback++
 		}
 	}
-	st.states = append(st.states, cs)
-	return i, true
 }
 
 // add puts an item on the contact's agenda: what the contact is follows

@@ -120,7 +120,7 @@
 //     also bounds the parser's recursion whatever the source size), and
 //     the size of the tree with the rule's lets expanded (MaxNodes,
 //     measured before any let is copied, so doubling lets are refused in
-//     linear time);
+//     linear time; a template's parts count together, as one expression);
 //   - at run time, per rule: the steps of its loops (MaxSteps: every
 //     element a predicate such as all, any, map or filter visits is a
 //     step, and so is every element a built-in walks without one: sum,
@@ -136,7 +136,10 @@
 //     read) is computed under one more budget, shared by all its values: a
 //     value past it shows as nil. Explain runs each sub-expression of a
 //     condition apart; their steps and the ranges and strings they build
-//     are charged to one budget for the whole condition, as in Eval.
+//     are charged to one budget for the whole condition as Eval charges
+//     them, work a parent's run does again charged once, so Explain goes
+//     over a limit where Eval does (the runs done again are bounded
+//     apart, at 16 budgets of steps).
 //
 // [RuleSet.EvalContext] and [Expr.EvalContext] take a context: when it
 // ends, the running rule stops within a few hundred steps and fails with
@@ -178,7 +181,8 @@
 //   - The built-ins that order or pick from a list of numbers (max, min,
 //     median, mean, sort, uniq) and the list of an in fail on a NaN or
 //     nil-chain element, which would otherwise decide silently where it
-//     lands; int(x) and string(x) of a NaN fail too.
+//     lands, and sortBy and groupBy on a NaN or nil-chain key; int(x) and
+//     string(x) of a NaN fail too.
 //   - Reading a field through a nil pointer (a.b with a nil) fails with
 //     [ErrEval]; guard it: `mortgage != nil && mortgage.rate > 0.03`. A
 //     nil pointer to a string or a bool fails where it would be read as

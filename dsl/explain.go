@@ -296,6 +296,32 @@ func settle(root *Step, value any, err error) {
 type explainRun struct {
 	vm  vm.VM
 	env any
+	gov *governor // the condition's one budget
+	// rerunSteps counts the steps the reruns took in all, which their
+	// credits leave out of the budget (see rerun).
+	rerunSteps int64
+}
+
+// explainReruns bounds the steps of an explanation's reruns, in budgets:
+// a loop nested under many levels is run once a level.
+const explainReruns = 16
+
+// rerun runs x's program, which evaluates again the children just
+// explained (steps and mem are the budget's counts from before them):
+// what their runs were charged is credited back first, so each piece of
+// work is charged once, as Eval charges it, and Explain goes over the
+// budget where Eval does (charged once a level, a loop under a ! or a
+// comparison was over the budget in Explain and not in Eval). The work
+// of the reruns themselves is bounded apart, by explainReruns budgets.
+func (r *explainRun) rerun(x *xnode, steps, mem int64) (any, string) {
+	if limit := explainReruns * r.gov.maxSteps; r.gov.maxSteps > 0 && r.rerunSteps > limit {
+		return nil, (&limitError{limit: "steps (Explain's reruns of nested sub-expressions)", max: limit}).Error()
+	}
+	before := r.gov.steps
+	r.gov.steps, r.gov.mem = steps, mem
+	v, err := r.value(x)
+	r.rerunSteps += max(0, before-steps)
+	return v, err
 }
 
 func (r *explainRun) value(x *xnode) (any, string) {
@@ -330,10 +356,12 @@ func (r *explainRun) eval(x *xnode) *Step {
 		s.Children[1] = right
 		s.Value, s.Err = right.Value, right.Err
 	case x.op == "!":
+		steps, mem := r.gov.steps, r.gov.mem
 		child := r.eval(x.children[0])
 		s.Children = []*Step{child}
-		s.Value, s.Err = r.value(x)
+		s.Value, s.Err = r.rerun(x, steps, mem)
 	case x.op == "?:":
+		steps, mem := r.gov.steps, r.gov.mem
 		cond := r.eval(x.children[0])
 		s.Children = []*Step{cond}
 		if cond.Err == "" {
@@ -343,12 +371,13 @@ func (r *explainRun) eval(x *xnode) *Step {
 			}
 			s.Children = append(s.Children, r.eval(branch))
 		}
-		s.Value, s.Err = r.value(x)
+		s.Value, s.Err = r.rerun(x, steps, mem)
 	case isComparison(x.op) || x.op == "call":
+		steps, mem := r.gov.steps, r.gov.mem
 		for _, c := range x.children {
 			s.Children = append(s.Children, r.eval(c))
 		}
-		s.Value, s.Err = r.value(x)
+		s.Value, s.Err = r.rerun(x, steps, mem)
 	default:
 		s.Value, s.Err = r.value(x)
 	}

@@ -99,6 +99,12 @@ func prepare(src string, envType reflect.Type, layout frameLayout, cfg *config, 
 	if n := expandedSize(tree.Node, cfg.lets, cfg.limits.MaxNodes, ec); n > cfg.limits.MaxNodes {
 		return nil, nil, cfg.errorAt(src, 0, KindLimit,
 			fmt.Sprintf("expression has over %d nodes with its lets expanded, over the limit of %d", cfg.limits.MaxNodes, cfg.limits.MaxNodes), "")
+	} else if cfg.nodes != nil {
+		if n > *cfg.nodes {
+			return nil, nil, cfg.errorAt(src, 0, KindLimit,
+				fmt.Sprintf("template has over %d nodes with its lets expanded, its parts together, over the limit of %d", cfg.limits.MaxNodes, cfg.limits.MaxNodes), "")
+		}
+		*cfg.nodes -= n
 	}
 	if err := inlineLets(&tree.Node, cfg.lets, ec); err != nil {
 		if errors.Is(err, errBadLet) {

@@ -74,29 +74,104 @@ func chargeScan(name string, args []ast.Node) {
 // unorderedElements reports a built-in over a list whose elements it
 // cannot take whatever the data, which expr's checker lets through and
 // which then fails on every evaluation: max, min, mean, median or sum of
-// a list of times, strings or durations, and sortBy by a key that has no
-// order (a list, a map, a struct other than a time, a bool).
+// times, strings or durations (a list of them, or a predicate's values),
+// sortBy by a key that has no order (a list, a map, a struct other than a
+// time, a bool), and groupBy or fromPairs by a key that cannot be a map's.
 func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 	report := func(at ast.Node, msg string) {
 		in.errs = append(in.errs, in.cfg.errorAt(in.src, at.Location().From, KindType, msg, ""))
 	}
-	switch n.Name {
-	case "max", "min", "mean", "median", "sum":
-		if len(n.Arguments) != 1 {
-			return
-		}
-		list := n.Arguments[0]
-		if arr, ok := list.(*ast.ArrayNode); ok {
+	// numbers checks a value the built-in takes as a number, or a list
+	// of them.
+	numbers := func(arg ast.Node) bool {
+		if arr, ok := arg.(*ast.ArrayNode); ok {
 			for _, e := range arr.Nodes {
 				if t := e.Type(); !aggregatable(t) || in.cfg.keepsType(t) {
 					report(e, fmt.Sprintf("%s takes numbers, and this is a %v", n.Name, t))
-					return
+					return false
 				}
 			}
+			return true
+		}
+		t := arg.Type()
+		switch {
+		case t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
+			if !aggregatable(t.Elem()) {
+				report(arg, fmt.Sprintf("%s takes a list of numbers, and this is a list of %v", n.Name, t.Elem()))
+				return false
+			}
+		case !aggregatable(t):
+			report(arg, fmt.Sprintf("%s takes numbers, and this is a %v", n.Name, t))
+			return false
+		}
+		return true
+	}
+	switch n.Name {
+	case "sum":
+		// sum(list) or sum(list, predicate), whose values are summed.
+		switch len(n.Arguments) {
+		case 1:
+			numbers(n.Arguments[0])
+		case 2:
+			value := n.Arguments[1]
+			if p, ok := value.(*ast.PredicateNode); ok {
+				value = p.Node
+			}
+			if t := value.Type(); !aggregatable(t) {
+				report(n.Arguments[1], fmt.Sprintf("sum adds numbers, and this is a %v", t))
+			}
+		}
+	case "max", "min", "mean", "median":
+		// Each argument a number or a list of them, flattened.
+		for _, arg := range n.Arguments {
+			if !numbers(arg) {
+				return
+			}
+		}
+	case "groupBy":
+		// Its groups are a map by the key: a key that cannot be a map's
+		// (a list, a map, a struct holding one) fails on any element.
+		if len(n.Arguments) < 2 {
 			return
 		}
-		if t := list.Type(); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && !aggregatable(t.Elem()) {
-			report(list, fmt.Sprintf("%s takes a list of numbers, and this is a list of %v", n.Name, t.Elem()))
+		key := n.Arguments[1]
+		if p, ok := key.(*ast.PredicateNode); ok {
+			key = p.Node
+		}
+		if t := key.Type(); t != nil && t.Kind() != reflect.Interface && !t.Comparable() {
+			report(n.Arguments[1], fmt.Sprintf("groupBy groups by a key that can be compared (a number, a string, a time, a bool), and this is a %v", t))
+		}
+	case "fromPairs":
+		// A map of pairs: a key that cannot be a map's fails. Its type is
+		// known where the pairs are written out, [[k, v], …] or
+		// map(list, [k, v]).
+		if len(n.Arguments) != 1 {
+			return
+		}
+		var firsts []ast.Node
+		switch list := n.Arguments[0].(type) {
+		case *ast.ArrayNode:
+			for _, pair := range list.Nodes {
+				if pair, ok := pair.(*ast.ArrayNode); ok && len(pair.Nodes) > 0 {
+					firsts = append(firsts, pair.Nodes[0])
+				}
+			}
+		case *ast.BuiltinNode:
+			if list.Name == "map" && len(list.Arguments) == 2 {
+				body := list.Arguments[1]
+				if p, ok := body.(*ast.PredicateNode); ok {
+					body = p.Node
+				}
+				if pair, ok := body.(*ast.ArrayNode); ok && len(pair.Nodes) > 0 {
+					firsts = append(firsts, pair.Nodes[0])
+				}
+			}
+		}
+		for _, k := range firsts {
+			if t := k.Type(); t != nil && t.Kind() != reflect.Interface && !t.Comparable() {
+				report(k, fmt.Sprintf("fromPairs makes a map, whose keys can be compared (a number, a string, a time, a bool), and this is a %v", t))
+				return
+			}
 		}
 	case "sortBy":
 		if len(n.Arguments) < 2 {
@@ -163,6 +238,12 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		for i, a := range n.Arguments {
 			if p, ok := a.(*ast.PredicateNode); ok {
 				in.walk(&p.Node)
+				if i == 1 && (n.Name == "sortBy" || n.Name == "groupBy") {
+					// A key is compared, or hashed: a NaN key would decide
+					// where its element lands, as a NaN operand would
+					// decide a comparison.
+					guardOperand(&p.Node, nil)
+				}
 				p.Node = &ast.SequenceNode{Nodes: []ast.Node{internalCall(stepFunc, p.Node, govIdent(p.Node)), p.Node}}
 				predicate = true
 				continue

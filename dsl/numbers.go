@@ -98,7 +98,7 @@ func (c *config) keepsType(t reflect.Type) bool {
 // numericCalls are the built-ins that take a plain number (or, sum, a list
 // of them), which expr's checker lets a type that keeps its own through
 // (its kind is a number's) and which then fail on every evaluation.
-var numericCalls = map[string]bool{"abs": true, "sum": true, "int": true, "float": true}
+var numericCalls = map[string]bool{"abs": true, "sum": true, "int": true, "float": true, "ceil": true, "floor": true, "round": true}
 
 // keptNumberArgument finds the argument of a call to name that is a
 // number keeping its type where the built-in wants a plain number: an

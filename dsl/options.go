@@ -37,6 +37,10 @@ type config struct {
 	line, col int
 	// lets are the rule-file lets visible to the expression.
 	lets map[string]*letDef
+	// nodes, when set, is what is left of the MaxNodes the expressions
+	// of one template share: each of its parts is an expression, and a
+	// let expanded in every part would otherwise multiply the bound.
+	nodes *int
 	// clamp makes a rule set clamp urgency and sensitivity into [0,1]
 	// instead of failing the hit.
 	clamp bool
@@ -138,7 +142,8 @@ func WithPosition(line, col int) Option {
 type Limits struct {
 	// MaxSourceBytes bounds the length of the source text. Default 16 KiB.
 	MaxSourceBytes int `json:"max_source_bytes,omitempty"`
-	// MaxNodes bounds the size of the syntax tree. Default 2000.
+	// MaxNodes bounds the size of the syntax tree, with the rule's lets
+	// expanded; the parts of a template count together. Default 2000.
 	MaxNodes int `json:"max_nodes,omitempty"`
 	// MemoryBudget bounds what one evaluation of a rule may allocate for
 	// the arrays, maps and strings it builds, in units of about 16 bytes (an

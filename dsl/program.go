@@ -199,6 +199,17 @@ func formatTemplateValue(v any) string {
 		return formatValue(x)
 	case float64:
 		return templateNumber(x)
+	case float32:
+		return templateNumber(float32Decimal(x))
+	}
+	// A host's float type (type GBP float64), or a float32 of one,
+	// behind an interface or a map's value: a number as a float64 is,
+	// never in exponent form.
+	if rv := reflect.ValueOf(v); rv.IsValid() && rv.CanFloat() {
+		if rv.Kind() == reflect.Float32 {
+			return templateNumber(float32Decimal(float32(rv.Float())))
+		}
+		return templateNumber(rv.Float())
 	}
 	return formatValue(v)
 }
@@ -211,6 +222,6 @@ func explainStep[Env any](s *session[Env], p *program, layout frameLayout) *Step
 		return &Step{Expr: p.src, Err: firstLine(err.Error())}
 	}
 	s.r.gov.reset()
-	run := &explainRun{vm: vm.VM{MemoryBudget: s.r.vm.MemoryBudget}, env: s.fr}
+	run := &explainRun{vm: vm.VM{MemoryBudget: s.r.vm.MemoryBudget}, env: s.fr, gov: &s.r.gov}
 	return run.eval(root)
 }

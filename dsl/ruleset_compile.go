@@ -145,6 +145,9 @@ type builder[Env any] struct {
 	// ids and suggested serve suggestions for unknown names.
 	ids       []string
 	suggested map[string]string
+	// templateNodes is what is left of the nodes of the template being
+	// compiled (see config.nodes), nil outside a template.
+	templateNodes *int
 }
 
 func (b *builder[Env]) errorf(ruleID string, pos rulefile.Pos, kind Kind, format string, args ...any) {
@@ -210,6 +213,7 @@ func (b *builder[Env]) program(sc scope, stmt string, e rulefile.Expr, kind refl
 	cfg.stmt = joinStmt(sc.where, stmt)
 	cfg.line, cfg.col, cfg.at = e.Pos.Line, e.Pos.Col, e.At
 	cfg.decisions = b
+	cfg.nodes = b.templateNodes
 	p, err := compileProgram[Env](e.Src, b.layout, &cfg, kind)
 	if err != nil {
 		b.failed++
@@ -343,6 +347,10 @@ func (b *builder[Env]) template(sc scope, stmt string, t *rulefile.Template) *te
 		return nil
 	}
 	out := &template{}
+	// Its parts share one MaxNodes, as one expression would.
+	left := b.base.limits.MaxNodes
+	b.templateNodes = &left
+	defer func() { b.templateNodes = nil }()
 	for _, part := range t.Parts {
 		if part.Expr == nil {
 			out.parts = append(out.parts, templatePart{text: part.Text})

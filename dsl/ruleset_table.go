@@ -3,7 +3,6 @@ package dsl
 import (
 	"fmt"
 	"math"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -195,7 +194,7 @@ func (rs *RuleSet[Env]) fireAny(s *session[Env], rule *cRule, dst []Hit, matched
 // sameDecision compares what two hits decide, not which row decided it.
 func sameDecision(a, b *Hit) bool {
 	return a.Type == b.Type && a.Title == b.Title && a.Message == b.Message &&
-		a.Urgency == b.Urgency && a.Sensitivity == b.Sensitivity && reflect.DeepEqual(a.Outputs, b.Outputs)
+		a.Urgency == b.Urgency && a.Sensitivity == b.Sensitivity && sameOutputs(a.Outputs, b.Outputs)
 }
 
 // rank orders the matching rows by priority, highest first, row order

@@ -50,8 +50,9 @@ func unixTime(t time.Time) bool {
 
 // Validate reports what is wrong with o, every problem at once as
 // *[OptionError] values joined: a zero AsOf (with which every response
-// would be rejected as after as-of), negative spans, and weights that are
-// not finite numbers. [Analyze], [AnalyzeEvents] and [AnalyzeParallel]
+// would be rejected as after as-of), negative spans, and weights and
+// multipliers that are not finite numbers of at most [MaxWeight] in size.
+// [Analyze], [AnalyzeEvents] and [AnalyzeParallel]
 // call it first and return its error without reading a response; a zero
 // span means its default.
 func (o Options) Validate() error {
@@ -74,14 +75,14 @@ func (o Options) Validate() error {
 		name string
 		v    float64
 	}{{"Options.Weights.Escalate", w.Escalate}, {"Options.Weights.Maintain", w.Maintain}, {"Options.Weights.Disengage", w.Disengage}} {
-		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
-			errs = append(errs, optErr(f.name, f.v, "not a finite number"))
+		if err := weightErr(f.name, f.v); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	for _, m := range []map[string]float64{w.ByKind, w.BySetting} {
 		for k, v := range m {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				errs = append(errs, optErr("Options.Weights multiplier "+k, v, "not a finite number"))
+			if err := weightErr("Options.Weights multiplier "+k, v); err != nil {
+				errs = append(errs, err)
 			}
 		}
 	}
@@ -90,6 +91,25 @@ func (o Options) Validate() error {
 		errs = append(errs, optErr("Options.DeliveredKind", o.DeliveredKind, "the same kind as ExpectedKind"))
 	}
 	return errors.Join(errs...)
+}
+
+// MaxWeight bounds the size of a class weight and of a multiplier of
+// [Weights]: a response counts at most MaxWeight³ (a class weight times
+// a kind's and a setting's multiplier), so no sum of a book's responses,
+// however many, overflows to an infinity, whose difference with another
+// would be a NaN total.
+const MaxWeight = 1e6
+
+// weightErr is the error of a weight or multiplier that is not a finite
+// number of at most MaxWeight in size.
+func weightErr(name string, v float64) error {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return optErr(name, v, "not a finite number")
+	case math.Abs(v) > MaxWeight:
+		return optErr(name, v, "larger than MaxWeight (1e6) in size")
+	}
+	return nil
 }
 
 func (o Options) withDefaults() Options {

@@ -136,13 +136,14 @@ func (c *Classifier) Classify(r Response, st Stimulus, from, to Setting, now tim
 }
 
 // readsID says whether the classifier's rule reads the response's ID,
-// which a numbered Event does not carry.
+// which a numbered Event does not carry: by name, or by reading the whole
+// response (let r = response; r.ID), which may reach any of its fields.
 func (c *Classifier) readsID() bool {
 	if c == nil || c.rule == nil {
 		return false
 	}
 	for _, f := range c.rule.Reads() {
-		if f == "response.ID" || f == "response.id" || strings.HasPrefix(f, "response.ID.") {
+		if f == "response" || f == "response.ID" || f == "response.id" || strings.HasPrefix(f, "response.ID.") {
 			return true
 		}
 	}

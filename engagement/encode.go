@@ -331,6 +331,11 @@ func (d *decoder) profile(topics int) profile {
 		d.fail("profile counts")
 	case !possibleSurvey(p.expected, p.nExpected) || !possibleSurvey(p.delivered, p.nDelivered):
 		d.fail("profile survey sums")
+	case !possibleScore(p.esc(), int64(p.escalations)) ||
+		!possibleScore(p.maint(), int64(p.responses-p.escalations)) || !possibleScore(p.dis(), int64(p.responses-p.escalations)):
+		// A class's score sums its responses, each decayed (a factor of
+		// at most 1: no response is after as-of) and weighted.
+		d.fail("profile scores")
 	case p.responses == 0 && p != (profile{}):
 		d.fail("profile of no response") // what an analysis writes for a client it never heard from
 	case p.escalated != 0 && p.escalations == 0, p.nTopics > 0 && p.escalations == 0:
@@ -357,6 +362,17 @@ func (d *decoder) profile(topics int) profile {
 		}
 	}
 	return p
+}
+
+// possibleScore says whether an analysis can write a class's score of n
+// responses: 0 for none, else a finite sum of n responses of at most
+// MaxWeight³ each.
+func possibleScore(score float64, n int64) bool {
+	if n <= 0 {
+		return score == 0
+	}
+	// Within rounding of the sum (a merge's sums round too).
+	return math.Abs(score) <= float64(n)*(MaxWeight*MaxWeight*MaxWeight)*(1+0x1p-40)
 }
 
 // possibleSurvey says whether an analysis can write a scaled survey sum

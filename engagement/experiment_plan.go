@@ -108,8 +108,14 @@ func NewExperimentPlan(c ExperimentConfig) (*ExperimentPlan, error) {
 	for _, a := range c.Arms {
 		total += a.Weight / largest
 	}
-	for _, a := range c.Arms {
+	for i, a := range c.Arms {
 		p.share = append(p.share, a.Weight/largest/total)
+		if p.share[i] == 0 && a.Weight > 0 && largest > 0 {
+			// So small beside the largest that its share is below the
+			// float64 range: no client is expected in it, and the check
+			// of the split would divide by zero.
+			errs = append(errs, optErr("ExperimentConfig.Arms weight", a.Weight, fmt.Sprintf("of %q: too small beside the largest weight, %v, to have a share", a.Variant, largest)))
+		}
 	}
 	if len(c.Kinds) > 0 {
 		p.kinds = map[string]bool{}

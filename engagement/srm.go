@@ -45,6 +45,10 @@ func (p *ExperimentPlan) srm(arms []ArmStats) SRM {
 		want := float64(n) * a.Planned
 		s.ChiSquare += (float64(a.Exposed) - want) * (float64(a.Exposed) - want) / want
 	}
+	// A client in an arm of a share near the float64 limit (a weight of
+	// 1e-320 beside 1) is a statistic beyond its range: held to the
+	// largest float64, as every figure of a report is, so it marshals.
+	s.ChiSquare = min(s.ChiSquare, math.MaxFloat64)
 	if len(arms) == 2 {
 		s.P = stats.BinomialTwoSided(arms[0].Exposed, n, arms[0].Planned)
 	} else {

@@ -2,7 +2,10 @@ package segment
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"hash/maphash"
+	"math"
 	"slices"
 	"strconv"
 
@@ -103,8 +106,31 @@ func (g Grid) cut(ctx context.Context, book []Client, skip []bool) (Cut, error) 
 	return Cut{Profit: p, Engagement: e, ProfitTies: pt, EngagementTies: et}, nil
 }
 
-// Assign puts one client in its segment.
+// ErrInvalidCut is the error of assigning by a [Cut] that no grid
+// resolves: a threshold that is not a finite number (NaN would put every
+// client below it, silently) or a negative count of ties. A cut built by
+// hand or read back from JSON can be one.
+var ErrInvalidCut = errors.New("segment: invalid cut")
+
+// check rejects a cut no grid resolves.
+func (c Cut) check() error {
+	switch {
+	case math.IsNaN(c.Profit) || math.IsInf(c.Profit, 0):
+		return fmt.Errorf("%w: profit threshold %v is not a finite number", ErrInvalidCut, c.Profit)
+	case math.IsNaN(c.Engagement) || math.IsInf(c.Engagement, 0):
+		return fmt.Errorf("%w: engagement threshold %v is not a finite number", ErrInvalidCut, c.Engagement)
+	case c.ProfitTies < 0 || c.EngagementTies < 0:
+		return fmt.Errorf("%w: negative ties (%d, %d)", ErrInvalidCut, c.ProfitTies, c.EngagementTies)
+	}
+	return nil
+}
+
+// Assign puts one client in its segment. A cut that is not a finite
+// pair of thresholds is an error wrapping [ErrInvalidCut].
 func (c Cut) Assign(cl Client) (Assignment, error) {
+	if err := c.check(); err != nil {
+		return Assignment{ClientID: cl.ID}, err
+	}
 	if err := cl.check(); err != nil {
 		return Assignment{ClientID: cl.ID}, err
 	}

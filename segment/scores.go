@@ -9,7 +9,7 @@ import "github.com/engagekit/engagekit/engagement"
 func WithScores(clients []Client, scores []engagement.Score) []Client {
 	total := make(map[string]float64, len(scores))
 	for _, s := range scores {
-		t := s.Total()
+		t := s.Total() + 0 // -0 is 0: two scores of ±0 agree whatever their order
 		if old, ok := total[s.Client]; !ok || t > old || t != t {
 			total[s.Client] = t // a NaN total stays, and the client fails as unknown
 		}

@@ -87,6 +87,9 @@ func (c cell) literals(f func(value)) {
 
 // match decides the cell for an input value.
 func (c cell) match(v value) tri {
+	if v.kind == kindFailed {
+		return triFail // the input's read failed: so does the table
+	}
 	if v.kind == kindNil {
 		return triOf(c.matchNull())
 	}

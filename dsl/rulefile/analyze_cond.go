@@ -60,10 +60,15 @@ type atom struct {
 	leaves []decisionLeaf
 	// unread is a constant the analysis cannot read (see constant).
 	unread bool
+	// mayFail is a value whose read may fail of itself, whatever the
+	// atoms it is read through: an index (xs[0] of an empty list), a
+	// let or any other expression (a division by zero, a read through a
+	// nil inside it). Its witnesses include a failing read.
+	mayFail bool
 	// axis caches the witnesses for the literals and flags of its key:
 	// a tree of n branches asks n questions over the same atoms.
 	axis    []value
-	axisKey [3]int
+	axisKey [4]int
 }
 
 // atoms is the atom table of one question.
@@ -99,9 +104,12 @@ func (as *atoms) witnesses(i int) []value {
 	// A condition's == and != with a bool literal answer for a non-bool
 	// value as they do for nil, except against nil itself: only there does
 	// a value of another kind (in an `any` field) need its own witness.
-	key := [3]int{len(a.lits), b2i(a.bools), b2i(a.nilTest)}
+	key := [4]int{len(a.lits), b2i(a.bools), b2i(a.nilTest), b2i(a.mayFail)}
 	if a.axis == nil || a.axisKey != key {
 		a.axis, a.axisKey = axis(a.lits, a.bools && a.nilTest && hasBoth(a.lits)), key
+		if a.mayFail {
+			a.axis = append(a.axis, value{kind: kindFailed})
+		}
 	}
 	return a.axis
 }
@@ -149,6 +157,10 @@ type cond struct {
 	atom int    // condCompare, condOpaque
 	cmp  string // condCompare
 	lit  value  // condCompare
+	// through are the field paths a condCompare's path is read through
+	// (a and a.b for a.b.c): where one is nil, the read fails, as reading
+	// through a nil pointer does.
+	through []int
 	// decided is set on a comparison of a decision's output (anything
 	// but fired) with a literal other than nil: the compiled rule guards
 	// the output with __decided, so a nil there fails the rule rather than
@@ -185,6 +197,11 @@ func (c *cond) eval(pt []value) tri {
 		if c.decided && pt[c.atom].kind == kindNil {
 			return triFail
 		}
+		for _, t := range c.through {
+			if pt[t].kind == kindNil {
+				return triFail
+			}
+		}
 		return compareInCondition(pt[c.atom], c.cmp, c.lit)
 	case condOpaque:
 		v := pt[c.atom]
@@ -203,6 +220,9 @@ func (c *cond) eval(pt []value) tri {
 // != of any two values (nil equals only nil, values of different kinds are
 // unequal), orderings of two numbers or two strings, anything else fails.
 func compareInCondition(v value, op string, lit value) tri {
+	if v.kind == kindFailed {
+		return triFail // the value's read failed
+	}
 	if op == "==" || op == "!=" {
 		eq := v.kind == lit.kind && (v.kind == kindNil || equalSame(v, lit))
 		return triOf(eq == (op == "=="))
@@ -254,6 +274,9 @@ func (c *cond) atomsOf(f func(int)) {
 	switch c.op {
 	case condCompare, condOpaque:
 		f(c.atom)
+		for _, t := range c.through {
+			f(t)
+		}
 	case condAnd, condOr, condNot:
 		c.l.atomsOf(f)
 		if c.r != nil {
@@ -542,7 +565,7 @@ func (rd *reader) comparison(bn *ast.BinaryNode, sc scope) (*cond, bool) {
 		a.lits = append(a.lits, lit)
 	}
 	decided := a.decision != "" && a.name != "fired" && lit.kind != kindNil
-	return &cond{op: condCompare, atom: i, cmp: op, lit: lit, decided: decided}, true
+	return &cond{op: condCompare, atom: i, cmp: op, lit: lit, decided: decided, through: rd.through(i)}, true
 }
 
 // valueAtom is the atom of a value expression: a field path, a path from
@@ -582,6 +605,41 @@ func (rd *reader) valueAtom(n ast.Node, sc scope) int {
 		}
 	}
 	return rd.opaque(n, sc)
+}
+
+// through lists the field paths atom i is read through when it is a
+// field path below another (pitem and pitem.a for pitem.a.name), each
+// tested for nil (see cond.through); a decision's outputs are read
+// through no nil. It marks an atom whose read may fail of itself (see
+// atom.mayFail).
+func (rd *reader) through(i int) []int {
+	a := rd.as.list[i]
+	switch {
+	case a.domain != nil || a.decision != "":
+		return nil // one value, or a decision's output: read as it is
+	case !a.chain:
+		a.mayFail = !a.unread // a let or an expression; an unread constant is one value
+		return nil
+	}
+	if strings.Contains(a.text, "[") {
+		a.mayFail = true
+	}
+	var out []int
+	for k := 1; k < len(a.text); k++ {
+		if c := a.text[k]; c != '.' && c != '[' {
+			continue
+		}
+		root, rest := splitPath(a.text[:k])
+		if _, isDecision := rd.domains.reads[root+".fired"]; isDecision {
+			return nil // a decision is never nil
+		}
+		j := rd.fieldAtom(root, rest)
+		if rd.as.list[j].domain == nil {
+			rd.as.list[j].nilTest = true
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // fieldAtom is the atom of the field path root+rest.

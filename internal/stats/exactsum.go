@@ -114,7 +114,7 @@ func (s *ExactSum) exact() *big.Float {
 
 // Ratio is a's sum over b's, from the exact totals, rounded once: finite
 // when both are finite sums and b's is not 0, even where a total itself is
-// beyond the float64 range. It is NaN when b's is 0 or either holds a NaN
+// beyond the float64 range (a quotient beyond it is held to it). It is NaN when b's is 0 or either holds a NaN
 // or an infinity.
 func Ratio(a, b *ExactSum) float64 {
 	if a.nan || a.posInf || a.negInf || b.nan || b.posInf || b.negInf {
@@ -127,5 +127,7 @@ func Ratio(a, b *ExactSum) float64 {
 	num := a.exact()
 	num.SetPrec(2200).Quo(num.SetPrec(2200), den)
 	f, _ := num.Float64()
-	return f + 0
+	// A quotient beyond the float64 range (1e200 over 1e-200) is held
+	// to the largest float64 of its sign: finite, as promised.
+	return max(-math.MaxFloat64, min(f, math.MaxFloat64)) + 0
 }

@@ -98,4 +98,15 @@ func TestRatio(t *testing.T) {
 	if got := Ratio(&a, &zero); !math.IsNaN(got) {
 		t.Errorf("over 0: %v, want NaN", got)
 	}
+	// A quotient beyond the float64 range is held to it, by sign.
+	var big, tiny, negTiny ExactSum
+	big.Add(1e200)
+	tiny.Add(1e-200)
+	negTiny.Add(-1e-200)
+	if got := Ratio(&big, &tiny); got != math.MaxFloat64 {
+		t.Errorf("1e200 / 1e-200 = %v, want MaxFloat64", got)
+	}
+	if got := Ratio(&big, &negTiny); got != -math.MaxFloat64 {
+		t.Errorf("1e200 / -1e-200 = %v, want -MaxFloat64", got)
+	}
 }

@@ -59,7 +59,8 @@ func newPlanner(n int, now time.Time, workers int) (*canvas.Planner[PlaceCtx], e
 	if err != nil {
 		return nil, err
 	}
-	return canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8), Workers: workers})
+	// The firm's lookup reads its slices: safe for concurrent use.
+	return canvas.NewPlanner(placement, canvas.Options{Now: now, AdviserCapacity: max(10, n/8), Workers: workers, ConcurrentLookup: true})
 }
 
 // Standing is what the job knows of a client when its file is prepared:

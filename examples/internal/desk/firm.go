@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -48,8 +49,13 @@ func Generate(seed uint64, n, perClient int, now time.Time) *Firm {
 	// propensity (0.3 of them on average); scaled so that clients give
 	// perClient responses on average.
 	f.answerScale = float64(perClient) / (0.3 * float64(len(f.stimuli)))
+	// Ids are numbers padded to one width, at least five digits, so that
+	// their order is the clients' order at any size: the batch hands the
+	// files' alerts over in id order, which the plan reads without a map
+	// of the ids and looks the clients up on all cores.
+	width := max(5, len(strconv.Itoa(n-1)))
 	for i := range n {
-		f.ids[i] = fmt.Sprintf("c-%05d", i)
+		f.ids[i] = fmt.Sprintf("c-%0*d", width, i)
 		f.revenue[i] = float64(200 + r.IntN(15000))
 		f.cost[i] = float64(300 + r.IntN(6000))
 	}

@@ -1,0 +1,118 @@
+package dsl
+
+import "reflect"
+
+// sameOutputs reports whether two hits' outputs are the same values:
+// reflect.DeepEqual, but a NaN is the same as a NaN. Two rows that compute
+// one value holding a NaN decide alike (DeepEqual said they differ, yet
+// said the same of a host's own slice, by its pointer: where the NaN came
+// from decided).
+func sameOutputs(a, b map[string]any) bool {
+	if len(a) != len(b) || (a == nil) != (b == nil) {
+		return false
+	}
+	seen := map[[2]uintptr]bool{}
+	for k, x := range a {
+		y, ok := b[k]
+		if !ok || !sameValue(reflect.ValueOf(x), reflect.ValueOf(y), seen, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxSameDepth bounds how deeply sameValue compares: values nested deeper
+// (without a cycle, which seen ends) are taken to differ.
+const maxSameDepth = 1000
+
+// sameValue is sameOutputs for one pair of values; seen holds the pairs
+// of pointers (and of maps and slices) being compared, so a cycle ends.
+func sameValue(a, b reflect.Value, seen map[[2]uintptr]bool, depth int) bool {
+	if !a.IsValid() || !b.IsValid() {
+		return a.IsValid() == b.IsValid()
+	}
+	if a.Type() != b.Type() || depth > maxSameDepth {
+		return false
+	}
+	// visit reports whether the pair of references is compared already
+	// (then it is taken as the same, as DeepEqual takes it), and marks it.
+	visit := func() bool {
+		key := [2]uintptr{a.Pointer(), b.Pointer()}
+		if seen[key] {
+			return true
+		}
+		seen[key] = true
+		return false
+	}
+	switch a.Kind() {
+	case reflect.Float32, reflect.Float64:
+		x, y := a.Float(), b.Float()
+		return x == y || x != x && y != y
+	case reflect.Complex64, reflect.Complex128:
+		x, y := a.Complex(), b.Complex()
+		same := func(p, q float64) bool { return p == q || p != p && q != q }
+		return same(real(x), real(y)) && same(imag(x), imag(y))
+	case reflect.Slice:
+		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
+			return false
+		}
+		if a.Len() == 0 || visit() {
+			return true
+		}
+		fallthrough
+	case reflect.Array:
+		for i := range a.Len() {
+			if !sameValue(a.Index(i), b.Index(i), seen, depth+1) {
+				return false
+			}
+		}
+		return true
+	case reflect.Map:
+		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
+			return false
+		}
+		if a.Len() == 0 || visit() {
+			return true
+		}
+		for it := a.MapRange(); it.Next(); {
+			y := b.MapIndex(it.Key())
+			if !y.IsValid() || !sameValue(it.Value(), y, seen, depth+1) {
+				return false
+			}
+		}
+		return true
+	case reflect.Pointer:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		if visit() {
+			return true
+		}
+		return sameValue(a.Elem(), b.Elem(), seen, depth+1)
+	case reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return sameValue(a.Elem(), b.Elem(), seen, depth+1)
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if !sameValue(a.Field(i), b.Field(i), seen, depth+1) {
+				return false
+			}
+		}
+		return true
+	case reflect.Func:
+		return a.IsNil() && b.IsNil() // as DeepEqual: funcs are the same only when nil
+	case reflect.Chan, reflect.UnsafePointer:
+		return a.Pointer() == b.Pointer()
+	case reflect.Bool:
+		return a.Bool() == b.Bool()
+	case reflect.String:
+		return a.String() == b.String()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return a.Int() == b.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return a.Uint() == b.Uint()
+	}
+	return false
+}
