@@ -103,7 +103,9 @@ func (f *Framework[Env]) alert(clientID string, h dsl.Hit) Alert {
 // the result, so a client's alerts stay together, and the batch owns them.
 // A Load that fails, or panics, fails its file, which the result lists in
 // Failed like any other. Load may be called concurrently with other items'
-// Loads.
+// Loads, and with the iterator, Progress, the Observer and EvaluateEach's
+// each, which run on the calling goroutine while the workers load and
+// evaluate the files after the ones they hand over.
 type Item[Env any] struct {
 	ClientID string
 	File     Env

@@ -46,7 +46,9 @@ type Counts struct {
 // once, before emit: OK, failed, or cancelled (its error is ctx's, ctx
 // being done), which is counted and not emitted. When ctx is done, the
 // inputs not yet evaluated are not passed to fn, and the rest of seq is
-// drained and counted as cancelled. fn must be safe for concurrent use.
+// drained and counted as cancelled. fn must be safe for concurrent use,
+// and with seq, emit and Progress: the workers evaluate one chunk while
+// the calling goroutine hands the one before over and reads the next.
 func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, error), emit func(i int, out Out, err error), opts Options) Counts {
 	workers := opts.Workers
 	if workers <= 0 {
@@ -60,47 +62,84 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, e
 		chunk = 256 * workers
 	}
 	var c Counts
-	ins := make([]In, 0, chunk)
-	outs := make([]Out, chunk)
-	errs := make([]error, chunk)
-	flush := func() {
-		evaluate(ctx, ins, outs, errs, fn, workers)
-		for i := range ins {
+	// Two chunks: while the workers evaluate one, this goroutine emits
+	// the one before and reads the next from seq, so the cores are not
+	// idle while results are handed over in order.
+	type buffer struct {
+		ins  []In
+		outs []Out
+		errs []error
+		done chan struct{} // closed when evaluated
+	}
+	var bufs [2]buffer
+	for k := range bufs {
+		bufs[k] = buffer{ins: make([]In, 0, chunk), outs: make([]Out, chunk), errs: make([]error, chunk)}
+	}
+	start := func(b *buffer) {
+		b.done = make(chan struct{})
+		go func() {
+			defer close(b.done)
+			evaluate(ctx, b.ins, b.outs, b.errs, fn, workers)
+		}()
+	}
+	hand := func(b *buffer) {
+		<-b.done
+		for i := range b.ins {
 			// Each item is classed once, before emit: an emit that
 			// cancels ctx must not turn the item it was handed (a
 			// failure) into a cancelled one after the fact.
 			switch {
-			case errs[i] == nil:
+			case b.errs[i] == nil:
 				c.OK++
-				emit(c.In, outs[i], nil)
-			case ctx.Err() != nil && errors.Is(errs[i], ctx.Err()):
+				emit(c.In, b.outs[i], nil)
+			case ctx.Err() != nil && errors.Is(b.errs[i], ctx.Err()):
 				c.Cancelled++ // not emitted: its outcome is incomplete
 			default:
 				c.Failed++
-				emit(c.In, outs[i], errs[i])
+				emit(c.In, b.outs[i], b.errs[i])
 			}
 			c.In++
 			var zero Out
-			outs[i], errs[i] = zero, nil
+			b.outs[i], b.errs[i] = zero, nil
 		}
-		ins = ins[:0]
+		b.ins, b.done = b.ins[:0], nil
 		if opts.Progress != nil {
 			opts.Progress(c)
 		}
 	}
+	cur := 0
+	// handPrevious hands the chunk under evaluation over, if any.
+	handPrevious := func() {
+		if prev := &bufs[cur^1]; prev.done != nil {
+			hand(prev)
+		}
+	}
 	for in := range seq {
-		if ctx.Err() != nil && len(ins) == 0 {
+		b := &bufs[cur]
+		if ctx.Err() != nil && len(b.ins) == 0 {
+			handPrevious() // its inputs come before this one
 			c.In++
 			c.Cancelled++
 			continue
 		}
-		ins = append(ins, in)
-		if len(ins) == chunk {
-			flush()
+		b.ins = append(b.ins, in)
+		if len(b.ins) == chunk {
+			// The previous chunk is evaluated before this one starts
+			// (the workers take one at a time), then handed over while
+			// this one is.
+			prev := &bufs[cur^1]
+			if prev.done != nil {
+				<-prev.done
+			}
+			start(b)
+			handPrevious()
+			cur ^= 1
 		}
 	}
-	if len(ins) > 0 {
-		flush()
+	handPrevious()
+	if b := &bufs[cur]; len(b.ins) > 0 {
+		start(b)
+		hand(b)
 	}
 	return c
 }
