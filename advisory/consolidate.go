@@ -213,7 +213,12 @@ func latestPerSource(vals []SourceValue) []SourceValue {
 		// 1, float32(0.1) and 0.1, two zones of one name apart; a value
 		// that holds itself is written once, where %#v recursed until
 		// the stack overflowed).
-		return cmp.Compare(valuetext.Text(a.Value), valuetext.Text(b.Value))
+		if c := cmp.Compare(valuetext.Text(a.Value), valuetext.Text(b.Value)); c != 0 {
+			return c
+		}
+		// The same instant written in two zones: the provenance keeps
+		// one, the same whatever the order.
+		return cmp.Compare(valuetext.Text(a.AsOf), valuetext.Text(b.AsOf))
 	})
 	return slices.CompactFunc(vals, func(a, b SourceValue) bool { return a.Source == b.Source })
 }

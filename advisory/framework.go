@@ -268,10 +268,11 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 		unread  bool          // Load failed: no rule was evaluated
 		elapsed time.Duration // by opts.Clock
 		times   []time.Duration
+		decided []bool // the rules decided on the file, for the Observer
 	}
 	timeRules := opts.Clock != nil && opts.Observer != nil
 	nRules := 0
-	if timeRules {
+	if opts.Observer != nil {
 		nRules = len(f.rules.Rules())
 	}
 	// A worker lays its files' alerts out in blocks (pooled, so each
@@ -296,6 +297,10 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 		if timeRules {
 			o.times = make([]time.Duration, nRules)
 			eo = dsl.EvalOptions{Clock: opts.Clock, RuleTimes: o.times}
+		}
+		if opts.Observer != nil {
+			o.decided = make([]bool, nRules)
+			eo.Decided = o.decided
 		}
 		blk := blocks.Get().(*alertBlock)
 		o.alerts, err = f.appendEvaluate(ctx, found, blk, it.ClientID, file, now, eo)
@@ -323,7 +328,7 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 	// failed; a file cancelled part-way is counted, not handed over.
 	counts := Counts(batch.Run(ctx, files, eval, func(i int, o out, err error) {
 		if obs != nil {
-			obs.file(i, o.id, o.alerts, o.loaded, o.unread, err, o.elapsed, o.times)
+			obs.file(i, o.id, o.alerts, o.loaded, o.unread, err, o.elapsed, o.times, o.decided)
 		}
 		each(FileAlerts{Index: i, ClientID: o.id, Alerts: o.alerts, Err: err})
 	}, batch.Options{Workers: opts.Workers, Progress: progress}))

@@ -61,9 +61,7 @@ type RuleStats struct {
 type observation struct {
 	obs       Observer
 	byID      map[string]int
-	rules     []RuleStats
-	enabled   []bool // a disabled rule is evaluated on no file
-	evaluated int
+	rules []RuleStats
 }
 
 func newObservation[Env any](f *Framework[Env], obs Observer) *observation {
@@ -74,7 +72,6 @@ func newObservation[Env any](f *Framework[Env], obs Observer) *observation {
 	for i, r := range f.Rules() {
 		o.byID[r.ID] = i
 		o.rules = append(o.rules, RuleStats{Rule: r.ID})
-		o.enabled = append(o.enabled, r.Enabled)
 	}
 	return o
 }
@@ -83,14 +80,18 @@ func newObservation[Env any](f *Framework[Env], obs Observer) *observation {
 // first loaded, which Load found; unread, its Load failed, so no rule was
 // evaluated on it (told by the batch, not by a *LoadError in err's chain,
 // which a rule's host function may return too).
-func (o *observation) file(i int, id string, alerts []Alert, loaded int, unread bool, err error, elapsed time.Duration, times []time.Duration) {
+func (o *observation) file(i int, id string, alerts []Alert, loaded int, unread bool, err error, elapsed time.Duration, times []time.Duration, decided []bool) {
 	for k, t := range times {
 		if k < len(o.rules) {
 			o.rules[k].Time += t
 		}
 	}
 	if !unread {
-		o.evaluated++
+		for k, d := range decided {
+			if d && k < len(o.rules) {
+				o.rules[k].Evaluations++
+			}
+		}
 		for _, a := range alerts[loaded:] {
 			if k, ok := o.byID[a.RuleID]; ok {
 				o.rules[k].Fires++
@@ -106,10 +107,5 @@ func (o *observation) file(i int, id string, alerts []Alert, loaded int, unread 
 }
 
 func (o *observation) done(c Counts) {
-	for k := range o.rules {
-		if o.enabled[k] {
-			o.rules[k].Evaluations = o.evaluated
-		}
-	}
 	o.obs.Done(BatchStats{Counts: c, Rules: o.rules})
 }

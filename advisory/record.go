@@ -1,6 +1,7 @@
 package advisory
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -20,7 +21,9 @@ import (
 // a map with string keys ("holdings": a []Holding or a []any of
 // map[string]any, as JSON decodes it). Nil, "", NaN, the zero time and a
 // nil slice, map or pointer are empty: the source does not know the
-// field; an empty but non-nil slice or map says the client has none.
+// field; an empty but non-nil slice or map says the client has none. An
+// infinity, and a NaN inside a value, are refused: a consolidated record
+// is written as JSON, which has neither.
 //
 // Consolidation chooses each field's value whole, from one source, with
 // that source's provenance: a slice of holdings is one field, never
@@ -65,11 +68,23 @@ func empty(v any) bool {
 // the check of a pointer cycle.
 const maxValueDepth = 16
 
-// checkValue rejects values of kinds a record may not hold.
+// errInfinite and errNaNInside are a record's numbers JSON cannot write.
+var (
+	errInfinite  = errors.New("an infinite number")
+	errNaNInside = errors.New("a NaN inside a value (a NaN alone is no value)")
+)
+
+// checkValue rejects values of kinds a record may not hold, and numbers
+// its consolidation could not write as JSON.
 func checkValue(v any) error {
-	switch v.(type) {
-	case nil, string, bool, time.Time, float64, int, int64:
+	switch x := v.(type) {
+	case nil, string, bool, time.Time, int, int64:
 		return nil
+	case float64:
+		if math.IsInf(x, 0) {
+			return errInfinite
+		}
+		return nil // NaN alone is empty: no value
 	}
 	var c valueCheck
 	_, err := c.height(reflect.ValueOf(v), 0)
@@ -99,6 +114,16 @@ func (c *valueCheck) height(rv reflect.Value, depth int) (int, error) {
 	}
 	k := rv.Kind()
 	switch {
+	case k == reflect.Float32 || k == reflect.Float64:
+		// JSON writes no infinity, nor a NaN inside a value (a NaN alone
+		// is empty: no value at all).
+		if f := rv.Float(); math.IsInf(f, 0) || math.IsNaN(f) && depth > 0 {
+			if math.IsNaN(f) {
+				return 0, errNaNInside
+			}
+			return 0, errInfinite
+		}
+		return 0, nil
 	case k == reflect.Invalid, k == reflect.String, k == reflect.Bool, isNumber(k), rv.Type() == timeType:
 		return 0, nil
 	case k == reflect.Struct:

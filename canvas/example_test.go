@@ -81,7 +81,9 @@ rule underinsured {
 			parts = append(parts, fa.Alerts) // the file's alerts, kept as they are
 		}
 	})
-	planner, err := canvas.NewPlanner[struct{}](nil, canvas.Options{Now: now})
+	// The lookup below reads nothing it writes: safe for concurrent use,
+	// so a large plan looks its clients up on all cores.
+	planner, err := canvas.NewPlanner[struct{}](nil, canvas.Options{Now: now, ConcurrentLookup: true})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -50,6 +50,12 @@ type EvalOptions struct {
 	// ignored. The caller owns it. A decision other rules read counts in
 	// the time of the first rule that needs it.
 	RuleTimes []time.Duration
+	// Decided, when it is as long as [RuleSet.Rules], gets true at the
+	// index of each rule this evaluation decided: every enabled rule
+	// that emits (unless the context ended first), and a decision with
+	// emit false only when a rule read it. The caller owns it; the
+	// evaluation only sets entries.
+	Decided []bool
 }
 
 // AppendEvalWith is [RuleSet.AppendEvalContext] with [EvalOptions].
@@ -57,6 +63,7 @@ func (rs *RuleSet[Env]) AppendEvalWith(ctx context.Context, dst []Hit, env Env, 
 	s := rs.begin(ctx, env, now)
 	defer rs.end(s)
 	timed := o.Clock != nil && len(o.RuleTimes) == len(rs.rules)
+	marks := len(o.Decided) == len(rs.rules)
 	var errs []error
 	for i, rule := range rs.rules {
 		if !rule.enabled || rule.silent {
@@ -70,6 +77,9 @@ func (rs *RuleSet[Env]) AppendEvalWith(ctx context.Context, dst []Hit, env Env, 
 		if timed {
 			start = o.Clock()
 		}
+		if marks {
+			o.Decided[i] = true
+		}
 		var err error
 		if dst, err = rs.decideRule(s, rule, dst); err != nil {
 			errs = append(errs, err)
@@ -78,7 +88,21 @@ func (rs *RuleSet[Env]) AppendEvalWith(ctx context.Context, dst []Hit, env Env, 
 			o.RuleTimes[i] += o.Clock().Sub(start)
 		}
 	}
+	if marks {
+		rs.markRead(s, o.Decided)
+	}
 	return dst, errors.Join(errs...)
+}
+
+// markRead sets decided[i] for each decision in a memo slot (one other
+// rules read) that the session decided: a silent one is decided only
+// when read. The loop marks the rules it reaches itself.
+func (rs *RuleSet[Env]) markRead(s *session[Env], decided []bool) {
+	for i, rule := range rs.rules {
+		if rule.slot >= 0 && rule.slot < len(s.r.gov.decs) && s.r.gov.decs[rule.slot].done {
+			decided[i] = true
+		}
+	}
 }
 
 // begin takes a runner and binds one evaluation to it. The session is

@@ -130,7 +130,10 @@ func (p *ExperimentPlan) cuped(e *exposed, pre map[string]float64, cs []Comparis
 			k++
 		}
 	}
-	return math.Ldexp(theta, -(exp + 1))
+	// Scaled back to the covariate's own units: pre-period values
+	// within 1e-310 of each other make a θ beyond the float64 range,
+	// held to it so the report marshals.
+	return max(-math.MaxFloat64, min(math.MaxFloat64, math.Ldexp(theta, -(exp+1))))
 }
 
 // conversion is a client's outcome, 1 or 0.
@@ -156,9 +159,15 @@ func (p *ExperimentPlan) adjusted(a, b moments, theta float64) Adjusted {
 	r := Adjusted{Applied: true, Diff: b.my - a.my - theta*(b.mx-a.mx), SE: math.Sqrt(max(0, v)), P: 1}
 	z := p.z()
 	r.Low, r.High = r.Diff-z*r.SE, r.Diff+z*r.SE
-	if r.SE > 0 {
+	switch {
+	case r.SE > 0:
 		r.Z = r.Diff / r.SE
 		r.P = stats.NormalTwoSided(r.Z)
+	case r.Diff != 0:
+		// No variance left and a difference: certain, as the interval
+		// [Diff, Diff] says (P 1 said the opposite), z held to the
+		// float64 range.
+		r.Z, r.P = math.Copysign(math.MaxFloat64, r.Diff), 0
 	}
 	if v0 > 0 {
 		r.VarianceReduction = 1 - r.SE*r.SE/v0

@@ -85,7 +85,7 @@ func UnmarshalBook(j *Journey, o Options, data []byte) (*Book, error) {
 	b.clients, b.profiles = make([]string, 0, n), make([]profile, 0, n)
 	for range n {
 		b.clients = append(b.clients, string(d.bytes(d.count(1))))
-		b.profiles = append(b.profiles, d.profile(len(j.content.topics)))
+		b.profiles = append(b.profiles, d.profile(len(j.content.topics), int64(o.Period)))
 	}
 	if groups := d.count(4); d.err == nil && groups != len(j.content.groups)*numBuckets {
 		d.fail("content groups")
@@ -297,7 +297,7 @@ func (d *decoder) count(each int) int {
 }
 
 // profile reads a profile; its topics must be among the journey's topics.
-func (d *decoder) profile(topics int) profile {
+func (d *decoder) profile(topics int, period int64) profile {
 	var p profile
 	for i := range p.score {
 		p.score[i] = math.Float64frombits(d.u64())
@@ -342,6 +342,12 @@ func (d *decoder) profile(topics int) profile {
 		d.fail("profile counts") // an escalated period, or a topic, needs an escalation
 	case bits.OnesCount64(p.active) > int(p.responses):
 		d.fail("profile counts") // each response marks one period active
+	case bits.OnesCount64(p.escalated) > int(p.escalations):
+		d.fail("profile counts") // each escalation marks one period escalated
+	case int(p.nExpected)+int(p.nDelivered) > int(p.responses):
+		d.fail("profile counts") // each survey answer is a response, of one kind or the other
+	case p.responses > 0 && !possiblePeriods(p.active, p.newest, p.oldest, period):
+		d.fail("profile periods")
 	case p.responses > 0 && (p.newest < 0 || p.oldest < p.newest ||
 		p.postSale != 0 && (p.postSale < uint64(p.newest)+1 || p.postSale > uint64(p.oldest)+1)):
 		// Ages count back from as-of (a response after it is rejected),
@@ -364,6 +370,41 @@ func (d *decoder) profile(topics int) profile {
 	return p
 }
 
+// possiblePeriods says whether an analysis can mark the periods active of
+// responses aged newest to oldest: the periods of the newest and oldest
+// response, and none outside them. An age of farAge (292 years or more)
+// is a bound only from below: its period is known to the second, not by
+// the nanoseconds a profile keeps.
+func possiblePeriods(active uint64, newest, oldest, period int64) bool {
+	if period <= 0 || newest < 0 || oldest < newest {
+		return false // ages are checked apart; a period is positive
+	}
+	periodOf := func(age int64) uint64 { return uint64(age) / uint64(period) }
+	bit := func(q uint64) uint64 {
+		if q >= 64 {
+			return 0
+		}
+		return 1 << q
+	}
+	lo := periodOf(newest)
+	if lo < 64 && active&(bit(lo)-1) != 0 {
+		return false // a period newer than the newest response's
+	}
+	if newest != farAge && active&bit(lo) == 0 && lo < 64 {
+		return false
+	}
+	if oldest != farAge {
+		hi := periodOf(oldest)
+		if hi < 63 && active>>(hi+1) != 0 {
+			return false // a period older than the oldest response's
+		}
+		if hi < 64 && active&bit(hi) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // possibleScore says whether an analysis can write a class's score of n
 // responses: 0 for none, else a finite sum of n responses of at most
 // MaxWeight³ each.
@@ -371,8 +412,9 @@ func possibleScore(score float64, n int64) bool {
 	if n <= 0 {
 		return score == 0
 	}
-	// Within rounding of the sum (a merge's sums round too).
-	return math.Abs(score) <= float64(n)*(MaxWeight*MaxWeight*MaxWeight)*(1+0x1p-40)
+	// Within the rounding of a sum of n terms, each rounded too: at most
+	// n ulps of the total, relatively (a merge's sums round alike).
+	return math.Abs(score) <= float64(n)*(MaxWeight*MaxWeight*MaxWeight)*(1+float64(n)*0x1p-52+0x1p-40)
 }
 
 // possibleSurvey says whether an analysis can write a scaled survey sum
@@ -383,7 +425,7 @@ func possibleSurvey(sum float64, n uint16) bool {
 	}
 	// Within rounding of n scores of the largest float64 (a merge's
 	// scaled sums round, and surveyMean holds their mean in range).
-	return math.Abs(sum) <= float64(n)*(math.MaxFloat64*surveyScale)*(1+0x1p-40)
+	return math.Abs(sum) <= float64(n)*(math.MaxFloat64*surveyScale)*(1+float64(n)*0x1p-52+0x1p-40)
 }
 
 // report reads a report: its counts add up (In = Used + the rejections,

@@ -23,10 +23,14 @@ type Rank struct {
 // half: the percentile is the share of peers below plus half the share
 // equal, so a firm equal to every peer is at the 50th percentile. With no
 // peers the percentile is 50. A NaN peer is unknown: it is left out and
-// counted in Excluded. A NaN value is an [*OptionError], never a rank.
+// counted in Excluded. A value that is NaN or infinite is an
+// [*OptionError], never a rank (an infinite one would not marshal).
 func Benchmark(metric string, value float64, peers []float64) (Rank, error) {
 	if math.IsNaN(value) {
 		return Rank{}, optErr("Benchmark value", value, "unknown (NaN)")
+	}
+	if math.IsInf(value, 0) {
+		return Rank{}, optErr("Benchmark value", value, "not a finite number")
 	}
 	known := peers
 	excluded := 0

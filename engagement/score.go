@@ -62,9 +62,14 @@ func decayBetween(a, b time.Time, halfLife time.Duration) float64 {
 	// Unix seconds, converted to floats, it was rounded to steps of
 	// 1,024 s near 2^62, and it overflowed (a decay of +Inf) for times
 	// far apart or before Unix(MinInt64), where Unix() wraps. Sub
-	// saturates at 292 years: times further apart decay as if 292 years
-	// apart, which leaves nothing of any half-life shorter than decades.
-	sec := b.Sub(a).Seconds()
+	// saturates at 292 years: times further apart are counted in Unix
+	// seconds (a rounding of 1,024 s is nothing beside 292 years), never
+	// less than Sub's 292 years should Unix() wrap.
+	d := b.Sub(a)
+	sec := d.Seconds()
+	if d == math.MaxInt64 {
+		sec = max(sec, float64(b.Unix())-float64(a.Unix()))
+	}
 	return math.Exp2(-sec / halfLife.Seconds())
 }
 
