@@ -59,8 +59,8 @@ type RuleStats struct {
 // observation gathers a batch's statistics for an Observer, on the
 // goroutine that emits the files in order.
 type observation struct {
-	obs       Observer
-	byID      map[string]int
+	obs   Observer
+	byID  map[string]int
 	rules []RuleStats
 }
 
