@@ -23,7 +23,8 @@ import (
 // nil slice, map or pointer are empty: the source does not know the
 // field; an empty but non-nil slice or map says the client has none. An
 // infinity, and a NaN inside a value, are refused: a consolidated record
-// is written as JSON, which has neither.
+// is written as JSON, which has neither; so is a value of over a million
+// parts (counting a part shared through interfaces once per path).
 //
 // Consolidation chooses each field's value whole, from one source, with
 // that source's provenance: a slice of holdings is one field, never
@@ -97,7 +98,15 @@ func checkValue(v any) error {
 // visits), and is now walked once.
 type valueCheck struct {
 	heights map[valueID]int
+	// parts counts the parts visited: a struct or an interface has no
+	// identity to remember it by, so a struct shared at every level
+	// (through interfaces) is walked once per path, and the count
+	// bounds that walk (8 levels of 16 fields took 16^7 visits).
+	parts int
 }
+
+// maxValueParts bounds the parts of one record value the check visits.
+const maxValueParts = 1_000_000
 
 // valueID is a part of a value by identity: its type and address (and
 // length, for a slice).
@@ -111,6 +120,9 @@ type valueID struct {
 func (c *valueCheck) height(rv reflect.Value, depth int) (int, error) {
 	if depth > maxValueDepth {
 		return 0, fmt.Errorf("value nested deeper than %d levels", maxValueDepth)
+	}
+	if c.parts++; c.parts > maxValueParts {
+		return 0, fmt.Errorf("value of over %d parts", maxValueParts)
 	}
 	k := rv.Kind()
 	switch {

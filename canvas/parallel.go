@@ -287,19 +287,36 @@ func (p *Planner[Ctx]) scheduleParallel(ctx context.Context, ranks []rank, items
 
 // onWorkers calls fn(w) for each w in [0, workers), on workers goroutines
 // (the last on the calling one), and returns the first error of the
-// lowest w.
+// lowest w. A panic in fn (a host's lookup, called on the workers) is
+// raised again on the calling goroutine once all are done, as it would
+// be raised where the host called the plan: a worker's panic would end
+// the process, with no way for the host to recover it.
 func onWorkers(workers int, fn func(w int) error) error {
 	errs := make([]error, workers)
+	panics := make([]any, workers)
+	call := func(w int) {
+		defer func() {
+			if r := recover(); r != nil {
+				panics[w] = r
+			}
+		}()
+		errs[w] = fn(w)
+	}
 	var wg sync.WaitGroup
 	for w := range workers - 1 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[w] = fn(w)
+			call(w)
 		}()
 	}
-	errs[workers-1] = fn(workers - 1)
+	call(workers - 1)
 	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
 	for _, err := range errs {
 		if err != nil {
 			return err

@@ -66,41 +66,55 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, e
 	// the one before and reads the next from seq, so the cores are not
 	// idle while results are handed over in order.
 	type buffer struct {
-		ins  []In
-		outs []Out
-		errs []error
-		done chan struct{} // closed when evaluated
+		ins       []In
+		outs      []Out
+		errs      []error
+		cancelled []bool        // classed as each was evaluated
+		done      chan struct{} // closed when evaluated
 	}
 	var bufs [2]buffer
 	for k := range bufs {
-		bufs[k] = buffer{ins: make([]In, 0, chunk), outs: make([]Out, chunk), errs: make([]error, chunk)}
+		bufs[k] = buffer{ins: make([]In, 0, chunk), outs: make([]Out, chunk), errs: make([]error, chunk), cancelled: make([]bool, chunk)}
 	}
+	// The chunks are evaluated under a context of their own, ended when
+	// Run returns, a panic of emit's included: the chunk in flight then
+	// stops within an item a worker, and no fn runs after Run.
+	evalCtx, stop := context.WithCancel(ctx)
+	defer func() {
+		stop()
+		for k := range bufs {
+			if bufs[k].done != nil {
+				<-bufs[k].done
+			}
+		}
+	}()
 	start := func(b *buffer) {
 		b.done = make(chan struct{})
 		go func() {
 			defer close(b.done)
-			evaluate(ctx, b.ins, b.outs, b.errs, fn, workers)
+			evaluate(ctx, evalCtx, b.ins, b.outs, b.errs, b.cancelled, fn, workers)
 		}()
 	}
 	hand := func(b *buffer) {
 		<-b.done
 		for i := range b.ins {
-			// Each item is classed once, before emit: an emit that
-			// cancels ctx must not turn the item it was handed (a
-			// failure) into a cancelled one after the fact.
+			// Each item was classed as it was evaluated: an emit that
+			// cancels ctx must not turn an item evaluated before (a
+			// failure, with an error of its own that says cancelled)
+			// into a cancelled one after the fact.
 			switch {
+			case b.cancelled[i]:
+				c.Cancelled++ // not emitted: its outcome is incomplete
 			case b.errs[i] == nil:
 				c.OK++
 				emit(c.In, b.outs[i], nil)
-			case ctx.Err() != nil && errors.Is(b.errs[i], ctx.Err()):
-				c.Cancelled++ // not emitted: its outcome is incomplete
 			default:
 				c.Failed++
 				emit(c.In, b.outs[i], b.errs[i])
 			}
 			c.In++
 			var zero Out
-			b.outs[i], b.errs[i] = zero, nil
+			b.outs[i], b.errs[i], b.cancelled[i] = zero, nil, false
 		}
 		b.ins, b.done = b.ins[:0], nil
 		if opts.Progress != nil {
@@ -146,7 +160,7 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, e
 
 // evaluate runs fn over ins on workers goroutines, each taking the next
 // index, writing results at the input's position.
-func evaluate[In, Out any](ctx context.Context, ins []In, outs []Out, errs []error, fn func(In) (Out, error), workers int) {
+func evaluate[In, Out any](ctx, run context.Context, ins []In, outs []Out, errs []error, cancelled []bool, fn func(In) (Out, error), workers int) {
 	var next atomic.Int64
 	work := func() {
 		for {
@@ -154,11 +168,19 @@ func evaluate[In, Out any](ctx context.Context, ins []In, outs []Out, errs []err
 			if i >= len(ins) {
 				return
 			}
-			if err := ctx.Err(); err != nil {
-				errs[i] = err
+			if err := run.Err(); err != nil {
+				errs[i], cancelled[i] = err, true
 				continue
 			}
 			outs[i], errs[i] = fn(ins[i])
+			// Cancelled when ctx was done as it finished with ctx's
+			// error: stopped part-way. An error of fn's own that says
+			// cancelled, before ctx was, is a failure.
+			if errs[i] != nil {
+				if err := ctx.Err(); err != nil && errors.Is(errs[i], err) {
+					cancelled[i] = true
+				}
+			}
 		}
 	}
 	if workers == 1 || len(ins) < 2 {
