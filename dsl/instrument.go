@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp/syntax"
+	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/internal/exprkey"
@@ -106,6 +107,12 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 		}
 		return true
 	}
+	// order checks a sort's order, when written: "asc" or "desc".
+	order := func(arg ast.Node) {
+		if str, ok := arg.(*ast.StringNode); ok && str.Value != "asc" && str.Value != "desc" {
+			report(arg, fmt.Sprintf("%s sorts in order \"asc\" or \"desc\", and this is %q", n.Name, str.Value))
+		}
+	}
 	switch n.Name {
 	case "sum":
 		// sum(list) or sum(list, predicate), whose values are summed.
@@ -128,6 +135,77 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 				return
 			}
 		}
+		// A number that keeps its type (a duration) compares only with
+		// its own type: max(d, 1) fails on every evaluation, and mean
+		// and median take plain numbers.
+		var kept reflect.Type
+		for _, arg := range n.Arguments {
+			t := arg.Type()
+			if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+				t = t.Elem()
+			}
+			if t == nil || t.Kind() == reflect.Interface {
+				continue
+			}
+			switch {
+			case in.cfg.keepsType(t) && (n.Name == "mean" || n.Name == "median"):
+				report(arg, fmt.Sprintf("%s takes numbers, and this is a %v, which keeps its type", n.Name, t))
+				return
+			case kept == nil && in.cfg.keepsType(t):
+				kept = t
+			}
+		}
+		if kept != nil {
+			for _, arg := range n.Arguments {
+				t := arg.Type()
+				if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+					t = t.Elem()
+				}
+				if t != nil && t.Kind() != reflect.Interface && t != kept {
+					report(arg, fmt.Sprintf("%s compares its arguments with each other, and this %v is not a %v", n.Name, t, kept))
+					return
+				}
+			}
+		}
+	case "sort":
+		if len(n.Arguments) == 2 {
+			order(n.Arguments[1])
+		}
+	case "reduce":
+		// expr leaves #acc untyped: an accumulator started as a number
+		// and added to strings (or the other way) fails on the first
+		// element, every time.
+		if len(n.Arguments) != 3 {
+			return
+		}
+		body := n.Arguments[1]
+		if p, ok := body.(*ast.PredicateNode); ok {
+			body = p.Node
+		}
+		bin, ok := body.(*ast.BinaryNode)
+		if !ok || !strings.Contains("+-*/%", bin.Operator) || len(bin.Operator) != 1 {
+			return
+		}
+		other := bin.Right
+		if acc, ok := bin.Right.(*ast.PointerNode); ok && acc.Name == "acc" {
+			other = bin.Left
+		} else if acc, ok := bin.Left.(*ast.PointerNode); !ok || acc.Name != "acc" {
+			return
+		}
+		class := func(t reflect.Type) string {
+			switch {
+			case t == nil:
+				return ""
+			case t.Kind() == reflect.String:
+				return "string"
+			case isNumberKind(t.Kind()) && !in.cfg.keepsType(t):
+				return "number"
+			}
+			return ""
+		}
+		if a, b := class(n.Arguments[2].Type()), class(other.Type()); a != "" && b != "" && a != b {
+			report(n.Arguments[2], fmt.Sprintf("reduce starts #acc as a %s and applies %s to it with a %s, which fails on the first element", a, bin.Operator, b))
+		}
 	case "groupBy":
 		// Its groups are a map by the key: a key that cannot be a map's
 		// (a list, a map, a struct holding one) fails on any element.
@@ -146,6 +224,22 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 		// known where the pairs are written out, [[k, v], …] or
 		// map(list, [k, v]).
 		if len(n.Arguments) != 1 {
+			return
+		}
+		// Elements that cannot be pairs (numbers, strings, structs).
+		elem := reflect.Type(nil)
+		if t := n.Arguments[0].Type(); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		if m, ok := n.Arguments[0].(*ast.BuiltinNode); ok && m.Name == "map" && len(m.Arguments) == 2 {
+			body := m.Arguments[1]
+			if p, ok := body.(*ast.PredicateNode); ok {
+				body = p.Node
+			}
+			elem = body.Type()
+		}
+		if elem != nil && elem.Kind() != reflect.Interface && elem.Kind() != reflect.Slice && elem.Kind() != reflect.Array {
+			report(n.Arguments[0], fmt.Sprintf("fromPairs takes a list of pairs [key, value], and this is a list of %v", elem))
 			return
 		}
 		var firsts []ast.Node
@@ -176,6 +270,9 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 	case "sortBy":
 		if len(n.Arguments) < 2 {
 			return
+		}
+		if len(n.Arguments) == 3 {
+			order(n.Arguments[2])
 		}
 		key := n.Arguments[1]
 		if p, ok := key.(*ast.PredicateNode); ok {
@@ -300,7 +397,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			if isList(n.Right.Type()) {
 				// in scans the list: each element is a step, and one that
 				// is NaN or a nil chain would decide silently.
-				n.Right = internalCall(walkFunc, n.Right, n.Right, govIdent(n), walkMode(walkNumbers|walkNil|walkListOnly))
+				n.Right = withWalk(n, n.Right, walkNumbers|walkNil|walkListOnly)
 			}
 		case isComparison(n.Operator):
 			guardOperand(&n.Left, n.Right)
@@ -378,6 +475,16 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			in.walk(c)
 		}
 		in.guardArguments(n)
+		return
+	case *ast.ArrayNode, *ast.MapNode:
+		for _, c := range exprkey.Children(*slot) {
+			in.walk(c)
+		}
+		// A list or a map the expression builds: expr counts it against
+		// its memory budget afresh at each run, which for Explain is
+		// each sub-expression's; charged to the governor too, it counts
+		// once for the whole condition, as in Eval.
+		*slot = internalCall(walkFunc, n, n, govIdent(n), walkMode(walkBuilt))
 		return
 	}
 	for _, c := range exprkey.Children(*slot) {
@@ -617,7 +724,7 @@ func guardBuiltin(b *ast.BuiltinNode) {
 			if nilGuard(a) != "" {
 				mode |= walkNil
 			}
-			b.Arguments[i] = internalCall(walkFunc, a, a, govIdent(a), walkMode(mode))
+			b.Arguments[i] = withWalk(a, a, mode)
 		case b.Name == "max" || b.Name == "min":
 			guardOperand(&b.Arguments[i], nil)
 		}
@@ -646,6 +753,20 @@ func regexCost(pattern ast.Node) walkFlags {
 }
 
 // walkMode is the literal mode argument of __walk.
+// withWalk wraps x in a walk with flags, or adds them to the walk x
+// already is (a list the expression builds, charged as built): one walk
+// of the list, not two.
+func withWalk(at, x ast.Node, flags walkFlags) ast.Node {
+	if name, ok := isInternalCall(x); ok && name == walkFunc {
+		c := x.(*ast.CallNode)
+		if mode, ok := c.Arguments[2].(*ast.IntegerNode); ok && walkFlags(mode.Value)&^walkBuilt == 0 {
+			c.Arguments[2] = walkMode(walkFlags(mode.Value) | flags)
+			return x
+		}
+	}
+	return internalCall(walkFunc, x, x, govIdent(at), walkMode(flags))
+}
+
 func walkMode(f walkFlags) ast.Node {
 	n := &ast.IntegerNode{Value: int(f)}
 	return n

@@ -60,10 +60,10 @@ type atom struct {
 	leaves []decisionLeaf
 	// unread is a constant the analysis cannot read (see constant).
 	unread bool
-	// mayFail is a value whose read may fail of itself, whatever the
-	// atoms it is read through: an index (xs[0] of an empty list), a
-	// let or any other expression (a division by zero, a read through a
-	// nil inside it). Its witnesses include a failing read.
+	// mayFail is a value whose read may fail: a path below another
+	// (through a nil pointer, an index out of range), a let or any other
+	// expression (a division by zero, a read through a nil inside it).
+	// Its witnesses include a failing read.
 	mayFail bool
 	// axis caches the witnesses for the literals and flags of its key:
 	// a tree of n branches asks n questions over the same atoms.
@@ -158,8 +158,9 @@ type cond struct {
 	cmp  string // condCompare
 	lit  value  // condCompare
 	// through are the field paths a condCompare's path is read through
-	// (a and a.b for a.b.c): where one is nil, the read fails, as reading
-	// through a nil pointer does.
+	// (a and a.b for a.b.c): where one is nil, the read gives nil, as
+	// through a nil map, or fails, as through a nil pointer (the path's
+	// failing witness).
 	through []int
 	// decided is set on a comparison of a decision's output (anything
 	// but fired) with a literal other than nil: the compiled rule guards
@@ -197,12 +198,17 @@ func (c *cond) eval(pt []value) tri {
 		if c.decided && pt[c.atom].kind == kindNil {
 			return triFail
 		}
+		v := pt[c.atom]
 		for _, t := range c.through {
-			if pt[t].kind == kindNil {
-				return triFail
+			if pt[t].kind == kindNil && v.kind != kindFailed {
+				// Read through a nil: a nil map gives nil for every
+				// key; a nil pointer fails, the path's own failing
+				// witness (the types are unknown here: both are
+				// taken).
+				v = nilValue
 			}
 		}
-		return compareInCondition(pt[c.atom], c.cmp, c.lit)
+		return compareInCondition(v, c.cmp, c.lit)
 	case condOpaque:
 		v := pt[c.atom]
 		if v.kind != kindBool {
@@ -610,8 +616,8 @@ func (rd *reader) valueAtom(n ast.Node, sc scope) int {
 // through lists the field paths atom i is read through when it is a
 // field path below another (pitem and pitem.a for pitem.a.name), each
 // tested for nil (see cond.through); a decision's outputs are read
-// through no nil. It marks an atom whose read may fail of itself (see
-// atom.mayFail).
+// through no nil. It marks an atom whose read may fail (see
+// atom.mayFail): a path below another, a let, any other expression.
 func (rd *reader) through(i int) []int {
 	a := rd.as.list[i]
 	switch {
@@ -621,9 +627,9 @@ func (rd *reader) through(i int) []int {
 		a.mayFail = !a.unread // a let or an expression; an unread constant is one value
 		return nil
 	}
-	if strings.Contains(a.text, "[") {
-		a.mayFail = true
-	}
+	// Below another path, a read may fail: through a nil pointer, or an
+	// index out of range.
+	a.mayFail = strings.ContainsAny(a.text, ".[")
 	var out []int
 	for k := 1; k < len(a.text); k++ {
 		if c := a.text[k]; c != '.' && c != '[' {
