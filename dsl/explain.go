@@ -3,6 +3,7 @@ package dsl
 import (
 	"context"
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -314,7 +315,7 @@ const explainReruns = 16
 // comparison was over the budget in Explain and not in Eval). The work
 // of the reruns themselves is bounded apart, by explainReruns budgets.
 func (r *explainRun) rerun(x *xnode, steps, mem int64) (any, string) {
-	if limit := explainReruns * r.gov.maxSteps; r.gov.maxSteps > 0 && r.rerunSteps > limit {
+	if limit := explainReruns * r.gov.maxSteps; r.gov.maxSteps > 0 && r.gov.maxSteps <= math.MaxInt64/explainReruns && r.rerunSteps > limit {
 		return nil, (&limitError{limit: "steps (Explain's reruns of nested sub-expressions)", max: limit}).Error()
 	}
 	before := r.gov.steps

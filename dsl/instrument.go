@@ -136,8 +136,7 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 			}
 		}
 		// A number that keeps its type (a duration) compares only with
-		// its own type: max(d, 1) fails on every evaluation, and mean
-		// and median take plain numbers.
+		// its own type: max(d, 1) fails on every evaluation.
 		var kept reflect.Type
 		for _, arg := range n.Arguments {
 			t := arg.Type()
@@ -148,9 +147,6 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 				continue
 			}
 			switch {
-			case in.cfg.keepsType(t) && (n.Name == "mean" || n.Name == "median"):
-				report(arg, fmt.Sprintf("%s takes numbers, and this is a %v, which keeps its type", n.Name, t))
-				return
 			case kept == nil && in.cfg.keepsType(t):
 				kept = t
 			}
@@ -238,7 +234,7 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 			}
 			elem = body.Type()
 		}
-		if elem != nil && elem.Kind() != reflect.Interface && elem.Kind() != reflect.Slice && elem.Kind() != reflect.Array {
+		if elem != nil && elem.Kind() != reflect.Interface && elem.Kind() != reflect.Slice && elem.Kind() != reflect.Array && elem.Kind() != reflect.Pointer {
 			report(n.Arguments[0], fmt.Sprintf("fromPairs takes a list of pairs [key, value], and this is a list of %v", elem))
 			return
 		}

@@ -264,8 +264,14 @@ func walk(args ...any) (any, error) {
 		}
 		n += inner
 	}
-	if err := g.steps_(n); err != nil {
-		return nil, err
+	// A list only built (walkBuilt alone) is charged as memory, not
+	// walked: its elements are no steps.
+	if walkFlags(mode) != walkBuilt {
+		if err := g.steps_(n); err != nil {
+			return nil, err
+		}
+	} else {
+		return x, nil
 	}
 	if rv.Kind() == reflect.Map {
 		return x, nil

@@ -71,6 +71,7 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, e
 		errs      []error
 		cancelled []bool        // classed as each was evaluated
 		done      chan struct{} // closed when evaluated
+		panicked  any           // what fn panicked with, if it did
 	}
 	var bufs [2]buffer
 	for k := range bufs {
@@ -89,14 +90,26 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, e
 		}
 	}()
 	start := func(b *buffer) {
-		b.done = make(chan struct{})
+		b.done, b.panicked = make(chan struct{}), nil
 		go func() {
 			defer close(b.done)
+			// A panic of fn's is raised again on the calling goroutine,
+			// where a batch on one goroutine raised it, not left to end
+			// the process.
+			defer func() {
+				if r := recover(); r != nil {
+					b.panicked = r
+				}
+			}()
 			evaluate(ctx, evalCtx, b.ins, b.outs, b.errs, b.cancelled, fn, workers)
 		}()
 	}
 	hand := func(b *buffer) {
 		<-b.done
+		if p := b.panicked; p != nil {
+			b.done = nil
+			panic(p)
+		}
 		for i := range b.ins {
 			// Each item was classed as it was evaluated: an emit that
 			// cancels ctx must not turn an item evaluated before (a
