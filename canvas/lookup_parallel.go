@@ -25,7 +25,7 @@ type lookedUp struct {
 // the alerts come grouped by client in ascending id order, as the
 // advisory batch hands a book sorted by id over; otherwise, in alert
 // order on the calling goroutine.
-func (p *Planner[Ctx]) lookupClients(ctx context.Context, alerts []*advisory.Alert, st *planState[Ctx], clients, workers int, concurrent bool) (lookedUp, error) {
+func lookupClients[Ctx any](ctx context.Context, alerts []*advisory.Alert, st *planState[Ctx], clients, workers int, concurrent bool) (lookedUp, error) {
 	ascending := runsAscend(alerts)
 	if ascending && concurrent && workers > 1 {
 		return lookupRuns(ctx, alerts, st, workers)

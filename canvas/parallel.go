@@ -28,7 +28,7 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Aler
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
 	st := &planState[Ctx]{lookup: lookup}
-	found, err := p.lookupClients(ctx, alerts, st, clients, workers, concurrent)
+	found, err := lookupClients(ctx, alerts, st, clients, workers, concurrent)
 	if err != nil {
 		return Plan{}, err
 	}

@@ -264,14 +264,11 @@ func walk(args ...any) (any, error) {
 		}
 		n += inner
 	}
-	// A list only built (walkBuilt alone) is charged as memory, not
-	// walked: its elements are no steps.
-	if walkFlags(mode) != walkBuilt {
-		if err := g.steps_(n); err != nil {
-			return nil, err
-		}
-	} else {
-		return x, nil
+	if walkFlags(mode) == walkBuilt {
+		return x, nil // only built, not walked: memory, no steps
+	}
+	if err := g.steps_(n); err != nil {
+		return nil, err
 	}
 	if rv.Kind() == reflect.Map {
 		return x, nil

@@ -159,6 +159,12 @@ func (p *ExperimentPlan) adjusted(a, b moments, theta float64) Adjusted {
 	r := Adjusted{Applied: true, Diff: b.my - a.my - theta*(b.mx-a.mx), SE: math.Sqrt(max(0, v)), P: 1}
 	z := p.z()
 	r.Low, r.High = r.Diff-z*r.SE, r.Diff+z*r.SE
+	// Without variance, a difference within the rounding of the terms it
+	// is made of (a covariate that is an exact multiple of the outcome
+	// leaves 1e-16) is none, and no interval excludes 0 on its account.
+	if scale := math.Abs(b.my) + math.Abs(a.my) + math.Abs(theta*(b.mx-a.mx)); r.SE == 0 && math.Abs(r.Diff) <= scale*0x1p-40 {
+		r.Diff, r.Low, r.High = 0, 0, 0
+	}
 	switch {
 	case r.SE > 0:
 		r.Z = r.Diff / r.SE

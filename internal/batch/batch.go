@@ -200,13 +200,25 @@ func evaluate[In, Out any](ctx, run context.Context, ins []In, outs []Out, errs 
 		work()
 		return
 	}
+	// A panic of fn's on a worker is raised again here, once all are
+	// done, where the caller's goroutine can take it (Run raises it on
+	// its own): left on the worker it ended the process.
+	var panicked atomic.Pointer[any]
 	var wg sync.WaitGroup
 	for range min(workers, len(ins)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					panicked.CompareAndSwap(nil, &r)
+				}
+			}()
 			work()
 		}()
 	}
 	wg.Wait()
+	if p := panicked.Load(); p != nil {
+		panic(*p)
+	}
 }

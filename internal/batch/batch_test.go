@@ -72,3 +72,19 @@ func TestRunCancelled(t *testing.T) {
 		t.Errorf("drained inputs should not be emitted, got %d", emitted)
 	}
 }
+
+// A panic of fn's on any worker reaches Run's caller, however many
+// workers, rather than ending the process on the worker's goroutine.
+func TestPanicReachesCaller(t *testing.T) {
+	for _, workers := range []int{1, 2, 4} {
+		func() {
+			defer func() {
+				if r := recover(); r != "boom" {
+					t.Errorf("%d workers: recovered %v, want boom", workers, r)
+				}
+			}()
+			Run(context.Background(), slices.Values(make([]int, 1000)), func(int) (int, error) { panic("boom") },
+				func(int, int, error) {}, Options{Workers: workers})
+		}()
+	}
+}
