@@ -41,19 +41,6 @@ type a23File struct {
 	N int `expr:"n"`
 }
 
-func a23Conflicts(t *testing.T, v any) []advisory.Conflict {
-	t.Helper()
-	recs := []advisory.Record{
-		{Source: "crm", AsOf: a23At, Fields: map[string]any{"x": v}},
-		{Source: "custodian", AsOf: a23At, Fields: map[string]any{"x": v}},
-	}
-	c, err := advisory.Consolidate("c", recs, advisory.Policy{})
-	if err != nil {
-		t.Fatalf("%T: %v", v, err)
-	}
-	return c.Conflicts
-}
-
 // TestAdversary23_ConflictOnIdenticalDeepStruct: a Conflict is "a field
 // on which sources hold different values". Two sources holding the very
 // same host struct value, a linked list of 20 nodes, were reported as
