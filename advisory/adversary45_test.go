@@ -103,10 +103,14 @@ func TestAdversary45_ConsolidateAcceptsStructOfChannel(t *testing.T) {
 // a positive age (saturated, or counted without a wrap).
 func TestAdversary45_StalenessAgeWraps(t *testing.T) {
 	asOf, now := time.Unix(-1<<62, 0).UTC(), time.Unix(1<<62, 0).UTC()
-	c, err := Consolidate("c-1", []Record{{Source: "crm", AsOf: asOf, Fields: map[string]any{"client.name": "Ann"}}}, Policy{})
-	if err != nil {
-		t.Fatal(err)
+	// Consolidate now refuses an as-of outside the years 0 to 9999 (JSON
+	// cannot write it, adversary 50): the host's own Consolidated still
+	// reaches Staleness with one.
+	if _, err := Consolidate("c-1", []Record{{Source: "crm", AsOf: asOf, Fields: map[string]any{"client.name": "Ann"}}}, Policy{}); err == nil {
+		t.Fatal("an as-of 2^62 s before 1970 was accepted")
 	}
+	c := Consolidated{ClientID: "c-1", Fields: map[string]any{"client.name": "Ann"},
+		Provenance: map[string]Provenance{"client.name": {Source: "crm", AsOf: asOf}}}
 	alerts := Staleness(c, Policy{Default: FieldPolicy{MaxAge: time.Hour}}, now)
 	if len(alerts) != 1 || alerts[0].Type != TypeStale {
 		t.Fatalf("alerts %+v, want one stale alert", alerts)

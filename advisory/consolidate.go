@@ -53,6 +53,9 @@ type RecordError struct {
 
 // Error says which client, source and field.
 func (e *RecordError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("advisory: client %s, source %s: %v", e.ClientID, e.Source, e.Err)
+	}
 	return fmt.Sprintf("advisory: client %s, source %s, field %s: %v", e.ClientID, e.Source, e.Field, e.Err)
 }
 
@@ -108,6 +111,9 @@ func ConsolidateInto(dst *Consolidated, clientID string, records []Record, p Pol
 	}
 	vals := make([]SourceValue, 0, len(records))
 	for ri, r := range records {
+		if jsonTime(r.AsOf) != nil {
+			return fail(firstBadValue(clientID, records))
+		}
 	fields:
 		for field, v := range r.Fields {
 			if err := checkValue(v); err != nil {
@@ -162,14 +168,20 @@ func ConsolidateInto(dst *Consolidated, clientID string, records []Record, p Pol
 func firstBadValue(clientID string, records []Record) error {
 	var first *RecordError
 	var firstAsOf time.Time
+	consider := func(r Record, field string, err error) {
+		if first == nil || cmp.Or(cmp.Compare(r.Source, first.Source), cmp.Compare(field, first.Field), r.AsOf.Compare(firstAsOf), cmp.Compare(err.Error(), first.Err.Error())) < 0 {
+			first, firstAsOf = &RecordError{ClientID: clientID, Source: r.Source, Field: field, Err: err}, r.AsOf
+		}
+	}
 	for _, r := range records {
+		if err := jsonTime(r.AsOf); err != nil {
+			// The record's own as-of: no field named (Error leaves it
+			// out), sorted before the record's fields.
+			consider(r, "", fmt.Errorf("as-of: %w", err))
+		}
 		for field, v := range r.Fields {
-			err := checkValue(v)
-			if err == nil {
-				continue
-			}
-			if first == nil || cmp.Or(cmp.Compare(r.Source, first.Source), cmp.Compare(field, first.Field), r.AsOf.Compare(firstAsOf), cmp.Compare(err.Error(), first.Err.Error())) < 0 {
-				first, firstAsOf = &RecordError{ClientID: clientID, Source: r.Source, Field: field, Err: err}, r.AsOf
+			if err := checkValue(v); err != nil {
+				consider(r, field, err)
 			}
 		}
 	}

@@ -75,12 +75,28 @@ var (
 	errNaNInside = errors.New("a NaN inside a value (a NaN alone is no value)")
 )
 
+// jsonTime says whether JSON can write t (RFC 3339): a year from 0 to
+// 9999 and a zone offset within a day. A CRM's typo (a fixed-term end in
+// the year 20261) is refused where it enters, not when the result is
+// written.
+func jsonTime(t time.Time) error {
+	if y := t.Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("a time in the year %d, outside the years 0 to 9999 JSON writes", y)
+	}
+	if _, offset := t.Zone(); offset <= -24*3600 || offset >= 24*3600 {
+		return fmt.Errorf("a time in a zone %d seconds from UTC, a day or more, which JSON cannot write", offset)
+	}
+	return nil
+}
+
 // checkValue rejects values of kinds a record may not hold, and numbers
 // its consolidation could not write as JSON.
 func checkValue(v any) error {
 	switch x := v.(type) {
-	case nil, string, bool, time.Time, int, int64:
+	case nil, string, bool, int, int64:
 		return nil
+	case time.Time:
+		return jsonTime(x)
 	case float64:
 		if math.IsInf(x, 0) {
 			return errInfinite
@@ -136,8 +152,11 @@ func (c *valueCheck) height(rv reflect.Value, depth int) (int, error) {
 			return 0, errInfinite
 		}
 		return 0, nil
-	case k == reflect.Invalid, k == reflect.String, k == reflect.Bool, isNumber(k), rv.Type() == timeType:
+	case k == reflect.Invalid, k == reflect.String, k == reflect.Bool, isNumber(k):
 		return 0, nil
+	case rv.Type() == timeType:
+		t, _ := valuetext.TimeOf(rv) // unexported in a host's struct too
+		return 0, jsonTime(t)
 	case k == reflect.Struct:
 		// A host's struct, decoded as it is or field by field: each of
 		// its fields is a value a record may hold, unexported ones too

@@ -135,6 +135,18 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 				return
 			}
 		}
+		// expr's max and min read a list's elements as the plain number
+		// types only (a duration alone is taken by its kind, in a list it
+		// is refused): max(ds) of a []time.Duration fails on every list
+		// that is not empty. mean and median read elements by kind.
+		if n.Name == "max" || n.Name == "min" {
+			for _, arg := range n.Arguments {
+				if t := arg.Type(); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && in.cfg.keepsType(t.Elem()) {
+					report(arg, fmt.Sprintf("%s reads a list's elements as plain numbers, and this is a list of %v, which keeps its type: compare two of them with max(a, b), or a list of numbers such as map(list, #.Hours())", n.Name, t.Elem()))
+					return
+				}
+			}
+		}
 		// A number that keeps its type (a duration) compares only with
 		// its own type: max(d, 1) fails on every evaluation.
 		var kept reflect.Type
@@ -686,7 +698,7 @@ func isContainer(t reflect.Type) bool {
 var listBuiltins = map[string]walkFlags{
 	"sum": 0, "mean": walkNumbers, "median": walkNumbers, "max": walkNumbers, "min": walkNumbers,
 	"sort": walkNumbers | walkSort, "reverse": 0, "uniq": walkNumbers, "flatten": walkNested, "concat": 0, "keys": 0, "values": 0,
-	"toPairs": 0, "fromPairs": 0, "count": 0, "join": 0,
+	"toPairs": 0, "fromPairs": walkPairKeys, "count": 0, "join": 0,
 }
 
 // guardBuiltin charges the lists a built-in walks to the step budget, and

@@ -211,12 +211,22 @@ var aggregates = map[string]bool{"sum": true, "max": true, "min": true, "mean": 
 
 // mapNumbers makes an aggregate over a list of numbers of the host's types
 // aggregate the numbers read as int or float64: sum(items) becomes
-// sum(map(items, #)), whose # the next pass wraps.
+// sum(map(items, #)), whose # the next pass wraps. max, min, mean and
+// median flatten every argument, so each list among them is mapped
+// (max(1, ps) as max(map(ps, #)) is): expr's max reads a list's elements
+// as the plain number types only. sum's second argument is a predicate.
 func mapNumbers(b *ast.BuiltinNode, cfg *config) bool {
-	if !aggregates[b.Name] || len(b.Arguments) != 1 {
+	if !aggregates[b.Name] || len(b.Arguments) == 0 {
 		return false
 	}
-	return mapList(&b.Arguments[0], cfg)
+	if b.Name == "sum" {
+		return mapList(&b.Arguments[0], cfg)
+	}
+	changed := false
+	for i := range b.Arguments {
+		changed = mapList(&b.Arguments[i], cfg) || changed
+	}
+	return changed
 }
 
 // mapList replaces a list of numbers of the host's types at *slot with

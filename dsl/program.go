@@ -3,7 +3,6 @@ package dsl
 import (
 	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"strconv"
 	"time"
@@ -139,15 +138,10 @@ func boolOf(p *program, out any, err error) (bool, error) {
 // yields must not be NaN, since whatever consumes it (an output, a title,
 // a table's cells) would decide on it silently.
 func checkValue(p *program, out any) (any, error) {
-	switch v := out.(type) {
-	case float64:
-		if math.IsNaN(v) {
-			return nil, p.errorf(ErrNaN, "result is NaN")
-		}
-	case float32:
-		if v != v {
-			return nil, p.errorf(ErrNaN, "result is NaN")
-		}
+	// Any float: a host's float type (type GBP float64) behind an
+	// interface, or a pointer to one, is written as a number too.
+	if isNaN(out) {
+		return nil, p.errorf(ErrNaN, "result is NaN")
 	}
 	return out, nil
 }

@@ -143,6 +143,10 @@ const (
 	// changes nothing: the operands of == and != (a NaN inside a list
 	// made [x] == [1.0] false, and its negation true, silently).
 	walkDeepNaN
+	// walkPairKeys fails on a pair whose key holds a NaN (fromPairs): a
+	// NaN equals no key, so each one made a key of its own and the NaNs
+	// decided how many keys the map had.
+	walkPairKeys
 )
 
 // deepNaN fails with errNaNValue on a NaN anywhere in v, charging a step
@@ -273,6 +277,11 @@ func walk(args ...any) (any, error) {
 	if rv.Kind() == reflect.Map {
 		return x, nil
 	}
+	if walkFlags(mode)&walkPairKeys != 0 {
+		if err := pairKeysNaN(rv, g); err != nil {
+			return nil, err
+		}
+	}
 	// A list of any is read element by element as the front end reads
 	// numbers whose types it knows (numbers.go), wherever the walk reads
 	// numbers: 0.9 in a list holding float32(0.9) holds.
@@ -311,6 +320,24 @@ func walk(args ...any) (any, error) {
 		return read, sumOf(reflect.ValueOf(read), mode)
 	}
 	return x, sumOf(rv, mode)
+}
+
+// pairKeysNaN fails with errNaNValue where a pair of the list (a list or
+// array, behind interfaces and pointers) has a NaN in its key. What is not
+// a pair is left to fromPairs to refuse.
+func pairKeysNaN(list reflect.Value, g *governor) error {
+	for i := range list.Len() {
+		pair := list.Index(i)
+		for (pair.Kind() == reflect.Interface || pair.Kind() == reflect.Pointer) && !pair.IsNil() {
+			pair = pair.Elem()
+		}
+		if (pair.Kind() == reflect.Slice || pair.Kind() == reflect.Array) && pair.Len() > 0 {
+			if err := deepNaN(pair.Index(0), g); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // sumOf checks, for walkIntSum, the sum of the list's ints (as read).

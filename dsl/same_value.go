@@ -71,16 +71,10 @@ func sameValue(a, b reflect.Value, seen map[[2]uintptr]bool, depth int) bool {
 		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
 			return false
 		}
-		if a.Len() == 0 || visit() {
+		if a.Len() == 0 || a.Pointer() == b.Pointer() || visit() {
 			return true
 		}
-		for it := a.MapRange(); it.Next(); {
-			y := b.MapIndex(it.Key())
-			if !y.IsValid() || !sameValue(it.Value(), y, seen, depth+1) {
-				return false
-			}
-		}
-		return true
+		return sameEntries(a, b, seen, depth)
 	case reflect.Pointer:
 		if a.IsNil() || b.IsNil() {
 			return a.IsNil() == b.IsNil()
@@ -115,4 +109,58 @@ func sameValue(a, b reflect.Value, seen map[[2]uintptr]bool, depth int) bool {
 		return a.Uint() == b.Uint()
 	}
 	return false
+}
+
+// maxLostKeys bounds the keys no lookup finds (a NaN, or a key holding
+// one) that sameEntries pairs up one by one: maps with more are taken to
+// differ, as values nested deeper than maxSameDepth are.
+const maxLostKeys = 256
+
+// sameEntries compares two maps of one type and length entry by entry. A
+// key no lookup finds, not even in its own map (a NaN, an array holding
+// one), is paired with such a key of the other map that is the same
+// value and holds the same value: the same map, or an equal one, must not
+// differ from itself because a NaN equals nothing.
+func sameEntries(a, b reflect.Value, seen map[[2]uintptr]bool, depth int) bool {
+	var lostA [][2]reflect.Value // key, value
+	for it := a.MapRange(); it.Next(); {
+		if !a.MapIndex(it.Key()).IsValid() {
+			lostA = append(lostA, [2]reflect.Value{it.Key(), it.Value()})
+			continue
+		}
+		y := b.MapIndex(it.Key())
+		if !y.IsValid() || !sameValue(it.Value(), y, seen, depth+1) {
+			return false
+		}
+	}
+	if len(lostA) == 0 {
+		return true
+	}
+	if len(lostA) > maxLostKeys {
+		return false
+	}
+	// MapIndex cannot read a lost key's value: MapRange gives both.
+	var lostB [][2]reflect.Value
+	for it := b.MapRange(); it.Next(); {
+		if !b.MapIndex(it.Key()).IsValid() {
+			lostB = append(lostB, [2]reflect.Value{it.Key(), it.Value()})
+		}
+	}
+	if len(lostA) != len(lostB) {
+		return false
+	}
+	used := make([]bool, len(lostB))
+	for _, x := range lostA {
+		found := false
+		for j, y := range lostB {
+			if !used[j] && sameValue(x[0], y[0], seen, depth+1) && sameValue(x[1], y[1], seen, depth+1) {
+				used[j], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }

@@ -38,6 +38,11 @@ func TestSameValue(t *testing.T) {
 		{"strings", "a", "a", true, false},
 		{"structs", node{V: 1}, node{V: 2}, false, false},
 		{"nil and a value", nil, 1, false, false},
+		{"NaN keys", map[float64]string{nan: "x", nan: "y", 1: "z"}, map[float64]string{nan: "y", nan: "x", 1: "z"}, true, true},
+		{"NaN keys, values differ", map[float64]string{nan: "x", 1: "z"}, map[float64]string{nan: "y", 1: "z"}, false, false},
+		{"NaN key and a number", map[float64]string{nan: "x", 1: "z"}, map[float64]string{2: "x", 1: "z"}, false, false},
+		{"NaN in array keys", map[[2]float64]int{{nan, 1}: 1}, map[[2]float64]int{{nan, 1}: 1}, true, true},
+		{"NaN in array keys differ", map[[2]float64]int{{nan, 1}: 1}, map[[2]float64]int{{nan, 2}: 1}, false, false},
 	} {
 		if got := sameValue(reflect.ValueOf(c.a), reflect.ValueOf(c.b), map[[2]uintptr]bool{}, 0); got != c.want {
 			t.Errorf("%s: sameValue(%v, %v) = %v, want %v", c.name, c.a, c.b, got, c.want)
@@ -45,6 +50,11 @@ func TestSameValue(t *testing.T) {
 		if dg := reflect.DeepEqual(c.a, c.b); !c.nan && dg != c.want {
 			t.Errorf("%s: DeepEqual says %v: without a NaN the two must agree", c.name, dg)
 		}
+	}
+	// One map holding NaN keys is the same as itself.
+	self := map[float64]int{nan: 1, 2: 2}
+	if !sameValue(reflect.ValueOf(self), reflect.ValueOf(self), map[[2]uintptr]bool{}, 0) {
+		t.Error("a map with a NaN key differs from itself")
 	}
 	// Deeper than maxSameDepth without a cycle: taken to differ, not a
 	// stack overflow.

@@ -69,7 +69,7 @@ func UnmarshalBook(j *Journey, o Options, data []byte) (*Book, error) {
 		return nil, err
 	}
 	o = o.withDefaults()
-	d := decoder{data: data}
+	d := decoder{data: data, expects: o.ExpectedKind != "", delivers: o.DeliveredKind != ""}
 	switch string(d.bytes(len(bookMagic))) {
 	case bookMagic:
 	case bookMagicV2:
@@ -221,6 +221,10 @@ type decoder struct {
 	// unscaledSurveys: a book of version 2, whose survey sums are not
 	// scaled (see profile).
 	unscaledSurveys bool
+	// expects and delivers: the options name a survey kind of each side
+	// (Options.ExpectedKind, DeliveredKind); without one no analysis
+	// counts an answer of that side.
+	expects, delivers bool
 }
 
 func (d *decoder) fail(what string) {
@@ -331,15 +335,19 @@ func (d *decoder) profile(topics int, period int64) profile {
 		d.fail("profile counts")
 	case !possibleSurvey(p.expected, p.nExpected) || !possibleSurvey(p.delivered, p.nDelivered):
 		d.fail("profile survey sums")
-	case !possibleScore(p.esc(), int64(p.escalations)) ||
-		!possibleScore(p.maint(), int64(p.responses-p.escalations)) || !possibleScore(p.dis(), int64(p.responses-p.escalations)):
+	case !possibleScore(p.esc(), countBound(p.escalations)) ||
+		!possibleScore(p.maint(), nonEscalating(&p)) || !possibleScore(p.dis(), nonEscalating(&p)):
 		// A class's score sums its responses, each decayed (a factor of
 		// at most 1: no response is after as-of) and weighted.
 		d.fail("profile scores")
 	case p.responses == 0 && p != (profile{}):
 		d.fail("profile of no response") // what an analysis writes for a client it never heard from
-	case p.escalated != 0 && p.escalations == 0, p.nTopics > 0 && p.escalations == 0:
-		d.fail("profile counts") // an escalated period, or a topic, needs an escalation
+	case p.escalated != 0 && p.escalations == 0, int(p.nTopics) > int(p.escalations):
+		// An escalated period needs an escalation, and a topic is added
+		// by one (a merge unions the topics as it adds the escalations).
+		d.fail("profile counts")
+	case !d.expects && (p.nExpected != 0 || p.expected != 0), !d.delivers && (p.nDelivered != 0 || p.delivered != 0):
+		d.fail("profile survey counts") // an answer of a survey kind the options do not name
 	case bits.OnesCount64(p.active) > int(p.responses):
 		d.fail("profile counts") // each response marks one period active
 	case bits.OnesCount64(p.escalated) > int(p.escalations):
@@ -387,7 +395,7 @@ func possiblePeriods(active uint64, newest, oldest, period int64) bool {
 		return 1 << q
 	}
 	lo := periodOf(newest)
-	if lo < 64 && active&(bit(lo)-1) != 0 {
+	if lo >= 64 && active != 0 || lo < 64 && active&(bit(lo)-1) != 0 {
 		return false // a period newer than the newest response's
 	}
 	if newest != farAge && active&bit(lo) == 0 && lo < 64 {
@@ -405,11 +413,36 @@ func possiblePeriods(active uint64, newest, oldest, period int64) bool {
 	return true
 }
 
+// countBound is the number of responses a count says, or -1 where the
+// count is saturated (math.MaxInt32, where a merge holds it): then it is
+// a bound only from below, as farAge is for ages.
+func countBound(n int32) int64 {
+	if n == math.MaxInt32 {
+		return -1
+	}
+	return int64(n)
+}
+
+// nonEscalating is the number of responses of a profile that did not
+// escalate (which maintenance and disengagement scores sum), or -1 where
+// its responses are saturated: a merge saturates responses and
+// escalations apart, so their difference then says nothing.
+func nonEscalating(p *profile) int64 {
+	if p.responses == math.MaxInt32 {
+		return -1
+	}
+	return int64(p.responses) - int64(p.escalations)
+}
+
 // possibleScore says whether an analysis can write a class's score of n
 // responses: 0 for none, else a finite sum of n responses of at most
-// MaxWeight³ each.
+// MaxWeight³ each; any finite score for n = -1 (a count unknown, see
+// countBound).
 func possibleScore(score float64, n int64) bool {
-	if n <= 0 {
+	if n < 0 {
+		return !math.IsInf(score, 0) && !math.IsNaN(score)
+	}
+	if n == 0 {
 		return score == 0
 	}
 	// Within the rounding of a sum of n terms, each rounded too: at most

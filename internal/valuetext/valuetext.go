@@ -241,7 +241,7 @@ func (w *writer) write(v reflect.Value, depth int) {
 	case reflect.Struct:
 		if t, ok := timeOf(v); ok {
 			// An instant and its zone's name, not the zone's tables.
-			fmt.Fprintf(b, "time(%s %s)", t.Format(time.RFC3339Nano), t.Location())
+			fmt.Fprintf(b, "time(%s %s%s)", t.Format(time.RFC3339Nano), t.Location(), zoneText(t))
 			return
 		}
 		fmt.Fprintf(b, "%s{", v.Type())
@@ -254,4 +254,19 @@ func (w *writer) write(v reflect.Value, depth int) {
 	default:
 		fmt.Fprintf(b, "%s(%v)", v.Type(), v)
 	}
+}
+
+// zoneText tells apart, for a time whose location is neither time.UTC nor
+// time.Local, zones that share those names (time.FixedZone("UTC", 0) is
+// not time.UTC: two values that differ so sorted in the order they came)
+// and zones of one name with other rules: the zone in force at the instant
+// and the bounds of its span (zero for a fixed zone). Empty for time.UTC
+// and time.Local, which are one each.
+func zoneText(t time.Time) string {
+	if loc := t.Location(); loc == time.UTC || loc == time.Local {
+		return ""
+	}
+	name, offset := t.Zone()
+	start, end := t.ZoneBounds()
+	return fmt.Sprintf(" zone %s%+d %d..%d", name, offset, start.Unix(), end.Unix())
 }
