@@ -66,5 +66,7 @@
 // ("client_id", "rule_set", "birth_date"), as the other packages' results
 // do. The names are stable: a new field may be added, none is renamed or
 // removed. Errors carry their cause's text in "error" or "message"; the
-// cause itself (Err) is not written.
+// cause itself (Err) is not written. An [Alert] always encodes, whatever
+// its rule computed: an infinite output or piece of evidence is written
+// as its text ("+Inf"), an urgency that is not finite as null.
 package advisory

@@ -1,11 +1,13 @@
 package advisory
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/internal/valuetext"
@@ -22,9 +24,12 @@ import (
 // map[string]any, as JSON decodes it). Nil, "", NaN, the zero time and a
 // nil slice, map or pointer are empty: the source does not know the
 // field; an empty but non-nil slice or map says the client has none. An
-// infinity, and a NaN inside a value, are refused: a consolidated record
-// is written as JSON, which has neither; so is a value of over a million
-// parts (counting a part shared through interfaces once per path).
+// infinity, a NaN inside a value, a time outside the years 0 to 9999 or
+// in a zone a day or more from UTC (in a value or as the record's AsOf)
+// and a json.Number that is not a number are refused: a consolidated
+// record is written as JSON, which has none of them; so is a value of
+// over a million parts (counting a part shared through interfaces once
+// per path).
 //
 // Consolidation chooses each field's value whole, from one source, with
 // that source's provenance: a slice of holdings is one field, never
@@ -89,6 +94,18 @@ func jsonTime(t time.Time) error {
 	return nil
 }
 
+// jsonNumber says whether a json.Number holds a number JSON can write: it
+// is written as it is, so text that is not one ("abc") made the whole
+// result fail to encode. A JSON value that starts with a digit or a minus
+// sign is a number; an empty one is written as 0 (and is no value here,
+// as an empty string is).
+func jsonNumber(n json.Number) error {
+	if s := string(n); s != "" && (!strings.ContainsRune("-0123456789", rune(s[0])) || !json.Valid([]byte(s))) {
+		return fmt.Errorf("a json.Number %q that is not a number", s)
+	}
+	return nil
+}
+
 // checkValue rejects values of kinds a record may not hold, and numbers
 // its consolidation could not write as JSON.
 func checkValue(v any) error {
@@ -97,6 +114,8 @@ func checkValue(v any) error {
 		return nil
 	case time.Time:
 		return jsonTime(x)
+	case json.Number:
+		return jsonNumber(x)
 	case float64:
 		if math.IsInf(x, 0) {
 			return errInfinite
@@ -152,6 +171,8 @@ func (c *valueCheck) height(rv reflect.Value, depth int) (int, error) {
 			return 0, errInfinite
 		}
 		return 0, nil
+	case rv.IsValid() && rv.Type() == reflect.TypeFor[json.Number]():
+		return 0, jsonNumber(json.Number(rv.String()))
 	case k == reflect.Invalid, k == reflect.String, k == reflect.Bool, isNumber(k):
 		return 0, nil
 	case rv.Type() == timeType:

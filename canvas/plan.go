@@ -27,7 +27,11 @@ type Client[Ctx any] struct {
 
 // Item is an alert placed on the canvas. Alert points into the slice given
 // to [Planner.Plan], which the plan shares rather than copies: the caller
-// must not change that slice while using the plan.
+// must not change that slice while using the plan. An item always
+// encodes as JSON: its position is finite, and an alert holding what JSON
+// cannot write (an infinite urgency a type with a placement rule may
+// carry, an infinite output) is written with it as null or as its text
+// (see advisory.Alert.MarshalJSON).
 type Item struct {
 	Alert    *advisory.Alert `json:"alert"`
 	Position Position        `json:"position"`

@@ -81,8 +81,13 @@
 // time.Duration keeps its type, and its arithmetic (d + d, d * 2, -d) is
 // checked as an int's is. findIndex and findLastIndex are -1 where nothing
 // matches. A built-in that cannot take a list's elements whatever the data
-// (max of times, min of strings, sortBy a key that has no order) is a
-// compile error ([ErrType]), not a failure of every evaluation.
+// (max of times, min of strings or of a list of durations, count of a
+// list of numbers without a predicate, sortBy a key that has no order) is
+// a compile error ([ErrType]), not a failure of every evaluation; so is a
+// collect table's aggregator over an output that is not a number. max,
+// min, mean and median flatten lists of lists, as expr's do, and round,
+// ceil, floor, float and int read a host's number type behind an
+// interface as they read it in a field.
 //
 // expr's own built-ins (len, all, any, filter, map, sum, round, …) are
 // available too, with these differences: the built-ins that build strings

@@ -84,9 +84,18 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 	}
 	// numbers checks a value the built-in takes as a number, or a list
 	// of them.
-	numbers := func(arg ast.Node) bool {
+	// numbers checks a value the built-in takes as a number, or a list
+	// of them, or of lists of them (expr flattens nested lists).
+	var numbers func(arg ast.Node) bool
+	numbers = func(arg ast.Node) bool {
 		if arr, ok := arg.(*ast.ArrayNode); ok {
 			for _, e := range arr.Nodes {
+				if isList(e.Type()) && e.Type() != nil && e.Type().Kind() != reflect.Interface {
+					if !numbers(e) {
+						return false
+					}
+					continue
+				}
 				if t := e.Type(); !aggregatable(t) || in.cfg.keepsType(t) {
 					report(e, fmt.Sprintf("%s takes numbers, and this is a %v", n.Name, t))
 					return false
@@ -97,7 +106,7 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 		t := arg.Type()
 		switch {
 		case t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
-			if !aggregatable(t.Elem()) {
+			if e, _ := innermost(t); !aggregatable(e) {
 				report(arg, fmt.Sprintf("%s takes a list of numbers, and this is a list of %v", n.Name, t.Elem()))
 				return false
 			}
@@ -139,9 +148,16 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 		// types only (a duration alone is taken by its kind, in a list it
 		// is refused): max(ds) of a []time.Duration fails on every list
 		// that is not empty. mean and median read elements by kind.
+		// The front end maps a list of a host's number type to plain
+		// numbers (mapNumbers), but not a list of lists of them.
 		if n.Name == "max" || n.Name == "min" {
 			for _, arg := range n.Arguments {
-				if t := arg.Type(); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && in.cfg.keepsType(t.Elem()) {
+				t := arg.Type()
+				if t == nil || t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+					continue
+				}
+				e, depth := innermost(t)
+				if in.cfg.keepsType(e) || depth > 1 && isNumberKind(e.Kind()) && e != basicOf(e) {
 					report(arg, fmt.Sprintf("%s reads a list's elements as plain numbers, and this is a list of %v, which keeps its type: compare two of them with max(a, b), or a list of numbers such as map(list, #.Hours())", n.Name, t.Elem()))
 					return
 				}
@@ -173,6 +189,15 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 					report(arg, fmt.Sprintf("%s compares its arguments with each other, and this %v is not a %v", n.Name, t, kept))
 					return
 				}
+			}
+		}
+	case "count":
+		// count(list) counts the true elements: a list of anything but
+		// bools fails on its first element.
+		if len(n.Arguments) == 1 {
+			if t := n.Arguments[0].Type(); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) &&
+				t.Elem().Kind() != reflect.Bool && t.Elem().Kind() != reflect.Interface {
+				report(n.Arguments[0], fmt.Sprintf("count without a predicate counts the true elements of a list of bools, and this is a list of %v: count(list, predicate)", t.Elem()))
 			}
 		}
 	case "sort":
@@ -292,6 +317,34 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 	}
 }
 
+// innermost is the element type of a list of lists, and how many levels
+// of lists hold it.
+func innermost(t reflect.Type) (reflect.Type, int) {
+	depth := 0
+	for t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+		t, depth = t.Elem(), depth+1
+	}
+	return t, depth
+}
+
+// basicOf is the predeclared type of t's kind (int64 for a time.Duration),
+// or nil for a kind that has none.
+func basicOf(t reflect.Type) reflect.Type {
+	if b, ok := basicTypes[t.Kind()]; ok {
+		return b
+	}
+	return nil
+}
+
+// basicTypes are the predeclared number types by kind.
+var basicTypes = map[reflect.Kind]reflect.Type{
+	reflect.Int: reflect.TypeFor[int](), reflect.Int8: reflect.TypeFor[int8](), reflect.Int16: reflect.TypeFor[int16](),
+	reflect.Int32: reflect.TypeFor[int32](), reflect.Int64: reflect.TypeFor[int64](),
+	reflect.Uint: reflect.TypeFor[uint](), reflect.Uint8: reflect.TypeFor[uint8](), reflect.Uint16: reflect.TypeFor[uint16](),
+	reflect.Uint32: reflect.TypeFor[uint32](), reflect.Uint64: reflect.TypeFor[uint64](),
+	reflect.Float32: reflect.TypeFor[float32](), reflect.Float64: reflect.TypeFor[float64](),
+}
+
 // aggregatable reports whether a list's elements of type t may be numbers
 // (an interface may hold one).
 func aggregatable(t reflect.Type) bool {
@@ -405,7 +458,12 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			if isList(n.Right.Type()) {
 				// in scans the list: each element is a step, and one that
 				// is NaN or a nil chain would decide silently.
-				n.Right = withWalk(n, n.Right, walkNumbers|walkNil|walkListOnly)
+				// A nil the host's data holds is data, as "x" == nil is.
+				mode := walkNumbers | walkListOnly
+				if nilGuard(n.Right) != "" {
+					mode |= walkNil
+				}
+				n.Right = withWalk(n, n.Right, mode)
 			}
 		case isComparison(n.Operator):
 			guardOperand(&n.Left, n.Right)
@@ -413,9 +471,15 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			if n.Operator == "==" || n.Operator == "!=" {
 				// Lists and maps compare element by element, where a NaN
 				// is unequal to everything: fail on one, as a scalar
-				// comparison with NaN fails.
-				for _, side := range []*ast.Node{&n.Left, &n.Right} {
-					if isContainer((*side).Type()) {
+				// comparison with NaN fails. The types are read as
+				// checked (a list literal is wrapped in its memory charge
+				// by now, a call not typed yet), and a value known only
+				// when the rule runs may be a list too. Against nil, no
+				// element decides.
+				_, lNil := n.Left.(*ast.NilNode)
+				_, rNil := n.Right.(*ast.NilNode)
+				for i, side := range []*ast.Node{&n.Left, &n.Right} {
+					if t := [2]reflect.Type{lt, rt}[i]; !lNil && !rNil && (isContainer(t) || dynamicType(t)) {
 						*side = internalCall(walkFunc, *side, *side, govIdent(n), walkMode(walkDeepNaN))
 					}
 				}

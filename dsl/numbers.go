@@ -171,6 +171,17 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
 		}
+		if scalarCalls[m.Name] {
+			// A number known only when the rule runs (in a map of any)
+			// is read as one of a known type is: expr's round takes a
+			// GBP by its type, not its kind.
+			for i, a := range m.Arguments {
+				if dynamicType(a.Type()) {
+					m.Arguments[i] = internalCall(numFunc, startOf(a), a)
+					changed = true
+				}
+			}
+		}
 	case *ast.BinaryNode:
 		if m.Operator == "in" {
 			changed = mapList(&m.Right, cfg)
@@ -205,6 +216,10 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 	}
 	return changed
 }
+
+// scalarCalls are expr's built-ins that take one number and read it by
+// its type (a host's named float fails there), not its kind.
+var scalarCalls = map[string]bool{"round": true, "ceil": true, "floor": true, "float": true, "int": true, "abs": true}
 
 // aggregates are expr's built-ins that take a list of numbers.
 var aggregates = map[string]bool{"sum": true, "max": true, "min": true, "mean": true, "median": true}

@@ -418,10 +418,11 @@ var governedFuncs = map[string]*hostFunc{
 			if n < 0 {
 				return nil, fmt.Errorf("repeat: count %d is negative", n)
 			}
+			size := int64(len(s)) * int64(n)
 			if len(s) > 0 && n > math.MaxInt64/len(s) {
-				return nil, &limitError{limit: "units of memory", max: 0}
+				size = math.MaxInt64 // past any budget: charged so, the error names the rule's own limit
 			}
-			if err := charge(args[2], int64(len(s))*int64(n)); err != nil {
+			if err := charge(args[2], size); err != nil {
 				return nil, err
 			}
 			return strings.Repeat(s, n), nil

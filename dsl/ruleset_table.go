@@ -3,8 +3,10 @@ package dsl
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/engagekit/engagekit/dsl/rulefile"
 )
@@ -34,8 +36,18 @@ func (b *builder[Env]) aggregate(r *rulefile.Rule, rule *cRule, t *cTable) {
 		return
 	}
 	for i := range t.rows {
-		if t.rows[i].leaf != nil && aggProgram(t.rows[i].leaf, t.aggOf) == nil {
+		if t.rows[i].leaf == nil {
+			continue
+		}
+		p := aggProgram(t.rows[i].leaf, t.aggOf)
+		if p == nil {
 			b.stmtErrorf(r.ID, t.rows[i].label, r.Rows[i].Pos, KindType, "%s has no %s to %s (say it on the row or the table)", t.rows[i].label, t.aggOf, t.agg)
+			continue
+		}
+		// An output whose type is known and is no number (a string, a
+		// list, a duration) fails each time the row matches.
+		if ot := p.c.tree.Node.Type(); ot != nil && ot.Kind() != reflect.Interface && (!isNumberKind(ot.Kind()) || ot == reflect.TypeFor[time.Duration]()) {
+			b.stmtErrorf(r.ID, t.rows[i].label, r.Rows[i].Pos, KindType, "%s: output %s is a %v; collect %s needs a number", t.rows[i].label, t.aggOf, ot, t.agg)
 		}
 	}
 }

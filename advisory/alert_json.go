@@ -1,0 +1,66 @@
+package advisory
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/engagekit/engagekit/internal/valuetext"
+)
+
+// alertFields is an Alert without its MarshalJSON method.
+type alertFields Alert
+
+// MarshalJSON encodes the alert as its fields, so that an alert always
+// encodes, whatever a rule computed: what JSON cannot write is replaced,
+// not refused. An urgency or sensitivity that is not finite is null; an
+// output or a piece of evidence JSON cannot hold (an infinity, a NaN
+// inside a list, a time outside the years 0 to 9999 or a channel) is
+// written as its text ("+Inf"), which tells a reader what the rule saw.
+// The alert itself is not changed.
+func (a Alert) MarshalJSON() ([]byte, error) {
+	if b, err := json.Marshal(alertFields(a)); err == nil {
+		return b, nil
+	}
+	var urgency, sensitivity *float64
+	if finite(a.Urgency) {
+		urgency = &a.Urgency
+	}
+	if finite(a.Sensitivity) {
+		sensitivity = &a.Sensitivity
+	}
+	safe := alertFields(a)
+	if len(a.Outputs) > 0 {
+		safe.Outputs = make(map[string]any, len(a.Outputs))
+		for k, v := range a.Outputs {
+			safe.Outputs[k] = jsonValue(v)
+		}
+	}
+	if len(a.Evidence) > 0 {
+		safe.Evidence = make([]Evidence, len(a.Evidence))
+		for i, e := range a.Evidence {
+			safe.Evidence[i] = Evidence{Name: e.Name, Value: jsonValue(e.Value)}
+		}
+	}
+	// The outer fields shadow the alert's own of the same JSON name.
+	return json.Marshal(struct {
+		*alertFields
+		Urgency     *float64 `json:"urgency"`
+		Sensitivity *float64 `json:"sensitivity"`
+	}{&safe, urgency, sensitivity})
+}
+
+// jsonValue is v if JSON can write it, else its text: fmt's, or, for a
+// value that points back at itself (which fmt would follow until the stack
+// overflowed, a fatal error), valuetext's, which stops there.
+func jsonValue(v any) any {
+	if _, err := json.Marshal(v); err != nil {
+		if text, cyclic := valuetext.TextCyclic(v); cyclic {
+			return text
+		}
+		return fmt.Sprint(v)
+	}
+	return v
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
