@@ -174,8 +174,10 @@
 //     that short-circuit decide before they look: in `a > 1 || x > 0.5`
 //     with a = 2, x is not compared, and the condition is true.
 //   - A comparison or string operator that sees nil from an optional chain
-//     (a?.b when a is nil), directly or through a conditional, ??, a list
-//     or a call, fails with [ErrEval]; compare the chain with nil
+//     (a?.b when a is nil, or when a is set and its b is a nil pointer:
+//     the chain's value is checked, not where its nil came from),
+//     directly or through a conditional, ??, a list or a call, fails with
+//     [ErrEval]; compare the chain with nil
 //     (`a?.b == nil`) to test for absence, or give a default
 //     (`a?.b ?? 0`, where the default is what decides). So does such a
 //     nil (or a decision's nil output) where it would otherwise decide

@@ -30,45 +30,53 @@ import (
 // of analyses can reach, or the merge holds the score finite so the
 // merged book reads back.
 func TestAdversary52_MergedSaturatedScoresOverflow(t *testing.T) {
+	// Contract since adversary 54: a saturated count holds any finite
+	// score (merges add scores without a bound, so they stay
+	// associative), and MergeBooks refuses a sum that overflows
+	// (ErrScoreOverflow) rather than give +Inf. Books of scores a merge
+	// can add read back merged.
 	o := Options{AsOf: adv45AsOf}
 	like := []Response{{Client: "ann", Stimulus: "post", Kind: "like", Time: adv45AsOf}}
-	_, data := adv48Book(t, o, like, func(b *Book, p *profile) {
-		if p.responses != 1 || p.escalations != 0 || p.maint() <= 0 {
-			t.Fatalf("control: profile %+v", *p)
-		}
-		// The largest score a saturated count may hold (maxScore; the
-		// 1e308 this test was written with is now refused, as no merge
-		// of analyses reaches it).
-		p.responses, p.score[Maintain-1] = math.MaxInt32, maxScore
-		b.Report.In, b.Report.Used = math.MaxInt32, math.MaxInt32
-	})
-	j2 := adv45Journey(t) // one journey for both books
-	if _, err := UnmarshalBook(j2, o, func() []byte {
-		_, d := adv48Book(t, o, like, func(b *Book, p *profile) {
-			p.responses, p.score[Maintain-1] = math.MaxInt32, 1e308
+	book := func(score float64) []byte {
+		_, data := adv48Book(t, o, like, func(b *Book, p *profile) {
+			if p.responses != 1 || p.escalations != 0 || p.maint() <= 0 {
+				t.Fatalf("control: profile %+v", *p)
+			}
+			p.responses, p.score[Maintain-1] = math.MaxInt32, score
 			b.Report.In, b.Report.Used = math.MaxInt32, math.MaxInt32
 		})
-		return d
-	}()); !errors.Is(err, ErrCorrupt) {
-		t.Errorf("a score of 1e308 read back: %v; want ErrCorrupt", err)
+		return data
 	}
-	a, errA := UnmarshalBook(j2, o, data)
-	b, errB := UnmarshalBook(j2, o, data)
-	if errA != nil || errB != nil {
-		t.Fatalf("control: the book reads back: %v, %v", errA, errB)
-	}
-	m, err := MergeBooks(a, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc, err := m.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rerr := UnmarshalBook(j2, o, enc)
-	_, jerr := json.Marshal(m.Scores())
-	if rerr != nil || jerr != nil {
-		t.Errorf("MergeBooks of two books UnmarshalBook accepts: maintenance %g; read back: %v (ErrCorrupt %v); JSON of Scores: %v",
-			m.profiles[0].maint(), rerr, errors.Is(rerr, ErrCorrupt), jerr)
+	j2 := adv45Journey(t) // one journey for both books
+	for _, c := range []struct {
+		score    float64
+		overflow bool
+	}{{1e36, false}, {1e308, true}} {
+		data := book(c.score)
+		a, errA := UnmarshalBook(j2, o, data)
+		b, errB := UnmarshalBook(j2, o, data)
+		if errA != nil || errB != nil {
+			t.Fatalf("control: the book of maintenance %g reads back: %v, %v", c.score, errA, errB)
+		}
+		m, err := MergeBooks(a, b)
+		if c.overflow {
+			if !errors.Is(err, ErrScoreOverflow) {
+				t.Errorf("two books of maintenance %g merged: %v; want ErrScoreOverflow", c.score, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc, err := m.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rerr := UnmarshalBook(j2, o, enc)
+		_, jerr := json.Marshal(m.Scores())
+		if rerr != nil || jerr != nil {
+			t.Errorf("MergeBooks of two books UnmarshalBook accepts: maintenance %g; read back: %v (ErrCorrupt %v); JSON of Scores: %v",
+				m.profiles[0].maint(), rerr, errors.Is(rerr, ErrCorrupt), jerr)
+		}
 	}
 }

@@ -434,18 +434,14 @@ func nonEscalating(p *profile) int64 {
 	return int64(p.responses) - int64(p.escalations)
 }
 
-// maxScore bounds a class's score: 2^63 responses (more than any count
-// of merged books says) of MaxWeight³ each. A merge saturates scores
-// there, as it saturates counts at MaxInt32.
-const maxScore = 0x1p63 * MaxWeight * MaxWeight * MaxWeight
-
 // possibleScore says whether an analysis can write a class's score of n
 // responses: 0 for none, else a finite sum of n responses of at most
-// MaxWeight³ each; any score up to maxScore for n = -1 (a count unknown,
-// see countBound).
+// MaxWeight³ each; any finite score for n = -1 (a count unknown, see
+// countBound: merges of books add their scores without a bound, and
+// MergeBooks refuses only a sum that overflows).
 func possibleScore(score float64, n int64) bool {
 	if n < 0 {
-		return math.Abs(score) <= maxScore
+		return !math.IsInf(score, 0) && !math.IsNaN(score)
 	}
 	if n == 0 {
 		return score == 0

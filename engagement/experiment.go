@@ -43,7 +43,8 @@ type Experiment struct {
 // the control variant; every variant is tested against it. A variant with
 // fewer than minSample exposed clients is flagged. The statistics do not
 // depend on the variants' names: relabelling two variants swaps their
-// results. A control with no exposed client (a typo, say) is an
+// results. Responses of no client, or at a zero time, are skipped, as
+// Analyze skips them. A control with no exposed client (a typo, say) is an
 // [*OptionError]: nothing is compared against nothing.
 //
 // CompareResponders is the responded-only view of a campaign: its
@@ -61,6 +62,11 @@ func CompareResponders(ctx context.Context, j *Journey, responses iter.Seq[Respo
 	for r := range responses {
 		if ctx.Err() != nil {
 			break
+		}
+		// A response of no client, or at no time, is no one's (as
+		// Analyze and Funnel skip it): it must not count as a client.
+		if r.Client == "" || r.Time.IsZero() {
+			continue
 		}
 		st, from, to, ok := j.Resolve(r)
 		if !ok || st.Campaign != campaign || r.Time.Before(st.Time) {

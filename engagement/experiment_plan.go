@@ -177,6 +177,11 @@ func level(v, def float64, name string, bad func(string, any, string)) float64 {
 		return def
 	case !(v > 0 && v < 1):
 		bad(name, v, "outside (0, 1)")
+	case !(v/2 > 0):
+		// A two-sided level is split in halves: half of the least
+		// float is 0, whose normal quantile is infinite, and every
+		// interval then NaN.
+		bad(name, v, "so small that half of it is 0")
 	}
 	return v
 }

@@ -7,8 +7,6 @@ import (
 	"math"
 	"slices"
 	"time"
-
-	"github.com/engagekit/engagekit/internal/stats"
 )
 
 // FunnelStep is one step of a [Funnel]: how many clients reached it, the
@@ -153,7 +151,7 @@ func funnelStep(j *Journey, index map[string]int, r *Response) (int, reason) {
 // or before it, is within window.
 func funnelCount(times map[string][][]int64, steps []string, window int64) []FunnelStep {
 	out := make([]FunnelStep, len(steps))
-	gaps := make([][]float64, len(steps))
+	gaps := make([][]int64, len(steps))
 	for i, s := range steps {
 		out[i].Setting = s
 	}
@@ -169,7 +167,7 @@ func funnelCount(times map[string][][]int64, steps []string, window int64) []Fun
 				next, gap = qualify(prev, cur, window, next[:0])
 				prev, next = next, prev
 				if len(prev) > 0 {
-					gaps[i] = append(gaps[i], float64(gap))
+					gaps[i] = append(gaps[i], gap)
 				}
 			}
 			if len(prev) == 0 {
@@ -182,10 +180,7 @@ func funnelCount(times map[string][][]int64, steps []string, window int64) []Fun
 		if i > 0 && out[i-1].Reached > 0 {
 			out[i].Conversion = float64(out[i].Reached) / float64(out[i-1].Reached)
 			if len(gaps[i]) > 0 {
-				// Held to the Duration's range: a gap of MaxInt64
-				// nanoseconds rounds up to 2^63 as a float64, which
-				// converted back wrapped to −292 years.
-				out[i].MedianTime = time.Duration(min(stats.Median(gaps[i]), math.MaxInt64-1023))
+				out[i].MedianTime = time.Duration(medianGap(gaps[i]))
 			}
 		}
 	}
@@ -218,4 +213,18 @@ func qualify(prev, cur []int64, window int64, dst []int64) ([]int64, int64) {
 		dst = append(dst, t)
 	}
 	return dst, gap
+}
+
+// medianGap is the median of gaps (non-negative nanoseconds) in integers:
+// as float64s, a gap past 2^53 ns (104 days) was rounded, and one of
+// MaxInt64 rounded up past the Duration's range. Of two middle gaps it
+// takes the midpoint, rounded down.
+func medianGap(gaps []int64) int64 {
+	slices.Sort(gaps)
+	n := len(gaps)
+	if n%2 == 1 {
+		return gaps[n/2]
+	}
+	a, b := gaps[n/2-1], gaps[n/2]
+	return a + (b-a)/2
 }

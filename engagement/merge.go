@@ -2,7 +2,9 @@ package engagement
 
 import (
 	"errors"
+	"fmt"
 	"maps"
+	"math"
 	"slices"
 )
 
@@ -20,7 +22,8 @@ var ErrIncompatible = errors.New("engagement: books of different journeys or opt
 // journey and equal options (as of, weights, windows, survey kinds) and
 // the same classifier, which cannot be compared and is the caller's to
 // keep. Duplicate response ids are detected within a book, not across
-// books. The inputs are not modified.
+// books. The inputs are not modified. A client whose merged score
+// overflows the float64 range is an error ([ErrScoreOverflow]).
 func MergeBooks(books ...*Book) (*Book, error) {
 	if len(books) == 0 {
 		return nil, errors.New("engagement: no books to merge")
@@ -44,8 +47,21 @@ func MergeBooks(books ...*Book) (*Book, error) {
 	for _, b := range books[1:] {
 		out.mergeAligned(b, &ix)
 	}
+	for i := range out.profiles {
+		for _, v := range out.profiles[i].score {
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				return nil, fmt.Errorf("%w: client %s", ErrScoreOverflow, out.clients[i])
+			}
+		}
+	}
 	return out, nil
 }
+
+// ErrScoreOverflow is returned by [MergeBooks] when a client's merged
+// score passes the float64 range: books each of up to MaxInt32 responses
+// add to at most about 2e27 a client, so only books that were merged
+// without bound (or read from hostile bytes) reach it.
+var ErrScoreOverflow = errors.New("engagement: merged scores overflow")
 
 // mergeAligned adds o into b: profile by profile when both were analyzed
 // over the same clients slice (shards of AnalyzeParallel), by client id

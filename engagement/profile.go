@@ -51,10 +51,9 @@ func (p *profile) merge(q *profile) {
 		return
 	}
 	for i := range p.score {
-		// Scores saturate as counts do: a profile of a saturated count
-		// holds any score to maxScore, and two of them must not add up
-		// to an infinity (the merged book would not read back).
-		p.score[i] = max(-maxScore, min(p.score[i]+q.score[i], maxScore))
+		// Added as they are, so merges stay associative (up to float
+		// rounding); MergeBooks refuses a sum that overflows.
+		p.score[i] += q.score[i]
 	}
 	p.newest, p.oldest = min(p.newest, q.newest), max(p.oldest, q.oldest)
 	p.active |= q.active

@@ -116,7 +116,15 @@ func unreachable[Env any](rules []Rule, compiled []*condition[Env], consts map[s
 			f.Consts = append(f.Consts, &rulefile.Const{Name: name, Value: rulefile.Expr{Src: lit}})
 		}
 	}
-	var ruleOf []int // ruleOf[b] is the index of the rule of branch b+1
+	var ruleOf []int // ruleOf[b] is the index of the rule of branch b+1, -1 for none
+	// The analysis reads every field as any number; an unsigned field is
+	// never negative, which a first branch of no rule says: it catches
+	// the negative values, so `products >= 0` is seen to catch every
+	// client the rules after it would.
+	for _, path := range unsignedReads[Env](compiled) {
+		f.Rules[0].Body.Branches = append(f.Rules[0].Body.Branches, &rulefile.Branch{Cond: &rulefile.Expr{Src: path + " < 0"}})
+		ruleOf = append(ruleOf, -1)
+	}
 rules:
 	for i, r := range rules {
 		v, constant, fails := false, false, error(nil)
@@ -158,12 +166,63 @@ rules:
 			continue
 		}
 		var n int
-		if _, err := fmt.Sscanf(finding.Related[0], "branch %d", &n); err == nil && n >= 1 && n <= len(ruleOf) {
+		if _, err := fmt.Sscanf(finding.Related[0], "branch %d", &n); err == nil && n >= 1 && n <= len(ruleOf) && ruleOf[n-1] >= 0 {
 			i := ruleOf[n-1]
 			errs = append(errs, fmt.Errorf("%w: rule %d (%s): earlier rules catch every client it would", ErrUnreachable, i+1, rules[i].Segment))
 		}
 	}
 	return errs
+}
+
+// unsignedReads lists the fields the compiled rules read whose type is an
+// unsigned integer, sorted.
+func unsignedReads[Env any](compiled []*condition[Env]) []string {
+	seen := map[string]bool{}
+	for _, c := range compiled {
+		if c == nil {
+			continue
+		}
+		for _, path := range c.when.Reads() {
+			if t, ok := fieldType(reflect.TypeFor[Env](), path); ok && t.Kind() >= reflect.Uint && t.Kind() <= reflect.Uintptr {
+				seen[path] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
+
+// fieldType is the type of the field a rule reads as path (dotted names,
+// by `expr` tag or Go name) in t, through pointers and embedded structs:
+// false where path leads through anything else (a map, an interface).
+func fieldType(t reflect.Type, path string) (reflect.Type, bool) {
+	for name := range strings.SplitSeq(path, ".") {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return nil, false
+		}
+		f, ok := t.FieldByNameFunc(func(n string) bool {
+			sf, _ := t.FieldByName(n)
+			return ruleName(sf) == name
+		})
+		if !ok {
+			return nil, false
+		}
+		t = f.Type
+	}
+	return t, true
+}
+
+// ruleName is the name a rule uses for a struct field: its `expr` tag, or
+// its Go name (as the dsl reads a struct).
+func ruleName(f reflect.StructField) string {
+	if tag, ok := f.Tag.Lookup("expr"); ok {
+		if name, _, _ := strings.Cut(tag, ","); name != "" {
+			return name
+		}
+	}
+	return f.Name
 }
 
 // literal writes a constant as the rule-file literal of its value: a

@@ -198,17 +198,7 @@ func (c *cond) eval(pt []value) tri {
 		if c.decided && pt[c.atom].kind == kindNil {
 			return triFail
 		}
-		v := pt[c.atom]
-		for _, t := range c.through {
-			if pt[t].kind == kindNil && v.kind != kindFailed {
-				// Read through a nil: a nil map gives nil for every
-				// key; a nil pointer fails, the path's own failing
-				// witness (the types are unknown here: both are
-				// taken).
-				v = nilValue
-			}
-		}
-		return compareInCondition(v, c.cmp, c.lit)
+		return compareInCondition(readThrough(pt, c.atom, c.through), c.cmp, c.lit)
 	case condOpaque:
 		v := pt[c.atom]
 		if v.kind != kindBool {
@@ -570,8 +560,51 @@ func (rd *reader) comparison(bn *ast.BinaryNode, sc scope) (*cond, bool) {
 	default:
 		a.lits = append(a.lits, lit)
 	}
-	decided := a.decision != "" && a.name != "fired" && lit.kind != kindNil
+	// The compiled rule fails, rather than compare, on a nil a decision's
+	// output or an optional chain (q?.a where q is nil) gives, unless the
+	// comparison is with nil itself.
+	decided := lit.kind != kindNil && (a.decision != "" && a.name != "fired" || carriesChain(side))
 	return &cond{op: condCompare, atom: i, cmp: op, lit: lit, decided: decided, through: rd.through(i)}, true
+}
+
+// readThrough is the value of field path atom at pt, read through the
+// paths above it (see cond.through): where one is nil, the read gives nil,
+// as through a nil map, or fails, as through a nil pointer (the path's
+// own failing witness: the types are unknown here, so both are taken).
+// Conditions and a table's inputs read paths alike.
+func readThrough(pt []value, atom int, through []int) value {
+	v := pt[atom]
+	for _, t := range through {
+		if pt[t].kind == kindNil && v.kind != kindFailed {
+			v = nilValue
+		}
+	}
+	return v
+}
+
+// carriesChain reports whether the nil of an optional chain (a?.b) in n
+// may be n's value, as the compiler reads it (dsl's nil guard): through
+// ?? and + and any part but a comparison or arithmetic, which fail on a
+// nil or are guarded themselves, and a predicate's own scope.
+func carriesChain(n ast.Node) bool {
+	switch m := n.(type) {
+	case nil:
+		return false
+	case *ast.ChainNode:
+		return true
+	case *ast.PredicateNode, *ast.VariableDeclaratorNode:
+		return false
+	case *ast.BinaryNode:
+		if m.Operator != "??" && m.Operator != "+" {
+			return false
+		}
+	}
+	for _, c := range exprkey.Children(n) {
+		if carriesChain(*c) {
+			return true
+		}
+	}
+	return false
 }
 
 // valueAtom is the atom of a value expression: a field path, a path from

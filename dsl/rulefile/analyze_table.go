@@ -64,10 +64,15 @@ type tableState struct {
 	as     *atoms
 	used   []int
 	inputs []int // the atom of each input
-	rows   [][]cell
-	ranks  rowRanks
-	ranked bool // ranks are known
-	facts  tableFacts
+	// through lists, for each input that is a field path below others,
+	// the paths it is read through that the table's when also reads: a
+	// nil there makes the input nil (see readThrough). The others are
+	// free, so they may be taken as not nil.
+	through [][]int
+	rows    [][]cell
+	ranks   rowRanks
+	ranked  bool // ranks are known
+	facts   tableFacts
 	// sig numbers what each row decides (its outputs' sources, the
 	// row's or the table's): rows of one number decide alike, and two
 	// numbers are compared once (same).
@@ -87,7 +92,9 @@ func (a *analysis) table(r *Rule) {
 	rd := &reader{as: t.as, consts: a.consts, domains: a.domains}
 	sc := scope{}.with(r.Body.Lets, rd.consts)
 	for _, in := range r.Inputs {
-		t.inputs = append(t.inputs, rd.input(in.Src, sc))
+		i := rd.input(in.Src, sc)
+		t.inputs = append(t.inputs, i)
+		t.through = append(t.through, rd.through(i))
 	}
 	for ri, row := range r.Rows {
 		if len(row.Cells) != cols {
@@ -133,6 +140,9 @@ func (a *analysis) table(r *Rule) {
 		t.facts.rows[i].beaten = map[int]bool{}
 	}
 	t.used = usedAtoms(t.inputs, when)
+	for ci, parents := range t.through {
+		t.through[ci] = slices.DeleteFunc(parents, func(p int) bool { _, found := slices.BinarySearch(t.used, p); return !found })
+	}
 	weight := when.size()
 	for _, cells := range t.rows {
 		for _, c := range cells {
@@ -168,7 +178,7 @@ func (t *tableState) observe(pt []value) {
 	for ri, cells := range t.rows {
 		match[ri] = triTrue
 		for ci, c := range cells {
-			if m := c.match(pt[t.inputs[ci]]); m != triTrue {
+			if m := c.match(readThrough(pt, t.inputs[ci], t.through[ci])); m != triTrue {
 				match[ri] = m
 				break
 			}

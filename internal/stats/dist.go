@@ -33,6 +33,11 @@ func NormalQuantile(p float64) float64 {
 		return -NormalQuantile(1 - p)
 	}
 	x := acklam(p)
+	if x*x/2 > 700 {
+		// Below the normal floats (p < 2.2e-308) the step's Φ is
+		// subnormal and its exp(x²/2) overflows: Acklam's value stands.
+		return x
+	}
 	e := 0.5*math.Erfc(-x/math.Sqrt2) - p
 	u := e * math.Sqrt(2*math.Pi) * math.Exp(x*x/2)
 	return x - u/(1+x*u/2)
@@ -47,7 +52,7 @@ func acklam(p float64) float64 {
 	c := [6]float64{-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00}
 	d := [4]float64{7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00}
 	if p < low {
-		q := math.Sqrt(-2 * math.Log(p))
+		q := math.Sqrt(-2 * logOf(p))
 		return (((((c[0]*q+c[1])*q+c[2])*q+c[3])*q+c[4])*q + c[5]) / ((((d[0]*q+d[1])*q+d[2])*q+d[3])*q + 1)
 	}
 	q := p - 0.5
@@ -129,4 +134,14 @@ func step(num, d, c, tiny float64) (float64, float64) {
 		c = tiny
 	}
 	return 1 / d, c
+}
+
+// logOf is math.Log(p) for p > 0, subnormal ones too: on amd64, Go's
+// assembly Log gives −709.09 (the log of the least normal number) for
+// every subnormal p, so p is scaled into the normal range first.
+func logOf(p float64) float64 {
+	if p > 0 && p < 0x1p-1022 {
+		return math.Log(p*0x1p54) - 54*math.Ln2
+	}
+	return math.Log(p)
 }

@@ -21,14 +21,17 @@ func ChiSquareUpper(x, df float64) float64 {
 
 // RegIncGammaUpper is Q(a, x) = Γ(a, x)/Γ(a) for a > 0 and x ≥ 0, by the
 // series of P = 1 − Q below x = a+1 and the continued fraction of Q
-// above it (Numerical Recipes §6.2, modified Lentz). Out of range it
-// returns NaN.
+// above it (Numerical Recipes §6.2, modified Lentz), and for a past 1e8
+// by the Wilson–Hilferty approximation. Out of range it returns NaN.
 func RegIncGammaUpper(a, x float64) float64 {
 	switch {
 	case !(a > 0) || !(x >= 0):
 		return math.NaN()
 	case x == 0:
 		return 1
+	}
+	if a > wilsonHilfertyFrom {
+		return wilsonHilferty(a, x)
 	}
 	lg, _ := math.Lgamma(a)
 	front := math.Exp(-x + a*math.Log(x) - lg)
@@ -38,12 +41,30 @@ func RegIncGammaUpper(a, x float64) float64 {
 	return front * gammaFraction(a, x)
 }
 
+// gammaTerms bounds the terms of the series and the fraction for a: near
+// x = a both need some √a of them (a fixed 10,000 stopped far short at
+// a = 1e9, giving Q ≈ 0.88 where it is 0.5).
+func gammaTerms(a float64) int { return 10_000 + int(16*math.Sqrt(a)) }
+
+// wilsonHilfertyFrom is the a past which Q(a, x) is taken from the
+// Wilson–Hilferty normal approximation of the cube root of a gamma
+// variable, whose error shrinks as 1/a (about 1e-8 here), rather than
+// from a series of some 16·√a terms.
+const wilsonHilfertyFrom = 1e8
+
+// wilsonHilferty is Q(a, x) for large a: (x/a)^(1/3) is nearly normal
+// with mean 1 − 1/(9a) and variance 1/(9a).
+func wilsonHilferty(a, x float64) float64 {
+	v := 1 / (9 * a)
+	return NormalUpper((math.Cbrt(x/a) - (1 - v)) / math.Sqrt(v))
+}
+
 // gammaSeries is Σ_n x^n / (a(a+1)…(a+n)), so that P(a, x) is
 // x^a e^−x / Γ(a) times it.
 func gammaSeries(a, x float64) float64 {
 	term := 1 / a
 	sum := term
-	for n := 1; n < 10000; n++ {
+	for n := 1; n < gammaTerms(a); n++ {
 		term *= x / (a + float64(n))
 		sum += term
 		if math.Abs(term) < math.Abs(sum)*1e-16 {
@@ -60,7 +81,7 @@ func gammaFraction(a, x float64) float64 {
 	b := x + 1 - a
 	c, d := 1/tiny, 1/b
 	h := d
-	for i := 1; i < 10000; i++ {
+	for i := 1; i < gammaTerms(a); i++ {
 		an := -float64(i) * (float64(i) - a)
 		b += 2
 		d = an*d + b
