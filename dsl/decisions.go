@@ -59,7 +59,10 @@ func init() {
 	internalFuncs[decidedFunc] = &hostFunc{name: decidedFunc, arities: []int{1}, validate: sameType,
 		fn: func(args ...any) (any, error) {
 			switch {
-			case args[0] == nil:
+			case isNil(args[0]):
+				// A nil the decision says (a nil pointer output) is
+				// checked as one it did not say: by value, as an
+				// optional chain's is.
 				return nil, errNilDecision
 			case isNaN(args[0]):
 				return nil, errNaNValue

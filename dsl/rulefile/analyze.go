@@ -100,15 +100,15 @@ type Finding struct {
 // nil, as the compiled rule's does.
 func Analyze(f *File) []Finding {
 	a := &analysis{f: f, consts: fileConstants(f), work: &budget{left: maxWork}}
-	a.domains = readDecisions(f, a.consts, nil)
+	a.domains = readDecisions(f, a.consts, proofs{})
 	// A branch or row no input reaches says nothing a read of its
 	// decision can hold (a gap at its output had a witness no input
 	// gives): the decisions' domains are read again without those a
 	// first pass, on the domains of every leaf, proves unreachable.
 	// Smaller domains only make more of them unreachable, so what the
 	// first pass proves holds.
-	if never := a.neverDecide(); len(never) > 0 {
-		a.domains = readDecisions(f, a.consts, never)
+	if p := a.neverDecide(); len(p.never)+len(p.closed) > 0 {
+		a.domains = readDecisions(f, a.consts, p)
 	}
 	a.duplicates()
 	a.unused()
@@ -134,14 +134,39 @@ type analysis struct {
 	work   *budget
 	// domains are the values reads of the file's decisions can hold.
 	domains decisionDomains
+	// proved gathers, as tables and trees are analyzed, what a second
+	// reading of the decisions' domains may rely on (see proofs).
+	proved proofs
+}
+
+// proofs are what the first pass over the decisions proves of their
+// ways of deciding.
+type proofs struct {
+	// never holds the branches and rows that decide for no input: no
+	// input reaches or matches them, or they match only where another
+	// row decides or the table fails (a unique table's overlap).
+	never map[Pos]bool
+	// closed holds the levels of choices (by the position of the rule or
+	// branch whose branches they are, or of the table) that every input
+	// reaching them takes a branch or row of, or fails: the decision
+	// never falls through them, whatever the syntax (a tree's a > 0 and
+	// a <= 0 without an else; a table's rows >= 0, < 0 and nil).
+	closed map[Pos]bool
+}
+
+func (p *proofs) add(m *map[Pos]bool, pos Pos) {
+	if *m == nil {
+		*m = map[Pos]bool{}
+	}
+	(*m)[pos] = true
 }
 
 func (a *analysis) add(f Finding) { a.out = append(a.out, f) }
 
-// neverDecide is the positions of the decisions' branches and rows that
-// decide for no input, as a pass over the decisions alone (on a budget of
-// its own) finds them.
-func (a *analysis) neverDecide() map[Pos]bool {
+// neverDecide is what a pass over the decisions alone (on a budget of its
+// own) proves: the branches and rows that decide for no input, and the
+// levels no input falls through.
+func (a *analysis) neverDecide() proofs {
 	pre := &analysis{f: a.f, consts: a.consts, work: &budget{left: maxWork}, domains: a.domains}
 	named := map[string]bool{} // every name an expression of the file uses
 	for _, r := range a.f.Rules {
@@ -161,14 +186,14 @@ func (a *analysis) neverDecide() map[Pos]bool {
 			pre.branches(r)
 		}
 	}
-	never := map[Pos]bool{}
+	p := pre.proved
 	for _, f := range pre.out {
 		switch f.Code {
 		case "unreachable-branch", "unreachable-row", "outranked-row":
-			never[f.Pos] = true
+			p.add(&p.never, f.Pos)
 		}
 	}
-	return never
+	return p
 }
 
 func (a *analysis) duplicates() {

@@ -142,10 +142,13 @@ func (a *analysis) branches(r *Rule) {
 	if r.Body.When != nil {
 		when = rd.condition(r.Body.When.Expr.Src, sc)
 	}
-	a.walkBranches(rd, r, when, rd.readTree(r.Body.Branches, "", sc), nil)
+	a.walkBranches(rd, r, when, rd.readTree(r.Body.Branches, "", sc), nil, r.Pos)
 }
 
-func (a *analysis) walkBranches(rd *reader, r *Rule, when *cond, ns []*node, path []step) {
+// walkBranches reports the branches ns (the branches of the rule or branch
+// at level) no input takes, and below them, theirs.
+func (a *analysis) walkBranches(rd *reader, r *Rule, when *cond, ns []*node, path []step, level Pos) {
+	defer a.fallThrough(rd, when, ns, path, level)
 	var earlier []*cond
 	for _, n := range ns {
 		if rd.as.work.spent {
@@ -174,7 +177,27 @@ func (a *analysis) walkBranches(rd *reader, r *Rule, when *cond, ns []*node, pat
 			a.add(Finding{Pos: n.b.Pos, Severity: Info, Code: CodeUnknown, Rule: r.ID, Related: []string{n.label},
 				Message: fmt.Sprintf("%s of %s can be taken only if a field it compares with true and false holds a value of another kind", n.label, r.ID)})
 		}
-		a.walkBranches(rd, r, when, n.children, here)
+		a.walkBranches(rd, r, when, n.children, here, n.b.Pos)
+	}
+}
+
+// fallThrough marks the level closed when it has no else and no input
+// that reaches it falls through its branches (each fails or holds): the
+// decision is then never the level's own statements.
+func (a *analysis) fallThrough(rd *reader, when *cond, ns []*node, path []step, level Pos) {
+	if len(ns) == 0 || rd.as.work.spent {
+		return
+	}
+	var all []*cond
+	for _, n := range ns {
+		if n.own == nil {
+			return // an else: it catches, syntax says so already
+		}
+		all = append(all, n.own)
+	}
+	here := append(append([]step(nil), path...), step{earlier: all})
+	if res := rd.decide(when, here, nil); !res.tooBig && !res.taken {
+		a.proved.add(&a.proved.closed, level)
 	}
 }
 

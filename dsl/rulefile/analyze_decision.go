@@ -49,13 +49,13 @@ func (l *decisionLeaf) value(name string) (value, bool) {
 // readDecisions works out the domains of the file's decisions: the values
 // their leaves say, but for the branches and rows at a position in never
 // (proved to decide for no input: what they say no read can hold).
-func readDecisions(f *File, consts map[string]constant, never map[Pos]bool) decisionDomains {
+func readDecisions(f *File, consts map[string]constant, p proofs) decisionDomains {
 	out := decisionDomains{reads: map[string][]value{}, leaves: map[string][]decisionLeaf{}}
 	for _, r := range f.Rules {
 		if r.ID == "" || out.reads[r.ID+".fired"] != nil {
 			continue // no id, or a duplicate the compiler refuses
 		}
-		miss := mayMiss(r)
+		miss := mayMiss(r, p)
 		fired := []value{boolValue(true)}
 		if miss {
 			fired = append(fired, boolValue(false))
@@ -65,10 +65,21 @@ func readDecisions(f *File, consts map[string]constant, never map[Pos]bool) deci
 			continue // the result is computed, or only fired can be read
 		}
 		d := &domain{consts: consts, vals: map[string]*valueSet{}}
-		for _, l := range leaves(r, never) {
+		for _, l := range leaves(r, p) {
 			d.leaf(l)
 		}
 		d.finish()
+		// An output only leaves in never say is nil wherever the
+		// decision decides (without the entry its read was a free
+		// field, any value at all).
+		for name := range outputNames(r) {
+			if d.vals[name] == nil {
+				d.set(name).add(nilValue)
+				for k := range d.byLeaf {
+					d.byLeaf[k].vals[name] = nilValue
+				}
+			}
+		}
 		for name, set := range d.vals {
 			if set.open {
 				continue
@@ -87,13 +98,27 @@ func readDecisions(f *File, consts map[string]constant, never map[Pos]bool) deci
 	return out
 }
 
+// outputNames lists the names of the outputs any block of r says.
+func outputNames(r *Rule) map[string]bool {
+	out := map[string]bool{}
+	for _, chain := range leaves(r, proofs{}) {
+		for _, b := range chain {
+			for _, o := range b.Outputs {
+				out[o.Name] = true
+			}
+		}
+	}
+	return out
+}
+
 // mayMiss reports whether the decision may take no decision: it has a
-// when, or it is a table without a row that matches every input.
-func mayMiss(r *Rule) bool {
+// when, or it is a table without a row that matches every input, which p
+// does not prove closed.
+func mayMiss(r *Rule, p proofs) bool {
 	if r.Body.When != nil {
 		return true
 	}
-	if !r.Table {
+	if !r.Table || p.closed[r.Pos] {
 		return false
 	}
 	for _, row := range r.Rows {
@@ -121,30 +146,31 @@ func multiHit(hit string) bool {
 // blocks, outermost first: a plain rule's own block; with branches, every
 // branch (a branch none of whose nested branches holds is itself the
 // decision) and the rule itself unless an else always catches; a table's
-// rows; none under a branch or at a row whose position is in never.
-func leaves(r *Rule, never map[Pos]bool) [][]*Block {
+// rows; none under a branch or at a row p proves never decides, and no
+// fall-through of a level p proves closed.
+func leaves(r *Rule, p proofs) [][]*Block {
 	if r.Table {
 		out := make([][]*Block, 0, len(r.Rows))
 		for _, row := range r.Rows {
-			if !never[row.Pos] {
+			if !p.never[row.Pos] {
 				out = append(out, []*Block{&r.Body, &row.Out})
 			}
 		}
 		return out
 	}
 	var out [][]*Block
-	var walk func(chain []*Block, bs []*Branch)
-	walk = func(chain []*Block, bs []*Branch) {
-		if !hasElse(bs) {
+	var walk func(chain []*Block, bs []*Branch, level Pos)
+	walk = func(chain []*Block, bs []*Branch, level Pos) {
+		if !hasElse(bs) && (len(bs) == 0 || !p.closed[level]) {
 			out = append(out, chain)
 		}
 		for _, b := range bs {
-			if !never[b.Pos] {
-				walk(append(chain[:len(chain):len(chain)], &b.Body), b.Body.Branches)
+			if !p.never[b.Pos] {
+				walk(append(chain[:len(chain):len(chain)], &b.Body), b.Body.Branches, b.Pos)
 			}
 		}
 	}
-	walk([]*Block{&r.Body}, r.Body.Branches)
+	walk([]*Block{&r.Body}, r.Body.Branches, r.Pos)
 	return out
 }
 

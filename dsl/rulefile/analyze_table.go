@@ -403,6 +403,9 @@ func (t *tableState) report(when *cond) {
 	for ri, row := range r.Rows {
 		f := t.facts.rows[ri]
 		label := fmt.Sprintf("row %d", ri+1)
+		if !f.matches || f.matchesTyped && !f.fires {
+			a.proved.add(&a.proved.never, row.Pos)
+		}
 		switch {
 		case !f.matches:
 			a.add(Finding{Pos: row.Pos, Severity: Warning, Code: "unreachable-row", Rule: r.ID, Related: []string{label},
@@ -425,6 +428,10 @@ func (t *tableState) report(when *cond) {
 			a.add(Finding{Pos: row.Pos, Severity: Warning, Code: "unreachable-row", Rule: r.ID, Related: []string{label},
 				Message: fmt.Sprintf("%s of %s never decides: every input it matches makes the table fail%s", label, r.ID, checked)})
 		}
+	}
+	rowWhens := slices.ContainsFunc(r.Rows, func(row *Row) bool { return row.Out.When != nil })
+	if t.facts.gap == nil && when == nil && !rowWhens {
+		a.proved.add(&a.proved.closed, r.Pos) // every input takes a row, or fails the table
 	}
 	if g := t.facts.gap; g != nil {
 		w := t.witness(g)
