@@ -10,9 +10,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/engagekit/engagekit/dsl"
 	"github.com/engagekit/engagekit/dsl/rulefile"
+	"github.com/engagekit/engagekit/internal/exprkey"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
 )
 
 // Rule is one step of a custom scheme: clients for whom When holds go to
@@ -117,12 +121,33 @@ func unreachable[Env any](rules []Rule, compiled []*condition[Env], consts map[s
 		}
 	}
 	var ruleOf []int // ruleOf[b] is the index of the rule of branch b+1, -1 for none
-	// The analysis reads every field as any number; an unsigned field is
-	// never negative, which a first branch of no rule says: it catches
-	// the negative values, so `products >= 0` is seen to catch every
-	// client the rules after it would.
-	for _, path := range unsignedReads[Env](compiled) {
+	// The analysis reads every field as any value; what the Go type rules
+	// out, a first branch of no rule says: it catches those values, so
+	// that `products >= 0` over an unsigned field, or `on == true` then
+	// `on == false` over a bool, is seen to catch every client the rules
+	// after it would. Each such branch holds for no client and never
+	// fails (a comparison of nil with a number would fail the scheme).
+	for _, path := range typedReads[Env](compiled, isUnsigned) {
 		f.Rules[0].Body.Branches = append(f.Rules[0].Body.Branches, &rulefile.Branch{Cond: &rulefile.Expr{Src: path + " < 0"}})
+		ruleOf = append(ruleOf, -1)
+	}
+	// Between two integers an int field holds nothing: for each number
+	// the scheme compares with, the spans (k, k+1) beside it, where the
+	// analysis would take a value such as 5.5 (age >= 6 then age > 5).
+	if ints := typedReads[Env](compiled, isInteger); len(ints) > 0 {
+		spans := integerSpans(rules, compiled, consts)
+		if len(ints)*len(spans) <= maxIntegerSpans {
+			for _, path := range ints {
+				for _, k := range spans {
+					f.Rules[0].Body.Branches = append(f.Rules[0].Body.Branches, &rulefile.Branch{Cond: &rulefile.Expr{
+						Src: fmt.Sprintf("%s > %s && %s < %s", path, floatLiteral(k), path, floatLiteral(k+1))}})
+					ruleOf = append(ruleOf, -1)
+				}
+			}
+		}
+	}
+	for _, path := range typedReads[Env](compiled, isBool) {
+		f.Rules[0].Body.Branches = append(f.Rules[0].Body.Branches, &rulefile.Branch{Cond: &rulefile.Expr{Src: path + " != true && " + path + " != false"}})
 		ruleOf = append(ruleOf, -1)
 	}
 rules:
@@ -174,16 +199,18 @@ rules:
 	return errs
 }
 
-// unsignedReads lists the fields the compiled rules read whose type is an
-// unsigned integer, sorted.
-func unsignedReads[Env any](compiled []*condition[Env]) []string {
+// typedReads lists the fields the compiled rules read whose type is of
+// kind, sorted: those reached from the environment through struct fields
+// alone, which a rule reads without a nil on the way (through a nil
+// pointer the analysis reads nil, which the branch must not compare).
+func typedReads[Env any](compiled []*condition[Env], kind func(reflect.Type) bool) []string {
 	seen := map[string]bool{}
 	for _, c := range compiled {
 		if c == nil {
 			continue
 		}
 		for _, path := range c.when.Reads() {
-			if t, ok := fieldType(reflect.TypeFor[Env](), path); ok && t.Kind() >= reflect.Uint && t.Kind() <= reflect.Uintptr {
+			if t, ok := fieldType(reflect.TypeFor[Env](), path); ok && kind(t) {
 				seen[path] = true
 			}
 		}
@@ -191,14 +218,82 @@ func unsignedReads[Env any](compiled []*condition[Env]) []string {
 	return slices.Sorted(maps.Keys(seen))
 }
 
-// fieldType is the type of the field a rule reads as path (dotted names,
-// by `expr` tag or Go name) in t, through pointers and embedded structs:
-// false where path leads through anything else (a map, an interface).
-func fieldType(t reflect.Type, path string) (reflect.Type, bool) {
-	for name := range strings.SplitSeq(path, ".") {
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
+func isUnsigned(t reflect.Type) bool { return t.Kind() >= reflect.Uint && t.Kind() <= reflect.Uintptr }
+
+func isBool(t reflect.Type) bool { return t.Kind() == reflect.Bool }
+
+func isInteger(t reflect.Type) bool { return t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64 }
+
+// maxIntegerSpans bounds the branches integerSpans adds for a scheme:
+// past it, the analysis reads int fields as any number, as it did.
+const maxIntegerSpans = 512
+
+// integerSpans lists the k, sorted, of the spans (k, k+1) that hold a
+// number the rules or the constants write (between two integers), or end
+// at one: every class of values the analysis takes between the numbers
+// a field is compared with lies in one of them when it holds no integer.
+// Numbers past 2^53 are integers already. Only the rules that compiled
+// are read.
+func integerSpans[Env any](rules []Rule, compiled []*condition[Env], consts map[string]any) []float64 {
+	seen := map[float64]bool{}
+	add := func(c float64) {
+		if math.IsNaN(c) || math.IsInf(c, 0) || math.Abs(c) >= 1<<53 {
+			return
 		}
+		seen[math.Floor(c)] = true
+		seen[math.Ceil(c)-1] = true
+	}
+	for i, r := range rules {
+		if compiled[i] == nil {
+			continue // refused: only what the dsl bounded is parsed again
+		}
+		tree, err := parser.Parse(r.When)
+		if err != nil {
+			continue
+		}
+		var walk func(n ast.Node)
+		walk = func(n ast.Node) {
+			switch x := n.(type) {
+			case *ast.IntegerNode:
+				add(float64(x.Value))
+			case *ast.FloatNode:
+				add(x.Value)
+			}
+			for _, c := range exprkey.Children(n) {
+				if *c != nil {
+					walk(*c)
+				}
+			}
+		}
+		walk(tree.Node)
+	}
+	for _, v := range consts {
+		if rv := reflect.ValueOf(v); rv.IsValid() && (rv.CanInt() || rv.CanUint() || rv.CanFloat()) {
+			f, _ := strconv.ParseFloat(fmt.Sprint(v), 64)
+			add(f)
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
+
+// floatLiteral writes k as a float literal of the rules ("5.0").
+func floatLiteral(k float64) string {
+	s := strconv.FormatFloat(k, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}
+
+// fieldType is the type of the field a rule reads as path (dotted names,
+// by `expr` tag or Go name) in t, a struct or a pointer to one: false
+// where path leads through anything but struct fields (a pointer, a map,
+// an interface), or is not a field.
+func fieldType(t reflect.Type, path string) (reflect.Type, bool) {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem() // the environment itself, never nil when a rule runs
+	}
+	for name := range strings.SplitSeq(path, ".") {
 		if t.Kind() != reflect.Struct {
 			return nil, false
 		}
@@ -206,12 +301,25 @@ func fieldType(t reflect.Type, path string) (reflect.Type, bool) {
 			sf, _ := t.FieldByName(n)
 			return ruleName(sf) == name
 		})
-		if !ok {
+		if !ok || len(f.Index) > 1 && embeddedPointer(t, f.Index) {
 			return nil, false
 		}
 		t = f.Type
 	}
 	return t, true
+}
+
+// embeddedPointer reports whether the field at index in t is promoted
+// through an embedded pointer (nil, possibly).
+func embeddedPointer(t reflect.Type, index []int) bool {
+	for _, i := range index[:len(index)-1] {
+		f := t.Field(i)
+		if f.Type.Kind() == reflect.Pointer {
+			return true
+		}
+		t = f.Type
+	}
+	return false
 }
 
 // ruleName is the name a rule uses for a struct field: its `expr` tag, or
@@ -231,6 +339,9 @@ func ruleName(f reflect.StructField) string {
 func literal(v any) (string, bool) {
 	switch x := v.(type) {
 	case string:
+		if !utf8.ValidString(x) {
+			return "", false // Quote writes \xff, which the analysis reads as U+00FF
+		}
 		return strconv.Quote(x), true
 	case bool:
 		return strconv.FormatBool(x), true

@@ -142,23 +142,25 @@ type analysis struct {
 // proofs are what the first pass over the decisions proves of their
 // ways of deciding.
 type proofs struct {
-	// never holds the branches and rows that decide for no input: no
-	// input reaches or matches them, or they match only where another
-	// row decides or the table fails (a unique table's overlap).
-	never map[Pos]bool
-	// closed holds the levels of choices (by the position of the rule or
-	// branch whose branches they are, or of the table) that every input
-	// reaching them takes a branch or row of, or fails: the decision
-	// never falls through them, whatever the syntax (a tree's a > 0 and
-	// a <= 0 without an else; a table's rows >= 0, < 0 and nil).
-	closed map[Pos]bool
+	// never holds the branches and rows (a *Branch, a *Row) that decide
+	// for no input: no input reaches or matches them, or they match only
+	// where another row decides or the table fails (a unique table's
+	// overlap).
+	never map[any]bool
+	// closed holds the levels of choices (by the *Rule or *Branch whose
+	// branches or rows they are) that every input reaching them takes a
+	// branch or row of, or fails: the decision never falls through them,
+	// whatever the syntax (a tree's a > 0 and a <= 0 without an else; a
+	// table's rows >= 0, < 0 and nil). Keyed by identity, not position:
+	// a file built in code may give every part the zero position.
+	closed map[any]bool
 }
 
-func (p *proofs) add(m *map[Pos]bool, pos Pos) {
+func (p *proofs) add(m *map[any]bool, part any) {
 	if *m == nil {
-		*m = map[Pos]bool{}
+		*m = map[any]bool{}
 	}
-	(*m)[pos] = true
+	(*m)[part] = true
 }
 
 func (a *analysis) add(f Finding) { a.out = append(a.out, f) }
@@ -186,14 +188,7 @@ func (a *analysis) neverDecide() proofs {
 			pre.branches(r)
 		}
 	}
-	p := pre.proved
-	for _, f := range pre.out {
-		switch f.Code {
-		case "unreachable-branch", "unreachable-row", "outranked-row":
-			p.add(&p.never, f.Pos)
-		}
-	}
-	return p
+	return pre.proved
 }
 
 func (a *analysis) duplicates() {

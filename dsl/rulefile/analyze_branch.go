@@ -142,12 +142,12 @@ func (a *analysis) branches(r *Rule) {
 	if r.Body.When != nil {
 		when = rd.condition(r.Body.When.Expr.Src, sc)
 	}
-	a.walkBranches(rd, r, when, rd.readTree(r.Body.Branches, "", sc), nil, r.Pos)
+	a.walkBranches(rd, r, when, rd.readTree(r.Body.Branches, "", sc), nil, r)
 }
 
 // walkBranches reports the branches ns (the branches of the rule or branch
 // at level) no input takes, and below them, theirs.
-func (a *analysis) walkBranches(rd *reader, r *Rule, when *cond, ns []*node, path []step, level Pos) {
+func (a *analysis) walkBranches(rd *reader, r *Rule, when *cond, ns []*node, path []step, level any) {
 	defer a.fallThrough(rd, when, ns, path, level)
 	var earlier []*cond
 	for _, n := range ns {
@@ -170,6 +170,7 @@ func (a *analysis) walkBranches(rd *reader, r *Rule, when *cond, ns []*node, pat
 			if len(n.children) > 0 && rd.decide(when, here, nil).taken {
 				why = "every input that reaches it fails a condition of its branches"
 			}
+			a.proved.add(&a.proved.never, n.b)
 			a.add(Finding{Pos: n.b.Pos, Severity: Warning, Code: "unreachable-branch", Rule: r.ID, Related: []string{n.label},
 				Message: fmt.Sprintf("%s of %s can never be taken: %s (checked over every class of values of %s)", n.label, r.ID, why, res.checked)})
 			continue // what is below it is unreachable too
@@ -177,14 +178,14 @@ func (a *analysis) walkBranches(rd *reader, r *Rule, when *cond, ns []*node, pat
 			a.add(Finding{Pos: n.b.Pos, Severity: Info, Code: CodeUnknown, Rule: r.ID, Related: []string{n.label},
 				Message: fmt.Sprintf("%s of %s can be taken only if a field it compares with true and false holds a value of another kind", n.label, r.ID)})
 		}
-		a.walkBranches(rd, r, when, n.children, here, n.b.Pos)
+		a.walkBranches(rd, r, when, n.children, here, n.b)
 	}
 }
 
 // fallThrough marks the level closed when it has no else and no input
 // that reaches it falls through its branches (each fails or holds): the
 // decision is then never the level's own statements.
-func (a *analysis) fallThrough(rd *reader, when *cond, ns []*node, path []step, level Pos) {
+func (a *analysis) fallThrough(rd *reader, when *cond, ns []*node, path []step, level any) {
 	if len(ns) == 0 || rd.as.work.spent {
 		return
 	}

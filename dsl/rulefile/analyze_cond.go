@@ -297,9 +297,20 @@ func (s scope) with(lets []*Let, consts map[string]constant) scope {
 	}
 	for _, l := range lets {
 		out[l.Name] = out.letKey(l, consts)
+		// The compiler puts the let's expression where it is used: an
+		// optional chain's nil in it reaches a comparison of the let.
+		if tree, err := parser.Parse(l.Value.Src); err == nil && carriesChain(tree.Node, out) {
+			out[chainMarker+l.Name] = ""
+		} else {
+			delete(out, chainMarker+l.Name)
+		}
 	}
 	return out
 }
+
+// chainMarker prefixes, in a scope, the names of the lets whose value may
+// be an optional chain's nil (no let's name has a NUL).
+const chainMarker = "\x00chain "
 
 // letKey is the key of a let's value in scope s. The compiler puts a
 // let's expression where it is used, so a let is the value it names: a
@@ -563,7 +574,7 @@ func (rd *reader) comparison(bn *ast.BinaryNode, sc scope) (*cond, bool) {
 	// The compiled rule fails, rather than compare, on a nil a decision's
 	// output or an optional chain (q?.a where q is nil) gives, unless the
 	// comparison is with nil itself.
-	decided := lit.kind != kindNil && (a.decision != "" && a.name != "fired" || carriesChain(side))
+	decided := lit.kind != kindNil && (a.decision != "" && a.name != "fired" || carriesChain(side, sc))
 	return &cond{op: condCompare, atom: i, cmp: op, lit: lit, decided: decided, through: rd.through(i)}, true
 }
 
@@ -585,13 +596,17 @@ func readThrough(pt []value, atom int, through []int) value {
 // carriesChain reports whether the nil of an optional chain (a?.b) in n
 // may be n's value, as the compiler reads it (dsl's nil guard): through
 // ?? and + and any part but a comparison or arithmetic, which fail on a
-// nil or are guarded themselves, and a predicate's own scope.
-func carriesChain(n ast.Node) bool {
+// nil or are guarded themselves, and a predicate's own scope; through a
+// let in scope sc whose value carries one.
+func carriesChain(n ast.Node, sc scope) bool {
 	switch m := n.(type) {
 	case nil:
 		return false
 	case *ast.ChainNode:
 		return true
+	case *ast.IdentifierNode:
+		_, chained := sc[chainMarker+m.Value] // a let of one
+		return chained
 	case *ast.PredicateNode, *ast.VariableDeclaratorNode:
 		return false
 	case *ast.BinaryNode:
@@ -600,7 +615,7 @@ func carriesChain(n ast.Node) bool {
 		}
 	}
 	for _, c := range exprkey.Children(n) {
-		if carriesChain(*c) {
+		if carriesChain(*c, sc) {
 			return true
 		}
 	}
@@ -734,13 +749,19 @@ func (rd *reader) input(src string, sc scope) int {
 }
 
 // chainOf splits a field path into its root name and the rest (".a.b").
+// An optional chain (q?.a) is the path it reads (q.a): its value is that
+// path's where q is set, and nil where q is nil, as readThrough reads a
+// path through a nil parent; that such a nil fails a comparison is the
+// comparison's (carriesChain).
 func chainOf(n ast.Node) (string, string, bool) {
 	switch m := n.(type) {
+	case *ast.ChainNode:
+		return chainOf(m.Node)
 	case *ast.IdentifierNode:
 		return m.Value, "", true
 	case *ast.MemberNode:
 		s, ok := m.Property.(*ast.StringNode)
-		if !ok || m.Method || m.Optional {
+		if !ok || m.Method {
 			return "", "", false
 		}
 		root, rest, ok := chainOf(m.Node)

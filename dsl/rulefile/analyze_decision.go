@@ -118,7 +118,7 @@ func mayMiss(r *Rule, p proofs) bool {
 	if r.Body.When != nil {
 		return true
 	}
-	if !r.Table || p.closed[r.Pos] {
+	if !r.Table || p.closed[r] {
 		return false
 	}
 	for _, row := range r.Rows {
@@ -152,25 +152,25 @@ func leaves(r *Rule, p proofs) [][]*Block {
 	if r.Table {
 		out := make([][]*Block, 0, len(r.Rows))
 		for _, row := range r.Rows {
-			if !p.never[row.Pos] {
+			if !p.never[row] {
 				out = append(out, []*Block{&r.Body, &row.Out})
 			}
 		}
 		return out
 	}
 	var out [][]*Block
-	var walk func(chain []*Block, bs []*Branch, level Pos)
-	walk = func(chain []*Block, bs []*Branch, level Pos) {
+	var walk func(chain []*Block, bs []*Branch, level any)
+	walk = func(chain []*Block, bs []*Branch, level any) {
 		if !hasElse(bs) && (len(bs) == 0 || !p.closed[level]) {
 			out = append(out, chain)
 		}
 		for _, b := range bs {
-			if !p.never[b.Pos] {
-				walk(append(chain[:len(chain):len(chain)], &b.Body), b.Body.Branches, b.Pos)
+			if !p.never[b] {
+				walk(append(chain[:len(chain):len(chain)], &b.Body), b.Body.Branches, b)
 			}
 		}
 	}
-	walk([]*Block{&r.Body}, r.Body.Branches, r.Pos)
+	walk([]*Block{&r.Body}, r.Body.Branches, r)
 	return out
 }
 

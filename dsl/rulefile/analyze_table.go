@@ -404,7 +404,7 @@ func (t *tableState) report(when *cond) {
 		f := t.facts.rows[ri]
 		label := fmt.Sprintf("row %d", ri+1)
 		if !f.matches || f.matchesTyped && !f.fires {
-			a.proved.add(&a.proved.never, row.Pos)
+			a.proved.add(&a.proved.never, row)
 		}
 		switch {
 		case !f.matches:
@@ -431,7 +431,7 @@ func (t *tableState) report(when *cond) {
 	}
 	rowWhens := slices.ContainsFunc(r.Rows, func(row *Row) bool { return row.Out.When != nil })
 	if t.facts.gap == nil && when == nil && !rowWhens {
-		a.proved.add(&a.proved.closed, r.Pos) // every input takes a row, or fails the table
+		a.proved.add(&a.proved.closed, r) // every input takes a row, or fails the table
 	}
 	if g := t.facts.gap; g != nil {
 		w := t.witness(g)
