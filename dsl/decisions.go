@@ -86,7 +86,11 @@ func validateDecision(args []reflect.Type) (reflect.Type, error) {
 // decisionState is what one evaluation knows of one decision: whether it
 // has been decided, whether its condition held, its hits or its error.
 type decisionState struct {
-	done bool
+	done bool // asked for: being decided, or decided
+	// ran says its condition was evaluated (not stopped before by a
+	// decision it reads, or by the context): what EvalOptions.Decided
+	// reports.
+	ran  bool
 	on   bool
 	hits []Hit
 	err  error
@@ -544,6 +548,7 @@ func (rs *RuleSet[Env]) memo(s *session[Env], d *cRule) *decisionState {
 		st.err = d.fail(err)
 		return st
 	}
+	st.ran = true
 	st.on, st.err = rs.condition(s, d)
 	if st.err == nil && st.on {
 		st.hits, st.err = rs.fire(s, d, nil)

@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"math"
 	"reflect"
 	"time"
 
@@ -120,7 +121,17 @@ func (r *runner[Env]) native() *nctx {
 }
 
 func newRunner[Env any](layout frameLayout, limits Limits) *runner[Env] {
-	r := &runner[Env]{vm: vm.VM{MemoryBudget: uint(limits.MemoryBudget)}, layout: layout, gov: newGovernor(limits)}
+	// The rule's own budget is the governor's, which charges every list,
+	// map and string a rule builds, over the whole evaluation, and names
+	// the limit. expr's VM counts again, one expression run at a time:
+	// at twice the budget it is only a backstop (at the budget itself it
+	// refused first, at exactly the budget, with a message of its own,
+	// where Explain's runs did not).
+	vmBudget := uint(limits.MemoryBudget)
+	if vmBudget < math.MaxUint/2 {
+		vmBudget = 2*vmBudget + 1
+	}
+	r := &runner[Env]{vm: vm.VM{MemoryBudget: vmBudget}, layout: layout, gov: newGovernor(limits)}
 	if layout.flat {
 		p := reflect.New(layout.typ)
 		r.mem, r.boxed = mem.FromValue(p), p.Interface()

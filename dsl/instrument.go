@@ -414,6 +414,12 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			guardChain(&n.Arguments[0])
 		}
 		guardBuiltin(n)
+		if builtLists[n.Name] {
+			// What expr's built-in builds is charged to the rule's
+			// memory budget (as memory only: walking it is its own).
+			*slot = withWalk(n, n, walkBuilt)
+			return
+		}
 		if n.Name == "findIndex" || n.Name == "findLastIndex" {
 			// expr types them int but gives nil where nothing matches
 			// (its documentation says -1): -1 it is, as typed.
@@ -754,6 +760,14 @@ func isList(t reflect.Type) bool {
 func isContainer(t reflect.Type) bool {
 	return t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map)
 }
+
+// builtLists are expr's built-ins that build a list or a map from a list,
+// whose result the governor is charged for: expr's VM counts some of them
+// only for one expression at a time, and groupBy and toPairs not at all.
+// (uniq, keys, values, join, split and the string builders are governed
+// functions that charge themselves; flatten's charge is walkNested.)
+var builtLists = map[string]bool{"map": true, "filter": true, "groupBy": true, "toPairs": true, "fromPairs": true,
+	"concat": true, "sort": true, "sortBy": true, "reverse": true}
 
 // listBuiltins are expr's built-ins that walk a whole list without a
 // predicate: the list is charged a step an element. Those in numbered

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/engagekit/engagekit/internal/valuetext"
+	"github.com/expr-lang/expr/vm/runtime"
 )
 
 // The registry's governed and internal functions. Built-ins that build
@@ -470,6 +471,22 @@ var governedFuncs = map[string]*hostFunc{
 	// keys(m) and values(m) are expr's, in the order of the keys: expr's
 	// follow Go's map order, which changes from run to run, so
 	// `keys(m)[0] == "a"` decided one way and then the other.
+	// uniq(list) is the list without repeats, in order, as expr's: each
+	// element compared with those kept (runtime.Equal: 1 and 1.0 are
+	// one). That is up to n²/2 comparisons, each charged as a step as it
+	// is made (expr's was charged n steps, and ran for hours within
+	// them); a NaN element fails, as it would decide what is kept.
+	"uniq": {name: "uniq", arities: []int{1}, withGov: true,
+		validate: func(args []reflect.Type) (reflect.Type, error) {
+			if len(args) != 2 {
+				return nil, fmt.Errorf("uniq takes 1 argument")
+			}
+			if !isList(args[0]) {
+				return nil, fmt.Errorf("uniq: argument 1 is %v, want a list", args[0])
+			}
+			return reflect.TypeFor[[]any](), nil
+		},
+		fn: uniqGoverned},
 	"keys":   mapListFunc("keys", false),
 	"values": mapListFunc("values", true),
 	// int(x) is x as an int: a float truncated toward zero, a string
@@ -679,6 +696,88 @@ func splitFunc(name string, f func(s, sep string) []string) *hostFunc {
 			}
 			return f(s, sep), nil
 		}}
+}
+
+// uniqGoverned is the governed uniq (see governedFuncs). A string, a bool
+// or a plain number below 2^53 in size is found among those kept by a key
+// (a number by its value: 1 and 1.0 are one, as runtime.Equal says); any
+// other element (a time, a list, a host's named type, a larger number) is
+// compared with every element kept, and a kept one of them with every
+// element after: each comparison a step. A list of plain values costs a
+// step an element; one of others up to n²/2, charged as they are made.
+func uniqGoverned(args ...any) (any, error) {
+	g, err := govFrom(args[1])
+	if err != nil {
+		return nil, err
+	}
+	list := reflect.ValueOf(args[0])
+	for list.IsValid() && list.Kind() == reflect.Interface && !list.IsNil() {
+		list = list.Elem()
+	}
+	if !list.IsValid() || list.Kind() != reflect.Slice && list.Kind() != reflect.Array {
+		return nil, fmt.Errorf("cannot uniq %T", args[0])
+	}
+	kept := []any{}
+	byKey := map[any]bool{}
+	var others []any // the kept elements without a key
+	seen := func(e any, among []any) (bool, error) {
+		if err := g.steps_(int64(len(among)) + 1); err != nil {
+			return false, err
+		}
+		for _, k := range among {
+			if runtime.Equal(e, k) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	for i := range list.Len() {
+		e := list.Index(i).Interface()
+		if isNaN(e) {
+			return nil, errNaNValue
+		}
+		key, plain := uniqKey(e)
+		among := others
+		if !plain {
+			among = kept
+		}
+		dup, err := seen(e, among)
+		if err != nil {
+			return nil, err
+		}
+		if dup || plain && byKey[key] {
+			continue
+		}
+		if err := g.charge(1); err != nil {
+			return nil, err
+		}
+		kept = append(kept, e)
+		if plain {
+			byKey[key] = true
+		} else {
+			others = append(others, e)
+		}
+	}
+	return kept, nil
+}
+
+// uniqKey is the key uniq finds a plain value by: a string, a bool, or a
+// number of a predeclared type below 2^53 in size as its float64 (exact
+// there, so equal numbers of any types share it).
+func uniqKey(e any) (any, bool) {
+	switch x := e.(type) {
+	case string, bool:
+		return x, true
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
+		f, _ := toFloat(x)
+		if math.Abs(f) < 1<<53 {
+			if x, ok := e.(float32); ok {
+				f = float64(x) // its own value, not its decimal: runtime.Equal compares so
+			}
+			return f, true
+		}
+	}
+	return nil, false
 }
 
 func charge(g any, bytes int64) error {

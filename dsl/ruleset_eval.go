@@ -99,7 +99,7 @@ func (rs *RuleSet[Env]) AppendEvalWith(ctx context.Context, dst []Hit, env Env, 
 // when read. The loop marks the rules it reaches itself.
 func (rs *RuleSet[Env]) markRead(s *session[Env], decided []bool) {
 	for i, rule := range rs.rules {
-		if rule.slot >= 0 && rule.slot < len(s.r.gov.decs) && s.r.gov.decs[rule.slot].done {
+		if rule.slot >= 0 && rule.slot < len(s.r.gov.decs) && s.r.gov.decs[rule.slot].ran {
 			decided[i] = true
 		}
 	}

@@ -139,10 +139,16 @@ func (rs *RuleSet[Env]) explainRule(s *session[Env], rule *cRule, shown map[*cRu
 		v, _ := s.value(l.p)
 		x.Lets = append(x.Lets, Binding{Name: l.name, Value: v})
 	}
+	// The when again, by condition, which starts the rule's budget as
+	// Eval does (also for a rule without a when: the lets shown above
+	// spent theirs); the table's inputs and the branches' conditions
+	// then take what it left, as in Eval.
+	var step *Step
 	if rule.when != nil {
-		step := explainStep(s, rule.when, rs.layout)
-		s.r.gov.reset()
-		whenOn, whenErr := rs.condition(s, rule)
+		step = explainStep(s, rule.when, rs.layout)
+	}
+	whenOn, whenErr := rs.condition(s, rule)
+	if step != nil {
 		settle(step, whenOn, whenErr)
 		x.When = &Explanation{Root: step}
 		if whenErr == nil {
@@ -201,8 +207,12 @@ func explainBranches[Env any](s *session[Env], bs []*cBranch, layout frameLayout
 	for _, b := range bs {
 		bx := BranchExplanation{Label: b.label, Taken: true}
 		if b.cond != nil {
+			// The tree of the condition is worked out on a budget of its
+			// own; the condition itself on what the when and the
+			// branches before left, as selectBranch takes it.
+			steps, mem := s.r.gov.steps, s.r.gov.mem
 			step := explainStep(s, b.cond, layout)
-			s.r.gov.reset()
+			s.r.gov.steps, s.r.gov.mem = steps, mem
 			on, err := s.bool(b.cond)
 			settle(step, on, err)
 			bx.Cond = &Explanation{Root: step}
