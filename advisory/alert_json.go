@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/engagekit/engagekit/internal/valuetext"
 )
@@ -19,7 +20,7 @@ type alertFields Alert
 // written as its text ("+Inf"), which tells a reader what the rule saw.
 // The alert itself is not changed.
 func (a Alert) MarshalJSON() ([]byte, error) {
-	if b, err := json.Marshal(alertFields(a)); err == nil {
+	if b, err := marshalSafely(alertFields(a)); err == nil {
 		return b, nil
 	}
 	var urgency, sensitivity *float64
@@ -50,17 +51,32 @@ func (a Alert) MarshalJSON() ([]byte, error) {
 	}{&safe, urgency, sensitivity})
 }
 
-// jsonValue is v if JSON can write it, else its text: fmt's, or, for a
-// value that points back at itself (which fmt would follow until the stack
-// overflowed, a fatal error), valuetext's, which stops there.
+// jsonValue is v if JSON can write it, else its text: a number or a time
+// as fmt writes it ("+Inf"), anything else as valuetext writes it, which
+// names no address (fmt wrote a pointer inside a list as 0xc000…, so one
+// alert encoded two ways) and stops at a value that points back at
+// itself.
 func jsonValue(v any) any {
-	if _, err := json.Marshal(v); err != nil {
-		if text, cyclic := valuetext.TextCyclic(v); cyclic {
-			return text
-		}
-		return fmt.Sprint(v)
+	if _, err := marshalSafely(v); err == nil {
+		return v
 	}
-	return v
+	switch x := v.(type) {
+	case float64, float32, time.Time:
+		return fmt.Sprint(x)
+	}
+	return valuetext.Text(v)
+}
+
+// marshalSafely is json.Marshal, but a host value whose own MarshalJSON
+// panics is an error, as one that fails is: the alert then writes it as
+// text.
+func marshalSafely(v any) (b []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b, err = nil, fmt.Errorf("advisory: encoding a value panicked: %v", r)
+		}
+	}()
+	return json.Marshal(v)
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

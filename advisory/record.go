@@ -97,10 +97,11 @@ func jsonTime(t time.Time) error {
 // jsonNumber says whether a json.Number holds a number JSON can write: it
 // is written as it is, so text that is not one ("abc") made the whole
 // result fail to encode. A JSON value that starts with a digit or a minus
-// sign is a number; an empty one is written as 0 (and is no value here,
-// as an empty string is).
+// sign and has no space around it (json.Valid allows one after) is a
+// number; an empty one is written as 0 (and is no value here, as an
+// empty string is).
 func jsonNumber(n json.Number) error {
-	if s := string(n); s != "" && (!strings.ContainsRune("-0123456789", rune(s[0])) || !json.Valid([]byte(s))) {
+	if s := string(n); s != "" && (!strings.ContainsRune("-0123456789", rune(s[0])) || strings.TrimSpace(s) != s || !json.Valid([]byte(s))) {
 		return fmt.Errorf("a json.Number %q that is not a number", s)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/big"
 	"slices"
 )
 
@@ -22,8 +23,10 @@ var ErrIncompatible = errors.New("engagement: books of different journeys or opt
 // journey and equal options (as of, weights, windows, survey kinds) and
 // the same classifier, which cannot be compared and is the caller's to
 // keep. Duplicate response ids are detected within a book, not across
-// books. The inputs are not modified. A client whose merged score
-// overflows the float64 range is an error ([ErrScoreOverflow]).
+// books. The inputs are not modified. A client whose merged score is past
+// the float64 range is an error ([ErrScoreOverflow]); whether it is does
+// not depend on the order of the books in one call (a sum that overflows
+// on the way is added again exactly).
 func MergeBooks(books ...*Book) (*Book, error) {
 	if len(books) == 0 {
 		return nil, errors.New("engagement: no books to merge")
@@ -47,14 +50,52 @@ func MergeBooks(books ...*Book) (*Book, error) {
 	for _, b := range books[1:] {
 		out.mergeAligned(b, &ix)
 	}
+	var indexes []map[string]int // each book's clients by id, once an overflow needs them
 	for i := range out.profiles {
-		for _, v := range out.profiles[i].score {
-			if math.IsInf(v, 0) || math.IsNaN(v) {
+		for c, v := range out.profiles[i].score {
+			if !math.IsInf(v, 0) && !math.IsNaN(v) {
+				continue
+			}
+			// A sum that overflowed on the way may end in range (1.5e308
+			// + 1e308 − 1e308): the client's score is added again
+			// exactly, so whether it overflows does not depend on the
+			// books' order.
+			if indexes == nil {
+				indexes = make([]map[string]int, len(books))
+				for k, b := range books {
+					indexes[k] = make(map[string]int, len(b.clients))
+					for j, id := range b.clients {
+						indexes[k][id] = j
+					}
+				}
+			}
+			exact, ok := exactScore(books, indexes, out.clients[i], c)
+			if !ok {
 				return nil, fmt.Errorf("%w: client %s", ErrScoreOverflow, out.clients[i])
 			}
+			out.profiles[i].score[c] = exact
 		}
 	}
 	return out, nil
+}
+
+// exactScore adds class c's score of client id over the books in exact
+// arithmetic, rounded once: false when the total is past the float64
+// range.
+func exactScore(books []*Book, indexes []map[string]int, id string, c int) (float64, bool) {
+	var sum big.Float
+	sum.SetPrec(2200) // any float64 sum of a few billion terms, exactly
+	for k, b := range books {
+		if j, ok := indexes[k][id]; ok && j < len(b.profiles) {
+			v := b.profiles[j].score[c]
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return 0, false // no book an analysis or a decode gives
+			}
+			sum.Add(&sum, new(big.Float).SetFloat64(v))
+		}
+	}
+	f, _ := sum.Float64()
+	return f, !math.IsInf(f, 0)
 }
 
 // ErrScoreOverflow is returned by [MergeBooks] when a client's merged

@@ -33,7 +33,7 @@ func NormalQuantile(p float64) float64 {
 		return -NormalQuantile(1 - p)
 	}
 	x := acklam(p)
-	if x*x/2 > 700 {
+	if p < 0x1p-1022 {
 		// Below the normal floats (p < 2.2e-308) the step's Φ is
 		// subnormal and its exp(x²/2) overflows: Acklam's value stands.
 		return x
