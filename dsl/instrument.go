@@ -195,9 +195,32 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 		// count(list) counts the true elements: a list of anything but
 		// bools fails on its first element.
 		if len(n.Arguments) == 1 {
-			if t := n.Arguments[0].Type(); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) &&
-				t.Elem().Kind() != reflect.Bool && t.Elem().Kind() != reflect.Interface {
-				report(n.Arguments[0], fmt.Sprintf("count without a predicate counts the true elements of a list of bools, and this is a list of %v: count(list, predicate)", t.Elem()))
+			// The elements' type: the list's, or, where the checker
+			// types the list []any, that of what a literal holds or a
+			// map makes.
+			var elems []reflect.Type
+			switch list := n.Arguments[0].(type) {
+			case *ast.ArrayNode:
+				for _, e := range list.Nodes {
+					elems = append(elems, e.Type())
+				}
+			case *ast.BuiltinNode:
+				if list.Name == "map" && len(list.Arguments) == 2 {
+					body := list.Arguments[1]
+					if p, ok := body.(*ast.PredicateNode); ok {
+						body = p.Node
+					}
+					elems = append(elems, body.Type())
+				}
+			}
+			if t := n.Arguments[0].Type(); len(elems) == 0 && t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+				elems = append(elems, t.Elem())
+			}
+			for _, e := range elems {
+				if e != nil && e.Kind() != reflect.Bool && e.Kind() != reflect.Interface {
+					report(n.Arguments[0], fmt.Sprintf("count without a predicate counts the true elements of a list of bools, and this is a list of %v: count(list, predicate)", e))
+					break
+				}
 			}
 		}
 	case "sort":
@@ -485,7 +508,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 				_, lNil := n.Left.(*ast.NilNode)
 				_, rNil := n.Right.(*ast.NilNode)
 				for i, side := range []*ast.Node{&n.Left, &n.Right} {
-					if t := [2]reflect.Type{lt, rt}[i]; !lNil && !rNil && (isContainer(t) || dynamicType(t)) {
+					if t := [2]reflect.Type{lt, rt}[i]; !lNil && !rNil && (isContainer(t) || dynamicType(t) || t.Kind() == reflect.Struct && t != timeType) {
 						*side = internalCall(walkFunc, *side, *side, govIdent(n), walkMode(walkDeepNaN))
 					}
 				}

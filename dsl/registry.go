@@ -177,6 +177,24 @@ func deepNaNAt(v reflect.Value, g *governor, depth int) error {
 			return errNaNValue
 		}
 		return nil
+	case reflect.Struct:
+		// A struct compares field by field (DeepEqual), a NaN field
+		// unequal to itself; a time holds no float.
+		if v.Type() == timeType {
+			return nil
+		}
+		if depth >= maxNaNDepth {
+			return &limitError{limit: "levels of nesting", max: maxNaNDepth}
+		}
+		if err := g.steps_(int64(v.NumField())); err != nil {
+			return err
+		}
+		for i := range v.NumField() {
+			if err := deepNaNAt(v.Field(i), g, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
 	case reflect.Slice, reflect.Array, reflect.Map:
 	default:
 		return nil
@@ -733,8 +751,8 @@ func uniqGoverned(args ...any) (any, error) {
 	}
 	for i := range list.Len() {
 		e := list.Index(i).Interface()
-		if isNaN(e) {
-			return nil, errNaNValue
+		if err := deepNaN(reflect.ValueOf(e), g); err != nil {
+			return nil, err // a NaN anywhere in it would decide what is kept
 		}
 		key, plain := uniqKey(e)
 		among := others
