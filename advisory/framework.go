@@ -102,7 +102,8 @@ func (f *Framework[Env]) alert(clientID string, h dsl.Hit) Alert {
 // such as [Staleness] findings: they come first among the file's alerts in
 // the result, so a client's alerts stay together, and the batch owns them.
 // A Load that fails, or panics, fails its file, which the result lists in
-// Failed like any other. Load may be called concurrently with other items'
+// Failed like any other; the alerts a failing Load returns are kept (a
+// data.missing alert may say why it failed). Load may be called concurrently with other items'
 // Loads, and with the iterator, Progress, the Observer and EvaluateEach's
 // each, which run on the calling goroutine while the workers load and
 // evaluate the files after the ones they hand over.
@@ -228,15 +229,16 @@ func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[En
 // hands it over.
 type FileAlerts struct {
 	// Index is the file's place in the batch, ClientID its Item's.
-	Index    int
-	ClientID string
+	Index    int    `json:"index"`
+	ClientID string `json:"client_id"`
 	// Alerts are the file's alerts, those its Load found first, then the
-	// rules' in rule order. The slice is the host's: the batch never
-	// writes to it again.
-	Alerts []Alert
+	// rules' in rule order (a Load that failed leaves only its own). The
+	// slice is the host's: the batch never writes to it again.
+	Alerts []Alert `json:"alerts,omitempty"`
 	// Err is why the file failed (its Load, or a rule: the other rules'
-	// alerts are in Alerts); nil when all its rules were evaluated.
-	Err error
+	// alerts are in Alerts); nil when all its rules were evaluated. In
+	// JSON, "error" carries its text.
+	Err error `json:"-"`
 }
 
 // Failure is the file's failure as [BatchResult.Failed] lists it, and
@@ -288,7 +290,9 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 		file, found := it.File, []Alert(nil)
 		if it.Load != nil {
 			if file, found, err = load(it.Load); err != nil {
-				o.unread = true
+				// What the Load found before it failed (a data.missing
+				// alert saying why) is kept: a batch drops no alert.
+				o.unread, o.alerts, o.loaded = true, found, len(found)
 				return o, &LoadError{ClientID: it.ClientID, Err: err}
 			}
 		}

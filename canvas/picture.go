@@ -41,7 +41,7 @@ func Picture(items []Item, t Thresholds) []byte {
 		if a.placed == 0 {
 			continue
 		}
-		mu, ms := clamp01(a.su/float64(a.placed)), clamp01(a.ss/float64(a.placed))
+		mu, ms := clamp01(float64(a.su)/fixedUnit/float64(a.placed)), clamp01(float64(a.ss)/fixedUnit/float64(a.placed))
 		r := max(4, 30*math.Sqrt(float64(a.n)/float64(maxN)))
 		label := strconv.Itoa(i + 1)
 		d.Circle(x.At(ms), y.At(mu), r, fmt.Sprintf("%s: %d alerts", a.typ, a.n), svg.Fill("#3b6ea8"), svg.Opacity(0.5), svg.Stroke("#1d3f66"))
@@ -60,8 +60,17 @@ type typeCount struct {
 	typ    string
 	n      int
 	placed int
-	su, ss float64
+	// su and ss sum the placed items' positions in fixed point (units of
+	// 2^-32, each clamped to [0,1] as a Position is): integers add
+	// exactly, so the mean drawn does not depend on the items' order (a
+	// float sum's rounding moved a circle by a hundredth of a pixel).
+	su, ss int64
 }
+
+// fixedUnit is the fixed point of typeCount's sums.
+const fixedUnit = 1 << 32
+
+func toFixed(v float64) int64 { return int64(math.Round(clamp01(v) * fixedUnit)) }
 
 // clamp01 limits v to [0,1], NaN to 0.5.
 func clamp01(v float64) float64 {
@@ -87,8 +96,8 @@ func aggregateTypes(items []Item) []*typeCount {
 		// no place on the canvas.
 		if u, s := it.Position.Urgency, it.Position.Sensitivity; it.Quadrant != QuadrantUnknown && finite(u) && finite(s) {
 			a.placed++
-			a.su += u
-			a.ss += s
+			a.su += toFixed(u)
+			a.ss += toFixed(s)
 		}
 	}
 	types := make([]*typeCount, 0, len(byType))

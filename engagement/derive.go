@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -337,8 +338,9 @@ type Gap struct {
 // surveys (see Options.ExpectedKind), sorted by client id, and the mean gap
 // over them (0 when none did), computed from the exact sum of the means,
 // so it is finite and the same whatever the book's order. A client's
-// means are always finite; their difference is ±Inf only where it is
-// beyond the float64 range.
+// means are always finite, and so is their gap: one beyond the float64
+// range (answers of 1e308 and −1e308) is held to it, so the result
+// always encodes as JSON.
 func (b *Book) ExpectationGap() ([]Gap, float64) {
 	var out []Gap
 	// The mean gap from the exact sums of the means: the sum of the
@@ -350,7 +352,8 @@ func (b *Book) ExpectationGap() ([]Gap, float64) {
 			continue
 		}
 		e, d := surveyMean(p.expected, p.nExpected), surveyMean(p.delivered, p.nDelivered)
-		out = append(out, Gap{Client: b.clients[i], Expected: e, Delivered: d, Gap: e - d})
+		gap := max(-math.MaxFloat64, min(e-d, math.MaxFloat64))
+		out = append(out, Gap{Client: b.clients[i], Expected: e, Delivered: d, Gap: gap})
 		sum.Add(e)
 		sum.Add(-d)
 		count.Add(1)

@@ -7,6 +7,9 @@ import (
 	"math"
 	"math/big"
 	"slices"
+	"time"
+
+	"github.com/engagekit/engagekit/internal/valuetext"
 )
 
 // ErrIncompatible is returned by [MergeBooks] for books analyzed against
@@ -40,7 +43,13 @@ func MergeBooks(books ...*Book) (*Book, error) {
 		}
 	}
 	first := books[0]
-	out := &Book{opts: first.opts, j: first.j, clients: first.clients, profiles: slices.Clone(first.profiles),
+	opts := first.opts
+	for _, b := range books[1:] {
+		// One instant, perhaps in several zones: the merged book's
+		// as-of is the same whatever the order of the books.
+		opts.AsOf = sameInstant(opts.AsOf, b.opts.AsOf)
+	}
+	out := &Book{opts: opts, j: first.j, clients: first.clients, profiles: slices.Clone(first.profiles),
 		groups: slices.Clone(first.groups), Report: first.Report}
 	out.Report.Rejected = maps.Clone(first.Report.Rejected)
 	if out.Report.Rejected == nil {
@@ -161,4 +170,13 @@ func sameOptions(a, b Options) bool {
 		a.Weights.Escalate == b.Weights.Escalate && a.Weights.Maintain == b.Weights.Maintain &&
 		a.Weights.Disengage == b.Weights.Disengage && a.Weights.HalfLife == b.Weights.HalfLife &&
 		maps.Equal(a.Weights.ByKind, b.Weights.ByKind) && maps.Equal(a.Weights.BySetting, b.Weights.BySetting)
+}
+
+// sameInstant is one of two times of the same instant, the same whichever
+// comes first: the one whose text (instant and zone) sorts first.
+func sameInstant(a, b time.Time) time.Time {
+	if valuetext.Text(b) < valuetext.Text(a) {
+		return b
+	}
+	return a
 }

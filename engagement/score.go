@@ -98,8 +98,11 @@ func Merge(a, b Score) Score {
 		return a
 	}
 	t := a.AsOf
-	if b.AsOf.After(t) {
+	switch {
+	case b.AsOf.After(t):
 		t = b.AsOf
+	case b.AsOf.Equal(t):
+		t = sameInstant(t, b.AsOf) // Merge(a, b) is Merge(b, a)
 	}
 	a, b = a.At(t), b.At(t)
 	return Score{Client: a.Client, AsOf: t, HalfLife: a.HalfLife, Escalation: a.Escalation + b.Escalation,
