@@ -693,6 +693,12 @@ func (rd *reader) through(i int) []int {
 			out = append(out, j)
 		}
 	}
+	if len(out) > 0 {
+		// Read through a nil parent the path is nil itself: the point
+		// where both are nil is the only one with a nil parent that an
+		// input gives (realizable), so the path's values hold nil.
+		a.nilTest = true
+	}
 	return out
 }
 

@@ -56,7 +56,14 @@ func readDecisions(f *File, consts map[string]constant, p proofs) decisionDomain
 			continue // no id, or a duplicate the compiler refuses
 		}
 		miss := mayMiss(r, p)
-		fired := []value{boolValue(true)}
+		ls := leaves(r, p)
+		// A decision none of whose ways decides (every row of an any
+		// table conflicting, every row of a unique one overlapping) never
+		// fires: it fails, or, where it may miss, does not fire.
+		fired := []value{}
+		if len(ls) > 0 {
+			fired = append(fired, boolValue(true))
+		}
 		if miss {
 			fired = append(fired, boolValue(false))
 		}
@@ -64,8 +71,28 @@ func readDecisions(f *File, consts map[string]constant, p proofs) decisionDomain
 		if r.Aggregate != "" || r.Table && multiHit(r.Hit) {
 			continue // the result is computed, or only fired can be read
 		}
+		if len(ls) == 0 {
+			// Its reads hold what not firing gives, nil, or nothing at
+			// all: every read fails with the decision.
+			none := []value{}
+			if miss {
+				none = append(none, nilValue)
+			}
+			for name := range outputNames(r) {
+				out.reads[r.ID+"."+name] = none
+			}
+			for _, name := range []string{"type", "urgency", "sensitivity"} {
+				out.reads[r.ID+"."+name] = none
+			}
+			if miss {
+				out.leaves[r.ID] = []decisionLeaf{{none: true}}
+			} else {
+				out.leaves[r.ID] = []decisionLeaf{}
+			}
+			continue
+		}
 		d := &domain{consts: consts, vals: map[string]*valueSet{}}
-		for _, l := range leaves(r, p) {
+		for _, l := range ls {
 			d.leaf(l)
 		}
 		d.finish()

@@ -268,7 +268,8 @@ func (as *atoms) untyped(used []int, pt []value) bool {
 
 // realizable reports whether a host can build an input with these values:
 // a field path read below a nil one (a.b with a nil) fails, as reading
-// through a nil pointer does, so no input has a nil a and a value for a.b.
+// through a nil pointer does, or is nil, as through a nil map or an
+// optional chain, so no input has a nil a and another value for a.b.
 func (as *atoms) realizable(used []int, pt []value) bool {
 	for _, i := range used {
 		p := as.list[i]
@@ -277,7 +278,11 @@ func (as *atoms) realizable(used []int, pt []value) bool {
 		}
 		for _, j := range used {
 			q := as.list[j]
-			if q.chain && (strings.HasPrefix(q.text, p.text+".") || strings.HasPrefix(q.text, p.text+"[")) {
+			// Below a nil path, a path is nil (through a nil map or an
+			// optional chain) or fails (through a nil pointer): any
+			// other value of it is no input's.
+			if q.chain && (strings.HasPrefix(q.text, p.text+".") || strings.HasPrefix(q.text, p.text+"[")) &&
+				pt[j].kind != kindNil && pt[j].kind != kindFailed {
 				return false
 			}
 		}
