@@ -124,7 +124,7 @@ func TestAdversary50_MergedBookOfSaturatedCountsRefused(t *testing.T) {
 		BySetting: map[string]float64{"linkedin": MaxWeight, "website": MaxWeight}}}
 	like := []Response{{Client: "ann", Stimulus: "post", Kind: "like", Time: adv45AsOf}}
 	click := []Response{{Client: "ann", Stimulus: "post", Kind: "click", Setting: "website", Time: adv45AsOf}}
-	j, dataA := adv48Book(t, o, like, func(b *Book, p *profile) {
+	_, dataA := adv48Book(t, o, like, func(b *Book, p *profile) {
 		if p.responses != 1 || p.maint() != 1e18 {
 			t.Fatalf("control: profile %+v", *p)
 		}
@@ -141,7 +141,7 @@ func TestAdversary50_MergedBookOfSaturatedCountsRefused(t *testing.T) {
 		b.Report.In, b.Report.Used = 1<<30, 1<<30
 	})
 	// adv48Book builds a journey per book: read both against one.
-	j = adv45Journey(t)
+	j := adv45Journey(t)
 	a, errA := UnmarshalBook(j, o, dataA)
 	b, errB := UnmarshalBook(j, o, dataB)
 	if errA != nil || errB != nil {
