@@ -1,21 +1,40 @@
 package advisory
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+)
 
 // The types below carry an error, which JSON cannot write (its Err is
 // tagged "-"): each encodes its fields and the cause's text in "error", as
 // FileError does, so a host logging them as JSON keeps why.
 
-// errText is err's text, empty for none.
-func errText(err error) string {
+// errText is err's text, empty for none: a nil error, or a nil pointer in
+// one (a nil *LoadError as an error), whose Error would read through it.
+// An Error that panics is written as that panic, so an encoding never
+// panics.
+func errText(err error) (text string) {
 	if err == nil {
 		return ""
 	}
+	if v := reflect.ValueOf(err); v.Kind() == reflect.Pointer && v.IsNil() {
+		return ""
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			text = fmt.Sprintf("(the error's text panicked: %v)", r)
+		}
+	}()
 	return err.Error()
 }
 
-// MarshalJSON encodes the client and the cause's text.
+// MarshalJSON encodes the client and the cause's text (a nil *LoadError
+// as null).
 func (e *LoadError) MarshalJSON() ([]byte, error) {
+	if e == nil {
+		return []byte("null"), nil
+	}
 	return json.Marshal(struct {
 		ClientID string `json:"client_id"`
 		Error    string `json:"error"`
@@ -23,8 +42,11 @@ func (e *LoadError) MarshalJSON() ([]byte, error) {
 }
 
 // MarshalJSON encodes the client, the source, the field and the cause's
-// text.
+// text (a nil *RecordError as null).
 func (e *RecordError) MarshalJSON() ([]byte, error) {
+	if e == nil {
+		return []byte("null"), nil
+	}
 	return json.Marshal(struct {
 		ClientID string `json:"client_id"`
 		Source   string `json:"source"`
