@@ -796,10 +796,13 @@ var builtLists = map[string]bool{"map": true, "filter": true, "groupBy": true, "
 // predicate: the list is charged a step an element. Those in numbered
 // also fail on a NaN or nil-chain element, which would otherwise decide
 // silently where an element lands (max, min, median, sort) or vanish.
+// (uniq, keys, values and join are governed functions, registry.go, which
+// charge and check what they read themselves: the parser makes calls of
+// them, never built-ins.)
 var listBuiltins = map[string]walkFlags{
 	"sum": 0, "mean": walkNumbers, "median": walkNumbers, "max": walkNumbers, "min": walkNumbers,
-	"sort": walkNumbers | walkSort, "reverse": 0, "uniq": walkNumbers, "flatten": walkNested, "concat": 0, "keys": 0, "values": 0,
-	"toPairs": 0, "fromPairs": walkPairKeys, "count": 0, "join": 0,
+	"sort": walkNumbers | walkSort, "reverse": 0, "flatten": walkNested, "concat": 0,
+	"toPairs": 0, "fromPairs": walkPairKeys, "count": 0,
 }
 
 // guardBuiltin charges the lists a built-in walks to the step budget, and

@@ -127,9 +127,12 @@ func unreachable[Env any](rules []Rule, compiled []*condition[Env], consts map[s
 	// `on == false` over a bool, is seen to catch every client the rules
 	// after it would. Each such branch holds for no client and never
 	// fails (a comparison of nil with a number would fail the scheme).
-	for _, path := range typedReads[Env](compiled, isUnsigned) {
-		f.Rules[0].Body.Branches = append(f.Rules[0].Body.Branches, &rulefile.Branch{Cond: &rulefile.Expr{Src: path + " < 0"}})
+	assume := func(src string) {
+		f.Rules[0].Body.Branches = append(f.Rules[0].Body.Branches, &rulefile.Branch{Cond: &rulefile.Expr{Src: src}})
 		ruleOf = append(ruleOf, -1)
+	}
+	for _, path := range typedReads[Env](compiled, isUnsigned) {
+		assume(path + " < 0")
 	}
 	// Between two integers an int field holds nothing: for each number
 	// the scheme compares with, the spans (k, k+1) beside it, where the
@@ -139,16 +142,13 @@ func unreachable[Env any](rules []Rule, compiled []*condition[Env], consts map[s
 		if len(ints)*len(spans) <= maxIntegerSpans {
 			for _, path := range ints {
 				for _, k := range spans {
-					f.Rules[0].Body.Branches = append(f.Rules[0].Body.Branches, &rulefile.Branch{Cond: &rulefile.Expr{
-						Src: fmt.Sprintf("%s > %s && %s < %s", path, floatLiteral(k), path, floatLiteral(k+1))}})
-					ruleOf = append(ruleOf, -1)
+					assume(fmt.Sprintf("%s > %s && %s < %s", path, floatLiteral(k), path, floatLiteral(k+1)))
 				}
 			}
 		}
 	}
 	for _, path := range typedReads[Env](compiled, isBool) {
-		f.Rules[0].Body.Branches = append(f.Rules[0].Body.Branches, &rulefile.Branch{Cond: &rulefile.Expr{Src: path + " != true && " + path + " != false"}})
-		ruleOf = append(ruleOf, -1)
+		assume(path + " != true && " + path + " != false")
 	}
 rules:
 	for i, r := range rules {
@@ -269,8 +269,7 @@ func integerSpans[Env any](rules []Rule, compiled []*condition[Env], consts map[
 	}
 	for _, v := range consts {
 		if rv := reflect.ValueOf(v); rv.IsValid() && (rv.CanInt() || rv.CanUint() || rv.CanFloat()) {
-			f, _ := strconv.ParseFloat(fmt.Sprint(v), 64)
-			add(f)
+			add(rv.Convert(reflect.TypeFor[float64]()).Float())
 		}
 	}
 	return slices.Sorted(maps.Keys(seen))
