@@ -84,7 +84,11 @@
 // (max of times, min of strings or of a list of durations, count of a
 // list of numbers without a predicate, sortBy a key that has no order) is
 // a compile error ([ErrType]), not a failure of every evaluation; so is a
-// collect table's aggregator over an output that is not a number. max,
+// collect table's aggregator over an output that is not a number, and a
+// reduce whose step cannot take what #acc holds: #acc is typed as it runs,
+// as the initial value (the first element without one), then as what the
+// step gives, so reduce(xs, #acc + #, "") over numbers is refused as
+// "" + 1 is. max,
 // min, mean and median flatten lists of lists, as expr's do, and round,
 // ceil, floor, float and int read a host's number type behind an
 // interface as they read it in a field.

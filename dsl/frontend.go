@@ -27,7 +27,9 @@ import (
 //     made, so doubling lets are refused in linear time;
 //  4. lets inlined, names resolved and rewritten for the frame (rewrite.go);
 //  5. type check against the environment, with the expected result kind,
-//     numbers of the host's own types read as int or float64 (numbers.go);
+//     numbers of the host's own types read as int or float64 (numbers.go),
+//     and each reduce's step checked with #acc typed as it runs
+//     (accumulator.go);
 //  6. instrumentation (instrument.go): the NaN and nil rule, the step and
 //     memory budget, and the reach allow-list, made explicit in the tree;
 //  7. type check again, so the instrumented tree is typed too.
@@ -59,6 +61,9 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 		return nil
 	}
 	if err := normalizeNumbers(&tree.Node, cfg, check); err != nil {
+		return nil, err
+	}
+	if err := typeAccumulators(&tree.Node, check); err != nil {
 		return nil, err
 	}
 	in := &instrumenter{cfg: cfg, src: src, env: envType, methods: cfg.methods}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"reflect"
 	"regexp/syntax"
-	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/internal/exprkey"
@@ -226,41 +225,6 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 	case "sort":
 		if len(n.Arguments) == 2 {
 			order(n.Arguments[1])
-		}
-	case "reduce":
-		// expr leaves #acc untyped: an accumulator started as a number
-		// and added to strings (or the other way) fails on the first
-		// element, every time.
-		if len(n.Arguments) != 3 {
-			return
-		}
-		body := n.Arguments[1]
-		if p, ok := body.(*ast.PredicateNode); ok {
-			body = p.Node
-		}
-		bin, ok := body.(*ast.BinaryNode)
-		if !ok || !strings.Contains("+-*/%", bin.Operator) || len(bin.Operator) != 1 {
-			return
-		}
-		other := bin.Right
-		if acc, ok := bin.Right.(*ast.PointerNode); ok && acc.Name == "acc" {
-			other = bin.Left
-		} else if acc, ok := bin.Left.(*ast.PointerNode); !ok || acc.Name != "acc" {
-			return
-		}
-		class := func(t reflect.Type) string {
-			switch {
-			case t == nil:
-				return ""
-			case t.Kind() == reflect.String:
-				return "string"
-			case isNumberKind(t.Kind()) && !in.cfg.keepsType(t):
-				return "number"
-			}
-			return ""
-		}
-		if a, b := class(n.Arguments[2].Type()), class(other.Type()); a != "" && b != "" && a != b {
-			report(n.Arguments[2], fmt.Sprintf("reduce starts #acc as a %s and applies %s to it with a %s, which fails on the first element", a, bin.Operator, b))
 		}
 	case "groupBy":
 		// Its groups are a map by the key: a key that cannot be a map's
