@@ -175,8 +175,11 @@ func TestAdversary50_MergedBookOfSaturatedCountsRefused(t *testing.T) {
 // noise is no difference (P 1).
 func TestAdversary50_CUPEDCertainOfRoundingNoise(t *testing.T) {
 	cuped := func(scale float64) Adjusted {
-		conv := func(arm string, i int) bool { return arm == "a" && i < 1 || arm == "b" && i < 2 }
-		d := adv48Exposures(3, conv, func(arm string, i int) float64 {
+		// 30 clients an arm (3 at first: since CUPED is not applied where
+		// a cell of the table expects fewer than five, the case is the
+		// same ten times over).
+		conv := func(arm string, i int) bool { return arm == "a" && i < 10 || arm == "b" && i < 20 }
+		d := adv48Exposures(30, conv, func(arm string, i int) float64 {
 			if conv(arm, i) {
 				return scale
 			}

@@ -34,8 +34,12 @@ import (
 // outcome significant; Z = Diff/SE,
 // P its two-sided normal p-value, [Low, High] the interval at 1−α, and
 // VarianceReduction = 1 − SE²/SE₀² against the unadjusted SE₀. Applied is
-// false (and P = 1) without a covariate or with fewer than two clients in
-// an arm.
+// false (and P = 1) without a covariate, with fewer than two clients in
+// an arm, or when a cell of the 2×2 table (an arm's conversions or
+// non-conversions) expects fewer than five under "no difference": the
+// normal approximation CUPED rests on does not hold there (five clients
+// an arm, 0 against 3 conversions, read as P = 0.014 where Fisher's exact
+// test says 0.167), and the fixed test's exact P is the one to read.
 type Adjusted struct {
 	Applied           bool    `json:"applied"`
 	Diff              float64 `json:"diff"`
@@ -52,7 +56,7 @@ type Adjusted struct {
 // moments is an arm's sums for CUPED: count, means, and sums of squares
 // and products about the means.
 type moments struct {
-	n             float64
+	n, x          float64 // clients, conversions
 	my, mx        float64
 	syy, sxx, sxy float64
 }
@@ -101,7 +105,8 @@ func (p *ExperimentPlan) cuped(e *exposed, pre map[string]float64, cs []Comparis
 	m := make([]moments, len(p.cfg.Arms))
 	for i := range m {
 		if m[i].n = acc[i].n.Float64(); m[i].n > 0 {
-			m[i].mx, m[i].my = acc[i].x.Float64()/m[i].n, acc[i].y.Float64()/m[i].n
+			m[i].x = acc[i].y.Float64()
+			m[i].mx, m[i].my = acc[i].x.Float64()/m[i].n, m[i].x/m[i].n
 		}
 	}
 	var sxy, sxx stats.ExactSum
@@ -146,7 +151,7 @@ func conversion(c expClient) float64 {
 
 // adjusted compares arm b with the control a after CUPED.
 func (p *ExperimentPlan) adjusted(a, b moments, theta float64) Adjusted {
-	if a.n < 2 || b.n < 2 {
+	if a.n < 2 || b.n < 2 || stats.SmallCounts(int(a.x), int(a.n), int(b.x), int(b.n)) {
 		return Adjusted{P: 1}
 	}
 	// The variances are pooled over both arms: under "no difference" the
@@ -176,7 +181,9 @@ func (p *ExperimentPlan) adjusted(a, b moments, theta float64) Adjusted {
 		r.Z, r.P = math.Copysign(math.MaxFloat64, r.Diff), 0
 	}
 	if v0 > 0 {
-		r.VarianceReduction = 1 - r.SE*r.SE/v0
+		// From the variances, not SE squared back: with θ = 0 they are
+		// one sum, and the reduction is exactly 0.
+		r.VarianceReduction = 1 - max(0, v)/v0
 	}
 	return r
 }

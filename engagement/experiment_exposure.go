@@ -63,8 +63,13 @@ const noConversion = math.MaxInt64
 
 // expClient is one exposed client.
 type expClient struct {
-	arm   int32 // -1: exposed to several variants
+	arm int32 // -1: exposed to several variants
+	// home is the variant of the first exposure, mixed the first exposure
+	// to another (noConversion when none): the sequential test counts the
+	// client in home until then.
+	home  int32
 	first int64 // the first exposure, in nanoseconds from as-of (negative)
+	mixed int64
 	conv  int64 // the first conversion, likewise, or noConversion
 }
 
@@ -102,7 +107,10 @@ func (p *ExperimentPlan) collect(ctx context.Context, d ExperimentData, n *Expos
 				continue
 			}
 			c, t := &e.clients[i], int64(r.Time.Sub(asOf))
-			if c.arm < 0 || t < c.first || t-c.first >= window || t >= 0 || t >= c.conv || !p.converts(&r) {
+			// A client of several variants converts too: the
+			// sequential test counts them in their first arm until
+			// they saw another.
+			if t < c.first || t-c.first >= window || t >= 0 || t >= c.conv || !p.converts(&r) {
 				continue
 			}
 			c.conv = t
@@ -139,12 +147,24 @@ func (p *ExperimentPlan) expose(e *exposed, x *Exposure, asOf time.Time, n *Expo
 	if !seen {
 		e.ix[x.Client] = int32(len(e.clients))
 		e.ids = append(e.ids, x.Client)
-		e.clients = append(e.clients, expClient{arm: int32(arm), first: t, conv: noConversion})
+		e.clients = append(e.clients, expClient{arm: int32(arm), home: int32(arm), first: t, mixed: noConversion, conv: noConversion})
 		return
 	}
+	// The first exposure names home, whatever the order they are read
+	// in; mixed is the first of another variant (the first one's time,
+	// when an earlier exposure of another variant displaces it, and a
+	// tie mixes the client from the start).
 	c := &e.clients[i]
-	if c.arm >= 0 && int(c.arm) != arm {
+	switch {
+	case t < c.first:
+		if int32(arm) != c.home {
+			c.mixed = c.first
+		}
+		c.home, c.first = int32(arm), t
+	case int32(arm) != c.home:
+		c.mixed = min(c.mixed, t)
+	}
+	if c.mixed != noConversion {
 		c.arm = -1
 	}
-	c.first = min(c.first, t)
 }

@@ -44,9 +44,15 @@ import (
 // The looks are at AsOf, AsOf − Interval, AsOf − 2·Interval, … back to
 // the first exposure, each counting the clients exposed and converted
 // before it; an analysis replays them, so reading at the same hour
-// every day gives p-values that never rise. Looks counts the looks at
-// which the experiment had new data and both arms had clients; a look
-// with nothing new changes nothing, so it is skipped.
+// every day gives p-values that never rise. A look counts only what had
+// happened before it: a client later exposed to a second variant counts
+// in the arm of their first exposure (with a conversion before the
+// second) at the looks before that exposure, and in no arm from then on,
+// as the fixed test leaves them out. So an exposure that comes later
+// never changes a look already made, and the last look's arms are the
+// fixed test's. Looks counts the looks at which the experiment had new
+// data and both arms had clients; a look with nothing new changes
+// nothing, so it is skipped.
 type Sequential struct {
 	P           float64 `json:"p"`
 	PAdjusted   float64 `json:"p_adjusted"`
@@ -56,28 +62,50 @@ type Sequential struct {
 	Looks       int     `json:"looks"`
 }
 
-// armTimes is an arm's exposure and conversion times, sorted.
+// armTimes is an arm's events, each list sorted: clients exposed and
+// converted, and clients who left (exposed to another variant), with
+// their conversion when they had one.
 type armTimes struct {
-	exposed, converted []int64
-	n, x               int // counted so far
+	events [4][]int64
+	counts [4]int // counted so far, by event
+	n, x   int    // clients and conversions at the look
 }
+
+// The events of an arm, by index in armTimes.
+const (
+	joined = iota
+	converted
+	left
+	unconverted
+)
 
 // sequential replays the looks and fills each comparison's Sequential.
 func (p *ExperimentPlan) sequential(e *exposed, asOf int64, cs []Comparison) {
 	arms := make([]armTimes, len(p.cfg.Arms))
 	for _, c := range e.clients {
-		if c.arm < 0 {
-			continue
+		if c.mixed <= c.first {
+			continue // two variants at once: in no arm at any look
 		}
-		a := &arms[c.arm]
-		a.exposed = append(a.exposed, c.first)
-		if c.conv != noConversion {
-			a.converted = append(a.converted, c.conv)
+		a := &arms[c.home]
+		conv := c.conv
+		if conv >= c.mixed {
+			conv = noConversion // after the client left
+		}
+		a.events[joined] = append(a.events[joined], c.first)
+		if conv != noConversion {
+			a.events[converted] = append(a.events[converted], conv)
+		}
+		if c.mixed != noConversion {
+			a.events[left] = append(a.events[left], c.mixed)
+			if conv != noConversion {
+				a.events[unconverted] = append(a.events[unconverted], c.mixed)
+			}
 		}
 	}
 	for i := range arms {
-		slices.Sort(arms[i].exposed)
-		slices.Sort(arms[i].converted)
+		for _, ev := range arms[i].events {
+			slices.Sort(ev)
+		}
 	}
 	step := int64(p.cfg.Interval)
 	for {
@@ -98,24 +126,24 @@ func (p *ExperimentPlan) sequential(e *exposed, asOf int64, cs []Comparison) {
 func nextEvent(arms []armTimes) int64 {
 	next := int64(noConversion)
 	for _, a := range arms {
-		if a.n < len(a.exposed) {
-			next = min(next, a.exposed[a.n])
-		}
-		if a.x < len(a.converted) {
-			next = min(next, a.converted[a.x])
+		for k, ev := range a.events {
+			if a.counts[k] < len(ev) {
+				next = min(next, ev[a.counts[k]])
+			}
 		}
 	}
 	return next
 }
 
-// advance counts the times before look.
+// advance counts the events before look.
 func (a *armTimes) advance(look int64) {
-	for a.n < len(a.exposed) && a.exposed[a.n] < look {
-		a.n++
+	for k, ev := range a.events {
+		for a.counts[k] < len(ev) && ev[a.counts[k]] < look {
+			a.counts[k]++
+		}
 	}
-	for a.x < len(a.converted) && a.converted[a.x] < look {
-		a.x++
-	}
+	a.n = a.counts[joined] - a.counts[left]
+	a.x = a.counts[converted] - a.counts[unconverted]
 }
 
 // look updates each comparison with the counts at one look.

@@ -36,9 +36,13 @@ var ErrUnknown = errors.New("segment: value unknown (NaN or infinite)")
 // an earlier client of the book has: a book's ids name one client each.
 var ErrDuplicateID = errors.New("segment: a client of the book has this id already")
 
+// ErrNoID is the cause of a [ClientError] about a client of no id: a
+// record no one can name is no client, and two of them would be one.
+var ErrNoID = errors.New("segment: a client needs an id")
+
 // ClientError is a client that could not be segmented. In JSON its cause
 // is written as "cause": "unknown" for [ErrUnknown], "duplicate_id" for
-// [ErrDuplicateID], any other cause as its text; reading it back gives
+// [ErrDuplicateID], "no_id" for [ErrNoID], any other cause as its text; reading it back gives
 // the same sentinel (a text, an error of that text).
 type ClientError struct {
 	ClientID string `json:"client_id"`
@@ -57,7 +61,7 @@ type clientErrorJSON struct {
 var causes = []struct {
 	name string
 	err  error
-}{{"unknown", ErrUnknown}, {"duplicate_id", ErrDuplicateID}}
+}{{"unknown", ErrUnknown}, {"duplicate_id", ErrDuplicateID}, {"no_id", ErrNoID}}
 
 // MarshalJSON writes the error with its cause.
 func (e ClientError) MarshalJSON() ([]byte, error) {
@@ -102,6 +106,9 @@ func (e *ClientError) Unwrap() error { return e.Err }
 
 // check rejects a client whose axes cannot be known.
 func (c Client) check() error {
+	if c.ID == "" {
+		return &ClientError{Field: "id", Err: ErrNoID}
+	}
 	for _, f := range []struct {
 		name string
 		v    float64

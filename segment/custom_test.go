@@ -146,3 +146,17 @@ func TestCustomLineComment(t *testing.T) {
 		t.Errorf("want ErrNaN, got %v", err)
 	}
 }
+
+// TestCustomNoID: a scheme's Assign refuses a client of no id, as the grid
+// does, with a ClientError on the id wrapping ErrNoID.
+func TestCustomNoID(t *testing.T) {
+	c, err := segment.NewCustom[schemeEnv]([]segment.Rule{{"old", "age > 60"}}, "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Assign("", schemeEnv{}, time.Time{})
+	var ce *segment.ClientError
+	if !errors.Is(err, segment.ErrNoID) || !errors.As(err, &ce) || ce.Field != "id" {
+		t.Errorf("Assign of no client id: %v, want a ClientError on the id wrapping ErrNoID", err)
+	}
+}

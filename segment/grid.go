@@ -126,7 +126,8 @@ func (c Cut) check() error {
 }
 
 // Assign puts one client in its segment. A cut that is not a finite
-// pair of thresholds is an error wrapping [ErrInvalidCut].
+// pair of thresholds is an error wrapping [ErrInvalidCut]; a client of no
+// id, or a NaN or infinite number, is a [*ClientError].
 func (c Cut) Assign(cl Client) (Assignment, error) {
 	if err := c.check(); err != nil {
 		return Assignment{ClientID: cl.ID}, err
@@ -214,7 +215,8 @@ type Counts struct {
 
 // AssignAll segments a book on all cores. The thresholds are resolved over
 // the whole book first. A client whose id an earlier client has is not a
-// client of the book: it fails with [ErrDuplicateID] and counts in no cut.
+// client of the book: it fails with [ErrDuplicateID] and counts in no cut;
+// so does a client of no id, with [ErrNoID].
 func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
 	dup := duplicateIDs(book)
 	cut, err := g.cut(ctx, book, dup)
@@ -247,7 +249,8 @@ func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
 	return res, nil
 }
 
-// duplicateIDs marks the clients whose id an earlier client has; nil when
+// duplicateIDs marks the clients whose id, not empty, an earlier client
+// has; nil when
 // there are none. Most books have none, and a map of a million ids costs
 // half a second and 66 MB: the ids' 64-bit hashes are sorted instead, and
 // only when two hashes are equal (a duplicate, or a collision, about one
@@ -272,6 +275,9 @@ func duplicateIDsByMap(book []Client) []bool {
 	seen := make(map[string]struct{}, len(book))
 	var dup []bool
 	for i, c := range book {
+		if c.ID == "" {
+			continue // no client: it fails on its own, as ErrNoID
+		}
 		if _, ok := seen[c.ID]; ok {
 			if dup == nil {
 				dup = make([]bool, len(book))

@@ -35,10 +35,14 @@ func TestThresholds(t *testing.T) {
 		{"assets do not count", segment.Client{Revenue: 0, CostToServe: 10, Engagement: 0, Assets: 1e9}, segment.D},
 	}
 	for _, c := range cases {
+		c.c.ID = "c1" // a client of no id is no client (ErrNoID)
 		got, err := cut.Assign(c.c)
 		if err != nil || got.Segment != c.want {
 			t.Errorf("%s: got %v, %v; want %s", c.name, got.Segment, err, c.want)
 		}
+	}
+	if _, err := cut.Assign(segment.Client{Revenue: 1500, Engagement: 1}); !errors.Is(err, segment.ErrNoID) {
+		t.Errorf("a client of no id: %v, want ErrNoID", err)
 	}
 	for _, bad := range []segment.Client{{ID: "x", Revenue: math.NaN()}, {ID: "y", CostToServe: math.Inf(1)}, {ID: "z", Engagement: math.NaN()}} {
 		a, err := cut.Assign(bad)
