@@ -1,6 +1,7 @@
 package canvas
 
 import (
+	"context"
 	"reflect"
 	"testing"
 
@@ -41,8 +42,11 @@ func TestAlertOrderIsTotal(t *testing.T) {
 			t.Fatalf("field %s of kind %s: teach this test to vary it", f.Name, f.Type.Kind())
 		}
 		a, b := Item{Alert: &base}, Item{Alert: &other}
-		if c, d := itemOrder(a, b), itemOrder(b, a); c == 0 || c != -d {
-			t.Errorf("items that differ only in their alert's %s: itemOrder gives %d one way and %d the other", f.Name, c, d)
+		// Written on every comparison (nil) and kept by the plan.
+		for _, texts := range []*alertTexts{nil, newAlertTexts(context.Background())} {
+			if c, d := texts.itemOrder(a, b), texts.itemOrder(b, a); c == 0 || c != -d {
+				t.Errorf("items that differ only in their alert's %s: itemOrder gives %d one way and %d the other", f.Name, c, d)
+			}
 		}
 	}
 }

@@ -131,7 +131,7 @@ func (o Options) resolve() (Options, error) {
 	// The dates are checked beside the other problems (every problem is
 	// reported), each as far as the options it reads are valid.
 	horizonOK := o.Period >= 0 && o.Horizon >= 0 && o.Horizon <= MaxHorizon
-	errs = append(errs, o.checkDates(horizonOK, len(playbookErrs) == 0)...)
+	errs = append(errs, o.checkDates(horizonOK)...)
 	return o, errors.Join(errs...)
 }
 
@@ -161,8 +161,12 @@ func countOption(errs *[]error, name string, v, def int) int {
 // Due and NextSlot lies between Now and the end of the horizon or Now plus
 // the longest Within.
 // The horizon's end is checked when horizonOK (Period and Horizon are
-// valid), the playbook's longest play when playbookOK.
-func (o Options) checkDates(horizonOK, playbookOK bool) []error {
+// valid); the playbook's longest play always, as a play's Within is
+// read whatever else is wrong with the playbook (a negative one is
+// reported by the playbook's check and counts as none here). Now's zone
+// is checked beside them; the zones from Now to the plan's last date
+// only when all else holds.
+func (o Options) checkDates(horizonOK bool) []error {
 	var errs []error
 	inRange := func(t time.Time) bool { return t.Year() >= 1 && t.Year() <= 9999 }
 	if !inRange(o.Now) {
@@ -170,7 +174,7 @@ func (o Options) checkDates(horizonOK, playbookOK bool) []error {
 		return errs
 	}
 	if err := writableZones(o.Now, o.Now); err != nil {
-		return append(errs, err)
+		errs = append(errs, err)
 	}
 	last, lastOK := o.Now, true // the latest date of the plan
 	if horizonOK && (o.Period > 0 && int64(o.Horizon) > math.MaxInt64/int64(o.Period) || !inRange(o.Now.Add(time.Duration(o.Horizon)*o.Period))) {
@@ -179,10 +183,10 @@ func (o Options) checkDates(horizonOK, playbookOK bool) []error {
 	} else if horizonOK {
 		last = o.Now.Add(time.Duration(o.Horizon) * o.Period)
 	}
-	if longest := o.Playbook.longest(); playbookOK && !inRange(o.Now.Add(longest)) {
+	if longest := o.Playbook.longest(); !inRange(o.Now.Add(longest)) {
 		errs = append(errs, optionErr("Playbook", "a play due within %v of %v is due past the year 9999", longest, o.Now))
 		lastOK = false
-	} else if playbookOK {
+	} else {
 		last = later(last, o.Now.Add(longest))
 	}
 	if lastOK && len(errs) == 0 {

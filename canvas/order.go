@@ -7,13 +7,12 @@ import (
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
-	"github.com/engagekit/engagekit/internal/valuetext"
 )
 
 // itemOrder and the contact order compare field by field and return at the
 // first difference: they run millions of times in a large plan, and
 // cmp.Or would evaluate every comparison before choosing.
-func itemOrder(a, b Item) int {
+func (t *alertTexts) itemOrder(a, b Item) int {
 	if c := cmp.Compare(b.Position.Urgency, a.Position.Urgency); c != 0 {
 		return c
 	}
@@ -29,14 +28,15 @@ func itemOrder(a, b Item) int {
 	if c := cmp.Compare(a.Alert.Path, b.Alert.Path); c != 0 {
 		return c
 	}
-	return alertOrder(a.Alert, b.Alert)
+	return t.alertOrder(a.Alert, b.Alert)
 }
 
 // alertOrder compares the rest of two alerts' content, so that only alerts
 // equal in everything tie (and then either may come first: nothing in the
 // plan tells them apart). It is rarely reached: type, rule and path
-// usually decide.
-func alertOrder(a, b *advisory.Alert) int {
+// usually decide. The values of the evidence and the outputs are compared
+// as the texts t keeps of them.
+func (t *alertTexts) alertOrder(a, b *advisory.Alert) int {
 	if a == b {
 		return 0
 	}
@@ -69,12 +69,20 @@ func alertOrder(a, b *advisory.Alert) int {
 	if c := slices.Compare(a.Tags, b.Tags); c != 0 {
 		return c
 	}
-	if c := slices.CompareFunc(a.Evidence, b.Evidence, func(x, y advisory.Evidence) int {
-		return cmp.Or(cmp.Compare(x.Name, y.Name), cmp.Compare(valuetext.Text(x.Value), valuetext.Text(y.Value)))
-	}); c != 0 {
+	// The evidence as a list of (name, value) pairs, then the outputs.
+	ta, tb := t.of(a), t.of(b)
+	for i := range min(len(a.Evidence), len(b.Evidence)) {
+		if c := cmp.Compare(a.Evidence[i].Name, b.Evidence[i].Name); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(ta.evidence[i], tb.evidence[i]); c != 0 {
+			return c
+		}
+	}
+	if c := cmp.Compare(len(a.Evidence), len(b.Evidence)); c != 0 {
 		return c
 	}
-	return cmp.Compare(valuetext.Text(a.Outputs), valuetext.Text(b.Outputs))
+	return cmp.Compare(ta.outputs, tb.outputs)
 }
 
 // floatOrder is cmp.Compare with -0 before +0: they compare equal, yet
@@ -96,7 +104,7 @@ func floatOrder(a, b float64) int {
 // then as agenda items, then by reason and detail. It sorts small keys
 // (the client id and an index) rather than the deferrals, so that most
 // comparisons neither reach into the alerts nor move whole deferrals.
-func sortDeferrals(ds []Deferral) {
+func sortDeferrals(ds []Deferral, texts *alertTexts) {
 	type key struct {
 		id string
 		i  int32
@@ -110,7 +118,7 @@ func sortDeferrals(ds []Deferral) {
 			return cmp.Compare(a.id, b.id)
 		}
 		x, y := &ds[a.i], &ds[b.i]
-		if c := itemOrder(x.Item, y.Item); c != 0 {
+		if c := texts.itemOrder(x.Item, y.Item); c != 0 {
 			return c
 		}
 		return cmp.Or(cmp.Compare(x.Reason, y.Reason), cmp.Compare(x.Detail, y.Detail))
@@ -138,10 +146,10 @@ func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx], sortMin 
 		for i := range ranks {
 			ranks[i].client = place[ranks[i].state]
 		}
-		if sortTiedByKey(ranks, items, len(place)) {
+		if sortTiedByKey(ranks, items, len(place), st.texts) {
 			return
 		}
-		sortStrict(ranks, func(a, b rank) int { return tiedOrder(&a, &b, items) }, sortMin)
+		sortStrict(ranks, func(a, b rank) int { return st.texts.tiedOrder(&a, &b, items) }, sortMin)
 		return
 	}
 	sortStrict(ranks, func(a, b rank) int {
@@ -185,18 +193,18 @@ func sortRanks[Ctx any](ranks []rank, items []Item, st *planState[Ctx], sortMin 
 					return c
 				}
 			}
-			return tieOrder(&a, &b, items)
+			return st.texts.tieOrder(&a, &b, items)
 		})
 	}
 }
 
 // tiedOrder is plan order when rank.client holds the client's place in id
 // order: the numbers, then tieOrder.
-func tiedOrder(a, b *rank, items []Item) int {
+func (t *alertTexts) tiedOrder(a, b *rank, items []Item) int {
 	if c := numbersOrder(a, b); c != 0 {
 		return c
 	}
-	return tieOrder(a, b, items)
+	return t.tieOrder(a, b, items)
 }
 
 // numbersOrder orders contacts by their numbers: quadrant, then the more
@@ -218,7 +226,7 @@ func numbersOrder(a, b *rank) int {
 // order, of two clients already compared): channel, then their items one
 // by one, then how many; only contacts equal in all of that fall back to
 // creation order, and nothing in the plan tells those apart.
-func tieOrder(a, b *rank, items []Item) int {
+func (t *alertTexts) tieOrder(a, b *rank, items []Item) int {
 	if a.client != b.client {
 		return cmp.Compare(a.client, b.client)
 	}
@@ -226,7 +234,7 @@ func tieOrder(a, b *rank, items []Item) int {
 		return cmp.Compare(a.channel, b.channel)
 	}
 	for k := int32(0); k < min(a.n, b.n); k++ {
-		if c := itemOrder(items[a.first+k], items[b.first+k]); c != 0 {
+		if c := t.itemOrder(items[a.first+k], items[b.first+k]); c != 0 {
 			return c
 		}
 	}

@@ -27,7 +27,7 @@ const parallelPlanMin = 1 << 14
 func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients, workers int, concurrent bool) (Plan, error) {
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
-	st := &planState[Ctx]{lookup: lookup}
+	st := &planState[Ctx]{lookup: lookup, texts: newAlertTexts(ctx)}
 	found, err := lookupClients(ctx, alerts, st, clients, workers, concurrent)
 	if err != nil {
 		return Plan{}, err
@@ -85,8 +85,11 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Aler
 			a := alerts[i]
 			kOf[i] = -1
 			cs := &st.states[ci]
-			pos, err := p.place.position(a, cs.context, p.opts.Now)
+			pos, err := p.place.position(ctx, a, cs.context, p.opts.Now)
 			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err() // the rule was stopped: no placement failed
+				}
 				sh.deferred = append(sh.deferred, Deferral{Item: Item{Alert: a}, Reason: PlacementFailed, Detail: err.Error()})
 				continue
 			}
@@ -122,7 +125,7 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Aler
 		sh.deferred = nil
 	}
 	if len(early) > 1 {
-		sortDeferrals(early)
+		sortDeferrals(early, st.texts)
 	}
 	items := make([]Item, nItems)
 	ranks := make([]rank, nRanks)
@@ -149,7 +152,7 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Aler
 		for k := range sh.contacts {
 			c := &sh.contacts[k]
 			if c.n > 1 {
-				slices.SortFunc(items[c.first:c.first+c.n], itemOrder)
+				slices.SortFunc(items[c.first:c.first+c.n], st.texts.itemOrder)
 			}
 			g := sh.rankBase + int32(k)
 			ranks[g] = rank{urgency: c.urgency, sensitivity: c.sensitivity, within: c.within, client: c.client, state: c.client,

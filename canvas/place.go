@@ -1,6 +1,7 @@
 package canvas
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -196,11 +197,13 @@ func NewPlacement[Ctx any](rules []TypeRule, opts ...dsl.Option) (*Placement[Ctx
 // infinite before clamping, is an error naming the alert type (see
 // [Placement]): an alert is never placed by a guess.
 func (p *Placement[Ctx]) Place(a advisory.Alert, client Ctx, now time.Time) (Position, error) {
-	return p.position(&a, client, now)
+	return p.position(context.Background(), &a, client, now)
 }
 
-// position is Place without copying the alert, for planning.
-func (p *Placement[Ctx]) position(a *advisory.Alert, client Ctx, now time.Time) (Position, error) {
+// position is Place without copying the alert, for planning, under the
+// plan's context: a rule runs up to its step limit, and a plan that ends
+// stops the rule that is running rather than wait for it.
+func (p *Placement[Ctx]) position(ctx context.Context, a *advisory.Alert, client Ctx, now time.Time) (Position, error) {
 	r, ok := p.rules[a.Type]
 	if !ok {
 		pos := Position{a.Urgency, a.Sensitivity}
@@ -218,7 +221,7 @@ func (p *Placement[Ctx]) position(a *advisory.Alert, client Ctx, now time.Time) 
 		if g.e == nil {
 			continue
 		}
-		v, err := g.e.Eval(env, now)
+		v, err := g.e.EvalContext(ctx, env, now)
 		if err != nil {
 			return Position{}, err
 		}

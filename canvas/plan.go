@@ -191,8 +191,9 @@ type rank struct {
 // is the same for any order of the alerts.
 //
 // Planning a million alerts takes a good part of a second. When ctx ends,
-// Plan stops within a few thousand alerts or contacts and returns the
-// zero Plan and ctx's error; it returns no other error.
+// Plan stops within a few thousand alerts or contacts (a placement rule
+// that is running stops within a bounded number of its steps) and
+// returns the zero Plan and ctx's error; it returns no other error.
 func (p *Planner[Ctx]) Plan(ctx context.Context, alerts []advisory.Alert, clients map[string]Client[Ctx]) (Plan, error) {
 	// A map read is safe for concurrent use.
 	return p.plan(ctx, pointers(alerts), func(id string) (Client[Ctx], bool) {
@@ -293,7 +294,7 @@ func (p *Planner[Ctx]) planSequential(ctx context.Context, alerts []*advisory.Al
 	var plan Plan
 	plan.Totals.Alerts = len(alerts)
 	n := min(clients, len(alerts))
-	st := &planState[Ctx]{lookup: lookup, index: make(map[string]int32, n), states: make([]clientState[Ctx], 0, n)}
+	st := &planState[Ctx]{lookup: lookup, index: make(map[string]int32, n), states: make([]clientState[Ctx], 0, n), texts: newAlertTexts(ctx)}
 	// Pass 1: place every alert and give it a contact, bundling a client's
 	// alerts on a channel that bundles.
 	placed := make([]Item, len(alerts))
@@ -311,8 +312,11 @@ func (p *Planner[Ctx]) planSequential(ctx context.Context, alerts []*advisory.Al
 			continue
 		}
 		cs := &st.states[ci]
-		pos, err := p.place.position(a, cs.context, p.opts.Now)
+		pos, err := p.place.position(ctx, a, cs.context, p.opts.Now)
 		if err != nil {
+			if ctx.Err() != nil {
+				return Plan{}, ctx.Err() // the rule was stopped: no placement failed
+			}
 			plan.defer_(Item{Alert: a}, PlacementFailed, time.Time{}, err.Error())
 			continue
 		}
@@ -335,7 +339,7 @@ func (p *Planner[Ctx]) planSequential(ctx context.Context, alerts []*advisory.Al
 	// The alerts deferred so far came in input order; the rest will come
 	// in plan order.
 	if len(plan.Deferred) > 1 {
-		sortDeferrals(plan.Deferred)
+		sortDeferrals(plan.Deferred, st.texts)
 	}
 	// Pass 2: lay the items out contact by contact, in alert order, then
 	// order each contact's agenda.
@@ -359,7 +363,7 @@ func (p *Planner[Ctx]) planSequential(ctx context.Context, alerts []*advisory.Al
 	for k := range contacts {
 		c := &contacts[k]
 		if c.n > 1 {
-			slices.SortFunc(items[c.first:c.first+c.n], itemOrder)
+			slices.SortFunc(items[c.first:c.first+c.n], st.texts.itemOrder)
 		}
 		// A rank carries all that scheduling reads, so the schedule walks
 		// the ranks without going back to the contacts.
@@ -394,6 +398,7 @@ func (p *Planner[Ctx]) settle(c *contact) {
 // rest of planning works on small integers rather than string keys.
 type planState[Ctx any] struct {
 	lookup func(id string) (Client[Ctx], bool)
+	texts  *alertTexts // what alertOrder compares last, written once an alert
 	index  map[string]int32
 	states []clientState[Ctx]
 	// The last client looked up: alerts come grouped by client from the

@@ -24,7 +24,7 @@ import (
 // two million comparisons a level; this reads each contact twice, sorts
 // 8-byte integers and moves each contact once, in place: the plan's peak
 // memory, where the collector works hardest, gains two small arrays.
-func sortTiedByKey(ranks []rank, items []Item, clients int) bool {
+func sortTiedByKey(ranks []rank, items []Item, clients int, texts *alertTexts) bool {
 	n := len(ranks)
 	if n < 2 {
 		return true
@@ -53,7 +53,7 @@ func sortTiedByKey(ranks []rank, items []Item, clients int) bool {
 			j++
 		}
 		if j-i > 1 {
-			slices.SortFunc(ranks[i:j], func(a, b rank) int { return tieOrder(&a, &b, items) })
+			slices.SortFunc(ranks[i:j], func(a, b rank) int { return texts.tieOrder(&a, &b, items) })
 		}
 		i = j
 	}
