@@ -18,7 +18,7 @@ func errText(err error) (text string) {
 	if err == nil {
 		return ""
 	}
-	if v := reflect.ValueOf(err); v.Kind() == reflect.Pointer && v.IsNil() {
+	if isNilPointer(err) {
 		return ""
 	}
 	defer func() {
@@ -75,4 +75,10 @@ func (f FileAlerts) MarshalJSON() ([]byte, error) {
 		fileAlertsFields
 		Error string `json:"error,omitempty"`
 	}{fileAlertsFields(f), errText(f.Err)})
+}
+
+// isNilPointer reports whether err is a nil pointer in a non-nil error.
+func isNilPointer(err error) bool {
+	v := reflect.ValueOf(err)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }

@@ -122,7 +122,7 @@ type LoadError struct {
 
 // Error says which client's file could not be loaded, and why.
 func (e *LoadError) Error() string {
-	return "advisory: loading the file of client " + e.ClientID + ": " + e.Err.Error()
+	return "advisory: loading the file of client " + e.ClientID + ": " + errText(e.Err)
 }
 
 // Unwrap returns the cause.
@@ -146,7 +146,7 @@ type FileError struct {
 func (e FileError) Error() string {
 	msg := e.Message
 	if e.Err != nil {
-		msg = e.Err.Error()
+		msg = errText(e.Err)
 	}
 	return fmt.Sprintf("advisory: file %d (client %s): %s", e.Index, e.ClientID, msg)
 }
@@ -247,7 +247,7 @@ func (fa FileAlerts) Failure() (FileError, bool) {
 	if fa.Err == nil {
 		return FileError{}, false
 	}
-	return FileError{Index: fa.Index, ClientID: fa.ClientID, Err: fa.Err, Message: fa.Err.Error()}, true
+	return FileError{Index: fa.Index, ClientID: fa.ClientID, Err: fa.Err, Message: errText(fa.Err)}, true
 }
 
 // EvaluateEach is [Framework.EvaluateAll] for a host that takes each
@@ -264,7 +264,6 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 		each = func(FileAlerts) {}
 	}
 	type out struct {
-		id      string
 		alerts  []Alert
 		loaded  int           // the alerts Load found, first in alerts
 		unread  bool          // Load failed: no rule was evaluated
@@ -282,7 +281,6 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 	// are: a block is never written to again where it was handed over.
 	blocks := sync.Pool{New: func() any { return new(alertBlock) }}
 	eval := func(it Item[Env]) (o out, err error) {
-		o.id = it.ClientID
 		if opts.Clock != nil {
 			start := opts.Clock()
 			defer func() { o.elapsed = opts.Clock().Sub(start) }()
@@ -330,11 +328,11 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 	}
 	// The batch hands over only the files it counts as evaluated or
 	// failed; a file cancelled part-way is counted, not handed over.
-	counts := Counts(batch.Run(ctx, files, eval, func(i int, o out, err error) {
+	counts := Counts(batch.Run(ctx, files, eval, func(i int, it Item[Env], o out, err error) {
 		if obs != nil {
-			obs.file(i, o.id, o.alerts, o.loaded, o.unread, err, o.elapsed, o.times, o.decided)
+			obs.file(i, it.ClientID, o.alerts, o.loaded, o.unread, err, o.elapsed, o.times, o.decided)
 		}
-		each(FileAlerts{Index: i, ClientID: o.id, Alerts: o.alerts, Err: err})
+		each(FileAlerts{Index: i, ClientID: it.ClientID, Alerts: o.alerts, Err: err})
 	}, batch.Options{Workers: opts.Workers, Progress: progress}))
 	if progress != nil && (counts != reported || counts.In == 0) {
 		tell(counts) // the files drained after a cancel, or none at all
@@ -396,5 +394,11 @@ func load[Env any](fn func() (Env, []Alert, error)) (file Env, found []Alert, er
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return fn()
+	file, found, err = fn()
+	if err != nil && isNilPointer(err) {
+		// A typed nil is not nil: the Load failed, and said nothing of
+		// why (its Error would dereference nil).
+		err = fmt.Errorf("the Load returned a nil %T as its error", err)
+	}
+	return file, found, err
 }

@@ -255,8 +255,8 @@ func (c *valueCheck) below(rv reflect.Value, depth int) (int, error) {
 	return h, nil
 }
 
-// same reports whether two non-empty values agree: numbers by value, times
-// by instant, slices, arrays and maps element by element, the rest by
+// same reports whether two non-empty values agree: numbers by value (a
+// json.Number too, see json_number.go), times by instant, slices, arrays and maps element by element, the rest by
 // equality.
 func same(a, b any) bool {
 	switch x := a.(type) { // the common cases, without reflection
@@ -329,6 +329,9 @@ func (seen sameValues) of(a, b reflect.Value) bool {
 }
 
 func (seen sameValues) parts(a, b reflect.Value) bool {
+	if same, ok := sameJSONNumber(a, b); ok {
+		return same
+	}
 	switch {
 	case isNumber(a.Kind()):
 		return isNumber(b.Kind()) && sameNumber(a, b)

@@ -237,7 +237,7 @@ func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
 		}
 		return cut.Assign(book[i])
 	}
-	res.Counts = Counts(batch.Run(ctx, items, assign, func(_ int, a Assignment, err error) {
+	res.Counts = Counts(batch.Run(ctx, items, assign, func(_, _ int, a Assignment, err error) {
 		if err == nil {
 			res.Assignments = append(res.Assignments, a)
 			return

@@ -37,7 +37,7 @@ func TestAdversary50_PanicInFnKillsProcess(t *testing.T) {
 			}()
 			Run(context.Background(), slices.Values([]int{1, 2, 3}), func(int) (int, error) {
 				panic("host fn failed")
-			}, func(int, int, error) {}, Options{Workers: 1})
+			}, func(int, int, int, error) {}, Options{Workers: 1})
 		}()
 		fmt.Println("ADV50 child done")
 		return

@@ -40,16 +40,23 @@ type Counts struct {
 	Cancelled int `json:"cancelled"`
 }
 
+// ErrExited is the error of an input whose fn ended its goroutine
+// (runtime.Goexit, as a test's FailNow does) instead of returning: the
+// input failed, and the inputs after it are evaluated on a goroutine that
+// takes its place.
+var ErrExited = errors.New("the evaluation ended its goroutine (runtime.Goexit) without returning")
+
 // Run calls fn for every input of seq on the configured workers, and emit
-// for every input that was evaluated or failed, in input order, with fn's
-// result and error, from the goroutine that called Run. An input is classed
+// for every input that was evaluated or failed, in input order, with the
+// input and fn's result and error (the zero result and [ErrExited] for an
+// fn that ended its goroutine), from the goroutine that called Run. An input is classed
 // once, before emit: OK, failed, or cancelled (its error is ctx's, ctx
 // being done), which is counted and not emitted. When ctx is done, the
 // inputs not yet evaluated are not passed to fn, and the rest of seq is
 // drained and counted as cancelled. fn must be safe for concurrent use,
 // and with seq, emit and Progress: the workers evaluate one chunk while
 // the calling goroutine hands the one before over and reads the next.
-func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, error), emit func(i int, out Out, err error), opts Options) Counts {
+func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, error), emit func(i int, in In, out Out, err error), opts Options) Counts {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -120,15 +127,16 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, e
 				c.Cancelled++ // not emitted: its outcome is incomplete
 			case b.errs[i] == nil:
 				c.OK++
-				emit(c.In, b.outs[i], nil)
+				emit(c.In, b.ins[i], b.outs[i], nil)
 			default:
 				c.Failed++
-				emit(c.In, b.outs[i], b.errs[i])
+				emit(c.In, b.ins[i], b.outs[i], b.errs[i])
 			}
 			c.In++
 			var zero Out
 			b.outs[i], b.errs[i], b.cancelled[i] = zero, nil, false
 		}
+		clear(b.ins) // the inputs handed over are the host's, not the buffer's
 		b.ins, b.done = b.ins[:0], nil
 		if opts.Progress != nil {
 			opts.Progress(c)
@@ -175,7 +183,9 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, e
 // index, writing results at the input's position.
 func evaluate[In, Out any](ctx, run context.Context, ins []In, outs []Out, errs []error, cancelled []bool, fn func(In) (Out, error), workers int) {
 	var next atomic.Int64
-	work := func() {
+	// work evaluates inputs until none is left, with the one in hand in
+	// *at (-1 between two).
+	work := func(at *int) {
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= len(ins) {
@@ -185,7 +195,9 @@ func evaluate[In, Out any](ctx, run context.Context, ins []In, outs []Out, errs 
 				errs[i], cancelled[i] = err, true
 				continue
 			}
+			*at = i
 			outs[i], errs[i] = fn(ins[i])
+			*at = -1
 			// Cancelled when ctx was done as it finished with ctx's
 			// error: stopped part-way. An error of fn's own that says
 			// cancelled, before ctx was, is a failure.
@@ -196,26 +208,39 @@ func evaluate[In, Out any](ctx, run context.Context, ins []In, outs []Out, errs 
 			}
 		}
 	}
-	if workers == 1 || len(ins) < 2 {
-		work()
-		return
-	}
-	// A panic of fn's on a worker is raised again here, once all are
-	// done, where the caller's goroutine can take it (Run raises it on
-	// its own): left on the worker it ended the process.
+	// Each worker is a goroutine of its own, one included: a panic of
+	// fn's is raised again here, once all are done, where the caller's
+	// goroutine can take it (Run raises it on its own; left on the worker
+	// it ended the process), and an fn that ends its goroutine
+	// (runtime.Goexit, which no recover stops) fails its input and
+	// leaves the rest to a worker that takes its place, rather than
+	// leaving them unevaluated and read as evaluated.
 	var panicked atomic.Pointer[any]
 	var wg sync.WaitGroup
+	var worker func()
+	worker = func() {
+		defer wg.Done()
+		at, returned := -1, false
+		defer func() {
+			if r := recover(); r != nil {
+				panicked.CompareAndSwap(nil, &r)
+				return
+			}
+			if !returned { // runtime.Goexit, in fn
+				if at >= 0 {
+					var zero Out
+					outs[at], errs[at] = zero, ErrExited
+				}
+				wg.Add(1)
+				go worker()
+			}
+		}()
+		work(&at)
+		returned = true
+	}
 	for range min(workers, len(ins)) {
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				if r := recover(); r != nil {
-					panicked.CompareAndSwap(nil, &r)
-				}
-			}()
-			work()
-		}()
+		go worker()
 	}
 	wg.Wait()
 	if p := panicked.Load(); p != nil {

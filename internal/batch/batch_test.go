@@ -3,6 +3,7 @@ package batch
 import (
 	"context"
 	"errors"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -21,7 +22,7 @@ func TestRunMatchesSequentialAndAccounts(t *testing.T) {
 			return x * x, nil
 		}
 		var got []int
-		c := Run(context.Background(), slices.Values(in), fn, func(i, out int, err error) {
+		c := Run(context.Background(), slices.Values(in), fn, func(i, _, out int, err error) {
 			if i != len(got) {
 				t.Fatalf("emitted index %d out of order", i)
 			}
@@ -64,7 +65,7 @@ func TestRunCancelled(t *testing.T) {
 			cancel()
 		}
 		return x, nil
-	}, func(int, int, error) { emitted++ }, Options{Workers: 2, Chunk: 50})
+	}, func(int, int, int, error) { emitted++ }, Options{Workers: 2, Chunk: 50})
 	if c.In != 10000 || c.OK+c.Failed+c.Cancelled != c.In || c.Cancelled == 0 {
 		t.Fatalf("counts %+v", c)
 	}
@@ -84,7 +85,38 @@ func TestPanicReachesCaller(t *testing.T) {
 				}
 			}()
 			Run(context.Background(), slices.Values(make([]int, 1000)), func(int) (int, error) { panic("boom") },
-				func(int, int, error) {}, Options{Workers: workers})
+				func(int, int, int, error) {}, Options{Workers: workers})
 		}()
+	}
+}
+
+// TestGoexitFailsItsInput: an fn that ends its goroutine (runtime.Goexit,
+// as a test's FailNow does) fails its input with ErrExited, and every
+// other input is evaluated and handed over in order, on one worker or
+// several.
+func TestGoexitFailsItsInput(t *testing.T) {
+	for _, workers := range []int{1, 2, 5} {
+		in := make([]int, 1000)
+		for i := range in {
+			in[i] = i
+		}
+		var got []int
+		c := Run(context.Background(), slices.Values(in), func(x int) (int, error) {
+			if x%97 == 3 {
+				runtime.Goexit()
+			}
+			return x * 2, nil
+		}, func(i, x, out int, err error) {
+			got = append(got, i)
+			switch {
+			case x%97 == 3 && !errors.Is(err, ErrExited):
+				t.Errorf("workers %d: input %d ended its goroutine: %v, want ErrExited", workers, x, err)
+			case x%97 != 3 && (err != nil || out != 2*x):
+				t.Errorf("workers %d: input %d: %d, %v", workers, x, out, err)
+			}
+		}, Options{Workers: workers, Chunk: 64})
+		if want := (Counts{In: 1000, OK: 1000 - 11, Failed: 11}); c != want || len(got) != 1000 || !slices.IsSorted(got) {
+			t.Errorf("workers %d: counts %+v (want %+v), %d handed over, in order %v", workers, c, want, len(got), slices.IsSorted(got))
+		}
 	}
 }

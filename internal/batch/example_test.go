@@ -16,7 +16,7 @@ func ExampleRun() {
 		}
 		return x / 2, nil
 	}
-	counts := batch.Run(context.Background(), slices.Values([]int{2, 3, 4}), half, func(i, out int, err error) {
+	counts := batch.Run(context.Background(), slices.Values([]int{2, 3, 4}), half, func(i, _, out int, err error) {
 		fmt.Println(i, out, err)
 	}, batch.Options{})
 	fmt.Printf("%+v\n", counts)
