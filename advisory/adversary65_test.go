@@ -2,6 +2,7 @@ package advisory_test
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -90,8 +91,8 @@ func TestAdversary65_LoadGoexitDropsFilesSilently(t *testing.T) {
 	if alerts < 2 {
 		t.Errorf("c2 and c3 each raise x.old; got %d alerts in all: %+v", alerts, got)
 	}
-	if fa := got[0]; fa.Err == nil {
-		t.Errorf("file 0 (Load did not return) has no error: %+v", fa)
+	if fa := got[0]; !errors.Is(fa.Err, advisory.ErrExited) || fa.ClientID != "c1" {
+		t.Errorf("file 0 (Load did not return): %+v, want client c1 failed with ErrExited", fa)
 	}
 }
 

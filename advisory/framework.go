@@ -113,6 +113,12 @@ type Item[Env any] struct {
 	Load     func() (Env, []Alert, error)
 }
 
+// ErrExited is the error of a file whose [Item.Load], or a host function
+// a rule called, ended its goroutine (runtime.Goexit, as a test's FailNow
+// does) instead of returning: the file failed, and the batch goes on with
+// the others on a goroutine that takes its place.
+var ErrExited = batch.ErrExited
+
 // LoadError is a client file whose [Item.Load] failed: none of its rules
 // was evaluated.
 type LoadError struct {
