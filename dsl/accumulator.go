@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 
 	"github.com/engagekit/engagekit/internal/exprkey"
 	"github.com/expr-lang/expr/ast"
@@ -19,15 +20,22 @@ import (
 // untyped #acc: the typing is a check, and the backends see the tree the
 // checker made.
 //
-// Only the types a value of the language has are given to #acc (bool,
-// int, float64, string, time.Time, time.Duration); an accumulator of any
-// other type, or of one the checker does not know, stays untyped, as
-// expr leaves it.
+// #acc is given any concrete type (a host's struct, a pointer, a list
+// too), but for a number type that keeps its own (a time.Month, a type
+// with methods), which the checker reads apart from the numbers it runs
+// as, and an interface: that accumulator stays untyped, as expr leaves
+// it.
+//
+// A step's type may wait on the accumulators of the reduces inside it:
+// they are typed first, and it is typed in the rounds after. An
+// accumulator whose type changes goes round again until a type comes
+// back. Rounds are bounded (each checks the whole tree): reduces nested
+// so deep that their accumulators are not all typed within them are a
+// limit error, not left unchecked.
 
-// maxAccumulatorRounds bounds the steps typed one after the other: a step
-// changes the accumulator's type at most a few times (an int becomes a
-// float64, a number a string) before it settles.
-const maxAccumulatorRounds = 6
+// maxAccumulatorRounds bounds the checks of the tree, each a round in
+// which every accumulator not yet settled is typed one step further.
+const maxAccumulatorRounds = 64
 
 // accumulator is one reduce's #acc as the check types it.
 type accumulator struct {
@@ -36,18 +44,23 @@ type accumulator struct {
 	// reduce's step reads its own), reads the #acc nodes they held.
 	slots []*ast.Node
 	reads []ast.Node
-	// typ is the type #acc holds in the step being checked, round how
-	// many steps were typed before it; done is set once the type
-	// settles or cannot be given.
+	// inner are the accumulators of the reduces inside this one, whose
+	// types its own may wait on.
+	inner []*accumulator
+	// typ is the type #acc holds in the step being checked, seen the
+	// types it held in the checks before, round how many steps were
+	// typed before it; done is set once the type settles or cannot be
+	// given.
 	typ   reflect.Type
+	seen  []reflect.Type
 	round int
 	done  bool
 }
 
 // typeAccumulators checks every reduce's step with its accumulator typed.
 // check type-checks the whole tree; the tree is checked again, untyped,
-// before it returns.
-func typeAccumulators(tree *ast.Node, check func() error) error {
+// before it returns. keeps says which number types keep their own.
+func typeAccumulators(tree *ast.Node, check func() error, keeps func(reflect.Type) bool, limit func(string) error) error {
 	accs := accumulators(tree)
 	if len(accs) == 0 {
 		return nil
@@ -57,7 +70,8 @@ func typeAccumulators(tree *ast.Node, check func() error) error {
 			a.restore()
 		}
 	}()
-	for range maxAccumulatorRounds {
+	given := func(t reflect.Type) reflect.Type { return accumulatorType(t, keeps) }
+	for round := 0; ; round++ {
 		active := 0
 		for _, a := range accs {
 			if a.done {
@@ -65,9 +79,9 @@ func typeAccumulators(tree *ast.Node, check func() error) error {
 			}
 			if a.typ == nil {
 				// The start: the initial value's type, known once the
-				// steps around it are typed.
-				a.typ = a.start()
-				if a.typ == nil {
+				// steps of the reduces inside it are typed.
+				if a.typ = given(a.start()); a.typ == nil {
+					a.done = !a.waits()
 					continue
 				}
 			}
@@ -77,6 +91,9 @@ func typeAccumulators(tree *ast.Node, check func() error) error {
 		if active == 0 {
 			break
 		}
+		if round == maxAccumulatorRounds {
+			return limit(fmt.Sprintf("reduces nest too deeply for their accumulators to be typed in %d rounds", maxAccumulatorRounds))
+		}
 		if err := check(); err != nil {
 			return accumulatorError(accs, check, err)
 		}
@@ -84,18 +101,33 @@ func typeAccumulators(tree *ast.Node, check func() error) error {
 			if a.done || a.typ == nil {
 				continue
 			}
-			next := a.stepType()
-			if next == nil || next == a.typ {
-				a.done = true
-				continue
+			next := given(a.stepType())
+			switch {
+			case next == nil:
+				a.done = !a.waits()
+			case next == a.typ || slices.Contains(a.seen, next):
+				a.done = true // settled, or back to a type checked already
+			default:
+				a.seen = append(a.seen, a.typ)
+				a.typ, a.round = next, a.round+1
 			}
-			a.typ, a.round = next, a.round+1
 		}
 	}
 	for _, a := range accs {
 		a.restore()
 	}
 	return check()
+}
+
+// waits reports whether an accumulator of a type not known yet may learn
+// it: while one inside it is still being typed.
+func (a *accumulator) waits() bool {
+	for _, in := range a.inner {
+		if !in.done {
+			return true
+		}
+	}
+	return false
 }
 
 // maxAccumulatorBlame bounds the checks that look for the reduce to
@@ -147,26 +179,25 @@ func (a *accumulator) explain(err error) error {
 	return &out
 }
 
-// start is the type #acc starts as, nil when it is not one to give.
+// start is the type #acc starts as, as the checker knows it.
 func (a *accumulator) start() reflect.Type {
 	args := a.reduce.Arguments
 	if len(args) == 3 {
-		return accumulatorType(args[2].Type())
+		return args[2].Type()
 	}
 	if t := args[0].Type(); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
-		return accumulatorType(t.Elem())
+		return t.Elem()
 	}
 	return nil
 }
 
-// stepType is the type the step gave in the last check, nil when it is
-// not one to give.
+// stepType is the type the step gave in the last check.
 func (a *accumulator) stepType() reflect.Type {
 	body := a.reduce.Arguments[1]
 	if p, ok := body.(*ast.PredicateNode); ok {
 		body = p.Node
 	}
-	return accumulatorType(body.Type())
+	return body.Type()
 }
 
 // place puts a value of the accumulator's type where the step reads #acc.
@@ -186,33 +217,43 @@ func (a *accumulator) restore() {
 	}
 }
 
-// accumulatorType is t when #acc may be typed as t.
-func accumulatorType(t reflect.Type) reflect.Type {
-	switch t {
-	case boolType, intType, floatType, stringType, timeType, durationType:
+// accumulatorType is t when #acc may be typed as t: a concrete type,
+// not a number type that keeps its own (but time.Duration, which the
+// checker reads as it runs).
+func accumulatorType(t reflect.Type, keeps func(reflect.Type) bool) reflect.Type {
+	switch {
+	case t == nil, t.Kind() == reflect.Interface, t.Kind() == reflect.Func, t.Kind() == reflect.Chan, t.Kind() == reflect.UnsafePointer:
+		return nil
+	case t == durationType:
 		return t
+	case keeps(t):
+		return nil
 	}
-	return nil
+	return t
 }
 
 // accumulators finds the reduces of the tree that read #acc in their
-// step, outer ones first.
+// step, outer ones first, each knowing those inside it.
 func accumulators(tree *ast.Node) []*accumulator {
 	var out []*accumulator
-	var walk func(slot *ast.Node)
-	walk = func(slot *ast.Node) {
+	var walk func(slot *ast.Node, outer []*accumulator)
+	walk = func(slot *ast.Node, outer []*accumulator) {
 		if r, ok := (*slot).(*ast.BuiltinNode); ok && r.Name == "reduce" && (len(r.Arguments) == 2 || len(r.Arguments) == 3) {
 			a := &accumulator{reduce: r}
 			accReads(&r.Arguments[1], a)
 			if len(a.slots) > 0 {
+				for _, o := range outer {
+					o.inner = append(o.inner, a)
+				}
 				out = append(out, a)
+				outer = append(outer[:len(outer):len(outer)], a)
 			}
 		}
 		for _, c := range exprkey.Children(*slot) {
-			walk(c)
+			walk(c, outer)
 		}
 	}
-	walk(tree)
+	walk(tree, nil)
 	return out
 }
 

@@ -77,3 +77,76 @@ func TestReduceAccumulatorTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestPointerScopes: #, #index and #acc are read where they run. Those
+// the checker would read in another scope than the run time does are
+// compile errors (reduce's initial value and sortBy's order run in the
+// built-in's own scope), as is #acc inside another built-in's predicate
+// (expr's checker refuses it); the rest compile and run on both backends.
+func TestPointerScopes(t *testing.T) {
+	refused := []struct{ expr, says string }{
+		{`reduce(xss, reduce(#, #acc + #, #acc), 0) == 6`, "reduce's initial value"},
+		{`all(xss, reduce(#, #acc + #, #[0]) > 0)`, "reduce's initial value"},
+		{`all(ss, sortBy(xs, #, #)[0] == 3)`, "sortBy's order"},
+		{`reduce(xss, #acc + sum(#, #acc), 0) > 0`, "unknown pointer #acc"}, // expr's checker: sum's own scope
+		{`reduce(xss, #acc + len(map(#, #acc)), 0) > 0`, "unknown pointer #acc"},
+	}
+	for _, c := range refused {
+		for i, opts := range [][]Option{nil, {exprOnly}} {
+			_, err := Compile[accEnv, bool](c.expr, opts...)
+			if !errors.Is(err, ErrType) || !strings.Contains(err.Error(), c.says) {
+				t.Errorf("%s: %s: %v, want a type error saying %q", a22Names[i], c.expr, err, c.says)
+			}
+		}
+	}
+	env := accEnv{Xs: []int{3, 1, 2}, Ss: []string{"a"}, Xss: [][]int{{1, 2}, {3}}}
+	accepted := []string{
+		`all(xss, any(#, # > 0))`,
+		`reduce(xss, #acc + reduce(#, #acc + #, 0), 0) == 6`,
+		`reduce(xss, #acc + sum(#, # * 2), 0) == 12`,
+		`sortBy(xs, #, "desc")[0] == 3`,
+		`reduce(xs, #acc + #, len(xs)) == 9`,
+		`all(xss, reduce(#, #acc + #, len(xs)) > 3)`,
+		`reduce(xss, #acc + reduce(#, #acc + #, sum(xs, #)), 0) == 18`,
+	}
+	for _, src := range accepted {
+		for i, opts := range [][]Option{nil, {exprOnly}} {
+			c, err := Compile[accEnv, bool](src, opts...)
+			if err != nil {
+				t.Errorf("%s: %s: %v", a22Names[i], src, err)
+				continue
+			}
+			if got, err := c.Eval(env, time.Time{}); err != nil || !got {
+				t.Errorf("%s: %s = %v, %v; want true", a22Names[i], src, got, err)
+			}
+		}
+	}
+}
+
+// TestAccumulatorsDeeplyNested: a chain of reduces each folding onto the
+// one inside it is typed whole, however deep within the rounds (the
+// innermost accumulator's string reaches the outermost step, which adds
+// ints to it: refused), and past them is a limit error, never left
+// unchecked.
+func TestAccumulatorsDeeplyNested(t *testing.T) {
+	chain := func(n int) string {
+		src := `""`
+		for range n {
+			src = `reduce(ss, #acc + #, ` + src + `)`
+		}
+		return `reduce(xs, #acc + #, ` + src + `) != nil`
+	}
+	if _, err := Compile[accEnv, bool](chain(40)); !errors.Is(err, ErrType) {
+		t.Errorf("40 reduces deep: %v, want the type error of the outermost step", err)
+	}
+	if _, err := Compile[accEnv, bool](chain(70), WithLimits(Limits{MaxNodes: 100_000})); !errors.Is(err, ErrLimit) {
+		t.Errorf("70 reduces deep: %v, want a limit error", err)
+	}
+	wide := "true"
+	for range 300 {
+		wide += ` && reduce(xs, #acc + #, 0) >= 0`
+	}
+	if _, err := Compile[accEnv, bool](wide, WithLimits(Limits{MaxNodes: 100_000})); err != nil {
+		t.Errorf("300 reduces side by side: %v", err)
+	}
+}

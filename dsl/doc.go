@@ -88,7 +88,9 @@
 // reduce whose step cannot take what #acc holds: #acc is typed as it runs,
 // as the initial value (the first element without one), then as what the
 // step gives, so reduce(xs, #acc + #, "") over numbers is refused as
-// "" + 1 is. max,
+// "" + 1 is. reduce's initial value and sortBy's order run in the
+// built-in's own scope, before its first element, so they cannot read #,
+// #index or #acc (a compile error, not the element around them). max,
 // min, mean and median flatten lists of lists, as expr's do, and round,
 // ceil, floor, float and int read a host's number type behind an
 // interface as they read it in a field.

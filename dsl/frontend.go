@@ -28,8 +28,8 @@ import (
 //  4. lets inlined, names resolved and rewritten for the frame (rewrite.go);
 //  5. type check against the environment, with the expected result kind,
 //     numbers of the host's own types read as int or float64 (numbers.go),
-//     and each reduce's step checked with #acc typed as it runs
-//     (accumulator.go);
+//     each pointer (#, #acc) read where it runs (scopes.go), and each
+//     reduce's step checked with #acc typed as it runs (accumulator.go);
 //  6. instrumentation (instrument.go): the NaN and nil rule, the step and
 //     memory budget, and the reach allow-list, made explicit in the tree;
 //  7. type check again, so the instrumented tree is typed too.
@@ -63,7 +63,11 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 	if err := normalizeNumbers(&tree.Node, cfg, check); err != nil {
 		return nil, err
 	}
-	if err := typeAccumulators(&tree.Node, check); err != nil {
+	if err := cfg.checkScopes(src, tree.Node); err != nil {
+		return nil, err
+	}
+	limit := func(msg string) error { return cfg.errorAt(src, 0, KindLimit, msg, "") }
+	if err := typeAccumulators(&tree.Node, check, cfg.keepsType, limit); err != nil {
 		return nil, err
 	}
 	in := &instrumenter{cfg: cfg, src: src, env: envType, methods: cfg.methods}
