@@ -2,8 +2,8 @@ package advisory_test
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
