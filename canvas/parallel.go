@@ -5,10 +5,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
+	"github.com/engagekit/engagekit/internal/batch"
 )
 
 // parallelPlanMin is the fewest alerts a plan is made of on more than one
@@ -288,38 +288,15 @@ func (p *Planner[Ctx]) scheduleParallel(ctx context.Context, ranks []rank, items
 	})
 }
 
-// onWorkers calls fn(w) for each w in [0, workers), on workers goroutines
-// (the last on the calling one), and returns the first error of the
-// lowest w. A panic in fn (a host's lookup, called on the workers) is
-// raised again on the calling goroutine once all are done, as it would
-// be raised where the host called the plan: a worker's panic would end
-// the process, with no way for the host to recover it.
+// onWorkers calls fn(w) for each w in [0, workers), on workers goroutines,
+// and returns the first error of the lowest w. What fn does to its
+// goroutine (a host's lookup or placement function, called on the
+// workers, that panics or calls runtime.Goexit) is done again to the
+// calling one once all are done (batch.Parallel), as the sequential plan
+// would do it where the host called the plan.
 func onWorkers(workers int, fn func(w int) error) error {
 	errs := make([]error, workers)
-	panics := make([]any, workers)
-	call := func(w int) {
-		defer func() {
-			if r := recover(); r != nil {
-				panics[w] = r
-			}
-		}()
-		errs[w] = fn(w)
-	}
-	var wg sync.WaitGroup
-	for w := range workers - 1 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			call(w)
-		}()
-	}
-	call(workers - 1)
-	wg.Wait()
-	for _, p := range panics {
-		if p != nil {
-			panic(p)
-		}
-	}
+	batch.Parallel(workers, func(w int) { errs[w] = fn(w) })
 	for _, err := range errs {
 		if err != nil {
 			return err

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/engagekit/engagekit/internal/batch"
 )
 
 // Event is a [Response] with its names replaced by numbers: the compact
@@ -167,30 +169,13 @@ func AnalyzeParallel(ctx context.Context, x *Index, clients []string, shards []i
 	}
 	clients = slices.Clone(clients)
 	books := make([]*Book, len(shards))
-	var wg sync.WaitGroup
 	var mu sync.Mutex
-	var panicked any
-	for i, events := range shards {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// A shard's iterator is the host's code: if it panics, the
-			// panic must reach the caller's goroutine, where the host can
-			// recover it, not kill the process from this one.
-			defer func() {
-				if p := recover(); p != nil {
-					mu.Lock()
-					panicked = p
-					mu.Unlock()
-				}
-			}()
-			books[i] = analyzeEvents(ctx, x, clients, events, o, &mu)
-		}()
-	}
-	wg.Wait()
-	if panicked != nil {
-		panic(panicked)
-	}
+	// A shard's iterator is the host's code: what it does to its
+	// goroutine (a panic, runtime.Goexit) is done to the caller's, where
+	// the host can take it, as Analyze would on the caller's goroutine.
+	batch.Parallel(len(shards), func(i int) {
+		books[i] = analyzeEvents(ctx, x, clients, shards[i], o, &mu)
+	})
 	if len(books) == 0 {
 		return analyzeEvents(ctx, x, clients, func(func(Event) bool) {}, o, nil), nil
 	}

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -281,5 +282,32 @@ func TestScoreAt(t *testing.T) {
 	}
 	if _, ok := b.ScoreAt(-1); ok {
 		t.Error("ScoreAt(-1): want false")
+	}
+}
+
+// TestAnalyzeParallelShardGoexit: a shard's iterator that ends its
+// goroutine (runtime.Goexit) ends the caller's, as Analyze would on the
+// caller's goroutine; AnalyzeParallel never returns a book without the
+// shard.
+func TestAnalyzeParallelShardGoexit(t *testing.T) {
+	j, err := engagement.NewJourney(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := engagement.NewIndex(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exits := func(func(engagement.Event) bool) { runtime.Goexit() }
+	empty := func(func(engagement.Event) bool) {}
+	returned := make(chan bool)
+	go func() {
+		done := false
+		defer func() { returned <- done }()
+		_, _ = engagement.AnalyzeParallel(context.Background(), x, []string{"a", "b"}, []iter.Seq[engagement.Event]{empty, exits}, engagement.Options{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+		done = true
+	}()
+	if <-returned {
+		t.Errorf("AnalyzeParallel returned after a shard's iterator ended its goroutine")
 	}
 }
