@@ -167,6 +167,11 @@ func reflectFunc(name string, fn any) (*hostFunc, error) {
 		}
 		out := v.Call(in)
 		if len(out) == 2 && !out[1].IsNil() {
+			if e := out[1].Elem(); e.Kind() == reflect.Pointer && e.IsNil() {
+				// A typed nil is not nil: the call failed, and said
+				// nothing of why (its Error would read through nil).
+				return nil, fmt.Errorf("%s returned a nil %s as its error", name, e.Type())
+			}
 			return nil, out[1].Interface().(error)
 		}
 		return out[0].Interface(), nil
