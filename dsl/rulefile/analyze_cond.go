@@ -332,10 +332,13 @@ func (s scope) letKey(l *Let, consts map[string]constant) string {
 		return fallback
 	}
 	if v, exact, ok := literalNode(tree.Node, consts, s); ok {
-		var key strings.Builder
-		v.writeKey(&key)
-		k := "literal " + key.String() // no constant's name has a space
-		consts[k] = constant{v: v, exact: exact}
+		// Keyed by the literal as the compiler holds it, not by the
+		// number the analysis reads: 1 and 1.0, or 2^53 and 2^53+1, are
+		// one number to it and two values to an expression it cannot
+		// read (type(a), an int field compared with k).
+		id := literalIdentity(tree.Node, consts, s)
+		k := "literal " + id // no constant's name has a space
+		consts[k] = constant{v: v, exact: exact, identity: id}
 		return k
 	}
 	if root, rest, ok := chainOf(tree.Node); ok {
@@ -372,6 +375,8 @@ type constant struct {
 	// would (a number below 2^53 in magnitude, or any other literal).
 	exact  bool
 	unread bool
+	// identity is the value as the compiler holds it (literalIdentity).
+	identity string
 }
 
 // fileConstants reads the constants whose value is a literal (or the name
@@ -388,7 +393,7 @@ func fileConstants(f *File) map[string]constant {
 			continue
 		}
 		if v, exact, ok := literalNode(tree.Node, m, nil); ok && v.kind != kindNil {
-			m[c.Name] = constant{v: v, exact: exact}
+			m[c.Name] = constant{v: v, exact: exact, identity: literalIdentity(tree.Node, m, nil)}
 		} else {
 			m[c.Name] = constant{unread: true}
 		}
@@ -432,6 +437,34 @@ func literalNode(n ast.Node, consts map[string]constant, sc scope) (value, bool,
 		}
 	}
 	return value{}, false, false
+}
+
+// literalIdentity writes a literal that literalNode reads as the
+// compiler holds it: its type and exact value (an int as its digits, a
+// float as its bits), so that values the compiler keeps apart have keys
+// apart.
+func literalIdentity(n ast.Node, consts map[string]constant, sc scope) string {
+	switch m := n.(type) {
+	case *ast.IntegerNode:
+		return "int " + strconv.Itoa(m.Value)
+	case *ast.FloatNode:
+		return "float " + strconv.FormatUint(math.Float64bits(m.Value), 16)
+	case *ast.StringNode:
+		return "string " + strconv.Quote(m.Value)
+	case *ast.BoolNode:
+		return "bool " + strconv.FormatBool(m.Value)
+	case *ast.NilNode:
+		return "nil"
+	case *ast.UnaryNode:
+		return m.Operator + "(" + literalIdentity(m.Node, consts, sc) + ")"
+	case *ast.IdentifierNode:
+		key, isLet := sc[m.Value]
+		if !isLet {
+			key = m.Value
+		}
+		return consts[key].identity
+	}
+	return ""
 }
 
 // reader turns the conditions and inputs of one rule into formulas over
@@ -626,10 +659,9 @@ func carriesChain(n ast.Node, sc scope) bool {
 // a let, or any other expression by its text.
 func (rd *reader) valueAtom(n ast.Node, sc scope) int {
 	if v, _, ok := literalNode(n, rd.consts, sc); ok {
-		// A literal or a constant (`in On`): one value, never another.
-		var key strings.Builder
-		v.writeKey(&key)
-		i := rd.as.get("literal "+key.String(), n.String(), false, false)
+		// A literal or a constant (`in On`): one value, never another,
+		// keyed as the compiler holds it (see letKey).
+		i := rd.as.get("literal "+literalIdentity(n, rd.consts, sc), n.String(), false, false)
 		rd.as.list[i].domain = []value{v}
 		return i
 	}
