@@ -287,12 +287,6 @@ func (r *run) response(b *Book, s *stream, resp *Response) reason {
 		}
 		to = int32(i)
 	}
-	if resp.ID != "" {
-		if s.seen[resp.ID] {
-			return rDuplicateID
-		}
-		s.seen[resp.ID] = true
-	}
 	if !s.lastKindResolved || resp.Kind != s.lastKind {
 		s.lastKind, s.lastKindIx, s.lastKindResolved = resp.Kind, r.kind(resp.Kind), true
 	}
@@ -313,6 +307,15 @@ func (r *run) response(b *Book, s *stream, resp *Response) reason {
 	}
 	if cls == ClassUnknown {
 		return rUnclassified
+	}
+	// An id is claimed by the response used under it, the last check: a
+	// response refused for another reason claims nothing, so which of a
+	// refused one and a good one of an id comes first changes nothing.
+	if resp.ID != "" {
+		if s.seen[resp.ID] {
+			return rDuplicateID
+		}
+		s.seen[resp.ID] = true
 	}
 	i, ok := s.lastIx, s.lastClient != "" && resp.Client == s.lastClient
 	if !ok {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
 	"time"
 
@@ -197,16 +198,39 @@ func (b *Book) AtRisk(rule AtRiskRule) ([]AtRisk, error) {
 	if err != nil {
 		return nil, err
 	}
+	risky := rule.table()
 	var out []AtRisk
 	for _, i := range b.order() {
 		m := b.profiles[i].escalated
-		base := float64(periodsIn(m, rule.Recent, rule.Baseline)) / float64(rule.Baseline)
-		recent := float64(periodsIn(m, 0, rule.Recent)) / float64(rule.Recent)
-		if base >= rule.MinBaselineRate && recent < rule.Drop*base {
-			out = append(out, AtRisk{Client: b.clients[i], BaselineRate: base, RecentRate: recent})
+		inBase, inRecent := periodsIn(m, rule.Recent, rule.Baseline), periodsIn(m, 0, rule.Recent)
+		if risky[inRecent*(rule.Baseline+1)+inBase] {
+			out = append(out, AtRisk{Client: b.clients[i],
+				BaselineRate: float64(inBase) / float64(rule.Baseline), RecentRate: float64(inRecent) / float64(rule.Recent)})
 		}
 	}
 	return out, nil
+}
+
+// table says, for every count of recent and baseline periods with an
+// escalation (recent·(Baseline+1) + baseline), whether a client is at
+// risk: the rates against Drop and MinBaselineRate read as the decimals
+// written for them, in exact rationals, so that a client exactly at the
+// threshold is on it (1 of 3 against 0.4 × 5 of 6 is not a drop below,
+// though the floats' product rounds above a third). The counts are at
+// most 64 each: a rule's table is a few thousand comparisons.
+func (r AtRiskRule) table() []bool {
+	drop, _ := stats.Decimal(r.Drop) // in (0, 1]: checked by resolve
+	least, _ := stats.Decimal(r.MinBaselineRate)
+	out := make([]bool, (r.Recent+1)*(r.Baseline+1))
+	var bar big.Rat
+	for recent := range r.Recent + 1 {
+		for base := range r.Baseline + 1 {
+			baseRate := big.NewRat(int64(base), int64(r.Baseline))
+			bar.Mul(drop, baseRate)
+			out[recent*(r.Baseline+1)+base] = baseRate.Cmp(least) >= 0 && big.NewRat(int64(recent), int64(r.Recent)).Cmp(&bar) < 0
+		}
+	}
+	return out
 }
 
 // CrossSell is a client escalating on a product or topic they do not hold.

@@ -135,7 +135,9 @@ func (x *Index) Event(client uint32, r Response) Event {
 // front. The names in clients must be distinct: it is not checked (that
 // would cost a map of the names), and a name given twice is two profiles,
 // two Scores of one name, where Analyze keeps one profile a name. An event whose numbers are out of range is rejected
-// ([UnknownClient], [UnknownStimulus], [UnknownKind], [UnknownSetting]).
+// ([UnknownClient], [UnknownStimulus], [UnknownKind], [UnknownSetting]),
+// and one of a client whose name is empty is no client's ([NoClient]), as
+// for Analyze.
 // Invalid options are an error, as for Analyze.
 func AnalyzeEvents(ctx context.Context, x *Index, clients []string, events iter.Seq[Event], o Options) (*Book, error) {
 	if err := validateForEvents(o); err != nil {
@@ -197,6 +199,14 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 		events = func(func(Event) bool) {}
 	}
 	r := newRun(x.j, o, x.kinds)
+	for i, name := range clients {
+		if name == "" {
+			if r.unnamed == nil {
+				r.unnamed = map[uint32]bool{}
+			}
+			r.unnamed[uint32(i)] = true
+		}
+	}
 	b := r.newBook(clients)
 	r.cacheBuckets(len(clients))
 	// Events arriving in client order are folded as they come; from the
@@ -266,6 +276,9 @@ func (r *run) progress(in int, mu *sync.Mutex) {
 func (r *run) event(b *Book, x *Index, e *Event) reason {
 	if uint64(e.Client) >= uint64(len(b.profiles)) {
 		return rUnknownClient
+	}
+	if r.unnamed != nil && r.unnamed[e.Client] {
+		return rNoClient
 	}
 	if e.Time == 0 && e.Nanos == 0 {
 		return rZeroTime

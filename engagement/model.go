@@ -67,7 +67,12 @@ type Stimulus struct {
 // Response is what a client did about a stimulus: its kind ("like",
 // "click", "register", "unsubscribe", …), when, and the setting it
 // happened in or led to (empty: the stimulus's own). Value is an optional
-// measure, such as a survey score or the share of a video watched.
+// measure, such as a survey score or the share of a video watched. ID,
+// when set, names the response: a response of an id another response
+// already used is the same one again (a feed replayed) and is counted as
+// a duplicate, not used; a response refused for another reason claims no
+// id. Responses of one id are one response: ids that name different
+// ones are the host's to keep apart, or the one read first is used.
 type Response struct {
 	ID       string    `json:"id,omitempty"`
 	Client   string    `json:"client"`

@@ -48,6 +48,10 @@ type run struct {
 	// first response, a second cache line per client.
 	buckets     []uint8
 	bucketsDone []bool // by block
+	// unnamed marks the clients of numbered events whose name is empty:
+	// their events are no client's, as a response of no client is to
+	// Analyze. nil when every client has a name.
+	unnamed map[uint32]bool
 }
 
 // bucketBlock is log2 of the clients whose buckets are hashed together.

@@ -5,8 +5,9 @@ import (
 	"math"
 	"math/big"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/engagekit/engagekit/internal/stats"
 )
 
 // Threshold is where an axis splits clients: a fixed value, or the value
@@ -87,7 +88,7 @@ func (t Threshold) resolve(values []float64) (float64, int, error) {
 // topCount is ⌈share·n⌉ with the share read as the shortest decimal that
 // is its float64, in exact rational arithmetic.
 func topCount(share float64, n int) int {
-	r, ok := new(big.Rat).SetString(strconv.FormatFloat(share, 'g', -1, 64))
+	r, ok := stats.Decimal(share)
 	if !ok {
 		return n // not reached: a finite share always formats as a decimal
 	}
@@ -106,7 +107,7 @@ func (t Threshold) String() string {
 	if !t.isTop {
 		return fmt.Sprintf("≥ %g", t.value+0) // -0 is the 0 in force
 	}
-	pct, ok := new(big.Rat).SetString(strconv.FormatFloat(t.raw, 'g', -1, 64))
+	pct, ok := stats.Decimal(t.raw)
 	if !ok || !(t.raw > 0 && t.raw <= 1) {
 		return fmt.Sprintf("top %g%%", t.raw*100) // a share refused when resolved
 	}
