@@ -101,9 +101,11 @@ func (f *Framework[Env]) alert(clientID string, h dsl.Hit) Alert {
 // ignored. Load may also return alerts it found while preparing the file,
 // such as [Staleness] findings: they come first among the file's alerts in
 // the result, so a client's alerts stay together, and the batch owns them.
-// A Load that fails, or panics, fails its file, which the result lists in
-// Failed like any other; the alerts a failing Load returns are kept (a
-// data.missing alert may say why it failed). Load may be called concurrently with other items'
+// A Load that fails, panics or ends its goroutine ([ErrExited]) fails its
+// file, which the result lists in Failed like any other; the alerts a
+// failing Load returns are kept (a data.missing alert may say why it
+// failed), and an error that is a nil pointer is a failure that says so.
+// Load may be called concurrently with other items'
 // Loads, and with the iterator, Progress, the Observer and EvaluateEach's
 // each, which run on the calling goroutine while the workers load and
 // evaluate the files after the ones they hand over.
