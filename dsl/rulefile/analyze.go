@@ -51,7 +51,10 @@ const CodeUnknown = "unknown"
 // "equivalent-when", "unreachable-branch", "unreachable-row",
 // "outranked-row" (a row of a priority table that never wins),
 // "table-gap", "unique-overlap", "any-conflict" (rows of an any table that
-// match together and decide differently) and [CodeUnknown].
+// match together and decide differently), "collect-out-of-range" (rows of
+// a collect table whose sum or count of urgency or sensitivity leaves
+// [0,1] where they match together: the table fails there unless the rule
+// set clamps its outputs) and [CodeUnknown].
 type Finding struct {
 	Pos      Pos      `json:"pos"`
 	Severity Severity `json:"severity"`
@@ -64,8 +67,8 @@ type Finding struct {
 	// inputs; for an unreachable branch, its own label ("branch 2",
 	// "branch 1/else").
 	Related []string `json:"related,omitempty"`
-	// Witness is an input that demonstrates a gap, an overlap or a
-	// conflict: each table input by its source text (and each field its
+	// Witness is an input that demonstrates a gap, an overlap, a
+	// conflict or an aggregate out of range: each table input by its source text (and each field its
 	// when reads, by path) with a value that makes it so: a float64,
 	// string or bool, nil for absent data, [AnyValue] for any value but
 	// nil, and for a condition the analysis cannot read (a call, say) its

@@ -253,7 +253,7 @@ func (d *domain) leaf(chain []*Block) {
 	var urgency, sensitivity *Stmt
 	outs := map[string]*Output{}
 	for _, b := range chain {
-		if b.Type != nil {
+		if b.Type != nil && b.Type.Value != "" { // type "" says none: the compiler keeps the one around it
 			typ = b.Type
 		}
 		if b.Urgency != nil {
@@ -288,7 +288,7 @@ func (d *domain) leaf(chain []*Block) {
 		}
 		// As compiled: a literal outside [0,1] fails the file or, with
 		// clamped outputs, is clamped, so the value read is in [0,1].
-		give(name, numberValue(min(max(v.num, 0), 1)))
+		give(name, numberValue(clamp01(v.num)))
 	}
 	for name, o := range outs {
 		if v, ok := d.expr(name, o.Value.Src); ok {

@@ -133,19 +133,13 @@ func (a *analysis) sameDecision(r *Rule, x, y *Row) sameness {
 		}
 		return gx, gy
 	}
-	typeOf := func(b *Block) string {
-		if b.Type == nil {
-			return ""
-		}
-		return strconv.Quote(b.Type.Value)
-	}
-	tx, ty := pick(typeOf)
+	tx, ty := pick(typeSrc)
 	merge(a.sameText(tx, ty))
 	for _, tmpl := range []func(*Block) *Template{
 		func(b *Block) *Template { return b.Title },
 		func(b *Block) *Template { return b.Message },
 	} {
-		merge(a.sameText(pick(func(b *Block) string { return templateSrc(tmpl(b)) })))
+		merge(sameTemplate(pick(func(b *Block) string { return templateKey(tmpl(b)) })))
 	}
 	for _, st := range []func(*Block) *Stmt{
 		func(b *Block) *Stmt { return b.Urgency },
@@ -176,26 +170,53 @@ func (a *analysis) sameDecision(r *Rule, x, y *Row) sameness {
 	return out
 }
 
-// templateSrc writes a template as its source text, "" for none; a
-// literal template is a quoted string, so it reads as a literal.
-func templateSrc(t *Template) string {
+// typeSrc is a block's type as a literal's source, "" when it says none:
+// a type "" says none, and the compiler keeps the type around it (a
+// branch or row of type "" decides the rule's type).
+func typeSrc(b *Block) string {
+	if b.Type == nil || b.Type.Value == "" {
+		return ""
+	}
+	return strconv.Quote(b.Type.Value)
+}
+
+// templateKey writes a template so that two keys are equal only for one
+// template: "" for none, a literal one (text alone) as "L" and its text,
+// any other as "T" and its parts, each text or expression marked as
+// such. (Written as its source, a title '{1}' read as the literal '{1}',
+// and text "{{a}}" as the interpolation {a}.)
+func templateKey(t *Template) string {
 	if t == nil {
 		return ""
 	}
-	var sb strings.Builder
+	var text, parts strings.Builder
 	literal := true
 	for _, p := range t.Parts {
 		if p.Expr != nil {
 			literal = false
-			sb.WriteString("{" + p.Expr.Src + "}")
+			parts.WriteString("e" + strconv.Quote(p.Expr.Src))
 		} else {
-			sb.WriteString(strings.NewReplacer("{", "{{", "}", "}}").Replace(p.Text))
+			text.WriteString(p.Text)
+			parts.WriteString("t" + strconv.Quote(p.Text))
 		}
 	}
 	if literal {
-		return strconv.Quote(sb.String())
+		return "L" + text.String()
 	}
-	return sb.String()
+	return "T" + parts.String()
+}
+
+// sameTemplate compares two templates' keys: one template decides
+// alike, two literal texts by their text, anything else is unknown (an
+// interpolation may render as any text).
+func sameTemplate(x, y string) sameness {
+	switch {
+	case x == y:
+		return decideAlike
+	case strings.HasPrefix(x, "L") && strings.HasPrefix(y, "L"):
+		return decideDifferently
+	}
+	return decideUnknown
 }
 
 // literalPair reads two sources as literals; done says the answer s is
@@ -241,8 +262,14 @@ func (a *analysis) sameNumber(x, y string) sameness {
 	if vx.kind != kindNumber || vy.kind != kindNumber {
 		return decideUnknown
 	}
-	if vx.num == vy.num {
+	// As compiled: a literal outside [0,1] fails the file or, with
+	// clamped outputs, is clamped (see domain.leaf), so 1.5 and 2 are
+	// both 1.
+	if clamp01(vx.num) == clamp01(vy.num) {
 		return decideAlike
 	}
 	return decideDifferently
 }
+
+// clamp01 is v held to [0, 1], as clamped outputs hold an urgency.
+func clamp01(v float64) float64 { return min(max(v, 0), 1) }

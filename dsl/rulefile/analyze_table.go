@@ -80,7 +80,10 @@ type tableState struct {
 	same map[[2]int]sameness
 	// outOfWork says the budget ran out comparing rows at a point.
 	outOfWork bool
-	a         *analysis
+	// collect checks a collect table's aggregate urgency or
+	// sensitivity (analyze_collect.go); nil for others.
+	collect *collectRange
+	a       *analysis
 }
 
 func (a *analysis) table(r *Rule) {
@@ -136,6 +139,7 @@ func (a *analysis) table(r *Rule) {
 	if r.Hit == "any" {
 		t.sig, t.same = rowSignatures(r), map[[2]int]sameness{}
 	}
+	t.collect = a.newCollectRange(r)
 	for i := range t.facts.rows {
 		t.facts.rows[i].beaten = map[int]bool{}
 	}
@@ -258,6 +262,10 @@ func (t *tableState) decide(pt []value, match []tri) ([]int, bool) {
 		}
 		// The hit is the first row's, and every matching row decides it
 		// alike: each of them decides.
+	case "collect":
+		if t.collect != nil && len(matched) > 0 {
+			t.collect.observe(t, pt, matched)
+		}
 	case "priority", "output_order":
 		if !t.ranked {
 			return matched, true // the analysis cannot rank: every match may decide
@@ -322,14 +330,9 @@ func rowSignatures(r *Rule) []int {
 			b.WriteString(strconv.Quote(s))
 			b.WriteByte(';')
 		}
-		pick(func(b *Block) string {
-			if b.Type == nil {
-				return ""
-			}
-			return strconv.Quote(b.Type.Value)
-		})
-		pick(func(b *Block) string { return templateSrc(b.Title) })
-		pick(func(b *Block) string { return templateSrc(b.Message) })
+		pick(typeSrc)
+		pick(func(b *Block) string { return templateKey(b.Title) })
+		pick(func(b *Block) string { return templateKey(b.Message) })
 		pick(func(b *Block) string { return stmtSrc(b.Urgency) })
 		pick(func(b *Block) string { return stmtSrc(b.Sensitivity) })
 		for _, n := range sorted {
@@ -441,6 +444,7 @@ func (t *tableState) report(when *cond) {
 	t.reportPairs(t.facts.overlap, Problem, "unique-overlap", "rows %d and %d of unique table %s both match inputs such as %s")
 	t.reportPairs(t.facts.conflict, Problem, "any-conflict", "rows %d and %d of any table %s both match inputs such as %s and decide differently")
 	t.reportPairs(t.facts.mayConflict, Info, CodeUnknown, "rows %d and %d of any table %s both match inputs such as %s; whether they decide alike is unknown")
+	t.collect.report(t)
 }
 
 func (t *tableState) reportPairs(m map[[2]int]*example, sev Severity, code, format string) {

@@ -572,3 +572,21 @@ table advice hit unique {
 		})
 	}
 }
+
+// TestAnalyzeCollectRange: a collect table's sum or count of urgency is
+// reported where it leaves [0,1] (the table fails there unless outputs are
+// clamped), and not where it stays in it.
+func TestAnalyzeCollectRange(t *testing.T) {
+	for _, c := range []struct {
+		body string
+		want []string
+	}{
+		{"table t hit collect sum urgency {\n  in a\n  row < 0 => urgency 0.6\n  row - => urgency 0.6\n}\n", []string{"collect-out-of-range@t"}},
+		{"table t hit collect sum urgency {\n  in a\n  row < 0 => urgency 0.6\n  row >= 0 => urgency 0.6\n}\n", []string{"table-gap@t"}},
+		{"table t hit collect sum sensitivity {\n  in a\n  row < 0 => sensitivity 0.5\n  row - => sensitivity 0.5\n}\n", nil},
+		{"table t hit collect sum sensitivity {\n  sensitivity 0.7\n  in a\n  row < 0 => title \"x\"\n  row < 1 => title \"y\"\n}\n", []string{"table-gap@t", "collect-out-of-range@t"}},
+		{"table t hit collect max urgency {\n  in a\n  row < 0 => urgency 0.9\n  row - => urgency 0.9\n}\n", nil},
+	} {
+		wantCodes(t, c.body, c.want)
+	}
+}
