@@ -162,7 +162,7 @@ func (rs *RuleSet[Env]) explainRule(s *session[Env], rule *cRule, shown map[*cRu
 		rs.explainTable(s, rule, x)
 	}
 	if len(rule.branches) > 0 {
-		x.Branches = explainBranches(s, rule.branches, rs.layout)
+		x.Branches, _ = explainBranches(s, rule.branches, rs.layout) // the error is the rule's, shown with it
 	}
 	return x
 }
@@ -201,8 +201,10 @@ func errorKind(err error) Kind {
 }
 
 // explainBranches shows the branches tried, taking them by the same
-// decisions as selectBranch.
-func explainBranches[Env any](s *session[Env], bs []*cBranch, layout frameLayout) []BranchExplanation {
+// decisions as selectBranch: the first whose condition holds, then its
+// children; a condition that fails ends the walk there, as it ends the
+// evaluation, and no branch around it is taken.
+func explainBranches[Env any](s *session[Env], bs []*cBranch, layout frameLayout) ([]BranchExplanation, error) {
 	var out []BranchExplanation
 	for _, b := range bs {
 		bx := BranchExplanation{Label: b.label, Taken: true}
@@ -216,20 +218,22 @@ func explainBranches[Env any](s *session[Env], bs []*cBranch, layout frameLayout
 			on, err := s.bool(b.cond)
 			settle(step, on, err)
 			bx.Cond = &Explanation{Root: step}
-			if err == nil {
-				bx.Cond.Value = on
+			if err != nil {
+				bx.Taken = false
+				return append(out, bx), err
 			}
-			bx.Taken = err == nil && on
+			bx.Cond.Value = on
+			bx.Taken = on
 		}
-		if bx.Taken {
-			bx.Children = explainBranches(s, b.children, layout)
+		if !bx.Taken {
+			out = append(out, bx)
+			continue
 		}
-		out = append(out, bx)
-		if bx.Taken {
-			return out
-		}
+		children, err := explainBranches(s, b.children, layout)
+		bx.Children, bx.Taken = children, err == nil
+		return append(out, bx), err
 	}
-	return out
+	return out, nil
 }
 
 func (rs *RuleSet[Env]) explainTable(s *session[Env], rule *cRule, x *RuleExplanation) {

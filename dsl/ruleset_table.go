@@ -107,14 +107,44 @@ func (b *builder[Env]) order(r *rulefile.Rule, t *cTable) {
 				b.stmtErrorf(r.ID, row.label, r.Rows[i].Pos, KindType, "%s has type %q, which is not in the table's order", row.label, row.leaf.typ)
 			}
 			row.priority, row.ranked = rank, true
-		} else if aggProgram(row.leaf, o.Output) == nil {
+		} else if p := aggProgram(row.leaf, o.Output); p == nil {
 			b.stmtErrorf(r.ID, row.label, r.Rows[i].Pos, KindType, "%s has no output %s, which the table's order ranks", row.label, o.Output)
+		} else if class := valueClass(p.c.tree.Node.Type()); class != "" && !slices.ContainsFunc(t.order, func(v any) bool { return valueClass(reflect.TypeOf(v)) == class }) {
+			// No value of the output's type can be in the order: the row
+			// would fail every evaluation that matches it.
+			b.stmtErrorf(r.ID, row.label, r.Rows[i].Pos, KindType, "%s's output %s is a %s, and the table's order lists no %s: no value of it can be ranked", row.label, o.Output, class, class)
 		}
 	}
 }
 
+// valueClass is the class of values a cell or an order compares a value
+// of type t with, as they read it (through pointers, a host's named
+// string as a string): "number", "string", "bool", "time" or "duration";
+// "" when t is none of those, or not known before the rule runs.
+func valueClass(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == nil:
+		return ""
+	case t == timeType:
+		return "time"
+	case t == durationType:
+		return "duration"
+	case t.Kind() == reflect.String:
+		return "string"
+	case t.Kind() == reflect.Bool:
+		return "bool"
+	case isNumberKind(t.Kind()):
+		return "number"
+	}
+	return ""
+}
+
 // orderRank is a value's rank in an order: the first value ranks highest.
 func orderRank(order []any, v any) (float64, bool) {
+	v = cellInput(v) // read as a cell reads an input: through pointers, a named string as a string
 	for i, o := range order {
 		if eq, err := equalValues(v, o); err == nil && eq {
 			return float64(len(order) - i), true

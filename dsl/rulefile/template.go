@@ -69,7 +69,7 @@ type templateError struct {
 func (e *templateError) Error() string { return e.msg }
 
 // matchBrace returns the index of the } closing the { at i, skipping
-// strings inside.
+// the strings and comments inside.
 func matchBrace(v string, i int) int {
 	depth := 0
 	for j := i; j < len(v); j++ {
@@ -80,6 +80,24 @@ func matchBrace(v string, i int) int {
 				return -1 // a string that does not end in the braces: no end to them
 			}
 			j = end - 1
+		case '/':
+			// expr's comments: a brace inside one is no brace of the
+			// expression's. /* */ ends where it ends (not at all: no end
+			// to the braces either), // at the end of the line.
+			switch {
+			case strings.HasPrefix(v[j:], "/*"):
+				end := strings.Index(v[j+2:], "*/")
+				if end < 0 {
+					return -1
+				}
+				j += 2 + end + 1
+			case strings.HasPrefix(v[j:], "//"):
+				end := strings.IndexByte(v[j:], '\n')
+				if end < 0 {
+					return -1
+				}
+				j += end
+			}
 		case '{':
 			depth++
 		case '}':
