@@ -14,7 +14,7 @@ import (
 type a69Tier string
 
 type a69Env struct {
-	Tier a69Tier       `expr:"tier"`
+	Tier a69Tier        `expr:"tier"`
 	PS   *string        `expr:"ps"`
 	I    int            `expr:"i"`
 	S    string         `expr:"s"`
