@@ -137,6 +137,6 @@ func ExampleBook_Changes() {
 	}
 	// Output:
 	// kind article 33.3% → 33.3%  p 1  adjusted 1  significant false
-	// kind webinar 33.3% → 11.2%  p 8.7e-08  adjusted 2.6e-07  significant true
-	// setting inbox   33.3% → 22.3%  p 0.00033  adjusted 0.00049  significant true
+	// kind webinar 33.3% → 11.2%  p 2.9e-06  adjusted 8.8e-06  significant true
+	// setting inbox   33.3% → 22.3%  p 0.0013  adjusted 0.002  significant true
 }
