@@ -40,10 +40,12 @@ var ErrDuplicateID = errors.New("segment: a client of the book has this id alrea
 // record no one can name is no client, and two of them would be one.
 var ErrNoID = errors.New("segment: a client needs an id")
 
-// ClientError is a client that could not be segmented. In JSON its cause
-// is written as "cause": "unknown" for [ErrUnknown], "duplicate_id" for
-// [ErrDuplicateID], "no_id" for [ErrNoID], any other cause as its text; reading it back gives
-// the same sentinel (a text, an error of that text).
+// ClientError is a client that could not be segmented. In JSON a sentinel
+// cause is written as "cause": "unknown" for [ErrUnknown],
+// "duplicate_id" for [ErrDuplicateID], "no_id" for [ErrNoID], and any
+// other cause as its text in "cause_text"; reading it back gives the same
+// sentinel, or an error of that text (never a sentinel, whatever the
+// text says).
 type ClientError struct {
 	ClientID string `json:"client_id"`
 	Field    string `json:"field"`
@@ -55,6 +57,7 @@ type clientErrorJSON struct {
 	ClientID string `json:"client_id"`
 	Field    string `json:"field"`
 	Cause    string `json:"cause,omitempty"`
+	Text     string `json:"cause_text,omitempty"`
 }
 
 // causes name the package's sentinel causes in JSON.
@@ -67,10 +70,10 @@ var causes = []struct {
 func (e ClientError) MarshalJSON() ([]byte, error) {
 	out := clientErrorJSON{ClientID: e.ClientID, Field: e.Field}
 	if e.Err != nil {
-		out.Cause = e.Err.Error()
+		out.Text = e.Err.Error()
 		for _, c := range causes {
 			if e.Err == c.err {
-				out.Cause = c.name
+				out.Cause, out.Text = c.name, ""
 			}
 		}
 	}
@@ -84,10 +87,13 @@ func (e *ClientError) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*e = ClientError{ClientID: in.ClientID, Field: in.Field}
+	if in.Text != "" {
+		e.Err = errors.New(in.Text)
+	}
 	if in.Cause == "" {
 		return nil
 	}
-	e.Err = errors.New(in.Cause)
+	e.Err = errors.New(in.Cause) // a name of no sentinel: its text, as written before cause_text
 	for _, c := range causes {
 		if in.Cause == c.name {
 			e.Err = c.err

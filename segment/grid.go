@@ -56,12 +56,14 @@ type Assignment struct {
 	Reason string `json:"reason"`
 }
 
-// Cut resolves the grid's thresholds against a book. Quantile thresholds
-// use the clients whose numbers are known; the order of the book does not
-// matter. It sorts the book's numbers, so for a large book it takes a
-// while: when ctx is done it stops and returns ctx's error.
+// Cut resolves the grid's thresholds against a book, as [Grid.AssignAll]
+// does. Quantile thresholds use the clients whose numbers are known and
+// who are clients of the book (a client of no id, or of an id an earlier
+// client has, is none); the order of the book does not matter. It sorts
+// the book's numbers, so for a large book it takes a while: when ctx is
+// done it stops and returns ctx's error.
 func (g Grid) Cut(ctx context.Context, book []Client) (Cut, error) {
-	return g.cut(ctx, book, nil)
+	return g.cut(ctx, book, duplicateIDs(book))
 }
 
 // cut is Cut over the clients of book not marked in skip (nil: none).

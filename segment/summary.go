@@ -35,7 +35,7 @@ type SegmentSummary struct {
 	// cut decided ([Assignment.Tie]).
 	Ties int `json:"ties"`
 	// Unknown is how many of the segment's clients counted with no
-	// money: no client of their id was given, or its revenue, cost or
+	// money: no client of their id was given (or the id is empty), or its revenue, cost or
 	// profit is not a finite number (a custom scheme may assign such a
 	// client; its NaN would have made every total NaN).
 	Unknown int `json:"unknown,omitempty"`
@@ -97,21 +97,22 @@ func Summarize(assignments []Assignment, clients []Client) Summary {
 }
 
 // clientsByID finds the client of each assignment, by its index: the first
-// client of its id, a zero client when none has it. AssignAll keeps its
-// input's order, so a book's assignments usually line up with its clients
-// one for one; then, unless an id repeats, the i-th assignment's client is
-// the i-th client and no map of the ids is built.
+// client of its id, a zero client when none has it (and for no id: a
+// record of no id is no client). AssignAll keeps its input's order, so a
+// book's assignments usually line up with its clients one for one; then,
+// unless an id repeats or is empty, the i-th assignment's client is the
+// i-th client and no map of the ids is built.
 func clientsByID(assignments []Assignment, clients []Client) func(i int) (Client, bool) {
 	aligned := len(assignments) == len(clients)
 	for i := 0; aligned && i < len(assignments); i++ {
-		aligned = assignments[i].ClientID == clients[i].ID
+		aligned = assignments[i].ClientID == clients[i].ID && clients[i].ID != ""
 	}
 	if aligned && duplicateIDs(clients) == nil {
 		return func(i int) (Client, bool) { return clients[i], true }
 	}
 	byID := make(map[string]Client, len(clients))
 	for _, c := range clients {
-		if _, ok := byID[c.ID]; !ok {
+		if _, ok := byID[c.ID]; !ok && c.ID != "" {
 			byID[c.ID] = c
 		}
 	}
