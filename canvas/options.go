@@ -43,7 +43,14 @@ type Options struct {
 	// GOMAXPROCS, 1 the calling goroutine alone. The plan is the same for
 	// any number: only the capacity pass (contacts in priority order
 	// against the shared adviser capacity) and, unless ConcurrentLookup,
-	// looking the clients up are sequential.
+	// looking the clients up are sequential. The host's code runs in
+	// another order, though: on several workers every client is looked
+	// up before any alert is placed, where one goroutine looks each up as
+	// it reaches the client's alerts. Host code whose effects meet (a
+	// placement function that ends the plan's context, and a lookup that
+	// panics for a later client) may end the plan by one effect on one
+	// goroutine and by the other on several; each is still raised on the
+	// caller, and no plan is returned.
 	Workers int
 	// ConcurrentLookup says the lookup given to [Planner.PlanLookup] and
 	// [Planner.PlanParts] is safe for concurrent use: a large plan whose

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/engagekit/engagekit/advisory"
 	"github.com/engagekit/engagekit/segment"
@@ -72,7 +73,7 @@ const (
 	TouchBudget        DeferReason = "touch_budget"
 	PressureCap        DeferReason = "pressure_cap"
 	AdviserCapacity    DeferReason = "adviser_capacity"
-	UnknownClient      DeferReason = "unknown_client"
+	UnknownClient      DeferReason = "unknown_client" // no client of the id, or an id JSON cannot write (not UTF-8)
 	PlacementFailed    DeferReason = "placement_failed"
 )
 
@@ -268,6 +269,16 @@ func clientRuns(alerts []*advisory.Alert) int {
 // made on all cores (see planParallel), a small one, or one for a planner
 // held to one goroutine, by planSequential: the two give the same plan.
 func (p *Planner[Ctx]) plan(ctx context.Context, alerts []*advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int, concurrent bool) (Plan, error) {
+	// A client id that is not UTF-8 is no client the plan can name: JSON
+	// writes it as another (its bytes replaced), so two such clients'
+	// follow-ups would read back as one. The host's lookup is not asked.
+	hostLookup := lookup
+	lookup = func(id string) (Client[Ctx], bool) {
+		if !utf8.ValidString(id) {
+			return Client[Ctx]{}, false
+		}
+		return hostLookup(id)
+	}
 	workers := p.opts.Workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)

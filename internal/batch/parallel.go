@@ -8,11 +8,12 @@ import (
 // Parallel calls fn(i) for every i in [0, n), each on a goroutine of its
 // own, and returns when all have returned. What a call does to its
 // goroutine is then done to the caller's, as if the calls had been made
-// on it (fn runs the host's code: a lookup, an iterator, a callback): a
-// panic is raised again, the first by i, and a call that ended its
-// goroutine (runtime.Goexit, as a test's FailNow does) ends the
-// caller's. Left on the goroutines, a panic ended the process, and an
-// exit left the caller reading a result never written.
+// on it in order of i (fn runs the host's code: a lookup, an iterator, a
+// callback): the first call by i that panicked or ended its goroutine
+// (runtime.Goexit, as a test's FailNow does) has its panic raised again,
+// or ends the caller's; the calls after it would not have run. Left on
+// the goroutines, a panic ended the process, and an exit left the caller
+// reading a result never written.
 func Parallel(n int, fn func(i int)) {
 	panics := make([]any, n)
 	exited := make([]bool, n)
@@ -34,13 +35,11 @@ func Parallel(n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
-	for _, p := range panics {
-		if p != nil {
-			panic(p)
-		}
-	}
-	for _, e := range exited {
-		if e {
+	for i := range n {
+		switch {
+		case panics[i] != nil:
+			panic(panics[i])
+		case exited[i]:
 			runtime.Goexit()
 		}
 	}
