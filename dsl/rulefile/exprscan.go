@@ -42,6 +42,7 @@ type bracket struct {
 // must refuse it, or the file would mean something else once formatted.
 func (s *scanner) expr(stop exprStop) (string, bracket) {
 	start := s.off
+	commentEnd := 0    // where the last block comment ended
 	var open []bracket // the brackets open, innermost last
 	text := func() (string, bracket) {
 		if len(open) == 0 {
@@ -70,6 +71,7 @@ func (s *scanner) expr(stop exprStop) (string, bracket) {
 				open = append(open, bracket{'*', pos})
 				return text()
 			}
+			commentEnd = s.off // a comment begun on a line before ends on this one
 			continue
 		case depth > 0 && strings.HasPrefix(s.src[s.off:], "//"):
 			// Inside brackets, // is expr's line comment (at the top level
@@ -92,7 +94,7 @@ func (s *scanner) expr(stop exprStop) (string, bracket) {
 			// A line ending with an operator reaches for the next, unless
 			// that one closes the block: the expression is cut off there
 			// (the caller says so), and the } stays the block's.
-			goesOn := continues(blankComments(s.src[max(start, s.lineStart):s.off])) && !s.nextLineCloses()
+			goesOn := continues(blankComments(s.src[max(start, s.lineStart, commentEnd):s.off])) && !s.nextLineCloses()
 			if !goesOn && !s.nextLineContinues() {
 				return text()
 			}

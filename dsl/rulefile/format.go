@@ -42,7 +42,7 @@ func (w *writer) line(indent, text, comment string) {
 	switch {
 	case comment != "":
 		w.b.WriteString(" // " + comment)
-	case continues(text) && balanced(text):
+	case continues(blankComments(text)) && balanced(blankComments(text)):
 		// A line ending in an operator would run on into the next one; a
 		// comment, even an empty one, ends it, as it did in the source.
 		w.b.WriteString(" //")
@@ -51,7 +51,8 @@ func (w *writer) line(indent, text, comment string) {
 }
 
 // balanced reports whether text closes every bracket it opens, outside
-// quoted strings: only then does a comment end it.
+// quoted strings (and, as line gives it, comments): only then does a
+// comment end it.
 func balanced(text string) bool {
 	depth := 0
 	var quote byte

@@ -41,12 +41,27 @@ func Parse(src []byte) (*File, error) {
 }
 
 // Text is a rule file's text as Parse reads it, and its positions count:
-// without a leading byte order mark (not text), CRLF line ends read as LF
-// (a CRLF file is the LF file: an expression over two lines kept its \r,
-// which Format wrote back).
+// without a leading byte order mark (not text), CRLF line ends read as LF,
+// and so do the carriage returns before one (a CRLF file is the LF file:
+// an expression over two lines kept its \r, which Format wrote back).
 func Text(src []byte) string {
 	text := strings.TrimPrefix(string(src), "\ufeff")
-	return strings.ReplaceAll(text, "\r\n", "\n")
+	if !strings.Contains(text, "\r\n") {
+		return text
+	}
+	// The carriage returns before a line end are all of it: replacing
+	// CRLF once left "\r\r\n" as "\r\n", which a second reading read
+	// otherwise. A carriage return elsewhere stays (in a raw string, say).
+	b := make([]byte, 0, len(text))
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' {
+			for len(b) > 0 && b[len(b)-1] == '\r' {
+				b = b[:len(b)-1]
+			}
+		}
+		b = append(b, text[i])
+	}
+	return string(b)
 }
 
 // invalidUTF8 is the position of the first byte of src that is not UTF-8.

@@ -44,6 +44,12 @@ func splitTemplate(v string, at []Pos) ([]TemplatePart, error) {
 			}
 			flush()
 			start := i + 1 + len(inner) - len(strings.TrimLeftFunc(inner, unicode.IsSpace))
+			if endsInLineComment(src) {
+				// The newline that ends the comment is the expression's:
+				// written back without it, the comment would reach the
+				// closing brace (matchBrace found the brace after it).
+				src += "\n"
+			}
 			e := &Expr{Pos: at[start], Src: src}
 			for b := range src {
 				e.At = append(e.At, at[start+b])
@@ -108,6 +114,34 @@ func matchBrace(v string, i int) int {
 		}
 	}
 	return -1
+}
+
+// endsInLineComment reports whether an interpolation's source ends in
+// one of expr's // comments, strings and /* */ comments aside.
+func endsInLineComment(src string) bool {
+	for j := 0; j < len(src); j++ {
+		switch {
+		case src[j] == '"' || src[j] == '\'' || src[j] == '`':
+			end, closed := stringEnd(src, j)
+			if !closed {
+				return false
+			}
+			j = end - 1
+		case strings.HasPrefix(src[j:], "/*"):
+			end := strings.Index(src[j+2:], "*/")
+			if end < 0 {
+				return false
+			}
+			j += 2 + end + 1
+		case strings.HasPrefix(src[j:], "//"):
+			nl := strings.IndexByte(src[j:], '\n')
+			if nl < 0 {
+				return true
+			}
+			j += nl
+		}
+	}
+	return false
 }
 
 // templateSource writes a template back as the text of a quoted string
