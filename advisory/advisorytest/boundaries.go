@@ -39,10 +39,25 @@ func ParseBoundaries(rules []byte) (Boundaries, error) {
 		// not values a rule compares with.
 		names := map[ast.Node]bool{}
 		ast.Walk(&tree.Node, walker(func(n ast.Node) {
-			if m, ok := n.(*ast.MemberNode); ok {
+			switch m := n.(type) {
+			case *ast.MemberNode:
 				names[m.Property] = true
 				if s, ok := m.Property.(*ast.StringNode); ok {
 					b.Keys = append(b.Keys, s.Value)
+				}
+			case *ast.UnaryNode:
+				// A negative literal is the value compared with: -1000,
+				// not 1000.
+				if m.Operator != "-" {
+					return
+				}
+				switch v := m.Node.(type) {
+				case *ast.IntegerNode:
+					names[v] = true
+					b.Numbers = append(b.Numbers, -float64(v.Value))
+				case *ast.FloatNode:
+					names[v] = true
+					b.Numbers = append(b.Numbers, -v.Value)
 				}
 			}
 		}))
@@ -72,6 +87,7 @@ func ParseBoundaries(rules []byte) (Boundaries, error) {
 			for _, c := range row.Cells {
 				cellValues(c.Test, &b)
 			}
+			eachExpr(&row.Out, visit)
 		}
 	}
 	slices.Sort(b.Numbers)
@@ -88,13 +104,30 @@ type walker func(ast.Node)
 // Visit calls the walker on each node, for ast.Walk.
 func (w walker) Visit(n *ast.Node) { w(*n) }
 
+// eachExpr calls f with every expression of a block and the blocks in
+// it: lets, when, urgency, sensitivity, priority, outputs, the
+// interpolations of title and message, and branch conditions (a
+// comparison anywhere changes what a rule decides or says).
 func eachExpr(b *rulefile.Block, f func(string)) {
 	for _, l := range b.Lets {
 		f(l.Value.Src)
 	}
-	for _, s := range []*rulefile.Stmt{b.When, b.Urgency, b.Sensitivity} {
+	for _, s := range []*rulefile.Stmt{b.When, b.Urgency, b.Sensitivity, b.Priority} {
 		if s != nil {
 			f(s.Expr.Src)
+		}
+	}
+	for _, o := range b.Outputs {
+		f(o.Value.Src)
+	}
+	for _, t := range []*rulefile.Template{b.Title, b.Message} {
+		if t == nil {
+			continue
+		}
+		for _, p := range t.Parts {
+			if p.Expr != nil {
+				f(p.Expr.Src)
+			}
 		}
 	}
 	for _, br := range b.Branches {

@@ -187,9 +187,10 @@ const defaultTolerance = 1e-9
 
 func parseCases[Env any](fw *advisory.Framework[Env], data []byte) ([]testCase[Env], error) {
 	var f casesFile
-	if err := strictDecode(data, &f); err != nil {
+	if err := strictDecode(data, &f, fileAt(data, 0)); err != nil {
 		return nil, fmt.Errorf("cases file: %w", err)
 	}
+	caseAt := valueOffsets(data, "cases")
 	if len(f.Cases) == 0 {
 		return nil, errors.New(`cases file: no "cases"`)
 	}
@@ -219,7 +220,11 @@ func parseCases[Env any](fw *advisory.Framework[Env], data []byte) ([]testCase[E
 			return fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...))
 		}
 		var s caseSpec
-		if err := strictDecode(raw, &s); err != nil {
+		at := int64(-1) // where the case starts in the file, when found
+		if i < len(caseAt) {
+			at = caseAt[i]
+		}
+		if err := strictDecode(raw, &s, fileAt(data, at)); err != nil {
 			return nil, fail("%v", err)
 		}
 		if s.Name == "" {
@@ -248,7 +253,11 @@ func parseCases[Env any](fw *advisory.Framework[Env], data []byte) ([]testCase[E
 		if len(s.Input) == 0 || string(s.Input) == "null" {
 			return nil, fail(`no "input": give the client file as a JSON object ({} for an empty one)`)
 		}
-		if err := strictDecode(s.Input, &c.input); err != nil {
+		inputAt := int64(-1)
+		if offs := memberOffset(raw, "input"); at >= 0 && offs >= 0 {
+			inputAt = at + offs
+		}
+		if err := strictDecode(s.Input, &c.input, fileAt(data, inputAt)); err != nil {
 			return nil, fail("input: %v (field names are the json tags of %T)", err, c.input)
 		}
 		if s.Expect == nil {
@@ -293,7 +302,8 @@ func parseCases[Env any](fw *advisory.Framework[Env], data []byte) ([]testCase[E
 // strictDecode decodes one JSON value, refusing unknown fields, trailing
 // data, a key given twice and a key that names a field only ignoring case
 // (exactKeys).
-func strictDecode(data []byte, v any) error {
+// at places an offset of data in the cases file ("" when it cannot).
+func strictDecode(data []byte, v any, at func(off int64) string) error {
 	if err := exactKeys(data, reflect.TypeOf(v)); err != nil {
 		return err
 	}
@@ -301,9 +311,14 @@ func strictDecode(data []byte, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			line, col := position(data, se.Offset)
-			return fmt.Errorf("line %d:%d: %w", line, col, err)
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return fmt.Errorf("%s%w", at(se.Offset), err)
+		case errors.As(err, &te):
+			// The offset is just past the value the field cannot take:
+			// its line, and the column after it.
+			return fmt.Errorf("%s%w", at(te.Offset), err)
 		}
 		return err
 	}
@@ -313,6 +328,63 @@ func strictDecode(data []byte, v any) error {
 		return errors.New("data after the JSON value")
 	}
 	return nil
+}
+
+// fileAt places the offsets of a value that starts at base in the cases
+// file data as "line L:C: "; nothing when base is not known (-1).
+func fileAt(data []byte, base int64) func(off int64) string {
+	return func(off int64) string {
+		if base < 0 {
+			return ""
+		}
+		line, col := position(data, base+off)
+		return fmt.Sprintf("line %d:%d: ", line, col)
+	}
+}
+
+// valueOffsets is where each element of the array at key of the JSON
+// object data starts; nil when it cannot tell.
+func valueOffsets(data []byte, key string) []int64 {
+	start := memberOffset(data, key)
+	if start < 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data[start:]))
+	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+		return nil
+	}
+	var out []int64
+	for dec.More() {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return out
+		}
+		out = append(out, start+dec.InputOffset()-int64(len(raw)))
+	}
+	return out
+}
+
+// memberOffset is where the value of key starts in the JSON object data,
+// -1 when it has none (or data is no object).
+func memberOffset(data []byte, key string) int64 {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return -1
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return -1
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return -1
+		}
+		if t == key {
+			return dec.InputOffset() - int64(len(raw))
+		}
+	}
+	return -1
 }
 
 func position(data []byte, off int64) (line, col int) {

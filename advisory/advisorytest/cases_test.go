@@ -199,7 +199,7 @@ func TestEvaluateCasesMalformed(t *testing.T) {
 		{"input field", `{"now": "2026-11-24T09:00:00Z", "cases": [{"name": "a", "input": {"score": 1}, "expect": []}]}`,
 			`case 1 "a": input: json: unknown field "score" (field names are the json tags of advisorytest_test.caseEnv)`},
 		{"input type", `{"now": "2026-11-24T09:00:00Z", "cases": [{"name": "a", "input": {"score_value": "x"}, "expect": []}]}`,
-			`case 1 "a": input: json: cannot unmarshal string`},
+			`case 1 "a": input: line 1:84: json: cannot unmarshal string`}, // placed in the file
 		{"unknown rule", `{"now": "2026-11-24T09:00:00Z", "cases": [{"name": "a", "input": {}, "expect": [{"rule": "hihg"}]}]}`,
 			`case 1 "a": expect 1: the framework has no rule "hihg"`},
 		{"no rule", `{"now": "2026-11-24T09:00:00Z", "cases": [{"name": "a", "input": {}, "expect": [{"path": "row 1"}]}]}`,

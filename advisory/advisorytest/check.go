@@ -151,17 +151,46 @@ func (c Coverage) String() string {
 }
 
 // Differential evaluates two versions of a framework over the same n
-// generated files and diffs their alerts.
-func Differential[Env any](old, new *advisory.Framework[Env], files *rapid.Generator[Env], n int, now time.Time) advisory.Diff {
+// generated files and diffs their alerts, and the files on which the two
+// fail differently: a version that fails a rule where the other does not
+// changes what a client is told as surely as an alert does.
+func Differential[Env any](old, new *advisory.Framework[Env], files *rapid.Generator[Env], n int, now time.Time) Differences {
 	var a, b []advisory.Alert
+	var failures []FailureChange
 	for i := range n {
 		file := files.Example(i)
 		id := fmt.Sprint("file-", i)
-		x, _ := old.Evaluate(id, file, now)
-		y, _ := new.Evaluate(id, file, now)
+		x, errOld := old.Evaluate(id, file, now)
+		y, errNew := new.Evaluate(id, file, now)
 		a, b = append(a, x...), append(b, y...)
+		if o, n := errorText(errOld), errorText(errNew); o != n {
+			failures = append(failures, FailureChange{File: id, Old: o, New: n})
+		}
 	}
-	return advisory.DiffAlerts(a, b)
+	return Differences{Diff: advisory.DiffAlerts(a, b), Failures: failures}
+}
+
+// Differences is what [Differential] finds: the alerts' diff, and the
+// files each version fails differently.
+type Differences struct {
+	advisory.Diff
+	Failures []FailureChange `json:"failures,omitempty"`
+}
+
+// FailureChange is a generated file on which the two versions fail
+// differently: each version's error text, empty where it did not fail.
+type FailureChange struct {
+	File string `json:"file"`
+	Old  string `json:"old,omitempty"`
+	New  string `json:"new,omitempty"`
+}
+
+// errorText is an evaluation's error as text, "" for none.
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 // ruleErrors lists the *dsl.Error values in err, which joins one per
