@@ -266,9 +266,15 @@ func choose(vals []SourceValue, fp FieldPolicy) SourceValue {
 }
 
 func disagree(vals []SourceValue) bool {
-	for _, v := range vals[1:] {
-		if !same(v.Value, vals[0].Value) {
-			return true
+	// Every pair: agreement is not transitive across representations (a
+	// json.Number of 2^53+1 agrees with the float64 2^53 it reads as and
+	// with the int 2^53+1, which disagree), so comparing each with the
+	// first would hide a conflict behind a value that agrees with both.
+	for i := range vals {
+		for j := range vals[i+1:] {
+			if !same(vals[i].Value, vals[i+1+j].Value) {
+				return true
+			}
 		}
 	}
 	return false

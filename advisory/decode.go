@@ -179,13 +179,20 @@ func (d *decoding) destination(t reflect.Type, path string) string {
 // changed the caller's record.
 type decoding struct {
 	index *fieldIndex
-	owned map[uintptr]bool
+	// owned holds each pointer or map the decoding made, with the slot it
+	// put it in: one is the decoding's to write into only there. Copied
+	// with the struct that holds it (a pointer already in the destination,
+	// copied before a write through it), it is shared with the original
+	// and copied in turn before a write, as the Decoder's fast path has
+	// it (a record's fields write their own paths, never another's).
+	owned map[[2]uintptr]bool
 }
 
-// own makes v, a pointer to a struct or a map, one the decoding may write
-// into: a new one when nil, else a copy unless it is one already.
+// own makes v, a pointer to a struct or a map in an addressable slot, one
+// the decoding may write into: a new one when nil, else a copy unless the
+// decoding put it in this slot.
 func (d *decoding) own(v reflect.Value) {
-	if !v.IsNil() && d.owned[v.Pointer()] {
+	if !v.IsNil() && d.owned[[2]uintptr{v.Addr().Pointer(), v.Pointer()}] {
 		return
 	}
 	var fresh reflect.Value
@@ -203,9 +210,9 @@ func (d *decoding) own(v reflect.Value) {
 	}
 	v.Set(fresh)
 	if d.owned == nil {
-		d.owned = map[uintptr]bool{}
+		d.owned = map[[2]uintptr]bool{}
 	}
-	d.owned[fresh.Pointer()] = true
+	d.owned[[2]uintptr{v.Addr().Pointer(), fresh.Pointer()}] = true
 }
 
 // setFrom sets the field that rest, the end of path, names under v.
@@ -306,15 +313,20 @@ func (x *fieldIndex) add(t reflect.Type) *structFields {
 			m[name] = i
 		}
 	}
+	// A field tagged "-" has no name, as encoding/json has it: no record
+	// field reaches it, by tag or by its Go name.
+	named := func(f reflect.StructField) bool {
+		return f.IsExported() && f.Tag.Get("json") != "-" && f.Tag.Get("expr") != "-"
+	}
 	for _, key := range []string{"expr", "json"} {
 		for i := range t.NumField() {
-			if f := t.Field(i); f.IsExported() {
+			if f := t.Field(i); named(f) {
 				first(sf.byTag, tagName(f.Tag, key), i)
 			}
 		}
 	}
 	for i := range t.NumField() {
-		if f := t.Field(i); f.IsExported() {
+		if f := t.Field(i); named(f) {
 			first(sf.byName, strings.ToLower(f.Name), i)
 		}
 	}

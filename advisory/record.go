@@ -329,6 +329,14 @@ func (seen sameValues) of(a, b reflect.Value) bool {
 }
 
 func (seen sameValues) parts(a, b reflect.Value) bool {
+	// A value and a pointer to one agree as the values do: a record may
+	// hold either, and Decode writes both alike.
+	switch {
+	case a.Kind() == reflect.Pointer && b.Kind() != reflect.Pointer && !a.IsNil():
+		return seen.of(a.Elem(), b)
+	case b.Kind() == reflect.Pointer && a.Kind() != reflect.Pointer && !b.IsNil():
+		return seen.of(a, b.Elem())
+	}
 	if same, ok := sameJSONNumber(a, b); ok {
 		return same
 	}
