@@ -27,7 +27,8 @@ func (e *DecodeError) Error() string { return fmt.Sprintf("advisory: field %s: %
 // Decode writes a consolidated record into dst, a pointer to the host's own
 // struct type. A dotted path names nested fields, each segment matched to a
 // struct field by its `expr` tag, else its `json` tag, else its Go name
-// (ignoring case), or, in a map with string keys, to the key
+// (ignoring case; a field tagged "-" has no name and is never set), or,
+// in a map with string keys, to the key
 // ("accounts.isa" sets key "isa" of the map field accounts, made when
 // nil); pointers to structs are allocated as needed, so a product no
 // source knows stays nil.
