@@ -131,17 +131,22 @@
 //     also bounds the parser's recursion whatever the source size), and
 //     the size of the tree with the rule's lets expanded (MaxNodes,
 //     measured before any let is copied, so doubling lets are refused in
-//     linear time; a template's parts count together, as one expression);
+//     linear time; a template's parts count together, as one expression),
+//     and a constant regular expression's expanded size (at most 65,536
+//     instructions: repeats of repeats multiply);
 //   - at run time, per rule: the steps of its loops (MaxSteps: every
 //     element a predicate such as all, any, map or filter visits is a
 //     step, and so is every element a built-in walks without one: sum,
 //     max, min, mean, median, sort (n·log n), uniq, keys, values, join, the
 //     list of an in, a range, and flatten every element at every depth
 //     before it builds; matches costs its string's length times its
-//     pattern's size, and contains, trim, upper, lower, split, replace,
-//     indexOf and lastIndexOf a step for each KB of their text) and the
-//     memory it builds (MemoryBudget: arrays, maps, ranges, strings, the
-//     text num and money write, and its title and message, part by part).
+//     pattern's size, a pattern known only at run time its expanded size
+//     too, as it is compiled each time, and contains, trim, upper, lower,
+//     split, replace, indexOf and lastIndexOf a step for each KB of their
+//     text) and the memory it builds (MemoryBudget: arrays, maps, ranges,
+//     the lists in groupBy's groups, strings, string(x), the text a
+//     time's Format writes, the text num and money write, and its title
+//     and message, part by part).
 //     A rule over a limit fails with [ErrLimit], naming the limit; the
 //     other rules go on. A hit's evidence (its lets and the fields it
 //     read) is computed under one more budget, shared by all its values: a
@@ -150,7 +155,8 @@
 //     are charged to one budget for the whole condition as Eval charges
 //     them, work a parent's run does again charged once, so Explain goes
 //     over a limit where Eval does (the runs done again are bounded
-//     apart, at 16 budgets of steps).
+//     apart, at 16 budgets of steps and 4 of memory). An explanation's
+//     text writes a long string's first 256 bytes and its length.
 //
 // [RuleSet.EvalContext] and [Expr.EvalContext] take a context: when it
 // ends, the running rule stops within a few hundred steps and fails with

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/compiler"
@@ -114,11 +115,23 @@ func (s *Step) operand() string {
 	return s.Expr + " (" + v + ")"
 }
 
+// maxShownText is the most of a string an explanation writes.
+const maxShownText = 256
+
 func formatValue(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "nil"
 	case string:
+		// A long text would flood the line a person reads, and be
+		// written again at every step that shows it.
+		if len(x) > maxShownText {
+			cut := maxShownText
+			for cut > 0 && !utf8.RuneStart(x[cut]) {
+				cut--
+			}
+			return fmt.Sprintf("%q… (%d bytes)", x[:cut], len(x))
+		}
 		return fmt.Sprintf("%q", x)
 	case time.Time:
 		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
@@ -298,14 +311,19 @@ type explainRun struct {
 	vm  vm.VM
 	env any
 	gov *governor // the condition's one budget
-	// rerunSteps counts the steps the reruns took in all, which their
-	// credits leave out of the budget (see rerun).
-	rerunSteps int64
+	// rerunSteps and rerunMem count the steps and memory the reruns took
+	// in all, which their credits leave out of the budget (see rerun).
+	rerunSteps, rerunMem int64
 }
 
 // explainReruns bounds the steps of an explanation's reruns, in budgets:
-// a loop nested under many levels is run once a level.
-const explainReruns = 16
+// a loop nested under many levels is run once a level. explainRerunsMem
+// bounds the memory they build again likewise: an explanation costs at
+// most 1 + explainRerunsMem memory budgets.
+const (
+	explainReruns    = 16
+	explainRerunsMem = 4
+)
 
 // rerun runs x's program, which evaluates again the children just
 // explained (steps and mem are the budget's counts from before them):
@@ -318,10 +336,16 @@ func (r *explainRun) rerun(x *xnode, steps, mem int64) (any, string) {
 	if limit := explainReruns * r.gov.maxSteps; r.gov.maxSteps > 0 && r.gov.maxSteps <= math.MaxInt64/explainReruns && r.rerunSteps > limit {
 		return nil, (&limitError{limit: "steps (Explain's reruns of nested sub-expressions)", max: limit}).Error()
 	}
-	before := r.gov.steps
+	// Memory apart: a string a rerun builds again, level after level
+	// (repeat under forty !), costs no steps.
+	if limit := explainRerunsMem * r.gov.maxMem; r.gov.maxMem > 0 && r.gov.maxMem <= math.MaxInt64/explainRerunsMem && r.rerunMem > limit {
+		return nil, (&limitError{limit: "memory (Explain's reruns of nested sub-expressions)", max: limit}).Error()
+	}
+	before, beforeMem := r.gov.steps, r.gov.mem
 	r.gov.steps, r.gov.mem = steps, mem
 	v, err := r.value(x)
 	r.rerunSteps += max(0, before-steps)
+	r.rerunMem += max(0, beforeMem-mem)
 	return v, err
 }
 

@@ -441,6 +441,18 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			guardPointer(&n.Right)
 			switch n.Operator {
 			case "matches":
+				if lit, ok := n.Right.(*ast.StringNode); ok {
+					if size := patternSize(lit.Value); size > maxPatternSize {
+						in.errs = append(in.errs, in.cfg.errorAt(in.src, lit.Location().From, KindLimit,
+							fmt.Sprintf("the regular expression expands to over %d instructions (repeats of repeats multiply)", maxPatternSize), ""))
+						return
+					}
+				} else {
+					// A pattern known only when the rule runs is
+					// compiled then, each time: charged by what it
+					// expands to before expr compiles it.
+					n.Right = internalCall(walkFunc, n.Right, n.Right, govIdent(n), walkMode(walkPattern))
+				}
 				n.Left = internalCall(walkFunc, n.Left, n.Left, govIdent(n), walkMode(walkText|regexCost(n.Right)<<walkFactorShift))
 			case "contains":
 				n.Left = internalCall(walkFunc, n.Left, n.Left, govIdent(n), walkMode(walkText|walkScan))
@@ -540,6 +552,12 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			in.walk(c)
 		}
 		in.guardArguments(n)
+		if buildsText(n) {
+			// What the call builds is charged to the memory budget as
+			// it comes out: string(x) copies x, and a time's Format
+			// writes as much as its layout says.
+			*slot = withWalk(n, n, walkBuilt)
+		}
 		return
 	case *ast.ArrayNode, *ast.MapNode:
 		for _, c := range exprkey.Children(*slot) {
@@ -805,6 +823,22 @@ func guardBuiltin(b *ast.BuiltinNode) {
 			guardOperand(&b.Arguments[i], nil)
 		}
 	}
+}
+
+// buildsText reports whether a call builds a string of a size its
+// arguments set: string(x), and a method call that returns a string (a
+// time's Format).
+func buildsText(c *ast.CallNode) bool {
+	if t := c.Type(); t == nil || t.Kind() != reflect.String {
+		return false
+	}
+	switch callee := c.Callee.(type) {
+	case *ast.IdentifierNode:
+		return callee.Value == "string"
+	case *ast.MemberNode:
+		return true
+	}
+	return false
 }
 
 // regexCost is what matching a string against pattern costs a byte, in

@@ -132,6 +132,11 @@ const (
 	// the lists among them, as steps and as memory: flatten builds a list
 	// of their total length, and expr counts it only once built.
 	walkNested
+	// walkPattern charges a regular expression's text as what it
+	// expands to when compiled (repeats multiply), as steps and memory,
+	// before the operator compiles it: a pattern known only at run time
+	// is compiled at each evaluation.
+	walkPattern
 	// walkBuilt charges the list's elements to the memory budget too: a
 	// list the expression has just built (a range), whose memory expr
 	// counts afresh at every run (Explain runs each sub-expression apart).
@@ -244,6 +249,17 @@ func walk(args ...any) (any, error) {
 	if walkFlags(mode)&walkDeepNaN != 0 {
 		return x, deepNaN(reflect.ValueOf(x), g)
 	}
+	if walkFlags(mode)&walkPattern != 0 {
+		s, _ := x.(string)
+		size := min(patternSize(s), maxPatternSize+1)
+		if err := g.steps_(size); err != nil {
+			return nil, err
+		}
+		return x, g.charge(size * 4) // an instruction is some 40 bytes
+	}
+	if s, ok := x.(string); ok && walkFlags(mode) == walkBuilt {
+		return x, g.charge(int64(len(s))/16 + 1) // a string built: its bytes, in 16-byte units
+	}
 	if walkFlags(mode)&walkText != 0 {
 		s, _ := x.(string)
 		if walkFlags(mode)&walkScan != 0 {
@@ -274,7 +290,21 @@ func walk(args ...any) (any, error) {
 		n *= int64(bits.Len64(uint64(n)))
 	}
 	if walkFlags(mode)&walkBuilt != 0 {
-		if err := g.charge(n); err != nil {
+		built := n
+		if rv.Kind() == reflect.Map {
+			// A map of lists (groupBy's groups): their elements too.
+			for it := rv.MapRange(); it.Next(); {
+				if v := it.Value(); v.Kind() == reflect.Interface && !v.IsNil() {
+					v = v.Elem()
+					if v.Kind() == reflect.Slice || v.Kind() == reflect.Array {
+						built += int64(v.Len())
+					}
+				} else if v.Kind() == reflect.Slice || v.Kind() == reflect.Array {
+					built += int64(v.Len())
+				}
+			}
+		}
+		if err := g.charge(built); err != nil {
 			return nil, err
 		}
 	}
@@ -472,6 +502,22 @@ var governedFuncs = map[string]*hostFunc{
 			sep := ""
 			if len(args) == 3 {
 				sep, _ = args[1].(string)
+			}
+			// A step an element, and the copy of a list of any to
+			// strings, charged before they are made.
+			g, err := govFrom(args[len(args)-1])
+			if err != nil {
+				return nil, err
+			}
+			if n := reflect.ValueOf(args[0]); n.Kind() == reflect.Slice {
+				if err := g.steps_(int64(n.Len())); err != nil {
+					return nil, err
+				}
+				if _, copied := args[0].([]any); copied {
+					if err := g.charge(int64(n.Len())); err != nil {
+						return nil, err
+					}
+				}
 			}
 			parts, err := stringsOf(args[0])
 			if err != nil {
