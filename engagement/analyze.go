@@ -144,9 +144,11 @@ const (
 	// kind number is out of range.
 	UnknownClient Reason = "unknown_client"
 	UnknownKind   Reason = "unknown_kind"
-	// BadTime rejects an [Event] whose Nanos is not below a second, and
-	// in a [Funnel] a response 292 years or more after the journey's
-	// first stimulus.
+	// BadTime rejects an [Event] whose Nanos is not below a second, a
+	// response (or the event [Index.Event] makes of it) at a time more
+	// than 2^62 seconds from 1970, which Go's own count of seconds wraps
+	// near, and in a [Funnel] a response 292 years or more after the
+	// journey's first stimulus.
 	BadTime Reason = "bad_time"
 )
 
@@ -259,6 +261,9 @@ func (r *run) response(b *Book, s *stream, resp *Response) reason {
 	}
 	if resp.Time.IsZero() {
 		return rZeroTime
+	}
+	if !unixTime(resp.Time) {
+		return rBadTime // compared as it wraps, it would be misordered
 	}
 	si := s.lastStimIx
 	if si < 0 || resp.Stimulus != s.lastStim {

@@ -106,6 +106,9 @@ func UnmarshalBook(j *Journey, o Options, data []byte) (*Book, error) {
 	if d.err == nil && held > int64(b.Report.Used) {
 		d.fail("report counts fewer used responses than the profiles hold")
 	}
+	if d.err == nil {
+		d.consistent(j, b)
+	}
 	if d.err == nil && len(d.data) > 0 {
 		d.fail("trailing bytes")
 	}
@@ -502,4 +505,44 @@ func (d *decoder) total() int {
 		return 0
 	}
 	return int(v)
+}
+
+// consistent refuses what no analysis writes across a book's parts, each
+// of which read well on its own: a client of no name that holds
+// responses (no response of no client is used), a client that answered
+// after a sale where the journey has no post-sale setting, and content
+// group counts in a bucket no client holding responses falls in, or of
+// more responses than were used.
+func (d *decoder) consistent(j *Journey, b *Book) {
+	post := slices.ContainsFunc(j.settings, func(s Setting) bool { return s.Stage == PostSale })
+	var held [numBuckets]bool
+	for i := range b.profiles {
+		p := &b.profiles[i]
+		switch {
+		case p.responses == 0:
+			continue
+		case b.clients[i] == "":
+			d.fail("a client of no name holds responses")
+			return
+		case p.postSale != 0 && !post:
+			d.fail("a client answered after a sale in a journey with no post-sale setting")
+			return
+		}
+		held[bucketOf(b.clients[i])] = true
+	}
+	for g := 0; g < len(b.groups); g += numBuckets {
+		total := int64(0)
+		for k, c := range b.groups[g : g+numBuckets] {
+			n := int64(c.baseN) + int64(c.recentN)
+			if n > 0 && !held[k] {
+				d.fail("content group counts in a bucket of no client with responses")
+				return
+			}
+			total = satAdd(total, n)
+		}
+		if total > int64(b.Report.Used) {
+			d.fail("a content group counts more responses than were used")
+			return
+		}
+	}
 }

@@ -108,10 +108,14 @@ func (x *Index) Kind(name string) (uint16, bool) {
 // Event numbers a response for the client numbered client. It never fails:
 // a name the index does not know becomes [NoStimulus], [NoKind] or
 // [NoSetting], which the analysis rejects and counts, so converting a
-// stream loses nothing. The response's id is dropped (see [Event]).
+// stream loses nothing; a time [Analyze] refuses as [BadTime] gives an
+// event refused so too. The response's id is dropped (see [Event]).
 func (x *Index) Event(client uint32, r Response) Event {
 	e := Event{Client: client, Stimulus: NoStimulus, Kind: NoKind, Value: r.Value}
-	if !r.Time.IsZero() {
+	switch {
+	case !r.Time.IsZero() && !unixTime(r.Time):
+		e.Time, e.Nanos = 1, uint32(time.Second) // a time Analyze refuses as BadTime: an event refused so too
+	case !r.Time.IsZero():
 		e.Time, e.Nanos = r.Time.Unix(), uint32(r.Time.Nanosecond())
 	}
 	if s, ok := x.Stimulus(r.Stimulus); ok {

@@ -125,6 +125,8 @@ func funnelStep(j *Journey, index map[string]int, r *Response) (int, reason) {
 		return -1, rNoClient
 	case r.Time.IsZero():
 		return -1, rZeroTime
+	case !unixTime(r.Time):
+		return -1, rBadTime // compared as it wraps, it would be misordered
 	}
 	st, ok := j.Stimulus(r.Stimulus)
 	switch {

@@ -48,5 +48,6 @@ func Benchmark(metric string, value float64, peers []float64) (Rank, error) {
 		}
 	}
 	r := stats.PercentileRank(value, known)
-	return Rank{Metric: metric, Value: value, Percentile: r * 100, Quartile: stats.Quartile(r), Peers: len(known), Excluded: excluded}, nil
+	return Rank{Metric: metric, Value: value, Percentile: stats.PercentileRankScaled(value, known, 100), Quartile: stats.Quartile(r),
+		Peers: len(known), Excluded: excluded}, nil
 }

@@ -135,8 +135,16 @@ func Median(xs []float64) float64 {
 // PercentileRank is the share of peers below v plus half the share equal to
 // it (the mid-rank convention for ties), in [0, 1]; 0.5 with no peers.
 func PercentileRank(v float64, peers []float64) float64 {
+	return PercentileRankScaled(v, peers, 1)
+}
+
+// PercentileRankScaled is PercentileRank times scale (100 for a
+// percentile), computed from the counts in one division, so that a rank
+// a decimal can write is that decimal: 7 below of 100 is 7, where the
+// share 0.07 times 100 is 7.000000000000001.
+func PercentileRankScaled(v float64, peers []float64, scale float64) float64 {
 	if len(peers) == 0 {
-		return 0.5
+		return scale / 2
 	}
 	below, equal := 0, 0
 	for _, p := range peers {
@@ -147,7 +155,7 @@ func PercentileRank(v float64, peers []float64) float64 {
 			equal++
 		}
 	}
-	return (float64(below) + float64(equal)/2) / float64(len(peers))
+	return float64(2*below+equal) * scale / float64(2*len(peers))
 }
 
 // Quartile is 1 to 4 for a percentile rank: 4 is the top quarter.
