@@ -1,6 +1,7 @@
 package advisory
 
 import (
+	"cmp"
 	"reflect"
 	"slices"
 	"strings"
@@ -23,7 +24,12 @@ const fastDepth = 4
 
 // leafPath is how to reach one basic field from the root.
 type leafPath struct {
-	id    int // the field reached; paths that alias one field share it
+	id int // the field reached; paths that alias one field share it
+	// dest is where the path leads, as Decode orders the fields it
+	// writes (decoding.destination): a write through a pointer the host
+	// shares copies what the writes before it left, so the order is the
+	// result's.
+	dest  string
 	steps []pathStep
 	off   uintptr
 	kind  reflect.Kind // Bool, Int, Float64, String, or Struct for time.Time
@@ -77,6 +83,10 @@ func fastPaths(t reflect.Type, index *fieldIndex) map[string]*leafPath {
 		}
 	}
 	walk(t, "", nil, "", map[reflect.Type]bool{})
+	d := &decoding{index: index}
+	for path, p := range paths {
+		p.dest = d.destination(t, path)
+	}
 	return paths
 }
 
@@ -166,6 +176,7 @@ func decodeFast(c Consolidated, root mem.Ptr, paths map[string]*leafPath) bool {
 	type pending struct {
 		p *leafPath
 		v any
+		f string
 	}
 	var buf [32]pending
 	todo := buf[:0]
@@ -176,8 +187,10 @@ func decodeFast(c Consolidated, root mem.Ptr, paths map[string]*leafPath) bool {
 			return false
 		}
 		seen[p.id/64] |= 1 << (p.id % 64)
-		todo = append(todo, pending{p, v})
+		todo = append(todo, pending{p, v, f})
 	}
+	// In Decode's order, not the map's (see leafPath.dest).
+	slices.SortFunc(todo, func(a, b pending) int { return cmp.Or(strings.Compare(a.p.dest, b.p.dest), strings.Compare(a.f, b.f)) })
 	var buf2 [8]mem.Ptr
 	made := buf2[:0]
 	for _, t := range todo {

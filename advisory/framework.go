@@ -117,8 +117,10 @@ type Item[Env any] struct {
 
 // ErrExited is the error of a file whose [Item.Load], or a host function
 // a rule called, ended its goroutine (runtime.Goexit, as a test's FailNow
-// does) instead of returning: the file failed, and the batch goes on with
-// the others on a goroutine that takes its place.
+// does) instead of returning: the file failed, with the alerts its Load
+// returned (the alerts of the rules evaluated before the exit were never
+// returned, and are lost with it), and the batch goes on with the others
+// on a goroutine that takes its place.
 var ErrExited = batch.ErrExited
 
 // LoadError is a client file whose [Item.Load] failed: none of its rules
@@ -288,21 +290,27 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 	// worker keeps drawing on one), whose slices are handed over as they
 	// are: a block is never written to again where it was handed over.
 	blocks := sync.Pool{New: func() any { return new(alertBlock) }}
-	eval := func(it Item[Env]) (o out, err error) {
+	// eval writes the file's outcome into o as it goes: a Load or a host
+	// function of a rule that ends the goroutine (runtime.Goexit) leaves
+	// what was written, the Load's alerts among it, and the batch fails
+	// the file with ErrExited.
+	eval := func(it Item[Env], o *out) (err error) {
 		if opts.Clock != nil {
 			start := opts.Clock()
 			defer func() { o.elapsed = opts.Clock().Sub(start) }()
 		}
 		file, found := it.File, []Alert(nil)
 		if it.Load != nil {
+			o.unread = true // until the Load returns a file
 			if file, found, err = load(it.Load); err != nil {
 				// What the Load found before it failed (a data.missing
 				// alert saying why) is kept: a batch drops no alert.
-				o.unread, o.alerts, o.loaded = true, found, len(found)
-				return o, &LoadError{ClientID: it.ClientID, Err: err}
+				o.alerts, o.loaded = found, len(found)
+				return &LoadError{ClientID: it.ClientID, Err: err}
 			}
+			o.unread = false
 		}
-		o.loaded = len(found)
+		o.alerts, o.loaded = found, len(found)
 		var eo dsl.EvalOptions
 		if timeRules {
 			o.times = make([]time.Duration, nRules)
@@ -315,7 +323,7 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 		blk := blocks.Get().(*alertBlock)
 		o.alerts, err = f.appendEvaluate(ctx, found, blk, it.ClientID, file, now, eo)
 		blocks.Put(blk)
-		return o, err
+		return err
 	}
 	obs := newObservation(f, opts.Observer)
 	var progress func(batch.Counts)

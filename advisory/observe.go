@@ -1,6 +1,7 @@
 package advisory
 
 import (
+	"errors"
 	"time"
 
 	"github.com/engagekit/engagekit/dsl"
@@ -97,8 +98,19 @@ func (o *observation) file(i int, id string, alerts []Alert, loaded int, unread 
 				o.rules[k].Fires++
 			}
 		}
+		// Each rule that failed on the file, once: a reader's error
+		// carries the failure of the decision it reads (a silent one's
+		// only there) as its cause.
+		failed := map[string]bool{}
 		for _, e := range dsl.Errors(err) {
-			if k, ok := o.byID[e.RuleID]; ok {
+			for x := error(e); x != nil; x = errors.Unwrap(x) {
+				if de, ok := x.(*dsl.Error); ok {
+					failed[de.RuleID] = true
+				}
+			}
+		}
+		for id := range failed {
+			if k, ok := o.byID[id]; ok {
 				o.rules[k].Errors++
 			}
 		}

@@ -21,28 +21,40 @@ func patternSize(pattern string) int64 {
 	return regexpSize(re)
 }
 
+// regexpSize counts as Go's compiler lays a program out: a rune an
+// instruction, a class or any-character one, a concatenation its parts,
+// an alternation its parts and a split between each two, a capture its
+// operand and two, a star, plus or quest its operand and one, and a
+// repeat {n,m} m copies of its operand and a split for each optional one.
 func regexpSize(re *syntax.Regexp) int64 {
 	const over = maxPatternSize + 1
+	sum := func() int64 {
+		var n int64
+		for _, sub := range re.Sub {
+			n = min(n+regexpSize(sub), over)
+		}
+		return n
+	}
 	var n int64
 	switch re.Op {
 	case syntax.OpLiteral:
 		n = int64(len(re.Rune))
+	case syntax.OpConcat:
+		n = sum()
+	case syntax.OpAlternate:
+		n = sum() + int64(len(re.Sub)-1)
+	case syntax.OpCapture:
+		n = sum() + 2
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest:
+		n = sum() + 1
 	case syntax.OpRepeat:
-		times := int64(re.Max)
-		if times < 0 {
-			times = int64(re.Min) + 1
+		copies := int64(re.Max)
+		if copies < 0 {
+			copies = int64(re.Min) + 1 // {n,}: n copies and a star
 		}
-		if len(re.Sub) > 0 {
-			n = regexpSize(re.Sub[0]) * max(times, 1)
-		}
+		n = sum()*max(copies, 1) + max(copies-int64(re.Min), 0)
 	default:
 		n = 1
-		for _, sub := range re.Sub {
-			n += regexpSize(sub)
-			if n > over {
-				return over
-			}
-		}
 	}
-	return min(n+1, over)
+	return min(n, over)
 }

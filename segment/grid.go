@@ -233,11 +233,13 @@ func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
 			}
 		}
 	}
-	assign := func(i int) (Assignment, error) {
+	assign := func(i int, out *Assignment) (err error) {
 		if dup != nil && dup[i] {
-			return Assignment{ClientID: book[i].ID}, &ClientError{ClientID: book[i].ID, Field: "id", Err: ErrDuplicateID}
+			*out = Assignment{ClientID: book[i].ID}
+			return &ClientError{ClientID: book[i].ID, Field: "id", Err: ErrDuplicateID}
 		}
-		return cut.Assign(book[i])
+		*out, err = cut.Assign(book[i])
+		return err
 	}
 	res.Counts = Counts(batch.Run(ctx, items, assign, func(_, _ int, a Assignment, err error) {
 		if err == nil {

@@ -35,7 +35,7 @@ func TestAdversary50_PanicInFnKillsProcess(t *testing.T) {
 					fmt.Println("ADV50 recovered:", r)
 				}
 			}()
-			Run(context.Background(), slices.Values([]int{1, 2, 3}), func(int) (int, error) {
+			Run(context.Background(), slices.Values([]int{1, 2, 3}), func(int, *int) error {
 				panic("host fn failed")
 			}, func(int, int, int, error) {}, Options{Workers: 1})
 		}()

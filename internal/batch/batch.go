@@ -42,21 +42,22 @@ type Counts struct {
 
 // ErrExited is the error of an input whose fn ended its goroutine
 // (runtime.Goexit, as a test's FailNow does) instead of returning: the
-// input failed, and the inputs after it are evaluated on a goroutine that
-// takes its place.
+// input failed, with what fn had written of its result, and the inputs
+// after it are evaluated on a goroutine that takes its place.
 var ErrExited = errors.New("the evaluation ended its goroutine (runtime.Goexit) without returning")
 
 // Run calls fn for every input of seq on the configured workers, and emit
 // for every input that was evaluated or failed, in input order, with the
-// input and fn's result and error (the zero result and [ErrExited] for an
-// fn that ended its goroutine), from the goroutine that called Run. An input is classed
+// input and fn's result and error (for an fn that ended its goroutine,
+// what it had written of its result and [ErrExited]), from the goroutine
+// that called Run. fn writes its result into out, which starts zero. An input is classed
 // once, before emit: OK, failed, or cancelled (its error is ctx's, ctx
 // being done), which is counted and not emitted. When ctx is done, the
 // inputs not yet evaluated are not passed to fn, and the rest of seq is
 // drained and counted as cancelled. fn must be safe for concurrent use,
 // and with seq, emit and Progress: the workers evaluate one chunk while
 // the calling goroutine hands the one before over and reads the next.
-func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, error), emit func(i int, in In, out Out, err error), opts Options) Counts {
+func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out *Out) error, emit func(i int, in In, out Out, err error), opts Options) Counts {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -181,7 +182,7 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(In) (Out, e
 
 // evaluate runs fn over ins on workers goroutines, each taking the next
 // index, writing results at the input's position.
-func evaluate[In, Out any](ctx, run context.Context, ins []In, outs []Out, errs []error, cancelled []bool, fn func(In) (Out, error), workers int) {
+func evaluate[In, Out any](ctx, run context.Context, ins []In, outs []Out, errs []error, cancelled []bool, fn func(In, *Out) error, workers int) {
 	var next atomic.Int64
 	// work evaluates inputs until none is left, with the one in hand in
 	// *at (-1 between two).
@@ -196,7 +197,7 @@ func evaluate[In, Out any](ctx, run context.Context, ins []In, outs []Out, errs 
 				continue
 			}
 			*at = i
-			outs[i], errs[i] = fn(ins[i])
+			errs[i] = fn(ins[i], &outs[i])
 			*at = -1
 			// Cancelled when ctx was done as it finished with ctx's
 			// error: stopped part-way. An error of fn's own that says
@@ -228,8 +229,7 @@ func evaluate[In, Out any](ctx, run context.Context, ins []In, outs []Out, errs 
 			}
 			if !returned { // runtime.Goexit, in fn
 				if at >= 0 {
-					var zero Out
-					outs[at], errs[at] = zero, ErrExited
+					errs[at] = ErrExited // with what fn wrote of its result
 				}
 				wg.Add(1)
 				go worker()

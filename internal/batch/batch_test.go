@@ -22,7 +22,7 @@ func TestRunMatchesSequentialAndAccounts(t *testing.T) {
 			return x * x, nil
 		}
 		var got []int
-		c := Run(context.Background(), slices.Values(in), fn, func(i, _, out int, err error) {
+		c := Run(context.Background(), slices.Values(in), returning(fn), func(i, _, out int, err error) {
 			if i != len(got) {
 				t.Fatalf("emitted index %d out of order", i)
 			}
@@ -60,12 +60,12 @@ func TestRunCancelled(t *testing.T) {
 		}
 	}
 	emitted := 0
-	c := Run(ctx, seq, func(x int) (int, error) {
+	c := Run(ctx, seq, returning(func(x int) (int, error) {
 		if x == 100 {
 			cancel()
 		}
 		return x, nil
-	}, func(int, int, int, error) { emitted++ }, Options{Workers: 2, Chunk: 50})
+	}), func(int, int, int, error) { emitted++ }, Options{Workers: 2, Chunk: 50})
 	if c.In != 10000 || c.OK+c.Failed+c.Cancelled != c.In || c.Cancelled == 0 {
 		t.Fatalf("counts %+v", c)
 	}
@@ -84,7 +84,7 @@ func TestPanicReachesCaller(t *testing.T) {
 					t.Errorf("%d workers: recovered %v, want boom", workers, r)
 				}
 			}()
-			Run(context.Background(), slices.Values(make([]int, 1000)), func(int) (int, error) { panic("boom") },
+			Run(context.Background(), slices.Values(make([]int, 1000)), returning(func(int) (int, error) { panic("boom") }),
 				func(int, int, int, error) {}, Options{Workers: workers})
 		}()
 	}
@@ -101,15 +101,16 @@ func TestGoexitFailsItsInput(t *testing.T) {
 			in[i] = i
 		}
 		var got []int
-		c := Run(context.Background(), slices.Values(in), func(x int) (int, error) {
+		c := Run(context.Background(), slices.Values(in), func(x int, out *int) error {
+			*out = x * 2
 			if x%97 == 3 {
-				runtime.Goexit()
+				runtime.Goexit() // with its result written: kept
 			}
-			return x * 2, nil
+			return nil
 		}, func(i, x, out int, err error) {
 			got = append(got, i)
 			switch {
-			case x%97 == 3 && !errors.Is(err, ErrExited):
+			case x%97 == 3 && (!errors.Is(err, ErrExited) || out != 2*x):
 				t.Errorf("workers %d: input %d ended its goroutine: %v, want ErrExited", workers, x, err)
 			case x%97 != 3 && (err != nil || out != 2*x):
 				t.Errorf("workers %d: input %d: %d, %v", workers, x, out, err)
@@ -118,5 +119,14 @@ func TestGoexitFailsItsInput(t *testing.T) {
 		if want := (Counts{In: 1000, OK: 1000 - 11, Failed: 11}); c != want || len(got) != 1000 || !slices.IsSorted(got) {
 			t.Errorf("workers %d: counts %+v (want %+v), %d handed over, in order %v", workers, c, want, len(got), slices.IsSorted(got))
 		}
+	}
+}
+
+// returning adapts a function that returns its result to Run's, which
+// writes it.
+func returning[In, Out any](fn func(In) (Out, error)) func(In, *Out) error {
+	return func(in In, out *Out) (err error) {
+		*out, err = fn(in)
+		return err
 	}
 }

@@ -10,11 +10,12 @@ import (
 )
 
 func ExampleRun() {
-	half := func(x int) (int, error) {
+	half := func(x int, out *int) error {
 		if x%2 != 0 {
-			return 0, errors.New("odd")
+			return errors.New("odd")
 		}
-		return x / 2, nil
+		*out = x / 2
+		return nil
 	}
 	counts := batch.Run(context.Background(), slices.Values([]int{2, 3, 4}), half, func(i, _, out int, err error) {
 		fmt.Println(i, out, err)
