@@ -201,7 +201,8 @@ func (r *run) newBook(clients []string) *Book {
 // Analyze streams responses in any order against a journey and returns the
 // book: the same book for any order, but for the last bits of a score,
 // which is a float sum of the responses' decayed weights in the order read
-// (as [MergeBooks] adds books' scores). Memory grows with clients (one small profile each) and content
+// (as [MergeBooks] adds books' scores), and of a client's survey answers'
+// sums likewise (what their means, [Book.ExpectationGap], read). Memory grows with clients (one small profile each) and content
 // groups, not with responses. Bad responses are rejected and counted by
 // reason, never silently dropped. When ctx is done, Analyze stops and
 // returns what it has with Report.Cancelled set. Invalid options are an

@@ -160,7 +160,7 @@ func (c *Classifier) classify(r *Response, st *Stimulus, from, to *Setting, now 
 		if name != "" {
 			var cl Class
 			if err := cl.UnmarshalText([]byte(name)); err != nil || cl == ClassUnknown {
-				return ClassUnknown, fmt.Errorf("engagement: classification rule gave %q", name)
+				return ClassUnknown, fmt.Errorf("engagement: classification rule %s gave %q, which is no class (maintain, escalate or disengage)", c.rule.Source(), name)
 			}
 			return cl, nil
 		}

@@ -55,7 +55,7 @@ func (r PatternRule) resolve() (PatternRule, error) {
 		return r, optErr("PatternRule.Window", r.Window, "outside 1..64 periods")
 	}
 	if r.HabitMin == 0 {
-		r.HabitMin = max(2, r.Window*2/3)
+		r.HabitMin = max(2, (2*r.Window+2)/3) // two thirds, rounded up: 3 of 5, not 2 of 4
 	}
 	if r.HabitMin < 2 || r.HabitMin > max(2, r.Window) {
 		return r, optErr("PatternRule.HabitMin", r.HabitMin, fmt.Sprintf("outside 2..%d (the window)", max(2, r.Window)))
@@ -281,8 +281,9 @@ const (
 // post-sale setting; onboarding within Onboarding of their first post-sale
 // response; active when their last response is within Active; lapsing
 // within Lapsing; lapsed after. Zero fields mean 60, 90 and 180 days;
-// Onboarding [None] means no onboarding stage. A negative field, or Active
-// longer than Lapsing (which would leave no client lapsing), is an
+// [None] means no such stage (Onboarding None: no onboarding stage;
+// Active None: no client is active). A negative field, or Active longer
+// than Lapsing (which would leave no client lapsing), is an
 // [*OptionError].
 type LifecycleRule struct {
 	Onboarding, Active, Lapsing time.Duration
@@ -296,16 +297,19 @@ const None time.Duration = -1
 func (r LifecycleRule) resolve() (LifecycleRule, error) {
 	day := 24 * time.Hour
 	// None stays None: a limit of zero would still take in a response
-	// exactly at as-of (an age of 0).
-	if r.Onboarding != None {
-		r.Onboarding = cmp.Or(r.Onboarding, 60*day)
+	// exactly at as-of (an age of 0). It is no stage, whichever it is.
+	or := func(d, def time.Duration) time.Duration {
+		if d == None {
+			return None
+		}
+		return cmp.Or(d, def)
 	}
-	r.Active = cmp.Or(r.Active, 90*day)
-	r.Lapsing = cmp.Or(r.Lapsing, 180*day)
+	r.Onboarding, r.Active, r.Lapsing = or(r.Onboarding, 60*day), or(r.Active, 90*day), or(r.Lapsing, 180*day)
+	negative := func(d time.Duration) bool { return d < 0 && d != None }
 	switch {
-	case r.Onboarding < 0 && r.Onboarding != None || r.Active < 0 || r.Lapsing < 0:
+	case negative(r.Onboarding) || negative(r.Active) || negative(r.Lapsing):
 		return r, optErr("LifecycleRule", fmt.Sprint(r.Onboarding, " ", r.Active, " ", r.Lapsing), "negative duration")
-	case r.Active > r.Lapsing:
+	case r.Lapsing != None && r.Active > r.Lapsing:
 		return r, optErr("LifecycleRule.Active", r.Active, "longer than Lapsing")
 	}
 	return r, nil
