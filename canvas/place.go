@@ -222,6 +222,11 @@ func (p *Placement[Ctx]) position(ctx context.Context, a *advisory.Alert, client
 			continue
 		}
 		v, err := g.e.EvalContext(ctx, env, now)
+		if errors.Is(err, dsl.ErrNaN) {
+			// The dsl refuses a NaN result itself: a coordinate that is
+			// not finite, as an infinite one is.
+			return Position{}, fmt.Errorf("%w: %s: %w", ErrNotFinite, a.Type, err)
+		}
 		if err != nil {
 			return Position{}, err
 		}

@@ -134,6 +134,14 @@ func unreachable[Env any](rules []Rule, compiled []*condition[Env], consts map[s
 	for _, path := range typedReads[Env](compiled, isUnsigned) {
 		assume(path + " < 0")
 	}
+	// A sized integer holds nothing past its width: level <= 127 over an
+	// int8 catches every client (64-bit ones reach past what a float64
+	// holds exactly, and are left to the analysis).
+	for _, w := range sizedIntegers {
+		for _, path := range typedReads[Env](compiled, func(t reflect.Type) bool { return t.Kind() == w.kind }) {
+			assume(fmt.Sprintf("%s < %d || %s > %d", path, w.min, path, w.max))
+		}
+	}
 	// Between two integers an int field holds nothing: for each number
 	// the scheme compares with, the spans (k, k+1) beside it, where the
 	// analysis would take a value such as 5.5 (age >= 6 then age > 5).
@@ -383,4 +391,14 @@ func (c *Custom[Env]) Assign(clientID string, env Env, now time.Time) (Assignmen
 		}
 	}
 	return Assignment{ClientID: clientID, Segment: c.def, Reason: "no rule holds: default"}, nil
+}
+
+// sizedIntegers are the integer kinds narrower than 64 bits, with the
+// values they hold.
+var sizedIntegers = []struct {
+	kind     reflect.Kind
+	min, max int64
+}{
+	{reflect.Int8, math.MinInt8, math.MaxInt8}, {reflect.Int16, math.MinInt16, math.MaxInt16}, {reflect.Int32, math.MinInt32, math.MaxInt32},
+	{reflect.Uint8, 0, math.MaxUint8}, {reflect.Uint16, 0, math.MaxUint16}, {reflect.Uint32, 0, math.MaxUint32},
 }
