@@ -45,6 +45,9 @@ func main() {
 	if *planBy != "firm" && *planBy != "team" {
 		log.Fatalf("-plan-by %q: want firm or team", *planBy)
 	}
+	if *clients < 0 || *perClient < 0 {
+		log.Fatalf("-clients %d, -responses %d: want counts of zero or more", *clients, *perClient)
+	}
 	if *cpuProfile != "" {
 		stop, err := profileCPU(*cpuProfile)
 		if err != nil {

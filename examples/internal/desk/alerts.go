@@ -50,3 +50,23 @@ func (a *Alerts) add(fa advisory.FileAlerts) {
 func (a Alerts) MarshalJSON() ([]byte, error) {
 	return json.Marshal(advisory.BatchResult{Alerts: a.Joined(), Failed: a.Failed, Counts: a.Counts})
 }
+
+// UnmarshalJSON reads what MarshalJSON writes: the alerts of one file
+// after another, each file's a part again (a file's alerts are one
+// client's, and come together).
+func (a *Alerts) UnmarshalJSON(data []byte) error {
+	var r advisory.BatchResult
+	if err := json.Unmarshal(data, &r); err != nil {
+		return err
+	}
+	*a = Alerts{Failed: r.Failed, Counts: r.Counts}
+	for i := 0; i < len(r.Alerts); {
+		j := i + 1
+		for j < len(r.Alerts) && r.Alerts[j].ClientID == r.Alerts[i].ClientID {
+			j++
+		}
+		a.Parts = append(a.Parts, r.Alerts[i:j:j])
+		i = j
+	}
+	return nil
+}

@@ -40,8 +40,10 @@ var riskProfiles = []string{"defensive", "neutral", "offensive"}
 var surnames = []string{"Jansen", "de Vries", "Li", "Bakker", "Smit", "Visser", "Mulder", "de Boer", "Bos", "Peters"}
 
 // Generate makes a firm of n clients with about perClient responses each
-// over the year (the journey gets enough weekly stimuli for that).
+// over the year (the journey gets enough weekly stimuli for that). A
+// negative count is none.
 func Generate(seed uint64, n, perClient int, now time.Time) *Firm {
+	n, perClient = max(n, 0), max(perClient, 0)
 	r := rand.New(rand.NewPCG(seed, 42))
 	f := &Firm{seed: seed, now: now, ids: make([]string, n), revenue: make([]float64, n), cost: make([]float64, n)}
 	f.journey(max(2, (perClient*2+29)/30))
