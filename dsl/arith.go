@@ -198,6 +198,25 @@ func arithAny(args ...any) (out any, err error) {
 			}
 		}
 	}
+	// Durations (behind an interface, a map's value, a reduce's
+	// accumulator) are checked as __dur checks them statically: d + d,
+	// d * n, n * d, -d and abs(d) never wrap.
+	_, da := a.(time.Duration)
+	_, db := b.(time.Duration)
+	if da || db {
+		switch op {
+		case "neg", "abs":
+			if da {
+				return checkedDurationCall(a, 0, op)
+			}
+		case "+", "-", "*":
+			_, ia := a.(int)
+			_, ib := b.(int)
+			if (da || ia) && (db || ib) {
+				return checkedDurationCall(a, b, op)
+			}
+		}
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("%v", r) // expr's own message for a mismatch

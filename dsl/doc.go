@@ -78,7 +78,8 @@
 // int, fail the evaluation with [ErrOverflow]; a range a..b is sized
 // exactly (a huge one is over the memory budget, never empty). A host
 // function that takes a pointer to a number gets the pointer.
-// time.Duration keeps its type, and its arithmetic (d + d, d * 2, -d) is
+// time.Duration keeps its type, and its arithmetic (d + d, d * 2, d * -1;
+// expr's checker refuses a unary minus on a duration) is
 // checked as an int's is. findIndex and findLastIndex are -1 where nothing
 // matches. A built-in that cannot take a list's elements whatever the data
 // (max of times, min of strings or of a list of durations, count of a

@@ -520,15 +520,13 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		_, literal := n.Node.(*ast.IntegerNode)
 		switch {
 		case n.Operator != "-" || literal:
-		case t == intType || t == durationType:
-			// -x is 0 - x, which overflows for the least int alone.
+		case t == intType:
+			// -x is 0 - x, which overflows for the least int alone. (A
+			// unary minus on a duration never gets here: expr's checker
+			// refuses it; d * -1 is checked as __dur.)
 			zero := &ast.IntegerNode{Value: 0}
 			zero.SetLocation(n.Location())
-			check := checkedInt
-			if t == durationType {
-				check = checkedDuration
-			}
-			*slot = check(n, zero, n.Node, "-")
+			*slot = checkedInt(n, zero, n.Node, "-")
 		case dynamicType(t):
 			*slot = checkedAny(n, n.Node, n.Node, "neg")
 		}
