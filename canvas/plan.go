@@ -22,7 +22,12 @@ type Client[Ctx any] struct {
 	Policy  segment.Policy
 	Consent []Channel
 	// TouchesUsed is the touches this year before the plan; a negative
-	// count is read as none.
+	// count is read as none. The plan counts every touch it makes
+	// against this year's budget, whatever year its period falls in: a
+	// plan is a few periods long, and one that crosses the new year is
+	// planned from it, with the new year's TouchesUsed, by the host
+	// (until then the contacts past the budget are deferred as
+	// [TouchBudget], their next slot the host's to give).
 	TouchesUsed int
 }
 
