@@ -50,8 +50,8 @@ var ErrExited = errors.New("the evaluation ended its goroutine (runtime.Goexit) 
 // for every input that was evaluated or failed, in input order, with the
 // input and fn's result and error (for an fn that ended its goroutine,
 // what it had written of its result and [ErrExited]), from the goroutine
-// that called Run. fn writes its result into out, which starts zero. An input is classed
-// once, before emit: OK, failed, or cancelled (its error is ctx's, ctx
+// that called Run. fn writes its result into out, which starts zero, as
+// it goes. An input is classed once, before emit: OK, failed, or cancelled (its error is ctx's, ctx
 // being done), which is counted and not emitted. When ctx is done, the
 // inputs not yet evaluated are not passed to fn, and the rest of seq is
 // drained and counted as cancelled. fn must be safe for concurrent use,
