@@ -53,7 +53,9 @@ func Adjust(ps []float64, m Method) []float64 {
 		for k := n - 1; k >= 0; k-- {
 			i := order[k]
 			run = math.Min(run, math.Min(1, float64(n)*val(i)/float64(k+1)))
-			out[i] = run
+			// m·p/j is at least p (m ≥ j), but rounded twice it fell an
+			// ulp below it for j = m: an adjusted p never is below p.
+			out[i] = math.Max(run, val(i))
 		}
 	}
 	return out
