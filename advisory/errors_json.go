@@ -2,57 +2,33 @@ package advisory
 
 import (
 	"encoding/json"
-	"fmt"
-	"reflect"
+
+	"github.com/engagekit/engagekit/internal/errtext"
 )
 
 // The types below carry an error, which JSON cannot write (its Err is
 // tagged "-"): each encodes its fields and the cause's text in "error", as
 // FileError does, so a host logging them as JSON keeps why.
 
-// errText is err's text, empty for none: a nil error, or a nil pointer in
-// one (a nil *LoadError as an error), whose Error would read through it.
-// An Error that panics is written as that panic, so an encoding never
-// panics.
-func errText(err error) (text string) {
-	if err == nil {
-		return ""
-	}
-	if isNilPointer(err) {
-		return ""
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			text = fmt.Sprintf("(the error's text panicked: %v)", r)
-		}
-	}()
-	return err.Error()
-}
-
 // MarshalJSON encodes the client and the cause's text (a nil *LoadError
-// as null).
-func (e *LoadError) MarshalJSON() ([]byte, error) {
-	if e == nil {
-		return []byte("null"), nil
-	}
+// as null: encoding/json writes a nil pointer so). On the value, so that a
+// LoadError held as a value, not a pointer, is written so too.
+func (e LoadError) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		ClientID string `json:"client_id"`
 		Error    string `json:"error"`
-	}{e.ClientID, errText(e.Err)})
+	}{e.ClientID, errtext.Of(e.Err)})
 }
 
 // MarshalJSON encodes the client, the source, the field and the cause's
-// text (a nil *RecordError as null).
-func (e *RecordError) MarshalJSON() ([]byte, error) {
-	if e == nil {
-		return []byte("null"), nil
-	}
+// text (a nil *RecordError as null), on the value as LoadError's is.
+func (e RecordError) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		ClientID string `json:"client_id"`
 		Source   string `json:"source"`
 		Field    string `json:"field"`
 		Error    string `json:"error"`
-	}{e.ClientID, e.Source, e.Field, errText(e.Err)})
+	}{e.ClientID, e.Source, e.Field, errtext.Of(e.Err)})
 }
 
 type fileStatsFields FileStats
@@ -63,7 +39,7 @@ func (s FileStats) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		fileStatsFields
 		Error string `json:"error,omitempty"`
-	}{fileStatsFields(s), errText(s.Err)})
+	}{fileStatsFields(s), errtext.Of(s.Err)})
 }
 
 type fileAlertsFields FileAlerts
@@ -74,11 +50,6 @@ func (f FileAlerts) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		fileAlertsFields
 		Error string `json:"error,omitempty"`
-	}{fileAlertsFields(f), errText(f.Err)})
+	}{fileAlertsFields(f), errtext.Of(f.Err)})
 }
 
-// isNilPointer reports whether err is a nil pointer in a non-nil error.
-func isNilPointer(err error) bool {
-	v := reflect.ValueOf(err)
-	return v.Kind() == reflect.Pointer && v.IsNil()
-}

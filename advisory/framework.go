@@ -11,6 +11,7 @@ import (
 
 	"github.com/engagekit/engagekit/dsl"
 	"github.com/engagekit/engagekit/internal/batch"
+	"github.com/engagekit/engagekit/internal/errtext"
 )
 
 // Framework is a compiled advisory framework: a rule file of rules,
@@ -132,7 +133,7 @@ type LoadError struct {
 
 // Error says which client's file could not be loaded, and why.
 func (e *LoadError) Error() string {
-	return "advisory: loading the file of client " + e.ClientID + ": " + errText(e.Err)
+	return "advisory: loading the file of client " + e.ClientID + ": " + errtext.Of(e.Err)
 }
 
 // Unwrap returns the cause.
@@ -156,7 +157,7 @@ type FileError struct {
 func (e FileError) Error() string {
 	msg := e.Message
 	if e.Err != nil {
-		msg = errText(e.Err)
+		msg = errtext.Of(e.Err)
 	}
 	return fmt.Sprintf("advisory: file %d (client %s): %s", e.Index, e.ClientID, msg)
 }
@@ -257,7 +258,7 @@ func (fa FileAlerts) Failure() (FileError, bool) {
 	if fa.Err == nil {
 		return FileError{}, false
 	}
-	return FileError{Index: fa.Index, ClientID: fa.ClientID, Err: fa.Err, Message: errText(fa.Err)}, true
+	return FileError{Index: fa.Index, ClientID: fa.ClientID, Err: fa.Err, Message: errtext.Of(fa.Err)}, true
 }
 
 // EvaluateEach is [Framework.EvaluateAll] for a host that takes each
@@ -411,7 +412,7 @@ func load[Env any](fn func() (Env, []Alert, error)) (file Env, found []Alert, er
 		}
 	}()
 	file, found, err = fn()
-	if err != nil && isNilPointer(err) {
+	if err != nil && errtext.IsNilPointer(err) {
 		// A typed nil is not nil: the Load failed, and said nothing of
 		// why (its Error would dereference nil).
 		err = fmt.Errorf("the Load returned a nil %T as its error", err)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/engagekit/engagekit/internal/errtext"
 )
 
 // Client is what segmentation needs to know about a client. Profitability
@@ -56,8 +58,8 @@ type ClientError struct {
 type clientErrorJSON struct {
 	ClientID string `json:"client_id"`
 	Field    string `json:"field"`
-	Cause    string `json:"cause,omitempty"`
-	Text     string `json:"cause_text,omitempty"`
+	Cause    string  `json:"cause,omitempty"`
+	Text     *string `json:"cause_text,omitempty"` // set for any other cause, its text empty too
 }
 
 // causes name the package's sentinel causes in JSON.
@@ -70,10 +72,11 @@ var causes = []struct {
 func (e ClientError) MarshalJSON() ([]byte, error) {
 	out := clientErrorJSON{ClientID: e.ClientID, Field: e.Field}
 	if e.Err != nil {
-		out.Text = e.Err.Error()
+		text := errtext.Of(e.Err) // a typed nil, or an Error that panics, written safely
+		out.Text = &text
 		for _, c := range causes {
 			if e.Err == c.err {
-				out.Cause, out.Text = c.name, ""
+				out.Cause, out.Text = c.name, nil
 			}
 		}
 	}
@@ -87,8 +90,8 @@ func (e *ClientError) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*e = ClientError{ClientID: in.ClientID, Field: in.Field}
-	if in.Text != "" {
-		e.Err = errors.New(in.Text)
+	if in.Text != nil {
+		e.Err = errors.New(*in.Text)
 	}
 	if in.Cause == "" {
 		return nil
