@@ -20,8 +20,8 @@ import (
 var builtinFuncs = map[string]*hostFunc{
 	"daysUntil":    dateFunc("daysUntil", func(t, now time.Time) int { return civilDays(now, t, now.Location()) }),
 	"daysSince":    dateFunc("daysSince", func(t, now time.Time) int { return civilDays(t, now, now.Location()) }),
-	"monthsSince":  dateFunc("monthsSince", func(t, now time.Time) int { return wholeMonths(t, now) }),
-	"age":          dateFunc("age", func(t, now time.Time) int { return wholeMonths(t, now) / 12 }),
+	"monthsSince":  dateFunc("monthsSince", func(t, now time.Time) int { return wholeMonths(t, now, now.Location()) }),
+	"age":          dateFunc("age", func(t, now time.Time) int { return wholeMonths(t, now, now.Location()) / 12 }),
 	"yearsBetween": {name: "yearsBetween", arities: []int{2}, types: []any{new(func(time.Time, time.Time) int)}, fn: yearsBetween},
 	"clamp":        {name: "clamp", arities: []int{3}, types: []any{new(func(float64, float64, float64) float64)}, fn: clamp},
 	"ratio":        {name: "ratio", arities: []int{2}, types: []any{new(func(float64, float64) float64)}, fn: ratio},
@@ -88,13 +88,15 @@ func dayNumber(t time.Time, loc *time.Location) int64 {
 	return day
 }
 
-// wholeMonths counts the whole calendar months from a to b: a month is
-// complete on the same day of the month (or the month's last day).
-func wholeMonths(a, b time.Time) int {
+// wholeMonths counts the whole calendar months from a to b, both read in
+// loc (the evaluation time's zone: days and months are its calendar's): a
+// month is complete on the same day of the month (or the month's last
+// day).
+func wholeMonths(a, b time.Time, loc *time.Location) int {
 	if b.Before(a) {
-		return -wholeMonths(b, a)
+		return -wholeMonths(b, a, loc)
 	}
-	b = b.In(a.Location())
+	a, b = a.In(loc), b.In(loc)
 	y1, m1, d1 := a.Date()
 	y2, m2, d2 := b.Date()
 	months := (y2-y1)*12 + int(m2-m1)
@@ -114,7 +116,7 @@ func yearsBetween(args ...any) (any, error) {
 	if a.IsZero() || b.IsZero() {
 		return nil, fmt.Errorf("yearsBetween: %w", errZeroTime)
 	}
-	return wholeMonths(a, b) / 12, nil
+	return wholeMonths(a, b, a.Location()) / 12, nil // of two times alone: in the first's zone
 }
 
 // float2 and float3 read a built-in's numeric arguments without
@@ -219,9 +221,18 @@ func pct(args ...any) (any, error) {
 }
 
 func formatPct(x float64, decimals int) string {
-	s := strconv.FormatFloat(x*100, 'f', decimals, 64)
-	if math.IsInf(x*100, 0) && !math.IsInf(x, 0) {
-		// x·100 overflows for a finite x past 1.8e306: written exactly.
+	// x·100 is rounded once, to the decimals: rounded to a float64
+	// first, 0.0125 (a little over 1.25%) became 1.25 and then 1.2%. The
+	// float64 product p is off by e (exact, by a fused multiply-add); the
+	// exact value lies between p and its neighbour toward e, and when
+	// both write alike, so does it. Else (a rounding boundary between
+	// them, or an overflow past 1.8e306) it is written from the exact
+	// product (a float64 times 100 needs at most 60 bits).
+	p := x * 100
+	s := strconv.FormatFloat(p, 'f', decimals, 64)
+	if e := math.FMA(x, 100, -p); math.IsInf(x, 0) {
+		s = strconv.FormatFloat(x, 'f', decimals, 64)
+	} else if math.IsInf(p, 0) || e != 0 && strconv.FormatFloat(math.Nextafter(p, math.Copysign(math.Inf(1), e)), 'f', decimals, 64) != s {
 		s = new(big.Float).SetPrec(64).Mul(new(big.Float).SetFloat64(x), big.NewFloat(100)).Text('f', decimals)
 	}
 	if strings.Contains(s, ".") {

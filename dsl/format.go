@@ -204,8 +204,24 @@ func dateLiteral(s string, loc *time.Location) (time.Time, error) {
 // before (which time.Date gives for a midnight that does not exist).
 func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
 	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	if ty, tm, td := t.Date(); ty == y && tm == m && td == d {
-		return t
+	sameDay := func(u time.Time) bool { uy, um, ud := u.Date(); return uy == y && um == m && ud == d }
+	if sameDay(t) {
+		if !sameDay(t.Add(-time.Second)) {
+			return t
+		}
+		// Midnight came twice (clocks went back from 01:00 to 00:00):
+		// time.Date gave the second; the day begins at the first,
+		// within the hours a change of clocks can repeat.
+		lo, hi := t.Add(-4*time.Hour), t
+		for hi.Sub(lo) > time.Second {
+			mid := lo.Add(hi.Sub(lo) / 2).Truncate(time.Second)
+			if sameDay(mid) {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		return hi
 	}
 	// t is in the day before: the day begins where its zone's offset
 	// changes, within the hours a change of clocks can skip.

@@ -65,7 +65,7 @@ func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
 			if a.IsZero() || b.IsZero() {
 				return 0, false
 			}
-			return wholeMonths(a, b) / 12, true
+			return wholeMonths(a, b, a.Location()) / 12, true // as yearsBetween
 		})})
 	case f.name == "ratio" && len(args) == 2 && isNumber(args[0].kind) && isNumber(args[1].kind):
 		return &nnode{kind: nFloat, f: combine(asFloat(args[0]), asFloat(args[1]), func(a, b float64) (float64, bool) {
