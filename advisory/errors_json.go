@@ -52,4 +52,3 @@ func (f FileAlerts) MarshalJSON() ([]byte, error) {
 		Error string `json:"error,omitempty"`
 	}{fileAlertsFields(f), errtext.Of(f.Err)})
 }
-

@@ -56,8 +56,8 @@ type ClientError struct {
 
 // clientErrorJSON is a ClientError as JSON writes it.
 type clientErrorJSON struct {
-	ClientID string `json:"client_id"`
-	Field    string `json:"field"`
+	ClientID string  `json:"client_id"`
+	Field    string  `json:"field"`
 	Cause    string  `json:"cause,omitempty"`
 	Text     *string `json:"cause_text,omitempty"` // set for any other cause, its text empty too
 }
