@@ -337,8 +337,11 @@ func (fn *joinFn) ProcessElement(client int, _ func(*bool) bool, scores func(*cl
 	emit(row{Client: client, Money: fn.f.Money(client, s.Engagement), AtRisk: s.AtRisk})
 }
 
-// cutAcc gathers the book's numbers for the cuts.
+// cutAcc gathers the book's clients for the cuts: their ids too, as the
+// cut counts only clients of the book (an id named once; see
+// segment.Grid.Cut).
 type cutAcc struct {
+	IDs                       []string
 	Revenue, Cost, Engagement []float64
 }
 
@@ -354,6 +357,7 @@ type bookCut struct {
 type cutFn struct{}
 
 func (fn *cutFn) AddInput(a cutAcc, r row) cutAcc {
+	a.IDs = append(a.IDs, r.Money.ID)
 	a.Revenue = append(a.Revenue, r.Money.Revenue)
 	a.Cost = append(a.Cost, r.Money.CostToServe)
 	a.Engagement = append(a.Engagement, r.Money.Engagement)
@@ -361,6 +365,7 @@ func (fn *cutFn) AddInput(a cutAcc, r row) cutAcc {
 }
 
 func (fn *cutFn) MergeAccumulators(a, b cutAcc) cutAcc {
+	a.IDs = append(a.IDs, b.IDs...)
 	a.Revenue, a.Cost = append(a.Revenue, b.Revenue...), append(a.Cost, b.Cost...)
 	a.Engagement = append(a.Engagement, b.Engagement...)
 	return a
@@ -369,7 +374,7 @@ func (fn *cutFn) MergeAccumulators(a, b cutAcc) cutAcc {
 func (fn *cutFn) ExtractOutput(a cutAcc) (bookCut, error) {
 	clients := make([]segment.Client, len(a.Revenue))
 	for i := range clients {
-		clients[i] = segment.Client{Revenue: a.Revenue[i], CostToServe: a.Cost[i], Engagement: a.Engagement[i]}
+		clients[i] = segment.Client{ID: a.IDs[i], Revenue: a.Revenue[i], CostToServe: a.Cost[i], Engagement: a.Engagement[i]}
 	}
 	cut, err := desk.Grid.Cut(context.Background(), clients)
 	slices.Sort(a.Engagement)
