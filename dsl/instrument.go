@@ -3,7 +3,6 @@ package dsl
 import (
 	"fmt"
 	"reflect"
-	"regexp/syntax"
 	"time"
 
 	"github.com/engagekit/engagekit/internal/exprkey"
@@ -842,22 +841,15 @@ func buildsText(c *ast.CallNode) bool {
 // regexCost is what matching a string against pattern costs a byte, in
 // instructions of the compiled expression (Go's regular expressions run
 // in time proportional to both): known at compile time for a constant
-// pattern, else assumed large.
+// pattern (patternSize, counted on its parse as the compiler lays it
+// out), else assumed large.
 func regexCost(pattern ast.Node) walkFlags {
 	const unknown = 256
 	s, ok := pattern.(*ast.StringNode)
 	if !ok {
 		return unknown
 	}
-	re, err := syntax.Parse(s.Value, syntax.Perl)
-	if err != nil {
-		return unknown
-	}
-	prog, err := syntax.Compile(re.Simplify())
-	if err != nil {
-		return unknown
-	}
-	return walkFlags(max(1, min(len(prog.Inst), 1<<20)))
+	return walkFlags(max(1, patternSize(s.Value)))
 }
 
 // walkMode is the literal mode argument of __walk.

@@ -294,12 +294,11 @@ func walk(args ...any) (any, error) {
 		if rv.Kind() == reflect.Map {
 			// A map of lists (groupBy's groups): their elements too.
 			for it := rv.MapRange(); it.Next(); {
-				if v := it.Value(); v.Kind() == reflect.Interface && !v.IsNil() {
+				v := it.Value()
+				if v.Kind() == reflect.Interface && !v.IsNil() {
 					v = v.Elem()
-					if v.Kind() == reflect.Slice || v.Kind() == reflect.Array {
-						built += int64(v.Len())
-					}
-				} else if v.Kind() == reflect.Slice || v.Kind() == reflect.Array {
+				}
+				if v.Kind() == reflect.Slice || v.Kind() == reflect.Array {
 					built += int64(v.Len())
 				}
 			}

@@ -78,32 +78,17 @@ func (e *templateError) Error() string { return e.msg }
 // the strings and comments inside.
 func matchBrace(v string, i int) int {
 	depth := 0
-	for j := i; j < len(v); j++ {
+	for j := i; j < len(v); {
+		// A brace inside a string or a comment is no brace of the
+		// expression's; one that does not end leaves no end to them.
+		if next, ends := skipped(v, j); next != j || !ends {
+			if !ends {
+				return -1
+			}
+			j = next
+			continue
+		}
 		switch v[j] {
-		case '"', '\'', '`':
-			end, closed := stringEnd(v, j)
-			if !closed {
-				return -1 // a string that does not end in the braces: no end to them
-			}
-			j = end - 1
-		case '/':
-			// expr's comments: a brace inside one is no brace of the
-			// expression's. /* */ ends where it ends (not at all: no end
-			// to the braces either), // at the end of the line.
-			switch {
-			case strings.HasPrefix(v[j:], "/*"):
-				end := strings.Index(v[j+2:], "*/")
-				if end < 0 {
-					return -1
-				}
-				j += 2 + end + 1
-			case strings.HasPrefix(v[j:], "//"):
-				end := strings.IndexByte(v[j:], '\n')
-				if end < 0 {
-					return -1
-				}
-				j += end
-			}
 		case '{':
 			depth++
 		case '}':
@@ -112,6 +97,7 @@ func matchBrace(v string, i int) int {
 				return j
 			}
 		}
+		j++
 	}
 	return -1
 }
@@ -119,29 +105,39 @@ func matchBrace(v string, i int) int {
 // endsInLineComment reports whether an interpolation's source ends in
 // one of expr's // comments, strings and /* */ comments aside.
 func endsInLineComment(src string) bool {
-	for j := 0; j < len(src); j++ {
+	for j := 0; j < len(src); {
+		next, ends := skipped(src, j)
 		switch {
-		case src[j] == '"' || src[j] == '\'' || src[j] == '`':
-			end, closed := stringEnd(src, j)
-			if !closed {
-				return false
-			}
-			j = end - 1
-		case strings.HasPrefix(src[j:], "/*"):
-			end := strings.Index(src[j+2:], "*/")
-			if end < 0 {
-				return false
-			}
-			j += 2 + end + 1
-		case strings.HasPrefix(src[j:], "//"):
-			nl := strings.IndexByte(src[j:], '\n')
-			if nl < 0 {
-				return true
-			}
-			j += nl
+		case !ends:
+			return strings.HasPrefix(src[j:], "//")
+		case next == j:
+			j++
+		default:
+			j = next
 		}
 	}
 	return false
+}
+
+// skipped is where a string or one of expr's comments that starts at j
+// ends (past it; a // comment at its line's end, the newline not its),
+// and whether it ends within v; j itself when none starts there.
+func skipped(v string, j int) (next int, ends bool) {
+	switch {
+	case v[j] == '"' || v[j] == '\'' || v[j] == '`':
+		return stringEnd(v, j)
+	case strings.HasPrefix(v[j:], "/*"):
+		if end := strings.Index(v[j+2:], "*/"); end >= 0 {
+			return j + 2 + end + 2, true
+		}
+		return len(v), false
+	case strings.HasPrefix(v[j:], "//"):
+		if nl := strings.IndexByte(v[j:], '\n'); nl >= 0 {
+			return j + nl, true
+		}
+		return len(v), false
+	}
+	return j, true
 }
 
 // templateSource writes a template back as the text of a quoted string
