@@ -316,19 +316,21 @@ func (x *fieldIndex) add(t reflect.Type) *structFields {
 	}
 	// A field tagged "-" has no name, as encoding/json has it: no record
 	// field reaches it, by tag or by its Go name.
-	named := func(f reflect.StructField) bool {
-		return f.IsExported() && f.Tag.Get("json") != "-" && f.Tag.Get("expr") != "-"
+	named := make([]bool, t.NumField()) // each field's tags read once
+	for i := range named {
+		f := t.Field(i)
+		named[i] = f.IsExported() && f.Tag.Get("json") != "-" && f.Tag.Get("expr") != "-"
 	}
 	for _, key := range []string{"expr", "json"} {
 		for i := range t.NumField() {
-			if f := t.Field(i); named(f) {
-				first(sf.byTag, tagName(f.Tag, key), i)
+			if named[i] {
+				first(sf.byTag, tagName(t.Field(i).Tag, key), i)
 			}
 		}
 	}
 	for i := range t.NumField() {
-		if f := t.Field(i); named(f) {
-			first(sf.byName, strings.ToLower(f.Name), i)
+		if named[i] {
+			first(sf.byName, strings.ToLower(t.Field(i).Name), i)
 		}
 	}
 	x.types[t] = sf

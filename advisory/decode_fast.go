@@ -1,7 +1,7 @@
 package advisory
 
 import (
-	"cmp"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -25,11 +25,11 @@ const fastDepth = 4
 // leafPath is how to reach one basic field from the root.
 type leafPath struct {
 	id int // the field reached; paths that alias one field share it
-	// dest is where the path leads, as Decode orders the fields it
-	// writes (decoding.destination): a write through a pointer the host
+	// rank is the path's place in Decode's order of the fields it writes
+	// (by decoding.destination): a write through a pointer the host
 	// shares copies what the writes before it left, so the order is the
-	// result's.
-	dest  string
+	// result's. Worked out once, by NewDecoder.
+	rank  int
 	steps []pathStep
 	off   uintptr
 	kind  reflect.Kind // Bool, Int, Float64, String, or Struct for time.Time
@@ -84,8 +84,10 @@ func fastPaths(t reflect.Type, index *fieldIndex) map[string]*leafPath {
 	}
 	walk(t, "", nil, "", map[reflect.Type]bool{})
 	d := &decoding{index: index}
-	for path, p := range paths {
-		p.dest = d.destination(t, path)
+	names := slices.Sorted(maps.Keys(paths))
+	slices.SortStableFunc(names, func(a, b string) int { return strings.Compare(d.destination(t, a), d.destination(t, b)) })
+	for r, path := range names {
+		paths[path].rank = r
 	}
 	return paths
 }
@@ -176,7 +178,6 @@ func decodeFast(c Consolidated, root mem.Ptr, paths map[string]*leafPath) bool {
 	type pending struct {
 		p *leafPath
 		v any
-		f string
 	}
 	var buf [32]pending
 	todo := buf[:0]
@@ -187,10 +188,14 @@ func decodeFast(c Consolidated, root mem.Ptr, paths map[string]*leafPath) bool {
 			return false
 		}
 		seen[p.id/64] |= 1 << (p.id % 64)
-		todo = append(todo, pending{p, v, f})
+		todo = append(todo, pending{p, v})
 	}
 	// In Decode's order, not the map's (see leafPath.dest).
-	slices.SortFunc(todo, func(a, b pending) int { return cmp.Or(strings.Compare(a.p.dest, b.p.dest), strings.Compare(a.f, b.f)) })
+	for i := 1; i < len(todo); i++ { // a few dozen at most: an insertion sort, no call per comparison
+		for j := i; j > 0 && todo[j-1].p.rank > todo[j].p.rank; j-- {
+			todo[j-1], todo[j] = todo[j], todo[j-1]
+		}
+	}
 	var buf2 [8]mem.Ptr
 	made := buf2[:0]
 	for _, t := range todo {
