@@ -2,6 +2,7 @@ package rulefile_test
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -233,8 +234,14 @@ func genTable(t *rapid.T) propTable {
 	n := rapid.IntRange(1, 3).Draw(t, "inputs")
 	perm := rapid.Permutation(all).Draw(t, "perm")
 	p := propTable{
-		hit:    rapid.SampledFrom([]string{"first", "unique", "any", "priority", "output_order", "rule_order", "collect"}).Draw(t, "hit"),
+		hit:    rapid.SampledFrom([]string{"first", "unique", "any", "priority", "output_order", "rule_order", "collect", collectSum}).Draw(t, "hit"),
 		inputs: perm[:n],
+	}
+	// A collect sum's values are large enough that two or three matching
+	// rows leave [0, 1], and 0.2 five times is the float just above 1.
+	urgencies := []string{"0.1", "0.2"}
+	if p.hit == collectSum {
+		urgencies = []string{"0.1", "0.2", "0.4", "0.6"}
 	}
 	if rapid.IntRange(0, 3).Draw(t, "hasWhen") == 0 {
 		p.when = genCond(t, p.inputs, 1, false)
@@ -246,18 +253,30 @@ func genTable(t *rapid.T) propTable {
 			row = append(row, genCell(t, in))
 		}
 		p.cells = append(p.cells, row)
-		p.urg = append(p.urg, rapid.SampledFrom([]string{"0.1", "0.2"}).Draw(t, "urgency"))
+		p.urg = append(p.urg, rapid.SampledFrom(urgencies).Draw(t, "urgency"))
 		p.prio = append(p.prio, rapid.IntRange(0, 2).Draw(t, "priority"))
 	}
 	return p
 }
 
-// rowsOf lists the rows named by hits ("row 2"), and whether some hit
-// names one.
+// collectSum is the generated tables' aggregating hit policy: the hit's
+// urgency is the sum of the matching rows', which the rule set holds to
+// [0, 1] (failing outside it unless it clamps outputs).
+const collectSum = "collect sum urgency"
+
+// rowsOf lists the rows named by hits ("row 2", or an aggregate's "rows
+// 1, 3").
 func rowsOf(hits []dsl.Hit) map[int]bool {
 	out := map[int]bool{}
 	for _, h := range hits {
-		if n, ok := strings.CutPrefix(h.Path, "row "); ok {
+		list, ok := strings.CutPrefix(h.Path, "rows ")
+		if !ok {
+			list, ok = strings.CutPrefix(h.Path, "row ")
+		}
+		if !ok {
+			continue
+		}
+		for _, n := range strings.Split(list, ", ") {
 			i, _ := strconv.Atoi(n)
 			out[i-1] = true
 		}
@@ -324,13 +343,40 @@ type outcome struct {
 	failed  bool
 }
 
-func evalTable(real, shadow *dsl.RuleSet[propEnv], e propEnv) outcome {
-	sh, err := shadow.Eval(e, time.Time{})
+// tableSets are a generated table compiled as written (real), as a plain
+// collect table (shadow: every matching row a hit) and, for a collect
+// sum, with its outputs clamped (decides: where the sum leaves [0, 1] the
+// real table fails and the clamped one decides, which is how the
+// analysis reads such a point).
+type tableSets struct {
+	real, shadow, decides *dsl.RuleSet[propEnv]
+}
+
+func compileTable(t *rapid.T, p propTable) tableSets {
+	src := p.source(p.hit)
+	ts := tableSets{real: compile(t, src), shadow: compile(t, p.source("collect"))}
+	ts.decides = ts.real
+	if p.hit == collectSum {
+		rs, err := dsl.CompileRules[propEnv]([]byte(src), dsl.WithClampedOutputs())
+		if err != nil {
+			t.Fatalf("generated file does not compile clamped: %v\n%s", err, src)
+		}
+		ts.decides = rs
+	}
+	return ts
+}
+
+func evalTable(ts tableSets, e propEnv) outcome {
+	sh, err := ts.shadow.Eval(e, time.Time{})
 	if err != nil {
 		return outcome{}
 	}
-	hits, err := real.Eval(e, time.Time{})
-	o := outcome{matched: rowsOf(sh), fired: rowsOf(hits), failed: err != nil}
+	hits, err := ts.real.Eval(e, time.Time{})
+	o := outcome{matched: rowsOf(sh), failed: err != nil}
+	if ts.decides != ts.real {
+		hits, _ = ts.decides.Eval(e, time.Time{})
+	}
+	o.fired = rowsOf(hits)
 	// the when holds iff the shadow fired at all or no row matches
 	o.in = true
 	return o
@@ -340,7 +386,7 @@ func TestAnalyzeTablesAgainstTheRuleSet(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := genTable(t)
 		src := p.source(p.hit)
-		real, shadow := compile(t, src), compile(t, p.source("collect"))
+		ts := compileTable(t, p)
 		whenOnly := compile(t, "ruleset p version 1\nrule w {\n  type \"t\"\n"+whenLine(p.when)+"}\n")
 		findings := analyze(t, src)
 		envs := samples(src)
@@ -350,7 +396,7 @@ func TestAnalyzeTablesAgainstTheRuleSet(t *testing.T) {
 			if err != nil || len(hits) == 0 {
 				continue // the when does not admit e: no input of the table
 			}
-			outs[i] = evalTable(real, shadow, e)
+			outs[i] = evalTable(ts, e)
 		}
 		unknown := false
 		reported := map[string]bool{}
@@ -360,7 +406,7 @@ func TestAnalyzeTablesAgainstTheRuleSet(t *testing.T) {
 				continue
 			}
 			reported[f.Code+" "+strings.Join(f.Related, ",")] = true
-			checkTableFinding(t, src, p, f, real, shadow, whenOnly, envs, outs)
+			checkTableFinding(t, src, p, f, ts, whenOnly, envs, outs)
 		}
 		if unknown {
 			return
@@ -380,6 +426,16 @@ func TestAnalyzeTablesAgainstTheRuleSet(t *testing.T) {
 		}
 		if gap && !hasCode(findings, "table-gap") {
 			t.Fatalf("the sample has a gap; none reported\n%s\n%v", src, findings)
+		}
+		// A collect sum that leaves [0, 1] somewhere in the sample is
+		// reported (a collect sum fails nowhere else: its rows' values
+		// are literals in range).
+		if p.hit == collectSum && !hasCode(findings, "collect-out-of-range") {
+			for i, o := range outs {
+				if o.in && o.failed {
+					t.Fatalf("the sum of rows %v leaves [0, 1] at %s; not reported\n%s\n%v", o.matched, show(envs[i]), src, findings)
+				}
+			}
 		}
 		for ri := range p.cells {
 			fires, matches := false, false
@@ -438,8 +494,28 @@ func show(e propEnv) string {
 }
 
 // checkTableFinding checks one finding of a table against the rule set.
-func checkTableFinding(t *rapid.T, src string, p propTable, f rulefile.Finding, real, shadow, whenOnly *dsl.RuleSet[propEnv], envs []propEnv, outs []outcome) {
+func checkTableFinding(t *rapid.T, src string, p propTable, f rulefile.Finding, ts tableSets, whenOnly *dsl.RuleSet[propEnv], envs []propEnv, outs []outcome) {
 	switch f.Code {
+	case "collect-out-of-range":
+		if p.hit != collectSum {
+			t.Fatalf("collect-out-of-range of a %s table\n%s", p.hit, src)
+		}
+		e, ok := envOf(f.Witness)
+		if !ok {
+			return
+		}
+		if hits, err := whenOnly.Eval(e, time.Time{}); err != nil || len(hits) == 0 {
+			t.Fatalf("%s: witness %v is not admitted by the when\n%s", f.Code, f.Witness, src)
+		}
+		o := evalTable(ts, e)
+		related := map[int]bool{}
+		for _, r := range f.Related {
+			related[rowIndex(r)] = true
+		}
+		if !o.failed || !maps.Equal(o.matched, related) {
+			t.Fatalf("%s witness %v: rows %v match (finding: %v), failed %v\n%s", f.Code, f.Witness, o.matched, f.Related, o.failed, src)
+		}
+		return
 	case "table-gap", "unique-overlap", "any-conflict":
 		e, ok := envOf(f.Witness)
 		if !ok {
@@ -448,7 +524,7 @@ func checkTableFinding(t *rapid.T, src string, p propTable, f rulefile.Finding, 
 		if hits, err := whenOnly.Eval(e, time.Time{}); err != nil || len(hits) == 0 {
 			t.Fatalf("%s: witness %v is not admitted by the when\n%s", f.Code, f.Witness, src)
 		}
-		o := evalTable(real, shadow, e)
+		o := evalTable(ts, e)
 		switch f.Code {
 		case "table-gap":
 			if len(o.matched) != 0 || o.failed || len(o.fired) != 0 {
