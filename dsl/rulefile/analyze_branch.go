@@ -266,6 +266,7 @@ func (a *analysis) equivalentWhens() {
 			conds[i] = rd.condition(r.Body.When.Expr.Src, scope{}.with(r.Body.Lets, rd.consts))
 			weight += conds[i].size()
 		}
+		rd.as.mayBeNaN()
 		type hash [2]uint64
 		hashes := make([]hash, len(conds))
 		done := rd.as.grid(usedAtoms(nil, conds...), weight, func(pt []value) bool {
@@ -301,6 +302,7 @@ func (a *analysis) sameWhen(x, y *Rule) bool {
 	rd := &reader{as: newAtoms(a.work), consts: a.consts, domains: a.domains}
 	cx := rd.condition(x.Body.When.Expr.Src, scope{}.with(x.Body.Lets, rd.consts))
 	cy := rd.condition(y.Body.When.Expr.Src, scope{}.with(y.Body.Lets, rd.consts))
+	rd.as.mayBeNaN()
 	same := true
 	done := rd.as.grid(usedAtoms(nil, cx, cy), cx.size()+cy.size(), func(pt []value) bool {
 		same = (cx.eval(pt) == triTrue) == (cy.eval(pt) == triTrue)

@@ -65,10 +65,12 @@ type atom struct {
 	// expression (a division by zero, a read through a nil inside it).
 	// Its witnesses include a failing read.
 	mayFail bool
+	// nan is a value that may be NaN (see atoms.mayBeNaN).
+	nan bool
 	// axis caches the witnesses for the literals and flags of its key:
 	// a tree of n branches asks n questions over the same atoms.
 	axis    []value
-	axisKey [4]int
+	axisKey [5]int
 }
 
 // atoms is the atom table of one question.
@@ -104,14 +106,33 @@ func (as *atoms) witnesses(i int) []value {
 	// A condition's == and != with a bool literal answer for a non-bool
 	// value as they do for nil, except against nil itself: only there does
 	// a value of another kind (in an `any` field) need its own witness.
-	key := [4]int{len(a.lits), b2i(a.bools), b2i(a.nilTest), b2i(a.mayFail)}
+	key := [5]int{len(a.lits), b2i(a.bools), b2i(a.nilTest), b2i(a.mayFail), b2i(a.nan)}
 	if a.axis == nil || a.axisKey != key {
 		a.axis, a.axisKey = axis(a.lits, a.bools && a.nilTest && hasBoth(a.lits)), key
 		if a.mayFail {
 			a.axis = append(a.axis, value{kind: kindFailed})
 		}
+		if a.nan {
+			a.axis = append(a.axis, value{kind: kindNaN})
+		}
 	}
 	return a.axis
+}
+
+// mayBeNaN gives every value the conditions read a NaN witness: the
+// analysis knows no types, so any value may be a float, and a comparison
+// that sees NaN fails, but for one with the literal nil, which NaN is
+// not (dsl's "NaN and nil"). A point where a value is NaN decides as a
+// point where it is some number does, or fails where the value is
+// compared, so a claim that no input reaches something holds without
+// such points; a claim that two conditions decide alike needs them,
+// since which of the two fails there depends on the order in which each
+// compares its values (c == 1 || b == 1 and b == 1 || c == 1 at b = 1,
+// c = NaN).
+func (as *atoms) mayBeNaN() {
+	for _, a := range as.list {
+		a.nan = !a.boolean && a.domain == nil && !a.unread
+	}
 }
 
 func b2i(b bool) int {
@@ -218,6 +239,12 @@ func (c *cond) eval(pt []value) tri {
 func compareInCondition(v value, op string, lit value) tri {
 	if v.kind == kindFailed {
 		return triFail // the value's read failed
+	}
+	if v.kind == kindNaN {
+		if lit.kind == kindNil && (op == "==" || op == "!=") {
+			return triOf(op == "!=") // a NaN is a value, not nil
+		}
+		return triFail
 	}
 	if op == "==" || op == "!=" {
 		eq := v.kind == lit.kind && (v.kind == kindNil || equalSame(v, lit))

@@ -719,3 +719,74 @@ func markTaken(taken map[string]bool, path string) {
 		p = p[:i]
 	}
 }
+
+// TestAnalyzeEquivalentWhensAgainstTheRuleSet holds equivalent-when to the
+// rule set: two rules it calls equivalent fire alike at every input of
+// the dense sample, a NaN X included (a comparison that sees NaN fails,
+// so the order in which a condition compares decides where it fails);
+// and a condition written again, or negated twice, is found equivalent
+// to itself.
+func TestAnalyzeEquivalentWhensAgainstTheRuleSet(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		perm := rapid.Permutation([]string{"X", "S", "B"}).Draw(t, "perm")
+		fields := perm[:rapid.IntRange(1, 3).Draw(t, "fields")]
+		x := genCond(t, fields, 2, false)
+		y, same := x, true
+		switch rapid.IntRange(0, 3).Draw(t, "y") {
+		case 1:
+			y = "!(!(" + x + "))"
+		case 2:
+			y, same = genCond(t, fields, 2, false), false
+		case 3:
+			y, same = swapTop(x), false
+		}
+		src := "ruleset p version 1\nrule x {\n  type \"t\"\n  when " + x + "\n}\nrule y {\n  type \"t\"\n  when " + y + "\n}\n"
+		rs := compile(t, src)
+		findings := analyze(t, src)
+		claimed := false
+		for _, f := range findings {
+			if f.Code == rulefile.CodeUnknown {
+				return
+			}
+			claimed = claimed || f.Code == "equivalent-when"
+		}
+		if same && !claimed {
+			t.Fatalf("y's condition is x's; no equivalent-when\n%s\n%v", src, findings)
+		}
+		if !claimed {
+			return
+		}
+		nan := math.NaN()
+		for _, e := range append(samples(src), propEnv{X: &nan}, propEnv{X: &nan, S: new(string)}, propEnv{X: &nan, B: new(bool)}) {
+			hits, _ := rs.Eval(e, time.Time{})
+			fired := map[string]bool{}
+			for _, h := range hits {
+				fired[h.Rule] = true
+			}
+			if fired["x"] != fired["y"] {
+				t.Fatalf("equivalent-when, yet at %s x fires %v and y %v\n%s", show(e), fired["x"], fired["y"], src)
+			}
+		}
+	})
+}
+
+// swapTop writes a condition with the two sides of its outermost && or ||
+// swapped: equivalent but where a side fails.
+func swapTop(c string) string {
+	if !strings.HasPrefix(c, "(") || !strings.HasSuffix(c, ")") {
+		return c
+	}
+	inner, depth := c[1:len(c)-1], 0
+	for i := 0; i+4 <= len(inner); i++ {
+		switch inner[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth == 0 && (inner[i:i+4] == " && " || inner[i:i+4] == " || ") {
+			return "(" + inner[i+4:] + inner[i:i+4] + inner[:i] + ")"
+		}
+	}
+	return c
+}

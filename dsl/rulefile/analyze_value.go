@@ -40,6 +40,9 @@ const (
 	kindOther
 	// kindFailed is an opaque condition that fails (an evaluation error).
 	kindFailed
+	// kindNaN is a float NaN, a witness only where two conditions are
+	// compared (see atoms.mayBeNaN).
+	kindNaN
 )
 
 // value is a literal or a witness.
@@ -83,6 +86,8 @@ func (v value) public() any {
 		return v.b
 	case kindOther:
 		return AnyValue{}
+	case kindNaN:
+		return math.NaN()
 	}
 	return nil
 }
@@ -99,6 +104,8 @@ func (v value) String() string {
 		return "any value but nil"
 	case kindFailed:
 		return "an error"
+	case kindNaN:
+		return "NaN"
 	}
 	return "nil"
 }

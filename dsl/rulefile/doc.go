@@ -139,7 +139,12 @@
 // float64 strictly between and beyond neighbouring numbers (no midpoint
 // that rounds onto a literal beyond 2^53), "" and each string's successor
 // s+"\x00" (the least string above s), true and false, and nil for every
-// value. A gap, overlap or conflict carries such an input as its
+// value; where two conditions are compared (equivalent-when), a NaN for
+// every value too, since the analysis knows no types and any value may
+// be a float: a comparison that sees NaN fails, but for one with nil, so
+// conditions that compare their values in different orders
+// (c == 1 || b == 1, b == 1 || c == 1) fail at different inputs, and are
+// not equivalent. A gap, overlap or conflict carries such an input as its
 // [Finding.Witness]; an unreachable branch or row says what no input
 // satisfies. A condition's comparison with a number of 2^53 or more is
 // read as opaque: whether it compares as an int or a float64 depends on
