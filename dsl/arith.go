@@ -38,8 +38,20 @@ var durationType = reflect.TypeFor[time.Duration]()
 // +, - or * of durations and ints (d + d, d * 2, 2 * d). Time's own
 // methods (Add, Sub) saturate or are the host's.
 func durationArith(n *ast.BinaryNode, lt, rt reflect.Type) bool {
-	intLike := func(t reflect.Type) bool { return t == durationType || t == intType }
-	return intArith[n.Operator] && (lt == durationType || rt == durationType) && intLike(lt) && intLike(rt)
+	if !intArith[n.Operator] || (lt != durationType && rt != durationType) {
+		return false
+	}
+	// A duration times a float is typed a duration by expr's checker,
+	// but expr's multiply gives a float64: __dur computes it as the type
+	// says.
+	scalar := func(t reflect.Type) bool {
+		if t == nil {
+			return false
+		}
+		k := t.Kind()
+		return k >= reflect.Int && k <= reflect.Uint64 || n.Operator == "*" && (k == reflect.Float32 || k == reflect.Float64)
+	}
+	return scalar(lt) && scalar(rt)
 }
 
 // checkedDuration is __dur(l, r, op) at the place of at.
@@ -47,28 +59,66 @@ func checkedDuration(at, l, r ast.Node, op string) ast.Node {
 	return internalCall(durFunc, at, l, r, opLiteral(at, op))
 }
 
-// checkedDurationCall is __dur's function: a op b on durations and ints,
-// as __int checks ints, a Duration.
+// checkedDurationCall is __dur's function: a op b on durations and
+// integers, as __int checks ints, and a duration times a float, rounded to
+// the nanosecond; a Duration, or a failure where it does not fit (or is
+// NaN).
 func checkedDurationCall(args ...any) (any, error) {
-	n := func(v any) (int, bool) {
-		switch x := v.(type) {
-		case time.Duration:
-			return int(x), true
-		case int:
-			return x, true
-		}
-		return 0, false
-	}
-	a, aok := n(args[0])
-	b, bok := n(args[1])
 	op, _ := args[2].(string)
-	if !aok || !bok {
-		return nil, fmt.Errorf("internal duration arithmetic on %T and %T", args[0], args[1])
+	a, err := durationOperand(args[0])
+	if err != nil {
+		return nil, err
 	}
-	if v, ok := intOp(op)(a, b); ok {
+	b, err := durationOperand(args[1])
+	if err != nil {
+		return nil, err
+	}
+	fa, aFloat := a.(float64)
+	fb, bFloat := b.(float64)
+	switch {
+	case aFloat && bFloat, (aFloat || bFloat) && op != "*":
+		return nil, fmt.Errorf("internal duration arithmetic on %T %s %T", args[0], op, args[1])
+	case aFloat:
+		return scaleDuration(time.Duration(b.(int)), fa, args[1], args[0])
+	case bFloat:
+		return scaleDuration(time.Duration(a.(int)), fb, args[0], args[1])
+	}
+	if v, ok := intOp(op)(a.(int), b.(int)); ok {
 		return time.Duration(v), nil
 	}
 	return nil, fmt.Errorf("%v %s %v: the duration does not fit (it would wrap around): %w", args[0], op, args[1], ErrOverflow)
+}
+
+// durationOperand is an operand of __dur as an int (a duration or an
+// integer) or a float64.
+func durationOperand(v any) (any, error) {
+	if d, ok := v.(time.Duration); ok {
+		return int(d), nil
+	}
+	n, err := dynamicNumber(v)
+	if err != nil {
+		return nil, err
+	}
+	switch n.(type) {
+	case int, float64:
+		return n, nil
+	}
+	return nil, fmt.Errorf("internal duration arithmetic on %T", v)
+}
+
+// scaleDuration is d × f rounded to the nanosecond: a NaN product (0 ×
+// Inf, a NaN factor) fails as a comparison with NaN does, and one beyond a
+// Duration's range as an overflow. dv and fv are the operands as written,
+// for the message.
+func scaleDuration(d time.Duration, f float64, dv, fv any) (any, error) {
+	p := math.Round(float64(d) * f)
+	switch {
+	case math.IsNaN(p):
+		return nil, fmt.Errorf("%v * %v is NaN: %w", dv, fv, ErrNaN)
+	case p < -(1<<63) || p >= 1<<63:
+		return nil, fmt.Errorf("%v * %v: the duration does not fit: %w", dv, fv, ErrOverflow)
+	}
+	return time.Duration(p), nil
 }
 
 // arithOps are expr's arithmetic operators.
@@ -200,7 +250,7 @@ func arithAny(args ...any) (out any, err error) {
 	}
 	// Durations (behind an interface, a map's value, a reduce's
 	// accumulator) are checked as __dur checks them statically: d + d,
-	// d * n, n * d, -d and abs(d) never wrap.
+	// d * n, n * d, -d and abs(d) never wrap, and d * 1.5 is a duration.
 	_, da := a.(time.Duration)
 	_, db := b.(time.Duration)
 	if da || db {
@@ -212,7 +262,9 @@ func arithAny(args ...any) (out any, err error) {
 		case "+", "-", "*":
 			_, ia := a.(int)
 			_, ib := b.(int)
-			if (da || ia) && (db || ib) {
+			_, fa := a.(float64)
+			_, fb := b.(float64)
+			if (da || ia) && (db || ib) || op == "*" && (da && fb || fa && db) {
 				return checkedDurationCall(a, b, op)
 			}
 		}

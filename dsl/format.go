@@ -153,7 +153,10 @@ var dateFuncs = map[string]*hostFunc{
 		}},
 	"words": {name: "words", arities: []int{1}, types: []any{new(func(time.Duration) string)},
 		fn: func(args ...any) (any, error) {
-			d, _ := args[0].(time.Duration)
+			d, ok := args[0].(time.Duration)
+			if !ok {
+				return nil, fmt.Errorf("words: argument is %T, want a duration", args[0])
+			}
 			return durationWords(d), nil
 		}},
 	todayFunc: {name: todayFunc, arities: []int{1}, types: []any{new(func(time.Time) time.Time)},

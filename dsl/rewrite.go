@@ -55,6 +55,10 @@ func (r *rewriter) walk(slot *ast.Node) {
 	case *ast.MemberNode:
 		r.member(slot, n)
 	case *ast.CallNode:
+		if optionalMethod(slot) {
+			r.walk(slot)
+			return
+		}
 		r.call(n)
 	case *ast.BuiltinNode:
 		r.calls[n.Name] = true
