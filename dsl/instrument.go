@@ -459,12 +459,17 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		case n.Operator == "in":
 			guardOperand(&n.Left, n.Right)
 			guardPointer(&n.Left)
-			if isList(n.Right.Type()) {
+			list, chained := isList(n.Right.Type()), nilGuard(n.Right) != ""
+			// A nil list or map from an optional chain or a decision
+			// would be read as empty, and `"a" not in p?.tags` decide:
+			// it fails, as a comparison with such a nil does.
+			guardChain(&n.Right)
+			if list {
 				// in scans the list: each element is a step, and one that
 				// is NaN or a nil chain would decide silently.
 				// A nil the host's data holds is data, as "x" == nil is.
 				mode := walkNumbers | walkListOnly
-				if nilGuard(n.Right) != "" {
+				if chained {
 					mode |= walkNil
 				}
 				n.Right = withWalk(n, n.Right, mode)
