@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/engagekit/engagekit/internal/valuetext"
 	"github.com/expr-lang/expr/vm/runtime"
@@ -489,8 +491,8 @@ var governedFuncs = map[string]*hostFunc{
 			return strings.ReplaceAll(s, old, repl), nil
 		}},
 	// upper(s) and lower(s) change the case of s.
-	"upper": caseFunc("upper", strings.ToUpper),
-	"lower": caseFunc("lower", strings.ToLower),
+	"upper": caseFunc("upper", strings.ToUpper, unicode.ToUpper),
+	"lower": caseFunc("lower", strings.ToLower, unicode.ToLower),
 	// split(s, sep) is the list of the parts of s between each sep.
 	"split": splitFunc("split", strings.Split),
 	// splitAfter(s, sep) is split keeping each sep at the end of its part.
@@ -734,15 +736,29 @@ func validateAdd(args []reflect.Type) (reflect.Type, error) {
 	return anyType, nil
 }
 
-func caseFunc(name string, f func(string) string) *hostFunc {
+// caseFunc is upper or lower: f maps the string, as mapRune maps each of
+// its runes. What it builds is charged before it is built, at its exact
+// size, which is not the input's: a letter may change its length
+// (ſ, 2 bytes, upper-cases to S, 1; ⱥ, 3 bytes, to Ⱥ, 2), and each byte
+// that is not UTF-8 becomes U+FFFD, three.
+func caseFunc(name string, f func(string) string, mapRune func(rune) rune) *hostFunc {
 	return &hostFunc{name: name, arities: []int{1}, withGov: true, types: []any{new(func(string, *governor) string)},
 		fn: func(args ...any) (any, error) {
 			s, _ := args[0].(string)
-			if err := charge(args[1], int64(len(s))); err != nil {
+			if err := charge(args[1], int64(mappedSize(s, mapRune))); err != nil {
 				return nil, err
 			}
 			return f(s), nil
 		}}
+}
+
+// mappedSize is the length of strings.Map(mapRune, s).
+func mappedSize(s string, mapRune func(rune) rune) int {
+	size := 0
+	for _, r := range s {
+		size += utf8.RuneLen(mapRune(r))
+	}
+	return size
 }
 
 func splitFunc(name string, f func(s, sep string) []string) *hostFunc {
