@@ -80,11 +80,15 @@ func Power(base, target float64, n int, alpha float64) (float64, error) {
 
 // MDE is the minimum detectable effect: the smallest rise d of the rate
 // above base that a two-sided two-proportion test at significance alpha,
-// with n clients per variant, detects with the given power — the d for
-// which [SampleSize](base, base+d, alpha, power) needs exactly n clients
-// (the formula above, solved for p₂ by bisection to 1e-12). A base
-// outside [0, 1), n below 1, alpha or power outside (0, 1), or an n too
-// small to detect even a rise to a rate of 1 are an [*OptionError].
+// with n clients per variant, detects with the given power — the least d
+// for which [SampleSize](base, base+d, alpha, power) needs at most n
+// clients (the formula above, solved for p₂). The clients the formula
+// needs do not always fall as d grows (below a power of one half its two
+// terms pull against each other, and a larger rise may need more), so d
+// is found by a scan of [0, 1−base] in mdeSteps steps, then bisection to
+// 1e-12 within the first step that n clients suffice for. A base outside
+// [0, 1), n below 1, alpha or power outside (0, 1), or an n too small to
+// detect any rise up to a rate of 1 are an [*OptionError].
 func MDE(base float64, n int, alpha, power float64) (float64, error) {
 	switch {
 	case !(base >= 0 && base < 1):
@@ -96,19 +100,34 @@ func MDE(base float64, n int, alpha, power float64) (float64, error) {
 	case !(power > 0 && power < 1):
 		return 0, optErr("MDE power", power, "outside (0, 1)")
 	}
-	need := func(d float64) float64 { return stats.SampleSizeFloat(base, base+d, alpha, power) }
-	lo, hi := 0.0, 1-base
-	if need(hi) > float64(n) {
-		return 0, optErr("MDE n", n, fmt.Sprintf("too few clients: even a rise from %v to 1 needs more", base))
+	enough := func(d float64) bool { return stats.SampleSizeFloat(base, base+d, alpha, power) <= float64(n) }
+	span := 1 - base
+	lo, hi := 0.0, -1.0
+	for k := 1; k <= mdeSteps; k++ {
+		d := span * float64(k) / mdeSteps
+		if k == mdeSteps {
+			d = span // exactly a rate of 1, whatever the rounding
+		}
+		if enough(d) {
+			hi = d
+			break
+		}
+		lo = d
 	}
-	// need falls as d grows: bisect for need(d) = n.
+	if hi < 0 {
+		return 0, optErr("MDE n", n, fmt.Sprintf("too few clients: no rise from %v up to 1 is detected with them", base))
+	}
 	for hi-lo > 1e-12 {
 		mid := (lo + hi) / 2
-		if need(mid) > float64(n) {
-			lo = mid
-		} else {
+		if enough(mid) {
 			hi = mid
+		} else {
+			lo = mid
 		}
 	}
 	return hi, nil
 }
+
+// mdeSteps is how finely MDE scans the rises for the first that n
+// clients detect.
+const mdeSteps = 4096

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/engagekit/engagekit/engagement"
+	"github.com/engagekit/engagekit/internal/stats"
 	"pgregory.net/rapid"
 )
 
@@ -97,6 +98,38 @@ func TestSampleSizeIsTheLeastPoweredN(t *testing.T) {
 		if n > 1 {
 			if less, _ := engagement.Power(base, target, n-1, alpha); less >= power+1e-9 {
 				t.Fatalf("n − 1 = %d clients already have power %v ≥ %v", n-1, less, power)
+			}
+		}
+	})
+}
+
+// TestPropertyMDEIsTheLeastRise holds MDE to its definition at any power,
+// the low ones included (where the clients the formula needs do not fall
+// steadily as the rise grows): n clients detect its rise, and none of a
+// dense sample of smaller rises.
+func TestPropertyMDEIsTheLeastRise(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		base := rapid.SampledFrom([]float64{0, 0.01, 0.1, 0.3, 0.5, 0.9, 0.99}).Draw(t, "base")
+		n := rapid.IntRange(1, 2000).Draw(t, "n")
+		alpha := rapid.SampledFrom([]float64{0.01, 0.05, 0.1, 0.5}).Draw(t, "alpha")
+		power := rapid.SampledFrom([]float64{0.01, 0.1, 0.2, 0.3, 0.5, 0.8, 0.95}).Draw(t, "power")
+		d, err := engagement.MDE(base, n, alpha, power)
+		const steps = 20_000
+		need := func(d float64) float64 { return stats.SampleSizeFloat(base, base+d, alpha, power) }
+		if err != nil {
+			for k := 1; k <= steps; k++ {
+				if d := (1 - base) * float64(k) / steps; need(d) <= float64(n) {
+					t.Fatalf("MDE(%v, %d, %v, %v): %v; yet a rise of %v needs %v clients", base, n, alpha, power, err, d, need(d))
+				}
+			}
+			return
+		}
+		if need(d) > float64(n) {
+			t.Fatalf("MDE(%v, %d, %v, %v) = %v needs %v clients", base, n, alpha, power, d, need(d))
+		}
+		for k := 1; k <= steps; k++ {
+			if e := d * float64(k) / steps; e < d-1e-9 && need(e) <= float64(n) {
+				t.Fatalf("MDE(%v, %d, %v, %v) = %v, yet the smaller rise %v needs %v clients", base, n, alpha, power, d, e, need(e))
 			}
 		}
 	})
