@@ -287,11 +287,13 @@ func (r *run) event(b *Book, x *Index, e *Event) reason {
 	if e.Time == 0 && e.Nanos == 0 {
 		return rZeroTime
 	}
-	if uint64(e.Stimulus) >= uint64(len(r.stims)) {
-		return rUnknownStimulus
-	}
+	// The checks run in Analyze's order (run.response), so a response
+	// wrong in two ways is refused for one reason by both.
 	if e.Nanos >= uint32(time.Second) {
 		return rBadTime
+	}
+	if uint64(e.Stimulus) >= uint64(len(r.stims)) {
+		return rUnknownStimulus
 	}
 	s := &r.stims[e.Stimulus]
 	age := r.ageOf(e.Time, e.Nanos)

@@ -44,11 +44,18 @@ func genHistory(t *rapid.T) []engagement.Response {
 			Time:     asOf.Add(-time.Duration(rapid.IntRange(-86400, 500*86400).Draw(t, "age")) * time.Second),
 			Value:    float64(rapid.IntRange(0, 10).Draw(t, "value")),
 		}
+		// Each defect alone, and with the others the sample draws (an
+		// unknown stimulus or setting), refused for one reason by both
+		// paths.
 		switch rapid.IntRange(0, 20).Draw(t, "bad") {
 		case 0:
 			r.Time = time.Time{}
 		case 1:
 			r.Value = math.NaN()
+		case 2:
+			r.Time = time.Unix(1<<62+5, 0) // beyond what a Unix time in nanoseconds holds
+		case 3:
+			r.Value = math.Inf(-1)
 		}
 		out[i] = r
 	}
