@@ -38,6 +38,9 @@ var durationType = reflect.TypeFor[time.Duration]()
 // +, - or * of durations and ints (d + d, d * 2, 2 * d). Time's own
 // methods (Add, Sub) saturate or are the host's.
 func durationArith(n *ast.BinaryNode, lt, rt reflect.Type) bool {
+	// A pointer to a duration is the duration it points to (or nil,
+	// which __dur refuses), as a pointer to a number is read.
+	lt, rt = pointee(lt), pointee(rt)
 	if !intArith[n.Operator] || (lt != durationType && rt != durationType) {
 		return false
 	}
@@ -89,9 +92,36 @@ func checkedDurationCall(args ...any) (any, error) {
 	return nil, fmt.Errorf("%v %s %v: the duration does not fit (it would wrap around): %w", args[0], op, args[1], ErrOverflow)
 }
 
+// durationPointee is the duration v points to, through any pointers, or
+// v itself when it is no pointer to a duration; a nil one decides
+// nothing. (dynamicNumber reads a pointer to a plain number; a duration
+// keeps its type, and its pointer.)
+func durationPointee(v any) (any, error) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || pointee(rv.Type()) != durationType {
+		return v, nil
+	}
+	return durationOperandValue(rv, v)
+}
+
+// pointee is the type a chain of pointers of type t ends at.
+func pointee(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
 // durationOperand is an operand of __dur as an int (a duration or an
-// integer) or a float64.
+// integer) or a float64, read through pointers; a nil one decides
+// nothing.
 func durationOperand(v any) (any, error) {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
+		var err error
+		if v, err = durationOperandValue(rv, v); err != nil {
+			return nil, err
+		}
+	}
 	if d, ok := v.(time.Duration); ok {
 		return int(d), nil
 	}
@@ -104,6 +134,18 @@ func durationOperand(v any) (any, error) {
 		return n, nil
 	}
 	return nil, fmt.Errorf("internal duration arithmetic on %T", v)
+}
+
+// durationOperandValue is what the pointer rv (v) points to, through any
+// pointers; a nil one decides nothing.
+func durationOperandValue(rv reflect.Value, v any) (any, error) {
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil, fmt.Errorf("duration arithmetic on a nil %T, and a nil decides nothing: %w", v, ErrEval)
+		}
+		rv = rv.Elem()
+	}
+	return rv.Interface(), nil
 }
 
 // scaleDuration is d × f rounded to the nanosecond: a NaN product (0 ×
@@ -238,6 +280,12 @@ func arithAny(args ...any) (out any, err error) {
 	}
 	b, err := dynamicNumber(args[1])
 	if err != nil {
+		return nil, err
+	}
+	if a, err = durationPointee(a); err != nil {
+		return nil, err
+	}
+	if b, err = durationPointee(b); err != nil {
 		return nil, err
 	}
 	if _, ok := a.(int); ok {

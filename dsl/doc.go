@@ -80,9 +80,12 @@
 // function that takes a pointer to a number gets the pointer.
 // time.Duration keeps its type, and its arithmetic (d + d, d * 2, d * -1;
 // expr's checker refuses a unary minus on a duration) is
-// checked as an int's is; a duration times a float (d * 1.5) is a
+// checked as an int's is, through a pointer too (*time.Duration; a nil
+// one fails); a duration times a float (d * 1.5) is a
 // duration too, rounded to the nanosecond (a NaN product fails with
-// [ErrNaN], one beyond a duration's ±292 years with [ErrOverflow]). findIndex and findLastIndex are -1 where nothing
+// [ErrNaN], one beyond a duration's ±292 years with [ErrOverflow]).
+// mean and median read a list of durations as their nanoseconds, a
+// float64, so comparing one with a duration is a compile error. findIndex and findLastIndex are -1 where nothing
 // matches. A built-in that cannot take a list's elements whatever the data
 // (max of times, min of strings or of a list of durations, count of a
 // list of numbers without a predicate, sortBy a key that has no order) is
@@ -192,7 +195,9 @@
 //     (a?.b when a is nil, or when a is set and its b is a nil pointer:
 //     the chain's value is checked, not where its nil came from; a method
 //     called through one, p?.Year(), is nil where p is),
-//     directly or through a conditional, ??, a list or a call, fails with
+//     directly or through a conditional, ??, a list, a call, a let of the
+//     expression's own (`let x = p?.tags; "a" not in x`) or the values a
+//     map or reduce makes (`"q" in map(items, #?.name)`), fails with
 //     [ErrEval]; compare the chain with nil
 //     (`a?.b == nil`) to test for absence, or give a default
 //     (`a?.b ?? 0`, where the default is what decides). So does such a

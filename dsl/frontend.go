@@ -71,10 +71,11 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 		return nil, err
 	}
 	in := &instrumenter{cfg: cfg, src: src, env: envType, methods: cfg.methods}
+	in.bindLets(tree.Node)
 	in.walk(&tree.Node)
 	if ec.Expect == reflect.Bool {
 		// A condition that is a nil would decide as false.
-		guardChain(&tree.Node)
+		in.guardChain(&tree.Node)
 	}
 	if len(in.errs) > 0 {
 		return nil, errors.Join(in.errs...)

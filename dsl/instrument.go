@@ -54,6 +54,9 @@ type instrumenter struct {
 	env     reflect.Type
 	methods map[reflect.Type]map[string]bool
 	errs    []error
+	// lets are the guards of the uses of an expression's own lets whose
+	// values may carry a nil (see bindLets).
+	lets map[*ast.IdentifierNode]string
 }
 
 // textScans are the built-ins that read their first argument, a string,
@@ -145,11 +148,18 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 		// expr's max and min read a list's elements as the plain number
 		// types only (a duration alone is taken by its kind, in a list it
 		// is refused): max(ds) of a []time.Duration fails on every list
-		// that is not empty. mean and median read elements by kind.
+		// that is not empty. mean and median read elements by kind, so
+		// the mean of durations is a float64 of nanoseconds, which
+		// compares with no duration (mean(ds) > d fails on every
+		// evaluation: see floatOnly).
 		// The front end maps a list of a host's number type to plain
 		// numbers (mapNumbers), but not a list of lists of them.
 		if n.Name == "max" || n.Name == "min" {
 			for _, arg := range n.Arguments {
+				if e := mapsTo(arg); e != nil && in.cfg.keepsType(e) {
+					report(arg, fmt.Sprintf("%s reads a list's elements as plain numbers, and this map makes a list of %v, which keeps its type: map to numbers, such as #.Hours()", n.Name, e))
+					return
+				}
 				t := arg.Type()
 				if t == nil || t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
 					continue
@@ -331,6 +341,40 @@ var basicTypes = map[reflect.Kind]reflect.Type{
 	reflect.Float32: reflect.TypeFor[float32](), reflect.Float64: reflect.TypeFor[float64](),
 }
 
+// floatOnly reports a comparison of a mean or a median, always a float64
+// however the checker types it (a list of any), with a number that keeps
+// its type: mean(ds) > d fails on every evaluation, the mean being the
+// durations' nanoseconds.
+func (in *instrumenter) floatOnly(n *ast.BinaryNode, lt, rt reflect.Type) {
+	for i, side := range []ast.Node{n.Left, n.Right} {
+		b, ok := side.(*ast.BuiltinNode)
+		other := [2]reflect.Type{rt, lt}[i]
+		if !ok || (b.Name != "mean" && b.Name != "median") || !in.cfg.keepsType(other) {
+			continue
+		}
+		hint := ""
+		if other == durationType {
+			hint = ": map the durations to numbers (#.Hours()) and compare with d.Hours()"
+		}
+		in.errs = append(in.errs, in.cfg.errorAt(in.src, n.Location().From, KindType,
+			fmt.Sprintf("%s gives a float64, which compares with no %v%s", b.Name, other, hint), ""))
+		return
+	}
+}
+
+// mapsTo is the type of the values map(xs, p) makes of its predicate's,
+// which the checker types a list of any, or nil for any other node.
+func mapsTo(n ast.Node) reflect.Type {
+	b, ok := n.(*ast.BuiltinNode)
+	if !ok || b.Name != "map" || len(b.Arguments) != 2 {
+		return nil
+	}
+	if p, ok := b.Arguments[1].(*ast.PredicateNode); ok {
+		return p.Node.Type()
+	}
+	return nil
+}
+
 // aggregatable reports whether a list's elements of type t may be numbers
 // (an interface may hold one).
 func aggregatable(t reflect.Type) bool {
@@ -386,7 +430,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 					// A key is compared, or hashed: a NaN key would decide
 					// where its element lands, as a NaN operand would
 					// decide a comparison.
-					guardOperand(&p.Node, nil)
+					in.guardOperand(&p.Node, nil)
 				}
 				p.Node = &ast.SequenceNode{Nodes: []ast.Node{internalCall(stepFunc, p.Node, govIdent(p.Node)), p.Node}}
 				predicate = true
@@ -397,9 +441,9 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		if _, walks := listBuiltins[n.Name]; (predicate || walks) && len(n.Arguments) > 0 {
 			// The list a built-in walks: a nil chain there would fail
 			// inside expr with a message about reflection.
-			guardChain(&n.Arguments[0])
+			in.guardChain(&n.Arguments[0])
 		}
-		guardBuiltin(n)
+		in.guardBuiltin(n)
 		if builtLists[n.Name] {
 			// What expr's built-in builds is charged to the rule's
 			// memory budget (as memory only: walking it is its own).
@@ -434,8 +478,8 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		case stringOperator[n.Operator]:
 			// NaN cannot reach a string operator, but a nil chain can,
 			// and a nil pointer to a string.
-			guardChain(&n.Left)
-			guardChain(&n.Right)
+			in.guardChain(&n.Left)
+			in.guardChain(&n.Right)
 			guardPointer(&n.Left)
 			guardPointer(&n.Right)
 			switch n.Operator {
@@ -457,13 +501,13 @@ func (in *instrumenter) walk(slot *ast.Node) {
 				n.Left = internalCall(walkFunc, n.Left, n.Left, govIdent(n), walkMode(walkText|walkScan))
 			}
 		case n.Operator == "in":
-			guardOperand(&n.Left, n.Right)
+			in.guardOperand(&n.Left, n.Right)
 			guardPointer(&n.Left)
-			list, chained := isList(n.Right.Type()), nilGuard(n.Right) != ""
+			list, chained := isList(n.Right.Type()), in.nilGuard(n.Right) != ""
 			// A nil list or map from an optional chain or a decision
 			// would be read as empty, and `"a" not in p?.tags` decide:
 			// it fails, as a comparison with such a nil does.
-			guardChain(&n.Right)
+			in.guardChain(&n.Right)
 			if list {
 				// in scans the list: each element is a step, and one that
 				// is NaN or a nil chain would decide silently.
@@ -475,8 +519,9 @@ func (in *instrumenter) walk(slot *ast.Node) {
 				n.Right = withWalk(n, n.Right, mode)
 			}
 		case isComparison(n.Operator):
-			guardOperand(&n.Left, n.Right)
-			guardOperand(&n.Right, n.Left)
+			in.floatOnly(n, lt, rt)
+			in.guardOperand(&n.Left, n.Right)
+			in.guardOperand(&n.Right, n.Left)
 			if n.Operator == "==" || n.Operator == "!=" {
 				// Lists and maps compare element by element, where a NaN
 				// is unequal to everything: fail on one, as a scalar
@@ -508,8 +553,8 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			*slot = checkedAny(n, n.Left, n.Right, n.Operator)
 		case isLogical(n.Operator):
 			// A nil operand of && or || would decide as false.
-			guardChain(&n.Left)
-			guardChain(&n.Right)
+			in.guardChain(&n.Left)
+			in.guardChain(&n.Right)
 			guardPointer(&n.Left)
 			guardPointer(&n.Right)
 		}
@@ -518,7 +563,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		t := n.Node.Type()
 		in.walk(&n.Node)
 		if n.Operator == "!" || n.Operator == "not" {
-			guardChain(&n.Node)
+			in.guardChain(&n.Node)
 			guardPointer(&n.Node)
 		}
 		_, literal := n.Node.(*ast.IntegerNode)
@@ -539,7 +584,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		in.walk(&n.Cond)
 		in.walk(&n.Exp1)
 		in.walk(&n.Exp2)
-		guardChain(&n.Cond)
+		in.guardChain(&n.Cond)
 		return
 	case *ast.MemberNode:
 		in.member(n)
@@ -595,7 +640,7 @@ func (in *instrumenter) guardArguments(c *ast.CallNode) {
 		if acceptsNil(f, i) {
 			continue
 		}
-		guardChain(&c.Arguments[i])
+		in.guardChain(&c.Arguments[i])
 		guardPointer(&c.Arguments[i])
 	}
 }
@@ -662,7 +707,7 @@ func (in *instrumenter) dateLiteral(c *ast.CallNode) {
 
 // guardOperand wraps an operand of a comparison in the check that keeps
 // NaN and a nil chain from deciding it.
-func guardOperand(slot *ast.Node, other ast.Node) {
+func (in *instrumenter) guardOperand(slot *ast.Node, other ast.Node) {
 	n := *slot
 	switch n.(type) {
 	case *ast.IntegerNode, *ast.FloatNode, *ast.StringNode, *ast.BoolNode, *ast.NilNode:
@@ -675,7 +720,7 @@ func guardOperand(slot *ast.Node, other ast.Node) {
 	if _, isNil := other.(*ast.NilNode); isNil {
 		return
 	}
-	if guard := nilGuard(n); guard != "" {
+	if guard := in.nilGuard(n); guard != "" {
 		// A nil that an optional chain or a decision gave, directly or
 		// through a conditional, ??, a list or a call.
 		*slot = internalCall(guard, startOf(n), n)
@@ -688,8 +733,8 @@ func guardOperand(slot *ast.Node, other ast.Node) {
 
 // guardChain wraps an operand that may carry a nil from an optional chain
 // or a decision.
-func guardChain(slot *ast.Node) {
-	if guard := nilGuard(*slot); guard != "" {
+func (in *instrumenter) guardChain(slot *ast.Node) {
+	if guard := in.nilGuard(*slot); guard != "" {
 		*slot = internalCall(guard, startOf(*slot), *slot)
 	}
 }
@@ -697,11 +742,11 @@ func guardChain(slot *ast.Node) {
 // nilGuard is the check that keeps n's nil from deciding: __some when an
 // optional chain may give it, __decided when a decision's output may (see
 // decisions.go), "" when neither can.
-func nilGuard(n ast.Node) string {
+func (in *instrumenter) nilGuard(n ast.Node) string {
 	switch {
-	case carries(n, isChain):
+	case in.carries(n, isChain, someFunc):
 		return someFunc
-	case carries(n, isDecisionOutput):
+	case in.carries(n, isDecisionOutput, decidedFunc):
 		return decidedFunc
 	}
 	return ""
@@ -731,13 +776,27 @@ func isChain(n ast.Node) bool {
 }
 
 // carries reports whether n contains a source of nil (an optional chain
-// a?.b, a decision's output) whose nil could flow into n's value.
-func carries(n ast.Node, source func(ast.Node) bool) bool {
+// a?.b, a decision's output: source, whose guard is guard) whose nil could
+// flow into n's value: directly, through ??, +, a conditional, a list or
+// a call, through an expression's own let (a name whose value carries
+// one), and through the values map and reduce make of their predicate's
+// (map(xs, #?.name) may hold nils of the chain).
+func (in *instrumenter) carries(n ast.Node, source func(ast.Node) bool, guard string) bool {
 	switch m := n.(type) {
 	case nil:
 		return false
-	case *ast.PredicateNode, *ast.VariableDeclaratorNode:
-		return false // their own scope: checked where their values are compared
+	case *ast.IdentifierNode:
+		return in.lets[m] == guard && guard != ""
+	case *ast.VariableDeclaratorNode:
+		return in.carries(m.Expr, source, guard) // its value is its expression's
+	case *ast.PredicateNode:
+		return false // its own scope: checked where its values are compared
+	case *ast.BuiltinNode:
+		if (m.Name == "map" || m.Name == "reduce") && len(m.Arguments) > 1 {
+			if p, ok := m.Arguments[1].(*ast.PredicateNode); ok && in.carries(p.Node, source, guard) {
+				return true
+			}
+		}
 	case *ast.BinaryNode:
 		if m.Operator != "??" && m.Operator != "+" {
 			return false // a comparison or arithmetic: guarded or failing on nil itself
@@ -747,11 +806,48 @@ func carries(n ast.Node, source func(ast.Node) bool) bool {
 		return true
 	}
 	for _, c := range exprkey.Children(n) {
-		if carries(*c, source) {
+		if in.carries(*c, source, guard) {
 			return true
 		}
 	}
 	return false
+}
+
+// bindLets finds, for each use of an expression's own let (let x = …;
+// … x …) whose value may carry a nil from an optional chain or a
+// decision, the guard that value needs: a name is checked where its value
+// is used, as the expression it names would be. (A rule's lets are
+// inlined before this; these are the lets written inside an expression.)
+func (in *instrumenter) bindLets(root ast.Node) {
+	in.lets = map[*ast.IdentifierNode]string{}
+	var scope []struct{ name, guard string }
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		switch m := n.(type) {
+		case nil:
+			return
+		case *ast.IdentifierNode:
+			for i := len(scope) - 1; i >= 0; i-- {
+				if scope[i].name == m.Value {
+					if scope[i].guard != "" {
+						in.lets[m] = scope[i].guard
+					}
+					return
+				}
+			}
+			return
+		case *ast.VariableDeclaratorNode:
+			walk(m.Value)
+			scope = append(scope, struct{ name, guard string }{m.Name, in.nilGuard(m.Value)})
+			walk(m.Expr)
+			scope = scope[:len(scope)-1]
+			return
+		}
+		for _, c := range exprkey.Children(n) {
+			walk(*c)
+		}
+	}
+	walk(root)
 }
 
 // stringOperator are the operators on strings, which NaN cannot reach.
@@ -792,7 +888,7 @@ var listBuiltins = map[string]walkFlags{
 // guardBuiltin charges the lists a built-in walks to the step budget, and
 // checks the scalar arguments of max and min as comparisons do; a sum of
 // ints is added again, checked, by the walk (expr's wraps).
-func guardBuiltin(b *ast.BuiltinNode) {
+func (in *instrumenter) guardBuiltin(b *ast.BuiltinNode) {
 	flags, ok := listBuiltins[b.Name]
 	if !ok {
 		return
@@ -817,12 +913,12 @@ func guardBuiltin(b *ast.BuiltinNode) {
 		switch {
 		case isList(a.Type()):
 			mode := flags
-			if nilGuard(a) != "" {
+			if in.nilGuard(a) != "" {
 				mode |= walkNil
 			}
 			b.Arguments[i] = withWalk(a, a, mode)
 		case b.Name == "max" || b.Name == "min":
-			guardOperand(&b.Arguments[i], nil)
+			in.guardOperand(&b.Arguments[i], nil)
 		}
 	}
 }

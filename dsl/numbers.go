@@ -115,8 +115,8 @@ func (c *config) keptNumberArgument(name string, args []ast.Node) (ast.Node, ref
 			if p, ok := args[1].(*ast.PredicateNode); ok {
 				t = p.Node.Type()
 			}
-		} else {
-			t = t.Elem()
+		} else if t = t.Elem(); mapsTo(args[0]) != nil {
+			t = mapsTo(args[0]) // the values a map makes, its list typed []any
 		}
 	}
 	if c.keepsType(t) {

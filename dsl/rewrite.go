@@ -29,6 +29,9 @@ type rewriter struct {
 	// chainRoot says the identifier walked is the root of a member chain
 	// (a in a.b), which may be a decision's id.
 	chainRoot bool
+	// optionals numbers the lets of methods called through an optional
+	// chain (see optionalMethod).
+	optionals int
 }
 
 func newRewriter(env reflect.Type, nested bool, cfg *config, src string) *rewriter {
@@ -55,7 +58,7 @@ func (r *rewriter) walk(slot *ast.Node) {
 	case *ast.MemberNode:
 		r.member(slot, n)
 	case *ast.CallNode:
-		if optionalMethod(slot) {
+		if r.optionalMethod(slot) {
 			r.walk(slot)
 			return
 		}
