@@ -110,7 +110,7 @@ func Analyze(f *File) []Finding {
 	// first pass, on the domains of every leaf, proves unreachable.
 	// Smaller domains only make more of them unreachable, so what the
 	// first pass proves holds.
-	if p := a.neverDecide(); len(p.never)+len(p.closed) > 0 {
+	if p := a.neverDecide(); len(p.never)+len(p.closed)+len(p.holds) > 0 {
 		a.domains = readDecisions(f, a.consts, p)
 	}
 	a.duplicates()
@@ -157,6 +157,10 @@ type proofs struct {
 	// table's rows >= 0, < 0 and nil). Keyed by identity, not position:
 	// a file built in code may give every part the zero position.
 	closed map[any]bool
+	// holds holds the rules whose when is false for no input: it holds,
+	// or fails (and the decision with it); such a decision never goes
+	// without deciding for its when.
+	holds map[*Rule]bool
 }
 
 func (p *proofs) add(m *map[any]bool, part any) {
@@ -190,8 +194,30 @@ func (a *analysis) neverDecide() proofs {
 		} else {
 			pre.branches(r)
 		}
+		if r.Body.When != nil && pre.neverFalse(r) {
+			if pre.proved.holds == nil {
+				pre.proved.holds = map[*Rule]bool{}
+			}
+			pre.proved.holds[r] = true
+		}
 	}
 	return pre.proved
+}
+
+// neverFalse reports whether r's when is false for no input, over the
+// whole grid of its witnesses. (A point where a value is NaN or of
+// another kind than its literals only fails a comparison where a number
+// not among them decides it, so it is never false where every such
+// number is not: the grid's witnesses suffice.)
+func (a *analysis) neverFalse(r *Rule) bool {
+	rd := &reader{as: newAtoms(a.work), consts: a.consts, domains: a.domains}
+	c := rd.condition(r.Body.When.Expr.Src, scope{}.with(r.Body.Lets, rd.consts))
+	never := true
+	done := rd.as.grid(usedAtoms(nil, c), c.size(), func(pt []value) bool {
+		never = c.eval(pt) != triFalse
+		return never
+	})
+	return done && never
 }
 
 func (a *analysis) duplicates() {

@@ -65,7 +65,8 @@ type atom struct {
 	// expression (a division by zero, a read through a nil inside it).
 	// Its witnesses include a failing read.
 	mayFail bool
-	// nan is a value that may be NaN (see atoms.mayBeNaN).
+	// nan is a value that may be NaN, or of another kind than its
+	// literals (see atoms.mayBeNaN).
 	nan bool
 	// axis caches the witnesses for the literals and flags of its key:
 	// a tree of n branches asks n questions over the same atoms.
@@ -108,7 +109,7 @@ func (as *atoms) witnesses(i int) []value {
 	// a value of another kind (in an `any` field) need its own witness.
 	key := [5]int{len(a.lits), b2i(a.bools), b2i(a.nilTest), b2i(a.mayFail), b2i(a.nan)}
 	if a.axis == nil || a.axisKey != key {
-		a.axis, a.axisKey = axis(a.lits, a.bools && a.nilTest && hasBoth(a.lits)), key
+		a.axis, a.axisKey = axis(a.lits, a.nan || a.bools && a.nilTest && hasBoth(a.lits)), key
 		if a.mayFail {
 			a.axis = append(a.axis, value{kind: kindFailed})
 		}
@@ -119,16 +120,19 @@ func (as *atoms) witnesses(i int) []value {
 	return a.axis
 }
 
-// mayBeNaN gives every value the conditions read a NaN witness: the
-// analysis knows no types, so any value may be a float, and a comparison
-// that sees NaN fails, but for one with the literal nil, which NaN is
-// not (dsl's "NaN and nil"). A point where a value is NaN decides as a
-// point where it is some number does, or fails where the value is
-// compared, so a claim that no input reaches something holds without
-// such points; a claim that two conditions decide alike needs them,
-// since which of the two fails there depends on the order in which each
-// compares its values (c == 1 || b == 1 and b == 1 || c == 1 at b = 1,
-// c = NaN).
+// mayBeNaN gives every value the conditions read a NaN witness and one
+// of another kind than its literals: the analysis knows no types, so any
+// value may be a float, or an any holding a string where numbers are
+// compared. A comparison that sees NaN fails, but for one with the
+// literal nil, which NaN is not (dsl's "NaN and nil"); a value of another
+// kind is unequal to every literal and fails every ordering. A point
+// where a value is either decides as a point where it is a number not
+// among the literals does, or fails where the value is compared, so a
+// claim that no input reaches something holds without such points; a
+// claim that two conditions decide alike needs them, since which of the
+// two fails there depends on how each compares its values (c == 1 ||
+// b == 1 and b == 1 || c == 1 at b = 1, c = NaN; a != 1 && a != nil and
+// a != 1 && (a < 1 || a > 1) at a = "").
 func (as *atoms) mayBeNaN() {
 	for _, a := range as.list {
 		a.nan = !a.boolean && a.domain == nil && !a.unread

@@ -142,7 +142,7 @@ func outputNames(r *Rule) map[string]bool {
 // when, or it is a table without a row that matches every input, which p
 // does not prove closed.
 func mayMiss(r *Rule, p proofs) bool {
-	if r.Body.When != nil {
+	if r.Body.When != nil && !p.holds[r] {
 		return true
 	}
 	if !r.Table || p.closed[r] {

@@ -139,12 +139,14 @@
 // float64 strictly between and beyond neighbouring numbers (no midpoint
 // that rounds onto a literal beyond 2^53), "" and each string's successor
 // s+"\x00" (the least string above s), true and false, and nil for every
-// value; where two conditions are compared (equivalent-when), a NaN for
-// every value too, since the analysis knows no types and any value may
-// be a float: a comparison that sees NaN fails, but for one with nil, so
-// conditions that compare their values in different orders
-// (c == 1 || b == 1, b == 1 || c == 1) fail at different inputs, and are
-// not equivalent. A gap, overlap or conflict carries such an input as its
+// value; where two conditions are compared (equivalent-when), a NaN and
+// a value of another kind than the literals for every value too, since
+// the analysis knows no types and any value may be a float or an any: a
+// comparison that sees NaN fails, but for one with nil, and an ordering
+// of values of two kinds fails, so conditions that compare their values
+// in different orders or ways (c == 1 || b == 1 and b == 1 || c == 1;
+// a != 1 && a != nil and a != 1 && (a < 1 || a > 1)) fail at different
+// inputs, and are not equivalent. A gap, overlap or conflict carries such an input as its
 // [Finding.Witness]; an unreachable branch or row says what no input
 // satisfies. A condition's comparison with a number of 2^53 or more is
 // read as opaque: whether it compares as an int or a float64 depends on
@@ -158,7 +160,9 @@
 // decisions (risk.band) holds only what the decision can say, when every
 // statement that sets it is a literal, or nil: a table over a decision's
 // bands has no gap at a band the decision never gives, and two reads of
-// one decision hold what one of its leaves gives together. The other
+// one decision hold what one of its leaves gives together; its fired is
+// false only where it may not decide (a when false for some input, a
+// level it may fall through). The other
 // values a rule reads are taken to vary independently, and its functions
 // to be pure, as the compiler takes them.
 package rulefile
