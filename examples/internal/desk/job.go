@@ -60,6 +60,11 @@ type Options struct {
 	// ([Firm.PrepareTyped]), and plans on one goroutine; the result is
 	// the same (the tests hold the two equal).
 	Straightforward bool
+	// KeepMemory keeps what the stages before the plan let go of for the
+	// plan to reuse, rather than hand it back to the system first: for a
+	// host whose heap is on huge pages (see wealthdesk's -hugepages),
+	// where memory handed back is faulted in again 4 KiB at a time.
+	KeepMemory bool
 }
 
 // lap records the time since the previous lap as the named stage.
@@ -188,9 +193,13 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	// alerts before they were gathered) is handed back to the system at
 	// once, so that the plan's arrays are laid out in fresh memory rather
 	// than in the gaps of the old heap, page by page, under the memory
-	// limit of a large run.
-	debug.FreeOSMemory()
-	res.lap("free the memory the stages before let go of", &clock)
+	// limit of a large run; unless the host keeps it (on huge pages,
+	// where handing it back would break them up, and the plan would fault
+	// it in again 4 KiB at a time).
+	if !o.KeepMemory {
+		debug.FreeOSMemory()
+		res.lap("free the memory the stages before let go of", &clock)
+	}
 	// The firm finds a client by the number in its id, as a CRM finds a
 	// row by key: no table of a million clients is built for the plan.
 	lookup := func(id string) (canvas.Client[PlaceCtx], bool) {
