@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/engagekit/engagekit/internal/jsontime"
 	"github.com/engagekit/engagekit/internal/valuetext"
 )
 
@@ -16,12 +17,15 @@ type alertFields Alert
 // encodes, whatever a rule computed: what JSON cannot write is replaced,
 // not refused. An urgency or sensitivity that is not finite is null; an
 // output or a piece of evidence JSON cannot hold (an infinity, a NaN
-// inside a list, a time outside the years 0 to 9999 or a channel) is
+// inside a list, a time outside the years 0 to 9999 or in a zone whose
+// offset has seconds, which RFC 3339 cuts to the minute, or a channel) is
 // written as its text ("+Inf"), which tells a reader what the rule saw.
 // The alert itself is not changed.
 func (a Alert) MarshalJSON() ([]byte, error) {
-	if b, err := marshalSafely(alertFields(a)); err == nil {
-		return b, nil
+	if !inexactTimes(a) {
+		if b, err := marshalSafely(alertFields(a)); err == nil {
+			return b, nil
+		}
 	}
 	var urgency, sensitivity *float64
 	if finite(a.Urgency) {
@@ -57,7 +61,7 @@ func (a Alert) MarshalJSON() ([]byte, error) {
 // alert encoded two ways) and stops at a value that points back at
 // itself.
 func jsonValue(v any) any {
-	if _, err := marshalSafely(v); err == nil {
+	if _, err := marshalSafely(v); err == nil && !jsontime.Inexact(v) {
 		return v
 	}
 	switch x := v.(type) {
@@ -65,6 +69,23 @@ func jsonValue(v any) any {
 		return fmt.Sprint(x)
 	}
 	return valuetext.Text(v)
+}
+
+// inexactTimes reports whether an output or a piece of evidence of a
+// holds a time JSON would write as another instant (a zone offset with
+// seconds), which json.Marshal writes without an error.
+func inexactTimes(a Alert) bool {
+	for _, v := range a.Outputs {
+		if jsontime.Inexact(v) {
+			return true
+		}
+	}
+	for _, e := range a.Evidence {
+		if jsontime.Inexact(e.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 // marshalSafely is json.Marshal, but a host value whose own MarshalJSON

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/engagekit/engagekit/internal/jsontime"
 	"maps"
 	"math"
 	"reflect"
@@ -25,7 +26,9 @@ import (
 // nil slice, map or pointer are empty: the source does not know the
 // field; an empty but non-nil slice or map says the client has none. An
 // infinity, a NaN inside a value, a time outside the years 0 to 9999 or
-// in a zone a day or more from UTC (in a value or as the record's AsOf)
+// in a zone a day or more from UTC or whose offset has seconds (a city's
+// local mean time before standard time, which JSON writes cut to the
+// minute: another instant) (in a value or as the record's AsOf)
 // and a json.Number that is not a number are refused: a consolidated
 // record is written as JSON, which has none of them; so is a value of
 // over a million parts (counting a part shared through interfaces once
@@ -80,19 +83,12 @@ var (
 	errNaNInside = errors.New("a NaN inside a value (a NaN alone is no value)")
 )
 
-// jsonTime says whether JSON can write t (RFC 3339): a year from 0 to
-// 9999 and a zone offset within a day. A CRM's typo (a fixed-term end in
+// jsonTime says whether JSON can write t (RFC 3339) as the instant it
+// is: a year from 0 to 9999 and a zone offset of whole minutes within a
+// day (see internal/jsontime). A CRM's typo (a fixed-term end in
 // the year 20261) is refused where it enters, not when the result is
 // written.
-func jsonTime(t time.Time) error {
-	if y := t.Year(); y < 0 || y > 9999 {
-		return fmt.Errorf("a time in the year %d, outside the years 0 to 9999 JSON writes", y)
-	}
-	if _, offset := t.Zone(); offset <= -24*3600 || offset >= 24*3600 {
-		return fmt.Errorf("a time in a zone %d seconds from UTC, a day or more, which JSON cannot write", offset)
-	}
-	return nil
-}
+func jsonTime(t time.Time) error { return jsontime.Check(t) }
 
 // jsonNumber says whether a json.Number holds a number JSON can write: it
 // is written as it is, so text that is not one ("abc") made the whole

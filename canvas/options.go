@@ -3,6 +3,7 @@ package canvas
 import (
 	"errors"
 	"fmt"
+	"github.com/engagekit/engagekit/internal/jsontime"
 	"maps"
 	"math"
 	"slices"
@@ -212,7 +213,7 @@ func (o Options) checkDates(horizonOK bool) []error {
 // 24 hours or more would not be written at all.
 func writableZones(from, to time.Time) error {
 	for t := from; ; {
-		if _, offset := t.Zone(); offset <= -24*3600 || offset >= 24*3600 || offset%60 != 0 {
+		if _, offset := t.Zone(); jsontime.Check(t) != nil {
 			return optionErr("Now", "the plan's dates from %v to %v include %v, in a zone whose offset of %v JSON cannot write (whole minutes under 24 hours)",
 				from, to, t, time.Duration(offset)*time.Second)
 		}
