@@ -84,8 +84,9 @@
 // one fails); a duration times a float (d * 1.5) is a
 // duration too, rounded to the nanosecond (a NaN product fails with
 // [ErrNaN], one beyond a duration's ±292 years with [ErrOverflow]).
-// mean and median read a list of durations as their nanoseconds, a
-// float64, so comparing one with a duration is a compile error. findIndex and findLastIndex are -1 where nothing
+// The mean and the median of durations are durations (rounded to the
+// nanosecond), which compare with durations as any duration does:
+// mean(ds) > d, not mean(ds) > 0. findIndex and findLastIndex are -1 where nothing
 // matches. A built-in that cannot take a list's elements whatever the data
 // (max of times, min of strings or of a list of durations, count of a
 // list of numbers without a predicate, sortBy a key that has no order) is
@@ -196,8 +197,9 @@
 //     the chain's value is checked, not where its nil came from; a method
 //     called through one, p?.Year(), is nil where p is),
 //     directly or through a conditional, ??, a list, a call, a let of the
-//     expression's own (`let x = p?.tags; "a" not in x`) or the values a
-//     map or reduce makes (`"q" in map(items, #?.name)`), fails with
+//     expression's own (`let x = p?.tags; "a" not in x`), the values a
+//     map or reduce makes (`"q" in map(items, #?.name)`) or a predicate's
+//     # over such a list (`none(map(items, #?.name), # == "q")`), fails with
 //     [ErrEval]; compare the chain with nil
 //     (`a?.b == nil`) to test for absence, or give a default
 //     (`a?.b ?? 0`, where the default is what decides). So does such a

@@ -54,9 +54,9 @@ type instrumenter struct {
 	env     reflect.Type
 	methods map[reflect.Type]map[string]bool
 	errs    []error
-	// lets are the guards of the uses of an expression's own lets whose
-	// values may carry a nil (see bindLets).
-	lets map[*ast.IdentifierNode]string
+	// lets are the guards of the names (an expression's own lets, a
+	// predicate's #) whose values may carry a nil (see bindLets).
+	lets map[ast.Node]string
 }
 
 // textScans are the built-ins that read their first argument, a string,
@@ -148,10 +148,8 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 		// expr's max and min read a list's elements as the plain number
 		// types only (a duration alone is taken by its kind, in a list it
 		// is refused): max(ds) of a []time.Duration fails on every list
-		// that is not empty. mean and median read elements by kind, so
-		// the mean of durations is a float64 of nanoseconds, which
-		// compares with no duration (mean(ds) > d fails on every
-		// evaluation: see floatOnly).
+		// that is not empty. mean and median read elements by kind: of
+		// durations, they are made durations again (meanOfDurations).
 		// The front end maps a list of a host's number type to plain
 		// numbers (mapNumbers), but not a list of lists of them.
 		if n.Name == "max" || n.Name == "min" {
@@ -341,25 +339,26 @@ var basicTypes = map[reflect.Kind]reflect.Type{
 	reflect.Float32: reflect.TypeFor[float32](), reflect.Float64: reflect.TypeFor[float64](),
 }
 
-// floatOnly reports a comparison of a mean or a median, always a float64
-// however the checker types it (a list of any), with a number that keeps
-// its type: mean(ds) > d fails on every evaluation, the mean being the
-// durations' nanoseconds.
-func (in *instrumenter) floatOnly(n *ast.BinaryNode, lt, rt reflect.Type) {
-	for i, side := range []ast.Node{n.Left, n.Right} {
-		b, ok := side.(*ast.BuiltinNode)
-		other := [2]reflect.Type{rt, lt}[i]
-		if !ok || (b.Name != "mean" && b.Name != "median") || !in.cfg.keepsType(other) {
-			continue
-		}
-		hint := ""
-		if other == durationType {
-			hint = ": map the durations to numbers (#.Hours()) and compare with d.Hours()"
-		}
-		in.errs = append(in.errs, in.cfg.errorAt(in.src, n.Location().From, KindType,
-			fmt.Sprintf("%s gives a float64, which compares with no %v%s", b.Name, other, hint), ""))
-		return
+// meanOfDurations reports a mean or a median of durations (a list of
+// them, the values a map makes, or durations as arguments): expr reads
+// them by kind and gives a float64 of nanoseconds, which compares and
+// adds with no duration (mean(ds) > d failed on every evaluation); the
+// instrumentation makes it a duration again (__durmean), rounded to the
+// nanosecond. Arguments known only when the rule runs are left to expr.
+func meanOfDurations(n *ast.BuiltinNode) bool {
+	if (n.Name != "mean" && n.Name != "median") || len(n.Arguments) == 0 {
+		return false
 	}
+	for _, a := range n.Arguments {
+		t := mapsTo(a)
+		if t == nil {
+			t, _ = innermost(a.Type())
+		}
+		if pointee(t) != durationType {
+			return false
+		}
+	}
+	return true
 }
 
 // mapsTo is the type of the values map(xs, p) makes of its predicate's,
@@ -414,6 +413,9 @@ func (in *instrumenter) walk(slot *ast.Node) {
 	case *ast.BuiltinNode:
 		in.keptNumbers(n.Name, n.Arguments)
 		in.unorderedElements(n)
+		if meanOfDurations(n) {
+			defer func() { *slot = internalCall(durMeanFunc, n, *slot) }()
+		}
 		if textScans[n.Name] && len(n.Arguments) > 0 {
 			guardPointer(&n.Arguments[0])
 		}
@@ -519,7 +521,6 @@ func (in *instrumenter) walk(slot *ast.Node) {
 				n.Right = withWalk(n, n.Right, mode)
 			}
 		case isComparison(n.Operator):
-			in.floatOnly(n, lt, rt)
 			in.guardOperand(&n.Left, n.Right)
 			in.guardOperand(&n.Right, n.Left)
 			if n.Operator == "==" || n.Operator == "!=" {
@@ -787,6 +788,8 @@ func (in *instrumenter) carries(n ast.Node, source func(ast.Node) bool, guard st
 		return false
 	case *ast.IdentifierNode:
 		return in.lets[m] == guard && guard != ""
+	case *ast.PointerNode:
+		return in.lets[m] == guard && guard != ""
 	case *ast.VariableDeclaratorNode:
 		return in.carries(m.Expr, source, guard) // its value is its expression's
 	case *ast.PredicateNode:
@@ -813,14 +816,18 @@ func (in *instrumenter) carries(n ast.Node, source func(ast.Node) bool, guard st
 	return false
 }
 
-// bindLets finds, for each use of an expression's own let (let x = …;
-// … x …) whose value may carry a nil from an optional chain or a
-// decision, the guard that value needs: a name is checked where its value
-// is used, as the expression it names would be. (A rule's lets are
-// inlined before this; these are the lets written inside an expression.)
+// bindLets finds, for each name whose value may carry a nil from an
+// optional chain or a decision, the guard that value needs, so that the
+// name is checked where its value is used, as the expression it names
+// would be: a use of an expression's own let (let x = …; … x …), and a
+// predicate's # over a list that may hold such nils (none(map(items,
+// #?.name), # == "q"): each element is the value a chain gave). A
+// rule's lets are inlined before this; a nil the host's data holds is
+// data, as ever.
 func (in *instrumenter) bindLets(root ast.Node) {
-	in.lets = map[*ast.IdentifierNode]string{}
+	in.lets = map[ast.Node]string{}
 	var scope []struct{ name, guard string }
+	var elements []string // the guard of the elements of each predicate's list, innermost last
 	var walk func(n ast.Node)
 	walk = func(n ast.Node) {
 		switch m := n.(type) {
@@ -836,11 +843,32 @@ func (in *instrumenter) bindLets(root ast.Node) {
 				}
 			}
 			return
+		case *ast.PointerNode:
+			if m.Name == "" && len(elements) > 0 && elements[len(elements)-1] != "" {
+				in.lets[m] = elements[len(elements)-1]
+			}
+			return
 		case *ast.VariableDeclaratorNode:
 			walk(m.Value)
 			scope = append(scope, struct{ name, guard string }{m.Name, in.nilGuard(m.Value)})
 			walk(m.Expr)
 			scope = scope[:len(scope)-1]
+			return
+		case *ast.BuiltinNode:
+			if len(m.Arguments) == 0 {
+				return
+			}
+			walk(m.Arguments[0])
+			list := in.nilGuard(m.Arguments[0])
+			for _, a := range m.Arguments[1:] {
+				if _, ok := a.(*ast.PredicateNode); !ok {
+					walk(a) // not the list's elements' scope
+					continue
+				}
+				elements = append(elements, list)
+				walk(a)
+				elements = elements[:len(elements)-1]
+			}
 			return
 		}
 		for _, c := range exprkey.Children(n) {
@@ -1058,7 +1086,7 @@ func isInternalCall(n ast.Node) (string, bool) {
 		return "", false
 	}
 	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc:
+	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc, durMeanFunc:
 		return id.Value, true
 	}
 	return "", false

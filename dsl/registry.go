@@ -64,6 +64,11 @@ var internalFuncs = map[string]*hostFunc{
 		}
 		return durationType, nil
 	}, fn: checkedDurationCall},
+	// __durmean(m) is a mean or median of durations made a duration
+	// (arith.go).
+	durMeanFunc: {name: durMeanFunc, arities: []int{1}, validate: func(args []reflect.Type) (reflect.Type, error) {
+		return durationType, nil
+	}, fn: durationMean},
 	// __range(a, b, g) is a..b, sized exactly and charged before it is
 	// built (arith.go).
 	rangeFunc: {name: rangeFunc, arities: []int{3}, validate: func(args []reflect.Type) (reflect.Type, error) {
