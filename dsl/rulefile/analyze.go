@@ -80,7 +80,8 @@ type Finding struct {
 
 // Analyze reports what is likely wrong in a parsed file, in source order:
 // duplicate ids and constants, unused lets and constants, rules whose
-// conditions hold for the same inputs, branches and table rows that can
+// conditions read the same values and hold for the same inputs, branches
+// and table rows that can
 // never be taken, rows of priority tables that never win, input
 // combinations no row of a table covers, overlapping rows of unique tables
 // and conflicting rows of any tables, each with a witness.
@@ -106,11 +107,21 @@ func Analyze(f *File) []Finding {
 	a.domains = readDecisions(f, a.consts, proofs{})
 	// A branch or row no input reaches says nothing a read of its
 	// decision can hold (a gap at its output had a witness no input
-	// gives): the decisions' domains are read again without those a
-	// first pass, on the domains of every leaf, proves unreachable.
-	// Smaller domains only make more of them unreachable, so what the
-	// first pass proves holds.
-	if p := a.neverDecide(); len(p.never)+len(p.closed)+len(p.holds) > 0 {
+	// gives), and a decision whose when is never false always fires:
+	// the decisions' domains are read again without what a pass, on the
+	// domains of every leaf, proves. Smaller domains only prove more
+	// (a decision that always fires makes its reader's when e.fired never
+	// false in turn), so the passes run until one proves nothing new,
+	// each proof holding; they share one budget, the size of one
+	// analysis's.
+	work := &budget{left: maxWork}
+	for proved := 0; ; {
+		p := a.neverDecide(work)
+		n := len(p.never) + len(p.closed) + len(p.holds)
+		if n <= proved {
+			break // nothing new (or the budget ran out): the last domains stand
+		}
+		proved = n
 		a.domains = readDecisions(f, a.consts, p)
 	}
 	a.duplicates()
@@ -175,8 +186,8 @@ func (a *analysis) add(f Finding) { a.out = append(a.out, f) }
 // neverDecide is what a pass over the decisions alone (on a budget of its
 // own) proves: the branches and rows that decide for no input, and the
 // levels no input falls through.
-func (a *analysis) neverDecide() proofs {
-	pre := &analysis{f: a.f, consts: a.consts, work: &budget{left: maxWork}, domains: a.domains}
+func (a *analysis) neverDecide(work *budget) proofs {
+	pre := &analysis{f: a.f, consts: a.consts, work: work, domains: a.domains}
 	named := map[string]bool{} // every name an expression of the file uses
 	for _, r := range a.f.Rules {
 		r.eachExpr(func(e Expr) {

@@ -122,7 +122,9 @@
 // # Analysis
 //
 // [Analyze] reports duplicate ids and constants, unused lets and constants,
-// rules whose conditions hold for the same inputs, branches and rows that
+// rules whose conditions read the same values and hold for the same
+// inputs (a condition that reads a value which never decides it is not
+// compared with one that does not read it), branches and rows that
 // can never be taken, rows of priority tables that never win, gaps in
 // tables, overlaps in unique tables and conflicting rows in any tables.
 //
