@@ -29,9 +29,6 @@ const (
 	arithFunc = "__arith"
 	rangeFunc = "__range"
 	durFunc   = "__dur"
-	// durMeanFunc makes expr's mean or median of durations, a float64 of
-	// nanoseconds, a duration again (see meanOfDurations).
-	durMeanFunc = "__durmean"
 )
 
 var durationType = reflect.TypeFor[time.Duration]()
@@ -149,22 +146,6 @@ func durationOperandValue(rv reflect.Value, v any) (any, error) {
 		rv = rv.Elem()
 	}
 	return rv.Interface(), nil
-}
-
-// durationMean is __durmean's function: the float64 of nanoseconds expr's
-// mean or median of durations gives, as a duration rounded to the
-// nanosecond (the mean of no durations, NaN, fails as a NaN compared
-// does).
-func durationMean(args ...any) (any, error) {
-	switch x := args[0].(type) {
-	case time.Duration:
-		return x, nil
-	case int:
-		return time.Duration(x), nil
-	case float64:
-		return scaleDuration(time.Nanosecond, x, "a mean of durations", x)
-	}
-	return nil, fmt.Errorf("internal mean of durations on %T", args[0])
 }
 
 // scaleDuration is d × f rounded to the nanosecond: a NaN product (0 ×

@@ -149,7 +149,7 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 		// types only (a duration alone is taken by its kind, in a list it
 		// is refused): max(ds) of a []time.Duration fails on every list
 		// that is not empty. mean and median read elements by kind: of
-		// durations, they are made durations again (meanOfDurations).
+		// durations, they are durations (mean.go).
 		// The front end maps a list of a host's number type to plain
 		// numbers (mapNumbers), but not a list of lists of them.
 		if n.Name == "max" || n.Name == "min" {
@@ -413,8 +413,9 @@ func (in *instrumenter) walk(slot *ast.Node) {
 	case *ast.BuiltinNode:
 		in.keptNumbers(n.Name, n.Arguments)
 		in.unorderedElements(n)
-		if meanOfDurations(n) {
-			defer func() { *slot = internalCall(durMeanFunc, n, *slot) }()
+		if n.Name == "mean" || n.Name == "median" {
+			durations := meanOfDurations(n)
+			defer func() { *slot = aggregateCall(n, durations) }()
 		}
 		if textScans[n.Name] && len(n.Arguments) > 0 {
 			guardPointer(&n.Arguments[0])
@@ -934,6 +935,11 @@ func (in *instrumenter) guardBuiltin(b *ast.BuiltinNode) {
 		}
 		flags |= walkIntSum
 	}
+	predicate := false
+	for _, a := range b.Arguments {
+		_, p := a.(*ast.PredicateNode)
+		predicate = predicate || p
+	}
 	for i, a := range b.Arguments {
 		if _, pred := a.(*ast.PredicateNode); pred {
 			continue
@@ -941,7 +947,11 @@ func (in *instrumenter) guardBuiltin(b *ast.BuiltinNode) {
 		switch {
 		case isList(a.Type()):
 			mode := flags
-			if in.nilGuard(a) != "" {
+			if in.nilGuard(a) != "" && !predicate {
+				// A list that may hold a chain's nils: each element
+				// decides (count's own truth, a sum's term) and is
+				// checked here; under a predicate, # is guarded where
+				// it decides (bindLets), and # == nil tests for one.
 				mode |= walkNil
 			}
 			b.Arguments[i] = withWalk(a, a, mode)
@@ -1009,7 +1019,7 @@ func (in *instrumenter) methodCall(c *ast.CallNode) {
 	if !ok || m.Node == nil {
 		return
 	}
-	if t := m.Node.Type(); t == nil || t.Kind() == reflect.Interface || t.Kind() == reflect.Map {
+	if t := receiverType(m.Node); t == nil || t.Kind() == reflect.Interface || t.Kind() == reflect.Map {
 		name := "a method"
 		if p, ok := m.Property.(*ast.StringNode); ok {
 			name = "method " + p.Value
@@ -1017,6 +1027,16 @@ func (in *instrumenter) methodCall(c *ast.CallNode) {
 		in.errs = append(in.errs, in.cfg.errorAt(in.src, m.Location().From, KindType,
 			fmt.Sprintf("%s is called on a value whose type is known only when the rule runs; rules call methods only of known types", name), ""))
 	}
+}
+
+// receiverType is the type of a method's receiver n as it will run: as
+// checked, but a mean or a median of durations, which the checker types
+// as expr's (a float64, or an any), is a duration (mean.go).
+func receiverType(n ast.Node) reflect.Type {
+	if b, ok := n.(*ast.BuiltinNode); ok && meanOfDurations(b) {
+		return durationType
+	}
+	return n.Type()
 }
 
 // startOf is the node where the text of n starts, so an error about the
@@ -1086,7 +1106,7 @@ func isInternalCall(n ast.Node) (string, bool) {
 		return "", false
 	}
 	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc, durMeanFunc:
+	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc, meanFunc, meanDurFunc:
 		return id.Value, true
 	}
 	return "", false
@@ -1099,7 +1119,7 @@ func (in *instrumenter) member(m *ast.MemberNode) {
 	if !ok || m.Node == nil {
 		return
 	}
-	recv := m.Node.Type()
+	recv := receiverType(m.Node)
 	if recv == nil || recv.Kind() == reflect.Interface || recv.Kind() == reflect.Map {
 		return
 	}

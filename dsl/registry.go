@@ -64,11 +64,13 @@ var internalFuncs = map[string]*hostFunc{
 		}
 		return durationType, nil
 	}, fn: checkedDurationCall},
-	// __durmean(m) is a mean or median of durations made a duration
-	// (arith.go).
-	durMeanFunc: {name: durMeanFunc, arities: []int{1}, validate: func(args []reflect.Type) (reflect.Type, error) {
+	// __mean(name, args…) and __meandur(name, args…) are mean and median,
+	// of durations a duration (mean.go).
+	meanFunc: {name: meanFunc, // no arities: instrumentation alone writes it
+		validate: meanType, fn: meanOf(false)},
+	meanDurFunc: {name: meanDurFunc, validate: func(args []reflect.Type) (reflect.Type, error) {
 		return durationType, nil
-	}, fn: durationMean},
+	}, fn: meanOf(true)},
 	// __range(a, b, g) is a..b, sized exactly and charged before it is
 	// built (arith.go).
 	rangeFunc: {name: rangeFunc, arities: []int{3}, validate: func(args []reflect.Type) (reflect.Type, error) {
