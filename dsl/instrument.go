@@ -339,12 +339,11 @@ var basicTypes = map[reflect.Kind]reflect.Type{
 	reflect.Float32: reflect.TypeFor[float32](), reflect.Float64: reflect.TypeFor[float64](),
 }
 
-// meanOfDurations reports a mean or a median of durations (a list of
-// them, the values a map makes, or durations as arguments): expr reads
-// them by kind and gives a float64 of nanoseconds, which compares and
-// adds with no duration (mean(ds) > d failed on every evaluation); the
-// instrumentation makes it a duration again (__durmean), rounded to the
-// nanosecond. Arguments known only when the rule runs are left to expr.
+// meanOfDurations reports a mean or a median whose types show durations
+// (a list of them, the values a map makes, durations as arguments): its
+// call is typed a duration (__meandur, mean.go). One whose values are
+// known only when the rule runs is a duration too where they are, but
+// typed as they are.
 func meanOfDurations(n *ast.BuiltinNode) bool {
 	if (n.Name != "mean" && n.Name != "median") || len(n.Arguments) == 0 {
 		return false
