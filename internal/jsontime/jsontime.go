@@ -28,61 +28,83 @@ func Check(t time.Time) error {
 	return nil
 }
 
-// maxVisit bounds the values Inexact looks at: past it, it answers true,
-// so that a caller writes the value the careful way.
-const maxVisit = 100_000
+// maxDepth bounds how deep Inexact looks, as encoding/json's own cycle
+// check does (a value nested deeper is one that points back at itself,
+// which JSON cannot write either): past it, it answers true, so that a
+// caller writes the value the careful way.
+const maxDepth = 10_000
 
 // Inexact reports whether v holds, anywhere JSON reads it (itself, the
-// exported fields of a struct, the elements of a list, a map's keys and
-// values, through pointers and interfaces), a time Check refuses; and
-// true for a value too large or deep to look through.
+// exported fields of a struct and those an embedded struct lifts, the
+// elements of a list, a map's keys and values, through pointers and
+// interfaces), a time Check refuses, or one it cannot read (a time
+// embedded unexported, whose methods JSON lifts); and true for a value
+// nested past maxDepth. Shared parts are looked at once: the walk is
+// linear in the value, as json.Marshal is.
 func Inexact(v any) bool {
-	w := walker{seen: map[uintptr]bool{}}
+	w := walker{seen: map[seenKey]bool{}}
 	return w.inexact(reflect.ValueOf(v), 0)
 }
 
+// seenKey is a part already looked at: its type and where it is (a
+// pointer to an array's first element and one to the array share an
+// address, not a type), and for a slice its length.
+type seenKey struct {
+	t    reflect.Type
+	addr uintptr
+	n    int
+}
+
 type walker struct {
-	seen    map[uintptr]bool // pointers followed: a value that points back at itself is looked at once
-	visited int
+	seen map[seenKey]bool
 }
 
 var timeType = reflect.TypeFor[time.Time]()
+
+// first reports whether the reference v (a pointer, a map, a slice) is
+// seen for the first time, and marks it seen.
+func (w *walker) first(v reflect.Value) bool {
+	k := seenKey{t: v.Type(), addr: v.Pointer()}
+	if v.Kind() == reflect.Slice {
+		k.n = v.Len()
+	}
+	if w.seen[k] {
+		return false
+	}
+	w.seen[k] = true
+	return true
+}
 
 func (w *walker) inexact(v reflect.Value, depth int) bool {
 	if !v.IsValid() {
 		return false
 	}
-	if w.visited++; w.visited > maxVisit || depth > 64 {
+	if depth > maxDepth {
 		return true
 	}
 	if v.Type() == timeType {
 		if !v.CanInterface() {
-			return false // unexported: JSON does not write it
+			return true // an unexported time JSON writes through a lifted method: not readable here
 		}
 		return Check(v.Interface().(time.Time)) != nil
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
-		if v.IsNil() {
+		if v.IsNil() || !w.first(v) {
 			return false
-		}
-		if p := v.Pointer(); w.seen[p] {
-			return false
-		} else {
-			w.seen[p] = true
 		}
 		return w.inexact(v.Elem(), depth+1)
 	case reflect.Interface:
 		return w.inexact(v.Elem(), depth+1)
 	case reflect.Struct:
 		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() && w.inexact(v.Field(i), depth+1) {
+			if f := v.Type().Field(i); (f.IsExported() || f.Anonymous) && w.inexact(v.Field(i), depth+1) {
 				return true
 			}
 		}
 	case reflect.Slice, reflect.Array:
-		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
-			return false // bytes: written as base64
+		if v.Kind() == reflect.Slice && (v.IsNil() || v.Type().Elem().Kind() == reflect.Uint8 || !w.first(v)) {
+			return false // nil, bytes (written as base64), or looked at
 		}
 		for i := range v.Len() {
 			if w.inexact(v.Index(i), depth+1) {
@@ -90,6 +112,9 @@ func (w *walker) inexact(v reflect.Value, depth int) bool {
 			}
 		}
 	case reflect.Map:
+		if v.IsNil() || !w.first(v) {
+			return false
+		}
 		for it := v.MapRange(); it.Next(); {
 			if w.inexact(it.Key(), depth+1) || w.inexact(it.Value(), depth+1) {
 				return true
