@@ -84,10 +84,13 @@
 // one fails); a duration times a float (d * 1.5) is a
 // duration too, rounded to the nanosecond (a NaN product fails with
 // [ErrNaN], one beyond a duration's ±292 years with [ErrOverflow]).
-// The mean and the median of durations are durations, computed exactly
-// and rounded half away from zero to the nanosecond (of none, 0s), which
-// compare with durations as any duration does: mean(ds) > d, not
-// mean(ds) > 0; durations and numbers together fail. findIndex and findLastIndex are -1 where nothing
+// The mean and the median of durations (a list of them, lists of lists,
+// through pointers) are durations, computed exactly and rounded half away
+// from zero to the nanosecond (of none, 0s), which compare with durations
+// as any duration does: mean(ds) > d, not mean(ds) > 0; durations and
+// numbers together fail. Every value a mean or a median reads, however
+// deep in lists of lists, is a step and a unit of memory, and a NaN among
+// them fails. findIndex and findLastIndex are -1 where nothing
 // matches. A built-in that cannot take a list's elements whatever the data
 // (max of times, min of strings or of a list of durations, count of a
 // list of numbers without a predicate, sortBy a key that has no order) is

@@ -87,6 +87,11 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 	// of them.
 	// numbers checks a value the built-in takes as a number, or a list
 	// of them, or of lists of them (expr flattens nested lists).
+	// The mean and the median of durations (through pointers too) are
+	// durations (mean.go).
+	durationsOK := func(t reflect.Type) bool {
+		return (n.Name == "mean" || n.Name == "median") && pointee(t) == durationType
+	}
 	var numbers func(arg ast.Node) bool
 	numbers = func(arg ast.Node) bool {
 		if arr, ok := arg.(*ast.ArrayNode); ok {
@@ -97,7 +102,7 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 					}
 					continue
 				}
-				if t := e.Type(); !aggregatable(t) || in.cfg.keepsType(t) {
+				if t := e.Type(); !durationsOK(t) && (!aggregatable(t) || in.cfg.keepsType(t)) {
 					report(e, fmt.Sprintf("%s takes numbers, and this is a %v", n.Name, t))
 					return false
 				}
@@ -106,8 +111,9 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 		}
 		t := arg.Type()
 		switch {
+		case durationsOK(t):
 		case t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
-			if e, _ := innermost(t); !aggregatable(e) {
+			if e, _ := innermost(t); !aggregatable(e) && !durationsOK(e) {
 				report(arg, fmt.Sprintf("%s takes a list of numbers, and this is a list of %v", n.Name, t.Elem()))
 				return false
 			}
@@ -191,7 +197,7 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 				if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
 					t = t.Elem()
 				}
-				if t != nil && t.Kind() != reflect.Interface && t != kept {
+				if t != nil && t.Kind() != reflect.Interface && t != kept && !(durationsOK(t) && durationsOK(kept)) {
 					report(arg, fmt.Sprintf("%s compares its arguments with each other, and this %v is not a %v", n.Name, t, kept))
 					return
 				}

@@ -8,17 +8,17 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/builtin"
 )
 
 // The mean and the median of durations are durations. expr reads a
 // duration by its kind and gives a float64 of nanoseconds, which compares
 // and adds with no duration (mean(ds) > d failed on every evaluation), and
 // loses nanoseconds past 2^53. So the instrumentation hands every mean and
-// median to one function of its own, after their lists are walked (steps,
-// NaN, nil): of numbers it is expr's own; of durations it is computed
-// exactly, in integers, rounded half away from zero to the nanosecond;
-// durations and numbers together fail. Where the types show durations
+// median to one function of its own, which reads every value, however
+// deep in lists of lists, as a step and a unit of memory of the rule's
+// budget and fails on a NaN or a nil: of numbers it computes them as
+// expr does (a float64); of durations exactly, in integers, rounded half
+// away from zero to the nanosecond; durations and numbers together fail. Where the types show durations
 // (a []time.Duration, the values a map makes, durations as arguments) the
 // call is typed a duration (__meandur), so that mean(ds).Hours() and
 // mean(ds) > d check; where they show numbers it is a float64, as expr
@@ -29,7 +29,8 @@ const (
 	meanDurFunc = "__meandur"
 )
 
-// aggregateCall is mean or median n, instrumented, as __mean or __meandur.
+// aggregateCall is mean or median n, instrumented, as __mean or __meandur
+// (name, governor, the arguments).
 func aggregateCall(n *ast.BuiltinNode, durations bool) ast.Node {
 	name := &ast.StringNode{Value: n.Name}
 	name.SetLocation(n.Location())
@@ -37,14 +38,14 @@ func aggregateCall(n *ast.BuiltinNode, durations bool) ast.Node {
 	if durations {
 		f = meanDurFunc
 	}
-	return internalCall(f, n, append([]ast.Node{name}, n.Arguments...)...)
+	return internalCall(f, n, append([]ast.Node{name, govIdent(n)}, n.Arguments...)...)
 }
 
 // meanType is __mean's static type: float64 when every argument is a
 // number or a list of them, as expr types a mean; else known only when
 // the rule runs.
 func meanType(args []reflect.Type) (reflect.Type, error) {
-	for _, t := range args[1:] {
+	for _, t := range args[2:] {
 		if e, _ := innermost(t); e == nil || !isNumberKind(e.Kind()) {
 			return anyType, nil
 		}
@@ -53,75 +54,122 @@ func meanType(args []reflect.Type) (reflect.Type, error) {
 }
 
 // meanOf is __mean's and __meandur's function: args[0] names the
-// aggregate; durations says the types showed durations.
+// aggregate, args[1] is the governor; durations says the types showed
+// durations. Every value it reads, however deep in lists of lists, is a
+// step and a unit of memory of the rule's budget; a NaN fails, as a
+// comparison with it would (the median of NaN, 1 and 2 would otherwise
+// be 1).
 func meanOf(durations bool) func(args ...any) (any, error) {
 	return func(args ...any) (any, error) {
 		name, _ := args[0].(string)
-		ds, numbers, err := durationsIn(args[1:])
-		switch {
-		case err != nil:
+		g, err := govFrom(args[1])
+		if err != nil {
 			return nil, err
-		case len(ds) > 0 && numbers:
-			return nil, fmt.Errorf("%s of durations and numbers together: a duration keeps its type (read it as a number with its Hours(), Minutes() or Seconds())", name)
-		case len(ds) == 0 && !durations:
-			return builtin.Builtins[builtin.Index[name]].Func(args[1:]...)
-		case len(ds) == 0:
-			return time.Duration(0), nil // of no durations, as expr's mean of nothing is 0
-		case name == "median":
-			slices.Sort(ds)
-			if len(ds)%2 == 1 {
-				return ds[len(ds)/2], nil
+		}
+		c := collector{name: name, g: g}
+		for _, a := range args[2:] {
+			if err := c.add(reflect.ValueOf(a), 0); err != nil {
+				return nil, err
 			}
-			return halfway(ds[len(ds)/2-1], ds[len(ds)/2]), nil
 		}
-		sum := new(big.Int)
-		for _, d := range ds {
-			sum.Add(sum, big.NewInt(int64(d)))
+		switch {
+		case len(c.ds) > 0 && len(c.fs) > 0:
+			return nil, fmt.Errorf("%s of durations and numbers together: a duration keeps its type (read it as a number with its Hours(), Minutes() or Seconds())", name)
+		case len(c.ds) > 0:
+			return c.durations(), nil
+		case len(c.fs) == 0 && durations:
+			return time.Duration(0), nil // of no durations, as the mean of nothing is 0
 		}
-		return roundedQuotient(sum, int64(len(ds))), nil
+		return c.numbers(), nil
 	}
 }
 
-// durationsIn lists the durations among the values of args (lists
-// flattened, as expr's mean flattens them), and says whether anything
-// else is there.
-func durationsIn(args []any) (ds []time.Duration, others bool, err error) {
-	var walk func(v reflect.Value, depth int) error
-	walk = func(v reflect.Value, depth int) error {
-		if depth > 64 {
-			return fmt.Errorf("lists nested deeper than 64")
+// collector gathers the values of a mean or a median, lists flattened,
+// as expr's flatten them.
+type collector struct {
+	name string
+	g    *governor
+	ds   []time.Duration
+	fs   []float64
+}
+
+func (c *collector) add(v reflect.Value, depth int) error {
+	if depth > 64 {
+		return fmt.Errorf("%s: lists nested deeper than 64", c.name)
+	}
+	if err := c.g.step(); err != nil {
+		return err
+	}
+	for v.IsValid() && (v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer) {
+		if v.IsNil() {
+			return fmt.Errorf("%s of a list holding nil: %w", c.name, ErrEval)
 		}
-		for v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer {
-			if v.IsNil() {
-				others = true
-				return nil
+		v = v.Elem()
+	}
+	if !v.IsValid() {
+		return fmt.Errorf("%s of a list holding nil: %w", c.name, ErrEval)
+	}
+	switch k := v.Kind(); {
+	case v.Type() == durationType:
+		c.ds = append(c.ds, time.Duration(v.Int()))
+	case k == reflect.Slice || k == reflect.Array:
+		for i := range v.Len() {
+			if err := c.add(v.Index(i), depth+1); err != nil {
+				return err
 			}
-			v = v.Elem()
-		}
-		switch {
-		case v.Type() == durationType:
-			ds = append(ds, time.Duration(v.Int()))
-		case v.Kind() == reflect.Slice || v.Kind() == reflect.Array:
-			for i := range v.Len() {
-				if err := walk(v.Index(i), depth+1); err != nil {
-					return err
-				}
-			}
-		default:
-			others = true
 		}
 		return nil
-	}
-	for _, a := range args {
-		if a == nil {
-			others = true
-			continue
+	case k >= reflect.Int && k <= reflect.Int64:
+		c.fs = append(c.fs, float64(v.Int()))
+	case k >= reflect.Uint && k <= reflect.Uintptr:
+		c.fs = append(c.fs, float64(v.Uint()))
+	case k == reflect.Float32 || k == reflect.Float64:
+		f := v.Float()
+		if f != f {
+			return errNaNValue
 		}
-		if err := walk(reflect.ValueOf(a), 0); err != nil {
-			return nil, false, err
-		}
+		c.fs = append(c.fs, f)
+	default:
+		return fmt.Errorf("invalid argument for %s (type %v)", c.name, v.Type())
 	}
-	return ds, others, nil
+	return c.g.charge(1) // the value kept
+}
+
+// numbers is the mean or the median of the numbers, as expr computes it.
+func (c *collector) numbers() float64 {
+	if len(c.fs) == 0 {
+		return 0
+	}
+	if c.name == "median" {
+		slices.Sort(c.fs)
+		n := len(c.fs)
+		if n%2 == 1 {
+			return c.fs[n/2]
+		}
+		return (c.fs[n/2-1] + c.fs[n/2]) / 2
+	}
+	total := 0.0
+	for _, f := range c.fs {
+		total += f
+	}
+	return total / float64(len(c.fs))
+}
+
+// durations is the mean or the median of the durations, exactly.
+func (c *collector) durations() time.Duration {
+	ds := c.ds
+	if c.name == "median" {
+		slices.Sort(ds)
+		if len(ds)%2 == 1 {
+			return ds[len(ds)/2]
+		}
+		return halfway(ds[len(ds)/2-1], ds[len(ds)/2])
+	}
+	sum, term := new(big.Int), new(big.Int)
+	for _, d := range ds {
+		sum.Add(sum, term.SetInt64(int64(d)))
+	}
+	return roundedQuotient(sum, int64(len(ds)))
 }
 
 // halfway is (a + b) / 2 exactly, rounded half away from zero.

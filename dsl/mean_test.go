@@ -32,7 +32,8 @@ func TestPropertyMeanOfDurationsIsExact(t *testing.T) {
 			n := new(big.Int).Quo(r.Num(), r.Denom()) // truncates toward zero
 			return time.Duration(n.Int64())
 		}
-		mean, err := meanOf(true)("mean", ds)
+		g := &governor{maxSteps: 1 << 40, maxMem: 1 << 40}
+		mean, err := meanOf(true)("mean", g, ds)
 		if err != nil || mean != exact(ds) {
 			t.Fatalf("mean of %v = %v, %v; want %v", ds, mean, err, exact(ds))
 		}
@@ -41,7 +42,7 @@ func TestPropertyMeanOfDurationsIsExact(t *testing.T) {
 		if len(sorted)%2 == 0 {
 			want = exact(sorted[len(sorted)/2-1 : len(sorted)/2+1])
 		}
-		if median, err := meanOf(false)("median", ds); err != nil || median != want {
+		if median, err := meanOf(false)("median", g, ds); err != nil || median != want {
 			t.Fatalf("median of %v = %v, %v; want %v", ds, median, err, want)
 		}
 	})
