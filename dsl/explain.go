@@ -165,7 +165,25 @@ func formatValue(v any) string {
 	case reflect.Struct:
 		return rv.Type().Name() + "{…}"
 	}
-	return fmt.Sprint(v)
+	if pureMethods[rv.Type()] != nil {
+		return fmt.Sprint(v) // time.Month, time.Weekday: the library's own String
+	}
+	// A host's named string, bool or number is written by its kind, as
+	// the plain one is (a long text cut short): never through its own
+	// String method, host code that may be slow, huge or fail.
+	switch k := rv.Kind(); {
+	case k == reflect.String:
+		return formatValue(rv.String())
+	case k == reflect.Bool:
+		return strconv.FormatBool(rv.Bool())
+	case k >= reflect.Int && k <= reflect.Int64:
+		return strconv.FormatInt(rv.Int(), 10)
+	case k >= reflect.Uint && k <= reflect.Uintptr:
+		return strconv.FormatUint(rv.Uint(), 10)
+	case k == reflect.Float32 || k == reflect.Float64:
+		return formatValue(rv.Float())
+	}
+	return rv.Type().String()
 }
 
 func isComparison(op string) bool {
@@ -223,7 +241,7 @@ func (c *explainCache) build(p *program, layout frameLayout) (*xnode, error) {
 func unwrap(n ast.Node) ast.Node {
 	for {
 		name, ok := isInternalCall(n)
-		if !ok || (name != nanFunc && name != someFunc && name != numFunc && name != walkFunc && name != decidedFunc) {
+		if !ok || (name != nanFunc && name != someFunc && name != numFunc && name != walkFunc && name != decidedFunc && name != dateStepFunc) {
 			return n
 		}
 		n = n.(*ast.CallNode).Arguments[0]

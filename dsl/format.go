@@ -79,7 +79,10 @@ func formatFuncs(cfg *config) []*hostFunc {
 			fn: func(args ...any) (any, error) {
 				d := -1
 				if len(args) == 3 {
-					d, _ = args[1].(int)
+					var err error
+					if d, err = intArg("num", args, 1); err != nil {
+						return nil, err
+					}
 					if d < 0 || d > 10 {
 						return nil, fmt.Errorf("num: decimals %d must be between 0 and 10", d)
 					}
@@ -89,7 +92,10 @@ func formatFuncs(cfg *config) []*hostFunc {
 					// would print as 2^53.
 					return charged(l.integer(i, max(d, 0)), args[len(args)-1])
 				}
-				x, _ := toFloat(args[0])
+				x, ok := toFloat(args[0])
+				if !ok {
+					return nil, fmt.Errorf("num: argument 1 is %s, want a number", valueKind(args[0]))
+				}
 				if x != x {
 					return nil, fmt.Errorf("num: %w", errNaNValue)
 				}
@@ -100,11 +106,17 @@ func formatFuncs(cfg *config) []*hostFunc {
 		{name: "money", arities: []int{2}, withGov: true,
 			types: []any{new(func(int, string, *governor) string), new(func(float64, string, *governor) string)},
 			fn: func(args ...any) (any, error) {
-				code, _ := args[1].(string)
+				code, err := textArg("money", args, 1)
+				if err != nil {
+					return nil, err
+				}
 				if i, ok := args[0].(int); ok {
 					return charged(l.money(i, code), args[2])
 				}
-				x, _ := toFloat(args[0])
+				x, ok := toFloat(args[0])
+				if !ok {
+					return nil, fmt.Errorf("money: argument 1 is %s, want a number", valueKind(args[0]))
+				}
 				if x != x {
 					return nil, fmt.Errorf("money: %w", errNaNValue)
 				}

@@ -606,6 +606,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			in.walk(c)
 		}
 		in.guardArguments(n)
+		boundDateSteps(n)
 		if buildsText(n) {
 			// What the call builds is charged to the memory budget as
 			// it comes out: string(x) copies x, and a time's Format
@@ -1111,7 +1112,7 @@ func isInternalCall(n ast.Node) (string, bool) {
 		return "", false
 	}
 	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc, meanFunc, meanDurFunc:
+	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc, meanFunc, meanDurFunc, dateStepFunc:
 		return id.Value, true
 	}
 	return "", false

@@ -30,10 +30,14 @@ const numFunc = "__num"
 
 var floatType64 = reflect.TypeFor[float64]()
 
-// numberKind says how a value of type t is read as a number: 'i' as an
-// int, 'f' as a float64, 'p' (a pointer to such a number) as the number
-// it points to or nil, typed any; 0 when it is not converted (already int
-// or float64, or not a number).
+// numberKind says how a value of type t is read as one of expr's plain
+// types: 'i' as an int, 'f' as a float64, 's' (a host's named string: type
+// Tier string) as a string, 'b' (a named bool) as a bool, 'p' (a pointer
+// to any of them) as what it points to or nil, typed any; 0 when it is not
+// converted (already plain, or none of them). expr's checker takes a named
+// string or bool by its kind where its VM then asserts the plain type, so
+// unconverted, `tier contains "ol"` or `when flag` would compile and fail
+// on every evaluation.
 func (c *config) numberKind(t reflect.Type) byte {
 	if t == nil {
 		return 0
@@ -66,6 +70,16 @@ func (c *config) numberKind(t reflect.Type) byte {
 			return 0
 		}
 		return 'f'
+	case t.Kind() == reflect.String && t != stringType:
+		if t.NumMethod() > 0 && len(c.methods[t]) > 0 {
+			return 0
+		}
+		return 's'
+	case t.Kind() == reflect.Bool && t != boolType:
+		if t.NumMethod() > 0 && len(c.methods[t]) > 0 {
+			return 0
+		}
+		return 'b'
 	}
 	return 0
 }
@@ -292,6 +306,10 @@ func numHostFunc(cfg *config) *hostFunc {
 				return intType, nil
 			case 'f':
 				return floatType64, nil
+			case 's':
+				return stringType, nil
+			case 'b':
+				return boolType, nil
 			case 'p':
 				return anyType, nil
 			}
@@ -364,6 +382,10 @@ func dynamicNumber(v any) (any, error) {
 		return float32Decimal(float32(rv.Float())), nil
 	case k == reflect.Float64:
 		return rv.Float(), nil
+	case k == reflect.String:
+		return rv.String(), nil // a host's named string, as numberKind's 's'
+	case k == reflect.Bool:
+		return rv.Bool(), nil
 	}
 	return v, nil
 }

@@ -146,8 +146,10 @@ type Limits struct {
 	// expanded; the parts of a template count together. Default 2000.
 	MaxNodes int `json:"max_nodes,omitempty"`
 	// MemoryBudget bounds what one evaluation of a rule may allocate for
-	// the arrays, maps and strings it builds, in units of about 16 bytes (an
-	// element of an array, or 16 bytes of a string). Default 1,000,000.
+	// the arrays, maps and strings it builds, in units of 16 bytes: an
+	// element of an array is as many units as the copy it holds (a list
+	// of 1 KB records that map builds is 64 units an element), a string
+	// one unit per 16 bytes. Default 1,000,000.
 	MemoryBudget int `json:"memory_budget,omitempty"`
 	// MaxSteps bounds the steps one evaluation of a rule may take: each
 	// element a predicate (all, any, map, filter, …) visits is a step.

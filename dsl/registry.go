@@ -64,6 +64,9 @@ var internalFuncs = map[string]*hostFunc{
 		}
 		return durationType, nil
 	}, fn: checkedDurationCall},
+	// __datestep(n, unit) is a step of a time's AddDate, or a failure
+	// where it is more than a million years (date_step.go).
+	dateStepFunc: {name: dateStepFunc, arities: []int{2}, validate: sameType, fn: dateStep},
 	// __mean(name, args…) and __meandur(name, args…) are mean and median,
 	// of durations a duration (mean.go).
 	meanFunc: {name: meanFunc, // no arities: instrumentation alone writes it
@@ -299,18 +302,23 @@ func walk(args ...any) (any, error) {
 		n *= int64(bits.Len64(uint64(n)))
 	}
 	if walkFlags(mode)&walkBuilt != 0 {
-		built := n
+		var built int64
 		if rv.Kind() == reflect.Map {
 			// A map of lists (groupBy's groups): their elements too.
+			built = int64(rv.Len())
 			for it := rv.MapRange(); it.Next(); {
 				v := it.Value()
 				if v.Kind() == reflect.Interface && !v.IsNil() {
 					v = v.Elem()
 				}
 				if v.Kind() == reflect.Slice || v.Kind() == reflect.Array {
-					built += int64(v.Len())
+					built += builtUnits(v)
+				} else {
+					built += elementUnits(v)
 				}
 			}
+		} else {
+			built = builtUnits(rv)
 		}
 		if err := g.charge(built); err != nil {
 			return nil, err
@@ -470,8 +478,14 @@ var governedFuncs = map[string]*hostFunc{
 	"repeat": {name: "repeat", arities: []int{2}, withGov: true,
 		types: []any{new(func(string, int, *governor) string)},
 		fn: func(args ...any) (any, error) {
-			s, _ := args[0].(string)
-			n, _ := args[1].(int)
+			s, err := textArg("repeat", args, 0)
+			if err != nil {
+				return nil, err
+			}
+			n, err := intArg("repeat", args, 1)
+			if err != nil {
+				return nil, err
+			}
 			if n < 0 {
 				return nil, fmt.Errorf("repeat: count %d is negative", n)
 			}
@@ -488,9 +502,14 @@ var governedFuncs = map[string]*hostFunc{
 	"replace": {name: "replace", arities: []int{3}, withGov: true,
 		types: []any{new(func(string, string, string, *governor) string)},
 		fn: func(args ...any) (any, error) {
-			s, _ := args[0].(string)
-			old, _ := args[1].(string)
-			repl, _ := args[2].(string)
+			var texts [3]string
+			for i := range texts {
+				var err error
+				if texts[i], err = textArg("replace", args, i); err != nil {
+					return nil, err
+				}
+			}
+			s, old, repl := texts[0], texts[1], texts[2]
 			n := int64(strings.Count(s, old))
 			if err := charge(args[3], int64(len(s))+n*int64(len(repl))); err != nil {
 				return nil, err
@@ -509,7 +528,10 @@ var governedFuncs = map[string]*hostFunc{
 		fn: func(args ...any) (any, error) {
 			sep := ""
 			if len(args) == 3 {
-				sep, _ = args[1].(string)
+				var err error
+				if sep, err = textArg("join", args, 1); err != nil {
+					return nil, err
+				}
 			}
 			// A step an element, and the copy of a list of any to
 			// strings, charged before they are made.
@@ -751,7 +773,10 @@ func validateAdd(args []reflect.Type) (reflect.Type, error) {
 func caseFunc(name string, f func(string) string, mapRune func(rune) rune) *hostFunc {
 	return &hostFunc{name: name, arities: []int{1}, withGov: true, types: []any{new(func(string, *governor) string)},
 		fn: func(args ...any) (any, error) {
-			s, _ := args[0].(string)
+			s, err := textArg(name, args, 0)
+			if err != nil {
+				return nil, err
+			}
 			if err := charge(args[1], int64(mappedSize(s, mapRune))); err != nil {
 				return nil, err
 			}
@@ -771,8 +796,14 @@ func mappedSize(s string, mapRune func(rune) rune) int {
 func splitFunc(name string, f func(s, sep string) []string) *hostFunc {
 	return &hostFunc{name: name, arities: []int{2}, withGov: true, types: []any{new(func(string, string, *governor) []string)},
 		fn: func(args ...any) (any, error) {
-			s, _ := args[0].(string)
-			sep, _ := args[1].(string)
+			s, err := textArg(name, args, 0)
+			if err != nil {
+				return nil, err
+			}
+			sep, err := textArg(name, args, 1)
+			if err != nil {
+				return nil, err
+			}
 			parts := int64(len(s)) + 1
 			if sep != "" {
 				parts = int64(strings.Count(s, sep)) + 1
@@ -916,10 +947,22 @@ func stringsOf(v any) ([]string, error) {
 		out := make([]string, len(xs))
 		for i, x := range xs {
 			s, ok := x.(string)
+			if rv := reflect.ValueOf(x); !ok && rv.Kind() == reflect.String {
+				s, ok = rv.String(), true // a host's named string, read as a string (numbers.go)
+			}
 			if !ok {
 				return nil, fmt.Errorf("join: element %d is %T, want a string", i, x)
 			}
 			out[i] = s
+		}
+		return out, nil
+	}
+	// A list of a host's named strings (type Tier string): its elements
+	// read as strings, as the front end reads one named string.
+	if rv := reflect.ValueOf(v); (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array) && rv.Type().Elem().Kind() == reflect.String {
+		out := make([]string, rv.Len())
+		for i := range out {
+			out[i] = rv.Index(i).String()
 		}
 		return out, nil
 	}
@@ -1013,4 +1056,59 @@ func isNaN(v any) bool {
 		return math.IsNaN(rv.Float())
 	}
 	return false
+}
+
+// builtUnits is the memory a list just built holds, in units of memUnit
+// bytes: each element as large as its copy. A list of 1 KB records that
+// map or concat built holds a copy of each, 64 units an element, not one.
+func builtUnits(list reflect.Value) int64 {
+	if et := list.Type().Elem(); et.Kind() != reflect.Interface {
+		return int64(list.Len()) * sizeUnits(et)
+	}
+	// A list of any: an interface each, and the copy it boxes, by the
+	// dynamic type (a list of one type looks its size up once).
+	var units, lastUnits int64
+	var last reflect.Type
+	for i := range list.Len() {
+		e := list.Index(i)
+		if e.IsNil() {
+			units++
+			continue
+		}
+		if t := e.Elem().Type(); t != last {
+			last, lastUnits = t, 1+boxedUnits(t)
+		}
+		units += lastUnits
+	}
+	return units
+}
+
+// elementUnits is builtUnits of one value held in a map or list.
+func elementUnits(v reflect.Value) int64 {
+	if v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return 1
+		}
+		return 1 + boxedUnits(v.Elem().Type())
+	}
+	return sizeUnits(v.Type())
+}
+
+// sizeUnits is a value of type t in memory units, at least one.
+func sizeUnits(t reflect.Type) int64 {
+	return max(1, (int64(t.Size())+memUnit-1)/memUnit)
+}
+
+// boxedUnits is what an interface holding a value of type t allocates
+// besides itself: a copy of the value, unless it is pointer-shaped (a
+// pointer, map, channel or function is held as it is).
+func boxedUnits(t reflect.Type) int64 {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return 0
+	}
+	if t.Size() == 0 {
+		return 0
+	}
+	return sizeUnits(t)
 }
