@@ -154,6 +154,9 @@ func TestAdversary12LetHiddenByExprLet(t *testing.T) {
 // take about 8 s and report nothing (the file is analyzed only, so the
 // field x.age need not exist).
 func TestAdversary12AnyTableQuadraticWork(t *testing.T) {
+	if raceEnabled {
+		t.Skip("a bound on time says nothing under the race detector (10x slower, and as loaded as the machine)")
+	}
 	var b strings.Builder
 	b.WriteString("ruleset a12 version 1\n\ntable t hit any {\n  type \"t\"\n")
 	b.WriteString("  when x.age != 1 && x.age != 2 && x.age != 3 && x.age != 4 && x.age != 5\n  in x.score\n")
@@ -183,6 +186,9 @@ func TestAdversary12AnyTableQuadraticWork(t *testing.T) {
 // take about 11 s. Docs: "a file built to be expensive is analyzed in a
 // second or two at most".
 func TestAdversary12EquivalentWhenQuadraticWork(t *testing.T) {
+	if raceEnabled {
+		t.Skip("a bound on time says nothing under the race detector (10x slower, and as loaded as the machine)")
+	}
 	var b strings.Builder
 	b.WriteString("ruleset a12 version 1\n\n")
 	for i := range 2000 {

@@ -101,29 +101,16 @@ type Finding struct {
 // so a witness over a computed input (a let, a call) shows what the table
 // does with that value, which the data may or may not produce. A
 // condition's comparison of a decision's output with a literal fails on
-// nil, as the compiled rule's does.
+// nil, as the compiled rule's does. A collect table with an aggregator is
+// read as the one decision it makes (its own type, urgency, sensitivity
+// and outputs, and the aggregate, any number), and a decision whose when
+// holds for no input never fires. The decisions are proved in the order
+// they read one another, each once; where the bounded work runs out
+// before a decision is, a table that reads it claims no gap or overlap
+// ([CodeUnknown]): the value shown might be one the decision never gives.
 func Analyze(f *File) []Finding {
 	a := &analysis{f: f, consts: fileConstants(f), work: &budget{left: maxWork}}
-	a.domains = readDecisions(f, a.consts, proofs{})
-	// A branch or row no input reaches says nothing a read of its
-	// decision can hold (a gap at its output had a witness no input
-	// gives), and a decision whose when is never false always fires:
-	// the decisions' domains are read again without what a pass, on the
-	// domains of every leaf, proves. Smaller domains only prove more
-	// (a decision that always fires makes its reader's when e.fired never
-	// false in turn), so the passes run until one proves nothing new,
-	// each proof holding; they share one budget, the size of one
-	// analysis's.
-	work := &budget{left: maxWork}
-	for proved := 0; ; {
-		p := a.neverDecide(work)
-		n := len(p.never) + len(p.closed) + len(p.holds)
-		if n <= proved {
-			break // nothing new (or the budget ran out): the last domains stand
-		}
-		proved = n
-		a.domains = readDecisions(f, a.consts, p)
-	}
+	a.domains = a.settleDecisions()
 	a.duplicates()
 	a.unused()
 	a.equivalentWhens()
@@ -159,7 +146,7 @@ type proofs struct {
 	// never holds the branches and rows (a *Branch, a *Row) that decide
 	// for no input: no input reaches or matches them, or they match only
 	// where another row decides or the table fails (a unique table's
-	// overlap).
+	// overlap); and the decisions (a *Rule) whose when holds for no input.
 	never map[any]bool
 	// closed holds the levels of choices (by the *Rule or *Branch whose
 	// branches or rows they are) that every input reaching them takes a
@@ -183,52 +170,118 @@ func (p *proofs) add(m *map[any]bool, part any) {
 
 func (a *analysis) add(f Finding) { a.out = append(a.out, f) }
 
-// neverDecide is what a pass over the decisions alone (on a budget of its
-// own) proves: the branches and rows that decide for no input, and the
-// levels no input falls through.
-func (a *analysis) neverDecide(work *budget) proofs {
-	pre := &analysis{f: a.f, consts: a.consts, work: work, domains: a.domains}
-	named := map[string]bool{} // every name an expression of the file uses
+// settleDecisions works out the domains of the file's decisions, each
+// once, in the order they read one another: a decision's branches and
+// rows are analyzed over the settled domains of the decisions it reads,
+// and what that proves (the branches and rows that decide for no input,
+// the levels no input falls through, a when that is never false or never
+// true) narrows its own domain before any reader of it is analyzed. So a
+// chain of a thousand rules, each reading the one before, is proved in
+// one pass, not one link a pass. The pass has a budget of its own, the
+// size of one analysis's; a decision analyzed after it ran out, or
+// reading one that was, keeps the domain its syntax gives and is marked
+// unsettled (see tableState.unsettled).
+func (a *analysis) settleDecisions() decisionDomains {
+	out := newDomains()
+	pre := &analysis{f: a.f, consts: a.consts, work: &budget{left: maxWork}, domains: out}
+	ids := map[string]*Rule{} // each id's first decision: later ones the compiler refuses
 	for _, r := range a.f.Rules {
+		if r.ID != "" && ids[r.ID] == nil {
+			ids[r.ID] = r
+		}
+	}
+	reads := make(map[*Rule][]*Rule, len(a.f.Rules)) // the decisions each rule reads
+	read := map[*Rule]bool{}                         // the decisions some rule reads
+	for _, r := range a.f.Rules {
+		seen := map[*Rule]bool{}
 		r.eachExpr(func(e Expr) {
 			for _, n := range identifiers(e.Src) {
-				named[n] = true
+				if d := ids[n]; d != nil && d != r && !seen[d] {
+					seen[d] = true
+					reads[r] = append(reads[r], d)
+					read[d] = true
+				}
 			}
 		})
 	}
-	for _, r := range a.f.Rules {
-		if r.ID == "" || !named[r.ID] {
-			continue // no rule reads it
+	state := map[*Rule]int8{} // 1 on the way, 2 settled
+	var settle func(r *Rule)
+	settle = func(r *Rule) {
+		if state[r] != 0 {
+			return // settled, or a cycle the compiler refuses
 		}
-		if r.Table {
-			pre.table(r)
-		} else {
-			pre.branches(r)
+		state[r] = 1
+		unsettled := false
+		for _, d := range reads[r] {
+			settle(d)
+			unsettled = unsettled || out.unsettled[d.ID]
 		}
-		if r.Body.When != nil && pre.neverFalse(r) {
-			if pre.proved.holds == nil {
-				pre.proved.holds = map[*Rule]bool{}
+		if read[r] && !pre.work.spent {
+			if r.Table {
+				pre.table(r)
+			} else {
+				pre.branches(r)
 			}
-			pre.proved.holds[r] = true
+			if r.Body.When != nil {
+				switch pre.whenOutcomes(r) {
+				case whenNeverFalse:
+					if pre.proved.holds == nil {
+						pre.proved.holds = map[*Rule]bool{}
+					}
+					pre.proved.holds[r] = true
+				case whenNeverTrue:
+					pre.proved.add(&pre.proved.never, r)
+				}
+			}
 		}
+		if r.ID != "" && (unsettled || pre.work.spent) {
+			out.unsettled[r.ID] = true
+		}
+		readDecision(r, a.consts, pre.proved, out)
+		state[r] = 2
 	}
-	return pre.proved
+	for _, r := range a.f.Rules {
+		settle(r)
+	}
+	return out
 }
 
-// neverFalse reports whether r's when is false for no input, over the
-// whole grid of its witnesses. (A point where a value is NaN or of
-// another kind than its literals only fails a comparison where a number
-// not among them decides it, so it is never false where every such
-// number is not: the grid's witnesses suffice.)
-func (a *analysis) neverFalse(r *Rule) bool {
+// whenOutcome is what a when can be, over every input.
+type whenOutcome int8
+
+const (
+	whenEither     whenOutcome = iota // true for some input, false for some (or unknown)
+	whenNeverFalse                    // true or failing for every input
+	whenNeverTrue                     // false or failing for every input
+)
+
+// whenOutcomes decides whether r's when is never false or never true,
+// over the whole grid of its witnesses. (A point where a value is NaN or
+// of another kind than its literals only fails a comparison where a
+// number not among them decides it, so it is never false where every
+// such number is not: the grid's witnesses suffice; likewise true.)
+func (a *analysis) whenOutcomes(r *Rule) whenOutcome {
 	rd := &reader{as: newAtoms(a.work), consts: a.consts, domains: a.domains}
 	c := rd.condition(r.Body.When.Expr.Src, scope{}.with(r.Body.Lets, rd.consts))
-	never := true
+	sawTrue, sawFalse := false, false
 	done := rd.as.grid(usedAtoms(nil, c), c.size(), func(pt []value) bool {
-		never = c.eval(pt) != triFalse
-		return never
+		switch c.eval(pt) {
+		case triTrue:
+			sawTrue = true
+		case triFalse:
+			sawFalse = true
+		}
+		return !sawTrue || !sawFalse
 	})
-	return done && never
+	switch {
+	case !done && !(sawTrue && sawFalse):
+		return whenEither // not decided: no claim
+	case !sawFalse:
+		return whenNeverFalse
+	case !sawTrue:
+		return whenNeverTrue
+	}
+	return whenEither
 }
 
 func (a *analysis) duplicates() {

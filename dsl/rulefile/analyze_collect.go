@@ -89,3 +89,6 @@ func (c *collectRange) report(t *tableState) {
 		Message: fmt.Sprintf("%s of %s match inputs such as %s, where collect %s of %s is %s, outside [0,1]: the table fails there unless the rule set clamps its outputs",
 			rowList(c.outRows), r.ID, t.describe(w), r.Aggregate, r.AggregateOf, strconv.FormatFloat(c.outAgg, 'g', -1, 64))})
 }
+
+// found reports whether the sum was seen outside [0, 1].
+func (c *collectRange) found() bool { return c != nil && c.out != nil }

@@ -23,6 +23,11 @@ type decisionDomains struct {
 	// gives its reads, together: two reads of one decision do not vary
 	// apart (fired is false exactly when every output is nil).
 	leaves map[string][]decisionLeaf
+	// unsettled holds the decisions whose domains the bounded work did
+	// not finish proving (see settleDecisions): they may hold less than
+	// they say, so a gap or an overlap found at one of their values is
+	// not claimed.
+	unsettled map[string]bool
 }
 
 // decisionLeaf is what one way of deciding gives a decision's reads: vals
@@ -46,83 +51,113 @@ func (l *decisionLeaf) value(name string) (value, bool) {
 	return v, ok
 }
 
-// readDecisions works out the domains of the file's decisions: the values
-// their leaves say, but for the branches and rows at a position in never
-// (proved to decide for no input: what they say no read can hold).
-func readDecisions(f *File, consts map[string]constant, p proofs) decisionDomains {
-	out := decisionDomains{reads: map[string][]value{}, leaves: map[string][]decisionLeaf{}}
-	for _, r := range f.Rules {
-		if r.ID == "" || out.reads[r.ID+".fired"] != nil {
-			continue // no id, or a duplicate the compiler refuses
+// newDomains is the domains of no decision yet.
+func newDomains() decisionDomains {
+	return decisionDomains{reads: map[string][]value{}, leaves: map[string][]decisionLeaf{}, unsettled: map[string]bool{}}
+}
+
+// readDecision works out the domain of decision r into out: the values
+// its leaves say, but for the branches and rows p proves never decide
+// (what they say no read can hold), and none at all where p proves its
+// when never holds.
+func readDecision(r *Rule, consts map[string]constant, p proofs, out decisionDomains) {
+	if r.ID == "" || out.reads[r.ID+".fired"] != nil {
+		return // no id, or a duplicate the compiler refuses
+	}
+	miss := mayMiss(r, p)
+	ls := leaves(r, p)
+	aggregated := aggregatedName(r)
+	if aggregated != "" && len(ls) > 0 {
+		// A collect table with an aggregator decides once, with its
+		// own block: its type, its urgency and sensitivity, its
+		// outputs, and the aggregate computed over the rows that
+		// match (any number: the rows' values vary).
+		ls = [][]*Block{{&r.Body}}
+	}
+	// A decision none of whose ways decides (every row of an any
+	// table conflicting, every row of a unique one overlapping) never
+	// fires: it fails, or, where it may miss, does not fire.
+	fired := []value{}
+	if len(ls) > 0 {
+		fired = append(fired, boolValue(true))
+	}
+	if miss {
+		fired = append(fired, boolValue(false))
+	}
+	out.reads[r.ID+".fired"] = fired
+	if aggregated == "" && r.Table && multiHit(r.Hit) {
+		return // several rows decide: only fired can be read
+	}
+	if len(ls) == 0 {
+		// Its reads hold what not firing gives, nil, or nothing at
+		// all: every read fails with the decision.
+		none := []value{}
+		if miss {
+			none = append(none, nilValue)
 		}
-		miss := mayMiss(r, p)
-		ls := leaves(r, p)
-		// A decision none of whose ways decides (every row of an any
-		// table conflicting, every row of a unique one overlapping) never
-		// fires: it fails, or, where it may miss, does not fire.
-		fired := []value{}
-		if len(ls) > 0 {
-			fired = append(fired, boolValue(true))
+		for name := range outputNames(r) {
+			out.reads[r.ID+"."+name] = none
+		}
+		for _, name := range []string{"type", "urgency", "sensitivity", aggregated} {
+			if name != "" {
+				out.reads[r.ID+"."+name] = none
+			}
 		}
 		if miss {
-			fired = append(fired, boolValue(false))
+			out.leaves[r.ID] = []decisionLeaf{{none: true}}
+		} else {
+			out.leaves[r.ID] = []decisionLeaf{}
 		}
-		out.reads[r.ID+".fired"] = fired
-		if r.Aggregate != "" || r.Table && multiHit(r.Hit) {
-			continue // the result is computed, or only fired can be read
+		return
+	}
+	d := &domain{consts: consts, vals: map[string]*valueSet{}}
+	for _, l := range ls {
+		d.leaf(l)
+	}
+	d.finish()
+	if aggregated != "" {
+		d.set(aggregated).open = true
+		for k := range d.byLeaf {
+			delete(d.byLeaf[k].vals, aggregated)
 		}
-		if len(ls) == 0 {
-			// Its reads hold what not firing gives, nil, or nothing at
-			// all: every read fails with the decision.
-			none := []value{}
-			if miss {
-				none = append(none, nilValue)
+	}
+	// An output only leaves in never say is nil wherever the
+	// decision decides (without the entry its read was a free
+	// field, any value at all).
+	for name := range outputNames(r) {
+		if d.vals[name] == nil {
+			d.set(name).add(nilValue)
+			for k := range d.byLeaf {
+				d.byLeaf[k].vals[name] = nilValue
 			}
-			for name := range outputNames(r) {
-				out.reads[r.ID+"."+name] = none
-			}
-			for _, name := range []string{"type", "urgency", "sensitivity"} {
-				out.reads[r.ID+"."+name] = none
-			}
-			if miss {
-				out.leaves[r.ID] = []decisionLeaf{{none: true}}
-			} else {
-				out.leaves[r.ID] = []decisionLeaf{}
-			}
+		}
+	}
+	for name, set := range d.vals {
+		if set.open {
 			continue
 		}
-		d := &domain{consts: consts, vals: map[string]*valueSet{}}
-		for _, l := range ls {
-			d.leaf(l)
+		vs := set.list
+		if miss && !set.hasNil {
+			vs = append(vs, nilValue)
 		}
-		d.finish()
-		// An output only leaves in never say is nil wherever the
-		// decision decides (without the entry its read was a free
-		// field, any value at all).
-		for name := range outputNames(r) {
-			if d.vals[name] == nil {
-				d.set(name).add(nilValue)
-				for k := range d.byLeaf {
-					d.byLeaf[k].vals[name] = nilValue
-				}
-			}
-		}
-		for name, set := range d.vals {
-			if set.open {
-				continue
-			}
-			vs := set.list
-			if miss && !set.hasNil {
-				vs = append(vs, nilValue)
-			}
-			out.reads[r.ID+"."+name] = vs
-		}
-		if miss {
-			d.byLeaf = append(d.byLeaf, decisionLeaf{none: true})
-		}
-		out.leaves[r.ID] = d.byLeaf
+		out.reads[r.ID+"."+name] = vs
 	}
-	return out
+	if miss {
+		d.byLeaf = append(d.byLeaf, decisionLeaf{none: true})
+	}
+	out.leaves[r.ID] = d.byLeaf
+}
+
+// aggregatedName is the read that holds a collect table's aggregate:
+// the output it aggregates, "count" for count; "" for any other decision.
+func aggregatedName(r *Rule) string {
+	switch {
+	case !r.Table || r.Hit != "collect" || r.Aggregate == "":
+		return ""
+	case r.Aggregate == "count":
+		return "count"
+	}
+	return r.AggregateOf
 }
 
 // outputNames lists the names of the outputs any block of r says.
@@ -176,6 +211,9 @@ func multiHit(hit string) bool {
 // rows; none under a branch or at a row p proves never decides, and no
 // fall-through of a level p proves closed.
 func leaves(r *Rule, p proofs) [][]*Block {
+	if p.never[r] {
+		return nil // its when holds for no input
+	}
 	if r.Table {
 		out := make([][]*Block, 0, len(r.Rows))
 		for _, row := range r.Rows {

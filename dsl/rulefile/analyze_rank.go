@@ -248,9 +248,28 @@ func (a *analysis) sameText(x, y string) sameness {
 	case vx.kind != vy.kind || !equalSame(vx, vy):
 		return decideDifferently
 	case vx.kind == kindNumber:
-		return decideUnknown // equal numbers may be an int and a float
+		// Equal numbers may be an int and a float, which the compiled
+		// any policy tells apart (1 and 1.0 decide differently): their
+		// literal identities say which.
+		ix, iy := a.identitySrc(x), a.identitySrc(y)
+		switch {
+		case ix == "" || iy == "":
+			return decideUnknown
+		case ix != iy:
+			return decideDifferently
+		}
 	}
 	return decideAlike
+}
+
+// identitySrc is the literal identity of a source (see literalIdentity),
+// "" when it is none.
+func (a *analysis) identitySrc(src string) string {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return ""
+	}
+	return literalIdentity(tree.Node, a.consts, nil)
 }
 
 // sameNumber compares urgencies or sensitivities, which are float64s.

@@ -436,6 +436,12 @@ func (t *tableState) report(when *cond) {
 	if t.facts.gap == nil && when == nil && !rowWhens {
 		a.proved.add(&a.proved.closed, r) // every input takes a row, or fails the table
 	}
+	if d := a.unsettledRead(r); d != "" && (t.facts.gap != nil || len(t.facts.overlap)+len(t.facts.conflict)+len(t.facts.mayConflict) > 0 || t.collect.found()) {
+		// Its gap or overlap may be at a value of d the bounded work
+		// did not rule out: not claimed.
+		a.unknown(r, r.Pos, "it reads "+d+", whose values the analysis's bounded work did not settle")
+		return
+	}
 	if g := t.facts.gap; g != nil {
 		w := t.witness(g)
 		a.add(Finding{Pos: r.Pos, Severity: Info, Code: "table-gap", Rule: r.ID, Witness: w,
@@ -491,4 +497,21 @@ func rowList(rows map[int]bool) string {
 		return "no row"
 	}
 	return "rows " + strings.Join(nums[:len(nums)-1], ", ") + " and " + nums[len(nums)-1]
+}
+
+// unsettledRead names a decision r reads whose domain is unsettled (see
+// settleDecisions), or is "".
+func (a *analysis) unsettledRead(r *Rule) string {
+	if len(a.domains.unsettled) == 0 {
+		return ""
+	}
+	found := ""
+	r.eachExpr(func(e Expr) {
+		for _, n := range identifiers(e.Src) {
+			if found == "" && a.domains.unsettled[n] && n != r.ID {
+				found = n
+			}
+		}
+	})
+	return found
 }
