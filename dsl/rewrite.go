@@ -30,8 +30,10 @@ type rewriter struct {
 	// (a in a.b), which may be a decision's id.
 	chainRoot bool
 	// optionals numbers the lets of methods called through an optional
-	// chain (see optionalMethod).
+	// chain (see optionalMethod); own holds their names, the only lets
+	// whose names may be reserved.
 	optionals int
+	own       map[string]bool
 }
 
 func newRewriter(env reflect.Type, nested bool, cfg *config, src string) *rewriter {
@@ -67,6 +69,9 @@ func (r *rewriter) walk(slot *ast.Node) {
 		r.calls[n.Name] = true
 		r.walkAll(n.Arguments)
 	case *ast.VariableDeclaratorNode:
+		if reservedName(n.Name) && !r.own[n.Name] {
+			r.errorf(n, KindUnknownName, "", "name %s is reserved", n.Name)
+		}
 		r.walk(&n.Value)
 		r.scopes = append(r.scopes, n.Name)
 		r.walk(&n.Expr)
@@ -77,6 +82,10 @@ func (r *rewriter) walk(slot *ast.Node) {
 		r.walk(&n.Left)
 		r.walk(&n.Right)
 	case *ast.ChainNode:
+		if r.optionalChainMethod(slot, n) {
+			r.walk(slot)
+			return
+		}
 		r.walk(&n.Node)
 	case *ast.PredicateNode:
 		r.walk(&n.Node)
@@ -118,7 +127,7 @@ func (r *rewriter) identifier(slot *ast.Node, n *ast.IdentifierNode) {
 	case r.inScope(name):
 	case r.cfg.badNames[name]:
 		r.quiet = true
-	case strings.HasPrefix(name, "__") || strings.HasPrefix(name, "$"):
+	case reservedName(name):
 		r.errorf(n, KindUnknownName, "", "name %s is reserved", name)
 	case r.isConst(name) && r.isEnvMember(name):
 		r.errorf(n, KindType, "", "constant %s hides the field of the same name", name)
@@ -433,4 +442,10 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// reservedName reports the names the library keeps for what it writes
+// into a rule (__env, __now, __opt1, …) and expr's own ($env).
+func reservedName(name string) bool {
+	return strings.HasPrefix(name, "__") || strings.HasPrefix(name, "$")
 }

@@ -282,6 +282,10 @@ func kindName(table bool) string {
 func (b *builder[Env]) lets(sc scope, ls []*rulefile.Let) (scope, []cBinding) {
 	var out []cBinding
 	for _, l := range ls {
+		if reservedName(l.Name) {
+			b.stmtErrorf(sc.id, joinStmt(sc.where, "let "+l.Name), l.Pos, KindUnknownName, "name %s is reserved", l.Name)
+			continue
+		}
 		if _, ok := lookupField(b.env, l.Name); ok || b.consts[l.Name] != nil {
 			b.stmtErrorf(sc.id, joinStmt(sc.where, "let "+l.Name), l.Pos, KindType, "let %s hides a field or constant of the same name", l.Name)
 			continue
