@@ -2,6 +2,8 @@ package dsl
 
 import (
 	"fmt"
+	"math"
+	"time"
 
 	"github.com/expr-lang/expr/ast"
 )
@@ -27,21 +29,41 @@ var dateStepUnits = [3]struct {
 	max  int
 }{{"years", maxDateYears}, {"months", 12 * maxDateYears}, {"days", 366 * maxDateYears}}
 
-// boundDateSteps wraps each argument of a call of a time's AddDate in
-// __datestep.
-func boundDateSteps(c *ast.CallNode) {
+// boundTimeCall checks a call of a time's AddDate or Sub: it wraps each
+// argument of AddDate in __datestep, and Sub's result in __sub; any other
+// call is returned as it is.
+func boundTimeCall(c *ast.CallNode) ast.Node {
 	m, ok := c.Callee.(*ast.MemberNode)
-	if !ok || m.Node == nil || len(c.Arguments) != len(dateStepUnits) {
-		return
+	if !ok || m.Node == nil || deref(receiverType(m.Node)) != timeType {
+		return c
 	}
-	if p, ok := m.Property.(*ast.StringNode); !ok || p.Value != "AddDate" || deref(receiverType(m.Node)) != timeType {
-		return
+	p, ok := m.Property.(*ast.StringNode)
+	switch {
+	case !ok:
+	case p.Value == "AddDate" && len(c.Arguments) == len(dateStepUnits):
+		for i, a := range c.Arguments {
+			unit := &ast.IntegerNode{Value: i}
+			unit.SetLocation(a.Location())
+			c.Arguments[i] = internalCall(dateStepFunc, a, a, unit)
+		}
+	case p.Value == "Sub":
+		return internalCall(timeSubFunc, c, c)
 	}
-	for i, a := range c.Arguments {
-		unit := &ast.IntegerNode{Value: i}
-		unit.SetLocation(a.Location())
-		c.Arguments[i] = internalCall(dateStepFunc, a, a, unit)
+	return c
+}
+
+// timeSubFunc is __sub(d): d, a time's Sub, or a failure where Sub
+// saturated: Go gives the largest duration (some 292 years) for any
+// larger difference, so a.Sub(b) of 1,000 years equalled that of 2,000
+// years, and of a zero time (missing data) a real difference.
+const timeSubFunc = "__sub"
+
+// timeSub is __sub's function.
+func timeSub(args ...any) (any, error) {
+	if d, ok := args[0].(time.Duration); ok && (d == math.MaxInt64 || d == math.MinInt64) {
+		return nil, fmt.Errorf("Sub: the times are more than a duration's 292 years apart: %w", ErrOverflow)
 	}
+	return args[0], nil
 }
 
 // dateStep is __datestep's function.

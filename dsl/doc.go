@@ -74,9 +74,10 @@
 // types, and so does arithmetic on values known only when the rule runs
 // (an any field, a map value, a predicate's accumulator), which reads them
 // the same way. A host's named string or bool (type Tier string, type
-// Flag bool) is read the same way, as a string or a bool, unless rules
-// call its methods: `tier == "gold"`, `tier contains "ol"`, `"gold" in
-// tiers` and `when flag` decide as they read. (A map keyed by a named
+// Flag bool) is read the same way, as a string or a bool (a method the
+// host lets rules call is still called on the value itself): `tier ==
+// "gold"`, `tier contains "ol"`, `"gold" in tiers` and `when flag` decide
+// as they read, and so do the same values behind an any. (A map keyed by a named
 // string is indexed by its own type, which a rule cannot write: such an
 // index is a compile error.) The library's built-ins read an argument
 // known only when the rule runs by its kind and fail on one of another
@@ -86,7 +87,9 @@
 // int, fail the evaluation with [ErrOverflow]; a range a..b is sized
 // exactly (a huge one is over the memory budget, never empty), and a
 // time's AddDate fails with [ErrOverflow] on a step of more than a million
-// years (time.Date would wrap it into another date). A host
+// years (time.Date would wrap it into another date), and its Sub where the
+// times are more than a duration's 292 years apart (Go would give the
+// largest duration, whatever the difference). A host
 // function that takes a pointer to a number gets the pointer.
 // time.Duration keeps its type, and its arithmetic (d + d, d * 2, d * -1;
 // expr's checker refuses a unary minus on a duration) is

@@ -208,6 +208,11 @@ func convertValue(name string, pos int, v any, t reflect.Type) (reflect.Value, e
 	if isNumberKind(rv.Kind()) && isNumberKind(t.Kind()) {
 		return rv.Convert(t), nil
 	}
+	// A host's named string or bool (or a pointer to one), which rules
+	// read as a plain one (numbers.go), is the parameter's type again.
+	if textOrBool(rv.Type()) && textOrBool(t) && rv.Type().ConvertibleTo(t) {
+		return rv.Convert(t), nil
+	}
 	return reflect.Value{}, fmt.Errorf("%s: argument %d is %T, want %s", name, pos, v, t)
 }
 
@@ -246,4 +251,12 @@ func constKind(v any) bool {
 	}
 	rv := reflect.ValueOf(v)
 	return rv.IsValid() && isNumberKind(rv.Kind())
+}
+
+// textOrBool reports a string or bool type, or a pointer to one.
+func textOrBool(t reflect.Type) bool {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.String || t.Kind() == reflect.Bool
 }

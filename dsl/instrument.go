@@ -606,7 +606,9 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			in.walk(c)
 		}
 		in.guardArguments(n)
-		boundDateSteps(n)
+		if *slot = boundTimeCall(n); *slot != ast.Node(n) {
+			return
+		}
 		if buildsText(n) {
 			// What the call builds is charged to the memory budget as
 			// it comes out: string(x) copies x, and a time's Format
@@ -1112,7 +1114,7 @@ func isInternalCall(n ast.Node) (string, bool) {
 		return "", false
 	}
 	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc, meanFunc, meanDurFunc, dateStepFunc:
+	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc, meanFunc, meanDurFunc, dateStepFunc, timeSubFunc:
 		return id.Value, true
 	}
 	return "", false

@@ -3,6 +3,7 @@ package dsl
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // A host's named strings and bools (type Tier string, type Flag bool) are
@@ -65,6 +66,79 @@ func TestBuiltinArgumentsOfAnotherKindFail(t *testing.T) {
 			}
 			if r.err == nil || !strings.Contains(r.err.Error(), c.want) {
 				t.Errorf("%s: %s: %s; want the evaluation to fail with %q", a22Names[i], c.when, r, c.want)
+			}
+		}
+	}
+}
+
+// A host function that takes or gives the host's named type still does:
+// the argument is converted back, and what it gives is read as a string.
+func TestNamedStringsThroughHostFunctions(t *testing.T) {
+	isGold := WithFunc1("isGold", func(t namedTier) bool { return t == "gold" })
+	tierOf := WithFunc1("tierOf", func(s string) namedTier { return namedTier(s) })
+	for _, w := range []string{`isGold(tier)`, `isGold(tiers[0])`, `tierOf("gold") == "gold"`, `tierOf("gold") contains "ol"`, `isGold(tierOf("gold"))`} {
+		for i, o := range [][]Option{{isGold, tierOf}, {isGold, tierOf, exprOnly}} {
+			rs, err := CompileRules[namedEnv]([]byte("ruleset n version 1\n"+a22When(w)), o...)
+			if err != nil {
+				t.Errorf("%s: %s: %v", a22Names[i], w, err)
+				continue
+			}
+			hits, err := rs.Eval(namedEnv0(), a22Now)
+			if err != nil || len(hits) != 1 {
+				t.Errorf("%s: %s: %d hits, %v; want one hit", a22Names[i], w, len(hits), err)
+			}
+		}
+	}
+}
+
+type namedHolder struct{ Best namedTier }
+
+// Is reports whether t is the holder's best tier.
+func (h namedHolder) Is(t namedTier) bool { return h.Best == t }
+
+type namedMethodEnv struct {
+	namedEnv
+	H namedHolder `expr:"h"`
+}
+
+// A method the host lets rules call, whose parameter is the host's named
+// type, takes the value a rule reads as a string.
+func TestNamedStringsThroughHostMethods(t *testing.T) {
+	env := namedMethodEnv{namedEnv: namedEnv0(), H: namedHolder{Best: "gold"}}
+	for _, w := range []string{`h.Is(tier)`, `h.Is("gold")`, `h.Is(tiers[0])`} {
+		for i, o := range [][]Option{{WithMethods[namedHolder]("Is")}, {WithMethods[namedHolder]("Is"), exprOnly}} {
+			rs, err := CompileRules[namedMethodEnv]([]byte("ruleset n version 1\n"+a22When(w)), o...)
+			if err != nil {
+				t.Logf("%s: %s: refused: %v", a22Names[i], w, err)
+				continue
+			}
+			hits, err := rs.Eval(env, a22Now)
+			if err != nil || len(hits) != 1 {
+				t.Errorf("%s: %s: %d hits, %v; want one hit (or a compile error)", a22Names[i], w, len(hits), err)
+			}
+		}
+	}
+}
+
+type namedPence int64
+
+// A time's method takes a host's named number as the int it is read as.
+func TestNamedNumbersThroughTimeMethods(t *testing.T) {
+	type env struct {
+		At time.Time  `expr:"at"`
+		N  namedPence `expr:"n"`
+	}
+	e := env{At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), N: 2}
+	for _, w := range []string{`at.AddDate(n, 0, 0).Year() == 2028`, `at.AddDate(0, n, 0).YearDay() == 60`} {
+		for i, o := range [][]Option{nil, {exprOnly}} {
+			rs, err := CompileRules[env]([]byte("ruleset n version 1\n"+a22When(w)), o...)
+			if err != nil {
+				t.Errorf("%s: %s: %v", a22Names[i], w, err)
+				continue
+			}
+			hits, err := rs.Eval(e, a22Now)
+			if err != nil || len(hits) != 1 {
+				t.Errorf("%s: %s: %d hits, %v; want one hit", a22Names[i], w, len(hits), err)
 			}
 		}
 	}

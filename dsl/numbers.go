@@ -32,8 +32,9 @@ var floatType64 = reflect.TypeFor[float64]()
 
 // numberKind says how a value of type t is read as one of expr's plain
 // types: 'i' as an int, 'f' as a float64, 's' (a host's named string: type
-// Tier string) as a string, 'b' (a named bool) as a bool, 'p' (a pointer
-// to any of them) as what it points to or nil, typed any; 0 when it is not
+// Tier string) as a string, 'b' (a named bool) as a bool, 'q' (a pointer
+// to a named string or bool) as a *string or *bool, 'p' (a pointer to a
+// number) as the number it points to or nil, typed any; 0 when it is not
 // converted (already plain, or none of them). expr's checker takes a named
 // string or bool by its kind where its VM then asserts the plain type, so
 // unconverted, `tier contains "ol"` or `when flag` would compile and fail
@@ -46,7 +47,14 @@ func (c *config) numberKind(t reflect.Type) byte {
 		// A pointer to any number, int and float64 too: read as the
 		// number (a *int left typed slipped past the overflow checks and
 		// the aggregates, which take numbers).
-		if e := t.Elem(); c.numberKind(e) != 0 || e == intType || e == floatType64 {
+		e := t.Elem()
+		if k := c.numberKind(e); k == 's' || k == 'b' {
+			// A pointer to a named string or bool is the plain pointer
+			// (*string, *bool), nil or not: the checks of a nil pointer
+			// to text or to a condition see it as what it is.
+			return 'q'
+		}
+		if c.numberKind(e) != 0 || e == intType || e == floatType64 {
 			return 'p'
 		}
 		return 0
@@ -71,14 +79,11 @@ func (c *config) numberKind(t reflect.Type) byte {
 		}
 		return 'f'
 	case t.Kind() == reflect.String && t != stringType:
-		if t.NumMethod() > 0 && len(c.methods[t]) > 0 {
-			return 0
-		}
+		// Even with methods rules call: a receiver keeps its type (the
+		// front end never wraps one), and expr's text operators and
+		// conditions take no other type than string and bool.
 		return 's'
 	case t.Kind() == reflect.Bool && t != boolType:
-		if t.NumMethod() > 0 && len(c.methods[t]) > 0 {
-			return 0
-		}
 		return 'b'
 	}
 	return 0
@@ -206,9 +211,21 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 	case *ast.CallNode:
 		// A host function takes a pointer as the pointer: its parameter
 		// is the host's own type, which coerce cannot make of a number.
+		// A method's argument is the parameter's own type, which expr
+		// passes to the method as it is: Is(tier) takes the Tier.
 		id, _ := m.Callee.(*ast.IdentifierNode)
 		host := id != nil && cfg.funcs[id.Value] != nil
+		mc, method := m.Callee.(*ast.MemberNode)
+		if method && mc.Node != nil && pureMethods[deref(mc.Node.Type())] != nil {
+			method = false // time's methods take plain ints and durations
+		}
 		for _, c := range exprkey.Children(n) {
+			if a := *c; method && a != nil && a != m.Callee {
+				for _, cc := range exprkey.Children(a) {
+					changed = wrapNumbers(cc, cfg) || changed
+				}
+				continue
+			}
 			if a := *c; host && a != nil && a.Type() != nil && a.Type().Kind() == reflect.Pointer {
 				for _, cc := range exprkey.Children(a) {
 					changed = wrapNumbers(cc, cfg) || changed
@@ -248,12 +265,19 @@ func mapNumbers(b *ast.BuiltinNode, cfg *config) bool {
 	if !aggregates[b.Name] || len(b.Arguments) == 0 {
 		return false
 	}
+	// Only lists of numbers: a list of named strings mapped would be a
+	// list of any, which hides from the checks that max of strings is
+	// no aggregate of numbers.
+	numbers := func(slot *ast.Node) bool {
+		t := (*slot).Type()
+		return t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && isNumberKind(deref(t.Elem()).Kind()) && mapList(slot, cfg)
+	}
 	if b.Name == "sum" {
-		return mapList(&b.Arguments[0], cfg)
+		return numbers(&b.Arguments[0])
 	}
 	changed := false
 	for i := range b.Arguments {
-		changed = mapList(&b.Arguments[i], cfg) || changed
+		changed = numbers(&b.Arguments[i]) || changed
 	}
 	return changed
 }
@@ -312,6 +336,8 @@ func numHostFunc(cfg *config) *hostFunc {
 				return boolType, nil
 			case 'p':
 				return anyType, nil
+			case 'q':
+				return plainPointer(args[0]), nil
 			}
 			return args[0], nil
 		},
@@ -322,6 +348,9 @@ func numHostFunc(cfg *config) *hostFunc {
 // decimal type through its conversion, any other number as dynamicNumber
 // reads it, a pointer as what it points to (nil for a nil pointer).
 func (c *config) toNumber(v any) (any, error) {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && c.numberKind(rv.Type()) == 'q' {
+		return rv.Convert(plainPointer(rv.Type())).Interface(), nil
+	}
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
 		for rv.Kind() == reflect.Pointer {
 			if rv.IsNil() {
@@ -358,7 +387,7 @@ func dynamicNumber(v any) (any, error) {
 		for e.Kind() == reflect.Pointer {
 			e = e.Elem()
 		}
-		if !isNumberKind(e.Kind()) || pureMethods[e] != nil {
+		if !isNumberKind(e.Kind()) && e.Kind() != reflect.String && e.Kind() != reflect.Bool || pureMethods[e] != nil {
 			return v, nil
 		}
 		for rv.Kind() == reflect.Pointer {
@@ -417,4 +446,13 @@ func WithNumber[T any](toFloat func(T) float64) Option {
 		}
 		c.numbers[reflect.TypeFor[T]()] = func(v any) float64 { return toFloat(v.(T)) }
 	})
+}
+
+// plainPointer is *string for a pointer to a named string, *bool for one
+// to a named bool: Go converts the one to the other.
+func plainPointer(t reflect.Type) reflect.Type {
+	if t.Elem().Kind() == reflect.Bool {
+		return reflect.PointerTo(boolType)
+	}
+	return reflect.PointerTo(stringType)
 }

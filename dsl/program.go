@@ -205,6 +205,9 @@ func formatTemplateValue(v any) string {
 		}
 		return templateNumber(rv.Float())
 	}
+	if rv := reflect.ValueOf(v); rv.IsValid() && rv.Kind() == reflect.String {
+		return rv.String() // a host's named string, written as a string is: whole, unquoted
+	}
 	return formatValue(v)
 }
 

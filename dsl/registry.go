@@ -67,6 +67,9 @@ var internalFuncs = map[string]*hostFunc{
 	// __datestep(n, unit) is a step of a time's AddDate, or a failure
 	// where it is more than a million years (date_step.go).
 	dateStepFunc: {name: dateStepFunc, arities: []int{2}, validate: sameType, fn: dateStep},
+	// __sub(d) is a time's Sub, or a failure where it saturated
+	// (date_step.go).
+	timeSubFunc: {name: timeSubFunc, arities: []int{1}, validate: sameType, fn: timeSub},
 	// __mean(name, args…) and __meandur(name, args…) are mean and median,
 	// of durations a duration (mean.go).
 	meanFunc: {name: meanFunc, // no arities: instrumentation alone writes it
@@ -350,7 +353,10 @@ func walk(args ...any) (any, error) {
 	// A list of any is read element by element as the front end reads
 	// numbers whose types it knows (numbers.go), wherever the walk reads
 	// numbers: 0.9 in a list holding float32(0.9) holds.
-	normalize := walkFlags(mode)&(walkNumbers|walkIntSum) != 0 && rv.Type().Elem().Kind() == reflect.Interface
+	// (A list whose type was known only when the rule ran, of a host's
+	// named type, []Tier behind an any, is read so too.)
+	et := rv.Type().Elem()
+	normalize := walkFlags(mode)&(walkNumbers|walkIntSum) != 0 && (et.Kind() == reflect.Interface || readAsNumber(reflect.Zero(et).Interface()))
 	if walkFlags(mode)&(walkNumbers|walkNil) == 0 && !normalize {
 		return x, sumOf(rv, mode)
 	}
@@ -417,14 +423,16 @@ func sumOf(list reflect.Value, mode int) error {
 // number of another type than int and float64, or a pointer to a number.
 func readAsNumber(e any) bool {
 	switch e.(type) {
-	case nil, int, float64:
+	case nil, int, float64, string, bool:
 		return false
 	}
 	t := reflect.TypeOf(e)
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	return isNumberKind(t.Kind()) && pureMethods[t] == nil
+	// A host's named string or bool is read as a string or a bool, as
+	// the front end reads one whose type it knows.
+	return (isNumberKind(t.Kind()) || t.Kind() == reflect.String || t.Kind() == reflect.Bool) && pureMethods[t] == nil
 }
 
 // nestedLen counts the elements below the list v, at every depth (the
@@ -852,6 +860,13 @@ func uniqGoverned(args ...any) (any, error) {
 		e := list.Index(i).Interface()
 		if err := deepNaN(reflect.ValueOf(e), g); err != nil {
 			return nil, err // a NaN anywhere in it would decide what is kept
+		}
+		if readAsNumber(e) {
+			// A host's named string, bool or number is kept as what the
+			// rule reads it as: Tier("gold") and "gold" are one.
+			if e, err = dynamicNumber(e); err != nil {
+				return nil, err
+			}
 		}
 		key, plain := uniqKey(e)
 		among := others
