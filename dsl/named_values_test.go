@@ -38,7 +38,7 @@ func TestNamedStringsAndBoolsDecide(t *testing.T) {
 		`len(tier) == 4`, `count(tiers, # == "gold") == 1`, `tier == tiers[0]`, `tiers[0] matches "^g"`,
 		`tier[0:2] == "go"`, `tier contains "ol"`, `join(tiers, "+") == "gold+bronze"`, `sortBy(tiers, #)[0] == "bronze"`,
 		`flag`, `!!flag`, `flag == true`, `flag && tier == "gold"`, `pf == true`, `nilt == nil`, `repeat(tier, 2) == "goldgold"`,
-		`replace(m.t, "o", "0") == "g0ld"`, `split(tier, "l")[0] == "go"`,
+		`replace(m.t, "o", "0") == "g0ld"`, `split(tier, "l")[0] == "go"`, `m.t > "a"`, `m.t contains "ol"`, `trim(m.t) == "gold"`,
 	} {
 		for i, r := range a93Check(t, a22When(w), namedEnv0()) {
 			if r.compileErr != nil || r.err != nil || len(r.hits) != 1 {

@@ -190,15 +190,17 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
 		}
-		if scalarCalls[m.Name] {
+		if scalarCalls[m.Name] || textCalls[m.Name] {
 			// A number known only when the rule runs (in a map of any)
 			// is read as one of a known type is: expr's round takes a
-			// GBP by its type, not its kind.
-			for i, a := range m.Arguments {
-				if dynamicType(a.Type()) {
-					m.Arguments[i] = internalCall(numFunc, startOf(a), a)
-					changed = true
-				}
+			// GBP by its type, not its kind; its trim a Tier so too.
+			for i := range m.Arguments {
+				changed = wrapDynamic(&m.Arguments[i]) || changed
+			}
+		}
+		if predicateCalls[m.Name] && len(m.Arguments) > 1 {
+			if p, ok := m.Arguments[1].(*ast.PredicateNode); ok {
+				changed = wrapDynamic(&p.Node) || changed // any(m.flags, #)
 			}
 		}
 	case *ast.BinaryNode:
@@ -208,6 +210,20 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
 		}
+		if plainOperands[m.Operator] {
+			changed = wrapDynamic(&m.Left) || changed
+			changed = wrapDynamic(&m.Right) || changed
+		}
+	case *ast.UnaryNode:
+		changed = wrapNumbers(&m.Node, cfg)
+		if m.Operator == "!" || m.Operator == "not" {
+			changed = wrapDynamic(&m.Node) || changed
+		}
+	case *ast.ConditionalNode:
+		for _, c := range exprkey.Children(n) {
+			changed = wrapNumbers(c, cfg) || changed
+		}
+		changed = wrapDynamic(&m.Cond) || changed
 	case *ast.CallNode:
 		// A host function takes a pointer as the pointer: its parameter
 		// is the host's own type, which coerce cannot make of a number.
@@ -246,6 +262,39 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		}
 	}
 	return changed
+}
+
+// plainOperands are the operators whose operands expr's VM takes only
+// as plain strings, bools or numbers (a host's named string behind an
+// any failed `contains` with a conversion panic): an operand known only
+// when the rule runs is read as the front end reads a known one.
+var plainOperands = map[string]bool{"contains": true, "startsWith": true, "endsWith": true, "matches": true,
+	"&&": true, "||": true, "and": true, "or": true}
+
+// textCalls are expr's built-ins that take strings by their type.
+var textCalls = map[string]bool{"trim": true, "trimPrefix": true, "trimSuffix": true, "hasPrefix": true,
+	"hasSuffix": true, "indexOf": true, "lastIndexOf": true}
+
+// predicateCalls are expr's built-ins whose predicate gives a bool.
+var predicateCalls = map[string]bool{"all": true, "any": true, "none": true, "one": true, "filter": true,
+	"count": true, "find": true, "findIndex": true, "findLast": true, "findLastIndex": true}
+
+// wrapDynamic wraps the node at slot in __num when its type is known only
+// when the rule runs and it is not wrapped yet; it reports whether it
+// wrapped it.
+func wrapDynamic(slot *ast.Node) bool {
+	n := *slot
+	if n == nil || n.Type() == nil || n.Type().Kind() != reflect.Interface {
+		return false
+	}
+	if name, ok := isInternalCall(n); ok && name == numFunc {
+		return false
+	}
+	if _, isNil := n.(*ast.NilNode); isNil {
+		return false
+	}
+	*slot = internalCall(numFunc, startOf(n), n)
+	return true
 }
 
 // scalarCalls are expr's built-ins that take one number and read it by

@@ -462,7 +462,9 @@ func nestedLen(v reflect.Value, depth int, limit int64) int64 {
 			e = e.Elem()
 		}
 		if e.Kind() == reflect.Slice || e.Kind() == reflect.Array {
-			if n += int64(e.Len()); n <= limit {
+			// What flatten copies of the list: each element as large as
+			// its copy (see builtUnits).
+			if n += builtUnits(e); n <= limit {
 				n += nestedLen(e, depth+1, limit-n)
 			}
 		}
@@ -634,7 +636,24 @@ func mapListFunc(name string, values bool) *hostFunc {
 			if err := g.steps_(n * int64(1+bits.Len64(uint64(n)))); err != nil {
 				return nil, err
 			}
-			if err := g.chargeBytes(n * memUnit); err != nil {
+			// The list holds a copy of each key or value (values of
+			// 1 KB records are 64 units each, not one).
+			t := m.Type().Key()
+			if values {
+				t = m.Type().Elem()
+			}
+			units := n * (1 + boxedUnits(t))
+			if t.Kind() == reflect.Interface {
+				units = 0
+				for it := m.MapRange(); it.Next(); {
+					v := it.Key()
+					if values {
+						v = it.Value()
+					}
+					units += elementUnits(v)
+				}
+			}
+			if err := g.charge(units); err != nil {
 				return nil, err
 			}
 			// Entries by MapRange: a NaN key is found by no lookup. The
@@ -880,7 +899,7 @@ func uniqGoverned(args ...any) (any, error) {
 		if dup || plain && byKey[key] {
 			continue
 		}
-		if err := g.charge(1); err != nil {
+		if err := g.charge(1 + boxedOf(e)); err != nil {
 			return nil, err
 		}
 		kept = append(kept, e)
@@ -1077,7 +1096,17 @@ func isNaN(v any) bool {
 // bytes: each element as large as its copy. A list of 1 KB records that
 // map or concat built holds a copy of each, 64 units an element, not one.
 func builtUnits(list reflect.Value) int64 {
-	if et := list.Type().Elem(); et.Kind() != reflect.Interface {
+	et := list.Type().Elem()
+	if (et.Kind() == reflect.Slice || et.Kind() == reflect.Array) && et.Elem().Kind() == reflect.Interface {
+		// A list of lists of any (toPairs' pairs, [2]any): what they
+		// hold too.
+		units := int64(list.Len()) * sizeUnits(et)
+		for i := range list.Len() {
+			units += builtUnits(list.Index(i))
+		}
+		return units
+	}
+	if et.Kind() != reflect.Interface {
 		return int64(list.Len()) * sizeUnits(et)
 	}
 	// A list of any: an interface each, and the copy it boxes, by the
@@ -1094,8 +1123,19 @@ func builtUnits(list reflect.Value) int64 {
 			last, lastUnits = t, 1+boxedUnits(t)
 		}
 		units += lastUnits
+		if pair, ok := e.Elem().Interface().([]any); ok {
+			units += builtUnits(reflect.ValueOf(pair)) // toPairs' pairs: what they hold too
+		}
 	}
 	return units
+}
+
+// boxedOf is boxedUnits of e's type; none for nil.
+func boxedOf(e any) int64 {
+	if e == nil {
+		return 0
+	}
+	return boxedUnits(reflect.TypeOf(e))
 }
 
 // elementUnits is builtUnits of one value held in a map or list.
