@@ -181,8 +181,8 @@ func (r *rewriter) envHas(name, seg string) bool {
 	if !ok {
 		return false
 	}
-	if deref(f.Type).Kind() == reflect.Map {
-		return true
+	if k := deref(f.Type).Kind(); k == reflect.Map || k == reflect.Interface {
+		return true // any key or member at all, known only when the rule runs
 	}
 	_, has := lookupField(f.Type, seg)
 	return has || hasMethod(f.Type, seg)

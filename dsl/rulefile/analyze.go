@@ -103,8 +103,11 @@ type Finding struct {
 // condition's comparison of a decision's output with a literal fails on
 // nil, as the compiled rule's does. A collect table with an aggregator is
 // read as the one decision it makes (its own type, urgency, sensitivity
-// and outputs, and the aggregate, any number), and a decision whose when
-// holds for no input never fires. The decisions are proved in the order
+// and outputs, and the aggregate, any number); an aggregate, and an
+// urgency or sensitivity that is not a literal, is some number, never nil,
+// where its decision decides; and a decision whose when holds for no input
+// never fires. A decision is read through its id as a member (d.fired): a
+// function of the same name called is no read of it. The decisions are proved in the order
 // they read one another, each once; where the bounded work runs out
 // before a decision is, a table that reads it claims no gap or overlap
 // ([CodeUnknown]): the value shown might be one the decision never gives.
@@ -195,7 +198,7 @@ func (a *analysis) settleDecisions() decisionDomains {
 	for _, r := range a.f.Rules {
 		seen := map[*Rule]bool{}
 		r.eachExpr(func(e Expr) {
-			for _, n := range identifiers(e.Src) {
+			for _, n := range memberRoots(e.Src) {
 				if d := ids[n]; d != nil && d != r && !seen[d] {
 					seen[d] = true
 					reads[r] = append(reads[r], d)
@@ -213,6 +216,9 @@ func (a *analysis) settleDecisions() decisionDomains {
 		state[r] = 1
 		unsettled := false
 		for _, d := range reads[r] {
+			// One on the way reads r in turn: a cycle the compiler
+			// refuses, whose domain is not known yet.
+			unsettled = unsettled || state[d] == 1
 			settle(d)
 			unsettled = unsettled || out.unsettled[d.ID]
 		}

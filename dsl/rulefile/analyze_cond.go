@@ -470,6 +470,44 @@ func literalNode(n ast.Node, consts map[string]constant, sc scope) (value, bool,
 	return value{}, false, false
 }
 
+// floatIdentity is a float's identity: its bits, 0 for -0.
+func floatIdentity(f float64) string {
+	if f == 0 {
+		f = 0
+	}
+	return "float " + strconv.FormatUint(math.Float64bits(f), 16)
+}
+
+// foldIdentity is the identity of op applied to the literal of identity
+// id: a number negated or kept, a bool negated; where it does not fold,
+// the operator around the operand's identity, a key of its own.
+func foldIdentity(op, id string) string {
+	unfolded := op + "(" + id + ")"
+	kind, val, ok := strings.Cut(id, " ")
+	if !ok || id == "" {
+		return unfolded
+	}
+	switch {
+	case op == "+" && (kind == "int" || kind == "float"):
+		return id
+	case op == "-" && kind == "int":
+		n, err := strconv.Atoi(val)
+		if err != nil || n == math.MinInt {
+			return unfolded // -MinInt does not fold to an int
+		}
+		return "int " + strconv.Itoa(-n)
+	case op == "-" && kind == "float":
+		bits, err := strconv.ParseUint(val, 16, 64)
+		if err != nil {
+			return unfolded
+		}
+		return floatIdentity(-math.Float64frombits(bits))
+	case (op == "!" || op == "not") && kind == "bool":
+		return "bool " + strconv.FormatBool(val != "true")
+	}
+	return unfolded
+}
+
 // literalIdentity writes a literal that literalNode reads as the
 // compiler holds it: its type and exact value (an int as its digits, a
 // float as its bits), so that values the compiler keeps apart have keys
@@ -479,7 +517,7 @@ func literalIdentity(n ast.Node, consts map[string]constant, sc scope) string {
 	case *ast.IntegerNode:
 		return "int " + strconv.Itoa(m.Value)
 	case *ast.FloatNode:
-		return "float " + strconv.FormatUint(math.Float64bits(m.Value), 16)
+		return floatIdentity(m.Value)
 	case *ast.StringNode:
 		return "string " + strconv.Quote(m.Value)
 	case *ast.BoolNode:
@@ -487,7 +525,9 @@ func literalIdentity(n ast.Node, consts map[string]constant, sc scope) string {
 	case *ast.NilNode:
 		return "nil"
 	case *ast.UnaryNode:
-		return m.Operator + "(" + literalIdentity(m.Node, consts, sc) + ")"
+		// Folded as the compiler folds it: -0, --1 and 0, 1 are one
+		// value each (a float's -0 is 0: they compare equal).
+		return foldIdentity(m.Operator, literalIdentity(m.Node, consts, sc))
 	case *ast.IdentifierNode:
 		key, isLet := sc[m.Value]
 		if !isLet {
@@ -866,6 +906,33 @@ func identifiers(src string) []string {
 	}
 	var out []string
 	freeNames(tree.Node, map[string]int{}, func(name string) { out = append(out, name) })
+	return out
+}
+
+// memberRoots lists the names src reads a member of (d in d.fired, d?.x,
+// d["band"]): the decisions it may read, which a call of a function
+// named like one (clamp(1, 0, 2)) is not.
+func memberRoots(src string) []string {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		if n == nil {
+			return
+		}
+		if m, ok := n.(*ast.MemberNode); ok {
+			if id, ok := m.Node.(*ast.IdentifierNode); ok {
+				out = append(out, id.Value)
+			}
+		}
+		for _, c := range exprkey.Children(n) {
+			walk(*c)
+		}
+	}
+	walk(tree.Node)
 	return out
 }
 

@@ -36,7 +36,18 @@ type decisionDomains struct {
 // fire: fired false, every other read nil.
 type decisionLeaf struct {
 	vals map[string]value
-	none bool
+	// numbers names the reads the leaf gives some number, never nil: an
+	// urgency or sensitivity that is not a literal, an aggregate.
+	numbers map[string]bool
+	none    bool
+}
+
+// number marks read name as some number in the leaf.
+func (l *decisionLeaf) number(name string) {
+	if l.numbers == nil {
+		l.numbers = map[string]bool{}
+	}
+	l.numbers[name] = true
 }
 
 // value is what the leaf gives read name, and false when it may be any.
@@ -119,6 +130,7 @@ func readDecision(r *Rule, consts map[string]constant, p proofs, out decisionDom
 		d.set(aggregated).open = true
 		for k := range d.byLeaf {
 			delete(d.byLeaf[k].vals, aggregated)
+			d.byLeaf[k].number(aggregated)
 		}
 	}
 	// An output only leaves in never say is nil wherever the
@@ -322,6 +334,7 @@ func (d *domain) leaf(chain []*Block) {
 		v, ok := d.literal(st.Expr.Src)
 		if !ok || v.kind != kindNumber {
 			d.set(name).open = true
+			l.number(name) // a float64 in [0,1] wherever the decision decides
 			continue
 		}
 		// As compiled: a literal outside [0,1] fails the file or, with

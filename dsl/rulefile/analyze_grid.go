@@ -204,6 +204,8 @@ func (as *atoms) enumerate(group []int, leaves []decisionLeaf) [][]value {
 		for j, i := range group {
 			if v, ok := l.value(as.list[i].name); ok {
 				choices[li][j] = []value{v}
+			} else if l.numbers[as.list[i].name] {
+				choices[li][j] = numbersAmong(as.witnesses(i))
 			} else {
 				choices[li][j] = as.witnesses(i)
 			}
@@ -358,4 +360,27 @@ func publicString(v any) string {
 		return x.String()
 	}
 	return "?"
+}
+
+// numbersAmong are the witnesses a number can be: the numbers among
+// them, or where the read's literals have none, the value of another kind
+// than theirs (which then stands for every number); all of them where
+// neither is there.
+func numbersAmong(ws []value) []value {
+	var numbers, others []value
+	for _, w := range ws {
+		switch w.kind {
+		case kindNumber:
+			numbers = append(numbers, w)
+		case kindOther:
+			others = append(others, w)
+		}
+	}
+	switch {
+	case len(numbers) > 0:
+		return numbers
+	case len(others) > 0:
+		return others
+	}
+	return ws
 }

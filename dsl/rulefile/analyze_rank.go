@@ -253,13 +253,20 @@ func (a *analysis) sameText(x, y string) sameness {
 		// literal identities say which.
 		ix, iy := a.identitySrc(x), a.identitySrc(y)
 		switch {
-		case ix == "" || iy == "":
+		case !exactIdentity(ix) || !exactIdentity(iy):
 			return decideUnknown
 		case ix != iy:
 			return decideDifferently
 		}
 	}
 	return decideAlike
+}
+
+// exactIdentity reports an identity that is a type and a value (int 1,
+// float …), not an operator left unfolded around one.
+func exactIdentity(id string) bool {
+	kind, _, ok := strings.Cut(id, " ")
+	return ok && (kind == "int" || kind == "float")
 }
 
 // identitySrc is the literal identity of a source (see literalIdentity),

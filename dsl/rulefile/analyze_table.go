@@ -433,8 +433,11 @@ func (t *tableState) report(when *cond) {
 		}
 	}
 	rowWhens := slices.ContainsFunc(r.Rows, func(row *Row) bool { return row.Out.When != nil })
-	if t.facts.gap == nil && when == nil && !rowWhens {
-		a.proved.add(&a.proved.closed, r) // every input takes a row, or fails the table
+	if t.facts.gap == nil && !rowWhens {
+		// Every input its when lets through takes a row, or fails the
+		// table (whether the when lets every input through is mayMiss's
+		// question, which a when proved never false answers).
+		a.proved.add(&a.proved.closed, r)
 	}
 	if d := a.unsettledRead(r); d != "" && (t.facts.gap != nil || len(t.facts.overlap)+len(t.facts.conflict)+len(t.facts.mayConflict) > 0 || t.collect.found()) {
 		// Its gap or overlap may be at a value of d the bounded work
@@ -507,7 +510,7 @@ func (a *analysis) unsettledRead(r *Rule) string {
 	}
 	found := ""
 	r.eachExpr(func(e Expr) {
-		for _, n := range identifiers(e.Src) {
+		for _, n := range memberRoots(e.Src) {
 			if found == "" && a.domains.unsettled[n] && n != r.ID {
 				found = n
 			}
