@@ -61,7 +61,7 @@ const timeSubFunc = "__sub"
 // timeSub is __sub's function.
 func timeSub(args ...any) (any, error) {
 	if d, ok := args[0].(time.Duration); ok && (d == math.MaxInt64 || d == math.MinInt64) {
-		return nil, fmt.Errorf("Sub: the times are more than a duration's 292 years apart: %w", ErrOverflow)
+		return nil, fmt.Errorf("time's Sub: the times are more than a duration's 292 years apart: %w", ErrOverflow)
 	}
 	return args[0], nil
 }

@@ -53,30 +53,9 @@ func (r *rewriter) optionalChainMethod(slot *ast.Node, chain *ast.ChainNode) boo
 	if m == nil {
 		return false
 	}
-	r.optionals++
-	name := "__opt" + strconv.Itoa(r.optionals)
-	if r.own == nil {
-		r.own = map[string]bool{}
-	}
-	r.own[name] = true
-	at := chain.Location()
-	ident := func() ast.Node {
-		id := &ast.IdentifierNode{Value: name}
-		id.SetLocation(m.Node.Location())
-		return id
-	}
-	receiver := m.Node
-	inner := &ast.ChainNode{Node: receiver}
-	inner.SetLocation(receiver.Location())
-	m.Node, m.Optional = ident(), false
-	absent := &ast.BinaryNode{Operator: "==", Left: ident(), Right: &ast.NilNode{}}
-	none := &ast.NilNode{}
-	cond := &ast.ConditionalNode{Cond: absent, Exp1: none, Exp2: chain}
-	let := &ast.VariableDeclaratorNode{Name: name, Value: inner, Expr: cond}
-	for _, n := range []ast.Node{absent, absent.Right, none, cond, let} {
-		n.SetLocation(at)
-	}
-	*slot = let
+	inner := &ast.ChainNode{Node: m.Node}
+	inner.SetLocation(m.Node.Location())
+	*slot = r.optionalLet(m, inner, chain)
 	return true
 }
 
@@ -93,27 +72,32 @@ func (r *rewriter) optionalMethod(slot *ast.Node) bool {
 	if !ok || !m.Optional {
 		return false
 	}
+	*slot = r.optionalLet(m, m.Node, call)
+	return true
+}
+
+// optionalLet is (let __optN = receiver; __optN == nil ? nil : rest),
+// with m, the optional member in rest, now a member of __optN.
+func (r *rewriter) optionalLet(m *ast.MemberNode, receiver, rest ast.Node) ast.Node {
 	r.optionals++
 	name := "__opt" + strconv.Itoa(r.optionals)
 	if r.own == nil {
 		r.own = map[string]bool{}
 	}
 	r.own[name] = true
-	at := call.Location()
+	at := rest.Location()
 	ident := func() ast.Node {
 		id := &ast.IdentifierNode{Value: name}
 		id.SetLocation(m.Node.Location())
 		return id
 	}
-	receiver := m.Node
 	m.Node, m.Optional = ident(), false
 	absent := &ast.BinaryNode{Operator: "==", Left: ident(), Right: &ast.NilNode{}}
 	none := &ast.NilNode{}
-	cond := &ast.ConditionalNode{Cond: absent, Exp1: none, Exp2: call}
+	cond := &ast.ConditionalNode{Cond: absent, Exp1: none, Exp2: rest}
 	let := &ast.VariableDeclaratorNode{Name: name, Value: receiver, Expr: cond}
 	for _, n := range []ast.Node{absent, absent.Right, none, cond, let} {
 		n.SetLocation(at)
 	}
-	*slot = let
-	return true
+	return let
 }
