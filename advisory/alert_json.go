@@ -1,9 +1,11 @@
 package advisory
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/engagekit/engagekit/internal/jsontime"
@@ -101,3 +103,49 @@ func marshalSafely(v any) (b []byte, err error) {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// UnmarshalJSON reads an alert as MarshalJSON writes it. A number among
+// its outputs and evidence (at any depth of their lists and maps) is read
+// as an int where it is an integer an int holds, else as a float64:
+// encoding/json reads every number of an any as a float64, so 2^53+1 read
+// back as 2^53 and an alert written, read and written again changed.
+func (a *Alert) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var f alertFields
+	if err := dec.Decode(&f); err != nil {
+		return err
+	}
+	for k, v := range f.Outputs {
+		f.Outputs[k] = readNumbers(v)
+	}
+	for i := range f.Evidence {
+		f.Evidence[i].Value = readNumbers(f.Evidence[i].Value)
+	}
+	*a = Alert(f)
+	return nil
+}
+
+// readNumbers replaces the json.Numbers in v, a value JSON decoded into an
+// any, with ints or float64s (see Alert.UnmarshalJSON).
+func readNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := strconv.ParseInt(string(x), 10, 0); err == nil {
+			return int(i)
+		}
+		if f, err := strconv.ParseFloat(string(x), 64); err == nil {
+			return f
+		}
+		return string(x) // beyond a float64: what it wrote, as text
+	case []any:
+		for i := range x {
+			x[i] = readNumbers(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = readNumbers(x[k])
+		}
+	}
+	return v
+}

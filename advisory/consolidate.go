@@ -29,7 +29,9 @@ type Provenance struct {
 }
 
 // Conflict is a field on which sources hold different values; Values lists
-// every source's value, sorted by source name.
+// every source's value, sorted by source name. A source that holds two
+// values as of one instant (two versions of its record) conflicts with
+// itself, whatever the policy: Values then lists it with each.
 type Conflict struct {
 	Field  string        `json:"field"`
 	Chosen string        `json:"chosen"`
@@ -136,7 +138,7 @@ func ConsolidateInto(dst *Consolidated, clientID string, records []Record, p Pol
 			if len(vals) == 0 {
 				continue
 			}
-			vals = latestPerSource(vals)
+			vals, selfs := latestPerSource(vals)
 			fp := p.For(field)
 			if err := fp.check(field); err != nil {
 				// A bad value anywhere comes first, as it does when met
@@ -150,8 +152,10 @@ func ConsolidateInto(dst *Consolidated, clientID string, records []Record, p Pol
 			chosen := choose(vals, fp)
 			c.Fields[field] = chosen.Value
 			c.Provenance[field] = Provenance{Source: chosen.Source, AsOf: chosen.AsOf}
-			if fp.Strategy != FirstNonEmpty && disagree(vals) {
-				c.Conflicts = append(c.Conflicts, Conflict{Field: field, Chosen: chosen.Source, Values: slices.Clone(vals)})
+			if len(selfs) > 0 || fp.Strategy != FirstNonEmpty && disagree(vals) {
+				all := append(slices.Clone(vals), selfs...)
+				slices.SortStableFunc(all, func(a, b SourceValue) int { return cmp.Compare(a.Source, b.Source) })
+				c.Conflicts = append(c.Conflicts, Conflict{Field: field, Chosen: chosen.Source, Values: all})
 			}
 		}
 	}
@@ -207,10 +211,13 @@ func firstBadPolicy(records []Record, p Policy) error {
 	return first
 }
 
-// latestPerSource keeps each source's latest value, sorted by source name.
-func latestPerSource(vals []SourceValue) []SourceValue {
+// latestPerSource keeps each source's latest value, sorted by source name,
+// and lists the values a source also holds as of that instant that
+// disagree with the one kept: a source that says two things at once is a
+// conflict, whatever the policy (the one kept is kept by its text alone).
+func latestPerSource(vals []SourceValue) (kept, selfConflicts []SourceValue) {
 	if len(vals) < 2 {
-		return vals
+		return vals, nil
 	}
 	slices.SortFunc(vals, func(a, b SourceValue) int {
 		if c := cmp.Compare(a.Source, b.Source); c != 0 {
@@ -232,7 +239,16 @@ func latestPerSource(vals []SourceValue) []SourceValue {
 		// one, the same whatever the order.
 		return cmp.Compare(valuetext.Text(a.AsOf), valuetext.Text(b.AsOf))
 	})
-	return slices.CompactFunc(vals, func(a, b SourceValue) bool { return a.Source == b.Source })
+	for i := 0; i < len(vals); {
+		j := i + 1 // vals[i] is its source's latest; its ties follow
+		for ; j < len(vals) && vals[j].Source == vals[i].Source; j++ {
+			if vals[j].AsOf.Equal(vals[i].AsOf) && disagree([]SourceValue{vals[i], vals[j]}) {
+				selfConflicts = append(selfConflicts, vals[j])
+			}
+		}
+		i = j
+	}
+	return slices.CompactFunc(vals, func(a, b SourceValue) bool { return a.Source == b.Source }), selfConflicts
 }
 
 // choose applies the field's strategy to its values (one per source): the

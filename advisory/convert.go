@@ -1,6 +1,7 @@
 package advisory
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -51,6 +52,13 @@ func convertAt(dst, src reflect.Value, path string, index *fieldIndex, depth int
 		}
 		dst.Set(p)
 		return nil
+	case src.Type() == jsonNumberType && isNumber(dst.Kind()):
+		// A feed read with UseNumber: the number it writes, as exactly.
+		n, err := jsonNumberValue(json.Number(src.String()))
+		if err != nil {
+			return &DecodeError{Field: path, Msg: err.Error()}
+		}
+		return convertNumber(dst, reflect.ValueOf(n), path)
 	case isNumber(src.Kind()) && isNumber(dst.Kind()):
 		return convertNumber(dst, src, path)
 	case dst.Type() == timeType && src.Kind() == reflect.String:

@@ -39,7 +39,8 @@
 // values: the alert type, the rule and the branch or row that fired, the
 // title and message, urgency and advice sensitivity granulated by the
 // client's context, and the evidence (the rule's calculations and the
-// fields its condition read). [Framework.EvaluateAll] does a whole book on
+// fields its decision read: its when, its branches' conditions, its
+// table's inputs). [Framework.EvaluateAll] does a whole book on
 // all cores, in input order, never dropping a file: In = OK + Failed +
 // Cancelled. A host that consolidates or decodes files as it goes gives
 // each [Item] a Load function instead of a file, and the files are

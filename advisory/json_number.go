@@ -2,6 +2,8 @@ package advisory
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -82,4 +84,20 @@ func canonicalDecimal(s string) (string, bool) {
 		sign = "-"
 	}
 	return sign + trimmed + "e" + strconv.FormatInt(exp+shift, 10), true
+}
+
+// jsonNumberValue reads a json.Number as an int64 or a uint64 where it is
+// one, else as a float64: "9007199254740993" stays that integer.
+func jsonNumberValue(n json.Number) (any, error) {
+	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		return i, nil
+	}
+	if u, err := strconv.ParseUint(string(n), 10, 64); err == nil {
+		return u, nil
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || math.IsInf(f, 0) {
+		return nil, fmt.Errorf("%q is not a number a float64 holds", string(n))
+	}
+	return f, nil
 }

@@ -90,8 +90,8 @@ func daysBetween(a, b time.Time) int {
 	ad, as := split(a)
 	bd, bs := split(b)
 	d := bd - ad
-	if bs < as {
-		d--
+	if bs < as || bs == as && b.Nanosecond() < a.Nanosecond() {
+		d-- // the last day is not whole, to the nanosecond
 	}
 	return int(d)
 }

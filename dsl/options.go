@@ -223,7 +223,8 @@ func WithClampedOutputs() Option {
 }
 
 // WithReadEvidence makes a rule set add, to the evidence of every hit, the
-// fields its rule's condition reads, with their values. By default evidence
+// fields its rule's decision reads, with their values: its when's, its
+// branches' conditions' and its table's inputs'. By default evidence
 // is the rule's lets, which is cheaper; hosts that show reviewers every input
 // of a decision (an advisory framework) want this.
 func WithReadEvidence() Option {

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -253,13 +254,6 @@ func (b *builder[Env]) rule(r *rulefile.Rule) *cRule {
 		rule.when = b.program(sc, "when", body.When.Expr, reflect.Bool)
 	}
 	rule.base = b.outputs(sc, body)
-	if b.base.readEvidence && rule.when != nil {
-		for _, path := range leafReads(rule.when.c.reads) {
-			if p := b.program(sc, "when", rulefile.Expr{Pos: body.When.Pos, Src: path}, reflect.Invalid); p != nil {
-				rule.reads = append(rule.reads, cBinding{name: path, p: p})
-			}
-		}
-	}
 	switch {
 	case r.Table:
 		rule.tbl = b.table(sc, r, rule)
@@ -267,7 +261,46 @@ func (b *builder[Env]) rule(r *rulefile.Rule) *cRule {
 		rule.branches = b.branches(sc, rule, body.Branches, "", []*outputs{&rule.base})
 		rule.leaf = b.leaf("", rule, r.Pos, &rule.base)
 	}
+	if b.base.readEvidence {
+		b.readEvidence(sc, r, rule)
+	}
 	return rule
+}
+
+// readEvidence lists, as the rule's evidence, the fields its decision
+// reads: its when's, its branches' conditions' and its table's inputs'
+// (a table's alert showed nothing of the values that chose its row).
+func (b *builder[Env]) readEvidence(sc scope, r *rulefile.Rule, rule *cRule) {
+	var reads []string
+	add := func(p *program) {
+		if p != nil && p.c != nil {
+			reads = append(reads, p.c.reads...)
+		}
+	}
+	add(rule.when)
+	var walk func([]*cBranch)
+	walk = func(bs []*cBranch) {
+		for _, br := range bs {
+			add(br.cond)
+			walk(br.children)
+		}
+	}
+	walk(rule.branches)
+	if rule.tbl != nil {
+		for _, in := range rule.tbl.inputs {
+			add(in)
+		}
+	}
+	slices.Sort(reads)
+	pos := r.Pos
+	if r.Body.When != nil {
+		pos = r.Body.When.Pos
+	}
+	for _, path := range leafReads(slices.Compact(reads)) {
+		if p := b.program(sc, "evidence", rulefile.Expr{Pos: pos, Src: path}, reflect.Invalid); p != nil {
+			rule.reads = append(rule.reads, cBinding{name: path, p: p})
+		}
+	}
 }
 
 func kindName(table bool) string {

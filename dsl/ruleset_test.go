@@ -187,7 +187,8 @@ func TestReadEvidence(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := hitOf(hits, "pension_gap")
-	want := []dsl.Binding{{Name: "pension.coverage", Value: 0.5}}
+	// The when's read and the branches' (client.age chose the branch).
+	want := []dsl.Binding{{Name: "client.age", Value: 45}, {Name: "pension.coverage", Value: 0.5}}
 	if d := cmp.Diff(want, h.Evidence); d != "" {
 		t.Errorf("evidence (-want +got):\n%s", d)
 	}

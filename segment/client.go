@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"unicode/utf8"
 
 	"github.com/engagekit/engagekit/internal/errtext"
 )
@@ -42,9 +43,15 @@ var ErrDuplicateID = errors.New("segment: a client of the book has this id alrea
 // record no one can name is no client, and two of them would be one.
 var ErrNoID = errors.New("segment: a client needs an id")
 
+// ErrBadID is the cause of a [ClientError] about a client whose id is not
+// UTF-8: JSON writes such an id as another (its bytes replaced), so two
+// of them would read back as one client.
+var ErrBadID = errors.New("segment: a client id must be UTF-8 text")
+
 // ClientError is a client that could not be segmented. In JSON a sentinel
 // cause is written as "cause": "unknown" for [ErrUnknown],
-// "duplicate_id" for [ErrDuplicateID], "no_id" for [ErrNoID], and any
+// "duplicate_id" for [ErrDuplicateID], "no_id" for [ErrNoID], "bad_id"
+// for [ErrBadID], and any
 // other cause as its text in "cause_text"; reading it back gives the same
 // sentinel, or an error of that text (never a sentinel, whatever the
 // text says).
@@ -66,7 +73,7 @@ type clientErrorJSON struct {
 var causes = []struct {
 	name string
 	err  error
-}{{"unknown", ErrUnknown}, {"duplicate_id", ErrDuplicateID}, {"no_id", ErrNoID}}
+}{{"unknown", ErrUnknown}, {"duplicate_id", ErrDuplicateID}, {"no_id", ErrNoID}, {"bad_id", ErrBadID}}
 
 // MarshalJSON writes the error with its cause.
 func (e ClientError) MarshalJSON() ([]byte, error) {
@@ -115,8 +122,8 @@ func (e *ClientError) Unwrap() error { return e.Err }
 
 // check rejects a client whose axes cannot be known.
 func (c Client) check() error {
-	if c.ID == "" {
-		return &ClientError{Field: "id", Err: ErrNoID}
+	if err := checkID(c.ID); err != nil {
+		return err
 	}
 	for _, f := range []struct {
 		name string
@@ -128,6 +135,17 @@ func (c Client) check() error {
 	}
 	if math.IsInf(c.Profit(), 0) {
 		return &ClientError{ClientID: c.ID, Field: "profit", Err: ErrUnknown}
+	}
+	return nil
+}
+
+// checkID refuses an id that names no client: empty, or not UTF-8.
+func checkID(id string) error {
+	switch {
+	case id == "":
+		return &ClientError{Field: "id", Err: ErrNoID}
+	case !utf8.ValidString(id):
+		return &ClientError{ClientID: id, Field: "id", Err: ErrBadID}
 	}
 	return nil
 }

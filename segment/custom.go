@@ -376,10 +376,11 @@ func literal(v any) (string, bool) {
 // is a rule that cannot be decided because a float field it reads is NaN,
 // whether it would hold or not (the error wraps dsl.ErrNaN): the scheme
 // does not fall through to a later segment, or the default, on bad data.
-// An empty clientID is an error wrapping [ErrNoID].
+// An empty clientID is an error wrapping [ErrNoID], one that is not
+// UTF-8 [ErrBadID].
 func (c *Custom[Env]) Assign(clientID string, env Env, now time.Time) (Assignment, error) {
-	if clientID == "" {
-		return Assignment{}, &ClientError{Field: "id", Err: ErrNoID}
+	if err := checkID(clientID); err != nil {
+		return Assignment{}, err
 	}
 	for i, r := range c.rules {
 		ok, err := r.when.eval(env, now)

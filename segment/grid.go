@@ -218,7 +218,10 @@ type Counts struct {
 // AssignAll segments a book on all cores. The thresholds are resolved over
 // the whole book first. A client whose id an earlier client has is not a
 // client of the book: it fails with [ErrDuplicateID] and counts in no cut;
-// so does a client of no id, with [ErrNoID].
+// so does a client of no id, with [ErrNoID], or of an id that is not
+// UTF-8, with [ErrBadID]. When ctx ends before every client is segmented,
+// the book holds those that were, its Counts the rest as cancelled, and
+// the error is ctx's.
 func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
 	dup := duplicateIDs(book)
 	cut, err := g.cut(ctx, book, dup)
@@ -250,6 +253,12 @@ func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
 			res.Failed = append(res.Failed, *ce)
 		}
 	}, batch.Options{}))
+	if res.Counts.Cancelled > 0 {
+		// ctx ended while clients were left: the book holds those
+		// segmented, the counts say how many were not, and the error
+		// says the book is not whole.
+		return res, ctx.Err()
+	}
 	return res, nil
 }
 
