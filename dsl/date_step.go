@@ -34,10 +34,24 @@ var dateStepUnits = [3]struct {
 // call is returned as it is.
 func boundTimeCall(c *ast.CallNode) ast.Node {
 	m, ok := c.Callee.(*ast.MemberNode)
-	if !ok || m.Node == nil || deref(receiverType(m.Node)) != timeType {
+	if !ok || m.Node == nil {
 		return c
 	}
 	p, ok := m.Property.(*ast.StringNode)
+	if recv := deref(receiverType(m.Node)); ok && recv == durationType && m.Node.Type() == durationType {
+		// A duration's Abs and Round saturate as Sub does: computed
+		// here, with the overflow an error.
+		switch {
+		case p.Value == "Abs" && len(c.Arguments) == 0:
+			return internalCall(durationMethodFunc, c, m.Node, opLiteral(c, "Abs"), m.Node)
+		case p.Value == "Round" && len(c.Arguments) == 1:
+			return internalCall(durationMethodFunc, c, m.Node, opLiteral(c, "Round"), c.Arguments[0])
+		}
+		return c
+	}
+	if deref(receiverType(m.Node)) != timeType {
+		return c
+	}
 	switch {
 	case !ok:
 	case p.Value == "AddDate" && len(c.Arguments) == len(dateStepUnits):
@@ -77,4 +91,52 @@ func dateStep(args ...any) (any, error) {
 		return nil, fmt.Errorf("AddDate: a step of %d %s is more than a million years: %w", n, u.name, ErrOverflow)
 	}
 	return n, nil
+}
+
+// durationMethodFunc is __dmethod(d, name, arg): d.Abs() or d.Round(arg),
+// or a failure where Go would saturate the result at a duration's limit
+// (the smallest duration's Abs, a Round up past the largest).
+const durationMethodFunc = "__dmethod"
+
+// durationMethod is __dmethod's function.
+func durationMethod(args ...any) (any, error) {
+	d, ok := args[0].(time.Duration)
+	name, _ := args[1].(string)
+	if !ok {
+		return nil, fmt.Errorf("%s: the receiver is %T, want a duration", name, args[0])
+	}
+	over := fmt.Errorf("%v.%s: beyond a duration's 292 years: %w", d, name, ErrOverflow)
+	if name == "Abs" {
+		if d == math.MinInt64 {
+			return nil, over
+		}
+		return d.Abs(), nil
+	}
+	m, ok := args[2].(time.Duration)
+	if !ok {
+		return nil, fmt.Errorf("a duration's Round: the multiple is %T, want a duration", args[2])
+	}
+	if m <= 0 {
+		return d, nil // as Go's Round
+	}
+	// Go's Round, with its saturation found: a result rounded away from
+	// zero that does not fit.
+	r := d % m
+	if d < 0 {
+		r = -r
+		if r+r < m {
+			return d + r, nil
+		}
+		if d1 := d - m + r; d1 < d {
+			return d1, nil
+		}
+		return nil, over
+	}
+	if r+r < m {
+		return d - r, nil
+	}
+	if d1 := d + m - r; d1 > d {
+		return d1, nil
+	}
+	return nil, over
 }

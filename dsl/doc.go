@@ -74,10 +74,17 @@
 // types, and so does arithmetic on values known only when the rule runs
 // (an any field, a map value, a predicate's accumulator), which reads them
 // the same way. A host's named string or bool (type Tier string, type
-// Flag bool) is read the same way, as a string or a bool (a method the
-// host lets rules call is still called on the value itself): `tier ==
+// Flag bool) is read the same way, as a string or a bool: `tier ==
 // "gold"`, `tier contains "ol"`, `"gold" in tiers` and `when flag` decide
-// as they read, and so do the same values behind an any. (A map keyed by a named
+// as they read, and so do the same values behind an any or a pointer in
+// one. One whose methods the host lets rules call keeps its type, so a
+// method is called on it through lets and chains, and is read as a string
+// or a bool wherever a rule needs one: a comparison, a text operator, a
+// condition, &&, a key. A host function or method that takes the named
+// type is given it back; a number given to a narrower parameter must fit
+// it (300 for a uint8 fails with [ErrOverflow], 2.5 for an int too). A
+// nil operand of &&, ||, ! or a text operator fails: a nil decides
+// nothing. (A map keyed by a named
 // string is indexed by its own type, which a rule cannot write: such an
 // index is a compile error.) The library's built-ins read an argument
 // known only when the rule runs by its kind and fail on one of another
@@ -89,7 +96,8 @@
 // time's AddDate fails with [ErrOverflow] on a step of more than a million
 // years (time.Date would wrap it into another date), and its Sub where the
 // times are more than a duration's 292 years apart (Go would give the
-// largest duration, whatever the difference). A host
+// largest duration, whatever the difference), as a duration's Abs and
+// Round do where Go saturates them. A host
 // function that takes a pointer to a number gets the pointer.
 // time.Duration keeps its type, and its arithmetic (d + d, d * 2, d * -1;
 // expr's checker refuses a unary minus on a duration) is

@@ -206,6 +206,9 @@ func convertValue(name string, pos int, v any, t reflect.Type) (reflect.Value, e
 		return rv, nil
 	}
 	if isNumberKind(rv.Kind()) && isNumberKind(t.Kind()) {
+		if !fitsNumber(rv, t) {
+			return reflect.Value{}, fmt.Errorf("%s: argument %d is %v, which a %s does not hold: %w", name, pos, v, t, ErrOverflow)
+		}
 		return rv.Convert(t), nil
 	}
 	// A host's named string or bool (or a pointer to one), which rules
@@ -259,4 +262,40 @@ func textOrBool(t reflect.Type) bool {
 		t = t.Elem()
 	}
 	return t.Kind() == reflect.String || t.Kind() == reflect.Bool
+}
+
+// fitsNumber reports whether the number v converts to type t unchanged:
+// an integer in t's range, a float that is whole (for an integer type)
+// and in range. (Go's conversion wraps and truncates: 300 became 44 for
+// a uint8 parameter, 2.5 became 2 for an int.)
+func fitsNumber(v reflect.Value, t reflect.Type) bool {
+	z := reflect.New(t).Elem()
+	switch {
+	case v.CanInt():
+		i := v.Int()
+		switch {
+		case z.CanInt():
+			return !z.OverflowInt(i)
+		case z.CanUint():
+			return i >= 0 && !z.OverflowUint(uint64(i))
+		}
+		return true // to a float: as near as it holds, as a literal is
+	case v.CanUint():
+		u := v.Uint()
+		switch {
+		case z.CanInt():
+			return u <= math.MaxInt64 && !z.OverflowInt(int64(u))
+		case z.CanUint():
+			return !z.OverflowUint(u)
+		}
+		return true
+	}
+	f := v.Float()
+	switch {
+	case z.CanInt():
+		return f == math.Trunc(f) && f >= -(1<<63) && f < 1<<63 && !z.OverflowInt(int64(f))
+	case z.CanUint():
+		return f == math.Trunc(f) && f >= 0 && f < 1<<64 && !z.OverflowUint(uint64(f))
+	}
+	return t.Kind() == reflect.Float64 || math.IsNaN(f) || math.IsInf(f, 0) || !z.OverflowFloat(f)
 }

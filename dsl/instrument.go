@@ -647,12 +647,35 @@ func (in *instrumenter) guardArguments(c *ast.CallNode) {
 		f = in.function(id.Value)
 	}
 	for i := range c.Arguments {
-		if acceptsNil(f, i) {
+		if acceptsNil(f, i) || methodAcceptsNil(c, i) {
 			continue
 		}
 		in.guardChain(&c.Arguments[i])
 		guardPointer(&c.Arguments[i])
 	}
+}
+
+// methodAcceptsNil reports whether argument i of a method call is of a
+// type that holds nil (a pointer, a map, an interface): the method is
+// given the nil, as a host function of such a parameter is.
+func methodAcceptsNil(c *ast.CallNode, i int) bool {
+	m, ok := c.Callee.(*ast.MemberNode)
+	if !ok || m.Node == nil || m.Node.Type() == nil {
+		return false
+	}
+	name, ok := m.Property.(*ast.StringNode)
+	if !ok {
+		return false
+	}
+	method, ok := m.Node.Type().MethodByName(name.Value)
+	if !ok || method.Type.IsVariadic() || i+1 >= method.Type.NumIn() {
+		return false
+	}
+	switch method.Type.In(i + 1).Kind() { // In(0) is the receiver
+	case reflect.Pointer, reflect.Map, reflect.Interface, reflect.Slice, reflect.Func:
+		return true
+	}
+	return false
 }
 
 // function is the host function or built-in a call names, nil when it is
@@ -1114,7 +1137,7 @@ func isInternalCall(n ast.Node) (string, bool) {
 		return "", false
 	}
 	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc, meanFunc, meanDurFunc, dateStepFunc, timeSubFunc:
+	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc, meanFunc, meanDurFunc, dateStepFunc, timeSubFunc, durationMethodFunc, plainFunc:
 		return id.Value, true
 	}
 	return "", false

@@ -79,11 +79,14 @@ func (c *config) numberKind(t reflect.Type) byte {
 		}
 		return 'f'
 	case t.Kind() == reflect.String && t != stringType:
-		// Even with methods rules call: a receiver keeps its type (the
-		// front end never wraps one), and expr's text operators and
-		// conditions take no other type than string and bool.
+		if t.NumMethod() > 0 && len(c.methods[t]) > 0 {
+			return 0 // its methods are called: it keeps its type, read as a string where one is needed (see wrapPlain)
+		}
 		return 's'
 	case t.Kind() == reflect.Bool && t != boolType:
+		if t.NumMethod() > 0 && len(c.methods[t]) > 0 {
+			return 0
+		}
 		return 'b'
 	}
 	return 0
@@ -151,7 +154,13 @@ func (c *config) keptNumberArgument(name string, args []ast.Node) (ast.Node, ref
 func normalizeNumbers(tree *ast.Node, cfg *config, check func() error) error {
 	for pass := 0; ; pass++ {
 		err := check()
-		if !wrapNumbers(tree, cfg) || pass == 8 {
+		changed := wrapNumbers(tree, cfg)
+		if t := (*tree).Type(); t != nil && t.Kind() == reflect.Bool && keptText(t) {
+			// A condition of a named bool that keeps its type: expr's
+			// VM takes a condition only as a plain bool.
+			changed = wrapPlain(tree, false, true) || changed
+		}
+		if !changed || pass == 8 {
 			return err
 		}
 	}
@@ -166,8 +175,12 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 	}
 	if name, ok := isInternalCall(n); ok && name == numFunc {
 		// Already read as a number; what is inside may still need it.
+		inner := n.(*ast.CallNode).Arguments[0]
+		if call, ok := inner.(*ast.CallNode); ok {
+			return wrapCallArguments(call, cfg) // a method's arguments stay its own types
+		}
 		changed := false
-		for _, c := range exprkey.Children(n.(*ast.CallNode).Arguments[0]) {
+		for _, c := range exprkey.Children(inner) {
 			changed = wrapNumbers(c, cfg) || changed
 		}
 		return changed
@@ -190,17 +203,27 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
 		}
-		if scalarCalls[m.Name] || textCalls[m.Name] {
+		if scalarCalls[m.Name] {
 			// A number known only when the rule runs (in a map of any)
 			// is read as one of a known type is: expr's round takes a
-			// GBP by its type, not its kind; its trim a Tier so too.
+			// GBP by its type, not its kind.
 			for i := range m.Arguments {
 				changed = wrapDynamic(&m.Arguments[i]) || changed
 			}
 		}
+		if textCalls[m.Name] {
+			for i := range m.Arguments {
+				changed = wrapPlain(&m.Arguments[i], true, true) || changed // trim(m.tier)
+			}
+		}
 		if predicateCalls[m.Name] && len(m.Arguments) > 1 {
 			if p, ok := m.Arguments[1].(*ast.PredicateNode); ok {
-				changed = wrapDynamic(&p.Node) || changed // any(m.flags, #)
+				changed = wrapPlain(&p.Node, true, true) || changed // any(m.flags, #)
+			}
+		}
+		if keyCalls[m.Name] && len(m.Arguments) > 1 {
+			if p, ok := m.Arguments[1].(*ast.PredicateNode); ok {
+				changed = wrapPlain(&p.Node, false, false) || changed // sortBy(labels, #)
 			}
 		}
 	case *ast.BinaryNode:
@@ -210,46 +233,32 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
 		}
-		if plainOperands[m.Operator] {
-			changed = wrapDynamic(&m.Left) || changed
-			changed = wrapDynamic(&m.Right) || changed
+		switch {
+		case plainOperands[m.Operator]:
+			changed = wrapPlain(&m.Left, true, true) || changed
+			changed = wrapPlain(&m.Right, true, true) || changed
+		case comparisons[m.Operator] || m.Operator == "in":
+			// label == "gold"; m.ptier == "gold" (equality only: an
+			// order's operands known only when the rule runs are read
+			// where it compares them).
+			eq := m.Operator == "==" || m.Operator == "!="
+			changed = wrapPlain(&m.Left, eq, false) || changed
+			if m.Operator != "in" {
+				changed = wrapPlain(&m.Right, eq, false) || changed
+			}
 		}
 	case *ast.UnaryNode:
 		changed = wrapNumbers(&m.Node, cfg)
 		if m.Operator == "!" || m.Operator == "not" {
-			changed = wrapDynamic(&m.Node) || changed
+			changed = wrapPlain(&m.Node, true, true) || changed
 		}
 	case *ast.ConditionalNode:
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
 		}
-		changed = wrapDynamic(&m.Cond) || changed
+		changed = wrapPlain(&m.Cond, true, true) || changed
 	case *ast.CallNode:
-		// A host function takes a pointer as the pointer: its parameter
-		// is the host's own type, which coerce cannot make of a number.
-		// A method's argument is the parameter's own type, which expr
-		// passes to the method as it is: Is(tier) takes the Tier.
-		id, _ := m.Callee.(*ast.IdentifierNode)
-		host := id != nil && cfg.funcs[id.Value] != nil
-		mc, method := m.Callee.(*ast.MemberNode)
-		if method && mc.Node != nil && pureMethods[deref(mc.Node.Type())] != nil {
-			method = false // time's methods take plain ints and durations
-		}
-		for _, c := range exprkey.Children(n) {
-			if a := *c; method && a != nil && a != m.Callee {
-				for _, cc := range exprkey.Children(a) {
-					changed = wrapNumbers(cc, cfg) || changed
-				}
-				continue
-			}
-			if a := *c; host && a != nil && a.Type() != nil && a.Type().Kind() == reflect.Pointer {
-				for _, cc := range exprkey.Children(a) {
-					changed = wrapNumbers(cc, cfg) || changed
-				}
-				continue
-			}
-			changed = wrapNumbers(c, cfg) || changed
-		}
+		changed = wrapCallArguments(m, cfg)
 	default:
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
@@ -278,6 +287,113 @@ var textCalls = map[string]bool{"trim": true, "trimPrefix": true, "trimSuffix": 
 // predicateCalls are expr's built-ins whose predicate gives a bool.
 var predicateCalls = map[string]bool{"all": true, "any": true, "none": true, "one": true, "filter": true,
 	"count": true, "find": true, "findIndex": true, "findLast": true, "findLastIndex": true}
+
+// comparisons are the operators that compare two values.
+var comparisons = map[string]bool{"==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true}
+
+// keyCalls are expr's built-ins whose predicate gives a key they compare.
+var keyCalls = map[string]bool{"sortBy": true, "groupBy": true}
+
+// plainFunc is __plain(x, mode): x read as a plain string or bool where
+// it is a host's named one that keeps its type (its methods are called),
+// or one known only when the rule runs; in strict mode a nil fails (an
+// operand of && or a condition: a nil decides nothing).
+const plainFunc = "__plain"
+
+// keptText reports a host's named string or bool type that keeps its type
+// (numberKind 0), or a pointer to one.
+func keptText(t reflect.Type) bool {
+	if t == nil {
+		return false
+	}
+	e := deref(t)
+	return (e.Kind() == reflect.String && e != stringType || e.Kind() == reflect.Bool && e != boolType) && pureMethods[e] == nil
+}
+
+// wrapPlain wraps the node at slot in __plain(x, mode) where its type
+// keeps a host's named string or bool, or, with dynamic, is known only
+// when the rule runs; it reports whether it wrapped it. With strict a nil
+// fails; a value known only when the rule runs that points to a string
+// or bool is read as what it points to (a *Tier in a map of any compares
+// as the Tier).
+func wrapPlain(slot *ast.Node, dynamic, strict bool) bool {
+	n := *slot
+	if n == nil || n.Type() == nil {
+		return false
+	}
+	isDynamic := n.Type().Kind() == reflect.Interface
+	if !keptText(n.Type()) && !(dynamic && isDynamic) {
+		return false
+	}
+	if name, ok := isInternalCall(n); ok && (name == plainFunc || name == numFunc) {
+		return false
+	}
+	if _, isNil := n.(*ast.NilNode); isNil {
+		return false
+	}
+	mode := 0
+	if strict {
+		mode |= plainStrict
+	}
+	if isDynamic {
+		mode |= plainDeref
+	}
+	flag := &ast.IntegerNode{Value: mode}
+	flag.SetLocation(n.Location())
+	*slot = internalCall(plainFunc, startOf(n), n, flag)
+	return true
+}
+
+// __plain's modes.
+const (
+	plainStrict = 1 << iota // a nil fails
+	plainDeref              // a pointer to a string or bool is what it points to
+)
+
+// plainType is __plain's type rule.
+func plainType(args []reflect.Type) (reflect.Type, error) {
+	if len(args) != 2 {
+		return nil, fmt.Errorf("internal conversion takes 2 arguments")
+	}
+	t := args[0]
+	switch {
+	case t == nil || t.Kind() == reflect.Interface:
+		return anyType, nil
+	case t.Kind() == reflect.Pointer && keptText(t):
+		return plainPointer(t), nil
+	case t.Kind() == reflect.String:
+		return stringType, nil
+	case t.Kind() == reflect.Bool:
+		return boolType, nil
+	}
+	return t, nil
+}
+
+// plainValue is __plain's function.
+func plainValue(args ...any) (any, error) {
+	mode, _ := args[1].(int)
+	v, strict := args[0], mode&plainStrict != 0
+	rv := reflect.ValueOf(v)
+	if mode&plainDeref != 0 && rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		if k := rv.Elem().Kind(); k == reflect.String || k == reflect.Bool {
+			v, rv = rv.Elem().Interface(), rv.Elem()
+		}
+	}
+	switch {
+	case v == nil || rv.Kind() == reflect.Pointer && rv.IsNil() && strict:
+		if strict {
+			return nil, errNilChain
+		}
+		return v, nil
+	case rv.Kind() == reflect.String:
+		return rv.String(), nil
+	case rv.Kind() == reflect.Bool:
+		return rv.Bool(), nil
+	case rv.Kind() == reflect.Pointer && keptText(rv.Type()):
+		return rv.Convert(plainPointer(rv.Type())).Interface(), nil
+	}
+	return dynamicNumber(v)
+}
 
 // wrapDynamic wraps the node at slot in __num when its type is known only
 // when the rule runs and it is not wrapped yet; it reports whether it
@@ -436,7 +552,7 @@ func dynamicNumber(v any) (any, error) {
 		for e.Kind() == reflect.Pointer {
 			e = e.Elem()
 		}
-		if !isNumberKind(e.Kind()) && e.Kind() != reflect.String && e.Kind() != reflect.Bool || pureMethods[e] != nil {
+		if !isNumberKind(e.Kind()) || pureMethods[e] != nil {
 			return v, nil
 		}
 		for rv.Kind() == reflect.Pointer {
@@ -504,4 +620,31 @@ func plainPointer(t reflect.Type) reflect.Type {
 		return reflect.PointerTo(boolType)
 	}
 	return reflect.PointerTo(stringType)
+}
+
+// wrapCallArguments wraps what a call's arguments need. A host function
+// takes a pointer as the pointer: its parameter is the host's own type,
+// which coerce cannot make of a number. A method's argument is the
+// parameter's own type, which expr passes to the method as it is:
+// Is(tier) takes the Tier, Times(count) the Count (but time's methods
+// take plain ints and durations).
+func wrapCallArguments(m *ast.CallNode, cfg *config) bool {
+	changed := false
+	id, _ := m.Callee.(*ast.IdentifierNode)
+	host := id != nil && cfg.funcs[id.Value] != nil
+	mc, method := m.Callee.(*ast.MemberNode)
+	if method && mc.Node != nil && pureMethods[deref(mc.Node.Type())] != nil {
+		method = false
+	}
+	for _, c := range exprkey.Children(m) {
+		a := *c
+		if a != nil && a != m.Callee && (method || host && a.Type() != nil && a.Type().Kind() == reflect.Pointer) {
+			for _, cc := range exprkey.Children(a) {
+				changed = wrapNumbers(cc, cfg) || changed
+			}
+			continue
+		}
+		changed = wrapNumbers(c, cfg) || changed
+	}
+	return changed
 }

@@ -82,13 +82,13 @@ func (r *rewriter) optionalLet(m *ast.MemberNode, receiver, rest ast.Node) ast.N
 	r.optionals++
 	name := "__opt" + strconv.Itoa(r.optionals)
 	if r.own == nil {
-		r.own = map[string]bool{}
+		r.own = map[ast.Node]bool{}
 	}
-	r.own[name] = true
 	at := rest.Location()
 	ident := func() ast.Node {
 		id := &ast.IdentifierNode{Value: name}
 		id.SetLocation(m.Node.Location())
+		r.own[id] = true
 		return id
 	}
 	m.Node, m.Optional = ident(), false
@@ -96,6 +96,7 @@ func (r *rewriter) optionalLet(m *ast.MemberNode, receiver, rest ast.Node) ast.N
 	none := &ast.NilNode{}
 	cond := &ast.ConditionalNode{Cond: absent, Exp1: none, Exp2: rest}
 	let := &ast.VariableDeclaratorNode{Name: name, Value: receiver, Expr: cond}
+	r.own[let] = true
 	for _, n := range []ast.Node{absent, absent.Right, none, cond, let} {
 		n.SetLocation(at)
 	}

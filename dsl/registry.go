@@ -64,12 +64,19 @@ var internalFuncs = map[string]*hostFunc{
 		}
 		return durationType, nil
 	}, fn: checkedDurationCall},
+	// __plain(x, strict) is x read as a plain string or bool (numbers.go).
+	plainFunc: {name: plainFunc, arities: []int{2}, validate: plainType, fn: plainValue},
 	// __datestep(n, unit) is a step of a time's AddDate, or a failure
 	// where it is more than a million years (date_step.go).
 	dateStepFunc: {name: dateStepFunc, arities: []int{2}, validate: sameType, fn: dateStep},
 	// __sub(d) is a time's Sub, or a failure where it saturated
 	// (date_step.go).
 	timeSubFunc: {name: timeSubFunc, arities: []int{1}, validate: sameType, fn: timeSub},
+	// __dmethod(d, name, arg) is a duration's Abs or Round, or a failure
+	// where Go saturates it (date_step.go).
+	durationMethodFunc: {name: durationMethodFunc, arities: []int{3}, validate: func(args []reflect.Type) (reflect.Type, error) {
+		return durationType, nil
+	}, fn: durationMethod},
 	// __mean(name, args…) and __meandur(name, args…) are mean and median,
 	// of durations a duration (mean.go).
 	meanFunc: {name: meanFunc, // no arities: instrumentation alone writes it

@@ -30,10 +30,11 @@ type rewriter struct {
 	// (a in a.b), which may be a decision's id.
 	chainRoot bool
 	// optionals numbers the lets of methods called through an optional
-	// chain (see optionalMethod); own holds their names, the only lets
-	// whose names may be reserved.
+	// chain (see optionalMethod); own holds those lets and the names that
+	// read them, the only nodes whose names may be reserved (a rule's own
+	// __opt1 is refused, not taken for the library's).
 	optionals int
-	own       map[string]bool
+	own       map[ast.Node]bool
 }
 
 func newRewriter(env reflect.Type, nested bool, cfg *config, src string) *rewriter {
@@ -60,7 +61,7 @@ func (r *rewriter) walk(slot *ast.Node) {
 	case *ast.MemberNode:
 		r.member(slot, n)
 	case *ast.CallNode:
-		if r.optionalMethod(slot) {
+		if r.optionalMethod(slot) || r.methodOnComputed(slot) {
 			r.walk(slot)
 			return
 		}
@@ -69,7 +70,7 @@ func (r *rewriter) walk(slot *ast.Node) {
 		r.calls[n.Name] = true
 		r.walkAll(n.Arguments)
 	case *ast.VariableDeclaratorNode:
-		if reservedName(n.Name) && !r.own[n.Name] {
+		if reservedName(n.Name) && !r.own[n] {
 			r.errorf(n, KindUnknownName, "", "name %s is reserved", n.Name)
 		}
 		r.walk(&n.Value)
@@ -124,11 +125,11 @@ func (r *rewriter) walkOptional(slots ...*ast.Node) {
 func (r *rewriter) identifier(slot *ast.Node, n *ast.IdentifierNode) {
 	name := n.Value
 	switch {
+	case reservedName(name) && !r.own[n]:
+		r.errorf(n, KindUnknownName, "", "name %s is reserved", name)
 	case r.inScope(name):
 	case r.cfg.badNames[name]:
 		r.quiet = true
-	case reservedName(name):
-		r.errorf(n, KindUnknownName, "", "name %s is reserved", name)
 	case r.isConst(name) && r.isEnvMember(name):
 		r.errorf(n, KindType, "", "constant %s hides the field of the same name", name)
 	case r.isConst(name):

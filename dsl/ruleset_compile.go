@@ -168,6 +168,10 @@ func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
 		b.consts = map[string]any{}
 	}
 	for _, c := range cs {
+		if reservedName(c.Name) {
+			b.stmtErrorf("", "const "+c.Name, c.Pos, KindUnknownName, "name %s is reserved", c.Name)
+			continue
+		}
 		if _, dup := b.consts[c.Name]; dup {
 			b.stmtErrorf("", "const "+c.Name, c.Pos, KindType, "constant %s is declared twice", c.Name)
 			continue
