@@ -38,7 +38,7 @@ func boundTimeCall(c *ast.CallNode) ast.Node {
 		return c
 	}
 	p, ok := m.Property.(*ast.StringNode)
-	if recv := deref(receiverType(m.Node)); ok && recv == durationType && m.Node.Type() == durationType {
+	if recv := deref(receiverType(m.Node)); ok && recv == durationType && deref(m.Node.Type()) == durationType {
 		// A duration's Abs and Round saturate as Sub does: computed
 		// here, with the overflow an error.
 		switch {
@@ -100,8 +100,11 @@ const durationMethodFunc = "__dmethod"
 
 // durationMethod is __dmethod's function.
 func durationMethod(args ...any) (any, error) {
-	d, ok := args[0].(time.Duration)
 	name, _ := args[1].(string)
+	d, ok := args[0].(time.Duration)
+	if p, isPtr := args[0].(*time.Duration); isPtr && p != nil {
+		d, ok = *p, true // through a pointer, as the method is
+	}
 	if !ok {
 		return nil, fmt.Errorf("%s: the receiver is %T, want a duration", name, args[0])
 	}
@@ -121,10 +124,12 @@ func durationMethod(args ...any) (any, error) {
 	}
 	// Go's Round, with its saturation found: a result rounded away from
 	// zero that does not fit.
+	// Half of m is compared as uint64s: r+r overflows an int64 past 2^62.
+	lessThanHalf := func(r, m time.Duration) bool { return uint64(r)+uint64(r) < uint64(m) }
 	r := d % m
 	if d < 0 {
 		r = -r
-		if r+r < m {
+		if lessThanHalf(r, m) {
 			return d + r, nil
 		}
 		if d1 := d - m + r; d1 < d {
@@ -132,7 +137,7 @@ func durationMethod(args ...any) (any, error) {
 		}
 		return nil, over
 	}
-	if r+r < m {
+	if lessThanHalf(r, m) {
 		return d - r, nil
 	}
 	if d1 := d + m - r; d1 > d {

@@ -81,8 +81,9 @@
 // method is called on it through lets and chains, and is read as a string
 // or a bool wherever a rule needs one: a comparison, a text operator, a
 // condition, &&, a key. A host function or method that takes the named
-// type is given it back; a number given to a narrower parameter must fit
-// it (300 for a uint8 fails with [ErrOverflow], 2.5 for an int too). A
+// type is given it back; a number given to a narrower parameter, of a
+// host function or a method, must fit it (300 for a uint8 fails with
+// [ErrOverflow], 2.5 for an int too). A
 // nil operand of &&, ||, ! or a text operator fails: a nil decides
 // nothing. (A map keyed by a named
 // string is indexed by its own type, which a rule cannot write: such an

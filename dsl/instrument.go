@@ -1137,7 +1137,7 @@ func isInternalCall(n ast.Node) (string, bool) {
 		return "", false
 	}
 	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc, meanFunc, meanDurFunc, dateStepFunc, timeSubFunc, durationMethodFunc, plainFunc:
+	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc, meanFunc, meanDurFunc, dateStepFunc, timeSubFunc, durationMethodFunc, plainFunc, fitFunc:
 		return id.Value, true
 	}
 	return "", false

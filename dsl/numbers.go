@@ -160,6 +160,13 @@ func normalizeNumbers(tree *ast.Node, cfg *config, check func() error) error {
 			// VM takes a condition only as a plain bool.
 			changed = wrapPlain(tree, false, true) || changed
 		}
+		if b, ok := (*tree).(*ast.BinaryNode); ok && b.Operator == "??" && b.Type() != nil && b.Type().Kind() == reflect.Interface {
+			// box?.flag ?? false as a condition: a bool, as it was when
+			// the flag was read as one (elsewhere, a receiver of a
+			// method, the named type is kept).
+			changed = wrapPlain(&b.Left, false, false) || changed
+			changed = wrapPlain(&b.Right, false, false) || changed
+		}
 		if !changed || pass == 8 {
 			return err
 		}
@@ -192,6 +199,9 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		// methods are the type's.
 		if _, ok := m.Property.(*ast.StringNode); !ok {
 			changed = wrapNumbers(&m.Property, cfg)
+			if t := m.Node.Type(); t != nil && deref(t).Kind() == reflect.Map && deref(t).Key() == stringType {
+				changed = wrapPlain(&m.Property, false, false) || changed // mk[label]
+			}
 		}
 		if inner, ok := m.Node.(*ast.MemberNode); ok {
 			changed = wrapMemberBase(inner, cfg) || changed
@@ -237,15 +247,23 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		case plainOperands[m.Operator]:
 			changed = wrapPlain(&m.Left, true, true) || changed
 			changed = wrapPlain(&m.Right, true, true) || changed
-		case comparisons[m.Operator] || m.Operator == "in":
+		case m.Operator == "in":
+			// label in labels (the list read as plain: mapList above);
+			// "gold" in [label]; m.ptier in ["gold"], a nil pointer
+			// failing.
+			changed = wrapPlainMode(&m.Left, true, plainNilPointer) || changed
+			if list, ok := m.Right.(*ast.ArrayNode); ok {
+				for i := range list.Nodes {
+					changed = wrapPlain(&list.Nodes[i], false, false) || changed
+				}
+			}
+		case comparisons[m.Operator]:
 			// label == "gold"; m.ptier == "gold" (equality only: an
 			// order's operands known only when the rule runs are read
 			// where it compares them).
 			eq := m.Operator == "==" || m.Operator == "!="
 			changed = wrapPlain(&m.Left, eq, false) || changed
-			if m.Operator != "in" {
-				changed = wrapPlain(&m.Right, eq, false) || changed
-			}
+			changed = wrapPlain(&m.Right, eq, false) || changed
 		}
 	case *ast.UnaryNode:
 		changed = wrapNumbers(&m.Node, cfg)
@@ -291,6 +309,9 @@ var predicateCalls = map[string]bool{"all": true, "any": true, "none": true, "on
 // comparisons are the operators that compare two values.
 var comparisons = map[string]bool{"==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true}
 
+// textFuncs are the library's built-ins that take strings (registry.go).
+var textFuncs = map[string]bool{"upper": true, "lower": true, "split": true, "splitAfter": true, "repeat": true, "replace": true}
+
 // keyCalls are expr's built-ins whose predicate gives a key they compare.
 var keyCalls = map[string]bool{"sortBy": true, "groupBy": true}
 
@@ -317,6 +338,15 @@ func keptText(t reflect.Type) bool {
 // or bool is read as what it points to (a *Tier in a map of any compares
 // as the Tier).
 func wrapPlain(slot *ast.Node, dynamic, strict bool) bool {
+	mode := 0
+	if strict {
+		mode = plainStrict
+	}
+	return wrapPlainMode(slot, dynamic, mode)
+}
+
+// wrapPlainMode is wrapPlain with __plain's mode bits given.
+func wrapPlainMode(slot *ast.Node, dynamic bool, mode int) bool {
 	n := *slot
 	if n == nil || n.Type() == nil {
 		return false
@@ -331,10 +361,6 @@ func wrapPlain(slot *ast.Node, dynamic, strict bool) bool {
 	if _, isNil := n.(*ast.NilNode); isNil {
 		return false
 	}
-	mode := 0
-	if strict {
-		mode |= plainStrict
-	}
 	if isDynamic {
 		mode |= plainDeref
 	}
@@ -346,8 +372,9 @@ func wrapPlain(slot *ast.Node, dynamic, strict bool) bool {
 
 // __plain's modes.
 const (
-	plainStrict = 1 << iota // a nil fails
-	plainDeref              // a pointer to a string or bool is what it points to
+	plainStrict     = 1 << iota // a nil fails
+	plainDeref                  // a pointer to a string or bool is what it points to
+	plainNilPointer             // a nil pointer to a string or bool fails (the left of in)
 )
 
 // plainType is __plain's type rule.
@@ -374,6 +401,11 @@ func plainValue(args ...any) (any, error) {
 	mode, _ := args[1].(int)
 	v, strict := args[0], mode&plainStrict != 0
 	rv := reflect.ValueOf(v)
+	if mode&plainNilPointer != 0 && rv.Kind() == reflect.Pointer && rv.IsNil() {
+		if k := rv.Type().Elem().Kind(); k == reflect.String || k == reflect.Bool {
+			return nil, errNilChain
+		}
+	}
 	if mode&plainDeref != 0 && rv.Kind() == reflect.Pointer && !rv.IsNil() {
 		if k := rv.Elem().Kind(); k == reflect.String || k == reflect.Bool {
 			v, rv = rv.Elem().Interface(), rv.Elem()
@@ -454,12 +486,25 @@ func mapNumbers(b *ast.BuiltinNode, cfg *config) bool {
 func mapList(slot *ast.Node, cfg *config) bool {
 	arg := *slot
 	t := arg.Type()
-	if t == nil || (t.Kind() != reflect.Slice && t.Kind() != reflect.Array) || cfg.numberKind(t.Elem()) == 0 {
+	if t == nil || (t.Kind() != reflect.Slice && t.Kind() != reflect.Array) {
+		return false
+	}
+	kept := keptText(t.Elem())
+	if cfg.numberKind(t.Elem()) == 0 && !kept {
 		return false
 	}
 	item := &ast.PointerNode{}
 	item.SetLocation(arg.Location())
-	pred := &ast.PredicateNode{Node: item}
+	var body ast.Node = item
+	if kept {
+		// A list of a named type that keeps its type: each element read
+		// as plain, as the value looked for is.
+		item.SetType(t.Elem())
+		mode := &ast.IntegerNode{Value: 0}
+		mode.SetLocation(arg.Location())
+		body = internalCall(plainFunc, item, item, mode)
+	}
+	pred := &ast.PredicateNode{Node: body}
 	pred.SetLocation(arg.Location())
 	mapped := &ast.BuiltinNode{Name: "map", Arguments: []ast.Node{arg, pred}}
 	mapped.SetLocation(arg.Location())
@@ -631,10 +676,18 @@ func plainPointer(t reflect.Type) reflect.Type {
 func wrapCallArguments(m *ast.CallNode, cfg *config) bool {
 	changed := false
 	id, _ := m.Callee.(*ast.IdentifierNode)
+	if id != nil && textFuncs[id.Value] {
+		for i := range m.Arguments {
+			changed = wrapPlain(&m.Arguments[i], false, false) || changed // upper(label)
+		}
+	}
 	host := id != nil && cfg.funcs[id.Value] != nil
 	mc, method := m.Callee.(*ast.MemberNode)
 	if method && mc.Node != nil && pureMethods[deref(mc.Node.Type())] != nil {
 		method = false
+	}
+	if method {
+		changed = fitMethodArguments(m, mc) || changed
 	}
 	for _, c := range exprkey.Children(m) {
 		a := *c
@@ -647,4 +700,51 @@ func wrapCallArguments(m *ast.CallNode, cfg *config) bool {
 		changed = wrapNumbers(c, cfg) || changed
 	}
 	return changed
+}
+
+// fitFunc is __fit(x, zero): the number x as the type of zero, a method's
+// parameter of a number type other than int and float64 (a uint8, a
+// Count), or a failure where x does not fit it: expr passes a method the
+// int or float64 the rule computed, which reflection refused on every
+// evaluation.
+const fitFunc = "__fit"
+
+// fitMethodArguments wraps the arguments of a method call whose
+// parameters are numbers of other types in __fit.
+func fitMethodArguments(c *ast.CallNode, m *ast.MemberNode) bool {
+	if m.Node == nil || m.Node.Type() == nil {
+		return false
+	}
+	name, ok := m.Property.(*ast.StringNode)
+	if !ok {
+		return false
+	}
+	method, ok := m.Node.Type().MethodByName(name.Value)
+	if !ok || method.Type.IsVariadic() || method.Type.NumIn() != len(c.Arguments)+1 {
+		return false
+	}
+	changed := false
+	for i, a := range c.Arguments {
+		pt := method.Type.In(i + 1)
+		if a == nil || a.Type() == pt || !isNumberKind(pt.Kind()) {
+			continue
+		}
+		if n, ok := isInternalCall(a); ok && n == fitFunc {
+			continue
+		}
+		zero := &ast.ConstantNode{Value: reflect.Zero(pt).Interface()}
+		zero.SetLocation(a.Location())
+		c.Arguments[i] = internalCall(fitFunc, startOf(a), a, zero)
+		changed = true
+	}
+	return changed
+}
+
+// fitValue is __fit's function.
+func fitValue(args ...any) (any, error) {
+	v, err := convertValue("method", 1, args[0], reflect.TypeOf(args[1]))
+	if err != nil {
+		return nil, err
+	}
+	return v.Interface(), nil
 }

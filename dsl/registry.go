@@ -64,6 +64,14 @@ var internalFuncs = map[string]*hostFunc{
 		}
 		return durationType, nil
 	}, fn: checkedDurationCall},
+	// __fit(x, zero) is the number x as zero's type, for a method's
+	// parameter (numbers.go).
+	fitFunc: {name: fitFunc, arities: []int{2}, validate: func(args []reflect.Type) (reflect.Type, error) {
+		if len(args) != 2 {
+			return nil, fmt.Errorf("internal conversion takes 2 arguments")
+		}
+		return args[1], nil
+	}, fn: fitValue},
 	// __plain(x, strict) is x read as a plain string or bool (numbers.go).
 	plainFunc: {name: plainFunc, arities: []int{2}, validate: plainType, fn: plainValue},
 	// __datestep(n, unit) is a step of a time's AddDate, or a failure
