@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/engagekit/engagekit/internal/jsontime"
@@ -131,13 +130,14 @@ func (a *Alert) UnmarshalJSON(data []byte) error {
 func readNumbers(v any) any {
 	switch x := v.(type) {
 	case json.Number:
-		if i, err := strconv.ParseInt(string(x), 10, 0); err == nil {
-			return int(i)
+		n, err := jsonNumberValue(x)
+		if i, ok := n.(int64); ok && int64(int(i)) == i {
+			return int(i) // as a rule computes an integer
 		}
-		if f, err := strconv.ParseFloat(string(x), 64); err == nil {
-			return f
+		if err != nil {
+			return string(x) // beyond a float64: what it wrote, as text
 		}
-		return string(x) // beyond a float64: what it wrote, as text
+		return n
 	case []any:
 		for i := range x {
 			x[i] = readNumbers(x[i])

@@ -412,11 +412,10 @@ func plainValue(args ...any) (any, error) {
 		}
 	}
 	switch {
-	case v == nil || rv.Kind() == reflect.Pointer && rv.IsNil() && strict:
-		if strict {
-			return nil, errNilChain
-		}
-		return v, nil
+	case strict && (v == nil || rv.Kind() == reflect.Pointer && rv.IsNil()):
+		return nil, errNilChain
+	case v == nil:
+		return nil, nil
 	case rv.Kind() == reflect.String:
 		return rv.String(), nil
 	case rv.Kind() == reflect.Bool:

@@ -442,7 +442,10 @@ func readAsNumber(e any) bool {
 		return false
 	}
 	t := reflect.TypeOf(e)
-	for t.Kind() == reflect.Pointer {
+	for hops := 0; t.Kind() == reflect.Pointer; hops++ {
+		if hops > maxTreeDepth {
+			return false // type P *P: no number at the end of it
+		}
 		t = t.Elem()
 	}
 	// A host's named string or bool is read as a string or a bool, as
@@ -1114,7 +1117,8 @@ func builtUnits(list reflect.Value) int64 {
 	et := list.Type().Elem()
 	if (et.Kind() == reflect.Slice || et.Kind() == reflect.Array) && et.Elem().Kind() == reflect.Interface {
 		// A list of lists of any (toPairs' pairs, [2]any): what they
-		// hold too.
+		// hold too, one level (the branch below never recurses, so a
+		// list that holds itself is charged once, never followed round).
 		units := int64(list.Len()) * sizeUnits(et)
 		for i := range list.Len() {
 			units += builtUnits(list.Index(i))
@@ -1137,10 +1141,7 @@ func builtUnits(list reflect.Value) int64 {
 		if t := e.Elem().Type(); t != last {
 			last, lastUnits = t, 1+boxedUnits(t)
 		}
-		units += lastUnits
-		if pair, ok := e.Elem().Interface().([]any); ok {
-			units += builtUnits(reflect.ValueOf(pair)) // toPairs' pairs: what they hold too
-		}
+		units += lastUnits // a list among them is shared, not copied: its header only
 	}
 	return units
 }
