@@ -2,7 +2,6 @@ package dsl
 
 import (
 	"fmt"
-	"reflect"
 )
 
 // The library's built-ins are typed for expr's checker, which lets an
@@ -17,8 +16,10 @@ func textArg(fn string, args []any, i int) (string, error) {
 	if s, ok := args[i].(string); ok {
 		return s, nil
 	}
-	if rv := reflect.ValueOf(args[i]); rv.Kind() == reflect.String {
-		return rv.String(), nil
+	if v, err := dynamicNumber(args[i]); err == nil { // a named string, a pointer to one
+		if s, ok := v.(string); ok {
+			return s, nil
+		}
 	}
 	return "", fmt.Errorf("%s: argument %d is %s, want a string", fn, i+1, valueKind(args[i]))
 }

@@ -77,11 +77,18 @@
 // Flag bool) is read the same way, as a string or a bool: `tier ==
 // "gold"`, `tier contains "ol"`, `"gold" in tiers` and `when flag` decide
 // as they read, and so do the same values behind an any or a pointer in
-// one. One whose methods the host lets rules call keeps its type, so a
-// method is called on it through lets and chains, and is read as a string
-// or a bool wherever a rule needs one: a comparison, a text operator, a
-// condition, &&, a key. A host function or method that takes the named
-// type is given it back; a number given to a narrower parameter, of a
+// one. A pointer to a string or a bool, named or not, is read as the value
+// it points to, as a pointer to a number is (nil when the pointer is nil):
+// `upper(nickname)`, `nickname < "m"`, `join(nicknames)` and `when optIn`
+// (a *bool, where a nil fails: it decides nothing) read the values. One
+// whose methods the host lets rules call keeps its type, so a
+// method is called on it through lets and chains, and is read as a string,
+// a bool or a number wherever a rule needs one: a comparison, a text
+// operator, a condition, &&, a key, in, an element of a list literal of
+// other types, and for a number the numeric built-ins (`count > 4`,
+// `max(count, 1)`, `count in counts`). A host function or method that
+// takes the named type is given it back (a pointer parameter a pointer to
+// the value the rule read); a number given to a narrower parameter, of a
 // host function or a method, must fit it (300 for a uint8 fails with
 // [ErrOverflow], 2.5 for an int too). A
 // nil operand of &&, ||, ! or a text operator fails: a nil decides

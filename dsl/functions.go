@@ -216,6 +216,17 @@ func convertValue(name string, pos int, v any, t reflect.Type) (reflect.Value, e
 	if textOrBool(rv.Type()) && textOrBool(t) && rv.Type().ConvertibleTo(t) {
 		return rv.Convert(t), nil
 	}
+	// A pointer the rule read as what it points to (a *Tier in a map of
+	// any): a pointer to that value again, as the parameter's type.
+	if t.Kind() == reflect.Pointer && rv.Kind() != reflect.Pointer {
+		e, err := convertValue(name, pos, v, t.Elem())
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		p := reflect.New(t.Elem())
+		p.Elem().Set(e)
+		return p, nil
+	}
 	return reflect.Value{}, fmt.Errorf("%s: argument %d is %T, want %s", name, pos, v, t)
 }
 
@@ -238,6 +249,14 @@ func toFloat(v any) (float64, bool) {
 		return float64(x), true
 	}
 	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer {
+		// A pointer to a number known only when the rule runs (in a map
+		// of any): the number it points to, as dynamicNumber reads it.
+		if n, err := dynamicNumber(v); err == nil && n != nil && reflect.TypeOf(n).Kind() != reflect.Pointer {
+			return toFloat(n)
+		}
+		return math.NaN(), false
+	}
 	if !rv.IsValid() || !isNumberKind(rv.Kind()) {
 		return math.NaN(), false
 	}

@@ -1136,8 +1136,9 @@ func isInternalCall(n ast.Node) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	switch id.Value {
-	case nanFunc, someFunc, stepFunc, concatFunc, numFunc, walkFunc, decidedFunc, decisionFunc, intFunc, arithFunc, rangeFunc, durFunc, meanFunc, meanDurFunc, dateStepFunc, timeSubFunc, durationMethodFunc, plainFunc, fitFunc:
+	// The library's own functions, which only it writes into a tree
+	// (reservedName keeps their names from rules).
+	if id.Value == numFunc || internalFuncs[id.Value] != nil {
 		return id.Value, true
 	}
 	return "", false

@@ -32,9 +32,9 @@ var floatType64 = reflect.TypeFor[float64]()
 
 // numberKind says how a value of type t is read as one of expr's plain
 // types: 'i' as an int, 'f' as a float64, 's' (a host's named string: type
-// Tier string) as a string, 'b' (a named bool) as a bool, 'q' (a pointer
-// to a named string or bool) as a *string or *bool, 'p' (a pointer to a
-// number) as the number it points to or nil, typed any; 0 when it is not
+// Tier string) as a string, 'b' (a named bool) as a bool, 'p' (a pointer
+// to a number, a string or a bool, named or not) as the value it points
+// to or nil, typed any; 0 when it is not
 // converted (already plain, or none of them). expr's checker takes a named
 // string or bool by its kind where its VM then asserts the plain type, so
 // unconverted, `tier contains "ol"` or `when flag` would compile and fail
@@ -47,14 +47,12 @@ func (c *config) numberKind(t reflect.Type) byte {
 		// A pointer to any number, int and float64 too: read as the
 		// number (a *int left typed slipped past the overflow checks and
 		// the aggregates, which take numbers).
+		// A pointer to a string or a bool likewise: left a pointer, it
+		// compared equal and then failed every other use (upper(ps),
+		// ps < "b", join of a list of them), where a nil one fails too
+		// when read as nil (see __plain's strict mode).
 		e := t.Elem()
-		if k := c.numberKind(e); k == 's' || k == 'b' {
-			// A pointer to a named string or bool is the plain pointer
-			// (*string, *bool), nil or not: the checks of a nil pointer
-			// to text or to a condition see it as what it is.
-			return 'q'
-		}
-		if c.numberKind(e) != 0 || e == intType || e == floatType64 {
+		if c.numberKind(e) != 0 || e == intType || e == floatType64 || e == stringType || e == boolType {
 			return 'p'
 		}
 		return 0
@@ -151,10 +149,16 @@ func (c *config) keptNumberArgument(name string, args []ast.Node) (ast.Node, ref
 // int or float64, repeating while a pass finds more (an operator's type
 // is known only once its operands are converted). It returns the final
 // check's error.
-func normalizeNumbers(tree *ast.Node, cfg *config, check func() error) error {
+func normalizeNumbers(tree *ast.Node, cfg *config, check func() error, condition bool) error {
 	for pass := 0; ; pass++ {
 		err := check()
 		changed := wrapNumbers(tree, cfg)
+		if t := (*tree).Type(); condition && t != nil && t.Kind() == reflect.Interface && boolOrNil(*tree) {
+			// pflag ?? false, pflag (a *bool): a bool, or a nil that
+			// decides nothing.
+			*tree = internalCall(condFunc, startOf(*tree), *tree)
+			changed = true
+		}
 		if t := (*tree).Type(); t != nil && t.Kind() == reflect.Bool && keptText(t) {
 			// A condition of a named bool that keeps its type: expr's
 			// VM takes a condition only as a plain bool.
@@ -200,7 +204,7 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		if _, ok := m.Property.(*ast.StringNode); !ok {
 			changed = wrapNumbers(&m.Property, cfg)
 			if t := m.Node.Type(); t != nil && deref(t).Kind() == reflect.Map && deref(t).Key() == stringType {
-				changed = wrapPlain(&m.Property, false, false) || changed // mk[label]
+				changed = wrapPlain(&m.Property, true, false) || changed // mk[label], mk[m.label]
 			}
 		}
 		if inner, ok := m.Node.(*ast.MemberNode); ok {
@@ -210,8 +214,18 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		}
 	case *ast.BuiltinNode:
 		changed = mapNumbers(m, cfg)
+		if m.Name == "sort" && len(m.Arguments) > 0 {
+			changed = mapList(&m.Arguments[0], cfg) || changed // sort(labels): expr sorts plain values only
+		}
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
+		}
+		if scalarCalls[m.Name] || aggregates[m.Name] {
+			// abs(count), max(count, 1): a number type that keeps its
+			// type is read as the number it is.
+			for i := range m.Arguments {
+				changed = wrapPlain(&m.Arguments[i], false, false) || changed
+			}
 		}
 		if scalarCalls[m.Name] {
 			// A number known only when the rule runs (in a map of any)
@@ -233,7 +247,7 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		}
 		if keyCalls[m.Name] && len(m.Arguments) > 1 {
 			if p, ok := m.Arguments[1].(*ast.PredicateNode); ok {
-				changed = wrapPlain(&p.Node, false, false) || changed // sortBy(labels, #)
+				changed = wrapPlain(&p.Node, true, false) || changed // sortBy(labels, #), sortBy([label, "a"], #)
 			}
 		}
 	case *ast.BinaryNode:
@@ -244,6 +258,11 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 			changed = wrapNumbers(c, cfg) || changed
 		}
 		switch {
+		case m.Operator == "+":
+			// ptier + "!" (a pointer to a type that keeps its type): the
+			// text it points to.
+			changed = wrapPlain(&m.Left, false, false) || changed
+			changed = wrapPlain(&m.Right, false, false) || changed
 		case plainOperands[m.Operator]:
 			changed = wrapPlain(&m.Left, true, true) || changed
 			changed = wrapPlain(&m.Right, true, true) || changed
@@ -277,6 +296,19 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		changed = wrapPlain(&m.Cond, true, true) || changed
 	case *ast.CallNode:
 		changed = wrapCallArguments(m, cfg)
+	case *ast.ArrayNode:
+		for _, c := range exprkey.Children(n) {
+			changed = wrapNumbers(c, cfg) || changed
+		}
+		if mixedTypes(m.Nodes) {
+			// [label, "a"]: expr's checker types the elements by their
+			// kind (sortBy's # is a string, all's a bool), where its VM
+			// then asserts the plain type: a kept type among others is
+			// read as plain.
+			for i := range m.Nodes {
+				changed = wrapPlain(&m.Nodes[i], false, false) || changed
+			}
+		}
 	default:
 		for _, c := range exprkey.Children(n) {
 			changed = wrapNumbers(c, cfg) || changed
@@ -289,6 +321,54 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 		}
 	}
 	return changed
+}
+
+// mixedTypes reports nodes whose types are not all one.
+func mixedTypes(nodes []ast.Node) bool {
+	for _, n := range nodes[min(1, len(nodes)):] {
+		if n.Type() != nodes[0].Type() {
+			return true
+		}
+	}
+	return false
+}
+
+// condFunc is __cond(x): a condition whose values are bools or nil (a
+// pointer to a bool read as what it points to), as the bool it is; a nil
+// fails, as a nil operand of && does.
+const condFunc = "__cond"
+
+// boolOrNil reports a node whose value is a bool or nil whatever the
+// data: a bool, a pointer to one read as what it points to, and ?? and ?:
+// of them.
+func boolOrNil(n ast.Node) bool {
+	if t := n.Type(); t != nil && t.Kind() == reflect.Bool {
+		return true
+	}
+	switch m := n.(type) {
+	case *ast.CallNode:
+		if name, ok := isInternalCall(m); ok && (name == numFunc || name == plainFunc) {
+			t := m.Arguments[0].Type()
+			return t != nil && t.Kind() == reflect.Pointer && pointee(t).Kind() == reflect.Bool
+		}
+	case *ast.BinaryNode:
+		return m.Operator == "??" && boolOrNil(m.Left) && boolOrNil(m.Right)
+	case *ast.ConditionalNode:
+		return boolOrNil(m.Exp1) && boolOrNil(m.Exp2)
+	}
+	return false
+}
+
+// condValue is __cond's function.
+func condValue(args ...any) (any, error) {
+	v, err := plainValue(args[0], plainStrict)
+	if err != nil {
+		return nil, err
+	}
+	if b, ok := v.(bool); ok {
+		return b, nil
+	}
+	return nil, fmt.Errorf("the condition is %s, not a bool", valueKind(args[0]))
 }
 
 // plainOperands are the operators whose operands expr's VM takes only
@@ -322,13 +402,23 @@ var keyCalls = map[string]bool{"sortBy": true, "groupBy": true}
 const plainFunc = "__plain"
 
 // keptText reports a host's named string or bool type that keeps its type
-// (numberKind 0), or a pointer to one.
+// (numberKind 0), or a pointer to one; and a host's number type that keeps
+// its type because rules call its methods (type Count int64 with Double),
+// which expr's checker still takes by its kind in a list literal or
+// against a list of them ([count, 1], count in counts), where its VM then
+// compares or asserts the plain type. Where a tree holds one of these
+// types unwrapped, it is one that keeps its type: the others were read as
+// plain already (wrapNumbers wraps a node's children first).
 func keptText(t reflect.Type) bool {
 	if t == nil {
 		return false
 	}
 	e := deref(t)
-	return (e.Kind() == reflect.String && e != stringType || e.Kind() == reflect.Bool && e != boolType) && pureMethods[e] == nil
+	if pureMethods[e] != nil {
+		return false // time.Duration, time.Month, time.Weekday compare as themselves
+	}
+	return e.Kind() == reflect.String && e != stringType || e.Kind() == reflect.Bool && e != boolType ||
+		isNumberKind(e.Kind()) && e != intType && e != floatType64
 }
 
 // wrapPlain wraps the node at slot in __plain(x, mode) where its type
@@ -355,14 +445,13 @@ func wrapPlainMode(slot *ast.Node, dynamic bool, mode int) bool {
 	if !keptText(n.Type()) && !(dynamic && isDynamic) {
 		return false
 	}
-	if name, ok := isInternalCall(n); ok && (name == plainFunc || name == numFunc) {
-		return false
+	if name, ok := isInternalCall(n); ok && (name == plainFunc || name == numFunc && !isDynamic) {
+		return false // read as plain already (a pointer's __num is what it points to or nil: strict reads it)
+	} else if ok && name == numFunc && mode&plainNilPointer != 0 {
+		mode |= plainStrict // a pointer whose type is known, read as what it points to: a nil one fails
 	}
 	if _, isNil := n.(*ast.NilNode); isNil {
 		return false
-	}
-	if isDynamic {
-		mode |= plainDeref
 	}
 	flag := &ast.IntegerNode{Value: mode}
 	flag.SetLocation(n.Location())
@@ -373,7 +462,6 @@ func wrapPlainMode(slot *ast.Node, dynamic bool, mode int) bool {
 // __plain's modes.
 const (
 	plainStrict     = 1 << iota // a nil fails
-	plainDeref                  // a pointer to a string or bool is what it points to
 	plainNilPointer             // a nil pointer to a string or bool fails (the left of in)
 )
 
@@ -387,11 +475,17 @@ func plainType(args []reflect.Type) (reflect.Type, error) {
 	case t == nil || t.Kind() == reflect.Interface:
 		return anyType, nil
 	case t.Kind() == reflect.Pointer && keptText(t):
-		return plainPointer(t), nil
+		return anyType, nil // what it points to, or nil
 	case t.Kind() == reflect.String:
 		return stringType, nil
 	case t.Kind() == reflect.Bool:
 		return boolType, nil
+	case pureMethods[t] != nil:
+		return t, nil // a duration, a month: read as itself
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return floatType64, nil
+	case isNumberKind(t.Kind()):
+		return intType, nil
 	}
 	return t, nil
 }
@@ -401,14 +495,14 @@ func plainValue(args ...any) (any, error) {
 	mode, _ := args[1].(int)
 	v, strict := args[0], mode&plainStrict != 0
 	rv := reflect.ValueOf(v)
-	if mode&plainNilPointer != 0 && rv.Kind() == reflect.Pointer && rv.IsNil() {
-		if k := rv.Type().Elem().Kind(); k == reflect.String || k == reflect.Bool {
-			return nil, errNilChain
-		}
-	}
-	if mode&plainDeref != 0 && rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		if k := rv.Elem().Kind(); k == reflect.String || k == reflect.Bool {
-			v, rv = rv.Elem().Interface(), rv.Elem()
+	if rv.Kind() == reflect.Pointer {
+		// A pointer to a string or bool, whether its type is known at
+		// compile time or only now, is what it points to.
+		if p, isNil, ok := textPointee(rv); ok {
+			if isNil && mode&plainNilPointer != 0 {
+				return nil, errNilChain
+			}
+			v, rv = p, reflect.ValueOf(p)
 		}
 	}
 	switch {
@@ -420,8 +514,6 @@ func plainValue(args ...any) (any, error) {
 		return rv.String(), nil
 	case rv.Kind() == reflect.Bool:
 		return rv.Bool(), nil
-	case rv.Kind() == reflect.Pointer && keptText(rv.Type()):
-		return rv.Convert(plainPointer(rv.Type())).Interface(), nil
 	}
 	return dynamicNumber(v)
 }
@@ -545,8 +637,6 @@ func numHostFunc(cfg *config) *hostFunc {
 				return boolType, nil
 			case 'p':
 				return anyType, nil
-			case 'q':
-				return plainPointer(args[0]), nil
 			}
 			return args[0], nil
 		},
@@ -557,9 +647,6 @@ func numHostFunc(cfg *config) *hostFunc {
 // decimal type through its conversion, any other number as dynamicNumber
 // reads it, a pointer as what it points to (nil for a nil pointer).
 func (c *config) toNumber(v any) (any, error) {
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && c.numberKind(rv.Type()) == 'q' {
-		return rv.Convert(plainPointer(rv.Type())).Interface(), nil
-	}
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
 		for rv.Kind() == reflect.Pointer {
 			if rv.IsNil() {
@@ -575,11 +662,13 @@ func (c *config) toNumber(v any) (any, error) {
 	return dynamicNumber(v)
 }
 
-// dynamicNumber reads a number whose type was known only when the rule
+// dynamicNumber reads a value whose type was known only when the rule
 // ran (in an interface, or behind a pointer) as numberKind would have: a
 // named or narrow integer as an int, a named float as a float64, a
-// float32 as its decimal, a pointer to one of them as what it points to
-// (a nil pointer as nil). A host's decimal type is read only where its
+// float32 as its decimal, a named string or bool as a string or bool, a
+// pointer to any of them as what it points to (a nil pointer as nil). It
+// is the one reader of such values: the built-ins read their arguments
+// through it too (args.go). A host's decimal type is read only where its
 // type is known statically. Other values pass unchanged.
 func dynamicNumber(v any) (any, error) {
 	switch v.(type) {
@@ -596,7 +685,7 @@ func dynamicNumber(v any) (any, error) {
 		for e.Kind() == reflect.Pointer {
 			e = e.Elem()
 		}
-		if !isNumberKind(e.Kind()) || pureMethods[e] != nil {
+		if !isNumberKind(e.Kind()) && e.Kind() != reflect.String && e.Kind() != reflect.Bool || pureMethods[e] != nil {
 			return v, nil
 		}
 		for rv.Kind() == reflect.Pointer {
@@ -657,13 +746,20 @@ func WithNumber[T any](toFloat func(T) float64) Option {
 	})
 }
 
-// plainPointer is *string for a pointer to a named string, *bool for one
-// to a named bool: Go converts the one to the other.
-func plainPointer(t reflect.Type) reflect.Type {
-	if t.Elem().Kind() == reflect.Bool {
-		return reflect.PointerTo(boolType)
+// textPointee is the string or bool the pointer rv points to, through
+// any pointers, and whether rv is such a pointer; a nil one gives nil.
+func textPointee(rv reflect.Value) (v any, nilPointer, ok bool) {
+	e := pointee(rv.Type())
+	if e.Kind() != reflect.String && e.Kind() != reflect.Bool || pureMethods[e] != nil {
+		return nil, false, false
 	}
-	return reflect.PointerTo(stringType)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil, true, true
+		}
+		rv = rv.Elem()
+	}
+	return rv.Interface(), false, true
 }
 
 // wrapCallArguments wraps what a call's arguments need. A host function

@@ -74,6 +74,8 @@ var internalFuncs = map[string]*hostFunc{
 	}, fn: fitValue},
 	// __plain(x, strict) is x read as a plain string or bool (numbers.go).
 	plainFunc: {name: plainFunc, arities: []int{2}, validate: plainType, fn: plainValue},
+	// __cond(x) is a condition of bools or nils as a bool (numbers.go).
+	condFunc: {name: condFunc, arities: []int{1}, validate: func([]reflect.Type) (reflect.Type, error) { return boolType, nil }, fn: condValue},
 	// __datestep(n, unit) is a step of a time's AddDate, or a failure
 	// where it is more than a million years (date_step.go).
 	dateStepFunc: {name: dateStepFunc, arities: []int{2}, validate: sameType, fn: dateStep},
@@ -934,6 +936,13 @@ func uniqGoverned(args ...any) (any, error) {
 // number of a predeclared type below 2^53 in size as its float64 (exact
 // there, so equal numbers of any types share it).
 func uniqKey(e any) (any, bool) {
+	if rv := reflect.ValueOf(e); rv.Kind() == reflect.Pointer || rv.Kind() == reflect.String || rv.Kind() == reflect.Bool {
+		// A pointer to a plain value, a host's named string or bool: the
+		// value it is read as (numbers.go).
+		if v, err := dynamicNumber(e); err == nil && v != nil {
+			e = v
+		}
+	}
 	switch x := e.(type) {
 	case string, bool:
 		return x, true
@@ -981,7 +990,7 @@ func validateJoin(args []reflect.Type) (reflect.Type, error) {
 	switch t := args[0]; {
 	case t.Kind() == reflect.Interface:
 	case (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) &&
-		(t.Elem().Kind() == reflect.String || t.Elem().Kind() == reflect.Interface):
+		(pointee(t.Elem()).Kind() == reflect.String || t.Elem().Kind() == reflect.Interface):
 	default:
 		return nil, fmt.Errorf("join: argument 1 is %v, want a list of strings", t)
 	}
@@ -998,23 +1007,24 @@ func stringsOf(v any) ([]string, error) {
 	case []any:
 		out := make([]string, len(xs))
 		for i, x := range xs {
-			s, ok := x.(string)
-			if rv := reflect.ValueOf(x); !ok && rv.Kind() == reflect.String {
-				s, ok = rv.String(), true // a host's named string, read as a string (numbers.go)
-			}
-			if !ok {
-				return nil, fmt.Errorf("join: element %d is %T, want a string", i, x)
+			s, err := textArg("join", xs, i) // a host's named string, a pointer to one (numbers.go)
+			if err != nil {
+				return nil, fmt.Errorf("join: element %d is %s, want a string", i, valueKind(x))
 			}
 			out[i] = s
 		}
 		return out, nil
 	}
-	// A list of a host's named strings (type Tier string): its elements
-	// read as strings, as the front end reads one named string.
-	if rv := reflect.ValueOf(v); (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array) && rv.Type().Elem().Kind() == reflect.String {
+	// A list of a host's named strings (type Tier string), or of pointers
+	// to strings: its elements read as strings, as the front end reads one.
+	if rv := reflect.ValueOf(v); (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array) && pointee(rv.Type().Elem()).Kind() == reflect.String {
 		out := make([]string, rv.Len())
 		for i := range out {
-			out[i] = rv.Index(i).String()
+			s, err := textArg("join", []any{rv.Index(i).Interface()}, 0)
+			if err != nil {
+				return nil, fmt.Errorf("join: element %d is %s, want a string", i, valueKind(rv.Index(i).Interface()))
+			}
+			out[i] = s
 		}
 		return out, nil
 	}
@@ -1080,6 +1090,9 @@ func scalarType(t reflect.Type) bool {
 }
 
 func scalarString(v any) (any, error) {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
+		v, _ = dynamicNumber(v) // a pointer to a string, bool or number is what it points to
+	}
 	if v == nil {
 		return "nil", nil
 	}
