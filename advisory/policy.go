@@ -3,6 +3,7 @@ package advisory
 import (
 	"errors"
 	"fmt"
+	"github.com/engagekit/engagekit/internal/enumtext"
 	"maps"
 	"slices"
 	"time"
@@ -31,24 +32,21 @@ var strategyNames = [...]string{"source_of_truth", "most_recent", "first_non_emp
 
 // String returns the strategy's name.
 func (s Strategy) String() string {
-	if int(s) < len(strategyNames) {
-		return strategyNames[s]
-	}
-	return fmt.Sprintf("Strategy(%d)", uint8(s))
+	return enumtext.String(strategyNames[:], "Strategy", uint8(s))
 }
 
 // MarshalText encodes the strategy as its name.
 func (s Strategy) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// UnmarshalText decodes a strategy from its name.
+// UnmarshalText decodes a strategy from the text MarshalText writes: its
+// name, or "Strategy(n)" for a number without one.
 func (s *Strategy) UnmarshalText(b []byte) error {
-	for i, n := range strategyNames {
-		if n == string(b) {
-			*s = Strategy(i)
-			return nil
-		}
+	n, ok := enumtext.Parse(strategyNames[:], "Strategy", string(b))
+	if !ok {
+		return fmt.Errorf("advisory: unknown strategy %q", b)
 	}
-	return fmt.Errorf("advisory: unknown strategy %q", b)
+	*s = Strategy(n)
+	return nil
 }
 
 // FieldPolicy is how one field is consolidated and when it goes stale.

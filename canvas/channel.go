@@ -2,8 +2,7 @@ package canvas
 
 import (
 	"fmt"
-	"slices"
-	"strconv"
+	"github.com/engagekit/engagekit/internal/enumtext"
 	"strings"
 )
 
@@ -33,10 +32,7 @@ var channelNames = [...]string{"unknown", "email", "app_push", "letter", "sms", 
 
 // String returns the channel's name, e.g. "app_push".
 func (c Channel) String() string {
-	if int(c) < len(channelNames) {
-		return channelNames[c]
-	}
-	return fmt.Sprintf("Channel(%d)", uint8(c))
+	return enumtext.String(channelNames[:], "Channel", uint8(c))
 }
 
 // MarshalText encodes the channel as its name.
@@ -53,18 +49,10 @@ func (c *Channel) UnmarshalText(b []byte) error {
 }
 
 // nameNumber reads a name of names as its number, or "Type(n)", the
-// text of a number without a name.
+// text of a number without a name (internal/enumtext).
 func nameNumber(names []string, typ, text string) (uint8, error) {
-	if i := slices.Index(names, text); i >= 0 {
-		return uint8(i), nil
-	}
-	if digits, ok := strings.CutPrefix(text, typ+"("); ok {
-		if digits, ok = strings.CutSuffix(digits, ")"); ok {
-			// Only the digits String writes: no sign, no leading zero.
-			if n, err := strconv.ParseUint(digits, 10, 8); err == nil && int(n) >= len(names) && strconv.FormatUint(n, 10) == digits {
-				return uint8(n), nil
-			}
-		}
+	if n, ok := enumtext.Parse(names, typ, text); ok {
+		return n, nil
 	}
 	return 0, fmt.Errorf("canvas: unknown %s %q", strings.ToLower(typ), text)
 }

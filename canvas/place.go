@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/engagekit/engagekit/internal/enumtext"
 	"math"
 	"time"
 
@@ -39,10 +40,7 @@ var quadrantNames = [...]string{"unknown", "urgent_sensitive", "urgent_routine",
 
 // String returns the quadrant's name.
 func (q Quadrant) String() string {
-	if int(q) < len(quadrantNames) {
-		return quadrantNames[q]
-	}
-	return fmt.Sprintf("Quadrant(%d)", uint8(q))
+	return enumtext.String(quadrantNames[:], "Quadrant", uint8(q))
 }
 
 // MarshalText encodes the quadrant as its name.

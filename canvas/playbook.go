@@ -1,7 +1,7 @@
 package canvas
 
 import (
-	"fmt"
+	"github.com/engagekit/engagekit/internal/enumtext"
 	"time"
 )
 
@@ -24,10 +24,7 @@ var actionNames = [...]string{"unknown", "self_service", "guided_flow", "book_ad
 
 // String returns the action's name.
 func (a Action) String() string {
-	if int(a) < len(actionNames) {
-		return actionNames[a]
-	}
-	return fmt.Sprintf("Action(%d)", uint8(a))
+	return enumtext.String(actionNames[:], "Action", uint8(a))
 }
 
 // MarshalText encodes the action as its name.

@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"time"
 
 	"github.com/expr-lang/expr/ast"
@@ -29,9 +30,9 @@ var dateStepUnits = [3]struct {
 	max  int
 }{{"years", maxDateYears}, {"months", 12 * maxDateYears}, {"days", 366 * maxDateYears}}
 
-// boundTimeCall checks a call of a time's AddDate or Sub: it wraps each
-// argument of AddDate in __datestep, and Sub's result in __sub; any other
-// call is returned as it is.
+// boundTimeCall checks a call of a time's AddDate, Sub or UnixMilli: it
+// wraps each argument of AddDate in __datestep, Sub's result in __sub and
+// UnixMilli's in __unixmilli; any other call is returned as it is.
 func boundTimeCall(c *ast.CallNode) ast.Node {
 	m, ok := c.Callee.(*ast.MemberNode)
 	if !ok || m.Node == nil {
@@ -62,8 +63,33 @@ func boundTimeCall(c *ast.CallNode) ast.Node {
 		}
 	case p.Value == "Sub":
 		return internalCall(timeSubFunc, c, c)
+	case p.Value == "UnixMilli" && len(c.Arguments) == 0:
+		return internalCall(unixMilliFunc, c, c, m.Node)
 	}
 	return c
+}
+
+// unixMilliFunc is __unixmilli(ms, t): ms, t's UnixMilli, or a failure
+// where t is more than some 292 million years from 1970, where Go's
+// result is undefined (it wraps: chained AddDate steps reach such dates,
+// and far.UnixMilli() > at.UnixMilli() was false).
+const unixMilliFunc = "__unixmilli"
+
+// unixMilli is __unixmilli's function.
+func unixMilli(args ...any) (any, error) {
+	rv := reflect.ValueOf(args[1])
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() {
+		return args[0], nil
+	}
+	if t, ok := rv.Interface().(time.Time); ok {
+		if s := t.Unix(); s > math.MaxInt64/1000 || s < math.MinInt64/1000 {
+			return nil, fmt.Errorf("UnixMilli of a time %d years from 1970 does not fit an int64: %w", s/(365*86400), ErrOverflow)
+		}
+	}
+	return args[0], nil
 }
 
 // timeSubFunc is __sub(d): d, a time's Sub, or a failure where Sub
@@ -98,15 +124,34 @@ func dateStep(args ...any) (any, error) {
 // (the smallest duration's Abs, a Round up past the largest).
 const durationMethodFunc = "__dmethod"
 
+// durationThrough is v as a duration, read through any pointers; false
+// for a nil pointer or another type.
+func durationThrough(v any) (time.Duration, bool) {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() || rv.Type() != durationType {
+		return 0, false
+	}
+	return time.Duration(rv.Int()), true
+}
+
+// durationKind names v for an error: a nil pointer as nil, which decides
+// nothing.
+func durationKind(v any) string {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return fmt.Sprintf("a nil %T, and a nil decides nothing", v)
+	}
+	return valueKind(v)
+}
+
 // durationMethod is __dmethod's function.
 func durationMethod(args ...any) (any, error) {
 	name, _ := args[1].(string)
-	d, ok := args[0].(time.Duration)
-	if p, isPtr := args[0].(*time.Duration); isPtr && p != nil {
-		d, ok = *p, true // through a pointer, as the method is
-	}
+	d, ok := durationThrough(args[0]) // through a pointer, as the method is
 	if !ok {
-		return nil, fmt.Errorf("%s: the receiver is %T, want a duration", name, args[0])
+		return nil, fmt.Errorf("%s: the receiver is %s, want a duration", name, durationKind(args[0]))
 	}
 	over := fmt.Errorf("%v.%s: beyond a duration's 292 years: %w", d, name, ErrOverflow)
 	if name == "Abs" {
@@ -115,9 +160,9 @@ func durationMethod(args ...any) (any, error) {
 		}
 		return d.Abs(), nil
 	}
-	m, ok := args[2].(time.Duration)
+	m, ok := durationThrough(args[2]) // d.Round(pd) takes the duration pd points to, as Go's does *pd
 	if !ok {
-		return nil, fmt.Errorf("a duration's Round: the multiple is %T, want a duration", args[2])
+		return nil, fmt.Errorf("a duration's Round: the multiple is %s, want a duration", durationKind(args[2]))
 	}
 	if m <= 0 {
 		return d, nil // as Go's Round

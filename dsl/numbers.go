@@ -245,6 +245,14 @@ func wrapNumbers(slot *ast.Node, cfg *config) bool {
 				changed = wrapPlain(&p.Node, true, true) || changed // any(m.flags, #)
 			}
 		}
+		if m.Name == "map" && len(m.Arguments) > 1 {
+			if p, ok := m.Arguments[1].(*ast.PredicateNode); ok {
+				// map(labels, #): expr types the list []interface{} and
+				// its elements by the predicate's type, which no method
+				// can then be called on: the values read as plain.
+				changed = wrapPlain(&p.Node, false, false) || changed
+			}
+		}
 		if keyCalls[m.Name] && len(m.Arguments) > 1 {
 			if p, ok := m.Arguments[1].(*ast.PredicateNode); ok {
 				changed = wrapPlain(&p.Node, true, false) || changed // sortBy(labels, #), sortBy([label, "a"], #)
@@ -580,8 +588,16 @@ func mapList(slot *ast.Node, cfg *config) bool {
 	if t == nil || (t.Kind() != reflect.Slice && t.Kind() != reflect.Array) {
 		return false
 	}
-	kept := keptText(t.Elem())
-	if cfg.numberKind(t.Elem()) == 0 && !kept {
+	elem := t.Elem()
+	if f, ok := arg.(*ast.BuiltinNode); ok && f.Name == "filter" && len(f.Arguments) > 0 && elem.Kind() == reflect.Interface {
+		// filter(labels, p): typed []interface{}, its elements checked
+		// as the list's (in refused "gold" in filter(labels, true)).
+		if lt := f.Arguments[0].Type(); lt != nil && (lt.Kind() == reflect.Slice || lt.Kind() == reflect.Array) {
+			elem = lt.Elem()
+		}
+	}
+	kept := keptText(elem)
+	if cfg.numberKind(elem) == 0 && !kept {
 		return false
 	}
 	item := &ast.PointerNode{}
@@ -590,7 +606,7 @@ func mapList(slot *ast.Node, cfg *config) bool {
 	if kept {
 		// A list of a named type that keeps its type: each element read
 		// as plain, as the value looked for is.
-		item.SetType(t.Elem())
+		item.SetType(elem)
 		mode := &ast.IntegerNode{Value: 0}
 		mode.SetLocation(arg.Location())
 		body = internalCall(plainFunc, item, item, mode)

@@ -82,6 +82,9 @@ var internalFuncs = map[string]*hostFunc{
 	// __sub(d) is a time's Sub, or a failure where it saturated
 	// (date_step.go).
 	timeSubFunc: {name: timeSubFunc, arities: []int{1}, validate: sameType, fn: timeSub},
+	// __unixmilli(ms, t) is t's UnixMilli, or a failure where it does not
+	// fit (date_step.go).
+	unixMilliFunc: {name: unixMilliFunc, arities: []int{2}, validate: firstArgType, fn: unixMilli},
 	// __dmethod(d, name, arg) is a duration's Abs or Round, or a failure
 	// where Go saturates it (date_step.go).
 	durationMethodFunc: {name: durationMethodFunc, arities: []int{3}, validate: func(args []reflect.Type) (reflect.Type, error) {
@@ -130,7 +133,17 @@ var internalFuncs = map[string]*hostFunc{
 		a, aok := args[0].(string)
 		b, bok := args[1].(string)
 		if !aok || !bok {
-			return arithAny(args[0], args[1], "+")
+			// A host's named string, or a pointer to a string, known
+			// only now: the text it is, charged as any other (the
+			// addition of numbers is arithAny's).
+			x, xerr := dynamicNumber(args[0])
+			y, yerr := dynamicNumber(args[1])
+			if a, aok = x.(string); !aok || xerr != nil {
+				return arithAny(args[0], args[1], "+")
+			}
+			if b, bok = y.(string); !bok || yerr != nil {
+				return arithAny(args[0], args[1], "+")
+			}
 		}
 		if err := charge(args[2], int64(len(a))+int64(len(b))); err != nil {
 			return nil, err

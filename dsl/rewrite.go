@@ -67,6 +67,10 @@ func (r *rewriter) walk(slot *ast.Node) {
 		}
 		r.call(n)
 	case *ast.BuiltinNode:
+		if r.findLastForward(slot) {
+			r.walk(slot)
+			return
+		}
 		r.calls[n.Name] = true
 		r.walkAll(n.Arguments)
 	case *ast.VariableDeclaratorNode:

@@ -158,7 +158,7 @@ var textTemplates = []string{
 	`filter(@L, # startsWith "g")[0] == "gold"`, `map(@L, upper(#))[0] == "GOLD"`, `join(@L, ",") == "gold,bronze"`,
 	`first(@L) == "gold"`, `last(@L) == "bronze"`, `find(@L, # endsWith "ze") == "bronze"`, `findIndex(@L, # == "bronze") == 1`,
 	`reverse(@L)[1] == "gold"`, `concat(@L, ["x"])[0] == "gold"`, `reduce(@L, #acc + #, "") == "goldbronze"`,
-	`groupBy(@L, len(#))[4][0] == "gold"`, `len(uniq(@L)) == 2`, `any(@L, # matches "^b")`, `"gold" in map(@L, #)`,
+	`groupBy(@L, len(#))[4][0] == "gold"`, `len(uniq(@L)) == 2`, `any(@L, # matches "^b")`, `"gold" in map(@L, #)`, `"gold" in filter(@L, true)`, `"gold" in sortBy(@L, #)`, `(let l = map(@L, #); "gold" in l)`,
 	`lower(join(@L)) == "goldbronze"`, `@L[0] == @X`, `@X == @L[0]`, `indexOf(join(@L, ","), "bronze") == 5`,
 }
 

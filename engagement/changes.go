@@ -2,7 +2,7 @@ package engagement
 
 import (
 	"cmp"
-	"fmt"
+	"github.com/engagekit/engagekit/internal/enumtext"
 	"math"
 	"slices"
 
@@ -30,24 +30,21 @@ var correctionNames = [...]string{"benjamini_hochberg", "holm"}
 
 // String returns the correction's name.
 func (c Correction) String() string {
-	if int(c) < len(correctionNames) {
-		return correctionNames[c]
-	}
-	return fmt.Sprintf("Correction(%d)", uint8(c))
+	return enumtext.String(correctionNames[:], "Correction", uint8(c))
 }
 
 // MarshalText encodes the correction as its name.
 func (c Correction) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
-// UnmarshalText decodes a correction from its name.
+// UnmarshalText decodes a correction from the text MarshalText writes: its
+// name, or "Correction(n)" for a number without one.
 func (c *Correction) UnmarshalText(b []byte) error {
-	for i, n := range correctionNames {
-		if n == string(b) {
-			*c = Correction(i)
-			return nil
-		}
+	n, ok := enumtext.Parse(correctionNames[:], "Correction", string(b))
+	if !ok {
+		return optErr("correction", string(b), "unknown correction")
 	}
-	return optErr("correction", string(b), "unknown correction")
+	*c = Correction(n)
+	return nil
 }
 
 func (c Correction) method() stats.Method {

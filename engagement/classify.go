@@ -2,6 +2,7 @@ package engagement
 
 import (
 	"fmt"
+	"github.com/engagekit/engagekit/internal/enumtext"
 	"strings"
 	"time"
 
@@ -28,24 +29,21 @@ var classNames = [...]string{"unknown", "maintain", "escalate", "disengage"}
 
 // String returns the class's name.
 func (c Class) String() string {
-	if int(c) < len(classNames) {
-		return classNames[c]
-	}
-	return fmt.Sprintf("Class(%d)", uint8(c))
+	return enumtext.String(classNames[:], "Class", uint8(c))
 }
 
 // MarshalText encodes the class as its name.
 func (c Class) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
-// UnmarshalText decodes a class from its name.
+// UnmarshalText decodes a class from the text MarshalText writes: its
+// name, or "Class(n)" for a number without one.
 func (c *Class) UnmarshalText(b []byte) error {
-	for i, n := range classNames {
-		if n == string(b) {
-			*c = Class(i)
-			return nil
-		}
+	n, ok := enumtext.Parse(classNames[:], "Class", string(b))
+	if !ok {
+		return fmt.Errorf("engagement: unknown class %q", b)
 	}
-	return fmt.Errorf("engagement: unknown class %q", b)
+	*c = Class(n)
+	return nil
 }
 
 // ClassifyEnv is what a classification rule sees.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/engagekit/engagekit/internal/enumtext"
 	"math"
 	"math/big"
 	"slices"
@@ -27,14 +28,22 @@ var patternNames = [...]string{"none", "one_off", "intermittent", "habit"}
 
 // String returns the pattern's name.
 func (p Pattern) String() string {
-	if int(p) < len(patternNames) {
-		return patternNames[p]
-	}
-	return fmt.Sprintf("Pattern(%d)", uint8(p))
+	return enumtext.String(patternNames[:], "Pattern", uint8(p))
 }
 
 // MarshalText encodes the pattern as its name.
 func (p Pattern) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText decodes a pattern from the text MarshalText writes: its
+// name, or "Pattern(n)" for a number without one.
+func (p *Pattern) UnmarshalText(b []byte) error {
+	n, ok := enumtext.Parse(patternNames[:], "Pattern", string(b))
+	if !ok {
+		return fmt.Errorf("engagement: unknown pattern %q", b)
+	}
+	*p = Pattern(n)
+	return nil
+}
 
 // PatternRule defines patterns over the Window most recent periods (the
 // analysis's Period each): active in one period is one-off, in at least

@@ -3,6 +3,7 @@ package engagement
 import (
 	"errors"
 	"fmt"
+	"github.com/engagekit/engagekit/internal/enumtext"
 	"slices"
 	"time"
 )
@@ -21,24 +22,21 @@ var stageNames = [...]string{"unknown", "pre_sale", "post_sale"}
 
 // String returns the stage's name.
 func (s Stage) String() string {
-	if int(s) < len(stageNames) {
-		return stageNames[s]
-	}
-	return fmt.Sprintf("Stage(%d)", uint8(s))
+	return enumtext.String(stageNames[:], "Stage", uint8(s))
 }
 
 // MarshalText encodes the stage as its name.
 func (s Stage) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// UnmarshalText decodes a stage from its name.
+// UnmarshalText decodes a stage from the text MarshalText writes: its
+// name, or "Stage(n)" for a number without one.
 func (s *Stage) UnmarshalText(b []byte) error {
-	for i, n := range stageNames {
-		if n == string(b) {
-			*s = Stage(i)
-			return nil
-		}
+	n, ok := enumtext.Parse(stageNames[:], "Stage", string(b))
+	if !ok {
+		return fmt.Errorf("engagement: unknown stage %q", b)
 	}
-	return fmt.Errorf("engagement: unknown stage %q", b)
+	*s = Stage(n)
+	return nil
 }
 
 // Setting is where behaviour happens: a social feed, the firm's website, an

@@ -1,6 +1,10 @@
 package segment
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/engagekit/engagekit/internal/enumtext"
+)
 
 // Stance is how the firm treats a segment. The zero value is [StanceUnknown].
 type Stance uint8
@@ -22,27 +26,20 @@ var stanceNames = [...]string{"unknown", "retain_and_grow", "show_the_value", "t
 
 // String returns the stance's text form, e.g. "retain_and_grow".
 func (s Stance) String() string {
-	if int(s) < len(stanceNames) {
-		return stanceNames[s]
-	}
-	return fmt.Sprintf("Stance(%d)", uint8(s))
+	return enumtext.String(stanceNames[:], "Stance", uint8(s))
 }
 
-// MarshalText encodes the stance as its text form.
-func (s Stance) MarshalText() ([]byte, error) {
-	if int(s) >= len(stanceNames) {
-		return nil, fmt.Errorf("segment: invalid stance %d", uint8(s))
-	}
-	return []byte(stanceNames[s]), nil
-}
+// MarshalText encodes the stance as its text form: its name, or
+// "Stance(n)" for a number without one, which UnmarshalText reads back.
+func (s Stance) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// UnmarshalText decodes a stance from its text form.
+// UnmarshalText decodes a stance from the text MarshalText writes: its
+// name, or "Stance(n)" for a number without one.
 func (s *Stance) UnmarshalText(b []byte) error {
-	for i, name := range stanceNames {
-		if name == string(b) {
-			*s = Stance(i)
-			return nil
-		}
+	n, ok := enumtext.Parse(stanceNames[:], "Stance", string(b))
+	if !ok {
+		return fmt.Errorf("segment: unknown stance %q", b)
 	}
-	return fmt.Errorf("segment: unknown stance %q", b)
+	*s = Stance(n)
+	return nil
 }
