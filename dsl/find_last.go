@@ -1,6 +1,8 @@
 package dsl
 
 import (
+	"fmt"
+	"reflect"
 	"strconv"
 
 	"github.com/engagekit/engagekit/internal/exprkey"
@@ -67,8 +69,45 @@ func (r *rewriter) findLastForward(slot *ast.Node) bool {
 		answer := own(&ast.ConditionalNode{Cond: missing, Exp1: own(&ast.NilNode{}), Exp2: element(ident(found))})
 		body = own(&ast.VariableDeclaratorNode{Name: found, Value: search, Expr: answer})
 	}
-	*slot = own(&ast.VariableDeclaratorNode{Name: list, Value: b.Arguments[0], Expr: body})
+	// The list is checked as one, as findLast checks it: len and [] would
+	// take a map or a string.
+	// (A list literal is one, and keeps the types its elements are
+	// checked by.)
+	checked := b.Arguments[0]
+	if _, literal := checked.(*ast.ArrayNode); !literal {
+		checked = own(&ast.CallNode{Callee: ident(listFunc), Arguments: []ast.Node{checked, own(&ast.StringNode{Value: b.Name})}})
+	}
+	*slot = own(&ast.VariableDeclaratorNode{Name: list, Value: checked, Expr: body})
 	return true
+}
+
+// listFunc is __list(x, name): x, a list, or a failure: at compile time
+// where x's type is no list, when it runs where x, known only then, is
+// none (a map, a string, nil).
+const listFunc = "__list"
+
+// listType is __list's type rule.
+func listType(args []reflect.Type) (reflect.Type, error) {
+	if len(args) != 2 {
+		return nil, fmt.Errorf("internal list check takes 2 arguments")
+	}
+	switch t := args[0]; {
+	case t == nil || t.Kind() == reflect.Interface:
+		return anyType, nil
+	case t.Kind() == reflect.Slice || t.Kind() == reflect.Array:
+		return t, nil
+	default:
+		return nil, fmt.Errorf("it takes a list, and this is a %v", t)
+	}
+}
+
+// listValue is __list's function.
+func listValue(args ...any) (any, error) {
+	if k := reflect.ValueOf(args[0]).Kind(); k != reflect.Slice && k != reflect.Array {
+		name, _ := args[1].(string)
+		return nil, fmt.Errorf("%s takes a list, and this is %s", name, valueKind(args[0]))
+	}
+	return args[0], nil
 }
 
 // readByIndex replaces each # and #index of the predicate body at slot

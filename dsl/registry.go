@@ -74,6 +74,8 @@ var internalFuncs = map[string]*hostFunc{
 	}, fn: fitValue},
 	// __plain(x, strict) is x read as a plain string or bool (numbers.go).
 	plainFunc: {name: plainFunc, arities: []int{2}, validate: plainType, fn: plainValue},
+	// __list(x, name) is x, a list, or a failure (find_last.go).
+	listFunc: {name: listFunc, arities: []int{2}, validate: listType, fn: listValue},
 	// __cond(x) is a condition of bools or nils as a bool (numbers.go).
 	condFunc: {name: condFunc, arities: []int{1}, validate: func([]reflect.Type) (reflect.Type, error) { return boolType, nil }, fn: condValue},
 	// __datestep(n, unit) is a step of a time's AddDate, or a failure
@@ -949,13 +951,6 @@ func uniqGoverned(args ...any) (any, error) {
 // number of a predeclared type below 2^53 in size as its float64 (exact
 // there, so equal numbers of any types share it).
 func uniqKey(e any) (any, bool) {
-	if rv := reflect.ValueOf(e); rv.Kind() == reflect.Pointer || rv.Kind() == reflect.String || rv.Kind() == reflect.Bool {
-		// A pointer to a plain value, a host's named string or bool: the
-		// value it is read as (numbers.go).
-		if v, err := dynamicNumber(e); err == nil && v != nil {
-			e = v
-		}
-	}
 	switch x := e.(type) {
 	case string, bool:
 		return x, true
