@@ -169,7 +169,7 @@ func exprConfig(frameType reflect.Type, cfg *config, expect reflect.Kind) *conf.
 		}
 	}
 	for _, f := range cfg.funcs {
-		ec.Functions[f.name] = f.exprFunc()
+		ec.Functions[f.name] = cfg.widened(f).exprFunc()
 	}
 	ec.Functions[numFunc] = numHostFunc(cfg).exprFunc()
 	for _, f := range dateFuncs {

@@ -90,7 +90,9 @@
 // takes the named type is given it back (a pointer parameter a pointer to
 // the value the rule read); a number given to a narrower parameter, of a
 // host function or a method, must fit it (300 for a uint8 fails with
-// [ErrOverflow], 2.5 for an int too). A
+// [ErrOverflow], 2.5 for an int too): such a parameter takes an int or a
+// float64 as rules compute them (f32(ratio), i8(-128), pence(n)), and a
+// literal it cannot hold (i8(128)) is a compile error. A
 // nil operand of &&, ||, ! or a text operator fails: a nil decides
 // nothing. (A map keyed by a named
 // string is indexed by its own type, which a rule cannot write: such an

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/expr-lang/expr/ast"
 )
 
 // hostFunc is a function callable from rules: a built-in or one the host
@@ -134,6 +136,95 @@ func (c *config) addFunc(f *hostFunc) {
 		c.funcs = map[string]*hostFunc{}
 	}
 	c.funcs[f.name] = f
+}
+
+// literalMisfit says why the number literal arg (-128, 2.5) does not fit
+// parameter i of the host function f, whose parameters expr checks as
+// ints and float64s (widenedSignature): a call that fails whatever the
+// data is a compile error. It is "" for a literal that fits, or any other
+// argument.
+func literalMisfit(f *hostFunc, i int, arg ast.Node) string {
+	negate := false
+	if u, ok := arg.(*ast.UnaryNode); ok && u.Operator == "-" {
+		negate, arg = true, u.Node
+	}
+	var v reflect.Value
+	switch n := arg.(type) {
+	case *ast.IntegerNode:
+		x := int64(n.Value)
+		if negate {
+			x = -x
+		}
+		v = reflect.ValueOf(x)
+	case *ast.FloatNode:
+		x := n.Value
+		if negate {
+			x = -x
+		}
+		v = reflect.ValueOf(x)
+	default:
+		return ""
+	}
+	for _, ft := range f.types {
+		t := reflect.TypeOf(ft).Elem()
+		if t.Kind() != reflect.Func || i >= t.NumIn() || t.IsVariadic() && i >= t.NumIn()-1 {
+			return ""
+		}
+		if p := t.In(i); !isNumberKind(p.Kind()) || fitsNumber(v, p) {
+			return ""
+		}
+	}
+	t := reflect.TypeOf(f.types[0]).Elem().In(i)
+	return fmt.Sprintf("is %v, which a %v does not hold", v, t)
+}
+
+// widened is the host function f as expr checks calls of it: its
+// signatures widened (widenedSignature).
+func (c *config) widened(f *hostFunc) *hostFunc {
+	w := *f
+	w.types = make([]any, len(f.types))
+	for i, t := range f.types {
+		w.types[i] = reflect.New(c.widenedSignature(reflect.TypeOf(t).Elem())).Interface()
+	}
+	return &w
+}
+
+// widenedSignature is fn's signature as expr checks calls against it:
+// a parameter of a narrower number type (int8, uint32, float32, a named
+// Pence) is an int or a float64, as rules compute, and the argument is
+// converted to the parameter's own type when the function is called,
+// failing there where it does not fit (convertValue). expr's checker took
+// no float64 for a float32 at all, and read -128 for an int8 as 128
+// negated, which it refused.
+func (c *config) widenedSignature(fn reflect.Type) reflect.Type {
+	if fn.Kind() != reflect.Func {
+		return fn
+	}
+	in := make([]reflect.Type, fn.NumIn())
+	for i := range in {
+		in[i] = c.widenedNumber(fn.In(i))
+	}
+	out := make([]reflect.Type, fn.NumOut())
+	for i := range out {
+		out[i] = fn.Out(i)
+	}
+	return reflect.FuncOf(in, out, fn.IsVariadic())
+}
+
+// widenedNumber is int for an integer type other than int, float64 for a
+// float type other than float64, and t itself for any other type, and for
+// a number type that keeps its type (a duration, a month, a type whose
+// methods rules call: rules pass them as such).
+func (c *config) widenedNumber(t reflect.Type) reflect.Type {
+	switch {
+	case t == intType || t == floatType64 || c.keepsType(t):
+		return t
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		return intType
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return floatType64
+	}
+	return t
 }
 
 var errorType = reflect.TypeFor[error]()

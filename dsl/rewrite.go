@@ -356,6 +356,13 @@ func (r *rewriter) call(n *ast.CallNode) {
 			r.errorf(n, KindType, "", "%s takes %s, got %d", name, arityText(f.arities), len(n.Arguments))
 			return
 		}
+		if r.cfg.funcs[name] == f {
+			for i, a := range n.Arguments {
+				if msg := literalMisfit(f, i, a); msg != "" {
+					r.errorf(a, KindType, "", "%s: argument %d %s", name, i+1, msg)
+				}
+			}
+		}
 		if f.withNow {
 			now := &ast.IdentifierNode{Value: nowName}
 			now.SetLocation(n.Location())
