@@ -144,25 +144,8 @@ func (c *config) addFunc(f *hostFunc) {
 // data is a compile error. It is "" for a literal that fits, or any other
 // argument.
 func literalMisfit(f *hostFunc, i int, arg ast.Node) string {
-	negate := false
-	if u, ok := arg.(*ast.UnaryNode); ok && u.Operator == "-" {
-		negate, arg = true, u.Node
-	}
-	var v reflect.Value
-	switch n := arg.(type) {
-	case *ast.IntegerNode:
-		x := int64(n.Value)
-		if negate {
-			x = -x
-		}
-		v = reflect.ValueOf(x)
-	case *ast.FloatNode:
-		x := n.Value
-		if negate {
-			x = -x
-		}
-		v = reflect.ValueOf(x)
-	default:
+	v, ok := literalNumber(arg)
+	if !ok {
 		return ""
 	}
 	for _, ft := range f.types {
@@ -175,7 +158,37 @@ func literalMisfit(f *hostFunc, i int, arg ast.Node) string {
 		}
 	}
 	t := reflect.TypeOf(f.types[0]).Elem().In(i)
-	return fmt.Sprintf("is %v, which a %v does not hold", v, t)
+	return fmt.Sprintf("is %v, which its %v parameter does not hold", v, t)
+}
+
+// literalNumber is the number the argument n always is: a number literal
+// or a constant's value, under any + and - signs (-(-128), +1e39); false
+// for anything else, and for a negation that does not fit an int64.
+func literalNumber(n ast.Node) (reflect.Value, bool) {
+	switch m := n.(type) {
+	case *ast.IntegerNode:
+		return reflect.ValueOf(int64(m.Value)), true
+	case *ast.FloatNode:
+		return reflect.ValueOf(m.Value), true
+	case *ast.ConstantNode:
+		if rv := reflect.ValueOf(m.Value); rv.IsValid() && isNumberKind(rv.Kind()) {
+			return rv, true
+		}
+	case *ast.UnaryNode:
+		v, ok := literalNumber(m.Node)
+		switch {
+		case !ok || m.Operator != "+" && m.Operator != "-":
+		case m.Operator == "+":
+			return v, true
+		case v.CanInt() && v.Int() != math.MinInt64:
+			return reflect.ValueOf(-v.Int()), true
+		case v.CanUint() && v.Uint() <= 1<<63:
+			return reflect.ValueOf(int64(-v.Uint())), true // 2^63 negated is MinInt64
+		case v.CanFloat():
+			return reflect.ValueOf(-v.Float()), true
+		}
+	}
+	return reflect.Value{}, false
 }
 
 // widened is the host function f as expr checks calls of it: its
@@ -297,6 +310,9 @@ func convertValue(name string, pos int, v any, t reflect.Type) (reflect.Value, e
 		return rv, nil
 	}
 	if isNumberKind(rv.Kind()) && isNumberKind(t.Kind()) {
+		if rv.CanFloat() && math.IsNaN(rv.Float()) && !(t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64) {
+			return reflect.Value{}, fmt.Errorf("%s: argument %d is NaN, which no %s holds: %w", name, pos, t, errNaNValue)
+		}
 		if !fitsNumber(rv, t) {
 			return reflect.Value{}, fmt.Errorf("%s: argument %d is %v, which a %s does not hold: %w", name, pos, v, t, ErrOverflow)
 		}
@@ -407,5 +423,7 @@ func fitsNumber(v reflect.Value, t reflect.Type) bool {
 	case z.CanUint():
 		return f == math.Trunc(f) && f >= 0 && f < 1<<64 && !z.OverflowUint(uint64(f))
 	}
-	return t.Kind() == reflect.Float64 || math.IsNaN(f) || math.IsInf(f, 0) || !z.OverflowFloat(f)
+	// A float32 holds a float64 as near as it can, but not one so small
+	// that it becomes zero.
+	return t.Kind() == reflect.Float64 || math.IsNaN(f) || math.IsInf(f, 0) || !z.OverflowFloat(f) && (f == 0 || float32(f) != 0)
 }

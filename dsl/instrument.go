@@ -602,6 +602,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		}
 		in.dateLiteral(n)
 		in.methodCall(n)
+		in.fitLiterals(n)
 		for _, c := range exprkey.Children(*slot) {
 			in.walk(c)
 		}

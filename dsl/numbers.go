@@ -831,17 +831,42 @@ func fitMethodArguments(c *ast.CallNode, m *ast.MemberNode) bool {
 		return false
 	}
 	method, ok := m.Node.Type().MethodByName(name.Value)
-	if !ok || method.Type.IsVariadic() || method.Type.NumIn() != len(c.Arguments)+1 {
+	mt := method.Type
+	if !ok || !mt.IsVariadic() && mt.NumIn() != len(c.Arguments)+1 || mt.IsVariadic() && len(c.Arguments) < mt.NumIn()-2 {
 		return false
 	}
 	changed := false
 	for i, a := range c.Arguments {
-		pt := method.Type.In(i + 1)
-		if a == nil || a.Type() == pt || !isNumberKind(pt.Kind()) {
+		var pt reflect.Type
+		if mt.IsVariadic() && i+1 >= mt.NumIn()-1 {
+			pt = mt.In(mt.NumIn() - 1).Elem() // Sum(ks ...int8): each an int8
+		} else {
+			pt = mt.In(i + 1)
+		}
+		// A parameter of another number type than int and float64 takes
+		// the argument through __fit even where its type is the
+		// parameter's: expr types -1 as an int8 there and computes it as
+		// an int.
+		if a == nil || !isNumberKind(pt.Kind()) || pt == intType || pt == floatType64 || a.Type() == pt && pureMethods[pt] != nil {
 			continue
 		}
 		if n, ok := isInternalCall(a); ok && n == fitFunc {
 			continue
+		}
+		if v, ok := literalNumber(a); ok {
+			// A literal (-128), as a fresh constant: expr's checker typed
+			// the literal's nodes as the parameter's type when it first
+			// checked the call, and its compiler then refused 128 (or 300)
+			// as an int8 with a panic.
+			lit := &ast.ConstantNode{Value: v.Interface()}
+			switch {
+			case v.CanInt():
+				lit.Value = int(v.Int())
+			case v.CanFloat():
+				lit.Value = v.Float()
+			}
+			lit.SetLocation(a.Location())
+			a = lit
 		}
 		zero := &ast.ConstantNode{Value: reflect.Zero(pt).Interface()}
 		zero.SetLocation(a.Location())
@@ -849,6 +874,29 @@ func fitMethodArguments(c *ast.CallNode, m *ast.MemberNode) bool {
 		changed = true
 	}
 	return changed
+}
+
+// fitLiterals reports a method's argument that is a number literal its
+// parameter cannot hold (c.Scale(300) for an int8): it fails whatever the
+// data, a compile error (as a host function's is, literalMisfit). expr's
+// compiler panicked on it, and the message carried the panic's stack.
+func (in *instrumenter) fitLiterals(c *ast.CallNode) {
+	for i, a := range c.Arguments {
+		name, ok := isInternalCall(a)
+		if !ok || name != fitFunc {
+			continue
+		}
+		fit := a.(*ast.CallNode)
+		v, ok := literalNumber(fit.Arguments[0])
+		zero, _ := fit.Arguments[1].(*ast.ConstantNode)
+		if !ok || zero == nil {
+			continue
+		}
+		if t := reflect.TypeOf(zero.Value); !fitsNumber(v, t) {
+			in.errs = append(in.errs, in.cfg.errorAt(in.src, fit.Arguments[0].Location().From, KindType,
+				fmt.Sprintf("argument %d of the method is %v, which its %v parameter does not hold", i+1, v, t), ""))
+		}
+	}
 }
 
 // fitValue is __fit's function.
