@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"time"
 
 	"github.com/engagekit/engagekit/internal/jsontime"
@@ -62,7 +63,16 @@ func (a Alert) MarshalJSON() ([]byte, error) {
 // alert encoded two ways) and stops at a value that points back at
 // itself.
 func jsonValue(v any) any {
-	if _, err := marshalSafely(v); err == nil && !jsontime.Inexact(v) {
+	if rv := reflect.ValueOf(v); isByteList(rv) {
+		// A list of uint8 (scores decoded from [1,2,3]): encoding/json
+		// writes it as base64 text, which reads back as a string.
+		out := make([]int, rv.Len())
+		for i := range out {
+			out[i] = int(rv.Index(i).Uint())
+		}
+		return out
+	}
+	if _, err := marshalSafely(v); err == nil && !jsontime.Inexact(v) && !holdsByteList(reflect.ValueOf(v), 0) {
 		return v
 	}
 	switch x := v.(type) {
@@ -77,13 +87,57 @@ func jsonValue(v any) any {
 // seconds), which json.Marshal writes without an error.
 func inexactTimes(a Alert) bool {
 	for _, v := range a.Outputs {
-		if jsontime.Inexact(v) {
+		if jsontime.Inexact(v) || holdsByteList(reflect.ValueOf(v), 0) {
 			return true
 		}
 	}
 	for _, e := range a.Evidence {
-		if jsontime.Inexact(e.Value) {
+		if jsontime.Inexact(e.Value) || holdsByteList(reflect.ValueOf(e.Value), 0) {
 			return true
+		}
+	}
+	return false
+}
+
+// isByteList reports a slice or array of a uint8 kind without a JSON
+// form of its own: encoding/json writes it as base64 text.
+func isByteList(v reflect.Value) bool {
+	if !v.IsValid() || v.Kind() != reflect.Slice && v.Kind() != reflect.Array || v.Type().Elem().Kind() != reflect.Uint8 {
+		return false
+	}
+	return !v.Type().Implements(reflect.TypeFor[json.Marshaler]())
+}
+
+// holdsByteList reports a byte list in v or anywhere inside it (up to a
+// depth that bounds a value holding itself), which the alert's JSON
+// writes as numbers rather than base64 text.
+func holdsByteList(v reflect.Value, depth int) bool {
+	if !v.IsValid() || depth > 32 {
+		return false
+	}
+	if isByteList(v) {
+		return true
+	}
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		return !v.IsNil() && holdsByteList(v.Elem(), depth+1)
+	case reflect.Slice, reflect.Array:
+		for i := range min(v.Len(), 1<<16) {
+			if holdsByteList(v.Index(i), depth+1) {
+				return true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if holdsByteList(it.Value(), depth+1) {
+				return true
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() && holdsByteList(v.Field(i), depth+1) {
+				return true
+			}
 		}
 	}
 	return false

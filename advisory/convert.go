@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
+	"github.com/engagekit/engagekit/internal/numfit"
 	"reflect"
 	"regexp"
 	"slices"
@@ -58,6 +58,9 @@ func convertAt(dst, src reflect.Value, path string, index *fieldIndex, depth int
 		if err != nil {
 			return &DecodeError{Field: path, Msg: err.Error()}
 		}
+		if (dst.CanInt() || dst.CanUint()) && !wholeDecimal(src.String()) {
+			return &DecodeError{Field: path, Msg: fmt.Sprintf("%s is not a whole number", src.String())}
+		}
 		return convertNumber(dst, reflect.ValueOf(n), path)
 	case isNumber(src.Kind()) && isNumber(dst.Kind()):
 		return convertNumber(dst, src, path)
@@ -109,79 +112,30 @@ func parseTime(dst reflect.Value, s, path string) error {
 // rounded to float32's precision (0.1) is not: that is what a float32
 // field is for.
 func convertNumber(dst, src reflect.Value, path string) error {
-	fail := func(format string, args ...any) error {
-		return &DecodeError{Field: path, Msg: fmt.Sprintf(format, args...)}
+	// The one rule of what fits (internal/numfit), which dsl's host
+	// functions share.
+	if m := numfit.Check(src, dst.Type()); m != numfit.Fits {
+		return &DecodeError{Field: path, Msg: fmt.Sprintf("%v %s in %s", src, m, dst.Type())}
 	}
 	switch {
+	case src.CanInt() && dst.CanInt():
+		dst.SetInt(src.Int())
+	case src.CanInt() && dst.CanUint():
+		dst.SetUint(uint64(src.Int()))
+	case src.CanUint() && dst.CanInt():
+		dst.SetInt(int64(src.Uint()))
+	case src.CanUint() && dst.CanUint():
+		dst.SetUint(src.Uint())
 	case src.CanInt():
-		i := src.Int()
-		switch {
-		case dst.CanInt():
-			if dst.OverflowInt(i) {
-				return fail("%d overflows %s", i, dst.Type())
-			}
-			dst.SetInt(i)
-		case dst.CanUint():
-			if i < 0 || dst.OverflowUint(uint64(i)) {
-				return fail("%d overflows %s", i, dst.Type())
-			}
-			dst.SetUint(uint64(i))
-		default:
-			f := float64(i)
-			if f >= 1<<63 || int64(f) != i || dst.Kind() == reflect.Float32 && int64(float32(f)) != i {
-				return fail("%d loses precision in %s", i, dst.Type())
-			}
-			dst.SetFloat(f)
-		}
+		dst.SetFloat(float64(src.Int()))
 	case src.CanUint():
-		u := src.Uint()
-		switch {
-		case dst.CanInt():
-			if u > math.MaxInt64 || dst.OverflowInt(int64(u)) {
-				return fail("%d overflows %s", u, dst.Type())
-			}
-			dst.SetInt(int64(u))
-		case dst.CanUint():
-			if dst.OverflowUint(u) {
-				return fail("%d overflows %s", u, dst.Type())
-			}
-			dst.SetUint(u)
-		default:
-			f := float64(u)
-			if f >= 1<<64 || uint64(f) != u || dst.Kind() == reflect.Float32 && uint64(float32(f)) != u {
-				return fail("%d loses precision in %s", u, dst.Type())
-			}
-			dst.SetFloat(f)
-		}
-	default:
-		return convertFloat(dst, src.Float(), fail)
-	}
-	return nil
-}
-
-func convertFloat(dst reflect.Value, f float64, fail func(string, ...any) error) error {
-	switch {
+		dst.SetFloat(float64(src.Uint()))
 	case dst.CanFloat():
-		if dst.Kind() == reflect.Float32 && !math.IsInf(f, 0) && !math.IsNaN(f) {
-			if g := float32(f); math.IsInf(float64(g), 0) {
-				return fail("%v overflows %s", f, dst.Type())
-			} else if g == 0 && f != 0 {
-				return fail("%v underflows %s", f, dst.Type())
-			}
-		}
-		dst.SetFloat(f)
-	case f != math.Trunc(f) || math.IsInf(f, 0):
-		return fail("%v is not a whole number", f)
+		dst.SetFloat(src.Float())
 	case dst.CanInt():
-		if f < -(1<<63) || f >= 1<<63 || dst.OverflowInt(int64(f)) {
-			return fail("%v overflows %s", f, dst.Type())
-		}
-		dst.SetInt(int64(f))
+		dst.SetInt(int64(src.Float()))
 	default:
-		if f < 0 || f >= 1<<64 || dst.OverflowUint(uint64(f)) {
-			return fail("%v overflows %s", f, dst.Type())
-		}
-		dst.SetUint(uint64(f))
+		dst.SetUint(uint64(src.Float()))
 	}
 	return nil
 }

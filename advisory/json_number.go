@@ -2,6 +2,7 @@ package advisory
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -86,18 +87,56 @@ func canonicalDecimal(s string) (string, bool) {
 	return sign + trimmed + "e" + strconv.FormatInt(exp+shift, 10), true
 }
 
-// jsonNumberValue reads a json.Number as an int64 or a uint64 where it is
-// one, else as a float64: "9007199254740993" stays that integer.
+// jsonNumberValue reads a json.Number as an int64 or a uint64 where the
+// decimal it writes is one exactly ("9007199254740993", and
+// "9007199254740993.0" and "1e2" too), else as a float64, correctly
+// rounded: -0 is a float's negative zero, as encoding/json reads it, and
+// a number so small that a float64 would hold it as zero is refused, as
+// one so large it would be infinite is. (wholeDecimal says whether a
+// float64 it gives was a whole number before it was rounded.)
 func jsonNumberValue(n json.Number) (any, error) {
-	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+	s := string(n)
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if i == 0 && strings.HasPrefix(s, "-") {
+			return math.Copysign(0, -1), nil
+		}
 		return i, nil
 	}
-	if u, err := strconv.ParseUint(string(n), 10, 64); err == nil {
+	if u, err := strconv.ParseUint(s, 10, 64); err == nil {
 		return u, nil
 	}
-	f, err := strconv.ParseFloat(string(n), 64)
-	if err != nil || math.IsInf(f, 0) {
-		return nil, fmt.Errorf("%q is not a number a float64 holds", string(n))
+	c, exact := canonicalDecimal(s)
+	if digits, exp, ok := strings.Cut(c, "e"); exact && ok && !strings.HasPrefix(exp, "-") && len(exp) <= 2 {
+		if e, _ := strconv.Atoi(exp); len(strings.TrimPrefix(digits, "-"))+e <= 20 {
+			whole := digits + strings.Repeat("0", e)
+			if i, err := strconv.ParseInt(whole, 10, 64); err == nil {
+				return i, nil
+			}
+			if u, err := strconv.ParseUint(whole, 10, 64); err == nil {
+				return u, nil
+			}
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange) || math.IsInf(f, 0):
+		return nil, fmt.Errorf("%q is not a number a float64 holds", s)
+	case f == 0 && exact && c != "0":
+		return nil, fmt.Errorf("%q underflows a float64: it would be read as 0", s)
+	case f == 0 && strings.HasPrefix(s, "-"):
+		return math.Copysign(0, -1), nil
 	}
 	return f, nil
+}
+
+// wholeDecimal reports whether the JSON number s is a whole number, as it
+// is written, before any rounding: 0.99999999999999999 is not, though
+// the float64 it reads as is 1.
+func wholeDecimal(s string) bool {
+	c, ok := canonicalDecimal(s)
+	if !ok {
+		return false
+	}
+	_, exp, _ := strings.Cut(c, "e")
+	return c == "0" || !strings.HasPrefix(exp, "-")
 }

@@ -339,6 +339,12 @@ func (seen sameValues) parts(a, b reflect.Value) bool {
 	switch {
 	case isNumber(a.Kind()):
 		return isNumber(b.Kind()) && sameNumber(a, b)
+	case a.Kind() == reflect.String && b.Kind() == reflect.String:
+		// A named string (type Tier string) and a plain one decode to the
+		// same field: they agree as texts, as numbers agree as values.
+		return a.String() == b.String()
+	case a.Kind() == reflect.Bool && b.Kind() == reflect.Bool:
+		return a.Bool() == b.Bool()
 	case a.Type() == timeType && b.Type() == timeType:
 		ta, okA := valuetext.TimeOf(a)
 		tb, okB := valuetext.TimeOf(b)

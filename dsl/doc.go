@@ -122,7 +122,10 @@
 // numbers together fail. Every value a mean or a median reads, however
 // deep in lists of lists, is a step and a unit of memory, and a NaN among
 // them fails. findIndex and findLastIndex are -1 where nothing
-// matches. A built-in that cannot take a list's elements whatever the data
+// matches. findLast and findLastIndex search the list's indices from the
+// last, a list as long as the list, so they cost its length in steps and
+// memory whatever element they stop at (find and findIndex only the
+// elements they visit). A built-in that cannot take a list's elements whatever the data
 // (max of times, min of strings or of a list of durations, count of a
 // list of numbers without a predicate, sortBy a key that has no order) is
 // a compile error ([ErrType]), not a failure of every evaluation; so is a

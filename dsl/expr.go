@@ -161,7 +161,10 @@ func nilable(t reflect.Type) bool {
 var ErrNaN = errors.New("dsl: NaN")
 
 // ErrOverflow is the cause (errors.Is) of an evaluation error raised
-// because int arithmetic (+, -, *, unary -, abs, sum) gave a result that
-// does not fit an int, or a uint64 did not fit one: Go and expr would
-// wrap it around, flipping its sign.
-var ErrOverflow = errors.New("dsl: int overflow")
+// because a number does not fit where it goes: int arithmetic (+, -, *,
+// unary -, abs, sum) gave a result that does not fit an int, or a uint64
+// did not fit one (Go and expr would wrap it around, flipping its sign);
+// a time or duration went past its range; or an argument does not fit a
+// host function's or method's parameter (it overflows, underflows a
+// float32, is not whole, or would lose precision).
+var ErrOverflow = errors.New("dsl: number out of range")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/engagekit/engagekit/internal/numfit"
 	"github.com/expr-lang/expr/ast"
 )
 
@@ -310,11 +311,12 @@ func convertValue(name string, pos int, v any, t reflect.Type) (reflect.Value, e
 		return rv, nil
 	}
 	if isNumberKind(rv.Kind()) && isNumberKind(t.Kind()) {
-		if rv.CanFloat() && math.IsNaN(rv.Float()) && !(t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64) {
+		switch m := numfit.Check(rv, t); m {
+		case numfit.Fits:
+		case numfit.NaN:
 			return reflect.Value{}, fmt.Errorf("%s: argument %d is NaN, which no %s holds: %w", name, pos, t, errNaNValue)
-		}
-		if !fitsNumber(rv, t) {
-			return reflect.Value{}, fmt.Errorf("%s: argument %d is %v, which a %s does not hold: %w", name, pos, v, t, ErrOverflow)
+		default:
+			return reflect.Value{}, fmt.Errorf("%s: argument %d is %v, which %s in its %s parameter: %w", name, pos, v, m, t, ErrOverflow)
 		}
 		return rv.Convert(t), nil
 	}
@@ -390,40 +392,12 @@ func textOrBool(t reflect.Type) bool {
 	return t.Kind() == reflect.String || t.Kind() == reflect.Bool
 }
 
-// fitsNumber reports whether the number v converts to type t unchanged:
-// an integer in t's range, a float that is whole (for an integer type)
-// and in range. (Go's conversion wraps and truncates: 300 became 44 for
-// a uint8 parameter, 2.5 became 2 for an int.)
+// fitsNumber reports whether the number v converts to type t unchanged,
+// by the library's one rule (internal/numfit): in range, whole for an
+// integer type, exact for an integer into a float type, and for a float
+// into a float32 neither infinite nor zero where it was not. (Go's
+// conversion wraps and truncates: 300 became 44 for a uint8 parameter,
+// 2.5 became 2 for an int.)
 func fitsNumber(v reflect.Value, t reflect.Type) bool {
-	z := reflect.New(t).Elem()
-	switch {
-	case v.CanInt():
-		i := v.Int()
-		switch {
-		case z.CanInt():
-			return !z.OverflowInt(i)
-		case z.CanUint():
-			return i >= 0 && !z.OverflowUint(uint64(i))
-		}
-		return true // to a float: as near as it holds, as a literal is
-	case v.CanUint():
-		u := v.Uint()
-		switch {
-		case z.CanInt():
-			return u <= math.MaxInt64 && !z.OverflowInt(int64(u))
-		case z.CanUint():
-			return !z.OverflowUint(u)
-		}
-		return true
-	}
-	f := v.Float()
-	switch {
-	case z.CanInt():
-		return f == math.Trunc(f) && f >= -(1<<63) && f < 1<<63 && !z.OverflowInt(int64(f))
-	case z.CanUint():
-		return f == math.Trunc(f) && f >= 0 && f < 1<<64 && !z.OverflowUint(uint64(f))
-	}
-	// A float32 holds a float64 as near as it can, but not one so small
-	// that it becomes zero.
-	return t.Kind() == reflect.Float64 || math.IsNaN(f) || math.IsInf(f, 0) || !z.OverflowFloat(f) && (f == 0 || float32(f) != 0)
+	return numfit.Check(v, t) == numfit.Fits
 }

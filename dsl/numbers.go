@@ -813,7 +813,7 @@ func wrapCallArguments(m *ast.CallNode, cfg *config) bool {
 	return changed
 }
 
-// fitFunc is __fit(x, zero): the number x as the type of zero, a method's
+// fitFunc is __fit(x, zero, method, position): the number x as the type of zero, a method's
 // parameter of a number type other than int and float64 (a uint8, a
 // Count), or a failure where x does not fit it: expr passes a method the
 // int or float64 the rule computed, which reflection refused on every
@@ -867,13 +867,42 @@ func fitMethodArguments(c *ast.CallNode, m *ast.MemberNode) bool {
 			}
 			lit.SetLocation(a.Location())
 			a = lit
+		} else {
+			freshLiterals(&a) // n - 200: its 200 was typed an int8 too
 		}
 		zero := &ast.ConstantNode{Value: reflect.Zero(pt).Interface()}
 		zero.SetLocation(a.Location())
-		c.Arguments[i] = internalCall(fitFunc, startOf(a), a, zero)
+		method := &ast.StringNode{Value: name.Value}
+		method.SetLocation(a.Location())
+		pos := &ast.IntegerNode{Value: i + 1}
+		pos.SetLocation(a.Location())
+		c.Arguments[i] = internalCall(fitFunc, startOf(a), a, zero, method, pos)
 		changed = true
 	}
 	return changed
+}
+
+// freshLiterals replaces each number literal below slot with a constant of
+// its value, untyped by expr's checker, which types the literals of a
+// method's argument as the parameter's type (traversing + - * and unary
+// signs) and whose compiler then refused 200 in n - 200 as an int8.
+func freshLiterals(slot *ast.Node) {
+	var lit *ast.ConstantNode
+	switch n := (*slot).(type) {
+	case nil:
+		return
+	case *ast.IntegerNode:
+		lit = &ast.ConstantNode{Value: n.Value}
+	case *ast.FloatNode:
+		lit = &ast.ConstantNode{Value: n.Value}
+	default:
+		for _, c := range exprkey.Children(*slot) {
+			freshLiterals(c)
+		}
+		return
+	}
+	lit.SetLocation((*slot).Location())
+	*slot = lit
 }
 
 // fitLiterals reports a method's argument that is a number literal its
@@ -899,9 +928,11 @@ func (in *instrumenter) fitLiterals(c *ast.CallNode) {
 	}
 }
 
-// fitValue is __fit's function.
+// fitValue is __fit's function: __fit(x, zero, method, position).
 func fitValue(args ...any) (any, error) {
-	v, err := convertValue("method", 1, args[0], reflect.TypeOf(args[1]))
+	name, _ := args[2].(string)
+	pos, _ := args[3].(int)
+	v, err := convertValue(name, pos, args[0], reflect.TypeOf(args[1]))
 	if err != nil {
 		return nil, err
 	}

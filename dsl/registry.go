@@ -66,9 +66,9 @@ var internalFuncs = map[string]*hostFunc{
 	}, fn: checkedDurationCall},
 	// __fit(x, zero) is the number x as zero's type, for a method's
 	// parameter (numbers.go).
-	fitFunc: {name: fitFunc, arities: []int{2}, validate: func(args []reflect.Type) (reflect.Type, error) {
-		if len(args) != 2 {
-			return nil, fmt.Errorf("internal conversion takes 2 arguments")
+	fitFunc: {name: fitFunc, arities: []int{4}, validate: func(args []reflect.Type) (reflect.Type, error) {
+		if len(args) != 4 {
+			return nil, fmt.Errorf("internal conversion takes 4 arguments")
 		}
 		return args[1], nil
 	}, fn: fitValue},
