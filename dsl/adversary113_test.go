@@ -111,7 +111,6 @@ func TestAdversary113FitErrorNamesWrongArgument(t *testing.T) {
 // rebuilt from the callee's name and the call's arguments instead of the
 // source span of the author's call.
 func TestAdversary113ExplainMethodOnBuiltinResult(t *testing.T) {
-	t.Skip("open (session 16's note): Explain pairs a method called on a built-in's result with the built-in's own text; a display defect, Eval and the decision are right")
 	env := a113Env0()
 	for _, c := range []struct{ when, bad string }{
 		{`findLast(cs, # > 1).Ratio(0.5) == 1.5`, "findLast(0.5)"},

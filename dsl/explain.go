@@ -47,6 +47,9 @@ type Step struct {
 	// comparison, one for a negation, the condition and the branch taken for
 	// a conditional.
 	Children []*Step `json:"children,omitempty"`
+	// callee is what a call's Expr calls ("first(cs).Scale" for
+	// first(cs).Scale(2)), for its label.
+	callee string
 }
 
 // String renders the explanation as an indented tree, one sub-expression a
@@ -93,8 +96,11 @@ func (s *Step) label() string {
 		for i, c := range s.Children {
 			args[i] = c.operand()
 		}
-		name, _, _ := strings.Cut(s.Expr, "(")
-		text = name + "(" + strings.Join(args, ", ") + ")"
+		callee := s.callee
+		if callee == "" { // a Step built elsewhere (read back from JSON)
+			callee, _, _ = strings.Cut(s.Expr, "(")
+		}
+		text = callee + "(" + strings.Join(args, ", ") + ")"
 	}
 	switch {
 	case s.Skipped:
@@ -218,6 +224,7 @@ type explainCache struct {
 // xnode is a sub-expression with its own compiled program.
 type xnode struct {
 	text     string
+	callee   string // a call's callee, as the author wrote it
 	op       string
 	program  *vm.Program
 	children []*xnode
@@ -273,7 +280,7 @@ func (c *explainCache) node(p ast.Node, n ast.Node) (*xnode, error) {
 		// The checked call may carry hidden arguments (the evaluation
 		// time, the governor) last; only the author's arguments are shown.
 		if rn, ok := unwrap(n).(*ast.CallNode); ok && len(rn.Arguments) >= len(pn.Arguments) {
-			x.op = "call"
+			x.op, x.callee = "call", pn.Callee.String()
 			for i := range pn.Arguments {
 				pairs = append(pairs, [2]ast.Node{pn.Arguments[i], rn.Arguments[i]})
 			}
@@ -383,7 +390,7 @@ func firstLine(s string) string {
 // eval evaluates x as expr would, short-circuits included, recording every
 // sub-expression's value.
 func (r *explainRun) eval(x *xnode) *Step {
-	s := &Step{Expr: x.text, Op: x.op}
+	s := &Step{Expr: x.text, Op: x.op, callee: x.callee}
 	switch {
 	case isLogical(x.op):
 		left := r.eval(x.children[0])
@@ -427,4 +434,4 @@ func (r *explainRun) eval(x *xnode) *Step {
 	return s
 }
 
-func skipped(x *xnode) *Step { return &Step{Expr: x.text, Op: x.op, Skipped: true} }
+func skipped(x *xnode) *Step { return &Step{Expr: x.text, Op: x.op, callee: x.callee, Skipped: true} }
