@@ -32,7 +32,7 @@ import (
 
 var (
 	errNaNValue = fmt.Errorf("value is NaN, so the comparison cannot be decided: %w", ErrNaN)
-	errNilChain = errors.New("the optional chain is nil, and a nil decides nothing (use ?? to give a default, or compare with nil)")
+	errNilChain = errors.New("the value is nil (an optional chain that stopped, a nil pointer, a missing key), and a nil decides nothing (use ?? to give a default, or compare with nil)")
 )
 
 // internalFuncs are the wrappers instrumentation inserts; rules cannot
