@@ -109,8 +109,10 @@ func isByteList(v reflect.Value) bool {
 }
 
 // holdsByteList reports a byte list in v or anywhere inside it (up to a
-// depth that bounds a value holding itself), which the alert's JSON
-// writes as numbers rather than base64 text.
+// depth that bounds a value holding itself, and the first 65,536 elements
+// of a list or a map, which bound the walk's work as the depth bounds its
+// recursion), which the alert's JSON writes as numbers rather than base64
+// text.
 func holdsByteList(v reflect.Value, depth int) bool {
 	if !v.IsValid() || depth > 32 {
 		return false
@@ -128,7 +130,8 @@ func holdsByteList(v reflect.Value, depth int) bool {
 			}
 		}
 	case reflect.Map:
-		for it := v.MapRange(); it.Next(); {
+		seen := 0
+		for it := v.MapRange(); it.Next() && seen < 1<<16; seen++ {
 			if holdsByteList(it.Value(), depth+1) {
 				return true
 			}
