@@ -334,7 +334,8 @@
 // microseconds. Most rules are guards, comparisons with constants and calls
 // of the built-ins; for those, conditions, outputs and evidence are also
 // compiled to Go closures that read the host's fields at their offsets,
-// without a VM or boxing, and each test of a condition's chain of ands
+// without a VM or boxing (so are a title's num, pct and money, which write
+// exactly what the built-ins write and are charged as they are), and each test of a condition's chain of ands
 // (`mortgage != nil`, `segment.name == "A"`, `client.income >= 25000`) is
 // decided once per file and shared by every rule whose chain holds it: a
 // rule whose chain reaches a false test is skipped without running. Whatever the closures cannot decide (a nil pointer read, a zero

@@ -134,13 +134,20 @@ func charged(s string, gov any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := g.chargeBytes(2 * int64(len(s))); err != nil {
-		return nil, err
-	}
-	if err := g.steps_(int64(len(s)) / 64); err != nil {
+	if err := chargeText(g, s); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// chargeText charges a formatted number to g: twice its bytes (what it is
+// built through) and a step for every 64 of them. The closures of num, pct
+// and money charge through it too (native_format.go).
+func chargeText(g *governor, s string) error {
+	if err := g.chargeBytes(2 * int64(len(s))); err != nil {
+		return err
+	}
+	return g.steps_(int64(len(s)) / 64)
 }
 
 // dateFuncs are date(t), date("2026-04-05"), words(d) and the hidden

@@ -116,7 +116,7 @@ type runner[Env any] struct {
 // with no call memoized yet.
 func (r *runner[Env]) native() *nctx {
 	clear(r.memo)
-	r.nc = nctx{env: r.mem, now: r.now, memo: r.memo}
+	r.nc = nctx{env: r.mem, now: r.now, memo: r.memo, gov: &r.gov}
 	return &r.nc
 }
 

@@ -40,6 +40,7 @@ type nctx struct {
 	env  mem.Ptr
 	now  time.Time
 	memo []memoSlot // see native_memo.go
+	gov  *governor  // charged what the formatting built-ins write
 }
 
 // nativeCond is a compiled condition: its value, and whether it could be

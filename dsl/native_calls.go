@@ -7,8 +7,8 @@ import (
 	"github.com/expr-lang/expr/ast"
 )
 
-// The calls the closures make: the date built-ins, ratio, between, clamp
-// and pct, expr's own abs, round, floor and ceil, and time's IsZero, each
+// The calls the closures make: the date built-ins, ratio, between, clamp,
+// the formatting built-ins num, pct and money (native_format.go), expr's own abs, round, floor and ceil, and time's IsZero, each
 // computed as the function expr would call computes it.
 
 // call compiles the built-ins the closures know, and time's IsZero. Every
@@ -41,6 +41,9 @@ func (nc *nativeCompiler) call(n *ast.CallNode) *nnode {
 			return x
 		}
 		return nil
+	}
+	if localeFuncs[id.Value] != nil {
+		return nc.formatCall(id.Value, n.Arguments)
 	}
 	f := builtinFuncs[id.Value]
 	if f == nil {
