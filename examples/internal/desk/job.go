@@ -6,6 +6,7 @@ import (
 	"iter"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"sync"
 	"time"
@@ -46,6 +47,9 @@ type TeamPlan struct {
 type Stage struct {
 	Name string
 	Took time.Duration
+	// Idle is the share of the cores' time in the stage that ran no Go
+	// code (the runtime's estimate): what overlapping stages could use.
+	Idle float64
 }
 
 // Options choose how the job plans.
@@ -67,10 +71,37 @@ type Options struct {
 	KeepMemory bool
 }
 
+// clock is where the previous stage ended: the time and the cores'
+// idle time so far.
+type clock struct {
+	at   time.Time
+	idle float64
+}
+
+// idleMetric is the runtime's estimate of the cores' time that ran no Go
+// code, in seconds since the process started.
+const idleMetric = "/cpu/classes/idle:cpu-seconds"
+
+func startClock() clock { return clock{time.Now(), idleSeconds()} }
+
+func idleSeconds() float64 {
+	s := []metrics.Sample{{Name: idleMetric}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64 {
+		return 0
+	}
+	return s[0].Value.Float64()
+}
+
 // lap records the time since the previous lap as the named stage.
-func (r *Result) lap(name string, since *time.Time) {
-	now := time.Now()
-	r.Stages = append(r.Stages, Stage{name, now.Sub(*since)})
+func (r *Result) lap(name string, since *clock) {
+	now := startClock()
+	took := now.at.Sub(since.at)
+	idle := 0.0
+	if cores := took.Seconds() * float64(runtime.GOMAXPROCS(0)); cores > 0 {
+		idle = min(1, max(0, (now.idle-since.idle)/cores))
+	}
+	r.Stages = append(r.Stages, Stage{name, took, idle})
 	*since = now
 }
 
@@ -96,7 +127,7 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	ctx := context.Background()
 	res := &Result{}
 	n, shards := len(f.ids), runtime.GOMAXPROCS(0)
-	clock := time.Now()
+	clock := startClock()
 	// Engagement: a year of responses, scored and searched for changes.
 	x, err := f.Index()
 	if err != nil {
