@@ -91,7 +91,7 @@ func main() {
 		fmt.Printf("  %.0f clients/s, %.0f responses/s, Go heap at most %d MB\n",
 			float64(f.Len())/took, float64(res.Engagement.In)/took, peak>>20)
 		for _, s := range res.Stages {
-			fmt.Printf("  %-55s %6.2fs  %3.0f%% idle\n", s.Name, s.Took.Seconds(), 100*s.Idle)
+			fmt.Printf("  %-55s %6.2fs  %3.0f%% idle  %6d MB allocated\n", s.Name, s.Took.Seconds(), 100*s.Idle, s.Allocated>>20)
 		}
 	}
 	if err := pictures(*out, res); err != nil {

@@ -50,6 +50,10 @@ type Stage struct {
 	// Idle is the share of the cores' time in the stage that ran no Go
 	// code (the runtime's estimate): what overlapping stages could use.
 	Idle float64
+	// Allocated is how many bytes the stage allocated on the heap: at a
+	// million clients, memory the system must hand over and clear is
+	// much of a stage's time.
+	Allocated uint64
 }
 
 // Options choose how the job plans.
@@ -71,26 +75,32 @@ type Options struct {
 	KeepMemory bool
 }
 
-// clock is where the previous stage ended: the time and the cores'
-// idle time so far.
+// clock is where the previous stage ended: the time, the cores' idle time
+// and the bytes allocated so far.
 type clock struct {
-	at   time.Time
-	idle float64
+	at        time.Time
+	idle      float64
+	allocated uint64
 }
 
-// idleMetric is the runtime's estimate of the cores' time that ran no Go
-// code, in seconds since the process started.
-const idleMetric = "/cpu/classes/idle:cpu-seconds"
+// The runtime's estimate of the cores' time that ran no Go code, in
+// seconds since the process started, and the bytes allocated since then.
+const (
+	idleMetric  = "/cpu/classes/idle:cpu-seconds"
+	allocMetric = "/gc/heap/allocs:bytes"
+)
 
-func startClock() clock { return clock{time.Now(), idleSeconds()} }
-
-func idleSeconds() float64 {
-	s := []metrics.Sample{{Name: idleMetric}}
+func startClock() clock {
+	s := []metrics.Sample{{Name: idleMetric}, {Name: allocMetric}}
 	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindFloat64 {
-		return 0
+	c := clock{at: time.Now()}
+	if s[0].Value.Kind() == metrics.KindFloat64 {
+		c.idle = s[0].Value.Float64()
 	}
-	return s[0].Value.Float64()
+	if s[1].Value.Kind() == metrics.KindUint64 {
+		c.allocated = s[1].Value.Uint64()
+	}
+	return c
 }
 
 // lap records the time since the previous lap as the named stage.
@@ -101,7 +111,7 @@ func (r *Result) lap(name string, since *clock) {
 	if cores := took.Seconds() * float64(runtime.GOMAXPROCS(0)); cores > 0 {
 		idle = min(1, max(0, (now.idle-since.idle)/cores))
 	}
-	r.Stages = append(r.Stages, Stage{name, took, idle})
+	r.Stages = append(r.Stages, Stage{name, took, idle, now.allocated - since.allocated})
 	*since = now
 }
 
