@@ -106,7 +106,9 @@ func durationPointee(v any) (any, error) {
 
 // pointee is the type a chain of pointers of type t ends at.
 func pointee(t reflect.Type) reflect.Type {
-	for t != nil && t.Kind() == reflect.Pointer {
+	// As far as expr's deref follows, and no further: a type P *P points
+	// at itself for ever.
+	for hops := 0; t != nil && t.Kind() == reflect.Pointer && hops <= maxTreeDepth; hops++ {
 		t = t.Elem()
 	}
 	return t

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -53,16 +54,39 @@ func dateFunc(name string, f func(t, now time.Time) int) *hostFunc {
 	return &hostFunc{name: name, withNow: true, arities: []int{1}, date: f,
 		types: []any{new(func(time.Time, time.Time) int)},
 		fn: func(args ...any) (any, error) {
-			t, _ := args[0].(time.Time)
-			now, _ := args[1].(time.Time)
-			switch {
-			case t.IsZero():
-				return nil, fmt.Errorf("%s: %w", name, errZeroTime)
-			case now.IsZero():
-				return nil, fmt.Errorf("%s: the evaluation %w", name, errZeroTime)
+			t, err := timeArg(name, args[0])
+			if err != nil {
+				return nil, err
 			}
-			return f(t, now), nil
+			if now, _ := args[1].(time.Time); !now.IsZero() {
+				return f(t, now), nil
+			}
+			return nil, fmt.Errorf("%s: the evaluation %w", name, errZeroTime)
 		}}
+}
+
+// timeArg reads an argument of the date built-in name as a time: a time,
+// or a pointer to one (in a map of any, say), as the front end reads one
+// whose type it knows. A zero time, a nil pointer or a nil is missing
+// data (errZeroTime); a value of another kind is an error that names it.
+func timeArg(name string, v any) (time.Time, error) {
+	t, ok := v.(time.Time)
+	if !ok {
+		if p, _, isPointer := valuePointee(reflect.ValueOf(v)); isPointer {
+			v = p
+		}
+		switch x := v.(type) {
+		case time.Time:
+			t = x
+		case nil:
+		default:
+			return time.Time{}, fmt.Errorf("%s: argument is %s, want a time", name, valueKind(v))
+		}
+	}
+	if t.IsZero() {
+		return time.Time{}, fmt.Errorf("%s: %w", name, errZeroTime)
+	}
+	return t, nil
 }
 
 // civilDays counts calendar days from one time to another, both read as
@@ -111,10 +135,13 @@ func daysIn(y int, m time.Month) int {
 }
 
 func yearsBetween(args ...any) (any, error) {
-	a, _ := args[0].(time.Time)
-	b, _ := args[1].(time.Time)
-	if a.IsZero() || b.IsZero() {
-		return nil, fmt.Errorf("yearsBetween: %w", errZeroTime)
+	a, err := timeArg("yearsBetween", args[0])
+	if err != nil {
+		return nil, err
+	}
+	b, err := timeArg("yearsBetween", args[1])
+	if err != nil {
+		return nil, err
 	}
 	return wholeMonths(a, b, a.Location()) / 12, nil // of two times alone: in the first's zone
 }

@@ -77,10 +77,17 @@
 // Flag bool) is read the same way, as a string or a bool: `tier ==
 // "gold"`, `tier contains "ol"`, `"gold" in tiers` and `when flag` decide
 // as they read, and so do the same values behind an any or a pointer in
-// one. A pointer to a string or a bool, named or not, is read as the value
-// it points to, as a pointer to a number is (nil when the pointer is nil):
-// `upper(nickname)`, `nickname < "m"`, `join(nicknames)` and `when optIn`
-// (a *bool, where a nil fails: it decides nothing) read the values. One
+// one. A pointer to a string or a bool, named or not, or to a time or a
+// duration, is read as the value it points to, as a pointer to a number is
+// (nil when the pointer is nil), whether its type is known when the rule
+// compiles or only when it runs (in a map of any): `upper(nickname)`,
+// `nickname < "m"`, `join(nicknames)`, `daysSince(m.opened)`, `{m.count}`
+// in a title, a host function's int parameter, and `when optIn` (a *bool,
+// where a nil fails: it decides nothing) read the values. A condition
+// known only when the rule runs (`when m.flag`, `when (let f = m.flag; f
+// ?? false)`) is read then, and fails on a nil or on a value that is not a
+// bool; one that is no bool whatever the data (`n > 0 ? 1 : "a"`) is a
+// compile error. One
 // whose methods the host lets rules call keeps its type, so a
 // method is called on it through lets and chains, and is read as a string,
 // a bool or a number wherever a rule needs one: a comparison, a text

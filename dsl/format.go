@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -157,24 +158,37 @@ var dateFuncs = map[string]*hostFunc{
 		types: []any{new(func(time.Time, time.Time) string), new(func(string, time.Time) time.Time)},
 		fn: func(args ...any) (any, error) {
 			now, _ := args[1].(time.Time)
-			switch v := args[0].(type) {
-			case time.Time:
-				if v.IsZero() {
-					return nil, fmt.Errorf("date: %w", errZeroTime)
+			// A pointer to a time or a string, a named string: read as
+			// the front end reads one whose type it knows.
+			arg, err := dynamicNumber(args[0])
+			if err != nil {
+				return nil, fmt.Errorf("date: %w", err)
+			}
+			switch v := arg.(type) {
+			case string:
+				return dateLiteral(v, now.Location())
+			case time.Time, nil:
+				t, err := timeArg("date", v)
+				if err != nil {
+					return nil, err
 				}
 				// The day in the evaluation time's zone, the day the date
 				// built-ins count in.
-				return v.In(now.Location()).Format("2 Jan 2006"), nil
-			case string:
-				return dateLiteral(v, now.Location())
+				return t.In(now.Location()).Format("2 Jan 2006"), nil
 			}
-			return nil, fmt.Errorf("date: argument is %T, want a time or a \"2006-01-02\" string", args[0])
+			return nil, fmt.Errorf("date: argument is %s, want a time or a \"2006-01-02\" string", valueKind(args[0]))
 		}},
 	"words": {name: "words", arities: []int{1}, types: []any{new(func(time.Duration) string)},
 		fn: func(args ...any) (any, error) {
 			d, ok := args[0].(time.Duration)
 			if !ok {
-				return nil, fmt.Errorf("words: argument is %T, want a duration", args[0])
+				// A pointer to a duration (in a map of any, say).
+				if p, _, isPointer := valuePointee(reflect.ValueOf(args[0])); isPointer {
+					d, ok = p.(time.Duration)
+				}
+			}
+			if !ok {
+				return nil, fmt.Errorf("words: argument is %s, want a duration", valueKind(args[0]))
 			}
 			return durationWords(d), nil
 		}},

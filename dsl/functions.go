@@ -34,6 +34,34 @@ type hostFunc struct {
 	validate func(args []reflect.Type) (reflect.Type, error)
 }
 
+// takesPointer reports whether some signature of f takes a pointer, or an
+// any, as argument i: such an argument is passed as the pointer it is,
+// any other is read as the value it points to.
+func (f *hostFunc) takesPointer(i int) bool {
+	for _, sig := range f.types {
+		ft := reflect.TypeOf(sig)
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft.Kind() != reflect.Func {
+			continue
+		}
+		var pt reflect.Type
+		switch {
+		case ft.IsVariadic() && i >= ft.NumIn()-1:
+			pt = ft.In(ft.NumIn() - 1).Elem()
+		case i < ft.NumIn():
+			pt = ft.In(i)
+		default:
+			continue
+		}
+		if pt.Kind() == reflect.Pointer || pt.Kind() == reflect.Interface {
+			return true
+		}
+	}
+	return false
+}
+
 // WithFunction registers a host function under name. fn must be a func
 // value returning one result, or a result and an error; calls are
 // type-checked at compile time against its signature. Numbers are converted
@@ -299,6 +327,13 @@ func coerce[A any](name string, pos int, v any) (A, error) {
 }
 
 func convertValue(name string, pos int, v any, t reflect.Type) (reflect.Value, error) {
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
+		// A pointer to a value (an *int in a map of any) given where the
+		// value is wanted: what it points to, as rules read it.
+		if p, _, ok := valuePointee(reflect.ValueOf(v)); ok {
+			v = p
+		}
+	}
 	if v == nil {
 		switch t.Kind() {
 		case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice, reflect.Func:

@@ -139,7 +139,9 @@ func (c *config) keptNumberArgument(name string, args []ast.Node) (ast.Node, ref
 			t = mapsTo(args[0]) // the values a map makes, its list typed []any
 		}
 	}
-	if c.keepsType(t) {
+	// Through pointers too: abs(pd), a *time.Duration, fails whatever the
+	// data as abs(d) does.
+	if t = pointee(t); c.keepsType(t) {
 		return args[0], t
 	}
 	return nil, nil
@@ -153,8 +155,9 @@ func normalizeNumbers(tree *ast.Node, cfg *config, check func() error, condition
 	for pass := 0; ; pass++ {
 		err := check()
 		changed := wrapNumbers(tree, cfg)
-		if t := (*tree).Type(); condition && t != nil && t.Kind() == reflect.Interface && boolOrNil(*tree) {
-			// pflag ?? false, pflag (a *bool): a bool, or a nil that
+		if condition && readAsCondition(*tree) {
+			// pflag ?? false, pflag (a *bool), m.flag (an any), and the
+			// same under an expression's lets: a bool, or a nil that
 			// decides nothing.
 			*tree = internalCall(condFunc, startOf(*tree), *tree)
 			changed = true
@@ -346,25 +349,52 @@ func mixedTypes(nodes []ast.Node) bool {
 // fails, as a nil operand of && does.
 const condFunc = "__cond"
 
-// boolOrNil reports a node whose value is a bool or nil whatever the
-// data: a bool, a pointer to one read as what it points to, and ?? and ?:
-// of them.
-func boolOrNil(n ast.Node) bool {
-	if t := n.Type(); t != nil && t.Kind() == reflect.Bool {
-		return true
+// readAsCondition reports a condition whose value is known only when the
+// rule runs and may be a bool: one typed any (a value of a map of any, an
+// any field, ?? and ?: of such values and bools, whatever lets the
+// expression binds first), or a pointer to a bool of any type. __cond
+// reads it then as the bool it is; a nil, or a value of another kind,
+// fails. A condition that is no bool whatever the data (an int, a string,
+// n > 0 ? 1 : "a") stays a compile error.
+func readAsCondition(n ast.Node) bool {
+	t := n.Type()
+	if t == nil {
+		return false
 	}
+	if name, ok := isInternalCall(n); ok && name == condFunc {
+		return false
+	}
+	return (t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer) && mayBeBool(n)
+}
+
+// mayBeBool reports whether n's value may be a bool for some data: a
+// bool, a pointer to one, a value typed any, and ??, ?: and lets whose
+// results may be.
+func mayBeBool(n ast.Node) bool {
 	switch m := n.(type) {
+	case *ast.NilNode:
+		return false
+	case *ast.ConditionalNode:
+		return mayBeBool(m.Exp1) || mayBeBool(m.Exp2)
+	case *ast.VariableDeclaratorNode:
+		return mayBeBool(m.Expr)
+	case *ast.SequenceNode:
+		return len(m.Nodes) > 0 && mayBeBool(m.Nodes[len(m.Nodes)-1])
+	case *ast.BinaryNode:
+		if m.Operator == "??" {
+			return mayBeBool(m.Left) || mayBeBool(m.Right)
+		}
 	case *ast.CallNode:
 		if name, ok := isInternalCall(m); ok && (name == numFunc || name == plainFunc) {
-			t := m.Arguments[0].Type()
-			return t != nil && t.Kind() == reflect.Pointer && pointee(t).Kind() == reflect.Bool
+			return mayBeBool(m.Arguments[0]) // what the conversion reads
 		}
-	case *ast.BinaryNode:
-		return m.Operator == "??" && boolOrNil(m.Left) && boolOrNil(m.Right)
-	case *ast.ConditionalNode:
-		return boolOrNil(m.Exp1) && boolOrNil(m.Exp2)
 	}
-	return false
+	t := n.Type()
+	if t == nil {
+		return false
+	}
+	k := t.Kind()
+	return k == reflect.Bool || k == reflect.Interface || k == reflect.Pointer && pointee(t).Kind() == reflect.Bool
 }
 
 // condValue is __cond's function.
@@ -504,9 +534,9 @@ func plainValue(args ...any) (any, error) {
 	v, strict := args[0], mode&plainStrict != 0
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Pointer {
-		// A pointer to a string or bool, whether its type is known at
-		// compile time or only now, is what it points to.
-		if p, isNil, ok := textPointee(rv); ok {
+		// A pointer to a value, whether its type is known at compile
+		// time or only now, is what it points to.
+		if p, isNil, ok := valuePointee(rv); ok {
 			if isNil && mode&plainNilPointer != 0 {
 				return nil, errNilChain
 			}
@@ -682,7 +712,9 @@ func (c *config) toNumber(v any) (any, error) {
 // ran (in an interface, or behind a pointer) as numberKind would have: a
 // named or narrow integer as an int, a named float as a float64, a
 // float32 as its decimal, a named string or bool as a string or bool, a
-// pointer to any of them as what it points to (a nil pointer as nil). It
+// pointer to any of them, or to a value that keeps its type (a time, a
+// duration, a host's type whose methods rules call), as what it points to
+// (a nil pointer as nil; see valuePointer). It
 // is the one reader of such values: the built-ins read their arguments
 // through it too (args.go). A host's decimal type is read only where its
 // type is known statically. Other values pass unchanged.
@@ -697,20 +729,14 @@ func dynamicNumber(v any) (any, error) {
 	}
 	rv := reflect.ValueOf(v)
 	if t.Kind() == reflect.Pointer {
-		e := t
-		for e.Kind() == reflect.Pointer {
-			e = e.Elem()
-		}
-		if !isNumberKind(e.Kind()) && e.Kind() != reflect.String && e.Kind() != reflect.Bool || pureMethods[e] != nil {
+		p, isNil, ok := valuePointee(rv)
+		switch {
+		case !ok:
 			return v, nil
+		case isNil:
+			return nil, nil
 		}
-		for rv.Kind() == reflect.Pointer {
-			if rv.IsNil() {
-				return nil, nil
-			}
-			rv = rv.Elem()
-		}
-		return dynamicNumber(rv.Interface())
+		return dynamicNumber(p)
 	}
 	switch k := t.Kind(); {
 	case k >= reflect.Int && k <= reflect.Int64:
@@ -762,11 +788,26 @@ func WithNumber[T any](toFloat func(T) float64) Option {
 	})
 }
 
-// textPointee is the string or bool the pointer rv points to, through
-// any pointers, and whether rv is such a pointer; a nil one gives nil.
-func textPointee(rv reflect.Value) (v any, nilPointer, ok bool) {
-	e := pointee(rv.Type())
-	if e.Kind() != reflect.String && e.Kind() != reflect.Bool || pureMethods[e] != nil {
+// valuePointer reports whether t is a pointer, or a chain of them, to a
+// value rules read as a value: a number, a string or a bool of any type
+// (one that keeps its type too), or a time. Such a pointer is read at run
+// time as what it points to, as the front end reads one whose type it
+// knows; a pointer to a struct stays a pointer, whose fields and methods
+// rules reach through it.
+func valuePointer(t reflect.Type) bool {
+	if t == nil || t.Kind() != reflect.Pointer || pureMethods[t] != nil {
+		return false // a pointer type whose own methods rules call keeps them
+	}
+	e := pointee(t)
+	k := e.Kind()
+	return isNumberKind(k) || k == reflect.String || k == reflect.Bool || e == timeType
+}
+
+// valuePointee is the value the pointer rv points to, through any
+// pointers, and whether rv is such a pointer (valuePointer); a nil one
+// gives nil.
+func valuePointee(rv reflect.Value) (v any, nilPointer, ok bool) {
+	if !rv.IsValid() || !valuePointer(rv.Type()) {
 		return nil, false, false
 	}
 	for rv.Kind() == reflect.Pointer {
@@ -792,7 +833,10 @@ func wrapCallArguments(m *ast.CallNode, cfg *config) bool {
 			changed = wrapPlain(&m.Arguments[i], false, false) || changed // upper(label)
 		}
 	}
-	host := id != nil && cfg.funcs[id.Value] != nil
+	var host *hostFunc
+	if id != nil {
+		host = cfg.funcs[id.Value]
+	}
 	mc, method := m.Callee.(*ast.MemberNode)
 	if method && mc.Node != nil && pureMethods[deref(mc.Node.Type())] != nil {
 		method = false
@@ -800,9 +844,20 @@ func wrapCallArguments(m *ast.CallNode, cfg *config) bool {
 	if method {
 		changed = fitMethodArguments(m, mc) || changed
 	}
+	// keepsPointer reports an argument a host function takes as the
+	// pointer it is: its parameter there is a pointer (or an any).
+	keepsPointer := func(c *ast.Node) bool {
+		for i := range m.Arguments {
+			if c == &m.Arguments[i] {
+				t := m.Arguments[i].Type()
+				return t != nil && t.Kind() == reflect.Pointer && host.takesPointer(i)
+			}
+		}
+		return false
+	}
 	for _, c := range exprkey.Children(m) {
 		a := *c
-		if a != nil && a != m.Callee && (method || host && a.Type() != nil && a.Type().Kind() == reflect.Pointer) {
+		if a != nil && a != m.Callee && (method || host != nil && keepsPointer(c)) {
 			for _, cc := range exprkey.Children(a) {
 				changed = wrapNumbers(cc, cfg) || changed
 			}

@@ -186,6 +186,12 @@ func appendTemplateValue(b []byte, v any) []byte {
 // formatTemplateValue renders an interpolated value in a message: numbers
 // without noise, dates as dates.
 func formatTemplateValue(v any) string {
+	// A pointer to a value (an *int or a *time.Time in a map of any) is
+	// written as the value, as the front end reads one whose type it
+	// knows; a nil one as nil.
+	if p, _, ok := valuePointee(reflect.ValueOf(v)); ok {
+		v = p
+	}
 	switch x := v.(type) {
 	case string:
 		return x

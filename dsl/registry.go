@@ -319,6 +319,12 @@ func walk(args ...any) (any, error) {
 	for rv.IsValid() && (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface) && !rv.IsNil() {
 		rv = rv.Elem()
 	}
+	if walkFlags(mode)&walkSort != 0 && (!rv.IsValid() || rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array) {
+		// expr's sort gives an empty list of what is not a list: a
+		// number or a map known only when the rule runs must not sort
+		// silently into nothing.
+		return nil, fmt.Errorf("sort: argument is %s, want a list", valueKind(x))
+	}
 	if !rv.IsValid() || (rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array && rv.Kind() != reflect.Map) ||
 		rv.Kind() == reflect.Map && walkFlags(mode)&walkListOnly != 0 {
 		if walkFlags(mode)&walkNumbers != 0 && readAsNumber(x) {
@@ -389,7 +395,11 @@ func walk(args ...any) (any, error) {
 	// named type, []Tier behind an any, is read so too.)
 	et := rv.Type().Elem()
 	normalize := walkFlags(mode)&(walkNumbers|walkIntSum) != 0 && (et.Kind() == reflect.Interface || readAsNumber(reflect.Zero(et).Interface()))
-	if walkFlags(mode)&(walkNumbers|walkNil) == 0 && !normalize {
+	// expr's sort copies only []any, []int, []float64 and []string, and
+	// gives an empty list for any other (durations, times, an array): such
+	// a list is given to it as a []any of its elements.
+	copyAll := walkFlags(mode)&walkSort != 0 && !exprSortable(rv.Type())
+	if walkFlags(mode)&(walkNumbers|walkNil) == 0 && !normalize && !copyAll {
 		return x, sumOf(rv, mode)
 	}
 	var read []any // the elements read as numbers, once one needs it
@@ -401,12 +411,16 @@ func walk(args ...any) (any, error) {
 		case walkFlags(mode)&walkNil != 0 && isNil(e):
 			return nil, errNilChain
 		}
-		if !normalize || !readAsNumber(e) && read == nil {
+		convert := normalize && readAsNumber(e)
+		if !convert && read == nil && !copyAll {
 			continue
 		}
-		n, err := dynamicNumber(e)
-		if err != nil {
-			return nil, err
+		n := e
+		if convert {
+			var err error
+			if n, err = dynamicNumber(e); err != nil {
+				return nil, err
+			}
 		}
 		if read == nil {
 			if err := g.charge(int64(rv.Len())); err != nil {
@@ -423,6 +437,16 @@ func walk(args ...any) (any, error) {
 		return read, sumOf(reflect.ValueOf(read), mode)
 	}
 	return x, sumOf(rv, mode)
+}
+
+// exprSortable reports whether expr's sort sorts a list of type t rather
+// than give an empty list for it.
+func exprSortable(t reflect.Type) bool {
+	switch t {
+	case reflect.TypeFor[[]any](), reflect.TypeFor[[]int](), reflect.TypeFor[[]float64](), reflect.TypeFor[[]string]():
+		return true
+	}
+	return false
 }
 
 // pairKeysNaN fails with errNaNValue where a pair of the list (a list or
@@ -452,18 +476,16 @@ func sumOf(list reflect.Value, mode int) error {
 }
 
 // readAsNumber reports whether dynamicNumber reads e as another value: a
-// number of another type than int and float64, or a pointer to a number.
+// number of another type than int and float64, a named string or bool, or
+// a pointer to a value (valuePointer).
 func readAsNumber(e any) bool {
 	switch e.(type) {
 	case nil, int, float64, string, bool:
 		return false
 	}
 	t := reflect.TypeOf(e)
-	for hops := 0; t.Kind() == reflect.Pointer; hops++ {
-		if hops > maxTreeDepth {
-			return false // type P *P: no number at the end of it
-		}
-		t = t.Elem()
+	if t.Kind() == reflect.Pointer {
+		return valuePointer(t) // read as what it points to
 	}
 	// A host's named string or bool is read as a string or a bool, as
 	// the front end reads one whose type it knows.
