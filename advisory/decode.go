@@ -147,7 +147,8 @@ func (d *decoding) destination(t reflect.Type, path string) string {
 	rest := path
 	for {
 		seg, tail, more := strings.Cut(rest, ".")
-		for t.Kind() == reflect.Pointer {
+		// A type P *P points at itself for ever: it reaches no field.
+		for hops := 0; t.Kind() == reflect.Pointer && hops < maxTypeHops; hops++ {
 			t = t.Elem()
 		}
 		switch {
@@ -346,7 +347,9 @@ func (x *fieldIndex) addAll(t reflect.Type) {
 	x.add(t)
 	for i := range t.NumField() {
 		ft := t.Field(i).Type
-		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice || ft.Kind() == reflect.Array || ft.Kind() == reflect.Map {
+		// Bounded: a type L []L (or P *P) holds itself for ever, and
+		// reaches no struct.
+		for hops := 0; (ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice || ft.Kind() == reflect.Array || ft.Kind() == reflect.Map) && hops < maxTypeHops; hops++ {
 			ft = ft.Elem() // a slice's, an array's or a map's elements are decoded by field name too
 		}
 		if ft.Kind() == reflect.Struct {
@@ -354,6 +357,11 @@ func (x *fieldIndex) addAll(t reflect.Type) {
 		}
 	}
 }
+
+// maxTypeHops is the most pointers, slices, arrays and maps a walk of a
+// type follows to the type they hold: a type that holds itself (type P
+// *P, type L []L) is followed no further.
+const maxTypeHops = 1000
 
 func tagName(tag reflect.StructTag, key string) string {
 	name, _, _ := strings.Cut(tag.Get(key), ",")

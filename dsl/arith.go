@@ -40,7 +40,7 @@ var durationType = reflect.TypeFor[time.Duration]()
 func durationArith(n *ast.BinaryNode, lt, rt reflect.Type) bool {
 	// A pointer to a duration is the duration it points to (or nil,
 	// which __dur refuses), as a pointer to a number is read.
-	lt, rt = pointee(lt), pointee(rt)
+	lt, rt = deref(lt), deref(rt)
 	if !intArith[n.Operator] || (lt != durationType && rt != durationType) {
 		return false
 	}
@@ -98,20 +98,10 @@ func checkedDurationCall(args ...any) (any, error) {
 // keeps its type, and its pointer.)
 func durationPointee(v any) (any, error) {
 	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Pointer || pointee(rv.Type()) != durationType {
+	if rv.Kind() != reflect.Pointer || deref(rv.Type()) != durationType {
 		return v, nil
 	}
 	return durationOperandValue(rv, v)
-}
-
-// pointee is the type a chain of pointers of type t ends at.
-func pointee(t reflect.Type) reflect.Type {
-	// As far as expr's deref follows, and no further: a type P *P points
-	// at itself for ever.
-	for hops := 0; t != nil && t.Kind() == reflect.Pointer && hops <= maxTreeDepth; hops++ {
-		t = t.Elem()
-	}
-	return t
 }
 
 // durationOperand is an operand of __dur as an int (a duration or an
@@ -141,11 +131,8 @@ func durationOperand(v any) (any, error) {
 // durationOperandValue is what the pointer rv (v) points to, through any
 // pointers; a nil one decides nothing.
 func durationOperandValue(rv reflect.Value, v any) (any, error) {
-	for rv.Kind() == reflect.Pointer {
-		if rv.IsNil() {
-			return nil, fmt.Errorf("duration arithmetic on a nil %T, and a nil decides nothing: %w", v, ErrEval)
-		}
-		rv = rv.Elem()
+	if rv = derefValue(rv, false); rv.Kind() == reflect.Pointer {
+		return nil, fmt.Errorf("duration arithmetic on a nil %T, and a nil decides nothing: %w", v, ErrEval)
 	}
 	return rv.Interface(), nil
 }

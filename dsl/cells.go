@@ -97,11 +97,8 @@ func cellInput(v any) any {
 		return nil
 	}
 	rv := reflect.ValueOf(v)
-	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
-		if rv.IsNil() {
-			return nil
-		}
-		rv = rv.Elem()
+	if rv = derefValue(rv, true); rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		return nil // a nil, or a chain with no value at its end
 	}
 	switch rv.Kind() {
 	case reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:

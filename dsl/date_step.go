@@ -77,10 +77,7 @@ const unixMilliFunc = "__unixmilli"
 
 // unixMilli is __unixmilli's function.
 func unixMilli(args ...any) (any, error) {
-	rv := reflect.ValueOf(args[1])
-	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		rv = rv.Elem()
-	}
+	rv := derefValue(reflect.ValueOf(args[1]), false)
 	if !rv.IsValid() {
 		return args[0], nil
 	}
@@ -127,10 +124,7 @@ const durationMethodFunc = "__dmethod"
 // durationThrough is v as a duration, read through any pointers; false
 // for a nil pointer or another type.
 func durationThrough(v any) (time.Duration, bool) {
-	rv := reflect.ValueOf(v)
-	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		rv = rv.Elem()
-	}
+	rv := derefValue(reflect.ValueOf(v), false)
 	if !rv.IsValid() || rv.Type() != durationType {
 		return 0, false
 	}

@@ -6,12 +6,26 @@ import (
 	"strings"
 )
 
-// deref strips pointer types.
+// deref strips pointer types, as far as expr's deref follows a chain and
+// no further: a type P *P points at itself for ever.
 func deref(t reflect.Type) reflect.Type {
-	for t != nil && t.Kind() == reflect.Pointer {
+	for hops := 0; t != nil && t.Kind() == reflect.Pointer && hops <= maxTreeDepth; hops++ {
 		t = t.Elem()
 	}
 	return t
+}
+
+// derefValue follows v's pointers, and with interfaces its interface
+// values too, to the value at the end, stopping at a nil one; as far as
+// expr's deref follows a chain and no further: a value that points back
+// at itself (p = &p, a = &a in an any) must not spin. Where it stops
+// short, the value is still a pointer or an interface, which every
+// caller reads as no value of its kind.
+func derefValue(v reflect.Value, interfaces bool) reflect.Value {
+	for hops := 0; v.IsValid() && (v.Kind() == reflect.Pointer || interfaces && v.Kind() == reflect.Interface) && !v.IsNil() && hops <= maxTreeDepth; hops++ {
+		v = v.Elem()
+	}
+	return v
 }
 
 // exprName is the name a rule uses for a struct field: its `expr` tag, or

@@ -90,7 +90,7 @@ func (in *instrumenter) unorderedElements(n *ast.BuiltinNode) {
 	// The mean and the median of durations (through pointers too) are
 	// durations (mean.go).
 	durationsOK := func(t reflect.Type) bool {
-		return (n.Name == "mean" || n.Name == "median") && pointee(t) == durationType
+		return (n.Name == "mean" || n.Name == "median") && deref(t) == durationType
 	}
 	var numbers func(arg ast.Node) bool
 	numbers = func(arg ast.Node) bool {
@@ -359,7 +359,7 @@ func meanOfDurations(n *ast.BuiltinNode) bool {
 		if t == nil {
 			t, _ = innermost(a.Type())
 		}
-		if pointee(t) != durationType {
+		if deref(t) != durationType {
 			return false
 		}
 	}
@@ -1101,10 +1101,7 @@ func mayHoldFloat(t reflect.Type) bool {
 	if t == nil {
 		return true
 	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
+	switch deref(t).Kind() {
 	case reflect.Float32, reflect.Float64, reflect.Interface:
 		return true
 	}

@@ -100,13 +100,7 @@ func (c *collector) add(v reflect.Value, depth int) error {
 	if err := c.g.step(); err != nil {
 		return err
 	}
-	for v.IsValid() && (v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer) {
-		if v.IsNil() {
-			return fmt.Errorf("%s of a list holding nil: %w", c.name, ErrEval)
-		}
-		v = v.Elem()
-	}
-	if !v.IsValid() {
+	if v = derefValue(v, true); !v.IsValid() || (v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer) && v.IsNil() {
 		return fmt.Errorf("%s of a list holding nil: %w", c.name, ErrEval)
 	}
 	switch k := v.Kind(); {

@@ -141,7 +141,7 @@ func (c *config) keptNumberArgument(name string, args []ast.Node) (ast.Node, ref
 	}
 	// Through pointers too: abs(pd), a *time.Duration, fails whatever the
 	// data as abs(d) does.
-	if t = pointee(t); c.keepsType(t) {
+	if t = deref(t); c.keepsType(t) {
 		return args[0], t
 	}
 	return nil, nil
@@ -394,7 +394,7 @@ func mayBeBool(n ast.Node) bool {
 		return false
 	}
 	k := t.Kind()
-	return k == reflect.Bool || k == reflect.Interface || k == reflect.Pointer && pointee(t).Kind() == reflect.Bool
+	return k == reflect.Bool || k == reflect.Interface || k == reflect.Pointer && deref(t).Kind() == reflect.Bool
 }
 
 // condValue is __cond's function.
@@ -798,7 +798,7 @@ func valuePointer(t reflect.Type) bool {
 	if t == nil || t.Kind() != reflect.Pointer || pureMethods[t] != nil {
 		return false // a pointer type whose own methods rules call keeps them
 	}
-	e := pointee(t)
+	e := deref(t)
 	k := e.Kind()
 	return isNumberKind(k) || k == reflect.String || k == reflect.Bool || e == timeType
 }

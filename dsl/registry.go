@@ -212,9 +212,7 @@ func deepNaN(v reflect.Value, g *governor) error { return deepNaNAt(v, g, 0) }
 const maxNaNDepth = 1000
 
 func deepNaNAt(v reflect.Value, g *governor, depth int) error {
-	for v.IsValid() && (v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer) && !v.IsNil() {
-		v = v.Elem()
-	}
+	v = derefValue(v, true)
 	if !v.IsValid() {
 		return nil
 	}
@@ -315,10 +313,7 @@ func walk(args ...any) (any, error) {
 		factor := max(int64(mode>>walkFactorShift), 1)
 		return x, g.steps_((int64(len(s))+1)*factor/8 + 1)
 	}
-	rv := reflect.ValueOf(x)
-	for rv.IsValid() && (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface) && !rv.IsNil() {
-		rv = rv.Elem()
-	}
+	rv := derefValue(reflect.ValueOf(x), true)
 	if walkFlags(mode)&walkSort != 0 && (!rv.IsValid() || rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array) {
 		// expr's sort gives an empty list of what is not a list: a
 		// number or a map known only when the rule runs must not sort
@@ -454,10 +449,7 @@ func exprSortable(t reflect.Type) bool {
 // a pair is left to fromPairs to refuse.
 func pairKeysNaN(list reflect.Value, g *governor) error {
 	for i := range list.Len() {
-		pair := list.Index(i)
-		for (pair.Kind() == reflect.Interface || pair.Kind() == reflect.Pointer) && !pair.IsNil() {
-			pair = pair.Elem()
-		}
+		pair := derefValue(list.Index(i), true)
 		if (pair.Kind() == reflect.Slice || pair.Kind() == reflect.Array) && pair.Len() > 0 {
 			if err := deepNaN(pair.Index(0), g); err != nil {
 				return err
@@ -1020,7 +1012,7 @@ func validateJoin(args []reflect.Type) (reflect.Type, error) {
 	switch t := args[0]; {
 	case t.Kind() == reflect.Interface:
 	case (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) &&
-		(pointee(t.Elem()).Kind() == reflect.String || t.Elem().Kind() == reflect.Interface):
+		(deref(t.Elem()).Kind() == reflect.String || t.Elem().Kind() == reflect.Interface):
 	default:
 		return nil, fmt.Errorf("join: argument 1 is %v, want a list of strings", t)
 	}
@@ -1047,7 +1039,7 @@ func stringsOf(v any) ([]string, error) {
 	}
 	// A list of a host's named strings (type Tier string), or of pointers
 	// to strings: its elements read as strings, as the front end reads one.
-	if rv := reflect.ValueOf(v); (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array) && pointee(rv.Type().Elem()).Kind() == reflect.String {
+	if rv := reflect.ValueOf(v); (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array) && deref(rv.Type().Elem()).Kind() == reflect.String {
 		out := make([]string, rv.Len())
 		for i := range out {
 			s, err := textArg("join", []any{rv.Index(i).Interface()}, 0)
@@ -1143,10 +1135,7 @@ func isNaN(v any) bool {
 	case float32:
 		return x != x
 	}
-	rv := reflect.ValueOf(v)
-	for rv.IsValid() && rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		rv = rv.Elem()
-	}
+	rv := derefValue(reflect.ValueOf(v), false)
 	if rv.IsValid() && (rv.Kind() == reflect.Float64 || rv.Kind() == reflect.Float32) {
 		return math.IsNaN(rv.Float())
 	}

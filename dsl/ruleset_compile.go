@@ -499,11 +499,7 @@ func inputType(p *program) reflect.Type {
 	if p == nil {
 		return nil
 	}
-	t := p.c.tree.Node.Type()
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	return t
+	return deref(p.c.tree.Node.Type())
 }
 
 // cell compiles a unary test, resolving constants and checking each value
@@ -584,10 +580,7 @@ func (b *builder[Env]) cellValue(v *rulefile.Value, in reflect.Type, ordered boo
 // static type of the table's input, read through pointers as cellInput
 // reads the value.
 func cellComparable(in reflect.Type, val any, ordered bool) error {
-	for in != nil && in.Kind() == reflect.Pointer {
-		in = in.Elem()
-	}
-	if in == nil || in.Kind() == reflect.Interface {
+	if in = deref(in); in == nil || in.Kind() == reflect.Interface {
 		return nil // known when evaluated: cellTest.match fails on a mismatch
 	}
 	class := func(dur, num, str, boolean, tm bool) string {

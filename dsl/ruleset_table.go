@@ -122,10 +122,7 @@ func (b *builder[Env]) order(r *rulefile.Rule, t *cTable) {
 // string as a string): "number", "string", "bool", "time" or "duration";
 // "" when t is none of those, or not known before the rule runs.
 func valueClass(t reflect.Type) string {
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch {
+	switch t = deref(t); {
 	case t == nil:
 		return ""
 	case t == timeType:
