@@ -122,9 +122,7 @@ func (o Options) resolve() (Options, error) {
 	case !(b > 0 && b <= 1):
 		errs = append(errs, optionErr("BundleBoost", "%v is outside (0, 1] (None means no boost)", b))
 	}
-	if err := o.Thresholds.check(); err != nil {
-		errs = append(errs, err)
-	}
+	errs = append(errs, o.Thresholds.check()...)
 	if o.Playbook == nil {
 		pb := DefaultPlaybook()
 		o.Playbook = &pb
@@ -179,6 +177,14 @@ func (o Options) checkDates(horizonOK bool) []error {
 	inRange := func(t time.Time) bool { return t.Year() >= 1 && t.Year() <= 9999 }
 	if !inRange(o.Now) {
 		errs = append(errs, optionErr("Now", "%v is outside the years 1 to 9999", o.Now))
+		return errs
+	}
+	if !o.Now.After(time.Time{}) {
+		// Every date of the plan is Now or later; the zero instant
+		// (0001-01-01 UTC, reached from a year-1 Now in a zone east of
+		// UTC) would read as none: a NextSlot that needs the host, a
+		// When that was never set.
+		errs = append(errs, optionErr("Now", "%v is not after the zero time (0001-01-01 00:00 UTC), which a plan's dates read as none", o.Now))
 		return errs
 	}
 	if err := writableZones(o.Now, o.Now); err != nil {

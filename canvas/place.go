@@ -97,8 +97,9 @@ func threshold(v float64) float64 {
 }
 
 // check rejects thresholds no position can be compared with: each must be
-// zero (0.5) or in (0, 1].
-func (t Thresholds) check() error {
+// zero (0.5) or in (0, 1]. Each problem is an *OptionError of its own, so
+// that NewPlanner's joined error lists them beside the others.
+func (t Thresholds) check() []error {
 	var errs []error
 	for _, f := range []struct {
 		name string
@@ -108,7 +109,7 @@ func (t Thresholds) check() error {
 			errs = append(errs, optionErr(f.name, "%v is outside [0, 1] (None means zero)", f.v))
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // PlaceEnv is what a granulation rule sees: the client's context and the

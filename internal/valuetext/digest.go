@@ -15,7 +15,8 @@ import (
 // have one digest, and a part v reuses is digested once, so the digest of
 // a value that reuses its parts twenty levels deep takes twenty parts'
 // work, not 2^20. A part that points back into a part being digested
-// counts as a reference by depth, as Text writes it.
+// counts as a reference by depth, as Text writes it. A list of scalars is
+// read whole, whatever its length.
 func digest(v reflect.Value) uint64 {
 	sum, _ := newDigester().sum(v, 0)
 	return sum
@@ -35,6 +36,46 @@ const maxDigestDepth = 100_000
 // read as "…" (in the same place for the same value, so the digest stays
 // a function of the value).
 const maxDigestParts = 1 << 20
+
+// isScalar reports a kind whose value holds no other value: a number, a
+// bool or a string.
+func isScalar(k reflect.Kind) bool {
+	switch k {
+	case reflect.Bool, reflect.String, reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}
+
+// scalar digests a scalar's content through num and str, and reports
+// whether v is one.
+func scalar(v reflect.Value, num func(uint64), str func(string)) bool {
+	switch v.Kind() {
+	case reflect.String:
+		str(v.String())
+	case reflect.Float32, reflect.Float64:
+		num(math.Float64bits(v.Float()))
+	case reflect.Complex64, reflect.Complex128:
+		c := v.Complex()
+		num(math.Float64bits(real(c)))
+		num(math.Float64bits(imag(c)))
+	case reflect.Bool:
+		if v.Bool() {
+			num(1)
+		} else {
+			num(0)
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		num(uint64(v.Int()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		num(v.Uint())
+	default:
+		return false
+	}
+	return true
+}
 
 type digester struct {
 	memo   map[ref]uint64
@@ -125,27 +166,20 @@ func (d *digester) sum(v reflect.Value, depth int) (uint64, bool) {
 		}
 	case reflect.Slice, reflect.Array:
 		num(uint64(v.Len()))
+		if isScalar(v.Type().Elem().Kind()) {
+			// A list of scalars: no element can be shared or reach back,
+			// so the list is read once, whatever its length, for one
+			// part of the budget (a list of a million bytes, one part an
+			// element, was cut short: two differing past the millionth
+			// element digested alike).
+			for i := range v.Len() {
+				scalar(v.Index(i), num, str)
+			}
+			break
+		}
 		for i := range v.Len() {
 			sub(v.Index(i))
 		}
-	case reflect.String:
-		str(v.String())
-	case reflect.Float32, reflect.Float64:
-		num(math.Float64bits(v.Float()))
-	case reflect.Complex64, reflect.Complex128:
-		c := v.Complex()
-		num(math.Float64bits(real(c)))
-		num(math.Float64bits(imag(c)))
-	case reflect.Bool:
-		if v.Bool() {
-			num(1)
-		} else {
-			num(0)
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		num(uint64(v.Int()))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		num(v.Uint())
 	case reflect.Struct:
 		if t, ok := timeOf(v); ok {
 			str(t.Format(time.RFC3339Nano) + " " + t.Location().String())
@@ -156,7 +190,9 @@ func (d *digester) sum(v reflect.Value, depth int) (uint64, bool) {
 			sub(v.Field(i))
 		}
 	default:
-		str("…") // a func, a chan, an unsafe pointer: its type alone, never an address
+		if !scalar(v, num, str) {
+			str("…") // a func, a chan, an unsafe pointer: its type alone, never an address
+		}
 	}
 	sum := h.Sum64()
 	if at.typ != nil && !back {

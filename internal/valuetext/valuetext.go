@@ -3,7 +3,9 @@
 // outputs and evidence, a record's field): every part with its type, so 1
 // and 1.0 differ; strings quoted; map entries in the order of their text;
 // a float's sign of zero kept; a time as its instant, offset and zone's
-// name; a pointer as what it points to, never its address. A value that
+// name; a pointer as what it points to, never its address; every part by
+// its content, never through a String or Error method of the host's (which
+// may write two values alike). A value that
 // points back into itself is written as a reference to where it began,
 // and a value of more than a few thousand parts ends in a digest of the
 // whole, which reads a part it reuses once: the text is bounded and
@@ -251,8 +253,19 @@ func (w *writer) write(v reflect.Value, depth int) {
 			b.WriteString(",")
 		}
 		b.WriteString("}")
+	case reflect.Bool:
+		fmt.Fprintf(b, "%s(%s)", v.Type(), strconv.FormatBool(v.Bool()))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		fmt.Fprintf(b, "%s(%s)", v.Type(), strconv.FormatInt(v.Int(), 10))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		fmt.Fprintf(b, "%s(%s)", v.Type(), strconv.FormatUint(v.Uint(), 10))
+	case reflect.Complex64, reflect.Complex128:
+		fmt.Fprintf(b, "%s(%s)", v.Type(), strconv.FormatComplex(v.Complex(), 'g', -1, 128))
 	default:
-		fmt.Fprintf(b, "%s(%v)", v.Type(), v)
+		// Every kind is written above, by its content: fmt's %v would
+		// call a host's String or Error method, which may write two
+		// values alike (or run code of the host's on a sort's goroutine).
+		fmt.Fprintf(b, "%s(…)", v.Type())
 	}
 }
 
