@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/engagekit/engagekit/internal/envfield"
 )
 
 // deref strips pointer types, as far as expr's deref follows a chain and
@@ -26,45 +28,6 @@ func derefValue(v reflect.Value, interfaces bool) reflect.Value {
 		v = v.Elem()
 	}
 	return v
-}
-
-// exprName is the name a rule uses for a struct field: its `expr` tag, or
-// its Go name.
-func exprName(f reflect.StructField) string {
-	if tag, ok := f.Tag.Lookup("expr"); ok {
-		if name, _, _ := strings.Cut(tag, ","); name != "" {
-			return name
-		}
-	}
-	return f.Name
-}
-
-// lookupField finds the field a rule calls name in struct type t (or a
-// pointer to it), following embedded structs as expr does. It returns the
-// field with its full index path.
-func lookupField(t reflect.Type, name string) (reflect.StructField, bool) {
-	t = deref(t)
-	if t == nil || t.Kind() != reflect.Struct {
-		return reflect.StructField{}, false
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.IsExported() && exprName(f) == name && exprName(f) != "-" {
-			f.Index = []int{i}
-			return f, true
-		}
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.Anonymous {
-			continue
-		}
-		if inner, ok := lookupField(f.Type, name); ok {
-			inner.Index = append([]int{i}, inner.Index...)
-			return inner, true
-		}
-	}
-	return reflect.StructField{}, false
 }
 
 // hasMethod reports whether a value of type t has an exported method name.
@@ -97,8 +60,8 @@ func memberNames(t reflect.Type) []string {
 			if f.Anonymous {
 				walk(f.Type)
 			}
-			if f.IsExported() && exprName(f) != "-" {
-				seen[exprName(f)] = true
+			if f.IsExported() && envfield.Name(f) != "-" {
+				seen[envfield.Name(f)] = true
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/engagekit/engagekit/internal/envfield"
 	"github.com/engagekit/engagekit/internal/mem"
 	"github.com/expr-lang/expr/vm"
 )
@@ -67,7 +68,7 @@ func flatFrameType(env reflect.Type) (t reflect.Type, ok bool) {
 	fields := make([]reflect.StructField, 0, env.NumField()+1)
 	for i := range env.NumField() {
 		f := env.Field(i)
-		if !f.IsExported() || exprName(f) == nowName || exprName(f) == govName {
+		if !f.IsExported() || envfield.Name(f) == nowName || envfield.Name(f) == govName {
 			return nil, false
 		}
 		fields = append(fields, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag, Anonymous: f.Anonymous})

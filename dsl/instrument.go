@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/engagekit/engagekit/internal/envfield"
 	"github.com/engagekit/engagekit/internal/exprkey"
 	"github.com/expr-lang/expr/ast"
 )
@@ -517,6 +518,16 @@ func (in *instrumenter) walk(slot *ast.Node) {
 			// it fails, as a comparison with such a nil does.
 			in.guardChain(&n.Right)
 			if list {
+				// in compares as == does: a NaN deep in the value looked
+				// for or in an element (a struct's field, a list in a
+				// list) is unequal to everything, and fails rather than
+				// decide, as it does for ==.
+				if mayHoldNaNDeep(lt) {
+					n.Left = internalCall(walkFunc, n.Left, n.Left, govIdent(n), walkMode(walkDeepNaN))
+				}
+				if rt == nil || rt.Kind() != reflect.Slice && rt.Kind() != reflect.Array || mayHoldNaNDeep(rt.Elem()) {
+					n.Right = internalCall(walkFunc, n.Right, n.Right, govIdent(n), walkMode(walkDeepNaN))
+				}
 				// in scans the list: each element is a step, and one that
 				// is NaN or a nil chain would decide silently.
 				// A nil the host's data holds is data, as "x" == nil is.
@@ -540,7 +551,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 				_, lNil := n.Left.(*ast.NilNode)
 				_, rNil := n.Right.(*ast.NilNode)
 				for i, side := range []*ast.Node{&n.Left, &n.Right} {
-					if t := [2]reflect.Type{lt, rt}[i]; !lNil && !rNil && (isContainer(t) || dynamicType(t) || t.Kind() == reflect.Struct && t != timeType) {
+					if t := [2]reflect.Type{lt, rt}[i]; !lNil && !rNil && mayHoldNaNDeep(t) {
 						*side = internalCall(walkFunc, *side, *side, govIdent(n), walkMode(walkDeepNaN))
 					}
 				}
@@ -921,6 +932,13 @@ func isList(t reflect.Type) bool {
 }
 
 // isContainer says whether t is statically a list or a map.
+// mayHoldNaNDeep reports a type whose values may hold a NaN below their
+// top level, where == compares part by part: a list, a map, a struct
+// (other than a time), or a value known only when the rule runs.
+func mayHoldNaNDeep(t reflect.Type) bool {
+	return isContainer(t) || dynamicType(t) || t.Kind() == reflect.Struct && t != timeType
+}
+
 func isContainer(t reflect.Type) bool {
 	return t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map)
 }
@@ -1153,7 +1171,7 @@ func (in *instrumenter) member(m *ast.MemberNode) {
 	if recv == nil || recv.Kind() == reflect.Interface || recv.Kind() == reflect.Map {
 		return
 	}
-	if _, isField := lookupField(recv, prop.Value); isField {
+	if _, isField := envfield.Lookup(recv, prop.Value); isField {
 		return
 	}
 	if !hasMethod(recv, prop.Value) {

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/engagekit/engagekit/internal/envfield"
 	"github.com/engagekit/engagekit/internal/mem"
 	"github.com/expr-lang/expr/ast"
 )
@@ -159,7 +160,7 @@ func (nc *nativeCompiler) identifier(name string) *nnode {
 	if name == nowName {
 		return &nnode{kind: nTime, t: func(c *nctx) (time.Time, bool) { return c.now, true }}
 	}
-	f, ok := lookupField(nc.env, name)
+	f, ok := envfield.Lookup(nc.env, name)
 	if !ok {
 		return nil
 	}
@@ -199,7 +200,7 @@ func (nc *nativeCompiler) member(m *ast.MemberNode) *nnode {
 	if base.kind == nPtr {
 		st = st.Elem()
 	}
-	f, ok := lookupField(st, prop.Value)
+	f, ok := envfield.Lookup(st, prop.Value)
 	if !ok {
 		return nil
 	}

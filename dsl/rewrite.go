@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/engagekit/engagekit/internal/envfield"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 )
@@ -141,7 +142,7 @@ func (r *rewriter) identifier(slot *ast.Node, n *ast.IdentifierNode) {
 		c.SetLocation(n.Location())
 		*slot = c
 	case r.isEnvMember(name):
-		if _, field := lookupField(r.env, name); !field && !r.methodAllowed(n, name) {
+		if _, field := envfield.Lookup(r.env, name); !field && !r.methodAllowed(n, name) {
 			return
 		}
 		r.reads[name] = true
@@ -182,19 +183,19 @@ func (r *rewriter) isConst(name string) bool {
 // envHas reports whether the environment's member name has a member seg
 // (a field, a method, or a key of a map).
 func (r *rewriter) envHas(name, seg string) bool {
-	f, ok := lookupField(r.env, name)
+	f, ok := envfield.Lookup(r.env, name)
 	if !ok {
 		return false
 	}
 	if k := deref(f.Type).Kind(); k == reflect.Map || k == reflect.Interface {
 		return true // any key or member at all, known only when the rule runs
 	}
-	_, has := lookupField(f.Type, seg)
+	_, has := envfield.Lookup(f.Type, seg)
 	return has || hasMethod(f.Type, seg)
 }
 
 func (r *rewriter) isEnvMember(name string) bool {
-	_, ok := lookupField(r.env, name)
+	_, ok := envfield.Lookup(r.env, name)
 	return ok || hasMethod(r.env, name)
 }
 
@@ -309,7 +310,7 @@ func (r *rewriter) checkPath(n ast.Node, path []string) bool {
 		if st == nil || st.Kind() != reflect.Struct {
 			return true // maps, interfaces and slices are checked by expr
 		}
-		f, ok := lookupField(st, seg)
+		f, ok := envfield.Lookup(st, seg)
 		if !ok {
 			if hasMethod(t, seg) {
 				return true
@@ -377,7 +378,7 @@ func (r *rewriter) call(n *ast.CallNode) {
 		return
 	}
 	if r.isEnvMember(name) {
-		if _, field := lookupField(r.env, name); field {
+		if _, field := envfield.Lookup(r.env, name); field {
 			r.errorf(id, KindType, "", "%s is a field of the environment, not a function (a field hides the built-in of its name)", name)
 			return
 		}

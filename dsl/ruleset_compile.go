@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/engagekit/engagekit/dsl/rulefile"
+	"github.com/engagekit/engagekit/internal/envfield"
 )
 
 // CompileRules parses a rule file and compiles it against environment type
@@ -176,7 +177,7 @@ func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
 			b.stmtErrorf("", "const "+c.Name, c.Pos, KindType, "constant %s is declared twice", c.Name)
 			continue
 		}
-		if _, field := lookupField(b.env, c.Name); field {
+		if _, field := envfield.Lookup(b.env, c.Name); field {
 			b.stmtErrorf("", "const "+c.Name, c.Pos, KindType, "constant %s hides the field of the same name", c.Name)
 			continue
 		}
@@ -323,7 +324,7 @@ func (b *builder[Env]) lets(sc scope, ls []*rulefile.Let) (scope, []cBinding) {
 			b.stmtErrorf(sc.id, joinStmt(sc.where, "let "+l.Name), l.Pos, KindUnknownName, "name %s is reserved", l.Name)
 			continue
 		}
-		if _, ok := lookupField(b.env, l.Name); ok || b.consts[l.Name] != nil {
+		if _, ok := envfield.Lookup(b.env, l.Name); ok || b.consts[l.Name] != nil {
 			b.stmtErrorf(sc.id, joinStmt(sc.where, "let "+l.Name), l.Pos, KindType, "let %s hides a field or constant of the same name", l.Name)
 			continue
 		}

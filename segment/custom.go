@@ -14,6 +14,7 @@ import (
 
 	"github.com/engagekit/engagekit/dsl"
 	"github.com/engagekit/engagekit/dsl/rulefile"
+	"github.com/engagekit/engagekit/internal/envfield"
 	"github.com/engagekit/engagekit/internal/exprkey"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
@@ -304,10 +305,11 @@ func fieldType(t reflect.Type, path string) (reflect.Type, bool) {
 		if t.Kind() != reflect.Struct {
 			return nil, false
 		}
-		f, ok := t.FieldByNameFunc(func(n string) bool {
-			sf, _ := t.FieldByName(n)
-			return ruleName(sf) == name
-		})
+		// The field the dsl reads for the name (exported fields first,
+		// then promoted ones, depth first): reflect's FieldByNameFunc
+		// takes the shallowest and counts unexported fields, another
+		// field where an embedded struct holds one of the name too.
+		f, ok := envfield.Lookup(t, name)
 		if !ok || len(f.Index) > 1 && embeddedPointer(t, f.Index) {
 			return nil, false
 		}
@@ -327,17 +329,6 @@ func embeddedPointer(t reflect.Type, index []int) bool {
 		t = f.Type
 	}
 	return false
-}
-
-// ruleName is the name a rule uses for a struct field: its `expr` tag, or
-// its Go name (as the dsl reads a struct).
-func ruleName(f reflect.StructField) string {
-	if tag, ok := f.Tag.Lookup("expr"); ok {
-		if name, _, _ := strings.Cut(tag, ","); name != "" {
-			return name
-		}
-	}
-	return f.Name
 }
 
 // literal writes a constant as the rule-file literal of its value: a
@@ -362,7 +353,11 @@ func literal(v any) (string, bool) {
 	case rv.CanUint():
 		return strconv.FormatUint(rv.Uint(), 10), true
 	case rv.CanFloat() && !math.IsNaN(rv.Float()) && !math.IsInf(rv.Float(), 0):
-		s := strconv.FormatFloat(rv.Float(), 'g', -1, 64)
+		bits := 64
+		if rv.Kind() == reflect.Float32 {
+			bits = 32 // the decimal a float32 holds, as the dsl reads it: 0.1, not 0.10000000149011612
+		}
+		s := strconv.FormatFloat(rv.Float(), 'g', -1, bits)
 		if !strings.ContainsAny(s, ".e") {
 			s += ".0" // a float, as the value is
 		}

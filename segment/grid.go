@@ -226,6 +226,11 @@ func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
 	dup := duplicateIDs(book)
 	cut, err := g.cut(ctx, book, dup)
 	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			// ctx ended before the cuts were known: no client was
+			// segmented, and every one is counted as cancelled.
+			return Book{Counts: Counts{In: len(book), Cancelled: len(book)}}, err
+		}
 		return Book{}, err
 	}
 	res := Book{Cut: cut, Assignments: make([]Assignment, 0, len(book))}
