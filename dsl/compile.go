@@ -192,7 +192,21 @@ func (f *hostFunc) exprFunc() *builtin.Function {
 	for i, t := range f.types {
 		types[i] = reflect.TypeOf(t).Elem()
 	}
-	return &builtin.Function{Name: f.name, Func: f.fn, Types: types, Validate: f.validate}
+	validate := f.validate
+	if validate != nil && !strings.HasPrefix(f.name, "__") {
+		// A nil literal has no type: an argument that is nil whatever
+		// the data is refused here, with its position, before a
+		// validator reads its kind.
+		validate = func(args []reflect.Type) (reflect.Type, error) {
+			for i, t := range args {
+				if t == nil {
+					return nil, fmt.Errorf("%s: argument %d is nil", f.name, i+1)
+				}
+			}
+			return f.validate(args)
+		}
+	}
+	return &builtin.Function{Name: f.name, Func: f.fn, Types: types, Validate: validate}
 }
 
 // exprConfigFor returns expr's configuration for the frame type and

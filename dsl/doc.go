@@ -83,7 +83,11 @@
 // compiles or only when it runs (in a map of any): `upper(nickname)`,
 // `nickname < "m"`, `join(nicknames)`, `daysSince(m.opened)`, `{m.count}`
 // in a title, a host function's int parameter, and `when optIn` (a *bool,
-// where a nil fails: it decides nothing) read the values. A condition
+// where a nil fails: it decides nothing) read the values. (Not yet the
+// elements of a list whose static type holds pointers to times or
+// durations, []*time.Duration: in and groupBy over it compare the
+// pointers, and sortBy refuses it; the same list behind an any is read
+// element by element.) A condition
 // known only when the rule runs (`when m.flag`, `when (let f = m.flag; f
 // ?? false)`) is read then, and fails on a nil or on a value that is not a
 // bool; one that is no bool whatever the data (`n > 0 ? 1 : "a"`) is a

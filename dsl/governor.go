@@ -29,6 +29,15 @@ type governor struct {
 	decs []decisionState
 }
 
+// spent is what the governor has counted so far, for refund.
+func (g *governor) spent() [2]int64 { return [2]int64{g.steps, g.mem} }
+
+// refund takes back what was counted since spent: the closures that
+// charge (num, pct, money) may charge and then leave the expression to
+// expr, which charges the same again as it runs it; paid twice, the
+// budget would refuse what expr alone stays within.
+func (g *governor) refund(spent [2]int64) { g.steps, g.mem = spent[0], spent[1] }
+
 // checkEvery is how many steps pass between looks at the context: a look
 // costs a channel poll, a step an increment.
 const checkEvery = 256

@@ -65,6 +65,13 @@ func chainGuards(envType reflect.Type, rules []*cRule, cfg *config, memo *memoPl
 			if !ok {
 				break
 			}
+			if readsGovernor(c) {
+				// A test that charges the rule's budget (num, pct,
+				// money) is charged to each rule that makes it: it is
+				// no guard shared by the rules, whose first would pay
+				// for all.
+				break
+			}
 			g, seen := byKey[key]
 			if !seen {
 				n := nc.node(c)
@@ -80,6 +87,20 @@ func chainGuards(envType reflect.Type, rules []*cRule, cfg *config, memo *memoPl
 		r.guards = ruleGuards{at: at, whole: len(at) == len(conj)}
 	}
 	return guards
+}
+
+// readsGovernor reports whether n passes the rule's governor to a call
+// below it: what it computes is charged to the rule's budget.
+func readsGovernor(n ast.Node) bool {
+	if isGovIdent(n) {
+		return true
+	}
+	for _, c := range exprkey.Children(n) {
+		if *c != nil && readsGovernor(*c) {
+			return true
+		}
+	}
+	return false
 }
 
 // conjuncts are the operands of a chain of ands, in the order its closure

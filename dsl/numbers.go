@@ -364,29 +364,63 @@ func readAsCondition(n ast.Node) bool {
 	if name, ok := isInternalCall(n); ok && name == condFunc {
 		return false
 	}
-	return (t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer) && mayBeBool(n)
+	return (t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer) && mayBeBool(n, nil)
+}
+
+// letScope is the values an expression's lets bind, innermost first.
+type letScope struct {
+	name  string
+	value ast.Node
+	outer *letScope
+}
+
+func (s *letScope) lookup(name string) (ast.Node, bool) {
+	for ; s != nil; s = s.outer {
+		if s.name == name {
+			return s.value, true
+		}
+	}
+	return nil, false
 }
 
 // mayBeBool reports whether n's value may be a bool for some data: a
 // bool, a pointer to one, a value typed any, and ??, ?: and lets whose
-// results may be.
-func mayBeBool(n ast.Node) bool {
+// results may be; never arithmetic (m.i + 1 is typed any, but is a
+// number or a string whatever the data), nor a name bound to a value
+// that may not.
+func mayBeBool(n ast.Node, scope *letScope) bool {
 	switch m := n.(type) {
 	case *ast.NilNode:
 		return false
 	case *ast.ConditionalNode:
-		return mayBeBool(m.Exp1) || mayBeBool(m.Exp2)
+		return mayBeBool(m.Exp1, scope) || mayBeBool(m.Exp2, scope)
 	case *ast.VariableDeclaratorNode:
-		return mayBeBool(m.Expr)
+		return mayBeBool(m.Expr, &letScope{m.Name, m.Value, scope})
 	case *ast.SequenceNode:
-		return len(m.Nodes) > 0 && mayBeBool(m.Nodes[len(m.Nodes)-1])
+		return len(m.Nodes) > 0 && mayBeBool(m.Nodes[len(m.Nodes)-1], scope)
+	case *ast.IdentifierNode:
+		if v, ok := scope.lookup(m.Value); ok {
+			return mayBeBool(v, scope)
+		}
 	case *ast.BinaryNode:
-		if m.Operator == "??" {
-			return mayBeBool(m.Left) || mayBeBool(m.Right)
+		switch m.Operator {
+		case "??":
+			return mayBeBool(m.Left, scope) || mayBeBool(m.Right, scope)
+		case "+", "-", "*", "/", "%", "**", "^":
+			return false
+		}
+	case *ast.UnaryNode:
+		if m.Operator == "-" || m.Operator == "+" {
+			return false
 		}
 	case *ast.CallNode:
-		if name, ok := isInternalCall(m); ok && (name == numFunc || name == plainFunc) {
-			return mayBeBool(m.Arguments[0]) // what the conversion reads
+		if name, ok := isInternalCall(m); ok {
+			switch name {
+			case numFunc, plainFunc:
+				return mayBeBool(m.Arguments[0], scope) // what the conversion reads
+			case arithFunc, intFunc, durFunc, concatFunc:
+				return false // arithmetic, checked
+			}
 		}
 	}
 	t := n.Type()

@@ -76,9 +76,11 @@ func (s *session[Env]) native() *nctx {
 // the value or the error the closures left to it.
 func (s *session[Env]) value(p *program) (any, error) {
 	if p.native != nil {
+		spent := s.r.gov.spent()
 		if v, ok := p.native(s.native()); ok {
 			return checkValue(p, v)
 		}
+		s.r.gov.refund(spent)
 	}
 	return s.run(p)
 }
@@ -99,12 +101,14 @@ func (s *session[Env]) run(p *program) (any, error) {
 // float evaluates a number-valued expression.
 func (s *session[Env]) float(p *program) (any, float64, error) {
 	if p.num != nil {
+		spent := s.r.gov.spent()
 		if v, ok := p.num(s.native()); ok {
 			if v != v {
 				return nil, 0, p.errorf(ErrNaN, "result is NaN")
 			}
 			return nil, v, nil
 		}
+		s.r.gov.refund(spent)
 	}
 	out, err := s.value(p)
 	return out, 0, err
@@ -113,9 +117,11 @@ func (s *session[Env]) float(p *program) (any, float64, error) {
 // bool evaluates a condition.
 func (s *session[Env]) bool(p *program) (bool, error) {
 	if p.cond != nil {
+		spent := s.r.gov.spent()
 		if v, ok := p.cond(s.native()); ok {
 			return v, nil
 		}
+		s.r.gov.refund(spent)
 		out, err := s.run(p)
 		return boolOf(p, out, err)
 	}

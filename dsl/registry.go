@@ -1094,7 +1094,9 @@ func validateScalar(args []reflect.Type) (reflect.Type, error) {
 	if len(args) != 1 {
 		return nil, fmt.Errorf("string takes 1 argument")
 	}
-	if !scalarType(args[0]) && args[0].Kind() != reflect.Interface {
+	// Through pointers: string(pd) of a *time.Duration reads the value,
+	// as string(m.pd) does.
+	if !scalarType(deref(args[0])) && args[0].Kind() != reflect.Interface {
 		return nil, fmt.Errorf("string: argument is %v; it takes a number, string, bool, time or duration", args[0])
 	}
 	return stringType, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"time"
 )
 
@@ -275,6 +276,14 @@ func (rs *RuleSet[Env]) appendHit(s *session[Env], rule *cRule, dst []Hit, l *le
 		out, err := s.value(n.p)
 		if err != nil {
 			return dst, err
+		}
+		if valuePointer(reflect.TypeOf(out)) {
+			// A pointer to a value known only when the rule ran (an
+			// *int in a map of any) is output as the value, as the
+			// front end reads one whose type it knows.
+			if out, err = dynamicNumber(out); err != nil {
+				return dst, n.p.evalError(err)
+			}
 		}
 		if h.Outputs == nil {
 			h.Outputs = make(map[string]any, len(l.named))
