@@ -162,9 +162,12 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // UnmarshalJSON reads an alert as MarshalJSON writes it. A number among
 // its outputs and evidence (at any depth of their lists and maps) is read
-// as an int where it is an integer an int holds, else as a float64:
-// encoding/json reads every number of an any as a float64, so 2^53+1 read
-// back as 2^53 and an alert written, read and written again changed.
+// as an int where it is an integer an int holds, as a uint64 where it is
+// an integer above the int64 range that a uint64 holds (a host's counter),
+// else as a float64, and as its text where not even a float64 holds it
+// (1e400): encoding/json reads every number of an any as a float64, so
+// 2^53+1 read back as 2^53 and an alert written, read and written again
+// changed.
 func (a *Alert) UnmarshalJSON(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

@@ -240,13 +240,28 @@ func latestPerSource(vals []SourceValue) (kept, selfConflicts []SourceValue) {
 		return cmp.Compare(valuetext.Text(a.AsOf), valuetext.Text(b.AsOf))
 	})
 	for i := 0; i < len(vals); {
-		j := i + 1 // vals[i] is its source's latest; its ties follow
-		for ; j < len(vals) && vals[j].Source == vals[i].Source; j++ {
-			if vals[j].AsOf.Equal(vals[i].AsOf) && disagree([]SourceValue{vals[i], vals[j]}) {
-				selfConflicts = append(selfConflicts, vals[j])
+		// vals[i] is its source's latest; its ties (vals[i+1:k], the
+		// versions as of the same instant) follow. Each tie that
+		// disagrees with any version of the group is listed, not only
+		// one that disagrees with the one kept: agreement is not
+		// transitive (see disagree), and the one kept may agree with two
+		// versions that disagree with each other.
+		k := i + 1
+		for k < len(vals) && vals[k].Source == vals[i].Source && vals[k].AsOf.Equal(vals[i].AsOf) {
+			k++
+		}
+		for j := i + 1; j < k; j++ {
+			for m := i; m < k; m++ {
+				if m != j && !same(vals[j].Value, vals[m].Value) {
+					selfConflicts = append(selfConflicts, vals[j])
+					break
+				}
 			}
 		}
-		i = j
+		for k < len(vals) && vals[k].Source == vals[i].Source {
+			k++ // the source's older versions
+		}
+		i = k
 	}
 	return slices.CompactFunc(vals, func(a, b SourceValue) bool { return a.Source == b.Source }), selfConflicts
 }

@@ -52,6 +52,15 @@ func convertAt(dst, src reflect.Value, path string, index *fieldIndex, depth int
 		}
 		dst.Set(p)
 		return nil
+	case src.Kind() == reflect.Pointer:
+		// A pointer where the field holds the value: a record may hold
+		// either (same reads them alike, so two sources agree on them),
+		// and the one chosen must decode whichever it is.
+		if src.IsNil() {
+			dst.SetZero()
+			return nil
+		}
+		return convertAt(dst, src.Elem(), path, index, depth+1)
 	case src.Type() == jsonNumberType && isNumber(dst.Kind()):
 		// A feed read with UseNumber: the number it writes, as exactly.
 		n, err := jsonNumberValue(json.Number(src.String()))
@@ -190,25 +199,41 @@ func convertMap(dst, src reflect.Value, path string, index *fieldIndex, depth in
 // paths name fields, in key order.
 func convertStruct(dst, src reflect.Value, path string, index *fieldIndex, depth int) error {
 	var errs []error
-	named := map[int]string{} // a field's index → the key that named it
+	named := map[string]string{} // a field's index path → the key that named it
 	for _, k := range sortedKeys(src) {
 		f, ok := index.field(dst.Type(), k.String())
 		if !ok {
 			errs = append(errs, &DecodeError{Field: path + "." + k.String(), Msg: fmt.Sprintf("%s has no field %s", dst.Type(), k.String())})
 			continue
 		}
-		if first, twice := named[f]; twice {
+		if first, twice := named[indexKey(f)]; twice {
 			// birthDate and birth_date in one map: the later in key
 			// order overwrote the other, silently.
 			errs = append(errs, &DecodeError{Field: path + "." + k.String(), Msg: fmt.Sprintf("names the same field as %s.%s", path, first)})
 			continue
 		}
-		named[f] = k.String()
-		if err := convertAt(dst.Field(f), src.MapIndex(k), path+"."+k.String(), index, depth+1); err != nil {
+		named[indexKey(f)] = k.String()
+		field, err := fieldByIndex(dst, f, path+"."+k.String(), copyPointer)
+		if err == nil {
+			err = convertAt(field, src.MapIndex(k), path+"."+k.String(), index, depth+1)
+		}
+		if err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return joinDecode(errs)
+}
+
+// copyPointer points p, a settable pointer to a struct, at a copy of what
+// it points to (a new zero struct when nil): a map decoded into a struct
+// writes the fields an embedded pointer leads to into a struct of its own,
+// never into the host's.
+func copyPointer(p reflect.Value) {
+	fresh := reflect.New(p.Type().Elem())
+	if !p.IsNil() {
+		fresh.Elem().Set(p.Elem())
+	}
+	p.Set(fresh)
 }
 
 func sortedKeys(m reflect.Value) []reflect.Value {

@@ -2,6 +2,7 @@ package advisory
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -31,7 +32,11 @@ func (e *DecodeError) Error() string { return fmt.Sprintf("advisory: field %s: %
 // in a map with string keys, to the key
 // ("accounts.isa" sets key "isa" of the map field accounts, made when
 // nil); pointers to structs are allocated as needed, so a product no
-// source knows stays nil.
+// source knows stays nil. The fields of an embedded struct are promoted, as
+// the rules read them ("client.income" reaches Income in a struct the
+// client's type embeds): after the struct's own fields, depth first, in
+// field order; one reached through an embedded pointer to an unexported
+// struct, which cannot be set, is an error.
 //
 // A value converts to its field's type by these rules, in order:
 //   - nil sets the zero value; a value assignable to the field is stored;
@@ -47,7 +52,9 @@ func (e *DecodeError) Error() string { return fmt.Sprintf("advisory: field %s: %
 //   - a slice or array converts to a slice (or array, if it fits) element by
 //     element, a map with string keys to a map with string keys value by
 //     value, or to a struct field by field (its keys named as paths name
-//     fields); a pointer field is allocated for a value of its element.
+//     fields); a pointer field is allocated for a value of its element,
+//     and a field that is no pointer takes the element of a pointer (the
+//     zero value for a nil one).
 //
 // A value that does not fit is a *[DecodeError] naming the path, and the
 // index or key within it ("holdings[2].value"). Every field is tried; the
@@ -157,8 +164,8 @@ func (d *decoding) destination(t reflect.Type, path string) string {
 			if !ok {
 				return b.String() + "?" + rest
 			}
-			b.WriteString(strconv.Itoa(f))
-			t = t.Field(f).Type
+			b.WriteString(indexKey(f))
+			t = t.FieldByIndex(f).Type
 		case stringKeyed(t):
 			b.WriteString(strconv.Quote(seg))
 			t = t.Elem()
@@ -228,7 +235,10 @@ func (d *decoding) setFrom(v reflect.Value, path, rest string, value any) error 
 		if !ok {
 			return &DecodeError{Field: path, Msg: fmt.Sprintf("%s has no field %s", v.Type(), seg)}
 		}
-		v = v.Field(f)
+		var err error
+		if v, err = fieldByIndex(v, f, path, d.own); err != nil {
+			return err
+		}
 		if !more {
 			break
 		}
@@ -242,6 +252,40 @@ func (d *decoding) setFrom(v reflect.Value, path, rest string, value any) error 
 		rest = tail
 	}
 	return convert(v, reflect.ValueOf(value), path, d.index)
+}
+
+// fieldByIndex is the field index names under struct v, a field of its
+// own or one promoted from an embedded struct. A pointer to an embedded
+// struct on the way is made writable by own (made when nil, copied unless
+// the decoding made it); one to an unexported struct cannot be set, and
+// what it points to is the host's: an error, as encoding/json has it.
+func fieldByIndex(v reflect.Value, index []int, path string, own func(reflect.Value)) (reflect.Value, error) {
+	for k, i := range index {
+		if k > 0 && v.Kind() == reflect.Pointer {
+			if !v.CanSet() {
+				return v, &DecodeError{Field: path, Msg: fmt.Sprintf("cannot write through the embedded pointer to unexported struct %s", v.Type().Elem())}
+			}
+			own(v)
+			v = v.Elem()
+		}
+		v = v.Field(i)
+	}
+	return v, nil
+}
+
+// indexKey spells a field's index path ("3" for a field of the struct's
+// own, "1.0" for one promoted from the struct it embeds second): as
+// destination spells the path through the embedded struct by its name, so
+// the two ways to one field are one destination.
+func indexKey(index []int) string {
+	var b strings.Builder
+	for k, i := range index {
+		if k > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strconv.Itoa(i))
+	}
+	return b.String()
 }
 
 func stringKeyed(t reflect.Type) bool {
@@ -286,33 +330,45 @@ type fieldIndex struct {
 	frozen bool
 }
 
-// structFields is one struct's exported fields by tag (an expr tag taking
+// structFields is one struct's fields by tag (an expr tag taking
 // precedence over a json tag) and by lower-cased Go name: the order in
-// which a segment is matched.
-type structFields struct{ byTag, byName map[string]int }
+// which a segment is matched. Each is the field's index path from the
+// struct, as reflect's FieldByIndex reads it: one index for the struct's
+// own exported fields, more for the exported fields of an embedded struct,
+// promoted as the rules read them (internal/envfield): after the struct's
+// own, depth first.
+type structFields struct{ byTag, byName map[string][]int }
 
-func (x *fieldIndex) field(t reflect.Type, seg string) (int, bool) {
+// field finds the field seg names in struct type t: by tag, else by
+// lower-cased Go name, the shallower of the two when both match (a field
+// of t's own before one promoted from an embedded struct).
+func (x *fieldIndex) field(t reflect.Type, seg string) ([]int, bool) {
 	sf := x.types[t]
 	if sf == nil {
 		if x.frozen {
 			// Unreachable from the decoder's type: set walks only
 			// through struct fields and pointers, which addAll follows.
-			return 0, false
+			return nil, false
 		}
 		sf = x.add(t)
 	}
-	if i, ok := sf.byTag[seg]; ok {
-		return i, true
+	byTag, tagged := sf.byTag[seg]
+	byName, named := sf.byName[strings.ToLower(seg)]
+	if tagged && (!named || len(byTag) <= len(byName)) {
+		return byTag, true
 	}
-	i, ok := sf.byName[strings.ToLower(seg)]
-	return i, ok
+	return byName, named
 }
 
+// add indexes struct type t, and the structs it embeds.
 func (x *fieldIndex) add(t reflect.Type) *structFields {
-	sf := &structFields{byTag: map[string]int{}, byName: map[string]int{}}
-	first := func(m map[string]int, name string, i int) {
+	sf := &structFields{byTag: map[string][]int{}, byName: map[string][]int{}}
+	// Stored before the embedded structs are indexed: a struct that
+	// embeds a pointer to itself promotes nothing new.
+	x.types[t] = sf
+	first := func(m map[string][]int, name string, index []int) {
 		if _, taken := m[name]; name != "" && !taken {
-			m[name] = i
+			m[name] = index
 		}
 	}
 	// A field tagged "-" has no name, as encoding/json has it: no record
@@ -325,16 +381,37 @@ func (x *fieldIndex) add(t reflect.Type) *structFields {
 	for _, key := range []string{"expr", "json"} {
 		for i := range t.NumField() {
 			if named[i] {
-				first(sf.byTag, tagName(t.Field(i).Tag, key), i)
+				first(sf.byTag, tagName(t.Field(i).Tag, key), []int{i})
 			}
 		}
 	}
 	for i := range t.NumField() {
 		if named[i] {
-			first(sf.byName, strings.ToLower(t.Field(i).Name), i)
+			first(sf.byName, strings.ToLower(t.Field(i).Name), []int{i})
 		}
 	}
-	x.types[t] = sf
+	for i := range t.NumField() {
+		f := t.Field(i)
+		et := f.Type
+		if et.Kind() == reflect.Pointer {
+			et = et.Elem()
+		}
+		if !f.Anonymous || et.Kind() != reflect.Struct {
+			continue
+		}
+		inner := x.types[et]
+		if inner == nil {
+			inner = x.add(et)
+		}
+		for _, names := range [][2]map[string][]int{{sf.byTag, inner.byTag}, {sf.byName, inner.byName}} {
+			// In name order: which of two promoted fields a name reaches
+			// must not depend on the map's order (the shallower one,
+			// else the first embedded).
+			for _, name := range slices.Sorted(maps.Keys(names[1])) {
+				first(names[0], name, append([]int{i}, names[1][name]...))
+			}
+		}
+	}
 	return sf
 }
 

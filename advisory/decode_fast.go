@@ -54,22 +54,26 @@ func fastPaths(t reflect.Type, index *fieldIndex) map[string]*leafPath {
 		seen[t] = true
 		defer delete(seen, t)
 		sf := index.types[t]
-		for name, i := range segmentNames(sf) {
+		for name, index := range segmentNames(sf) {
 			if strings.Contains(name, ".") {
 				// Decode splits a path at its dots: a segment never holds
 				// one, and a field tagged "a.b" is reached by no path
 				// (here, it would have shadowed a.b, whichever came last).
 				continue
 			}
-			f := t.Field(i)
-			path, here := prefix+name, place+"/"+f.Name
+			embedded, f, here, ok := promotion(t, index)
+			if !ok {
+				continue // decoded the general way, which says why not
+			}
+			path, here := prefix+name, place+here
+			at := append(steps[:len(steps):len(steps)], embedded...)
 			if kind, ok := leafKind(f.Type); ok {
 				id, known := ids[here]
 				if !known {
 					id = len(ids)
 					ids[here] = id
 				}
-				paths[path] = &leafPath{id: id, steps: steps, off: f.Offset, kind: kind}
+				paths[path] = &leafPath{id: id, steps: at, off: f.Offset, kind: kind}
 				continue
 			}
 			next := pathStep{off: f.Offset}
@@ -78,7 +82,7 @@ func fastPaths(t reflect.Type, index *fieldIndex) map[string]*leafPath {
 				next.elem, ft = ft.Elem(), ft.Elem()
 			}
 			if ft.Kind() == reflect.Struct && ft != timeType {
-				walk(ft, path+".", append(steps[:len(steps):len(steps)], next), here, seen)
+				walk(ft, path+".", append(at[:len(at):len(at)], next), here, seen)
 			}
 		}
 	}
@@ -95,15 +99,42 @@ func fastPaths(t reflect.Type, index *fieldIndex) map[string]*leafPath {
 // segmentNames lists the names a path segment may use for each field, as
 // fieldIndex.field matches them: tags first, then lower-cased Go names a
 // tag does not already claim.
-func segmentNames(sf *structFields) map[string]int {
-	out := make(map[string]int, len(sf.byTag)+len(sf.byName))
+func segmentNames(sf *structFields) map[string][]int {
+	out := make(map[string][]int, len(sf.byTag)+len(sf.byName))
 	for name, i := range sf.byName {
 		out[name] = i
 	}
 	for name, i := range sf.byTag {
-		out[name] = i
+		if by, ok := out[name]; !ok || len(i) <= len(by) {
+			out[name] = i // as field matches: a tag, unless a name is shallower
+		}
 	}
 	return out
+}
+
+// promotion is the way from struct type t to the field index names: the
+// steps through the structs it is promoted from (none for a field of t's
+// own), the field, and its place spelled by Go names ("/Base/Rate"). Not
+// ok through a pointer to an unexported embedded struct, which Decode
+// cannot set.
+func promotion(t reflect.Type, index []int) (steps []pathStep, f reflect.StructField, place string, ok bool) {
+	for k, i := range index {
+		f = t.Field(i)
+		place += "/" + f.Name
+		if k == len(index)-1 {
+			break
+		}
+		step := pathStep{off: f.Offset}
+		t = f.Type
+		if t.Kind() == reflect.Pointer {
+			if !f.IsExported() {
+				return nil, f, "", false
+			}
+			step.elem, t = t.Elem(), t.Elem()
+		}
+		steps = append(steps, step)
+	}
+	return steps, f, place, true
 }
 
 func leafKind(t reflect.Type) (reflect.Kind, bool) {
