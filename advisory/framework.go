@@ -269,10 +269,14 @@ func (fa FileAlerts) Failure() (FileError, bool) {
 // EvaluateAll's copy of them, half a gigabyte at a million files. It
 // returns the counts; cancellation and failures are as for EvaluateAll
 // (a file stopped part-way is counted as cancelled and not handed over).
-// A nil each takes nothing: the files are evaluated and counted.
+// A nil each takes nothing: the files are evaluated and counted; nil
+// files are none.
 func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[Env]], now time.Time, opts BatchOptions, each func(FileAlerts)) Counts {
 	if each == nil {
 		each = func(FileAlerts) {}
+	}
+	if files == nil {
+		return Counts{}
 	}
 	type out struct {
 		alerts  []Alert

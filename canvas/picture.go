@@ -13,7 +13,7 @@ import (
 // Picture draws the canvas as SVG: advice sensitivity across, urgency up,
 // the quadrants labelled with their follow-up, and each alert type as a
 // numbered circle at its mean placement, its area in proportion to how many
-// alerts it has; a legend beside the canvas names the types by number,
+// of its alerts are placed; a legend beside the canvas names the types by number,
 // most alerts first (up to [PictureTypes] of them; the rest are counted).
 // The output is deterministic and well-formed XML, whatever the type names
 // hold (control characters and invalid UTF-8 become U+FFFD), with only
@@ -31,21 +31,33 @@ func Picture(items []Item, t Thresholds) []byte {
 	d := svg.New(plotW+legendW, h)
 	d.Text(plotW/2, 28, fmt.Sprintf("Active client management canvas (%d alerts, %d types)", len(items), len(types)), svg.Anchor("middle"), svg.FontSize(16))
 	quadrants(d, x, y, t)
-	maxN := 1
-	for _, a := range types {
-		maxN = max(maxN, a.n)
+	// A circle stands for the type's placed alerts only (the others have
+	// no place on the canvas): its area, and its title's count.
+	shown := types[:min(len(types), PictureTypes)]
+	maxPlaced := 1
+	for _, a := range shown {
+		maxPlaced = max(maxPlaced, a.placed)
 	}
-	// Drawn largest first, so a small type is never hidden under a large
-	// one; numbered by the same order, which the legend follows.
-	for i, a := range types[:min(len(types), PictureTypes)] {
+	// Drawn largest first, so a small circle is never hidden under a large
+	// one; numbered in the legend's order (most alerts first).
+	order := make([]int, len(shown))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(shown[j].placed, shown[i].placed) })
+	for _, i := range order {
+		a := shown[i]
 		if a.placed == 0 {
 			continue
 		}
 		mu, ms := clamp01(float64(a.su)/fixedUnit/float64(a.placed)), clamp01(float64(a.ss)/fixedUnit/float64(a.placed))
-		r := max(4, 30*math.Sqrt(float64(a.n)/float64(maxN)))
-		label := strconv.Itoa(i + 1)
-		d.Circle(x.At(ms), y.At(mu), r, fmt.Sprintf("%s: %d alerts", a.typ, a.n), svg.Fill("#3b6ea8"), svg.Opacity(0.5), svg.Stroke("#1d3f66"))
-		d.Text(x.At(ms), y.At(mu)+4, label, svg.Anchor("middle"), svg.FontSize(11), svg.Fill("#10243d"))
+		r := max(4, 30*math.Sqrt(float64(a.placed)/float64(maxPlaced)))
+		title := fmt.Sprintf("%s: %d alerts", a.typ, a.placed)
+		if a.placed < a.n {
+			title = fmt.Sprintf("%s: %d alerts placed of %d", a.typ, a.placed, a.n)
+		}
+		d.Circle(x.At(ms), y.At(mu), r, title, svg.Fill("#3b6ea8"), svg.Opacity(0.5), svg.Stroke("#1d3f66"))
+		d.Text(x.At(ms), y.At(mu)+4, strconv.Itoa(i+1), svg.Anchor("middle"), svg.FontSize(11), svg.Fill("#10243d"))
 	}
 	legend(d, plotW+10, top, types)
 	return d.Bytes()

@@ -199,7 +199,8 @@ type rank struct {
 // Planning a million alerts takes a good part of a second. When ctx ends,
 // Plan stops within a few thousand alerts or contacts (a placement rule
 // that is running stops within a bounded number of its steps) and
-// returns the zero Plan and ctx's error; it returns no other error.
+// returns the zero Plan and ctx's error; it returns no other error, but
+// for a Planner not made by [NewPlanner] (a zero one): an [*OptionError].
 func (p *Planner[Ctx]) Plan(ctx context.Context, alerts []advisory.Alert, clients map[string]Client[Ctx]) (Plan, error) {
 	// A map read is safe for concurrent use.
 	return p.plan(ctx, pointers(alerts), func(id string) (Client[Ctx], bool) {
@@ -274,6 +275,11 @@ func clientRuns(alerts []*advisory.Alert) int {
 // made on all cores (see planParallel), a small one, or one for a planner
 // held to one goroutine, by planSequential: the two give the same plan.
 func (p *Planner[Ctx]) plan(ctx context.Context, alerts []*advisory.Alert, lookup func(id string) (Client[Ctx], bool), clients int, concurrent bool) (Plan, error) {
+	if p == nil || p.place == nil {
+		// A zero Planner has no options resolved (no Now, no playbook):
+		// nothing to plan with.
+		return Plan{}, optionErr("Planner", "not made by NewPlanner")
+	}
 	// A client id that is not UTF-8 is no client the plan can name: JSON
 	// writes it as another (its bytes replaced), so two such clients'
 	// follow-ups would read back as one. The host's lookup is not asked.

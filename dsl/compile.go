@@ -52,7 +52,14 @@ func (c *config) fromExprError(src string, err error, kind Kind) error {
 	if !errors.As(err, &fe) {
 		// An error of the whole expression (its result is not of the
 		// type the statement needs) points at the expression's start.
-		e := c.errorAt(src, 0, kind, c.resultMessage(err.Error()), "")
+		msg, hint := c.resultMessage(err.Error()), ""
+		if strings.HasSuffix(msg, " is interface; it must be a number") || strings.HasSuffix(msg, " is unknown; it must be a number") {
+			// A value known only when the rule runs (max, min, mean or
+			// median of a list, a value of a map of any) reads as a
+			// number through float().
+			hint = "float(" + strings.TrimSpace(src) + ")"
+		}
+		e := c.errorAt(src, 0, kind, msg, hint)
 		e.Err = err
 		return e
 	}

@@ -57,12 +57,18 @@ type Step struct {
 // "client.Age (31) >= 30 → true". The format is meant for people and may
 // change between versions.
 func (x *Explanation) String() string {
+	if x == nil {
+		return ""
+	}
 	var b strings.Builder
 	x.Root.write(&b, "", "")
 	return b.String()
 }
 
 func (s *Step) write(b *strings.Builder, first, rest string) {
+	if s == nil {
+		return // a zero Explanation, or one read back from JSON with a null step
+	}
 	b.WriteString(first)
 	b.WriteString(s.label())
 	b.WriteByte('\n')
@@ -72,7 +78,7 @@ func (s *Step) write(b *strings.Builder, first, rest string) {
 		// structure of their own get a line.
 		children = nil
 		for _, c := range s.Children {
-			if len(c.Children) > 0 {
+			if c != nil && len(c.Children) > 0 {
 				children = append(children, c)
 			}
 		}
@@ -114,6 +120,9 @@ func (s *Step) label() string {
 // operand shows a comparison operand with its value, unless the operand is
 // a literal whose text already is its value.
 func (s *Step) operand() string {
+	if s == nil {
+		return "?" // a null step read back from JSON
+	}
 	v := formatValue(s.Value)
 	if s.Skipped || s.Err != "" || v == s.Expr || `"`+s.Expr[min(1, len(s.Expr)):] == v {
 		return s.Expr
@@ -310,6 +319,9 @@ func (e *Expr[Env, R]) Explain(env Env, now time.Time) (*Explanation, error) {
 	// The verdict is Eval's own, checks and conversions included, so an
 	// explanation never disagrees with Eval; the tree shows how it came.
 	res, err := e.Eval(env, now)
+	if !e.compiled() {
+		return nil, err
+	}
 	r := newRunner[Env](e.layout, e.limits)
 	r.gov.start(context.Background())
 	s := &session[Env]{r: r, env: env, fr: r.bind(env, now)}

@@ -90,19 +90,42 @@ func withRuleID(id string, err error) error {
 }
 
 // Source returns the expression's source text.
-func (e *Expr[Env, R]) Source() string { return e.src }
+func (e *Expr[Env, R]) Source() string {
+	if e == nil {
+		return ""
+	}
+	return e.src
+}
 
 // ID returns the rule id given with [WithID].
-func (e *Expr[Env, R]) ID() string { return e.id }
+func (e *Expr[Env, R]) ID() string {
+	if e == nil {
+		return ""
+	}
+	return e.id
+}
 
 // Reads returns the field paths of the environment the expression reads,
 // sorted, as a rule names them ("client.Age"). Only the longest chain of a
 // member access is listed. The caller owns the returned slice.
-func (e *Expr[Env, R]) Reads() []string { return append([]string(nil), e.p.c.reads...) }
+func (e *Expr[Env, R]) Reads() []string {
+	if !e.compiled() {
+		return nil
+	}
+	return append([]string(nil), e.p.c.reads...)
+}
 
 // Calls returns the functions the expression calls, sorted: built-ins,
 // host functions and methods of the environment. The caller owns the slice.
-func (e *Expr[Env, R]) Calls() []string { return append([]string(nil), e.p.c.calls...) }
+func (e *Expr[Env, R]) Calls() []string {
+	if !e.compiled() {
+		return nil
+	}
+	return append([]string(nil), e.p.c.calls...)
+}
+
+// compiled reports whether Compile made e: a zero Expr has no program.
+func (e *Expr[Env, R]) compiled() bool { return e != nil && e.p != nil }
 
 // Eval evaluates the expression over env at time now, which the date
 // built-ins use as "today".
@@ -120,6 +143,10 @@ func (e *Expr[Env, R]) Eval(env Env, now time.Time) (R, error) {
 // evaluation stops within a bounded number of steps with an error
 // matching [ErrCancelled] and ctx.Err().
 func (e *Expr[Env, R]) EvalContext(ctx context.Context, env Env, now time.Time) (R, error) {
+	if !e.compiled() {
+		var zero R
+		return zero, ErrNotCompiled
+	}
 	r := e.runners.Get().(*runner[Env])
 	r.gov.start(ctx)
 	s := session[Env]{r: r, env: env, fr: r.bind(env, now)}
@@ -155,6 +182,11 @@ func nilable(t reflect.Type) bool {
 	}
 	return false
 }
+
+// ErrNotCompiled is the error of evaluating or explaining an [Expr] or a
+// [RuleSet] that Compile did not make (a zero value, a nil pointer): it
+// has no program to run.
+var ErrNotCompiled = errors.New("dsl: not compiled: make it with Compile")
 
 // ErrNaN is the cause (errors.Is) of an evaluation error raised because a
 // value was NaN.

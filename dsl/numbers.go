@@ -422,6 +422,18 @@ func mayBeBool(n ast.Node, scope *letScope) bool {
 				return false // arithmetic, checked
 			}
 		}
+	case *ast.BuiltinNode:
+		if numberBuiltins[m.Name] {
+			return false // typed any over a list (max(l)), a number whatever the data
+		}
+		if m.Name == "reduce" && len(m.Arguments) >= 2 {
+			// What the step gives, or the initial value of an empty list.
+			body := m.Arguments[1]
+			if c, ok := body.(*ast.PredicateNode); ok {
+				body = c.Node
+			}
+			return mayBeBool(body, scope) || len(m.Arguments) > 2 && mayBeBool(m.Arguments[2], scope)
+		}
 	}
 	t := n.Type()
 	if t == nil {
@@ -430,6 +442,13 @@ func mayBeBool(n ast.Node, scope *letScope) bool {
 	k := t.Kind()
 	return k == reflect.Bool || k == reflect.Interface || k == reflect.Pointer && deref(t).Kind() == reflect.Bool
 }
+
+// numberBuiltins are expr's built-ins whose value is a number whatever
+// their arguments hold, though the checker types some of them any (max,
+// min, mean and median of a list).
+var numberBuiltins = map[string]bool{"max": true, "min": true, "mean": true, "median": true, "abs": true, "sum": true,
+	"ceil": true, "floor": true, "round": true, "len": true, "count": true, "int": true, "float": true,
+	"findIndex": true, "findLastIndex": true}
 
 // condValue is __cond's function.
 func condValue(args ...any) (any, error) {

@@ -121,13 +121,30 @@ type templatePart struct {
 }
 
 // Name and Version identify the rule set, from its header.
-func (rs *RuleSet[Env]) Name() string { return rs.name }
+func (rs *RuleSet[Env]) Name() string {
+	if rs == nil {
+		return ""
+	}
+	return rs.name
+}
 
 // Version is the rule set's version number, from its header.
-func (rs *RuleSet[Env]) Version() int { return rs.version }
+func (rs *RuleSet[Env]) Version() int {
+	if rs == nil {
+		return 0
+	}
+	return rs.version
+}
+
+// compiled reports whether Compile made rs: a zero RuleSet has no rules
+// table nor runners, and evaluates to [ErrNotCompiled].
+func (rs *RuleSet[Env]) compiled() bool { return rs != nil && rs.byID != nil }
 
 // Rules describes the rule set's rules in file order.
 func (rs *RuleSet[Env]) Rules() []RuleInfo {
+	if rs == nil {
+		return nil
+	}
 	out := make([]RuleInfo, len(rs.rules))
 	for i, r := range rs.rules {
 		out[i] = r.info()

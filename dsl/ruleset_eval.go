@@ -61,6 +61,9 @@ type EvalOptions struct {
 
 // AppendEvalWith is [RuleSet.AppendEvalContext] with [EvalOptions].
 func (rs *RuleSet[Env]) AppendEvalWith(ctx context.Context, dst []Hit, env Env, now time.Time, o EvalOptions) ([]Hit, error) {
+	if !rs.compiled() {
+		return dst, ErrNotCompiled
+	}
 	s := rs.begin(ctx, env, now)
 	defer rs.end(s)
 	timed := o.Clock != nil && len(o.RuleTimes) == len(rs.rules)

@@ -94,6 +94,9 @@ type RowExplanation struct {
 // lets. It is much slower than Eval and meant for showing a decision to a
 // person. An unknown rule id is an error of kind [KindUnknownName].
 func (rs *RuleSet[Env]) Explain(ruleID string, env Env, now time.Time) (*RuleExplanation, error) {
+	if !rs.compiled() {
+		return nil, ErrNotCompiled
+	}
 	rule := rs.byID[ruleID]
 	if rule == nil {
 		return nil, &Error{RuleID: ruleID, Kind: KindUnknownName, Msg: fmt.Sprintf("rule set %s has no rule %s", rs.name, ruleID)}
@@ -259,6 +262,9 @@ func (rs *RuleSet[Env]) explainTable(s *session[Env], rule *cRule, x *RuleExplan
 // tree, the branches or rows tried, and the lets. The format may change
 // between versions.
 func (x *RuleExplanation) String() string {
+	if x == nil {
+		return ""
+	}
 	var b strings.Builder
 	verdict := "did not fire"
 	if x.Fired {

@@ -203,7 +203,11 @@ func (r *run) newBook(clients []string) *Book {
 // which is a float sum of the responses' decayed weights in the order read
 // (as [MergeBooks] adds books' scores), and of a client's survey answers'
 // sums likewise (what their means, [Book.ExpectationGap], read). Memory grows with clients (one small profile each) and content
-// groups, not with responses. Bad responses are rejected and counted by
+// groups, not with responses, but for their ids: each id a response used
+// is kept until the analysis ends, to count the same response read again
+// as a duplicate (tens of bytes an id; a host streaming billions of
+// responses drops replays itself and leaves ID empty, or numbers them for
+// [AnalyzeEvents], which keeps none). Bad responses are rejected and counted by
 // reason, never silently dropped. When ctx is done, Analyze stops and
 // returns what it has with Report.Cancelled set. Invalid options are an
 // error (see [Options.Validate]), before any response is read.

@@ -157,7 +157,9 @@ func (c *Classifier) classify(r *Response, st *Stimulus, from, to *Setting, now 
 		}
 		if name != "" {
 			var cl Class
-			if err := cl.UnmarshalText([]byte(name)); err != nil || cl == ClassUnknown {
+			// Only a class's name: "Class(4)", the text of a number
+			// past the names, reads back as a Class too, and is none.
+			if err := cl.UnmarshalText([]byte(name)); err != nil || checkClass("", cl) != nil {
 				return ClassUnknown, fmt.Errorf("engagement: classification rule %s gave %q, which is no class (maintain, escalate or disengage)", c.rule.Source(), name)
 			}
 			return cl, nil

@@ -16,7 +16,8 @@
 //
 // [Analyze] streams responses in any order against a [Journey] into a
 // [Book]: one small fixed-size profile per client, so memory grows with
-// clients, not responses; bad responses are rejected and counted by
+// clients, not responses (but for the ids of those that carry one, kept to
+// count a replayed response as a duplicate); bad responses are rejected and counted by
 // reason, and invalid options (a zero AsOf, a negative span) are an error
 // before any response is read. From the book: decayed, mergeable [Score] values
 // ([Book.Scores], [Merge]), patterns (one-off, intermittent, habit),

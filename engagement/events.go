@@ -80,14 +80,31 @@ func NewIndex(j *Journey, kinds ...string) (*Index, error) {
 	return x, nil
 }
 
-// Journey returns the indexed journey.
-func (x *Index) Journey() *Journey { return x.j }
+// The zero Index, and a nil one, index no journey: they know no stimulus,
+// setting or kind, as the analyses read them (every event rejected and
+// counted).
+
+// Journey returns the indexed journey (nil for the zero Index).
+func (x *Index) Journey() *Journey {
+	if x == nil {
+		return nil
+	}
+	return x.j
+}
 
 // Kinds returns the kinds in number order.
-func (x *Index) Kinds() []string { return slices.Clone(x.kinds) }
+func (x *Index) Kinds() []string {
+	if x == nil {
+		return nil
+	}
+	return slices.Clone(x.kinds)
+}
 
 // Stimulus returns a stimulus's number.
 func (x *Index) Stimulus(id string) (uint32, bool) {
+	if x.Journey() == nil {
+		return 0, false
+	}
 	i, ok := x.j.stimIx[id]
 	return uint32(i), ok
 }
@@ -95,12 +112,18 @@ func (x *Index) Stimulus(id string) (uint32, bool) {
 // Setting returns the number an Event carries for a setting: one more than
 // the setting's position, since 0 means the stimulus's own.
 func (x *Index) Setting(id string) (uint16, bool) {
+	if x.Journey() == nil {
+		return 0, false
+	}
 	i, ok := x.j.settingIx[id]
 	return uint16(i + 1), ok
 }
 
 // Kind returns a response kind's number.
 func (x *Index) Kind(name string) (uint16, bool) {
+	if x == nil {
+		return 0, false
+	}
 	k, ok := x.kindIx[name]
 	return k, ok
 }

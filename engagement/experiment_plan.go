@@ -188,12 +188,19 @@ func level(v, def float64, name string, bad func(string, any, string)) float64 {
 
 // Config returns the plan's configuration with its defaults filled in.
 func (p *ExperimentPlan) Config() ExperimentConfig {
+	if !p.made() {
+		return ExperimentConfig{}
+	}
 	c := p.cfg
 	c.Arms, c.Kinds = slices.Clone(c.Arms), slices.Clone(c.Kinds)
 	corr := *c.Correction
 	c.Correction = &corr
 	return c
 }
+
+// made reports whether p was made by NewExperimentPlan: a nil or zero plan
+// has no arms, no control and no correction to analyse with.
+func (p *ExperimentPlan) made() bool { return p != nil && p.arms != nil }
 
 // converts reports whether a response counts as a conversion.
 func (p *ExperimentPlan) converts(r *Response) bool {

@@ -105,10 +105,14 @@ type Comparison struct {
 // accept. Clients still inside their window count as exposed: their
 // arm's rate can only grow.
 //
-// A zero AsOf, or a NaN or infinite value in Pre, is an [*OptionError]; a control no client was exposed to is
+// A plan not made by [NewExperimentPlan] (nil or zero), a zero AsOf, or a
+// NaN or infinite value in Pre, is an [*OptionError]; a control no client was exposed to is
 // an error wrapping [ErrNoControlData]; a cancelled ctx returns its
 // error. A variant nobody was exposed to is reported, with p = 1.
 func (p *ExperimentPlan) Analyze(ctx context.Context, d ExperimentData) (ExperimentReport, error) {
+	if !p.made() {
+		return ExperimentReport{}, optErr("ExperimentPlan", "zero", "not made by NewExperimentPlan")
+	}
 	if d.AsOf.IsZero() {
 		return ExperimentReport{}, optErr("ExperimentData.AsOf", d.AsOf, "required")
 	}

@@ -70,7 +70,9 @@ type Stimulus struct {
 // already used is the same one again (a feed replayed) and is counted as
 // a duplicate, not used; a response refused for another reason claims no
 // id. Responses of one id are one response: ids that name different
-// ones are the host's to keep apart, or the one read first is used.
+// ones are the host's to keep apart, or the one read first is used. An
+// analysis keeps each id used until it ends, so ids cost memory per
+// response where nothing else does.
 type Response struct {
 	ID       string    `json:"id,omitempty"`
 	Client   string    `json:"client"`

@@ -372,10 +372,16 @@ func literal(v any) (string, bool) {
 // whether it would hold or not (the error wraps dsl.ErrNaN): the scheme
 // does not fall through to a later segment, or the default, on bad data.
 // An empty clientID is an error wrapping [ErrNoID], one that is not
-// UTF-8 [ErrBadID].
+// UTF-8 [ErrBadID]; a scheme NewCustom did not make (a zero one) has no
+// default, and every client is an error wrapping [ErrNoDefault].
 func (c *Custom[Env]) Assign(clientID string, env Env, now time.Time) (Assignment, error) {
 	if err := checkID(clientID); err != nil {
 		return Assignment{}, err
+	}
+	if c == nil || c.def == "" {
+		// A zero scheme, made by no NewCustom: it has no default to
+		// assign, as NewCustom would have said.
+		return Assignment{ClientID: clientID}, &ClientError{ClientID: clientID, Field: "scheme", Err: ErrNoDefault}
 	}
 	for i, r := range c.rules {
 		ok, err := r.when.eval(env, now)

@@ -38,8 +38,12 @@ func NewEngagementRule[Env any](src string, opts ...dsl.Option) (*EngagementRule
 // Score evaluates the rule for one client at time now. A NaN is an error
 // (wrapping dsl.ErrNaN), never a score: a number rule that gives NaN, and
 // a condition that cannot be decided because a float field it reads is
-// NaN, whether it would hold or not.
+// NaN, whether it would hold or not. A rule NewEngagementRule did not
+// make (a zero one) is an error wrapping dsl.ErrNotCompiled.
 func (r *EngagementRule[Env]) Score(env Env, now time.Time) (float64, error) {
+	if r == nil || r.score == nil && r.cond == nil {
+		return 0, dsl.ErrNotCompiled // a zero rule: made by no NewEngagementRule
+	}
 	if r.score != nil {
 		return r.score.Eval(env, now)
 	}
