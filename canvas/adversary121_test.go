@@ -15,6 +15,7 @@ import (
 
 	"github.com/engagekit/engagekit/advisory"
 	"github.com/engagekit/engagekit/canvas"
+	"github.com/engagekit/engagekit/engagement"
 	"github.com/engagekit/engagekit/segment"
 )
 
@@ -254,6 +255,19 @@ func TestAdversary121_HostileBooksAgreeAcrossPaths(t *testing.T) {
 			if string(j) != string(jref) {
 				t.Fatalf("seed %d %s differs\n%s\n%s", seed, name, jref, j)
 			}
+		}
+	}
+}
+
+// Loop: an outcome whose class is none of engagement's four (a number
+// past them, as JSON may carry) is ignored, as one of an unknown
+// follow-up is, never counted as a response.
+func TestAdversary121_LoopIgnoresUnknownClass(t *testing.T) {
+	plan := canvas.Plan{FollowUps: []canvas.FollowUp{{ID: "a-1", ClientID: "a"}}}
+	rates := canvas.Loop(plan, []canvas.Outcome{{FollowUpID: "a-1", Class: engagement.Class(99)}})
+	for _, r := range rates {
+		if r.Responded != 0 || r.Sent != 1 {
+			t.Errorf("%s %s: sent %d, responded %d; want 1 sent, none responded", r.Dimension, r.Value, r.Sent, r.Responded)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package canvas_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -128,8 +129,18 @@ func TestPropertyOrderFreeEncodableDrawable(t *testing.T) {
 				t.Fatalf("follow-up labelled %s at %v, %v", f.Quadrant, f.Urgency, f.Sensitivity)
 			}
 		}
-		if err := svg.Check(canvas.Picture(plan.Items(), canvas.Thresholds{})); err != nil {
+		pic := canvas.Picture(plan.Items(), canvas.Thresholds{})
+		if err := svg.Check(pic); err != nil {
 			t.Fatal(err)
+		}
+		// Drawn from the plans as they are, the picture is the one of
+		// their items copied out and joined, one plan or several.
+		if got := canvas.PicturePlans(canvas.Thresholds{}, plan); !bytes.Equal(got, pic) {
+			t.Fatalf("PicturePlans differs from Picture of Items:\n%s\n%s", got, pic)
+		}
+		both := canvas.Picture(append(plan.Items(), again.Items()...), canvas.Thresholds{})
+		if got := canvas.PicturePlans(canvas.Thresholds{}, plan, again); !bytes.Equal(got, both) {
+			t.Fatalf("PicturePlans of two plans differs from Picture of their items")
 		}
 	})
 }

@@ -42,7 +42,8 @@
 //
 // A million alerts grouped by client, as a batch gives them, plan in about
 // two thirds of a second on one core. [Loop] closes the loop with the
-// clients' responses, and [Picture] draws the canvas.
+// clients' responses, and [PicturePlans] draws a plan's canvas ([Picture]
+// any items').
 //
 // # Due dates
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/advisory"
@@ -103,4 +104,35 @@ rule underinsured {
 	// ada: insurance.home_under_value via email
 	// cleo: insurance.home_under_value via email
 	// 3 files, 2 alerts planned
+}
+
+// The canvas of a plan, drawn from the plan as it is: every planned and
+// deferred alert as a circle of its type, at the type's mean placement.
+func ExamplePicturePlans() {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	planner, err := canvas.NewPlanner[struct{}](nil, canvas.Options{Now: now})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	alerts := []advisory.Alert{
+		{ClientID: "ada", Type: "mortgage.term_end", RuleID: "term", Urgency: 0.9, Sensitivity: 0.3},
+		{ClientID: "ada", Type: "pension.gap", RuleID: "gap", Urgency: 0.2, Sensitivity: 0.8},
+		{ClientID: "bram", Type: "pension.gap", RuleID: "gap", Urgency: 0.3, Sensitivity: 0.9},
+	}
+	plan, err := planner.Plan(context.Background(), alerts, map[string]canvas.Client[struct{}]{
+		"ada":  {ID: "ada", Consent: []canvas.Channel{canvas.AppPush, canvas.ReviewMeeting}, Policy: segment.DefaultPolicies()[segment.A]},
+		"bram": {ID: "bram", Consent: []canvas.Channel{canvas.ReviewMeeting}, Policy: segment.DefaultPolicies()[segment.B]},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	svg := string(canvas.PicturePlans(canvas.Thresholds{}, plan))
+	title, _, _ := strings.Cut(svg[strings.Index(svg, "Active client"):], "<")
+	fmt.Println(title)
+	fmt.Println(strings.Count(svg, "<circle"), "circles")
+	// Output:
+	// Active client management canvas (3 alerts, 2 types)
+	// 2 circles
 }

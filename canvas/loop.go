@@ -30,7 +30,8 @@ type Rate struct {
 // Loop measures how clients responded to a plan's follow-ups, by quadrant,
 // channel and alert type, so the host can tune its playbook. A follow-up
 // without an outcome counts as sent and not responded; outcomes of unknown
-// follow-ups are ignored. A follow-up with several outcomes counts each:
+// follow-ups, and of a class that is none of the four (Class(99)), are
+// ignored. A follow-up with several outcomes counts each:
 // it responded if any is a response, escalated if any escalates and
 // disengaged if any disengages, whatever their order (the last of them
 // decided before). Rates are sorted by dimension and value.
@@ -40,14 +41,15 @@ func Loop(plan Plan, outcomes []Outcome) []Rate {
 	for _, o := range outcomes {
 		f := byID[o.FollowUpID]
 		switch o.Class {
-		case engagement.ClassUnknown:
+		case engagement.Maintain:
+			f |= responded
 		case engagement.Escalate:
 			f |= responded | escalated
 		case engagement.Disengage:
 			f |= responded | disengaged
-		default:
-			f |= responded
 		}
+		// ClassUnknown is no response; a number past the classes
+		// (Class(99), read back from JSON) is no outcome at all.
 		byID[o.FollowUpID] = f
 	}
 	rates := map[[2]string]*Rate{}

@@ -11,7 +11,10 @@ import (
 )
 
 // Options configure a [Planner]. Now is required; a zero field means its
-// default, and [None] says zero where zero would mean the default. Every
+// default, and [None] says zero where zero would mean the default and zero
+// means something (AdviserCapacity, PressureCap, BundleBoost, the
+// Thresholds; a plan of no periods, or of periods of no time, is none, so
+// Period and Horizon take no None). Every
 // other value is checked by [NewPlanner]: a negative count or duration, a
 // NaN, a playbook without a play for a quadrant, or a plan reaching past
 // the year 9999 (which JSON cannot write) is an error.

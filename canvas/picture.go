@@ -24,12 +24,40 @@ import (
 // drawn at the nearest edge (NaN at 0.5). items are typically every
 // planned and deferred item of a plan ([Plan.Items]).
 func Picture(items []Item, t Thresholds) []byte {
+	return picture(func(each func(*Item)) {
+		for i := range items {
+			each(&items[i])
+		}
+	}, t)
+}
+
+// PicturePlans is [Picture] of every planned and deferred item of the
+// plans (one firm's, or each adviser team's), drawn from the plans as they
+// are: Picture(plan.Items()) copies every item first, tens of megabytes
+// at a million alerts. The picture is the same.
+func PicturePlans(t Thresholds, plans ...Plan) []byte {
+	return picture(func(each func(*Item)) {
+		for _, pl := range plans {
+			for _, f := range pl.FollowUps {
+				for i := range f.Items {
+					each(&f.Items[i])
+				}
+			}
+			for i := range pl.Deferred {
+				each(&pl.Deferred[i].Item)
+			}
+		}
+	}, t)
+}
+
+// picture draws the items items hands to each, once each.
+func picture(items func(each func(*Item)), t Thresholds) []byte {
 	const plotW, h, left, right, top, bottom, legendW = 760.0, 560.0, 70.0, 30.0, 50.0, 60.0, 300.0
-	types := aggregateTypes(items)
+	types, total := aggregateTypes(items)
 	x := svg.Scale{D0: 0, D1: 1, R0: left, R1: plotW - right}
 	y := svg.Scale{D0: 0, D1: 1, R0: h - bottom, R1: top}
 	d := svg.New(plotW+legendW, h)
-	d.Text(plotW/2, 28, fmt.Sprintf("Active client management canvas (%d alerts, %d types)", len(items), len(types)), svg.Anchor("middle"), svg.FontSize(16))
+	d.Text(plotW/2, 28, fmt.Sprintf("Active client management canvas (%d alerts, %d types)", total, len(types)), svg.Anchor("middle"), svg.FontSize(16))
 	quadrants(d, x, y, t)
 	// A circle stands for the type's placed alerts only (the others have
 	// no place on the canvas): its area, and its title's count.
@@ -92,10 +120,12 @@ func clamp01(v float64) float64 {
 	return math.Min(1, math.Max(0, v))
 }
 
-// aggregateTypes counts items by alert type, most first, ties by name.
-func aggregateTypes(items []Item) []*typeCount {
+// aggregateTypes counts items by alert type, most first, ties by name,
+// and all of them.
+func aggregateTypes(items func(each func(*Item))) (types []*typeCount, total int) {
 	byType := map[string]*typeCount{}
-	for _, it := range items {
+	items(func(it *Item) {
+		total++
 		typ := it.typ()
 		a := byType[typ]
 		if a == nil {
@@ -111,8 +141,8 @@ func aggregateTypes(items []Item) []*typeCount {
 			a.su += toFixed(u)
 			a.ss += toFixed(s)
 		}
-	}
-	types := make([]*typeCount, 0, len(byType))
+	})
+	types = make([]*typeCount, 0, len(byType))
 	for _, a := range byType {
 		types = append(types, a)
 	}
@@ -122,7 +152,7 @@ func aggregateTypes(items []Item) []*typeCount {
 		}
 		return cmp.Compare(a.typ, b.typ)
 	})
-	return types
+	return types, total
 }
 
 // quadrants draws the four quadrants, their follow-up and the axes.

@@ -82,7 +82,7 @@ func plan(alerts []advisory.Alert, files map[string]advisory.File, d *derived, n
 			p.ThisWeek = append(p.ThisWeek, f)
 		}
 	}
-	p.Picture = canvas.Picture(p.Plan.Items(), canvas.Thresholds{})
+	p.Picture = canvas.PicturePlans(canvas.Thresholds{}, p.Plan)
 	return p, nil
 }
 

@@ -236,11 +236,11 @@ func pictures(dir string, r *desk.Result) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	items := r.Plan.Items()
+	plans := []canvas.Plan{r.Plan}
 	for _, t := range r.Teams {
-		items = append(items, t.Plan.Items()...)
+		plans = append(plans, t.Plan)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "canvas.svg"), canvas.Picture(items, canvas.Thresholds{}), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "canvas.svg"), canvas.PicturePlans(canvas.Thresholds{}, plans...), 0o644); err != nil {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "book.svg"), segment.Scatter(r.Book), 0o644)
