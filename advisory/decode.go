@@ -2,13 +2,13 @@ package advisory
 
 import (
 	"fmt"
-	"maps"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/engagekit/engagekit/internal/envfield"
 	"github.com/engagekit/engagekit/internal/mem"
 )
 
@@ -27,8 +27,10 @@ func (e *DecodeError) Error() string { return fmt.Sprintf("advisory: field %s: %
 
 // Decode writes a consolidated record into dst, a pointer to the host's own
 // struct type. A dotted path names nested fields, each segment matched to a
-// struct field by its `expr` tag, else its `json` tag, else its Go name
-// (ignoring case; a field tagged "-" has no name and is never set), or,
+// struct field by the name a rule uses for it (its `expr` tag, else its Go
+// name), so that a record's field is the one a rule of that name reads,
+// else by its `expr` or `json` tag, else by its Go name ignoring case (a
+// field tagged "-" has no name and is never set), or,
 // in a map with string keys, to the key
 // ("accounts.isa" sets key "isa" of the map field accounts, made when
 // nil); pointers to structs are allocated as needed, so a product no
@@ -330,18 +332,21 @@ type fieldIndex struct {
 	frozen bool
 }
 
-// structFields is one struct's fields by tag (an expr tag taking
-// precedence over a json tag) and by lower-cased Go name: the order in
-// which a segment is matched. Each is the field's index path from the
+// structFields is one struct's fields by the names a path segment may
+// use. exact holds the names the rules use (an `expr` tag, else the Go
+// name: internal/envfield), matched first, so that a record's client.x is
+// the field a rule's client.x reads; byTag (an expr tag taking precedence
+// over a json tag) and byName (the lower-cased Go name) are the looser
+// names a record may use besides. Each is the field's index path from the
 // struct, as reflect's FieldByIndex reads it: one index for the struct's
 // own exported fields, more for the exported fields of an embedded struct,
-// promoted as the rules read them (internal/envfield): after the struct's
-// own, depth first.
-type structFields struct{ byTag, byName map[string][]int }
+// promoted as the rules promote them: after the struct's own, depth first,
+// in field order.
+type structFields struct{ exact, byTag, byName map[string][]int }
 
-// field finds the field seg names in struct type t: by tag, else by
-// lower-cased Go name, the shallower of the two when both match (a field
-// of t's own before one promoted from an embedded struct).
+// field finds the field seg names in struct type t: by the rules' name,
+// else by tag or lower-cased Go name, the shallower of the two when both
+// match (a field of t's own before one promoted from an embedded struct).
 func (x *fieldIndex) field(t reflect.Type, seg string) ([]int, bool) {
 	sf := x.types[t]
 	if sf == nil {
@@ -352,6 +357,9 @@ func (x *fieldIndex) field(t reflect.Type, seg string) ([]int, bool) {
 		}
 		sf = x.add(t)
 	}
+	if exact, ok := sf.exact[seg]; ok {
+		return exact, true
+	}
 	byTag, tagged := sf.byTag[seg]
 	byName, named := sf.byName[strings.ToLower(seg)]
 	if tagged && (!named || len(byTag) <= len(byName)) {
@@ -360,79 +368,98 @@ func (x *fieldIndex) field(t reflect.Type, seg string) ([]int, bool) {
 	return byName, named
 }
 
-// add indexes struct type t, and the structs it embeds.
+// maxPromoted bounds the embedded structs add walks for one type: a type
+// whose embedded structs embed others, many times over, promotes no more.
+const maxPromoted = 10_000
+
+// add indexes struct type t: its own fields, then those promoted from the
+// structs it embeds, depth first. A struct already on the way (one that
+// embeds itself, or a pointer to a struct that embeds it back) is not
+// entered again: what it promotes is promoted already.
 func (x *fieldIndex) add(t reflect.Type) *structFields {
-	sf := &structFields{byTag: map[string][]int{}, byName: map[string][]int{}}
-	// Stored before the embedded structs are indexed: a struct that
-	// embeds a pointer to itself promotes nothing new.
-	x.types[t] = sf
+	sf := &structFields{exact: map[string][]int{}, byTag: map[string][]int{}, byName: map[string][]int{}}
 	first := func(m map[string][]int, name string, index []int) {
 		if _, taken := m[name]; name != "" && !taken {
 			m[name] = index
 		}
 	}
-	// A field tagged "-" has no name, as encoding/json has it: no record
-	// field reaches it, by tag or by its Go name.
-	named := make([]bool, t.NumField()) // each field's tags read once
-	for i := range named {
-		f := t.Field(i)
-		named[i] = f.IsExported() && f.Tag.Get("json") != "-" && f.Tag.Get("expr") != "-"
-	}
-	for _, key := range []string{"expr", "json"} {
+	visited := 0
+	var chain []reflect.Type
+	var visit func(t reflect.Type, at []int)
+	visit = func(t reflect.Type, at []int) {
+		if visited++; visited > maxPromoted || slices.Contains(chain, t) {
+			return
+		}
+		chain = append(chain, t)
+		defer func() { chain = chain[:len(chain)-1] }()
+		path := func(i int) []int { return append(at[:len(at):len(at)], i) }
+		// A field tagged "-" has no name, as encoding/json has it: no
+		// record field reaches it, by tag or by its Go name.
+		named := make([]bool, t.NumField()) // each field's tags read once
+		for i := range named {
+			f := t.Field(i)
+			named[i] = f.IsExported() && f.Tag.Get("json") != "-" && f.Tag.Get("expr") != "-"
+		}
 		for i := range t.NumField() {
 			if named[i] {
-				first(sf.byTag, tagName(t.Field(i).Tag, key), []int{i})
+				first(sf.exact, envfield.Name(t.Field(i)), path(i))
+			}
+		}
+		for _, key := range []string{"expr", "json"} {
+			for i := range t.NumField() {
+				if named[i] {
+					first(sf.byTag, tagName(t.Field(i).Tag, key), path(i))
+				}
+			}
+		}
+		for i := range t.NumField() {
+			if named[i] {
+				first(sf.byName, strings.ToLower(t.Field(i).Name), path(i))
+			}
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			et := f.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if f.Anonymous && et.Kind() == reflect.Struct {
+				visit(et, path(i))
 			}
 		}
 	}
-	for i := range t.NumField() {
-		if named[i] {
-			first(sf.byName, strings.ToLower(t.Field(i).Name), []int{i})
-		}
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		et := f.Type
-		if et.Kind() == reflect.Pointer {
-			et = et.Elem()
-		}
-		if !f.Anonymous || et.Kind() != reflect.Struct {
-			continue
-		}
-		inner := x.types[et]
-		if inner == nil {
-			inner = x.add(et)
-		}
-		for _, names := range [][2]map[string][]int{{sf.byTag, inner.byTag}, {sf.byName, inner.byName}} {
-			// In name order: which of two promoted fields a name reaches
-			// must not depend on the map's order (the shallower one,
-			// else the first embedded).
-			for _, name := range slices.Sorted(maps.Keys(names[1])) {
-				first(names[0], name, append([]int{i}, names[1][name]...))
-			}
-		}
-	}
+	visit(t, nil)
+	x.types[t] = sf
 	return sf
 }
 
-// addAll indexes t and every struct type its fields reach, through
-// pointers, slices, arrays and maps, so that lookups never add.
+// addAll indexes t and every struct type its fields reach (embedded ones
+// among them), through pointers, slices, arrays and maps, so that lookups
+// never add.
 func (x *fieldIndex) addAll(t reflect.Type) {
-	if x.types[t] != nil {
-		return
-	}
-	x.add(t)
-	for i := range t.NumField() {
-		ft := t.Field(i).Type
-		// Bounded: a type L []L (or P *P) holds itself for ever, and
-		// reaches no struct.
-		for hops := 0; (ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice || ft.Kind() == reflect.Array || ft.Kind() == reflect.Map) && hops < maxTypeHops; hops++ {
-			ft = ft.Elem() // a slice's, an array's or a map's elements are decoded by field name too
+	walked := map[reflect.Type]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		if walked[t] {
+			return
 		}
-		if ft.Kind() == reflect.Struct {
-			x.addAll(ft)
+		walked[t] = true
+		if x.types[t] == nil {
+			x.add(t)
+		}
+		for i := range t.NumField() {
+			ft := t.Field(i).Type
+			// Bounded: a type L []L (or P *P) holds itself for ever, and
+			// reaches no struct.
+			for hops := 0; (ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice || ft.Kind() == reflect.Array || ft.Kind() == reflect.Map) && hops < maxTypeHops; hops++ {
+				ft = ft.Elem() // a slice's, an array's or a map's elements are decoded by field name too
+			}
+			if ft.Kind() == reflect.Struct {
+				walk(ft)
+			}
 		}
 	}
+	walk(t)
 }
 
 // maxTypeHops is the most pointers, slices, arrays and maps a walk of a

@@ -53,8 +53,7 @@ func fastPaths(t reflect.Type, index *fieldIndex) map[string]*leafPath {
 		}
 		seen[t] = true
 		defer delete(seen, t)
-		sf := index.types[t]
-		for name, index := range segmentNames(sf) {
+		for name, index := range segmentNames(index, t) {
 			if strings.Contains(name, ".") {
 				// Decode splits a path at its dots: a segment never holds
 				// one, and a field tagged "a.b" is reached by no path
@@ -96,17 +95,17 @@ func fastPaths(t reflect.Type, index *fieldIndex) map[string]*leafPath {
 	return paths
 }
 
-// segmentNames lists the names a path segment may use for each field, as
-// fieldIndex.field matches them: tags first, then lower-cased Go names a
-// tag does not already claim.
-func segmentNames(sf *structFields) map[string][]int {
-	out := make(map[string][]int, len(sf.byTag)+len(sf.byName))
-	for name, i := range sf.byName {
-		out[name] = i
-	}
-	for name, i := range sf.byTag {
-		if by, ok := out[name]; !ok || len(i) <= len(by) {
-			out[name] = i // as field matches: a tag, unless a name is shallower
+// segmentNames lists the names a path segment may use for each field of
+// struct type t, each resolved as fieldIndex.field resolves it: the same
+// field the general way reaches by that name.
+func segmentNames(x *fieldIndex, t reflect.Type) map[string][]int {
+	sf := x.types[t]
+	out := make(map[string][]int, len(sf.exact)+len(sf.byTag)+len(sf.byName))
+	for _, names := range []map[string][]int{sf.exact, sf.byTag, sf.byName} {
+		for name := range names {
+			if _, done := out[name]; !done {
+				out[name], _ = x.field(t, name)
+			}
 		}
 	}
 	return out

@@ -364,7 +364,11 @@ func readAsCondition(n ast.Node) bool {
 	if name, ok := isInternalCall(n); ok && name == condFunc {
 		return false
 	}
-	return (t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer) && mayBeBool(n, nil)
+	// A reduce without an initial value is typed by its step, but a list
+	// of one is its element, whatever the step gives.
+	b, reduce := n.(*ast.BuiltinNode)
+	reduce = reduce && b.Name == "reduce" && len(b.Arguments) == 2
+	return (t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer || reduce) && mayBeBool(n, nil)
 }
 
 // letScope is the values an expression's lets bind, innermost first.
@@ -405,7 +409,8 @@ func mayBeBool(n ast.Node, scope *letScope) bool {
 	case *ast.BinaryNode:
 		switch m.Operator {
 		case "??":
-			return mayBeBool(m.Left, scope) || mayBeBool(m.Right, scope)
+			// The right side is the value only where the left is nil.
+			return mayBeBool(m.Left, scope) || mayBeNil(m.Left, scope) && mayBeBool(m.Right, scope)
 		case "+", "-", "*", "/", "%", "**", "^":
 			return false
 		}
@@ -422,17 +427,37 @@ func mayBeBool(n ast.Node, scope *letScope) bool {
 				return false // arithmetic, checked
 			}
 		}
+	case *ast.SliceNode:
+		return false // a string or a list
 	case *ast.BuiltinNode:
-		if numberBuiltins[m.Name] {
-			return false // typed any over a list (max(l)), a number whatever the data
-		}
-		if m.Name == "reduce" && len(m.Arguments) >= 2 {
-			// What the step gives, or the initial value of an empty list.
+		switch {
+		case numberBuiltins[m.Name], neverBoolBuiltins[m.Name]:
+			return false // typed any over a list (mean(l)), but a number (or a list, a string) whatever the data
+		case m.Name == "max" || m.Name == "min":
+			// A number, but for a lone argument that is no list, which
+			// expr gives back as it is (max(a), a true).
+			for _, a := range m.Arguments {
+				if t := a.Type(); t == nil || t.Kind() == reflect.Interface && mayBeBool(a, scope) {
+					return true
+				}
+			}
+			return false
+		case m.Name == "reduce" && len(m.Arguments) >= 2:
+			// What the step gives; or the initial value, or without one
+			// the first element, which is the value of a list of one.
 			body := m.Arguments[1]
 			if c, ok := body.(*ast.PredicateNode); ok {
 				body = c.Node
 			}
-			return mayBeBool(body, scope) || len(m.Arguments) > 2 && mayBeBool(m.Arguments[2], scope)
+			if mayBeBool(body, scope) {
+				return true
+			}
+			if len(m.Arguments) > 2 {
+				return mayBeBool(m.Arguments[2], scope)
+			}
+			return elementMayBeBool(m.Arguments[0], scope)
+		case len(m.Arguments) > 0 && (m.Name == "find" || m.Name == "findLast" || m.Name == "first" || m.Name == "last" || m.Name == "get"):
+			return elementMayBeBool(m.Arguments[0], scope)
 		}
 	}
 	t := n.Type()
@@ -440,15 +465,116 @@ func mayBeBool(n ast.Node, scope *letScope) bool {
 		return false
 	}
 	k := t.Kind()
-	return k == reflect.Bool || k == reflect.Interface || k == reflect.Pointer && deref(t).Kind() == reflect.Bool
+	return k == reflect.Bool || k == reflect.Interface || k == reflect.Pointer && (deref(t).Kind() == reflect.Bool || deref(t).Kind() == reflect.Interface)
+}
+
+// elementMayBeBool reports whether an element of the list (or a value of
+// the map) n may be a bool: the numbers of a range (reversed, sorted or
+// taken from) are not, nor the elements of a list literal that are not.
+func elementMayBeBool(n ast.Node, scope *letScope) bool {
+	switch m := n.(type) {
+	case *ast.BinaryNode:
+		if m.Operator == ".." {
+			return false
+		}
+	case *ast.ArrayNode:
+		for _, e := range m.Nodes {
+			if mayBeBool(e, scope) {
+				return true
+			}
+		}
+		return false
+	case *ast.BuiltinNode:
+		switch m.Name {
+		case "reverse", "sort", "uniq", "take", "filter":
+			if len(m.Arguments) > 0 {
+				return elementMayBeBool(m.Arguments[0], scope)
+			}
+		}
+	case *ast.IdentifierNode:
+		if v, ok := scope.lookup(m.Value); ok {
+			return elementMayBeBool(v, scope)
+		}
+	}
+	t := n.Type()
+	if t == nil {
+		return true
+	}
+	switch t = deref(t); t.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map:
+		e := t.Elem()
+		return e.Kind() == reflect.Bool || e.Kind() == reflect.Interface || e.Kind() == reflect.Pointer && (deref(e).Kind() == reflect.Bool || deref(e).Kind() == reflect.Interface)
+	case reflect.Interface:
+		return true
+	}
+	return false
+}
+
+// mayBeNil reports whether n's value may be nil for some data: never a
+// literal other than nil, arithmetic, a comparison or a built-in whose
+// value is a number, a string or a list; a value of a type that holds nil
+// (any, a pointer, a map, a slice) may be.
+func mayBeNil(n ast.Node, scope *letScope) bool {
+	switch m := n.(type) {
+	case *ast.NilNode:
+		return true
+	case *ast.IntegerNode, *ast.FloatNode, *ast.StringNode, *ast.BoolNode, *ast.UnaryNode, *ast.SliceNode:
+		return false
+	case *ast.ConstantNode:
+		return m.Value == nil
+	case *ast.ConditionalNode:
+		return mayBeNil(m.Exp1, scope) || mayBeNil(m.Exp2, scope)
+	case *ast.IdentifierNode:
+		if v, ok := scope.lookup(m.Value); ok {
+			return mayBeNil(v, scope)
+		}
+	case *ast.VariableDeclaratorNode:
+		return mayBeNil(m.Expr, &letScope{m.Name, m.Value, scope})
+	case *ast.BinaryNode:
+		if m.Operator == "??" {
+			return mayBeNil(m.Left, scope) && mayBeNil(m.Right, scope)
+		}
+		return false // arithmetic, a comparison, a logical operator, a range
+	case *ast.BuiltinNode:
+		if numberBuiltins[m.Name] || neverBoolBuiltins[m.Name] {
+			return false
+		}
+	case *ast.CallNode:
+		if name, ok := isInternalCall(m); ok {
+			switch name {
+			case arithFunc, intFunc, durFunc, concatFunc:
+				return false
+			case numFunc, plainFunc:
+				return mayBeNil(m.Arguments[0], scope)
+			}
+		}
+	}
+	t := n.Type()
+	if t == nil {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Interface, reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:
+		return true
+	}
+	return false
 }
 
 // numberBuiltins are expr's built-ins whose value is a number whatever
 // their arguments hold, though the checker types some of them any (max,
 // min, mean and median of a list).
-var numberBuiltins = map[string]bool{"max": true, "min": true, "mean": true, "median": true, "abs": true, "sum": true,
+var numberBuiltins = map[string]bool{"mean": true, "median": true, "abs": true, "sum": true,
 	"ceil": true, "floor": true, "round": true, "len": true, "count": true, "int": true, "float": true,
 	"findIndex": true, "findLastIndex": true}
+
+// neverBoolBuiltins are expr's built-ins whose value is a string, a list, a
+// map or a time whatever their arguments hold.
+var neverBoolBuiltins = map[string]bool{"take": true, "filter": true, "map": true, "keys": true, "values": true,
+	"split": true, "splitAfter": true, "sort": true, "sortBy": true, "reverse": true, "uniq": true, "concat": true,
+	"flatten": true, "groupBy": true, "toPairs": true, "fromPairs": true, "trim": true, "trimPrefix": true,
+	"trimSuffix": true, "upper": true, "lower": true, "repeat": true, "join": true, "replace": true, "string": true,
+	"toJSON": true, "toBase64": true, "fromBase64": true, "indexOf": true, "lastIndexOf": true, "date": true,
+	"duration": true, "now": true, "timezone": true, "type": true}
 
 // condValue is __cond's function.
 func condValue(args ...any) (any, error) {

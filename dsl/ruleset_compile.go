@@ -51,6 +51,9 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 	if st := deref(reflect.TypeFor[Env]()); st == nil || st.Kind() != reflect.Struct {
 		return nil, &Error{Kind: KindType, Msg: fmt.Sprintf("environment type %v is not a struct", reflect.TypeFor[Env]())}
 	}
+	if msg, found := envCycle(reflect.TypeFor[Env]()); found {
+		return nil, &Error{Kind: KindType, Msg: fmt.Sprintf("environment type %v: %s, which no rule can be checked over", reflect.TypeFor[Env](), msg)}
+	}
 	base.badNames = map[string]bool{}
 	b := &builder[Env]{base: base, layout: layoutFor[Env](), env: reflect.TypeFor[Env](), memo: newMemoPlan(),
 		decls: map[string]*rulefile.Rule{}, states: map[string]*declState{}, uses: map[string][]*decisionUse{}}
