@@ -10,8 +10,13 @@
 //
 // [Compile] compiles an expression against an environment type Env (a
 // struct, or a pointer to one) and a result type R. Rules name fields by
-// their Go name or `expr:"name"` tag. The result must fit R (bool for
-// conditions, float64 for scores) or Compile fails. A compiled [Expr] is
+// their Go name or `expr:"name"` tag, and the fields of embedded structs
+// as their own (after the struct's own, depth first). An environment type
+// expr's checker cannot walk (a struct that embeds itself, alone or
+// through another, or a type P *P, anywhere a rule could reach) is a
+// compile error: the checker would look through it without end. The
+// result must fit R (bool for conditions, float64 for scores) or Compile
+// fails. A compiled [Expr] is
 // immutable and safe for concurrent use; [Expr.Eval] compiles nothing and
 // costs about what expr run by hand costs.
 //
