@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 
+	"github.com/engagekit/engagekit/internal/batch"
 	"github.com/engagekit/engagekit/internal/svg"
 )
 
@@ -24,8 +26,8 @@ import (
 // drawn at the nearest edge (NaN at 0.5). items are typically every
 // planned and deferred item of a plan ([Plan.Items]).
 func Picture(items []Item, t Thresholds) []byte {
-	return picture(func(each func(*Item)) {
-		for i := range items {
+	return picture(len(items), func(lo, hi int, each func(*Item)) {
+		for i := lo; i < hi; i++ {
 			each(&items[i])
 		}
 	}, t)
@@ -36,24 +38,42 @@ func Picture(items []Item, t Thresholds) []byte {
 // are: Picture(plan.Items()) copies every item first, tens of megabytes
 // at a million alerts. The picture is the same.
 func PicturePlans(t Thresholds, plans ...Plan) []byte {
-	return picture(func(each func(*Item)) {
-		for _, pl := range plans {
-			for _, f := range pl.FollowUps {
-				for i := range f.Items {
-					each(&f.Items[i])
-				}
-			}
-			for i := range pl.Deferred {
-				each(&pl.Deferred[i].Item)
-			}
-		}
-	}, t)
+	units, items := planUnits(plans)
+	return picture(units, items, t)
 }
 
-// picture draws the items items hands to each, once each.
-func picture(items func(each func(*Item)), t Thresholds) []byte {
+// planUnits numbers the plans' follow-ups (each with its items) and
+// deferrals as units, in order, and hands the items of any range of them
+// over.
+func planUnits(plans []Plan) (int, func(lo, hi int, each func(*Item))) {
+	// starts[p] is plan p's first unit.
+	starts := make([]int, len(plans)+1)
+	for p, pl := range plans {
+		starts[p+1] = starts[p] + len(pl.FollowUps) + len(pl.Deferred)
+	}
+	return starts[len(plans)], func(lo, hi int, each func(*Item)) {
+		for p := range plans {
+			from, to := max(lo, starts[p])-starts[p], min(hi, starts[p+1])-starts[p]
+			pl := &plans[p]
+			for u := from; u < to; u++ {
+				if u < len(pl.FollowUps) {
+					items := pl.FollowUps[u].Items
+					for i := range items {
+						each(&items[i])
+					}
+					continue
+				}
+				each(&pl.Deferred[u-len(pl.FollowUps)].Item)
+			}
+		}
+	}
+}
+
+// picture draws the items of units [0, units), which items hands to each,
+// once each, for any range of units.
+func picture(units int, items func(lo, hi int, each func(*Item)), t Thresholds) []byte {
 	const plotW, h, left, right, top, bottom, legendW = 760.0, 560.0, 70.0, 30.0, 50.0, 60.0, 300.0
-	types, total := aggregateTypes(items)
+	types, total := aggregateTypes(units, items)
 	x := svg.Scale{D0: 0, D1: 1, R0: left, R1: plotW - right}
 	y := svg.Scale{D0: 0, D1: 1, R0: h - bottom, R1: top}
 	d := svg.New(plotW+legendW, h)
@@ -120,31 +140,62 @@ func clamp01(v float64) float64 {
 	return math.Min(1, math.Max(0, v))
 }
 
-// aggregateTypes counts items by alert type, most first, ties by name,
-// and all of them.
-func aggregateTypes(items func(each func(*Item))) (types []*typeCount, total int) {
-	byType := map[string]*typeCount{}
-	items(func(it *Item) {
-		total++
-		typ := it.typ()
-		a := byType[typ]
-		if a == nil {
-			a = &typeCount{typ: typ}
-			byType[typ] = a
-		}
-		a.n++
-		// An item without a quadrant was deferred before it was placed
-		// (an unknown client, a failed placement): its zero position is
-		// no place on the canvas.
-		if u, s := it.Position.Urgency, it.Position.Sensitivity; it.Quadrant != QuadrantUnknown && finite(u) && finite(s) {
-			a.placed++
-			a.su += toFixed(u)
-			a.ss += toFixed(s)
-		}
+// parallelPictureMin is the fewest units a picture aggregates on more
+// than one goroutine: a million alerts scattered over the heap are a
+// cache miss each, so the work is the memory's more than the cores'.
+const parallelPictureMin = 1 << 16
+
+// aggregateTypes counts the items of units [0, units) by alert type, most
+// first, ties by name, and all of them. A large picture is counted on all
+// cores, a share of the units each: the counts and the fixed-point sums
+// are integers, so merging the shares gives the counts of one pass.
+func aggregateTypes(units int, items func(lo, hi int, each func(*Item))) (types []*typeCount, total int) {
+	workers := 1
+	if units >= parallelPictureMin {
+		workers = max(1, min(runtime.GOMAXPROCS(0), units/(parallelPictureMin/2)))
+	}
+	return aggregateOn(workers, units, items)
+}
+
+// aggregateOn is aggregateTypes on workers goroutines.
+func aggregateOn(workers, units int, items func(lo, hi int, each func(*Item))) (types []*typeCount, total int) {
+	shares := make([]map[string]*typeCount, workers)
+	batch.Parallel(workers, func(w int) {
+		byType := map[string]*typeCount{}
+		items(w*units/workers, (w+1)*units/workers, func(it *Item) {
+			typ := it.typ()
+			a := byType[typ]
+			if a == nil {
+				a = &typeCount{typ: typ}
+				byType[typ] = a
+			}
+			a.n++
+			// An item without a quadrant was deferred before it was
+			// placed (an unknown client, a failed placement): its zero
+			// position is no place on the canvas.
+			if u, s := it.Position.Urgency, it.Position.Sensitivity; it.Quadrant != QuadrantUnknown && finite(u) && finite(s) {
+				a.placed++
+				a.su += toFixed(u)
+				a.ss += toFixed(s)
+			}
+		})
+		shares[w] = byType
 	})
+	byType := shares[0]
+	for _, share := range shares[1:] {
+		for typ, b := range share {
+			a := byType[typ]
+			if a == nil {
+				byType[typ] = b
+				continue
+			}
+			a.n, a.placed, a.su, a.ss = a.n+b.n, a.placed+b.placed, a.su+b.su, a.ss+b.ss
+		}
+	}
 	types = make([]*typeCount, 0, len(byType))
 	for _, a := range byType {
 		types = append(types, a)
+		total += a.n
 	}
 	slices.SortFunc(types, func(a, b *typeCount) int {
 		if c := cmp.Compare(b.n, a.n); c != 0 {

@@ -94,10 +94,14 @@ func main() {
 			fmt.Printf("  %-55s %6.2fs  %3.0f%% idle  %6d MB allocated\n", s.Name, s.Took.Seconds(), 100*s.Idle, s.Allocated>>20)
 		}
 	}
+	drawing := time.Now()
 	if err := pictures(*out, res); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("\nPictures: %s and %s\n", filepath.Join(*out, "canvas.svg"), filepath.Join(*out, "book.svg"))
+	if *verbose {
+		fmt.Printf("  drawn and written in %.2fs\n", time.Since(drawing).Seconds())
+	}
 }
 
 func report(w io.Writer, r *desk.Result) {
