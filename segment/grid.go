@@ -223,8 +223,16 @@ type Counts struct {
 // the book holds those that were, its Counts the rest as cancelled, and
 // the error is ctx's.
 func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
-	dup := duplicateIDs(book)
-	cut, err := g.cut(ctx, book, dup)
+	// The duplicate check runs beside the cuts, which leave out the
+	// duplicates: most books have none, and the cuts are worked out again
+	// without them for one that does.
+	dups := make(chan []bool, 1)
+	go func() { dups <- duplicateIDs(book) }()
+	cut, err := g.cut(ctx, book, nil)
+	dup := <-dups
+	if dup != nil {
+		cut, err = g.cut(ctx, book, dup)
+	}
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 			// ctx ended before the cuts were known: no client was

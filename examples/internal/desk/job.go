@@ -163,14 +163,10 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 		}
 	}
 	// The files carry each client's percentile of engagement in the book,
-	// so the framework's thresholds read the same for any book; the
-	// sorted scores are worked out beside the segments.
+	// so the framework's thresholds read the same for any book; they are
+	// worked out beside the segments.
 	ranked := make(chan []float64, 1)
-	go func() {
-		sorted := slices.Clone(engaged)
-		slices.Sort(sorted)
-		ranked <- sorted
-	}()
+	go func() { ranked <- Percentiles(engaged) }()
 	atRisk := make([]bool, n) // by client number, as the files read it
 	for _, a := range res.AtRisk {
 		if i, ok := f.Number(a.Client); ok {
@@ -188,7 +184,7 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	}
 	res.Book = seg
 	segOf := byNumber(f.ids, seg.Assignments)
-	ranks := NewRanks(<-ranked)
+	percentiles := <-ranked
 	res.lap("segments", &clock)
 	// What only the report needs is worked out beside the client files
 	// (the book and the segments are safe for concurrent use), so that
@@ -216,7 +212,7 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	// Each file is prepared on the batch's workers, as it is evaluated:
 	// the iterator only names the clients, and the data alerts join each
 	// client's alerts.
-	l := &loader{f: f, o: o, engaged: engaged, ranks: ranks, atRisk: atRisk, segOf: segOf, ctxs: ctxs,
+	l := &loader{f: f, o: o, percentiles: percentiles, atRisk: atRisk, segOf: segOf, ctxs: ctxs,
 		buffers: sync.Pool{New: func() any { return &Buffers{} }}}
 	files := func(yield func(advisory.Item[advisory.File]) bool) {
 		for i, id := range f.ids {
@@ -274,21 +270,20 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 // million items each capturing the job's slices would be 150 MB of
 // closures.
 type loader struct {
-	f       *Firm
-	o       Options
-	engaged []float64
-	ranks   *Ranks
-	atRisk  []bool
-	segOf   []segment.Assignment
-	ctxs    []PlaceCtx
-	buffers sync.Pool
+	f           *Firm
+	o           Options
+	percentiles []float64 // each client's engagement percentile
+	atRisk      []bool
+	segOf       []segment.Assignment
+	ctxs        []PlaceCtx
+	buffers     sync.Pool
 }
 
 // load prepares client i's file and keeps its placement context.
 func (l *loader) load(i int) (advisory.File, []advisory.Alert, error) {
 	buf := l.buffers.Get().(*Buffers)
 	defer l.buffers.Put(buf)
-	st := Standing{Percentile: l.ranks.Percentile(l.engaged[i]), AtRisk: l.atRisk[i], Segment: l.segOf[i]}
+	st := Standing{Percentile: l.percentiles[i], AtRisk: l.atRisk[i], Segment: l.segOf[i]}
 	prepare := l.f.PrepareTyped
 	if l.o.Straightforward {
 		prepare = l.f.Prepare

@@ -41,32 +41,32 @@ func TestTypedFilesArePrepared(t *testing.T) {
 	}
 }
 
-// Ranks gives Percentile's answer for any value, on books with ties, a
-// few distinct values, a tiny range and a wide one.
-func TestRanksArePercentiles(t *testing.T) {
+// Percentiles gives Percentile's answer for every value of the book, on
+// books with ties, a few distinct values, a tiny range and a wide one,
+// infinities, NaNs and both zeros.
+func TestPercentilesArePercentile(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
+	odd := []float64{math.Inf(-1), math.Inf(1), math.NaN(), 0, math.Copysign(0, -1), -1e308, 1e308}
 	books := map[string]func() float64{
 		"scores":   func() float64 { return float64(r.IntN(3)) * r.ExpFloat64() * 40 },
 		"few":      func() float64 { return float64(r.IntN(4)) },
 		"tiny":     func() float64 { return 1 + float64(r.IntN(3))*0x1p-50 },
 		"wide":     func() float64 { return r.NormFloat64() * 1e300 },
 		"negative": func() float64 { return -r.Float64() },
+		"odd":      func() float64 { return odd[r.IntN(len(odd))] },
 	}
 	for name, draw := range books {
 		for _, n := range []int{0, 1, 2, 1000, 100_000} {
-			sorted := make([]float64, n)
-			for i := range sorted {
-				sorted[i] = draw()
+			values := make([]float64, n)
+			for i := range values {
+				values[i] = draw()
 			}
+			sorted := slices.Clone(values)
 			slices.Sort(sorted)
-			ranks := NewRanks(sorted)
-			probes := append(slices.Clone(sorted[:min(n, 5000)]), math.Inf(-1), math.Inf(1), math.NaN(), 0, -1e308, 1e308)
-			for range 2000 {
-				probes = append(probes, draw())
-			}
-			for _, v := range probes {
-				if got, want := ranks.Percentile(v), Percentile(sorted, v); got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
-					t.Fatalf("%s, %d values: Percentile(%v) = %v, want %v", name, n, v, got, want)
+			got := Percentiles(values)
+			for i, v := range values {
+				if want := Percentile(sorted, v); got[i] != want {
+					t.Fatalf("%s, %d values: the percentile of value %d (%v) is %v, want %v", name, n, i, v, got[i], want)
 				}
 			}
 		}
