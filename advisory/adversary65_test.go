@@ -94,6 +94,11 @@ func TestAdversary65_LoadGoexitDropsFilesSilently(t *testing.T) {
 	if fa := got[0]; !errors.Is(fa.Err, advisory.ErrExited) || fa.ClientID != "c1" {
 		t.Errorf("file 0 (Load did not return): %+v, want client c1 failed with ErrExited", fa)
 	}
+	// FileError: "A file that could not be loaded has an Err that is a
+	// *LoadError", a Load that ended its goroutine too (adversary 126).
+	if le := (*advisory.LoadError)(nil); !errors.As(got[0].Err, &le) || le.ClientID != "c1" {
+		t.Errorf("file 0 (Load did not return): %v, want a *LoadError of c1", got[0].Err)
+	}
 }
 
 // adv65NilErr is a host error type whose Error reads its receiver, as most

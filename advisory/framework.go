@@ -2,6 +2,7 @@ package advisory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"runtime"
@@ -350,6 +351,11 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 	// The batch hands over only the files it counts as evaluated or
 	// failed; a file cancelled part-way is counted, not handed over.
 	counts := Counts(batch.Run(ctx, files, eval, func(i int, it Item[Env], o out, err error) {
+		if o.unread && errors.Is(err, ErrExited) {
+			// The Load ended its goroutine: a file that could not be
+			// loaded, as a Load that failed or panicked.
+			err = &LoadError{ClientID: it.ClientID, Err: err}
+		}
 		if obs != nil {
 			obs.file(i, it.ClientID, o.alerts, o.loaded, o.unread, err, o.elapsed, o.times, o.decided)
 		}
