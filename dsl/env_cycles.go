@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"reflect"
+	"slices"
 )
 
 // envCycle finds what in the environment type expr's checker cannot walk:
@@ -13,7 +14,7 @@ import (
 // (type P *P), which it dereferences for ever. It names the first such
 // type reachable from env, in field order, and why; ok is false when
 // there is none.
-func envCycle(env reflect.Type) (msg string, found bool) {
+func envCycle(env reflect.Type, funcs map[string]*hostFunc) (msg string, found bool) {
 	const (
 		unseen = iota
 		open   // on the walk's current embedding chain
@@ -87,14 +88,45 @@ func envCycle(env reflect.Type) (msg string, found bool) {
 				return msg, true
 			}
 			for i := range t.NumField() {
-				if msg, found := walk(t.Field(i).Type); found {
+				// What expr's checker never enters: a field no rule
+				// names (unexported and not embedded, or tagged "-").
+				f := t.Field(i)
+				if !f.Anonymous && !f.IsExported() || f.Tag.Get("expr") == "-" {
+					continue
+				}
+				if msg, found := walk(f.Type); found {
 					return msg, true
 				}
 			}
 		}
 		return "", false
 	}
-	return walk(env)
+	if msg, found := walk(env); found {
+		return msg, true
+	}
+	// What a rule reaches through the host's functions: their results.
+	names := make([]string, 0, len(funcs))
+	for name := range funcs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		for _, ty := range funcs[name].types {
+			ft := reflect.TypeOf(ty)
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() != reflect.Func {
+				continue
+			}
+			for o := range ft.NumOut() {
+				if msg, found := walk(ft.Out(o)); found {
+					return fmt.Sprintf("%s (what function %s gives)", msg, name), true
+				}
+			}
+		}
+	}
+	return "", false
 }
 
 // pointee is what a chain of pointer types points to; ok is false for a

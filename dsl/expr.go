@@ -40,7 +40,7 @@ func Compile[Env, R any](src string, opts ...Option) (*Expr[Env, R], error) {
 	if st := deref(envType); st == nil || st.Kind() != reflect.Struct {
 		return nil, &Error{RuleID: cfg.id, Kind: KindType, Msg: fmt.Sprintf("environment type %v is not a struct", envType)}
 	}
-	if msg, found := envCycle(envType); found {
+	if msg, found := envCycle(envType, cfg.funcs); found {
 		return nil, &Error{RuleID: cfg.id, Kind: KindType, Msg: fmt.Sprintf("environment type %v: %s, which no rule can be checked over", envType, msg)}
 	}
 	resultType := reflect.TypeFor[R]()

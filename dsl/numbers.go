@@ -378,13 +378,16 @@ type letScope struct {
 	outer *letScope
 }
 
-func (s *letScope) lookup(name string) (ast.Node, bool) {
+// lookup finds the value name is bound to, and the scope that value is
+// read in: the one around its let (in let x = x, the x on the right is
+// not the x it binds).
+func (s *letScope) lookup(name string) (ast.Node, *letScope, bool) {
 	for ; s != nil; s = s.outer {
 		if s.name == name {
-			return s.value, true
+			return s.value, s.outer, true
 		}
 	}
-	return nil, false
+	return nil, nil, false
 }
 
 // mayBeBool reports whether n's value may be a bool for some data: a
@@ -403,8 +406,8 @@ func mayBeBool(n ast.Node, scope *letScope) bool {
 	case *ast.SequenceNode:
 		return len(m.Nodes) > 0 && mayBeBool(m.Nodes[len(m.Nodes)-1], scope)
 	case *ast.IdentifierNode:
-		if v, ok := scope.lookup(m.Value); ok {
-			return mayBeBool(v, scope)
+		if v, at, ok := scope.lookup(m.Value); ok {
+			return mayBeBool(v, at)
 		}
 	case *ast.BinaryNode:
 		switch m.Operator {
@@ -492,8 +495,8 @@ func elementMayBeBool(n ast.Node, scope *letScope) bool {
 			}
 		}
 	case *ast.IdentifierNode:
-		if v, ok := scope.lookup(m.Value); ok {
-			return elementMayBeBool(v, scope)
+		if v, at, ok := scope.lookup(m.Value); ok {
+			return elementMayBeBool(v, at)
 		}
 	}
 	t := n.Type()
@@ -525,8 +528,8 @@ func mayBeNil(n ast.Node, scope *letScope) bool {
 	case *ast.ConditionalNode:
 		return mayBeNil(m.Exp1, scope) || mayBeNil(m.Exp2, scope)
 	case *ast.IdentifierNode:
-		if v, ok := scope.lookup(m.Value); ok {
-			return mayBeNil(v, scope)
+		if v, at, ok := scope.lookup(m.Value); ok {
+			return mayBeNil(v, at)
 		}
 	case *ast.VariableDeclaratorNode:
 		return mayBeNil(m.Expr, &letScope{m.Name, m.Value, scope})
@@ -536,8 +539,11 @@ func mayBeNil(n ast.Node, scope *letScope) bool {
 		}
 		return false // arithmetic, a comparison, a logical operator, a range
 	case *ast.BuiltinNode:
-		if numberBuiltins[m.Name] || neverBoolBuiltins[m.Name] {
+		switch {
+		case numberBuiltins[m.Name] || neverBoolBuiltins[m.Name]:
 			return false
+		case m.Name == "find" || m.Name == "findLast" || m.Name == "first" || m.Name == "last" || m.Name == "get":
+			return true // nil where nothing is found, or past the end
 		}
 	case *ast.CallNode:
 		if name, ok := isInternalCall(m); ok {

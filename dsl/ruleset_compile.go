@@ -51,7 +51,7 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 	if st := deref(reflect.TypeFor[Env]()); st == nil || st.Kind() != reflect.Struct {
 		return nil, &Error{Kind: KindType, Msg: fmt.Sprintf("environment type %v is not a struct", reflect.TypeFor[Env]())}
 	}
-	if msg, found := envCycle(reflect.TypeFor[Env]()); found {
+	if msg, found := envCycle(reflect.TypeFor[Env](), base.funcs); found {
 		return nil, &Error{Kind: KindType, Msg: fmt.Sprintf("environment type %v: %s, which no rule can be checked over", reflect.TypeFor[Env](), msg)}
 	}
 	base.badNames = map[string]bool{}
