@@ -41,9 +41,12 @@ type FunnelReport struct {
 // stimulus's). Responses with no client, no time, an unknown stimulus or
 // setting, dated before their stimulus, are rejected and counted as in
 // [Analyze]; so is one on a step 292 years or more after the journey's
-// first stimulus, as [BadTime]. Steps must be known settings, each once, and window not
-// negative: otherwise the error is an [*OptionError]. Memory grows with
-// the responses on the funnel's steps.
+// first stimulus, as [BadTime]; a response of an id another response used
+// is the same one again, counted as [DuplicateID] and not used; one
+// whose Value is NaN or infinite is rejected as [NaNValue], as Analyze
+// rejects it, though a funnel reads no value. Steps must be known settings, each once, and window not negative:
+// otherwise the error is an [*OptionError]. Memory grows with the
+// responses on the funnel's steps, and with the ids of those used.
 func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps []string, window time.Duration) (FunnelReport, error) {
 	if j == nil {
 		j = &Journey{}
@@ -67,6 +70,7 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 		}
 	}
 	var counts [numReasons]int
+	seen := map[string]bool{} // the ids of the responses used
 	in, cancelled := 0, false
 	for r := range responses {
 		if in&1023 == 0 && ctx.Err() != nil {
@@ -78,6 +82,16 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 		at := r.Time.Sub(first) // Sub stops at 292 years
 		if why == used && step >= 0 && at == math.MaxInt64 {
 			why = rBadTime
+		}
+		// An id is claimed by the response used under it, the last
+		// check, as in Analyze: the same response read again (a feed
+		// replayed) is a duplicate, and converts no one.
+		if why == used && r.ID != "" {
+			if seen[r.ID] {
+				why = rDuplicateID
+			} else {
+				seen[r.ID] = true
+			}
 		}
 		counts[why]++
 		if why != used || step < 0 {
@@ -134,6 +148,8 @@ func funnelStep(j *Journey, index map[string]int, r *Response) (int, reason) {
 		return -1, rUnknownStimulus
 	case r.Time.Before(st.Time):
 		return -1, rBeforeStimulus
+	case math.IsNaN(r.Value) || math.IsInf(r.Value, 0):
+		return -1, rNaNValue
 	}
 	setting := st.Setting
 	if r.Setting != "" {
