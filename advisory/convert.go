@@ -206,13 +206,14 @@ func convertStruct(dst, src reflect.Value, path string, index *fieldIndex, depth
 			errs = append(errs, &DecodeError{Field: path + "." + k.String(), Msg: fmt.Sprintf("%s has no field %s", dst.Type(), k.String())})
 			continue
 		}
-		if first, twice := named[indexKey(f)]; twice {
+		key := indexKey(f)
+		if first, twice := named[key]; twice {
 			// birthDate and birth_date in one map: the later in key
 			// order overwrote the other, silently.
 			errs = append(errs, &DecodeError{Field: path + "." + k.String(), Msg: fmt.Sprintf("names the same field as %s.%s", path, first)})
 			continue
 		}
-		named[indexKey(f)] = k.String()
+		named[key] = k.String()
 		field, err := fieldByIndex(dst, f, path+"."+k.String(), copyPointer)
 		if err == nil {
 			err = convertAt(field, src.MapIndex(k), path+"."+k.String(), index, depth+1)

@@ -368,53 +368,52 @@ func (x *fieldIndex) field(t reflect.Type, seg string) ([]int, bool) {
 	return byName, named
 }
 
-// maxPromoted bounds the embedded structs add walks for one type: a type
-// whose embedded structs embed others, many times over, promotes no more.
-const maxPromoted = 10_000
-
 // add indexes struct type t: its own fields, then those promoted from the
-// structs it embeds, depth first. A struct already on the way (one that
-// embeds itself, or a pointer to a struct that embeds it back) is not
-// entered again: what it promotes is promoted already.
-func (x *fieldIndex) add(t reflect.Type) *structFields {
+// structs it embeds, depth first, each embedded struct once (one met again
+// promotes nothing a name has not claimed already, and one that embeds
+// itself would be walked for ever). A name the rules use is looked up as
+// the rules look it up (internal/envfield), so the two never part.
+func (x *fieldIndex) add(root reflect.Type) *structFields {
 	sf := &structFields{exact: map[string][]int{}, byTag: map[string][]int{}, byName: map[string][]int{}}
 	first := func(m map[string][]int, name string, index []int) {
 		if _, taken := m[name]; name != "" && !taken {
 			m[name] = index
 		}
 	}
-	visited := 0
-	var chain []reflect.Type
+	// A field tagged "-" has no name, as encoding/json has it: no record
+	// field reaches it, by tag or by its Go name.
+	named := func(f reflect.StructField) bool {
+		return f.IsExported() && f.Tag.Get("json") != "-" && f.Tag.Get("expr") != "-"
+	}
+	var visited []reflect.Type
 	var visit func(t reflect.Type, at []int)
 	visit = func(t reflect.Type, at []int) {
-		if visited++; visited > maxPromoted || slices.Contains(chain, t) {
+		if slices.Contains(visited, t) {
 			return
 		}
-		chain = append(chain, t)
-		defer func() { chain = chain[:len(chain)-1] }()
+		visited = append(visited, t)
 		path := func(i int) []int { return append(at[:len(at):len(at)], i) }
-		// A field tagged "-" has no name, as encoding/json has it: no
-		// record field reaches it, by tag or by its Go name.
-		named := make([]bool, t.NumField()) // each field's tags read once
-		for i := range named {
-			f := t.Field(i)
-			named[i] = f.IsExported() && f.Tag.Get("json") != "-" && f.Tag.Get("expr") != "-"
-		}
 		for i := range t.NumField() {
-			if named[i] {
-				first(sf.exact, envfield.Name(t.Field(i)), path(i))
+			if f := t.Field(i); named(f) {
+				if _, taken := sf.exact[envfield.Name(f)]; !taken {
+					// Where the rules find the name, which Decode sets
+					// unless a tag says "-" there.
+					if rf, ok := envfield.Lookup(root, envfield.Name(f)); ok && named(rf) {
+						first(sf.exact, envfield.Name(f), rf.Index)
+					}
+				}
 			}
 		}
 		for _, key := range []string{"expr", "json"} {
 			for i := range t.NumField() {
-				if named[i] {
-					first(sf.byTag, tagName(t.Field(i).Tag, key), path(i))
+				if f := t.Field(i); named(f) {
+					first(sf.byTag, tagName(f.Tag, key), path(i))
 				}
 			}
 		}
 		for i := range t.NumField() {
-			if named[i] {
-				first(sf.byName, strings.ToLower(t.Field(i).Name), path(i))
+			if f := t.Field(i); named(f) {
+				first(sf.byName, strings.ToLower(f.Name), path(i))
 			}
 		}
 		for i := range t.NumField() {
@@ -428,8 +427,8 @@ func (x *fieldIndex) add(t reflect.Type) *structFields {
 			}
 		}
 	}
-	visit(t, nil)
-	x.types[t] = sf
+	visit(root, nil)
+	x.types[root] = sf
 	return sf
 }
 

@@ -52,8 +52,9 @@ func (c *config) fromExprError(src string, err error, kind Kind) error {
 	if !errors.As(err, &fe) {
 		// An error of the whole expression (its result is not of the
 		// type the statement needs) points at the expression's start.
-		msg, hint := c.resultMessage(err.Error()), ""
-		if strings.HasSuffix(msg, " is interface; it must be a number") || strings.HasSuffix(msg, " is unknown; it must be a number") {
+		msg, want, got := c.resultMessage(err.Error())
+		hint := ""
+		if want == "number" && (got == "interface" || got == "unknown") {
 			// A value known only when the rule runs (max, min, mean or
 			// median of a list, a value of a map of any) reads as a
 			// number through float().
@@ -73,11 +74,11 @@ func (c *config) fromExprError(src string, err error, kind Kind) error {
 }
 
 // resultMessage says expr's "expected bool, but got int" in the words of
-// the statement: "the when is int; it must be a bool".
-func (c *config) resultMessage(msg string) string {
-	var want, got string
+// the statement: "the when is int; it must be a bool", with the two types
+// ("number" for float64; empty when msg says something else).
+func (c *config) resultMessage(msg string) (text, want, got string) {
 	if n, _ := fmt.Sscanf(strings.Replace(msg, ", but got ", " ", 1), "expected %s %s", &want, &got); n != 2 {
-		return msg
+		return msg, "", ""
 	}
 	what := "the expression"
 	if where, stmt, ok := strings.Cut(c.stmt, ", "); ok {
@@ -88,7 +89,7 @@ func (c *config) resultMessage(msg string) string {
 	if want == "float64" {
 		want = "number"
 	}
-	return fmt.Sprintf("%s is %s; it must be a %s", what, got, want)
+	return fmt.Sprintf("%s is %s; it must be a %s", what, got, want), want, got
 }
 
 // authorMessage adds, to the parser's messages about the mistakes authors

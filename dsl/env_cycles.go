@@ -6,6 +6,19 @@ import (
 	"slices"
 )
 
+// checkEnvType refuses an environment type rules cannot be compiled
+// against: one that is no struct (or pointer to one), or one envCycle
+// finds expr's checker cannot walk.
+func checkEnvType(env reflect.Type, cfg *config) *Error {
+	if st := deref(env); st == nil || st.Kind() != reflect.Struct {
+		return &Error{Kind: KindType, Msg: fmt.Sprintf("environment type %v is not a struct", env)}
+	}
+	if msg, found := envCycle(env, cfg.funcs); found {
+		return &Error{Kind: KindType, Msg: fmt.Sprintf("environment type %v: %s, which no rule can be checked over", env, msg)}
+	}
+	return nil
+}
+
 // envCycle finds what in the environment type expr's checker cannot walk:
 // a struct that embeds itself, through pointers or other embedded structs
 // (type T struct{ *T }; A embeds *B, B embeds *A), whose promoted names

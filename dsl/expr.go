@@ -37,11 +37,9 @@ func Compile[Env, R any](src string, opts ...Option) (*Expr[Env, R], error) {
 		return nil, withRuleID(cfg.id, errors.Join(cfg.errs...))
 	}
 	envType := reflect.TypeFor[Env]()
-	if st := deref(envType); st == nil || st.Kind() != reflect.Struct {
-		return nil, &Error{RuleID: cfg.id, Kind: KindType, Msg: fmt.Sprintf("environment type %v is not a struct", envType)}
-	}
-	if msg, found := envCycle(envType, cfg.funcs); found {
-		return nil, &Error{RuleID: cfg.id, Kind: KindType, Msg: fmt.Sprintf("environment type %v: %s, which no rule can be checked over", envType, msg)}
+	if err := checkEnvType(envType, cfg); err != nil {
+		err.RuleID = cfg.id
+		return nil, err
 	}
 	resultType := reflect.TypeFor[R]()
 	layout := layoutFor[Env]()

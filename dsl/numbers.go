@@ -459,7 +459,7 @@ func mayBeBool(n ast.Node, scope *letScope) bool {
 				return mayBeBool(m.Arguments[2], scope)
 			}
 			return elementMayBeBool(m.Arguments[0], scope)
-		case len(m.Arguments) > 0 && (m.Name == "find" || m.Name == "findLast" || m.Name == "first" || m.Name == "last" || m.Name == "get"):
+		case len(m.Arguments) > 0 && elementBuiltins[m.Name]:
 			return elementMayBeBool(m.Arguments[0], scope)
 		}
 	}
@@ -467,6 +467,12 @@ func mayBeBool(n ast.Node, scope *letScope) bool {
 	if t == nil {
 		return false
 	}
+	return typeMayBeBool(t)
+}
+
+// typeMayBeBool reports whether a value of static type t may be a bool: a
+// bool, an any, or a pointer to either.
+func typeMayBeBool(t reflect.Type) bool {
 	k := t.Kind()
 	return k == reflect.Bool || k == reflect.Interface || k == reflect.Pointer && (deref(t).Kind() == reflect.Bool || deref(t).Kind() == reflect.Interface)
 }
@@ -505,8 +511,7 @@ func elementMayBeBool(n ast.Node, scope *letScope) bool {
 	}
 	switch t = deref(t); t.Kind() {
 	case reflect.Slice, reflect.Array, reflect.Map:
-		e := t.Elem()
-		return e.Kind() == reflect.Bool || e.Kind() == reflect.Interface || e.Kind() == reflect.Pointer && (deref(e).Kind() == reflect.Bool || deref(e).Kind() == reflect.Interface)
+		return typeMayBeBool(t.Elem())
 	case reflect.Interface:
 		return true
 	}
@@ -542,7 +547,7 @@ func mayBeNil(n ast.Node, scope *letScope) bool {
 		switch {
 		case numberBuiltins[m.Name] || neverBoolBuiltins[m.Name]:
 			return false
-		case m.Name == "find" || m.Name == "findLast" || m.Name == "first" || m.Name == "last" || m.Name == "get":
+		case elementBuiltins[m.Name]:
 			return true // nil where nothing is found, or past the end
 		}
 	case *ast.CallNode:
@@ -572,6 +577,10 @@ func mayBeNil(n ast.Node, scope *letScope) bool {
 var numberBuiltins = map[string]bool{"mean": true, "median": true, "abs": true, "sum": true,
 	"ceil": true, "floor": true, "round": true, "len": true, "count": true, "int": true, "float": true,
 	"findIndex": true, "findLastIndex": true}
+
+// elementBuiltins are expr's built-ins whose value is an element of their
+// first argument, or nil when there is none.
+var elementBuiltins = map[string]bool{"find": true, "findLast": true, "first": true, "last": true, "get": true}
 
 // neverBoolBuiltins are expr's built-ins whose value is a string, a list, a
 // map or a time whatever their arguments hold.

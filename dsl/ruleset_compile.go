@@ -48,11 +48,8 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 	if len(base.errs) > 0 {
 		return nil, errors.Join(base.errs...)
 	}
-	if st := deref(reflect.TypeFor[Env]()); st == nil || st.Kind() != reflect.Struct {
-		return nil, &Error{Kind: KindType, Msg: fmt.Sprintf("environment type %v is not a struct", reflect.TypeFor[Env]())}
-	}
-	if msg, found := envCycle(reflect.TypeFor[Env](), base.funcs); found {
-		return nil, &Error{Kind: KindType, Msg: fmt.Sprintf("environment type %v: %s, which no rule can be checked over", reflect.TypeFor[Env](), msg)}
+	if err := checkEnvType(reflect.TypeFor[Env](), base); err != nil {
+		return nil, err
 	}
 	base.badNames = map[string]bool{}
 	b := &builder[Env]{base: base, layout: layoutFor[Env](), env: reflect.TypeFor[Env](), memo: newMemoPlan(),

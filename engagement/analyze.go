@@ -227,7 +227,7 @@ func Analyze(ctx context.Context, j *Journey, responses iter.Seq[Response], o Op
 	}
 	r := newRun(j, o, nil)
 	b := r.newBook(nil)
-	s := stream{clientIx: map[string]int{}, seen: map[string]bool{}, lastStimIx: -1}
+	s := stream{clientIx: map[string]int{}, seen: claims{}, lastStimIx: -1}
 	in, cancelled := 0, false
 	for resp := range responses {
 		if in&1023 == 0 && ctx.Err() != nil {
@@ -244,10 +244,27 @@ func Analyze(ctx context.Context, j *Journey, responses iter.Seq[Response], o Op
 	return b, nil
 }
 
+// claims are the response ids used so far.
+type claims map[string]bool
+
+// claim claims id for the response used under it and reports whether it
+// was free: a response without an id claims nothing, and one whose id is
+// taken is the same response read again (a duplicate).
+func (c claims) claim(id string) bool {
+	if id == "" {
+		return true
+	}
+	if c[id] {
+		return false
+	}
+	c[id] = true
+	return true
+}
+
 // stream is what the string path keeps besides the run: names to numbers.
 type stream struct {
 	clientIx map[string]int
-	seen     map[string]bool
+	seen     claims
 	// The last client, stimulus and kind seen: a stream sorted by client
 	// (or by stimulus) skips most map lookups.
 	lastClient       string
@@ -321,11 +338,8 @@ func (r *run) response(b *Book, s *stream, resp *Response) reason {
 	// An id is claimed by the response used under it, the last check: a
 	// response refused for another reason claims nothing, so which of a
 	// refused one and a good one of an id comes first changes nothing.
-	if resp.ID != "" {
-		if s.seen[resp.ID] {
-			return rDuplicateID
-		}
-		s.seen[resp.ID] = true
+	if !s.seen.claim(resp.ID) {
+		return rDuplicateID
 	}
 	i, ok := s.lastIx, s.lastClient != "" && resp.Client == s.lastClient
 	if !ok {

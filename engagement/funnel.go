@@ -70,7 +70,7 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 		}
 	}
 	var counts [numReasons]int
-	seen := map[string]bool{} // the ids of the responses used
+	seen := claims{}
 	in, cancelled := 0, false
 	for r := range responses {
 		if in&1023 == 0 && ctx.Err() != nil {
@@ -86,12 +86,8 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 		// An id is claimed by the response used under it, the last
 		// check, as in Analyze: the same response read again (a feed
 		// replayed) is a duplicate, and converts no one.
-		if why == used && r.ID != "" {
-			if seen[r.ID] {
-				why = rDuplicateID
-			} else {
-				seen[r.ID] = true
-			}
+		if why == used && !seen.claim(r.ID) {
+			why = rDuplicateID
 		}
 		counts[why]++
 		if why != used || step < 0 {

@@ -9,6 +9,7 @@ package envfield
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -23,25 +24,28 @@ func Name(f reflect.StructField) string {
 	return f.Name
 }
 
-// maxEmbedding bounds how deep Lookup follows embedded structs and the
-// pointers to them: a type that embeds a pointer to itself (type T
-// struct{ *T }) embeds without end.
-const maxEmbedding = 100
-
 // Lookup finds the field a rule calls name in struct type t (or a pointer
 // to it): an exported field of that name, else, depth first, one promoted
 // from an embedded struct. The field's Index is its full path from t.
+//
+// An embedded struct already searched is not searched again: it holds no
+// field of the name (or it would have been found), and one met again on
+// the way down embeds itself (type T struct{ *T }). So a lookup visits
+// each struct type once, however the types embed each other.
 func Lookup(t reflect.Type, name string) (reflect.StructField, bool) {
-	return lookup(t, name, 0)
+	var searched []reflect.Type
+	return lookup(t, name, &searched)
 }
 
-func lookup(t reflect.Type, name string, depth int) (reflect.StructField, bool) {
-	for hops := 0; t != nil && t.Kind() == reflect.Pointer && hops <= maxEmbedding; hops++ {
+func lookup(t reflect.Type, name string, searched *[]reflect.Type) (reflect.StructField, bool) {
+	for t != nil && t.Kind() == reflect.Pointer && !slices.Contains(*searched, t) {
+		*searched = append(*searched, t) // a type P *P points at itself for ever
 		t = t.Elem()
 	}
-	if t == nil || t.Kind() != reflect.Struct || depth > maxEmbedding {
+	if t == nil || t.Kind() != reflect.Struct || slices.Contains(*searched, t) {
 		return reflect.StructField{}, false
 	}
+	*searched = append(*searched, t)
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if f.IsExported() && Name(f) == name && Name(f) != "-" {
@@ -54,7 +58,7 @@ func lookup(t reflect.Type, name string, depth int) (reflect.StructField, bool) 
 		if !f.Anonymous {
 			continue
 		}
-		if inner, ok := lookup(f.Type, name, depth+1); ok {
+		if inner, ok := lookup(f.Type, name, searched); ok {
 			inner.Index = append([]int{i}, inner.Index...)
 			return inner, true
 		}
