@@ -40,6 +40,11 @@ type ruleGuards struct {
 	// whole: the chain is the whole condition, so guards all true make
 	// it true.
 	whole bool
+	// runEnd, for a rule whose first guard decides it (guard_runs.go), is the
+	// index in the rule set where the run of rules that start with the
+	// same guard ends: once that guard is false, the evaluation steps
+	// over the rest of the run at once. 0 for other rules.
+	runEnd int
 }
 
 // chainGuards compiles the guards of the native rules: every conjunct of

@@ -275,7 +275,7 @@ rule d {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []ruleGuards{{at: []int32{0, 1}, whole: true}, {at: []int32{0, 2, 3}, whole: true}, {}, {at: []int32{3, 1}, whole: true}}
+	want := []ruleGuards{{at: []int32{0, 1}, whole: true, runEnd: 2}, {at: []int32{0, 2, 3}, whole: true, runEnd: 2}, {}, {at: []int32{3, 1}, whole: true, runEnd: 4}}
 	got := []ruleGuards{rs.rules[0].guards, rs.rules[1].guards, rs.rules[2].guards, rs.rules[3].guards}
 	if len(rs.guards) != 4 || !cmp.Equal(want, got, cmp.AllowUnexported(ruleGuards{})) {
 		t.Fatalf("guards: %d, rules' guards %+v, want 4 and %+v", len(rs.guards), got, want)

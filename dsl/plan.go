@@ -13,6 +13,10 @@ import "reflect"
 //   - each rule whose condition is a chain of ands holds its conjuncts'
 //     indexes in the rule set's guards, decided once per evaluation and
 //     shared by the rules whose chains hold them (native_guard.go);
+//   - each rule that its first guard alone decides when false knows where
+//     the run of rules that start with the same guard ends, so that an
+//     evaluation steps over the run once the guard is false
+//     (guard_runs.go);
 //   - each date call the closures memoize holds its slot's index in an
 //     evaluation's memo (native_memo.go).
 //
@@ -29,6 +33,7 @@ func (rs *RuleSet[Env]) plan(b *builder[Env]) {
 		}
 	}
 	rs.guards = chainGuards(b.env, rs.rules, b.base, b.memo)
+	markRuns(rs.rules)
 	rs.memoSlots = b.memo.size()
 	rs.runners.New = func() any {
 		r := newRunner[Env](rs.layout, rs.limits)

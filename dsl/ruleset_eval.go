@@ -69,13 +69,23 @@ func (rs *RuleSet[Env]) AppendEvalWith(ctx context.Context, dst []Hit, env Env, 
 	timed := o.Clock != nil && len(o.RuleTimes) == len(rs.rules)
 	marks := len(o.Decided) == len(rs.rules)
 	var errs []error
-	for i, rule := range rs.rules {
-		if !rule.enabled || rule.silent {
+	for i := 0; i < len(rs.rules); i++ {
+		rule := rs.rules[i]
+		if passedOver(rule) {
 			continue
 		}
 		if err := s.r.gov.interrupted(); err != nil {
 			errs = append(errs, rule.fail(err))
 			break
+		}
+		// A timed evaluation times every rule; otherwise a run whose
+		// first guard is already false is decided at once (guard_runs.go).
+		if end := rule.guards.runEnd; end > 0 && !timed && s.states[rule.guards.at[0]] == guardFalse {
+			if marks {
+				markRun(rs.rules, i, end, o.Decided)
+			}
+			i = end - 1
+			continue
 		}
 		var start time.Time
 		if timed {

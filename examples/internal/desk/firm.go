@@ -174,10 +174,12 @@ func (f *Firm) records(i int, into []advisory.Record) []advisory.Record {
 	return into
 }
 
-// The response kinds and the settings a click lands in.
+// The response kinds and the settings a click lands in. They are arrays:
+// a draw per response picks a target by its length, a constant the
+// compiler turns into a mask rather than a division.
 var (
-	kinds        = []string{"like", "read", "click", "unsubscribe"}
-	clickTargets = []string{"website", "webinar", "meeting", "portal"}
+	kinds        = [...]string{"like", "read", "click", "unsubscribe"}
+	clickTargets = [...]string{"website", "webinar", "meeting", "portal"}
 )
 
 // act is one generated response: stimulus number, kind and landing

@@ -117,7 +117,7 @@ func (r *Result) lap(name string, since *clock) {
 
 // Kinds are the response kinds an Index of the firm's journey numbers, in
 // the order [Firm.Events] numbers them.
-func Kinds() []string { return slices.Clone(kinds) }
+func Kinds() []string { return slices.Clone(kinds[:]) }
 
 // Index is the firm's journey, numbered for its events.
 func (f *Firm) Index() (*engagement.Index, error) {
@@ -125,7 +125,7 @@ func (f *Firm) Index() (*engagement.Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return engagement.NewIndex(journey, kinds...)
+	return engagement.NewIndex(journey, kinds[:]...)
 }
 
 // Run is the host's whole job. Each stage streams: engagement reads the
