@@ -11,7 +11,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/expr-lang/expr/ast"
 )
@@ -28,7 +27,7 @@ import (
 // (as the parser leaves it) has no types, and its key none either.
 func Key(n ast.Node) (key string, ok bool) {
 	defer func() {
-		if recover() != nil { // a host constant's own GoString panicked
+		if recover() != nil { // a host's constant no walk of it should panic on, did
 			key, ok = "", false
 		}
 	}()
@@ -66,18 +65,12 @@ func writeKey(b *strings.Builder, n ast.Node) bool {
 	case *ast.BytesNode:
 		b.WriteString("bytes " + strconv.Quote(string(n.Value)))
 	case *ast.ConstantNode:
-		// %#v spells a value with its type, a float's sign and
-		// infinities included; a pointer or a func prints its address,
-		// which only keeps two constants apart. A time's %#v is its wall
-		// clock and zone name, without the offset (two unnamed zones two
-		// hours apart read alike): a time is spelled by its instant, its
-		// offset, its zone's name and its location's.
-		if t, ok := n.Value.(time.Time); ok {
-			name, offset := t.Zone()
-			fmt.Fprintf(b, "const time.Time %d.%09d %d %q %q", t.Unix(), t.Nanosecond(), offset, name, t.Location())
-			break
+		// Spelled from the value itself (value.go): expr's printer
+		// and %#v print through a type's own methods.
+		b.WriteString("const ")
+		if !(&valueSpeller{b: b}).write(reflect.ValueOf(n.Value), 0) {
+			return false
 		}
-		fmt.Fprintf(b, "const %T %#v", n.Value, n.Value)
 	case *ast.UnaryNode:
 		b.WriteString("unary " + n.Operator)
 	case *ast.BinaryNode:
