@@ -52,15 +52,10 @@ func (c *config) fromExprError(src string, err error, kind Kind) error {
 	if !errors.As(err, &fe) {
 		// An error of the whole expression (its result is not of the
 		// type the statement needs) points at the expression's start.
-		msg, want, got := c.resultMessage(err.Error())
-		hint := ""
-		if want == "number" && (got == "interface" || got == "unknown") {
-			// A value known only when the rule runs (max, min, mean or
-			// median of a list, a value of a map of any) reads as a
-			// number through float().
-			hint = "float(" + strings.TrimSpace(src) + ")"
-		}
-		e := c.errorAt(src, 0, kind, msg, hint)
+		// A number known only when the rule runs is read as one
+		// (number_result.go): what is left here can be no number.
+		msg := c.resultMessage(err.Error())
+		e := c.errorAt(src, 0, kind, msg, "")
 		e.Err = err
 		return e
 	}
@@ -74,11 +69,12 @@ func (c *config) fromExprError(src string, err error, kind Kind) error {
 }
 
 // resultMessage says expr's "expected bool, but got int" in the words of
-// the statement: "the when is int; it must be a bool", with the two types
-// ("number" for float64; empty when msg says something else).
-func (c *config) resultMessage(msg string) (text, want, got string) {
+// the statement: "the when is int; it must be a bool" (msg itself when it
+// says something else).
+func (c *config) resultMessage(msg string) string {
+	var want, got string
 	if n, _ := fmt.Sscanf(strings.Replace(msg, ", but got ", " ", 1), "expected %s %s", &want, &got); n != 2 {
-		return msg, "", ""
+		return msg
 	}
 	what := "the expression"
 	if where, stmt, ok := strings.Cut(c.stmt, ", "); ok {
@@ -89,7 +85,7 @@ func (c *config) resultMessage(msg string) (text, want, got string) {
 	if want == "float64" {
 		want = "number"
 	}
-	return fmt.Sprintf("%s is %s; it must be a %s", what, got, want), want, got
+	return fmt.Sprintf("%s is %s; it must be a %s", what, got, want)
 }
 
 // authorMessage adds, to the parser's messages about the mistakes authors

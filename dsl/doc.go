@@ -96,7 +96,12 @@
 // known only when the rule runs (`when m.flag`, `when (let f = m.flag; f
 // ?? false)`) is read then, and fails on a nil or on a value that is not a
 // bool; one that is no bool whatever the data (`n > 0 ? 1 : "a"`) is a
-// compile error. One
+// compile error. A number statement (urgency, sensitivity, a number
+// output) known only when the rule runs is read the same way, as a
+// number: `urgency mean(scores)`, `max(scores)`, `m.score`, a reduce; a
+// nil, a NaN or a value that is not a number fails then, and one that is
+// no number whatever the data (`n > 0 ? "a" : true`) is a compile error.
+// One
 // whose methods the host lets rules call keeps its type, so a
 // method is called on it through lets and chains, and is read as a string,
 // a bool or a number wherever a rule needs one: a comparison, a text

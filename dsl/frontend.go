@@ -60,7 +60,7 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 		}
 		return nil
 	}
-	if err := normalizeNumbers(&tree.Node, cfg, check, ec.Expect == reflect.Bool); err != nil {
+	if err := normalizeNumbers(&tree.Node, cfg, check, ec.Expect); err != nil {
 		return nil, err
 	}
 	if err := cfg.checkScopes(src, tree.Node); err != nil {

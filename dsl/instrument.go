@@ -352,10 +352,13 @@ var basicTypes = map[reflect.Kind]reflect.Type{
 // known only when the rule runs is a duration too where they are, but
 // typed as they are.
 func meanOfDurations(n *ast.BuiltinNode) bool {
-	if (n.Name != "mean" && n.Name != "median") || len(n.Arguments) == 0 {
-		return false
-	}
-	for _, a := range n.Arguments {
+	return (n.Name == "mean" || n.Name == "median") && durationArguments(n.Arguments)
+}
+
+// durationArguments reports arguments of an aggregate (mean, median, max,
+// min) whose types show durations, every one of them.
+func durationArguments(args []ast.Node) bool {
+	for _, a := range args {
 		t := mapsTo(a)
 		if t == nil {
 			t, _ = innermost(a.Type())
@@ -364,7 +367,7 @@ func meanOfDurations(n *ast.BuiltinNode) bool {
 			return false
 		}
 	}
-	return true
+	return len(args) > 0
 }
 
 // mapsTo is the type of the values map(xs, p) makes of its predicate's,

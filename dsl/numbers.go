@@ -151,15 +151,21 @@ func (c *config) keptNumberArgument(name string, args []ast.Node) (ast.Node, ref
 // int or float64, repeating while a pass finds more (an operator's type
 // is known only once its operands are converted). It returns the final
 // check's error.
-func normalizeNumbers(tree *ast.Node, cfg *config, check func() error, condition bool) error {
+func normalizeNumbers(tree *ast.Node, cfg *config, check func() error, expect reflect.Kind) error {
 	for pass := 0; ; pass++ {
 		err := check()
 		changed := wrapNumbers(tree, cfg)
-		if condition && readAsCondition(*tree) {
+		if expect == reflect.Bool && readAsCondition(*tree) {
 			// pflag ?? false, pflag (a *bool), m.flag (an any), and the
 			// same under an expression's lets: a bool, or a nil that
 			// decides nothing.
 			*tree = internalCall(condFunc, startOf(*tree), *tree)
+			changed = true
+		}
+		if expect == reflect.Float64 && readAsNumberResult(*tree) {
+			// mean(l), max(l), m.score: a number, or a failure that
+			// says what it was (number_result.go).
+			*tree = internalCall(numberValueFunc, startOf(*tree), *tree)
 			changed = true
 		}
 		if t := (*tree).Type(); t != nil && t.Kind() == reflect.Bool && keptText(t) {
@@ -368,7 +374,7 @@ func readAsCondition(n ast.Node) bool {
 	// of one is its element, whatever the step gives.
 	b, reduce := n.(*ast.BuiltinNode)
 	reduce = reduce && b.Name == "reduce" && len(b.Arguments) == 2
-	return (t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer || reduce) && mayBeBool(n, nil)
+	return (t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer || reduce) && mayBe(n, nil, wantBool)
 }
 
 // letScope is the values an expression's lets bind, innermost first.
@@ -388,134 +394,6 @@ func (s *letScope) lookup(name string) (ast.Node, *letScope, bool) {
 		}
 	}
 	return nil, nil, false
-}
-
-// mayBeBool reports whether n's value may be a bool for some data: a
-// bool, a pointer to one, a value typed any, and ??, ?: and lets whose
-// results may be; never arithmetic (m.i + 1 is typed any, but is a
-// number or a string whatever the data), nor a name bound to a value
-// that may not.
-func mayBeBool(n ast.Node, scope *letScope) bool {
-	switch m := n.(type) {
-	case *ast.NilNode:
-		return false
-	case *ast.ConditionalNode:
-		return mayBeBool(m.Exp1, scope) || mayBeBool(m.Exp2, scope)
-	case *ast.VariableDeclaratorNode:
-		return mayBeBool(m.Expr, &letScope{m.Name, m.Value, scope})
-	case *ast.SequenceNode:
-		return len(m.Nodes) > 0 && mayBeBool(m.Nodes[len(m.Nodes)-1], scope)
-	case *ast.IdentifierNode:
-		if v, at, ok := scope.lookup(m.Value); ok {
-			return mayBeBool(v, at)
-		}
-	case *ast.BinaryNode:
-		switch m.Operator {
-		case "??":
-			// The right side is the value only where the left is nil.
-			return mayBeBool(m.Left, scope) || mayBeNil(m.Left, scope) && mayBeBool(m.Right, scope)
-		case "+", "-", "*", "/", "%", "**", "^":
-			return false
-		}
-	case *ast.UnaryNode:
-		if m.Operator == "-" || m.Operator == "+" {
-			return false
-		}
-	case *ast.CallNode:
-		if name, ok := isInternalCall(m); ok {
-			switch name {
-			case numFunc, plainFunc:
-				return mayBeBool(m.Arguments[0], scope) // what the conversion reads
-			case arithFunc, intFunc, durFunc, concatFunc:
-				return false // arithmetic, checked
-			}
-		}
-	case *ast.SliceNode:
-		return false // a string or a list
-	case *ast.BuiltinNode:
-		switch {
-		case numberBuiltins[m.Name], neverBoolBuiltins[m.Name]:
-			return false // typed any over a list (mean(l)), but a number (or a list, a string) whatever the data
-		case m.Name == "max" || m.Name == "min":
-			// A number, but for a lone argument that is no list, which
-			// expr gives back as it is (max(a), a true).
-			for _, a := range m.Arguments {
-				if t := a.Type(); t == nil || t.Kind() == reflect.Interface && mayBeBool(a, scope) {
-					return true
-				}
-			}
-			return false
-		case m.Name == "reduce" && len(m.Arguments) >= 2:
-			// What the step gives; or the initial value, or without one
-			// the first element, which is the value of a list of one.
-			body := m.Arguments[1]
-			if c, ok := body.(*ast.PredicateNode); ok {
-				body = c.Node
-			}
-			if mayBeBool(body, scope) {
-				return true
-			}
-			if len(m.Arguments) > 2 {
-				return mayBeBool(m.Arguments[2], scope)
-			}
-			return elementMayBeBool(m.Arguments[0], scope)
-		case len(m.Arguments) > 0 && elementBuiltins[m.Name]:
-			return elementMayBeBool(m.Arguments[0], scope)
-		}
-	}
-	t := n.Type()
-	if t == nil {
-		return false
-	}
-	return typeMayBeBool(t)
-}
-
-// typeMayBeBool reports whether a value of static type t may be a bool: a
-// bool, an any, or a pointer to either.
-func typeMayBeBool(t reflect.Type) bool {
-	k := t.Kind()
-	return k == reflect.Bool || k == reflect.Interface || k == reflect.Pointer && (deref(t).Kind() == reflect.Bool || deref(t).Kind() == reflect.Interface)
-}
-
-// elementMayBeBool reports whether an element of the list (or a value of
-// the map) n may be a bool: the numbers of a range (reversed, sorted or
-// taken from) are not, nor the elements of a list literal that are not.
-func elementMayBeBool(n ast.Node, scope *letScope) bool {
-	switch m := n.(type) {
-	case *ast.BinaryNode:
-		if m.Operator == ".." {
-			return false
-		}
-	case *ast.ArrayNode:
-		for _, e := range m.Nodes {
-			if mayBeBool(e, scope) {
-				return true
-			}
-		}
-		return false
-	case *ast.BuiltinNode:
-		switch m.Name {
-		case "reverse", "sort", "uniq", "take", "filter":
-			if len(m.Arguments) > 0 {
-				return elementMayBeBool(m.Arguments[0], scope)
-			}
-		}
-	case *ast.IdentifierNode:
-		if v, at, ok := scope.lookup(m.Value); ok {
-			return elementMayBeBool(v, at)
-		}
-	}
-	t := n.Type()
-	if t == nil {
-		return true
-	}
-	switch t = deref(t); t.Kind() {
-	case reflect.Slice, reflect.Array, reflect.Map:
-		return typeMayBeBool(t.Elem())
-	case reflect.Interface:
-		return true
-	}
-	return false
 }
 
 // mayBeNil reports whether n's value may be nil for some data: never a

@@ -78,6 +78,9 @@ var internalFuncs = map[string]*hostFunc{
 	listFunc: {name: listFunc, arities: []int{2}, validate: listType, fn: listValue},
 	// __cond(x) is a condition of bools or nils as a bool (numbers.go).
 	condFunc: {name: condFunc, arities: []int{1}, validate: func([]reflect.Type) (reflect.Type, error) { return boolType, nil }, fn: condValue},
+	// __number(x) is a number statement's value typed any as a float64
+	// (number_result.go).
+	numberValueFunc: {name: numberValueFunc, arities: []int{1}, validate: func([]reflect.Type) (reflect.Type, error) { return floatType64, nil }, fn: numberValue},
 	// __datestep(n, unit) is a step of a time's AddDate, or a failure
 	// where it is more than a million years (date_step.go).
 	dateStepFunc: {name: dateStepFunc, arities: []int{2}, validate: sameType, fn: dateStep},
