@@ -84,6 +84,11 @@ func main() {
 		}
 		return
 	}
+	// The pictures are drawn while the report is written: both only
+	// read the result.
+	drawing := time.Now()
+	drawn := make(chan pictureFiles, 1)
+	go func() { drawn <- draw(res) }()
 	report(os.Stdout, res)
 	fmt.Printf("\nRan %d clients and %d responses in %.1fs.\n", f.Len(), res.Engagement.In, time.Since(start).Seconds())
 	if *verbose {
@@ -94,13 +99,12 @@ func main() {
 			fmt.Printf("  %-55s %6.2fs  %3.0f%% idle  %6d MB allocated\n", s.Name, s.Took.Seconds(), 100*s.Idle, s.Allocated>>20)
 		}
 	}
-	drawing := time.Now()
-	if err := pictures(*out, res); err != nil {
+	if err := (<-drawn).write(*out); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("\nPictures: %s and %s\n", filepath.Join(*out, "canvas.svg"), filepath.Join(*out, "book.svg"))
 	if *verbose {
-		fmt.Printf("  drawn and written in %.2fs\n", time.Since(drawing).Seconds())
+		fmt.Printf("  drawn (beside the report) and written in %.2fs\n", time.Since(drawing).Seconds())
 	}
 }
 
@@ -236,16 +240,27 @@ func profileHeap(path string) error {
 	return f.Close()
 }
 
-func pictures(dir string, r *desk.Result) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+// pictureFiles are the pictures of a result, drawn: the firm's canvas
+// (every plan's placed alerts) and its book of segments.
+type pictureFiles struct {
+	canvas, book []byte
+}
+
+func draw(r *desk.Result) pictureFiles {
 	plans := []canvas.Plan{r.Plan}
 	for _, t := range r.Teams {
 		plans = append(plans, t.Plan)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "canvas.svg"), canvas.PicturePlans(canvas.Thresholds{}, plans...), 0o644); err != nil {
+	return pictureFiles{canvas: canvas.PicturePlans(canvas.Thresholds{}, plans...), book: segment.Scatter(r.Book)}
+}
+
+// write writes the pictures into dir as canvas.svg and book.svg.
+func (p pictureFiles) write(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "book.svg"), segment.Scatter(r.Book), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "canvas.svg"), p.canvas, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "book.svg"), p.book, 0o644)
 }
