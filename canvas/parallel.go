@@ -188,8 +188,12 @@ func runsAscend(alerts []*advisory.Alert) bool {
 
 // decision is the capacity pass's verdict on one contact: its period, or
 // -1 when deferred, with the reason; the reason it is late; its touch
-// number; and where its follow-up, or its first deferral, goes.
+// number; and where its follow-up, or its first deferral, goes. It holds
+// its client's id too: the pass reads the client's state anyway, and the
+// writers, which go through the contacts in plan order, would otherwise
+// read the states again out of their order, a cache miss a contact.
 type decision struct {
+	client       string
 	out          int32
 	touch        int32
 	period       int16
@@ -220,7 +224,7 @@ func (p *Planner[Ctx]) scheduleParallel(ctx context.Context, ranks []rank, items
 			deferred += c.n
 			continue
 		}
-		d.period, d.touch, d.out = int16(period), int32(cs.touches), planned
+		d.period, d.touch, d.out, d.client = int16(period), int32(cs.touches), planned, cs.id
 		planned++
 		plan.Totals.Planned += int(c.n)
 		if time.Duration(period)*o.Period > c.within {
@@ -245,14 +249,14 @@ func (p *Planner[Ctx]) scheduleParallel(ctx context.Context, ranks []rank, items
 		idBytes := 0
 		for i := lo; i < hi; i++ {
 			if d := &decisions[i]; d.period >= 0 {
-				idBytes += len(st.states[ranks[i].state].id) + 1 + digits(int(d.touch))
+				idBytes += len(d.client) + 1 + digits(int(d.touch))
 			}
 		}
 		var b strings.Builder
 		b.Grow(idBytes)
 		for i := lo; i < hi; i++ {
 			if d := &decisions[i]; d.period >= 0 {
-				b.WriteString(st.states[ranks[i].state].id)
+				b.WriteString(d.client)
 				b.WriteByte('-')
 				var digits [10]byte
 				b.Write(strconv.AppendInt(digits[:0], int64(d.touch), 10))
@@ -272,10 +276,9 @@ func (p *Planner[Ctx]) scheduleParallel(ctx context.Context, ranks []rank, items
 				}
 				continue
 			}
-			cs := &st.states[c.state]
-			end := start + len(cs.id) + 1 + digits(int(d.touch))
+			end := start + len(d.client) + 1 + digits(int(d.touch))
 			when := time.Duration(d.period) * o.Period
-			f := FollowUp{ID: ids[start:end], ClientID: cs.id, Channel: c.channel, Action: c.action,
+			f := FollowUp{ID: ids[start:end], ClientID: d.client, Channel: c.channel, Action: c.action,
 				Quadrant: c.quadrant, Urgency: c.urgency, Sensitivity: c.sensitivity,
 				When: o.Now.Add(when), Due: o.Now.Add(c.within), Items: agenda}
 			start = end
