@@ -19,18 +19,30 @@ import (
 // (two time zones loaded under one name may keep different rules, and
 // yearsBetween(A, t) measures in A's), everything else by its contents.
 
-// maxValueDepth and maxValueParts bound a constant's spelling: a value
-// deeper or larger than that (a list that holds itself behind an any) has
-// no key, and is equal to no other.
+// maxValueDepth, maxValueParts and maxValueBytes bound a constant's
+// spelling: a value deeper or larger than that (a list that holds itself
+// behind an any, a long text, a type whose name is a kilobyte repeated
+// for each element) has no key, and is equal to no other. The key is
+// made for each conjunct of each rule that reads the constant, so its
+// cost is bounded too.
 const (
 	maxValueDepth = 64
 	maxValueParts = 1 << 16
+	maxValueBytes = 1 << 16
 )
 
 // valueSpeller writes values, counting what it has written.
 type valueSpeller struct {
 	b     *strings.Builder
 	parts int
+	// before is what the spellers of the enclosing value wrote
+	// elsewhere (a map's entries are spelled apart, then sorted).
+	before int
+}
+
+// over reports whether the spelling passed its bounds.
+func (s *valueSpeller) over(depth int) bool {
+	return depth > maxValueDepth || s.parts > maxValueParts || s.before+s.b.Len() > maxValueBytes
 }
 
 var timeType = reflect.TypeFor[time.Time]()
@@ -40,7 +52,7 @@ var timeType = reflect.TypeFor[time.Time]()
 // will not spell.
 func (s *valueSpeller) write(v reflect.Value, depth int) bool {
 	s.parts++
-	if depth > maxValueDepth || s.parts > maxValueParts {
+	if s.over(depth) {
 		return false
 	}
 	if !v.IsValid() {
@@ -50,11 +62,18 @@ func (s *valueSpeller) write(v reflect.Value, depth int) bool {
 	writeType(s.b, v.Type())
 	s.b.WriteByte(' ')
 	if v.Type() == timeType && v.CanInterface() {
-		// An instant and a location by identity: the wall clock and
-		// the monotonic reading that make up the struct spell one
-		// instant several ways.
+		// An instant and a location by identity (the wall clock and
+		// the offset that make up the struct spell one instant several
+		// ways), and the monotonic clock reading a time read from the
+		// clock carries: ==, Before and After compare two times by
+		// their readings when both have one. String spells it exactly,
+		// to the nanosecond.
 		t := v.Interface().(time.Time)
 		fmt.Fprintf(s.b, "%d.%09d@%p", t.Unix(), t.Nanosecond(), t.Location())
+		if t != t.Round(0) {
+			_, m, _ := strings.Cut(t.String(), " m=")
+			s.b.WriteString(" m=" + m)
+		}
 		return true
 	}
 	switch v.Kind() {
@@ -65,13 +84,30 @@ func (s *valueSpeller) write(v reflect.Value, depth int) bool {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		s.b.WriteString(strconv.FormatUint(v.Uint(), 10))
 	case reflect.Float32, reflect.Float64:
-		s.b.WriteString(strconv.FormatUint(math.Float64bits(v.Float()), 16))
+		f := v.Float()
+		if v.Kind() == reflect.Float32 && math.IsNaN(f) {
+			return false // read as a float64, two float32 NaNs are one
+		}
+		s.b.WriteString(strconv.FormatUint(math.Float64bits(f), 16))
 	case reflect.Complex64, reflect.Complex128:
 		c := v.Complex()
+		if v.Kind() == reflect.Complex64 && (math.IsNaN(real(c)) || math.IsNaN(imag(c))) {
+			return false
+		}
 		fmt.Fprintf(s.b, "%x,%x", math.Float64bits(real(c)), math.Float64bits(imag(c)))
 	case reflect.String:
+		if v.Len() > maxValueBytes {
+			return false // spelled, it would pass the bound anyway
+		}
 		s.b.WriteString(strconv.Quote(v.String()))
-	case reflect.Pointer, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+	case reflect.Func:
+		if !v.IsNil() {
+			// A func's pointer is its code's: the closures of one
+			// literal, the method values of one method share it.
+			return false
+		}
+		s.b.WriteString("nil")
+	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
 		fmt.Fprintf(s.b, "%#x", v.Pointer())
 	case reflect.Interface:
 		if v.IsNil() {
@@ -126,7 +162,7 @@ func (s *valueSpeller) mapEntries(v reflect.Value, depth int) bool {
 	}
 	entries := make([]string, 0, v.Len())
 	for it := v.MapRange(); it.Next(); {
-		e := valueSpeller{b: &strings.Builder{}, parts: s.parts}
+		e := valueSpeller{b: &strings.Builder{}, parts: s.parts, before: s.before + s.b.Len()}
 		if !e.write(it.Key(), depth+1) {
 			return false
 		}
@@ -135,6 +171,7 @@ func (s *valueSpeller) mapEntries(v reflect.Value, depth int) bool {
 			return false
 		}
 		s.parts = e.parts
+		s.before += e.b.Len()
 		entries = append(entries, e.b.String())
 	}
 	slices.Sort(entries)
