@@ -81,7 +81,17 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 		return nil, errors.Join(in.errs...)
 	}
 	if err := check(); err != nil {
-		return nil, err
+		// The instrumentation's arithmetic (__arith) of values known
+		// only when the rule runs is typed any where expr typed
+		// m.k / 2 a float64: such a number statement is read as one
+		// then (number_result.go), as it is where expr types it any.
+		if ec.Expect != reflect.Float64 || !readAsNumberResult(tree.Node) {
+			return nil, err
+		}
+		tree.Node = internalCall(numberValueFunc, startOf(tree.Node), tree.Node)
+		if err := check(); err != nil {
+			return nil, err
+		}
 	}
 	return &checked{tree: tree, reads: sortedKeys(rw.reads), calls: sortedKeys(rw.calls)}, nil
 }

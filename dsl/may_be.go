@@ -49,22 +49,33 @@ func mayBe(n ast.Node, scope *letScope, w valueWant) bool {
 			// The right side is the value only where the left is nil.
 			return mayBe(m.Left, scope, w) || mayBeNil(m.Left, scope) && mayBe(m.Right, scope, w)
 		case "+", "-", "*", "/", "%", "**", "^":
-			return w == wantNumber
+			return arithmeticMayBe(m.Left, m.Right, scope, w)
 		}
 	case *ast.UnaryNode:
 		if m.Operator == "-" || m.Operator == "+" {
-			return w == wantNumber
+			return w == wantNumber && mayBe(m.Node, scope, w)
 		}
 	case *ast.CallNode:
 		if name, ok := isInternalCall(m); ok {
 			switch name {
 			case numFunc, plainFunc:
 				return mayBe(m.Arguments[0], scope, w) // what the conversion reads
-			case arithFunc, intFunc:
-				return w == wantNumber // arithmetic, checked
-			case durFunc, concatFunc:
-				return false // a duration, a string
+			case arithFunc, intFunc, concatFunc:
+				// Arithmetic, checked; a + of values known only when
+				// the rule runs (__concat) adds two numbers too.
+				return arithmeticMayBe(m.Arguments[0], m.Arguments[1], scope, w)
+			case durFunc:
+				return false // a duration
 			}
+		}
+	case *ast.MemberNode:
+		// An element of a list or a value of a map (a literal's too:
+		// ["a", true][n] is no number) is what the elements may be.
+		if _, literal := m.Node.(*ast.ArrayNode); literal || isCollection(m.Node) {
+			return elementMayBe(m.Node, scope, w)
+		}
+		if _, literal := m.Node.(*ast.MapNode); literal {
+			return elementMayBe(m.Node, scope, w)
 		}
 	case *ast.SliceNode:
 		return false // a string or a list
@@ -76,6 +87,28 @@ func mayBe(n ast.Node, scope *letScope, w valueWant) bool {
 		return false
 	}
 	return typeMayBe(t, w)
+}
+
+// arithmeticMayBe is mayBe for l op r, op an arithmetic operator: a
+// number only of two numbers (a string and a string make a string, a time
+// and a duration a time, a duration and a number a duration), never a
+// bool.
+func arithmeticMayBe(l, r ast.Node, scope *letScope, w valueWant) bool {
+	return w == wantNumber && mayBe(l, scope, w) && mayBe(r, scope, w)
+}
+
+// isCollection reports a node whose static type is a list or a map, or
+// unknown (an any, which may be either).
+func isCollection(n ast.Node) bool {
+	t := deref(n.Type())
+	if t == nil {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map, reflect.Interface:
+		return true
+	}
+	return false
 }
 
 // builtinMayBe is mayBe for a call of one of expr's built-ins.
@@ -139,7 +172,9 @@ func typeMayBe(t reflect.Type, w valueWant) bool {
 	case w == wantBool:
 		return k == reflect.Bool
 	default:
-		return isNumberKind(k) && t != durationType
+		// A duration, a month and a weekday keep their types, and
+		// are no numbers a rule computes with.
+		return isNumberKind(k) && pureMethods[t] == nil
 	}
 }
 
@@ -167,6 +202,13 @@ func elementMayBe(n ast.Node, scope *letScope, w valueWant) bool {
 				return elementMayBe(m.Arguments[0], scope, w)
 			}
 		}
+	case *ast.MapNode:
+		for _, p := range m.Pairs {
+			if pair, ok := p.(*ast.PairNode); !ok || mayBe(pair.Value, scope, w) {
+				return true
+			}
+		}
+		return false
 	case *ast.IdentifierNode:
 		if v, at, ok := scope.lookup(m.Value); ok {
 			return elementMayBe(v, at, w)

@@ -42,7 +42,8 @@ func numberValue(args ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v != nil && reflect.TypeOf(v).Kind() != reflect.Bool && reflect.TypeOf(v) != durationType {
+	// A duration, a month or a weekday keeps its type: no number.
+	if t := reflect.TypeOf(v); t != nil && t.Kind() != reflect.Bool && pureMethods[t] == nil {
 		if f, ok := toFloat(v); ok {
 			if math.IsNaN(f) {
 				return nil, fmt.Errorf("the value is NaN, not a number")
