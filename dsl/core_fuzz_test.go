@@ -8,8 +8,9 @@ import (
 	"github.com/engagekit/engagekit/dsl"
 )
 
-// FuzzCompileEval compiles arbitrary source as a condition and as any value
-// and evaluates it: an error or a result, never a panic. The seed corpus
+// FuzzCompileEval compiles arbitrary source as a condition, as any value
+// and as a number, and evaluates it: an error or a result, never a panic,
+// and never a NaN number. The seed corpus
 // lives in testdata/fuzz/FuzzCompileEval.
 func FuzzCompileEval(f *testing.F) {
 	f.Add("n >= 30 && x < 0.6 && daysUntil(t) <= 14")
@@ -25,6 +26,16 @@ func FuzzCompileEval(f *testing.F) {
 		if e, err := dsl.Compile[dateEnv, any](src); err == nil {
 			for _, env := range envs {
 				_, _ = e.Eval(env, now)
+			}
+		}
+		// As a number, a value known only when it runs is read then
+		// (number_result.go): a number that is never NaN, or an error.
+		if e, err := dsl.Compile[dateEnv, float64](src); err == nil {
+			for _, env := range envs {
+				if v, err := e.Eval(env, now); err == nil && math.IsNaN(v) {
+					t.Fatalf("%s as a number: NaN without an error", src)
+				}
+				_, _ = e.Explain(env, now)
 			}
 		}
 	})
