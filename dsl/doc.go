@@ -283,6 +283,10 @@
 //   - A number an expression yields (an urgency, a title's part, a table's
 //     input) must not be NaN: it fails with [ErrNaN]. between and pct fail
 //     on NaN; clamp and ratio pass it on, to be caught where it is used.
+//   - A host's function or method given a NaN, or a list or a map that
+//     holds one, fails with [ErrNaN] at the argument: its code could
+//     decide on it (`!(x < 0.5)` is true of a NaN). A struct is given as
+//     it is: what the function reads of it is its own to check.
 //   - A missing map key reads as the map's zero value, as in Go (nil for
 //     map[string]any); test presence with `"k" in m`. A zero time.Time is
 //     missing data: a date built-in given one fails.

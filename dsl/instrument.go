@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"time"
 
@@ -43,6 +44,7 @@ import (
 // name them: names starting with __ are reserved.
 const (
 	nanFunc    = "__nan"
+	nanArgFunc = "__nanarg"
 	someFunc   = "__some"
 	stepFunc   = "__step"
 	concatFunc = "__concat"
@@ -661,13 +663,58 @@ func (in *instrumenter) guardArguments(c *ast.CallNode) {
 	if id != nil {
 		f = in.function(id.Value)
 	}
+	// A host's function or method is given no NaN: it could decide on
+	// it, as a comparison would (see guardNaNArgument).
+	_, method := c.Callee.(*ast.MemberNode)
+	host := method || id != nil && in.cfg.funcs[id.Value] != nil
 	for i := range c.Arguments {
+		if host {
+			guardNaNArgument(&c.Arguments[i])
+		}
 		if acceptsNil(f, i) || methodAcceptsNil(c, i) {
 			continue
 		}
 		in.guardChain(&c.Arguments[i])
 		guardPointer(&c.Arguments[i])
 	}
+}
+
+// guardNaNArgument fails an argument of a host's function or method that
+// is NaN, or holds one in a list or a map it is given: NaN never decides,
+// and the host's code could decide on it (isHigh(x) as !(x < 0.5) is true
+// of a NaN). A struct is given as it is: what the function reads of it
+// is its own to check.
+func guardNaNArgument(slot *ast.Node) {
+	switch n := (*slot).(type) {
+	case *ast.IntegerNode, *ast.StringNode, *ast.BoolNode, *ast.NilNode:
+		return
+	case *ast.FloatNode:
+		if !math.IsNaN(n.Value) {
+			return
+		}
+	}
+	if argumentMayBeNaN((*slot).Type(), 0) {
+		*slot = internalCall(nanArgFunc, *slot, *slot, govIdent(*slot))
+	}
+}
+
+// argumentMayBeNaN reports whether a value of type t may be a NaN or hold
+// one in its lists and maps: a float, a complex, an any (nil: not typed),
+// through pointers.
+func argumentMayBeNaN(t reflect.Type, depth int) bool {
+	t = deref(t)
+	if t == nil || depth > maxNaNDepth {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.Interface:
+		return true
+	case reflect.Slice, reflect.Array:
+		return argumentMayBeNaN(t.Elem(), depth+1)
+	case reflect.Map:
+		return argumentMayBeNaN(t.Key(), depth+1) || argumentMayBeNaN(t.Elem(), depth+1)
+	}
+	return false
 }
 
 // methodAcceptsNil reports whether argument i of a method call is of a

@@ -32,7 +32,9 @@ import (
 
 var (
 	errNaNValue = fmt.Errorf("value is NaN, so the comparison cannot be decided: %w", ErrNaN)
-	errNilChain = errors.New("the value is nil (an optional chain that stopped, a nil pointer, a missing key), and a nil decides nothing (use ?? to give a default, or compare with nil)")
+	// errNaNArgument is a NaN given to a host's function or method.
+	errNaNArgument = fmt.Errorf("argument is NaN (or holds one), and the host's function could decide on it: %w", ErrNaN)
+	errNilChain    = errors.New("the value is nil (an optional chain that stopped, a nil pointer, a missing key), and a nil decides nothing (use ?? to give a default, or compare with nil)")
 )
 
 // internalFuncs are the wrappers instrumentation inserts; rules cannot
@@ -45,6 +47,10 @@ var internalFuncs = map[string]*hostFunc{
 		}
 		return dynamicNumber(args[0])
 	}},
+	// __nanarg(x, g) is x, an argument of a host's function or method,
+	// or an ErrNaN failure when x is or holds a NaN (instrument.go,
+	// guardNaNArgument).
+	nanArgFunc: {name: nanArgFunc, arities: []int{2}, validate: sameType, fn: nanArgument},
 	// __int(a, b, op) is a op b for ints, or a failure where the result
 	// does not fit an int (arith.go).
 	intFunc: {name: intFunc, arities: []int{3}, validate: intArithmetic, fn: checkedIntCall},
@@ -275,6 +281,21 @@ func deepNaNAt(v reflect.Value, g *governor, depth int) error {
 		}
 	}
 	return nil
+}
+
+// nanArgument is __nanarg's function.
+func nanArgument(args ...any) (any, error) {
+	g, err := govFrom(args[1])
+	if err != nil {
+		return nil, err
+	}
+	if err := deepNaN(reflect.ValueOf(args[0]), g); err != nil {
+		if errors.Is(err, errNaNValue) {
+			return nil, errNaNArgument
+		}
+		return nil, err
+	}
+	return args[0], nil
 }
 
 // scanKB is the bytes of text a plain scan reads for a step.
