@@ -69,6 +69,18 @@ func (t *alertTexts) alertOrder(a, b *advisory.Alert) int {
 	if c := slices.Compare(a.Tags, b.Tags); c != 0 {
 		return c
 	}
+	// A nil list or map before an empty one: equal in length, yet go-cmp
+	// and reflect.DeepEqual tell them apart, so two alerts differing only
+	// there must not tie (their order would then be the input's).
+	if c := nilOrder(a.Tags == nil, b.Tags == nil); c != 0 {
+		return c
+	}
+	if c := nilOrder(a.Evidence == nil, b.Evidence == nil); c != 0 {
+		return c
+	}
+	if c := nilOrder(a.Outputs == nil, b.Outputs == nil); c != 0 {
+		return c
+	}
 	// The evidence as a list of (name, value) pairs, then the outputs.
 	ta, tb := t.of(a), t.of(b)
 	for i := range min(len(a.Evidence), len(b.Evidence)) {
@@ -83,6 +95,17 @@ func (t *alertTexts) alertOrder(a, b *advisory.Alert) int {
 		return c
 	}
 	return cmp.Compare(ta.outputs, tb.outputs)
+}
+
+// nilOrder orders a nil list or map before a non-nil one.
+func nilOrder(aNil, bNil bool) int {
+	switch {
+	case aNil && !bNil:
+		return -1
+	case bNil && !aNil:
+		return 1
+	}
+	return 0
 }
 
 // floatOrder is cmp.Compare with -0 before +0: they compare equal, yet
