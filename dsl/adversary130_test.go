@@ -279,7 +279,7 @@ func TestAdversary130_HostValuesBehindAny(t *testing.T) {
 			{"m.flag", 0, "a130Flag, not a number"},
 			{"m.c128", 0, "complex128, not a number"},
 			{"m.bad", 0, "a130Bad, not a number"},
-			{"m.cyc", 0, "not a number"},
+			{"m.cyc", 0, "points back at itself"},
 		} {
 			got := a130Eval(t, a130Rule(c.urgency), env, "ra")
 			if c.err == "" {

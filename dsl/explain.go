@@ -257,7 +257,7 @@ func (c *explainCache) build(p *program, layout frameLayout) (*xnode, error) {
 func unwrap(n ast.Node) ast.Node {
 	for {
 		name, ok := isInternalCall(n)
-		if !ok || (name != nanFunc && name != nanArgFunc && name != someFunc && name != numFunc && name != walkFunc && name != decidedFunc && name != dateStepFunc && name != timeSubFunc && name != plainFunc && name != fitFunc && name != condFunc && name != numberValueFunc && name != unixMilliFunc) {
+		if !ok || (name != nanFunc && name != nanArgFunc && name != acyclicFunc && name != someFunc && name != numFunc && name != walkFunc && name != decidedFunc && name != dateStepFunc && name != timeSubFunc && name != plainFunc && name != fitFunc && name != condFunc && name != numberValueFunc && name != unixMilliFunc) {
 			return n
 		}
 		n = n.(*ast.CallNode).Arguments[0]

@@ -80,6 +80,7 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 	if len(in.errs) > 0 {
 		return nil, errors.Join(in.errs...)
 	}
+	guardCycles(&tree.Node, func(name string) bool { return cfg.funcs[name] != nil })
 	if err := check(); err != nil {
 		// The instrumentation's arithmetic (__arith) of values known
 		// only when the rule runs is typed any where expr typed

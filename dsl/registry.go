@@ -51,6 +51,9 @@ var internalFuncs = map[string]*hostFunc{
 	// or an ErrNaN failure when x is or holds a NaN (instrument.go,
 	// guardNaNArgument).
 	nanArgFunc: {name: nanArgFunc, arities: []int{2}, validate: sameType, fn: nanArgument},
+	// __acyclic(x) is x, or a failure when x points back at itself
+	// through pointers and interfaces (acyclic.go).
+	acyclicFunc: {name: acyclicFunc, arities: []int{1}, validate: sameType, fn: acyclicValue},
 	// __int(a, b, op) is a op b for ints, or a failure where the result
 	// does not fit an int (arith.go).
 	intFunc: {name: intFunc, arities: []int{3}, validate: intArithmetic, fn: checkedIntCall},
