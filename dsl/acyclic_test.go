@@ -49,6 +49,9 @@ func TestSelfReferencingValuesFail(t *testing.T) {
 				if err != nil && !errors.As(err, &de) {
 					t.Errorf("%s: %v, want a *dsl.Error", src, err)
 				}
+				if err != nil && strings.Contains(err.Error(), "points back at itself") && !errors.Is(err, ErrEval) {
+					t.Errorf("%s: %v, want ErrEval", src, err)
+				}
 				if err != nil && !strings.Contains(err.Error(), "points back at itself") && !strings.Contains(err.Error(), "argument is") &&
 					!strings.Contains(err.Error(), "want") && !strings.Contains(err.Error(), "invalid operation") {
 					t.Errorf("%s: %v", src, err)

@@ -224,6 +224,11 @@
 //     apart, at 16 budgets of steps and 4 of memory). An explanation's
 //     text writes a long string's first 256 bytes and its length.
 //
+// The host's data is bounded too: a value typed any that points back at
+// itself through pointers and interfaces alone (p := new(any); *p = p, in
+// a field or a map of any), which expr would follow for ever, fails the
+// rule with [ErrEval] where it is read.
+//
 // [RuleSet.EvalContext] and [Expr.EvalContext] take a context: when it
 // ends, the running rule stops within a few hundred steps and fails with
 // [ErrCancelled] (which also matches ctx.Err()), and the rules after it
