@@ -50,7 +50,7 @@ var internalFuncs = map[string]*hostFunc{
 	// __nanarg(x, g) is x, an argument of a host's function or method,
 	// or an ErrNaN failure when x is or holds a NaN (instrument.go,
 	// guardNaNArgument).
-	nanArgFunc: {name: nanArgFunc, arities: []int{2}, validate: sameType, fn: nanArgument},
+	nanArgFunc: {name: nanArgFunc, arities: []int{2}, validate: firstArgType, fn: nanArgument},
 	// __acyclic(x) is x, or a failure when x points back at itself
 	// through pointers and interfaces (acyclic.go).
 	acyclicFunc: {name: acyclicFunc, arities: []int{1}, validate: sameType, fn: acyclicValue},
@@ -292,13 +292,59 @@ func nanArgument(args ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := deepNaN(reflect.ValueOf(args[0]), g); err != nil {
-		if errors.Is(err, errNaNValue) {
-			return nil, errNaNArgument
-		}
+	if err := nanInArgument(reflect.ValueOf(args[0]), g, 0); err != nil {
 		return nil, err
 	}
 	return args[0], nil
+}
+
+// nanInArgument fails with errNaNArgument on a NaN v is or holds in its
+// lists and maps, charging a step for each element it reads. A struct,
+// wherever it is, is given as it is: what the function reads of it is its
+// own to check.
+func nanInArgument(v reflect.Value, g *governor, depth int) error {
+	v = derefValue(v, true)
+	if !v.IsValid() {
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		if math.IsNaN(v.Float()) {
+			return errNaNArgument
+		}
+		return nil
+	case reflect.Complex64, reflect.Complex128:
+		if c := v.Complex(); math.IsNaN(real(c)) || math.IsNaN(imag(c)) {
+			return errNaNArgument
+		}
+		return nil
+	case reflect.Slice, reflect.Array, reflect.Map:
+	default:
+		return nil
+	}
+	if depth >= maxNaNDepth {
+		return &limitError{limit: "levels of nesting", max: maxNaNDepth}
+	}
+	if err := g.steps_(int64(v.Len())); err != nil {
+		return err
+	}
+	if v.Kind() == reflect.Map {
+		for it := v.MapRange(); it.Next(); {
+			if err := nanInArgument(it.Key(), g, depth+1); err != nil {
+				return err
+			}
+			if err := nanInArgument(it.Value(), g, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i := range v.Len() {
+		if err := nanInArgument(v.Index(i), g, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // scanKB is the bytes of text a plain scan reads for a step.
