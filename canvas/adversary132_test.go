@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/engagekit/engagekit/internal/testguard"
 	"math"
 	"runtime"
 	"slices"
@@ -39,25 +40,7 @@ func guard132(t *testing.T, d time.Duration, fn func()) {
 	if raceEnabled {
 		d *= 10
 	}
-	done := make(chan any, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- fmt.Sprintf("panic: %v", r)
-				return
-			}
-			done <- nil
-		}()
-		fn()
-	}()
-	select {
-	case r := <-done:
-		if r != nil {
-			t.Fatalf("%v", r)
-		}
-	case <-time.After(d):
-		t.Fatalf("did not finish within %v", d)
-	}
+	testguard.Run(t, d, fn)
 }
 
 // rapidGuard132 is guard132 for a rapid check: a panic inside the check

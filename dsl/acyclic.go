@@ -25,21 +25,17 @@ const acyclicFunc = "__acyclic"
 
 var errSelfReference = errors.New("the value points back at itself through pointers and interfaces, so it has no value to read")
 
-// acyclicValue is __acyclic's function.
+// acyclicValue is __acyclic's function: derefValue follows a chain a
+// bounded number of hops, so one that still points on where it stops
+// does not end.
 func acyclicValue(args ...any) (any, error) {
 	x := args[0]
 	if t := reflect.TypeOf(x); t == nil || t.Kind() != reflect.Pointer {
 		return x, nil
 	}
-	v := reflect.ValueOf(x)
-	for hops := 0; v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface; hops++ {
-		if v.IsNil() {
-			return x, nil
-		}
-		if hops > maxTreeDepth {
-			return nil, errSelfReference
-		}
-		v = v.Elem()
+	v := derefValue(reflect.ValueOf(x), true)
+	if (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && !v.IsNil() {
+		return nil, errSelfReference
 	}
 	return x, nil
 }

@@ -3,6 +3,7 @@ package dsl
 import (
 	"context"
 	"fmt"
+	"github.com/engagekit/engagekit/internal/testguard"
 	"math"
 	"os"
 	"strings"
@@ -21,19 +22,7 @@ import (
 // a129Guard runs f under a timeout, turning a panic into a failure.
 func a129Guard(t *testing.T, f func()) {
 	t.Helper()
-	done := make(chan any, 1)
-	go func() {
-		defer func() { done <- recover() }()
-		f()
-	}()
-	select {
-	case p := <-done:
-		if p != nil {
-			t.Fatalf("panic: %v", p)
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("timed out")
-	}
+	testguard.Run(t, 60*time.Second, f)
 }
 
 type a129Result struct {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/engagekit/engagekit/internal/testguard"
 	"math"
 	"math/big"
 	"strings"
@@ -20,19 +21,7 @@ import (
 // a130Guard runs f under a timeout, turning a panic into a failure.
 func a130Guard(t *testing.T, f func()) {
 	t.Helper()
-	done := make(chan any, 1)
-	go func() {
-		defer func() { done <- recover() }()
-		f()
-	}()
-	select {
-	case p := <-done:
-		if p != nil {
-			t.Fatalf("panic: %v", p)
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("timed out")
-	}
+	testguard.Run(t, 60*time.Second, f)
 }
 
 type a130Score float64

@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"fmt"
+	"github.com/engagekit/engagekit/internal/testguard"
 	"math"
 	"reflect"
 	"strings"
@@ -21,19 +22,7 @@ import (
 // a131Guard runs f under a timeout, turning a panic into a failure.
 func a131Guard(t *testing.T, limit time.Duration, f func()) {
 	t.Helper()
-	done := make(chan any, 1)
-	go func() {
-		defer func() { done <- recover() }()
-		f()
-	}()
-	select {
-	case p := <-done:
-		if p != nil {
-			t.Fatalf("panic: %v", p)
-		}
-	case <-time.After(limit):
-		t.Fatal("timed out")
-	}
+	testguard.Run(t, limit, f)
 }
 
 func a131Key(v any) (string, bool) {

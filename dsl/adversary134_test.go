@@ -3,6 +3,7 @@ package dsl
 import (
 	"errors"
 	"fmt"
+	"github.com/engagekit/engagekit/internal/testguard"
 	"math"
 	"strings"
 	"testing"
@@ -19,21 +20,11 @@ var a134Now = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 // when f does not return within limit (a hang is the defect).
 func a134Guard(t *testing.T, limit time.Duration, what string, f func()) bool {
 	t.Helper()
-	done := make(chan any, 1)
-	go func() {
-		defer func() { done <- recover() }()
-		f()
-	}()
-	select {
-	case p := <-done:
-		if p != nil {
-			t.Errorf("%s: panic: %v", what, p)
-		}
-		return true
-	case <-time.After(limit):
-		t.Errorf("%s: no answer in %v (hangs)", what, limit)
+	if !testguard.Run(t, limit, f) {
+		t.Logf("the probe that did not return: %s", what)
 		return false
 	}
+	return true
 }
 
 type a134Acc struct{ Limit float64 }

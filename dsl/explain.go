@@ -252,12 +252,18 @@ func (c *explainCache) build(p *program, layout frameLayout) (*xnode, error) {
 	return c.root, c.err
 }
 
+// checkCalls are the internal calls that check or convert the value of
+// their first argument, which the author wrote: unwrap looks through them.
+var checkCalls = map[string]bool{nanFunc: true, nanArgFunc: true, acyclicFunc: true, someFunc: true, numFunc: true,
+	walkFunc: true, decidedFunc: true, dateStepFunc: true, timeSubFunc: true, plainFunc: true, fitFunc: true,
+	condFunc: true, numberValueFunc: true, unixMilliFunc: true}
+
 // unwrap looks through the checks instrumentation wrapped around n: the
 // author wrote x where the tree says __nan(x).
 func unwrap(n ast.Node) ast.Node {
 	for {
 		name, ok := isInternalCall(n)
-		if !ok || (name != nanFunc && name != nanArgFunc && name != acyclicFunc && name != someFunc && name != numFunc && name != walkFunc && name != decidedFunc && name != dateStepFunc && name != timeSubFunc && name != plainFunc && name != fitFunc && name != condFunc && name != numberValueFunc && name != unixMilliFunc) {
+		if !ok || !checkCalls[name] {
 			return n
 		}
 		n = n.(*ast.CallNode).Arguments[0]

@@ -82,14 +82,11 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 	}
 	guardCycles(&tree.Node, func(name string) bool { return cfg.funcs[name] != nil })
 	if err := check(); err != nil {
-		// The instrumentation's arithmetic (__arith) of values known
-		// only when the rule runs is typed any where expr typed
-		// m.k / 2 a float64: such a number statement is read as one
-		// then (number_result.go), as it is where expr types it any.
-		if ec.Expect != reflect.Float64 || !readAsNumberResult(tree.Node) {
+		// The instrumentation's arithmetic of values known only when
+		// the rule runs is typed any (number_result.go).
+		if ec.Expect != reflect.Float64 || !wrapNumberResult(&tree.Node) {
 			return nil, err
 		}
-		tree.Node = internalCall(numberValueFunc, startOf(tree.Node), tree.Node)
 		if err := check(); err != nil {
 			return nil, err
 		}

@@ -71,10 +71,11 @@ func mayBe(n ast.Node, scope *letScope, w valueWant) bool {
 	case *ast.MemberNode:
 		// An element of a list or a value of a map (a literal's too:
 		// ["a", true][n] is no number) is what the elements may be.
-		if _, literal := m.Node.(*ast.ArrayNode); literal || isCollection(m.Node) {
+		switch m.Node.(type) {
+		case *ast.ArrayNode, *ast.MapNode:
 			return elementMayBe(m.Node, scope, w)
 		}
-		if _, literal := m.Node.(*ast.MapNode); literal {
+		if isCollection(m.Node) {
 			return elementMayBe(m.Node, scope, w)
 		}
 	case *ast.SliceNode:

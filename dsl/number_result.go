@@ -22,10 +22,10 @@ import (
 // numberValueFunc is __number(x), a number statement's value typed any.
 const numberValueFunc = "__number"
 
-// readAsNumberResult reports a number statement's value that is known only when
-// the rule runs, and may be a number: typed any, or a pointer (to a
-// number, read through __num as the number or nil), or not typed at all
-// (a reduce whose step the checker cannot type).
+// readAsNumberResult reports a number statement's value that is known
+// only when the rule runs, and may be a number: typed any, or a pointer
+// (to a number, read through __num as the number or nil), or not typed at
+// all (a reduce whose step the checker cannot type).
 func readAsNumberResult(n ast.Node) bool {
 	if name, ok := isInternalCall(n); ok && name == numberValueFunc {
 		return false
@@ -34,6 +34,19 @@ func readAsNumberResult(n ast.Node) bool {
 		return false // typed: the checker decides
 	}
 	return mayBe(n, nil, wantNumber)
+}
+
+// wrapNumberResult reads the number statement at slot through __number
+// when its value is known only when the rule runs; it reports whether it
+// did. The front end asks twice: as it types the numbers, and after the
+// instrumentation, whose arithmetic of such values (__arith of m.k / 2)
+// is typed any where expr typed the division a float64.
+func wrapNumberResult(slot *ast.Node) bool {
+	if !readAsNumberResult(*slot) {
+		return false
+	}
+	*slot = internalCall(numberValueFunc, startOf(*slot), *slot)
+	return true
 }
 
 // numberValue is __number's function.

@@ -162,10 +162,9 @@ func normalizeNumbers(tree *ast.Node, cfg *config, check func() error, expect re
 			*tree = internalCall(condFunc, startOf(*tree), *tree)
 			changed = true
 		}
-		if expect == reflect.Float64 && readAsNumberResult(*tree) {
+		if expect == reflect.Float64 && wrapNumberResult(tree) {
 			// mean(l), max(l), m.score: a number, or a failure that
 			// says what it was (number_result.go).
-			*tree = internalCall(numberValueFunc, startOf(*tree), *tree)
 			changed = true
 		}
 		if t := (*tree).Type(); t != nil && t.Kind() == reflect.Bool && keptText(t) {

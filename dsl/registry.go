@@ -218,12 +218,15 @@ const (
 // for each part it reads (a list that holds itself ends on the budget),
 // and with a limit error past maxNaNDepth levels: the step budget may be
 // MaxInt, and the stack is not.
-func deepNaN(v reflect.Value, g *governor) error { return deepNaNAt(v, g, 0) }
+func deepNaN(v reflect.Value, g *governor) error { return deepNaNAt(v, g, 0, true) }
 
 // maxNaNDepth bounds how deeply deepNaN follows lists and maps.
 const maxNaNDepth = 1000
 
-func deepNaNAt(v reflect.Value, g *governor, depth int) error {
+// deepNaNAt is deepNaN at depth; intoStructs says whether a struct's
+// fields are read too (== compares them; a host function reads what it
+// reads of a struct it is given).
+func deepNaNAt(v reflect.Value, g *governor, depth int, intoStructs bool) error {
 	v = derefValue(v, true)
 	if !v.IsValid() {
 		return nil
@@ -242,7 +245,7 @@ func deepNaNAt(v reflect.Value, g *governor, depth int) error {
 	case reflect.Struct:
 		// A struct compares field by field (DeepEqual), a NaN field
 		// unequal to itself; a time holds no float.
-		if v.Type() == timeType {
+		if !intoStructs || v.Type() == timeType {
 			return nil
 		}
 		if depth >= maxNaNDepth {
@@ -252,7 +255,7 @@ func deepNaNAt(v reflect.Value, g *governor, depth int) error {
 			return err
 		}
 		for i := range v.NumField() {
-			if err := deepNaNAt(v.Field(i), g, depth+1); err != nil {
+			if err := deepNaNAt(v.Field(i), g, depth+1, intoStructs); err != nil {
 				return err
 			}
 		}
@@ -269,82 +272,38 @@ func deepNaNAt(v reflect.Value, g *governor, depth int) error {
 	}
 	if v.Kind() == reflect.Map {
 		for it := v.MapRange(); it.Next(); {
-			if err := deepNaNAt(it.Key(), g, depth+1); err != nil {
+			if err := deepNaNAt(it.Key(), g, depth+1, intoStructs); err != nil {
 				return err
 			}
-			if err := deepNaNAt(it.Value(), g, depth+1); err != nil {
+			if err := deepNaNAt(it.Value(), g, depth+1, intoStructs); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	for i := range v.Len() {
-		if err := deepNaNAt(v.Index(i), g, depth+1); err != nil {
+		if err := deepNaNAt(v.Index(i), g, depth+1, intoStructs); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// nanArgument is __nanarg's function.
+// nanArgument is __nanarg's function: the NaN walk of ==, but a struct,
+// wherever it is, is given as it is: what the function reads of it is its
+// own to check.
 func nanArgument(args ...any) (any, error) {
 	g, err := govFrom(args[1])
 	if err != nil {
 		return nil, err
 	}
-	if err := nanInArgument(reflect.ValueOf(args[0]), g, 0); err != nil {
+	if err := deepNaNAt(reflect.ValueOf(args[0]), g, 0, false); err != nil {
+		if errors.Is(err, errNaNValue) {
+			return nil, errNaNArgument
+		}
 		return nil, err
 	}
 	return args[0], nil
-}
-
-// nanInArgument fails with errNaNArgument on a NaN v is or holds in its
-// lists and maps, charging a step for each element it reads. A struct,
-// wherever it is, is given as it is: what the function reads of it is its
-// own to check.
-func nanInArgument(v reflect.Value, g *governor, depth int) error {
-	v = derefValue(v, true)
-	if !v.IsValid() {
-		return nil
-	}
-	switch v.Kind() {
-	case reflect.Float32, reflect.Float64:
-		if math.IsNaN(v.Float()) {
-			return errNaNArgument
-		}
-		return nil
-	case reflect.Complex64, reflect.Complex128:
-		if c := v.Complex(); math.IsNaN(real(c)) || math.IsNaN(imag(c)) {
-			return errNaNArgument
-		}
-		return nil
-	case reflect.Slice, reflect.Array, reflect.Map:
-	default:
-		return nil
-	}
-	if depth >= maxNaNDepth {
-		return &limitError{limit: "levels of nesting", max: maxNaNDepth}
-	}
-	if err := g.steps_(int64(v.Len())); err != nil {
-		return err
-	}
-	if v.Kind() == reflect.Map {
-		for it := v.MapRange(); it.Next(); {
-			if err := nanInArgument(it.Key(), g, depth+1); err != nil {
-				return err
-			}
-			if err := nanInArgument(it.Value(), g, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	for i := range v.Len() {
-		if err := nanInArgument(v.Index(i), g, depth+1); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // scanKB is the bytes of text a plain scan reads for a step.
