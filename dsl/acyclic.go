@@ -33,11 +33,20 @@ func acyclicValue(args ...any) (any, error) {
 	if t := reflect.TypeOf(x); t == nil || t.Kind() != reflect.Pointer {
 		return x, nil
 	}
-	v := derefValue(reflect.ValueOf(x), true)
-	if (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && !v.IsNil() {
+	if _, ok := chainEnd(reflect.ValueOf(x)); !ok {
 		return nil, errSelfReference
 	}
 	return x, nil
+}
+
+// chainEnd follows v's pointers and interfaces to the value at the end of
+// the chain, as expr's deref does, and says whether there is one: a chain
+// that still points on where derefValue's bounded hops stop does not end.
+// What expr's built-ins deref themselves (fromPairs' pairs, flatten's
+// elements) is checked so, since no node of the rule reads it.
+func chainEnd(v reflect.Value) (reflect.Value, bool) {
+	v = derefValue(v, true)
+	return v, !((v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && !v.IsNil())
 }
 
 // guardCycles wraps in __acyclic each node of the tree at slot that reads

@@ -1,10 +1,15 @@
 package dsl
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/engagekit/engagekit/internal/testguard"
 )
 
 type cycleEnv struct {
@@ -69,5 +74,54 @@ func TestSelfReferencingValuesFail(t *testing.T) {
 		if _, err := e.Eval(env, now); err != nil {
 			t.Errorf("%s: %v, want a value: nothing is read through the cycle", src, err)
 		}
+	}
+}
+
+// expr's fromPairs and flatten follow each element's chain themselves,
+// where no node of the rule reads it: an element that points back at
+// itself fails them as a read does, with ErrEval, under the default
+// budgets and under budgets of MaxInt (which bound nothing), in Eval,
+// Explain and expr alone; a list that holds itself twice is bounded too.
+// (A pair whose key points back at itself is not followed: fromPairs
+// keys its map by the pointer.)
+func TestBuiltinsStopAtSelfReferencingElements(t *testing.T) {
+	p := new(any)
+	*p = p
+	twice := []any{nil, nil}
+	twice[0], twice[1] = twice, twice
+	env := cycleEnv{A: twice, L: []any{p}, M: map[string]any{"k": []any{p, 1}}}
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	unbounded := WithLimits(Limits{MaxSteps: math.MaxInt, MemoryBudget: math.MaxInt})
+	for _, src := range []string{"fromPairs(l)", "flatten(l)", "flatten([l])", "len(flatten(l))",
+		"flatten(values(m))", "flatten([[1], l])", "len(fromPairs(l)) > 0"} {
+		for _, opts := range [][]Option{nil, {exprOnly}, {unbounded}, {unbounded, exprOnly}} {
+			testguard.Run(t, 20*time.Second, func() {
+				e, err := Compile[cycleEnv, any](src, opts...)
+				if err != nil {
+					t.Errorf("%s: %v", src, err)
+					return
+				}
+				_, err = e.Eval(env, now)
+				if _, xerr := e.Explain(env, now); fmt.Sprint(xerr) != fmt.Sprint(err) {
+					t.Errorf("%s: Explain's error %v, Eval's %v", src, xerr, err)
+				}
+				if !errors.Is(err, ErrEval) || !strings.Contains(fmt.Sprint(err), "points back at itself") {
+					t.Errorf("%s (%d options): %v, want ErrEval for a value that points back at itself", src, len(opts), err)
+				}
+			})
+		}
+	}
+	for _, src := range []string{"flatten(a)", "len(flatten([a, a]))"} {
+		testguard.Run(t, 20*time.Second, func() {
+			e, err := Compile[cycleEnv, any](src, unbounded)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if _, err := e.EvalContext(ctx, env, now); err == nil {
+				t.Errorf("%s over a list that holds itself: no error", src)
+			}
+		})
 	}
 }

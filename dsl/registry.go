@@ -395,11 +395,13 @@ func walk(args ...any) (any, error) {
 	if walkFlags(mode)&walkNested != 0 && rv.Kind() != reflect.Map {
 		// What flatten builds: every element at every depth, counted
 		// without building it, and no further than the budget left.
-		inner := nestedLen(rv, 0, g.maxMem-g.mem+1)
+		inner, err := nestedLen(rv, 0, g.maxMem-g.mem, g)
+		if err != nil {
+			return nil, err
+		}
 		if err := g.charge(inner); err != nil {
 			return nil, err
 		}
-		n += inner
 	}
 	if walkFlags(mode) == walkBuilt {
 		return x, nil // only built, not walked: memory, no steps
@@ -477,11 +479,16 @@ func exprSortable(t reflect.Type) bool {
 }
 
 // pairKeysNaN fails with errNaNValue where a pair of the list (a list or
-// array, behind interfaces and pointers) has a NaN in its key. What is not
-// a pair is left to fromPairs to refuse.
+// array, behind interfaces and pointers) has a NaN in its key, and with
+// errSelfReference where an element's chain of pointers does not end
+// (fromPairs follows it without a bound). What is not a pair is left to
+// fromPairs to refuse.
 func pairKeysNaN(list reflect.Value, g *governor) error {
 	for i := range list.Len() {
-		pair := derefValue(list.Index(i), true)
+		pair, ok := chainEnd(list.Index(i))
+		if !ok {
+			return errSelfReference
+		}
 		if (pair.Kind() == reflect.Slice || pair.Kind() == reflect.Array) && pair.Len() > 0 {
 			if err := deepNaN(pair.Index(0), g); err != nil {
 				return err
@@ -517,40 +524,57 @@ func readAsNumber(e any) bool {
 }
 
 // nestedLen counts the elements below the list v, at every depth (the
-// lists among its elements, their lists, …), stopping once the count
-// passes limit.
+// lists among its elements, their lists, …), charging a step for each as
+// it goes, and stopping once the count passes limit (what is left of the
+// memory budget).
 //
 // A list is counted before it is looked into, so the work stays within
-// the elements already charged and the budget: a list of numbers (its
-// element type holds no list) is not looked into at all.
-func nestedLen(v reflect.Value, depth int, limit int64) int64 {
+// the elements already charged and both budgets (either may be MaxInt64,
+// and a list may hold itself twice: the steps, charged as the walk goes,
+// end it, as does the evaluation's context); a list of numbers (its
+// element type holds no list) is not looked into at all. An element whose
+// chain of pointers and interfaces does not end fails with
+// errSelfReference: flatten follows each element's chain without a bound.
+func nestedLen(v reflect.Value, depth int, limit int64, g *governor) (int64, error) {
 	if depth > maxTreeDepth {
-		return limit + 1 // deeper than expr flattens: as good as over the budget
+		return saturatingAdd(limit, 1), nil // deeper than expr flattens: as good as over the budget
 	}
 	if !mayHoldList(v.Type().Elem()) {
-		return 0
+		return 0, nil
 	}
 	n := int64(0)
 	for i := 0; i < v.Len() && n <= limit; i++ {
-		e := v.Index(i)
-		// A pointer or interface chain is followed as far as expr's
-		// deref does, and no further: one that points back at itself
-		// must not spin.
-		for hops := 0; (e.Kind() == reflect.Interface || e.Kind() == reflect.Pointer) && !e.IsNil(); hops++ {
-			if hops > maxTreeDepth {
-				return limit + 1
-			}
-			e = e.Elem()
+		e, ok := chainEnd(v.Index(i))
+		if !ok {
+			return 0, errSelfReference
 		}
-		if e.Kind() == reflect.Slice || e.Kind() == reflect.Array {
-			// What flatten copies of the list: each element as large as
-			// its copy (see builtUnits).
-			if n += builtUnits(e); n <= limit {
-				n += nestedLen(e, depth+1, limit-n)
+		if e.Kind() != reflect.Slice && e.Kind() != reflect.Array {
+			continue
+		}
+		// What flatten copies of the list: each element as large as its
+		// copy (see builtUnits).
+		units := builtUnits(e)
+		if err := g.steps_(units); err != nil {
+			return 0, err
+		}
+		if n = saturatingAdd(n, units); n <= limit {
+			inner, err := nestedLen(e, depth+1, limit-n, g)
+			if err != nil {
+				return 0, err
 			}
+			n = saturatingAdd(n, inner)
 		}
 	}
-	return n
+	return n, nil
+}
+
+// saturatingAdd is a+b for counts that are not negative, MaxInt64 where
+// the sum would pass it.
+func saturatingAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 // mayHoldList reports whether a value of type t can be, or lead to, a
