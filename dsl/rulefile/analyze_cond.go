@@ -187,10 +187,11 @@ type cond struct {
 	// through a nil map, or fails, as through a nil pointer (the path's
 	// failing witness).
 	through []int
-	// decided is set on a comparison of a decision's output (anything
-	// but fired) with a literal other than nil: the compiled rule guards
-	// the output with __decided, so a nil there fails the rule rather than
-	// compare unequal.
+	// decided is set on a comparison with a literal other than nil of a
+	// decision's output (anything but fired), which the compiled rule
+	// guards with __decided, or of an optional chain (q?.a), which its
+	// nil guard reads: a nil there, the path's own or a nil parent's,
+	// fails the rule rather than compare unequal.
 	decided bool
 	src     string // the condition as written, for messages
 	n       int    // its size, once worked out
@@ -220,10 +221,14 @@ func (c *cond) eval(pt []value) tri {
 		}
 		return triFail
 	case condCompare:
-		if c.decided && pt[c.atom].kind == kindNil {
+		// The nil that fails a decided comparison is the one the rule
+		// reads: the path's own, or a nil parent's (q?.a where q is nil,
+		// whatever a's own point is).
+		v := readThrough(pt, c.atom, c.through)
+		if c.decided && v.kind == kindNil {
 			return triFail
 		}
-		return compareInCondition(readThrough(pt, c.atom, c.through), c.cmp, c.lit)
+		return compareInCondition(v, c.cmp, c.lit)
 	case condOpaque:
 		v := pt[c.atom]
 		if v.kind != kindBool {

@@ -21,12 +21,18 @@ import (
 // or row, an outranked row); and every defect the sample shows in a rule
 // the analysis fully reads is one it reports.
 
-// propEnv is the environment: nullable fields of each kind a cell tests.
+// propEnv is the environment: nullable fields of each kind a cell tests,
+// and a number behind a nullable parent (P?.V), whose nil the rule reads
+// through the parent.
 type propEnv struct {
 	X *float64
 	S *string
 	B *bool
+	P *propInner
 }
+
+// propInner is what P points at.
+type propInner struct{ V *float64 }
 
 var (
 	propNumbers = []float64{-1, 0, 2.5, 30, 9007199254740993, 9007199254740994, 18014398509481984}
@@ -68,6 +74,18 @@ func sampleS() []*string {
 	return out
 }
 
+// sampleP is P nil, P with V nil, and P with V at each literal a
+// condition compares with and between them.
+func sampleP() []*propInner {
+	out := []*propInner{nil, {}}
+	for _, n := range condNumbers {
+		for _, v := range []float64{n - 0.5, n, n + 0.5} {
+			out = append(out, &propInner{V: &v})
+		}
+	}
+	return out
+}
+
 func sampleB() []*bool {
 	t, f := true, false
 	return []*bool{nil, &t, &f}
@@ -86,11 +104,17 @@ func samples(src string) []propEnv {
 	if mentions(src, "B") {
 		bs = sampleB()
 	}
+	ps := []*propInner{nil}
+	if mentions(src, "P") {
+		ps = sampleP()
+	}
 	var out []propEnv
 	for _, x := range xs {
 		for _, s := range ss {
 			for _, b := range bs {
-				out = append(out, propEnv{X: x, S: s, B: b})
+				for _, p := range ps {
+					out = append(out, propEnv{X: x, S: s, B: b, P: p})
+				}
 			}
 		}
 	}
@@ -113,6 +137,8 @@ func numLit(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // genLiteral draws a literal of a field's kind.
 func genLiteral(t *rapid.T, field string, inCond bool) string {
 	switch field {
+	case "P?.V":
+		return numLit(rapid.SampledFrom(condNumbers).Draw(t, "num"))
 	case "X":
 		pool := propNumbers
 		if inCond {
@@ -129,6 +155,9 @@ func genLiteral(t *rapid.T, field string, inCond bool) string {
 func genCompare(t *rapid.T, fields []string) string {
 	f := rapid.SampledFrom(fields).Draw(t, "field")
 	if rapid.IntRange(0, 5).Draw(t, "nilTest") == 0 {
+		if f == "P?.V" && rapid.Bool().Draw(t, "parent") {
+			f = "P" // the parent's own nil
+		}
 		return f + " " + rapid.SampledFrom([]string{"==", "!="}).Draw(t, "op") + " nil"
 	}
 	ops := []string{"<", "<=", ">", ">=", "==", "!="}
@@ -230,7 +259,7 @@ func (p propTable) source(hit string) string {
 }
 
 func genTable(t *rapid.T) propTable {
-	all := []string{"X", "S", "B"}
+	all := []string{"X", "S", "B", "P?.V"}
 	n := rapid.IntRange(1, 3).Draw(t, "inputs")
 	perm := rapid.Permutation(all).Draw(t, "perm")
 	p := propTable{
@@ -326,6 +355,19 @@ func envOf(w map[string]any) (propEnv, bool) {
 				b = v.(bool)
 			}
 			e.B = &b
+		case k == "P?.V":
+			f := 0.0
+			if !any {
+				f = v.(float64)
+			}
+			if e.P == nil {
+				e.P = &propInner{}
+			}
+			e.P.V = &f
+		case k == "P":
+			if e.P == nil {
+				e.P = &propInner{} // set: V, if the witness names it, is filled in
+			}
 		default:
 			return e, false
 		}
@@ -490,6 +532,13 @@ func show(e propEnv) string {
 	if e.B != nil {
 		parts = append(parts, "B="+strconv.FormatBool(*e.B))
 	}
+	switch {
+	case e.P == nil:
+	case e.P.V == nil:
+		parts = append(parts, "P={}")
+	default:
+		parts = append(parts, "P.V="+numLit(*e.P.V))
+	}
 	return strings.Join(parts, " ")
 }
 
@@ -607,7 +656,7 @@ func labels(bs []*propTree, prefix string) []string {
 
 func TestAnalyzeTreesAgainstTheRuleSet(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		all := []string{"X", "S", "B"}
+		all := []string{"X", "S", "B", "P?.V"}
 		fields := rapid.Permutation(all).Draw(t, "perm")[:rapid.IntRange(1, 3).Draw(t, "fields")]
 		opaque := rapid.IntRange(0, 3).Draw(t, "opaqueTree") == 0
 		var sb strings.Builder
@@ -728,7 +777,7 @@ func markTaken(taken map[string]bool, path string) {
 // to itself.
 func TestAnalyzeEquivalentWhensAgainstTheRuleSet(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		perm := rapid.Permutation([]string{"X", "S", "B"}).Draw(t, "perm")
+		perm := rapid.Permutation([]string{"X", "S", "B", "P?.V"}).Draw(t, "perm")
 		fields := perm[:rapid.IntRange(1, 3).Draw(t, "fields")]
 		x := genCond(t, fields, 2, false)
 		y, same := x, true

@@ -68,6 +68,16 @@ rule c {
   type "t"
   when x.cov < 0.5 && 30 <= x.age
 }`, []string{"equivalent-when@b"}},
+		{"a branch below a failing optional chain", `
+rule r {
+  type "t"
+  branch x.p?.v == 1 {
+  }
+  branch x.p == nil {
+  }
+  else {
+  }
+}`, []string{"unreachable-branch@r"}},
 		{"covered branch", `
 rule r {
   type "t"
