@@ -71,8 +71,17 @@ func (e *cancelError) Is(target error) bool { return target == ErrCancelled }
 
 func (e *cancelError) Unwrap() error { return e.cause }
 
+// budgetCeiling bounds the budgets a governor keeps: a limit above it
+// (MaxInt, meaning "no limit") is taken as it. No evaluation reaches it
+// (2^58 steps are years of work; 2^58 units, 4 EiB), and a count the
+// library saturates where it would overflow (a range from MinInt to
+// MaxInt, a string of MaxInt64 bytes, n·log₂n of a huge list) is always
+// over it: with the budget itself at MaxInt64, such a count fitted, and
+// the allocation it stood for failed inside Go instead.
+const budgetCeiling = 1 << 58
+
 func newGovernor(l Limits) governor {
-	return governor{maxSteps: int64(l.MaxSteps), maxMem: int64(l.MemoryBudget)}
+	return governor{maxSteps: min(int64(l.MaxSteps), budgetCeiling), maxMem: min(int64(l.MemoryBudget), budgetCeiling)}
 }
 
 // start begins an evaluation under ctx.
@@ -110,6 +119,17 @@ func (g *governor) step() error {
 		return g.interrupted()
 	}
 	return nil
+}
+
+// poll looks at the context every checkEvery elements of a loop whose
+// steps were charged at once, before it (i is the element's index): with a
+// step budget of MaxInt, the charge alone looks at the context once, and
+// the loop may be long.
+func (g *governor) poll(i int) error {
+	if i%checkEvery != checkEvery-1 {
+		return nil
+	}
+	return g.interrupted()
 }
 
 // steps_ counts n steps at once: a built-in walking a list of n elements.

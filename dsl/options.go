@@ -138,7 +138,11 @@ func WithPosition(line, col int) Option {
 }
 
 // Limits bound what an untrusted rule may cost. A zero field means the
-// default.
+// default. MemoryBudget and MaxSteps above 2^58 (MaxInt, say, for "no
+// limit") are taken as 2^58, which no evaluation reaches, so that a size
+// too large to build (a range from MinInt to MaxInt, a string of 2^63
+// bytes) is over the budget rather than attempted; with them that high,
+// the evaluation's context (EvalContext) is what ends a long one.
 type Limits struct {
 	// MaxSourceBytes bounds the length of the source text. Default 16 KiB.
 	MaxSourceBytes int `json:"max_source_bytes,omitempty"`

@@ -271,7 +271,10 @@ func deepNaNAt(v reflect.Value, g *governor, depth int, intoStructs bool) error 
 		return err
 	}
 	if v.Kind() == reflect.Map {
-		for it := v.MapRange(); it.Next(); {
+		for i, it := 0, v.MapRange(); it.Next(); i++ {
+			if err := g.poll(i); err != nil {
+				return err
+			}
 			if err := deepNaNAt(it.Key(), g, depth+1, intoStructs); err != nil {
 				return err
 			}
@@ -282,6 +285,9 @@ func deepNaNAt(v reflect.Value, g *governor, depth int, intoStructs bool) error 
 		return nil
 	}
 	for i := range v.Len() {
+		if err := g.poll(i); err != nil {
+			return err
+		}
 		if err := deepNaNAt(v.Index(i), g, depth+1, intoStructs); err != nil {
 			return err
 		}
@@ -367,7 +373,16 @@ func walk(args ...any) (any, error) {
 	}
 	n := int64(rv.Len())
 	if walkFlags(mode)&walkSort != 0 {
-		n *= int64(bits.Len64(uint64(n)))
+		n = saturatingMul(n, int64(bits.Len64(uint64(n))))
+	}
+	// The steps are charged before anything reads the elements (sizing
+	// them, counting what flatten builds): a list is refused at a cost
+	// the budget sets, not its length.
+	walked := walkFlags(mode) != walkBuilt // only built, not walked: memory, no steps
+	if walked {
+		if err := g.steps_(n); err != nil {
+			return nil, err
+		}
 	}
 	if walkFlags(mode)&walkBuilt != 0 {
 		var built int64
@@ -403,11 +418,8 @@ func walk(args ...any) (any, error) {
 			return nil, err
 		}
 	}
-	if walkFlags(mode) == walkBuilt {
-		return x, nil // only built, not walked: memory, no steps
-	}
-	if err := g.steps_(n); err != nil {
-		return nil, err
+	if !walked {
+		return x, nil
 	}
 	if rv.Kind() == reflect.Map {
 		return x, nil
@@ -433,6 +445,9 @@ func walk(args ...any) (any, error) {
 	}
 	var read []any // the elements read as numbers, once one needs it
 	for i := range rv.Len() {
+		if err := g.poll(i); err != nil {
+			return nil, err
+		}
 		e := rv.Index(i).Interface()
 		switch {
 		case walkFlags(mode)&walkNumbers != 0 && isNaN(e):
@@ -485,6 +500,9 @@ func exprSortable(t reflect.Type) bool {
 // fromPairs to refuse.
 func pairKeysNaN(list reflect.Value, g *governor) error {
 	for i := range list.Len() {
+		if err := g.poll(i); err != nil {
+			return err
+		}
 		pair, ok := chainEnd(list.Index(i))
 		if !ok {
 			return errSelfReference
@@ -524,17 +542,18 @@ func readAsNumber(e any) bool {
 }
 
 // nestedLen counts the elements below the list v, at every depth (the
-// lists among its elements, their lists, …), charging a step for each as
-// it goes, and stopping once the count passes limit (what is left of the
-// memory budget).
+// lists among its elements, their lists, …), stopping once the count
+// passes limit (what is left of the memory budget).
 //
-// A list is counted before it is looked into, so the work stays within
-// the elements already charged and both budgets (either may be MaxInt64,
-// and a list may hold itself twice: the steps, charged as the walk goes,
-// end it, as does the evaluation's context); a list of numbers (its
-// element type holds no list) is not looked into at all. An element whose
-// chain of pointers and interfaces does not end fails with
-// errSelfReference: flatten follows each element's chain without a bound.
+// v's own elements are charged as steps by the caller; a list among them
+// is charged its elements before they are read (sized, looked into), so
+// the work stays within the step budget whatever the elements' size (a
+// list of empty arrays takes no memory), and the loops look at the
+// evaluation's context as they go: either budget may be MaxInt64, and a
+// list may hold itself twice. A list of numbers (its element type holds
+// no list) is not looked into at all. An element whose chain of pointers
+// and interfaces does not end fails with errSelfReference: flatten
+// follows each element's chain without a bound.
 func nestedLen(v reflect.Value, depth int, limit int64, g *governor) (int64, error) {
 	if depth > maxTreeDepth {
 		return saturatingAdd(limit, 1), nil // deeper than expr flattens: as good as over the budget
@@ -544,6 +563,9 @@ func nestedLen(v reflect.Value, depth int, limit int64, g *governor) (int64, err
 	}
 	n := int64(0)
 	for i := 0; i < v.Len() && n <= limit; i++ {
+		if err := g.poll(i); err != nil {
+			return 0, err
+		}
 		e, ok := chainEnd(v.Index(i))
 		if !ok {
 			return 0, errSelfReference
@@ -551,13 +573,12 @@ func nestedLen(v reflect.Value, depth int, limit int64, g *governor) (int64, err
 		if e.Kind() != reflect.Slice && e.Kind() != reflect.Array {
 			continue
 		}
-		// What flatten copies of the list: each element as large as its
-		// copy (see builtUnits).
-		units := builtUnits(e)
-		if err := g.steps_(units); err != nil {
+		if err := g.steps_(int64(e.Len())); err != nil {
 			return 0, err
 		}
-		if n = saturatingAdd(n, units); n <= limit {
+		// What flatten copies of the list: each element as large as its
+		// copy (see builtUnits).
+		if n = saturatingAdd(n, builtUnits(e)); n <= limit {
 			inner, err := nestedLen(e, depth+1, limit-n, g)
 			if err != nil {
 				return 0, err
@@ -575,6 +596,15 @@ func saturatingAdd(a, b int64) int64 {
 		return math.MaxInt64
 	}
 	return a + b
+}
+
+// saturatingMul is a·b for counts that are not negative, MaxInt64 where
+// the product would pass it (sort's n·log₂n of a huge list).
+func saturatingMul(a, b int64) int64 {
+	if b != 0 && a > math.MaxInt64/b {
+		return math.MaxInt64
+	}
+	return a * b
 }
 
 // mayHoldList reports whether a value of type t can be, or lead to, a
