@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"slices"
 	"time"
@@ -64,42 +65,53 @@ func DiffAlerts(old, new []Alert) Diff {
 	// first, then the rest in a fixed order of their content; what is
 	// left appeared or disappeared. None is lost.
 	olds, news := groupByKey(old), groupByKey(new)
+	var appeared, disappeared []*textedAlert
+	var changed [][2]*textedAlert
 	for k, ns := range news {
 		// First the identical alerts (fullOrder), then those the diff
 		// finds no change in (contentOrder: evidence may differ), so an
 		// alert identical to an old one always pairs with it.
 		restO, restN := pairOff(olds[k], ns, fullOrder, &d, count)
-		restO, restN = pairOff(restO, restN, contentOrder, &d, count)
+		restO, restN = pairOff(restO, restN, func(a, b *textedAlert) int { return contentOrder(&a.Alert, &b.Alert) }, &d, count)
 		for p := range min(len(restO), len(restN)) {
-			d.Changed = append(d.Changed, Change{Old: restO[p], New: restN[p], Fields: changedFields(restO[p], restN[p])})
+			changed = append(changed, [2]*textedAlert{restO[p], restN[p]})
 			count(restN[p].Type).Changed++
 		}
 		for _, n := range restN[min(len(restO), len(restN)):] {
-			d.Appeared = append(d.Appeared, n)
+			appeared = append(appeared, n)
 			count(n.Type).Appeared++
 		}
 		for _, o := range restO[min(len(restO), len(restN)):] {
-			d.Disappeared = append(d.Disappeared, o)
+			disappeared = append(disappeared, o)
 			count(o.Type).Disappeared++
 		}
 	}
 	for k, os := range olds {
 		if _, ok := news[k]; !ok {
 			for _, o := range os {
-				d.Disappeared = append(d.Disappeared, o)
+				disappeared = append(disappeared, o)
 				count(o.Type).Disappeared++
 			}
 		}
 	}
-	order := func(a, b Alert) int {
-		ka, kb := keyOf(a), keyOf(b)
+	order := func(a, b *textedAlert) int {
+		ka, kb := keyOf(a.Alert), keyOf(b.Alert)
 		return cmp.Or(cmp.Compare(ka.client, kb.client), cmp.Compare(ka.rule, kb.rule), cmp.Compare(ka.typ, kb.typ), cmp.Compare(ka.path, kb.path))
 	}
-	slices.SortFunc(d.Appeared, func(a, b Alert) int { return cmp.Or(order(a, b), fullOrder(a, b)) })
-	slices.SortFunc(d.Disappeared, func(a, b Alert) int { return cmp.Or(order(a, b), fullOrder(a, b)) })
-	slices.SortFunc(d.Changed, func(a, b Change) int {
-		return cmp.Or(order(a.New, b.New), fullOrder(a.New, b.New), fullOrder(a.Old, b.Old))
+	slices.SortFunc(appeared, func(a, b *textedAlert) int { return cmp.Or(order(a, b), fullOrder(a, b)) })
+	slices.SortFunc(disappeared, func(a, b *textedAlert) int { return cmp.Or(order(a, b), fullOrder(a, b)) })
+	slices.SortFunc(changed, func(a, b [2]*textedAlert) int {
+		return cmp.Or(order(a[1], b[1]), fullOrder(a[1], b[1]), fullOrder(a[0], b[0]))
 	})
+	for _, a := range appeared {
+		d.Appeared = append(d.Appeared, a.Alert)
+	}
+	for _, a := range disappeared {
+		d.Disappeared = append(d.Disappeared, a.Alert)
+	}
+	for _, c := range changed {
+		d.Changed = append(d.Changed, Change{Old: c[0].Alert, New: c[1].Alert, Fields: changedFields(c[0].Alert, c[1].Alert)})
+	}
 	for _, t := range byType {
 		d.ByType = append(d.ByType, *t)
 	}
@@ -107,10 +119,26 @@ func DiffAlerts(old, new []Alert) Diff {
 	return d
 }
 
+// textedAlert is an alert with its whole text, worked out the first time
+// two alerts tie on their content and kept: a sort compares an alert
+// about log₂n times, and the text of one with a large evidence is long.
+type textedAlert struct {
+	Alert
+	text  string
+	ready bool
+}
+
+func (t *textedAlert) wholeText() string {
+	if !t.ready {
+		t.text, t.ready = valuetext.Text(t.Alert), true
+	}
+	return t.text
+}
+
 // pairOff walks two lists sorted by fullOrder (so by contentOrder too),
 // counts the pairs order finds alike as unchanged, and returns the rest of
 // each, in their order.
-func pairOff(os, ns []Alert, order func(a, b Alert) int, d *Diff, count func(string) *TypeDiff) (restO, restN []Alert) {
+func pairOff(os, ns []*textedAlert, order func(a, b *textedAlert) int, d *Diff, count func(string) *TypeDiff) (restO, restN []*textedAlert) {
 	i, j := 0, 0
 	for i < len(os) && j < len(ns) {
 		switch c := order(os[i], ns[j]); {
@@ -128,10 +156,11 @@ func pairOff(os, ns []Alert, order func(a, b Alert) int, d *Diff, count func(str
 }
 
 // groupByKey lists the alerts of each key in fullOrder.
-func groupByKey(alerts []Alert) map[alertKey][]Alert {
-	out := map[alertKey][]Alert{}
-	for _, a := range alerts {
-		out[keyOf(a)] = append(out[keyOf(a)], a)
+func groupByKey(alerts []Alert) map[alertKey][]*textedAlert {
+	out := map[alertKey][]*textedAlert{}
+	for i := range alerts {
+		k := keyOf(alerts[i])
+		out[k] = append(out[k], &textedAlert{Alert: alerts[i]})
 	}
 	for _, as := range out {
 		slices.SortFunc(as, fullOrder)
@@ -142,16 +171,16 @@ func groupByKey(alerts []Alert) map[alertKey][]Alert {
 // fullOrder is contentOrder, then the whole alert as text: a total order,
 // 0 only for alerts alike in every part, so that alerts of one key sort
 // the same whatever the order they came in.
-func fullOrder(a, b Alert) int {
-	if c := contentOrder(a, b); c != 0 {
+func fullOrder(a, b *textedAlert) int {
+	if c := contentOrder(&a.Alert, &b.Alert); c != 0 {
 		return c
 	}
-	return cmp.Compare(valuetext.Text(a), valuetext.Text(b))
+	return cmp.Compare(a.wholeText(), b.wholeText())
 }
 
 // contentOrder orders alerts of one key by what a diff compares of them;
 // 0 when the diff finds no change.
-func contentOrder(a, b Alert) int {
+func contentOrder(a, b *Alert) int {
 	return cmp.Or(cmp.Compare(a.Urgency, b.Urgency), cmp.Compare(a.Sensitivity, b.Sensitivity),
 		cmp.Compare(a.Title, b.Title), cmp.Compare(a.Message, b.Message))
 }
@@ -174,13 +203,22 @@ func changedFields(o, n Alert) []string {
 	return out
 }
 
+// ErrFilesDiffer is the cause (errors.Is) of [DiffVersions]' error when
+// its files gave the two versions different files: fewer on one pass (an
+// iterator that can be read once, a cursor) or another client at one
+// place (an order that changes between passes). Such a file is left out
+// of the diff, which cannot compare the versions on it.
+var ErrFilesDiffer = errors.New("advisory: files gave the two versions different files")
+
 // DiffVersions evaluates an old and a new version of a framework over
-// the same files and diffs their alerts. files is iterated twice, in one
-// order. The error joins the failures of either version and the context's;
-// the diff covers what both could evaluate, file by file: a file only one
-// version reached (the context ended) or that failed to load in either is
-// left out, and so is a rule that failed on a file in either version, for
-// that file.
+// the same files and diffs their alerts. files is iterated twice, and
+// must give the same files in the same order both times; where it does
+// not, the error says so ([ErrFilesDiffer]). The error joins the failures
+// of either version and the context's; the diff covers what both could
+// evaluate, file by file: a file only one version reached (the context
+// ended, or files differed) or that failed to load in either is left out,
+// and so is a rule that failed on a file in either version, for that
+// file.
 func DiffVersions[Env any](ctx context.Context, old, new *Framework[Env], files iter.Seq[Item[Env]], now time.Time) (Diff, error) {
 	collect := func(f *Framework[Env]) map[int]FileAlerts {
 		out := map[int]FileAlerts{}
@@ -208,7 +246,23 @@ func DiffVersions[Env any](ctx context.Context, old, new *Framework[Env], files 
 				errs = append(errs, err)
 			}
 		}
-		if !inA || !inB {
+		switch {
+		case inA && inB && fa.ClientID != fb.ClientID:
+			// The two passes gave different files at one place: the
+			// versions' alerts would be compared across clients.
+			errs = append(errs, fmt.Errorf("%w: file %d is client %q for the old version and %q for the new", ErrFilesDiffer, i, fa.ClientID, fb.ClientID))
+			continue
+		case (!inA || !inB) && ctx.Err() == nil:
+			// Not the context: files gave one pass fewer files (a
+			// cursor read once), and the diff would say nothing
+			// changed where one version could not say.
+			only, id := "old", fa.ClientID
+			if inB {
+				only, id = "new", fb.ClientID
+			}
+			errs = append(errs, fmt.Errorf("%w: file %d (client %q) reached only by the %s version", ErrFilesDiffer, i, id, only))
+			continue
+		case !inA || !inB:
 			continue // one version did not reach the file: it cannot say
 		}
 		// A rule that failed on the file in either version is out of the
