@@ -281,7 +281,7 @@ func TestAdversary139_DiffVersionsOneShotFilesSilent_Pinned(t *testing.T) {
 // binding each, all pair as unchanged. DiffAlerts rendered both alerts
 // whole on every comparison of its sorts (about 10 s for 600 alerts at
 // GOMAXPROCS=2 against 0.6 s to render each once); each alert's text is
-// now worked out once, when it first ties (BenchmarkDiffAlertsOfOneKey
+// now worked out once, when it first ties (BenchmarkDiffAlerts
 // measures it).
 func TestAdversary139_DiffAlertsManyOfOneKey_Pinned(t *testing.T) {
 	const n = 60
