@@ -48,6 +48,11 @@ var ErrNoDefault = errors.New("segment: a custom scheme needs a default segment"
 // (an empty or blank one).
 var ErrNoSegment = errors.New("segment: a rule needs a segment name")
 
+// ErrBadSegmentName is the cause of the error for a rule's or the default
+// segment's name that is not UTF-8 text, as a client id must be
+// ([ErrBadID]): JSON writes every such name alike.
+var ErrBadSegmentName = errors.New("segment: a segment name must be UTF-8 text")
+
 // ErrUnreachable is the cause of the error for a rule that can never be
 // chosen: its condition is always false, or earlier rules catch every
 // client it would.
@@ -75,12 +80,19 @@ func NewCustom[Env any](rules []Rule, def Segment, opts ...dsl.Option) (*Custom[
 	if strings.TrimSpace(string(def)) == "" {
 		return nil, ErrNoDefault
 	}
+	if !utf8.ValidString(string(def)) {
+		// JSON would write it, and another name, as U+FFFD: two
+		// segments would read back as one.
+		return nil, fmt.Errorf("%w: the default segment %q", ErrBadSegmentName, def)
+	}
 	c := &Custom[Env]{def: def}
 	var errs []error
 	compiled := make([]*condition[Env], len(rules)) // nil where a rule does not compile
 	for i, r := range rules {
 		if strings.TrimSpace(string(r.Segment)) == "" {
 			errs = append(errs, fmt.Errorf("%w: rule %d", ErrNoSegment, i+1))
+		} else if !utf8.ValidString(string(r.Segment)) {
+			errs = append(errs, fmt.Errorf("%w: rule %d's %q", ErrBadSegmentName, i+1, r.Segment))
 		}
 		// A copy of opts: appending to the caller's slice would write
 		// into its spare capacity, which another compile may share.

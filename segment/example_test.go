@@ -2,6 +2,7 @@ package segment_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/engagekit/engagekit/segment"
@@ -30,4 +31,21 @@ func Example() {
 	// bram B show_the_value     60 touches/yr  (profit 9000 ≥ 0, engagement 0.2 < 0.5)
 	// chen C take_cost_out      40 touches/yr  (profit -700 < 0, engagement 0.9 ≥ 0.5)
 	// dirk D let_go_gracefully  20 touches/yr  (profit -600 < 0, engagement 0.1 < 0.5)
+}
+
+// A grid kept as JSON (in a database row, a config file) reads back as
+// the grid it was.
+func ExampleGrid_json() {
+	grid := segment.Grid{Profit: segment.Top(0.4), Engagement: segment.At(0.5)}
+	b, _ := json.Marshal(grid)
+	fmt.Println(string(b))
+	var back segment.Grid
+	if err := json.Unmarshal([]byte(`{"profit": "top 25%", "engagement": ">= 0.6"}`), &back); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(back.Profit, back.Engagement)
+	// Output:
+	// {"profit":"top 40%","engagement":"≥ 0.5"}
+	// top 25% ≥ 0.6
 }

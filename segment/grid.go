@@ -23,9 +23,12 @@ import (
 // threshold — At(0), At(-1) and a Top share that reaches down to zero
 // included. Top thresholds rank the whole book, and clients tied at a top
 // share's cut go below it (see [Top]).
+//
+// A Grid encodes as JSON (and in any text format) through its thresholds'
+// text: {"profit": "top 40%", "engagement": "≥ 0.5"}.
 type Grid struct {
-	Profit     Threshold
-	Engagement Threshold
+	Profit     Threshold `json:"profit"`
+	Engagement Threshold `json:"engagement"`
 }
 
 // Cut is a grid resolved against a book: the threshold values in force,
