@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -482,5 +484,55 @@ func TestPlannerOwnsItsPlaybook(t *testing.T) {
 	pb.Quadrants[canvas.UrgentRoutine] = canvas.Play{Action: canvas.ActionUnknown, Within: -day}
 	if d := cmp.Diff(before, mustPlan(planner.Plan(ctxBG, alerts, clients))); d != "" {
 		t.Errorf("the caller's playbook changed the plan:\n%s", d)
+	}
+}
+
+// A client found under another id than its own is not planned, on the
+// one-goroutine path and the parallel one alike: its consent and budget
+// are another client's. A record without an id is the one looked up.
+func TestClientOfAnotherIDIsUnknown(t *testing.T) {
+	var alerts []advisory.Alert
+	for i := range 20_000 { // past the parallel plan's threshold
+		alerts = append(alerts, advisory.Alert{ClientID: fmt.Sprintf("c%03d", i%300), Type: "t", RuleID: fmt.Sprint("r", i), Urgency: 0.9, Sensitivity: 0.2})
+	}
+	clients := map[string]canvas.Client[ctx]{}
+	for i := range 300 {
+		id := fmt.Sprintf("c%03d", i)
+		c := client(id)
+		switch i % 3 {
+		case 1:
+			c.ID = "" // no id of its own: the one looked up
+		case 2:
+			c.ID = fmt.Sprintf("c%03d", (i+1)%300) // another client's record
+		}
+		clients[id] = c
+	}
+	p := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: now}))
+	sorted := slices.Clone(alerts) // each client's alerts one run: looked up on the workers
+	slices.SortStableFunc(sorted, func(a, b advisory.Alert) int { return strings.Compare(a.ClientID, b.ClientID) })
+	for _, run := range []struct {
+		workers int
+		alerts  []advisory.Alert
+	}{{1, alerts}, {2, alerts}, {1, sorted}, {2, sorted}} {
+		workers := run.workers
+		plan := mustPlan(canvas.Parallel(p, workers, 1).Plan(ctxBG, run.alerts, clients))
+		for _, f := range plan.FollowUps {
+			if n, _ := strconv.Atoi(f.ClientID[1:]); n%3 == 2 {
+				t.Fatalf("workers %d: client %s planned on another client's record", workers, f.ClientID)
+			}
+		}
+		unknown := 0
+		for _, d := range plan.Deferred {
+			n, _ := strconv.Atoi(d.Item.Alert.ClientID[1:])
+			if (d.Reason == canvas.UnknownClient) != (n%3 == 2) {
+				t.Fatalf("workers %d: %s deferred as %s", workers, d.Item.Alert.ClientID, d.Reason)
+			}
+			if d.Reason == canvas.UnknownClient {
+				unknown++
+			}
+		}
+		if want := 20_000 / 3; unknown < want-1 || unknown > want+1 {
+			t.Errorf("workers %d: %d alerts deferred as unknown, want about %d", workers, unknown, want)
+		}
 	}
 }

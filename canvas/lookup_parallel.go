@@ -107,7 +107,7 @@ func lookupRuns[Ctx any](ctx context.Context, alerts []*advisory.Alert, st *plan
 			if i == 0 || id != alerts[i-1].ClientID {
 				ci++
 				var c Client[Ctx]
-				if c, ok = st.lookup(id); ok {
+				if c, ok = st.find(id); ok {
 					st.states[ci].set(id, &c)
 				} else {
 					unknown[w] = append(unknown[w], ci)

@@ -17,6 +17,11 @@ import (
 // placement, their segment's service policy, the channels they consented to,
 // and the touches already used this year.
 type Client[Ctx any] struct {
+	// ID is the client's id, or empty. A client found under another id
+	// than its own (a map's key and its record apart, a lookup that gives
+	// the wrong row) is not planned: its alerts are deferred as
+	// [UnknownClient], since the consent, budget and policy are another
+	// client's.
 	ID      string
 	Context Ctx
 	Policy  segment.Policy
@@ -78,7 +83,7 @@ const (
 	TouchBudget        DeferReason = "touch_budget"
 	PressureCap        DeferReason = "pressure_cap"
 	AdviserCapacity    DeferReason = "adviser_capacity"
-	UnknownClient      DeferReason = "unknown_client" // no client of the id, or an id JSON cannot write (not UTF-8)
+	UnknownClient      DeferReason = "unknown_client" // no client of the id, one whose ID is another, or an id JSON cannot write (not UTF-8)
 	PlacementFailed    DeferReason = "placement_failed"
 )
 
@@ -519,7 +524,7 @@ func (st *planState[Ctx]) client(id string) (int32, bool) {
 // add looks client id up and gives it the next state; false when the host
 // does not know it. Each id must be added once.
 func (st *planState[Ctx]) add(id string) (int32, bool) {
-	c, ok := st.lookup(id)
+	c, ok := st.find(id)
 	if !ok {
 		return 0, false
 	}
@@ -527,6 +532,18 @@ func (st *planState[Ctx]) add(id string) (int32, bool) {
 	st.states = append(st.states, clientState[Ctx]{})
 	st.states[i].set(id, &c)
 	return i, true
+}
+
+// find looks client id up. A client the lookup gives under another id
+// (a map's key and its record's ID apart, a lookup that returns the wrong
+// row) is not found: planned as id, it would be contacted on another
+// client's consent, budget and policy.
+func (st *planState[Ctx]) find(id string) (Client[Ctx], bool) {
+	c, ok := st.lookup(id)
+	if !ok || c.ID != "" && c.ID != id {
+		return Client[Ctx]{}, false
+	}
+	return c, true
 }
 
 // set makes cs the state of client id, found as c.
