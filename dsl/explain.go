@@ -322,14 +322,22 @@ func (c *explainCache) node(p ast.Node, n ast.Node) (*xnode, error) {
 // The first call compiles the sub-expressions (once per Expr); Explain is
 // much slower than Eval and meant for showing a result to a person.
 func (e *Expr[Env, R]) Explain(env Env, now time.Time) (*Explanation, error) {
+	return e.ExplainContext(context.Background(), env, now)
+}
+
+// ExplainContext is [Expr.Explain] under ctx, as [Expr.EvalContext] is
+// Eval: the evaluation and the reruns that explain it stop when ctx ends
+// (the error then is [ErrCancelled]), which with budgets of MaxInt is what
+// bounds them.
+func (e *Expr[Env, R]) ExplainContext(ctx context.Context, env Env, now time.Time) (*Explanation, error) {
 	// The verdict is Eval's own, checks and conversions included, so an
 	// explanation never disagrees with Eval; the tree shows how it came.
-	res, err := e.Eval(env, now)
+	res, err := e.EvalContext(ctx, env, now)
 	if !e.compiled() {
 		return nil, err
 	}
 	r := newRunner[Env](e.layout, e.limits)
-	r.gov.start(context.Background())
+	r.gov.start(ctx)
 	s := &session[Env]{r: r, env: env, fr: r.bind(env, now)}
 	step := explainStep(s, e.p, e.layout)
 	x := &Explanation{Root: step}

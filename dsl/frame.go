@@ -1,7 +1,6 @@
 package dsl
 
 import (
-	"math"
 	"reflect"
 	"time"
 
@@ -128,11 +127,9 @@ func newRunner[Env any](layout frameLayout, limits Limits) *runner[Env] {
 	// at twice the budget it is only a backstop (at the budget itself it
 	// refused first, at exactly the budget, with a message of its own,
 	// where Explain's runs did not).
-	vmBudget := uint(limits.MemoryBudget)
-	if vmBudget < math.MaxUint/2 {
-		vmBudget = 2*vmBudget + 1
-	}
-	r := &runner[Env]{vm: vm.VM{MemoryBudget: vmBudget}, layout: layout, gov: newGovernor(limits)}
+	gov := newGovernor(limits)
+	vmBudget := 2*uint(gov.maxMem) + 1 // the governor's budget, its ceiling applied
+	r := &runner[Env]{vm: vm.VM{MemoryBudget: vmBudget}, layout: layout, gov: gov}
 	if layout.flat {
 		p := reflect.New(layout.typ)
 		r.mem, r.boxed = mem.FromValue(p), p.Interface()

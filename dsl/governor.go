@@ -71,17 +71,26 @@ func (e *cancelError) Is(target error) bool { return target == ErrCancelled }
 
 func (e *cancelError) Unwrap() error { return e.cause }
 
-// budgetCeiling bounds the budgets a governor keeps: a limit above it
-// (MaxInt, meaning "no limit") is taken as it. No evaluation reaches it
-// (2^58 steps are years of work; 2^58 units, 4 EiB), and a count the
-// library saturates where it would overflow (a range from MinInt to
-// MaxInt, a string of MaxInt64 bytes, n·log₂n of a huge list) is always
-// over it: with the budget itself at MaxInt64, such a count fitted, and
-// the allocation it stood for failed inside Go instead.
-const budgetCeiling = 1 << 58
+// stepsCeiling and memoryCeiling bound the budgets a governor keeps: a
+// limit above one (MaxInt, say, meaning "no limit") is taken as it.
+//
+// No evaluation takes 2^58 steps (years of work); a host that lifts the
+// step budget bounds a rule by its context instead. Memory is another
+// matter: Go cannot recover from an allocation the machine cannot back
+// (the process dies, "out of memory"), so one rule's evaluation never
+// builds more than 2^28 units (4 GiB), whatever the budget allows, and a
+// rule writing 1..n for a huge n is refused rather than kill its host.
+// Both lie far below MaxInt64, so a count the library saturates where it
+// would overflow (a range from MinInt to MaxInt, a string of 2^63 bytes,
+// n·log₂n of a huge list) is always over them: with a budget of MaxInt64
+// itself, such a count fitted, and failed inside Go.
+const (
+	stepsCeiling  = 1 << 58
+	memoryCeiling = 1 << 28
+)
 
 func newGovernor(l Limits) governor {
-	return governor{maxSteps: min(int64(l.MaxSteps), budgetCeiling), maxMem: min(int64(l.MemoryBudget), budgetCeiling)}
+	return governor{maxSteps: min(int64(l.MaxSteps), stepsCeiling), maxMem: min(int64(l.MemoryBudget), memoryCeiling)}
 }
 
 // start begins an evaluation under ctx.

@@ -138,11 +138,13 @@ func WithPosition(line, col int) Option {
 }
 
 // Limits bound what an untrusted rule may cost. A zero field means the
-// default. MemoryBudget and MaxSteps above 2^58 (MaxInt, say, for "no
-// limit") are taken as 2^58, which no evaluation reaches, so that a size
-// too large to build (a range from MinInt to MaxInt, a string of 2^63
-// bytes) is over the budget rather than attempted; with them that high,
-// the evaluation's context (EvalContext) is what ends a long one.
+// default. MaxSteps above 2^58 (MaxInt, say, for "no limit") is taken as
+// 2^58, which no evaluation reaches: the evaluation's context
+// (EvalContext) is then what ends a long one. MemoryBudget above 2^28
+// units (4 GiB) is taken as 2^28: Go cannot recover from an allocation the
+// machine cannot back, so a rule may not build more, whatever the host
+// allows, and a size too large to build (a range from MinInt to MaxInt, a
+// string of 2^63 bytes) is over the budget rather than attempted.
 type Limits struct {
 	// MaxSourceBytes bounds the length of the source text. Default 16 KiB.
 	MaxSourceBytes int `json:"max_source_bytes,omitempty"`

@@ -94,6 +94,14 @@ type RowExplanation struct {
 // lets. It is much slower than Eval and meant for showing a decision to a
 // person. An unknown rule id is an error of kind [KindUnknownName].
 func (rs *RuleSet[Env]) Explain(ruleID string, env Env, now time.Time) (*RuleExplanation, error) {
+	return rs.ExplainContext(context.Background(), ruleID, env, now)
+}
+
+// ExplainContext is [RuleSet.Explain] under ctx, as
+// [RuleSet.EvalContext] is Eval: the rule's evaluation and the reruns
+// that explain it stop when ctx ends, the explanation's error then
+// [ErrCancelled].
+func (rs *RuleSet[Env]) ExplainContext(ctx context.Context, ruleID string, env Env, now time.Time) (*RuleExplanation, error) {
 	if !rs.compiled() {
 		return nil, ErrNotCompiled
 	}
@@ -101,8 +109,13 @@ func (rs *RuleSet[Env]) Explain(ruleID string, env Env, now time.Time) (*RuleExp
 	if rule == nil {
 		return nil, &Error{RuleID: ruleID, Kind: KindUnknownName, Msg: fmt.Sprintf("rule set %s has no rule %s", rs.name, ruleID)}
 	}
-	s := rs.begin(context.Background(), env, now)
+	s := rs.begin(ctx, env, now)
 	defer rs.end(s)
+	if err := s.r.gov.interrupted(); err != nil {
+		// As Eval, which looks at the context before each rule.
+		err = rule.fail(err)
+		return &RuleExplanation{Rule: rule.id, Silent: rule.silent, Err: err.Error(), ErrKind: errorKind(err)}, nil
+	}
 	return rs.explainRule(s, rule, map[*cRule]bool{}, 0), nil
 }
 

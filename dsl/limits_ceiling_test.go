@@ -1,0 +1,46 @@
+package dsl
+
+import (
+	"errors"
+	"math"
+	"testing"
+	"time"
+)
+
+type ceilingEnv struct {
+	N int `expr:"n"`
+}
+
+// Budgets of MaxInt ("no limit") still refuse what no machine backs: a
+// range of 2^40 ints (8 TiB, which Go could only die trying to allocate),
+// a string of 2^60 bytes, the range from MinInt to MaxInt, with ErrLimit;
+// Eval and expr alone alike. A rule within the memory ceiling runs.
+func TestBudgetsOfMaxIntRefuseWhatNoMachineBacks(t *testing.T) {
+	unbounded := WithLimits(Limits{MaxSteps: math.MaxInt, MemoryBudget: math.MaxInt})
+	for _, c := range []struct {
+		src string
+		n   int
+	}{
+		{"len(1..n)", 1 << 40},
+		{"len(repeat(\"x\", n))", 1 << 60},
+		{"len(-n - 1..n)", math.MaxInt},
+		{"len(map(1..n, #))", 1 << 30},
+	} {
+		for _, opts := range [][]Option{{unbounded}, {unbounded, exprOnly}} {
+			e, err := Compile[ceilingEnv, int](c.src, opts...)
+			if err != nil {
+				t.Fatalf("%s: %v", c.src, err)
+			}
+			if _, err := e.Eval(ceilingEnv{N: c.n}, time.Time{}); !errors.Is(err, ErrLimit) {
+				t.Errorf("%s with n = %d (expr alone %v): %v, want ErrLimit", c.src, c.n, len(opts) > 1, err)
+			}
+		}
+	}
+	e, err := Compile[ceilingEnv, int]("len(1..n)", unbounded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.Eval(ceilingEnv{N: 1 << 20}, time.Time{}); err != nil || got != 1<<20 {
+		t.Errorf("len(1..n) with n = 2^20: %v, %v", got, err)
+	}
+}
