@@ -29,7 +29,7 @@ func TestExplainContextStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := CompileRules[explainCtxEnv]([]byte("ruleset r version 1\nrule long {\n  type \"t\"\n  when " + long + "\n}\n"), unbounded)
+	rs, err := CompileRules[explainCtxEnv]([]byte("ruleset r version 1\nrule long {\n  type \"t\"\n  when "+long+"\n}\n"), unbounded)
 	if err != nil {
 		t.Fatal(err)
 	}
