@@ -330,6 +330,11 @@ func arithAny(args ...any) (out any, err error) {
 		if f, ok := a.(float64); ok {
 			return math.Abs(f), nil
 		}
+		if rv := reflect.ValueOf(a); rv.Kind() == reflect.Float32 || rv.Kind() == reflect.Float64 {
+			// A float32 or a named float stays of its type, as expr's
+			// abs keeps it; math.Abs clears the sign of -0 too.
+			return reflect.ValueOf(math.Abs(rv.Float())).Convert(rv.Type()).Interface(), nil
+		}
 		return nil, fmt.Errorf("abs: argument is %T, want a number", a)
 	}
 	return nil, fmt.Errorf("internal arithmetic: unknown operator %q", op)
