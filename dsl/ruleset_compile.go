@@ -38,7 +38,9 @@ func CompileRules[Env any](src []byte, opts ...Option) (*RuleSet[Env], error) {
 	return rs, withFileSnippets(err, newLineIndex(rulefile.Text(src)))
 }
 
-// CompileFile compiles a parsed rule file against environment type Env.
+// CompileFile compiles a parsed rule file against environment type Env. A
+// File that fails [rulefile.File.Check] (built in Go, or JSON of another
+// making) is an error of kind [KindSyntax].
 // Every expression is type-checked: conditions must be bool, urgency,
 // sensitivity and priority numbers; constants are computed once; table
 // cells are checked against their input's type. Every error of the file is
@@ -49,6 +51,15 @@ func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], erro
 		return nil, errors.Join(base.errs...)
 	}
 	if err := checkEnvType(reflect.TypeFor[Env](), base); err != nil {
+		return nil, err
+	}
+	// A File built in Go or read from JSON may hold what no text gives (a
+	// nil rule, a cell of no kind): refused as Parse would refuse it.
+	if err := f.Check(); err != nil {
+		var e *rulefile.Error
+		if errors.As(err, &e) {
+			return nil, &Error{Kind: KindSyntax, RuleID: e.Rule, Statement: e.Statement, Line: e.Pos.Line, Column: e.Pos.Col, Msg: e.Msg}
+		}
 		return nil, err
 	}
 	base.badNames = map[string]bool{}

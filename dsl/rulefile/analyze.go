@@ -1,6 +1,7 @@
 package rulefile
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"sort"
@@ -45,6 +46,10 @@ func (s *Severity) UnmarshalText(b []byte) error {
 // read, a row of an any table that may or may not decide like another.
 // The analysis says "unknown" rather than claim what it has not proven.
 const CodeUnknown = "unknown"
+
+// CodeInvalid is the code of the one Error finding of a File that fails
+// [File.Check]: one that no text gives, which the analysis does not read.
+const CodeInvalid = "invalid"
 
 // Finding is one result of [Analyze]. Code is stable and meant for
 // programs: "duplicate-id", "duplicate-const", "unused-let", "unused-const",
@@ -111,7 +116,15 @@ type Finding struct {
 // they read one another, each once; where the bounded work runs out
 // before a decision is, a table that reads it claims no gap or overlap
 // ([CodeUnknown]): the value shown might be one the decision never gives.
+//
+// A File that fails [File.Check] (built in Go, or JSON of another making)
+// is not analyzed: the one finding is its error, code [CodeInvalid].
 func Analyze(f *File) []Finding {
+	if err := f.Check(); err != nil {
+		var e *Error
+		errors.As(err, &e)
+		return []Finding{{Pos: e.Pos, Severity: Problem, Code: CodeInvalid, Rule: e.Rule, Message: e.Error()}}
+	}
 	a := &analysis{f: f, consts: fileConstants(f), work: &budget{left: maxWork}}
 	a.domains = a.settleDecisions()
 	a.duplicates()

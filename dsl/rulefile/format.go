@@ -11,8 +11,14 @@ import (
 // rules and tables, one blank line between declarations, two-space
 // indentation, statements in canonical order, table cells aligned, comments
 // kept (written with #). Format is idempotent, and Parse(Format(f)) equals f
-// up to positions.
+// up to positions. A File that fails [File.Check] (one no text gives,
+// built in Go) is written as nothing, nil. The canonical form may be
+// longer than the source (a comment "#c" is written "# c"), so a file
+// near [MaxFileBytes] may format to more than Parse takes.
 func Format(f *File) []byte {
+	if f.Check() != nil {
+		return nil // no text says it: see Check
+	}
 	w := &writer{}
 	w.doc(f.Doc, "")
 	w.line("", fmt.Sprintf("ruleset %s version %d", f.Name, f.Version), f.Comment)
@@ -176,7 +182,12 @@ func quoteAll(vs []string) string {
 	return strings.Join(parts, ", ")
 }
 
-// table writes the inputs and the rows, cells padded so columns line up.
+// maxPaddedCell is the widest cell, in runes, a table's column is lined up
+// to.
+const maxPaddedCell = 48
+
+// table writes the inputs and the rows, cells padded so columns line up
+// (those no wider than maxPaddedCell).
 func (w *writer) table(r *Rule) {
 	if len(r.Inputs) > 0 {
 		srcs := make([]string, len(r.Inputs))
@@ -196,11 +207,24 @@ func (w *writer) table(r *Rule) {
 	}
 	widths := map[int]int{}
 	for _, row := range r.Rows {
+		if row == nil {
+			continue
+		}
 		for i, c := range row.Cells {
 			widths[i] = max(widths[i], utf8.RuneCountInString(c.Test.String())) // columns count runes
 		}
 	}
+	for i, wd := range widths {
+		if wd > maxPaddedCell {
+			// One long cell would pad every row to it: a column that wide
+			// is not lined up, so the file stays the size it was.
+			widths[i] = 0
+		}
+	}
 	for _, row := range r.Rows {
+		if row == nil {
+			continue
+		}
 		w.doc(row.Doc, "  ")
 		cells := make([]string, len(row.Cells))
 		for i, c := range row.Cells {
@@ -208,7 +232,7 @@ func (w *writer) table(r *Rule) {
 			if i < len(row.Cells)-1 {
 				text += ","
 			}
-			cells[i] = text + strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c.Test.String()))
+			cells[i] = text + strings.Repeat(" ", max(0, widths[i]-utf8.RuneCountInString(c.Test.String())))
 		}
 		w.line("  ", "row "+strings.Join(cells, " ")+" => "+rowOutputs(&row.Out), row.Comment)
 	}

@@ -203,8 +203,8 @@ func (p *fileParser) header(f *File) {
 		return
 	}
 	p.s.skipInline()
-	if p.ident() != "version" {
-		p.errorf(p.s.pos(), "expected `version N` after the rule set's name")
+	if at := p.s.pos(); p.ident() != "version" {
+		p.errorf(at, "expected `version N` after the rule set's name") // at the word, as an unknown word is
 		p.recover()
 		return
 	}
@@ -298,8 +298,8 @@ func (p *fileParser) rule(pos Pos, doc []string, table bool) *Rule {
 	}
 	p.s.skipInline()
 	if table {
-		if p.ident() != "hit" {
-			p.errorf(p.s.pos(), "expected `hit first|unique|priority|collect` after the table's id")
+		if at := p.s.pos(); p.ident() != "hit" {
+			p.errorf(at, "expected `hit first|unique|priority|collect` after the table's id")
 			p.recover()
 			p.skipBlock()
 			return nil

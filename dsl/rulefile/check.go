@@ -1,0 +1,230 @@
+package rulefile
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Check reports, as an [*Error], the first part of f that no text could
+// give: what Parse refuses, or never builds, but a File read from JSON or
+// built in Go may hold. A nil rule, constant, let, output, branch, row or
+// ordered value; a rule set name, rule id or name that is not an
+// identifier; a comment or doc line with a line break (Format would write
+// the rest as a statement); a cell test of no known kind, a comparison
+// without a known operator or a value, an interval without its ends, a
+// one-of or not() of nothing; a value of no known kind, or a NaN.
+//
+// A File's JSON is checked as it is read ([File.UnmarshalJSON]), and
+// dsl.CompileFile checks a File before it compiles it; [Analyze] reports
+// a File that fails Check as one finding of code "invalid", and [Format]
+// writes what it can of one, never panicking.
+func (f *File) Check() error {
+	if f == nil {
+		return &Error{Msg: "no file"}
+	}
+	c := checker{}
+	c.ident(f.Pos, "the rule set's name", f.Name)
+	c.notes(f.Pos, f.Doc, f.Comment)
+	c.notes(f.Pos, f.Trailing, "")
+	for i, k := range f.Consts {
+		if k == nil {
+			c.fail(f.Pos, fmt.Sprintf("constant %d is missing", i+1))
+			continue
+		}
+		c.ident(k.Pos, "a constant's name", k.Name)
+		c.notes(k.Pos, k.Doc, k.Comment)
+	}
+	for i, r := range f.Rules {
+		if r == nil {
+			c.fail(f.Pos, fmt.Sprintf("rule %d is missing", i+1))
+			continue
+		}
+		c.rule = r.ID
+		c.ident(r.Pos, "a rule's id", r.ID)
+		c.notes(r.Pos, r.Doc, r.Comment)
+		c.notes(r.Pos, r.InDoc, r.InComment)
+		c.block(r.Pos, &r.Body)
+		if r.Order != nil {
+			c.notes(r.Order.Pos, r.Order.Doc, r.Order.Comment)
+			for j, v := range r.Order.Values {
+				if v == nil {
+					c.fail(r.Order.Pos, fmt.Sprintf("ordered value %d is missing", j+1))
+					continue
+				}
+				c.value(r.Order.Pos, v)
+			}
+		}
+		for j, row := range r.Rows {
+			c.statement = fmt.Sprintf("row %d", j+1)
+			if row == nil {
+				c.fail(r.Pos, "the row is missing")
+				continue
+			}
+			c.notes(row.Pos, row.Doc, row.Comment)
+			for _, cell := range row.Cells {
+				c.test(cell.Pos, cell.Test, true)
+			}
+			c.block(row.Pos, &row.Out)
+		}
+		c.rule, c.statement = "", ""
+	}
+	return c.err
+}
+
+// UnmarshalJSON reads a File as encoding/json does, then checks it
+// ([File.Check]): JSON can say what no text says (a null rule, a cell of
+// no kind, a comment that runs onto a statement's line), and a File read
+// so is refused rather than compiled, formatted or analyzed as another.
+func (f *File) UnmarshalJSON(b []byte) error {
+	type plain File // no methods: the default decoding
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	if err := (*File)(&p).Check(); err != nil {
+		return err
+	}
+	*f = File(p)
+	return nil
+}
+
+// checker keeps Check's first error and where it is.
+type checker struct {
+	rule, statement string
+	err             error
+}
+
+func (c *checker) fail(pos Pos, msg string) {
+	if c.err == nil {
+		c.err = &Error{Pos: pos, Rule: c.rule, Statement: c.statement, Msg: msg}
+	}
+}
+
+// ident checks a name as the scanner reads one: a letter or underscore,
+// then letters, digits, underscores and dots, within MaxIdentBytes.
+func (c *checker) ident(pos Pos, what, s string) {
+	ok := s != "" && len(s) <= MaxIdentBytes && isLetter(s[0])
+	for i := 1; ok && i < len(s); i++ {
+		ok = isLetter(s[i]) || isDigit(s[i]) || s[i] == '.'
+	}
+	if !ok {
+		c.fail(pos, fmt.Sprintf("%s %q is not an identifier", what, s))
+	}
+}
+
+// notes checks doc lines and a comment: one line each.
+func (c *checker) notes(pos Pos, doc []string, comment string) {
+	for _, l := range append(doc, comment) {
+		if strings.ContainsAny(l, "\r\n") {
+			c.fail(pos, fmt.Sprintf("the comment %q holds a line break", l))
+		}
+	}
+}
+
+func (c *checker) block(pos Pos, b *Block) {
+	c.notes(pos, b.Trailing, b.Close)
+	for _, s := range []*Str{b.Type, b.Owner} {
+		if s != nil {
+			c.notes(s.Pos, s.Doc, s.Comment)
+		}
+	}
+	if b.Tags != nil {
+		c.notes(b.Tags.Pos, b.Tags.Doc, b.Tags.Comment)
+	}
+	for _, fl := range []*Flag{b.Enabled, b.Emit} {
+		if fl != nil {
+			c.notes(fl.Pos, fl.Doc, fl.Comment)
+		}
+	}
+	for _, s := range []*Stmt{b.When, b.Urgency, b.Sensitivity, b.Priority} {
+		if s != nil {
+			c.notes(s.Pos, s.Doc, s.Comment)
+		}
+	}
+	for _, t := range []*Template{b.Title, b.Message} {
+		if t != nil {
+			c.notes(t.Pos, t.Doc, t.Comment)
+		}
+	}
+	for i, l := range b.Lets {
+		if l == nil {
+			c.fail(pos, fmt.Sprintf("let %d is missing", i+1))
+			continue
+		}
+		c.ident(l.Pos, "a let's name", l.Name)
+		c.notes(l.Pos, l.Doc, l.Comment)
+	}
+	for i, o := range b.Outputs {
+		if o == nil {
+			c.fail(pos, fmt.Sprintf("output %d is missing", i+1))
+			continue
+		}
+		c.ident(o.Pos, "an output's name", o.Name)
+		c.notes(o.Pos, o.Doc, o.Comment)
+	}
+	for i, br := range b.Branches {
+		if br == nil {
+			c.fail(pos, fmt.Sprintf("branch %d is missing", i+1))
+			continue
+		}
+		c.notes(br.Pos, br.Doc, br.Comment)
+		c.block(br.Pos, &br.Body)
+	}
+}
+
+// test checks a cell's test; top says whether it is the cell's own (a
+// one-of or not() holds simple tests only, as the parser reads them).
+func (c *checker) test(pos Pos, t UnaryTest, top bool) {
+	switch t.Kind {
+	case TestAny:
+		if !top {
+			c.fail(pos, "- inside a list of tests")
+		}
+	case TestCompare:
+		switch t.Op {
+		case "==", "!=", "<", "<=", ">", ">=":
+		default:
+			c.fail(pos, fmt.Sprintf("a comparison's operator %q is not ==, !=, <, <=, > or >=", t.Op))
+		}
+		c.valueOf(pos, t.Value)
+	case TestInterval:
+		c.valueOf(pos, t.Lo)
+		c.valueOf(pos, t.Hi)
+	case TestOneOf, TestNot:
+		if !top {
+			c.fail(pos, fmt.Sprintf("a %s test inside a list of tests", t.Kind))
+		}
+		if len(t.List) == 0 {
+			c.fail(pos, fmt.Sprintf("a %s test of no tests", t.Kind))
+		}
+		for _, s := range t.List {
+			c.test(pos, s, false)
+		}
+	default:
+		c.fail(pos, fmt.Sprintf("a cell test of kind %q (any, compare, interval, one_of or not)", t.Kind))
+	}
+}
+
+func (c *checker) valueOf(pos Pos, v *Value) {
+	if v == nil {
+		c.fail(pos, "a cell test without its value")
+		return
+	}
+	c.value(pos, v)
+}
+
+func (c *checker) value(pos Pos, v *Value) {
+	switch v.Kind {
+	case ValueNumber:
+		if math.IsNaN(v.Number) {
+			c.fail(pos, "a cell cannot test for NaN (NaN equals nothing)")
+		}
+	case ValueString, ValueBool, ValueNil:
+	case ValueName:
+		c.ident(pos, "a constant's name", v.Name)
+	default:
+		c.fail(pos, fmt.Sprintf("a value of kind %q (number, string, bool, nil or name)", v.Kind))
+	}
+}
