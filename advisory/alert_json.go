@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/internal/jsontime"
@@ -164,16 +165,32 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // its outputs and evidence (at any depth of their lists and maps) is read
 // as an int where it is an integer an int holds, as a uint64 where it is
 // an integer above the int64 range that a uint64 holds (a host's counter),
-// else as a float64, and as its text where not even a float64 holds it
-// (1e400): encoding/json reads every number of an any as a float64, so
-// 2^53+1 read back as 2^53 and an alert written, read and written again
-// changed.
+// as a json.Number, its digits, where it is an integer past that (a
+// *big.Int), else as a float64, and as its text where not even a float64
+// holds it (1e400): encoding/json reads every number of an any as a
+// float64, so 2^53+1 read back as 2^53 and an alert written, read and
+// written again changed. A null urgency or sensitivity (one that was not
+// finite) reads as NaN.
 func (a *Alert) UnmarshalJSON(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var f alertFields
-	if err := dec.Decode(&f); err != nil {
+	var in struct {
+		alertFields
+		// null (what MarshalJSON writes for a value that is not
+		// finite) reads as NaN, an unknown value, not as 0, the lowest.
+		Urgency     *float64 `json:"urgency"`
+		Sensitivity *float64 `json:"sensitivity"`
+	}
+	if err := dec.Decode(&in); err != nil {
 		return err
+	}
+	f := in.alertFields
+	f.Urgency, f.Sensitivity = math.NaN(), math.NaN()
+	if in.Urgency != nil {
+		f.Urgency = *in.Urgency
+	}
+	if in.Sensitivity != nil {
+		f.Sensitivity = *in.Sensitivity
 	}
 	for k, v := range f.Outputs {
 		f.Outputs[k] = readNumbers(v)
@@ -183,6 +200,18 @@ func (a *Alert) UnmarshalJSON(data []byte) error {
 	}
 	*a = Alert(f)
 	return nil
+}
+
+// integerDigits reports whether s is an integer written in digits alone,
+// with an optional minus sign.
+func integerDigits(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // readNumbers replaces the json.Numbers in v, a value JSON decoded into an
@@ -196,6 +225,12 @@ func readNumbers(v any) any {
 		}
 		if err != nil {
 			return string(x) // beyond a float64: what it wrote, as text
+		}
+		if _, isFloat := n.(float64); isFloat && integerDigits(string(x)) {
+			// An integer past uint64 (a host's *big.Int): a float64
+			// would round it (2^64 written again as
+			// 18446744073709552000); its digits are kept.
+			return x
 		}
 		return n
 	case []any:

@@ -2,6 +2,7 @@ package advisory
 
 import (
 	"encoding/json"
+	"errors"
 
 	"github.com/engagekit/engagekit/internal/errtext"
 )
@@ -51,4 +52,56 @@ func (f FileAlerts) MarshalJSON() ([]byte, error) {
 		fileAlertsFields
 		Error string `json:"error,omitempty"`
 	}{fileAlertsFields(f), errtext.Of(f.Err)})
+}
+
+// ErrFromJSON is the cause (errors.Is) of a failure read back from JSON
+// ([FileAlerts.UnmarshalJSON], [FileStats.UnmarshalJSON]): its text is
+// the original's; its type, which JSON does not carry, is lost.
+var ErrFromJSON = errors.New("advisory: a failure read from JSON")
+
+// jsonFailure is a failure read back from JSON: the text it was written
+// with.
+type jsonFailure struct{ text string }
+
+func (e *jsonFailure) Error() string { return e.text }
+
+func (e *jsonFailure) Is(target error) bool { return target == ErrFromJSON }
+
+// failureFrom is the failure JSON's "error" says: nil for none.
+func failureFrom(text *string) error {
+	if text == nil {
+		return nil
+	}
+	return &jsonFailure{text: *text}
+}
+
+// UnmarshalJSON reads what MarshalJSON writes: a file that failed reads
+// back as failed, its Err an error of its text ([ErrFromJSON]).
+func (s *FileStats) UnmarshalJSON(b []byte) error {
+	var in struct {
+		fileStatsFields
+		Error *string `json:"error"`
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*s = FileStats(in.fileStatsFields)
+	s.Err = failureFrom(in.Error)
+	return nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes: a file that failed reads
+// back as failed, its Err an error of its text ([ErrFromJSON]); its alerts
+// as [Alert.UnmarshalJSON] reads them.
+func (f *FileAlerts) UnmarshalJSON(b []byte) error {
+	var in struct {
+		fileAlertsFields
+		Error *string `json:"error"`
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*f = FileAlerts(in.fileAlertsFields)
+	f.Err = failureFrom(in.Error)
+	return nil
 }

@@ -114,6 +114,17 @@ func (o *observation) file(i int, id string, alerts []Alert, loaded int, unread 
 				o.rules[k].Errors++
 			}
 		}
+		if errors.Is(err, ErrExited) {
+			// A host function ended the goroutine: no error names the
+			// rule, but the rules are decided in order, each marked as
+			// it begins, so the last one marked was running.
+			for k := min(len(decided), len(o.rules)) - 1; k >= 0; k-- {
+				if decided[k] {
+					o.rules[k].Errors++
+					break
+				}
+			}
+		}
 	}
 	o.obs.File(FileStats{Index: i, ClientID: id, Alerts: len(alerts), Err: err, Elapsed: elapsed})
 }

@@ -81,10 +81,10 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out 
 		done      chan struct{} // closed when evaluated
 		panicked  any           // what fn panicked with, if it did
 	}
+	// The buffers grow with what seq gives, to a chunk at most: a batch
+	// of two files on a thousand workers made two chunks of 256,000
+	// results up front.
 	var bufs [2]buffer
-	for k := range bufs {
-		bufs[k] = buffer{ins: make([]In, 0, chunk), outs: make([]Out, chunk), errs: make([]error, chunk), cancelled: make([]bool, chunk)}
-	}
 	// The chunks are evaluated under a context of their own, ended when
 	// Run returns, a panic of emit's included: the chunk in flight then
 	// stops within an item a worker, and no fn runs after Run.
@@ -98,6 +98,9 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out 
 		}
 	}()
 	start := func(b *buffer) {
+		if n := len(b.ins); len(b.outs) < n {
+			b.outs, b.errs, b.cancelled = make([]Out, n), make([]error, n), make([]bool, n)
+		}
 		b.done, b.panicked = make(chan struct{}), nil
 		go func() {
 			defer close(b.done)
