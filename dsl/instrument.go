@@ -417,11 +417,36 @@ func (in *instrumenter) keptNumbers(name string, args []ast.Node) {
 		fmt.Sprintf("%s takes a number, and this is a %v, which keeps its type%s", name, t, hint), ""))
 }
 
+// implicitElement is the predicate # over list's elements, typed as
+// they are.
+func implicitElement(list ast.Node) *ast.PredicateNode {
+	var et reflect.Type
+	if t := list.Type(); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+		et = t.Elem()
+	} else {
+		et = reflect.TypeFor[any]()
+	}
+	el := &ast.PointerNode{}
+	el.SetType(et)
+	el.SetLocation(list.Location())
+	p := &ast.PredicateNode{Node: el}
+	p.SetType(et)
+	p.SetLocation(list.Location())
+	return p
+}
+
 func (in *instrumenter) walk(slot *ast.Node) {
 	switch n := (*slot).(type) {
 	case nil:
 		return
 	case *ast.BuiltinNode:
+		if n.Name == "count" && len(n.Arguments) == 1 {
+			// count(xs) is expr's loop over xs with # as its predicate,
+			// left implicit: written out, it steps as every predicate
+			// does, so the loop looks at the context (with a step
+			// budget of MaxInt, the walk's charge alone looked once).
+			n.Arguments = append(n.Arguments, implicitElement(n.Arguments[0]))
+		}
 		in.keptNumbers(n.Name, n.Arguments)
 		in.unorderedElements(n)
 		if n.Name == "mean" || n.Name == "median" {

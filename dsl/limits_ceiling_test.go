@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"context"
 	"errors"
 	"math"
 	"testing"
@@ -42,5 +43,31 @@ func TestBudgetsOfMaxIntRefuseWhatNoMachineBacks(t *testing.T) {
 	}
 	if got, err := e.Eval(ceilingEnv{N: 1 << 20}, time.Time{}); err != nil || got != 1<<20 {
 		t.Errorf("len(1..n) with n = 2^20: %v, %v", got, err)
+	}
+}
+
+type countEnv struct {
+	B []bool `expr:"b"`
+}
+
+// count(xs) is expr's own loop over xs; its implicit predicate steps as
+// an explicit one does, so with a step budget of MaxInt the evaluation
+// still ends at its context's deadline, on both paths.
+func TestCountOfAListStopsAtTheDeadline(t *testing.T) {
+	env := countEnv{B: make([]bool, 1<<24)} // a loop of about half a second
+	for _, opts := range [][]Option{nil, {exprOnly}} {
+		e, err := Compile[countEnv, int]("count(b)", append(opts, WithLimits(Limits{MaxSteps: math.MaxInt}))...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+		_, err = e.EvalContext(ctx, env, time.Time{})
+		cancel()
+		if !errors.Is(err, ErrCancelled) {
+			t.Errorf("count(b) over 2^24 elements past a 10 ms deadline (expr alone %v): %v, want ErrCancelled", opts != nil, err)
+		}
+		if got, err := e.Eval(countEnv{B: []bool{true, false, true}}, time.Time{}); err != nil || got != 2 {
+			t.Errorf("count of [true, false, true]: %v, %v", got, err)
+		}
 	}
 }
