@@ -417,6 +417,11 @@ func (in *instrumenter) keptNumbers(name string, args []ast.Node) {
 		fmt.Sprintf("%s takes a number, and this is a %v, which keeps its type%s", name, t, hint), ""))
 }
 
+// isFloat reports a float type: what a sum of floats is typed.
+func isFloat(t reflect.Type) bool {
+	return t != nil && (t.Kind() == reflect.Float64 || t.Kind() == reflect.Float32)
+}
+
 // implicitElement is the predicate # over list's elements, typed as
 // they are.
 func implicitElement(list ast.Node) *ast.PredicateNode {
@@ -440,11 +445,14 @@ func (in *instrumenter) walk(slot *ast.Node) {
 	case nil:
 		return
 	case *ast.BuiltinNode:
-		if n.Name == "count" && len(n.Arguments) == 1 {
-			// count(xs) is expr's loop over xs with # as its predicate,
-			// left implicit: written out, it steps as every predicate
-			// does, so the loop looks at the context (with a step
-			// budget of MaxInt, the walk's charge alone looked once).
+		if len(n.Arguments) == 1 && (n.Name == "count" || n.Name == "sum" && isFloat(n.Type())) {
+			// count(xs) and sum(xs) are expr's loops over xs with # as
+			// their predicate, left implicit: written out, it steps as
+			// every predicate does, so the loop looks at the context
+			// (with a step budget of MaxInt, the walk's charge alone
+			// looked once). (A sum of ints, or of values known only when
+			// the rule runs, is rewritten by guardBuiltin and walked
+			// element by element.)
 			n.Arguments = append(n.Arguments, implicitElement(n.Arguments[0]))
 		}
 		in.keptNumbers(n.Name, n.Arguments)

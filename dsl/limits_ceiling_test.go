@@ -47,20 +47,35 @@ func TestBudgetsOfMaxIntRefuseWhatNoMachineBacks(t *testing.T) {
 }
 
 type countEnv struct {
-	B []bool `expr:"b"`
+	B []bool    `expr:"b"`
+	F []float64 `expr:"f"`
 }
 
-// count(xs) is expr's own loop over xs; its implicit predicate steps as
-// an explicit one does, so with a step budget of MaxInt the evaluation
-// still ends at its context's deadline, on both paths.
+// count(xs) and sum(xs) of floats are expr's own loops over xs; their
+// implicit predicate steps as an explicit one does, so with a step budget
+// of MaxInt the evaluation still ends at its context's deadline, on both
+// paths.
 func TestCountOfAListStopsAtTheDeadline(t *testing.T) {
-	env := countEnv{B: make([]bool, 1<<24)} // a loop of about half a second
+	env := countEnv{B: make([]bool, 1<<24), F: make([]float64, 1<<24)} // loops of about half a second
 	for _, opts := range [][]Option{nil, {exprOnly}} {
-		e, err := Compile[countEnv, int]("count(b)", append(opts, WithLimits(Limits{MaxSteps: math.MaxInt}))...)
+		s, err := Compile[countEnv, float64]("sum(f)", append(opts, WithLimits(Limits{MaxSteps: math.MaxInt}))...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+		_, err = s.EvalContext(ctx, env, time.Time{})
+		cancel()
+		if !errors.Is(err, ErrCancelled) {
+			t.Errorf("sum(f) over 2^24 elements past a 10 ms deadline (expr alone %v): %v, want ErrCancelled", opts != nil, err)
+		}
+		if got, err := s.Eval(countEnv{F: []float64{0.5, 1.5}}, time.Time{}); err != nil || got != 2 {
+			t.Errorf("sum of [0.5, 1.5]: %v, %v", got, err)
+		}
+		e, err := Compile[countEnv, int]("count(b)", append(opts, WithLimits(Limits{MaxSteps: math.MaxInt}))...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel = context.WithTimeout(context.Background(), 10*time.Millisecond)
 		_, err = e.EvalContext(ctx, env, time.Time{})
 		cancel()
 		if !errors.Is(err, ErrCancelled) {
