@@ -234,7 +234,7 @@ func pct(args ...any) (any, error) {
 		return nil, fmt.Errorf("pct: argument 1 is %T, want a number", args[0])
 	}
 	if math.IsNaN(x) {
-		return nil, fmt.Errorf("pct: %w", errNaNValue)
+		return nil, fmt.Errorf("pct: %w", errNaNWritten)
 	}
 	decimals := 1
 	if len(args) == 3 {
@@ -258,7 +258,10 @@ func formatPct(x float64, decimals int) string {
 	p := x * 100
 	s := strconv.FormatFloat(p, 'f', decimals, 64)
 	if e := math.FMA(x, 100, -p); math.IsInf(x, 0) {
-		s = strconv.FormatFloat(x, 'f', decimals, 64)
+		s = "∞" // as num, money and a title write it
+		if x < 0 {
+			s = "-∞"
+		}
 	} else if math.IsInf(p, 0) || e != 0 && strconv.FormatFloat(math.Nextafter(p, math.Copysign(math.Inf(1), e)), 'f', decimals, 64) != s {
 		s = new(big.Float).SetPrec(64).Mul(new(big.Float).SetFloat64(x), big.NewFloat(100)).Text('f', decimals)
 	}

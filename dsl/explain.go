@@ -176,6 +176,9 @@ func formatValue(v any) string {
 		if rv.Kind() != reflect.Array && rv.IsNil() {
 			return "nil"
 		}
+		if rv.Len() == 1 {
+			return "1 item"
+		}
 		return fmt.Sprintf("%d items", rv.Len())
 	case reflect.Struct:
 		return rv.Type().Name() + "{…}"

@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -26,9 +27,13 @@ import (
 //	                      units
 //
 // [WithLocale] sets the separators and where a currency's symbol goes. A
-// NaN given to num or money fails with ErrNaN; a zero time given to date
-// is missing data and fails, as for every date built-in. A number
-// interpolated without a built-in is never written in exponent form.
+// NaN given to num, pct or money fails with ErrNaN, and so does money
+// with an empty currency code (with an error); an integer of any type,
+// behind an any too, is written exactly; an infinity is ∞. A zero time
+// given to date, or date(t) evaluated at a zero time (whose zone would
+// name the day), is missing data and fails, as for every date built-in. A
+// number interpolated without a built-in is never written in exponent
+// form.
 
 // Locale is how the formatting built-ins write numbers and money. The
 // zero value is the default: "," between thousands, "." before decimals,
@@ -49,9 +54,30 @@ type Locale struct {
 // NoSeparator is the Thousands of a [Locale] that groups no digits.
 const NoSeparator = "\x00"
 
-// WithLocale sets how num and money write numbers.
+// WithLocale sets how num and money write numbers. A locale whose numbers
+// a reader could not tell apart is an error of Compile's: a decimal mark
+// the same as the thousands separator (1,500,50), or either holding a
+// digit or a minus sign (10500.50 with "0" between thousands).
 func WithLocale(l Locale) Option {
-	return optionFunc(func(c *config) { c.locale = l })
+	return optionFunc(func(c *config) {
+		if err := l.check(); err != nil {
+			c.errs = append(c.errs, err)
+		}
+		c.locale = l
+	})
+}
+
+// check refuses separators that make a number ambiguous.
+func (l Locale) check() error {
+	dec, sep := cmpOr(l.Decimal, "."), cmpOr(l.Thousands, ",")
+	bad := func(s string) bool { return strings.ContainsAny(s, "0123456789-+") }
+	switch {
+	case bad(dec) || sep != NoSeparator && bad(sep):
+		return &Error{Kind: KindType, Msg: fmt.Sprintf("locale: separators %q and %q: a digit or a sign in one would read as part of the number", sep, dec)}
+	case sep == dec:
+		return &Error{Kind: KindType, Msg: fmt.Sprintf("locale: the decimal mark and the thousands separator are both %q", dec)}
+	}
+	return nil
 }
 
 // currency is what money needs of a currency.
@@ -88,9 +114,9 @@ func formatFuncs(cfg *config) []*hostFunc {
 						return nil, fmt.Errorf("num: decimals %d must be between 0 and 10", d)
 					}
 				}
-				if i, ok := args[0].(int); ok {
-					// An int is written exactly: through a float64, 2^53+1
-					// would print as 2^53.
+				if i, ok := exactInt(args[0]); ok {
+					// An integer is written exactly: through a float64,
+					// 2^53+1 would print as 2^53.
 					return charged(l.integer(i, max(d, 0)), args[len(args)-1])
 				}
 				x, ok := toFloat(args[0])
@@ -98,7 +124,7 @@ func formatFuncs(cfg *config) []*hostFunc {
 					return nil, fmt.Errorf("num: argument 1 is %s, want a number", valueKind(args[0]))
 				}
 				if x != x {
-					return nil, fmt.Errorf("num: %w", errNaNValue)
+					return nil, fmt.Errorf("num: %w", errNaNWritten)
 				}
 				return charged(l.number(x, d), args[len(args)-1])
 			}},
@@ -111,7 +137,10 @@ func formatFuncs(cfg *config) []*hostFunc {
 				if err != nil {
 					return nil, err
 				}
-				if i, ok := args[0].(int); ok {
+				if code == "" {
+					return nil, errors.New("money: the currency code is empty")
+				}
+				if i, ok := exactInt(args[0]); ok {
 					return charged(l.money(i, code), args[2])
 				}
 				x, ok := toFloat(args[0])
@@ -119,11 +148,34 @@ func formatFuncs(cfg *config) []*hostFunc {
 					return nil, fmt.Errorf("money: argument 1 is %s, want a number", valueKind(args[0]))
 				}
 				if x != x {
-					return nil, fmt.Errorf("money: %w", errNaNValue)
+					return nil, fmt.Errorf("money: %w", errNaNWritten)
 				}
 				return charged(l.money(x, code), args[2])
 			}},
 	}
+}
+
+// exactInt is v as an int where it is an integer an int holds, whatever
+// its type (an int64 or a named int behind an any, a pointer to one),
+// for num and money to write exactly.
+func exactInt(v any) (int, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer {
+		n, err := dynamicNumber(v)
+		if err != nil || n == nil {
+			return 0, false
+		}
+		rv = reflect.ValueOf(n)
+	}
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return int(rv.Int()), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if u := rv.Uint(); u <= math.MaxInt {
+			return int(u), true
+		}
+	}
+	return 0, false
 }
 
 // charged is a formatted number, charged to the rule's budget: a number
@@ -171,6 +223,11 @@ var dateFuncs = map[string]*hostFunc{
 				t, err := timeArg("date", v)
 				if err != nil {
 					return nil, err
+				}
+				if now.IsZero() {
+					// The day is the evaluation time's zone's: without one
+					// it would be UTC's, a zone the rule was never given.
+					return nil, fmt.Errorf("date: the evaluation %w", errZeroTime)
 				}
 				// The day in the evaluation time's zone, the day the date
 				// built-ins count in.

@@ -84,7 +84,7 @@ func (nc *nativeCompiler) formatCall(name string, args []ast.Node) *nnode {
 					return "", false
 				}
 				k, ok := cs(c)
-				if !ok {
+				if !ok || k == "" { // the built-in refuses an empty code
 					return "", false
 				}
 				return l.money(v, k), true
@@ -97,7 +97,7 @@ func (nc *nativeCompiler) formatCall(name string, args []ast.Node) *nnode {
 				return "", false
 			}
 			k, ok := cs(c)
-			if !ok {
+			if !ok || k == "" {
 				return "", false
 			}
 			return l.money(v, k), true

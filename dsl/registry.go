@@ -32,6 +32,8 @@ import (
 
 var (
 	errNaNValue = fmt.Errorf("value is NaN, so the comparison cannot be decided: %w", ErrNaN)
+	// errNaNWritten is a NaN given to num, pct or money to write.
+	errNaNWritten = fmt.Errorf("value is NaN, which has no figure to write: %w", ErrNaN)
 	// errNaNArgument is a NaN given to a host's function or method.
 	errNaNArgument = fmt.Errorf("argument is NaN (or holds one), and the host's function could decide on it: %w", ErrNaN)
 	errNilChain    = errors.New("the value is nil (an optional chain that stopped, a nil pointer, a missing key), and a nil decides nothing (use ?? to give a default, or compare with nil)")
