@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -114,7 +113,6 @@ func TestConsolidateAndDecode(t *testing.T) {
 // hostObserver is an observability hook a host writes: here it only
 // counts, as a metrics exporter would.
 type hostObserver struct {
-	mu    sync.Mutex
 	files int
 	fires map[string]int
 	last  advisory.Counts
