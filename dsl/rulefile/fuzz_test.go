@@ -18,6 +18,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("ruleset \x00 version -1\n}}}{{{"))
 	f.Add([]byte("ruleset x version 1\nrule band {\n  type \"t\"\n  emit false // feeds r\n  output b \"high\"\n}\nrule r {\n  # reads band\n  emit true\n  type \"u\"\n  when band.b == \"high\" && (\n    band.fired\n  emit false\n}\n"))
 	f.Add([]byte(commentedFile))
+	f.Add([]byte("# a\rb\nruleset x version 1 // c\rd\nrule r {\n  type \"t\" // e\rf\n}\n")) // a lone CR stays in a comment
 	f.Add([]byte("ruleset x version 1\ntable t hit C+ s {\n  in a\n  order type \"t\"\n  row < +Inf => output s -0\n  row -0 | -Inf => type \"é\" // ü\n}\n"))
 	f.Add([]byte("ruleset x version 1\nrule r {\n  when (a || // don't (\n    b) /* c \"d */ &&\n    s matches\n    \"x\"\n  title \"{ {\\\"a\\\": 1}.a }\"\n}\n"))
 	f.Add([]byte("ruleset x version 1\ntable t hit first {\n  in a,\n    b\n  row -, - => let x = 1 type \"t\" when c\n}\n"))
