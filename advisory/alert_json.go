@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"strings"
 	"time"
 
 	"github.com/engagekit/engagekit/internal/jsontime"
@@ -202,18 +201,6 @@ func (a *Alert) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// integerDigits reports whether s is an integer written in digits alone,
-// with an optional minus sign.
-func integerDigits(s string) bool {
-	s = strings.TrimPrefix(s, "-")
-	for i := range len(s) {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // readNumbers replaces the json.Numbers in v, a value JSON decoded into an
 // any, with ints or float64s (see Alert.UnmarshalJSON).
 func readNumbers(v any) any {
@@ -226,7 +213,7 @@ func readNumbers(v any) any {
 		if err != nil {
 			return string(x) // beyond a float64: what it wrote, as text
 		}
-		if _, isFloat := n.(float64); isFloat && integerDigits(string(x)) {
+		if _, isFloat := n.(float64); isFloat && wholeDecimal(string(x)) {
 			// An integer past uint64 (a host's *big.Int): a float64
 			// would round it (2^64 written again as
 			// 18446744073709552000); its digits are kept.

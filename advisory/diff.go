@@ -158,9 +158,11 @@ func pairOff(os, ns []*textedAlert, order func(a, b *textedAlert) int, d *Diff, 
 // groupByKey lists the alerts of each key in fullOrder.
 func groupByKey(alerts []Alert) map[alertKey][]*textedAlert {
 	out := map[alertKey][]*textedAlert{}
+	texted := make([]textedAlert, len(alerts)) // one allocation, not one an alert
 	for i := range alerts {
+		texted[i].Alert = alerts[i]
 		k := keyOf(alerts[i])
-		out[k] = append(out[k], &textedAlert{Alert: alerts[i]})
+		out[k] = append(out[k], &texted[i])
 	}
 	for _, as := range out {
 		slices.SortFunc(as, fullOrder)

@@ -156,26 +156,12 @@ func formatFuncs(cfg *config) []*hostFunc {
 }
 
 // exactInt is v as an int where it is an integer an int holds, whatever
-// its type (an int64 or a named int behind an any, a pointer to one),
-// for num and money to write exactly.
+// its type (an int64 or a named int behind an any, a pointer to one), as
+// dynamicNumber reads it: for num and money to write exactly.
 func exactInt(v any) (int, bool) {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer {
-		n, err := dynamicNumber(v)
-		if err != nil || n == nil {
-			return 0, false
-		}
-		rv = reflect.ValueOf(n)
-	}
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return int(rv.Int()), true
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if u := rv.Uint(); u <= math.MaxInt {
-			return int(u), true
-		}
-	}
-	return 0, false
+	n, err := dynamicNumber(v)
+	i, ok := n.(int)
+	return i, ok && err == nil
 }
 
 // charged is a formatted number, charged to the rule's budget: a number

@@ -511,7 +511,7 @@ func (in *instrumenter) walk(slot *ast.Node) {
 		case absOf == nil:
 		case absOf == intType:
 			*slot = checkedInt(n, n.Arguments[0], n.Arguments[0], "abs")
-		case dynamicType(absOf), absOf.Kind() == reflect.Float64 || absOf.Kind() == reflect.Float32:
+		case dynamicType(absOf), isFloat(absOf):
 			// A float's too: expr's abs gives -0 for -0 (x < 0 is false),
 			// and 1/abs(x) then -Inf, where the closures' math.Abs gives
 			// 0 and +Inf.

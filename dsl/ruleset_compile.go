@@ -38,13 +38,13 @@ func CompileRules[Env any](src []byte, opts ...Option) (*RuleSet[Env], error) {
 	return rs, withFileSnippets(err, newLineIndex(rulefile.Text(src)))
 }
 
-// CompileFile compiles a parsed rule file against environment type Env. A
-// File that fails [rulefile.File.Check] (built in Go, or JSON of another
-// making) is an error of kind [KindSyntax].
+// CompileFile compiles a parsed rule file against environment type Env.
 // Every expression is type-checked: conditions must be bool, urgency,
 // sensitivity and priority numbers; constants are computed once; table
 // cells are checked against their input's type. Every error of the file is
-// reported at once, each an *[Error] naming its rule and position.
+// reported at once, each an *[Error] naming its rule and position. A File
+// that fails [rulefile.File.Check] (built in Go, or JSON of another
+// making) is an error of kind [KindSyntax].
 func CompileFile[Env any](f *rulefile.File, opts ...Option) (*RuleSet[Env], error) {
 	base := newConfig(opts)
 	if len(base.errs) > 0 {

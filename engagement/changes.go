@@ -164,16 +164,16 @@ func (b *Book) Changes(o ChangeOptions) ([]Change, error) {
 // with rare escalations fewer still. The price is power, a change of a
 // few responses found less often than the z-test finds it; what it buys
 // is a false alarm rate held at α where a few clients carry the group.
-// (G* from the buckets' sizes alone, which is G for alike buckets,
-// alarmed in 12% of books with no change in that case, at α = 5%.) V_C is the score form of the
-// cluster-robust (sandwich) variance, which accounts for clients
-// answering many times and in both windows; V_0 is the variance of the
-// pooled two-proportion z-test, what independent responses would give
+// (G* from the buckets' sizes alone, which is G for alike buckets, alarmed
+// in 12% of books with no change in that case, at α = 5%.) V_C is the
+// score form of the cluster-robust (sandwich) variance, which accounts for
+// clients answering many times and in both windows; V_0 is the variance of
+// the pooled two-proportion z-test, what independent responses would give
 // under "no change". V_C is estimated from the data and, with few
 // responses and rare escalations in a window, collapses (40 recent
 // responses with no escalation make V_C a seventh of V_0, and a chance
-// event significant): V never falls below V_0, so a group of one
-// response per client is tested at least as strictly as by the z-test.
+// event significant): V never falls below V_0, so a group of one response
+// per client is tested at least as strictly as by the z-test.
 //
 // The clusters are 64 buckets of clients, a hash of the client id, rather
 // than the clients themselves: a bucket is a union of whole clients, so

@@ -10,16 +10,19 @@ import (
 // Check reports, as an [*Error], the first part of f that no text could
 // give: what Parse refuses, or never builds, but a File read from JSON or
 // built in Go may hold. A nil rule, constant, let, output, branch, row or
-// ordered value; a rule set name, rule id or name that is not an
-// identifier; a comment or doc line with a line break (Format would write
-// the rest as a statement); a cell test of no known kind, a comparison
-// without a known operator or a value, an interval without its ends, a
-// one-of or not() of nothing; a value of no known kind, or a NaN.
+// ordered value; an empty expression, an else before another branch,
+// branches deeper than MaxBranchDepth; a rule set name, rule id or name
+// that is not an identifier; a comment or doc line with a line break
+// (Format would write the rest as a statement); a table's parts in a
+// rule, branches in a table or a row (Format would leave them out); a
+// cell test of no known kind, a comparison without a known operator or a
+// value, an interval without its ends, a one-of or not() of nothing; a
+// value of no known kind, or a NaN.
 //
 // A File's JSON is checked as it is read ([File.UnmarshalJSON]), and
 // dsl.CompileFile checks a File before it compiles it; [Analyze] reports
 // a File that fails Check as one finding of code "invalid", and [Format]
-// writes what it can of one, never panicking.
+// writes nothing (nil) for one.
 func (f *File) Check() error {
 	if f == nil {
 		return &Error{Msg: "no file"}
@@ -33,8 +36,8 @@ func (f *File) Check() error {
 			c.fail(f.Pos, fmt.Sprintf("constant %d is missing", i+1))
 			continue
 		}
-		c.ident(k.Pos, "a constant's name", k.Name)
-		c.notes(k.Pos, k.Doc, k.Comment)
+		c.declared(k.Pos, "a constant's name", k.Name, k.Doc, k.Comment)
+		c.expr(k.Pos, "a constant's value", k.Value)
 	}
 	for i, r := range f.Rules {
 		if r == nil {
@@ -42,10 +45,20 @@ func (f *File) Check() error {
 			continue
 		}
 		c.rule = r.ID
-		c.ident(r.Pos, "a rule's id", r.ID)
-		c.notes(r.Pos, r.Doc, r.Comment)
+		c.declared(r.Pos, "a rule's id", r.ID, r.Doc, r.Comment)
 		c.notes(r.Pos, r.InDoc, r.InComment)
-		c.block(r.Pos, &r.Body)
+		for _, in := range r.Inputs {
+			c.expr(in.Pos, "a table's input", in)
+		}
+		if !r.Table && (r.Hit != "" || r.Aggregate != "" || r.AggregateOf != "" || len(r.Inputs) > 0 || len(r.Rows) > 0 || r.Order != nil) {
+			// Format writes a rule without them: compiled, the File and
+			// its text would be two rule sets.
+			c.fail(r.Pos, "a rule that is not a table has a hit policy, inputs, rows or an order")
+		}
+		if r.Table && len(r.Body.Branches) > 0 {
+			c.fail(r.Pos, "a table has rows, not branches")
+		}
+		c.block(r.Pos, &r.Body, 0)
 		if r.Order != nil {
 			c.notes(r.Order.Pos, r.Order.Doc, r.Order.Comment)
 			for j, v := range r.Order.Values {
@@ -66,7 +79,10 @@ func (f *File) Check() error {
 			for _, cell := range row.Cells {
 				c.test(cell.Pos, cell.Test, true)
 			}
-			c.block(row.Pos, &row.Out)
+			if len(row.Out.Branches) > 0 {
+				c.fail(row.Pos, "a row's outputs hold no branches")
+			}
+			c.block(row.Pos, &row.Out, 0)
 		}
 		c.rule, c.statement = "", ""
 	}
@@ -116,15 +132,38 @@ func (c *checker) ident(pos Pos, what, s string) {
 
 // notes checks doc lines and a comment: one line each. (A lone carriage
 // return is no line break to the parser, which keeps it in a comment.)
+// Check only reads: doc is not appended to, whose spare capacity may be
+// another slice's, or read by another Check at once.
 func (c *checker) notes(pos Pos, doc []string, comment string) {
-	for _, l := range append(doc, comment) {
-		if strings.Contains(l, "\n") {
-			c.fail(pos, fmt.Sprintf("the comment %q holds a line break", l))
-		}
+	for _, l := range doc {
+		c.line(pos, l)
+	}
+	c.line(pos, comment)
+}
+
+func (c *checker) line(pos Pos, l string) {
+	if strings.Contains(l, "\n") {
+		c.fail(pos, fmt.Sprintf("the comment %q holds a line break", l))
 	}
 }
 
-func (c *checker) block(pos Pos, b *Block) {
+// declared checks a named declaration: its name and its notes.
+func (c *checker) declared(pos Pos, what, name string, doc []string, comment string) {
+	c.ident(pos, what, name)
+	c.notes(pos, doc, comment)
+}
+
+// expr checks an expression the parser would have read: some text once
+// the spaces it trims are gone (a form feed, say, is no space to it).
+func (c *checker) expr(pos Pos, what string, e Expr) {
+	if trimExpr(e.Src) == "" {
+		c.fail(pos, what+" is empty")
+	}
+}
+
+// block checks a rule's, a branch's (depth branches down) or a row's
+// statements.
+func (c *checker) block(pos Pos, b *Block, depth int) {
 	c.notes(pos, b.Trailing, b.Close)
 	for _, s := range []*Str{b.Type, b.Owner} {
 		if s != nil {
@@ -142,6 +181,7 @@ func (c *checker) block(pos Pos, b *Block) {
 	for _, s := range []*Stmt{b.When, b.Urgency, b.Sensitivity, b.Priority} {
 		if s != nil {
 			c.notes(s.Pos, s.Doc, s.Comment)
+			c.expr(s.Pos, "a statement's expression", s.Expr)
 		}
 	}
 	for _, t := range []*Template{b.Title, b.Message} {
@@ -154,24 +194,33 @@ func (c *checker) block(pos Pos, b *Block) {
 			c.fail(pos, fmt.Sprintf("let %d is missing", i+1))
 			continue
 		}
-		c.ident(l.Pos, "a let's name", l.Name)
-		c.notes(l.Pos, l.Doc, l.Comment)
+		c.declared(l.Pos, "a let's name", l.Name, l.Doc, l.Comment)
+		c.expr(l.Pos, "a let's value", l.Value)
 	}
 	for i, o := range b.Outputs {
 		if o == nil {
 			c.fail(pos, fmt.Sprintf("output %d is missing", i+1))
 			continue
 		}
-		c.ident(o.Pos, "an output's name", o.Name)
-		c.notes(o.Pos, o.Doc, o.Comment)
+		c.declared(o.Pos, "an output's name", o.Name, o.Doc, o.Comment)
+		c.expr(o.Pos, "an output's value", o.Value)
 	}
 	for i, br := range b.Branches {
-		if br == nil {
+		switch {
+		case br == nil:
 			c.fail(pos, fmt.Sprintf("branch %d is missing", i+1))
 			continue
+		case br.Cond == nil && i < len(b.Branches)-1:
+			c.fail(br.Pos, "no branch may follow else")
+		case br.Cond != nil:
+			c.expr(br.Pos, "a branch's condition", *br.Cond)
+		}
+		if depth >= MaxBranchDepth {
+			c.fail(br.Pos, fmt.Sprintf("branches nest deeper than %d", MaxBranchDepth))
+			return // and no deeper: Check's own recursion stays bounded
 		}
 		c.notes(br.Pos, br.Doc, br.Comment)
-		c.block(br.Pos, &br.Body)
+		c.block(br.Pos, &br.Body, depth+1)
 	}
 }
 

@@ -207,9 +207,6 @@ func (w *writer) table(r *Rule) {
 	}
 	widths := map[int]int{}
 	for _, row := range r.Rows {
-		if row == nil {
-			continue
-		}
 		for i, c := range row.Cells {
 			widths[i] = max(widths[i], utf8.RuneCountInString(c.Test.String())) // columns count runes
 		}
@@ -222,9 +219,6 @@ func (w *writer) table(r *Rule) {
 		}
 	}
 	for _, row := range r.Rows {
-		if row == nil {
-			continue
-		}
 		w.doc(row.Doc, "  ")
 		cells := make([]string, len(row.Cells))
 		for i, c := range row.Cells {
