@@ -1045,7 +1045,7 @@ var builtLists = map[string]bool{"map": true, "filter": true, "groupBy": true, "
 // charge and check what they read themselves: the parser makes calls of
 // them, never built-ins.)
 var listBuiltins = map[string]walkFlags{
-	"sum": 0, "mean": walkNumbers, "median": walkNumbers, "max": walkNumbers, "min": walkNumbers,
+	"sum": 0, "mean": walkNumbers, "median": walkNumbers, "max": walkNumbers | walkDeep, "min": walkNumbers | walkDeep,
 	"sort": walkNumbers | walkSort, "reverse": 0, "flatten": walkNested, "concat": 0,
 	"toPairs": 0, "fromPairs": walkPairKeys, "count": 0,
 }

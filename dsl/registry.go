@@ -214,7 +214,17 @@ const (
 	// NaN equals no key, so each one made a key of its own and the NaNs
 	// decided how many keys the map had.
 	walkPairKeys
+	// walkDeep, with walkNumbers, reads the numbers of the lists among
+	// the elements too, at every depth, as expr's max and min do: each
+	// list is charged its elements as steps before they are read, a NaN
+	// anywhere fails, and the numbers are given on as one flat list, read
+	// as the front end reads them (a NaN in an inner list decided where
+	// it stood, and its elements were read for nothing).
+	walkDeep
 )
+
+// walkLastFlag is the highest flag: walkFactorShift must stay above it.
+const walkLastFlag = walkDeep
 
 // deepNaN fails with errNaNValue on a NaN anywhere in v, charging a step
 // for each part it reads (a list that holds itself ends on the budget),
@@ -319,7 +329,10 @@ const scanKB = 1024
 
 // walkFactorShift places, in a walkText mode, the cost of a byte in
 // regular-expression instructions: mode>>walkFactorShift.
-const walkFactorShift = 12
+const walkFactorShift = 13
+
+// The factor must not fall on a flag's bit.
+var _ [1<<walkFactorShift - 2*int(walkLastFlag)]struct{}
 
 // walk is __walk(x, g, mode): x, after charging a step for each element
 // of the list x (or each 16 bytes of the string x, for walkText) and
@@ -431,12 +444,15 @@ func walk(args ...any) (any, error) {
 			return nil, err
 		}
 	}
+	et := rv.Type().Elem()
+	if walkFlags(mode)&walkDeep != 0 && mayHoldList(et) {
+		return deepNumbers(rv, g)
+	}
 	// A list of any is read element by element as the front end reads
 	// numbers whose types it knows (numbers.go), wherever the walk reads
 	// numbers: 0.9 in a list holding float32(0.9) holds.
 	// (A list whose type was known only when the rule ran, of a host's
 	// named type, []Tier behind an any, is read so too.)
-	et := rv.Type().Elem()
 	normalize := walkFlags(mode)&(walkNumbers|walkIntSum) != 0 && (et.Kind() == reflect.Interface || readAsNumber(reflect.Zero(et).Interface()))
 	// expr's sort copies only []any, []int, []float64 and []string, and
 	// gives an empty list for any other (durations, times, an array): such
@@ -483,6 +499,62 @@ func walk(args ...any) (any, error) {
 		return read, sumOf(reflect.ValueOf(read), mode)
 	}
 	return x, sumOf(rv, mode)
+}
+
+// deepNumbers is the walk of max and min (walkDeep) over a list that may
+// hold lists: its elements and those of the lists among them, at every
+// depth, as one flat list, numbers read as the front end reads them.
+// list's own elements are charged by the caller; each inner list is
+// charged its elements as steps before they are read, and each element
+// kept as memory. A NaN anywhere fails with errNaNValue; an element
+// whose chain of pointers does not end, with errSelfReference; lists
+// nested deeper than expr's own bound, with an error saying so.
+func deepNumbers(list reflect.Value, g *governor) ([]any, error) {
+	var flat []any
+	var read func(v reflect.Value, depth int) error
+	read = func(v reflect.Value, depth int) error {
+		if depth > maxTreeDepth {
+			return fmt.Errorf("lists nested deeper than %d", maxTreeDepth)
+		}
+		for i := range v.Len() {
+			if err := g.poll(i); err != nil {
+				return err
+			}
+			e, ok := chainEnd(v.Index(i))
+			if !ok {
+				return errSelfReference
+			}
+			if e.Kind() == reflect.Slice || e.Kind() == reflect.Array {
+				if err := g.steps_(int64(e.Len())); err != nil {
+					return err
+				}
+				if err := read(e, depth+1); err != nil {
+					return err
+				}
+				continue
+			}
+			x := v.Index(i).Interface()
+			if isNaN(x) {
+				return errNaNValue
+			}
+			if readAsNumber(x) {
+				n, err := dynamicNumber(x)
+				if err != nil {
+					return err
+				}
+				x = n
+			}
+			if err := g.charge(1); err != nil {
+				return err
+			}
+			flat = append(flat, x)
+		}
+		return nil
+	}
+	if err := read(list, 0); err != nil {
+		return nil, err
+	}
+	return flat, nil
 }
 
 // exprSortable reports whether expr's sort sorts a list of type t rather

@@ -11,7 +11,7 @@ func sameOutputs(a, b map[string]any) bool {
 	if len(a) != len(b) || (a == nil) != (b == nil) {
 		return false
 	}
-	seen := map[[2]uintptr]bool{}
+	seen := map[pairKey]bool{}
 	for k, x := range a {
 		y, ok := b[k]
 		if !ok || !sameValue(reflect.ValueOf(x), reflect.ValueOf(y), seen, 0) {
@@ -21,13 +21,24 @@ func sameOutputs(a, b map[string]any) bool {
 	return true
 }
 
+// pairKey names a pair of references being compared: their addresses,
+// and their length (a pair of slices has one) and type, since two slices
+// of one array may start at one address and differ ([1] and [1, 2] of
+// one array: a pair of them found the same must not make a longer pair
+// the same).
+type pairKey struct {
+	a, b uintptr
+	n    int
+	t    reflect.Type
+}
+
 // maxSameDepth bounds how deeply sameValue compares: values nested deeper
 // (without a cycle, which seen ends) are taken to differ.
 const maxSameDepth = 1000
 
 // sameValue is sameOutputs for one pair of values; seen holds the pairs
 // of pointers (and of maps and slices) being compared, so a cycle ends.
-func sameValue(a, b reflect.Value, seen map[[2]uintptr]bool, depth int) bool {
+func sameValue(a, b reflect.Value, seen map[pairKey]bool, depth int) bool {
 	if !a.IsValid() || !b.IsValid() {
 		return a.IsValid() == b.IsValid()
 	}
@@ -37,7 +48,10 @@ func sameValue(a, b reflect.Value, seen map[[2]uintptr]bool, depth int) bool {
 	// visit reports whether the pair of references is compared already
 	// (then it is taken as the same, as DeepEqual takes it), and marks it.
 	visit := func() bool {
-		key := [2]uintptr{a.Pointer(), b.Pointer()}
+		key := pairKey{a: a.Pointer(), b: b.Pointer(), t: a.Type()}
+		if a.Kind() == reflect.Slice {
+			key.n = a.Len()
+		}
 		if seen[key] {
 			return true
 		}
@@ -121,7 +135,7 @@ const maxLostKeys = 256
 // one), is paired with such a key of the other map that is the same
 // value and holds the same value: the same map, or an equal one, must not
 // differ from itself because a NaN equals nothing.
-func sameEntries(a, b reflect.Value, seen map[[2]uintptr]bool, depth int) bool {
+func sameEntries(a, b reflect.Value, seen map[pairKey]bool, depth int) bool {
 	var lostA [][2]reflect.Value // key, value
 	for it := a.MapRange(); it.Next(); {
 		if !a.MapIndex(it.Key()).IsValid() {

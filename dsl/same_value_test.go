@@ -44,16 +44,24 @@ func TestSameValue(t *testing.T) {
 		{"NaN in array keys", map[[2]float64]int{{nan, 1}: 1}, map[[2]float64]int{{nan, 1}: 1}, true, true},
 		{"NaN in array keys differ", map[[2]float64]int{{nan, 1}: 1}, map[[2]float64]int{{nan, 2}: 1}, false, false},
 	} {
-		if got := sameValue(reflect.ValueOf(c.a), reflect.ValueOf(c.b), map[[2]uintptr]bool{}, 0); got != c.want {
+		if got := sameValue(reflect.ValueOf(c.a), reflect.ValueOf(c.b), map[pairKey]bool{}, 0); got != c.want {
 			t.Errorf("%s: sameValue(%v, %v) = %v, want %v", c.name, c.a, c.b, got, c.want)
 		}
 		if dg := reflect.DeepEqual(c.a, c.b); !c.nan && dg != c.want {
 			t.Errorf("%s: DeepEqual says %v: without a NaN the two must agree", c.name, dg)
 		}
 	}
+	// Two slices of one array start at one address: [1] of [1 2] and of
+	// [1 3] are the same, which must not make [1 2] and [1 3] the same.
+	x, y := []int{1, 2}, []int{1, 3}
+	prefixFirst := []any{x[:1], x}
+	prefixFirst2 := []any{y[:1], y}
+	if sameValue(reflect.ValueOf(prefixFirst), reflect.ValueOf(prefixFirst2), map[pairKey]bool{}, 0) {
+		t.Error("[[1] [1 2]] and [[1] [1 3]] compared the same: a prefix pair was taken for the whole")
+	}
 	// One map holding NaN keys is the same as itself.
 	self := map[float64]int{nan: 1, 2: 2}
-	if !sameValue(reflect.ValueOf(self), reflect.ValueOf(self), map[[2]uintptr]bool{}, 0) {
+	if !sameValue(reflect.ValueOf(self), reflect.ValueOf(self), map[pairKey]bool{}, 0) {
 		t.Error("a map with a NaN key differs from itself")
 	}
 	// Deeper than maxSameDepth without a cycle: taken to differ, not a
@@ -62,7 +70,7 @@ func TestSameValue(t *testing.T) {
 	for range maxSameDepth + 10 {
 		deep, deep2 = []any{deep}, []any{deep2}
 	}
-	if sameValue(reflect.ValueOf(deep), reflect.ValueOf(deep2), map[[2]uintptr]bool{}, 0) {
+	if sameValue(reflect.ValueOf(deep), reflect.ValueOf(deep2), map[pairKey]bool{}, 0) {
 		t.Error("values nested past maxSameDepth compared the same")
 	}
 }
