@@ -74,7 +74,10 @@
 // shows 0.9), a decimal type registered with [WithNumber] as the float64
 // its conversion gives, a pointer to any of these as the number it points
 // to (nil when the pointer is nil), and a list of them element by element
-// (`0.9 in ratios`, `sum(amounts)`, and a list of any holding them too). So
+// (`0.9 in ratios`, `sum(amounts)`, and a list of any holding them too),
+// at every depth where lists and maps are compared (`ratios == [0.9]`,
+// `[0.9] in listsOfRatios`, `{"a": ratio} == {"a": 0.9}`) and where a
+// decision table's hit any compares its rows' outputs. So
 // `cash > 100`, `cash > balance` and `sum(holdings)` work whatever the
 // types, and so does arithmetic on values known only when the rule runs
 // (an any field, a map value, a predicate's accumulator), which reads them

@@ -207,8 +207,11 @@ const (
 	walkIntSum
 	// walkDeepNaN fails on a NaN anywhere in the value, lists and maps
 	// within lists and maps included, a step for each part it reads, and
-	// changes nothing: the operands of == and != (a NaN inside a list
-	// made [x] == [1.0] false, and its negation true, silently).
+	// gives the value on with its numbers read as the front end reads
+	// them, at every depth (readDeep): the operands of ==, != and in (a
+	// NaN inside a list made [x] == [1.0] false, and its negation true,
+	// silently; a float32 in a list made it unequal to the decimal it
+	// holds).
 	walkDeepNaN
 	// walkPairKeys fails on a pair whose key holds a NaN (fromPairs): a
 	// NaN equals no key, so each one made a key of its own and the NaNs
@@ -345,7 +348,10 @@ func walk(args ...any) (any, error) {
 	mode, _ := args[2].(int)
 	x := args[0]
 	if walkFlags(mode)&walkDeepNaN != 0 {
-		return x, deepNaN(reflect.ValueOf(x), g)
+		if err := deepNaN(reflect.ValueOf(x), g); err != nil {
+			return nil, err
+		}
+		return readDeep(x, g)
 	}
 	if walkFlags(mode)&walkPattern != 0 {
 		s, _ := x.(string)
