@@ -64,12 +64,13 @@ type Thresholds struct {
 }
 
 // Quadrant places a position. A position with a NaN coordinate is in no
-// quadrant: [QuadrantUnknown].
+// quadrant: [QuadrantUnknown]; nor is any position under a NaN threshold
+// (which NewPlanner refuses, and no comparison with can decide).
 func (t Thresholds) Quadrant(p Position) Quadrant {
-	if p.Urgency != p.Urgency || p.Sensitivity != p.Sensitivity {
+	u, s := t.values()
+	if p.Urgency != p.Urgency || p.Sensitivity != p.Sensitivity || u != u || s != s {
 		return QuadrantUnknown
 	}
-	u, s := t.values()
 	switch urgent, sensitive := p.Urgency >= u, p.Sensitivity >= s; {
 	case urgent && sensitive:
 		return UrgentSensitive
@@ -194,7 +195,8 @@ func NewPlacement[Ctx any](rules []TypeRule, opts ...dsl.Option) (*Placement[Ctx
 // Place computes an alert's position for a client at time now, clamped to
 // [0,1]. A granulation rule that fails, or a coordinate that is NaN or
 // infinite before clamping, is an error naming the alert type (see
-// [Placement]): an alert is never placed by a guess.
+// [Placement]): an alert is never placed by a guess. A nil Placement
+// places as the zero one does: every alert at its own position.
 func (p *Placement[Ctx]) Place(a advisory.Alert, client Ctx, now time.Time) (Position, error) {
 	return p.position(context.Background(), &a, client, now)
 }
@@ -203,7 +205,11 @@ func (p *Placement[Ctx]) Place(a advisory.Alert, client Ctx, now time.Time) (Pos
 // plan's context: a rule runs up to its step limit, and a plan that ends
 // stops the rule that is running rather than wait for it.
 func (p *Placement[Ctx]) position(ctx context.Context, a *advisory.Alert, client Ctx, now time.Time) (Position, error) {
-	r, ok := p.rules[a.Type]
+	var r *placeRule[Ctx]
+	ok := false
+	if p != nil {
+		r, ok = p.rules[a.Type]
+	}
 	if !ok {
 		pos := Position{a.Urgency, a.Sensitivity}
 		if err := finitePos(a.Type, pos); err != nil {

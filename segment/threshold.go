@@ -102,16 +102,14 @@ func topCount(share float64, n int) int {
 
 // String describes the threshold: "≥ 1000" or "top 40%", the share as
 // the decimal Top reads it (0.55 is "top 55%", not the float's
-// 55.00000000000001).
+// 55.00000000000001), whatever the share (one Top refuses, 1.1, is "top
+// 110%"): a share's text is MarshalText's.
 func (t Threshold) String() string {
 	if !t.isTop {
 		return fmt.Sprintf("≥ %g", t.value+0) // -0 is the 0 in force
 	}
-	pct, ok := stats.Decimal(t.raw)
-	if !ok || !(t.raw > 0 && t.raw <= 1) {
-		return fmt.Sprintf("top %g%%", t.raw*100) // a share refused when resolved
-	}
-	return "top " + ratDecimal(pct.Mul(pct, big.NewRat(100, 1))) + "%"
+	b, _ := t.MarshalText() // never fails
+	return string(b)
 }
 
 // ratDecimal writes a rational with a finite decimal expansion (a decimal
