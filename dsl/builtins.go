@@ -226,9 +226,20 @@ func between(args ...any) (any, error) {
 }
 
 // pct(x) formats a ratio as a percentage with at most one decimal
-// ("42.5%", "50%"); pct(x, d) with at most d decimals. Its last argument
-// is the rule's governor, charged the text (formatFuncs).
+// ("42.5%", "50%"); pct(x, d) with at most d decimals; an integer of any
+// type exactly ("300%", however large). Its last argument is the rule's
+// governor, charged the text (formatFuncs).
 func pct(args ...any) (any, error) {
+	if i, ok := exactInt(args[0]); ok {
+		if len(args) == 3 {
+			if _, err := pctDecimals(args[1]); err != nil {
+				return nil, err
+			}
+		}
+		// An integer is written exactly: through a float64, 2^53+1
+		// (times 100) would print as 2^53.
+		return charged(pctInt(i), args[len(args)-1])
+	}
 	x, ok := toFloat(args[0])
 	if !ok {
 		return nil, fmt.Errorf("pct: argument 1 is %T, want a number", args[0])
@@ -238,13 +249,30 @@ func pct(args ...any) (any, error) {
 	}
 	decimals := 1
 	if len(args) == 3 {
-		d, ok := toFloat(args[1])
-		if !ok || d < 0 || d > 10 {
-			return nil, fmt.Errorf("pct: decimals must be between 0 and 10")
+		var err error
+		if decimals, err = pctDecimals(args[1]); err != nil {
+			return nil, err
 		}
-		decimals = int(d)
 	}
 	return charged(formatPct(x, decimals), args[len(args)-1])
+}
+
+// pctDecimals reads pct's decimals: 0 to 10.
+func pctDecimals(a any) (int, error) {
+	d, ok := toFloat(a)
+	if !ok || d < 0 || d > 10 {
+		return 0, fmt.Errorf("pct: decimals must be between 0 and 10")
+	}
+	return int(d), nil
+}
+
+// pctInt writes a whole number of ratios as a percentage, exactly (its
+// digits and two zeros: an int times 100 may not fit an int).
+func pctInt(i int) string {
+	if i == 0 {
+		return "0%"
+	}
+	return strconv.Itoa(i) + "00%"
 }
 
 func formatPct(x float64, decimals int) string {

@@ -41,7 +41,7 @@
 //	clamp(x, lo, hi)             x limited to [lo, hi]; NaN stays NaN
 //	ratio(a, b)                  a / b, and 0 when b is 0
 //	between(x, lo, hi)           lo <= x <= hi; a NaN fails with ErrNaN
-//	pct(x), pct(x, d)            "42.3%", with at most one (or d) decimals
+//	pct(x), pct(x, d)            "42.3%", with at most one (or d) decimals; an integer exactly
 //
 // For titles and messages, written the way a client reads them (see
 // [WithLocale] for separators and symbols):

@@ -129,7 +129,8 @@ func formatFuncs(cfg *config) []*hostFunc {
 				return charged(l.number(x, d), args[len(args)-1])
 			}},
 		{name: "pct", arities: []int{1, 2}, withGov: true,
-			types: []any{new(func(float64, *governor) string), new(func(float64, int, *governor) string)}, fn: pct},
+			types: []any{new(func(int, *governor) string), new(func(int, int, *governor) string),
+				new(func(float64, *governor) string), new(func(float64, int, *governor) string)}, fn: pct},
 		{name: "money", arities: []int{2}, withGov: true,
 			types: []any{new(func(int, string, *governor) string), new(func(float64, string, *governor) string)},
 			fn: func(args ...any) (any, error) {

@@ -29,6 +29,17 @@ func (nc *nativeCompiler) formatCall(name string, args []ast.Node) *nnode {
 		if !ok {
 			return nil
 		}
+		if x.kind == nInt {
+			xi := x.i
+			return formatNode(func(c *nctx) (string, bool) {
+				v, ok := xi(c)
+				d, dok := decimals(c)
+				if !ok || !dok || d < 0 || d > 10 {
+					return "", false
+				}
+				return pctInt(v), true
+			})
+		}
 		xf := asFloat(x)
 		return formatNode(func(c *nctx) (string, bool) {
 			v, ok := xf(c)
