@@ -45,10 +45,14 @@ func (r *deepReader) value(v reflect.Value, depth int) (reflect.Value, bool, err
 		if !mayReadOtherwise(v.Type().Elem(), 0) {
 			return v, false, nil
 		}
+		if v.Type() == anyListType && v.CanInterface() && plainList(v.Interface().([]any)) {
+			return v, false, nil // the common list of a rule's data, read as it is
+		}
 	}
-	// A list or map whose elements may be lists is read once (a list of
-	// numbers is read from each list that holds it, once each).
-	if (v.Kind() == reflect.Slice || v.Kind() == reflect.Map) && v.Len() > 0 && mayHoldList(v.Type().Elem()) {
+	// A list or map within another whose elements may be lists is read
+	// once (a list of numbers is read from each list that holds it, once
+	// each); the value itself is read once anyway.
+	if depth > 0 && (v.Kind() == reflect.Slice || v.Kind() == reflect.Map) && v.Len() > 0 && mayHoldList(v.Type().Elem()) {
 		key := pairKey{a: v.Pointer(), n: v.Len(), t: v.Type()}
 		if got, ok := r.read[key]; ok {
 			return got.v, got.changed, nil
@@ -144,6 +148,22 @@ func (r *deepReader) uncached(v reflect.Value, depth int) (reflect.Value, bool, 
 		return v, false, err
 	}
 	return reflect.ValueOf(n), true, nil
+}
+
+var anyListType = reflect.TypeFor[[]any]()
+
+// plainList reports whether xs holds only what readDeep leaves as it is
+// (ints, float64s, strings, bools, nils): a list of them is not walked by
+// reflection.
+func plainList(xs []any) bool {
+	for _, x := range xs {
+		switch x.(type) {
+		case nil, int, float64, string, bool:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // anyOf is v's value as an any; nil for the zero Value (a nil pointer
