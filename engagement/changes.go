@@ -164,6 +164,18 @@ func (b *Book) Changes(o ChangeOptions) ([]Change, error) {
 // with rare escalations fewer still. The price is power, a change of a
 // few responses found less often than the z-test finds it; what it buys
 // is a false alarm rate held at α where a few clients carry the group.
+// Two limits follow from measuring the scores against p̂₀, as a score
+// test does (which holds the size at α with a single recent response;
+// scores against each window's own rate alarmed in 6–9% of such books):
+// the scores sum to p̂_R − p̂_B, so |T| ≤ √(G−1) whatever the data, and a
+// group whose responses come from six buckets of clients or fewer is
+// never significant at α = 5% (a fall from 80% to 2% in each of five
+// clients included: five clients are little evidence about the book's
+// clients, a sign test of them could not pass 6.25% either); and one
+// client who carries most of a group's responses carries most of its
+// scores, so G* is about 1 and p about 1 even where that client fell as
+// the others did (the others alone would have been significant). Such a
+// group is one client's story, which [Book.AtRisk] tells per client.
 // (G* from the buckets' sizes alone, which is G for alike buckets, alarmed
 // in 12% of books with no change in that case, at α = 5%.) V_C is the
 // score form of the cluster-robust (sandwich) variance, which accounts for
