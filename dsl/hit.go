@@ -10,8 +10,9 @@ type Hit struct {
 	Rule string `json:"rule"`
 	// Type is the alert type the rule raises.
 	Type string `json:"type"`
-	// Path names the decision taken: "branch 2/1" (the first nested
-	// branch of the second), "else", "row 3"; empty for a plain rule.
+	// Path names the decision taken: "branch 2/branch 1" (the first
+	// nested branch of the second), "branch 2/else", "else", "row 3";
+	// empty for a plain rule.
 	Path string `json:"path,omitempty"`
 	// Title and Message are the rule's templates with values interpolated.
 	Title   string `json:"title,omitempty"`

@@ -163,7 +163,7 @@ type RuleInfo struct {
 	// Reads lists the environment fields the rule reads anywhere, sorted.
 	Reads []string `json:"reads"`
 	// Paths lists every decision the rule can take: its branches (nested
-	// ones as "branch 1/2") or rows; empty for a plain rule.
+	// ones as "branch 1/branch 2") or rows; empty for a plain rule.
 	Paths []string `json:"paths,omitempty"`
 	// Decisions lists the rules and tables whose results the rule reads
 	// (`risk_band.band`), sorted.

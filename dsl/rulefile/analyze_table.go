@@ -39,6 +39,9 @@ type rowFacts struct {
 	fires, firesTyped     bool // it decides (is a hit) for some input
 	// beaten lists the rows that won where it matched but did not fire.
 	beaten map[int]bool
+	// failed: the table failed at some input it matched (a cell of
+	// another row erred there, or the hit policy refused the input).
+	failed bool
 }
 
 // example is a witness point and how plain it is.
@@ -195,6 +198,11 @@ func (t *tableState) observe(pt []value) {
 	}
 	hits, ok := t.decide(pt, match)
 	if !ok {
+		for ri, m := range match {
+			if m == triTrue {
+				t.facts.rows[ri].failed = true
+			}
+		}
 		return
 	}
 	if len(hits) == 0 {
@@ -419,12 +427,12 @@ func (t *tableState) report(when *cond) {
 			// it fires only for untyped inputs; matches typed ones
 			a.unknown(r, row.Pos, label+" decides only if a field compared with true and false holds a value of another kind")
 		case f.fires:
-		case r.Hit == "first":
+		case r.Hit == "first" && len(f.beaten) > 0:
 			a.add(Finding{Pos: row.Pos, Severity: Warning, Code: "unreachable-row", Rule: r.ID, Related: append([]string{label}, rowLabels(f.beaten)...),
-				Message: fmt.Sprintf("%s of %s can never be taken: wherever it matches, %s matches first%s", label, r.ID, rowList(f.beaten), checked)})
-		case r.Hit == "priority":
+				Message: fmt.Sprintf("%s of %s can never be taken: wherever it matches, %s matches first%s%s", label, r.ID, rowList(f.beaten), orFails(f), checked)})
+		case r.Hit == "priority" && len(f.beaten) > 0:
 			a.add(Finding{Pos: row.Pos, Severity: Warning, Code: "outranked-row", Rule: r.ID, Related: append([]string{label}, rowLabels(f.beaten)...),
-				Message: fmt.Sprintf("%s of %s never wins: wherever it matches, %s ranks higher%s", label, r.ID, rowList(f.beaten), checked)})
+				Message: fmt.Sprintf("%s of %s never wins: wherever it matches, %s ranks higher%s%s", label, r.ID, rowList(f.beaten), orFails(f), checked)})
 		case r.Hit == "unique" && t.facts.inOverlap[ri], r.Hit == "any" && t.facts.inConflict[ri]:
 			// its overlaps are reported below
 		default:
@@ -454,6 +462,15 @@ func (t *tableState) report(when *cond) {
 	t.reportPairs(t.facts.conflict, Problem, "any-conflict", "rows %d and %d of any table %s both match inputs such as %s and decide differently")
 	t.reportPairs(t.facts.mayConflict, Info, CodeUnknown, "rows %d and %d of any table %s both match inputs such as %s; whether they decide alike is unknown")
 	t.collect.report(t)
+}
+
+// orFails completes a row's "beaten" finding where the table also
+// fails at some input the row matches: no row beat it there.
+func orFails(f rowFacts) string {
+	if f.failed {
+		return ", or the table fails"
+	}
+	return ""
 }
 
 func (t *tableState) reportPairs(m map[[2]int]*example, sev Severity, code, format string) {
