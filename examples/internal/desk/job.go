@@ -155,6 +155,21 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	res.Engagement = book.Report
 	res.AtRisk, _ = book.AtRisk(engagement.AtRiskRule{}) // the zero rule is valid
 	res.lap("engagement: clients at risk", &clock)
+	// What only the report reads of the book is worked out beside the
+	// segments, whose stage leaves a core idle much of the time, and the
+	// files (the book is safe for concurrent use), so that the book is
+	// let go before the plan, the stage that holds the most.
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		res.Superfans, _ = book.Superfans(engagement.SuperfanRule{}) // the zero rule is valid
+		// The options are constants, valid: Changes cannot fail here.
+		res.Changes, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 50})
+		// The invitation test ran on a cohort of the book. Its control
+		// is in the generated data unless the book is tiny; without it
+		// the report shows no experiment.
+		res.Experiment, _ = experiment(ctx, f, min(n, 20_000), now)
+	}()
 	// The book numbers clients as f.ids does: join by number, not by id.
 	engaged := make([]float64, n)
 	for i := range n {
@@ -186,21 +201,12 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	segOf := byNumber(f.ids, seg.Assignments)
 	percentiles := <-ranked
 	res.lap("segments", &clock)
-	// What only the report needs is worked out beside the client files
-	// (the book and the segments are safe for concurrent use), so that
-	// the engagement book is let go before the plan, the stage that holds
-	// the most.
-	reported := make(chan struct{})
+	// The segment summary is worked out beside the client files (the
+	// segments are safe for concurrent use).
+	summarized := make(chan struct{})
 	go func() {
-		defer close(reported)
+		defer close(summarized)
 		res.Summary = segment.Summarize(seg.Assignments, money)
-		res.Superfans, _ = book.Superfans(engagement.SuperfanRule{}) // the zero rule is valid
-		// The options are constants, valid: Changes cannot fail here.
-		res.Changes, _ = book.Changes(engagement.ChangeOptions{Alpha: 0.01, MinN: 50})
-		// The invitation test ran on a cohort of the book. Its control
-		// is in the generated data unless the book is tiny; without it
-		// the report shows no experiment.
-		res.Experiment, _ = experiment(ctx, f, min(n, 20_000), now)
 	}()
 	// Client files: consolidated, enriched with the engagement and segment
 	// summaries, then the advisory framework over the book.
@@ -224,6 +230,7 @@ func Run(f *Firm, now time.Time, o Options) (*Result, error) {
 	res.Alerts.Parts = make([][]advisory.Alert, 0, n) // a part a file at most
 	res.Alerts.Counts = fw.EvaluateEach(ctx, files, now, advisory.BatchOptions{}, res.Alerts.add)
 	res.lap("files: generate, consolidate, evaluate the framework", &clock)
+	<-summarized
 	<-reported
 	res.lap("report: segment summary, superfans, changes, experiment (waited)", &clock)
 	// What the stages before let go of (the engagement book, the files'
