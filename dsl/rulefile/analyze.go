@@ -104,7 +104,9 @@ type Finding struct {
 // except the reads of one named decision, which hold together what one
 // of its leaves gives (fired is false exactly when its outputs are nil),
 // so a witness over a computed input (a let, a call) shows what the table
-// does with that value, which the data may or may not produce. A
+// does with that value, which the data may or may not produce (but nil is
+// no witness of an expression that cannot give it: arithmetic, a
+// comparison, x ?? 0). A
 // condition's comparison of a decision's output with a literal fails on
 // nil, as the compiled rule's does. A collect table with an aggregator is
 // read as the one decision it makes (its own type, urgency, sensitivity

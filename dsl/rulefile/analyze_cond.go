@@ -2,6 +2,7 @@ package rulefile
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,6 +69,10 @@ type atom struct {
 	// nan is a value that may be NaN, or of another kind than its
 	// literals (see atoms.mayBeNaN).
 	nan bool
+	// neverNil is an expression that gives no nil (arithmetic, a
+	// comparison, x ?? 0): nil is no witness of it, where a table's gap
+	// "at nil" was an input no data could give.
+	neverNil bool
 	// axis caches the witnesses for the literals and flags of its key:
 	// a tree of n branches asks n questions over the same atoms.
 	axis    []value
@@ -110,6 +115,9 @@ func (as *atoms) witnesses(i int) []value {
 	key := [5]int{len(a.lits), b2i(a.bools), b2i(a.nilTest), b2i(a.mayFail), b2i(a.nan)}
 	if a.axis == nil || a.axisKey != key {
 		a.axis, a.axisKey = axis(a.lits, a.nan || a.bools && a.nilTest && hasBoth(a.lits)), key
+		if a.neverNil {
+			a.axis = slices.DeleteFunc(a.axis, func(v value) bool { return v.kind == kindNil })
+		}
 		if a.mayFail {
 			a.axis = append(a.axis, value{kind: kindFailed})
 		}
@@ -850,7 +858,34 @@ func (rd *reader) opaque(n ast.Node, sc scope) int {
 		}
 	})
 	sort.Strings(deps)
-	return rd.as.get("value "+structure+"["+strings.Join(deps, ";")+"]", text, false, false)
+	i := rd.as.get("value "+structure+"["+strings.Join(deps, ";")+"]", text, false, false)
+	rd.as.list[i].neverNil = rd.neverNil(n, sc)
+	return i
+}
+
+// neverNil reports whether the expression n gives a value whenever it
+// gives one at all: what arithmetic, a comparison, a logical or a
+// membership operator gives (each fails on a nil operand rather than
+// give nil), x ?? y where y gives no nil, a conditional both of whose
+// sides give none, a literal other than nil. Anything else (a field, a
+// let, a call, an index) may be nil.
+func (rd *reader) neverNil(n ast.Node, sc scope) bool {
+	switch m := n.(type) {
+	case *ast.BinaryNode:
+		switch m.Operator {
+		case "??":
+			return rd.neverNil(m.Right, sc)
+		case "+", "-", "*", "/", "%", "**", "^", "==", "!=", "<", "<=", ">", ">=",
+			"&&", "||", "and", "or", "in", "not in", "matches", "contains", "startsWith", "endsWith", "..":
+			return true
+		}
+	case *ast.UnaryNode:
+		return m.Operator == "-" || m.Operator == "+" || m.Operator == "!" || m.Operator == "not"
+	case *ast.ConditionalNode:
+		return rd.neverNil(m.Exp1, sc) && rd.neverNil(m.Exp2, sc)
+	}
+	v, _, ok := literalNode(n, rd.consts, sc)
+	return ok && v.kind != kindNil
 }
 
 // input reads a table input as a value atom.
