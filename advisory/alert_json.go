@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/engagekit/engagekit/internal/jsonnull"
 	"github.com/engagekit/engagekit/internal/jsontime"
 	"github.com/engagekit/engagekit/internal/valuetext"
 )
@@ -171,6 +172,9 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // written again changed. A null urgency or sensitivity (one that was not
 // finite) reads as NaN.
 func (a *Alert) UnmarshalJSON(data []byte) error {
+	if jsonnull.Is(data) {
+		return nil // null leaves the value as it was, as encoding/json does
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var in struct {
@@ -213,7 +217,10 @@ func readNumbers(v any) any {
 		if err != nil {
 			return string(x) // beyond a float64: what it wrote, as text
 		}
-		if _, isFloat := n.(float64); isFloat && wholeDecimal(string(x)) {
+		if f, isFloat := n.(float64); isFloat && f == 0 && !math.Signbit(f) {
+			return 0 // "0.0" or "0e5": the int 0, as "1.0" is the int 1
+		}
+		if f, isFloat := n.(float64); isFloat && f != 0 && wholeDecimal(string(x)) {
 			// An integer past uint64 (a host's *big.Int): a float64
 			// would round it (2^64 written again as
 			// 18446744073709552000); its digits are kept.

@@ -118,7 +118,7 @@ func ConsolidateInto(dst *Consolidated, clientID string, records []Record, p Pol
 		}
 	fields:
 		for field, v := range r.Fields {
-			if err := checkValue(v); err != nil {
+			if err := checkField(field, v); err != nil {
 				return fail(firstBadValue(clientID, records))
 			}
 			for _, earlier := range records[:ri] {
@@ -184,7 +184,7 @@ func firstBadValue(clientID string, records []Record) error {
 			consider(r, "", fmt.Errorf("as-of: %w", err))
 		}
 		for field, v := range r.Fields {
-			if err := checkValue(v); err != nil {
+			if err := checkField(field, v); err != nil {
 				consider(r, field, err)
 			}
 		}

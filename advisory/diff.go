@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/engagekit/engagekit/dsl"
 	"github.com/engagekit/engagekit/internal/valuetext"
@@ -43,13 +45,39 @@ type TypeDiff struct {
 
 type alertKey struct{ client, rule, typ, path string }
 
-func keyOf(a Alert) alertKey { return alertKey{a.ClientID, a.RuleID, a.Type, a.Path} }
+// keyOf is the alert's key as JSON writes its parts (see asJSONWrites).
+func keyOf(a Alert) alertKey {
+	return alertKey{asJSONWrites(a.ClientID), asJSONWrites(a.RuleID), asJSONWrites(a.Type), asJSONWrites(a.Path)}
+}
+
+// asJSONWrites is s as encoding/json writes it: each byte that is not
+// UTF-8 as U+FFFD. The diff compares alerts' text so, so that an alert
+// read back from JSON (a client named "M\xfcller" in a Latin-1 CRM) is
+// the alert it was, not one that disappeared and another that appeared.
+func asJSONWrites(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
 
 // DiffAlerts diffs the alerts of an old and a new version of a framework
 // (raised over the same files). Each list in the result is sorted by
 // client, rule, type and path. Alerts of one client, rule, type and path
 // (a rule raising two alike) pair up by content, identical ones first,
-// whatever the order of either list. (It was called Compare, a name engagement
+// whatever the order of either list. Text is compared as JSON writes it
+// (a byte that is not UTF-8 as U+FFFD), so alerts read back from JSON
+// diff as the same alerts. (It was called Compare, a name engagement
 // gives an A/B test; the two mean different things.)
 func DiffAlerts(old, new []Alert) Diff {
 	var d Diff
@@ -71,8 +99,14 @@ func DiffAlerts(old, new []Alert) Diff {
 		// First the identical alerts (fullOrder), then those the diff
 		// finds no change in (contentOrder: evidence may differ), so an
 		// alert identical to an old one always pairs with it.
-		restO, restN := pairOff(olds[k], ns, fullOrder, &d, count)
-		restO, restN = pairOff(restO, restN, func(a, b *textedAlert) int { return contentOrder(&a.Alert, &b.Alert) }, &d, count)
+		restO, restN := olds[k], ns
+		if len(restO) > 1 || len(ns) > 1 {
+			// Only among several of a key does which pairs with which
+			// matter; one against one pairs by content alone, without
+			// writing out either alert whole.
+			restO, restN = pairOff(restO, restN, fullOrder, &d, count)
+		}
+		restO, restN = pairOff(restO, restN, contentOrder, &d, count)
 		for p := range min(len(restO), len(restN)) {
 			changed = append(changed, [2]*textedAlert{restO[p], restN[p]})
 			count(restN[p].Type).Changed++
@@ -95,7 +129,7 @@ func DiffAlerts(old, new []Alert) Diff {
 		}
 	}
 	order := func(a, b *textedAlert) int {
-		ka, kb := keyOf(a.Alert), keyOf(b.Alert)
+		ka, kb := a.key, b.key
 		return cmp.Or(cmp.Compare(ka.client, kb.client), cmp.Compare(ka.rule, kb.rule), cmp.Compare(ka.typ, kb.typ), cmp.Compare(ka.path, kb.path))
 	}
 	slices.SortFunc(appeared, func(a, b *textedAlert) int { return cmp.Or(order(a, b), fullOrder(a, b)) })
@@ -110,7 +144,7 @@ func DiffAlerts(old, new []Alert) Diff {
 		d.Disappeared = append(d.Disappeared, a.Alert)
 	}
 	for _, c := range changed {
-		d.Changed = append(d.Changed, Change{Old: c[0].Alert, New: c[1].Alert, Fields: changedFields(c[0].Alert, c[1].Alert)})
+		d.Changed = append(d.Changed, Change{Old: c[0].Alert, New: c[1].Alert, Fields: changedFields(c[0], c[1])})
 	}
 	for _, t := range byType {
 		d.ByType = append(d.ByType, *t)
@@ -124,8 +158,10 @@ func DiffAlerts(old, new []Alert) Diff {
 // about log₂n times, and the text of one with a large evidence is long.
 type textedAlert struct {
 	Alert
-	text  string
-	ready bool
+	key            alertKey
+	title, message string // as JSON writes them
+	text           string
+	ready          bool
 }
 
 func (t *textedAlert) wholeText() string {
@@ -160,9 +196,10 @@ func groupByKey(alerts []Alert) map[alertKey][]*textedAlert {
 	out := map[alertKey][]*textedAlert{}
 	texted := make([]textedAlert, len(alerts)) // one allocation, not one an alert
 	for i := range alerts {
-		texted[i].Alert = alerts[i]
-		k := keyOf(alerts[i])
-		out[k] = append(out[k], &texted[i])
+		t := &texted[i]
+		t.Alert, t.key = alerts[i], keyOf(alerts[i])
+		t.title, t.message = asJSONWrites(alerts[i].Title), asJSONWrites(alerts[i].Message)
+		out[t.key] = append(out[t.key], t)
 	}
 	for _, as := range out {
 		slices.SortFunc(as, fullOrder)
@@ -174,7 +211,7 @@ func groupByKey(alerts []Alert) map[alertKey][]*textedAlert {
 // 0 only for alerts alike in every part, so that alerts of one key sort
 // the same whatever the order they came in.
 func fullOrder(a, b *textedAlert) int {
-	if c := contentOrder(&a.Alert, &b.Alert); c != 0 {
+	if c := contentOrder(a, b); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.wholeText(), b.wholeText())
@@ -182,12 +219,12 @@ func fullOrder(a, b *textedAlert) int {
 
 // contentOrder orders alerts of one key by what a diff compares of them;
 // 0 when the diff finds no change.
-func contentOrder(a, b *Alert) int {
+func contentOrder(a, b *textedAlert) int {
 	return cmp.Or(cmp.Compare(a.Urgency, b.Urgency), cmp.Compare(a.Sensitivity, b.Sensitivity),
-		cmp.Compare(a.Title, b.Title), cmp.Compare(a.Message, b.Message))
+		cmp.Compare(a.title, b.title), cmp.Compare(a.message, b.message))
 }
 
-func changedFields(o, n Alert) []string {
+func changedFields(o, n *textedAlert) []string {
 	var out []string
 	// As contentOrder compares them: a NaN is the same NaN.
 	if cmp.Compare(o.Urgency, n.Urgency) != 0 {
@@ -196,10 +233,10 @@ func changedFields(o, n Alert) []string {
 	if cmp.Compare(o.Sensitivity, n.Sensitivity) != 0 {
 		out = append(out, "sensitivity")
 	}
-	if o.Title != n.Title {
+	if o.title != n.title {
 		out = append(out, "title")
 	}
-	if o.Message != n.Message {
+	if o.message != n.message {
 		out = append(out, "message")
 	}
 	return out

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/engagekit/engagekit/internal/errtext"
+	"github.com/engagekit/engagekit/internal/jsonnull"
 )
 
 // The types below carry an error, which JSON cannot write (its Err is
@@ -35,23 +36,35 @@ func (e RecordError) MarshalJSON() ([]byte, error) {
 type fileStatsFields FileStats
 
 // MarshalJSON encodes the stats' fields and, for a file that failed, the
-// cause's text in "error".
+// cause's text in "error" (present, if empty, for a cause with no text:
+// the file failed all the same).
 func (s FileStats) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		fileStatsFields
-		Error string `json:"error,omitempty"`
-	}{fileStatsFields(s), errtext.Of(s.Err)})
+		Error *string `json:"error,omitempty"`
+	}{fileStatsFields(s), failureText(s.Err)})
 }
 
 type fileAlertsFields FileAlerts
 
 // MarshalJSON encodes the file's fields and, for a file that failed, the
-// cause's text in "error".
+// cause's text in "error" (present, if empty, as FileStats writes it).
 func (f FileAlerts) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		fileAlertsFields
-		Error string `json:"error,omitempty"`
-	}{fileAlertsFields(f), errtext.Of(f.Err)})
+		Error *string `json:"error,omitempty"`
+	}{fileAlertsFields(f), failureText(f.Err)})
+}
+
+// failureText is what "error" holds for a file's err: nil for none, else
+// its text, which may be empty (errors.New(""), a nil *LoadError: a
+// failure whose "error" JSON left out read back as no failure).
+func failureText(err error) *string {
+	if err == nil {
+		return nil
+	}
+	t := errtext.Of(err)
+	return &t
 }
 
 // ErrFromJSON is the cause (errors.Is) of a failure read back from JSON
@@ -78,6 +91,9 @@ func failureFrom(text *string) error {
 // UnmarshalJSON reads what MarshalJSON writes: a file that failed reads
 // back as failed, its Err an error of its text ([ErrFromJSON]).
 func (s *FileStats) UnmarshalJSON(b []byte) error {
+	if jsonnull.Is(b) {
+		return nil // null leaves the value as it was, as encoding/json does
+	}
 	var in struct {
 		fileStatsFields
 		Error *string `json:"error"`
@@ -94,6 +110,9 @@ func (s *FileStats) UnmarshalJSON(b []byte) error {
 // back as failed, its Err an error of its text ([ErrFromJSON]); its alerts
 // as [Alert.UnmarshalJSON] reads them.
 func (f *FileAlerts) UnmarshalJSON(b []byte) error {
+	if jsonnull.Is(b) {
+		return nil // null leaves the value as it was, as encoding/json does
+	}
 	var in struct {
 		fileAlertsFields
 		Error *string `json:"error"`

@@ -17,7 +17,9 @@ import (
 
 // Framework is a compiled advisory framework: a rule file of rules,
 // decision trees and tables over a client-file type Env (the host's own, or
-// [File]). It is immutable and safe for concurrent use.
+// [File]). It is immutable and safe for concurrent use. A nil Framework
+// is one not compiled: it names and describes no rules, Evaluate and
+// Explain fail with dsl.ErrNotCompiled, and a batch fails each file so.
 type Framework[Env any] struct {
 	rules *dsl.RuleSet[Env]
 	// hits pools the scratch slices evaluations collect hits in, so a
@@ -37,13 +39,23 @@ func Compile[Env any](src []byte, opts ...dsl.Option) (*Framework[Env], error) {
 }
 
 // Name and Version identify the framework, from its rule file.
-func (f *Framework[Env]) Name() string { return f.rules.Name() }
+func (f *Framework[Env]) Name() string { return f.ruleSet().Name() }
 
 // Version is the framework's version number.
-func (f *Framework[Env]) Version() int { return f.rules.Version() }
+func (f *Framework[Env]) Version() int { return f.ruleSet().Version() }
 
 // Rules describes the framework's rules.
-func (f *Framework[Env]) Rules() []dsl.RuleInfo { return f.rules.Rules() }
+func (f *Framework[Env]) Rules() []dsl.RuleInfo { return f.ruleSet().Rules() }
+
+// ruleSet is the framework's rules; nil for a nil Framework, which is a
+// framework not compiled: its methods say so (dsl.ErrNotCompiled), or
+// describe no rules, rather than panic.
+func (f *Framework[Env]) ruleSet() *dsl.RuleSet[Env] {
+	if f == nil {
+		return nil
+	}
+	return f.rules
+}
 
 // Evaluate applies the framework to one client file at time now and
 // returns its alerts in rule order. A rule that fails does not stop the
@@ -61,6 +73,9 @@ func (f *Framework[Env]) EvaluateContext(ctx context.Context, clientID string, f
 // appendEvaluate is EvaluateContext appending the alerts to dst; with a
 // block, the alerts, dst's first, are laid out in the block instead.
 func (f *Framework[Env]) appendEvaluate(ctx context.Context, dst []Alert, blk *alertBlock, clientID string, file Env, now time.Time, o dsl.EvalOptions) ([]Alert, error) {
+	if f == nil {
+		return dst, dsl.ErrNotCompiled
+	}
 	scratch, _ := f.hits.Get().(*[]dsl.Hit)
 	if scratch == nil {
 		scratch = new([]dsl.Hit)
@@ -82,7 +97,7 @@ func (f *Framework[Env]) appendEvaluate(ctx context.Context, dst []Alert, blk *a
 
 // Explain tells why one rule fired or did not for a client file.
 func (f *Framework[Env]) Explain(ruleID string, file Env, now time.Time) (*dsl.RuleExplanation, error) {
-	return f.rules.Explain(ruleID, file, now)
+	return f.ruleSet().Explain(ruleID, file, now)
 }
 
 func (f *Framework[Env]) alert(clientID string, h dsl.Hit) Alert {
@@ -290,7 +305,7 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 	timeRules := opts.Clock != nil && opts.Observer != nil
 	nRules := 0
 	if opts.Observer != nil {
-		nRules = len(f.rules.Rules())
+		nRules = len(f.Rules())
 	}
 	// A worker lays its files' alerts out in blocks (pooled, so each
 	// worker keeps drawing on one), whose slices are handed over as they

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/engagekit/engagekit/internal/valuetext"
 )
@@ -28,9 +29,11 @@ import (
 // infinity, a NaN inside a value, a time outside the years 0 to 9999 or
 // in a zone a day or more from UTC or whose offset has seconds (a city's
 // local mean time before standard time, which JSON writes cut to the
-// minute: another instant) (in a value or as the record's AsOf)
-// and a json.Number that is not a number are refused: a consolidated
-// record is written as JSON, which has none of them; so is a value of
+// minute: another instant) (in a value or as the record's AsOf),
+// a json.Number that is not a number, and text that is not UTF-8 (a
+// field's name, a string, a map's key: JSON writes each such byte as
+// U+FFFD, so two names became one) are refused: a consolidated record is
+// written as JSON, which has none of them; so is a value of
 // over a million parts (counting a part shared through interfaces once
 // per path).
 //
@@ -81,7 +84,19 @@ const maxValueDepth = 16
 var (
 	errInfinite  = errors.New("an infinite number")
 	errNaNInside = errors.New("a NaN inside a value (a NaN alone is no value)")
+	// errNotUTF8 is text JSON cannot write as it is: each byte that is
+	// not UTF-8 is written as U+FFFD, so two field names became one key
+	// and "M\xfcller" read back as another name.
+	errNotUTF8 = errors.New("text that is not UTF-8 (JSON writes each such byte as U+FFFD)")
 )
+
+// checkField checks a record's field: its name and its value.
+func checkField(field string, v any) error {
+	if !utf8.ValidString(field) {
+		return fmt.Errorf("the field's name: %w", errNotUTF8)
+	}
+	return checkValue(v)
+}
 
 // jsonTime says whether JSON can write t (RFC 3339) as the instant it
 // is: a year from 0 to 9999 and a zone offset of whole minutes within a
@@ -107,7 +122,12 @@ func jsonNumber(n json.Number) error {
 // its consolidation could not write as JSON.
 func checkValue(v any) error {
 	switch x := v.(type) {
-	case nil, string, bool, int, int64:
+	case nil, bool, int, int64:
+		return nil
+	case string:
+		if !utf8.ValidString(x) {
+			return errNotUTF8
+		}
 		return nil
 	case time.Time:
 		return jsonTime(x)
@@ -170,7 +190,12 @@ func (c *valueCheck) height(rv reflect.Value, depth int) (int, error) {
 		return 0, nil
 	case rv.IsValid() && rv.Type() == reflect.TypeFor[json.Number]():
 		return 0, jsonNumber(json.Number(rv.String()))
-	case k == reflect.Invalid, k == reflect.String, k == reflect.Bool, isNumber(k):
+	case k == reflect.String:
+		if !utf8.ValidString(rv.String()) {
+			return 0, errNotUTF8
+		}
+		return 0, nil
+	case k == reflect.Invalid, k == reflect.Bool, isNumber(k):
 		return 0, nil
 	case rv.Type() == timeType:
 		t, _ := valuetext.TimeOf(rv) // unexported in a host's struct too
@@ -243,6 +268,9 @@ func (c *valueCheck) below(rv reflect.Value, depth int) (int, error) {
 		}
 	case reflect.Map:
 		for it := rv.MapRange(); it.Next(); {
+			if !utf8.ValidString(it.Key().String()) {
+				return 0, fmt.Errorf("a key: %w", errNotUTF8)
+			}
 			if err := visit(it.Value()); err != nil {
 				return 0, err
 			}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/engagekit/engagekit/internal/errtext"
+	"github.com/engagekit/engagekit/internal/jsonnull"
 )
 
 // Client is what segmentation needs to know about a client. Profitability
@@ -92,6 +93,9 @@ func (e ClientError) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON writes.
 func (e *ClientError) UnmarshalJSON(data []byte) error {
+	if jsonnull.Is(data) {
+		return nil // null leaves the value as it was, as encoding/json does
+	}
 	var in clientErrorJSON
 	if err := json.Unmarshal(data, &in); err != nil {
 		return err

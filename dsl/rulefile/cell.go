@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/engagekit/engagekit/internal/jsonnull"
 )
 
 // parseTest parses a table cell: `-`, `< 30`, `[30..50)`, `"gold"`,
@@ -239,6 +241,9 @@ func (v Value) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON writes.
 func (v *Value) UnmarshalJSON(b []byte) error {
+	if jsonnull.Is(b) {
+		return nil // null leaves the value as it was, as encoding/json does
+	}
 	var j struct {
 		valueJSON
 		Number json.RawMessage `json:"number,omitempty"`

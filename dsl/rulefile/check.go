@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/engagekit/engagekit/internal/jsonnull"
 )
 
 // Check reports, as an [*Error], the first part of f that no text could
@@ -94,6 +96,9 @@ func (f *File) Check() error {
 // no kind, a comment that runs onto a statement's line), and a File read
 // so is refused rather than compiled, formatted or analyzed as another.
 func (f *File) UnmarshalJSON(b []byte) error {
+	if jsonnull.Is(b) {
+		return nil // null leaves the value as it was, as encoding/json does
+	}
 	type plain File // no methods: the default decoding
 	var p plain
 	if err := json.Unmarshal(b, &p); err != nil {
