@@ -22,7 +22,9 @@ const (
 
 // Staleness reports the fields of a consolidated record that are too old
 // by the policy at time now, and the required fields it lacks, as alerts in
-// field order: stale data is surfaced, never silently used as if fresh.
+// field order: stale data is surfaced, never silently used as if fresh. A
+// stale field's message dates its as-of on now's calendar, whatever zone
+// its source gave it in.
 // required lists the fields the host requires beyond those the policy marks.
 func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Alert {
 	var out []Alert
@@ -41,8 +43,12 @@ func Staleness(c Consolidated, p Policy, now time.Time, required ...string) []Al
 		// 292 years and so was never more than a MaxAge of that.
 		case ok && fp.MaxAge > 0 && prov.AsOf.Add(fp.MaxAge).Before(now):
 			age := daysBetween(prov.AsOf, now)
+			// The date on now's calendar, not the source's zone: one
+			// instant sent in UTC by one run and in local time by the
+			// next wrote two messages, a change to a diff of the runs.
+			asOf := prov.AsOf.In(now.Location()).Format(time.DateOnly)
 			out = append(out, Alert{ClientID: c.ClientID, Type: TypeStale, RuleID: StalenessRule, Path: f, Title: "Stale " + f,
-				Message: f + " comes from " + prov.Source + " as of " + prov.AsOf.Format(time.DateOnly) + ", " + strconv.Itoa(age) + " days ago.",
+				Message: f + " comes from " + prov.Source + " as of " + asOf + ", " + strconv.Itoa(age) + " days ago.",
 				Urgency: 0.2, Sensitivity: 0,
 				Evidence: []Evidence{{Name: "field", Value: f}, {Name: "source", Value: prov.Source},
 					{Name: "as_of", Value: prov.AsOf}, {Name: "age_days", Value: age}}})

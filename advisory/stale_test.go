@@ -2,6 +2,7 @@ package advisory_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,5 +69,29 @@ func TestStalenessAlertsDiffByField(t *testing.T) {
 	}
 	if d := advisory.DiffAlerts(alerts, alerts); len(d.Changed)+len(d.Appeared)+len(d.Disappeared) != 0 || d.Unchanged != 2 {
 		t.Fatalf("the same alerts differ: %+v", d)
+	}
+}
+
+// TestStalenessMessageZoneFree: one instant given in two zones writes
+// one message (dated on now's calendar), so a diff of two runs whose
+// sources sent it differently finds no change.
+func TestStalenessMessageZoneFree(t *testing.T) {
+	now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	at := time.Date(2025, 1, 1, 23, 30, 0, 0, time.UTC)
+	tokyo := time.FixedZone("JST", 9*3600)
+	p := advisory.Policy{Default: advisory.FieldPolicy{MaxAge: 24 * time.Hour}}
+	msg := func(asOf time.Time) string {
+		c := advisory.Consolidated{ClientID: "c", Fields: map[string]any{"f": 1}, Provenance: map[string]advisory.Provenance{"f": {Source: "crm", AsOf: asOf}}}
+		a := advisory.Staleness(c, p, now)
+		if len(a) != 1 {
+			t.Fatalf("%d alerts, want 1", len(a))
+		}
+		return a[0].Message
+	}
+	if u, j := msg(at), msg(at.In(tokyo)); u != j {
+		t.Fatalf("one instant, two messages: %q and %q", u, j)
+	}
+	if got := msg(at); !strings.Contains(got, "as of 2025-01-01") {
+		t.Fatalf("%q: want the date on now's (UTC) calendar, 2025-01-01", got)
 	}
 }
