@@ -327,6 +327,12 @@ func nanArgument(args ...any) (any, error) {
 	return args[0], nil
 }
 
+// errPatternSize is a regular expression built while the rule runs that
+// expands past maxPatternSize: refused, as a constant one is when the
+// rule compiles (it was charged as if it were maxPatternSize, and
+// compiled to hundreds of megabytes).
+var errPatternSize = &limitError{limit: "instructions of a regular expression (repeats of repeats multiply; a Unicode class is its ranges)", max: maxPatternSize}
+
 // scanKB is the bytes of text a plain scan reads for a step.
 const scanKB = 1024
 
@@ -354,12 +360,29 @@ func walk(args ...any) (any, error) {
 		return readDeep(x, g)
 	}
 	if walkFlags(mode)&walkPattern != 0 {
+		// Charged what its text shows it weighs before it is parsed
+		// (parsing a Unicode class builds its ranges), then the rest of
+		// what it expands to; one past maxPatternSize is refused, as a
+		// constant one is when the rule compiles.
 		s, _ := x.(string)
-		size := min(patternSize(s), maxPatternSize+1)
-		if err := g.steps_(size); err != nil {
+		charge := func(n int64) error {
+			if err := g.steps_(n); err != nil {
+				return err
+			}
+			return g.charge(n * 4) // an instruction is some 40 bytes
+		}
+		pre := patternTextSize(s)
+		if pre > maxPatternSize {
+			return nil, errPatternSize
+		}
+		if err := charge(pre); err != nil {
 			return nil, err
 		}
-		return x, g.charge(size * 4) // an instruction is some 40 bytes
+		size := patternSize(s)
+		if size > maxPatternSize {
+			return nil, errPatternSize
+		}
+		return x, charge(max(size-pre, 0))
 	}
 	if s, ok := x.(string); ok && walkFlags(mode) == walkBuilt {
 		return x, g.charge(int64(len(s))/16 + 1) // a string built: its bytes, in 16-byte units
@@ -787,9 +810,9 @@ var governedFuncs = map[string]*hostFunc{
 			}
 			return strings.Join(parts, sep), nil
 		}},
-	// keys(m) and values(m) are expr's, in the order of the keys: expr's
-	// follow Go's map order, which changes from run to run, so
-	// `keys(m)[0] == "a"` decided one way and then the other.
+	// keys(m), values(m) and toPairs(m) are expr's, in the order of the
+	// keys: expr's follow Go's map order, which changes from run to run,
+	// so `keys(m)[0] == "a"` decided one way and then the other.
 	// uniq(list) is the list without repeats, in order, as expr's: each
 	// element compared with those kept (runtime.Equal: 1 and 1.0 are
 	// one). That is up to n²/2 comparisons, each charged as a step as it
@@ -806,8 +829,9 @@ var governedFuncs = map[string]*hostFunc{
 			return reflect.TypeFor[[]any](), nil
 		},
 		fn: uniqGoverned},
-	"keys":   mapListFunc("keys", false),
-	"values": mapListFunc("values", true),
+	"keys":    mapListFunc("keys", mapKeys),
+	"values":  mapListFunc("values", mapValues),
+	"toPairs": mapListFunc("toPairs", mapPairs),
 	// int(x) is x as an int: a float truncated toward zero, a string
 	// parsed. A NaN fails with ErrNaN, as a comparison with it would; a
 	// number out of an int's range fails too.
@@ -823,11 +847,21 @@ var governedFuncs = map[string]*hostFunc{
 	}},
 }
 
-// mapListFunc is keys (values false) or values of a map, ordered by key
+// mapPart is what mapListFunc lists of each entry of a map.
+type mapPart int
+
+const (
+	mapKeys   mapPart = iota // keys
+	mapValues                // values
+	mapPairs                 // toPairs: [key, value]
+)
+
+// mapListFunc is keys, values or toPairs of a map (part), ordered by key
 // (see compareKeys), entries whose keys order alike by their values'
 // text: a total order, so the list is one whatever Go's map order. It
 // costs a step an entry and one for each comparison of its sort.
-func mapListFunc(name string, values bool) *hostFunc {
+func mapListFunc(name string, part mapPart) *hostFunc {
+	values := part == mapValues
 	return &hostFunc{name: name, arities: []int{1}, withGov: true,
 		validate: func(args []reflect.Type) (reflect.Type, error) {
 			if len(args) != 2 {
@@ -835,6 +869,9 @@ func mapListFunc(name string, values bool) *hostFunc {
 			}
 			if k := args[0].Kind(); k != reflect.Map && k != reflect.Interface {
 				return nil, fmt.Errorf("%s: argument 1 is %v, want a map", name, args[0])
+			}
+			if part == mapPairs {
+				return reflect.TypeFor[[][]any](), nil
 			}
 			return reflect.TypeFor[[]any](), nil
 		},
@@ -858,7 +895,12 @@ func mapListFunc(name string, values bool) *hostFunc {
 				t = m.Type().Elem()
 			}
 			units := n * (1 + boxedUnits(t))
-			if t.Kind() == reflect.Interface {
+			if part == mapPairs {
+				// A pair is a list of two: the key's and the value's
+				// copies, and the list's own header.
+				units = n * (4 + boxedUnits(m.Type().Key()) + boxedUnits(m.Type().Elem()))
+			}
+			if t.Kind() == reflect.Interface && part != mapPairs {
 				units = 0
 				for it := m.MapRange(); it.Next(); {
 					v := it.Key()
@@ -885,6 +927,13 @@ func mapListFunc(name string, values bool) *hostFunc {
 				}
 				return cmp.Or(strings.Compare(a.keyText(), b.keyText()), strings.Compare(a.valueText(), b.valueText()))
 			})
+			if part == mapPairs {
+				pairs := make([][]any, len(entries))
+				for i, e := range entries {
+					pairs[i] = []any{e.k.Interface(), e.v.Interface()}
+				}
+				return pairs, nil
+			}
 			out := make([]any, len(entries))
 			for i, e := range entries {
 				if values {

@@ -192,7 +192,9 @@ func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
 			b.stmtErrorf("", "const "+c.Name, c.Pos, KindType, "constant %s hides the field of the same name", c.Name)
 			continue
 		}
-		e, err := Compile[struct{}, any](c.Value.Src, WithConsts(b.consts), withBadNames(b.base.badNames),
+		// Under the host's limits: a constant is a rule's expression
+		// too (four of 4 MB each compiled under a budget of 160 KB).
+		e, err := Compile[struct{}, any](c.Value.Src, WithLimits(b.base.limits), WithConsts(b.consts), withBadNames(b.base.badNames),
 			WithPosition(c.Value.Pos.Line, c.Value.Pos.Col), withStatement("const "+c.Name))
 		if err != nil {
 			b.base.badNames[c.Name] = true

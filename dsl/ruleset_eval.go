@@ -354,12 +354,21 @@ func render[Env any](s *session[Env], t *template) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		n := len(b)
-		b = appendTemplateValue(b, out)
 		// What a part writes is charged to the rule's memory budget, as
 		// a string the rule builds is: a title of a 10 MB constant a
-		// hundred times over would otherwise be a gigabyte.
-		if err := s.r.gov.chargeBytes(int64(len(b) - n)); err != nil {
+		// hundred times over would otherwise be a gigabyte. A string is
+		// charged before it is copied (a host's 4 MB note was copied
+		// whole, then refused), the rest of what a value writes after.
+		pre := 0
+		if str, ok := out.(string); ok {
+			pre = len(str)
+			if err := s.r.gov.chargeBytes(int64(pre)); err != nil {
+				return "", part.p.evalError(err)
+			}
+		}
+		n := len(b)
+		b = appendTemplateValue(b, out)
+		if err := s.r.gov.chargeBytes(int64(max(len(b)-n-pre, 0))); err != nil {
 			return "", part.p.evalError(err)
 		}
 	}
