@@ -138,20 +138,6 @@ func b2i(b bool) int {
 	return 0
 }
 
-// a152DistinctBuckets returns n client ids in n different buckets.
-func a152DistinctBuckets(n int) []string {
-	var out []string
-	seen := map[uint8]bool{}
-	for i := 0; len(out) < n; i++ {
-		id := fmt.Sprint("adviser-", i)
-		if k := bucketOf(id); !seen[k] {
-			seen[k] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
 // a152NullBook draws one book with no change: every client's rate is the
 // same in both windows, and each response's day is uniform over the 90
 // days of the two windows (whole days back from as-of, so day 30 falls
