@@ -155,7 +155,8 @@ type Limits struct {
 	// the arrays, maps and strings it builds, in units of 16 bytes: an
 	// element of an array is as many units as the copy it holds (a list
 	// of 1 KB records that map builds is 64 units an element), a string
-	// one unit per 16 bytes. Default 1,000,000.
+	// one unit per 16 bytes. A rule file's constants are computed each
+	// under it and held together within it. Default 1,000,000.
 	MemoryBudget int `json:"memory_budget,omitempty"`
 	// MaxSteps bounds the steps one evaluation of a rule may take: each
 	// element a predicate (all, any, map, filter, …) visits is a step.

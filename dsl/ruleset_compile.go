@@ -179,6 +179,7 @@ func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
 	if b.consts == nil {
 		b.consts = map[string]any{}
 	}
+	held := int64(0) // what the constants computed so far hold, in memory units
 	for _, c := range cs {
 		if reservedName(c.Name) {
 			b.stmtErrorf("", "const "+c.Name, c.Pos, KindUnknownName, "name %s is reserved", c.Name)
@@ -207,6 +208,15 @@ func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
 		if err == nil && !constKind(v) {
 			err = &Error{Statement: "const " + c.Name, Line: c.Pos.Line, Column: c.Pos.Col, Kind: KindType, Msg: fmt.Sprintf("constant %s is %T; want a number, string or bool", c.Name, v)}
 		}
+		if err == nil {
+			// Each constant is computed under the budget, and all of
+			// them are held together: sixteen of 10 MB each held 160 MB
+			// for a file under a budget of 16 MB.
+			if held += constUnits(v); held > int64(b.base.limits.MemoryBudget) {
+				err = &Error{Statement: "const " + c.Name, Line: c.Pos.Line, Column: c.Pos.Col, Kind: KindLimit,
+					Msg: fmt.Sprintf("the file's constants hold over %d units of memory (the MemoryBudget) together", b.base.limits.MemoryBudget)}
+			}
+		}
 		if err != nil {
 			b.base.badNames[c.Name] = true
 			b.errs = append(b.errs, err)
@@ -214,6 +224,15 @@ func (b *builder[Env]) compileConsts(cs []*rulefile.Const) {
 		}
 		b.consts[c.Name] = v
 	}
+}
+
+// constUnits is what a constant's value holds, in memory units (16
+// bytes): a string its bytes, a number or a bool one.
+func constUnits(v any) int64 {
+	if s, ok := v.(string); ok {
+		return int64(len(s))/memUnit + 1
+	}
+	return 1
 }
 
 // scope is what the expressions of one rule see: its id and lets, and
