@@ -19,7 +19,12 @@ import (
 // rule, branches in a table or a row (Format would leave them out); a
 // cell test of no known kind, a comparison without a known operator or a
 // value, an interval without its ends, a one-of or not() of nothing; a
-// value of no known kind, or a NaN.
+// value of no known kind, or a NaN; a table's hit policy, aggregator or
+// aggregated output that the parser never reads. Last, what passes all
+// of these must keep [Format]'s promise: its text parses, and to f again
+// up to positions. An expression is text, and text can end itself early
+// (an input "a, b" reads back as two inputs): the parser is the judge of
+// what the text says, and the error names the first part that differs.
 //
 // A File's JSON is checked as it is read ([File.UnmarshalJSON]), and
 // dsl.CompileFile checks a File before it compiles it; [Analyze] reports
@@ -57,8 +62,11 @@ func (f *File) Check() error {
 			// its text would be two rule sets.
 			c.fail(r.Pos, "a rule that is not a table has a hit policy, inputs, rows or an order")
 		}
-		if r.Table && len(r.Body.Branches) > 0 {
-			c.fail(r.Pos, "a table has rows, not branches")
+		if r.Table {
+			c.tableHead(r)
+			if len(r.Body.Branches) > 0 {
+				c.fail(r.Pos, "a table has rows, not branches")
+			}
 		}
 		c.block(r.Pos, &r.Body, 0)
 		if r.Order != nil {
@@ -88,6 +96,9 @@ func (f *File) Check() error {
 		}
 		c.rule, c.statement = "", ""
 	}
+	if c.err == nil {
+		c.readsBack(f)
+	}
 	return c.err
 }
 
@@ -109,6 +120,28 @@ func (f *File) UnmarshalJSON(b []byte) error {
 	}
 	*f = File(p)
 	return nil
+}
+
+// tableHead checks a table's hit policy as the parser reads it: one of
+// its words (a DMN letter is read into its word), an aggregator only for
+// collect, and the output it aggregates named exactly when the aggregator
+// needs one. Format writes the head as it is, so anything else would
+// come back as a table the parser refuses or reads as another.
+func (c *checker) tableHead(r *Rule) {
+	switch {
+	case !validHit(r.Hit):
+		c.fail(r.Pos, fmt.Sprintf("unknown hit policy %q; expected %s", r.Hit, hitWordsOnly))
+	case r.Hit != "collect" && (r.Aggregate != "" || r.AggregateOf != ""):
+		c.fail(r.Pos, fmt.Sprintf("an aggregator needs hit collect; this table is hit %s", r.Hit))
+	case r.Aggregate != "" && !validAggregate(r.Aggregate):
+		c.fail(r.Pos, fmt.Sprintf("unknown aggregator %q; expected sum, min, max or count", r.Aggregate))
+	case r.Aggregate == "" || r.Aggregate == "count":
+		if r.AggregateOf != "" {
+			c.fail(r.Pos, fmt.Sprintf("%q is aggregated by no aggregator that takes an output", r.AggregateOf))
+		}
+	default:
+		c.ident(r.Pos, "the output a collect table aggregates", r.AggregateOf)
+	}
 }
 
 // checker keeps Check's first error and where it is.

@@ -31,6 +31,19 @@ func TestCheckRefuses(t *testing.T) {
 		{"branches in a row", `[{"id":"t","table":true,"hit":"first","rows":[{"cells":[],"out":{"branches":[{"body":{}}]}}]}]`, "a row's outputs hold no branches"},
 		{"line break in a comment", `[{"id":"r","comment":"c\n  enabled false","body":{}}]`, "holds a line break"},
 		{"bad rule id", `[{"id":"1r","body":{}}]`, "a rule's id"},
+		{"no hit policy", `[{"id":"t","table":true}]`, `unknown hit policy ""`},
+		{"a DMN letter", `[{"id":"t","table":true,"hit":"U"}]`, `unknown hit policy "U"`},
+		{"an aggregator without collect", `[{"id":"t","table":true,"hit":"first","aggregate":"sum","aggregate_of":"urgency"}]`, "needs hit collect"},
+		{"an unknown aggregator", `[{"id":"t","table":true,"hit":"collect","aggregate":"avg","aggregate_of":"urgency"}]`, `unknown aggregator "avg"`},
+		{"sum of nothing", `[{"id":"t","table":true,"hit":"collect","aggregate":"sum"}]`, "the output a collect table aggregates"},
+		{"count of an output", `[{"id":"t","table":true,"hit":"collect","aggregate":"count","aggregate_of":"urgency"}]`, "no aggregator that takes an output"},
+		// What the read-back check finds: text that ends itself early.
+		{"a row of no cells", `[{"id":"t","table":true,"hit":"first","rows":[{"out":{}}]}]`, "would not read back: cell"},
+		{"an input with a comma", `[{"id":"t","table":true,"hit":"first","inputs":[{"src":"a, b"}]}]`, `.Inputs is 1 of them, read back as 2 of them`},
+		{"a condition that opens the branch", `[{"id":"r","body":{"branches":[{"cond":{"src":"a {"},"body":{}}]}}]`, "would not read back"},
+		{"an output that starts a title", `[{"id":"t","table":true,"hit":"first","inputs":[{"src":"a"}],"rows":[{"cells":[{"test":{"kind":"any"}}],"out":{"urgency":{"expr":{"src":"1 title \"t\""}}}}]}]`, `.Rows[0].Out.Title is nothing, read back as a Template`},
+		{"an untrimmed expression", `[{"id":"r","body":{"when":{"expr":{"src":" a"}}}}]`, `.Body.When.Expr.Src is " a", read back as "a"`},
+		{"an order of nothing", `[{"id":"t","table":true,"hit":"priority","order":{"output":"type","values":[]}}]`, "would not read back"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var f File

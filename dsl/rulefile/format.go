@@ -19,6 +19,12 @@ func Format(f *File) []byte {
 	if f.Check() != nil {
 		return nil // no text says it: see Check
 	}
+	return []byte(write(f))
+}
+
+// write is Format without Check: Check itself writes a File to see that
+// its text reads back as it.
+func write(f *File) string {
 	w := &writer{}
 	w.doc(f.Doc, "")
 	w.line("", fmt.Sprintf("ruleset %s version %d", f.Name, f.Version), f.Comment)
@@ -35,7 +41,7 @@ func Format(f *File) []byte {
 		w.b.WriteByte('\n')
 		w.doc(f.Trailing, "")
 	}
-	return []byte(w.b.String())
+	return w.b.String()
 }
 
 type writer struct {

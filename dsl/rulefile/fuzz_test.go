@@ -2,8 +2,10 @@ package rulefile
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 
+	"github.com/engagekit/engagekit/internal/jsonnull"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -58,7 +60,8 @@ func FuzzParse(f *testing.F) {
 
 // FuzzFileJSON feeds arbitrary JSON to a File: it is refused, or it is a
 // File Check accepts, which Format, Analyze and the JSON round trip take
-// without panicking, and whose formatted text parses.
+// without panicking, and whose formatted text parses. A null is neither:
+// it leaves the File as it was.
 func FuzzFileJSON(f *testing.F) {
 	for _, src := range fixtures(f) {
 		if file, err := Parse(src); err == nil {
@@ -74,6 +77,14 @@ func FuzzFileJSON(f *testing.F) {
 		if err := json.Unmarshal(b, &file); err != nil {
 			return
 		}
+		if jsonnull.Is(b) {
+			// A null reads no file: it leaves the value as it was, here
+			// the zero File, as encoding/json does for every type.
+			if !reflect.DeepEqual(file, File{}) {
+				t.Fatalf("null changed the File: %+v", file)
+			}
+			return
+		}
 		if err := file.Check(); err != nil {
 			t.Fatalf("UnmarshalJSON let through a file Check refuses: %v", err)
 		}
@@ -82,6 +93,8 @@ func FuzzFileJSON(f *testing.F) {
 		if _, err := json.Marshal(&file); err != nil {
 			t.Fatalf("JSON: %v", err)
 		}
-		_ = out
+		if _, err := Parse(out); err != nil {
+			t.Fatalf("the formatted text of a checked File does not parse: %v\n%s", err, out)
+		}
 	})
 }

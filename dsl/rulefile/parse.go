@@ -29,7 +29,13 @@ func Parse(src []byte) (*File, error) {
 		// mark is not a column).
 		return nil, ErrorList{{Pos: invalidUTF8(bytes.TrimPrefix(src, []byte("\ufeff"))), Msg: "the file is not valid UTF-8"}}
 	}
-	p := &fileParser{s: scanner{src: Text(src), line: 1, col: 1}}
+	return parseText(Text(src))
+}
+
+// parseText parses a file's text as Parse reads it (see [Text]), of any
+// size.
+func parseText(text string) (*File, error) {
+	p := &fileParser{s: scanner{src: text, line: 1, col: 1}}
 	f := p.file()
 	if p.dropped > 0 {
 		p.errs = append(p.errs, &Error{Pos: p.errs[len(p.errs)-1].Pos, Msg: fmt.Sprintf("and %d more errors, not reported", p.dropped)})
@@ -337,7 +343,12 @@ var hitLetters = map[string][2]string{
 	"C>": {"collect", "max"}, "C#": {"collect", "count"},
 }
 
-const hitWords = "first, unique, any, priority, output_order, rule_order or collect (or U, A, P, F, O, R, C, C+, C<, C>, C#)"
+// hitWordsOnly names the hit policies as a File holds them; hitWords adds
+// the DMN letters the text may use for them.
+const (
+	hitWordsOnly = "first, unique, any, priority, output_order, rule_order or collect"
+	hitWords     = hitWordsOnly + " (or U, A, P, F, O, R, C, C+, C<, C>, C#)"
+)
 
 func validHit(h string) bool {
 	switch h {
