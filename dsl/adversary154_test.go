@@ -26,9 +26,8 @@ import (
 // TestAdversary154_Explore (ADV154_N=20000, ADV154_SEED, ADV154_META=1 for
 // rewrites that must answer alike) searches further; what it found is in
 // toPairs in Go's map order (fixed in the same session, below), and ??
-// yielding a stopped chain's typed nil receiver (left: where a rule reads
-// it, it compares equal to nil; only a host reading an any result sees
-// the typed nil).
+// yielding a stopped chain's typed nil receiver (fixed in session 22:
+// TestOptionalChainRightOfCoalesceIsNil).
 
 var a154Now = time.Date(2026, 4, 5, 10, 0, 0, 0, time.UTC)
 

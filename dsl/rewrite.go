@@ -87,6 +87,9 @@ func (r *rewriter) walk(slot *ast.Node) {
 	case *ast.BinaryNode:
 		r.walk(&n.Left)
 		r.walk(&n.Right)
+		if n.Operator == "??" {
+			stoppedChainAsNil(&n.Right)
+		}
 	case *ast.ChainNode:
 		if r.optionalChainMethod(slot, n) {
 			r.walk(slot)
@@ -464,4 +467,24 @@ func sortedKeys(m map[string]bool) []string {
 // into a rule (__env, __now, __opt1, …) and expr's own ($env).
 func reservedName(name string) bool {
 	return strings.HasPrefix(name, "__") || strings.HasPrefix(name, "$")
+}
+
+// stoppedChainAsNil makes an optional chain on the right of ?? give nil
+// where it stops, as it does everywhere else. expr's compiler leaves a
+// chain's nil push out under a ?? (the ?? takes a typed nil as nil), but
+// it does so for either operand, and on the right nothing follows to do
+// it: x ?? a?.b?.c gave the typed nil a.b itself, which a host reading an
+// any result takes for a value. The chain is made the left of its own
+// "?? nil", where expr's ?? reads the typed nil as nil; its type is the
+// chain's.
+func stoppedChainAsNil(slot *ast.Node) {
+	chain, ok := (*slot).(*ast.ChainNode)
+	if !ok {
+		return
+	}
+	none := &ast.NilNode{}
+	none.SetLocation(chain.Location())
+	or := &ast.BinaryNode{Operator: "??", Left: chain, Right: none}
+	or.SetLocation(chain.Location())
+	*slot = or
 }
