@@ -154,6 +154,10 @@ func parseValue(text string) (*Value, error) {
 				return nil, fmt.Errorf("%q is not a literal or a constant's name", text)
 			}
 		}
+		if len(text) > MaxIdentBytes {
+			// As every name the parser reads (and Check holds a File's to).
+			return nil, fmt.Errorf("a constant's name of %d bytes, over the limit of %d", len(text), MaxIdentBytes)
+		}
 		return &Value{Kind: ValueName, Name: text}, nil
 	}
 	f, err := strconv.ParseFloat(text, 64)

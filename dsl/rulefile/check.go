@@ -283,6 +283,7 @@ func (c *checker) test(pos Pos, t UnaryTest, top bool) {
 	case TestOneOf, TestNot:
 		if !top {
 			c.fail(pos, fmt.Sprintf("a %s test inside a list of tests", t.Kind))
+			return // and no deeper: a File built in Go may nest them without end
 		}
 		if len(t.List) == 0 {
 			c.fail(pos, fmt.Sprintf("a %s test of no tests", t.Kind))

@@ -18,57 +18,77 @@ import (
 // branch condition "x {" opens the branch, an output "1 title" starts a
 // title), so no list of refusals would be: the parser is the judge of
 // what its text says.
+//
+// Each declaration is written and read back alone, under the file's
+// header: the error then names the declaration at fault, where text that
+// ends itself early would be blamed on what follows it (a rule "closed"
+// by an output's "}" makes the next line an error outside any rule). A
+// declaration that reads back alone as itself ends where its text does,
+// so the next one starts afresh, and the parts are the whole.
 func (c *checker) readsBack(f *File) {
+	head := &File{Doc: f.Doc, Name: f.Name, Version: f.Version, Comment: f.Comment, Trailing: f.Trailing}
+	if g, msg := readBack(head, f.Name); msg != "" {
+		c.fail(f.Pos, msg)
+		return
+	} else if !sameDecl(head, g) {
+		c.fail(f.Pos, "the file's header would read back from its text as another: "+firstDiff(head, g))
+		return
+	}
+	for _, k := range f.Consts {
+		g, msg := readBack(&File{Name: f.Name, Consts: []*Const{k}}, "")
+		switch {
+		case msg != "":
+			c.fail(k.Pos, fmt.Sprintf("constant %s: %s", k.Name, msg))
+			return
+		case len(g.Consts) != 1 || len(g.Rules) != 0 || !sameDecl(k, g.Consts[0]):
+			c.fail(k.Pos, fmt.Sprintf("constant %s would read back from its text as another: %s", k.Name, firstDiff(k, onlyOne(g.Consts))))
+			return
+		}
+	}
+	for _, r := range f.Rules {
+		c.rule = r.ID
+		g, msg := readBack(&File{Name: f.Name, Rules: []*Rule{r}}, r.ID)
+		switch {
+		case msg != "":
+			c.fail(r.Pos, msg)
+			return
+		case len(g.Rules) != 1 || len(g.Consts) != 0 || !sameDecl(r, g.Rules[0]):
+			c.fail(r.Pos, "it would read back from its text as another: "+firstDiff(r, onlyOne(g.Rules)))
+			return
+		}
+	}
+	c.rule = ""
+}
+
+// readBack writes f and parses its text as Parse reads a file's bytes
+// ([Text]), of any size (Format may write a file Parse took at its limit
+// longer than the limit, and that one must still pass). It returns what
+// the text read as, or why it did not read: the parser's first error,
+// with the statement it names when it is in the rule of id.
+func readBack(f *File, id string) (*File, string) {
 	text := write(f)
 	if !utf8.ValidString(text) {
-		c.fail(f.Pos, "the file holds text that is not UTF-8")
-		return
+		return nil, "it holds text that is not UTF-8"
 	}
-	// Of any size: Format may write a file Parse took at its limit longer
-	// than the limit (see Format), and that one must still pass.
-	g, err := parseText(text)
-	if err != nil {
-		var e *Error
-		if !errors.As(err, &e) {
-			c.fail(f.Pos, "written as text, the file would not read back: "+err.Error())
-			return
-		}
-		c.rule, c.statement = e.Rule, e.Statement
-		c.fail(rulePos(f, e.Rule), "written as text, it would not read back: "+e.Msg)
-		return
+	g, err := parseText(Text([]byte(text)))
+	if err == nil {
+		return g, ""
 	}
-	for i, k := range f.Consts {
-		if i >= len(g.Consts) || !sameDecl(k, g.Consts[i]) {
-			c.fail(k.Pos, fmt.Sprintf("constant %s would read back from its text as another: %s", k.Name, firstDiff(k, at(g.Consts, i))))
-			return
-		}
+	var e *Error
+	switch {
+	case !errors.As(err, &e):
+		return nil, "written as text, it would not read back: " + err.Error()
+	case e.Rule == id && e.Statement != "":
+		return nil, "written as text, its " + e.Statement + " would not read back: " + e.Msg
 	}
-	for i, r := range f.Rules {
-		if i >= len(g.Rules) || !sameDecl(r, g.Rules[i]) {
-			c.rule = r.ID
-			c.fail(r.Pos, "it would read back from its text as another: "+firstDiff(r, at(g.Rules, i)))
-			return
-		}
-	}
-	if !sameDecl(f, g) {
-		c.fail(f.Pos, "the file would read back from its text as another: "+firstDiff(f, g))
-	}
+	return nil, "written as text, it would not read back: " + e.Msg
 }
 
-// rulePos is the position of the rule of id in f, or f's own.
-func rulePos(f *File, id string) Pos {
-	for _, r := range f.Rules {
-		if r.ID == id {
-			return r.Pos
-		}
-	}
-	return f.Pos
-}
-
-// at is s[i], or nil past its end.
-func at[T any](s []*T, i int) *T {
-	if i < len(s) {
-		return s[i]
+// onlyOne is the one element of s, or nil: what a declaration written
+// alone read back as, when it read back as one.
+func onlyOne[T any](s []*T) *T {
+	if len(s) == 1 {
+		return s[0]
 	}
 	return nil
 }
