@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -96,23 +95,37 @@ func onlyOne[T any](s []*T) *T {
 // sameDecl compares two parts of a File as Format's promise does: up to
 // positions (Pos, and Expr.At, which places an interpolation's runes),
 // with an empty list and none the same (JSON writes neither).
-func sameDecl(a, b any) bool { return diffAST(reflect.ValueOf(a), reflect.ValueOf(b), nil) == nil }
+func sameDecl(a, b any) bool {
+	return diffAST(reflect.ValueOf(a), reflect.ValueOf(b), nil) == nil
+}
 
 // firstDiff names the first part in which a and b differ, as a path of
-// field names and indexes (Body.When.Expr.Src), with the two values.
+// field names and indexes (.Body.When.Expr.Src), with the two values.
 func firstDiff(a, b any) string {
-	path := diffAST(reflect.ValueOf(a), reflect.ValueOf(b), nil)
-	if path == nil {
+	var steps []astStep
+	d := diffAST(reflect.ValueOf(a), reflect.ValueOf(b), &steps)
+	if d == nil {
 		return "it is missing"
 	}
-	return strings.Join(path.steps, "") + " is " + show(path.a) + ", read back as " + show(path.b)
+	var path strings.Builder
+	for _, s := range steps {
+		if s.field != "" {
+			path.WriteString("." + s.field)
+		} else {
+			path.WriteString("[" + strconv.Itoa(s.index) + "]")
+		}
+	}
+	return path.String() + " is " + show(d.a) + ", read back as " + show(d.b)
+}
+
+// astStep is one step of a path into a File: a field, or an index.
+type astStep struct {
+	field string
+	index int
 }
 
 // astDiff is where two Files differ first.
-type astDiff struct {
-	steps []string
-	a, b  reflect.Value
-}
+type astDiff struct{ a, b reflect.Value }
 
 var (
 	posType  = reflect.TypeFor[Pos]()
@@ -120,12 +133,24 @@ var (
 )
 
 // diffAST walks a and b, of one type, in field order, and returns the
-// first place they differ, or nil. It is reflect.DeepEqual with Format's
-// exceptions; a File is a tree (Parse and JSON build no shared parts),
-// so it needs no cycle check, and its depth is bounded by
-// MaxBranchDepth and the parser's nesting of tests.
-func diffAST(a, b reflect.Value, steps []string) *astDiff {
-	differ := func() *astDiff { return &astDiff{steps: slices.Clone(steps), a: a, b: b} }
+// first place they differ, or nil; steps, when not nil, is left holding
+// the path to it (only firstDiff asks: the walk itself allocates
+// nothing). It is reflect.DeepEqual with Format's exceptions; a File is a
+// tree (Parse and JSON build no shared parts), so it needs no cycle
+// check, and Check has bounded its depth before this runs.
+func diffAST(a, b reflect.Value, steps *[]astStep) *astDiff {
+	differ := func() *astDiff { return &astDiff{a: a, b: b} }
+	step := func(s astStep, a, b reflect.Value) *astDiff {
+		if steps == nil {
+			return diffAST(a, b, nil)
+		}
+		*steps = append(*steps, s)
+		d := diffAST(a, b, steps)
+		if d == nil {
+			*steps = (*steps)[:len(*steps)-1]
+		}
+		return d
+	}
 	switch {
 	case !a.IsValid() || !b.IsValid():
 		if a.IsValid() != b.IsValid() {
@@ -152,7 +177,7 @@ func diffAST(a, b reflect.Value, steps []string) *astDiff {
 			if a.Type() == exprType && name == "At" {
 				continue
 			}
-			if d := diffAST(a.Field(i), b.Field(i), append(steps, "."+name)); d != nil {
+			if d := step(astStep{field: name}, a.Field(i), b.Field(i)); d != nil {
 				return d
 			}
 		}
@@ -162,7 +187,7 @@ func diffAST(a, b reflect.Value, steps []string) *astDiff {
 			return differ()
 		}
 		for i := range a.Len() {
-			if d := diffAST(a.Index(i), b.Index(i), append(steps, "["+strconv.Itoa(i)+"]")); d != nil {
+			if d := step(astStep{index: i}, a.Index(i), b.Index(i)); d != nil {
 				return d
 			}
 		}

@@ -155,10 +155,14 @@ func templateSource(parts []TemplatePart) string {
 			b.WriteString(open + part.Expr.Src + "}")
 			continue
 		}
-		b.WriteString(strings.NewReplacer("{", "{{", "}", "}}").Replace(part.Text))
+		b.WriteString(braceDoubler.Replace(part.Text))
 	}
 	return b.String()
 }
+
+// braceDoubler writes a template's literal braces as the text spells
+// them; a Replacer is safe for concurrent use, and built once.
+var braceDoubler = strings.NewReplacer("{", "{{", "}", "}}")
 
 // unquotedPositions places each byte of a string literal's value, raw
 // being the literal as written at pos: the position of the character, or
