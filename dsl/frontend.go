@@ -73,6 +73,7 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 	in := &instrumenter{cfg: cfg, src: src, env: envType, methods: cfg.methods}
 	in.bindLets(tree.Node)
 	in.walk(&tree.Node)
+	chargeCopies(&tree.Node)
 	if ec.Expect == reflect.Bool {
 		// A condition that is a nil would decide as false.
 		in.guardChain(&tree.Node)

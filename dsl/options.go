@@ -155,8 +155,12 @@ type Limits struct {
 	// the arrays, maps and strings it builds, in units of 16 bytes: an
 	// element of an array is as many units as the copy it holds (a list
 	// of 1 KB records that map builds is 64 units an element), a string
-	// one unit per 16 bytes. A rule file's constants are computed each
-	// under it and held together within it. Default 1,000,000.
+	// one unit per 16 bytes. A struct or an array of more than 256 bytes
+	// that a rule reads by value (recs[0], # over a []Record, a [N]byte
+	// field) is charged its size at each read, for expr copies it each
+	// time: hold large records by pointer, which reads copy nothing. A
+	// rule file's constants are computed each under it and held together
+	// within it. Default 1,000,000.
 	MemoryBudget int `json:"memory_budget,omitempty"`
 	// MaxSteps bounds the steps one evaluation of a rule may take: each
 	// element a predicate (all, any, map, filter, …) visits is a step.

@@ -224,10 +224,14 @@ const (
 	// as the front end reads them (a NaN in an inner list decided where
 	// it stood, and its elements were read for nothing).
 	walkDeep
+	// walkCopy charges the value's size to the memory budget: a struct
+	// or an array read by value, which expr boxes afresh at each read
+	// (copies.go).
+	walkCopy
 )
 
 // walkLastFlag is the highest flag: walkFactorShift must stay above it.
-const walkLastFlag = walkDeep
+const walkLastFlag = walkCopy
 
 // deepNaN fails with errNaNValue on a NaN anywhere in v, charging a step
 // for each part it reads (a list that holds itself ends on the budget),
@@ -338,7 +342,7 @@ const scanKB = 1024
 
 // walkFactorShift places, in a walkText mode, the cost of a byte in
 // regular-expression instructions: mode>>walkFactorShift.
-const walkFactorShift = 13
+const walkFactorShift = 14
 
 // The factor must not fall on a flag's bit.
 var _ [1<<walkFactorShift - 2*int(walkLastFlag)]struct{}
@@ -353,6 +357,12 @@ func walk(args ...any) (any, error) {
 	}
 	mode, _ := args[2].(int)
 	x := args[0]
+	if walkFlags(mode) == walkCopy {
+		if t := reflect.TypeOf(x); t != nil {
+			return x, g.chargeBytes(int64(t.Size()))
+		}
+		return x, nil
+	}
 	if walkFlags(mode)&walkDeepNaN != 0 {
 		if err := deepNaN(reflect.ValueOf(x), g); err != nil {
 			return nil, err
