@@ -250,8 +250,10 @@ func TestAdversary153_TitleCopiesBeforeCharge_Pinned(t *testing.T) {
 // (after they are built) to the memory budget, elements and boxes
 // included: at the least budget that admits each, one evaluation
 // allocates at most 8x the budget (measured 1-6x), and Explain at most
-// 16x (its runs again are bounded at 4 budgets). Input: host lists of
-// 2,000 elements.
+// 16x (its runs again are bounded at 4 budgets), besides a fixed 4 KB an
+// evaluation allocates whatever it reads (its frame, its result): max and
+// min read a plain list in place, and their least budget is one unit.
+// Input: host lists of 2,000 elements.
 func TestAdversary153_BuiltListsAtLeastBudget_Pinned(t *testing.T) {
 	a153SkipRace(t)
 	env := a153Data(2000)
@@ -285,11 +287,12 @@ func TestAdversary153_BuiltListsAtLeastBudget_Pinned(t *testing.T) {
 		}
 		n, nx, err, xerr := a153Eval(t, src, env, dsl.Limits{MemoryBudget: hi}, 2)
 		budget := uint64(hi * a153Unit)
-		if err != nil || n > 8*budget {
-			t.Errorf("%s at its least budget %d bytes: %d bytes (%.1fx), %v; want at most 8x", src, budget, n, float64(n)/float64(budget), err)
+		const fixed = 4 << 10
+		if err != nil || n > 8*budget+fixed {
+			t.Errorf("%s at its least budget %d bytes: %d bytes (%.1fx), %v; want at most 8x and 4 KB", src, budget, n, float64(n)/float64(budget), err)
 		}
-		if xerr != nil || nx > 16*budget {
-			t.Errorf("Explain(%s) at budget %d bytes: %d bytes (%.1fx), %v; want at most 16x", src, budget, nx, float64(nx)/float64(budget), xerr)
+		if xerr != nil || nx > 16*budget+2*fixed {
+			t.Errorf("Explain(%s) at budget %d bytes: %d bytes (%.1fx), %v; want at most 16x and 8 KB", src, budget, nx, float64(nx)/float64(budget), xerr)
 		}
 	}
 }

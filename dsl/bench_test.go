@@ -102,3 +102,34 @@ func rawDayNumber(t time.Time, loc *time.Location) int64 {
 	}
 	return day
 }
+
+// BenchmarkMaxOfAnyList reads max over a host list of any: plain numbers,
+// which max reads in place, and the same with one inner list, which it
+// reads flat (expr's max reads lists of lists).
+func BenchmarkMaxOfAnyList(b *testing.B) {
+	type env struct {
+		Xs []any `expr:"xs"`
+	}
+	plain := make([]any, 20)
+	for i := range plain {
+		plain[i] = float64(i)
+	}
+	nested := append([]any{[]any{1.5, 2.5}}, plain[1:]...)
+	for _, tc := range []struct {
+		name string
+		xs   []any
+	}{{"plain", plain}, {"nested", nested}} {
+		b.Run(tc.name, func(b *testing.B) {
+			e, err := dsl.Compile[env, float64](`max(xs)`)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if v, err := e.Eval(env{Xs: tc.xs}, benchNow); err != nil || v != 19 {
+					b.Fatal(v, err)
+				}
+			}
+		})
+	}
+}

@@ -155,6 +155,12 @@ var anyListType = reflect.TypeFor[[]any]()
 // plainList reports whether xs holds only what readDeep leaves as it is
 // (ints, float64s, strings, bools, nils): a list of them is not walked by
 // reflection.
+// plainAnyList reports whether x is a []any of plain values (plainList).
+func plainAnyList(x any) bool {
+	xs, ok := x.([]any)
+	return ok && plainList(xs)
+}
+
 func plainList(xs []any) bool {
 	for _, x := range xs {
 		switch x.(type) {

@@ -484,7 +484,9 @@ func walk(args ...any) (any, error) {
 		}
 	}
 	et := rv.Type().Elem()
-	if walkFlags(mode)&walkDeep != 0 && mayHoldList(et) {
+	if walkFlags(mode)&walkDeep != 0 && mayHoldList(et) && !plainAnyList(x) {
+		// (A []any of plain values holds no list: read below, in place,
+		// rather than copied flat.)
 		return deepNumbers(rv, g)
 	}
 	// A list of any is read element by element as the front end reads
