@@ -30,8 +30,14 @@ func chargeCopies(root *ast.Node) {
 }
 
 // copyCharger walks the tree for chargeCopies, with the lets in scope: a
-// let holds its value boxed once, and reading it copies nothing.
-type copyCharger struct{ lets []string }
+// let holds its value boxed once, and reading it copies nothing. chain
+// counts the bytes the copies of the innermost optional chain take that
+// cannot be wrapped where they are made (they hold a ?.): the chain as a
+// whole is charged them, as if it never stopped.
+type copyCharger struct {
+	lets  []string
+	chain int64
+}
 
 // visit charges the copies under and at *slot. collapses says the parent
 // folds this node into its own read when it is a field read: expr
@@ -43,23 +49,47 @@ type copyCharger struct{ lets []string }
 func (c *copyCharger) visit(slot *ast.Node, collapses, inChain bool) {
 	n := *slot
 	charge := func() {
-		if copiesLarge(n.Type()) && !(inChain && holdsOptional(n)) {
-			*slot = internalCall(walkFunc, n, n, govIdent(n), walkMode(walkCopy))
+		switch {
+		case !copiesLarge(n.Type()):
+		case inChain && holdsOptional(n):
+			c.chain += int64(n.Type().Size())
+		default:
+			*slot = chargeCall(n, 0)
 		}
 	}
 	switch n := n.(type) {
 	case nil:
 		return
 	case *ast.ChainNode:
+		outer := c.chain
+		c.chain = 0
 		c.visit(&n.Node, false, true)
-		return // the chain's value is its last read's, charged there
+		if c.chain > 0 {
+			*slot = chargeCall(n, c.chain)
+		}
+		c.chain = outer
+		return
 	case *ast.MemberNode:
 		field := isFieldRead(n)
-		// A method's receiver is left as the allow-list saw it.
-		c.visit(&n.Node, (field && !n.Optional) || isMethodRead(n), inChain)
+		c.visit(&n.Node, field && !n.Optional, inChain)
 		c.visit(&n.Property, false, inChain)
+		if recv := valueReceiver(n); recv != nil {
+			// A method of a value receiver is called on a copy of it,
+			// through a pointer too.
+			if inChain {
+				c.chain += int64(recv.Size())
+			} else {
+				n.Node = chargeCall(n.Node, int64(recv.Size()))
+			}
+		}
 		if !(collapses && field) {
 			charge()
+		}
+		return
+	case *ast.BinaryNode:
+		c.visitAll(n, inChain)
+		if n.Operator == "in" {
+			c.chargeIn(n)
 		}
 		return
 	case *ast.IdentifierNode:
@@ -94,6 +124,56 @@ func (c *copyCharger) visitAll(n ast.Node, inChain bool) {
 	for _, child := range exprkey.Children(n) {
 		c.visit(child, false, inChain)
 	}
+}
+
+// chargeIn charges what expr's in copies out of its right operand: a
+// map's value, looked up (one copy), or each element of a list it
+// compares (as many copies as the list is long, charged before it reads
+// them).
+func (c *copyCharger) chargeIn(n *ast.BinaryNode) {
+	// The operand as the rule wrote it, inside the walks instrumentation
+	// put around it (they are typed only when the tree is checked again):
+	// charged there, before they read it.
+	operand := &n.Right
+	for {
+		name, ok := isInternalCall(*operand)
+		if !ok || name != walkFunc {
+			break
+		}
+		operand = &(*operand).(*ast.CallNode).Arguments[0]
+	}
+	t := (*operand).Type()
+	switch {
+	case t == nil:
+	case t.Kind() == reflect.Map && copiesLarge(t.Elem()):
+		*operand = chargeCall(*operand, int64(t.Elem().Size()))
+	case t.Kind() == reflect.Slice && copiesLarge(t.Elem()):
+		*operand = chargeCall(*operand, 0)
+	}
+}
+
+// chargeCall is __walk(n, __gov, walkCopy), charging bytes, or n's size
+// when bytes is 0.
+func chargeCall(n ast.Node, bytes int64) ast.Node {
+	return internalCall(walkFunc, n, n, govIdent(n), walkMode(walkCopy|walkFlags(bytes<<walkFactorShift)))
+}
+
+// valueReceiver is the type a method m names is called on a copy of: a
+// struct larger than copyFree whose method has a value receiver, read
+// through a pointer or not; nil for anything else.
+func valueReceiver(m *ast.MemberNode) reflect.Type {
+	if !isMethodRead(m) {
+		return nil
+	}
+	prop := m.Property.(*ast.StringNode)
+	recv := deref(m.Node.Type())
+	if recv == nil || !copiesLarge(recv) {
+		return nil
+	}
+	if _, ok := recv.MethodByName(prop.Value); !ok {
+		return nil // a method of the pointer only: no copy
+	}
+	return recv
 }
 
 // holdsOptional reports whether n, in an optional chain, holds a ?. of

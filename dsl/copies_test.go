@@ -64,7 +64,13 @@ func TestCopiesCharged(t *testing.T) {
 		{`let r = recs[2]; r.name + r.name`, "r2r2", true},
 		{`(recs[0] ?? rec).name`, "r0", true},
 		{`recs[0]?.name`, "r0", true},
-		{`rec.Label()`, "<rec>", false}, // a method's receiver: left as it is
+		{`rec.Label()`, "<rec>", true},   // a method of a value receiver: called on a copy
+		{`ptr.Label()`, "<r1>", true},    // through a pointer too
+		{`ptr?.Label()`, "<r1>", true},   // in a chain
+		{`rec.sub?.Label()`, nil, false}, // a chain that stops before the call copies nothing
+		{`recs[1] in recs`, true, true},  // in reads each element out
+		{`"a" in m`, true, true},         // and a map's value
+		{`len(keys(m))`, 1, true},        // whose entries hold the values
 		{`first(recs).name`, "r0", true},
 	} {
 		for i, opts := range [][]Option{nil, {exprOnly}} {

@@ -1249,6 +1249,15 @@ func isInternalCall(n ast.Node) (string, bool) {
 // member checks a.b where b is a method of a's type rather than a field:
 // only allowed methods may be reached.
 func (in *instrumenter) member(m *ast.MemberNode) {
+	if m.Node != nil {
+		if t := m.Node.Type(); t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Pointer {
+			// expr's checker reads through every pointer, and its fetch
+			// through one: each evaluation would fail.
+			in.errs = append(in.errs, in.cfg.errorAt(in.src, m.Location().From, KindType,
+				fmt.Sprintf("a pointer to a pointer (%v) cannot be read through; give the rule the pointer it points to", t), ""))
+			return
+		}
+	}
 	prop, ok := m.Property.(*ast.StringNode)
 	if !ok || m.Node == nil {
 		return

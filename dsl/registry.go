@@ -230,6 +230,24 @@ const (
 	walkCopy
 )
 
+// chargeCopied is walkCopy's charge: bytes when the mode says how many (a
+// chain's copies, an in's lookups, known when the rule compiles), else
+// the size of x, a copy of a struct or an array; for a list of them read
+// by an in, each element's.
+func chargeCopied(x any, bytes int64, g *governor) error {
+	switch {
+	case bytes > 0:
+		return g.chargeBytes(bytes)
+	case x == nil:
+		return nil
+	}
+	t := reflect.TypeOf(x)
+	if t.Kind() == reflect.Slice {
+		return g.chargeBytes(saturatingMul(int64(reflect.ValueOf(x).Len()), int64(t.Elem().Size())))
+	}
+	return g.chargeBytes(int64(t.Size()))
+}
+
 // walkLastFlag is the highest flag: walkFactorShift must stay above it.
 const walkLastFlag = walkCopy
 
@@ -357,11 +375,8 @@ func walk(args ...any) (any, error) {
 	}
 	mode, _ := args[2].(int)
 	x := args[0]
-	if walkFlags(mode) == walkCopy {
-		if t := reflect.TypeOf(x); t != nil {
-			return x, g.chargeBytes(int64(t.Size()))
-		}
-		return x, nil
+	if walkFlags(mode)&(1<<walkFactorShift-1) == walkCopy {
+		return x, chargeCopied(x, int64(mode>>walkFactorShift), g)
 	}
 	if walkFlags(mode)&walkDeepNaN != 0 {
 		if err := deepNaN(reflect.ValueOf(x), g); err != nil {
@@ -907,6 +922,11 @@ func mapListFunc(name string, part mapPart) *hostFunc {
 				t = m.Type().Elem()
 			}
 			units := n * (1 + boxedUnits(t))
+			if !values && copiesLarge(m.Type().Elem()) {
+				// The entries read below hold each value too, for the
+				// ties: a copy of a large record each.
+				units += n * boxedUnits(m.Type().Elem())
+			}
 			if part == mapPairs {
 				// A pair is a list of two: the key's and the value's
 				// copies, and the list's own header.
