@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/engagekit/engagekit/internal/testguard"
 	"math"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -305,6 +306,16 @@ func check132(t interface {
 
 var planCmp132 = []cmp.Option{cmpopts.EquateNaNs()}
 
+// diff132 is cmp.Diff under planCmp132, asked only of plans that are not
+// identical: cmp is slow over books of thousands of follow-ups, most of
+// all under the race detector.
+func diff132(want, got canvas.Plan) string {
+	if reflect.DeepEqual(want, got) {
+		return ""
+	}
+	return cmp.Diff(want, got, planCmp132...)
+}
+
 // planAll132 makes the plan every way: sequentially, and on 2 to 5
 // workers through Plan, PlanLookup and PlanParts, with and without
 // ConcurrentLookup, of the alerts as given and grouped by client in id
@@ -358,7 +369,7 @@ func planAll132(t *rapid.T, b book132, placement *canvas.Placement[ctx132]) {
 					t.Fatalf("%s: Plan: %v", what, err)
 				}
 				check132(t, got, [][]advisory.Alert{in.alerts}, b.clients, opts)
-				if d := cmp.Diff(want, got, planCmp132...); d != "" {
+				if d := diff132(want, got); d != "" {
 					t.Fatalf("%s: Plan differs from the sequential plan of the alerts as given:\n%s", what, d)
 				}
 				l := &countingLookup132{clients: b.clients}
@@ -367,7 +378,7 @@ func planAll132(t *rapid.T, b book132, placement *canvas.Placement[ctx132]) {
 					t.Fatalf("%s: PlanLookup: %v", what, err)
 				}
 				check132(t, got, [][]advisory.Alert{in.alerts}, b.clients, opts)
-				if d := cmp.Diff(want, got, planCmp132...); d != "" {
+				if d := diff132(want, got); d != "" {
 					t.Fatalf("%s: PlanLookup differs from the sequential plan:\n%s", what, d)
 				}
 				checkCalls132(t, what, l, in.alerts)
@@ -377,7 +388,7 @@ func planAll132(t *rapid.T, b book132, placement *canvas.Placement[ctx132]) {
 					t.Fatalf("%s: PlanParts: %v", what, err)
 				}
 				check132(t, got, parts, b.clients, opts)
-				if d := cmp.Diff(want, got, planCmp132...); d != "" {
+				if d := diff132(want, got); d != "" {
 					t.Fatalf("%s: PlanParts (%d parts) differs from the sequential plan:\n%s", what, len(parts), d)
 				}
 				checkCalls132(t, what+" parts", l, in.alerts)
@@ -835,7 +846,7 @@ func TestAdversary132_AliasedParts(t *testing.T) {
 				if got.Totals.Alerts != len(joined) || got.Totals.Planned+got.Totals.Deferred != len(joined) {
 					t.Fatalf("%d workers: totals %+v for %d alerts in the parts", w, got.Totals, len(joined))
 				}
-				if d := cmp.Diff(want, got, planCmp132...); d != "" {
+				if d := diff132(want, got); d != "" {
 					t.Fatalf("%d workers: PlanParts of aliased parts differs from PlanLookup of them copied:\n%s", w, d)
 				}
 			}
@@ -871,7 +882,7 @@ func TestAdversary132_EdgesOfTime(t *testing.T) {
 			want := mustPlan(canvas.Parallel(p, 1, 0).Plan(context.Background(), alerts, clients))
 			check132(t, want, [][]advisory.Alert{alerts}, clients, o)
 			got := mustPlan(canvas.Parallel(p, 3, 1).Plan(context.Background(), alerts, clients))
-			if d := cmp.Diff(want, got, planCmp132...); d != "" {
+			if d := diff132(want, got); d != "" {
 				t.Fatalf("case %d: %s", i, d)
 			}
 			if _, err := canvas.Parallel(p, 1, 0).Plan(context.Background(), alerts, clients); err != nil {
@@ -977,7 +988,7 @@ func TestAdversary132_NilVersusEmptyTiesFollowInputOrder(t *testing.T) {
 			}
 			ab := mustPlan(p.Plan(context.Background(), []advisory.Alert{a, b}, clients))
 			ba := mustPlan(p.Plan(context.Background(), []advisory.Alert{b, a}, clients))
-			if d := cmp.Diff(ab, ba, planCmp132...); d != "" {
+			if d := diff132(ab, ba); d != "" {
 				t.Errorf("alerts differing only in %s nil vs empty: the plan depends on their order:\n%s", field, d)
 			}
 		}
