@@ -343,10 +343,18 @@ func (s scope) with(lets []*Let, consts map[string]constant) scope {
 		out[l.Name] = out.letKey(l, consts)
 		// The compiler puts the let's expression where it is used: an
 		// optional chain's nil in it reaches a comparison of the let.
-		if tree, err := parser.Parse(l.Value.Src); err == nil && carriesChain(tree.Node, out) {
+		tree, err := parser.Parse(l.Value.Src)
+		if err == nil && carriesChain(tree.Node, out) {
 			out[chainMarker+l.Name] = ""
 		} else {
 			delete(out, chainMarker+l.Name)
+		}
+		// A let of an expression that gives no nil gives none either:
+		// its atom gets no nil witness, as the expression's own would.
+		if err == nil && neverNil(tree.Node, consts, out) {
+			out[neverNilMarker+l.Name] = ""
+		} else {
+			delete(out, neverNilMarker+l.Name)
 		}
 	}
 	return out
@@ -355,6 +363,10 @@ func (s scope) with(lets []*Let, consts map[string]constant) scope {
 // chainMarker prefixes, in a scope, the names of the lets whose value may
 // be an optional chain's nil (no let's name has a NUL).
 const chainMarker = "\x00chain "
+
+// neverNilMarker prefixes, in a scope, the names of the lets whose value
+// is never nil (see neverNil).
+const neverNilMarker = "\x00never nil "
 
 // letKey is the key of a let's value in scope s. The compiler puts a
 // let's expression where it is used, so a let is the value it names: a
@@ -387,10 +399,9 @@ func (s scope) letKey(l *Let, consts map[string]constant) string {
 	}
 	if root, rest, ok := chainOf(tree.Node); ok {
 		if k, isLet := s[root]; isLet {
-			if strings.HasPrefix(k, fieldKey) || strings.HasPrefix(k, unreadKey) {
-				return k + rest
-			}
-			return fallback
+			// As valueAtom reads it: a let of a let is the value it
+			// names (let z = y is y's atom, whatever y computes).
+			return k + rest
 		}
 		if c, isConst := consts[root]; isConst && c.unread {
 			return unreadKey + root + rest // a constant the analysis cannot read: one unknown value
@@ -760,6 +771,9 @@ func (rd *reader) valueAtom(n ast.Node, sc scope) int {
 			if strings.HasPrefix(k, unreadKey) {
 				rd.as.list[i].unread = true // a let of a constant the analysis cannot read
 			}
+			if _, never := sc[neverNilMarker+root]; never && rest == "" {
+				rd.as.list[i].neverNil = true
+			}
 			return i
 		}
 		c, isConst := rd.consts[root]
@@ -859,7 +873,9 @@ func (rd *reader) opaque(n ast.Node, sc scope) int {
 	})
 	sort.Strings(deps)
 	i := rd.as.get("value "+structure+"["+strings.Join(deps, ";")+"]", text, false, false)
-	rd.as.list[i].neverNil = rd.neverNil(n, sc)
+	if neverNil(n, rd.consts, sc) {
+		rd.as.list[i].neverNil = true // (the same atom read through a let may have said so first)
+	}
 	return i
 }
 
@@ -867,14 +883,18 @@ func (rd *reader) opaque(n ast.Node, sc scope) int {
 // gives one at all: what arithmetic, a comparison, a logical or a
 // membership operator gives (each fails on a nil operand rather than
 // give nil), x ?? y where y gives no nil, a conditional both of whose
-// sides give none, a literal other than nil. Anything else (a field, a
-// let, a call, an index) may be nil.
-func (rd *reader) neverNil(n ast.Node, sc scope) bool {
+// sides give none, a literal other than nil, a let of any of these.
+// Anything else (a field, a call, an index) may be nil.
+func neverNil(n ast.Node, consts map[string]constant, sc scope) bool {
 	switch m := n.(type) {
+	case *ast.IdentifierNode:
+		// A let of such an expression (see scope.with).
+		_, never := sc[neverNilMarker+m.Value]
+		return never
 	case *ast.BinaryNode:
 		switch m.Operator {
 		case "??":
-			return rd.neverNil(m.Right, sc)
+			return neverNil(m.Right, consts, sc)
 		case "+", "-", "*", "/", "%", "**", "^", "==", "!=", "<", "<=", ">", ">=",
 			"&&", "||", "and", "or", "in", "not in", "matches", "contains", "startsWith", "endsWith", "..":
 			return true
@@ -882,9 +902,9 @@ func (rd *reader) neverNil(n ast.Node, sc scope) bool {
 	case *ast.UnaryNode:
 		return m.Operator == "-" || m.Operator == "+" || m.Operator == "!" || m.Operator == "not"
 	case *ast.ConditionalNode:
-		return rd.neverNil(m.Exp1, sc) && rd.neverNil(m.Exp2, sc)
+		return neverNil(m.Exp1, consts, sc) && neverNil(m.Exp2, consts, sc)
 	}
-	v, _, ok := literalNode(n, rd.consts, sc)
+	v, _, ok := literalNode(n, consts, sc)
 	return ok && v.kind != kindNil
 }
 
