@@ -52,7 +52,7 @@ func TestCopiesCharged(t *testing.T) {
 		{`rec.name`, "rec", false},    // folded into one field read
 		{`rec.sub?.name`, nil, false}, // a chain through a nil pointer
 		{`ptr.name`, "r1", false},     // through a pointer
-		{`rec.at.Year()`, 1, false},   // a method of a small field
+		{`rec.at.Year()`, 1, false},   // the zero time's year   // a method of a small field
 		{`recs[1].name`, "r1", true},  // an element, copied
 		{`m["a"].name`, "ma", true},   // a map's value, copied
 		{`rec == rec`, true, true},    // the record itself
@@ -80,9 +80,6 @@ func TestCopiesCharged(t *testing.T) {
 				t.Fatalf("%s: %v", tc.src, err)
 			}
 			got, err := e.Eval(copyData(), time.Time{})
-			if tc.want == 1 { // a year: any
-				tc.want = got
-			}
 			if err != nil || !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("%s (backend %d): Eval = %#v, %v; want %#v", tc.src, i, got, err, tc.want)
 			}
