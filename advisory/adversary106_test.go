@@ -339,7 +339,8 @@ rule inc {
 			t.Errorf("file %d (%s) handed over as %v, %v", fa.Index, fa.ClientID, fa.Alerts, fa.Err)
 		}
 	})
-	if counts.In != n || counts.OK+counts.Failed+counts.Cancelled != n || handed != counts.OK+counts.Failed {
+	// The batch reads files no further once ctx ends (Counts.Unread).
+	if counts.In > n || (counts.In < n && !counts.Unread) || counts.OK+counts.Failed+counts.Cancelled != counts.In || handed != counts.OK+counts.Failed {
 		t.Errorf("counts %+v, %d handed over, for %d files", counts, handed, n)
 	}
 	if counts.Cancelled == 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/engagekit/engagekit/advisory"
 	"github.com/engagekit/engagekit/dsl"
+	"github.com/engagekit/engagekit/internal/testguard"
 )
 
 const ownedRules = `ruleset owned version 1
@@ -64,7 +66,8 @@ func TestBatchAPIHasNoTraps(t *testing.T) {
 	}
 }
 
-// A cancelled batch still reports its final counts to Progress, and an
+// A cancelled batch still reports its final counts to Progress (it read
+// one file, found ctx done and read no further), and an
 // empty batch reports zero once.
 func TestProgressReportsTheFinalCounts(t *testing.T) {
 	fw, err := advisory.Compile[advisory.File]([]byte(ownedRules))
@@ -78,7 +81,7 @@ func TestProgressReportsTheFinalCounts(t *testing.T) {
 		name  string
 		items []advisory.Item[advisory.File]
 		want  advisory.Counts
-	}{{"cancelled", files, advisory.Counts{In: 10, Cancelled: 10}}, {"empty", nil, advisory.Counts{}}} {
+	}{{"cancelled", files, advisory.Counts{In: 1, Cancelled: 1, Unread: true}}, {"empty", nil, advisory.Counts{}}} {
 		var last *advisory.Counts
 		res := fw.EvaluateAll(ctx, slices.Values(tc.items), time.Time{}, advisory.BatchOptions{
 			Progress: func(c advisory.Counts) { last = &c },
@@ -87,6 +90,42 @@ func TestProgressReportsTheFinalCounts(t *testing.T) {
 			t.Errorf("%s: progress %v, result %+v, want %+v", tc.name, last, res.Counts, tc.want)
 		}
 	}
+}
+
+// A cancel ends a batch over an endless sequence of files (a stream a
+// host evaluates until it stops it): the batch reads no further, hands
+// over the files evaluated before, and says the rest went unread.
+func TestCancelEndsAnEndlessBatch(t *testing.T) {
+	fw, err := advisory.Compile[advisory.File]([]byte(ownedRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testguard.Run(t, 20*time.Second, func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		read := 0
+		stream := func(yield func(advisory.Item[advisory.File]) bool) {
+			for i := 0; ; i++ {
+				read++
+				if i == 1000 {
+					cancel()
+				}
+				if !yield(advisory.Item[advisory.File]{ClientID: fmt.Sprint("c", i), File: advisory.File{Client: advisory.Client{Income: 200000}}}) {
+					return
+				}
+			}
+		}
+		handed := 0
+		c := fw.EvaluateEach(ctx, stream, time.Time{}, advisory.BatchOptions{}, func(fa advisory.FileAlerts) {
+			if fa.Err != nil || len(fa.Alerts) != 1 {
+				t.Errorf("file %d handed over as %v, %v", fa.Index, fa.Alerts, fa.Err)
+			}
+			handed++
+		})
+		if !c.Unread || c.In != read || c.OK+c.Failed+c.Cancelled != c.In || c.Cancelled == 0 || handed != c.OK {
+			t.Errorf("counts %+v, %d read, %d handed over", c, read, handed)
+		}
+	})
 }
 
 // Every JSON name the package writes is snake case, the File's included.

@@ -100,5 +100,5 @@ rule underinsured {
 	// c-2 Stale home.cover
 	// c-2 Stale home.propertyValue
 	// c-3 failed: advisory: loading the file of client c-3: advisory: field home.cover: cannot put string into float64
-	// {In:3 OK:2 Failed:1 Cancelled:0}
+	// {In:3 OK:2 Failed:1 Cancelled:0 Unread:false}
 }

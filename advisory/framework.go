@@ -181,15 +181,22 @@ func (e FileError) Error() string {
 // Unwrap returns the cause.
 func (e FileError) Unwrap() error { return e.Err }
 
-// Counts accounts for every file of a batch: In = OK + Failed + Cancelled,
+// Counts accounts for every file a batch read: In = OK + Failed + Cancelled,
 // always. A file is OK when all its rules were evaluated, Failed when one
 // failed or its [Item.Load] did, and Cancelled when the batch's context
 // ended before it was (fully) evaluated.
+//
+// Unread says the batch's context ended before its sequence of files did,
+// and the batch stopped reading the sequence there: the files after the
+// In read, if any, were neither read nor counted. A cancel ends a batch
+// over an endless sequence, or over a cursor whose every row costs a read,
+// rather than draining it.
 type Counts struct {
-	In        int `json:"in"`
-	OK        int `json:"ok"`
-	Failed    int `json:"failed"`
-	Cancelled int `json:"cancelled"`
+	In        int  `json:"in"`
+	OK        int  `json:"ok"`
+	Failed    int  `json:"failed"`
+	Cancelled int  `json:"cancelled"`
+	Unread    bool `json:"unread,omitempty"`
 }
 
 // BatchResult is the outcome of a batch: the alerts of every file in input
@@ -228,7 +235,9 @@ type BatchOptions struct {
 // kept) and never aborts the batch; when ctx is done, the rule running
 // stops promptly (see dsl.RuleSet.EvalContext), and the files not yet
 // evaluated, and the one stopped part-way (whose alerts would be
-// incomplete, so none are kept), are counted as cancelled. It is
+// incomplete, so none are kept), are counted as cancelled; files is read
+// no further ([Counts].Unread), so a cancel ends a batch over an endless
+// sequence too. It is
 // [Framework.EvaluateEach] with the files' alerts joined into one slice.
 func (f *Framework[Env]) EvaluateAll(ctx context.Context, files iter.Seq[Item[Env]], now time.Time, opts BatchOptions) BatchResult {
 	var res BatchResult
@@ -377,7 +386,7 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 		each(FileAlerts{Index: i, ClientID: it.ClientID, Alerts: o.alerts, Err: err})
 	}, batch.Options{Workers: opts.Workers, Progress: progress}))
 	if progress != nil && (counts != reported || counts.In == 0) {
-		tell(counts) // the files drained after a cancel, or none at all
+		tell(counts) // the file read after a cancel, or none at all
 	}
 	if obs != nil {
 		obs.done(counts)

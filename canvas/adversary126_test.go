@@ -501,7 +501,7 @@ func TestAdversary126_CancelledBatchAccountsForEveryFile(t *testing.T) {
 			}
 			got, c := each126(t, fw, ctx, its, opts)
 			cancel()
-			if c.In != n126 || c.OK+c.Failed+c.Cancelled != c.In || len(got) != c.OK+c.Failed {
+			if c.In > n126 || (c.In < n126 && !c.Unread) || c.OK+c.Failed+c.Cancelled != c.In || len(got) != c.OK+c.Failed {
 				t.Errorf("trial %d: counts %+v, %d handed over, for %d files", trial, c, len(got), n126)
 			}
 			last := -1

@@ -260,7 +260,7 @@ func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
 		*out, err = cut.Assign(book[i])
 		return err
 	}
-	res.Counts = Counts(batch.Run(ctx, items, assign, func(_, _ int, a Assignment, err error) {
+	c := batch.Run(ctx, items, assign, func(_, _ int, a Assignment, err error) {
 		if err == nil {
 			res.Assignments = append(res.Assignments, a)
 			return
@@ -268,7 +268,10 @@ func (g Grid) AssignAll(ctx context.Context, book []Client) (Book, error) {
 		if ce, ok := err.(*ClientError); ok {
 			res.Failed = append(res.Failed, *ce)
 		}
-	}, batch.Options{}))
+	}, batch.Options{})
+	// The batch stops reading the book when ctx ends; the book's length
+	// is known, so the clients it did not read count as cancelled.
+	res.Counts = Counts{In: len(book), OK: c.OK, Failed: c.Failed, Cancelled: c.Cancelled + len(book) - c.In}
 	if res.Counts.Cancelled > 0 {
 		// ctx ended while clients were left: the book holds those
 		// segmented, the counts say how many were not, and the error

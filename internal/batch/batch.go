@@ -32,12 +32,17 @@ type Options struct {
 // such wait's use.
 const MaxWorkers = 1024
 
-// Counts accounts for every input: In = OK + Failed + Cancelled, always.
+// Counts accounts for every input read: In = OK + Failed + Cancelled,
+// always. Unread says the context ended before the sequence did and the
+// batch stopped reading it there: the inputs after the In read, if any,
+// were neither read nor counted (a sequence can be endless, or a cursor
+// whose every row costs a read).
 type Counts struct {
-	In        int `json:"in"`
-	OK        int `json:"ok"`
-	Failed    int `json:"failed"`
-	Cancelled int `json:"cancelled"`
+	In        int  `json:"in"`
+	OK        int  `json:"ok"`
+	Failed    int  `json:"failed"`
+	Cancelled int  `json:"cancelled"`
+	Unread    bool `json:"unread,omitempty"`
 }
 
 // ErrExited is the error of an input whose fn ended its goroutine
@@ -51,10 +56,12 @@ var ErrExited = errors.New("the evaluation ended its goroutine (runtime.Goexit) 
 // input and fn's result and error (for an fn that ended its goroutine,
 // what it had written of its result and [ErrExited]), from the goroutine
 // that called Run. fn writes its result into out, which starts zero, as
-// it goes. An input is classed once, before emit: OK, failed, or cancelled (its error is ctx's, ctx
-// being done), which is counted and not emitted. When ctx is done, the
-// inputs not yet evaluated are not passed to fn, and the rest of seq is
-// drained and counted as cancelled. fn must be safe for concurrent use,
+// it goes. An input is classed once, before emit: OK, failed, or
+// cancelled (its error is ctx's, ctx being done), which is counted and not
+// emitted. When ctx is done, the inputs not yet evaluated are not passed
+// to fn and are counted as cancelled, and Run reads seq no further
+// ([Counts].Unread): the input it reads after ctx is done is its last,
+// counted as cancelled. fn must be safe for concurrent use,
 // and with seq, emit and Progress: the workers evaluate one chunk while
 // the calling goroutine hands the one before over and reads the next.
 func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out *Out) error, emit func(i int, in In, out Out, err error), opts Options) Counts {
@@ -153,14 +160,17 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out 
 			hand(prev)
 		}
 	}
+	stopped := false
 	for in := range seq {
-		b := &bufs[cur]
-		if ctx.Err() != nil && len(b.ins) == 0 {
-			handPrevious() // its inputs come before this one
-			c.In++
-			c.Cancelled++
-			continue
+		// Once ctx is done, seq is read no further: draining it counted
+		// inputs no one would evaluate, and never ended for an endless
+		// one. The input in hand is counted, as cancelled, after those
+		// before it.
+		if ctx.Err() != nil {
+			stopped = true
+			break
 		}
+		b := &bufs[cur]
 		b.ins = append(b.ins, in)
 		if len(b.ins) == chunk {
 			// The previous chunk is evaluated before this one starts
@@ -179,6 +189,14 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out 
 	if b := &bufs[cur]; len(b.ins) > 0 {
 		start(b)
 		hand(b)
+	}
+	if stopped {
+		c.In++
+		c.Cancelled++
+		c.Unread = true
+		if opts.Progress != nil {
+			opts.Progress(c)
+		}
 	}
 	return c
 }

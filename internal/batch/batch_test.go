@@ -6,7 +6,9 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/engagekit/engagekit/internal/testguard"
 	"pgregory.net/rapid"
 )
 
@@ -50,27 +52,61 @@ func TestRunMatchesSequentialAndAccounts(t *testing.T) {
 	})
 }
 
-func TestRunCancelled(t *testing.T) {
+// A cancel ends the batch's reading: the inputs read are accounted for
+// (those after the cancel as cancelled, not emitted), and the sequence is
+// read no further, an endless one included.
+func TestRunCancelledStopsReading(t *testing.T) {
+	for _, workers := range []int{1, 2, 8} {
+		for _, chunk := range []int{0, 1, 50} {
+			testguard.Run(t, 20*time.Second, func() {
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				read := 0
+				endless := func(yield func(int) bool) {
+					for i := 0; ; i++ {
+						read++
+						if !yield(i) {
+							return
+						}
+					}
+				}
+				emitted := 0
+				c := Run(ctx, endless, returning(func(x int) (int, error) {
+					if x == 100 {
+						cancel()
+					}
+					return x, nil
+				}), func(i, in, _ int, _ error) {
+					if i != in {
+						t.Errorf("input %d emitted as %d", in, i)
+					}
+					emitted++
+				}, Options{Workers: workers, Chunk: chunk})
+				if !c.Unread || c.In != read || c.OK+c.Failed+c.Cancelled != c.In || c.Cancelled == 0 || c.OK < 101 || emitted != c.OK+c.Failed {
+					t.Errorf("workers %d, chunk %d: counts %+v, %d read, %d emitted", workers, chunk, c, read, emitted)
+				}
+			})
+		}
+	}
+}
+
+// A batch whose context ended before it began reads one input, counts it
+// as cancelled and stops; one that ends after the last input read has
+// nothing unread.
+func TestRunCancelledEdges(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	seq := func(yield func(int) bool) {
-		for i := range 10000 {
-			if !yield(i) {
-				return
-			}
-		}
+	cancel()
+	calls := 0
+	c := Run(ctx, slices.Values([]int{1, 2, 3}), returning(func(x int) (int, error) { calls++; return x, nil }), func(int, int, int, error) {}, Options{})
+	if c != (Counts{In: 1, Cancelled: 1, Unread: true}) || calls != 0 {
+		t.Errorf("cancelled before: counts %+v, fn called %d times", c, calls)
 	}
-	emitted := 0
-	c := Run(ctx, seq, returning(func(x int) (int, error) {
-		if x == 100 {
-			cancel()
-		}
-		return x, nil
-	}), func(int, int, int, error) { emitted++ }, Options{Workers: 2, Chunk: 50})
-	if c.In != 10000 || c.OK+c.Failed+c.Cancelled != c.In || c.Cancelled == 0 {
-		t.Fatalf("counts %+v", c)
-	}
-	if emitted >= 10000 {
-		t.Errorf("drained inputs should not be emitted, got %d", emitted)
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	c = Run(ctx, slices.Values([]int{1, 2, 3}), returning(func(x int) (int, error) { return x, nil }), func(int, int, int, error) {}, Options{})
+	cancel()
+	if c != (Counts{In: 3, OK: 3}) {
+		t.Errorf("cancelled after: counts %+v", c)
 	}
 }
 

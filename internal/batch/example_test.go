@@ -25,5 +25,5 @@ func ExampleRun() {
 	// 0 1 <nil>
 	// 1 0 odd
 	// 2 2 <nil>
-	// {In:3 OK:2 Failed:1 Cancelled:0}
+	// {In:3 OK:2 Failed:1 Cancelled:0 Unread:false}
 }
