@@ -70,9 +70,14 @@ type ArmStats struct {
 // replaced counts an arm with no conversion as certain: with a small arm
 // and rare conversions it left out a true difference of 0 in a third of
 // experiments without one, while p said "not significant". Lift is
-// p_B/p_A − 1 with the Katz log interval exp(log(p_B/p_A) ±
-// z_{1−α/2}·√(1/x_B − 1/n_B + 1/x_A − 1/n_A)) − 1; HasLift is false
-// (and the lift fields 0) when either arm has no conversion.
+// p_B/p_A − 1 with Koopman's score interval for the ratio, less one: the
+// ratios φ whose Pearson χ², with the arms' rates fitted under p_B =
+// φ·p_A, is at most z²_{1−α/2} (P. A. R. Koopman, Biometrics 40, 1984).
+// The Katz log interval it replaced had no width when both arms
+// converted every client, and with ten clients an arm at rates of 95 %
+// and 90 % its 95 % interval left the true lift out of one experiment in
+// five. HasLift is false (and the lift fields 0) when either arm has no
+// conversion.
 //
 // The Bayesian view puts uniform Beta(1, 1) priors on both rates:
 // ProbBeats is P(p_B > p_A) and ExpectedLoss E[max(p_A − p_B, 0)], what
@@ -202,10 +207,9 @@ func (p *ExperimentPlan) compare(a, b ArmStats) Comparison {
 	c.DiffLow = math.Max(-1, c.Diff-math.Hypot(b.Rate-b.Low, a.High-a.Rate))
 	c.DiffHigh = math.Min(1, c.Diff+math.Hypot(b.High-b.Rate, a.Rate-a.Low))
 	if a.Converted > 0 && b.Converted > 0 {
-		lr := math.Log(b.Rate / a.Rate)
-		se := math.Sqrt(1/float64(b.Converted) - 1/float64(b.Exposed) + 1/float64(a.Converted) - 1/float64(a.Exposed))
-		c.HasLift, c.Lift = true, math.Expm1(lr)
-		c.LiftLow, c.LiftHigh = math.Expm1(lr-z*se), math.Expm1(lr+z*se)
+		lo, hi := stats.RatioScore(b.Converted, b.Exposed, a.Converted, a.Exposed, z)
+		c.HasLift, c.Lift = true, math.Expm1(math.Log(b.Rate/a.Rate))
+		c.LiftLow, c.LiftHigh = lo-1, hi-1
 	}
 	return c
 }
