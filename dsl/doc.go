@@ -280,6 +280,13 @@
 //     nil-chain element, which would otherwise decide silently where it
 //     lands, and sortBy and groupBy on a NaN or nil-chain key; int(x) and
 //     string(x) of a NaN fail too.
+//   - A map's keys are values as == compares them: groupBy's groups and
+//     fromPairs' keys are one for 1 and 1.0 (an integral number is
+//     keyed as an int, another as a float64) and for one instant in two
+//     time zones (keyed in UTC), and fromPairs keeps the last pair of
+//     each; m[k] and k in m find a key by either number type, in the
+//     rule's own maps and in a host's map[any]V (whose float64 1 an int
+//     1 finds).
 //   - Reading a field through a nil pointer (a.b with a nil) fails with
 //     [ErrEval]; guard it: `mortgage != nil && mortgage.rate > 0.03`. A
 //     nil pointer to a string or a bool fails where it would be read as

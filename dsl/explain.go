@@ -259,7 +259,7 @@ func (c *explainCache) build(p *program, layout frameLayout) (*xnode, error) {
 // their first argument, which the author wrote: unwrap looks through them.
 var checkCalls = map[string]bool{nanFunc: true, nanArgFunc: true, acyclicFunc: true, someFunc: true, numFunc: true,
 	walkFunc: true, decidedFunc: true, dateStepFunc: true, timeSubFunc: true, plainFunc: true, fitFunc: true,
-	condFunc: true, numberValueFunc: true, unixMilliFunc: true}
+	condFunc: true, numberValueFunc: true, unixMilliFunc: true, mapKeyFunc: true, lookupKeyFunc: true, pairKeysFunc: true}
 
 // unwrap looks through the checks instrumentation wrapped around n: the
 // author wrote x where the tree says __nan(x).

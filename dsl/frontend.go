@@ -32,6 +32,8 @@ import (
 //     reduce's step checked with #acc typed as it runs (accumulator.go);
 //  6. instrumentation (instrument.go): the NaN and nil rule, the step and
 //     memory budget, and the reach allow-list, made explicit in the tree;
+//     then the copies of large values charged (copies.go) and map keys
+//     read as values (map_keys.go);
 //  7. type check again, so the instrumented tree is typed too.
 
 // maxTreeDepth bounds the depth of a parsed tree, whatever the limits a
@@ -74,6 +76,7 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 	in.bindLets(tree.Node)
 	in.walk(&tree.Node)
 	chargeCopies(&tree.Node)
+	keyMaps(&tree.Node)
 	if ec.Expect == reflect.Bool {
 		// A condition that is a nil would decide as false.
 		in.guardChain(&tree.Node)
