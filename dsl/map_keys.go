@@ -175,10 +175,7 @@ func mapKey(args ...any) (any, error) {
 // int's or an integral float's other type), else k as it is.
 func lookupKeyOf(args ...any) (any, error) {
 	k := args[0]
-	m := reflect.ValueOf(args[1])
-	for m.IsValid() && (m.Kind() == reflect.Interface || m.Kind() == reflect.Pointer) && !m.IsNil() {
-		m = m.Elem()
-	}
+	m := derefValue(reflect.ValueOf(args[1]), true)
 	if !m.IsValid() || m.Kind() != reflect.Map || m.Type().Key().Kind() != reflect.Interface || k == nil {
 		return k, nil
 	}
@@ -202,6 +199,9 @@ func lookupKeyOf(args ...any) (any, error) {
 // (a list, or an array holding one) is not there.
 func holds(m reflect.Value, k any) (found bool) {
 	v := reflect.ValueOf(k)
+	if !v.IsValid() {
+		v = reflect.Zero(m.Type().Key()) // a nil key of the map's interface type
+	}
 	if !v.Type().Comparable() {
 		return false
 	}
@@ -223,10 +223,7 @@ func pairKeys(args ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	list := reflect.ValueOf(args[0])
-	for list.IsValid() && (list.Kind() == reflect.Interface || list.Kind() == reflect.Pointer) && !list.IsNil() {
-		list = list.Elem()
-	}
+	list := derefValue(reflect.ValueOf(args[0]), true)
 	if !list.IsValid() || list.Kind() != reflect.Slice && list.Kind() != reflect.Array {
 		return args[0], nil
 	}
@@ -235,10 +232,7 @@ func pairKeys(args ...any) (any, error) {
 		if err := g.poll(i); err != nil {
 			return nil, err
 		}
-		pair := list.Index(i)
-		for pair.IsValid() && (pair.Kind() == reflect.Interface || pair.Kind() == reflect.Pointer) && !pair.IsNil() {
-			pair = pair.Elem()
-		}
+		pair := derefValue(list.Index(i), true)
 		if !pair.IsValid() || pair.Kind() != reflect.Slice && pair.Kind() != reflect.Array || pair.Len() != 2 {
 			return args[0], nil // fromPairs says what is wrong with it
 		}
@@ -256,10 +250,7 @@ func pairKeys(args ...any) (any, error) {
 			}
 			out = make([]any, list.Len())
 			for j := range i {
-				p := list.Index(j)
-				for p.Kind() == reflect.Interface || p.Kind() == reflect.Pointer {
-					p = p.Elem()
-				}
+				p := derefValue(list.Index(j), true)
 				out[j] = []any{p.Index(0).Interface(), p.Index(1).Interface()}
 			}
 		}

@@ -163,3 +163,36 @@ func TestMapKeysAgreeWithEquality(t *testing.T) {
 		}
 	})
 }
+
+// A key that is a nil pointer, a map that points at itself, and a nil
+// map are looked up without a panic or a spin, as expr looks them up.
+func TestMapKeyLookupOddValues(t *testing.T) {
+	type env struct {
+		M  map[any]any `expr:"m"`
+		P  *int        `expr:"p"`
+		Sp any         `expr:"sp"`
+		N  map[any]any `expr:"n"`
+	}
+	var self any
+	self = &self
+	e := env{M: map[any]any{nil: "nil key", 1: "one"}, Sp: self}
+	for _, c := range []struct {
+		src  string
+		want any
+	}{{`m[p]`, "nil key"}, {`1 in n`, false}, {`n[1]`, nil}} {
+		x, err := dsl.Compile[env, any](c.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := x.Eval(e, keysAt); err != nil || got != c.want {
+			t.Errorf("%s: %v, %v; want %v", c.src, got, err, c.want)
+		}
+	}
+	x, err := dsl.Compile[env, any](`1 in sp`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.Eval(e, keysAt); err == nil {
+		t.Error("1 in a pointer that points at itself: no error")
+	}
+}
