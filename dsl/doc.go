@@ -284,9 +284,13 @@
 //     fromPairs' keys are one for 1 and 1.0 (an integral number is
 //     keyed as an int, another as a float64) and for one instant in two
 //     time zones (keyed in UTC), and fromPairs keeps the last pair of
-//     each; m[k] and k in m find a key by either number type, in the
-//     rule's own maps and in a host's map[any]V (whose float64 1 an int
-//     1 finds).
+//     each; m[k], m?.[k], get(m, k) and k in m find a key by any number
+//     type that holds the same value, and a time by its instant, in the
+//     rule's own maps, in a host's map[any]V (whose float64 1 or int8 1
+//     an int 1 finds) and in a map[float64]V known only when the rule
+//     runs. Beyond 2^53, where == rounds an int to a float, keys are
+//     exact values: two unequal ints are never one key. A host's own
+//     named number type as a key of a map[any]V is found only as itself.
 //   - Reading a field through a nil pointer (a.b with a nil) fails with
 //     [ErrEval]; guard it: `mortgage != nil && mortgage.rate > 0.03`. A
 //     nil pointer to a string or a bool fails where it would be read as

@@ -259,7 +259,7 @@ func (c *explainCache) build(p *program, layout frameLayout) (*xnode, error) {
 // their first argument, which the author wrote: unwrap looks through them.
 var checkCalls = map[string]bool{nanFunc: true, nanArgFunc: true, acyclicFunc: true, someFunc: true, numFunc: true,
 	walkFunc: true, decidedFunc: true, dateStepFunc: true, timeSubFunc: true, plainFunc: true, fitFunc: true,
-	condFunc: true, numberValueFunc: true, unixMilliFunc: true, mapKeyFunc: true, lookupKeyFunc: true, pairKeysFunc: true}
+	condFunc: true, numberValueFunc: true, unixMilliFunc: true, mapKeyFunc: true, pairKeysFunc: true}
 
 // unwrap looks through the checks instrumentation wrapped around n: the
 // author wrote x where the tree says __nan(x).
@@ -288,6 +288,11 @@ func (c *explainCache) node(p ast.Node, n ast.Node) (*xnode, error) {
 		if rn, ok := unwrap(n).(*ast.BinaryNode); ok && (isLogical(pn.Operator) || isComparison(pn.Operator)) {
 			x.op = pn.Operator
 			pairs = [][2]ast.Node{{pn.Left, rn.Left}, {pn.Right, rn.Right}}
+		} else if name, ok := isInternalCall(unwrap(n)); ok && name == inFunc && pn.Operator == "in" {
+			// k in m, looked up by value (map_keys.go): __in(k, m, g).
+			args := unwrap(n).(*ast.CallNode).Arguments
+			x.op = pn.Operator
+			pairs = [][2]ast.Node{{pn.Left, args[0]}, {pn.Right, args[1]}}
 		}
 	case *ast.UnaryNode:
 		if rn, ok := unwrap(n).(*ast.UnaryNode); ok && (pn.Operator == "!" || pn.Operator == "not") {

@@ -76,11 +76,11 @@ func frontEnd(src string, envType reflect.Type, layout frameLayout, cfg *config,
 	in.bindLets(tree.Node)
 	in.walk(&tree.Node)
 	chargeCopies(&tree.Node)
-	keyMaps(&tree.Node)
 	if ec.Expect == reflect.Bool {
 		// A condition that is a nil would decide as false.
 		in.guardChain(&tree.Node)
 	}
+	keyMaps(&tree.Node)
 	if len(in.errs) > 0 {
 		return nil, errors.Join(in.errs...)
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
+	"github.com/expr-lang/expr/vm/runtime"
 )
 
 // Map keys are values as a rule compares them. expr keys the maps its
@@ -19,31 +21,35 @@ import (
 // keyMaps makes them one, in three places of the checked tree:
 //
 //   - groupBy(list, key) groups by __mapKey(key), the key's canonical
-//     value (canonicalKey): an integral number as an int, any other as a
-//     float64, a time as its instant in UTC;
+//     value (canonicalKey): an integral number within an int64 as an int,
+//     any other as a float64, a time as its instant in UTC;
 //   - fromPairs(pairs) reads the pairs through __pairKeys, which gives
 //     each key its canonical value (a copy of the pairs, charged, only
 //     where a key is not canonical already), so a later pair [1.0, v]
 //     replaces an earlier [1, u] as it replaces [1, u];
-//   - a lookup m[k] or k in m of a map whose keys are interfaces looks k
-//     up through __lookupKey(k, m), which gives k as the map holds it: as
-//     it is, canonical, or an integral number as a float64. A map the host
-//     built (map[any]V with float64 keys) is found by an int k as the
-//     rule's own maps are. Where m is not a plain place to read again
-//     (a call, a conditional, a chain that may stop), k is made canonical
-//     if the map is one the rule built (groupBy, fromPairs) and left as
-//     it is otherwise.
+//   - a lookup m[k] or k in m, where m is a map whose keys are
+//     interfaces, a pointer to one, or a value known only when the rule
+//     runs, is __index(m, k, mode, g) or __in(k, m, mode, g) (get(m, k) too,
+//     an __index of its own mode): m and k are
+//     read once, as before, and a map is searched for k as the map holds
+//     it (findKey): as it came, canonical, as a number of another type or
+//     a time in another zone of equal value; any other value is read as
+//     expr reads it. A host's map[any] with float64 keys, or int8 ones, is
+//     found by an int; a map[float64]V behind an any by an int too.
 //
 // A number key that is NaN fails, as a comparison with one does: it would
-// make a group of its own each time.
+// make a group of its own each time. Numbers beyond 2^53 key by their
+// exact value: there == rounds an int to a float (2^53 + 1 == 2^53.0),
+// which a key cannot do without making two unequal ints one.
 func keyMaps(root *ast.Node) {
 	ast.Walk(root, keyMapper{})
 }
 
 const (
-	mapKeyFunc    = "__mapKey"
-	pairKeysFunc  = "__pairKeys"
-	lookupKeyFunc = "__lookupKey"
+	mapKeyFunc   = "__mapKey"
+	pairKeysFunc = "__pairKeys"
+	indexFunc    = "__index"
+	inFunc       = "__in"
 )
 
 // keyMapper rewrites each node after its children (ast.Walk's order),
@@ -61,82 +67,125 @@ func (keyMapper) Visit(slot *ast.Node) {
 		case n.Name == "fromPairs" && len(n.Arguments) == 1:
 			a := n.Arguments[0]
 			n.Arguments[0] = internalCall(pairKeysFunc, a, a, govIdent(a))
+		case n.Name == "get" && len(n.Arguments) == 2 && keyedByValue(n.Arguments[0]):
+			// expr's get takes its arguments as they are.
+			*slot = indexCall(n, n.Arguments[0], n.Arguments[1], indexGet)
 		}
 	case *ast.MemberNode:
-		if _, named := n.Property.(*ast.StringNode); !named && !n.Method {
-			n.Property = lookupKey(n.Node, n.Property)
+		// An optional index stops its chain where m is nil, and a call
+		// in its place would not: it is looked up by value only where
+		// it ends its chain (below), which __index then ends itself.
+		if !n.Optional && byValue(n) {
+			*slot = indexCall(n, n.Node, n.Property, indexRead|propertyDeref(n))
+		}
+	case *ast.ChainNode:
+		if m, ok := n.Node.(*ast.MemberNode); ok && m.Optional && byValue(m) {
+			n.Node = indexCall(m, m.Node, m.Property, indexOptional|propertyDeref(m))
 		}
 	case *ast.BinaryNode:
-		if n.Operator == "in" {
-			n.Left = lookupKey(n.Right, n.Left)
+		if n.Operator == "in" && keyedByValue(n.Right) {
+			// expr reads each operand through its pointers where it is
+			// typed a pointer or an interface (compiler.derefInNeeded).
+			mode := 0
+			if mayPoint(n.Left) {
+				mode |= derefKey
+			}
+			if mayPoint(n.Right) {
+				mode |= derefMap
+			}
+			*slot = internalCall(inFunc, n, n.Left, n.Right, intLiteral(n, mode), govIdent(n))
 		}
 	}
 }
 
-// lookupKey is the key k as map m is to be searched for it (see keyMaps).
-func lookupKey(m, k ast.Node) ast.Node {
-	// The instrumentation's checks around m (a walk's charge) are not
-	// typed until the tree is checked again: m's type is the author's.
+// The ways __index reads m[k] (its mode's low bits): as m[k] reads it, as
+// m?.[k] (a nil m gives nil), or as get(m, k) (a key m has not gives nil,
+// and so does a list's index out of its range).
+const (
+	indexRead = iota
+	indexOptional
+	indexGet
+	indexHow = 3
+)
+
+// The mode bits that read the key, and for in the map, through their
+// pointers, where expr's compiler does (an operand typed a pointer or an
+// interface: a *time.Duration needle is the duration).
+const (
+	derefKey = 4 << iota
+	derefMap
+)
+
+// indexCall is __index(m, k, mode, g) in place of n, which reads m[k].
+func indexCall(n, m, k ast.Node, mode int) ast.Node {
+	return internalCall(indexFunc, n, m, k, intLiteral(n, mode), govIdent(n))
+}
+
+// intLiteral is the int v, placed at n.
+func intLiteral(n ast.Node, v int) ast.Node {
+	lit := &ast.IntegerNode{Value: v}
+	lit.SetLocation(n.Location())
+	return lit
+}
+
+// mayPoint reports whether expr reads n through its pointers as an
+// operand: n is typed a pointer or an interface, and is not nil.
+func mayPoint(n ast.Node) bool {
+	t := n.Type()
+	return t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface)
+}
+
+// propertyDeref is derefKey where expr reads the key of m[k] through its
+// pointers: unless m is a map whose key type takes k as it is typed.
+func propertyDeref(n *ast.MemberNode) int {
+	if t := unwrap(n.Node).Type(); t != nil && t.Kind() == reflect.Map {
+		if pt := n.Property.Type(); pt != nil && pt.AssignableTo(t.Key()) {
+			return 0
+		}
+	}
+	if mayPoint(n.Property) {
+		return derefKey
+	}
+	return 0
+}
+
+// readThrough is v read through its pointers and interfaces, as expr's deref
+// reads it: nil where one is nil; a value that points back at itself
+// stops where derefValue stops.
+func readThrough(v any) any {
+	r := derefValue(reflect.ValueOf(v), true)
+	if !r.IsValid() || (r.Kind() == reflect.Pointer || r.Kind() == reflect.Interface) && r.IsNil() {
+		return nil
+	}
+	return r.Interface()
+}
+
+// byValue reports whether the member read m[k] is a lookup by a key that
+// may be a number or a time, in what may be a map keyed by value: not a
+// field or a method (a name), not a read of a struct or a list of known
+// type.
+func byValue(n *ast.MemberNode) bool {
+	if n.Method {
+		return false
+	}
+	if _, named := n.Property.(*ast.StringNode); named {
+		return false
+	}
+	return keyedByValue(n.Node)
+}
+
+// keyedByValue reports whether m, as typed before the instrumentation's
+// checks, is a map whose keys are interfaces, a pointer to one, or a
+// value known only when the rule runs.
+func keyedByValue(m ast.Node) bool {
 	t := unwrap(m).Type()
-	anyKeys := t != nil && t.Kind() == reflect.Map && t.Key().Kind() == reflect.Interface
-	dynamic := t == nil || t.Kind() == reflect.Interface
-	if !anyKeys && !dynamic {
-		return k
+	if t == nil || t.Kind() == reflect.Interface {
+		return true
 	}
-	if again, ok := readAgain(m); ok {
-		return internalCall(lookupKeyFunc, k, k, again)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	if builtMap(m) {
-		return internalCall(mapKeyFunc, k, k)
-	}
-	return k
-}
-
-// builtMap reports whether n is a map the rule builds (groupBy's,
-// fromPairs'), whose keys are canonical, through the checks the
-// instrumentation wrapped around it.
-func builtMap(n ast.Node) bool {
-	b, ok := unwrap(n).(*ast.BuiltinNode)
-	return ok && (b.Name == "groupBy" || b.Name == "fromPairs")
-}
-
-// readAgain is a copy of n when n is a plain place, read again at no cost
-// and to the same value: a name, the element a predicate visits, or a
-// chain of named fields through them (no call, no optional step, which
-// would stop outside its chain), through the checks instrumentation put
-// around it (the original keeps them).
-func readAgain(n ast.Node) (ast.Node, bool) {
-	var c ast.Node
-	switch n := unwrap(n).(type) {
-	case *ast.IdentifierNode:
-		if n.Value == govName {
-			return nil, false
-		}
-		c = &ast.IdentifierNode{Value: n.Value}
-	case *ast.PointerNode:
-		c = &ast.PointerNode{Name: n.Name}
-	case *ast.MemberNode:
-		if n.Optional || n.Method {
-			return nil, false
-		}
-		base, ok := readAgain(n.Node)
-		if !ok {
-			return nil, false
-		}
-		// A named field or a string key only: a number key is itself
-		// looked up through __lookupKey, which a copy would not be.
-		p, ok := n.Property.(*ast.StringNode)
-		if !ok {
-			return nil, false
-		}
-		prop := &ast.StringNode{Value: p.Value}
-		prop.SetLocation(p.Location())
-		c = &ast.MemberNode{Node: base, Property: prop}
-	default:
-		return nil, false
-	}
-	c.SetLocation(n.Location())
-	return c, true
+	return t.Kind() == reflect.Map && t.Key().Kind() == reflect.Interface
 }
 
 // canonicalKey is the value a map key is made and found by: a number read
@@ -170,47 +219,208 @@ func mapKey(args ...any) (any, error) {
 	return canonicalKey(args[0])
 }
 
-// lookupKeyOf is __lookupKey(k, m)'s function: k as the map m holds it
-// when m is a map whose keys are interfaces (as it is, canonical, or an
-// int's or an integral float's other type), else k as it is.
-func lookupKeyOf(args ...any) (any, error) {
-	k := args[0]
-	m := derefValue(reflect.ValueOf(args[1]), true)
-	if !m.IsValid() || m.Kind() != reflect.Map || m.Type().Key().Kind() != reflect.Interface || k == nil {
-		return k, nil
-	}
-	c, err := canonicalKey(k)
+// index is __index(m, k, mode, g)'s function: m[k], with a map keyed by
+// value searched for k as it holds it (findKey). A nil m ends an optional
+// index (m?.[k]) as nil; get(m, k) gives nil for a key m has not; any
+// other m is read as expr reads it (get as expr's get).
+func index(args ...any) (res any, err error) {
+	from, k := args[0], args[1]
+	mode, _ := args[2].(int)
+	g, err := govFrom(args[3])
 	if err != nil {
 		return nil, err
 	}
-	candidates := []any{k, c}
-	if x, ok := c.(int); ok {
-		candidates = append(candidates, float64(x))
+	if mode&derefKey != 0 {
+		k = readThrough(k)
 	}
-	for _, cand := range candidates {
-		if holds(m, cand) {
-			return cand, nil
+	mode &= indexHow
+	m := derefValue(reflect.ValueOf(from), true)
+	if mode != indexRead && (!m.IsValid() || (m.Kind() == reflect.Pointer || m.Kind() == reflect.Interface) && m.IsNil()) {
+		return nil, nil
+	}
+	if m.IsValid() && m.Kind() == reflect.Map {
+		key, found, err := findKey(m, k, g)
+		switch {
+		case err != nil:
+			return nil, err
+		case found:
+			return m.MapIndex(key).Interface(), nil
+		case mode == indexGet:
+			return nil, nil
 		}
+		return reflect.Zero(m.Type().Elem()).Interface(), nil
 	}
-	return c, nil
+	defer exprPanic(&err)
+	if mode == indexGet {
+		return exprGet(from, k)
+	}
+	return runtime.Fetch(from, k), nil
 }
 
-// holds reports whether map m has the key k; a key that cannot be one
-// (a list, or an array holding one) is not there.
-func holds(m reflect.Value, k any) (found bool) {
-	v := reflect.ValueOf(k)
-	if !v.IsValid() {
-		v = reflect.Zero(m.Type().Key()) // a nil key of the map's interface type
+// exprGet is expr's get.
+var exprGet = func() func(...any) (any, error) {
+	for _, f := range builtin.Builtins {
+		if f.Name == "get" {
+			return f.Func
+		}
 	}
-	if !v.Type().Comparable() {
-		return false
+	panic("dsl: expr has no get")
+}()
+
+// in is __in(k, m, mode, g)'s function: k in m, with a map keyed by
+// value searched for k as it holds it (findKey); any other m is read as
+// expr reads it.
+func in(args ...any) (res any, err error) {
+	k, from := args[0], args[1]
+	mode, _ := args[2].(int)
+	g, err := govFrom(args[3])
+	if err != nil {
+		return nil, err
 	}
+	if mode&derefKey != 0 {
+		k = readThrough(k)
+	}
+	if mode&derefMap != 0 {
+		from = readThrough(from)
+	}
+	if m := derefValue(reflect.ValueOf(from), true); m.IsValid() && m.Kind() == reflect.Map {
+		_, found, err := findKey(m, k, g)
+		return found, err
+	}
+	defer exprPanic(&err)
+	return runtime.In(k, from), nil
+}
+
+// exprPanic turns a panic of expr's runtime (what the VM reports as an
+// error, "cannot fetch k from T") into the error it reports.
+func exprPanic(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%v", r)
+	}
+}
+
+// findKey is the key of map m equal to k as a rule compares them, and
+// whether m has one. It tries k as it came, then its canonical value,
+// then for a number each number type that holds its value exactly (a
+// host's map of any keyed by int8 or float32, a map[float64]V searched by
+// an int), and for a time the keys of m that are times, a step each (a
+// host's map keyed in another zone, or by times with a monotonic
+// reading). A key that cannot be one (a list, an array holding one) fails,
+// as expr's lookup fails on it; so does a NaN.
+func findKey(m reflect.Value, k any, g *governor) (reflect.Value, bool, error) {
+	kt := m.Type().Key()
+	try := func(v reflect.Value) (reflect.Value, bool, error) {
+		if !v.IsValid() {
+			v = reflect.Zero(kt) // nil: the map's nil key, if its keys can be nil
+		}
+		if !v.Type().AssignableTo(kt) {
+			return v, false, nil
+		}
+		if !v.Type().Comparable() {
+			return v, false, fmt.Errorf("a %v cannot be a map's key", v.Type())
+		}
+		ok, err := mapHas(m, v)
+		return v, ok, err
+	}
+	if v, ok, err := try(reflect.ValueOf(k)); ok || err != nil {
+		return v, ok, err
+	}
+	c, err := canonicalKey(k)
+	if err != nil {
+		return reflect.Value{}, false, err
+	}
+	if v, ok, err := try(reflect.ValueOf(c)); ok || err != nil {
+		return v, ok, err
+	}
+	switch c := c.(type) {
+	case int, float64:
+		targets := numberKeyTypes
+		if kt.Kind() != reflect.Interface {
+			targets = []reflect.Type{kt}
+		}
+		for _, t := range targets {
+			if v, ok := numberAs(c, t); ok {
+				if v, found, err := try(v); found || err != nil {
+					return v, found, err
+				}
+			}
+		}
+	case time.Time:
+		if kt.Kind() != reflect.Interface && kt != timeType {
+			return reflect.Value{}, false, nil
+		}
+		if err := g.steps_(int64(m.Len())); err != nil {
+			return reflect.Value{}, false, err
+		}
+		for it := m.MapRange(); it.Next(); {
+			if t, ok := it.Key().Interface().(time.Time); ok && t.Equal(c) {
+				return it.Key(), true, nil
+			}
+		}
+	}
+	return reflect.Value{}, false, nil
+}
+
+// numberKeyTypes are the number types a map of any keys is searched
+// under, besides the canonical int and float64.
+var numberKeyTypes = []reflect.Type{
+	reflect.TypeFor[int](), reflect.TypeFor[float64](),
+	reflect.TypeFor[int64](), reflect.TypeFor[int32](), reflect.TypeFor[int16](), reflect.TypeFor[int8](),
+	reflect.TypeFor[uint](), reflect.TypeFor[uint64](), reflect.TypeFor[uint32](), reflect.TypeFor[uint16](), reflect.TypeFor[uint8](),
+	reflect.TypeFor[float32](),
+}
+
+// numberAs is the number c (an int or a float64) as a value of type t,
+// when t is a number type that holds it exactly.
+func numberAs(c any, t reflect.Type) (reflect.Value, bool) {
+	v := reflect.New(t).Elem()
+	k := t.Kind()
+	switch x := c.(type) {
+	case int:
+		switch {
+		case k >= reflect.Int && k <= reflect.Int64:
+			if v.OverflowInt(int64(x)) {
+				return v, false
+			}
+			v.SetInt(int64(x))
+		case k >= reflect.Uint && k <= reflect.Uintptr:
+			if x < 0 || v.OverflowUint(uint64(x)) {
+				return v, false
+			}
+			v.SetUint(uint64(x))
+		case k == reflect.Float32 || k == reflect.Float64:
+			f := float64(x)
+			if k == reflect.Float32 {
+				f = float64(float32(f))
+			}
+			if f >= 1<<63 || int(f) != x {
+				return v, false
+			}
+			v.SetFloat(f)
+		default:
+			return v, false
+		}
+	case float64:
+		if k != reflect.Float32 && k != reflect.Float64 || k == reflect.Float32 && float64(float32(x)) != x {
+			return v, false
+		}
+		v.SetFloat(x)
+	default:
+		return v, false
+	}
+	return v, true
+}
+
+// mapHas reports whether m has the key v; a value whose type can be a
+// key but that holds one that cannot (an array of any holding a list)
+// fails, as expr's lookup fails on it.
+func mapHas(m, v reflect.Value) (found bool, err error) {
 	defer func() {
-		if recover() != nil { // hash of an unhashable value inside k
-			found = false
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
 		}
 	}()
-	return m.MapIndex(v).IsValid()
+	return m.MapIndex(v).IsValid(), nil
 }
 
 // pairKeys is __pairKeys(pairs, g)'s function: the pairs fromPairs reads,
@@ -262,30 +472,49 @@ func pairKeys(args ...any) (any, error) {
 	return out, nil
 }
 
-// sameKey reports whether the canonical key c is k itself, of the same Go
-// type (1 and 1.0 are not).
+// sameKey reports whether the canonical key c is k itself: of the same Go
+// type (1 and 1.0 are not), and for a time the same zone. (canonicalKey
+// changes a number only by its type, and gives anything but a number or
+// a time back as it came.)
 func sameKey(c, k any) bool {
-	if t := reflect.TypeOf(c); t != reflect.TypeOf(k) {
+	if reflect.TypeOf(c) != reflect.TypeOf(k) {
 		return false
-	} else if t != nil && !t.Comparable() {
-		return true // no key: fromPairs refuses it as it is
 	}
 	if t, ok := c.(time.Time); ok {
 		return t == k.(time.Time)
 	}
-	return c == k
+	return true
 }
 
 func init() {
 	internalFuncs[mapKeyFunc] = &hostFunc{name: mapKeyFunc, arities: []int{1}, validate: anyOfOne, fn: mapKey}
-	internalFuncs[lookupKeyFunc] = &hostFunc{name: lookupKeyFunc, arities: []int{2}, validate: anyOfOne, fn: lookupKeyOf}
 	internalFuncs[pairKeysFunc] = &hostFunc{name: pairKeysFunc, arities: []int{2}, validate: firstArgType, fn: pairKeys}
+	internalFuncs[indexFunc] = &hostFunc{name: indexFunc, arities: []int{4}, validate: validateIndex, fn: index}
+	internalFuncs[inFunc] = &hostFunc{name: inFunc, arities: []int{4}, validate: func([]reflect.Type) (reflect.Type, error) {
+		return reflect.TypeFor[bool](), nil
+	}, fn: in}
 }
 
 // anyOfOne types a key the wrappers give: any, whatever its argument.
 func anyOfOne(args []reflect.Type) (reflect.Type, error) {
 	if len(args) == 0 {
 		return nil, fmt.Errorf("internal wrapper takes arguments")
+	}
+	return reflect.TypeFor[any](), nil
+}
+
+// validateIndex types __index(m, …) as expr types m[k]: a map's element
+// (through a pointer too), or any.
+func validateIndex(args []reflect.Type) (reflect.Type, error) {
+	if len(args) == 0 {
+		return nil, fmt.Errorf("internal wrapper takes arguments")
+	}
+	t := args[0]
+	if t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t != nil && t.Kind() == reflect.Map {
+		return t.Elem(), nil
 	}
 	return reflect.TypeFor[any](), nil
 }

@@ -207,8 +207,12 @@ func (p *ExperimentPlan) compare(a, b ArmStats) Comparison {
 	c.DiffLow = math.Max(-1, c.Diff-math.Hypot(b.Rate-b.Low, a.High-a.Rate))
 	c.DiffHigh = math.Min(1, c.Diff+math.Hypot(b.High-b.Rate, a.Rate-a.Low))
 	if a.Converted > 0 && b.Converted > 0 {
+		// The bounds hold the ratio RatioScore estimates, b.Rate/a.Rate
+		// computed alike; less one each, they hold the lift (an
+		// expm1(log(ratio)) lift rounded outside bounds that had closed
+		// on it, at an α near 1).
 		lo, hi := stats.RatioScore(b.Converted, b.Exposed, a.Converted, a.Exposed, z)
-		c.HasLift, c.Lift = true, math.Expm1(math.Log(b.Rate/a.Rate))
+		c.HasLift, c.Lift = true, b.Rate/a.Rate-1
 		c.LiftLow, c.LiftHigh = lo-1, hi-1
 	}
 	return c

@@ -161,14 +161,21 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out 
 		}
 	}
 	stopped := false
-	for in := range seq {
+	// seq is called, not ranged over: an iterator that goes on yielding
+	// after it was told to stop (a loop that drops yield's result, common
+	// in hand-written ones) is then given false again and its inputs are
+	// not read, where a range over it panics.
+	seq(func(in In) bool {
 		// Once ctx is done, seq is read no further: draining it counted
 		// inputs no one would evaluate, and never ended for an endless
 		// one. The input in hand is counted, as cancelled, after those
 		// before it.
+		if stopped {
+			return false
+		}
 		if ctx.Err() != nil {
 			stopped = true
-			break
+			return false
 		}
 		b := &bufs[cur]
 		b.ins = append(b.ins, in)
@@ -184,7 +191,8 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out 
 			handPrevious()
 			cur ^= 1
 		}
-	}
+		return true
+	})
 	handPrevious()
 	if b := &bufs[cur]; len(b.ins) > 0 {
 		start(b)

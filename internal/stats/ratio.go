@@ -57,13 +57,17 @@ func ratioBound(est, factor float64, outside func(float64) bool) float64 {
 
 // ratioChiSquare is Pearson's χ² of the two arms against the proportions
 // fitted by maximum likelihood under p1 = φ·p2: p̃1 is the smaller root of
-// N·p² − (φ(n1 + x2) + x1 + n2)·p + φ(x1 + x2) = 0, written in the form
-// that does not cancel, and p̃2 = p̃1/φ.
+// N·p² − b·p + φ(x1 + x2) = 0, b = φ(n1 + x2) + x1 + n2, written in the
+// form that does not cancel, and p̃2 = p̃1/φ. The discriminant b² −
+// 4Nφ(x1 + x2) is written as (φ(n1 + x2) − x1 − n2)² + 4φ(n1 − x1)(n2 −
+// x2), a sum of two terms that are never negative: as the difference of
+// two squares of some 2^100 it lost the bounds' digits at arms of 2^50.
 func ratioChiSquare(x1, n1, x2, n2 int, phi float64) float64 {
-	N, s := float64(n1+n2), float64(x1+x2)
-	b := phi*float64(n1+x2) + float64(x1+n2)
-	disc := math.Max(0, b*b-4*N*phi*s)
-	p1 := 2 * phi * s / (b + math.Sqrt(disc))
+	s := float64(x1) + float64(x2)
+	a, c := phi*(float64(n1)+float64(x2)), float64(x1)+float64(n2)
+	d := a - c
+	disc := d*d + 4*phi*float64(n1-x1)*float64(n2-x2)
+	p1 := 2 * phi * s / (a + c + math.Sqrt(disc))
 	p2 := math.Min(1, p1/phi)
 	return pearsonTerm(x1, n1, math.Min(1, p1)) + pearsonTerm(x2, n2, p2)
 }
