@@ -76,8 +76,14 @@ type ArmStats struct {
 // The Katz log interval it replaced had no width when both arms
 // converted every client, and with ten clients an arm at rates of 95 %
 // and 90 % its 95 % interval left the true lift out of one experiment in
-// five. HasLift is false (and the lift fields 0) when either arm has no
-// conversion.
+// five. Koopman's is an approximation too: over arms of 5 to 50 clients
+// at rates of 1 % to 95 % it covers the true lift in 95.6 % of
+// experiments on average, but where an arm expects less than one
+// conversion or one non-conversion it can cover as little as 86 % (15
+// clients at 1 % against 50 at 85 %; 91 % for 30 against 8 clients both
+// at 95 %), as every interval of this kind does; read a lift from arms
+// that small with care. HasLift is false (and the lift fields 0) when
+// either arm has no conversion.
 //
 // The Bayesian view puts uniform Beta(1, 1) priors on both rates:
 // ProbBeats is P(p_B > p_A) and ExpectedLoss E[max(p_A − p_B, 0)], what

@@ -17,6 +17,11 @@ import "math"
 // covered the true ratio in 79 % of experiments of ten clients an arm at
 // rates 95 % and 90 %, for a 95 % interval.
 //
+// Its exact coverage over arms of 5 to 50 and rates of 1 % to 95 % is
+// 95.6 % on average and at least 86 %, the dips where an arm expects less
+// than one success or one failure (MOVER with Wilson intervals dips
+// alike; the adjusted log interval to 56 %).
+//
 // Both counts must be at least one and at most their n: with no success
 // in an arm the ratio is 0 or unbounded, and the interval is (0, +Inf),
 // as it is for a z that is not positive.
