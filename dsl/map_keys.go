@@ -129,17 +129,20 @@ func intLiteral(n ast.Node, v int) ast.Node {
 }
 
 // mayPoint reports whether expr reads n through its pointers as an
-// operand: n is typed a pointer or an interface, and is not nil.
+// operand: n is typed a pointer or an interface (as the author wrote it,
+// inside the instrumentation's checks), or its type is not known until
+// the tree is checked again. Reading a value that is no pointer through
+// its pointers gives it as it is.
 func mayPoint(n ast.Node) bool {
-	t := n.Type()
-	return t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface)
+	t := unwrap(n).Type()
+	return t == nil || t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface
 }
 
 // propertyDeref is derefKey where expr reads the key of m[k] through its
 // pointers: unless m is a map whose key type takes k as it is typed.
 func propertyDeref(n *ast.MemberNode) int {
 	if t := unwrap(n.Node).Type(); t != nil && t.Kind() == reflect.Map {
-		if pt := n.Property.Type(); pt != nil && pt.AssignableTo(t.Key()) {
+		if pt := unwrap(n.Property).Type(); pt != nil && pt.AssignableTo(t.Key()) {
 			return 0
 		}
 	}
