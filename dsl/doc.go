@@ -291,6 +291,11 @@
 //     runs. Beyond 2^53, where == rounds an int to a float, keys are
 //     exact values: two unequal ints are never one key. A host's own
 //     named number type as a key of a map[any]V is found only as itself.
+//     A lookup of a value known only when the rule runs by a name that is
+//     one of its methods (x[name], get(x, name), x.Name behind an any)
+//     fails: a method value read so could be called past the methods the
+//     host allows. A struct or array larger than 256 bytes read so is
+//     charged as a copy, as the reads of known types are.
 //   - Reading a field through a nil pointer (a.b with a nil) fails with
 //     [ErrEval]; guard it: `mortgage != nil && mortgage.rate > 0.03`. A
 //     nil pointer to a string or a bool fails where it would be read as

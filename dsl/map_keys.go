@@ -49,6 +49,7 @@ const (
 	mapKeyFunc   = "__mapKey"
 	pairKeysFunc = "__pairKeys"
 	indexFunc    = "__index"
+	indexBoxFunc = "__indexBox"
 	inFunc       = "__in"
 )
 
@@ -72,15 +73,21 @@ func (keyMapper) Visit(slot *ast.Node) {
 			*slot = indexCall(n, n.Arguments[0], n.Arguments[1], indexGet)
 		}
 	case *ast.MemberNode:
-		// An optional index stops its chain where m is nil, and a call
-		// in its place would not: it is looked up by value only where
-		// it ends its chain (below), which __index then ends itself.
-		if !n.Optional && byValue(n) {
+		switch {
+		case !byValue(n):
+		case !n.Optional:
 			*slot = indexCall(n, n.Node, n.Property, indexRead|propertyDeref(n))
-		}
-	case *ast.ChainNode:
-		if m, ok := n.Node.(*ast.MemberNode); ok && m.Optional && byValue(m) {
-			n.Node = indexCall(m, m.Node, m.Property, indexOptional|propertyDeref(m))
+		default:
+			// An optional index stops its chain where m is nil, which a
+			// call in its place would not: the call gives nil there, or
+			// the value in a box, and the optional read of the box's v
+			// stops the chain on the nil as m?.[k] did.
+			box := internalCall(indexBoxFunc, n, n.Node, n.Property, intLiteral(n, indexBoxed|propertyDeref(n)), govIdent(n))
+			v := &ast.StringNode{Value: "v"}
+			v.SetLocation(n.Location())
+			read := &ast.MemberNode{Node: box, Property: v, Optional: true}
+			read.SetLocation(n.Location())
+			*slot = read
 		}
 	case *ast.BinaryNode:
 		if n.Operator == "in" && keyedByValue(n.Right) {
@@ -99,14 +106,21 @@ func (keyMapper) Visit(slot *ast.Node) {
 }
 
 // The ways __index reads m[k] (its mode's low bits): as m[k] reads it, as
-// m?.[k] (a nil m gives nil), or as get(m, k) (a key m has not gives nil,
-// and so does a list's index out of its range).
+// m?.[k] (a nil m gives nil, any other m the value in a lookupBox), or as
+// get(m, k) (a key m has not gives nil, and so does a list's index out of
+// its range).
 const (
 	indexRead = iota
-	indexOptional
+	indexBoxed
 	indexGet
 	indexHow = 3
 )
+
+// lookupBox is what __index gives an optional index, m?.[k]: the value,
+// read as its v; nil where m is nil.
+type lookupBox struct {
+	V any `expr:"v"`
+}
 
 // The mode bits that read the key, and for in the map, through their
 // pointers, where expr's compiler does (an operand typed a pointer or an
@@ -172,7 +186,11 @@ func byValue(n *ast.MemberNode) bool {
 		return false
 	}
 	if _, named := n.Property.(*ast.StringNode); named {
-		return false
+		// A name read from a value known only when the rule runs may
+		// be a method's, which expr's lookup gives as a value (index
+		// refuses it); from a map of known type, a key.
+		t := unwrap(n.Node).Type()
+		return t == nil || t.Kind() == reflect.Interface
 	}
 	return keyedByValue(n.Node)
 }
@@ -226,7 +244,20 @@ func mapKey(args ...any) (any, error) {
 // value searched for k as it holds it (findKey). A nil m ends an optional
 // index (m?.[k]) as nil; get(m, k) gives nil for a key m has not; any
 // other m is read as expr reads it (get as expr's get).
-func index(args ...any) (res any, err error) {
+func index(args ...any) (any, error) {
+	mode, _ := args[2].(int)
+	v, err := lookup(args...)
+	if err != nil || mode&indexHow != indexBoxed {
+		return v, err
+	}
+	if isNil(args[0]) {
+		return nil, nil
+	}
+	return &lookupBox{V: v}, nil
+}
+
+// lookup is index's value of m[k].
+func lookup(args ...any) (res any, err error) {
 	from, k := args[0], args[1]
 	mode, _ := args[2].(int)
 	g, err := govFrom(args[3])
@@ -241,23 +272,56 @@ func index(args ...any) (res any, err error) {
 	if mode != indexRead && (!m.IsValid() || (m.Kind() == reflect.Pointer || m.Kind() == reflect.Interface) && m.IsNil()) {
 		return nil, nil
 	}
+	if isNaN(k) {
+		return nil, errNaNValue // an index or a key that equals nothing
+	}
+	if name, ok := k.(string); ok && hasMethodValue(from, name) {
+		// expr's lookup gives a method by its name as a value, which the
+		// rule could then call past the allow-list of methods; named in
+		// the rule (x.Method()) a method is checked when it compiles.
+		return nil, fmt.Errorf("%q is a method of %T, which a rule calls by its name (x.%s()), from the methods the host allows", name, from, name)
+	}
 	if m.IsValid() && m.Kind() == reflect.Map {
-		key, found, err := findKey(m, k, g)
+		v, found, err := findKey(m, k, g)
 		switch {
 		case err != nil:
 			return nil, err
 		case found:
-			return m.MapIndex(key).Interface(), nil
+			res = v.Interface()
 		case mode == indexGet:
 			return nil, nil
+		default:
+			res = reflect.Zero(m.Type().Elem()).Interface()
 		}
-		return reflect.Zero(m.Type().Elem()).Interface(), nil
+		return res, chargeValueCopy(res, g)
 	}
 	defer exprPanic(&err)
 	if mode == indexGet {
-		return exprGet(from, k)
+		if res, err = exprGet(from, k); err != nil {
+			return nil, err
+		}
+	} else {
+		res = runtime.Fetch(from, k)
 	}
-	return runtime.Fetch(from, k), nil
+	return res, chargeValueCopy(res, g)
+}
+
+// hasMethodValue reports whether from has an exported method name, which
+// expr's lookup would give as a value.
+func hasMethodValue(from any, name string) bool {
+	v := reflect.ValueOf(from)
+	return v.IsValid() && v.NumMethod() > 0 && v.MethodByName(name).IsValid()
+}
+
+// chargeValueCopy charges a struct or an array larger than copyFree that
+// a lookup known only when the rule runs read out of a map or a list: a
+// copy, as the front end charges the reads it can see (copies.go).
+func chargeValueCopy(v any, g *governor) error {
+	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Struct && t.Kind() != reflect.Array || t.Size() <= copyFree {
+		return nil
+	}
+	return g.chargeBytes(int64(t.Size()))
 }
 
 // exprGet is expr's get.
@@ -322,8 +386,7 @@ func findKey(m reflect.Value, k any, g *governor) (reflect.Value, bool, error) {
 		if !v.Type().Comparable() {
 			return v, false, fmt.Errorf("a %v cannot be a map's key", v.Type())
 		}
-		ok, err := mapHas(m, v)
-		return v, ok, err
+		return mapValue(m, v)
 	}
 	if v, ok, err := try(reflect.ValueOf(k)); ok || err != nil {
 		return v, ok, err
@@ -357,7 +420,7 @@ func findKey(m reflect.Value, k any, g *governor) (reflect.Value, bool, error) {
 		}
 		for it := m.MapRange(); it.Next(); {
 			if t, ok := it.Key().Interface().(time.Time); ok && t.Equal(c) {
-				return it.Key(), true, nil
+				return it.Value(), true, nil
 			}
 		}
 	}
@@ -414,16 +477,18 @@ func numberAs(c any, t reflect.Type) (reflect.Value, bool) {
 	return v, true
 }
 
-// mapHas reports whether m has the key v; a value whose type can be a
-// key but that holds one that cannot (an array of any holding a list)
-// fails, as expr's lookup fails on it.
-func mapHas(m, v reflect.Value) (found bool, err error) {
+// mapValue is m's value at the key v, and whether m has one; a value
+// whose type can be a key but that holds one that cannot (an array of
+// any holding a list) fails, as expr's lookup fails on it. The value is
+// read once: a lookup copies it once, as expr's does.
+func mapValue(m, v reflect.Value) (value reflect.Value, found bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	return m.MapIndex(v).IsValid(), nil
+	value = m.MapIndex(v)
+	return value, value.IsValid(), nil
 }
 
 // pairKeys is __pairKeys(pairs, g)'s function: the pairs fromPairs reads,
@@ -493,6 +558,7 @@ func init() {
 	internalFuncs[mapKeyFunc] = &hostFunc{name: mapKeyFunc, arities: []int{1}, validate: anyOfOne, fn: mapKey}
 	internalFuncs[pairKeysFunc] = &hostFunc{name: pairKeysFunc, arities: []int{2}, validate: firstArgType, fn: pairKeys}
 	internalFuncs[indexFunc] = &hostFunc{name: indexFunc, arities: []int{4}, validate: validateIndex, fn: index}
+	internalFuncs[indexBoxFunc] = &hostFunc{name: indexBoxFunc, arities: []int{4}, validate: validateBox, fn: index}
 	internalFuncs[inFunc] = &hostFunc{name: inFunc, arities: []int{4}, validate: func([]reflect.Type) (reflect.Type, error) {
 		return reflect.TypeFor[bool](), nil
 	}, fn: in}
@@ -507,17 +573,30 @@ func anyOfOne(args []reflect.Type) (reflect.Type, error) {
 }
 
 // validateIndex types __index(m, …) as expr types m[k]: a map's element
-// (through a pointer too), or any.
+// (through a pointer too), or any; for an optional index, a box whose v
+// is typed so (its value is a lookupBox, read by the field's place).
 func validateIndex(args []reflect.Type) (reflect.Type, error) {
-	if len(args) == 0 {
+	if len(args) < 3 {
 		return nil, fmt.Errorf("internal wrapper takes arguments")
 	}
+	elem := reflect.TypeFor[any]()
 	t := args[0]
 	if t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if t != nil && t.Kind() == reflect.Map {
-		return t.Elem(), nil
+		elem = t.Elem()
 	}
-	return reflect.TypeFor[any](), nil
+	return elem, nil
+}
+
+// validateBox types __indexBox(m, …), an optional index's box, as a
+// pointer to a struct whose v has validateIndex's type (its values are
+// lookupBoxes, whose v the VM reads by the field's place, the same).
+func validateBox(args []reflect.Type) (reflect.Type, error) {
+	elem, err := validateIndex(args)
+	if err != nil {
+		return nil, err
+	}
+	return reflect.PointerTo(reflect.StructOf([]reflect.StructField{{Name: "V", Type: elem, Tag: `expr:"v"`}})), nil
 }
