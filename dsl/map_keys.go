@@ -5,6 +5,8 @@ import (
 	"math"
 	"reflect"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
@@ -185,12 +187,15 @@ func byValue(n *ast.MemberNode) bool {
 	if n.Method {
 		return false
 	}
-	if _, named := n.Property.(*ast.StringNode); named {
+	if p, named := n.Property.(*ast.StringNode); named {
 		// A name read from a value known only when the rule runs may
 		// be a method's, which expr's lookup gives as a value (index
-		// refuses it); from a map of known type, a key.
+		// refuses it); from a map of known type, a key. A method's
+		// name is exported, so one in lower case (a field's expr tag,
+		// a key) is left to expr's fetch, which reads it faster.
 		t := unwrap(n.Node).Type()
-		return t == nil || t.Kind() == reflect.Interface
+		r, _ := utf8.DecodeRuneInString(p.Value)
+		return (t == nil || t.Kind() == reflect.Interface) && unicode.IsUpper(r)
 	}
 	return keyedByValue(n.Node)
 }
@@ -246,31 +251,39 @@ func mapKey(args ...any) (any, error) {
 // other m is read as expr reads it (get as expr's get).
 func index(args ...any) (any, error) {
 	mode, _ := args[2].(int)
+	if mode&indexHow == indexBoxed && isNil(args[0]) {
+		return nil, nil // the chain stops here, as at m?.[k] of a nil m
+	}
 	v, err := lookup(args...)
 	if err != nil || mode&indexHow != indexBoxed {
 		return v, err
 	}
-	if isNil(args[0]) {
-		return nil, nil
-	}
 	return &lookupBox{V: v}, nil
+}
+
+// lookupArgs reads the arguments __index and __in share: the key read
+// through its pointers when the mode says so (the map's own reading is
+// the caller's), the mode, and the governor.
+func lookupArgs(k, mode, gov any) (any, int, *governor, error) {
+	m, _ := mode.(int)
+	g, err := govFrom(gov)
+	if err == nil && m&derefKey != 0 {
+		k = readThrough(k)
+	}
+	return k, m, g, err
 }
 
 // lookup is index's value of m[k].
 func lookup(args ...any) (res any, err error) {
-	from, k := args[0], args[1]
-	mode, _ := args[2].(int)
-	g, err := govFrom(args[3])
+	from := args[0]
+	k, mode, g, err := lookupArgs(args[1], args[2], args[3])
 	if err != nil {
 		return nil, err
 	}
-	if mode&derefKey != 0 {
-		k = readThrough(k)
-	}
 	mode &= indexHow
 	m := derefValue(reflect.ValueOf(from), true)
-	if mode != indexRead && (!m.IsValid() || (m.Kind() == reflect.Pointer || m.Kind() == reflect.Interface) && m.IsNil()) {
-		return nil, nil
+	if mode == indexGet && (!m.IsValid() || (m.Kind() == reflect.Pointer || m.Kind() == reflect.Interface) && m.IsNil()) {
+		return nil, nil // expr's get of nothing
 	}
 	if isNaN(k) {
 		return nil, errNaNValue // an index or a key that equals nothing
@@ -338,14 +351,10 @@ var exprGet = func() func(...any) (any, error) {
 // value searched for k as it holds it (findKey); any other m is read as
 // expr reads it.
 func in(args ...any) (res any, err error) {
-	k, from := args[0], args[1]
-	mode, _ := args[2].(int)
-	g, err := govFrom(args[3])
+	from := args[1]
+	k, mode, g, err := lookupArgs(args[0], args[2], args[3])
 	if err != nil {
 		return nil, err
-	}
-	if mode&derefKey != 0 {
-		k = readThrough(k)
 	}
 	if mode&derefMap != 0 {
 		from = readThrough(from)
@@ -523,7 +532,9 @@ func pairKeys(args ...any) (any, error) {
 			continue
 		}
 		if out == nil {
-			if err := g.charge(3 * int64(list.Len())); err != nil { // a []any of [2]any pairs
+			// A []any of pairs: its slot, each pair's two-slot list and
+			// the box of its header, and the key's own box: six units.
+			if err := g.charge(6 * int64(list.Len())); err != nil {
 				return nil, err
 			}
 			out = make([]any, list.Len())
