@@ -1,5 +1,7 @@
 package advisory
 
+import "github.com/engagekit/engagekit/dsl"
+
 // alertBlockSize is how many alerts a batch worker's block holds: a
 // block is one allocation where a file's alerts would be one each (at a
 // million files, two million small slices for the collector to find).
@@ -13,6 +15,9 @@ const alertBlockSize = 1024
 // to the host, who may keep them.
 type alertBlock struct {
 	free []Alert // the block's unused tail, of length 0
+	// hits lays out the alerts' titles, messages and evidence in blocks
+	// too, where each would be an allocation of its own.
+	hits dsl.HitStore
 }
 
 // take returns an empty slice with room for exactly n alerts. A file with

@@ -351,6 +351,7 @@ func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[E
 			eo.Decided = o.decided
 		}
 		blk := blocks.Get().(*alertBlock)
+		eo.Store = &blk.hits
 		o.alerts, err = f.appendEvaluate(ctx, found, blk, it.ClientID, file, now, eo)
 		blocks.Put(blk)
 		return err

@@ -28,6 +28,32 @@ func BenchmarkPlan1M(b *testing.B) {
 }
 
 func benchPlan(b *testing.B, grouped bool) {
+	alerts, clients, planner := benchBook(grouped)
+	b.ReportAllocs()
+	var plan canvas.Plan
+	start := time.Now()
+	for b.Loop() {
+		plan = mustPlan(planner.Plan(ctxBG, alerts, clients))
+	}
+	b.ReportMetric(float64(len(alerts))*float64(b.N)/time.Since(start).Seconds(), "alerts/s")
+	b.ReportMetric(float64(plan.Totals.Planned)/float64(len(alerts)), "planned_share")
+}
+
+// BenchmarkPicturePlans draws the canvas of BenchmarkPlan1M's plan (a
+// million alerts, grouped by client): the plan's items point at alerts
+// scattered over the book, in plan order.
+func BenchmarkPicturePlans(b *testing.B) {
+	alerts, clients, planner := benchBook(true)
+	plan := mustPlan(planner.Plan(ctxBG, alerts, clients))
+	b.ReportAllocs()
+	for b.Loop() {
+		canvas.PicturePlans(canvas.Thresholds{}, plan)
+	}
+}
+
+// benchBook is a million alerts for 200,000 clients, grouped by client or
+// in random order, the clients, and a planner with adviser capacity.
+func benchBook(grouped bool) ([]advisory.Alert, map[string]canvas.Client[ctx], *canvas.Planner[ctx]) {
 	r := rand.New(rand.NewPCG(3, 4))
 	clients := map[string]canvas.Client[ctx]{}
 	ids := make([]string, 200_000)
@@ -47,12 +73,5 @@ func benchPlan(b *testing.B, grouped bool) {
 		slices.SortStableFunc(alerts, func(x, y advisory.Alert) int { return strings.Compare(x.ClientID, y.ClientID) })
 	}
 	planner := must(canvas.NewPlanner[ctx](nil, canvas.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), AdviserCapacity: 20_000}))
-	b.ReportAllocs()
-	var plan canvas.Plan
-	start := time.Now()
-	for b.Loop() {
-		plan = mustPlan(planner.Plan(ctxBG, alerts, clients))
-	}
-	b.ReportMetric(float64(len(alerts))*float64(b.N)/time.Since(start).Seconds(), "alerts/s")
-	b.ReportMetric(float64(plan.Totals.Planned)/float64(len(alerts)), "planned_share")
+	return alerts, clients, planner
 }

@@ -1,13 +1,13 @@
 package dsl
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
 	"math/big"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/expr-lang/expr/builtin"
@@ -283,21 +283,25 @@ func formatPct(x float64, decimals int) string {
 	// both write alike, so does it. Else (a rounding boundary between
 	// them, or an overflow past 1.8e306) it is written from the exact
 	// product (a float64 times 100 needs at most 60 bits).
+	//
+	// It is written into buffers on the stack, the result the one
+	// allocation (a title's pct(x) was three).
+	var buf, near [48]byte
 	p := x * 100
-	s := strconv.FormatFloat(p, 'f', decimals, 64)
+	b := strconv.AppendFloat(buf[:0], p, 'f', decimals, 64)
 	if e := math.FMA(x, 100, -p); math.IsInf(x, 0) {
-		s = "∞" // as num, money and a title write it
+		b = append(b[:0], "∞"...) // as num, money and a title write it
 		if x < 0 {
-			s = "-∞"
+			b = append(b[:0], "-∞"...)
 		}
-	} else if math.IsInf(p, 0) || e != 0 && strconv.FormatFloat(math.Nextafter(p, math.Copysign(math.Inf(1), e)), 'f', decimals, 64) != s {
-		s = new(big.Float).SetPrec(64).Mul(new(big.Float).SetFloat64(x), big.NewFloat(100)).Text('f', decimals)
+	} else if math.IsInf(p, 0) || e != 0 && !bytes.Equal(strconv.AppendFloat(near[:0], math.Nextafter(p, math.Copysign(math.Inf(1), e)), 'f', decimals, 64), b) {
+		b = new(big.Float).SetPrec(64).Mul(new(big.Float).SetFloat64(x), big.NewFloat(100)).Append(b[:0], 'f', decimals)
 	}
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if bytes.IndexByte(b, '.') >= 0 {
+		b = bytes.TrimRight(bytes.TrimRight(b, "0"), ".")
 	}
-	if s == "-0" {
-		s = "0" // a share that rounds to nothing has no sign
+	if string(b) == "-0" {
+		b = append(b[:0], '0') // a share that rounds to nothing has no sign
 	}
-	return s + "%"
+	return string(append(b, '%'))
 }

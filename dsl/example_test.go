@@ -237,3 +237,36 @@ rule b {
 	// a when 4:15 unknown_name
 	// b when 8:8 type
 }
+
+// A worker evaluating many files keeps one store: its hits' titles and
+// evidence are laid out in the store's blocks, a few allocations for
+// hundreds of hits, and stay valid after it.
+func ExampleHitStore() {
+	rules, err := dsl.CompileRules[Env]([]byte(`ruleset retail version 1
+rule fixed_term_ending {
+  type "mortgage.term_end"
+  let days = daysUntil(client.fixedTermEnd)
+  when days >= 0 && days <= 180
+  title "Fixed-rate term ends in {days} days"
+}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	var store dsl.HitStore // one a goroutine
+	var hits []dsl.Hit
+	for _, days := range []int{10, 400, 90} {
+		file := Env{Client: Client{FixedTermEnd: now.AddDate(0, 0, days)}}
+		if hits, err = rules.AppendEvalWith(context.Background(), hits, file, now, dsl.EvalOptions{Store: &store}); err != nil {
+			fmt.Println(err)
+		}
+	}
+	for _, h := range hits {
+		fmt.Println(h.Title, h.Evidence)
+	}
+	// Output:
+	// Fixed-rate term ends in 10 days [{days 10}]
+	// Fixed-rate term ends in 90 days [{days 90}]
+}

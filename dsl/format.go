@@ -452,18 +452,34 @@ func plural(n int64, unit string) string {
 // without a built-in: never in exponent form, at most ten decimals,
 // trailing zeros dropped, and zero without a sign.
 func templateNumber(x float64) string {
+	var buf [48]byte
+	return string(appendTemplateNumber(buf[:0], x))
+}
+
+// appendTemplateNumber appends x to b as templateNumber writes it: a
+// title's number is written into the title rather than made a string of
+// its own first.
+func appendTemplateNumber(b []byte, x float64) []byte {
 	switch {
 	case x != x:
-		return "NaN"
+		return append(b, "NaN"...)
 	case math.IsInf(x, 1):
-		return "∞"
+		return append(b, "∞"...)
 	case math.IsInf(x, -1):
-		return "-∞"
+		return append(b, "-∞"...)
 	}
-	s := strconv.FormatFloat(x, 'f', 10, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if s == "-0" {
-		return "0"
+	n := len(b)
+	// Ten decimals always write a point: the zeros after it go, then
+	// the point if nothing is left after it.
+	b = strconv.AppendFloat(b, x, 'f', 10, 64)
+	for b[len(b)-1] == '0' {
+		b = b[:len(b)-1]
 	}
-	return s
+	if b[len(b)-1] == '.' {
+		b = b[:len(b)-1]
+	}
+	if string(b[n:]) == "-0" {
+		b = append(b[:n], '0')
+	}
+	return b
 }

@@ -58,6 +58,9 @@ type session[Env any] struct {
 	// evidence of its hits has spent of its one budget (see evidence).
 	evidenceOf                 *cRule
 	evidenceSteps, evidenceMem int64
+	// store lays out the hits' texts and evidence (EvalOptions.Store),
+	// nil for an allocation each.
+	store *HitStore
 }
 
 // native is what the closures read: the environment as copied into the
@@ -185,6 +188,8 @@ func appendTemplateValue(b []byte, v any) []byte {
 		return append(b, x...)
 	case int:
 		return strconv.AppendInt(b, int64(x), 10)
+	case float64:
+		return appendTemplateNumber(b, x)
 	}
 	return append(b, formatTemplateValue(v)...)
 }

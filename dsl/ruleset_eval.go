@@ -57,6 +57,10 @@ type EvalOptions struct {
 	// emit false only when a rule read it. The caller owns it; the
 	// evaluation only sets entries.
 	Decided []bool
+	// Store, when set, lays out the hits' titles, messages and evidence
+	// in its shared blocks rather than an allocation each (see
+	// [HitStore]). The caller owns it.
+	Store *HitStore
 }
 
 // AppendEvalWith is [RuleSet.AppendEvalContext] with [EvalOptions].
@@ -66,6 +70,7 @@ func (rs *RuleSet[Env]) AppendEvalWith(ctx context.Context, dst []Hit, env Env, 
 	}
 	s := rs.begin(ctx, env, now)
 	defer rs.end(s)
+	s.store = o.Store
 	timed := o.Clock != nil && len(o.RuleTimes) == len(rs.rules)
 	marks := len(o.Decided) == len(rs.rules)
 	var errs []error
@@ -141,7 +146,7 @@ func (rs *RuleSet[Env]) end(s *session[Env]) {
 	clear(s.r.gov.decs) // done false, and no hits kept alive
 	s.r.release()
 	var zero Env
-	s.env, s.fr, s.nc = zero, nil, nil // the pooled runner keeps no file alive
+	s.env, s.fr, s.nc, s.store = zero, nil, nil, nil // the pooled runner keeps no file, nor the caller's store, alive
 	rs.runners.Put(s.r)
 }
 
@@ -234,15 +239,17 @@ func selectBranch[Env any](s *session[Env], branches []*cBranch) (*cBranch, erro
 }
 
 // tableInputs evaluates a table's inputs, each read through pointers to
-// the value it points to (nil for a nil pointer): see cellInput.
-func tableInputs[Env any](s *session[Env], t *cTable) ([]any, error) {
-	vals := make([]any, len(t.inputs))
-	for i, in := range t.inputs {
+// the value it points to (nil for a nil pointer): see cellInput. They are
+// appended to buf, which the caller keeps on its stack for a table of a
+// few inputs (a slice a table was an allocation a file).
+func tableInputs[Env any](s *session[Env], t *cTable, buf []any) ([]any, error) {
+	vals := buf[:0]
+	for _, in := range t.inputs {
 		v, err := s.value(in)
 		if err != nil {
 			return nil, err
 		}
-		vals[i] = cellInput(v)
+		vals = append(vals, cellInput(v))
 	}
 	return vals, nil
 }
@@ -372,7 +379,7 @@ func render[Env any](s *session[Env], t *template) (string, error) {
 			return "", part.p.evalError(err)
 		}
 	}
-	return string(b), nil
+	return s.store.text(b), nil
 }
 
 // evidence reads the rule's lets and the fields its condition reads. A
@@ -386,7 +393,7 @@ func evidence[Env any](s *session[Env], rule *cRule) ([]Binding, error) {
 	if len(rule.lets)+len(rule.reads) == 0 {
 		return nil, nil
 	}
-	out := make([]Binding, 0, len(rule.lets)+len(rule.reads))
+	out := s.store.bindingsFor(len(rule.lets) + len(rule.reads))
 	// The evidence gets one budget of its own, as the rule's decision had
 	// (computed on what the decision left, a let the decision read would
 	// show as nil), and only one: a budget for each value would let a

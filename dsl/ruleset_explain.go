@@ -253,7 +253,7 @@ func explainBranches[Env any](s *session[Env], bs []*cBranch, layout frameLayout
 }
 
 func (rs *RuleSet[Env]) explainTable(s *session[Env], rule *cRule, x *RuleExplanation) {
-	vals, err := tableInputs(s, rule.tbl)
+	vals, err := tableInputs(s, rule.tbl, nil)
 	if err != nil {
 		return
 	}

@@ -154,7 +154,8 @@ func orderRank(order []any, v any) (float64, bool) {
 // the hits its hit policy makes of those rows.
 func (rs *RuleSet[Env]) fireTable(s *session[Env], rule *cRule, dst []Hit) ([]Hit, error) {
 	t := rule.tbl
-	vals, err := tableInputs(s, t)
+	var buf [8]any
+	vals, err := tableInputs(s, t, buf[:0])
 	if err != nil {
 		return dst, err
 	}

@@ -14,6 +14,6 @@ func TestZeroValuesNeverPanic(t *testing.T) {
 	type env struct{ X int }
 	zerocall.Check(t, ".",
 		dsl.Binding{}, dsl.BranchExplanation{}, dsl.DecisionExplanation{}, dsl.Error{}, dsl.EvalOptions{},
-		dsl.Explanation{}, dsl.Expr[env, bool]{}, dsl.HitPolicy(0), dsl.Hit{}, dsl.Kind(0), dsl.Limits{}, dsl.Locale{},
+		dsl.Explanation{}, dsl.Expr[env, bool]{}, dsl.HitPolicy(0), dsl.Hit{}, dsl.HitStore{}, dsl.Kind(0), dsl.Limits{}, dsl.Locale{},
 		dsl.RowExplanation{}, dsl.RuleExplanation{}, dsl.RuleInfo{}, dsl.RuleSet[env]{}, dsl.Step{})
 }
