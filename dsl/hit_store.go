@@ -9,11 +9,23 @@ import "strings"
 // in [EvalOptions.Store] to every evaluation it runs.
 //
 // A hit stays valid, and unchanged, after the store moves on: a block is
-// only appended to, never written over. A block lives as long as any hit
-// laid out in it, so a host that keeps one hit of thousands keeps that
-// hit's blocks (48 KiB at most). A store is used by one evaluation at a
-// time: give each goroutine its own. Its zero value is ready to use.
+// only appended to, never written over, and a hit's evidence is capped at
+// its length. The price is memory: a block lives as long as any hit laid
+// out in it, and with it what the block's other hits hold, their evidence
+// values among them (a host that keeps one hit of thousands keeps its
+// neighbours' evidence too; one that keeps none keeps nothing). A host
+// that keeps a few hits of a large batch and drops the rest should copy
+// those few, or evaluate without a store.
+//
+// A store is used by one evaluation at a time: give each goroutine its
+// own. Its zero value is ready to use; a copy of a used store shares its
+// blocks, so the two may be used one after the other, never at once.
 type HitStore struct {
+	b *hitBlocks // made on first use, shared by copies
+}
+
+// hitBlocks are a store's current blocks.
+type hitBlocks struct {
 	texts    strings.Builder
 	bindings []Binding // the block's unused tail, of length 0
 }
@@ -32,16 +44,17 @@ func (st *HitStore) text(b []byte) string {
 	if st == nil || len(b) == 0 || len(b) > storeTextBlock/8 {
 		return string(b)
 	}
-	if st.texts.Cap()-st.texts.Len() < len(b) {
+	bl := st.blocks()
+	if bl.texts.Cap()-bl.texts.Len() < len(b) {
 		// A new block; the strings of the old one keep it alive. The
 		// builder is never grown, so no string it gave is copied or
 		// written over.
-		st.texts = strings.Builder{}
-		st.texts.Grow(storeTextBlock)
+		bl.texts = strings.Builder{}
+		bl.texts.Grow(storeTextBlock)
 	}
-	start := st.texts.Len()
-	st.texts.Write(b)
-	return st.texts.String()[start:]
+	start := bl.texts.Len()
+	bl.texts.Write(b)
+	return bl.texts.String()[start:]
 }
 
 // bindingsFor returns an empty slice with room for exactly n bindings, from
@@ -51,10 +64,22 @@ func (st *HitStore) bindingsFor(n int) []Binding {
 	if st == nil || n > storeBindingBlock/8 {
 		return make([]Binding, 0, n)
 	}
-	if n > cap(st.bindings) {
-		st.bindings = make([]Binding, 0, storeBindingBlock)
+	bl := st.blocks()
+	if n > cap(bl.bindings) {
+		bl.bindings = make([]Binding, 0, storeBindingBlock)
 	}
-	s := st.bindings[0:0:n]
-	st.bindings = st.bindings[n:cap(st.bindings)][:0]
+	s := bl.bindings[0:0:n]
+	bl.bindings = bl.bindings[n:cap(bl.bindings)][:0]
 	return s
+}
+
+// blocks returns the store's blocks, made on first use. They are behind
+// a pointer so that a copy of a used store carves on from where the
+// original is rather than over what it handed out (and the builder, whose
+// copy would panic, is never copied).
+func (st *HitStore) blocks() *hitBlocks {
+	if st.b == nil {
+		st.b = new(hitBlocks)
+	}
+	return st.b
 }

@@ -27,10 +27,13 @@ var formatDiffTitles = []string{
 	`{num(f)}`, `{num(f, d)}`, `{num(i)}`, `{num(i, d)}`, `{num(f32, 2)}`, `{num(f * 1e300)}`,
 	`{money(f, code)}`, `{money(i, code)}`, `{money(f, \"JPY\")}`, `{money(-i, \"GBP\")}`,
 	`{pct(pf ?? 0.5)}`, `{money(f, code)} and {num(i, d)}`, `{pct(ratio(f, i))}`,
+	// Plain values a title writes as they are, unboxed (appendText).
+	`{f}`, `{i}`, `{f32}`, `{f * 1e300} and {i * 2}`, `{code}{code}{code}`, `{ratio(f, i)} of {-i}`, `{d}: {f / 3}`,
 }
 
 // TestFormatClosuresMatchExpr holds the closures of num, pct and money
-// (native_format.go) to the built-ins as expr calls them: the same text,
+// (native_format.go), and the plain numbers and strings a title writes
+// unboxed (appendText), to the built-ins as expr calls them: the same text,
 // or the same error, for any number (NaN, ±Inf, -0, the int limits),
 // decimals in and out of range, any currency code, and a memory budget
 // that some titles overrun; through Eval and Explain; in the default
@@ -60,12 +63,19 @@ func TestFormatClosuresMatchExpr(t *testing.T) {
 	// The test holds the closures only where they run: every title's
 	// parts must have compiled to closures, but for one the closures
 	// leave to expr (a pointer's ??), which must give the same.
+	unboxed := 0
 	for _, r := range sets[0].fast.rules {
 		for _, part := range r.base.title.parts {
 			if part.p != nil && part.p.native == nil && part.p.src != "pct(pf ?? 0.5)" {
 				t.Fatalf("rule %s: %q did not compile to closures", r.id, part.p.src)
 			}
+			if part.p != nil && part.p.text != nil {
+				unboxed++
+			}
 		}
+	}
+	if unboxed < 30 {
+		t.Fatalf("%d title parts written unboxed, want every one the closures give (30 or more)", unboxed)
 	}
 	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), math.MaxFloat64, math.SmallestNonzeroFloat64,
 		0.0125, 0.005, 1e21, -1e-7, 123456.785}

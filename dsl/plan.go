@@ -73,6 +73,9 @@ func (p *program) planNative(nc *nativeCompiler) {
 	if p.kind == reflect.Float64 && isNumber(n.kind) {
 		p.num = asFloat(n)
 	}
+	if p.kind == reflect.Invalid && (n.kind == nString || n.kind == nFloat || n.kind == nInt) {
+		p.text = n
+	}
 	p.native = valueOf(n, p.kind)
 }
 

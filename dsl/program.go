@@ -29,6 +29,10 @@ type program struct {
 	// and sensitivity are read as float64, and boxing them would cost an
 	// allocation each).
 	num func(*nctx) (float64, bool)
+	// text is an expression of any kind whose closures give a string or
+	// a number, for a title or message to write without boxing it first
+	// (a box an interpolated value, two million at a million files).
+	text *nnode
 	// explain holds the sub-expression programs, built on first use.
 	explain *explainCache
 }

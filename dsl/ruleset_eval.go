@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 	"time"
 )
 
@@ -357,6 +358,16 @@ func render[Env any](s *session[Env], t *template) (string, error) {
 			b = append(b, part.text...)
 			continue
 		}
+		if part.p.text != nil {
+			var ok bool
+			var err error
+			if b, ok, err = appendText(s, part.p, b); err != nil {
+				return "", err
+			}
+			if ok {
+				continue
+			}
+		}
 		out, err := s.value(part.p)
 		if err != nil {
 			return "", err
@@ -380,6 +391,48 @@ func render[Env any](s *session[Env], t *template) (string, error) {
 		}
 	}
 	return s.store.text(b), nil
+}
+
+// appendText appends what p's unboxed closures give, as render writes a
+// value (appendTemplateValue), and charges it as render does: a string
+// before it is copied, a number after it is written. ok is false when the
+// closures leave the value to expr; render then evaluates p as any value.
+func appendText[Env any](s *session[Env], p *program, b []byte) (_ []byte, ok bool, err error) {
+	n, nc := p.text, s.native()
+	spent := s.r.gov.spent()
+	written, pre := len(b), 0
+	switch n.kind {
+	case nString:
+		var v string
+		if v, ok = n.s(nc); ok {
+			pre = len(v)
+			if err := s.r.gov.chargeBytes(int64(pre)); err != nil {
+				return b, false, p.evalError(err)
+			}
+			b = append(b, v...)
+		}
+	case nFloat:
+		var v float64
+		if v, ok = n.f(nc); ok {
+			if v != v {
+				return b, false, p.errorf(ErrNaN, "result is NaN")
+			}
+			b = appendTemplateNumber(b, v)
+		}
+	case nInt:
+		var v int
+		if v, ok = n.i(nc); ok {
+			b = strconv.AppendInt(b, int64(v), 10)
+		}
+	}
+	if !ok {
+		s.r.gov.refund(spent)
+		return b, false, nil
+	}
+	if err := s.r.gov.chargeBytes(int64(max(len(b)-written-pre, 0))); err != nil {
+		return b, false, p.evalError(err)
+	}
+	return b, true, nil
 }
 
 // evidence reads the rule's lets and the fields its condition reads. A
