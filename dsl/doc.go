@@ -393,6 +393,12 @@
 // None of this can change a result, only what it costs: property and fuzz
 // tests hold the closures to expr, and Explain to Eval.
 //
+// A host evaluating many files on a goroutine passes a [HitStore] in
+// [EvalOptions.Store]: the hits' titles, messages and evidence are then
+// laid out in its shared blocks rather than allocated one by one (what a
+// kept hit keeps alive is said there). advisory's batch gives each worker
+// one.
+//
 // # Design
 //
 // The package is a compiler in layers; each promise above is kept in one
