@@ -1,6 +1,11 @@
 package dsl
 
-import "strings"
+import (
+	"strings"
+	"time"
+
+	"github.com/engagekit/engagekit/internal/mem"
+)
 
 // HitStore lays out the titles, messages and evidence of many
 // evaluations' hits in shared blocks, where each would be an allocation of
@@ -28,6 +33,11 @@ type HitStore struct {
 type hitBlocks struct {
 	texts    strings.Builder
 	bindings []Binding // the block's unused tail, of length 0
+	// The blocks of the evidence's values, each only appended to.
+	ints    []int
+	floats  []float64
+	strings []string
+	times   []time.Time
 }
 
 const (
@@ -82,4 +92,67 @@ func (st *HitStore) blocks() *hitBlocks {
 		st.b = new(hitBlocks)
 	}
 	return st.b
+}
+
+// The interface values whose type words a store's boxes take
+// (mem.Boxed): a float64, a string and a time.Time, as the closures box
+// them. They are read, never written.
+var (
+	floatLike  any = float64(0)
+	stringLike any = ""
+	timeLike   any = time.Time{}
+)
+
+// storeBoxBlock is how many values of a kind a store's block of boxes
+// holds.
+const storeBoxBlock = 256
+
+// value evaluates n, an expression of any kind whose closures give a
+// bool, an int, a float64, a string or a time, and returns its value as
+// an interface, as the closures' boxed value would be (nil when the
+// closures cannot give it or it is NaN, as evidence shows either), but
+// laid out in the store's blocks. A bool, and an int the runtime keeps
+// boxed already (0 to 255), are boxed as they are.
+func (st *HitStore) value(n *nnode, c *nctx) any {
+	bl := st.blocks()
+	switch n.kind {
+	case nBool:
+		if v, ok := n.b(c); ok {
+			return v
+		}
+	case nInt:
+		if v, ok := n.i(c); ok {
+			if v >= 0 && v < 256 {
+				return v
+			}
+			return boxIn(&bl.ints, intLike, v)
+		}
+	case nFloat:
+		if v, ok := n.f(c); ok && v == v {
+			return boxIn(&bl.floats, floatLike, v)
+		}
+	case nString:
+		if v, ok := n.s(c); ok {
+			return boxIn(&bl.strings, stringLike, v)
+		}
+	case nTime:
+		if v, ok := n.t(c); ok {
+			return boxIn(&bl.times, timeLike, v)
+		}
+	}
+	return nil
+}
+
+// intLike is the interface value whose type word an int's box takes.
+var intLike any = 256
+
+// boxIn writes v into the next slot of block (a new block when it is
+// full) and returns it boxed there. A slot is written once: the block
+// moves on past it, so no box handed out ever changes.
+func boxIn[T any](block *[]T, like any, v T) any {
+	if len(*block) == cap(*block) {
+		*block = make([]T, 0, storeBoxBlock)
+	}
+	*block = append(*block, v)
+	return mem.Boxed(like, &(*block)[len(*block)-1])
 }

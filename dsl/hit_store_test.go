@@ -2,6 +2,9 @@ package dsl_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +22,11 @@ rule term {
   type "mortgage.term_end"
   let days = daysUntil(client.fixedTermEnd)
   let left = 1 - client.pensionCoverage
+  let label = num(client.pensionCoverage, 2)
+  let big = client.age * 1000
+  let small = client.age
+  let soon = days < 30
+  let end = client.fixedTermEnd
   when days >= 0 && days <= 400
   title "Term ends in {days} days; {left} of the pension to cover"
   message "Age {client.age}, coverage {client.pensionCoverage}"
@@ -67,10 +75,86 @@ func TestHitStoreHitsAsAllocated(t *testing.T) {
 			}
 			kept, want = append(kept, stored), append(want, plain)
 		}
+		// The collector runs with the store dropped: the boxes of the
+		// kept hits' evidence keep their blocks alive, and the values
+		// read back the same, through reflect and JSON too.
+		store = dsl.HitStore{}
+		runtime.GC()
+		runtime.GC()
 		if d := cmp.Diff(want, kept); d != "" {
 			t.Fatalf("hits laid out earlier changed as the store went on (-as made +now):\n%s", d)
 		}
+		wantJSON, err := json.Marshal(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keptJSON, err := json.Marshal(kept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(wantJSON) != string(keptJSON) {
+			t.Fatalf("hits with a store write other JSON:\n%s\nwant\n%s", keptJSON, wantJSON)
+		}
 	})
+}
+
+// TestHitStoreManyBlocks: three thousand files through one store, many
+// blocks of each kind, every hit kept: each still equals its file's hits
+// made without a store once the store has moved on past its blocks.
+func TestHitStoreManyBlocks(t *testing.T) {
+	rules, err := dsl.CompileRules[Env]([]byte(storeRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	var store dsl.HitStore
+	var kept, want []dsl.Hit
+	for i := range 3000 {
+		env := Env{Client: Client{Age: 18 + i%80, PensionCoverage: float64(i%997) / 997, FixedTermEnd: now.AddDate(0, 0, i%420)}}
+		plain, err := rules.AppendEvalWith(context.Background(), nil, env, now, dsl.EvalOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept, err = rules.AppendEvalWith(context.Background(), kept, env, now, dsl.EvalOptions{Store: &store}); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, plain...)
+	}
+	if len(want) < 3000 {
+		t.Fatalf("%d hits, want more than a block of each kind", len(want))
+	}
+	if d := cmp.Diff(want, kept); d != "" {
+		t.Fatalf("hits laid out earlier changed as the store went on (-as made +now):\n%s", d)
+	}
+}
+
+// TestHitStoreEvidenceKinds: the evidence a store lays out has the
+// dynamic types the closures give without one (float64, int, string,
+// bool, time.Time), small ints and large.
+func TestHitStoreEvidenceKinds(t *testing.T) {
+	rules, err := dsl.CompileRules[Env]([]byte(storeRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	env := Env{Client: Client{Age: 95, PensionCoverage: 0.25, FixedTermEnd: now.AddDate(0, 0, 10)}}
+	hits, err := rules.AppendEvalWith(context.Background(), nil, env, now, dsl.EvalOptions{Store: new(dsl.HitStore)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, h := range hits {
+		for _, b := range h.Evidence {
+			got[h.Rule+" "+b.Name] = fmt.Sprintf("%T %v", b.Value, b.Value)
+		}
+	}
+	want := map[string]string{"term days": "int 10", "term left": "float64 0.75", "term label": "string 0.25", "term big": "int 95000",
+		"term small": "int 95", "term soon": "bool true", "term end": "time.Time 2026-12-04 09:00:00 +0000 UTC"}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("evidence %s = %s, want %s", name, got[name], w)
+		}
+	}
 }
 
 // TestHitStoreEvidenceCapped: a hit's evidence is capped at its length,

@@ -69,7 +69,7 @@ func TestFormatClosuresMatchExpr(t *testing.T) {
 			if part.p != nil && part.p.native == nil && part.p.src != "pct(pf ?? 0.5)" {
 				t.Fatalf("rule %s: %q did not compile to closures", r.id, part.p.src)
 			}
-			if part.p != nil && part.p.text != nil {
+			if part.p != nil && part.p.unboxed != nil {
 				unboxed++
 			}
 		}

@@ -73,8 +73,8 @@ func (p *program) planNative(nc *nativeCompiler) {
 	if p.kind == reflect.Float64 && isNumber(n.kind) {
 		p.num = asFloat(n)
 	}
-	if p.kind == reflect.Invalid && (n.kind == nString || n.kind == nFloat || n.kind == nInt) {
-		p.text = n
+	if p.kind == reflect.Invalid && (n.kind == nBool || n.kind == nInt || n.kind == nFloat || n.kind == nString || n.kind == nTime) {
+		p.unboxed = n
 	}
 	p.native = valueOf(n, p.kind)
 }

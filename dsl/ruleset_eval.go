@@ -358,7 +358,7 @@ func render[Env any](s *session[Env], t *template) (string, error) {
 			b = append(b, part.text...)
 			continue
 		}
-		if part.p.text != nil {
+		if n := part.p.unboxed; n != nil && (n.kind == nString || n.kind == nFloat || n.kind == nInt) {
 			var ok bool
 			var err error
 			if b, ok, err = appendText(s, part.p, b); err != nil {
@@ -398,7 +398,7 @@ func render[Env any](s *session[Env], t *template) (string, error) {
 // before it is copied, a number after it is written. ok is false when the
 // closures leave the value to expr; render then evaluates p as any value.
 func appendText[Env any](s *session[Env], p *program, b []byte) (_ []byte, ok bool, err error) {
-	n, nc := p.text, s.native()
+	n, nc := p.unboxed, s.native()
 	spent := s.r.gov.spent()
 	written, pre := len(b), 0
 	switch n.kind {
@@ -488,6 +488,9 @@ func evidence[Env any](s *session[Env], rule *cRule) ([]Binding, error) {
 // Its only error is the context's end (ErrCancelled): every other failure
 // is a nil value.
 func evidenceValue[Env any](s *session[Env], p *program) (any, error) {
+	if n := p.unboxed; n != nil && s.store != nil {
+		return s.store.value(n, s.native()), nil
+	}
 	if p.native != nil {
 		v, ok := p.native(s.native())
 		if !ok {

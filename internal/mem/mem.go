@@ -3,7 +3,8 @@
 // fields at offsets computed once from the host's types; the rule runner
 // writes the host's value, the evaluation time and its governor into a
 // frame whose layout it built with reflect; the advisory decoder writes
-// consolidated values into the host's struct at precomputed offsets.
+// consolidated values into the host's struct at precomputed offsets; a
+// rule set's hit store boxes evidence values where it laid them out.
 // Every such access goes through this package, so the unsafe code is
 // small, in one file, and reviewed as one.
 //
@@ -49,3 +50,22 @@ func Interface(elem reflect.Type, p Ptr) any { return reflect.NewAt(elem, p.p).I
 
 // Value is the addressable value of type elem at p.
 func Value(elem reflect.Type, p Ptr) reflect.Value { return reflect.NewAt(elem, p.p).Elem() }
+
+// eface is the layout of an interface value of type any: its type word
+// and its data word.
+type eface struct {
+	typ, data unsafe.Pointer
+}
+
+// Boxed returns an interface value holding the T at p, without copying
+// it: the same type word as like (which must hold a T), and p as the data
+// word, as if the runtime had boxed *p there. T must not be pointer-shaped
+// (a pointer, map, chan or func, whose interfaces hold the value itself
+// rather than its address). The caller promises that the T at p is never
+// written again, as the runtime assumes of a boxed value, and that p
+// points into a heap object, which the interface then keeps alive.
+func Boxed[T any](like any, p *T) any {
+	e := *(*eface)(unsafe.Pointer(&like))
+	e.data = unsafe.Pointer(p)
+	return *(*any)(unsafe.Pointer(&e))
+}

@@ -1,8 +1,11 @@
 package mem_test
 
 import (
+	"fmt"
 	"reflect"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/engagekit/engagekit/internal/mem"
 )
@@ -39,5 +42,27 @@ func TestLoadsAndStoresFollowOffsets(t *testing.T) {
 	o.In = nil
 	if !mem.LoadPtr(p, typ.Field(1).Offset).IsNil() {
 		t.Fatal("a nil pointer reads as set")
+	}
+}
+
+// TestBoxedIsTheValue: an interface Boxed makes over an element of a heap
+// block equals, in type and value, the interface the runtime boxes, and
+// keeps the block alive after every other reference to it is gone.
+func TestBoxedIsTheValue(t *testing.T) {
+	type named float64
+	floats := make([]float64, 0, 4)
+	floats = append(floats, 2.5)
+	times := []time.Time{time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
+	strs := []string{"gone quiet"}
+	nameds := []named{7}
+	boxes := []any{mem.Boxed(any(0.0), &floats[0]), mem.Boxed(any(time.Time{}), &times[0]), mem.Boxed(any(""), &strs[0]), mem.Boxed(any(named(0)), &nameds[0])}
+	want := []any{2.5, times[0], "gone quiet", named(7)}
+	floats, times, strs, nameds = nil, nil, nil, nil
+	runtime.GC()
+	runtime.GC()
+	for i := range boxes {
+		if boxes[i] != want[i] || reflect.TypeOf(boxes[i]) != reflect.TypeOf(want[i]) || fmt.Sprint(boxes[i]) != fmt.Sprint(want[i]) {
+			t.Errorf("box %d: %T %v, want %T %v", i, boxes[i], boxes[i], want[i], want[i])
+		}
 	}
 }
