@@ -296,6 +296,13 @@ func (fa FileAlerts) Failure() (FileError, bool) {
 // (a file stopped part-way is counted as cancelled and not handed over).
 // A nil each takes nothing: the files are evaluated and counted; nil
 // files are none.
+//
+// A worker lays its files' alerts, with their titles, messages and
+// evidence, out in shared blocks ([dsl.HitStore]) rather than an
+// allocation each: a host that keeps a few files' alerts and drops the
+// rest keeps those blocks alive, with the other alerts laid out in them;
+// it should evaluate the few files again with [Framework.Evaluate], whose
+// alerts share nothing.
 func (f *Framework[Env]) EvaluateEach(ctx context.Context, files iter.Seq[Item[Env]], now time.Time, opts BatchOptions, each func(FileAlerts)) Counts {
 	if each == nil {
 		each = func(FileAlerts) {}

@@ -19,8 +19,9 @@ import (
 // out in it, and with it what the block's other hits hold, their evidence
 // values among them (a host that keeps one hit of thousands keeps its
 // neighbours' evidence too; one that keeps none keeps nothing). A host
-// that keeps a few hits of a large batch and drops the rest should copy
-// those few, or evaluate without a store.
+// that keeps a few hits of a large batch and drops the rest should
+// evaluate those few files again without a store, whose hits share
+// nothing.
 //
 // A store is used by one evaluation at a time: give each goroutine its
 // own. Its zero value is ready to use; a copy of a used store shares its
