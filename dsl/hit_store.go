@@ -95,15 +95,6 @@ func (st *HitStore) blocks() *hitBlocks {
 	return st.b
 }
 
-// The interface values whose type words a store's boxes take
-// (mem.Boxed): a float64, a string and a time.Time, as the closures box
-// them. They are read, never written.
-var (
-	floatLike  any = float64(0)
-	stringLike any = ""
-	timeLike   any = time.Time{}
-)
-
 // storeBoxBlock is how many values of a kind a store's block of boxes
 // holds.
 const storeBoxBlock = 256
@@ -126,34 +117,31 @@ func (st *HitStore) value(n *nnode, c *nctx) any {
 			if v >= 0 && v < 256 {
 				return v
 			}
-			return boxIn(&bl.ints, intLike, v)
+			return boxIn(&bl.ints, v)
 		}
 	case nFloat:
 		if v, ok := n.f(c); ok && v == v {
-			return boxIn(&bl.floats, floatLike, v)
+			return boxIn(&bl.floats, v)
 		}
 	case nString:
 		if v, ok := n.s(c); ok {
-			return boxIn(&bl.strings, stringLike, v)
+			return boxIn(&bl.strings, v)
 		}
 	case nTime:
 		if v, ok := n.t(c); ok {
-			return boxIn(&bl.times, timeLike, v)
+			return boxIn(&bl.times, v)
 		}
 	}
 	return nil
 }
 
-// intLike is the interface value whose type word an int's box takes.
-var intLike any = 256
-
 // boxIn writes v into the next slot of block (a new block when it is
 // full) and returns it boxed there. A slot is written once: the block
 // moves on past it, so no box handed out ever changes.
-func boxIn[T any](block *[]T, like any, v T) any {
+func boxIn[T mem.Boxable](block *[]T, v T) any {
 	if len(*block) == cap(*block) {
 		*block = make([]T, 0, storeBoxBlock)
 	}
 	*block = append(*block, v)
-	return mem.Boxed(like, &(*block)[len(*block)-1])
+	return mem.Boxed(&(*block)[len(*block)-1])
 }

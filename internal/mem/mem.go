@@ -15,6 +15,7 @@ package mem
 
 import (
 	"reflect"
+	"time"
 	"unsafe"
 )
 
@@ -57,14 +58,41 @@ type eface struct {
 	typ, data unsafe.Pointer
 }
 
+// Boxable are the types Boxed boxes: an interface holds each of them by
+// the address of the value, never the value itself (as it does a pointer,
+// a map, or a struct or array of one pointer), so an address is what its
+// data word may be. The set is closed, and exact, on purpose: a type
+// added here must be one of that kind.
+type Boxable interface {
+	int | float64 | string | time.Time
+}
+
+// The interfaces whose type words Boxed takes, one a Boxable type. They
+// are read, never written.
+var (
+	intLike    any = 0
+	floatLike  any = 0.0
+	stringLike any = ""
+	timeLike   any = time.Time{}
+)
+
 // Boxed returns an interface value holding the T at p, without copying
-// it: the same type word as like (which must hold a T), and p as the data
-// word, as if the runtime had boxed *p there. T must not be pointer-shaped
-// (a pointer, map, chan or func, whose interfaces hold the value itself
-// rather than its address). The caller promises that the T at p is never
-// written again, as the runtime assumes of a boxed value, and that p
-// points into a heap object, which the interface then keeps alive.
-func Boxed[T any](like any, p *T) any {
+// it: T's type word, and p as the data word, as if the runtime had boxed
+// *p there. The caller promises that the T at p is never written again,
+// as the runtime assumes of a boxed value, and that p points into a heap
+// object, which the interface then keeps alive.
+func Boxed[T Boxable](p *T) any {
+	var like any
+	switch any(p).(type) {
+	case *int:
+		like = intLike
+	case *float64:
+		like = floatLike
+	case *string:
+		like = stringLike
+	case *time.Time:
+		like = timeLike
+	}
 	e := *(*eface)(unsafe.Pointer(&like))
 	e.data = unsafe.Pointer(p)
 	return *(*any)(unsafe.Pointer(&e))
