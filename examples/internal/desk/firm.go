@@ -214,8 +214,18 @@ func (f *Firm) behaviour(i int, yield func(act) bool) bool {
 	propensity := r.float()
 	fades := propensity > 0.7 && r.intN(4) == 0 // a fan who stops
 	answers := uint16(min(propensity*0.6*f.answerScale, 1-0x1p-16) * (1 << 16))
+	// Whether the client answers a stimulus is a 16-bit draw, four from
+	// one draw of the generator: the draw for stimuli s to s+3 is made at
+	// s, before the draws of their responses (the order sampler.u16 gave
+	// them in, kept so that the firm stays the same).
+	var bits uint64
 	for s, at := range f.stimTimes {
-		if r.u16() >= answers {
+		if s%4 == 0 {
+			bits = r.next()
+		} else {
+			bits >>= 16
+		}
+		if uint16(bits) >= answers {
 			continue
 		}
 		age := now - at
@@ -250,10 +260,9 @@ func (f *Firm) behaviour(i int, yield func(act) bool) bool {
 
 // sampler is a splitmix64 generator: a client's year of behaviour is a
 // draw per stimulus, most of the generation work, and this costs a
-// fraction of a PCG draw. u16 serves four 16-bit draws from one.
+// fraction of a PCG draw (behaviour takes four 16-bit draws from one).
 type sampler struct {
-	state, bits uint64
-	left        int
+	state uint64
 }
 
 func (g *sampler) next() uint64 {
@@ -262,16 +271,6 @@ func (g *sampler) next() uint64 {
 	z = (z ^ z>>30) * 0xBF58476D1CE4E5B9
 	z = (z ^ z>>27) * 0x94D049BB133111EB
 	return z ^ z>>31
-}
-
-func (g *sampler) u16() uint16 {
-	if g.left == 0 {
-		g.bits, g.left = g.next(), 4
-	}
-	v := uint16(g.bits)
-	g.bits >>= 16
-	g.left--
-	return v
 }
 
 func (g *sampler) float() float64 { return float64(g.next()>>11) * 0x1p-53 }
