@@ -97,3 +97,11 @@ func Boxed[T Boxable](p *T) any {
 	e.data = unsafe.Pointer(p)
 	return *(*any)(unsafe.Pointer(&e))
 }
+
+// LinePad is padding the size of two cache lines (x86 processors fetch
+// lines in adjacent pairs). A field of this type before and after what
+// one goroutine writes at every step of a loop keeps other allocations,
+// which goroutines on other cores may write, off its lines: sharing a
+// line, the cores would pass it back and forth at every write (false
+// sharing). The allocator packs small objects of any goroutine together.
+type LinePad [128]byte
