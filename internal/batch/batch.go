@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/engagekit/engagekit/internal/mem"
 )
 
 // Options tune [Run]. The zero value uses every core and reports no
@@ -210,31 +212,42 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out 
 }
 
 // evaluate runs fn over ins on workers goroutines, each taking the next
-// index, writing results at the input's position.
+// run of indexes (see runOf), writing results at the input's position.
 func evaluate[In, Out any](ctx, run context.Context, ins []In, outs []Out, errs []error, cancelled []bool, fn func(In, *Out) error, workers int) {
 	var next atomic.Int64
-	// work evaluates inputs until none is left, with the one in hand in
-	// *at (-1 between two).
-	work := func(at *int) {
+	size := runOf(len(ins), workers)
+	// work evaluates inputs until none is left: the rest of its run,
+	// then runs it claims.
+	work := func(w *claim) {
 		for {
-			i := int(next.Add(1) - 1)
-			if i >= len(ins) {
-				return
+			if w.next >= w.end {
+				lo := int(next.Add(int64(size)) - int64(size))
+				if lo >= len(ins) {
+					return
+				}
+				w.next, w.end = lo, min(lo+size, len(ins))
 			}
+			i := w.next
+			w.next++
 			if err := run.Err(); err != nil {
 				errs[i], cancelled[i] = err, true
 				continue
 			}
-			*at = i
-			errs[i] = fn(ins[i], &outs[i])
-			*at = -1
+			w.at = i
+			// errs is written only for an error: its entries start nil,
+			// and a write of nil would still take the cache line, which
+			// may hold a neighbouring run's entries.
+			err := fn(ins[i], &outs[i])
+			w.at = -1
+			if err == nil {
+				continue
+			}
+			errs[i] = err
 			// Cancelled when ctx was done as it finished with ctx's
 			// error: stopped part-way. An error of fn's own that says
 			// cancelled, before ctx was, is a failure.
-			if errs[i] != nil {
-				if err := ctx.Err(); err != nil && errors.Is(errs[i], err) {
-					cancelled[i] = true
-				}
+			if err := ctx.Err(); err != nil && errors.Is(errs[i], err) {
+				cancelled[i] = true
 			}
 		}
 	}
@@ -243,36 +256,56 @@ func evaluate[In, Out any](ctx, run context.Context, ins []In, outs []Out, errs 
 	// goroutine can take it (Run raises it on its own; left on the worker
 	// it ended the process), and an fn that ends its goroutine
 	// (runtime.Goexit, which no recover stops) fails its input and
-	// leaves the rest to a worker that takes its place, rather than
-	// leaving them unevaluated and read as evaluated.
+	// leaves the rest of its run, then the inputs no one has claimed, to
+	// a worker that takes its place, rather than leaving them unevaluated
+	// and read as evaluated.
 	var panicked atomic.Pointer[any]
 	var wg sync.WaitGroup
-	var worker func()
-	worker = func() {
+	var worker func(w *claim)
+	worker = func(w *claim) {
 		defer wg.Done()
-		at, returned := -1, false
+		returned := false
 		defer func() {
 			if r := recover(); r != nil {
 				panicked.CompareAndSwap(nil, &r)
 				return
 			}
 			if !returned { // runtime.Goexit, in fn
-				if at >= 0 {
-					errs[at] = ErrExited // with what fn wrote of its result
+				if w.at >= 0 {
+					errs[w.at] = ErrExited // with what fn wrote of its result
 				}
 				wg.Add(1)
-				go worker()
+				go worker(&claim{at: -1, next: w.next, end: w.end})
 			}
 		}()
-		work(&at)
+		work(w)
 		returned = true
 	}
 	for range min(workers, len(ins)) {
 		wg.Add(1)
-		go worker()
+		go worker(&claim{at: -1})
 	}
 	wg.Wait()
 	if p := panicked.Load(); p != nil {
 		panic(*p)
 	}
+}
+
+// claim is a worker's place in the inputs: the input in hand (-1 between
+// two) and the rest of the run it claimed, [next, end). A worker writes it
+// at every input, so it is padded off other allocations' cache lines
+// (mem.LinePad).
+type claim struct {
+	_             mem.LinePad
+	at, next, end int
+	_             mem.LinePad
+}
+
+// runOf is how many consecutive inputs a worker claims at a time: up to
+// eight, fewer so that each worker still has eight runs to take and a slow
+// input does not leave the others idle. Workers taking one input at a time
+// took neighbours, and wrote their results into the same cache lines,
+// which then passed between the cores at every input.
+func runOf(inputs, workers int) int {
+	return max(1, min(8, inputs/(8*max(workers, 1))))
 }

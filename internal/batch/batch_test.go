@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,32 +129,57 @@ func TestPanicReachesCaller(t *testing.T) {
 
 // TestGoexitFailsItsInput: an fn that ends its goroutine (runtime.Goexit,
 // as a test's FailNow does) fails its input with ErrExited, and every
-// other input is evaluated and handed over in order, on one worker or
-// several.
+// other input is evaluated once and handed over in order, on one worker
+// or several, in chunks whose workers claim one input at a time or runs
+// of them (the worker taking the place of one that ended goes on with
+// the rest of its run).
 func TestGoexitFailsItsInput(t *testing.T) {
 	for _, workers := range []int{1, 2, 5} {
-		in := make([]int, 1000)
-		for i := range in {
-			in[i] = i
+		for _, chunk := range []int{64, 0} {
+			in := make([]int, 1000)
+			for i := range in {
+				in[i] = i
+			}
+			calls := make([]atomic.Int32, len(in))
+			var got []int
+			c := Run(context.Background(), slices.Values(in), func(x int, out *int) error {
+				calls[x].Add(1)
+				*out = x * 2
+				if x%97 == 3 {
+					runtime.Goexit() // with its result written: kept
+				}
+				return nil
+			}, func(i, x, out int, err error) {
+				got = append(got, i)
+				switch {
+				case x%97 == 3 && (!errors.Is(err, ErrExited) || out != 2*x):
+					t.Errorf("workers %d, chunk %d: input %d ended its goroutine: %v, want ErrExited", workers, chunk, x, err)
+				case x%97 != 3 && (err != nil || out != 2*x):
+					t.Errorf("workers %d, chunk %d: input %d: %d, %v", workers, chunk, x, out, err)
+				}
+			}, Options{Workers: workers, Chunk: chunk})
+			if want := (Counts{In: 1000, OK: 1000 - 11, Failed: 11}); c != want || len(got) != 1000 || !slices.IsSorted(got) {
+				t.Errorf("workers %d, chunk %d: counts %+v (want %+v), %d handed over, in order %v", workers, chunk, c, want, len(got), slices.IsSorted(got))
+			}
+			for x := range calls {
+				if n := calls[x].Load(); n != 1 {
+					t.Errorf("workers %d, chunk %d: input %d evaluated %d times", workers, chunk, x, n)
+				}
+			}
 		}
-		var got []int
-		c := Run(context.Background(), slices.Values(in), func(x int, out *int) error {
-			*out = x * 2
-			if x%97 == 3 {
-				runtime.Goexit() // with its result written: kept
-			}
-			return nil
-		}, func(i, x, out int, err error) {
-			got = append(got, i)
-			switch {
-			case x%97 == 3 && (!errors.Is(err, ErrExited) || out != 2*x):
-				t.Errorf("workers %d: input %d ended its goroutine: %v, want ErrExited", workers, x, err)
-			case x%97 != 3 && (err != nil || out != 2*x):
-				t.Errorf("workers %d: input %d: %d, %v", workers, x, out, err)
-			}
-		}, Options{Workers: workers, Chunk: 64})
-		if want := (Counts{In: 1000, OK: 1000 - 11, Failed: 11}); c != want || len(got) != 1000 || !slices.IsSorted(got) {
-			t.Errorf("workers %d: counts %+v (want %+v), %d handed over, in order %v", workers, c, want, len(got), slices.IsSorted(got))
+	}
+}
+
+// TestRunsOfInputs: a worker claims up to eight inputs at a time, fewer
+// when the chunk would leave a worker fewer than eight runs, one at
+// least.
+func TestRunsOfInputs(t *testing.T) {
+	for _, c := range []struct{ inputs, workers, want int }{
+		{0, 2, 1}, {1, 2, 1}, {15, 2, 1}, {16, 2, 1}, {32, 2, 2}, {127, 2, 7}, {128, 2, 8}, {512, 2, 8},
+		{1 << 20, 2, 8}, {100, 0, 8}, {100, 1000, 1}, {64, 1, 8},
+	} {
+		if got := runOf(c.inputs, c.workers); got != c.want {
+			t.Errorf("runOf(%d, %d) = %d, want %d", c.inputs, c.workers, got, c.want)
 		}
 	}
 }
