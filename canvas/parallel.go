@@ -66,20 +66,26 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Aler
 	placed := make([]Item, len(alerts))
 	kOf := make([]int32, len(alerts))
 	err = onWorkers(workers, func(w int) error {
+		// The share is read into locals and written back once: the
+		// shares are neighbours in one array, and a count written at
+		// every alert would take a cache line the other workers read
+		// their bounds from.
 		sh := &shares[w]
+		lo, hi, from, to := sh.lo, sh.hi, sh.from, sh.to
 		owned := 0 // a contact at most per alert: no growing the contacts
-		for _, ci := range of[sh.from:sh.to] {
-			if ci >= sh.lo && ci < sh.hi {
+		for _, ci := range of[from:to] {
+			if ci >= lo && ci < hi {
 				owned++
 			}
 		}
-		sh.contacts = make([]contact, 0, owned)
-		for i := sh.from; i < sh.to; i++ {
-			if (i-sh.from)%checkEvery == 0 && ctx.Err() != nil {
+		contacts, deferred, placedItems := make([]contact, 0, owned), []Deferral(nil), int32(0)
+		defer func() { sh.contacts, sh.deferred, sh.items = contacts, deferred, placedItems }()
+		for i := from; i < to; i++ {
+			if (i-from)%checkEvery == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
 			ci := of[i]
-			if ci < sh.lo || ci >= sh.hi {
+			if ci < lo || ci >= hi {
 				continue
 			}
 			a := alerts[i]
@@ -90,25 +96,25 @@ func (p *Planner[Ctx]) planParallel(ctx context.Context, alerts []*advisory.Aler
 				if ctx.Err() != nil {
 					return ctx.Err() // the rule was stopped: no placement failed
 				}
-				sh.deferred = append(sh.deferred, Deferral{Item: Item{Alert: a}, Reason: PlacementFailed, Detail: err.Error()})
+				deferred = append(deferred, Deferral{Item: Item{Alert: a}, Reason: PlacementFailed, Detail: err.Error()})
 				continue
 			}
 			it := Item{Alert: a, Position: pos, Quadrant: p.opts.Thresholds.Quadrant(pos)}
 			play := p.opts.Playbook.For(it.Quadrant, a.Type)
 			ch, ok := channelFor(play, cs)
 			if !ok {
-				sh.deferred = append(sh.deferred, Deferral{Item: it, Reason: NoConsentedChannel})
+				deferred = append(deferred, Deferral{Item: it, Reason: NoConsentedChannel})
 				continue
 			}
 			k := cs.contact[ch] - 1
 			if k < 0 || !ch.Bundles() {
-				k = int32(len(sh.contacts))
-				sh.contacts = append(sh.contacts, contact{client: ci, channel: ch, within: play.Within})
+				k = int32(len(contacts))
+				contacts = append(contacts, contact{client: ci, channel: ch, within: play.Within})
 				cs.contact[ch] = k + 1
 			}
-			sh.contacts[k].add(it, play)
+			contacts[k].add(it, play)
 			placed[i], kOf[i] = it, k
-			sh.items++
+			placedItems++
 		}
 		return nil
 	})
