@@ -8,6 +8,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/engagekit/engagekit/internal/seqs"
 )
 
 // Options configure [Analyze]. AsOf is required; the zero value of the rest
@@ -210,7 +212,10 @@ func (r *run) newBook(clients []string) *Book {
 // [AnalyzeEvents], which keeps none). Bad responses are rejected and counted by
 // reason, never silently dropped. When ctx is done, Analyze stops and
 // returns what it has with Report.Cancelled set. Invalid options are an
-// error (see [Options.Validate]), before any response is read.
+// error (see [Options.Validate]), before any response is read. An
+// iterator that goes on yielding after it was told to stop, or calls
+// yield after Analyze returned, is answered false and changes nothing
+// (as for [AnalyzeEvents], [Funnel] and [CompareResponders]).
 //
 // Analyze resolves each response's client, stimulus and kind by name; a
 // host that can number them ahead scores several times faster with
@@ -229,17 +234,18 @@ func Analyze(ctx context.Context, j *Journey, responses iter.Seq[Response], o Op
 	b := r.newBook(nil)
 	s := stream{clientIx: map[string]int{}, seen: claims{}, lastStimIx: -1}
 	in, cancelled := 0, false
-	for resp := range responses {
+	seqs.Each(responses, func(resp Response) bool {
 		if in&1023 == 0 && ctx.Err() != nil {
 			cancelled = true
-			break
+			return false
 		}
 		in++
 		r.counts[r.response(b, &s, &resp)]++
 		if r.o.Progress != nil && in&(1<<20-1) == 0 {
 			r.o.Progress(r.report(in, false))
 		}
-	}
+		return true
+	})
 	b.Report = r.report(in, cancelled)
 	return b, nil
 }

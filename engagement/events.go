@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/engagekit/engagekit/internal/batch"
@@ -253,6 +254,12 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 	// in about a quarter of its runs).
 	l := &foldLoop{ordered: true}
 	events(func(e Event) bool {
+		// An iterator may keep yield and call it after the loop ended,
+		// from any goroutine: the book is then the caller's, and the
+		// chunk back in the Index's pool, maybe another analysis's.
+		if l.ended.Load() {
+			return false
+		}
 		if l.read&1023 == 0 && ctx.Err() != nil {
 			l.cancelled = true
 			return false
@@ -276,6 +283,7 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 		}
 		return true
 	})
+	l.ended.Store(true)
 	read, cancelled := l.read, l.cancelled
 	if c != nil {
 		r.foldAll(b, x, c, read, mu)
@@ -293,6 +301,7 @@ type foldLoop struct {
 	last      uint32
 	ordered   bool
 	cancelled bool
+	ended     atomic.Bool // the loop is over: a yield after it is refused
 	_         mem.LinePad
 }
 

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"slices"
 
+	"github.com/engagekit/engagekit/internal/seqs"
 	"github.com/engagekit/engagekit/internal/stats"
 )
 
@@ -59,26 +60,27 @@ func CompareResponders(ctx context.Context, j *Journey, responses iter.Seq[Respo
 		responses = func(func(Response) bool) {}
 		j = &Journey{}
 	}
-	for r := range responses {
+	seqs.Each(responses, func(r Response) bool {
 		if ctx.Err() != nil {
-			break
+			return false
 		}
 		// A response of no client, or at no time, is no one's (as
 		// Analyze and Funnel skip it): it must not count as a client.
 		if r.Client == "" || r.Time.IsZero() {
-			continue
+			return true
 		}
 		st, from, to, ok := j.Resolve(r)
 		if !ok || st.Campaign != campaign || r.Time.Before(st.Time) {
-			continue
+			return true
 		}
 		cl, err := c.Classify(r, st, from, to, r.Time)
 		if err != nil {
-			continue
+			return true
 		}
 		k := key{st.Variant, r.Client}
 		exposed[k] = exposed[k] || cl == Escalate
-	}
+		return true
+	})
 	if err := ctx.Err(); err != nil {
 		return Experiment{}, err
 	}

@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/engagekit/engagekit/internal/seqs"
 )
 
 // FunnelStep is one step of a [Funnel]: how many clients reached it, the
@@ -72,10 +74,10 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 	var counts [numReasons]int
 	seen := claims{}
 	in, cancelled := 0, false
-	for r := range responses {
+	seqs.Each(responses, func(r Response) bool {
 		if in&1023 == 0 && ctx.Err() != nil {
 			cancelled = true
-			break
+			return false
 		}
 		in++
 		step, why := funnelStep(j, index, &r)
@@ -91,7 +93,7 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 		}
 		counts[why]++
 		if why != used || step < 0 {
-			continue
+			return true
 		}
 		ts := times[r.Client]
 		if ts == nil {
@@ -99,7 +101,8 @@ func Funnel(ctx context.Context, j *Journey, responses iter.Seq[Response], steps
 			times[r.Client] = ts
 		}
 		ts[step] = append(ts[step], int64(at))
-	}
+		return true
+	})
 	out := FunnelReport{Steps: funnelCount(times, steps, int64(window))}
 	rn := run{counts: counts}
 	out.Report = rn.report(in, cancelled)

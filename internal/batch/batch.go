@@ -163,6 +163,34 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out 
 		}
 	}
 	stopped := false
+	// over is set once seq has returned, or once a hand-over raised a
+	// panic through seq's yield: a yield after either is refused, for
+	// Run's buffers are no longer its own (an iterator may keep yield and
+	// call it after Run returned, from any goroutine, or recover the
+	// panic and yield again). raised is that panic, raised again once seq
+	// returns if seq recovered it.
+	var over atomic.Bool
+	var raised *any
+	// turn starts chunk b, full, and hands the one before over.
+	turn := func(b *buffer) {
+		defer func() {
+			if r := recover(); r != nil {
+				over.Store(true)
+				raised = &r
+				panic(r)
+			}
+		}()
+		// The previous chunk is evaluated before this one starts (the
+		// workers take one at a time), then handed over while this one
+		// is.
+		prev := &bufs[cur^1]
+		if prev.done != nil {
+			<-prev.done
+		}
+		start(b)
+		handPrevious()
+		cur ^= 1
+	}
 	// seq is called, not ranged over: an iterator that goes on yielding
 	// after it was told to stop (a loop that drops yield's result, common
 	// in hand-written ones) is then given false again and its inputs are
@@ -172,7 +200,7 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out 
 		// inputs no one would evaluate, and never ended for an endless
 		// one. The input in hand is counted, as cancelled, after those
 		// before it.
-		if stopped {
+		if over.Load() || stopped {
 			return false
 		}
 		if ctx.Err() != nil {
@@ -182,19 +210,13 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out 
 		b := &bufs[cur]
 		b.ins = append(b.ins, in)
 		if len(b.ins) == chunk {
-			// The previous chunk is evaluated before this one starts
-			// (the workers take one at a time), then handed over while
-			// this one is.
-			prev := &bufs[cur^1]
-			if prev.done != nil {
-				<-prev.done
-			}
-			start(b)
-			handPrevious()
-			cur ^= 1
+			turn(b)
 		}
 		return true
 	})
+	if over.Swap(true); raised != nil {
+		panic(*raised)
+	}
 	handPrevious()
 	if b := &bufs[cur]; len(b.ins) > 0 {
 		start(b)
