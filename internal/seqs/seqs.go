@@ -15,18 +15,39 @@ import (
 // false or seq ends, as a range loop over seq with body as its block. A
 // yield after body returned false, or after Each returned (from any
 // goroutine), returns false and does not call body, where a range loop's
-// yield panics.
+// yield panics. A panic of body's goes up through seq; a seq that
+// recovers it and yields again is refused, and Each raises the panic
+// again once seq returns (a range loop's runtime panics then too), so no
+// panic is lost and body never runs after one.
 func Each[T any](seq iter.Seq[T], body func(T) bool) {
 	var over atomic.Bool
+	var raised *any
 	seq(func(v T) bool {
 		if over.Load() {
 			return false
 		}
-		if !body(v) {
+		returned := false
+		defer func() {
+			if returned {
+				return
+			}
+			// body panicked, or ended its goroutine (runtime.Goexit,
+			// which recover does not stop and returns nil for).
 			over.Store(true)
-			return false
+			if r := recover(); r != nil {
+				raised = &r
+				panic(r)
+			}
+		}()
+		more := body(v)
+		returned = true
+		if !more {
+			over.Store(true)
 		}
-		return true
+		return more
 	})
 	over.Store(true)
+	if raised != nil {
+		panic(*raised)
+	}
 }

@@ -75,3 +75,50 @@ func TestEachRefusesABrokenIterator(t *testing.T) {
 		t.Errorf("body saw %v, want [1 2]", got)
 	}
 }
+
+// TestEachRaisesAPanicTheIteratorRecovered: a panic of body's that the
+// iterator recovers, going on to yield, is raised again when the
+// iterator returns, and body is not called after it.
+func TestEachRaisesAPanicTheIteratorRecovered(t *testing.T) {
+	var calls []int
+	recovering := func(yield func(int) bool) {
+		for v := range 5 {
+			func() {
+				defer func() { _ = recover() }()
+				yield(v)
+			}()
+		}
+	}
+	defer func() {
+		if r := recover(); r != "boom at 2" {
+			t.Errorf("Each raised %v, want boom at 2", r)
+		}
+		if !slices.Equal(calls, []int{0, 1, 2}) {
+			t.Errorf("body ran for %v, want [0 1 2]: never after its panic", calls)
+		}
+	}()
+	Each(recovering, func(v int) bool {
+		calls = append(calls, v)
+		if v == 2 {
+			panic("boom at 2")
+		}
+		return true
+	})
+	t.Error("Each returned normally after body panicked")
+}
+
+// TestEachPassesAPanicOn: over an iterator that does not recover, body's
+// panic reaches Each's caller as it is.
+func TestEachPassesAPanicOn(t *testing.T) {
+	defer func() {
+		if r := recover(); r != "boom" {
+			t.Errorf("recovered %v, want boom", r)
+		}
+	}()
+	Each(slices.Values([]int{1, 2, 3}), func(v int) bool {
+		if v == 2 {
+			panic("boom")
+		}
+		return true
+	})
+}
