@@ -83,3 +83,50 @@ func TestCarelessIteratorsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressPanicIsNotLost: a Progress that panics, under an iterator
+// that recovers the panic and goes on yielding, is not lost: the later
+// yields are refused, and AnalyzeEvents raises the panic again once the
+// iterator returns.
+func TestProgressPanicIsNotLost(t *testing.T) {
+	j := journey(t)
+	x, err := engagement.NewIndex(j, eventKinds...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post, _ := x.Stimulus("linkedin-1")
+	like, _ := x.Kind("like")
+	e := engagement.Event{Client: 0, Stimulus: post, Kind: like, Time: daysAgo(1).Unix()}
+	const n = 1<<20 + 100
+	taken, afterPanic := 0, 0
+	panicked := false
+	recovering := func(yield func(engagement.Event) bool) {
+		for range n {
+			func() {
+				defer func() {
+					if recover() != nil {
+						panicked = true
+					}
+				}()
+				ok := yield(e)
+				if ok {
+					taken++
+				}
+				if panicked && ok {
+					afterPanic++
+				}
+			}()
+		}
+	}
+	defer func() {
+		if r := recover(); r != "progress boom" {
+			t.Errorf("AnalyzeEvents raised %v, want progress boom", r)
+		}
+		if !panicked || afterPanic != 0 || taken != 1<<20-1 {
+			t.Errorf("Progress panicked %v; %d events taken, %d after the panic (want %d and 0)", panicked, taken, afterPanic, 1<<20-1)
+		}
+	}()
+	engagement.AnalyzeEvents(context.Background(), x, []string{"ann"}, recovering, engagement.Options{AsOf: asOf,
+		Progress: func(engagement.Report) { panic("progress boom") }})
+	t.Error("AnalyzeEvents returned normally after Progress panicked")
+}

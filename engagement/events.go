@@ -275,15 +275,20 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 		if l.ordered = l.ordered && e.Client >= l.last; l.ordered || c == nil {
 			l.last = e.Client
 			r.counts[r.event(b, x, &e)]++
-			r.progress(l.read, mu)
+			if r.o.Progress != nil {
+				l.guard(func() { r.progress(l.read, mu) })
+			}
 			return true
 		}
 		if c.add(&e) {
-			r.foldAll(b, x, c, l.read, mu)
+			l.guard(func() { r.foldAll(b, x, c, l.read, mu) })
 		}
 		return true
 	})
 	l.ended.Store(true)
+	if l.raised != nil {
+		panic(*l.raised)
+	}
 	read, cancelled := l.read, l.cancelled
 	if c != nil {
 		r.foldAll(b, x, c, read, mu)
@@ -302,7 +307,31 @@ type foldLoop struct {
 	ordered   bool
 	cancelled bool
 	ended     atomic.Bool // the loop is over: a yield after it is refused
-	_         mem.LinePad
+	// raised is a panic of the host's Progress, raised again once events
+	// returns if the iterator recovered it (see guard).
+	raised *any
+	_      mem.LinePad
+}
+
+// guard runs a step of the loop that may call the host's Progress. A
+// panic in it goes up through the iterator; an iterator that recovers it
+// and yields again is refused, and analyzeEvents raises the panic again
+// once the iterator returns, so that no panic is lost and nothing is
+// folded after one (a range loop's runtime panicked there).
+func (l *foldLoop) guard(step func()) {
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		l.ended.Store(true) // a panic, or runtime.Goexit
+		if p := recover(); p != nil {
+			l.raised = &p
+			panic(p)
+		}
+	}()
+	step()
+	returned = true
 }
 
 // foldAll checks and folds a chunk's buffered events, sorted by client,
