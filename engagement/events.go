@@ -253,6 +253,7 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 	// (the million-client job's engagement stage took 2.3 times as long
 	// in about a quarter of its runs).
 	l := &foldLoop{ordered: true}
+	defer l.ended.Store(true) // however the loop ends, a panic of events' own included
 	events(func(e Event) bool {
 		// An iterator may keep yield and call it after the loop ended,
 		// from any goroutine: the book is then the caller's, and the

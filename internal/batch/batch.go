@@ -170,6 +170,7 @@ func Run[In, Out any](ctx context.Context, seq iter.Seq[In], fn func(in In, out 
 	// panic and yield again). raised is that panic, raised again once seq
 	// returns if seq recovered it.
 	var over atomic.Bool
+	defer over.Store(true) // however Run ends, a panic of seq's own included
 	var raised *any
 	// turn starts chunk b, full, and hands the one before over.
 	turn := func(b *buffer) {

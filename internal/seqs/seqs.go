@@ -21,6 +21,9 @@ import (
 // panic is lost and body never runs after one.
 func Each[T any](seq iter.Seq[T], body func(T) bool) {
 	var over atomic.Bool
+	// Set however Each ends, a panic of seq's own included: a yield seq
+	// kept is refused after.
+	defer over.Store(true)
 	var raised *any
 	seq(func(v T) bool {
 		if over.Load() {
