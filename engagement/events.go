@@ -276,7 +276,9 @@ func analyzeEvents(ctx context.Context, x *Index, clients []string, events iter.
 		if l.ordered = l.ordered && e.Client >= l.last; l.ordered || c == nil {
 			l.last = e.Client
 			r.counts[r.event(b, x, &e)]++
-			if r.o.Progress != nil {
+			// Progress is due once a million events (see progress):
+			// the guard, a deferred call, only then.
+			if r.o.Progress != nil && l.read>>20 != r.reported {
 				l.guard(func() { r.progress(l.read, mu) })
 			}
 			return true

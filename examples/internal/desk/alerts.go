@@ -17,13 +17,11 @@ type Alerts struct {
 	Parts  [][]advisory.Alert
 	Failed []advisory.FileError
 	Counts advisory.Counts
-	// tally counts the alerts of Parts as the batch hands them over, and
-	// tallied is how many it counted: at a million clients the alerts
-	// are half a gigabyte, read again at the end for the report from a
-	// cold cache (a tenth of a second), where each file's were in the
-	// cache as it was handed over.
-	tally   Tally
-	tallied int
+	// tally counts the alerts of Parts as the batch hands them over: at
+	// a million clients the alerts are half a gigabyte, read again at the
+	// end for the report from a cold cache (a tenth of a second), where
+	// each file's were in the cache as it was handed over.
+	tally Tally
 }
 
 // Tally is how many alerts there are of each type, the data alerts (the
@@ -53,17 +51,23 @@ func (t *Tally) count(alerts []advisory.Alert) {
 // read from JSON, parts added or dropped by hand) counted now. A host
 // that rewrites alerts in place counts them itself. The tally is a copy.
 func (a *Alerts) Tally() Tally {
-	if a.tally.ByType != nil && a.tallied == a.Len() {
+	if a.tally.ByType != nil && a.tally.total() == a.Len() {
 		return Tally{ByType: maps.Clone(a.tally.ByType), Data: a.tally.Data}
 	}
-	var t Tally
+	t := Tally{ByType: map[string]int{}}
 	for _, p := range a.Parts {
 		t.count(p)
 	}
-	if t.ByType == nil {
-		t.ByType = map[string]int{}
-	}
 	return t
+}
+
+// total is how many alerts t counted.
+func (t Tally) total() int {
+	n := t.Data
+	for _, k := range t.ByType {
+		n += k
+	}
+	return n
 }
 
 // Len is how many alerts there are.
@@ -89,7 +93,6 @@ func (a *Alerts) add(fa advisory.FileAlerts) {
 	if len(fa.Alerts) > 0 {
 		a.Parts = append(a.Parts, fa.Alerts)
 		a.tally.count(fa.Alerts)
-		a.tallied += len(fa.Alerts)
 	}
 	if fe, failed := fa.Failure(); failed {
 		a.Failed = append(a.Failed, fe)
